@@ -1,0 +1,113 @@
+"""``w13xl m2``: schema M2 of a workbook's plan."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from ..fmt import euro
+from ..m2 import M2Result, compute_m2, m2_rows
+from ..sheets import LoadedPlan
+from ..workbook import load_plan, safe_write
+from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+
+SheetOpt = Annotated[Optional[str], typer.Option("--sheet", "-s", help="Budget sheet (default: 'Synthese', "
+                                                  "else the first sheet with a budget layout).")]
+OpeningOpt = Annotated[Optional[float], typer.Option(
+    "--opening-reserve", help="Gecumuleerd budgettair resultaat vorig boekjaar (overrides the Parameters sheet).")]
+MinimumOpt = Annotated[Optional[float], typer.Option(
+    "--minimum-reserve", help="Minimum reserve as an amount (overrides the Parameters sheet).")]
+USignOpt = Annotated[str, typer.Option("--u-sign", help="Sign of U amounts on the sheet: auto, negative, positive.")]
+
+
+def load(workbook: Path, sheet: str | None, opening_reserve: float | None, minimum_reserve: float | None,
+         u_sign: str = "auto") -> LoadedPlan:
+    """Read a workbook and apply command-line overrides of its parameters."""
+    loaded = load_plan(workbook, sheet=sheet, u_sign=u_sign)
+    show_warnings(loaded.warnings)
+    if minimum_reserve is not None:
+        loaded.params = dataclasses.replace(loaded.params, minimum_reserve=minimum_reserve,
+                                            minimum_reserve_pct=None)
+    loaded.params = loaded.params.replace(opening_reserve=opening_reserve)
+    return loaded
+
+
+def m2_table(result: M2Result, title: str) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False, pad_edge=False)
+    table.add_column("", justify="right", style="dim")
+    table.add_column("Schema M2", justify="left", no_wrap=True)
+    for y in result.years:
+        table.add_column(str(y), justify="right", no_wrap=True)
+    previous_section = "M2"
+    from ..m2 import M2_LINES, SECTION_TITLES
+    sections = {s.key: s.section for s in M2_LINES}
+    for number, label, key, values in m2_rows(result):
+        section = sections.get(key, "norm")
+        if section != previous_section:
+            table.add_section()
+            if section in SECTION_TITLES:
+                table.add_row("", f"[bold]{SECTION_TITLES[section]}[/]", *[""] * len(values))
+            previous_section = section
+        detail = number in ("a", "b")
+        cells = [f"[red]{euro(v)}[/]" if v < -0.005 else euro(v) for v in values]
+        style = "dim" if detail else ("bold" if key in ("gecumuleerd_budgettair_resultaat", "autofinancieringsmarge",
+                                                        "beschikbaar_budgettair_resultaat") else None)
+        table.add_row(number, ("   " if detail else "") + label, *cells, style=style)
+    return table
+
+
+def print_norms(result: M2Result) -> None:
+    for norm in result.norms.values():
+        if norm.ok:
+            console.print(f"[green]✓[/] {norm.label}")
+        else:
+            years = ", ".join(map(str, norm.breach_years))
+            console.print(f"[bold red]✗[/] {norm.label}: niet voldaan vanaf {norm.first_breach_year} ({years})")
+
+
+def m2_csv(result: M2Result) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["key", "nummer", "omschrijving", *result.years])
+    for number, label, key, values in m2_rows(result):
+        writer.writerow([key, number, label, *[f"{v:.2f}" for v in values]])
+    return buf.getvalue()
+
+
+def write_result(out: Path, result: M2Result, meta: dict) -> None:
+    kind = output_kind(out)
+    if kind == "json":
+        write_json(out, {**meta, **result.to_dict()})
+    elif kind == "csv":
+        text = m2_csv(result)
+        safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    else:
+        from ..report import write_m2_workbook
+
+        write_m2_workbook(out, {meta.get("scenario", "Meerjarenplan"): result})
+    console.print(f"Geschreven: {out}")
+
+
+@app.command("m2")
+@handles_input_errors
+def m2_command(
+    workbook: Annotated[Path, typer.Argument(help="The workbook (.xlsx/.xlsm) with the budget sheet.")],
+    sheet: SheetOpt = None,
+    opening_reserve: OpeningOpt = None,
+    minimum_reserve: MinimumOpt = None,
+    u_sign: USignOpt = "auto",
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the result: .json, .csv or .xlsx.")] = None,
+) -> None:
+    """Schema M2 (staat van het financieel evenwicht) with the norm checks."""
+    loaded = load(workbook, sheet, opening_reserve, minimum_reserve, u_sign)
+    result = compute_m2(loaded.plan, loaded.params)
+    console.print(m2_table(result, f"Schema M2 — {workbook.name}, blad '{loaded.sheet}' ({loaded.layout})"))
+    print_norms(result)
+    if out is not None:
+        write_result(out, result, {"workbook": str(workbook), "sheet": loaded.sheet})
