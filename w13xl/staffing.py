@@ -1,0 +1,795 @@
+"""Staff cost model for the W13 multi-year plan (pure core: numpy + dataclasses only).
+
+W13 staff are *contractual* (niet vast benoemd) and paid on the Flemish local-government
+salary scales (Rechtspositiebesluit lokale besturen; levels A to E, functional careers such as
+B1-B3 or A1a-A3a). A scale gives, per seniority step (*trap*, one step per year of pay
+seniority), an annual gross amount "aan 100%", which is multiplied by the salary coefficient
+(2.1223 since 1 March 2025, i.e. 212.23%).
+
+Yearly employer cost of a position::
+
+    gross      = amount_100(scale, step in that year) x salary_coefficient x wage_multiplier[year]
+    holiday    = gross x holiday_pay
+    bonus      = gross x end_of_year_bonus
+    social     = (gross + holiday + bonus) x employer_social_security
+    pillar     = gross x second_pillar_rate x (1 + second_pillar_levy)
+    cost       = (gross + holiday + bonus + social + pillar) x fte x active_months / 12
+
+The organisation-wide second-pillar administration fee (~1,500 EUR/yr) is not part of any
+position; :func:`second_pillar_total` and ``wage_cost_total(..., include_pillar_admin=True)``
+add it.
+
+Everything is computed at wage multiplier 1 and multiplied by the multiplier of the year as
+the very last operation, so ``position_costs(..., m) == position_costs(...) * m`` holds
+exactly (bit for bit) and callers can rescale with another index path.
+
+Conventions
+-----------
+* ``Position.step`` is the seniority step on 1 January of the first plan year
+  (``StaffParameters.reference_year``, 2026); for a position that starts later it is the step
+  at hiring. With ``yearly_step`` the step rises by one every 1 January after that (the real
+  rise happens on the anniversary of pay seniority; budget tools use whole years). Steps
+  beyond the last step of a scale stay at the last step.
+* Months are counted whole: a position is active from the month of its start through the
+  month of its end (start 1 March -> March..December = 10 months; end 30 September ->
+  January..September = 9 months; a start on the 15th counts that month fully).
+* Head count = number of distinct *persons* at the given level with an active position
+  (fte > 0) on 1 January of the year. This is how the plan's table 3.4 reads ("het aantal
+  VTE's op 01 januari 2026" is the plan's own reference point) and it makes the HBDH end on
+  30 September 2026 visible only from 2027. A person may hold several positions (an FTE split
+  over two actions); ``Position.person`` groups them (empty = the position id).
+
+The bundled roster and salary scales in ``w13xl/data`` are ILLUSTRATIVE (see
+``w13xl/data/SOURCES.md``): not real people, not the official scale amounts.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from importlib import resources
+
+import numpy as np
+
+__all__ = [
+    "PLAN_YEARS",
+    "PLAN_HEAD_COUNT",
+    "PLAN_T2_STAFF_COST",
+    "PLAN_SECOND_PILLAR",
+    "PLAN_INDEX_RATE",
+    "LEVELS",
+    "BASE_FUNDING",
+    "OVERHEAD_ACTION",
+    "OVERHEAD_RATE",
+    "FTE_MAX",
+    "Position",
+    "SalaryScales",
+    "StaffParameters",
+    "CostBreakdown",
+    "flat_wage_index",
+    "active_months",
+    "position_steps",
+    "cost_breakdown",
+    "position_costs",
+    "position_cost",
+    "loonkost",
+    "head_count",
+    "head_count_table",
+    "wage_cost_total",
+    "second_pillar_total",
+    "overhead_contribution",
+    "costs_by",
+    "roster_from_rows",
+    "scales_from_rows",
+    "bundled_roster",
+    "bundled_scales",
+    "PERSONNEL_COLUMNS",
+    "SCALE_COLUMNS",
+]
+
+# --------------------------------------------------------------------------------------------
+# Reference figures from the plan (meerjarenplan 2026-2031: 3.4, 3.7 and schema T2 line c)
+# --------------------------------------------------------------------------------------------
+PLAN_YEARS: tuple[int, ...] = (2026, 2027, 2028, 2029, 2030, 2031)
+#: Table 3.4 "Overzicht van de personeelsinzet" (C, D, E: none).
+PLAN_HEAD_COUNT: dict[str, tuple[int, ...]] = {
+    "A": (5, 5, 5, 5, 5, 5),
+    "B": (15, 15, 13, 13, 12, 11),
+}
+#: Schema T2, exploitation expenditure 2.c "Niet vast benoemd niet-onderwijzend personeel".
+PLAN_T2_STAFF_COST: tuple[float, ...] = (
+    1_757_500.0, 1_754_322.0, 1_741_685.0, 1_794_885.0, 1_750_785.0, 1_715_595.0,
+)
+#: 3.7 "Geraamde werkgeversbijdrage 2de PP" (budget tool estimate, current staffing).
+PLAN_SECOND_PILLAR: tuple[float, ...] = (
+    39_305.56, 40_827.37, 42_211.47, 43_509.40, 45_023.53, 46_161.89,
+)
+#: The budget tool's flat standard wage index per year.
+PLAN_INDEX_RATE = 0.02
+
+LEVELS: tuple[str, ...] = ("A", "B", "C", "D", "E")
+BASE_FUNDING = "basiswerking"
+OVERHEAD_ACTION = "A50111"
+#: Every subsidised action pays at least 15% of its staff cost as overhead to A50111.
+OVERHEAD_RATE = 0.15
+FTE_MAX = 1.5
+
+
+# --------------------------------------------------------------------------------------------
+# Data classes
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Position:
+    """One budgeted position (a person's assignment to one action).
+
+    ``step`` is the seniority step on 1 January of the first plan year (or at hiring for a
+    later start). ``funded_by`` is ``"basiswerking"`` or a subsidy id (``"SUB-PACT"``...).
+    ``start``/``end`` are inclusive dates, ``None`` = open. ``person`` groups positions of one
+    person for the head count (empty: the position is its own person).
+    """
+
+    id: str
+    function: str
+    level: str
+    scale: str
+    step: int
+    fte: float
+    action: str
+    funded_by: str = BASE_FUNDING
+    start: date | None = None
+    end: date | None = None
+    person: str = ""
+
+    def __post_init__(self) -> None:
+        pid = self.id
+        if not str(pid).strip():
+            raise ValueError("position without id")
+        if self.level not in LEVELS:
+            raise ValueError(f"position {pid}: level {self.level!r} is not one of {LEVELS}")
+        if not str(self.scale).strip():
+            raise ValueError(f"position {pid}: empty scale")
+        if isinstance(self.step, bool) or not isinstance(self.step, (int, np.integer)):
+            raise ValueError(f"position {pid}: step must be an integer, got {self.step!r}")
+        if self.step < 0:
+            raise ValueError(f"position {pid}: negative step {self.step}")
+        fte = float(self.fte)
+        if not (0.0 <= fte <= FTE_MAX) or math.isnan(fte):
+            raise ValueError(f"position {pid}: fte {self.fte!r} outside 0..{FTE_MAX}")
+        for name in ("start", "end"):
+            v = getattr(self, name)
+            if v is not None and (not isinstance(v, date) or isinstance(v, datetime)):
+                raise ValueError(f"position {pid}: {name} must be a date or None, got {v!r}")
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"position {pid}: end {self.end} before start {self.start}")
+
+    @property
+    def person_key(self) -> str:
+        return self.person or self.id
+
+    @property
+    def subsidised(self) -> bool:
+        return self.funded_by != BASE_FUNDING
+
+
+def _scale_key(name: str) -> str:
+    return "".join(str(name).split()).casefold()
+
+
+@dataclass(frozen=True)
+class SalaryScales:
+    """Annual gross amounts at 100% (index 100, before the salary coefficient).
+
+    ``amounts[scale][step]`` for steps 0..n-1 (contiguous). Scale names are matched ignoring
+    case and blanks (``"b1-b3"`` finds ``"B1-B3"``).
+    """
+
+    amounts: Mapping[str, tuple[float, ...]]
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
+    _names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _matrix: np.ndarray = field(init=False, repr=False, compare=False)
+    _last: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.amounts:
+            raise ValueError("no salary scales")
+        names = tuple(self.amounts)
+        index: dict[str, int] = {}
+        width = max(len(v) for v in self.amounts.values())
+        matrix = np.empty((len(names), width))
+        last = np.empty(len(names), dtype=np.int64)
+        for i, name in enumerate(names):
+            vals = np.asarray(self.amounts[name], dtype=float)
+            if vals.ndim != 1 or vals.size == 0:
+                raise ValueError(f"scale {name!r}: no amounts")
+            if not np.all(np.isfinite(vals)) or np.any(vals <= 0):
+                raise ValueError(f"scale {name!r}: amounts must be positive numbers")
+            key = _scale_key(name)
+            if key in index:
+                raise ValueError(f"scale {name!r} given twice")
+            index[key] = i
+            matrix[i, : vals.size] = vals
+            matrix[i, vals.size:] = vals[-1]  # beyond the last step: stay at the last
+            last[i] = vals.size - 1
+        object.__setattr__(self, "amounts", {n: tuple(float(x) for x in self.amounts[n]) for n in names})
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_names", names)
+        object.__setattr__(self, "_matrix", matrix)
+        object.__setattr__(self, "_last", last)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self._names
+
+    def __contains__(self, scale: object) -> bool:
+        return isinstance(scale, str) and _scale_key(scale) in self._index
+
+    def code(self, scale: str) -> int:
+        """Row number of a scale; ``ValueError`` naming it when unknown."""
+        try:
+            return self._index[_scale_key(scale)]
+        except KeyError:
+            raise ValueError(
+                f"unknown salary scale {scale!r} (known: {', '.join(self._names)})"
+            ) from None
+
+    def last_step(self, scale: str) -> int:
+        return int(self._last[self.code(scale)])
+
+    def amount(self, scale: str, step: int) -> float:
+        """Amount at 100% for one scale and step (steps past the last stay at the last)."""
+        if step < 0:
+            raise ValueError(f"scale {scale!r}: negative step {step}")
+        i = self.code(scale)
+        return float(self._matrix[i, min(int(step), int(self._last[i]))])
+
+    def amounts_at(self, codes: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        """Vectorised lookup: ``codes`` (scale rows from :meth:`code`) broadcast with
+        ``steps``; steps are clipped to 0..last step of each scale."""
+        codes = np.asarray(codes, dtype=np.int64)
+        steps = np.asarray(steps, dtype=np.int64)
+        codes_b, steps_b = np.broadcast_arrays(codes, steps)
+        clipped = np.clip(steps_b, 0, self._last[codes_b])
+        return self._matrix[codes_b, clipped]
+
+    def lookup(self, scales: Sequence[str], steps: np.ndarray) -> np.ndarray:
+        """Vectorised lookup by scale names: ``scales`` (n,), ``steps`` (n,) or (n, k)."""
+        codes = np.array([self.code(s) for s in scales], dtype=np.int64)
+        steps = np.asarray(steps)
+        if steps.ndim == 2:
+            codes = codes[:, None]
+        return self.amounts_at(codes, steps)
+
+
+@dataclass(frozen=True)
+class StaffParameters:
+    """Employer-cost parameters for contractual Flemish local-government staff.
+
+    Defaults (all adjustable; replace them with the payroll provider's figures when known):
+
+    * ``salary_coefficient = 2.1223``: the spilindex coefficient in force since 1 March 2025
+      (after 1.9999 from 1/1/2023, 2.0399 from 1/12/2023, 2.0807 from 1/6/2024).
+    * ``employer_social_security = 0.32``: contractual local staff cost the employer roughly
+      29-33% of gross pay in RSZ contributions (basic employer contribution plus wage-
+      moderation and smaller levies, less what public employers do not pay). 32% is a central
+      figure for A/B-level pay, where low-wage reductions hardly apply. Applied, as budget
+      tools do, to gross pay plus holiday pay plus end-of-year bonus.
+    * ``holiday_pay = 0.92 / 12`` (~7.67% of annual gross): the holiday pay (vakantiegeld) of
+      local-government staff amounts to about 92% of one monthly salary, the same order as the
+      private-sector double holiday pay that applies to contractual staff.
+    * ``end_of_year_bonus = 0.07``: the eindejaarstoelage is a fixed (indexed) part plus a
+      percentage of annual pay; for A/B salaries of 45-85 kEUR that is roughly 6-8% of annual
+      gross. 7% is a central estimate, not the exact legal formula.
+    * ``second_pillar_rate = 0.03``: the plan (3.7): W13 pays 3% of the gross annual pay of its
+      contractual staff to OFP Prolocus (protocol of 30 March 2022), no catch-up allowance.
+    * ``second_pillar_levy = 0.0886``: the 8.86% special social security levy on employer
+      contributions to supplementary pensions.
+    * ``second_pillar_admin = 1500.0``: fixed yearly administration fee (whole organisation).
+    * ``yearly_step = True``: one seniority step per year (the plan: "verhoging van de
+      anciënniteit").
+    * ``reference_year = 2026``: the year in which ``Position.step`` is given.
+    """
+
+    salary_coefficient: float = 2.1223
+    employer_social_security: float = 0.32
+    holiday_pay: float = 0.92 / 12
+    end_of_year_bonus: float = 0.07
+    second_pillar_rate: float = 0.03
+    second_pillar_levy: float = 0.0886
+    second_pillar_admin: float = 1500.0
+    yearly_step: bool = True
+    reference_year: int = PLAN_YEARS[0]
+
+    def __post_init__(self) -> None:
+        if not self.salary_coefficient > 0:
+            raise ValueError(f"salary_coefficient must be > 0, got {self.salary_coefficient}")
+        for name in ("employer_social_security", "holiday_pay", "end_of_year_bonus",
+                     "second_pillar_rate", "second_pillar_levy"):
+            v = getattr(self, name)
+            if not (0.0 <= v < 1.0):
+                raise ValueError(f"{name} must be a fraction in [0, 1), got {v}")
+        if self.second_pillar_admin < 0:
+            raise ValueError(f"second_pillar_admin must be >= 0, got {self.second_pillar_admin}")
+
+    @property
+    def cost_factor(self) -> float:
+        """Employer cost per euro of gross pay (holiday, bonus, social security, pillar)."""
+        return ((1.0 + self.holiday_pay + self.end_of_year_bonus)
+                * (1.0 + self.employer_social_security)
+                + self.second_pillar_rate * (1.0 + self.second_pillar_levy))
+
+
+@dataclass(frozen=True)
+class CostBreakdown:
+    """Per position and year (n_positions, n_years), already pro rata fte x months/12."""
+
+    gross: np.ndarray
+    holiday_pay: np.ndarray
+    end_of_year_bonus: np.ndarray
+    social_security: np.ndarray
+    second_pillar: np.ndarray
+
+    @property
+    def total(self) -> np.ndarray:
+        return (self.gross + self.holiday_pay + self.end_of_year_bonus
+                + self.social_security + self.second_pillar)
+
+    def scaled(self, multiplier: np.ndarray) -> CostBreakdown:
+        m = np.asarray(multiplier, dtype=float)[None, :]
+        return CostBreakdown(*(getattr(self, f) * m for f in
+                               ("gross", "holiday_pay", "end_of_year_bonus",
+                                "social_security", "second_pillar")))
+
+
+# --------------------------------------------------------------------------------------------
+# Core computations
+# --------------------------------------------------------------------------------------------
+def _years(years: Iterable[int]) -> np.ndarray:
+    arr = np.asarray(list(years), dtype=np.int64)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError("years must be a non-empty sequence of integers")
+    return arr
+
+
+def flat_wage_index(years: Iterable[int], rate: float = PLAN_INDEX_RATE,
+                    base_year: int | None = None) -> np.ndarray:
+    """Multipliers ``(1 + rate) ** (year - base_year)`` (base_year default: first year)."""
+    y = _years(years)
+    base = int(y[0]) if base_year is None else int(base_year)
+    return (1.0 + rate) ** (y - base).astype(float)
+
+
+def _month_no(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def active_months(positions: Sequence[Position], years: Iterable[int]) -> np.ndarray:
+    """Whole active months per position and year, shape (n_positions, n_years), ints 0..12.
+
+    Active from the month of ``start`` through the month of ``end`` (None = open)."""
+    y = _years(years)
+    lo = np.array([_month_no(p.start) if p.start else -(10**9) for p in positions],
+                  dtype=np.int64)[:, None]
+    hi = np.array([_month_no(p.end) if p.end else 10**9 for p in positions],
+                  dtype=np.int64)[:, None]
+    first = (y * 12)[None, :]
+    last = first + 11
+    return np.clip(np.minimum(hi, last) - np.maximum(lo, first) + 1, 0, 12)
+
+
+def position_steps(positions: Sequence[Position], years: Iterable[int],
+                   params: StaffParameters | None = None) -> np.ndarray:
+    """Seniority step per position and year (uncapped; the scale caps at its last step)."""
+    params = params or StaffParameters()
+    y = _years(years)
+    step0 = np.array([p.step for p in positions], dtype=np.int64)[:, None]
+    if not params.yearly_step:
+        return np.broadcast_to(step0, (len(positions), y.size)).copy()
+    from_year = np.array(
+        [max(params.reference_year, p.start.year) if p.start else params.reference_year
+         for p in positions], dtype=np.int64)[:, None]
+    return step0 + np.maximum(y[None, :] - from_year, 0)
+
+
+def _scale_codes(positions: Sequence[Position], scales: SalaryScales) -> np.ndarray:
+    codes = np.empty(len(positions), dtype=np.int64)
+    for i, p in enumerate(positions):
+        try:
+            codes[i] = scales.code(p.scale)
+        except ValueError as exc:
+            raise ValueError(f"position {p.id}: {exc}") from None
+    return codes
+
+
+def _multiplier(wage_multiplier, n_years: int) -> np.ndarray | None:
+    if wage_multiplier is None:
+        return None
+    m = np.asarray(wage_multiplier, dtype=float)
+    if m.ndim == 0:
+        m = np.full(n_years, float(m))
+    if m.shape != (n_years,):
+        raise ValueError(f"wage_multiplier must have one value per year ({n_years}), got shape {m.shape}")
+    if not np.all(np.isfinite(m)) or np.any(m < 0):
+        raise ValueError("wage_multiplier must be finite and non-negative")
+    return m
+
+
+def cost_breakdown(positions: Sequence[Position], scales: SalaryScales,
+                   params: StaffParameters | None = None,
+                   years: Iterable[int] = PLAN_YEARS,
+                   wage_multiplier=None) -> CostBreakdown:
+    """Employer cost per component, each (n_positions, n_years), pro rata fte x months/12."""
+    params = params or StaffParameters()
+    y = _years(years)
+    positions = list(positions)
+    if not positions:
+        z = np.zeros((0, y.size))
+        return CostBreakdown(z, z, z, z, z)
+    codes = _scale_codes(positions, scales)
+    steps = position_steps(positions, y, params)
+    amount = scales.amounts_at(codes[:, None], steps)
+    fte = np.array([p.fte for p in positions], dtype=float)[:, None]
+    weight = fte * active_months(positions, y) / 12.0
+    gross = amount * params.salary_coefficient * weight
+    holiday = gross * params.holiday_pay
+    bonus = gross * params.end_of_year_bonus
+    social = (gross + holiday + bonus) * params.employer_social_security
+    pillar = gross * (params.second_pillar_rate * (1.0 + params.second_pillar_levy))
+    out = CostBreakdown(gross, holiday, bonus, social, pillar)
+    m = _multiplier(wage_multiplier, y.size)
+    return out if m is None else out.scaled(m)
+
+
+def position_costs(positions: Sequence[Position], scales: SalaryScales,
+                   params: StaffParameters | None = None,
+                   years: Iterable[int] = PLAN_YEARS,
+                   wage_multiplier=None) -> np.ndarray:
+    """Yearly employer cost per position, shape (n_positions, n_years).
+
+    ``wage_multiplier``: one multiplier per year on top of the salary coefficient (1.0 in the
+    first plan year; e.g. :func:`flat_wage_index`), or None for no index. The result is
+    ``position_costs(...) * wage_multiplier`` exactly: the multiplier is applied last."""
+    y = _years(years)
+    base = cost_breakdown(positions, scales, params, y).total
+    m = _multiplier(wage_multiplier, y.size)
+    return base if m is None else base * m[None, :]
+
+
+def position_cost(scale: str, step: int, fte: float = 1.0, months: float = 12,
+                  *, scales: SalaryScales | None = None, params: StaffParameters | None = None,
+                  wage_multiplier: float = 1.0, year_fraction: float | None = None) -> float:
+    """Employer cost of one position at a given step, for ``months`` of a year (or
+    ``year_fraction``), at ``wage_multiplier`` on top of the salary coefficient. Same formula
+    as :func:`position_costs`; the step is used as given (no progression)."""
+    scales = scales or bundled_scales()
+    params = params or StaffParameters()
+    if isinstance(step, float) and step.is_integer():
+        step = int(step)
+    if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
+        raise ValueError(f"step must be a non-negative integer, got {step!r}")
+    fte = float(fte)
+    if not (0.0 <= fte <= FTE_MAX):
+        raise ValueError(f"fte {fte} outside 0..{FTE_MAX}")
+    frac = float(months) / 12.0 if year_fraction is None else float(year_fraction)
+    if not (0.0 <= frac <= 1.0):
+        raise ValueError(f"months/year fraction outside 0..12 months: {months if year_fraction is None else year_fraction}")
+    if not (wage_multiplier >= 0 and math.isfinite(wage_multiplier)):
+        raise ValueError(f"wage_multiplier must be finite and >= 0, got {wage_multiplier}")
+    gross = scales.amount(scale, int(step)) * params.salary_coefficient * fte * frac
+    return gross * params.cost_factor * float(wage_multiplier)
+
+
+def loonkost(scale: str, step: int, fte: float = 1.0, year: int = PLAN_YEARS[0],
+             months: float = 12, *, index_rate: float = PLAN_INDEX_RATE,
+             scales: SalaryScales | None = None, params: StaffParameters | None = None) -> float:
+    """Backend of the Excel function LOONKOST(scale; step; fte; year; [months]).
+
+    Cost in ``year`` of a position at ``step`` (the step held in that year), indexed with the
+    plan's flat ``index_rate`` from ``params.reference_year`` (2026 = 1.0)."""
+    params = params or StaffParameters()
+    mult = (1.0 + index_rate) ** (int(year) - params.reference_year)
+    return position_cost(scale, step, fte, months, scales=scales, params=params,
+                         wage_multiplier=mult)
+
+
+def head_count(positions: Sequence[Position], years: Iterable[int] = PLAN_YEARS,
+               level: str | None = None) -> np.ndarray:
+    """Distinct persons (optionally of one ``level``) with an active position, fte > 0, on
+    1 January of each year. Shape (n_years,), ints. A person holding positions at two levels
+    counts at each of them (and once in the total)."""
+    y = _years(years)
+    if level is not None and level not in LEVELS:
+        raise ValueError(f"level {level!r} is not one of {LEVELS}")
+    out = np.zeros(y.size, dtype=np.int64)
+    for j, yr in enumerate(y):
+        jan1 = date(int(yr), 1, 1)
+        persons = {p.person_key for p in positions
+                   if p.fte > 0 and (level is None or p.level == level)
+                   and (p.start is None or p.start <= jan1)
+                   and (p.end is None or p.end >= jan1)}
+        out[j] = len(persons)
+    return out
+
+
+def head_count_table(positions: Sequence[Position],
+                     years: Iterable[int] = PLAN_YEARS) -> dict[str, np.ndarray]:
+    """Head count per level (A..E) and year, as in the plan's table 3.4."""
+    return {lv: head_count(positions, years, lv) for lv in LEVELS}
+
+
+def wage_cost_total(positions: Sequence[Position], scales: SalaryScales,
+                    params: StaffParameters | None = None,
+                    years: Iterable[int] = PLAN_YEARS, wage_multiplier=None,
+                    include_pillar_admin: bool = False) -> np.ndarray:
+    """Total yearly employer cost (n_years,). ``include_pillar_admin`` adds the
+    organisation-wide second-pillar administration fee (not part of T2 line c)."""
+    params = params or StaffParameters()
+    total = position_costs(positions, scales, params, years, wage_multiplier).sum(axis=0)
+    if include_pillar_admin:
+        total = total + params.second_pillar_admin
+    return total
+
+
+def second_pillar_total(positions: Sequence[Position], scales: SalaryScales,
+                        params: StaffParameters | None = None,
+                        years: Iterable[int] = PLAN_YEARS, wage_multiplier=None,
+                        include_levy: bool = True, include_admin: bool = True) -> np.ndarray:
+    """Second-pillar cost per year: 3% of gross (x (1 + levy)) plus the admin fee."""
+    params = params or StaffParameters()
+    gross = cost_breakdown(positions, scales, params, years, wage_multiplier).gross.sum(axis=0)
+    out = gross * params.second_pillar_rate
+    if include_levy:
+        out = out * (1.0 + params.second_pillar_levy)
+    if include_admin:
+        out = out + params.second_pillar_admin
+    return out
+
+
+def costs_by(positions: Sequence[Position], costs: np.ndarray,
+             key: str = "action") -> dict[str, np.ndarray]:
+    """Sum a (n_positions, n_years) cost array by a Position attribute (action, funded_by,
+    level, scale...). Keys in first-seen order."""
+    costs = np.asarray(costs, dtype=float)
+    if costs.shape[0] != len(positions):
+        raise ValueError(f"costs has {costs.shape[0]} rows for {len(positions)} positions")
+    out: dict[str, np.ndarray] = {}
+    for p, row in zip(positions, costs):
+        k = getattr(p, key)
+        out[k] = out[k] + row if k in out else row.copy()
+    return out
+
+
+def overhead_contribution(positions: Sequence[Position], costs: np.ndarray,
+                          rate: float = OVERHEAD_RATE) -> dict[str, np.ndarray]:
+    """Overhead each subsidised action pays to A50111: ``rate`` x its staff cost (n_years,)
+    per action; basiswerking positions pay none."""
+    mask = [p.subsidised for p in positions]
+    sub = [p for p, m in zip(positions, mask) if m]
+    by = costs_by(sub, np.asarray(costs, dtype=float)[np.array(mask, dtype=bool)], "action")
+    return {k: v * rate for k, v in by.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# Reading rows (CSV or an Excel sheet)
+# --------------------------------------------------------------------------------------------
+#: Columns of personeel.csv / the workbook's staff sheet (Dutch); ``persoon`` is optional.
+PERSONNEL_COLUMNS: tuple[str, ...] = (
+    "positie", "functie", "niveau", "schaal", "trap", "vte", "actie", "financiering",
+    "start", "einde", "persoon",
+)
+_PERSONNEL_ALIASES = {
+    "id": "positie", "position": "positie", "function": "functie", "level": "niveau",
+    "scale": "schaal", "step": "trap", "fte": "vte", "action": "actie",
+    "funded_by": "financiering", "end": "einde", "begin": "start", "person": "persoon",
+}
+_PERSONNEL_REQUIRED = PERSONNEL_COLUMNS[:8]
+#: Columns of weddeschalen.csv / the workbook's scale sheet; ``graad`` is informative.
+SCALE_COLUMNS: tuple[str, ...] = ("schaal", "trap", "bedrag_100")
+_SCALE_ALIASES = {"scale": "schaal", "step": "trap", "amount": "bedrag_100",
+                  "bedrag": "bedrag_100", "bedrag_100%": "bedrag_100"}
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (
+        isinstance(v, float) and math.isnan(v))
+
+
+def _header_map(header: Sequence, aliases: Mapping[str, str], required: Sequence[str],
+                what: str) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if _blank(h):
+            continue
+        name = str(h).strip().casefold().replace(" ", "_")
+        name = aliases.get(name, name)
+        if name in cols:
+            raise ValueError(f"{what}: column {name!r} appears twice")
+        cols[name] = i
+    missing = [c for c in required if c not in cols]
+    if missing:
+        raise ValueError(f"{what}: missing column(s) {', '.join(missing)}")
+    return cols
+
+
+def _number(v, what: str) -> float:
+    if isinstance(v, bool):
+        raise ValueError(f"{what}: not a number: {v!r}")
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        x = float(v)
+    else:
+        s = str(v).strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
+        if "," in s and "." in s:  # 1.234,56 (Dutch) or 1,234.56
+            s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
+        else:
+            s = s.replace(",", ".")
+        try:
+            x = float(s)
+        except ValueError:
+            raise ValueError(f"{what}: not a number: {v!r}") from None
+    if not math.isfinite(x):
+        raise ValueError(f"{what}: not a finite number: {v!r}")
+    return x
+
+
+def _integer(v, what: str) -> int:
+    x = _number(v, what)
+    if not x.is_integer():
+        raise ValueError(f"{what}: not a whole number: {v!r}")
+    return int(x)
+
+
+def _date(v, what: str) -> date | None:
+    if _blank(v):
+        return None
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        x = float(v)  # Excel serial date (1900 system)
+        if x.is_integer() and 1 <= x < 2_958_466:
+            return _EXCEL_EPOCH + timedelta(days=int(x))
+        raise ValueError(f"{what}: not a date: {v!r}")
+    s = str(v).strip()
+    for fmt in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(s, fmt).date()
+        except ValueError:
+            pass
+    raise ValueError(f"{what}: not a date (use YYYY-MM-DD): {v!r}")
+
+
+def _cell(row: Sequence, i: int | None):
+    if i is None or i >= len(row):
+        return None
+    return row[i]
+
+
+def roster_from_rows(rows: Sequence[Sequence]) -> list[Position]:
+    """Positions from a header row plus data rows (CSV or Excel values).
+
+    Header: ``positie, functie, niveau, schaal, trap, vte, actie, financiering, start, einde``
+    (optional ``persoon``; English aliases accepted; case-insensitive). Numbers may be strings
+    (``"0,8"``), dates ``date``/``datetime``/ISO or ``dd/mm/yyyy`` strings/Excel serials, empty
+    = open. Blank rows are skipped. Errors name the position and row."""
+    rows = list(rows)
+    if not rows:
+        raise ValueError("personnel: no header row")
+    cols = _header_map(rows[0], _PERSONNEL_ALIASES, _PERSONNEL_REQUIRED, "personnel")
+    out: list[Position] = []
+    seen: set[str] = set()
+    for n, row in enumerate(rows[1:], start=2):
+        if row is None or all(_blank(v) for v in row):
+            continue
+        raw = _cell(row, cols["positie"])
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)  # Excel gives numbers as floats
+        pid = "" if _blank(raw) else str(raw).strip()
+        tag = f"position {pid or '?'} (row {n})"
+        if not pid:
+            raise ValueError(f"{tag}: empty position id")
+        if pid in seen:
+            raise ValueError(f"{tag}: duplicate position id")
+        seen.add(pid)
+
+        def text(col: str, default: str = "") -> str:
+            v = _cell(row, cols.get(col))
+            return default if _blank(v) else str(v).strip()
+
+        level = text("niveau").upper()
+        scale = text("schaal")
+        if not scale:
+            raise ValueError(f"{tag}: empty scale")
+        for col in ("trap", "vte"):
+            if _blank(_cell(row, cols[col])):
+                raise ValueError(f"{tag}: empty {col}")
+        try:
+            step = _integer(_cell(row, cols["trap"]), "trap")
+            fte = _number(_cell(row, cols["vte"]), "vte")
+            start = _date(_cell(row, cols.get("start")), "start")
+            end = _date(_cell(row, cols.get("einde")), "einde")
+        except ValueError as exc:
+            raise ValueError(f"{tag}: {exc}") from None
+        try:
+            out.append(Position(
+                id=pid, function=text("functie"), level=level, scale=scale, step=step,
+                fte=fte, action=text("actie"), funded_by=text("financiering", BASE_FUNDING),
+                start=start, end=end, person=text("persoon"),
+            ))
+        except ValueError as exc:
+            raise ValueError(f"{exc} (row {n})") from None
+    return out
+
+
+def scales_from_rows(rows: Sequence[Sequence]) -> SalaryScales:
+    """Salary scales from a header row (``schaal, trap, bedrag_100``) plus data rows.
+
+    Steps of a scale must start at 0; a step missing in between takes the amount of the
+    step before it (scales that only change every other year may list just the changes)."""
+    rows = list(rows)
+    if not rows:
+        raise ValueError("salary scales: no header row")
+    cols = _header_map(rows[0], _SCALE_ALIASES, SCALE_COLUMNS, "salary scales")
+    table: dict[str, dict[int, float]] = {}
+    names: dict[str, str] = {}
+    for n, row in enumerate(rows[1:], start=2):
+        if row is None or all(_blank(v) for v in row):
+            continue
+        scale = _cell(row, cols["schaal"])
+        if _blank(scale):
+            raise ValueError(f"salary scales row {n}: empty scale")
+        scale = str(scale).strip()
+        key = _scale_key(scale)
+        names.setdefault(key, scale)
+        try:
+            step = _integer(_cell(row, cols["trap"]), "trap")
+            amount = _number(_cell(row, cols["bedrag_100"]), "bedrag_100")
+        except ValueError as exc:
+            raise ValueError(f"salary scales row {n} (scale {scale}): {exc}") from None
+        if step < 0:
+            raise ValueError(f"salary scales row {n} (scale {scale}): negative step {step}")
+        if amount <= 0:
+            raise ValueError(f"salary scales row {n} (scale {scale}): amount must be > 0")
+        steps = table.setdefault(key, {})
+        if step in steps:
+            raise ValueError(f"salary scales row {n}: scale {scale} step {step} given twice")
+        steps[step] = amount
+    if not table:
+        raise ValueError("salary scales: no rows")
+    amounts: dict[str, tuple[float, ...]] = {}
+    for key, steps in table.items():
+        if 0 not in steps:
+            raise ValueError(f"salary scales: scale {names[key]} has no step 0")
+        vals, last = [], steps[0]
+        for s in range(max(steps) + 1):
+            last = steps.get(s, last)
+            vals.append(last)
+        amounts[names[key]] = tuple(vals)
+    return SalaryScales(amounts)
+
+
+def _read_bundled_csv(name: str) -> list[list[str]]:
+    text = resources.files("w13xl").joinpath("data", name).read_text(encoding="utf-8")
+    return [row for row in csv.reader(text.splitlines()) if row]
+
+
+@functools.cache
+def bundled_scales() -> SalaryScales:
+    """The ILLUSTRATIVE salary scales shipped in ``w13xl/data/weddeschalen.csv`` (cached;
+    the object is immutable)."""
+    return scales_from_rows(_read_bundled_csv("weddeschalen.csv"))
+
+
+@functools.cache
+def _bundled_roster() -> tuple[Position, ...]:
+    return tuple(roster_from_rows(_read_bundled_csv("personeel.csv")))
+
+
+def bundled_roster() -> list[Position]:
+    """The ILLUSTRATIVE roster shipped in ``w13xl/data/personeel.csv`` (a fresh list)."""
+    return list(_bundled_roster())
