@@ -1,0 +1,61 @@
+"""What a scenario run gives back: the projected plan, its schema M2, the baseline's, and the
+audit trail (each change's own effect on every M2 line per year)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..m2 import LINE_KEYS, M2Result
+from ..model import Plan
+
+
+@dataclass(frozen=True, eq=False)
+class ChangeEffect:
+    """One applied change and what it did: M2 after it minus M2 before it, per line and year.
+
+    The effects of a run's changes add up exactly to the run's total difference with the
+    baseline (each is measured against the state the previous changes left)."""
+
+    index: int  # 1-based position in the scenario
+    kind: str  # e.g. "subsidy_end", "hire", "index"
+    description: str  # one Dutch line for the board, e.g. "Subsidie SUB-PACT stopt op 31/12/2028 (stop)"
+    deltas: dict[str, np.ndarray]  # M2 line key -> effect per year
+    minimum_reserve_delta: np.ndarray | None = None
+
+    def effect(self, key: str, year_index: int = -1) -> float:
+        return float(self.deltas[key][year_index])
+
+    def to_dict(self, years: tuple[int, ...]) -> dict:
+        return {"index": self.index, "kind": self.kind, "description": self.description,
+                "effects": {k: [float(v) for v in self.deltas[k]] for k in LINE_KEYS}}
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioRun:
+    """A scenario applied to the baseline."""
+
+    name: str  # file stem or sheet name, e.g. "pact-stopt-2028"
+    title: str  # Dutch title for the board
+    description: str
+    plan: Plan
+    m2: M2Result
+    baseline: M2Result
+    effects: tuple[ChangeEffect, ...] = ()
+    wage_cost: np.ndarray | None = None  # the scenario's annual wage cost (for a % minimum reserve)
+    extends: tuple[str, ...] = field(default_factory=tuple)  # chain of parent scenarios
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return self.m2.years
+
+    def difference(self, key: str) -> np.ndarray:
+        """Scenario minus baseline for one M2 line, per year."""
+        return self.m2[key] - self.baseline[key]
+
+    def to_dict(self) -> dict:
+        """The foundation's M2 JSON keys plus the scenario's name, title and audit trail."""
+        return {"scenario": self.name, "title": self.title, "description": self.description,
+                **self.m2.to_dict(),
+                "changes": [e.to_dict(self.years) for e in self.effects]}
