@@ -722,7 +722,8 @@ def roster_from_rows(rows: Sequence[Sequence]) -> list[Position]:
                 start=start, end=end, person=text("persoon"),
             ))
         except ValueError as exc:
-            raise ValueError(f"{exc} (row {n})") from None
+            msg = str(exc).removeprefix(f"position {pid}: ")
+            raise ValueError(f"{tag}: {msg}") from None
     return out
 
 
