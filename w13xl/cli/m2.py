@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
+from ..errors import W13Error
 from ..fmt import euro
 from ..m2 import M2Result, compute_m2, m2_rows
 from ..sheets import LoadedPlan
@@ -29,6 +30,8 @@ USignOpt = Annotated[str, typer.Option("--u-sign", help="Sign of U amounts on th
 def load(workbook: Path, sheet: str | None, opening_reserve: float | None, minimum_reserve: float | None,
          u_sign: str = "auto") -> LoadedPlan:
     """Read a workbook and apply command-line overrides of its parameters."""
+    if u_sign not in ("auto", "negative", "positive"):
+        raise W13Error(f"--u-sign {u_sign}: expected auto, negative or positive")
     loaded = load_plan(workbook, sheet=sheet, u_sign=u_sign)
     show_warnings(loaded.warnings)
     if minimum_reserve is not None:
@@ -105,6 +108,10 @@ def m2_command(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the result: .json, .csv or .xlsx.")] = None,
 ) -> None:
     """Schema M2 (staat van het financieel evenwicht) with the norm checks."""
+    if out is not None:
+        output_kind(out)
+        if out.resolve() == workbook.resolve():
+            raise W13Error(f"--out {out}: that is the input workbook, which w13xl never overwrites")
     loaded = load(workbook, sheet, opening_reserve, minimum_reserve, u_sign)
     result = compute_m2(loaded.plan, loaded.params)
     console.print(m2_table(result, f"Schema M2 — {workbook.name}, blad '{loaded.sheet}' ({loaded.layout})"))
