@@ -16,7 +16,7 @@ def _location(file: str | None, sheet: str | None, cell: str | None) -> str:
     if sheet:
         parts.append(f"sheet '{sheet}'")
     if cell:
-        parts.append(f"cell {cell}")
+        parts.append(cell if cell.startswith("row ") else f"cell {cell}")
     return ", ".join(parts)
 
 
