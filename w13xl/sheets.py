@@ -465,6 +465,7 @@ def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetC
 
 # -- parameters -------------------------------------------------------------------------------
 _RATE_IDS = {"minimum_reserve_pct", "designated_repayment_rate"}
+_PARAM_HEADER_LABELS = {"parameter", "parameters", "naam", "omschrijving", "name"}
 
 
 def read_parameters(grid: Grid | None, ctx: SheetContext, named: Mapping[str, object] | None = None,
@@ -484,7 +485,9 @@ def read_parameters(grid: Grid | None, ctx: SheetContext, named: Mapping[str, ob
                 continue
             spec = spec_for_label(row[0])
             if spec is None:
-                if r != (header_row if header_row is not None else -1) and any(not is_blank(v) for v in row[1:]):
+                if str(row[0]).strip().lower() in _PARAM_HEADER_LABELS:
+                    continue  # the header row of a two-column sheet ("Parameter | Waarde")
+                if any(not is_blank(v) for v in row[1:]):
                     ctx.warn(f"unknown parameter '{row[0]}' ignored "
                              f"(known: {', '.join(s.label for s in PARAM_SPECS)})", r, 0)
                 continue
