@@ -1,0 +1,307 @@
+"""W13 custom functions through xlwings' real Office.js code path (custom_functions_meta/call).
+
+The payloads are built from the sample workbook's cell values read with openpyxl, the way
+Office.js sends them: one 2-D list per argument, empty cells as "", omitted arguments as None.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlwings as xw
+import xlwings.server
+
+from w13xl.excel import cache, core
+from w13xl.excel import functions as F
+from w13xl.m2 import M2_LINES, compute_m2, m2_rows
+from w13xl.staffing import loonkost
+from w13xl.workbook import load_plan
+
+SAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "w13-mjp-2026-2031.xlsx"
+YEARS = [2026, 2027, 2028, 2029, 2030, 2031]
+
+
+def sheet_values(name: str) -> list[list]:
+    """A sheet's used range as Office.js passes it (empty cells as "")."""
+    wb = openpyxl.load_workbook(SAMPLE, data_only=True)
+    ws = wb[name]
+    return [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return {name: sheet_values(name) for name in ("Synthese", "Synthese (export)", "Parameters", "Categorieën")}
+
+
+@pytest.fixture(scope="module")
+def engine():
+    loaded = load_plan(SAMPLE)
+    return compute_m2(loaded.plan, loaded.params)
+
+
+def call(func_name: str, *args):
+    payload = {
+        "func_name": func_name,
+        "args": list(args),
+        "caller_address": "Microsoft Excel Windows[w13-mjp-2026-2031.xlsx]Overzicht!B2",
+        "version": xw.__version__,
+        "runtime": "1.4",
+        "client": "Office.js",
+    }
+    return asyncio.run(xlwings.server.custom_functions_call(payload, F))
+
+
+def cell(value):
+    return [[value]]
+
+
+def is_message(result) -> bool:
+    return (isinstance(result, list) and len(result) == 1 and len(result[0]) == 1
+            and isinstance(result[0][0], str) and result[0][0].startswith("#W13: "))
+
+
+# -- registration -------------------------------------------------------------------------------
+EXPECTED = {
+    "W13.M2": ["budget", "parameters", "categorieen"],
+    "W13.RESERVE": ["budget", "parameters", "categorieen"],
+    "W13.AFM": ["budget", "parameters", "categorieen"],
+    "W13.BBR": ["budget", "parameters", "categorieen"],
+    "W13.NORMEN": ["budget", "parameters", "categorieen"],
+    "W13.INDEXEER": ["bedrag", "van_jaar", "naar_jaar", "klasse", "pad"],
+    "W13.LOONKOST": ["schaal", "trap", "vte", "jaar", "maanden"],
+}
+OPTIONAL = {"parameters", "categorieen", "klasse", "pad", "maanden"}
+
+
+def test_meta_lists_every_function_with_namespace_and_help():
+    meta = xlwings.server.custom_functions_meta(F)
+    funcs = {f["name"]: f for f in meta["functions"]}
+    assert set(EXPECTED) <= set(funcs)
+    for name, params in EXPECTED.items():
+        f = funcs[name]
+        assert len(f["description"]) > 30, name
+        assert [p["name"] for p in f["parameters"]] == params
+        for p in f["parameters"]:
+            assert not p["description"].startswith("Positional argument"), (name, p["name"])
+            assert len(p["description"]) > 10
+            assert p.get("optional", False) == (p["name"] in OPTIONAL), (name, p["name"])
+        assert f["result"]["dimensionality"] == "matrix"
+
+
+def test_namespace_is_w13_and_classic_names_are_not_cell_addresses():
+    assert F.__xlwings_func_namespace__ == "W13"
+    meta = xlwings.server.custom_functions_meta(F)
+    # The ids are the Python names: what the classic add-in registers (=W13_M2(...)).
+    assert {f["id"] for f in meta["functions"]} >= {"W13_M2", "W13_RESERVE", "W13_INDEXEER", "W13_LOONKOST"}
+
+
+# -- schema M2 ----------------------------------------------------------------------------------
+def test_m2_spills_the_engine_result_exactly(sample, engine):
+    out = call("w13_m2", sample["Synthese"], sample["Parameters"], None)
+    assert out[0] == ["", "Schema M2", *YEARS]
+    expected = [[n, label, *values] for n, label, _k, values in m2_rows(engine)]
+    assert out[1:] == expected  # bit for bit, so certainly to the cent
+    labels = [row[1] for row in out[1:1 + len(M2_LINES)]]
+    assert labels == [s.label for s in M2_LINES]
+    gbr = next(r for r in out if r[1] == "Gecumuleerd budgettair resultaat")
+    assert [round(v) for v in gbr[2:]] == [449_553, 476_031, 488_006, 488_003, 477_845, 454_276]
+    assert out[-1][1] == "Minimumreserve (sociaal passief)"
+    assert out[-1][2] == pytest.approx(211_211.09, abs=0.005)
+
+
+def test_m2_from_the_pivot_export_with_category_mapping_matches_the_table(sample):
+    table = call("w13_m2", sample["Synthese"], sample["Parameters"])
+    pivot = call("w13_m2", sample["Synthese (export)"], sample["Parameters"], sample["Categorieën"])
+    assert len(pivot) == len(table)
+    for a, b in zip(table[1:], pivot[1:]):
+        assert a[:2] == b[:2]
+        assert all(abs(x - y) < 0.005 for x, y in zip(a[2:], b[2:])), a[1]
+
+
+def test_m2_without_category_mapping_books_everything_as_exploitation(sample):
+    pivot = call("w13_m2", sample["Synthese (export)"], sample["Parameters"])
+    investments = next(r for r in pivot if r[1] == "Investeringssaldo")
+    assert investments[2:] == [0.0] * 6
+    result = next(r for r in pivot if r[1] == "Budgettair resultaat van het boekjaar")
+    assert result[2] == pytest.approx(44_851.13, abs=0.005)  # the total does not change
+
+
+def test_omitted_parameters_mean_zero_opening_reserve(sample, engine):
+    out = call("w13_m2", sample["Synthese"], None, None)
+    vi = next(r for r in out if r[1] == "Gecumuleerd budgettair resultaat vorig boekjaar")
+    vii = next(r for r in out if r[1] == "Gecumuleerd budgettair resultaat")
+    assert vi[2] == 0.0
+    assert vii[2] == pytest.approx(float(engine["budgettair_resultaat"][0]), abs=1e-9)
+    assert not any(r[1] == "Minimumreserve (sociaal passief)" for r in out)
+
+
+@pytest.mark.parametrize("func, key, label", [
+    ("w13_reserve", "gecumuleerd_budgettair_resultaat", "Gecumuleerd budgettair resultaat"),
+    ("w13_afm", "autofinancieringsmarge", "Autofinancieringsmarge"),
+    ("w13_bbr", "beschikbaar_budgettair_resultaat", "Beschikbaar budgettair resultaat"),
+])
+def test_year_series(sample, engine, func, key, label):
+    out = call(func, sample["Synthese"], sample["Parameters"], None)
+    assert out[0] == ["Jaar", label]
+    assert [r[0] for r in out[1:]] == YEARS
+    assert [r[1] for r in out[1:]] == [float(v) for v in engine[key]]
+
+
+def test_afm_of_the_plan_matches_the_printed_figures(sample):
+    out = call("w13_afm", sample["Synthese"], sample["Parameters"])
+    assert [round(r[1]) for r in out[1:]] == [59_851, 36_478, 21_476, 8_996, -1_658, -15_569]
+
+
+def test_normen(sample):
+    out = call("w13_normen", sample["Synthese"], sample["Parameters"], None)
+    assert out[0] == ["Norm", "Voldaan", "Eerste jaar niet voldaan", "Jaren niet voldaan"]
+    rows = {r[0]: r[1:] for r in out[1:]}
+    assert rows["Beschikbaar budgettair resultaat ≥ 0 in elk jaar"] == [True, "", ""]
+    assert rows["Autofinancieringsmarge ≥ 0 in het laatste jaar"] == [False, 2031, "2031"]
+    assert rows["Gecumuleerd budgettair resultaat ≥ minimumreserve"] == [True, "", ""]
+
+
+def test_normen_with_a_high_minimum_reserve(sample):
+    params = [row[:] for row in sample["Parameters"]]
+    params.append(["Minimumreserve", 480_000, "", "", "", "", "", ""])
+    for row in params:  # the amount wins only without the percentage: drop the percentage
+        if row[0] == "Minimumreserve (% jaarloonkost)":
+            row[1] = ""
+    out = call("w13_normen", sample["Synthese"], params)
+    row = next(r for r in out if r[0] == "Gecumuleerd budgettair resultaat ≥ minimumreserve")
+    assert row[1:] == [False, 2026, "2026, 2027, 2030, 2031"]
+
+
+# -- bad input: a message in the cell, never an exception ------------------------------------------
+def test_text_in_an_amount_cell_names_the_cell(sample):
+    budget = [row[:] for row in sample["Synthese"]]
+    budget[3][7] = "veel"
+    out = call("w13_m2", budget, sample["Parameters"])
+    assert is_message(out)
+    assert "argument budget" in out[0][0] and "H4" in out[0][0] and "veel" in out[0][0]
+
+
+def test_error_value_in_a_cell(sample):
+    budget = [row[:] for row in sample["Synthese"]]
+    budget[2][6] = {"type": "Error", "errorType": "Ref", "basicValue": "#REF!"}
+    out = call("w13_m2", budget, sample["Parameters"])
+    assert is_message(out) and "#REF!" in out[0][0] and "G3" in out[0][0]
+
+
+@pytest.mark.parametrize("budget", [
+    None,  # omitted (Excel sends null)
+    [[""]],  # an empty cell
+    [["", ""], ["", ""]],
+    [[42]],  # a single number
+    [["Actie", "Naam"], ["A10101", "RCK"]],  # no Richting, no years
+    [["Rijlabels", "Som van 2026 DT"], ["A10101 RCK", 1], ["X", 5]],  # unexpected label
+])
+def test_bad_budget_ranges_give_a_message(budget):
+    out = call("w13_m2", budget, None, None)
+    assert is_message(out), out
+    for func in ("w13_reserve", "w13_afm", "w13_bbr", "w13_normen"):
+        assert is_message(call(func, budget, None, None))
+
+
+def test_bad_parameters_give_a_message(sample):
+    params = [["Gecumuleerd budgettair resultaat vorig boekjaar", "veel"]]
+    out = call("w13_m2", sample["Synthese"], params)
+    assert is_message(out) and "argument parameters" in out[0][0]
+
+
+def test_bad_category_mapping_gives_a_message(sample):
+    mapping = [["Actie", "Richting", "Categorie"], ["A99999", "O", "investeringen"]]
+    out = call("w13_m2", sample["Synthese (export)"], sample["Parameters"], mapping)
+    assert is_message(out) and "A99999" in out[0][0]
+
+
+# -- INDEXEER and LOONKOST -----------------------------------------------------------------------
+def test_indexeer_default_is_the_plans_flat_two_percent():
+    assert call("w13_indexeer", cell(1000.0), cell(2026), cell(2031), None, None) == [[1000.0 * 1.02 ** 5]]
+    assert call("w13_indexeer", cell(1000.0), cell(2026), cell(2031), cell(""), cell("")) == [[1000.0 * 1.02 ** 5]]
+    back = call("w13_indexeer", cell(1104.08), cell(2031), cell(2026), None, None)[0][0]
+    assert back == pytest.approx(1104.08 / 1.02 ** 5, rel=1e-12)
+    assert call("w13_indexeer", cell(500), cell(2028), cell(2028), None, None) == [[500.0]]
+
+
+def test_indexeer_classes_and_paths():
+    assert call("w13_indexeer", cell(1000), cell(2026), cell(2031), cell("vast"), None) == [[1000.0]]
+    assert call("w13_indexeer", cell(1000), cell(2026), cell(2028), cell("prijzen"), cell("3%"))[0][0] == \
+        pytest.approx(1000 * 1.03 ** 2)
+    rates = [[2027, 0.05], [2028, 0.01]]
+    assert call("w13_indexeer", cell(1000), cell(2026), cell(2028), cell("loon"), rates)[0][0] == \
+        pytest.approx(1000 * 1.05 * 1.01)
+    table = [["Jaar", "loon", "prijzen", "bijdrage"], [2027, 0.04, 0.02, 0.0], [2028, 0.02, 0.02, 0.03]]
+    assert call("w13_indexeer", cell(1000), cell(2026), cell(2028), cell("volgt_loon"), table)[0][0] == \
+        pytest.approx(1000 * 1.04 * 1.02)
+    assert call("w13_indexeer", cell(1000), cell(2026), cell(2028), cell("bijdrage"), table)[0][0] == \
+        pytest.approx(1000 * 1.03)
+
+
+@pytest.mark.parametrize("args, fragment", [
+    ((cell("veel"), cell(2026), cell(2027), None, None), "bedrag"),
+    ((cell(1000), cell("ooit"), cell(2027), None, None), "jaartal"),
+    ((cell(1000), cell(2026), cell(2027), cell("goud"), None), "klasse"),
+    ((cell(1000), cell(2026), cell(2029), None, [[2027, 0.02]]), "2028"),
+])
+def test_indexeer_bad_input(args, fragment):
+    out = call("w13_indexeer", *args)
+    assert is_message(out) and fragment in out[0][0], out
+
+
+def test_loonkost_matches_the_staffing_model():
+    out = call("w13_loonkost", cell("B1-B3"), cell(5), cell(0.8), cell(2028), None)
+    assert out == [[loonkost("B1-B3", 5, 0.8, 2028, 12)]]
+    out = call("w13_loonkost", cell("B1-B3"), cell(5.0), cell(1), cell(2026), cell(6))
+    assert out[0][0] == pytest.approx(loonkost("B1-B3", 5, 1.0, 2026, 6))
+    assert out[0][0] > 10_000
+
+
+@pytest.mark.parametrize("args, fragment", [
+    ((cell("Z9"), cell(5), cell(1), cell(2026), None), "Z9"),
+    ((cell("B1-B3"), cell(2.5), cell(1), cell(2026), None), "trap"),
+    ((cell("B1-B3"), cell(2), cell(3), cell(2026), None), "fte"),
+    ((cell(""), cell(2), cell(1), cell(2026), None), "schaal"),
+])
+def test_loonkost_bad_input(args, fragment):
+    out = call("w13_loonkost", *args)
+    assert is_message(out) and fragment in out[0][0], out
+
+
+# -- cache ----------------------------------------------------------------------------------------
+def test_repeated_calls_do_not_reparse(sample, monkeypatch):
+    cache.clear()
+    calls = []
+    original = core.load_from_ranges
+
+    def counting(*args):
+        calls.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(core, "load_from_ranges", counting)
+    first = call("w13_m2", sample["Synthese"], sample["Parameters"])
+    again = call("w13_m2", [r[:] for r in sample["Synthese"]], [r[:] for r in sample["Parameters"]])
+    assert first == again and len(calls) == 1
+    call("w13_reserve", sample["Synthese"], sample["Parameters"])
+    call("w13_normen", sample["Synthese"], sample["Parameters"])
+    assert len(calls) == 1  # the other functions reuse the cached M2
+    changed = [r[:] for r in sample["Synthese"]]
+    changed[1][6] = 5751
+    out = call("w13_m2", changed, sample["Parameters"])
+    assert len(calls) == 2
+    assert out[2][2] == pytest.approx(first[2][2] + 1)  # exploitation receipts 2026 + 1 euro
+    # a caller mutating its result does not corrupt the cache
+    first[1][2] = math.nan
+    assert call("w13_m2", sample["Synthese"], sample["Parameters"])[1][2] == again[1][2]
+
+
+def test_cache_is_bounded():
+    cache.clear()
+    for i in range(core.cache.DEFAULT_MAXSIZE + 10):
+        call("w13_indexeer", cell(float(i)), cell(2026), cell(2027), None, None)
+    sizes = [i.currsize for i in cache.info().values()]
+    assert max(sizes) <= cache.DEFAULT_MAXSIZE

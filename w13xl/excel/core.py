@@ -1,0 +1,341 @@
+"""What the W13 custom functions compute, as pure functions of (frozen) cell values.
+
+Every public function here takes the argument values exactly as Excel hands them over (2-D
+lists, 1-D lists for one row, scalars, ``None`` for an omitted argument, ``""`` or ``None``
+for an empty cell), and returns a 2-D list ready to spill, or a one-line Dutch message
+starting with ``#W13:`` when the input is wrong. Nothing raises on bad input.
+
+Results are cached on the frozen input values (see :mod:`w13xl.excel.cache`): a repeated call
+with the same ranges costs a hash of the values, not a re-parse.
+
+Pure Python: no xlwings import (the adapters live in :mod:`w13xl.excel.functions`).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import re
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import numpy as np
+
+from ..errors import InputError, W13Error
+from ..m2 import M2Result, compute_m2, m2_rows
+from ..sheets import (
+    LoadedPlan,
+    SheetContext,
+    is_blank,
+    load_plan_from_grids,
+    read_category_mapping,
+    year_of_header,
+)
+from . import cache
+from .cache import Frozen, freeze, is_empty, scalar
+
+logger = logging.getLogger(__name__)
+
+Rows = list[list[object]]
+
+#: Names under which the arguments are handed to the sheet readers, and how messages call them.
+BUDGET, PARAMETERS, CATEGORIES = "Budget", "Parameters", "Categorieën"
+ARGUMENT_NAMES = {BUDGET: "budget", PARAMETERS: "parameters", CATEGORIES: "categorieen"}
+
+PREFIX = "#W13: "
+_CELL = re.compile(r"^[A-Z]{1,3}\d+$")
+
+
+# -- errors -----------------------------------------------------------------------------------
+def error_text(exc: BaseException) -> str:
+    """A one-line Dutch message for a cell: where (argument and cell in the range) and what."""
+    if isinstance(exc, InputError):
+        where = []
+        if exc.sheet:
+            where.append(f"argument {ARGUMENT_NAMES.get(exc.sheet, exc.sheet)}")
+        if getattr(exc, "key", None):
+            where.append(f"sleutel {exc.key}")
+        if exc.cell:
+            where.append(f"cel {exc.cell} van het bereik" if _CELL.match(exc.cell)
+                         else exc.cell.replace("row", "rij") + " van het bereik")
+        text = ", ".join(where) + ": " + exc.message if where else exc.message
+        if exc.expected:
+            text += f" (verwacht: {exc.expected})"
+        return PREFIX + text
+    if isinstance(exc, (W13Error, ValueError, KeyError)):
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        return PREFIX + str(msg)
+    return PREFIX + f"interne fout ({type(exc).__name__}: {exc})"
+
+
+class Failed(Exception):
+    """Carries an already formatted message out of a cached computation."""
+
+
+T = TypeVar("T")
+
+
+def cell_result(func: Callable[..., T]) -> Callable[..., T | Rows]:
+    """Turn every exception into ``[[message]]``: a cell never shows a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - a cell must get a message, whatever happened
+            if not isinstance(exc, (W13Error, ValueError, KeyError, Failed)):
+                logger.exception("W13 custom function %s failed", func.__name__)
+            return [[str(exc) if isinstance(exc, Failed) else error_text(exc)]]
+
+    return wrapper
+
+
+def _copy(rows: tuple[tuple[object, ...], ...]) -> Rows:
+    """A fresh list of lists from a cached tuple result (callers may mutate what they get)."""
+    return [list(r) for r in rows]
+
+
+# -- scalar arguments -------------------------------------------------------------------------
+def _number(value: object, what: str, *, default: float | None = None) -> float:
+    value = scalar(value)
+    if value is None:
+        if default is None:
+            raise InputError(f"{what} ontbreekt", expected="een getal")
+        return default
+    if isinstance(value, bool):
+        raise InputError(f"{what}: '{value}' is geen getal", expected="een getal")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        v = float(value)
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+        percent = text.endswith("%")
+        text = text.rstrip("%")
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            v = float(text)
+        except ValueError:
+            raise InputError(f"{what}: '{value}' is geen getal", expected="een getal") from None
+        if percent:
+            v /= 100.0
+    if not math.isfinite(v):
+        raise InputError(f"{what} is geen eindig getal", expected="een getal")
+    return v
+
+
+def _year(value: object, what: str) -> int:
+    raw = scalar(value)
+    year = year_of_header(raw) if raw is not None else None
+    if year is None:
+        raise InputError(f"{what}: '{'' if raw is None else raw}' is geen jaartal", expected="een jaar zoals 2026")
+    return year
+
+
+def _text(value: object, default: str | None = None) -> str | None:
+    value = scalar(value)
+    if value is None:
+        return default
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+# -- the plan behind a budget range -----------------------------------------------------------
+def load_from_ranges(budget: Frozen, parameters: Frozen = None, categories: Frozen = None) -> LoadedPlan:
+    """Read the plan from the budget range (table or pivot layout), the parameter range
+    (label | value [| year columns]) and the optional category mapping range."""
+    if is_empty(budget):
+        raise InputError("het bereik is leeg", sheet=BUDGET,
+                         expected="het bereik van een begrotingsblad: kop Actie/Categorie/Richting/jaren "
+                                  "of een draaitabel met Rijlabels")
+    grids = {BUDGET: budget}
+    if not is_empty(parameters):
+        grids[PARAMETERS] = parameters
+    mapping = None
+    if not is_empty(categories):
+        mapping = read_category_mapping(categories, SheetContext(None, CATEGORIES))
+    return load_plan_from_grids(grids, sheet=BUDGET, mapping=mapping)
+
+
+@cache.cached()
+def _m2(budget: Frozen, parameters: Frozen, categories: Frozen) -> M2Result | str:
+    try:
+        loaded = load_from_ranges(budget, parameters, categories)
+        return compute_m2(loaded.plan, loaded.params)
+    except Exception as exc:  # noqa: BLE001 - cached as a message
+        if not isinstance(exc, (W13Error, ValueError, KeyError)):
+            logger.exception("W13: computing M2 failed")
+        return error_text(exc)
+
+
+def m2_result(budget: object, parameters: object = None, categories: object = None) -> M2Result:
+    """Schema M2 for the argument values (cached); raises :class:`Failed` with the message."""
+    result = _m2(freeze(budget), freeze(parameters), freeze(categories))
+    if isinstance(result, str):
+        raise Failed(result)
+    return result
+
+
+# -- tables -----------------------------------------------------------------------------------
+M2_HEADER_LABEL = "Schema M2"
+
+
+def m2_table_rows(result: M2Result) -> Rows:
+    """Schema M2 as cells: a header row ``'' | 'Schema M2' | 2026 | ...``, then one row per line
+    in statutory order ``number | Dutch label | amount per year`` (AFM lines and the minimum
+    reserve last), amounts unrounded."""
+    rows: Rows = [["", M2_HEADER_LABEL, *result.years]]
+    rows.extend([number, label, *values] for number, label, _key, values in m2_rows(result))
+    return rows
+
+
+SERIES: dict[str, tuple[str, str]] = {
+    "reserve": ("gecumuleerd_budgettair_resultaat", "Gecumuleerd budgettair resultaat"),
+    "afm": ("autofinancieringsmarge", "Autofinancieringsmarge"),
+    "bbr": ("beschikbaar_budgettair_resultaat", "Beschikbaar budgettair resultaat"),
+}
+
+
+def series_rows(result: M2Result, key: str, label: str) -> Rows:
+    """``Jaar | label`` then ``year | amount`` per plan year."""
+    return [["Jaar", label], *([y, float(v)] for y, v in zip(result.years, result.lines[key]))]
+
+
+NORM_HEADER = ["Norm", "Voldaan", "Eerste jaar niet voldaan", "Jaren niet voldaan"]
+
+
+def norm_rows(result: M2Result) -> Rows:
+    """One row per norm: Dutch label | TRUE/FALSE | first year of breach ('' if none) | years."""
+    rows: Rows = [list(NORM_HEADER)]
+    for norm in result.norms.values():
+        rows.append([norm.label, norm.ok, "" if norm.first_breach_year is None else norm.first_breach_year,
+                     ", ".join(map(str, norm.breach_years))])
+    return rows
+
+
+@cache.cached()
+def _table(kind: str, budget: Frozen, parameters: Frozen, categories: Frozen) -> tuple[tuple[object, ...], ...]:
+    result = _m2(budget, parameters, categories)
+    if isinstance(result, str):
+        return ((result,),)
+    if kind == "m2":
+        rows = m2_table_rows(result)
+    elif kind == "normen":
+        rows = norm_rows(result)
+    else:
+        key, label = SERIES[kind]
+        rows = series_rows(result, key, label)
+    return tuple(map(tuple, rows))
+
+
+def table(kind: str, budget: object, parameters: object = None, categories: object = None) -> Rows:
+    """The spilled result of W13.M2 (``kind='m2'``), RESERVE, AFM, BBR or NORMEN."""
+    try:
+        return _copy(_table(kind, freeze(budget), freeze(parameters), freeze(categories)))
+    except Exception as exc:  # noqa: BLE001
+        logger.exception("W13 %s failed", kind)
+        return [[error_text(exc)]]
+
+
+# -- INDEXEER ---------------------------------------------------------------------------------
+#: Index classes: which column of an index path they follow. 'vast' never moves.
+INDEX_CLASSES: dict[str, str | None] = {
+    "loon": "loon", "lonen": "loon", "wedde": "loon",
+    "volgt_loon": "loon", "volgt loon": "loon",
+    "prijzen": "prijzen", "prijs": "prijzen",
+    "bijdrage": "bijdrage", "bijdragen": "bijdrage",
+    "vast": None,
+}
+#: The plan's assumption (budget package): 2% a year for every indexed class.
+PLAN_RATE = 0.02
+
+
+def _rate(value: object, what: str) -> float:
+    v = _number(value, what)
+    return v / 100.0 if abs(v) >= 1 else v  # 2 means 2%, 0.02 too
+
+
+def _path_rates(path: Frozen, column: str, years: Sequence[int]) -> dict[int, float]:
+    """Yearly rates for one class from an index path argument.
+
+    Accepted: nothing (the plan's 2%), one number (a flat rate: 0.03, 3 or '3%'), a range
+    ``year | rate`` (rate of year y = change from y-1 to y; one rate for every class) or a range
+    with a header row ``Jaar | loon | prijzen | bijdrage`` (one column per class)."""
+    if is_empty(path):
+        return {y: PLAN_RATE for y in years}
+    rows = [r for r in path if any(not is_blank(v) for v in r)]  # type: ignore[union-attr]
+    if len(rows) == 1 and len([v for v in rows[0] if not is_blank(v)]) == 1:
+        rate = _rate(next(v for v in rows[0] if not is_blank(v)), "pad")
+        return {y: rate for y in years}
+    col = 1
+    header = [str(v).strip().lower() if isinstance(v, str) else None for v in rows[0]]
+    if year_of_header(rows[0][0]) is None:  # a header row
+        names = [INDEX_CLASSES.get(h or "", h) for h in header]
+        if column not in names:
+            raise InputError(f"het pad heeft geen kolom voor '{column}'",
+                             expected="een kop Jaar | loon | prijzen | bijdrage, of twee kolommen jaar | %")
+        col = names.index(column)
+        rows = rows[1:]
+    rates: dict[int, float] = {}
+    for r, row in enumerate(rows):
+        year = year_of_header(row[0])
+        if year is None:
+            raise InputError(f"rij {r + 1} van het pad: '{row[0]}' is geen jaartal", expected="jaar | %")
+        if col >= len(row) or is_blank(row[col]):
+            raise InputError(f"pad: geen percentage voor {year}", expected="jaar | %")
+        rates[year] = _rate(row[col], f"pad {year}")
+    missing = [y for y in years if y not in rates]
+    if missing:
+        raise InputError(f"het pad heeft geen percentage voor {', '.join(map(str, missing))}",
+                         expected="een rij per jaar van het indexeringsinterval")
+    return rates
+
+
+@cache.cached()
+def _indexeer(amount: float, from_year: int, to_year: int, klass: str, path: Frozen) -> float:
+    column = INDEX_CLASSES[klass]
+    if column is None or from_year == to_year:
+        return amount
+    lo, hi = sorted((from_year, to_year))
+    years = list(range(lo + 1, hi + 1))
+    rates = _path_rates(path, column, years)
+    factor = float(np.prod([1.0 + rates[y] for y in years]))
+    return amount * factor if to_year > from_year else amount / factor
+
+
+def indexeer(amount: object, from_year: object, to_year: object, klass: object = None, path: object = None) -> object:
+    """W13.INDEXEER: ``amount`` at the prices/wages of ``from_year`` expressed in ``to_year``."""
+    try:
+        value = _number(amount, "bedrag")
+        y0, y1 = _year(from_year, "van_jaar"), _year(to_year, "naar_jaar")
+        name = (_text(klass, "loon") or "loon").lower()
+        if name not in INDEX_CLASSES:
+            raise InputError(f"onbekende klasse '{name}'", expected="loon, prijzen, bijdrage, vast of volgt_loon")
+        return _indexeer(value, y0, y1, name, freeze(path))
+    except Exception as exc:  # noqa: BLE001
+        return error_text(exc)
+
+
+# -- LOONKOST ---------------------------------------------------------------------------------
+@cache.cached()
+def _loonkost(scale: str, step: int, fte: float, year: int, months: float) -> float:
+    from ..staffing import loonkost
+
+    return loonkost(scale, step, fte, year, months)
+
+
+def loonkost(scale: object, step: object, fte: object, year: object, months: object = None) -> object:
+    """W13.LOONKOST: yearly employer cost of a position (bundled illustrative scales)."""
+    try:
+        name = _text(scale)
+        if not name:
+            raise InputError("schaal ontbreekt", expected="een weddeschaal zoals B1-B3")
+        s = _number(step, "trap")
+        if not s.is_integer() or s < 0:
+            raise InputError(f"trap {s:g} is geen geheel getal ≥ 0", expected="een trap zoals 5")
+        f = _number(fte, "vte", default=1.0)
+        m = _number(months, "maanden", default=12.0)
+        return _loonkost(name, int(s), f, _year(year, "jaar"), m)
+    except Exception as exc:  # noqa: BLE001
+        return error_text(exc)

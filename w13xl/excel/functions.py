@@ -1,0 +1,105 @@
+"""The W13 custom functions for Excel (xlwings), one module for both kinds of add-in.
+
+* Office.js (xlwings Server / xlwings Lite): ``=W13.M2(...)``, ``=W13.RESERVE(...)``, ...
+  (module namespace ``W13``, Excel name from ``name=``);
+* classic Windows add-in (``UDF Modules = w13xl.excel.functions``, Import Functions):
+  ``=W13_M2(...)``, ``=W13_RESERVE(...)``, ... (the Python names; a bare ``M2`` would be a
+  cell address).
+
+The functions are thin adapters: argument values go unchanged ("raw") to
+:mod:`w13xl.excel.core`, which caches on the values and never raises on bad input: a wrong
+range gives a one-line ``#W13: ...`` message in the cell instead of a traceback.
+
+Argument conventions (all functions): ``budget`` is the range of a budget sheet (table layout
+with the header Actie/Categorie/Richting/years, or the budget package's pivot export starting
+at ``Rijlabels``); ``parameters`` the 2-column range ``label | value`` (plus year columns) like
+the sample's Parameters sheet; ``categorieen`` the category mapping (Actie | Richting |
+Categorie [| years]) for a pivot without a category column. Empty cells and omitted optional
+arguments take the defaults.
+"""
+
+from __future__ import annotations
+
+import xlwings as xw
+
+from . import core
+
+__xlwings_func_namespace__ = "W13"
+
+_BUDGET_DOC = ("Bereik van het begrotingsblad: tabel met kop Actie/Categorie/Richting/jaren, "
+               "of de draaitabel-export vanaf 'Rijlabels'.")
+_PARAMETERS_DOC = ("Optioneel: bereik 'parameter | waarde' (met jaarkolommen), zoals het blad "
+                   "Parameters (GBR vorig boekjaar, minimumreserve, leningen...).")
+_CATEGORIES_DOC = ("Optioneel: bereik Actie | Richting | Categorie [| jaren] dat delen van een "
+                   "draaitabel naar investeringen of financiering verplaatst.")
+
+
+def _plan_args(func):
+    """The three plan arguments shared by M2, RESERVE, AFM, BBR and NORMEN (raw values)."""
+    func = xw.arg("budget", "raw", doc=_BUDGET_DOC)(func)
+    func = xw.arg("parameters", "raw", doc=_PARAMETERS_DOC)(func)
+    func = xw.arg("categorieen", "raw", doc=_CATEGORIES_DOC)(func)
+    return xw.ret("raw")(func)
+
+
+@xw.func(name="M2", category="W13")
+@_plan_args
+def w13_m2(budget, parameters=None, categorieen=None):
+    """Schema M2 (staat van het financieel evenwicht): de BBC-lijnen in wettelijke volgorde met
+    Nederlandse omschrijving, één kolom per jaar, met kopregel; daarna de AFM-lijnen en de
+    minimumreserve."""
+    return core.table("m2", budget, parameters, categorieen)
+
+
+@xw.func(name="RESERVE", category="W13")
+@_plan_args
+def w13_reserve(budget, parameters=None, categorieen=None):
+    """Gecumuleerd budgettair resultaat (reserve, lijn VII) per jaar: kopregel, dan jaar | bedrag."""
+    return core.table("reserve", budget, parameters, categorieen)
+
+
+@xw.func(name="AFM", category="W13")
+@_plan_args
+def w13_afm(budget, parameters=None, categorieen=None):
+    """Autofinancieringsmarge per jaar: kopregel, dan jaar | bedrag."""
+    return core.table("afm", budget, parameters, categorieen)
+
+
+@xw.func(name="BBR", category="W13")
+@_plan_args
+def w13_bbr(budget, parameters=None, categorieen=None):
+    """Beschikbaar budgettair resultaat (lijn IX) per jaar: kopregel, dan jaar | bedrag."""
+    return core.table("bbr", budget, parameters, categorieen)
+
+
+@xw.func(name="NORMEN", category="W13")
+@_plan_args
+def w13_normen(budget, parameters=None, categorieen=None):
+    """De normen (BBR ≥ 0 elk jaar, AFM ≥ 0 in het laatste jaar, reserve ≥ minimumreserve):
+    voldaan (WAAR/ONWAAR), eerste jaar en alle jaren waarin de norm niet gehaald wordt."""
+    return core.table("normen", budget, parameters, categorieen)
+
+
+@xw.func(name="INDEXEER", category="W13")
+@xw.arg("bedrag", "raw", doc="Het bedrag in prijzen/lonen van van_jaar.")
+@xw.arg("van_jaar", "raw", doc="Jaar waarin het bedrag geldt, bv. 2026.")
+@xw.arg("naar_jaar", "raw", doc="Jaar waarnaar geïndexeerd wordt (vroeger jaar: terugrekenen).")
+@xw.arg("klasse", "raw", doc="Optioneel: loon (standaard), prijzen, bijdrage, vast of volgt_loon.")
+@xw.arg("pad", "raw", doc="Optioneel: % per jaar (bv. 3%), een bereik jaar | %, of een bereik met kop "
+                          "Jaar | loon | prijzen | bijdrage. Standaard de 2% per jaar van het plan.")
+def w13_indexeer(bedrag, van_jaar, naar_jaar, klasse=None, pad=None):
+    """Indexeert een bedrag van van_jaar naar naar_jaar volgens een indexklasse (standaard de
+    vlakke 2% per jaar van het meerjarenplan; vast = niet geïndexeerd)."""
+    return core.indexeer(bedrag, van_jaar, naar_jaar, klasse, pad)
+
+
+@xw.func(name="LOONKOST", category="W13")
+@xw.arg("schaal", "raw", doc="Weddeschaal, bv. B1-B3 of A1a-A3a (illustratieve schalen van w13xl).")
+@xw.arg("trap", "raw", doc="Geldelijke anciënniteit (trap) in dat jaar, geheel getal ≥ 0.")
+@xw.arg("vte", "raw", doc="Tewerkstellingsbreuk in VTE, bv. 0,8 (leeg = 1).")
+@xw.arg("jaar", "raw", doc="Begrotingsjaar; lonen geïndexeerd met 2% per jaar vanaf 2026.")
+@xw.arg("maanden", "raw", doc="Optioneel: aantal maanden in dienst in dat jaar (standaard 12).")
+def w13_loonkost(schaal, trap, vte, jaar, maanden=None):
+    """Jaarlijkse werkgeverskost van een functie (bruto, vakantiegeld, eindejaarspremie,
+    RSZ werkgever, 2de pijler) volgens de gebundelde illustratieve weddeschalen."""
+    return core.loonkost(schaal, trap, vte, jaar, maanden)
