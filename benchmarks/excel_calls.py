@@ -1,0 +1,126 @@
+"""Call cost of the W13 custom functions on the Office.js path (xlwings' custom_functions_call).
+
+    uv run python benchmarks/excel_calls.py [--n 2000]
+
+Prints the median cost per call of:
+  * a trivial custom function (one scalar in, the same scalar out): the floor of any call;
+  * a trivial function taking the same ranges as W13.M2 and returning a constant: the cost of
+    shipping the sample plan's ranges through xlwings, before any W13 work;
+  * W13.M2 on the sample plan, cached (the same inputs again: what recalculation costs);
+  * W13.M2 cold (cache emptied before every call: parse + schema M2 + table);
+  * W13.RESERVE/NORMEN cached, W13.INDEXEER and W13.LOONKOST cached.
+The targets (issue #4): cached W13.M2 within 2x a trivial call, cold W13.M2 under 5 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+import types
+from pathlib import Path
+
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+import openpyxl  # noqa: E402
+import xlwings as xw  # noqa: E402
+import xlwings.server  # noqa: E402
+
+from w13xl.excel import cache  # noqa: E402
+from w13xl.excel import functions as W13  # noqa: E402
+
+SAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "w13-mjp-2026-2031.xlsx"
+
+trivial_module = types.ModuleType("trivial_functions")
+
+
+@xw.func
+def trivial(x):
+    """Returns its argument."""
+    return x
+
+
+@xw.func
+@xw.arg("budget", "raw")
+@xw.arg("parameters", "raw")
+@xw.ret("raw")
+def trivial_ranges(budget, parameters=None):
+    """Takes the plan's ranges, returns a constant."""
+    return [[1.0]]
+
+
+trivial_module.trivial = trivial
+trivial_module.trivial_ranges = trivial_ranges
+
+
+def sheet_values(wb, name: str) -> list[list]:
+    return [["" if v is None else v for v in row] for row in wb[name].iter_rows(values_only=True)]
+
+
+def payload(func_name: str, *args) -> dict:
+    return {"func_name": func_name, "args": list(args),
+            "caller_address": "Microsoft Excel Windows[w13-mjp-2026-2031.xlsx]Overzicht!B2",
+            "version": xw.__version__, "runtime": "1.4", "client": "Office.js"}
+
+
+async def measure(module, data: dict, n: int, before=None) -> float:
+    """Median seconds per call."""
+    times = []
+    call = xlwings.server.custom_functions_call
+    for _ in range(n):
+        if before is not None:
+            before()
+        t0 = time.perf_counter()
+        await call(data, module)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def us(seconds: float) -> str:
+    return f"{seconds * 1e6:9.1f} µs"
+
+
+async def main(n: int) -> int:
+    wb = openpyxl.load_workbook(SAMPLE, data_only=True)
+    budget, params = sheet_values(wb, "Synthese"), sheet_values(wb, "Parameters")
+    pivot, mapping = sheet_values(wb, "Synthese (export)"), sheet_values(wb, "Categorieën")
+    print(f"xlwings {xw.__version__}, Python {sys.version.split()[0]}, {n} calls each (median)")
+    print(f"sample plan: budget {len(budget)}x{len(budget[0])}, parameters {len(params)}x{len(params[0])}")
+    trivial_cost = await measure(trivial_module, payload("trivial", [[1.0]]), n)
+    ranges_cost = await measure(trivial_module, payload("trivial_ranges", budget, params), n)
+    m2 = payload("w13_m2", budget, params, None)
+    cached_cost = await measure(W13, m2, n)
+    cold_n = max(50, n // 10)
+    cold_cost = await measure(W13, m2, cold_n, before=cache.clear)
+    pivot_cold = await measure(W13, payload("w13_m2", pivot, params, mapping), cold_n, before=cache.clear)
+    rows = [
+        ("trivial function (scalar in/out)", trivial_cost),
+        ("trivial function taking the plan's ranges", ranges_cost),
+        ("W13.M2 cached (table layout)", cached_cost),
+        ("W13.M2 cold (table layout)", cold_cost),
+        ("W13.M2 cold (pivot + category mapping)", pivot_cold),
+        ("W13.RESERVE cached", await measure(W13, payload("w13_reserve", budget, params, None), n)),
+        ("W13.NORMEN cached", await measure(W13, payload("w13_normen", budget, params, None), n)),
+        ("W13.INDEXEER cached", await measure(
+            W13, payload("w13_indexeer", [[1000.0]], [[2026.0]], [[2031.0]], None, None), n)),
+        ("W13.LOONKOST cached", await measure(
+            W13, payload("w13_loonkost", [["B1-B3"]], [[5.0]], [[1.0]], [[2027.0]], None), n)),
+    ]
+    for label, cost in rows:
+        print(f"  {label:<45} {us(cost)}")
+    ratio = cached_cost / trivial_cost
+    print(f"cached W13.M2 / trivial call: {ratio:.2f}x (target <= 2x)")
+    print(f"cached W13.M2 / trivial call with the same ranges: {cached_cost / ranges_cost:.2f}x")
+    print(f"cold W13.M2: {cold_cost * 1e3:.2f} ms (target < 5 ms)")
+    print(f"cache: {cache.info()}")
+    return 0 if ratio <= 2 and cold_cost < 0.005 else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000, help="calls per measurement")
+    sys.exit(asyncio.run(main(parser.parse_args().n)))
