@@ -31,8 +31,10 @@ class InputError(W13Error):
         sheet: str | None = None,
         cell: str | None = None,
         expected: str | None = None,
+        key: str | None = None,
     ) -> None:
         self.message = message
+        self.key = key
         self.file = file
         self.sheet = sheet
         self.cell = cell
@@ -47,10 +49,11 @@ class InputError(W13Error):
             sheet=self.sheet or sheet,
             cell=self.cell,
             expected=self.expected,
+            key=self.key,
         )
 
     def __str__(self) -> str:
-        where = _location(self.file, self.sheet, self.cell)
+        where = _location(self.file, self.sheet, self.cell, self.key)
         text = f"{where}: {self.message}" if where else self.message
         if self.expected:
             text += f" (expected {self.expected})"

@@ -49,6 +49,13 @@ PARAM_SPECS: tuple[ParamSpec, ...] = (
               "Outstanding financial debt on 1 January of each year (corrected AFM)."),
     ParamSpec("wage_cost", "Jaarloonkost", True, ("totale jaarloonkost", "loonkost"),
               "Total annual wage cost per year (for a minimum reserve given as %)."),
+    ParamSpec("contribution", "Bijdrage lokale besturen", True,
+              ("bijdrage deelgenoten", "basisbijdrage", "member contribution"),
+              "Member contribution per year as budgeted (receipt on the overhead action A50111)."),
+    ParamSpec("inhabitants", "Inwoners", False, ("aantal inwoners", "inhabitants"),
+              "Inhabitants of the member municipalities (for a contribution per inhabitant)."),
+    ParamSpec("index_rate", "Standaardindex", False, ("standaard index", "index", "index rate"),
+              "The plan's flat yearly index assumption (the budget package uses 2%)."),
 )
 SPECS_BY_ID = {s.id: s for s in PARAM_SPECS}
 
@@ -93,6 +100,9 @@ class Parameters:
     minimum_reserve: float | None = None
     minimum_reserve_pct: float | None = None
     wage_cost: YearValues = field(default_factory=dict)
+    contribution: YearValues = field(default_factory=dict)
+    inhabitants: float | None = None
+    index_rate: float = 0.02
 
     def replace(self, **changes: object) -> Parameters:
         """A copy with some fields replaced (None values are ignored: 'not overridden')."""

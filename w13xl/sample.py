@@ -153,17 +153,133 @@ def add_parameters(wb: Workbook) -> None:
         ("Periodieke terugvorderingen", None, [0] * len(YEARS)),
         ("Financiële schulden op 1 januari", None, [0] * len(YEARS)),
         ("Aangewezen aflossingen (% financiële schulden)", 0.08, None),
+        ("Standaardindex", 0.02, None),
+        ("Bijdrage lokale besturen", None, [round(801391 * 1.02 ** k, 2) for k in range(len(YEARS))]),
+        ("Inwoners", 332211, None),
     ]
     for r, (label, value, per_year) in enumerate(rows, start=2):
         ws.cell(row=r, column=1, value=label)
         if value is not None:
             cell = ws.cell(row=r, column=2, value=value)
-            cell.number_format = "0%" if value < 1 else MONEY
+            cell.number_format = "0%" if value < 1 else ("#,##0" if label == "Inwoners" else MONEY)
         for c, v in enumerate(per_year or [], start=3):
             ws.cell(row=r, column=c, value=v).number_format = MONEY
     r = len(rows) + 3
     ws.cell(row=r, column=1, value="Minimumreserve = sociaal passief = 10% van de totale jaarloonkost "
                                    "(211.211,09 in het plan; de jaarloonkost is daaruit afgeleid).")
+    ws.cell(row=r + 1, column=1, value="Bijdrage lokale besturen: 801.391 in 2026, +2% per jaar in het plan; "
+                                       "inwoners: 332.211 (regio Zuid-West-Vlaanderen, 2024).")
+
+
+def _csv_rows(name: str) -> list[list[str]]:
+    with resources.files("w13xl.data").joinpath(name).open(encoding="utf-8") as fh:
+        return [row for row in csv.reader(fh) if row and not row[0].startswith("#")]
+
+
+def _typed(value: str, column: str) -> object:
+    """CSV text to a cell value: dates as dates, numbers as numbers."""
+    if value == "":
+        return None
+    if column in ("start", "einde"):
+        return dt.date.fromisoformat(value)
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() and column in ("trap",) else number
+
+
+def _table_sheet(wb: Workbook, title: str, note: str, rows: list[list[str]], widths: list[int]) -> None:
+    ws = wb.create_sheet(title)
+    ws["A1"] = note
+    ws["A1"].font = Font(italic=True, color="7F6000")
+    ws["A1"].fill = ILLUSTRATIVE_FILL
+    header, data = rows[0], rows[1:]
+    _header(ws, 3, header, widths)
+    for r, row in enumerate(data, start=4):
+        for c, (v, col) in enumerate(zip(row, header), start=1):
+            cell = ws.cell(row=r, column=c, value=_typed(v, col))
+            if col in ("start", "einde"):
+                cell.number_format = "DD/MM/YYYY"
+    ws.freeze_panes = "A4"
+
+
+def add_staff_sheets(wb: Workbook) -> None:
+    """Illustrative roster and salary scales (see w13xl/data/SOURCES.md)."""
+    from .staffing import StaffParameters
+
+    _table_sheet(wb, "Personeel", "ILLUSTRATIEF personeelsbestand: geen echte personen of lonen; "
+                 "consistent met de personeelsinzet (A 5; B 15-15-13-13-12-11) en de T2-loonkost van het plan.",
+                 _csv_rows("personeel.csv"), [8, 40, 7, 10, 6, 6, 9, 20, 12, 12, 8])
+    scale_rows = _csv_rows("weddeschalen.csv")
+    _table_sheet(wb, "Weddeschalen", "ILLUSTRATIEVE weddeschalen (jaarbedrag aan 100%); vervang door de "
+                 "schalen van de rechtspositieregeling.", scale_rows, [10, 6, 14])
+    ws = wb["Weddeschalen"]
+    for r in range(4, len(scale_rows) + 3):
+        ws.cell(row=r, column=3).number_format = MONEY
+    ws.cell(row=3, column=5, value="Parameter").font = Font(bold=True)
+    ws.cell(row=3, column=6, value="Waarde").font = Font(bold=True)
+    defaults = StaffParameters()
+    labels = {"salary_coefficient": "Salariscoëfficiënt", "employer_social_security": "RSZ werkgever",
+              "holiday_pay": "Vakantiegeld", "end_of_year_bonus": "Eindejaarstoelage",
+              "second_pillar_rate": "Tweede pijler", "second_pillar_levy": "Heffing tweede pijler",
+              "second_pillar_admin": "Beheerskost tweede pijler"}
+    for i, (key, label) in enumerate(labels.items(), start=4):
+        ws.cell(row=i, column=5, value=label)
+        cell = ws.cell(row=i, column=6, value=round(getattr(defaults, key), 6))
+        cell.number_format = {"salary_coefficient": "0.0000", "second_pillar_admin": MONEY}.get(key, "0.00%")
+    ws.column_dimensions["E"].width = 28
+    ws.column_dimensions["F"].width = 12
+
+
+def add_subsidies(wb: Workbook) -> None:
+    _table_sheet(wb, "Subsidies", "Subsidieregister: bedrag 'O-lijn' = de volledige ontvangstenlijn van de actie. "
+                 "Einddatums volgens het meerjarenplan.", _csv_rows("subsidies.csv"),
+                 [18, 36, 9, 22, 10, 12, 12, 12, 10, 12])
+
+
+INDEX_ROWS = [
+    ("A50111", "U", "loon", 0.5),
+    ("A50111", "U", "prijzen", 0.5),
+    ("A10203", "U", "loon", 0.6),
+    ("A10203", "U", "prijzen", 0.4),
+]
+
+
+def add_indexing(wb: Workbook) -> None:
+    ws = wb.create_sheet("Indexering")
+    ws["A1"] = ("Indexklasse per actie (uitzonderingen). Standaard: ontvangsten vast (een subsidie volgt de "
+                "klasse uit het register), uitgaven 40% loon en 60% prijzen. De bijdrage lokale besturen volgt de "
+                "CPI-regel via de parameter 'Bijdrage lokale besturen'.")
+    _header(ws, 3, ["Actie", "Richting", "Klasse", "Aandeel"], [10, 9, 12, 10])
+    for r, (action, direction, klass, share) in enumerate(INDEX_ROWS, start=4):
+        for c, v in enumerate((action, direction, klass, share), start=1):
+            ws.cell(row=r, column=c, value=v)
+        ws.cell(row=r, column=4).number_format = "0%"
+
+
+SCENARIO_SHEET_ROWS = [
+    ["Scenario", "Titel", "Basis", "Type", "Subsidie", "Positie", "Actie", "Datum", "Percentage",
+     "Jaar", "Beleid", "Opzeg (maanden)", "Omschrijving"],
+    ["hbdh-stopt-juni-2026", "Hulp Bij Duurzaam Huren stopt eind juni 2026", "baseline", "subsidy_end",
+     "SUB-HBDH", None, None, dt.date(2026, 6, 30), None, None, "stop", 1, None],
+    ["bijdrage-plus-3-2028", "Bijdrage lokale besturen +3% vanaf 2028", "baseline", "contribution",
+     None, None, None, None, 0.03, 2028, None, None, None],
+]
+
+
+def add_scenario_sheet(wb: Workbook) -> None:
+    ws = wb.create_sheet("Scenario's")
+    ws["A1"] = ("Scenario's in Excel: één rij per wijziging. Dezelfde wijzigingen als in de TOML-bestanden "
+                "(zie README); Basis = het scenario waarop dit verder bouwt.")
+    _header(ws, 3, SCENARIO_SHEET_ROWS[0], [24, 44, 10, 14, 14, 9, 9, 12, 11, 7, 8, 14, 30])
+    for r, row in enumerate(SCENARIO_SHEET_ROWS[1:], start=4):
+        for c, v in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c, value=v)
+            if isinstance(v, dt.date):
+                cell.number_format = "DD/MM/YYYY"
+            if SCENARIO_SHEET_ROWS[0][c - 1] == "Percentage" and v is not None:
+                cell.number_format = "0%"
 
 
 #: Extra sheet builders (roster, scales, subsidies, scenarios) registered by other modules.
@@ -178,6 +294,10 @@ def build_workbook() -> Workbook:
     add_export(wb, rows)
     add_mapping(wb)
     add_parameters(wb)
+    add_staff_sheets(wb)
+    add_subsidies(wb)
+    add_indexing(wb)
+    add_scenario_sheet(wb)
     for extra in EXTRA_SHEETS:
         extra(wb)
     wb.properties.creator = "w13xl"

@@ -464,7 +464,7 @@ def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetC
 
 
 # -- parameters -------------------------------------------------------------------------------
-_RATE_IDS = {"minimum_reserve_pct", "designated_repayment_rate"}
+_RATE_IDS = {"minimum_reserve_pct", "designated_repayment_rate", "index_rate"}
 _PARAM_HEADER_LABELS = {"parameter", "parameters", "naam", "omschrijving", "name"}
 
 

@@ -1,0 +1,133 @@
+"""Build a :class:`Baseline` from a workbook's sheets (grids) or file.
+
+Sheets read besides the budget sheet, category mapping and parameters (see w13xl.sheets):
+
+* ``Personeel``: the roster (positie, functie, niveau, schaal, trap, vte, actie, financiering,
+  start, einde[, persoon]);
+* ``Weddeschalen``: salary scales (schaal, trap, bedrag_100) and, in the columns to the right, a
+  block ``Parameter | Waarde`` with the employer-cost parameters (STAFF_PARAMETER_LABELS);
+* ``Subsidies``: the subsidy register (see w13xl.subsidies);
+* ``Indexering``: index classes per action line (Actie, Richting, Klasse, Aandeel).
+
+Every sheet is optional: without a roster, staffing changes are refused with a clear message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping, Sequence
+
+from ..errors import InputError
+from ..sheets import Grid, SheetContext, is_blank, load_plan_from_grids, parse_number
+from ..staffing import StaffParameters, roster_from_rows, scales_from_rows
+from ..subsidies import subsidies_from_rows
+from .engine import Baseline, index_shares_from_grid
+
+ROSTER_SHEET = "Personeel"
+SCALES_SHEET = "Weddeschalen"
+SUBSIDY_SHEET = "Subsidies"
+INDEX_SHEET = "Indexering"
+
+#: Labels of the employer-cost parameters on the Weddeschalen sheet.
+STAFF_PARAMETER_LABELS: dict[str, str] = {
+    "salariscoëfficiënt": "salary_coefficient",
+    "salariscoefficient": "salary_coefficient",
+    "rsz werkgever": "employer_social_security",
+    "vakantiegeld": "holiday_pay",
+    "eindejaarstoelage": "end_of_year_bonus",
+    "tweede pijler": "second_pillar_rate",
+    "heffing tweede pijler": "second_pillar_levy",
+    "beheerskost tweede pijler": "second_pillar_admin",
+}
+STAFF_PARAMETER_NAMES = {v: k for k, v in STAFF_PARAMETER_LABELS.items()}
+
+
+def _from_header(grid: Grid, first_header: str) -> tuple[int, list[list[object]]]:
+    """Rows from the header row (the first row whose first cell is ``first_header``)."""
+    for r, row in enumerate(grid[:30]):
+        if row and isinstance(row[0], str) and row[0].strip().lower() == first_header:
+            return r, [list(x) for x in grid[r:]]
+    return -1, []
+
+
+def _sheet_error(exc: ValueError, file: str | None, sheet: str, offset: int) -> InputError:
+    """A loader's ValueError ('row N: ...', N counted from the header row) as an InputError."""
+    import re
+
+    text = str(exc)
+    m = re.search(r"row (\d+)", text)
+    cell = f"row {int(m.group(1)) + offset}" if m else None
+    return InputError(text, file=file, sheet=sheet, cell=cell)
+
+
+def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters:
+    values = {}
+    for r, row in enumerate(grid):
+        for c, v in enumerate(row[:-1]):
+            if isinstance(v, str) and v.strip().lower() in STAFF_PARAMETER_LABELS:
+                number = parse_number(row[c + 1], ctx, r, c + 1, v.strip())
+                if number is not None:
+                    key = STAFF_PARAMETER_LABELS[v.strip().lower()]
+                    values[key] = number / 100 if key != "salary_coefficient" and key != "second_pillar_admin" \
+                        and number > 1 else number
+    try:
+        return dataclasses.replace(StaffParameters(), **values)
+    except ValueError as exc:
+        raise ctx.error(str(exc), expected="fractions such as 0,32 for 32%") from None
+
+
+def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, sheet: str | None = None,
+                        u_sign: str = "auto", named: Mapping[str, object] | None = None) -> Baseline:
+    loaded = load_plan_from_grids(grids, file=file, sheet=sheet, u_sign=u_sign, named=named)
+    positions: Sequence = ()
+    scales = None
+    staff = StaffParameters()
+    subsidies = {}
+    shares = []
+    if ROSTER_SHEET in grids:
+        offset, rows = _from_header(grids[ROSTER_SHEET], "positie")
+        if rows:
+            try:
+                positions = roster_from_rows(rows)
+            except ValueError as exc:
+                raise _sheet_error(exc, file, ROSTER_SHEET, offset) from None
+    if SCALES_SHEET in grids:
+        grid = grids[SCALES_SHEET]
+        offset, rows = _from_header(grid, "schaal")
+        if rows:
+            table = [row[:3] for row in rows if not all(is_blank(v) for v in row[:3])]
+            try:
+                scales = scales_from_rows(table)
+            except ValueError as exc:
+                raise _sheet_error(exc, file, SCALES_SHEET, offset) from None
+        staff = staff_parameters_from_grid(grid, SheetContext(file, SCALES_SHEET, loaded.warnings))
+    if SUBSIDY_SHEET in grids:
+        offset, rows = _from_header(grids[SUBSIDY_SHEET], "id")
+        if rows:
+            try:
+                subsidies = subsidies_from_rows(rows)
+            except ValueError as exc:
+                raise _sheet_error(exc, file, SUBSIDY_SHEET, offset) from None
+            for s in subsidies.values():
+                if s.action not in loaded.plan.actions:
+                    raise InputError(f"subsidy {s.id} names action '{s.action}', which is not on the budget sheet",
+                                     file=file, sheet=SUBSIDY_SHEET, expected="an action of the budget sheet")
+    if INDEX_SHEET in grids:
+        shares = index_shares_from_grid(grids[INDEX_SHEET], file, INDEX_SHEET)
+    if scales is not None:
+        for p in positions:
+            if p.scale not in scales:
+                raise InputError(f"position {p.id} has unknown salary scale '{p.scale}'", file=file,
+                                 sheet=ROSTER_SHEET, expected=f"one of the scales on '{SCALES_SHEET}'")
+    return Baseline(plan=loaded.plan, params=loaded.params, positions=tuple(positions), scales=scales,
+                    staff_params=staff, subsidies=subsidies, index_shares=shares, file=file,
+                    sheet=loaded.sheet, warnings=loaded.warnings)
+
+
+def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto") -> Baseline:
+    """Read a workbook file (openpyxl) into a Baseline."""
+    from ..workbook import read_grids
+
+    grids, named = read_grids(path)
+    return baseline_from_grids(grids, file=str(path), sheet=sheet, u_sign=u_sign, named=named)

@@ -1,0 +1,440 @@
+"""Scenario definitions: TOML files in ``scenarios/`` or rows of a workbook sheet ``Scenario's``,
+validated with pydantic.
+
+A scenario is a named, ordered list of dated changes; ``extends`` names the scenario it builds
+on (``"baseline"``, the plan as it is, by default). Example::
+
+    title = "'t PACT stopt eind 2028"
+    extends = "baseline"
+
+    [[changes]]
+    type = "subsidy_end"
+    subsidy = "SUB-PACT"
+    date = 2028-12-31
+    policy = "stop"
+    notice_months = 3
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+
+from ..errors import InputError
+
+BASELINE = "baseline"
+IndexClass = Literal["loon", "prijzen", "bijdrage", "volgt_loon"]
+Policy = Literal["stop", "keep", "share"]
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+class _Change(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    description: str | None = Field(None, description="Optional Dutch description for the audit trail.")
+    _origin: tuple[str | None, str | None, str | None, str | None] = PrivateAttr(default=(None, None, None, None))
+
+    def error(self, message: str, field: str | None = None, expected: str | None = None) -> InputError:
+        """An InputError pointing at where this change was defined (file + key, or sheet + cell)."""
+        file, sheet, cell, key = self._origin
+        if key and field:
+            key = f"{key}.{field}"
+        return InputError(message, file=file, sheet=sheet, cell=cell, key=key, expected=expected)
+
+
+class IndexChange(_Change):
+    """Replace or shift an index path. Exactly one of rate / rates / crossings / extra_crossings /
+    inflation. ``crossings`` are months in which the smoothed health index crosses the pivot
+    ("2027-03"); wages rise 2% two months later."""
+
+    type: Literal["index"]
+    classes: list[IndexClass] = Field(default_factory=lambda: ["loon"])
+    rate: float | None = None
+    rates: dict[int, float] | None = None
+    crossings: list[str] | None = None
+    extra_crossings: list[str] | None = None
+    inflation: dict[int, float] | None = None
+
+    @field_validator("classes", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("crossings", "extra_crossings")
+    @classmethod
+    def _months(cls, v: list[str] | None) -> list[str] | None:
+        for m in v or []:
+            match = _MONTH.match(str(m))
+            if not match or not 1 <= int(match.group(2)) <= 12:
+                raise ValueError(f"'{m}' is not a month like 2027-03")
+        return v
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> IndexChange:
+        given = [k for k in ("rate", "rates", "crossings", "extra_crossings", "inflation") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of rate, rates, crossings, extra_crossings, inflation "
+                             f"(got {', '.join(given) or 'none'})")
+        return self
+
+    @property
+    def months(self) -> list[tuple[int, int]]:
+        raw = self.crossings if self.crossings is not None else self.extra_crossings or []
+        return [(int(a), int(b)) for a, b in (str(m).split("-") for m in raw)]
+
+
+class HireChange(_Change):
+    """A new position from ``start`` (to ``end``)."""
+
+    type: Literal["hire"]
+    id: str | None = None
+    function: str = "nieuwe functie"
+    level: Literal["A", "B", "C", "D", "E"]
+    scale: str
+    step: int = Field(0, ge=0)
+    fte: float = Field(1.0, gt=0, le=1.5)
+    action: str
+    funded_by: str = "basiswerking"
+    start: dt.date
+    end: dt.date | None = None
+
+
+class EndPositionChange(_Change):
+    type: Literal["end_position"]
+    position: str
+    date: dt.date = Field(description="Last day of the position.")
+
+
+class FteChange(_Change):
+    type: Literal["fte"]
+    position: str
+    fte: float = Field(ge=0, le=1.5)
+    date: dt.date = Field(description="First day of the new FTE.")
+
+
+class StepChange(_Change):
+    type: Literal["step"]
+    position: str
+    step: int = Field(ge=0)
+    date: dt.date
+
+
+class MoveChange(_Change):
+    type: Literal["move"]
+    position: str
+    action: str
+    date: dt.date
+    funded_by: str | None = None
+
+
+class _SubsidyPolicy(_Change):
+    policy: Policy = "stop"
+    share: float | None = Field(None, ge=0, le=1, description="Kept share of the costs for policy 'share'.")
+    notice_months: int = Field(0, ge=0, le=24)
+
+    @model_validator(mode="after")
+    def _share_given(self) -> _SubsidyPolicy:
+        if self.policy == "share" and self.share is None:
+            raise ValueError("policy 'share' needs share = the part of the costs that stays (0..1)")
+        return self
+
+    @property
+    def kept(self) -> float:
+        return {"stop": 0.0, "keep": 1.0}.get(self.policy, self.share or 0.0)
+
+
+class SubsidyEndChange(_SubsidyPolicy):
+    """The subsidy ends on ``date`` (earlier or later than planned)."""
+
+    type: Literal["subsidy_end"]
+    subsidy: str
+    date: dt.date
+
+
+class SubsidyRenewChange(_Change):
+    """The subsidy is renewed up to ``until``, at ``amount`` a year (default: its last full year)."""
+
+    type: Literal["subsidy_renew"]
+    subsidy: str
+    until: dt.date
+    amount: float | None = Field(None, ge=0)
+
+
+class SubsidyCutChange(_SubsidyPolicy):
+    """From ``date`` the subsidy pays ``factor`` of its amount (0.8 = a 20% cut)."""
+
+    type: Literal["subsidy_cut"]
+    subsidy: str
+    factor: float = Field(ge=0, le=1)
+    date: dt.date
+
+
+class ContributionChange(_Change):
+    """Member contribution (bijdrage lokale besturen) from ``from_year``: +``pct`` or a new
+    amount per inhabitant; the CPI rule keeps applying on top."""
+
+    type: Literal["contribution"]
+    from_year: int
+    pct: float | None = None
+    per_inhabitant: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _one(self) -> ContributionChange:
+        if (self.pct is None) == (self.per_inhabitant is None):
+            raise ValueError("give exactly one of pct or per_inhabitant")
+        return self
+
+
+class LineChange(_Change):
+    """Add amounts (per year, positive = more receipts or more expenditure) to one budget line."""
+
+    type: Literal["line"]
+    action: str
+    category: Literal["exploitatie", "investeringen", "financiering"] = "exploitatie"
+    direction: Literal["O", "U"]
+    amounts: dict[int, float]
+
+
+Change = Annotated[
+    Union[IndexChange, HireChange, EndPositionChange, FteChange, StepChange, MoveChange,
+          SubsidyEndChange, SubsidyRenewChange, SubsidyCutChange, ContributionChange, LineChange],
+    Field(discriminator="type"),
+]
+CHANGE_TYPES = ("index", "hire", "end_position", "fte", "step", "move", "subsidy_end", "subsidy_renew",
+                "subsidy_cut", "contribution", "line")
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = ""
+    title: str = ""
+    description: str = ""
+    extends: str | None = BASELINE
+    changes: list[Change] = Field(default_factory=list)
+    #: Uncertain inputs for Monte Carlo runs (see w13xl.montecarlo); free-form here.
+    uncertainty: dict[str, Any] | None = None
+    _source: str | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> str | None:
+        return self._source
+
+
+def _validation_error(exc: ValidationError, file: str | None, sheet: str | None = None,
+                      cell: str | None = None) -> InputError:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and p in CHANGE_TYPES))
+    loc = re.sub(r"\.(\d+)", r"[\1]", loc)
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif err["type"] == "union_tag_invalid":
+        msg = f"unknown change type (expected one of {', '.join(CHANGE_TYPES)})"
+    given = err.get("input")
+    if given is not None and not isinstance(given, (dict, list)):
+        msg += f" (got {given!r})"
+    return InputError(msg, file=file, sheet=sheet, cell=cell, key=None if cell else (loc or None))
+
+
+def scenario_from_dict(data: Mapping[str, Any], *, name: str, file: str | None = None) -> Scenario:
+    try:
+        scenario = Scenario.model_validate(dict(data))
+    except ValidationError as exc:
+        raise _validation_error(exc, file) from None
+    if not scenario.name:
+        scenario.name = name
+    if not scenario.title:
+        scenario.title = scenario.name
+    scenario._source = file
+    for i, change in enumerate(scenario.changes):
+        change._origin = (file, None, None, f"changes[{i}]")
+    return scenario
+
+
+def load_scenario_file(path: str | Path) -> Scenario:
+    """Read and validate one TOML scenario file (errors name the file and the key)."""
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        raise InputError("scenario file not found", file=name, expected="a .toml file in scenarios/")
+    if path.suffix.lower() != ".toml":
+        raise InputError(f"'{path.suffix}' is not a scenario file", file=name, expected="a .toml file")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", file=name) from None
+    except UnicodeDecodeError:
+        raise InputError("not a text file", file=name, expected="a UTF-8 TOML file") from None
+    return scenario_from_dict(data, name=path.stem, file=name)
+
+
+# -- the workbook sheet "Scenario's" ----------------------------------------------------------
+SCENARIO_SHEET = "Scenario's"
+#: Dutch column headers of the scenario sheet -> change fields.
+SHEET_COLUMNS: dict[str, str] = {
+    "scenario": "scenario", "titel": "title", "basis": "extends", "type": "type",
+    "subsidie": "subsidy", "positie": "position", "actie": "action", "datum": "date", "tot": "until",
+    "start": "start", "einde": "end", "bedrag": "amount", "factor": "factor", "percentage": "pct",
+    "per inwoner": "per_inhabitant", "vte": "fte", "trap": "step", "schaal": "scale", "niveau": "level",
+    "functie": "function", "financiering": "funded_by", "beleid": "policy", "aandeel": "share",
+    "opzeg (maanden)": "notice_months", "opzeg": "notice_months", "klasse": "classes", "vanaf jaar": "from_year",
+    "jaar": "from_year", "tarief": "rate", "spilindex": "crossings", "extra spilindex": "extra_crossings",
+    "richting": "direction", "categorie": "category", "omschrijving": "description",
+}
+_SCENARIO_LEVEL = {"scenario", "title", "extends"}
+_LIST_FIELDS = {"crossings", "extra_crossings", "classes"}
+_INT_FIELDS = {"step", "notice_months", "from_year"}
+
+
+def _cell_value(value: Any, fieldname: str) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        if value == "":
+            return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if fieldname in ("date", "until", "start", "end") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))  # an Excel serial date
+    if fieldname in ("date", "until", "start", "end") and isinstance(value, str):
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+            try:
+                return dt.datetime.strptime(value, fmt).date()
+            except ValueError:
+                pass
+    if fieldname in _LIST_FIELDS and isinstance(value, str):
+        return [v for v in re.split(r"[;,\s]+", value) if v]
+    if fieldname in _INT_FIELDS and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if fieldname in ("pct", "share", "factor", "rate") and isinstance(value, str) and value.endswith("%"):
+        try:
+            return float(value[:-1].replace(",", ".")) / 100
+        except ValueError:
+            return value
+    if isinstance(value, str) and re.fullmatch(r"-?\d+(,\d+)?", value):
+        return float(value.replace(",", "."))
+    return value
+
+
+def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = None,
+                        sheet: str = SCENARIO_SHEET) -> dict[str, Scenario]:
+    """Scenarios from the sheet: one row per change, grouped by the 'Scenario' column in order.
+    Errors name the sheet and the cell."""
+    from ..sheets import cell_name, is_blank
+
+    rows = [list(r) for r in grid]
+    header_row = next((r for r, row in enumerate(rows[:30])
+                       if any(isinstance(v, str) and v.strip().lower() == "scenario" for v in row)), None)
+    if header_row is None:
+        if all(all(is_blank(v) for v in row) for row in rows):
+            return {}
+        raise InputError("no header row with a 'Scenario' column", file=file, sheet=sheet,
+                         expected="columns Scenario, Type, Subsidie/Positie/Actie, Datum, ...")
+    columns: dict[int, str] = {}
+    for c, v in enumerate(rows[header_row]):
+        if isinstance(v, str) and v.strip().lower() in SHEET_COLUMNS:
+            columns[c] = SHEET_COLUMNS[v.strip().lower()]
+        elif not is_blank(v):
+            raise InputError(f"unknown column '{v}'", file=file, sheet=sheet, cell=cell_name(header_row, c),
+                             expected=f"one of: {', '.join(sorted(set(SHEET_COLUMNS)))}")
+    scenario_col = next(c for c, f in columns.items() if f == "scenario")
+    data: dict[str, dict[str, Any]] = {}
+    origins: dict[str, list[tuple[int, dict[str, int]]]] = {}
+    for r in range(header_row + 1, len(rows)):
+        row = rows[r]
+        if all(is_blank(v) for v in row):
+            continue
+        name = row[scenario_col] if scenario_col < len(row) else None
+        if is_blank(name):
+            raise InputError("the row has no scenario name", file=file, sheet=sheet,
+                             cell=cell_name(r, scenario_col), expected="the name of the scenario")
+        name = str(name).strip()
+        entry = data.setdefault(name, {"changes": []})
+        change: dict[str, Any] = {}
+        where: dict[str, int] = {}
+        for c, fieldname in columns.items():
+            if c == scenario_col or c >= len(row):
+                continue
+            value = _cell_value(row[c], fieldname)
+            if value is None:
+                continue
+            if fieldname in _SCENARIO_LEVEL:
+                entry[fieldname] = value
+            else:
+                change[fieldname] = value
+                where[fieldname] = c
+        if change:
+            if "from_year" in change and change.get("type") != "contribution":
+                change.pop("from_year")
+            entry["changes"].append(change)
+            origins.setdefault(name, []).append((r, where))
+    out: dict[str, Scenario] = {}
+    for name, entry in data.items():
+        try:
+            scenario = Scenario.model_validate(entry)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = err["loc"]
+            cell = None
+            if len(loc) >= 2 and loc[0] == "changes" and isinstance(loc[1], int):
+                r, where = origins[name][loc[1]]
+                fieldname = next((str(p) for p in loc[2:] if str(p) in where), None)
+                cell = cell_name(r, where.get(fieldname, where.get("type", scenario_col)))
+            raise _validation_error(exc, file, sheet, cell or "?") from None
+        scenario.name = name
+        scenario.title = scenario.title or name
+        scenario._source = f"{file or 'workbook'} [{sheet}]"
+        for change, (r, where) in zip(scenario.changes, origins.get(name, [])):
+            change._origin = (file, sheet, cell_name(r, where.get("type", scenario_col)), None)
+        out[name] = scenario
+    return out
+
+
+class ScenarioLibrary:
+    """Named scenarios (files and sheet rows) with ``extends`` resolved to a flat change list."""
+
+    def __init__(self, scenarios: Iterable[Scenario] = ()) -> None:
+        self.scenarios: dict[str, Scenario] = {}
+        for s in scenarios:
+            self.add(s)
+
+    def add(self, scenario: Scenario) -> None:
+        if scenario.name in self.scenarios and scenario.name != BASELINE:
+            raise InputError(f"two scenarios are named '{scenario.name}'", file=scenario.source,
+                             expected="unique scenario names")
+        self.scenarios[scenario.name] = scenario
+
+    def chain(self, scenario: Scenario) -> list[Scenario]:
+        """The scenario and its ancestors, root first (the baseline itself has no changes)."""
+        chain = [scenario]
+        seen = {scenario.name}
+        current = scenario
+        while current.extends and current.extends != BASELINE:
+            parent = self.scenarios.get(current.extends)
+            if parent is None:
+                raise InputError(f"extends unknown scenario '{current.extends}'", file=current.source,
+                                 key="extends", expected=f"'baseline' or one of: {', '.join(self.scenarios)}")
+            if parent.name in seen:
+                raise InputError(f"scenario '{scenario.name}' extends itself (through '{parent.name}')",
+                                 file=current.source, key="extends")
+            seen.add(parent.name)
+            chain.append(parent)
+            current = parent
+        return chain[::-1]
+
+    def changes(self, scenario: Scenario) -> list:
+        return [c for s in self.chain(scenario) for c in s.changes]
+
+
+def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
+    """Load scenario files; a folder loads every ``*.toml`` in it (sorted)."""
+    out: list[Scenario] = []
+    for p in paths:
+        p = Path(p)
+        files = sorted(p.glob("*.toml")) if p.is_dir() else [p]
+        out.extend(load_scenario_file(f) for f in files)
+    return out
