@@ -131,3 +131,59 @@ def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: 
 
     grids, named = read_grids(path)
     return baseline_from_grids(grids, file=str(path), sheet=sheet, u_sign=u_sign, named=named)
+
+
+def workbook_scenarios(grids: Mapping[str, Grid], file: str | None = None):
+    """Scenarios defined on the workbook's "Scenario's" sheet (empty if there is none)."""
+    from .spec import SCENARIO_SHEET, scenarios_from_grid
+
+    name = next((n for n in grids if n.lower() == SCENARIO_SHEET.lower()), None)
+    return scenarios_from_grid(grids[name], file=file, sheet=name) if name else {}
+
+
+def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sheet: str | None = None,
+               u_sign: str = "auto", all_if_empty: bool = True):
+    """Read a workbook and pick scenarios: each argument is a TOML file, a folder of them, or the
+    name of a scenario on the workbook's "Scenario's" sheet. Without arguments: every scenario of
+    the sheet (if ``all_if_empty``). Returns (baseline, library, selected scenarios).
+
+    Scenario files in the same folder as a selected file are available to ``extends``."""
+    from pathlib import Path
+
+    from ..workbook import read_grids
+    from .spec import ScenarioLibrary, load_scenario_file
+
+    grids, named = read_grids(path)
+    baseline = baseline_from_grids(grids, file=str(path), sheet=sheet, u_sign=u_sign, named=named)
+    sheet_scenarios = workbook_scenarios(grids, str(path))
+    library = ScenarioLibrary(sheet_scenarios.values())
+    selected = []
+    folders = set()
+    for arg in scenario_args:
+        p = Path(arg)
+        if p.is_dir():
+            files = sorted(p.glob("*.toml"))
+            folders.add(p)
+        elif p.suffix.lower() == ".toml" or p.exists():
+            files = [p]
+            folders.add(p.parent)
+        elif arg in sheet_scenarios:
+            selected.append(sheet_scenarios[arg])
+            continue
+        else:
+            raise InputError(f"'{arg}' is neither a scenario file nor a scenario on the Scenario's sheet",
+                             file=str(path), expected=f"a .toml file or one of: {', '.join(sheet_scenarios) or '(none)'}")
+        for f in files:
+            s = load_scenario_file(f)
+            library.add(s)
+            selected.append(s)
+    loaded = {s.source for s in selected}
+    for folder in folders:  # siblings, so that 'extends' finds them
+        for f in sorted(folder.glob("*.toml")):
+            if str(f) not in loaded:
+                s = load_scenario_file(f)
+                if s.name not in library.scenarios:
+                    library.add(s)
+    if not scenario_args and all_if_empty:
+        selected = list(sheet_scenarios.values())
+    return baseline, library, selected
