@@ -9,7 +9,7 @@ class W13Error(Exception):
     """Base class for every error w13xl reports to a user (no traceback needed)."""
 
 
-def _location(file: str | None, sheet: str | None, cell: str | None) -> str:
+def _location(file: str | None, sheet: str | None, cell: str | None, key: str | None = None) -> str:
     parts = []
     if file:
         parts.append(str(file))
@@ -17,6 +17,8 @@ def _location(file: str | None, sheet: str | None, cell: str | None) -> str:
         parts.append(f"sheet '{sheet}'")
     if cell:
         parts.append(cell if cell.startswith("row ") else f"cell {cell}")
+    if key:
+        parts.append(f"key {key}")
     return ", ".join(parts)
 
 
