@@ -6,5 +6,6 @@ from ._app import app
 from . import m2 as _m2  # noqa: F401  (registers commands)
 from . import scenarios as _scenarios  # noqa: F401  (registers w13xl run / compare)
 from . import board as _board  # noqa: F401  (registers w13xl board)
+from . import excel as _excel  # noqa: F401  (registers w13xl excel ...)
 
 __all__ = ["app"]

@@ -1,0 +1,168 @@
+"""A ready workbook for the classic Windows add-in, made from xlwings' own ``quickstart.xlsm``.
+
+``w13xl excel workbook OUT.xlsm`` (see :mod:`w13xl.cli.excel`) calls :func:`build_addin_workbook`:
+
+* the template's VBA project (the xlwings module with ``RunPython``) is kept (openpyxl
+  ``keep_vba=True``);
+* its ``_xlwings.conf`` sheet becomes the active ``xlwings.conf`` sheet with
+  ``UDF Modules = w13xl.excel.functions`` (and the interpreter, if given);
+* the plan's sheets are copied in (values, formulas, number formats, fonts, fills, widths);
+* a ``Start`` sheet explains the functions, the macro and the set-up.
+
+openpyxl only; xlwings is not imported (the template is located through the package spec).
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import os
+import warnings
+from pathlib import Path
+
+from ..errors import InputError
+from ..workbook import open_workbook, safe_write
+
+CONF_SHEET = "xlwings.conf"
+INACTIVE_CONF_SHEET = "_xlwings.conf"
+START_SHEET = "Start"
+UDF_MODULES = "w13xl.excel.functions"
+MACRO = "ScenariosDoorrekenen"
+MACRO_VBA = (f"Sub {MACRO}()",
+             '    RunPython "from w13xl.excel.macros import scenarios_doorrekenen; scenarios_doorrekenen()"',
+             "End Sub")
+
+
+def quickstart_template() -> Path:
+    """``quickstart.xlsm`` inside the installed xlwings package."""
+    spec = importlib.util.find_spec("xlwings")
+    if spec is None or not spec.submodule_search_locations:
+        raise InputError("xlwings is not installed", expected="xlwings==0.37.8 (uv sync)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "quickstart.xlsm"
+    if not path.exists():
+        raise InputError("xlwings' quickstart.xlsm template is missing", file=str(path),
+                         expected="a complete xlwings installation (reinstall xlwings)")
+    return path
+
+
+def _copy_sheet(src, wb) -> None:
+    """Copy a worksheet into another workbook: cell values/formulas and their look."""
+    ws = wb.create_sheet(src.title)
+    for row in src.iter_rows():
+        for c in row:
+            if c.value is None and not c.has_style:
+                continue
+            t = ws.cell(row=c.row, column=c.column, value=c.value)
+            if c.has_style:
+                t.font = copy.copy(c.font)
+                t.fill = copy.copy(c.fill)
+                t.border = copy.copy(c.border)
+                t.alignment = copy.copy(c.alignment)
+                t.number_format = c.number_format
+    for key, dim in src.column_dimensions.items():
+        if dim.width:
+            ws.column_dimensions[key].width = dim.width
+    for merged in src.merged_cells.ranges:
+        ws.merge_cells(str(merged))
+    ws.freeze_panes = src.freeze_panes
+    ws.sheet_properties.tabColor = src.sheet_properties.tabColor
+
+
+def _start_sheet(ws, plan_name: str, budget: str, params: str) -> None:
+    lines = [
+        ("W13 meerjarenplan in Excel (w13xl)", True),
+        (f"Plan: {plan_name}", False),
+        ("", False),
+        ("Functies (klassieke add-in op Windows; eerst xlwings-tab > Import Functions):", True),
+        (f"=W13_M2({budget};{params})   schema M2, één kolom per jaar", False),
+        (f"=W13_RESERVE({budget};{params})   =W13_AFM(...)   =W13_BBR(...)   jaar | bedrag", False),
+        (f"=W13_NORMEN({budget};{params})   normen met eerste jaar waarin ze niet gehaald worden", False),
+        ("=W13_INDEXEER(1000;2026;2031)   =W13_INDEXEER(1000;2026;2031;\"vast\")   "
+         "=W13_INDEXEER(1000;2026;2031;\"loon\";3%)", False),
+        ("=W13_LOONKOST(\"B1-B3\";5;0,8;2027)   werkgeverskost (illustratieve weddeschalen)", False),
+        ("In Excel op het web / Mac (xlwings Server of Lite) heten ze =W13.M2(...), =W13.RESERVE(...), ...", False),
+        ("", False),
+        ("Macro 'Scenario's doorrekenen' (Alt+F11 > Insert > Module, plak deze code, koppel een knop):", True),
+        *[(line, False) for line in MACRO_VBA],
+        ("De macro schrijft één blad per scenario ('W13 ...') en het overzicht 'W13 Overzicht'; "
+         "invoerbladen worden nooit gewijzigd.", False),
+        ("", False),
+        ("Instellingen: blad xlwings.conf (UDF Modules, Interpreter_Win). Zie README, sectie Excel.", False),
+    ]
+    for r, (text, bold) in enumerate(lines, start=1):
+        cell = ws.cell(row=r, column=1, value=text if text else None)
+        if text.startswith("="):
+            cell.data_type = "s"  # shown as text: the functions exist only after Import Functions
+        if bold:
+            from openpyxl.styles import Font
+
+            cell.font = Font(bold=True, size=14 if r == 1 else 11)
+    ws.column_dimensions["A"].width = 120
+
+
+def build_addin_workbook(out: str | os.PathLike, *, plan: str | os.PathLike | None = None,
+                         interpreter: str | None = None, budget_sheet: str = "Synthese",
+                         force: bool = False) -> Path:
+    """Write ``out`` (.xlsm): xlwings' quickstart template + config + the plan's sheets."""
+    out = Path(out)
+    if out.suffix.lower() != ".xlsm":
+        raise InputError(f"'{out.suffix}' cannot hold macros", file=str(out),
+                         expected="an output name ending in .xlsm")
+    if out.exists() and not force:
+        raise InputError("the file exists; nothing was changed", file=str(out),
+                         expected="a new file name, or --force to replace it")
+    if plan is not None and Path(plan).resolve() == out.resolve():
+        raise InputError("the output would overwrite the plan workbook", file=str(out),
+                         expected="another output name")
+    wb = open_workbook(quickstart_template(), data_only=False, keep_vba=True)
+    if plan is None:
+        from ..sample import build_workbook
+
+        source, plan_name = build_workbook(), "voorbeeldplan W13 2026-2031 (w13xl)"
+    else:
+        source, plan_name = open_workbook(plan, data_only=False), Path(plan).name
+    clash = [n for n in source.sheetnames if n.lower() in (CONF_SHEET, INACTIVE_CONF_SHEET, START_SHEET.lower())]
+    if clash:
+        raise InputError(f"the plan workbook has a sheet named '{clash[0]}', which the add-in workbook needs",
+                         file=plan_name, expected="rename that sheet")
+    conf_name = CONF_SHEET if CONF_SHEET in wb.sheetnames else INACTIVE_CONF_SHEET
+    conf = wb[conf_name]
+    conf.title = CONF_SHEET
+    settings = {"UDF Modules": UDF_MODULES}
+    if interpreter:
+        settings["Interpreter_Win"] = interpreter
+    rows = {conf.cell(row=r, column=1).value: r for r in range(1, conf.max_row + 1)}
+    for key, value in settings.items():
+        r = rows.get(key) or conf.max_row + 1
+        conf.cell(row=r, column=1, value=key)
+        conf.cell(row=r, column=2, value=value)
+    # Keep the template's own sheets (their code names belong to the VBA project): the first
+    # becomes the Start sheet.
+    start = next(ws for ws in wb.worksheets if ws.title != CONF_SHEET)
+    start.title = START_SHEET
+    start.delete_rows(1, start.max_row)
+    wb.move_sheet(START_SHEET, offset=-wb.sheetnames.index(START_SHEET))
+    for ws in source.worksheets:
+        _copy_sheet(ws, wb)
+    budget, params = _ranges(source, budget_sheet)
+    _start_sheet(start, plan_name, budget, params)
+    wb.move_sheet(CONF_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(CONF_SHEET))
+    wb.active = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return safe_write(out, lambda tmp: wb.save(tmp))
+
+
+def _quote(sheet: str) -> str:
+    return f"'{sheet}'" if any(not ch.isalnum() and ch != "_" for ch in sheet) else sheet
+
+
+def _ranges(source, budget_sheet: str) -> tuple[str, str]:
+    """Example ranges for the formulas on the Start sheet (the used range of each sheet)."""
+    budget = budget_sheet if budget_sheet in source.sheetnames else source.sheetnames[0]
+    b = source[budget]
+    text = f"{_quote(budget)}!A1:{b.cell(row=b.max_row, column=b.max_column).coordinate}"
+    if "Parameters" in source.sheetnames:
+        p = source["Parameters"]
+        return text, f"Parameters!A1:{p.cell(row=p.max_row, column=p.max_column).coordinate}"
+    return text, ""
