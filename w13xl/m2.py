@@ -70,7 +70,7 @@ def m2_arrays(
     designated_repayments: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """Every M2/AFM line from category totals of shape (..., 3, 2, years)."""
-    t = np.asarray(totals, dtype=np.float64)
+    t = np.array(totals, dtype=np.float64)  # a copy: the lines must not be views of the caller's array
     out: dict[str, np.ndarray] = {}
     for c, name in enumerate(CATEGORIES):
         out[f"{name}_ontvangsten"] = t[..., c, 0, :]
