@@ -1,0 +1,198 @@
+"""Small builders for test workbooks (made in tmp_path with openpyxl; no binary fixtures)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.workbook.defined_name import DefinedName
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
+
+#: The plan's schema M2 as printed (EUR, rounded): the issue's acceptance figures.
+PLAN_YEARS = (2026, 2027, 2028, 2029, 2030, 2031)
+PLAN_ES = (59_851, 36_478, 21_476, 8_997, -1_658, -15_569)
+PLAN_IS = (-15_000, -10_000, -9_500, -9_000, -8_500, -8_000)
+PLAN_V = (44_851, 26_478, 11_976, -3, -10_158, -23_569)
+PLAN_GBR = (449_553, 476_031, 488_007, 488_003, 477_845, 454_276)
+PLAN_OPENING = 404_701.70
+PLAN_MINIMUM_RESERVE = 211_211.09
+
+Row = Sequence[object]
+
+
+def table_rows(lines: Iterable[tuple], years: Sequence[int], *, with_category: bool = True,
+               u_positive: bool = False, header_labels: Sequence[object] | None = None) -> list[list]:
+    """A table-layout sheet: header ``Actie | [Categorie] | Richting | years`` then one row per
+    line ``(action, category, direction, amounts)`` with magnitudes; U is written negative unless
+    ``u_positive``."""
+    labels = list(header_labels) if header_labels is not None else list(years)
+    header = ["Actie", *(["Categorie"] if with_category else []), "Richting", *labels]
+    rows = [header]
+    for action, category, direction, amounts in lines:
+        sign = -1 if direction == "U" and not u_positive else 1
+        rows.append([action, *([category] if with_category else []), direction,
+                     *[sign * a for a in amounts]])
+    return rows
+
+
+def pivot_rows(lines: Iterable[tuple], years: Sequence[int], *, u_positive: bool = False,
+               title: str | None = "Synthese") -> list[list]:
+    """The budget package's pivot: ``Rijlabels | Som van Y DT``, an action row with the net
+    amount, then its O and U rows, ``Eindtotaal`` at the end. ``lines`` as in :func:`table_rows`
+    (the category is ignored: a pivot has none)."""
+    by_action: dict[str, dict[str, list[float]]] = {}
+    for action, _category, direction, amounts in lines:
+        d = by_action.setdefault(action, {})
+        prev = d.get(direction, [0.0] * len(years))
+        d[direction] = [p + a for p, a in zip(prev, amounts)]
+    rows: list[list] = []
+    if title:
+        rows += [[title], []]
+    rows.append(["Rijlabels", *[f"Som van {y} DT" for y in years]])
+    total = [0.0] * len(years)
+    for action, d in by_action.items():
+        o = d.get("O", [0.0] * len(years))
+        u = d.get("U", [0.0] * len(years))
+        net = [a - b for a, b in zip(o, u)]
+        total = [t + n for t, n in zip(total, net)]
+        rows.append([f"{action} Actie {action}", *net])
+        for direction in ("O", "U"):
+            if direction in d:
+                sign = -1 if direction == "U" and not u_positive else 1
+                rows.append([direction, *[sign * v for v in d[direction]]])
+    rows.append(["Eindtotaal", *total])
+    return rows
+
+
+def write_workbook(path: Path, sheets: Mapping[str, Sequence[Row]],
+                   names: Mapping[str, tuple[str, str]] | None = None) -> Path:
+    """Write ``{sheet: rows}`` to ``path``; ``names`` adds workbook defined names
+    ``{name: (sheet, 'B2')}``."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(list(row))
+    for name, (sheet, ref) in (names or {}).items():
+        col = "".join(ch for ch in ref if ch.isalpha())
+        row = "".join(ch for ch in ref if ch.isdigit())
+        dn = DefinedName(name, attr_text=f"'{sheet}'!${col}${row}")
+        wb.defined_names[name] = dn
+    wb.save(path)
+    return path
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _stored(value: object) -> object:
+    """A cell value as a saved .xlsx gives it back: an empty string is not stored (empty cell),
+    a date is a serial number that reads back as a datetime at midnight."""
+    if value == "":
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def sheet_values(wb) -> dict[str, list[tuple]]:
+    """All cell values of every sheet, trailing empty rows stripped."""
+    out = {}
+    for ws in wb.worksheets:
+        rows = [tuple(_stored(v) for v in r) for r in ws.iter_rows(values_only=True)]
+        while rows and all(v is None for v in rows[-1]):
+            rows.pop()
+        out[ws.title] = rows
+    return out
+
+
+# -- bad input --------------------------------------------------------------------------------
+GOOD_YEARS = (2026, 2027, 2028)
+GOOD_LINES = [
+    ("A10101", "exploitatie", "O", [100.0, 200.0, 300.0]),
+    ("A10101", "exploitatie", "U", [50.0, 60.0, 70.0]),
+    ("A50111", "investeringen", "U", [10.0, 0.0, 5.0]),
+]
+
+
+def good_table() -> list[list]:
+    return table_rows(GOOD_LINES, GOOD_YEARS)
+
+
+def _edit(rows: list[list], row: int, col: int, value: object) -> list[list]:
+    rows[row][col] = value
+    return rows
+
+
+def _truncated(path: Path) -> None:
+    write_workbook(path, {"Synthese": good_table()})
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+#: name -> (file name, how to make it, --sheet or None, fragments the message must contain).
+#: Every message names the file; sheet and cell where there is one.
+BAD_INPUT_CASES: dict[str, tuple[str, object, str | None, tuple[str, ...]]] = {
+    "missing_year_columns": (
+        "noyears.xlsx", {"Synthese": [["Actie", "Categorie", "Richting", "Naam"], ["A10101", "exploitatie", "O", "x"]]},
+        None, ("sheet 'Synthese'", "row 1", "no year columns", "expected columns headed by a year")),
+    "non_consecutive_years": (
+        "gap.xlsx", {"Synthese": table_rows(GOOD_LINES, GOOD_YEARS, header_labels=[2026, 2028, 2029])},
+        None, ("sheet 'Synthese'", "cell E1", "not consecutive", "missing year 2027", "expected consecutive years")),
+    "text_in_amount": (
+        "text.xlsx", {"Synthese": _edit(good_table(), 2, 4, "veel")},
+        None, ("sheet 'Synthese'", "cell E3", "text 'veel' in an amount cell", "expected a number in euro")),
+    "duplicate_line": (
+        "dup.xlsx", {"Synthese": good_table() + [["A10101", "exploitatie", "U", -1, -2, -3]]},
+        None, ("sheet 'Synthese'", "cell A5", "duplicate line A10101 exploitatie U", "also on row 3",
+               "expected one row per action, category and direction")),
+    "unknown_category": (
+        "cat.xlsx", {"Synthese": _edit(good_table(), 1, 1, "subsidie")},
+        None, ("sheet 'Synthese'", "cell B2", "unknown category 'subsidie'",
+               "expected exploitatie, investeringen or financiering")),
+    "unknown_direction": (
+        "dir.xlsx", {"Synthese": _edit(good_table(), 3, 2, "X")},
+        None, ("sheet 'Synthese'", "cell C4", "unknown direction 'X'", "expected O (ontvangsten) or U (uitgaven)")),
+    "empty_sheet": (
+        "empty.xlsx", {"Synthese": []},
+        None, ("sheet 'Synthese'", "the sheet is empty", "expected a budget table or a pivot export")),
+    "wrong_sheet_name": (
+        "sheetname.xlsx", {"Synthese": good_table()},
+        "Begroting 2026", ("there is no sheet 'Begroting 2026'", "expected one of: 'Synthese'")),
+    "not_a_workbook": (
+        "notes.xlsx", lambda p: p.write_text("dit is geen werkmap\n", encoding="utf-8"),
+        None, ("the file is not a workbook or is corrupt", "expected an .xlsx or .xlsm file")),
+    "corrupt_truncated": (
+        "truncated.xlsx", _truncated,
+        None, ("the file is not a workbook or is corrupt", "expected an .xlsx or .xlsm file")),
+    "old_xls": (
+        "old.xls", lambda p: p.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)),
+        None, ("old .xls workbooks cannot be read", "Save As > Excel Workbook")),
+    "pivot_text_in_amount": (
+        "pivot.xlsx", {"Synthese (export)": _edit(pivot_rows(GOOD_LINES, GOOD_YEARS), 4, 3, "n.v.t.")},
+        None, ("sheet 'Synthese (export)'", "cell D5", "text 'n.v.t.' in an amount cell")),
+    "pivot_unknown_direction": (
+        "pivotdir.xlsx", {"Synthese (export)": _edit(pivot_rows(GOOD_LINES, GOOD_YEARS), 5, 0, "Q")},
+        None, ("sheet 'Synthese (export)'", "cell A6", "unexpected row label 'Q'")),
+    "no_budget_sheet": (
+        "nobudget.xlsx", {"Blad1": [["Hallo"]]},
+        None, ("no budget sheet found", "expected a sheet 'Synthese'")),
+}
+
+
+def make_bad_input(name: str, directory: Path) -> tuple[Path, str | None, tuple[str, ...]]:
+    """Create the bad-input file ``name`` of :data:`BAD_INPUT_CASES` in ``directory``."""
+    filename, how, sheet, fragments = BAD_INPUT_CASES[name]
+    path = Path(directory) / filename
+    if callable(how):
+        how(path)
+    else:
+        write_workbook(path, how)  # type: ignore[arg-type]
+    return path, sheet, fragments

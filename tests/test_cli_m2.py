@@ -1,0 +1,251 @@
+"""`w13xl m2`: output, options, result files and bad input (exit code 2, no traceback)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from helpers import (
+    BAD_INPUT_CASES,
+    PLAN_ES,
+    PLAN_GBR,
+    PLAN_IS,
+    PLAN_OPENING,
+    ROOT,
+    SAMPLE,
+    good_table,
+    make_bad_input,
+    sha256,
+    write_workbook,
+)
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from w13xl.cli import app
+from w13xl.m2 import LINE_KEYS
+
+runner = CliRunner()
+DOCUMENTED_KEYS = ("exploitatiesaldo", "investeringssaldo", "financieringssaldo", "budgettair_resultaat",
+                   "gecumuleerd_budgettair_resultaat", "beschikbaar_budgettair_resultaat",
+                   "autofinancieringsmarge", "gecorrigeerde_autofinancieringsmarge", "norms")
+
+
+def run(*args: str):
+    return runner.invoke(app, ["m2", *map(str, args)])
+
+
+def belgian(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+@pytest.fixture(scope="module")
+def sample_output():
+    result = run(SAMPLE)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_prints_the_plans_m2(sample_output):
+    out = sample_output
+    assert "Schema M2" in out and "blad 'Synthese' (table)" in out
+    lines: dict[str, str] = {}  # label -> first row with that label ('Ontvangsten' repeats)
+    for line in out.splitlines():
+        if line.count("│") > 3:
+            lines.setdefault(line.split("│")[2].strip(), line)
+    es = lines["Exploitatiesaldo"]
+    for v in (59_851, 36_478, 21_476, -1_658, -15_569):
+        assert belgian(v) in es
+    assert "8.996" in es  # 8,996.49 on the cent sums; the plan prints 8,997 (source rounding)
+    for v in PLAN_IS:
+        assert belgian(v) in lines["Investeringssaldo"]
+    gbr = lines["Gecumuleerd budgettair resultaat"]
+    for v in (449_553, 476_031, 488_003, 477_845, 454_276):
+        assert belgian(v) in gbr
+    assert "488.006" in gbr  # 488,006.38; the plan prints 488,007
+    assert "4.622.731" in lines["Ontvangsten"] and "404.702" in out and "211.211" in out
+
+
+def test_flags_afm_in_2031_and_no_bbr_breach(sample_output):
+    out = sample_output
+    assert "✗ Autofinancieringsmarge ≥ 0 in het laatste jaar: niet voldaan vanaf 2031 (2031)" in out
+    assert "✓ Beschikbaar budgettair resultaat ≥ 0 in elk jaar" in out
+    assert "✓ Gecumuleerd budgettair resultaat ≥ minimumreserve" in out
+
+
+def test_pivot_sheet_option(tmp_path):
+    a, b = tmp_path / "table.json", tmp_path / "pivot.json"
+    assert run(SAMPLE, "--out", a).exit_code == 0
+    result = run(SAMPLE, "--sheet", "Synthese (export)", "--out", b)
+    assert result.exit_code == 0 and "(pivot)" in result.stdout
+    ta, tb = json.loads(a.read_text()), json.loads(b.read_text())
+    assert tb["sheet"] == "Synthese (export)"
+    for key in LINE_KEYS:
+        np.testing.assert_allclose(ta[key], tb[key], atol=1e-6, rtol=0, err_msg=key)
+
+
+def test_json_output(tmp_path):
+    out = tmp_path / "m2.json"
+    result = run(SAMPLE, "--out", out)
+    assert result.exit_code == 0 and f"Geschreven: {out}" in result.stdout.replace("\n", "")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["years"] == [2026, 2027, 2028, 2029, 2030, 2031]
+    for key in (*DOCUMENTED_KEYS, *LINE_KEYS, "minimumreserve"):
+        assert key in data, key
+    np.testing.assert_allclose(data["exploitatiesaldo"], PLAN_ES, atol=2, rtol=0)
+    np.testing.assert_allclose(data["gecumuleerd_budgettair_resultaat"], PLAN_GBR, atol=2, rtol=0)
+    assert data["investeringssaldo"] == list(map(float, PLAN_IS))
+    assert data["gecumuleerd_budgettair_resultaat_vorig_boekjaar"][0] == PLAN_OPENING
+    assert data["minimumreserve"] == pytest.approx([211_211.09] * 6)
+    assert data["norms"]["afm_last_year_nonnegative"]["ok"] is False
+    assert data["norms"]["afm_last_year_nonnegative"]["first_breach_year"] == 2031
+    assert data["norms"]["afm_last_year_nonnegative"]["breach_years"] == [2031]
+    assert data["norms"]["bbr_nonnegative"] == {"label": "Beschikbaar budgettair resultaat ≥ 0 in elk jaar",
+                                                "ok": True, "first_breach_year": None, "breach_years": []}
+
+
+def test_csv_output(tmp_path):
+    out = tmp_path / "m2.csv"
+    assert run(SAMPLE, "--out", out).exit_code == 0
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[0] == ["key", "nummer", "omschrijving", "2026", "2027", "2028", "2029", "2030", "2031"]
+    by_key = {r[0]: r for r in rows[1:]}
+    assert set(by_key) == {*LINE_KEYS, "minimumreserve"}
+    assert by_key["exploitatiesaldo"][1:4] == ["I", "Exploitatiesaldo", "59851.13"]
+    assert by_key["gecumuleerd_budgettair_resultaat"][-1] == "454275.79"
+    assert by_key["investeringen_uitgaven"][3] == "460000.00"
+
+
+def test_xlsx_output(tmp_path):
+    out = tmp_path / "m2.xlsx"
+    assert run(SAMPLE, "--out", out).exit_code == 0
+    wb = load_workbook(out)
+    ws = wb[wb.sheetnames[0]]
+    rows = {r[1]: r for r in ws.iter_rows(values_only=True) if r and r[1]}
+    assert rows["Schema M2"][2:8] == (2026, 2027, 2028, 2029, 2030, 2031)
+    assert rows["Exploitatiesaldo"][0] == "I"
+    assert rows["Exploitatiesaldo"][2] == pytest.approx(59_851.13, abs=0.005)
+    assert rows["Gecumuleerd budgettair resultaat"][7] == pytest.approx(454_275.79, abs=0.005)
+    assert rows["Autofinancieringsmarge ≥ 0 in het laatste jaar"][2] == "niet voldaan vanaf 2031"
+    assert rows["Beschikbaar budgettair resultaat ≥ 0 in elk jaar"][2] == "OK"
+
+
+def test_opening_reserve_override_shifts_gbr_by_the_difference(tmp_path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    assert run(SAMPLE, "--out", a).exit_code == 0
+    assert run(SAMPLE, "--opening-reserve", "300000", "--out", b).exit_code == 0
+    da, db = json.loads(a.read_text()), json.loads(b.read_text())
+    diff = 300_000 - PLAN_OPENING
+    for key in ("gecumuleerd_budgettair_resultaat", "beschikbaar_budgettair_resultaat",
+                "gecumuleerd_budgettair_resultaat_vorig_boekjaar"):
+        np.testing.assert_allclose(np.subtract(db[key], da[key]), [diff] * 6, atol=1e-6, rtol=0, err_msg=key)
+    for key in ("exploitatiesaldo", "budgettair_resultaat", "autofinancieringsmarge"):
+        assert db[key] == da[key]
+
+
+def test_opening_reserve_override_can_breach_the_bbr_norm(tmp_path):
+    # GBR shifts by -460,000: 449,553 and 454,276 (2026, 2031) drop below zero, the others stay above.
+    out = tmp_path / "x.json"
+    result = run(SAMPLE, "--opening-reserve", str(PLAN_OPENING - 460_000), "--out", out)
+    assert result.exit_code == 0
+    assert "✗ Beschikbaar budgettair resultaat ≥ 0 in elk jaar: niet voldaan vanaf 2026 (2026, 2031)" \
+        in result.stdout
+    data = json.loads(out.read_text())
+    assert data["norms"]["bbr_nonnegative"]["breach_years"] == [2026, 2031]
+    assert data["gecumuleerd_budgettair_resultaat_vorig_boekjaar"][0] == pytest.approx(-55_298.30)
+
+
+def test_minimum_reserve_override(tmp_path):
+    # GBR 449,553 / 476,031 / 488,006 / 488,003 / 477,845 / 454,276 against 480,000
+    out = tmp_path / "x.json"
+    result = run(SAMPLE, "--minimum-reserve", "480000", "--out", out)
+    assert result.exit_code == 0
+    data = json.loads(out.read_text())
+    assert data["minimumreserve"] == [480_000.0] * 6
+    assert data["norms"]["reserve_above_minimum"]["breach_years"] == [2026, 2027, 2030, 2031]
+
+
+def test_u_sign_option(tmp_path):
+    rows = good_table()
+    path = write_workbook(tmp_path / "neg.xlsx", {"Synthese": rows})
+    out_auto, out_pos = tmp_path / "a.json", tmp_path / "p.json"
+    assert run(path, "--out", out_auto).exit_code == 0
+    assert run(path, "--u-sign", "negative", "--out", out_pos).exit_code == 0
+    assert json.loads(out_auto.read_text())["exploitatiesaldo"] == [50.0, 140.0, 230.0]
+    assert json.loads(out_pos.read_text())["exploitatiesaldo"] == [50.0, 140.0, 230.0]
+    wrong = tmp_path / "w.json"
+    assert run(path, "--u-sign", "positive", "--out", wrong).exit_code == 0
+    assert json.loads(wrong.read_text())["exploitatiesaldo"] == [150.0, 260.0, 370.0]
+
+
+def test_belgian_text_amounts_warn_on_stderr(tmp_path):
+    rows = good_table()
+    rows[2][3] = "-21.000,00"
+    path = write_workbook(tmp_path / "tekst.xlsx", {"Synthese": rows})
+    result = run(path)
+    assert result.exit_code == 0
+    assert (f"Waarschuwing: {path}, sheet 'Synthese', cell D3: amount stored as text '-21.000,00', "
+            "read as -21000.00") in result.stderr.replace("\n", "")
+    assert "-20.900" in result.stdout  # ES 2026 = 100 - 21,000
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUT_CASES))
+def test_bad_input_exit_code_2_without_traceback(case, tmp_path):
+    path, sheet, fragments = make_bad_input(case, tmp_path)
+    before = sha256(path)
+    args = [path, *(["--sheet", sheet] if sheet else [])]
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    err = result.stderr.replace("\n", "")
+    assert err.startswith(f"Fout: {path}")
+    for fragment in fragments:
+        assert fragment in err, (fragment, err)
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    assert sha256(path) == before
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["--u-sign", "sideways"], "--u-sign sideways: expected auto, negative or positive"),
+    (["--out", "x.txt"], "unknown output type '.txt'"),
+])
+def test_bad_options_exit_code_2(args, fragment):
+    result = run(SAMPLE, *args)
+    assert result.exit_code == 2
+    assert fragment in result.stderr.replace("\n", "")
+    assert "Traceback" not in result.output
+
+
+def test_out_may_not_overwrite_the_input(tmp_path):
+    copy = tmp_path / "plan.xlsx"
+    copy.write_bytes(SAMPLE.read_bytes())
+    before = sha256(copy)
+    result = run(copy, "--out", copy)
+    assert result.exit_code == 2
+    assert "that is the input workbook" in result.stderr.replace("\n", "")
+    assert sha256(copy) == before
+
+
+def test_input_files_are_never_modified(tmp_path):
+    before = sha256(SAMPLE)
+    for args in ([], ["--sheet", "Synthese (export)"], ["--out", tmp_path / "a.xlsx"],
+                 ["--out", tmp_path / "a.json"], ["--opening-reserve", "1"]):
+        assert run(SAMPLE, *args).exit_code == 0
+    assert sha256(SAMPLE) == before
+
+
+def test_real_entry_point_in_a_subprocess(tmp_path):
+    path, _, fragments = make_bad_input("corrupt_truncated", tmp_path)
+    code = "import sys; from w13xl.cli import app; sys.argv = ['w13xl', 'm2', sys.argv[1]]; app()"
+    bad = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120)
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr and fragments[0] in bad.stderr
+    good = subprocess.run([sys.executable, "-c", code, str(SAMPLE)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert good.returncode == 0, good.stderr
+    assert "59.851" in good.stdout and "454.276" in good.stdout
