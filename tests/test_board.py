@@ -1,0 +1,456 @@
+"""Board pack (w13xl.board): content, the written workbook read back, write-back, PDF."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from w13xl import board
+from w13xl.board import (
+    MARKER_TEXT,
+    OVERVIEW_SHEET,
+    change_rows,
+    outcome_sentence,
+    overview_rows,
+    render_pdf,
+    scenario_rows,
+    write_board_into,
+    write_board_pack,
+)
+from w13xl.errors import InputError, W13Error
+from w13xl.fmt import EXCEL_EURO
+from w13xl.m2 import LINE_KEYS, M2_LINES, compute_m2
+from w13xl.model import EXPLOITATIE, O, U
+from w13xl.scenario.result import ChangeEffect, ScenarioRun
+from w13xl.workbook import load_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
+CREATED = date(2026, 1, 15)
+PLAN = "meerjarenplan 2026-2031"
+YEARS = (2026, 2027, 2028, 2029, 2030, 2031)
+
+
+def make_run(plan, params, base, name, title, changes):
+    """A ScenarioRun from (kind, description, action, direction, delta) changes applied in order;
+    each ChangeEffect is measured against the state the previous changes left."""
+    prev, effects = base, []
+    for i, (kind, description, action, direction, delta) in enumerate(changes, start=1):
+        plan = plan.add(action, EXPLOITATIE, direction, np.asarray(delta, dtype=float))
+        now = compute_m2(plan, params)
+        effects.append(ChangeEffect(i, kind, description, {k: now[k] - prev[k] for k in LINE_KEYS}))
+        prev = now
+    return ScenarioRun(name, title, f"Testscenario {name}.", plan, prev, base, tuple(effects))
+
+
+PACT = ("subsidy_end", "Subsidie 't PACT stopt op 31/12/2028 (personeel blijft)", "A10302", O,
+        [0, 0, 0, -300_000, -300_000, -300_000])
+HIRE = ("hire", "Extra maatschappelijk werker (B1) vanaf 2027", "A50111", U,
+        [0, 55_000, 56_100, 57_222, 58_366.32, 59_533.65])
+CONTRIB = ("contribution", "Bijdrage lokale besturen 1% per jaar hoger", "A50111", O,
+           [0, 8_013.91, 16_188.10, 24_529.55, 33_040.11, 41_723.31])
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_plan(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def runs(loaded):
+    plan, params = loaded.plan, loaded.params
+    base = compute_m2(plan, params)
+    return [
+        make_run(plan, params, base, "pact-stopt-2028", "'t PACT stopt eind 2028", [PACT, HIRE]),
+        make_run(plan, params, base, "bijdrage-plus", "Hogere bijdrage lokale besturen", [CONTRIB]),
+    ]
+
+
+@pytest.fixture(scope="module")
+def pack(runs, tmp_path_factory):
+    out = tmp_path_factory.mktemp("board") / "board.xlsx"
+    write_board_pack(runs, out, plan_name=PLAN, created=CREATED, extra={"Werkboek": SAMPLE.name})
+    return out
+
+
+@pytest.fixture(scope="module")
+def wb(pack):
+    return openpyxl.load_workbook(pack)
+
+
+def same(got, expected):
+    """Cell values equal to the engine's: text and ints exactly; floats to openpyxl's 16
+    significant digits (it writes '%.16g'; Excel itself keeps 15)."""
+    assert len(got) == len(expected), (got, expected)
+    for g, e in zip(got, expected):
+        if isinstance(e, float):
+            assert isinstance(g, (int, float)) and g == pytest.approx(e, rel=1e-15, abs=1e-9), (got, expected)
+        else:
+            assert g == (None if e == "" else e), (got, expected)  # an empty string reads back as None
+
+
+def find_row(ws, text, column=1):
+    for row in ws.iter_rows(min_col=column, max_col=column):
+        if row[0].value == text:
+            return row[0].row
+    raise AssertionError(f"{text!r} not in column {column} of {ws.title}")
+
+
+# -- content --------------------------------------------------------------------------------
+
+def test_effects_add_up_to_the_difference(runs):
+    run = runs[0]
+    total = sum(e.deltas["gecumuleerd_budgettair_resultaat"] for e in run.effects)
+    np.testing.assert_allclose(total, run.difference("gecumuleerd_budgettair_resultaat"), atol=1e-6)
+
+
+def test_overview_rows_values_and_breaches(runs):
+    rows = overview_rows(runs)
+    assert rows[0] == ["Scenario", "Reserve eind 2031", "Verschil t.o.v. plan", "Minimumreserve 2031",
+                       "AFM 2031", "BBR < 0 vanaf", "Reserve < minimum vanaf", "AFM < 0 vanaf"]
+    base = rows[1]
+    assert base[0] == "Meerjarenplan (basis)"
+    assert base[1] == pytest.approx(454_275.79, abs=0.01)  # the plan's reserve end 2031 (domain notes)
+    assert base[2] == 0
+    assert base[3] == pytest.approx(211_211.09)
+    assert base[4] == pytest.approx(-15_569.39, abs=0.01)
+    assert base[5:] == ["geen", "geen", 2030]
+    pact = rows[2]
+    run = runs[0]
+    assert pact[1] == float(run.m2["gecumuleerd_budgettair_resultaat"][-1])
+    # 't PACT: -300k a year from 2029 plus a hire: 454,275.79 - 900,000 - 286,221.97 = -731,946.18
+    assert pact[2] == pytest.approx(-900_000 - (55_000 + 56_100 + 57_222 + 58_366.32 + 59_533.65), abs=1e-6)
+    assert pact[5:] == [2030, 2029, 2027]
+    assert rows[3][5:] == ["geen", "geen", "geen"]  # the higher contribution fixes the AFM
+
+
+def test_outcome_sentences(runs, loaded):
+    base = compute_m2(loaded.plan, loaded.params)
+    assert outcome_sentence(base) == ("De reserve stijgt tot 454.276 euro in 2031, blijft boven de minimumreserve "
+                                      "van 211.211 euro en de autofinancieringsmarge is negatief vanaf 2030.")
+    assert outcome_sentence(runs[0]) == (
+        "De reserve daalt tot -731.946 euro in 2031, ligt onder de minimumreserve vanaf 2029, het beschikbaar "
+        "budgettair resultaat is negatief vanaf 2030 en de autofinancieringsmarge is negatief vanaf 2027.")
+    assert outcome_sentence(runs[1]).endswith("en de autofinancieringsmarge blijft positief.")
+
+
+def test_scenario_rows_statutory_order_and_difference(runs):
+    run = runs[0]
+    rows = scenario_rows(run)
+    assert [r[1] for r in rows[:len(M2_LINES)]] == [s.label for s in M2_LINES]
+    assert rows[-1][1] == "Minimumreserve (sociaal passief)"
+    diff = scenario_rows(run, "verschil")
+    basis = scenario_rows(run, "basis")
+    for s, d, b in zip(rows, diff, basis):
+        assert d[2:] == pytest.approx([x - y for x, y in zip(s[2:], b[2:])])
+    with pytest.raises(ValueError):
+        scenario_rows(run, "nonsense")
+
+
+def test_change_rows_audit_trail(runs):
+    rows = change_rows(runs[0])
+    assert rows[0] == ["Nr", "Wijziging", *YEARS, "Soort"]
+    assert rows[1][:2] == [1, PACT[1]] and rows[1][-1] == "subsidy_end"
+    assert rows[1][2:-1] == pytest.approx([0, 0, 0, -300_000, -600_000, -900_000])
+    assert rows[2][2:-1] == pytest.approx(list(np.cumsum([-d for d in HIRE[4]])))
+    assert rows[-1][2:-1] == pytest.approx([a + b for a, b in zip(rows[1][2:-1], rows[2][2:-1])])
+
+
+# -- the written workbook ------------------------------------------------------------------------
+
+def test_sheets_and_markers(wb):
+    assert wb.sheetnames == [OVERVIEW_SHEET, "W13 pact-stopt-2028", "W13 bijdrage-plus"]
+    for ws in wb.worksheets:
+        assert ws["A2"].value == MARKER_TEXT
+        assert board.is_owned(ws)
+
+
+def test_overview_sheet_values_equal_the_engine(wb, runs):
+    ws = wb[OVERVIEW_SHEET]
+    assert ws["A3"].value == "Aangemaakt op" and ws["B3"].value == "15/01/2026"
+    assert ws["A4"].value == "Werkboek" and ws["B4"].value == SAMPLE.name
+    header = find_row(ws, "Scenario")
+    for i, expected in enumerate(overview_rows(runs)):
+        same([c.value for c in ws[header + i][:8]], expected)
+    # colour coding: baseline reserve green, the PACT scenario's reserve and breach years red
+    assert ws.cell(header + 1, 2).fill.fgColor.rgb.endswith("C6EFCE")
+    assert ws.cell(header + 2, 2).fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws.cell(header + 2, 7).fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws.cell(header + 3, 8).fill.fgColor.rgb.endswith("C6EFCE")
+    assert ws.cell(header + 2, 2).number_format == EXCEL_EURO
+    sentence = find_row(ws, f"'t PACT stopt eind 2028: {outcome_sentence(runs[0])}")
+    assert any(str(r) .startswith(f"A{sentence}:") for r in ws.merged_cells.ranges)
+    reserve = find_row(ws, "Reserve (gecumuleerd budgettair resultaat) per jaar") + 1
+    assert [c.value for c in ws[reserve][1:7]] == list(YEARS)
+    same([c.value for c in ws[reserve + 2][:7]], [runs[0].title, *runs[0].m2["gecumuleerd_budgettair_resultaat"].tolist()])
+    assert ws.cell(reserve + 4, 1).value == "Minimumreserve"
+
+
+def test_scenario_sheet_values_equal_the_engine(wb, runs):
+    run = runs[0]
+    ws = wb["W13 pact-stopt-2028"]
+    assert ws["A1"].value == "Scenario: 't PACT stopt eind 2028"
+    for title, which in (("Schema M2: scenario", "scenario"),
+                         ("Verschil scenario min meerjarenplan (basis)", "verschil"),
+                         ("Schema M2: meerjarenplan (basis)", "basis")):
+        start = find_row(ws, title) + 1
+        assert [c.value for c in ws[start][:8]] == ["Nr", "Omschrijving", *YEARS]
+        for i, expected in enumerate(scenario_rows(run, which)):
+            row = ws[start + 1 + i]
+            same([c.value for c in row[:8]], expected)
+            assert all(c.number_format == EXCEL_EURO for c in row[2:8])
+    gbr = find_row(ws, "Schema M2: scenario") + 2 + [s.key for s in M2_LINES].index("gecumuleerd_budgettair_resultaat")
+    assert ws.cell(gbr, 2).value == "Gecumuleerd budgettair resultaat"
+    same([ws.cell(gbr, 8).value], [float(run.m2["gecumuleerd_budgettair_resultaat"][-1])])
+    assert ws.cell(gbr, 8).fill.fgColor.rgb.endswith("FFC7CE")  # below the minimum reserve
+    changes = find_row(ws, "Toegepaste wijzigingen: effect op de reserve (gecumuleerd budgettair resultaat)") + 1
+    for i, expected in enumerate(change_rows(run)):
+        same([c.value for c in ws[changes + i][:9]], expected)
+    afm = find_row(ws, "Toegepaste wijzigingen: effect op de autofinancieringsmarge") + 1
+    same([ws.cell(afm + 1, 8).value], [float(run.effects[0].deltas["autofinancieringsmarge"][-1])])
+
+
+def test_charts_point_at_the_right_ranges(wb, runs):
+    ws = wb[OVERVIEW_SHEET]
+    charts = ws._charts
+    assert len(charts) == 2
+    reserve = find_row(ws, "Reserve (gecumuleerd budgettair resultaat) per jaar") + 1
+    line = charts[0]
+    refs = [s.val.numRef.f for s in line.series]
+    q = "'W13 Overzicht'"
+    assert refs == [f"{q}!$B${r}:$G${r}" for r in range(reserve + 1, reserve + 5)]  # basis, 2 runs, minimum
+    assert line.series[0].tx.strRef.f.replace("$", "") == f"{q}!A{reserve + 1}"
+    assert line.series[-1].graphicalProperties.line.prstDash == "dash"  # the minimum reserve line
+    assert line.series[0].cat.numRef.f == f"{q}!$B${reserve}:$G${reserve}"  # the years
+    afm = find_row(ws, "Autofinancieringsmarge per jaar") + 1
+    assert [s.val.numRef.f for s in charts[1].series] == [f"{q}!$B${r}:$G${r}" for r in range(afm + 1, afm + 4)]
+
+    ws = wb["W13 pact-stopt-2028"]
+    (bar,) = ws._charts
+    assert bar.type == "bar"
+    changes = find_row(ws, "Toegepaste wijzigingen: effect op de reserve (gecumuleerd budgettair resultaat)") + 1
+    q = "'W13 pact-stopt-2028'"
+    assert bar.series[0].val.numRef.f == f"{q}!$H${changes + 1}:$H${changes + 2}"
+    assert (bar.series[0].cat.numRef or bar.series[0].cat.strRef).f == f"{q}!$B${changes + 1}:$B${changes + 2}"
+    assert ws.cell(changes + 1, 8).value == pytest.approx(-900_000)
+
+
+def test_print_setup_protection_and_layout(wb):
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 == "9"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+        assert ws.oddHeader.left.text == PLAN
+        assert ws.oddHeader.right.text == "Aangemaakt op 15/01/2026"
+        assert ws.oddFooter.right.text == "Pagina &P van &N"
+        assert ws.protection.sheet is True and not ws.protection.password
+        assert ws.freeze_panes is not None
+        assert ws.print_area and ws.row_breaks.brk
+    assert wb[OVERVIEW_SHEET].column_dimensions["A"].width == 40
+    assert wb["W13 pact-stopt-2028"].column_dimensions["B"].width == 50
+
+
+def test_deterministic_apart_from_the_creation_date(runs, pack, tmp_path):
+    other = tmp_path / "again.xlsx"
+    write_board_pack(runs, other, plan_name=PLAN, created=date(2027, 3, 1), extra={"Werkboek": SAMPLE.name})
+    a, b = openpyxl.load_workbook(pack), openpyxl.load_workbook(other)
+    assert a.sheetnames == b.sheetnames
+    diffs = [(ws.title, c.coordinate) for ws in a.worksheets for row in ws.iter_rows() for c in row
+             if c.value != b[ws.title][c.coordinate].value]
+    assert diffs == [(OVERVIEW_SHEET, "B3")]
+
+
+def test_bad_inputs(runs, tmp_path):
+    with pytest.raises(W13Error):
+        write_board_pack([], tmp_path / "x.xlsx", plan_name=PLAN)
+    with pytest.raises(InputError):
+        write_board_pack(runs, tmp_path / "x.xlsm", plan_name=PLAN)
+    assert not list(tmp_path.iterdir())
+
+
+def test_sheet_names_are_valid_and_unique(runs):
+    long = ScenarioRun("a/very:long*scenario?name-that-goes-on", "T", "", runs[0].plan, runs[0].m2, runs[0].baseline)
+    names = board.scenario_sheet_names([long, long, runs[0]])
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+    assert len({n.lower() for n in names}) == 3 and names[1].endswith("(2)")
+
+
+# -- write-back ----------------------------------------------------------------------------------
+
+def quickstart_xlsm(tmp_path) -> Path:
+    import xlwings
+
+    src = Path(xlwings.__file__).parent / "quickstart.xlsm"
+    dst = tmp_path / "eigen werkboek.xlsm"
+    shutil.copyfile(src, dst)
+    return dst
+
+
+def all_values(path, skip=()):
+    wb = openpyxl.load_workbook(path, data_only=False)
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets
+            if ws.title not in skip}
+
+
+def vba(path) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/vbaProject.bin")
+
+
+def test_write_back_into_xlsm_keeps_vba_and_other_sheets(runs, tmp_path):
+    target = quickstart_xlsm(tmp_path)
+    before_vba, before_values = vba(target), all_values(target)
+    before_sheets = openpyxl.load_workbook(target).sheetnames
+    _, written, removed = write_board_into(runs, target, plan_name=PLAN, created=CREATED)
+    assert written == [OVERVIEW_SHEET, "W13 pact-stopt-2028", "W13 bijdrage-plus"] and removed == []
+    assert hashlib.sha256(vba(target)).digest() == hashlib.sha256(before_vba).digest()
+    after = openpyxl.load_workbook(target, keep_vba=True)
+    assert after.sheetnames == before_sheets + written
+    assert all_values(target, skip=written) == before_values
+    assert after[OVERVIEW_SHEET]["B3"].value == "15/01/2026"
+    with zipfile.ZipFile(target) as z:
+        assert "macroEnabled" in z.read("[Content_Types].xml").decode()
+
+    # Again with one scenario fewer: owned sheets are replaced, the stale one removed.
+    _, written, removed = write_board_into(runs[:1], target, plan_name=PLAN, created=CREATED, backup=True)
+    assert removed == ["W13 bijdrage-plus"]
+    after = openpyxl.load_workbook(target)
+    assert after.sheetnames == before_sheets + [OVERVIEW_SHEET, "W13 pact-stopt-2028"]
+    assert all_values(target, skip=written) == before_values
+    assert vba(target) == before_vba
+    with zipfile.ZipFile(target.with_name(target.name + ".bak")) as z:  # the previous version
+        assert 'name="W13 bijdrage-plus"' in z.read("xl/workbook.xml").decode()
+
+
+def test_write_back_into_the_sample_keeps_formulas_and_names(runs, tmp_path):
+    target = tmp_path / "plan.xlsx"
+    shutil.copyfile(SAMPLE, target)
+    source = openpyxl.load_workbook(target)
+    before = all_values(target)
+    names = {n: d.attr_text for n, d in source.defined_names.items()}
+    mode = 0o640
+    os.chmod(target, mode)
+    write_board_into(runs, target, plan_name=PLAN, created=CREATED)
+    after = openpyxl.load_workbook(target)
+    assert all_values(target, skip=[OVERVIEW_SHEET, *board.scenario_sheet_names(runs)]) == before
+    assert {n: d.attr_text for n, d in after.defined_names.items()} == names
+    assert after.active.title == source.active.title
+    assert os.stat(target).st_mode & 0o777 == mode
+    # the plan still reads the same from the written workbook (values, not just text)
+    plan = load_plan(target).plan
+    np.testing.assert_array_equal(plan.amounts, load_plan(SAMPLE).plan.amounts)
+
+
+def test_write_back_refuses_a_sheet_without_marker(runs, tmp_path):
+    target = tmp_path / "eigen.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Data"
+    wb.active["A1"] = 1
+    mine = wb.create_sheet(OVERVIEW_SHEET)
+    mine["A1"] = "my own overview"
+    wb.save(target)
+    original = target.read_bytes()
+    with pytest.raises(InputError, match="not written by w13xl"):
+        write_board_into(runs, target, plan_name=PLAN, created=CREATED)
+    assert target.read_bytes() == original
+
+
+def test_write_back_interrupted_before_replace_leaves_the_original(runs, tmp_path, monkeypatch):
+    target = quickstart_xlsm(tmp_path)
+    original = target.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(board, "_verify_write_back", boom)  # runs inside the write callback
+    with pytest.raises(RuntimeError, match="simulated"):
+        write_board_into(runs, target, plan_name=PLAN, created=CREATED, backup=True)
+    assert target.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]  # no temp file, no .bak
+
+
+def test_write_back_refused_when_open_in_excel(runs, tmp_path):
+    target = quickstart_xlsm(tmp_path)
+    original = target.read_bytes()
+    (tmp_path / f"~${target.name}").write_bytes(b"lock")
+    with pytest.raises(InputError, match="open in Excel"):
+        write_board_into(runs, target, plan_name=PLAN, created=CREATED)
+    assert target.read_bytes() == original
+
+
+def rezip(src, target, edit):
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item.filename, edit(item.filename, zin.read(item.filename)))
+    return target
+
+
+def test_write_back_refused_when_parts_would_be_lost(runs, tmp_path):
+    # an .xlsx with form-control parts: openpyxl does not carry them over
+    target = rezip(SAMPLE, tmp_path / "controls.xlsx", lambda n, d: d)
+    with zipfile.ZipFile(target, "a") as z:
+        z.writestr("xl/ctrlProps/ctrlProp1.xml", '<formControlPr objectType="Button"/>')
+    original = target.read_bytes()
+    with pytest.raises(InputError, match="form controls.*nothing was changed"):
+        write_board_into(runs, target, plan_name=PLAN, created=CREATED)
+    assert target.read_bytes() == original
+
+
+@pytest.mark.filterwarnings("ignore:Sparkline Group extension")
+def test_write_back_refused_when_sheet_elements_would_be_lost(runs, tmp_path):
+    # sparklines (an Excel 2010 extension inside the sheet XML) are dropped by openpyxl
+    ext = (b'<extLst><ext uri="{05C60535-1F16-4fd2-B633-F4F36F0B64E0}" '
+           b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+           b'<x14:sparklineGroups xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+           b'<x14:sparklineGroup><x14:sparklines><x14:sparkline><xm:f>Sheet1!A1:A3</xm:f><xm:sqref>B1</xm:sqref>'
+           b'</x14:sparkline></x14:sparklines></x14:sparklineGroup></x14:sparklineGroups></ext></extLst>')
+
+    def add_sparkline(name, data):
+        return data.replace(b"</worksheet>", ext + b"</worksheet>") if name == "xl/worksheets/sheet1.xml" else data
+
+    target = rezip(quickstart_xlsm(tmp_path), tmp_path / "sparklines.xlsm", add_sparkline)
+    assert openpyxl.load_workbook(target, keep_vba=True).sheetnames  # still a valid workbook
+    original = target.read_bytes()
+    with pytest.raises(InputError, match="x14:sparklineGroup"):
+        write_board_into(runs, target, plan_name=PLAN, created=CREATED)
+    assert target.read_bytes() == original
+
+
+def test_write_back_rejects_other_file_types(runs, tmp_path):
+    target = tmp_path / "plan.ods"
+    target.write_bytes(b"x")
+    with pytest.raises(InputError):
+        write_board_into(runs, target, plan_name=PLAN)
+
+
+# -- PDF -----------------------------------------------------------------------------------------
+
+def test_pdf_without_libreoffice_says_how_to_install(pack, monkeypatch, tmp_path):
+    monkeypatch.setattr(board, "find_soffice", lambda: None)
+    with pytest.raises(W13Error, match="apt-get install libreoffice-calc-nogui"):
+        render_pdf(pack, tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.skipif(board.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_pdf_renders(pack, runs, tmp_path):
+    pdf = render_pdf(pack, tmp_path / "board.pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "Bordpakket meerjarenplan 2026-2031" in text
+        assert "454.276" in text  # Belgian separators from the [$-813] number format
+        assert "Effect van elke wijziging op de reserve eind 2031" in text  # the bar chart
+        assert text.count("Pagina 1 van") == 1

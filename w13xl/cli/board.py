@@ -1,0 +1,107 @@
+"""``w13xl board``: the board pack (workbook and PDF) from scenario runs, and write-back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import InputError, W13Error
+from ._app import app, console, err_console, handles_input_errors
+
+BASELINE_TITLE = "Meerjarenplan (basis)"
+
+
+def baseline_run(workbook: Path):
+    """A run without changes: the plan itself (used when no scenario is given)."""
+    from ..m2 import compute_m2
+    from ..scenario.result import ScenarioRun
+    from .m2 import load
+
+    loaded = load(workbook, None, None, None)
+    result = compute_m2(loaded.plan, loaded.params)
+    return ScenarioRun(name="basis", title=BASELINE_TITLE,
+                       description=f"Het meerjarenplan zoals in {workbook.name}, zonder wijzigingen.",
+                       plan=loaded.plan, m2=result, baseline=result)
+
+
+def scenario_runs(workbook: Path, scenarios: list[Path]) -> list:
+    """Run the scenario files against the workbook's plan with the scenario engine."""
+    try:
+        from ..scenario import engine
+        from ..scenario.spec import load_scenarios
+    except ImportError as exc:  # pragma: no cover - only before the engine exists
+        raise W13Error(f"the scenario engine is not available ({exc}); run 'w13xl board WORKBOOK' "
+                       "without scenario files for a board pack of the plan itself") from None
+    for path in scenarios:
+        if not path.exists():
+            raise InputError("scenario file not found", file=str(path), expected="a .toml scenario file")
+    specs = load_scenarios(scenarios)
+    baseline = engine.load_baseline(workbook)
+    if hasattr(engine, "run_scenarios"):
+        return list(engine.run_scenarios(baseline, specs))
+    return [engine.run_scenario(baseline, spec) for spec in specs]
+
+
+def _parse_created(text: str | None) -> date | datetime | None:
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--created '{text}' is not a date", expected="YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+
+
+@app.command("board")
+@handles_input_errors
+def board_command(
+    workbook: Annotated[Path, typer.Argument(help="The workbook (.xlsx/.xlsm) with the plan.")],
+    scenarios: Annotated[Optional[list[Path]], typer.Argument(
+        help="Scenario files (.toml) or folders of them. None: a board pack of the plan itself.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="The board workbook to write (.xlsx).")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print the board workbook to PDF (OUT with .pdf), "
+                                                    "with LibreOffice.")] = False,
+    into: Annotated[Optional[Path], typer.Option(
+        "--into", help="Add or replace the board sheets ('W13 ...') inside this .xlsx/.xlsm, keeping "
+                       "everything else.")] = None,
+    backup: Annotated[bool, typer.Option("--backup", help="Keep the previous file as NAME.bak.")] = False,
+    plan_name: Annotated[Optional[str], typer.Option(
+        "--plan-name", help="Name in titles and page headers (default: 'meerjarenplan FIRST-LAST').")] = None,
+    created: Annotated[Optional[str], typer.Option(
+        "--created", help="The 'aangemaakt op' date (default: now), for reproducible packs.")] = None,
+) -> None:
+    """Board pack: overview, one sheet per scenario with schema M2 and the changes, charts; PDF."""
+    from ..board import render_pdf, write_board_into, write_board_pack
+
+    if out is None and into is None:
+        raise InputError("nothing to write", expected="--out board.xlsx and/or --into WORKBOOK")
+    if pdf and out is None:
+        raise InputError("--pdf prints the board workbook", expected="--out board.xlsx with --pdf")
+    if out is not None:
+        if out.suffix.lower() != ".xlsx":
+            raise InputError(f"--out must be an .xlsx file, not '{out.suffix}'", file=str(out))
+        if out.resolve() == workbook.resolve() or (into is not None and out.resolve() == into.resolve()):
+            raise InputError("--out would overwrite the input workbook; use --into to write into it",
+                             file=str(out))
+    when = _parse_created(created) or datetime.now().replace(second=0, microsecond=0)
+    runs = scenario_runs(workbook, list(scenarios)) if scenarios else [baseline_run(workbook)]
+    years = runs[0].years
+    name = plan_name or f"meerjarenplan {years[0]}-{years[-1]}"
+    extra = {"Werkboek": workbook.name}
+    if out is not None:
+        write_board_pack(runs, out, plan_name=name, created=when, extra=extra, backup=backup)
+        console.print(f"Geschreven: {out} ({len(runs)} scenario's)")
+    if into is not None:
+        _, written, removed = write_board_into(runs, into, plan_name=name, created=when, extra=extra,
+                                               backup=backup)
+        console.print(f"Bijgewerkt: {into}: bladen {', '.join(written)}"
+                      + (f"; verwijderd: {', '.join(removed)}" if removed else ""))
+    if pdf:
+        try:
+            target = render_pdf(out)
+        except W13Error as exc:
+            err_console.print(f"[bold red]PDF niet gemaakt:[/] {exc}", soft_wrap=True)
+            raise typer.Exit(1) from None
+        console.print(f"Geschreven: {target}")
