@@ -177,13 +177,7 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
             s = load_scenario_file(f)
             library.add(s)
             selected.append(s)
-    loaded = {s.source for s in selected}
-    for folder in folders:  # siblings, so that 'extends' finds them
-        for f in sorted(folder.glob("*.toml")):
-            if str(f) not in loaded:
-                s = load_scenario_file(f)
-                if s.name not in library.scenarios:
-                    library.add(s)
+    library.search_dirs.extend(sorted(folders))  # so that 'extends' finds sibling files
     if not scenario_args and all_if_empty:
         selected = list(sheet_scenarios.values())
     return baseline, library, selected

@@ -397,10 +397,23 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
 class ScenarioLibrary:
     """Named scenarios (files and sheet rows) with ``extends`` resolved to a flat change list."""
 
-    def __init__(self, scenarios: Iterable[Scenario] = ()) -> None:
+    def __init__(self, scenarios: Iterable[Scenario] = (), search_dirs: Iterable[str | Path] = ()) -> None:
         self.scenarios: dict[str, Scenario] = {}
+        #: Folders where ``extends = "name"`` finds ``name.toml`` when it was not loaded.
+        self.search_dirs: list[Path] = [Path(d) for d in search_dirs]
         for s in scenarios:
             self.add(s)
+
+    def find(self, name: str) -> Scenario | None:
+        if name in self.scenarios:
+            return self.scenarios[name]
+        for folder in self.search_dirs:
+            candidate = folder / f"{name}.toml"
+            if candidate.exists():
+                scenario = load_scenario_file(candidate)
+                self.add(scenario)
+                return scenario
+        return None
 
     def add(self, scenario: Scenario) -> None:
         if scenario.name in self.scenarios and scenario.name != BASELINE:
@@ -414,7 +427,7 @@ class ScenarioLibrary:
         seen = {scenario.name}
         current = scenario
         while current.extends and current.extends != BASELINE:
-            parent = self.scenarios.get(current.extends)
+            parent = self.find(current.extends)
             if parent is None:
                 raise InputError(f"extends unknown scenario '{current.extends}'", file=current.source,
                                  key="extends", expected=f"'baseline' or one of: {', '.join(self.scenarios)}")
