@@ -138,7 +138,7 @@ def test_outcome_sentences(runs, loaded):
     assert outcome_sentence(base) == ("De reserve stijgt tot 454.276 euro in 2031, blijft boven de minimumreserve "
                                       "van 211.211 euro en de autofinancieringsmarge is negatief vanaf 2030.")
     assert outcome_sentence(runs[0]) == (
-        "De reserve daalt tot -731.946 euro in 2031, ligt onder de minimumreserve vanaf 2029, het beschikbaar "
+        "De reserve daalt tot -731.946 euro in 2031 (1.186.222 euro minder dan in het plan), ligt onder de minimumreserve vanaf 2029, het beschikbaar "
         "budgettair resultaat is negatief vanaf 2030 en de autofinancieringsmarge is negatief vanaf 2027.")
     assert outcome_sentence(runs[1]).endswith("en de autofinancieringsmarge blijft positief.")
 
@@ -454,3 +454,46 @@ def test_pdf_renders(pack, runs, tmp_path):
         assert "454.276" in text  # Belgian separators from the [$-813] number format
         assert "Effect van elke wijziging op de reserve eind 2031" in text  # the bar chart
         assert text.count("Pagina 1 van") == 1
+
+
+# -- with the scenario engine and the CLI ---------------------------------------------------------
+
+def test_cli_board_with_the_shipped_scenarios(tmp_path):
+    from typer.testing import CliRunner
+
+    from w13xl.cli import app
+    from w13xl.scenario.engine import Engine
+    from w13xl.scenario.loader import load_study
+
+    files = sorted(str(p) for p in (ROOT / "scenarios").glob("*.toml"))
+    out = tmp_path / "board.xlsx"
+    result = CliRunner().invoke(app, ["board", str(SAMPLE), *files, "--out", str(out), "--created", "2026-01-15"])
+    assert result.exit_code == 0, result.output
+    baseline, library, selected = load_study(SAMPLE, files)
+    runs = [Engine(baseline).run(s, library) for s in selected]
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == [OVERVIEW_SHEET, *board.scenario_sheet_names(runs)]
+    ws = wb[OVERVIEW_SHEET]
+    header = find_row(ws, "Scenario")
+    expected = overview_rows(runs)
+    # scenarios/baseline.toml is the plan itself: it labels the baseline row and is not repeated
+    assert expected[1][0] == next(r.title for r in runs if r.name == "baseline")
+    assert len(expected) == len(runs) + 1
+    for i, row in enumerate(expected):
+        same([c.value for c in ws[header + i][:8]], row)
+    pact = next(r for r in runs if r.name == "pact-stopt-2028")
+    ws = wb["W13 pact-stopt-2028"]
+    changes = find_row(ws, "Toegepaste wijzigingen: effect op de reserve (gecumuleerd budgettair resultaat)") + 1
+    for i, row in enumerate(change_rows(pact)):
+        same([c.value for c in ws[changes + i][:9]], row)
+
+
+def test_cli_board_needs_an_output(tmp_path):
+    from typer.testing import CliRunner
+
+    from w13xl.cli import app
+
+    result = CliRunner().invoke(app, ["board", str(SAMPLE)])
+    assert result.exit_code == 2 and "nothing to write" in result.output
+    result = CliRunner().invoke(app, ["board", str(SAMPLE), "--into", str(tmp_path / "x.xlsx"), "--pdf"])
+    assert result.exit_code == 2 and "--pdf" in result.output

@@ -162,15 +162,30 @@ def overview_row(label: str, result: M2Result, baseline: M2Result) -> list:
             _breach(o.afm_breach)]
 
 
+def is_baseline_run(run: ScenarioRun) -> bool:
+    """A run without changes whose schema M2 is the baseline's (e.g. scenarios/baseline.toml)."""
+    return not run.effects and all(np.array_equal(run.m2[k], run.baseline[k]) for k in (GBR, AFM, BBR))
+
+
+def overview_entries(runs: Sequence[ScenarioRun]) -> list[tuple[str, M2Result, ScenarioRun | None]]:
+    """(label, M2, run) for the overview: the baseline first (labelled with the title of a run that
+    *is* the baseline, if there is one, which then is not repeated), then every other run."""
+    _check_runs(runs)
+    plain = next((r for r in runs if is_baseline_run(r)), None)
+    label = (plain.title or plain.name) if plain is not None else BASELINE_LABEL
+    entries: list[tuple[str, M2Result, ScenarioRun | None]] = [(label, runs[0].baseline, plain)]
+    entries += [(r.title or r.name, r.m2, r) for r in runs if r is not plain]
+    return entries
+
+
 def overview_rows(runs: Sequence[ScenarioRun]) -> list[list]:
     """Header, then the baseline and one row per scenario: reserve at the end of the plan, its
     difference with the plan, the minimum reserve and AFM in the last year, and the first year of
     each breach (an int, or 'geen')."""
-    _check_runs(runs)
+    entries = overview_entries(runs)
     baseline = runs[0].baseline
-    rows = [overview_header(baseline.years), overview_row(BASELINE_LABEL, baseline, baseline)]
-    rows += [overview_row(run.title or run.name, run.m2, run.baseline) for run in runs]
-    return rows
+    return [overview_header(baseline.years),
+            *(overview_row(label, m2, baseline if run is None else run.baseline) for label, m2, run in entries)]
 
 
 def outcome_sentence(run: ScenarioRun | M2Result, *, opening: float | None = None) -> str:
@@ -182,6 +197,10 @@ def outcome_sentence(run: ScenarioRun | M2Result, *, opening: float | None = Non
     start = float(result["gecumuleerd_budgettair_resultaat_vorig_boekjaar"][0]) if opening is None else opening
     verb = "stijgt" if o.reserve_end > start + HALF_CENT else "daalt" if o.reserve_end < start - HALF_CENT else "blijft"
     text = f"De reserve {verb} {'op' if verb == 'blijft' else 'tot'} {euro(o.reserve_end)} euro in {years[-1]}"
+    if isinstance(run, ScenarioRun):
+        diff = float(run.difference(GBR)[-1])
+        if abs(diff) >= 0.5:  # shows as at least 1 euro
+            text += f" ({euro(abs(diff))} euro {'meer' if diff > 0 else 'minder'} dan in het plan)"
     clauses = []
     if o.minimum_reserve_end is not None:
         if o.reserve_breach is None:
@@ -205,16 +224,16 @@ def yearly_rows(runs: Sequence[ScenarioRun], key: str, *, minimum_reserve: bool 
     """Header ['', years...], the baseline and each scenario's values of one M2 line per year;
     with ``minimum_reserve`` also the minimum reserve (the plan's, and a scenario's own when it
     differs, e.g. a percentage of a changed wage cost)."""
-    _check_runs(runs)
+    entries = overview_entries(runs)
     baseline = runs[0].baseline
-    rows: list[list] = [["", *baseline.years], [BASELINE_LABEL, *map(float, baseline[key])]]
-    rows += [[run.title or run.name, *map(float, run.m2[key])] for run in runs]
+    rows: list[list] = [["", *baseline.years]]
+    rows += [[label, *map(float, m2[key])] for label, m2, _run in entries]
     if minimum_reserve and baseline.minimum_reserve is not None:
         rows.append(["Minimumreserve", *map(float, baseline.minimum_reserve)])
-        for run in runs:
-            own = run.m2.minimum_reserve
+        for label, m2, _run in entries[1:]:
+            own = m2.minimum_reserve
             if own is not None and not np.allclose(own, baseline.minimum_reserve, atol=HALF_CENT, rtol=0):
-                rows.append([f"Minimumreserve ({run.title or run.name})", *map(float, own)])
+                rows.append([f"Minimumreserve ({label})", *map(float, own)])
     return rows
 
 
@@ -286,9 +305,8 @@ def overview_content(runs: Sequence[ScenarioRun], *, plan_name: str, created: da
     c.add("blank")
     c.add("section", "Conclusie per scenario")
     first = len(c.rows) + 1
-    c.add("sentence", f"{BASELINE_LABEL}: {outcome_sentence(runs[0].baseline)}")
-    for run in runs:
-        c.add("sentence", f"{run.title or run.name}: {outcome_sentence(run)}")
+    for label, m2, run in overview_entries(runs):
+        c.add("sentence", f"{label}: {outcome_sentence(m2 if run is None else run)}")
     c.ranges["sentences"] = (first, len(c.rows))
     c.page_break()
     c.add("section", "Reserve en autofinancieringsmarge per jaar")
@@ -298,7 +316,7 @@ def overview_content(runs: Sequence[ScenarioRun], *, plan_name: str, created: da
     rows = yearly_rows(runs, GBR, minimum_reserve=True)
     c.ranges["reserve_header"] = (c.add("header", *rows[0]),) * 2
     c.ranges["reserve"] = c.extend("data", rows[1:])
-    c.ranges["reserve_minimum"] = (c.ranges["reserve"][0] + len(runs) + 1, c.ranges["reserve"][1])
+    c.ranges["reserve_minimum"] = (c.ranges["reserve"][0] + len(overview_entries(runs)), c.ranges["reserve"][1])
     c.add("blank")
     c.add("section", "Autofinancieringsmarge per jaar")
     rows = yearly_rows(runs, AFM)
@@ -603,8 +621,14 @@ def _overview_sheet(ws, content: SheetContent, runs: Sequence[ScenarioRun], *, p
             colour = _SERIES_COLOURS[i % len(_SERIES_COLOURS)]
             width = 28575 if i == 0 else 19050
             dash = None
-            if minimum_first is not None and row >= minimum_first:
-                colour, width, dash = "C00000", 28575, "dash"
+            if minimum_first is not None and row == minimum_first:
+                colour, width, dash = "C00000", 28575, "dash"  # the plan's minimum reserve
+            elif minimum_first is not None and row > minimum_first:
+                # a scenario's own minimum reserve: dashed, in that scenario's colour
+                label = str(content.rows[row - 1][0])[len("Minimumreserve ("):-1]
+                labels = [str(content.rows[r - 1][0]) for r in range(rfirst, minimum_first)]
+                j = labels.index(label) if label in labels else i
+                colour, width, dash = _SERIES_COLOURS[j % len(_SERIES_COLOURS)], 15875, "dash"
             s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=colour, w=width, prstDash=dash))
             s.marker.symbol = "none" if dash else "circle"
             if not dash:

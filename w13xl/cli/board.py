@@ -9,40 +9,27 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InputError, W13Error
-from ._app import app, console, err_console, handles_input_errors
+from ._app import app, console, err_console, handles_input_errors, show_warnings
+from .m2 import SheetOpt
 
 BASELINE_TITLE = "Meerjarenplan (basis)"
 
 
-def baseline_run(workbook: Path):
-    """A run without changes: the plan itself (used when no scenario is given)."""
-    from ..m2 import compute_m2
-    from ..scenario.result import ScenarioRun
-    from .m2 import load
+def board_runs(workbook: Path, scenarios: list[str], sheet: str | None) -> list:
+    """Run the scenarios (files, folders, or names on the workbook's "Scenario's" sheet; none: every
+    scenario of that sheet) with the scenario engine, as ``w13xl run`` does. Without any scenario
+    the pack shows the plan itself (the baseline scenario, no changes)."""
+    from ..scenario.engine import Engine
+    from ..scenario.loader import load_study
+    from ..scenario.spec import Scenario
 
-    loaded = load(workbook, None, None, None)
-    result = compute_m2(loaded.plan, loaded.params)
-    return ScenarioRun(name="basis", title=BASELINE_TITLE,
-                       description=f"Het meerjarenplan zoals in {workbook.name}, zonder wijzigingen.",
-                       plan=loaded.plan, m2=result, baseline=result)
-
-
-def scenario_runs(workbook: Path, scenarios: list[Path]) -> list:
-    """Run the scenario files against the workbook's plan with the scenario engine."""
-    try:
-        from ..scenario import engine
-        from ..scenario.spec import load_scenarios
-    except ImportError as exc:  # pragma: no cover - only before the engine exists
-        raise W13Error(f"the scenario engine is not available ({exc}); run 'w13xl board WORKBOOK' "
-                       "without scenario files for a board pack of the plan itself") from None
-    for path in scenarios:
-        if not path.exists():
-            raise InputError("scenario file not found", file=str(path), expected="a .toml scenario file")
-    specs = load_scenarios(scenarios)
-    baseline = engine.load_baseline(workbook)
-    if hasattr(engine, "run_scenarios"):
-        return list(engine.run_scenarios(baseline, specs))
-    return [engine.run_scenario(baseline, spec) for spec in specs]
+    baseline, library, selected = load_study(workbook, scenarios, sheet=sheet)
+    show_warnings(baseline.warnings)
+    if not selected:
+        selected = [Scenario(name="basis", title=BASELINE_TITLE,
+                             description=f"Het meerjarenplan zoals in {workbook.name}, zonder wijzigingen.")]
+    engine = Engine(baseline)
+    return [engine.run(s, library) for s in selected]
 
 
 def _parse_created(text: str | None) -> date | datetime | None:
@@ -58,8 +45,9 @@ def _parse_created(text: str | None) -> date | datetime | None:
 @handles_input_errors
 def board_command(
     workbook: Annotated[Path, typer.Argument(help="The workbook (.xlsx/.xlsm) with the plan.")],
-    scenarios: Annotated[Optional[list[Path]], typer.Argument(
-        help="Scenario files (.toml) or folders of them. None: a board pack of the plan itself.")] = None,
+    scenarios: Annotated[Optional[list[str]], typer.Argument(
+        help="Scenario files (.toml), folders of them, or names of scenarios on the workbook's \"Scenario's\" "
+             "sheet. None: every scenario on that sheet, else the plan itself.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="The board workbook to write (.xlsx).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the board workbook to PDF (OUT with .pdf), "
                                                     "with LibreOffice.")] = False,
@@ -71,6 +59,7 @@ def board_command(
         "--plan-name", help="Name in titles and page headers (default: 'meerjarenplan FIRST-LAST').")] = None,
     created: Annotated[Optional[str], typer.Option(
         "--created", help="The 'aangemaakt op' date (default: now), for reproducible packs.")] = None,
+    sheet: SheetOpt = None,
 ) -> None:
     """Board pack: overview, one sheet per scenario with schema M2 and the changes, charts; PDF."""
     from ..board import render_pdf, write_board_into, write_board_pack
@@ -86,7 +75,7 @@ def board_command(
             raise InputError("--out would overwrite the input workbook; use --into to write into it",
                              file=str(out))
     when = _parse_created(created) or datetime.now().replace(second=0, microsecond=0)
-    runs = scenario_runs(workbook, list(scenarios)) if scenarios else [baseline_run(workbook)]
+    runs = board_runs(workbook, list(scenarios or []), sheet)
     years = runs[0].years
     name = plan_name or f"meerjarenplan {years[0]}-{years[-1]}"
     extra = {"Werkboek": workbook.name}
