@@ -1,0 +1,205 @@
+"""The script "Scenario's doorrekenen" through xlwings' Office.js script path
+(``xw.Book(json=...)`` + ``custom_scripts_call``) and the classic macro (``set_mock_caller``).
+
+The book is built from the sample workbook's cell values (openpyxl); assertions are on the
+actions the script returns (xlwings' remote book queues writes)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlwings as xw
+import xlwings.server
+
+from w13xl.board import MARKER_TEXT, board_contents
+from w13xl.excel import macros, scripts
+from w13xl.scenario.engine import run_scenarios
+from w13xl.scenario.loader import load_study
+
+SAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "w13-mjp-2026-2031.xlsx"
+BOOK_NAME = SAMPLE.name
+
+
+def excel_value(v):
+    """A cell value as Office.js sends it: dates as serial numbers, empty as ""."""
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    if isinstance(v, dt.date):
+        return (v - dt.date(1899, 12, 30)).days
+    return "" if v is None else v
+
+
+def sample_sheets() -> list[dict]:
+    wb = openpyxl.load_workbook(SAMPLE, data_only=True)
+    return [{"name": ws.title, "values": [[excel_value(v) for v in r] for r in ws.iter_rows(values_only=True)]
+             or [[""]], "pictures": [], "tables": []} for ws in wb.worksheets]
+
+
+def make_book(sheets: list[dict]) -> xw.Book:
+    return xw.Book(json={"client": "Office.js", "version": xw.__version__,
+                         "book": {"name": BOOK_NAME, "active_sheet_index": 0, "selection": "A1"},
+                         "names": [], "sheets": sheets})
+
+
+def run_script(book: xw.Book) -> list[dict]:
+    book = asyncio.run(xlwings.server.custom_scripts_call(
+        scripts, "scenarios_doorrekenen", typehint_to_value={xw.Book: book}))
+    return book.json()["actions"]
+
+
+@pytest.fixture(scope="module")
+def expected():
+    """The board pack's sheet contents for the sample workbook, computed from the file."""
+    baseline, _library, selected = load_study(SAMPLE)
+    runs = run_scenarios(baseline, selected)
+    assert len(runs) >= 2
+    return board_contents(runs, plan_name=BOOK_NAME, created=dt.date(2026, 1, 1))
+
+
+def as_written(rows):
+    """Rows as xlwings writes them (None -> ""), without the 'Aangemaakt op' time stamp."""
+    return [["" if v is None else v for v in row] for row in rows if row[0] != "Aangemaakt op"]
+
+
+def written_sheets(actions: list[dict], sheet_names: list[str]) -> dict[str, list[list]]:
+    """Sheet name -> values written at A1, following addSheet positions."""
+    names = list(sheet_names)
+    out = {}
+    for a in actions:
+        if a["func"] == "addSheet":
+            names.insert(a["args"][0], a["args"][1])
+        elif a["func"] == "sheetDelete":
+            names.pop(a["sheet_position"])
+        elif a["func"] == "setValues":
+            assert (a["start_row"], a["start_column"]) == (0, 0)
+            out[names[a["sheet_position"]]] = a["values"]
+    return out
+
+
+def test_script_writes_the_board_pack_sheets_and_touches_no_input_sheet(expected):
+    sheets = sample_sheets()
+    names = [s["name"] for s in sheets]  # before the run: the remote book appends added sheets
+    n_inputs = len(sheets)
+    actions = run_script(make_book(sheets))
+    added = [a["args"][1] for a in actions if a["func"] == "addSheet"]
+    assert added == [c.name for c in expected]
+    assert added[0] == "W13 Overzicht" and all(n.startswith("W13 ") for n in added)
+    for a in actions:
+        if a["func"] in ("addSheet", "alert"):
+            continue
+        assert a["sheet_position"] >= n_inputs, a  # nothing on an input sheet
+        assert a["func"] == "setValues"
+    written = written_sheets(actions, names)
+    for content in expected:
+        assert as_written(written[content.name]) == as_written(content.rows), content.name
+        assert written[content.name][1][0] == MARKER_TEXT
+    alert = next(a for a in actions if a["func"] == "alert")
+    assert "doorgerekend" in alert["args"][0]
+
+
+def test_scenario_sheet_values_are_the_engines(expected):
+    sheets = sample_sheets()
+    names = [s["name"] for s in sheets]
+    actions = run_script(make_book(sheets))
+    written = written_sheets(actions, names)
+    scenario = expected[1]
+    rows = written[scenario.name]
+    gbr = next(r for r in rows if r[1] == "Gecumuleerd budgettair resultaat")
+    exp = next(r for r in scenario.rows if r[1] == "Gecumuleerd budgettair resultaat")
+    assert gbr[2:8] == exp[2:8] and all(isinstance(v, float) for v in gbr[2:8])
+
+
+def test_rerun_replaces_only_owned_sheets(expected):
+    sheets = sample_sheets()
+    owned_overview = {"name": "W13 Overzicht", "values": [["oud"], [MARKER_TEXT], ["x", 1]],
+                      "pictures": [], "tables": []}
+    stale = {"name": "W13 oud scenario", "values": [["oud"], [MARKER_TEXT]], "pictures": [], "tables": []}
+    notes = {"name": "W13 notities", "values": [["mijn notities"], ["niet van w13xl"]], "pictures": [], "tables": []}
+    sheets += [owned_overview, stale, notes]
+    names = [s["name"] for s in sheets]  # before the run: the remote book appends added sheets
+    actions = run_script(make_book(sheets))
+    funcs = [(a["func"], a["sheet_position"]) for a in actions]
+    assert ("sheetDelete", names.index("W13 oud scenario")) in funcs
+    assert ("sheetClearContents", names.index("W13 Overzicht")) in funcs
+    added = [a["args"][1] for a in actions if a["func"] == "addSheet"]
+    assert "W13 Overzicht" not in added and added == [c.name for c in expected[1:]]
+    written = written_sheets(actions, names)
+    assert "W13 notities" not in written
+    assert as_written(written["W13 Overzicht"]) == as_written(expected[0].rows)
+    # no action addresses the notes sheet or an input sheet
+    current = list(names)
+    for a in actions:
+        if a["func"] == "addSheet":
+            current.insert(a["args"][0], a["args"][1])
+            continue
+        if a["func"] == "alert":
+            continue
+        target = current[a["sheet_position"]]
+        assert target.startswith("W13 ") and target != "W13 notities", a
+        if a["func"] == "sheetDelete":
+            current.pop(a["sheet_position"])
+
+
+def test_a_foreign_sheet_with_an_owned_name_stops_the_script_before_writing():
+    sheets = sample_sheets() + [{"name": "W13 Overzicht", "values": [["van mij"], ["geen marker"]],
+                                 "pictures": [], "tables": []}]
+    book = make_book(sheets)
+    with pytest.raises(xw.XlwingsError, match="W13 Overzicht"):
+        run_script(book)
+    assert book.json()["actions"] == []
+
+
+def test_a_workbook_without_scenarios_gives_a_message():
+    sheets = [s for s in sample_sheets() if s["name"] != "Scenario's"]
+    book = make_book(sheets)
+    with pytest.raises(xw.XlwingsError, match="Scenario's"):
+        run_script(book)
+    assert book.json()["actions"] == []
+
+
+def test_bad_input_sheet_gives_a_message_naming_the_cell():
+    sheets = sample_sheets()
+    synthese = next(s for s in sheets if s["name"] == "Synthese")
+    synthese["values"][4][8] = "veel"
+    with pytest.raises(xw.XlwingsError, match="I5"):
+        run_script(make_book(sheets))
+
+
+def test_script_is_registered_for_office_js():
+    meta = xlwings.server.custom_scripts_meta(scripts)
+    assert [m["function_name"] for m in meta] == ["scenarios_doorrekenen"]
+    assert meta[0]["name"] == "Scenario's doorrekenen"
+
+
+def test_classic_macro_with_mock_caller(expected):
+    sheets = sample_sheets()
+    names = [s["name"] for s in sheets]
+    book = make_book(sheets)
+    book.set_mock_caller()
+    try:
+        macros.scenarios_doorrekenen()
+    finally:
+        del xw.Book._mock_caller
+    actions = book.json()["actions"]
+    written = written_sheets(actions, names)
+    assert list(written) == [c.name for c in expected]
+    assert as_written(written["W13 Overzicht"]) == as_written(expected[0].rows)
+    assert all(a["sheet_position"] is None or a["sheet_position"] >= len(names) for a in actions)
+    assert actions[-1]["func"] == "alert"
+
+
+def test_classic_macro_shows_bad_input_in_a_message_box():
+    sheets = [s for s in sample_sheets() if s["name"] != "Scenario's"]
+    book = make_book(sheets)
+    book.set_mock_caller()
+    try:
+        macros.scenarios_doorrekenen()  # no exception
+    finally:
+        del xw.Book._mock_caller
+    actions = book.json()["actions"]
+    assert [a["func"] for a in actions] == ["alert"]
+    assert "Scenario's" in actions[0]["args"][0]
