@@ -1,0 +1,184 @@
+"""Scenario definitions: TOML files, the workbook sheet "Scenario's", errors, and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from w13xl.cli import app
+from w13xl.errors import InputError
+from w13xl.scenario.engine import Engine
+from w13xl.scenario.loader import load_study
+from w13xl.scenario.spec import load_scenario_file, scenarios_from_grid
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
+runner = CliRunner()
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_files_validate():
+    names = sorted(p.stem for p in (ROOT / "scenarios").glob("*.toml"))
+    for name in names:
+        s = load_scenario_file(ROOT / "scenarios" / f"{name}.toml")
+        assert s.name == name and s.title
+
+
+@pytest.mark.parametrize(("text", "key", "fragment"), [
+    ('[[changes]]\ntype = "contribution"\nfrom_year = 2028\npct = "veel"\n', "changes[0].pct", "valid number"),
+    ('[[changes]]\ntype = "explode"\n', "changes[0]", "unknown change type"),
+    ('[[changes]]\ntype = "subsidy_end"\nsubsidy = "SUB-PACT"\ndate = 2028-12-31\ncolour = 1\n',
+     "changes[0].colour", "unknown key"),
+    ('[[changes]]\ntype = "subsidy_end"\nsubsidy = "SUB-PACT"\ndate = 2028-12-31\npolicy = "share"\n',
+     "changes[0]", "policy 'share' needs share"),
+    ('[[changes]]\ntype = "index"\nrate = 0.03\nrates = {2027 = 0.05}\n', "changes[0]", "exactly one of"),
+    ('[[changes]]\ntype = "index"\ncrossings = ["2027-13"]\n', "changes[0].crossings", "not a month"),
+])
+def test_invalid_file_names_file_and_key(tmp_path, text, key, fragment):
+    path = write(tmp_path, "bad.toml", text)
+    with pytest.raises(InputError) as info:
+        load_scenario_file(path)
+    assert info.value.file == str(path)
+    assert info.value.key == key
+    assert fragment in str(info.value)
+
+
+def test_toml_syntax_error(tmp_path):
+    path = write(tmp_path, "broken.toml", "[[changes]\n")
+    with pytest.raises(InputError, match="not valid TOML.*line 1"):
+        load_scenario_file(path)
+
+
+@pytest.mark.parametrize(("change", "key", "fragment"), [
+    ('subsidy = "SUB-NOPE"\ndate = 2028-12-31', "changes[0].subsidy", "unknown subsidy 'SUB-NOPE'"),
+    ('subsidy = "SUB-PACT"\ndate = 2035-12-31', "changes[0].date", "outside the plan (2026-2031)"),
+])
+def test_engine_checks_name_the_key(tmp_path, change, key, fragment):
+    path = write(tmp_path, "x.toml", f'[[changes]]\ntype = "subsidy_end"\n{change}\n')
+    baseline, library, selected = load_study(SAMPLE, [str(path)])
+    with pytest.raises(InputError) as info:
+        Engine(baseline).run(selected[0], library)
+    assert info.value.key == key and info.value.file == str(path)
+    assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(("change", "key"), [
+    ('type = "end_position"\nposition = "P99"\ndate = 2028-12-31', "changes[0].position"),
+    ('type = "hire"\nlevel = "B"\nscale = "Z9"\naction = "A10205"\nstart = 2027-01-01', "changes[0].scale"),
+    ('type = "hire"\nlevel = "B"\nscale = "B1-B3"\naction = "A99999"\nstart = 2027-01-01', "changes[0].action"),
+])
+def test_unknown_position_scale_action(tmp_path, change, key):
+    path = write(tmp_path, "x.toml", f"[[changes]]\n{change}\n")
+    baseline, library, selected = load_study(SAMPLE, [str(path)])
+    with pytest.raises(InputError) as info:
+        Engine(baseline).run(selected[0], library)
+    assert info.value.key == key
+
+
+def test_extends_sibling_file_and_cycles(tmp_path):
+    write(tmp_path, "parent.toml", '[[changes]]\ntype = "contribution"\nfrom_year = 2027\npct = 0.05\n')
+    child = write(tmp_path, "child.toml", 'extends = "parent"\n[[changes]]\ntype = "subsidy_end"\n'
+                                          'subsidy = "SUB-PACT"\ndate = 2028-12-31\n')
+    write(tmp_path, "broken.toml", "[[changes]\n")  # a broken sibling that nobody extends
+    baseline, library, selected = load_study(SAMPLE, [str(child)])
+    result = Engine(baseline).run(selected[0], library)
+    assert [e.kind for e in result.effects] == ["contribution", "subsidy_end"]
+    loop = write(tmp_path, "loop.toml", 'extends = "loop2"\n')
+    write(tmp_path, "loop2.toml", 'extends = "loop"\n')
+    baseline, library, selected = load_study(SAMPLE, [str(loop)])
+    with pytest.raises(InputError, match="extends itself"):
+        Engine(baseline).run(selected[0], library)
+
+
+# -- the sheet ------------------------------------------------------------------------------------
+HEADER = ["Scenario", "Titel", "Type", "Subsidie", "Datum", "Beleid", "Percentage", "Jaar"]
+
+
+def test_sheet_scenarios_equal_file_scenarios(tmp_path):
+    grid = [["Scenario's"], [], HEADER,
+            ["pact", "PACT stopt", "subsidy_end", "SUB-PACT", dt.datetime(2028, 12, 31), "stop", None, None],
+            ["pact", None, "contribution", None, None, None, "5%", 2027]]
+    sheet = scenarios_from_grid(grid, file="w.xlsx")["pact"]
+    path = write(tmp_path, "pact.toml", '[[changes]]\ntype = "subsidy_end"\nsubsidy = "SUB-PACT"\n'
+                                        'date = 2028-12-31\npolicy = "stop"\n'
+                                        '[[changes]]\ntype = "contribution"\nfrom_year = 2027\npct = 0.05\n')
+    baseline, library, selected = load_study(SAMPLE, [str(path)])
+    engine = Engine(baseline)
+    a = engine.run(sheet)
+    b = engine.run(selected[0], library)
+    assert a.m2["gecumuleerd_budgettair_resultaat"].tolist() == b.m2["gecumuleerd_budgettair_resultaat"].tolist()
+    assert sheet.title == "PACT stopt"
+
+
+def test_sheet_errors_name_the_cell():
+    grid = [HEADER, ["x", None, "subsidy_end", "SUB-PACT", "volgende week", "stop", None, None]]
+    with pytest.raises(InputError) as info:
+        scenarios_from_grid(grid, file="w.xlsx")
+    assert info.value.sheet == "Scenario's" and info.value.cell == "E2"
+    grid = [HEADER + ["Kleur"], ["x"]]
+    with pytest.raises(InputError) as info:
+        scenarios_from_grid(grid, file="w.xlsx")
+    assert info.value.cell == "I1" and "unknown column" in str(info.value)
+
+
+def test_sample_sheet_scenarios_run():
+    baseline, library, selected = load_study(SAMPLE)
+    assert [s.name for s in selected] == ["hbdh-stopt-juni-2026", "bijdrage-plus-3-2028"]
+    result = Engine(baseline).run(selected[1], library)
+    contribution = [801_391 * 1.02 ** k for k in range(6)]
+    assert result.difference("exploitatiesaldo")[2] == pytest.approx(0.03 * contribution[2], abs=0.01)
+
+
+# -- CLI ------------------------------------------------------------------------------------------
+def test_compare_json_reuses_the_m2_keys(tmp_path):
+    out = tmp_path / "compare.json"
+    result = runner.invoke(app, ["compare", str(SAMPLE), str(ROOT / "scenarios" / "baseline.toml"),
+                                 str(ROOT / "scenarios" / "pact-stopt-2028.toml"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["years"] == list(range(2026, 2032))
+    names = [s["scenario"] for s in data["scenarios"]]
+    assert names == ["baseline", "pact-stopt-2028"]
+    pact = data["scenarios"][1]
+    for key in ("exploitatiesaldo", "gecumuleerd_budgettair_resultaat", "beschikbaar_budgettair_resultaat",
+                "autofinancieringsmarge", "gecorrigeerde_autofinancieringsmarge", "norms"):
+        assert key in pact
+    assert pact["gecumuleerd_budgettair_resultaat"][-1] == pytest.approx(437_946.41, abs=0.01)
+    assert pact["changes"][0]["kind"] == "subsidy_end"
+    assert sum(pact["changes"][0]["effects"]["exploitatiesaldo"]) == pytest.approx(
+        pact["gecumuleerd_budgettair_resultaat"][-1] - data["scenarios"][0]["gecumuleerd_budgettair_resultaat"][-1],
+        abs=0.01)
+    assert "Scenario's naast elkaar" in result.output
+
+
+def test_run_prints_audit_trail_and_bad_file_exits_2(tmp_path):
+    result = runner.invoke(app, ["run", str(SAMPLE), str(ROOT / "scenarios" / "indexschok-2027.toml")])
+    assert result.exit_code == 0, result.output
+    assert "Effect per wijziging" in result.output and "extra spilindexoverschrijdingen" in result.output
+    bad = write(tmp_path, "bad.toml", '[[changes]]\ntype = "subsidy_end"\nsubsidy = "SUB-NOPE"\ndate = 2028-12-31\n')
+    result = runner.invoke(app, ["run", str(SAMPLE), str(bad)])
+    assert result.exit_code == 2
+    assert "key changes[0].subsidy" in result.output and "Traceback" not in result.output
+    result = runner.invoke(app, ["run", str(SAMPLE), "geen-scenario"])
+    assert result.exit_code == 2 and "neither a scenario file" in result.output
+
+
+def test_input_workbook_is_not_modified(tmp_path):
+    copy = tmp_path / "plan.xlsx"
+    shutil.copy(SAMPLE, copy)
+    before = copy.read_bytes()
+    result = runner.invoke(app, ["compare", str(copy), str(ROOT / "scenarios")])
+    assert result.exit_code == 0, result.output
+    assert copy.read_bytes() == before
+    assert load_workbook(copy).sheetnames[:2] == ["Toelichting", "Synthese"]
