@@ -388,6 +388,15 @@ def change_chart_height(n_changes: int) -> float:
     return max(5.0, 2.0 + 0.8 * n_changes)
 
 
+def nice_step(span: float, ticks: int = 5) -> float:
+    """A round axis step (1, 2 or 5 times a power of ten) giving at most about ``ticks`` steps."""
+    if span <= 0:
+        return 1.0
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
 def change_chart_rows(n_changes: int) -> int:
     return math.ceil(change_chart_height(n_changes) / _ROW_CM) + 1
 
@@ -459,6 +468,7 @@ def _styles():
         "wrap": Alignment(wrap_text=True, vertical="top"),
         "center": Alignment(horizontal="center"),
         "center_top": Alignment(horizontal="center", vertical="top"),
+        "valign_top": Alignment(vertical="top"),
         "indent": Alignment(horizontal="left", vertical="top", indent=1),
         "header_right": Alignment(horizontal="right", vertical="bottom", wrap_text=True),
         "header_left": Alignment(horizontal="left", vertical="bottom", wrap_text=True),
@@ -665,6 +675,8 @@ def _scenario_sheet(ws, content: SheetContent, run: ScenarioRun, *, plan_name: s
             cell.fill = st["green"] if status == "voldaan" else st["red"]
             ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=2 + n_years)
         elif kind == "change":
+            for col in range(3, 3 + n_years):
+                ws.cell(row=r, column=col).alignment = st["valign_top"]
             ws.cell(row=r, column=1).alignment = st["center_top"]
             ws.cell(row=r, column=2).alignment = st["wrap"]
             ws.cell(row=r, column=len(widths)).alignment = st["indent"]
@@ -692,6 +704,8 @@ def _scenario_sheet(ws, content: SheetContent, run: ScenarioRun, *, plan_name: s
         chart.title = _chart_title(f"Effect van elke wijziging op de reserve eind {run.years[-1]} (euro)")
         chart.y_axis.number_format = AXIS_EURO
         chart.y_axis.crosses = "max"  # value axis under the bars (the category axis runs top-down)
+        values = [float(content.rows[r - 1][1 + n_years]) for r in range(cfirst, clast + 1)]
+        chart.y_axis.majorUnit = nice_step(max(values + [0.0]) - min(values + [0.0]))  # <= 6 readable labels
         chart.x_axis.delete = False
         chart.y_axis.delete = False
         chart.x_axis.scaling.orientation = "maxMin"  # first change on top

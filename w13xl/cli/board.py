@@ -71,6 +71,8 @@ def board_command(
     if out is not None:
         if out.suffix.lower() != ".xlsx":
             raise InputError(f"--out must be an .xlsx file, not '{out.suffix}'", file=str(out))
+        if not out.resolve().parent.is_dir():
+            raise InputError("the folder of --out does not exist", file=str(out), expected="an existing folder")
         if out.resolve() == workbook.resolve() or (into is not None and out.resolve() == into.resolve()):
             raise InputError("--out would overwrite the input workbook; use --into to write into it",
                              file=str(out))
