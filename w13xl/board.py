@@ -775,24 +775,7 @@ def write_board_pack(runs: Sequence[ScenarioRun], out: str | os.PathLike, *, pla
         raise InputError(f"'{out.suffix}' is not supported for a board pack", file=str(out),
                          expected="an .xlsx output file (use --into to write into an .xlsm)")
     wb = build_board_workbook(runs, plan_name=plan_name, created=created, extra=extra)
-    mode = _file_mode(out)
-
-    def write(tmp: Path) -> None:
-        wb.save(tmp)
-        os.chmod(tmp, mode)
-
-    return safe_write(out, write, backup=backup)
-
-
-def _file_mode(path: Path) -> int:
-    """The permissions the written file should get: the existing file's, else the umask default
-    (safe_write's temporary file is created private, 0600)."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    return safe_write(out, wb.save, backup=backup)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -968,11 +951,8 @@ def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, 
         ws.sheet_view.tabSelected = ws.title == wb.active.title
     new_names = [c.name for c in contents]
 
-    mode = _file_mode(target)
-
     def write(tmp: Path) -> None:
         wb.save(tmp)
-        os.chmod(tmp, mode)
         try:
             _verify_write_back(target, tmp, set(owned), set(new_names))
         except W13Error as exc:
@@ -1014,10 +994,4 @@ def render_pdf(workbook: str | os.PathLike, pdf: str | os.PathLike | None = None
             detail = (proc.stderr or proc.stdout or "").strip().splitlines()
             raise W13Error(f"LibreOffice could not convert {workbook} to PDF (exit {proc.returncode})"
                            + (f": {detail[-1]}" if detail else ""))
-        mode = _file_mode(pdf)
-
-        def write(tmp: Path) -> None:
-            shutil.copyfile(produced, tmp)
-            os.chmod(tmp, mode)
-
-        return safe_write(pdf, write)
+        return safe_write(pdf, lambda tmp: shutil.copyfile(produced, tmp))

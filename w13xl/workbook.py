@@ -87,12 +87,24 @@ def load_plan(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str 
     return load_plan_from_grids(grids, file=str(path), sheet=sheet, u_sign=u_sign, named=named)
 
 
+def file_mode(target: Path) -> int:
+    """Permissions for a written file: the existing file's, else the default under the umask."""
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def safe_write(target: str | os.PathLike, write: Callable[[Path], None], *, backup: bool = False) -> Path:
     """Write a file safely: ``write(tmp_path)`` fills a temporary file next to the target, which
     then atomically replaces it. If anything fails before the replace, the target is untouched.
     With ``backup`` the previous file is kept as ``NAME.bak`` first."""
     target = Path(target)
     directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(f"the folder '{directory}' does not exist; nothing was written", file=str(target),
+                         expected="an existing folder")
     if target.exists() and not os.access(target, os.W_OK):
         raise InputError("the file is read-only; nothing was changed", file=str(target),
                          expected="a writable file")
@@ -105,6 +117,7 @@ def safe_write(target: str | os.PathLike, write: Callable[[Path], None], *, back
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        os.chmod(tmp, file_mode(target))  # mkstemp makes a private (0600) file
         if backup and target.exists():
             import shutil
             shutil.copy2(target, target.with_name(target.name + ".bak"))
