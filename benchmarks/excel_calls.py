@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import os
 import statistics
 import sys
@@ -57,8 +58,17 @@ trivial_module.trivial = trivial
 trivial_module.trivial_ranges = trivial_ranges
 
 
+def excel_value(v):
+    """As Office.js sends it: dates as serial numbers, empty cells as ""."""
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    if isinstance(v, dt.date):
+        return (v - dt.date(1899, 12, 30)).days
+    return "" if v is None else v
+
+
 def sheet_values(wb, name: str) -> list[list]:
-    return [["" if v is None else v for v in row] for row in wb[name].iter_rows(values_only=True)]
+    return [[excel_value(v) for v in row] for row in wb[name].iter_rows(values_only=True)]
 
 
 def payload(func_name: str, *args) -> dict:
@@ -97,12 +107,21 @@ async def main(n: int) -> int:
     cold_n = max(50, n // 10)
     cold_cost = await measure(W13, m2, cold_n, before=cache.clear)
     pivot_cold = await measure(W13, payload("w13_m2", pivot, params, mapping), cold_n, before=cache.clear)
+    extra = [sheet_values(wb, n) for n in ("Parameters", "Personeel", "Weddeschalen", "Subsidies", "Indexering",
+                                           "Scenario's")]
+    scenario_name = next(r[0] for r in extra[-1] if r and r[0] and r[0] != "Scenario" and " " not in str(r[0]))
+    scenario = payload("w13_scenario", budget, [[scenario_name]], [["M2"]], extra)
+    for data in (m2, scenario):  # measure real results, not error messages
+        result = await xlwings.server.custom_functions_call(data, W13)
+        assert result[0][1] == "Schema M2" and len(result) > 20, result
     rows = [
         ("trivial function (scalar in/out)", trivial_cost),
         ("trivial function taking the plan's ranges", ranges_cost),
         ("W13.M2 cached (table layout)", cached_cost),
         ("W13.M2 cold (table layout)", cold_cost),
         ("W13.M2 cold (pivot + category mapping)", pivot_cold),
+        ("W13.SCENARIO cached (M2 of a sheet scenario)", await measure(W13, scenario, n)),
+        ("W13.SCENARIO cold (baseline + run)", await measure(W13, scenario, max(20, n // 50), before=cache.clear)),
         ("W13.RESERVE cached", await measure(W13, payload("w13_reserve", budget, params, None), n)),
         ("W13.NORMEN cached", await measure(W13, payload("w13_normen", budget, params, None), n)),
         ("W13.INDEXEER cached", await measure(

@@ -73,6 +73,7 @@ EXPECTED = {
     "W13.NORMEN": ["budget", "parameters", "categorieen"],
     "W13.INDEXEER": ["bedrag", "van_jaar", "naar_jaar", "klasse", "pad"],
     "W13.LOONKOST": ["schaal", "trap", "vte", "jaar", "maanden"],
+    "W13.SCENARIO": ["budget", "scenario", "lijn", "bereiken"],
 }
 OPTIONAL = {"parameters", "categorieen", "klasse", "pad", "maanden"}
 
@@ -80,7 +81,7 @@ OPTIONAL = {"parameters", "categorieen", "klasse", "pad", "maanden"}
 def test_meta_lists_every_function_with_namespace_and_help():
     meta = xlwings.server.custom_functions_meta(F)
     funcs = {f["name"]: f for f in meta["functions"]}
-    assert set(EXPECTED) <= set(funcs)
+    assert set(EXPECTED) == set(funcs)
     for name, params in EXPECTED.items():
         f = funcs[name]
         assert len(f["description"]) > 30, name
@@ -90,6 +91,7 @@ def test_meta_lists_every_function_with_namespace_and_help():
             assert len(p["description"]) > 10
             assert p.get("optional", False) == (p["name"] in OPTIONAL), (name, p["name"])
         assert f["result"]["dimensionality"] == "matrix"
+    assert funcs["W13.SCENARIO"]["parameters"][-1].get("repeating") is True
 
 
 def test_namespace_is_w13_and_classic_names_are_not_cell_addresses():

@@ -339,3 +339,153 @@ def loonkost(scale: object, step: object, fte: object, year: object, months: obj
         return _loonkost(name, int(s), f, _year(year, "jaar"), m)
     except Exception as exc:  # noqa: BLE001
         return error_text(exc)
+
+
+# -- SCENARIO ---------------------------------------------------------------------------------
+def classify_range(grid: Frozen) -> str | None:
+    """Which workbook sheet a range stands for, recognised by its header row: Parameters,
+    Categorieën, Personeel, Weddeschalen, Subsidies, Indexering or Scenario's."""
+    from ..params import spec_for_label
+    from ..scenario.loader import INDEX_SHEET, ROSTER_SHEET, SCALES_SHEET, SUBSIDY_SHEET
+    from ..scenario.spec import SCENARIO_SHEET
+
+    for row in (grid or ())[:30]:
+        cells = {v.strip().lower() for v in row if isinstance(v, str) and v.strip()}
+        first = row[0].strip().lower() if row and isinstance(row[0], str) else ""
+        if first == "positie":
+            return ROSTER_SHEET
+        if first == "schaal":
+            return SCALES_SHEET
+        if first == "id":
+            return SUBSIDY_SHEET
+        if "scenario" in cells and "type" in cells:
+            return SCENARIO_SHEET
+        if {"actie", "richting", "klasse"} <= cells:
+            return INDEX_SHEET
+        if {"actie", "richting", "categorie"} <= cells:
+            return CATEGORIES
+        if first == "parameter" or (first and spec_for_label(first) is not None):
+            return PARAMETERS
+    return None
+
+
+def _scenario_grids(budget: Frozen, ranges: tuple[Frozen, ...]) -> dict[str, Frozen]:
+    grids: dict[str, Frozen] = {BUDGET: budget}
+    for i, grid in enumerate(ranges, start=1):
+        if is_empty(grid):
+            continue
+        kind = classify_range(grid)
+        if kind is None:
+            raise InputError(f"bereik {i} na de lijn is niet herkend",
+                             expected="bereiken met de kop van Parameters, Categorieën, Personeel, Weddeschalen, "
+                                      "Subsidies, Indexering of Scenario's")
+        if kind in grids:
+            raise InputError(f"bereik {i} is een tweede bereik '{kind}'", expected="elk soort bereik één keer")
+        grids[kind] = grid
+    return grids
+
+
+@cache.cached(maxsize=16)
+def _baseline(budget: Frozen, ranges: tuple[Frozen, ...]):
+    from ..scenario.loader import baseline_from_grids
+
+    if is_empty(budget):
+        raise InputError("het bereik is leeg", sheet=BUDGET, expected="het bereik van een begrotingsblad")
+    return baseline_from_grids(_scenario_grids(budget, ranges), sheet=BUDGET)
+
+
+@cache.cached(maxsize=64)
+def _scenario_run(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
+    from ..scenario.engine import run_scenario
+    from ..scenario.loader import workbook_scenarios
+    from ..scenario.spec import SCENARIO_SHEET, ScenarioLibrary, load_scenario_file
+
+    try:
+        baseline = _baseline(budget, ranges)
+        grids = _scenario_grids(budget, ranges)
+        sheet_scenarios = workbook_scenarios(grids) if SCENARIO_SHEET in grids else {}
+        library = ScenarioLibrary(sheet_scenarios.values())
+        if scenario.lower().endswith(".toml"):
+            chosen = load_scenario_file(scenario)
+            library.add(chosen)
+        elif scenario in sheet_scenarios:
+            chosen = sheet_scenarios[scenario]
+        else:
+            known = ", ".join(sheet_scenarios) or "(geen: geef het bereik van het blad Scenario's mee)"
+            raise InputError(f"onbekend scenario '{scenario}'",
+                             expected=f"een scenario van het blad Scenario's ({known}) of een .toml-bestand")
+        return run_scenario(baseline, chosen, library)
+    except Exception as exc:  # noqa: BLE001 - cached as a message
+        if not isinstance(exc, (W13Error, ValueError, KeyError)):
+            logger.exception("W13: scenario run failed")
+        return error_text(exc)
+
+
+LINE_ALIASES = {
+    "reserve": "gecumuleerd_budgettair_resultaat", "gbr": "gecumuleerd_budgettair_resultaat",
+    "bbr": "beschikbaar_budgettair_resultaat", "afm": "autofinancieringsmarge",
+    "gafm": "gecorrigeerde_autofinancieringsmarge", "es": "exploitatiesaldo",
+    "is": "investeringssaldo", "fs": "financieringssaldo", "minimumreserve": "minimumreserve",
+}
+
+
+def resolve_line(lijn: object) -> str:
+    """'M2' (the whole schema), 'normen', or one line: its key, a roman number of the main M2
+    lines (I ... IX), a Dutch label, or reserve/gbr/bbr/afm/gafm/es/is/fs/minimumreserve."""
+    from ..m2 import LINE_KEYS, M2_LINES
+
+    text = _text(lijn)
+    if not text or text.lower() == "m2":
+        return "m2"
+    low = " ".join(text.lower().split())
+    if low == "normen":
+        return "normen"
+    if low in LINE_ALIASES:
+        return LINE_ALIASES[low]
+    if low in LINE_KEYS:
+        return low
+    for spec in M2_LINES:
+        if spec.section == "M2" and not spec.detail and spec.number.lower() == low:
+            return spec.key
+    for detail in (False, True):
+        for spec in M2_LINES:
+            if spec.detail == detail and spec.label.lower() == low:
+                return spec.key
+    raise InputError(f"onbekende lijn '{text}'",
+                     expected="M2, normen, een romeins cijfer I-IX, een omschrijving uit schema M2, "
+                              "of reserve, bbr, afm, gafm, minimumreserve")
+
+
+@cache.cached()
+def _scenario_table(budget: Frozen, scenario: str, line: str,
+                    ranges: tuple[Frozen, ...]) -> tuple[tuple[object, ...], ...]:
+    from ..m2 import LINE_LABELS
+
+    run = _scenario_run(budget, scenario, ranges)
+    if isinstance(run, str):
+        return ((run,),)
+    if line == "m2":
+        rows = m2_table_rows(run.m2)
+    elif line == "normen":
+        rows = norm_rows(run.m2)
+    elif line == "minimumreserve":
+        if run.m2.minimum_reserve is None:
+            return ((PREFIX + "het plan heeft geen minimumreserve (blad Parameters)",),)
+        rows = [["Jaar", "Minimumreserve"], *([y, float(v)] for y, v in zip(run.years, run.m2.minimum_reserve))]
+    else:
+        rows = series_rows(run.m2, line, LINE_LABELS[line])
+    return tuple(map(tuple, rows))
+
+
+def scenario(budget: object, name: object, lijn: object = None, *ranges: object) -> Rows:
+    """W13.SCENARIO: schema M2 (or one line, or the norms) of the plan under a scenario."""
+    try:
+        text = _text(name)
+        if not text:
+            raise InputError("geen scenario opgegeven", expected="de naam van een scenario of een .toml-bestand")
+        frozen = tuple(freeze(r) for r in ranges)
+        return _copy(_scenario_table(freeze(budget), text, resolve_line(lijn), frozen))
+    except Exception as exc:  # noqa: BLE001
+        if not isinstance(exc, (W13Error, ValueError, KeyError)):
+            logger.exception("W13 SCENARIO failed")
+        return [[error_text(exc)]]

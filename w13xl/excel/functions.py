@@ -123,3 +123,18 @@ def w13_loonkost(schaal, trap, vte, jaar, maanden=None):
     """Jaarlijkse werkgeverskost van een functie (bruto, vakantiegeld, eindejaarspremie,
     RSZ werkgever, 2de pijler) volgens de gebundelde illustratieve weddeschalen."""
     return core.loonkost(schaal, trap, vte, jaar, maanden)
+
+
+@xw.func(name="SCENARIO", category="W13")
+@xw.arg("budget", "raw", doc=_BUDGET_DOC)
+@xw.arg("scenario", "raw", doc="Naam van een scenario op het blad Scenario's (geef dat bereik mee bij "
+                               "'bereiken'), of het pad van een .toml-scenariobestand.")
+@xw.arg("lijn", "raw", doc="M2 (of leeg) = heel schema M2; normen; of één lijn: I-IX, een omschrijving, "
+                           "reserve, bbr, afm, gafm, minimumreserve.")
+@xw.arg("bereiken", "raw", doc="Verdere bereiken, herkend aan hun kop: Parameters, Categorieën, Personeel, "
+                               "Weddeschalen, Subsidies, Indexering, Scenario's.")
+@xw.ret("raw")
+def w13_scenario(budget, scenario, lijn, *bereiken):
+    """Schema M2 (of één lijn, of de normen) van het plan onder een scenario: de wijzigingen van
+    het blad Scenario's of van een scenariobestand toegepast op de begroting."""
+    return core.scenario(budget, scenario, lijn, *bereiken)

@@ -1,0 +1,115 @@
+"""W13.SCENARIO through xlwings' Office.js path: the plan under a scenario of the workbook's
+Scenario's sheet or of a TOML file, compared with the scenario engine run on the file."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import xlwings as xw
+import xlwings.server
+from test_excel_scripts import SAMPLE, sample_sheets
+
+from w13xl.excel import cache, core
+from w13xl.excel import functions as F
+from w13xl.m2 import m2_rows
+from w13xl.scenario.engine import run_scenario
+from w13xl.scenario.loader import load_study
+from w13xl.scenario.spec import ScenarioLibrary, load_scenario_file
+
+ROOT = Path(__file__).resolve().parents[1]
+EXTRA = ("Parameters", "Personeel", "Weddeschalen", "Subsidies", "Indexering", "Scenario's")
+
+
+@pytest.fixture(scope="module")
+def values():
+    return {s["name"]: s["values"] for s in sample_sheets()}
+
+
+@pytest.fixture(scope="module")
+def study():
+    baseline, library, selected = load_study(SAMPLE)
+    return baseline, library, {s.name: s for s in selected}
+
+
+def call(*args):
+    """W13.SCENARIO(budget; scenario; lijn; bereiken...): Office.js sends the repeating
+    parameter as one list of ranges."""
+    budget, scenario, lijn, *ranges = args
+    payload = {"func_name": "w13_scenario", "args": [budget, scenario, lijn, list(ranges)],
+               "version": xw.__version__, "runtime": "1.4", "client": "Office.js"}
+    return asyncio.run(xlwings.server.custom_functions_call(payload, F))
+
+
+def extra(values, names=EXTRA):
+    return [values[n] for n in names]
+
+
+def test_sheet_scenario_matches_the_engine(values, study):
+    baseline, library, scenarios = study
+    name = next(iter(scenarios))
+    run = run_scenario(baseline, scenarios[name], library)
+    out = call(values["Synthese"], [[name]], [["M2"]], *extra(values))
+    assert out[0] == ["", "Schema M2", *run.years]
+    assert out[1:] == [[n, label, *v] for n, label, _k, v in m2_rows(run.m2)]
+    # the scenario differs from the plan: the function does apply it
+    assert any(abs(d) > 1 for d in run.difference("gecumuleerd_budgettair_resultaat"))
+    reserve = call(values["Synthese"], [[name]], [["reserve"]], *extra(values))
+    assert reserve[0] == ["Jaar", "Gecumuleerd budgettair resultaat"]
+    assert [r[1] for r in reserve[1:]] == [float(v) for v in run.m2["gecumuleerd_budgettair_resultaat"]]
+    assert call(values["Synthese"], [[name]], [["VII"]], *extra(values)) == reserve
+    assert call(values["Synthese"], [[name]], [["Gecumuleerd budgettair resultaat"]], *extra(values)) == reserve
+
+
+def test_ranges_in_any_order_and_the_empty_line_argument(values, study):
+    baseline, library, scenarios = study
+    name = next(iter(scenarios))
+    a = call(values["Synthese"], [[name]], None, *extra(values))
+    b = call(values["Synthese"], [[name]], [[""]], *reversed(extra(values)))
+    assert a == b and a[0][1] == "Schema M2"
+
+
+def test_toml_scenario_file(values, study):
+    baseline, library, _ = study
+    path = ROOT / "scenarios" / "pact-stopt-2028.toml"
+    scenario = load_scenario_file(path)
+    run = run_scenario(baseline, scenario, ScenarioLibrary([scenario]))
+    out = call(values["Synthese"], [[str(path)]], [["afm"]], *extra(values))
+    assert [r[1] for r in out[1:]] == [float(v) for v in run.m2["autofinancieringsmarge"]]
+    norms = call(values["Synthese"], [[str(path)]], [["normen"]], *extra(values))
+    assert norms[0][0] == "Norm"
+    assert [r[1] for r in norms[1:]] == [n.ok for n in run.m2.norms.values()]
+
+
+@pytest.mark.parametrize("scenario, lijn, names, fragment", [
+    ("bestaat-niet", "M2", EXTRA, "onbekend scenario 'bestaat-niet'"),
+    ("x", "XX", EXTRA, "onbekende lijn 'XX'"),
+    ("", "M2", EXTRA, "geen scenario"),
+    ("hbdh-stopt-juni-2026", "M2", ("Parameters", "Parameters"), "tweede bereik"),
+    ("hbdh-stopt-juni-2026", "M2", ("Toelichting",), "niet herkend"),
+    ("hbdh-stopt-juni-2026", "M2", ("Parameters",), "onbekend scenario"),  # no Scenario's range
+    ("/nergens/scenario.toml", "M2", EXTRA, "not found"),
+])
+def test_bad_input_gives_a_message(values, scenario, lijn, names, fragment):
+    out = call(values["Synthese"], [[scenario]], [[lijn]], *[values[n] for n in names])
+    assert len(out) == 1 and out[0][0].startswith("#W13: ") and fragment in out[0][0], out
+
+
+def test_subsidy_scenario_without_the_register_gives_a_message(values):
+    names = ("Parameters", "Scenario's")
+    out = call(values["Synthese"], [["hbdh-stopt-juni-2026"]], None, *[values[n] for n in names])
+    assert out[0][0].startswith("#W13: ") and "SUB-HBDH" in out[0][0]
+
+
+def test_scenario_results_are_cached(values, monkeypatch):
+    cache.clear()
+    runs = []
+    import w13xl.scenario.engine as engine
+
+    original = engine.run_scenario
+    monkeypatch.setattr(engine, "run_scenario", lambda *a, **k: runs.append(1) or original(*a, **k))
+    for lijn in ("M2", "reserve", "afm", "M2"):
+        call(values["Synthese"], [["hbdh-stopt-juni-2026"]], [[lijn]], *extra(values))
+    assert len(runs) == 1
+    assert core.resolve_line("bbr") == "beschikbaar_budgettair_resultaat"
