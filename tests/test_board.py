@@ -159,7 +159,7 @@ def test_scenario_rows_statutory_order_and_difference(runs):
 def test_change_rows_audit_trail(runs):
     rows = change_rows(runs[0])
     assert rows[0] == ["Nr", "Wijziging", *YEARS, "Soort"]
-    assert rows[1][:2] == [1, PACT[1]] and rows[1][-1] == "subsidy_end"
+    assert rows[1][:2] == [1, PACT[1]] and rows[1][-1] == "einde subsidie"
     assert rows[1][2:-1] == pytest.approx([0, 0, 0, -300_000, -600_000, -900_000])
     assert rows[2][2:-1] == pytest.approx(list(np.cumsum([-d for d in HIRE[4]])))
     assert rows[-1][2:-1] == pytest.approx([a + b for a, b in zip(rows[1][2:-1], rows[2][2:-1])])

@@ -40,6 +40,7 @@ from .errors import InputError, W13Error
 from .fmt import EXCEL_EURO, euro
 from .m2 import HALF_CENT, M2_LINES, M2Result, m2_rows
 from .scenario.result import ScenarioRun
+from .scenario.spec import CHANGE_LABELS
 from .workbook import open_workbook, safe_write
 
 #: Name prefix of every sheet w13xl writes.
@@ -262,7 +263,7 @@ def change_rows(run: ScenarioRun, key: str = GBR) -> list[list]:
     years = run.years
     rows: list[list] = [["Nr", "Wijziging", *years, "Soort"]]
     for e in run.effects:
-        rows.append([e.index, e.description, *map(float, e.deltas[key]), e.kind])
+        rows.append([e.index, e.description, *map(float, e.deltas[key]), CHANGE_LABELS.get(e.kind, e.kind)])
     rows.append(["", "Totaal (= verschil met de basis)", *map(float, run.difference(key)), ""])
     return rows
 

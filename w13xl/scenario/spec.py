@@ -205,6 +205,13 @@ Change = Annotated[
           SubsidyEndChange, SubsidyRenewChange, SubsidyCutChange, ContributionChange, LineChange],
     Field(discriminator="type"),
 ]
+#: Dutch names of the change types, for sheets the board reads.
+CHANGE_LABELS = {
+    "index": "indexering", "hire": "aanwerving", "end_position": "einde positie", "fte": "VTE-wijziging",
+    "step": "trapwijziging", "move": "verschuiving", "subsidy_end": "einde subsidie",
+    "subsidy_renew": "verlenging subsidie", "subsidy_cut": "vermindering subsidie",
+    "contribution": "bijdrage lokale besturen", "line": "bijsturing",
+}
 CHANGE_TYPES = ("index", "hire", "end_position", "fte", "step", "move", "subsidy_end", "subsidy_renew",
                 "subsidy_cut", "contribution", "line")
 
@@ -219,6 +226,8 @@ class Scenario(BaseModel):
     #: Uncertain inputs for Monte Carlo runs (see w13xl.montecarlo); free-form here.
     uncertainty: dict[str, Any] | None = None
     _source: str | None = PrivateAttr(default=None)
+    #: Sheet scenarios: dotted uncertainty key -> cell of its value (for error messages).
+    _uncertainty_cells: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @property
     def source(self) -> str | None:
@@ -285,7 +294,11 @@ SHEET_COLUMNS: dict[str, str] = {
     "opzeg (maanden)": "notice_months", "opzeg": "notice_months", "klasse": "classes", "vanaf jaar": "from_year",
     "jaar": "from_year", "tarief": "rate", "spilindex": "crossings", "extra spilindex": "extra_crossings",
     "richting": "direction", "categorie": "category", "omschrijving": "description",
+    "sleutel": "uncertainty_key", "waarde": "uncertainty_value",
 }
+#: Rows of this type carry the scenario's ``[uncertainty]`` table: 'Sleutel' is a dotted key
+#: (``index.sd``, ``subsidies.SUB-PACT.renewal``), 'Waarde' its value (see w13xl.montecarlo).
+UNCERTAINTY_TYPES = ("onzekerheid", "uncertainty")
 _SCENARIO_LEVEL = {"scenario", "title", "extends"}
 _LIST_FIELDS = {"crossings", "extra_crossings", "classes"}
 _INT_FIELDS = {"step", "notice_months", "from_year"}
@@ -343,6 +356,7 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
                              expected=f"one of: {', '.join(sorted(set(SHEET_COLUMNS)))}")
     scenario_col = next(c for c, f in columns.items() if f == "scenario")
     data: dict[str, dict[str, Any]] = {}
+    uncertainty_cells: dict[str, dict[str, str]] = {}
     origins: dict[str, list[tuple[int, dict[str, int]]]] = {}
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
@@ -367,6 +381,23 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
             else:
                 change[fieldname] = value
                 where[fieldname] = c
+        if str(change.get("type", "")).strip().lower() in UNCERTAINTY_TYPES:
+            key = change.get("uncertainty_key")
+            if key is None:
+                raise InputError("an 'onzekerheid' row needs a key in column 'Sleutel'", file=file, sheet=sheet,
+                                 cell=cell_name(r, where.get("type", scenario_col)),
+                                 expected="a dotted key such as index.sd or subsidies.SUB-PACT.renewal")
+            node = entry.setdefault("uncertainty", {})
+            parts = str(key).strip().split(".")
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+                if not isinstance(node, dict):
+                    raise InputError(f"key '{key}' clashes with an earlier row", file=file, sheet=sheet,
+                                     cell=cell_name(r, where["uncertainty_key"]))
+            node[parts[-1]] = change.get("uncertainty_value")
+            cells = uncertainty_cells.setdefault(name, {})
+            cells[str(key).strip()] = cell_name(r, where.get("uncertainty_value", where["uncertainty_key"]))
+            continue
         if change:
             if "from_year" in change and change.get("type") != "contribution":
                 change.pop("from_year")
@@ -388,6 +419,7 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
         scenario.name = name
         scenario.title = scenario.title or name
         scenario._source = f"{file or 'workbook'} [{sheet}]"
+        scenario._uncertainty_cells = uncertainty_cells.get(name, {})
         for change, (r, where) in zip(scenario.changes, origins.get(name, [])):
             change._origin = (file, sheet, cell_name(r, where.get("type", scenario_col)), None)
         out[name] = scenario
