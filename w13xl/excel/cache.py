@@ -11,8 +11,7 @@ Pure Python: no xlwings import.
 from __future__ import annotations
 
 import functools
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import TypeVar
 
 #: Office.js error values arrive as dicts; the parsers understand Excel's error strings.
@@ -110,30 +109,3 @@ def clear() -> None:
 def info() -> dict[str, object]:
     """Hits/misses/size per cached function (for the benchmark and for debugging)."""
     return {f.__wrapped__.__qualname__: f.cache_info() for f in _caches}  # type: ignore[attr-defined]
-
-
-class LRU:
-    """A small LRU mapping for values that are not function results (e.g. loaded baselines)."""
-
-    def __init__(self, maxsize: int = 16) -> None:
-        self.maxsize = maxsize
-        self._data: OrderedDict[Hashable, object] = OrderedDict()
-
-    def get(self, key: Hashable, default: object = None) -> object:
-        try:
-            self._data.move_to_end(key)
-            return self._data[key]
-        except KeyError:
-            return default
-
-    def put(self, key: Hashable, value: object) -> None:
-        self._data[key] = value
-        self._data.move_to_end(key)
-        while len(self._data) > self.maxsize:
-            self._data.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def clear(self) -> None:
-        self._data.clear()

@@ -13,12 +13,10 @@ Pure Python: no xlwings import (the adapters live in :mod:`w13xl.excel.functions
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import re
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -67,28 +65,6 @@ def error_text(exc: BaseException) -> str:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         return PREFIX + str(msg)
     return PREFIX + f"interne fout ({type(exc).__name__}: {exc})"
-
-
-class Failed(Exception):
-    """Carries an already formatted message out of a cached computation."""
-
-
-T = TypeVar("T")
-
-
-def cell_result(func: Callable[..., T]) -> Callable[..., T | Rows]:
-    """Turn every exception into ``[[message]]``: a cell never shows a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - a cell must get a message, whatever happened
-            if not isinstance(exc, (W13Error, ValueError, KeyError, Failed)):
-                logger.exception("W13 custom function %s failed", func.__name__)
-            return [[str(exc) if isinstance(exc, Failed) else error_text(exc)]]
-
-    return wrapper
 
 
 def _copy(rows: tuple[tuple[object, ...], ...]) -> Rows:
@@ -167,14 +143,6 @@ def _m2(budget: Frozen, parameters: Frozen, categories: Frozen) -> M2Result | st
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13: computing M2 failed")
         return error_text(exc)
-
-
-def m2_result(budget: object, parameters: object = None, categories: object = None) -> M2Result:
-    """Schema M2 for the argument values (cached); raises :class:`Failed` with the message."""
-    result = _m2(freeze(budget), freeze(parameters), freeze(categories))
-    if isinstance(result, str):
-        raise Failed(result)
-    return result
 
 
 # -- tables -----------------------------------------------------------------------------------
