@@ -55,6 +55,8 @@ from importlib import resources
 
 import numpy as np
 
+from .numbers import parse_decimal
+
 __all__ = [
     "PLAN_YEARS",
     "PLAN_HEAD_COUNT",
@@ -617,23 +619,10 @@ def _header_map(header: Sequence, aliases: Mapping[str, str], required: Sequence
 
 
 def _number(v, what: str) -> float:
-    if isinstance(v, bool):
-        raise ValueError(f"{what}: not a number: {v!r}")
-    if isinstance(v, (int, float, np.integer, np.floating)):
-        x = float(v)
-    else:
-        s = str(v).strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
-        if "," in s and "." in s:  # 1.234,56 (Dutch) or 1,234.56
-            s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
-        else:
-            s = s.replace(",", ".")
-        try:
-            x = float(s)
-        except ValueError:
-            raise ValueError(f"{what}: not a number: {v!r}") from None
-    if not math.isfinite(x):
-        raise ValueError(f"{what}: not a finite number: {v!r}")
-    return x
+    try:
+        return parse_decimal(v)
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from None
 
 
 def _integer(v, what: str) -> int:

@@ -15,6 +15,8 @@ from importlib import resources
 
 import numpy as np
 
+from .numbers import parse_decimal
+
 INDEX_CLASSES: tuple[str, ...] = ("loon", "prijzen", "bijdrage", "vast", "volgt_loon")
 ACTION_LINE = "O-lijn"
 DEFAULT_OVERHEAD_RATE = 0.15
@@ -89,18 +91,10 @@ def _parse_date(value: object, what: str) -> dt.date | None:
 def _parse_float(value: object, what: str) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    pct = text.endswith("%")
-    text = text.rstrip("%")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
     try:
-        v = float(text)
-    except ValueError:
-        raise ValueError(f"{what}: '{value}' is not a number") from None
-    return v / 100 if pct else v
+        return parse_decimal(value)
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from None
 
 
 def subsidies_from_rows(rows: Sequence[Sequence[object]]) -> dict[str, Subsidy]:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..numbers import parse_decimal
 from ..errors import InputError, W13Error
 from ..m2 import M2Result, compute_m2, m2_rows
 from ..sheets import (
@@ -79,25 +80,10 @@ def _number(value: object, what: str, *, default: float | None = None) -> float:
         if default is None:
             raise InputError(f"{what} ontbreekt", expected="een getal")
         return default
-    if isinstance(value, bool):
-        raise InputError(f"{what}: '{value}' is geen getal", expected="een getal")
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        v = float(value)
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-        percent = text.endswith("%")
-        text = text.rstrip("%")
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        try:
-            v = float(text)
-        except ValueError:
-            raise InputError(f"{what}: '{value}' is geen getal", expected="een getal") from None
-        if percent:
-            v /= 100.0
-    if not math.isfinite(v):
-        raise InputError(f"{what} is geen eindig getal", expected="een getal")
-    return v
+    try:
+        return parse_decimal(value)
+    except ValueError:
+        raise InputError(f"{what}: '{value}' is geen (eindig) getal", expected="een getal") from None
 
 
 def _year(value: object, what: str) -> int:
