@@ -14,7 +14,6 @@ Pure Python: no xlwings import (the adapters live in :mod:`w13xl.excel.functions
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections.abc import Sequence
 
