@@ -360,6 +360,23 @@ class _Run:
         self.add(OVERHEAD_ACTION, O, -fraction * ovh_m * lost_y)
 
 
+def index_deltas(base: Baseline, lines: Mapping[LineKey, np.ndarray],
+                 ratios: Mapping[str, np.ndarray]) -> dict[LineKey, np.ndarray]:
+    """The index rule: multiplying index class k's multiplier by ``ratios[k]`` (per year)
+    changes each line by amount x share of k x (ratio - 1). Only lines that change are returned.
+    (The member contribution, class ``bijdrage``, is handled apart by the caller.)"""
+    out: dict[LineKey, np.ndarray] = {}
+    for key, amounts in list(lines.items()):
+        shares = base.shares(key)
+        delta = np.zeros(len(amounts))
+        for klass, share in shares.items():
+            if klass in ratios:
+                delta += amounts * share * (ratios[klass] - 1.0)
+        if np.any(delta):
+            out[key] = delta
+    return out
+
+
 def _month(d: dt.date) -> int:
     return month_number(d)
 
@@ -382,6 +399,11 @@ class Engine:
 
     # -- public -------------------------------------------------------------------------------
     def run(self, scenario: Scenario, library: ScenarioLibrary | None = None) -> ScenarioRun:
+        return self.run_state(scenario, library)[0]
+
+    def run_state(self, scenario: Scenario, library: ScenarioLibrary | None = None) -> tuple[ScenarioRun, _Run]:
+        """The run and the engine state it ends in (lines, index multipliers, contribution,
+        roster), for measuring what a further change would do (see :func:`index_deltas`)."""
         library = library or ScenarioLibrary([scenario])
         chain = library.chain(scenario)
         changes = [c for s in chain for c in s.changes]
@@ -407,7 +429,7 @@ class Engine:
         return ScenarioRun(name=scenario.name, title=scenario.title or scenario.name,
                            description=scenario.description, plan=plan, m2=m2, baseline=self.base.m2,
                            effects=tuple(effects), wage_cost=wage_cost,
-                           extends=tuple(s.name for s in chain[:-1]))
+                           extends=tuple(s.name for s in chain[:-1])), state
 
     def _m2_lines(self, state: _Run) -> dict[str, np.ndarray]:
         p = self.base.params
@@ -503,14 +525,9 @@ class Engine:
         paths = self._index_paths(ch, state)
         if "loon" in paths:
             paths["volgt_loon"] = paths["loon"]
-        for key, amounts in list(state.lines.items()):
-            shares = self.base.shares(key)
-            delta = np.zeros(state.n)
-            for klass, share in shares.items():
-                if klass in paths:
-                    delta += amounts * share * (paths[klass] / state.mult[klass] - 1.0)
-            if np.any(delta):
-                state.add(key.action, key.direction, delta, key.category)
+        ratios = {klass: paths[klass] / state.mult[klass] for klass in paths}
+        for key, delta in index_deltas(self.base, state.lines, ratios).items():
+            state.add(key.action, key.direction, delta, key.category)
         if "bijdrage" in paths:
             delta = state.contribution * (paths["bijdrage"] / state.mult["bijdrage"] - 1.0)
             state.contribution = state.contribution + delta
