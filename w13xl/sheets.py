@@ -28,7 +28,6 @@ import numpy as np
 
 from .errors import InputError, InputWarning
 from .model import (
-    ACTION_CODE,
     CATEGORIES,
     DIRECTIONS,
     EXPLOITATIE,
