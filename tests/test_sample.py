@@ -63,3 +63,13 @@ def test_builder_grids_give_the_plans_m2():
     rt, rp = compute_m2(table.plan, table.params), compute_m2(pivot.plan, pivot.params)
     np.testing.assert_allclose(rt["exploitatiesaldo"], rp["exploitatiesaldo"], atol=1e-6, rtol=0)
     assert round(rt["gecumuleerd_budgettair_resultaat"][-1], 2) == 454_275.79
+
+
+def test_rebuild_is_byte_identical_to_the_shipped_workbook(tmp_path):
+    """`uv run python -m w13xl.sample` reproduces the shipped file exactly (fixed zip times and
+    core properties), so a rebuild never shows up as a change."""
+    from w13xl.sample import build_sample_workbook
+
+    shipped = Path(__file__).resolve().parents[1] / "workbooks" / "w13-mjp-2026-2031.xlsx"
+    rebuilt = build_sample_workbook(tmp_path / "rebuilt.xlsx")
+    assert rebuilt.read_bytes() == shipped.read_bytes()

@@ -312,7 +312,30 @@ def build_sample_workbook(path: str | Path = SAMPLE_PATH) -> Path:
     wb = build_workbook()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return safe_write(path, lambda tmp: wb.save(tmp))
+
+    def write(tmp: Path) -> None:
+        wb.save(tmp)
+        _fix_zip_times(tmp)
+
+    return safe_write(path, write)
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Give every zip entry the same timestamp (and the core properties a fixed 'modified',
+    which openpyxl sets to now on save), so that a rebuild is byte-identical."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, data)
 
 
 if __name__ == "__main__":
