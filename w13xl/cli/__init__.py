@@ -7,5 +7,6 @@ from . import m2 as _m2  # noqa: F401  (registers commands)
 from . import scenarios as _scenarios  # noqa: F401  (registers w13xl run / compare)
 from . import board as _board  # noqa: F401  (registers w13xl board)
 from . import excel as _excel  # noqa: F401  (registers w13xl excel ...)
+from . import uncertainty as _uncertainty  # noqa: F401  (registers w13xl simulate / cliffs / solve)
 
 __all__ = ["app"]

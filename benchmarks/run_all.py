@@ -1,0 +1,163 @@
+"""Benchmarks on the sample plan (not part of the test run): ``uv run python benchmarks/run_all.py``.
+
+Prints: schema M2; 1,000 deterministic scenarios (random combinations of the shipped change
+types); 100,000 Monte Carlo paths of scenarios/onzekerheid.toml (time and peak memory: Python
+allocations via tracemalloc, which numpy reports to, and the process's peak RSS); subsidy cliffs;
+goal seek; board pack writing (with the uncertainty sheets). Best of a few repeats where cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import platform
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from w13xl import cliffs, goalseek, montecarlo  # noqa: E402
+from w13xl.m2 import compute_m2  # noqa: E402
+from w13xl.montecarlo import extended  # noqa: E402
+from w13xl.scenario.engine import Engine  # noqa: E402
+from w13xl.scenario.loader import load_study  # noqa: E402
+from w13xl.scenario.spec import (  # noqa: E402
+    ContributionChange,
+    FteChange,
+    HireChange,
+    IndexChange,
+    SubsidyCutChange,
+    SubsidyEndChange,
+    SubsidyRenewChange,
+)
+
+WORKBOOK = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
+SCENARIO = ROOT / "scenarios" / "onzekerheid.toml"
+
+
+def best(func, repeat: int = 5) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - t)
+    return min(times), result
+
+
+def random_changes(rng: random.Random, baseline) -> list:
+    """1-4 random changes of the shipped kinds on the sample plan."""
+    ending = [s for s in baseline.subsidies.values() if s.end is not None and s.end.year < 2031]
+    kinds = []
+    for _ in range(rng.randint(1, 4)):
+        k = rng.choice(["index", "crossings", "hire", "fte", "end", "renew", "cut", "contribution"])
+        s = rng.choice(ending)
+        if k == "index":
+            kinds.append(IndexChange(type="index", classes=["prijzen"], rates={2027: rng.uniform(0, 0.08)}))
+        elif k == "crossings":
+            kinds.append(IndexChange(type="index", extra_crossings=[f"2027-{rng.randint(1, 12):02d}"]))
+        elif k == "hire":
+            kinds.append(HireChange(type="hire", level="B", scale="B1-B3", step=rng.randint(0, 20), action="A10205",
+                                    start=dt.date(rng.randint(2026, 2030), rng.randint(1, 12), 1)))
+        elif k == "fte":
+            kinds.append(FteChange(type="fte", position=rng.choice(["P02", "P05", "P19", "P20"]),
+                                   fte=rng.choice([0.5, 0.8]), date=dt.date(rng.randint(2027, 2030), 1, 1)))
+        elif k == "end":
+            kinds.append(SubsidyEndChange(type="subsidy_end", subsidy=s.id, policy=rng.choice(["stop", "keep"]),
+                                          date=dt.date(max(2026, s.end.year - 1), 12, 31)))
+        elif k == "renew":
+            kinds.append(SubsidyRenewChange(type="subsidy_renew", subsidy=s.id, until=dt.date(2031, 12, 31)))
+        elif k == "cut":
+            kinds.append(SubsidyCutChange(type="subsidy_cut", subsidy=s.id, factor=0.8, date=dt.date(2026, 7, 1)))
+        else:
+            kinds.append(ContributionChange(type="contribution", from_year=2027, pct=rng.uniform(-0.02, 0.08)))
+    # one change per subsidy keeps the combinations valid (a renewal after an end is refused)
+    seen, out = set(), []
+    for c in kinds:
+        key = getattr(c, "subsidy", None) or id(c)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def main() -> None:
+    print(f"w13xl benchmarks — {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+          f"numpy {np.__version__}")
+    t = time.perf_counter()
+    baseline, library, selected = load_study(WORKBOOK, [str(SCENARIO)])
+    scenario = selected[0]
+    print(f"load workbook + baseline            {1000 * (time.perf_counter() - t):8.1f} ms")
+
+    sec, _ = best(lambda: compute_m2(baseline.plan, baseline.params), 50)
+    print(f"schema M2 (sample plan)             {1000 * sec:8.3f} ms")
+
+    rng = random.Random(1)
+    combos = [random_changes(rng, baseline) for _ in range(1000)]
+    engine = Engine(baseline)
+    t = time.perf_counter()
+    for changes in combos:
+        s2, lib2 = extended(None, None, changes, name="bench")
+        engine.run(s2, lib2)
+    sec = time.perf_counter() - t
+    print(f"1,000 deterministic scenarios       {1000 * sec:8.1f} ms  ({1000 * sec / 1000:.2f} ms each)")
+
+    prepared = montecarlo.prepare(baseline, scenario, library)
+    montecarlo.simulate(baseline, paths=1000, prepared=prepared)  # warm-up (imports, caches)
+    gc.collect()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    tracemalloc.start()
+    t = time.perf_counter()
+    sim = montecarlo.simulate(baseline, scenario, library, paths=100_000)
+    sec = time.perf_counter() - t
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sec_untraced, _ = best(lambda: montecarlo.simulate(baseline, scenario, library, paths=100_000), 3)
+    print(f"100,000 Monte Carlo paths           {1000 * sec_untraced:8.1f} ms  (incl. engine measuring; "
+          f"{1000 * sec:.0f} ms under tracemalloc)")
+    print(f"  peak memory (tracemalloc)         {peak / 2**20:8.1f} MiB; process peak RSS {rss:.0f} MiB "
+          f"(before: {rss_before:.0f} MiB)")
+    print(f"  P(reserve < minimum, any year) = {sim.p_reserve_below_minimum_any:.3f}, "
+          f"P(AFM 2031 < 0) = {sim.p_afm_last_negative:.3f}")
+
+    sec, table = best(lambda: cliffs.subsidy_cliffs(baseline), 5)
+    print(f"subsidy cliffs (12 subsidies x 2)   {1000 * sec:8.1f} ms")
+
+    for lever in ("contribution", "per_inhabitant", "fte"):
+        sec, sol = best(lambda lever=lever: goalseek.solve(baseline, scenario, library, lever=lever), 5)
+        print(f"goal seek {lever:<15}           {1000 * sec:8.1f} ms  ({sol.evaluations} engine runs, "
+              f"value {sol.value:.6f}, AFM {sol.afm_last:.4f})")
+
+    try:
+        from w13xl.board import build_board_workbook, write_board_pack  # noqa: F401
+    except ImportError:
+        print("board pack: w13xl.board.write_board_pack not available")
+        return
+    from w13xl.board_uncertainty import add_uncertainty_sheets
+
+    runs = [engine.run(s, library) for s in selected]
+    sols = [goalseek.solve(baseline, scenario, library, lever=lever) for lever in ("contribution", "fte")]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "bordpakket.xlsx"
+        sec, _ = best(lambda: write_board_pack(runs, out, plan_name="MJP 2026-2031"), 3)
+        print(f"board pack (write_board_pack)       {1000 * sec:8.1f} ms")
+
+        def with_uncertainty():
+            wb = build_board_workbook(runs, plan_name="MJP 2026-2031")
+            add_uncertainty_sheets(wb, simulation=sim, cliffs=table, solutions=sols, plan_name="MJP 2026-2031")
+            wb.save(Path(tmp) / "bordpakket-onzekerheid.xlsx")
+
+        sec, _ = best(with_uncertainty, 3)
+        print(f"board pack + uncertainty sheets     {1000 * sec:8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Subsidy cliffs (w13xl.cliffs), checked against the shipped scenarios and by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from helpers import SAMPLE
+
+from w13xl.cliffs import subsidy_cliffs
+from w13xl.montecarlo import AFM, GBR
+from w13xl.scenario.engine import Engine
+from w13xl.scenario.loader import load_study
+
+ROOT = SAMPLE.parents[1]
+
+
+@pytest.fixture(scope="module")
+def study():
+    baseline, library, selected = load_study(SAMPLE, [str(ROOT / "scenarios")])
+    by = {s.name: s for s in selected}
+    return baseline, library, by, subsidy_cliffs(baseline)
+
+
+def effect(baseline, library, scenario, key=GBR) -> float:
+    return float(Engine(baseline).run(scenario, library).m2[key][-1] - baseline.m2[key][-1])
+
+
+def test_every_subsidy_once_worst_first(study):
+    baseline, _, _, table = study
+    assert sorted(c.subsidy for c in table.cliffs) == sorted(baseline.subsidies)
+    worst = [c.worst_reserve for c in table.cliffs]
+    assert worst == sorted(worst)
+    assert table.cliffs[0].subsidy == "SUB-KONEKTI"  # 462,529 lost in 2031 if Konekti's staff stay
+
+
+def test_pact_one_year_early_is_the_shipped_scenario(study):
+    baseline, library, by, table = study
+    pact = next(c for c in table.cliffs if c.subsidy == "SUB-PACT")
+    assert pact.early_date == dt.date(2028, 12, 31) and pact.keep_date == dt.date(2029, 12, 31)
+    assert pact.reserve_early == pytest.approx(effect(baseline, library, by["pact-stopt-2028"]), abs=0.005)
+    assert pact.reserve_early == pytest.approx(437_946 - 454_276, abs=1.5)  # the compare table, rounded
+    # the project stops at the end of 2029 in the plan anyway: AFM 2031 unchanged
+    assert pact.afm_early == 0.0
+
+
+def test_open_not_renewed_is_the_shipped_scenario(study):
+    baseline, library, by, table = study
+    open_ = next(c for c in table.cliffs if c.subsidy == "SUB-OPEN")
+    assert open_.reserve_keep == pytest.approx(effect(baseline, library, by["open-personeel-blijft"]), abs=0.005)
+    assert open_.afm_keep == pytest.approx(-69_519 - (-15_569), abs=1.5)
+    assert open_.first_breach_keep is None
+
+
+def test_krachtwonen_keep_changes_nothing(study):
+    # the plan already keeps Kracht.Wonen's cost after its subsidy ends (end 2027)
+    _, _, _, table = study
+    kw = next(c for c in table.cliffs if c.subsidy == "SUB-KRACHTWONEN")
+    assert kw.reserve_keep == 0.0 and kw.afm_keep == 0.0
+
+
+def test_open_ended_and_short_subsidies_are_labelled(study):
+    _, _, _, table = study
+    konekti = next(c for c in table.cliffs if c.subsidy == "SUB-KONEKTI")
+    assert konekti.open_ended and konekti.end is None
+    assert konekti.early_date == konekti.keep_date == dt.date(2030, 12, 31)
+    assert "verondersteld einde 31/12/2030" in konekti.note
+    # only 2031 changes: the reserve effect equals the AFM effect
+    assert konekti.reserve_keep == pytest.approx(konekti.afm_keep, abs=0.01)
+    hbdh = next(c for c in table.cliffs if c.subsidy == "SUB-HBDH")
+    assert hbdh.early_date == dt.date(2026, 1, 1) and "januari 2026" in hbdh.note
+
+
+def test_cliffs_on_top_of_a_scenario(study):
+    baseline, library, by, _ = study
+    table = subsidy_cliffs(baseline, by["krachtwonen-verlengd-2031"], library, subsidies=["SUB-KRACHTWONEN"])
+    kw = table.cliffs[0]
+    # renewed to 31/12/2031: that is the end of the plan, so it is treated as open-ended
+    assert kw.open_ended and kw.keep_date == dt.date(2030, 12, 31)
+    assert table.reference.m2[AFM][-1] == pytest.approx(1_062, abs=1)
+    assert kw.reserve_keep < 0

@@ -1,0 +1,347 @@
+"""Board-pack content for uncertainty and targets: the reserve's fan chart with the minimum
+reserve, the subsidy-cliff tornado and the goal-seek answers.
+
+* **content** (pure): :func:`fan_rows`, :func:`probability_rows`, :func:`tornado_rows`,
+  :func:`solution_rows` give rows of plain values; :func:`uncertainty_contents` assembles them
+  into :class:`w13xl.board.SheetContent` objects (same marker and name prefix as the board, so
+  :func:`w13xl.board.write_board_into` treats the sheets as its own);
+* **presentation** (openpyxl): :func:`add_uncertainty_sheets` adds the sheets with native charts
+  (a stacked-area fan P5-P95 with the median and the minimum reserve as lines; a horizontal-bar
+  tornado) to an openpyxl workbook, e.g. the one :func:`w13xl.board.build_board_workbook` returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from .board import MARKER_TEXT, PREFIX, SheetContent, is_owned
+from .cliffs import CliffTable
+from .errors import W13Error
+from .fmt import EXCEL_EURO
+from .goalseek import TARGET_LABELS, Solution
+from .montecarlo import GBR, PERCENTILES, Simulation
+
+FAN_SHEET = f"{PREFIX}Waaier reserve"
+CLIFF_SHEET = f"{PREFIX}Subsidiekliffen"
+GOAL_SHEET = f"{PREFIX}Doelzoeken"
+AXIS_EURO = "[$-813]#,##0"
+PCT = "0.0%"
+
+
+# -- content (pure) ---------------------------------------------------------------------------
+def fan_rows(sim: Simulation) -> list[list]:
+    """Header + one row per year: Jaar | P5 | P25 | P50 | P75 | P95 | Minimumreserve | Plan."""
+    rows: list[list] = [["Jaar", *(f"P{p}" for p in PERCENTILES), "Minimumreserve", "Plan (deterministisch)"]]
+    for i, y in enumerate(sim.years):
+        rows.append([y, *(float(sim.percentiles[GBR][j][i]) for j in range(len(PERCENTILES))),
+                     None if sim.minimum_reserve is None else float(sim.minimum_reserve[i]),
+                     float(sim.deterministic.m2[GBR][i])])
+    return rows
+
+
+def fan_band_rows(sim: Simulation) -> list[list]:
+    """The stacked-area helper: P5, then each band's width (P25-P5, P50-P25, P75-P50, P95-P75)."""
+    rows: list[list] = [["Jaar", "P5 (basis)", "P5-P25", "P25-P50", "P50-P75", "P75-P95"]]
+    q = sim.percentiles[GBR]
+    for i, y in enumerate(sim.years):
+        rows.append([y, float(q[0][i]), *(float(q[j + 1][i] - q[j][i]) for j in range(len(PERCENTILES) - 1))])
+    return rows
+
+
+def probability_rows(sim: Simulation) -> list[list]:
+    """Label | probability (0..1) rows."""
+    last = sim.years[-1]
+    rows: list[list] = [["Kans", "Waarde"]]
+    if sim.p_reserve_below_minimum_any is not None:
+        rows.append(["Reserve zakt ooit onder de minimumreserve", sim.p_reserve_below_minimum_any])
+        for y, p in zip(sim.years, sim.p_reserve_below_minimum):
+            rows.append([f"Reserve onder de minimumreserve in {y}", float(p)])
+    rows.append([f"AFM {last} negatief", sim.p_afm_last_negative])
+    rows.append(["BBR negatief in enig jaar", sim.p_bbr_negative_any])
+    return rows
+
+
+def tornado_rows(cliffs: CliffTable) -> list[list]:
+    last = cliffs.years[-1]
+    rows: list[list] = [["Subsidie", f"(a) 1 jaar vroeger, project stopt: reserve {last}",
+                         f"(b) niet verlengd, personeel blijft: reserve {last}", f"(a) AFM {last}",
+                         f"(b) AFM {last}", "Opmerking"]]
+    for c in cliffs.cliffs:
+        rows.append([f"{c.name} ({c.subsidy})", c.reserve_early, c.reserve_keep, c.afm_early, c.afm_keep, c.note])
+    return rows
+
+
+def solution_rows(solutions: Sequence[Solution]) -> list[list]:
+    rows: list[list] = [["Hefboom", "Antwoord", "AFM laatste jaar (herrekend)", "Kleinste marge reserve − minimum",
+                         "Bindend"]]
+    names = {"contribution": "Bijdrage lokale besturen (%)", "per_inhabitant": "Bijdrage per inwoner",
+             "fte": "Basiswerking (VTE)"}
+    for s in solutions:
+        reserve = s.slacks.get("reserve_minimum")
+        rows.append([names[s.lever], s.sentence(), s.afm_last, None if reserve is None else reserve[0],
+                     f"{TARGET_LABELS[s.binding]} ({s.binding_year})"])
+    return rows
+
+
+def uncertainty_contents(simulation: Simulation | None = None, cliffs: CliffTable | None = None,
+                         solutions: Sequence[Solution] = (), *, created: date | datetime | None = None
+                         ) -> list[SheetContent]:
+    created_text = _fmt_created(created)
+    out = []
+    if simulation is not None:
+        c = SheetContent(FAN_SHEET)
+        paths = f"{simulation.paths:_}".replace("_", ".")
+        c.add("title", f"Onzekerheid — {simulation.title}")
+        c.add("marker", MARKER_TEXT)
+        c.add("meta", "Aangemaakt op", created_text)
+        c.add("meta", "Simulatie", f"{paths} paden, seed {simulation.seed}")
+        c.add("note", "Waaier van de reserve (gecumuleerd budgettair resultaat): 90% van de paden ligt tussen "
+                      "P5 en P95, de helft tussen P25 en P75; de rode lijn is de minimumreserve.")
+        c.add("blank")
+        c.ranges["fan"] = c.extend("data", fan_rows(simulation))
+        c.kinds[c.ranges["fan"][0] - 1] = "header"
+        c.add("blank")
+        c.ranges["prob"] = c.extend("data", probability_rows(simulation))
+        c.kinds[c.ranges["prob"][0] - 1] = "header"
+        c.add("blank")
+        c.blank_rows("chart_fan", 20)
+        c.add("blank")
+        c.add("section", "Grafiekhulp (gestapelde banden)")
+        c.ranges["bands"] = c.extend("detail", fan_band_rows(simulation))
+        out.append(c.padded())
+    if cliffs is not None:
+        c = SheetContent(CLIFF_SHEET)
+        c.add("title", f"Subsidiekliffen — {cliffs.title}")
+        c.add("marker", MARKER_TEXT)
+        c.add("meta", "Aangemaakt op", created_text)
+        c.add("note", "Effect op de reserve en de AFM van het laatste planjaar t.o.v. het scenario: (a) de subsidie "
+                      "stopt een jaar vroeger en het project stopt mee; (b) de subsidie wordt niet verlengd en het "
+                      "personeel blijft, betaald door de basiswerking. Subsidies zonder einddatum: verondersteld "
+                      "einde op 31/12 van het voorlaatste planjaar.")
+        c.add("blank")
+        c.ranges["tornado"] = c.extend("data", tornado_rows(cliffs))
+        c.kinds[c.ranges["tornado"][0] - 1] = "header"
+        c.add("blank")
+        c.blank_rows("chart_tornado", max(12, 2 * len(cliffs.cliffs) + 4))
+        out.append(c.padded())
+    if solutions:
+        c = SheetContent(GOAL_SHEET)
+        c.add("title", f"Doelzoeken — {solutions[0].title}")
+        c.add("marker", MARKER_TEXT)
+        c.add("meta", "Aangemaakt op", created_text)
+        c.add("note", "Wat is er nodig voor een AFM ≥ 0 in het laatste jaar, een reserve ≥ de minimumreserve en een "
+                      "BBR ≥ 0 in elk jaar? Elk antwoord is gecontroleerd door het scenario ermee opnieuw door te "
+                      "rekenen.")
+        c.add("blank")
+        c.ranges["solutions"] = c.extend("data", solution_rows(solutions))
+        c.kinds[c.ranges["solutions"][0] - 1] = "header"
+        out.append(c.padded())
+    return out
+
+
+def _fmt_created(created: date | datetime | None) -> str:
+    if created is None:
+        created = datetime.now().replace(microsecond=0)
+    if isinstance(created, datetime):
+        return created.strftime("%d/%m/%Y %H:%M")
+    return created.strftime("%d/%m/%Y")
+
+
+# -- presentation (openpyxl) -------------------------------------------------------------------
+# Own small helpers (the board's look: blue titles, grey marker, light-blue headers), so that this
+# module depends only on the board's public names (PREFIX, MARKER_TEXT, SheetContent, is_owned).
+def _styles():
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    return {
+        "title": Font(bold=True, size=14, color="1F4E79"),
+        "section": Font(bold=True, size=11, color="1F4E79"),
+        "bold": Font(bold=True),
+        "marker": Font(italic=True, size=8, color="808080"),
+        "note": Font(italic=True, size=9, color="595959"),
+        "header_fill": PatternFill("solid", fgColor="D9E1F2"),
+        "bottom": Border(bottom=Side(style="thin", color="808080")),
+        "wrap": Alignment(wrap_text=True, vertical="top"),
+        "header": Alignment(horizontal="right", vertical="bottom", wrap_text=True),
+    }
+
+
+def _chart_title(text: str, size: int = 1100):
+    from openpyxl.chart.text import RichText, Text
+    from openpyxl.chart.title import Title
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
+
+    props = CharacterProperties(sz=size, b=True)
+    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
+    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+
+
+def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    st = _styles()
+    for r, (row, kind) in enumerate(zip(content.rows, content.kinds), start=1):
+        for col, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            cell = ws.cell(row=r, column=col, value=value)
+            if isinstance(value, float):
+                cell.number_format = EXCEL_EURO
+            if kind == "header":
+                cell.font, cell.fill, cell.border = st["bold"], st["header_fill"], st["bottom"]
+                if col > 1:
+                    cell.alignment = st["header"]
+            elif kind == "detail":
+                cell.font = st["note"]
+        if kind == "header":
+            ws.row_dimensions[r].height = 32
+        elif kind == "title":
+            ws.cell(row=r, column=1).font = st["title"]
+            ws.row_dimensions[r].height = 22
+        elif kind == "section":
+            ws.cell(row=r, column=1).font = st["section"]
+        elif kind == "marker":
+            ws.cell(row=r, column=1).font = st["marker"]
+        elif kind == "meta":
+            ws.cell(row=r, column=1).font = st["bold"]
+        elif kind == "note":
+            ws.cell(row=r, column=1).font = st["note"]
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _print_setup(ws, content: SheetContent, *, plan_name: str, created_text: str, last_col: int,
+                 freeze: str | None = None) -> None:
+    from openpyxl.utils import get_column_letter
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_area = f"A1:{get_column_letter(last_col)}{len(content.rows)}"
+    ws.oddHeader.left.text = str(plan_name).replace("&", "&&")
+    ws.oddHeader.right.text = f"Aangemaakt op {created_text}"
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.right.text = "Pagina &P van &N"
+    if freeze:
+        ws.freeze_panes = freeze
+    ws.sheet_view.zoomScale = 90
+    ws.protection.sheet = True  # against accidental edits (no password), like the board's sheets
+def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, created_text: str) -> None:
+    from openpyxl.chart import AreaChart, LineChart, Reference
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.drawing.line import LineProperties
+
+    widths = [44, 14, 14, 14, 14, 14, 16, 18]
+    _fill_sheet(ws, content, widths)
+    first, last = content.ranges["prob"]
+    for r in range(first + 1, last + 1):
+        ws.cell(row=r, column=2).number_format = PCT
+    bfirst, blast = content.ranges["bands"]
+    area = AreaChart()
+    area.grouping = "stacked"
+    area.title = _chart_title("Reserve per jaar: waaier P5-P95 (euro) en minimumreserve")
+    area.y_axis.number_format = AXIS_EURO
+    area.x_axis.delete = False
+    area.y_axis.delete = False
+    area.legend.position = "b"
+    area.x_axis.tickLblPos = "low"  # years under the plot, not on the zero line
+    area.add_data(Reference(ws, min_col=2, max_col=6, min_row=bfirst, max_row=blast), titles_from_data=True)
+    area.set_categories(Reference(ws, min_col=1, min_row=bfirst + 1, max_row=blast))
+    fills = (None, "DEEBF7", "9DC3E6", "9DC3E6", "DEEBF7")
+    for s, fill in zip(area.series, fills):
+        if fill is None:
+            s.graphicalProperties = GraphicalProperties(noFill=True)
+            s.graphicalProperties.line.noFill = True
+        else:
+            s.graphicalProperties = GraphicalProperties(solidFill=fill)
+            s.graphicalProperties.line.noFill = True
+    ffirst, flast = content.ranges["fan"]
+    lines = LineChart()
+    lines.add_data(Reference(ws, min_col=4, min_row=ffirst, max_row=flast), titles_from_data=True)  # P50
+    if sim.minimum_reserve is not None:
+        lines.add_data(Reference(ws, min_col=7, min_row=ffirst, max_row=flast), titles_from_data=True)
+    styles = (("1F4E79", 28575, None), ("C00000", 28575, "dash"))
+    for s, (colour, width, dash) in zip(lines.series, styles):
+        s.smooth = False
+        s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=colour, w=width, prstDash=dash))
+        s.marker.symbol = "none"
+    area += lines
+    area.height, area.width = 10.0, 24.0
+    ws.add_chart(area, f"A{content.ranges['chart_fan'][0]}")
+    _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None)
+
+
+def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str, created_text: str) -> None:
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.shapes import GraphicalProperties
+
+    widths = [46, 20, 20, 14, 14, 40]
+    _fill_sheet(ws, content, widths)
+    st = _styles()
+    first, last = content.ranges["tornado"]
+    for r in range(first + 1, last + 1):
+        ws.cell(row=r, column=6).alignment = st["wrap"]
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "clustered"
+    chart.overlap = 0  # both bars of a subsidy side by side (a tornado sorted worst first)
+    chart.gapWidth = 60
+    chart.title = _chart_title(f"Subsidiekliffen: effect op de reserve {cliffs.years[-1]} (euro)")
+    chart.y_axis.number_format = AXIS_EURO
+    chart.y_axis.crosses = "max"
+    chart.x_axis.scaling.orientation = "maxMin"  # worst on top
+    chart.x_axis.tickLblPos = "low"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=first, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last))
+    for s, colour in zip(chart.series, ("C55A11", "1F4E79")):
+        s.graphicalProperties = GraphicalProperties(solidFill=colour)
+    chart.height = max(7.5, 0.9 * (last - first) + 3)
+    chart.width = 24.0
+    ws.add_chart(chart, f"A{content.ranges['chart_tornado'][0]}")
+    _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None)
+
+
+def _goal_sheet(ws, content: SheetContent, plan_name: str, created_text: str) -> None:
+    widths = [30, 80, 20, 22, 40]
+    _fill_sheet(ws, content, widths)
+    st = _styles()
+    first, last = content.ranges["solutions"]
+    for r in range(first + 1, last + 1):
+        for col in (2, 5):
+            ws.cell(row=r, column=col).alignment = st["wrap"]
+        ws.row_dimensions[r].height = 45
+    _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None)
+
+
+def add_uncertainty_sheets(wb, *, simulation: Simulation | None = None, cliffs: CliffTable | None = None,
+                           solutions: Sequence[Solution] = (), plan_name: str = "Meerjarenplan",
+                           created: date | datetime | None = None, index: int | None = None) -> list:
+    """Add the sheets 'W13 Onzekerheid' (fan chart), 'W13 Subsidiekliffen' (tornado) and
+    'W13 Doelzoeken' (those whose input is given) to the openpyxl workbook ``wb`` (at ``index``,
+    else at the end). Existing sheets of the same name are replaced. Returns the sheets."""
+    contents = uncertainty_contents(simulation, cliffs, solutions, created=created)
+    created_text = _fmt_created(created)
+    sheets = []
+    for i, content in enumerate(contents):
+        clash = next((n for n in wb.sheetnames if n.lower() == content.name.lower()), None)
+        if clash is not None:  # Excel sheet names ignore case
+            old = wb[clash]
+            kind = str(content.rows[0][0]).split(" — ")[0]
+            if not (is_owned(old) and str(old["A1"].value or "").startswith(kind)):
+                raise W13Error(f"sheet '{clash}' exists and is not w13xl's {kind.lower()} sheet: rename it first")
+            wb.remove(old)
+        ws = wb.create_sheet(content.name, None if index is None else index + i)
+        if content.name == FAN_SHEET:
+            _fan_sheet(ws, content, simulation, plan_name, created_text)
+        elif content.name == CLIFF_SHEET:
+            _tornado_sheet(ws, content, cliffs, plan_name, created_text)
+        else:
+            _goal_sheet(ws, content, plan_name, created_text)
+        sheets.append(ws)
+    return sheets

@@ -1,0 +1,281 @@
+"""``w13xl simulate``, ``w13xl cliffs`` and ``w13xl solve``: how likely, and what it would take."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from ..errors import InputError
+from ..fmt import euro, percent
+from ..workbook import safe_write
+from ._app import app, console, err_console, handles_input_errors, output_kind, show_warnings, write_json
+from .m2 import SheetOpt
+
+ScenarioArg = Annotated[Optional[str], typer.Argument(
+    help="One scenario: a .toml file or the name of a scenario on the workbook's \"Scenario's\" sheet. "
+         "None: the plan as it is.")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the result: .json or .csv.")]
+
+LINES = (("gecumuleerd_budgettair_resultaat", "Reserve (GBR)"),
+         ("beschikbaar_budgettair_resultaat", "BBR"),
+         ("autofinancieringsmarge", "AFM"))
+
+
+def _study(workbook: Path, scenario: str | None, sheet: str | None):
+    from ..scenario.loader import load_study
+
+    baseline, library, selected = load_study(workbook, [scenario] if scenario else [], sheet=sheet,
+                                             all_if_empty=False)
+    show_warnings(baseline.warnings)
+    if len(selected) > 1:
+        raise InputError(f"'{scenario}' holds {len(selected)} scenarios; give one", file=str(workbook),
+                         expected="one .toml file or one scenario name")
+    return baseline, library, (selected[0] if selected else None)
+
+
+def _out_kind(out: Path | None) -> str | None:
+    if out is None:
+        return None
+    kind = output_kind(out)
+    if kind == "xlsx":
+        raise InputError(f"--out {out}: this command writes .json or .csv (the board pack writes Excel)")
+    return kind
+
+
+def _write_csv(out: Path, rows: list[list]) -> None:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    text = buf.getvalue()
+    safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.2f}"
+
+
+# -- simulate ----------------------------------------------------------------------------------
+def simulation_table(sim) -> Table:
+    from ..montecarlo import PERCENTILES
+
+    paths = f"{sim.paths:_}".replace("_", ".")
+    table = Table(title=f"Monte Carlo — {sim.title} ({paths} paden, seed {sim.seed})",
+                  title_justify="left")
+    table.add_column("Lijn", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for y in sim.years:
+        table.add_column(str(y), justify="right", no_wrap=True)
+    for key, label in LINES:
+        for i, p in enumerate(PERCENTILES):
+            style = "bold" if p == 50 else None
+            table.add_row(label if i == 0 else "", f"P{p}", *[euro(v) for v in sim.percentiles[key][i]], style=style)
+        table.add_row("", "plan", *[euro(v) for v in sim.deterministic.m2[key]], style="dim")
+        table.add_section()
+    if sim.minimum_reserve is not None:
+        table.add_row("Minimumreserve", "plan", *[euro(v) for v in sim.minimum_reserve], style="dim")
+    if sim.p_reserve_below_minimum is not None:
+        table.add_row("Kans reserve < minimum", "", *[percent(v) for v in sim.p_reserve_below_minimum])
+    return table
+
+
+def print_probabilities(sim) -> None:
+    last = sim.years[-1]
+    if sim.p_reserve_below_minimum_any is not None:
+        console.print(f"Kans dat de reserve ooit onder de minimumreserve zakt: [bold]{percent(sim.p_reserve_below_minimum_any)}[/]")
+    console.print(f"Kans op een negatieve AFM in {last}: [bold]{percent(sim.p_afm_last_negative)}[/]")
+    console.print(f"Kans op een negatief BBR in enig jaar: [bold]{percent(sim.p_bbr_negative_any)}[/]")
+
+
+def simulation_csv_rows(sim) -> list[list]:
+    from ..montecarlo import PERCENTILES
+
+    rows: list[list] = [["scenario", "key", "percentiel", *sim.years]]
+    for key, _ in LINES:
+        for p, row in zip(PERCENTILES, sim.percentiles[key]):
+            rows.append([sim.scenario, key, f"P{p}", *map(_fmt, row)])
+        rows.append([sim.scenario, key, "plan", *map(_fmt, sim.deterministic.m2[key])])
+    if sim.minimum_reserve is not None:
+        rows.append([sim.scenario, "minimumreserve", "plan", *map(_fmt, sim.minimum_reserve)])
+    if sim.p_reserve_below_minimum is not None:
+        rows.append([sim.scenario, "kans_reserve_onder_minimum", "", *[f"{v:.6f}" for v in sim.p_reserve_below_minimum]])
+        rows.append([sim.scenario, "kans_reserve_onder_minimum_ooit", "", f"{sim.p_reserve_below_minimum_any:.6f}"])
+    rows.append([sim.scenario, "kans_afm_laatste_jaar_negatief", "", f"{sim.p_afm_last_negative:.6f}"])
+    rows.append([sim.scenario, "kans_bbr_negatief_ooit", "", f"{sim.p_bbr_negative_any:.6f}"])
+    return rows
+
+
+@app.command("simulate")
+@handles_input_errors
+def simulate_command(
+    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    scenario: ScenarioArg = None,
+    paths: Annotated[Optional[int], typer.Option("--paths", "-n", min=1, help="Number of paths (default: the "
+                                                 "scenario's [uncertainty] paths, else 10.000).")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", min=0, help="Random seed (default: the scenario's).")] = None,
+    sheet: SheetOpt = None,
+    out: OutOpt = None,
+    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress",
+                                                     help="Progress bar (default: on for long runs).")] = None,
+) -> None:
+    """Monte Carlo of a scenario's [uncertainty]: percentiles P5-P95 of reserve, BBR and AFM per
+    year and the chance of breaking the targets."""
+    from ..montecarlo import CHUNK, prepare, simulate
+
+    kind = _out_kind(out)
+    baseline, library, chosen = _study(workbook, scenario, sheet)
+    prepared = prepare(baseline, chosen, library)
+    if chosen is None or not chosen.uncertainty:
+        err_console.print("[yellow]Waarschuwing:[/] het scenario heeft geen \\[uncertainty]-tabel: "
+                          "alle paden zijn gelijk aan het scenario zelf.", soft_wrap=True)
+    n = paths or prepared.spec.paths
+    show = progress if progress is not None else n > CHUNK
+    if show:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("Paden"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err_console, transient=True) as bar:
+            task = bar.add_task("paden", total=n)
+            sim = simulate(baseline, paths=n, seed=seed, prepared=prepared,
+                           progress=lambda done, total: bar.update(task, completed=done))
+    else:
+        sim = simulate(baseline, paths=n, seed=seed, prepared=prepared)
+    console.print(simulation_table(sim))
+    print_probabilities(sim)
+    if kind == "json":
+        write_json(out, {"workbook": str(workbook), **sim.to_dict()})
+        console.print(f"Geschreven: {out}")
+    elif kind == "csv":
+        _write_csv(out, simulation_csv_rows(sim))
+        console.print(f"Geschreven: {out}")
+
+
+# -- cliffs ------------------------------------------------------------------------------------
+def cliff_table(table) -> Table:
+    last = table.years[-1]
+    t = Table(title=f"Subsidiekliffen — effect op {last} t.o.v. {table.title}", title_justify="left")
+    t.add_column("Subsidie")
+    t.add_column("Actie")
+    t.add_column("Einde", no_wrap=True)
+    t.add_column(f"(a) 1 jaar vroeger, stopt: reserve {last}", justify="right")
+    t.add_column(f"AFM {last}", justify="right")
+    t.add_column(f"(b) niet verlengd, personeel blijft: reserve {last}", justify="right")
+    t.add_column(f"AFM {last}", justify="right")
+    t.add_column("Opmerking", max_width=36)
+
+    def red(v: float) -> str:
+        return f"[red]{euro(v)}[/]" if v < -0.005 else euro(v)
+
+    for c in table.cliffs:
+        t.add_row(f"{c.name} ({c.subsidy})", c.action, "open" if c.end is None else f"{c.end:%d/%m/%Y}",
+                  red(c.reserve_early), red(c.afm_early), red(c.reserve_keep), red(c.afm_keep), c.note)
+    return t
+
+
+def cliff_csv_rows(table) -> list[list]:
+    rows: list[list] = [["subsidie", "naam", "actie", "einde", "datum_a", "reserve_a", "afm_a", "datum_b",
+                         "reserve_b", "afm_b", "opmerking"]]
+    for c in table.cliffs:
+        rows.append([c.subsidy, c.name, c.action, "" if c.end is None else c.end.isoformat(),
+                     c.early_date.isoformat(), _fmt(c.reserve_early), _fmt(c.afm_early), c.keep_date.isoformat(),
+                     _fmt(c.reserve_keep), _fmt(c.afm_keep), c.note])
+    return rows
+
+
+@app.command("cliffs")
+@handles_input_errors
+def cliffs_command(
+    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    scenario: ScenarioArg = None,
+    sheet: SheetOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """Subsidy cliffs: per subsidy the last-year effect on reserve and AFM of (a) ending a year
+    early (project stops) and (b) not being renewed while its staff stay; worst first."""
+    from ..cliffs import subsidy_cliffs
+
+    kind = _out_kind(out)
+    baseline, library, chosen = _study(workbook, scenario, sheet)
+    if not baseline.subsidies:
+        raise InputError("the workbook has no subsidy register (sheet 'Subsidies')", file=str(workbook))
+    table = subsidy_cliffs(baseline, chosen, library)
+    console.print(cliff_table(table))
+    if kind == "json":
+        write_json(out, {"workbook": str(workbook), **table.to_dict()})
+        console.print(f"Geschreven: {out}")
+    elif kind == "csv":
+        _write_csv(out, cliff_csv_rows(table))
+        console.print(f"Geschreven: {out}")
+
+
+# -- solve -------------------------------------------------------------------------------------
+def solution_table(solutions) -> Table:
+    from ..goalseek import TARGET_LABELS
+
+    s0 = solutions[0]
+    last = s0.proof.years[-1]
+    t = Table(title=f"Doelzoeken — {s0.title}: AFM {last} ≥ 0, reserve ≥ minimum, BBR ≥ 0", title_justify="left")
+    t.add_column("Hefboom")
+    t.add_column("Antwoord", max_width=60)
+    t.add_column(f"AFM {last} (herrekend)", justify="right", no_wrap=True)
+    t.add_column("Kleinste marge reserve − minimum", justify="right")
+    t.add_column("Bindend")
+    for s in solutions:
+        reserve = s.slacks.get("reserve_minimum")
+        t.add_row(s.lever, s.sentence(), euro(s.afm_last, 2),
+                  "" if reserve is None else f"{euro(reserve[0], 2)} ({reserve[1]})",
+                  f"{TARGET_LABELS[s.binding]} ({s.binding_year})")
+    return t
+
+
+@app.command("solve")
+@handles_input_errors
+def solve_command(
+    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    scenario: ScenarioArg = None,
+    lever: Annotated[Optional[list[str]], typer.Option(
+        "--lever", "-l", help="contribution (% from --from-year), per_inhabitant (euro per inwoner) or fte "
+                              "(basiswerking FTE from --date). Repeatable; default contribution and fte.")] = None,
+    from_year: Annotated[Optional[int], typer.Option("--from-year", help="First year of the contribution "
+                                                     "increase (default: the second plan year).")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="First day of the FTE reduction, e.g. 2027-01-01 "
+                                                "(default: 1 January of the second plan year).")] = None,
+    sheet: SheetOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """Goal seek: the smallest contribution increase or basiswerking FTE cut that gives AFM ≥ 0 in
+    the last year and a reserve ≥ the minimum every year, proved by re-running the scenario."""
+    from ..goalseek import LEVERS, solve
+
+    kind = _out_kind(out)
+    levers = lever or ["contribution", "fte"]
+    for name in levers:
+        if name not in LEVERS:
+            raise InputError(f"--lever {name}: unknown lever", expected=", ".join(LEVERS))
+    when = None
+    if date is not None:
+        try:
+            when = dt.date.fromisoformat(date)
+        except ValueError:
+            raise InputError(f"--date {date}: not a date", expected="a date like 2027-01-01") from None
+    baseline, library, chosen = _study(workbook, scenario, sheet)
+    solutions = [solve(baseline, chosen, library, lever=name, from_year=from_year, date=when) for name in levers]
+    console.print(solution_table(solutions))
+    if kind == "json":
+        write_json(out, {"workbook": str(workbook), "oplossingen": [s.to_dict() for s in solutions]})
+        console.print(f"Geschreven: {out}")
+    elif kind == "csv":
+        rows: list[list] = [["hefboom", "haalbaar", "nodig", "waarde", "vanaf_jaar", "datum", "per_inwoner",
+                             "vte_vermindering", "afm_laatste_jaar", "bindend", "bindend_jaar", "zin"]]
+        for s in solutions:
+            rows.append([s.lever, s.feasible, s.needed, f"{s.value:.10f}", s.from_year or "",
+                         "" if s.date is None else s.date.isoformat(),
+                         "" if s.per_inhabitant is None else f"{s.per_inhabitant:.6f}",
+                         "" if s.fte_reduction is None else f"{s.fte_reduction:.6f}", _fmt(s.afm_last),
+                         s.binding, s.binding_year, s.sentence()])
+        _write_csv(out, rows)
+        console.print(f"Geschreven: {out}")

@@ -1,0 +1,139 @@
+"""Subsidy cliffs: what each subsidy of the register is worth to the reserve and the AFM.
+
+For every subsidy, two deterministic engine runs on top of a scenario (default the plan):
+
+* **(a) one year early, project stops** (``subsidy_end``, policy ``stop``): the subsidy ends one
+  year before its end date (its end in the scenario, after renewals or cuts) and the project's
+  costs stop with it;
+* **(b) not renewed, staff stay** (``subsidy_end`` at its end date, policy ``keep``): the
+  subsidy ends as planned but its staff stay, paid by the basic operation.
+
+**Open-ended subsidies** (no end date, or one after the plan) have no cliff inside the plan.
+They are given an *assumed* end on 31/12 of the second-last plan year, so that the last plan
+year shows what losing them costs: (a) they stop then with the project, (b) they are not renewed
+then and the staff stay. A subsidy ending less than a year into the plan (so "one year early"
+would be before the plan) is ended in January of the first year for (a) (the engine works per
+month and keeps the month of the end date); the row says so.
+
+Effects are last-year differences with the scenario (reserve = gecumuleerd budgettair resultaat,
+AFM = autofinancieringsmarge), sorted worst first: tornado data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .m2 import HALF_CENT
+from .montecarlo import AFM, GBR, _scenario_or_baseline, extended
+from .scenario.engine import Baseline, Engine
+from .scenario.result import ScenarioRun
+from .scenario.spec import Scenario, ScenarioLibrary, SubsidyEndChange
+
+
+@dataclass(frozen=True)
+class Cliff:
+    subsidy: str
+    name: str
+    action: str
+    end: dt.date | None  # the end date in the scenario (None: open-ended)
+    open_ended: bool
+    early_date: dt.date  # (a) end date used
+    keep_date: dt.date  # (b) end date used
+    reserve_early: float  # (a) effect on the last year's reserve
+    afm_early: float
+    reserve_keep: float  # (b)
+    afm_keep: float
+    first_breach_early: int | None  # first year the reserve < minimum under (a)
+    first_breach_keep: int | None
+    note: str = ""
+
+    @property
+    def worst_reserve(self) -> float:
+        return min(self.reserve_early, self.reserve_keep)
+
+    def to_dict(self) -> dict:
+        return {
+            "subsidie": self.subsidy, "naam": self.name, "actie": self.action,
+            "einde": None if self.end is None else self.end.isoformat(), "open_einde": self.open_ended,
+            "vroeger_stoppen": {"datum": self.early_date.isoformat(),
+                                GBR: self.reserve_early, AFM: self.afm_early,
+                                "eerste_jaar_reserve_onder_minimum": self.first_breach_early},
+            "niet_verlengd_personeel_blijft": {"datum": self.keep_date.isoformat(),
+                                               GBR: self.reserve_keep, AFM: self.afm_keep,
+                                               "eerste_jaar_reserve_onder_minimum": self.first_breach_keep},
+            "opmerking": self.note,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class CliffTable:
+    scenario: str
+    title: str
+    years: tuple[int, ...]
+    reference: ScenarioRun
+    cliffs: tuple[Cliff, ...]  # worst first
+
+    def to_dict(self) -> dict:
+        last = self.years[-1]
+        return {"scenario": self.scenario, "title": self.title, "years": list(self.years), "jaar": last,
+                "referentie": {GBR: float(self.reference.m2[GBR][-1]), AFM: float(self.reference.m2[AFM][-1])},
+                "kliffen": [c.to_dict() for c in self.cliffs]}
+
+    def tornado_rows(self) -> list[list]:
+        """Label | (a) effect on the reserve | (b) effect on the reserve, worst first."""
+        return [[f"{c.name} ({c.subsidy})", c.reserve_early, c.reserve_keep] for c in self.cliffs]
+
+
+def _year_earlier(d: dt.date) -> dt.date:
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - 1, day=28)
+
+
+def _first_breach(run: ScenarioRun) -> int | None:
+    norm = run.m2.norms.get("reserve_above_minimum")
+    return None if norm is None else norm.first_breach_year
+
+
+def subsidy_cliffs(baseline: Baseline, scenario: Scenario | None = None, library: ScenarioLibrary | None = None,
+                   subsidies: Sequence[str] | None = None) -> CliffTable:
+    """Cliff effects for every subsidy of the register (or the given ids), worst first."""
+    scenario = _scenario_or_baseline(scenario)
+    library = library or ScenarioLibrary([scenario])
+    engine = Engine(baseline)
+    ref, state = engine.run_state(scenario, library)
+    years = baseline.years
+    first_day = dt.date(years[0], 1, 1)
+    last_day = dt.date(years[-1], 12, 31)
+    assumed = dt.date(years[-2] if len(years) > 1 else years[-1], 12, 31)
+    out = []
+    for sid in subsidies if subsidies is not None else list(baseline.subsidies):
+        s = baseline.subsidies[sid]
+        end = state.windows[sid][1]
+        open_ended = end is None or end >= last_day
+        note = ""
+        if open_ended:
+            early = keep = assumed
+            note = f"open einde: verondersteld einde {assumed:%d/%m/%Y}"
+        else:
+            keep = end
+            early = _year_earlier(end)
+            if early < first_day:
+                early = first_day
+                note = f"loopt minder dan een jaar in het plan: (a) eindigt in januari {years[0]}"
+        effects = []
+        for date, policy in ((early, "stop"), (keep, "keep")):
+            change = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=date, policy=policy)
+            s2, lib2 = extended(scenario, library, [change])
+            run = engine.run(s2, lib2)
+            effects.append((float(run.m2[GBR][-1] - ref.m2[GBR][-1]), float(run.m2[AFM][-1] - ref.m2[AFM][-1]),
+                            _first_breach(run)))
+        (r_a, a_a, b_a), (r_b, a_b, b_b) = effects
+        clean = lambda v: 0.0 if abs(v) < HALF_CENT else v  # noqa: E731
+        out.append(Cliff(sid, s.name, s.action, None if open_ended else end, open_ended, early, keep,
+                         clean(r_a), clean(a_a), clean(r_b), clean(a_b), b_a, b_b, note))
+    out.sort(key=lambda c: (c.worst_reserve, min(c.afm_early, c.afm_keep), c.subsidy))
+    return CliffTable(scenario.name, scenario.title or scenario.name, years, ref, tuple(out))
