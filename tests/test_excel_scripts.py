@@ -15,13 +15,18 @@ import pytest
 import xlwings as xw
 import xlwings.server
 
-from w13xl.board import MARKER_TEXT, board_contents
+from w13xl.board import MARKER_TEXT, board_contents, build_board_workbook
 from w13xl.excel import macros, scripts
+from w13xl.fmt import EXCEL_EURO
 from w13xl.scenario.engine import run_scenarios
 from w13xl.scenario.loader import load_study
 
 SAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "w13-mjp-2026-2031.xlsx"
 BOOK_NAME = SAMPLE.name
+#: What the script may do on the sheets it owns: values, then the board pack's formatting.
+WRITE_FUNCS = {"setValues", "setNumberFormat", "setRangeColor", "setFontProperty", "setWrapText", "rangeMerge",
+               "setRowHeight", "setColumnWidth"}
+RED, GREEN, HEADER = "#FFC7CE", "#C6EFCE", "#D9E1F2"
 
 
 def excel_value(v):
@@ -52,12 +57,25 @@ def run_script(book: xw.Book) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def expected():
-    """The board pack's sheet contents for the sample workbook, computed from the file."""
+def sample_runs():
     baseline, _library, selected = load_study(SAMPLE)
     runs = run_scenarios(baseline, selected)
     assert len(runs) >= 2
-    return board_contents(runs, plan_name=BOOK_NAME, created=dt.date(2026, 1, 1))
+    return runs
+
+
+@pytest.fixture(scope="module")
+def expected(sample_runs):
+    """The board pack's sheet contents for the sample workbook, computed from the file."""
+    return board_contents(sample_runs, plan_name=BOOK_NAME, created=dt.date(2026, 1, 1))
+
+
+@pytest.fixture(scope="module")
+def script_actions():
+    """(sheet names before the run, actions) of one run on the sample workbook."""
+    sheets = sample_sheets()
+    names = [s["name"] for s in sheets]
+    return names, run_script(make_book(sheets))
 
 
 def as_written(rows):
@@ -92,13 +110,104 @@ def test_script_writes_the_board_pack_sheets_and_touches_no_input_sheet(expected
         if a["func"] in ("addSheet", "alert"):
             continue
         assert a["sheet_position"] >= n_inputs, a  # nothing on an input sheet
-        assert a["func"] == "setValues"
+        assert a["func"] in WRITE_FUNCS, a
     written = written_sheets(actions, names)
     for content in expected:
         assert as_written(written[content.name]) == as_written(content.rows), content.name
         assert written[content.name][1][0] == MARKER_TEXT
     alert = next(a for a in actions if a["func"] == "alert")
     assert "doorgerekend" in alert["args"][0]
+
+
+def on_sheets(actions: list[dict], sheet_names: list[str]):
+    """(sheet name, action) for each action addressing a sheet, following added/deleted sheets."""
+    names = list(sheet_names)
+    for a in actions:
+        if a["func"] == "addSheet":
+            names.insert(a["args"][0], a["args"][1])
+        elif a["func"] == "sheetDelete":
+            names.pop(a["sheet_position"])
+        elif a["sheet_position"] is not None:
+            yield names[a["sheet_position"]], a
+
+
+def covered(actions: list[dict], sheet_names: list[str], sheet: str, func: str, args=None) -> set[tuple[int, int]]:
+    """The cells (1-based row, column) of ``sheet`` that actions ``func`` (with ``args``) address."""
+    cells = set()
+    for name, a in on_sheets(actions, sheet_names):
+        if a["func"] == func and name == sheet and (args is None or a["args"] == args):
+            cells |= {(a["start_row"] + 1 + i, a["start_column"] + 1 + j)
+                      for i in range(a["row_count"]) for j in range(a["column_count"])}
+    return cells
+
+
+def test_overview_is_formatted_like_the_board_pack(expected, script_actions):
+    names, actions = script_actions
+    overview = expected[0]
+    amounts = covered(actions, names, overview.name, "setNumberFormat", [EXCEL_EURO])
+    first, last = overview.ranges["overview"]
+    for r in range(first, last + 1):  # reserve, difference, AFM in euro; years and texts not
+        assert {(r, 2), (r, 3), (r, 5)} <= amounts
+        assert not {(r, 1), (r, 6), (r, 7), (r, 8)} & amounts
+    reserve_first, reserve_last = overview.ranges["reserve"]
+    assert {(r, c) for r in range(reserve_first, reserve_last + 1) for c in range(2, 8)} <= amounts
+    header = first - 1
+    bold = covered(actions, names, overview.name, "setFontProperty", ["bold", True])
+    assert {(header, c) for c in range(1, 9)} <= bold
+    assert (1, 1) in bold and (first, 1) in bold  # title; the plan's own row
+    assert {(header, c) for c in range(1, 9)} <= covered(actions, names, overview.name, "setRangeColor", [HEADER])
+    red = covered(actions, names, overview.name, "setRangeColor", [RED])
+    green = covered(actions, names, overview.name, "setRangeColor", [GREEN])
+    assert red == {cell for cell, status in overview.status.items() if status == "breach"} and red
+    assert green == {cell for cell, status in overview.status.items() if status == "ok"} and green
+    row = overview.rows[first]  # a scenario that breaks the minimum reserve
+    assert ((first + 1, 2) in red) == (row[6] not in ("geen", "n.v.t."))
+    widths = [a for a in actions if a["func"] == "setColumnWidth"]
+    assert widths[0]["args"] == [scripts._points(40)] and widths[0]["start_column"] == 0  # points on Office.js
+
+
+def test_scenario_sheet_is_formatted_like_the_board_pack(expected, script_actions):
+    names, actions = script_actions
+    scenario = next(c for c in expected[1:] if any(s == "breach" for s in c.status.values()))
+    first, last = scenario.ranges["scenario"]
+    n_years = scenario.width - 3
+    amounts = covered(actions, names, scenario.name, "setNumberFormat", [EXCEL_EURO])
+    assert {(r, c) for r in range(first, last + 1) for c in range(3, 3 + n_years)} <= amounts
+    assert not {(r, c) for r in range(first, last + 1) for c in (1, 2)} & amounts
+    header = scenario.ranges["scenario_header"][0]
+    bold = covered(actions, names, scenario.name, "setFontProperty", ["bold", True])
+    assert {(header, c) for c in range(1, 3 + n_years)} <= bold
+    gbr = next(r for r in range(first, last + 1) if scenario.rows[r - 1][1] == "Gecumuleerd budgettair resultaat")
+    assert (gbr, 2) in bold  # a key line
+    red = covered(actions, names, scenario.name, "setRangeColor", [RED])
+    breaches = {cell for cell, status in scenario.status.items() if status == "breach"}
+    assert breaches and breaches <= red
+    assert any(first <= r <= last for r, _c in breaches)  # a value in schema M2 below a norm
+
+
+def test_script_formats_the_same_cells_as_the_board_pack_file(sample_runs, script_actions):
+    """Fills, euro formats and bold cells of every sheet equal those of ``w13xl board``'s file."""
+    names, actions = script_actions
+    wb = build_board_workbook(sample_runs, plan_name=BOOK_NAME, created=dt.date(2026, 1, 1))
+    for ws in wb.worksheets:
+        cells = [c for row in ws.iter_rows() for c in row if type(c).__name__ == "Cell"]
+
+        def where(test, cells=cells):
+            return {(c.row, c.column) for c in cells if test(c)}
+
+        def filled(rgb):
+            return lambda c: c.fill.fill_type == "solid" and c.fill.fgColor.rgb.endswith(rgb[1:])
+
+        assert covered(actions, names, ws.title, "setNumberFormat", [EXCEL_EURO]) == where(
+            lambda c: c.number_format == EXCEL_EURO), ws.title
+        assert covered(actions, names, ws.title, "setFontProperty", ["bold", True]) == where(
+            lambda c: bool(c.font.b)), ws.title
+        for colour in (RED, GREEN, HEADER):
+            assert covered(actions, names, ws.title, "setRangeColor", [colour]) == where(filled(colour)), ws.title
+        merged = {(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges}
+        assert merged == {(a["start_row"] + 1, a["start_column"] + 1, a["start_row"] + a["row_count"],
+                           a["start_column"] + a["column_count"])
+                          for name, a in on_sheets(actions, names) if name == ws.title and a["func"] == "rangeMerge"}
 
 
 def test_scenario_sheet_values_are_the_engines(expected):
@@ -124,7 +233,7 @@ def test_rerun_replaces_only_owned_sheets(expected):
     actions = run_script(make_book(sheets))
     funcs = [(a["func"], a["sheet_position"]) for a in actions]
     assert ("sheetDelete", names.index("W13 oud scenario")) in funcs
-    assert ("sheetClearContents", names.index("W13 Overzicht")) in funcs
+    assert ("sheetClear", names.index("W13 Overzicht")) in funcs  # values and last run's formats
     added = [a["args"][1] for a in actions if a["func"] == "addSheet"]
     assert "W13 Overzicht" not in added and added == [c.name for c in expected[1:]]
     written = written_sheets(actions, names)

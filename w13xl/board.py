@@ -8,6 +8,9 @@ Two layers:
   a :class:`SheetContent`: its rows padded to one width, a *kind* per row (title, header, data, ...)
   and the row numbers charts point at. The Excel script (xlwings, :mod:`w13xl.excel`) writes the
   same rows into a live workbook with one ``range.value = content.rows``.
+* **look** (pure): :func:`sheet_look` says how a sheet's cells look (blocks of cells with a named
+  :class:`CellStyle` from :data:`CELL_STYLES`: amounts, headers, titles, ok/breach fills; column
+  widths, row heights, merged rows). Both writers apply it: openpyxl here, xlwings in the script.
 * **presentation** (openpyxl): :func:`write_board_pack` writes a new board workbook,
   :func:`write_board_into` adds or replaces the board sheets inside an existing .xlsx/.xlsm, and
   :func:`render_pdf` prints a board workbook to PDF with LibreOffice.
@@ -81,6 +84,10 @@ class SheetContent:
     #: Rows that start a new printed page (a presentation hint; the rows themselves are blank
     #: where a chart goes, ``ranges['chart_...']``).
     breaks: list[int] = field(default_factory=list)
+    #: "overview" or "scenario": which sheet layout :func:`sheet_look` applies.
+    layout: str = ""
+    #: (row, column) -> "ok" or "breach": cells shown green or red (a norm met or not).
+    status: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def add(self, kind: str, *values: object) -> int:
         """Append one row; returns its 1-based row number."""
@@ -290,7 +297,7 @@ def overview_content(runs: Sequence[ScenarioRun], *, plan_name: str, created: da
     """The Overzicht sheet: outcome table, one sentence per scenario, reserve and AFM per year."""
     _check_runs(runs)
     years = runs[0].baseline.years
-    c = SheetContent(OVERVIEW_SHEET)
+    c = SheetContent(OVERVIEW_SHEET, layout="overview")
     c.add("title", f"Bordpakket {plan_name}: overzicht van de scenario's")
     c.add("marker", MARKER_TEXT)
     c.add("meta", "Aangemaakt op", _fmt_created(created))
@@ -301,6 +308,14 @@ def overview_content(runs: Sequence[ScenarioRun], *, plan_name: str, created: da
     rows = overview_rows(runs)
     c.add("header", *rows[0])
     c.ranges["overview"] = c.extend("data", rows[1:])
+    first, last = c.ranges["overview"]
+    for r in range(first, last + 1):
+        row = c.rows[r - 1]
+        c.status[(r, 2)] = "ok" if row[6] in (NONE_TEXT, NA_TEXT) else "breach"  # reserve vs minimum
+        c.status[(r, 5)] = "ok" if row[4] >= -HALF_CENT else "breach"  # AFM at the end
+        for col in (6, 7, 8):  # first year of each breach
+            if row[col - 1] != NA_TEXT:
+                c.status[(r, col)] = "ok" if row[col - 1] == NONE_TEXT else "breach"
     c.add("note", "BBR = beschikbaar budgettair resultaat (norm: ≥ 0 in elk jaar); reserve = gecumuleerd "
                   "budgettair resultaat; AFM = autofinancieringsmarge (norm: ≥ 0 in het laatste jaar).")
     c.add("blank")
@@ -331,7 +346,7 @@ def scenario_content(run: ScenarioRun, sheet_name: str | None = None) -> SheetCo
     """One scenario's sheet: schema M2 (scenario, difference, baseline), norms and the changes
     applied with each change's effect on the reserve and on the AFM."""
     years = run.years
-    c = SheetContent(sheet_name or scenario_sheet_names([run])[0])
+    c = SheetContent(sheet_name or scenario_sheet_names([run])[0], layout="scenario")
     c.add("title", f"Scenario: {run.title or run.name}")
     c.add("marker", MARKER_TEXT)
     c.add("meta", "Scenario", run.name)
@@ -354,9 +369,20 @@ def scenario_content(run: ScenarioRun, sheet_name: str | None = None) -> SheetCo
         c.ranges[block] = (first, len(c.rows))
 
     m2_block("scenario", "Schema M2: scenario")
+    # The reserve/AFM/BBR values that break a norm.
+    first, _ = c.ranges["scenario"]
+    minimum = run.m2.minimum_reserve
+    for i, key in enumerate(keys):
+        for j in range(len(years)):
+            value = c.rows[first + i - 1][2 + j]
+            if (key in (BBR, AFM) and value < -HALF_CENT) or (
+                    key == GBR and minimum is not None and value < minimum[j] - HALF_CENT):
+                c.status[(first + i, 3 + j)] = "breach"
     c.page_break()
     c.add("section", "Normen (scenario)")
-    c.extend("norm", norm_rows(run.m2))
+    first, last = c.extend("norm", norm_rows(run.m2))
+    for r in range(first, last + 1):
+        c.status[(r, 3)] = "ok" if c.rows[r - 1][2] == "voldaan" else "breach"
     c.add("blank")
     for key, title in ((GBR, "Toegepaste wijzigingen: effect op de reserve (gecumuleerd budgettair resultaat)"),
                        (AFM, "Toegepaste wijzigingen: effect op de autofinancieringsmarge")):
@@ -439,31 +465,182 @@ def _check_runs(runs: Sequence[ScenarioRun]) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Look (pure): what both writers apply, openpyxl below and xlwings in w13xl.excel.scripts
+# ---------------------------------------------------------------------------------------------
+
+_RED, _GREEN, _GREY, _BLUE = "FFC7CE", "C6EFCE", "F2F2F2", "1F4E79"
+_HEADER_FILL = "D9E1F2"
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """How a block of cells looks; colours are "RRGGBB". Only the attributes set are applied."""
+
+    number_format: str | None = None
+    bold: bool = False
+    italic: bool = False
+    size: float | None = None
+    font_color: str | None = None
+    fill: str | None = None
+    wrap: bool = False
+
+    @property
+    def has_font(self) -> bool:
+        return self.bold or self.italic or self.size is not None or self.font_color is not None
+
+
+#: The named styles of the board sheets.
+CELL_STYLES: dict[str, CellStyle] = {
+    "amount": CellStyle(number_format=EXCEL_EURO),
+    "header": CellStyle(bold=True, fill=_HEADER_FILL, wrap=True),
+    "bold": CellStyle(bold=True),
+    "title": CellStyle(bold=True, size=14, font_color=_BLUE),
+    "section": CellStyle(bold=True, size=11, font_color=_BLUE),
+    "marker": CellStyle(italic=True, size=8, font_color="808080"),
+    "note": CellStyle(italic=True, size=9, font_color="595959"),
+    "wrap": CellStyle(wrap=True),
+    "ok": CellStyle(fill=_GREEN),
+    "breach": CellStyle(fill=_RED),
+}
+
+
+@dataclass(frozen=True)
+class Block:
+    """A rectangle of cells (1-based, inclusive) with one of :data:`CELL_STYLES`."""
+
+    style: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Cells of one row merged into one (text wrapped when ``wrap``)."""
+
+    row: int
+    first_col: int
+    last_col: int
+    wrap: bool = False
+
+
+@dataclass
+class SheetLook:
+    """A sheet's look: styled blocks (applied in order), column widths (characters, from column A),
+    row heights (points) and merged rows."""
+
+    blocks: list[Block]
+    widths: list[float]
+    heights: dict[int, float]
+    merges: list[Merge]
+
+
+def _blocks(style: str, cells: set[tuple[int, int]]) -> list[Block]:
+    """Cover ``cells`` with few rectangles: runs of adjacent columns per row, stacked when the
+    next row has the same run."""
+    runs: list[list[int]] = []  # [row, first_col, last_col]
+    for r, col in sorted(cells):
+        if runs and runs[-1][0] == r and runs[-1][2] == col - 1:
+            runs[-1][2] = col
+        else:
+            runs.append([r, col, col])
+    open_: dict[tuple[int, int], list[int]] = {}  # (first_col, last_col) -> [first_row, last_row]
+    out: list[tuple[int, int, int, int]] = []
+    for r, c1, c2 in runs:
+        block = open_.get((c1, c2))
+        if block is not None and block[1] == r - 1:
+            block[1] = r
+        else:
+            if block is not None:
+                out.append((block[0], c1, block[1], c2))
+            open_[(c1, c2)] = [r, r]
+    out += [(r1, c1, r2, c2) for (c1, c2), (r1, r2) in open_.items()]
+    return [Block(style, r1, c1, r2, c2) for r1, c1, r2, c2 in sorted(out)]
+
+
+def merged_height(text: object, widths: Sequence[float], first_col: int, last_col: int) -> float:
+    """Row height (points) for wrapped text merged across columns (Excel does not grow merged rows)."""
+    chars_per_line = max(20.0, sum(widths[first_col - 1:last_col]) * 1.2)
+    return 15 * max(1, math.ceil(len(str(text)) / chars_per_line)) + 2
+
+
+def sheet_widths(content: SheetContent) -> list[float]:
+    """Column widths in characters (Excel's unit), from column A."""
+    if content.layout == "overview":
+        return [40, 15, 15, 17, 14, 15, 15, 14]
+    n_years = content.width - 3
+    return [14, 50, *([13] * n_years), 13]
+
+
+def sheet_look(content: SheetContent) -> SheetLook:
+    """How a board sheet looks: amounts in euro (:data:`w13xl.fmt.EXCEL_EURO`), bold headers with a
+    fill, title/section/marker/note fonts, bold key and total lines, green/red cells from
+    ``content.status``, widths, heights and merged rows. Cell blocks only cover cells with a value,
+    except the first column of titles, sections, markers and the two first of notes."""
+    widths = sheet_widths(content)
+    cells: dict[str, set[tuple[int, int]]] = {name: set() for name in CELL_STYLES}
+    heights: dict[int, float] = {}
+    merges: list[Merge] = []
+    overview = content.layout == "overview"
+    for r, (row, kind) in enumerate(zip(content.rows, content.kinds), start=1):
+        filled = [col for col, value in enumerate(row, start=1) if value is not None]
+        cells["amount"].update((r, col) for col in filled if isinstance(row[col - 1], float))
+        if kind == "header":
+            cells["header"].update((r, col) for col in filled)
+            if any(isinstance(v, str) and len(v) > 14 for v in row[1:]):
+                heights[r] = 32
+        elif kind in ("key", "total"):
+            cells["bold"].update((r, col) for col in filled)
+        elif kind == "detail":
+            cells["note"].update((r, col) for col in filled)
+        elif kind == "meta" and 1 in filled:
+            cells["bold"].add((r, 1))
+        elif kind in ("title", "section", "marker"):
+            cells[kind].add((r, 1))
+            if kind == "title":
+                heights[r] = 22
+        elif kind == "note":
+            cells["note"].update({(r, 1), (r, 2)})
+        if overview and kind in ("sentence", "note"):
+            merges.append(Merge(r, 1, len(widths), wrap=True))
+            heights[r] = merged_height(row[0], widths, 1, len(widths))
+        elif not overview and kind == "wrap":
+            merges.append(Merge(r, 2, len(widths), wrap=True))
+            heights[r] = merged_height(row[1], widths, 2, len(widths))
+            cells["bold"].add((r, 1))
+            cells["wrap"].add((r, 1))
+        elif not overview and kind == "norm":
+            merges.append(Merge(r, 3, content.width - 1))
+        elif not overview and kind == "change":
+            cells["wrap"].add((r, 2))
+            heights[r] = 15 * max(1, math.ceil(len(str(row[1])) / (widths[1] * 1.1))) + 1
+    if overview:  # the plan itself, first row of the outcome table
+        first = content.ranges["overview"][0]
+        cells["bold"].update((first, col) for col in range(1, len(widths) + 1))
+    for (r, col), status in content.status.items():
+        cells[status].add((r, col))
+    blocks = [b for name, found in cells.items() for b in _blocks(name, found)]
+    return SheetLook(blocks=blocks, widths=widths, heights=heights, merges=merges)
+
+
+# ---------------------------------------------------------------------------------------------
 # Presentation (openpyxl)
 # ---------------------------------------------------------------------------------------------
 
 #: Chart axes and labels: Belgian separators, no red (the bars' colour already says the sign).
 AXIS_EURO = "[$-813]#,##0"
 
-_RED, _GREEN, _GREY, _BLUE = "FFC7CE", "C6EFCE", "F2F2F2", "1F4E79"
 _SERIES_COLOURS = ("1F4E79", "C55A11", "548235", "7030A0", "BF8F00", "2E75B6", "A5A5A5", "843C0C",
                    "00B0F0", "FF66CC", "375623", "7F6000")
 
 
 def _styles():
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Border, PatternFill, Side
 
     thin = Side(style="thin", color="808080")
     return {
-        "title": Font(bold=True, size=14, color=_BLUE),
-        "section": Font(bold=True, size=11, color=_BLUE),
-        "bold": Font(bold=True),
-        "marker": Font(italic=True, size=8, color="808080"),
-        "note": Font(italic=True, size=9, color="595959"),
-        "header_fill": PatternFill("solid", fgColor="D9E1F2"),
         "grey": PatternFill("solid", fgColor=_GREY),
-        "red": PatternFill("solid", fgColor=_RED),
-        "green": PatternFill("solid", fgColor=_GREEN),
         "bottom": Border(bottom=thin),
         "top": Border(top=thin),
         "wrap": Alignment(wrap_text=True, vertical="top"),
@@ -488,64 +665,67 @@ def _chart_title(text: str, size: int = 1100):
     return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
 
 
-def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
-    """Values, number formats and row styles shared by every board sheet."""
+def _font(style: CellStyle):
+    from openpyxl.styles import Font
+
+    return Font(bold=style.bold or None, italic=style.italic or None, size=style.size, color=style.font_color)
+
+
+def _apply_look(ws, look: SheetLook) -> None:
+    """The shared look (:func:`sheet_look`) with openpyxl."""
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
 
+    for block in look.blocks:
+        style = CELL_STYLES[block.style]
+        font = _font(style) if style.has_font else None
+        fill = PatternFill("solid", fgColor=style.fill) if style.fill else None
+        for r in range(block.first_row, block.last_row + 1):
+            for col in range(block.first_col, block.last_col + 1):
+                cell = ws.cell(row=r, column=col)
+                if style.number_format:
+                    cell.number_format = style.number_format
+                if font is not None:
+                    cell.font = font
+                if fill is not None:
+                    cell.fill = fill
+                if style.wrap:
+                    cell.alignment = Alignment(wrap_text=True)
+    for merge in look.merges:
+        ws.merge_cells(start_row=merge.row, start_column=merge.first_col, end_row=merge.row,
+                       end_column=merge.last_col)
+        if merge.wrap:
+            ws.cell(row=merge.row, column=merge.first_col).alignment = Alignment(wrap_text=True, vertical="top")
+    for r, height in look.heights.items():
+        ws.row_dimensions[r].height = height
+    for i, width in enumerate(look.widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _fill_sheet(ws, content: SheetContent) -> list[float]:
+    """Values, the shared look, and the header and total borders and alignments of every board
+    sheet; returns the column widths."""
     st = _styles()
+    for r, row in enumerate(content.rows, start=1):
+        for col, value in enumerate(row, start=1):
+            if value is not None:
+                ws.cell(row=r, column=col, value=value)
+    look = sheet_look(content)
+    _apply_look(ws, look)
     for r, (row, kind) in enumerate(zip(content.rows, content.kinds), start=1):
         for col, value in enumerate(row, start=1):
             if value is None:
                 continue
-            cell = ws.cell(row=r, column=col, value=value)
-            if isinstance(value, float):
-                cell.number_format = EXCEL_EURO
+            cell = ws.cell(row=r, column=col)
             if kind == "header":
-                cell.font = st["bold"]
-                cell.fill = st["header_fill"]
                 cell.border = st["bottom"]
                 if col > 1 and not (isinstance(value, str) and value in ("Omschrijving", "Wijziging", "Soort")):
                     cell.alignment = st["header_right"]
                 else:
                     cell.alignment = st["header_left"]
-            elif kind in ("key", "total"):
-                cell.font = st["bold"]
-                if kind == "total":
-                    cell.border = st["top"]
-            elif kind == "detail":
-                cell.font = st["note"]
-            elif kind == "meta" and col == 1:
-                cell.font = st["bold"]
-        if kind == "header" and any(isinstance(v, str) and len(v) > 14 for v in row[1:]):
-            ws.row_dimensions[r].height = 32
-        if kind == "title":
-            ws.cell(row=r, column=1).font = st["title"]
-            ws.row_dimensions[r].height = 22
-        elif kind == "section":
-            ws.cell(row=r, column=1).font = st["section"]
-        elif kind == "marker":
-            ws.cell(row=r, column=1).font = st["marker"]
-        elif kind == "note":
-            for col in (1, 2):
-                ws.cell(row=r, column=col).font = st["note"]
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-
-
-def _merge_wrapped(ws, row: int, first_col: int, last_col: int, text: str, widths: Sequence[float],
-                   font=None) -> None:
-    """Merge a row across the table width, wrap the text and give the row enough height (Excel
-    does not grow merged rows by itself)."""
-    from openpyxl.styles import Alignment
-
-    ws.merge_cells(start_row=row, start_column=first_col, end_row=row, end_column=last_col)
-    cell = ws.cell(row=row, column=first_col)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if font is not None:
-        cell.font = font
-    chars_per_line = max(20.0, sum(widths[first_col - 1:last_col]) * 1.2)
-    lines = max(1, math.ceil(len(str(text)) / chars_per_line))
-    ws.row_dimensions[row].height = 15 * lines + 2
+            elif kind == "total":
+                cell.border = st["top"]
+    return look.widths
 
 
 def _print_setup(ws, content: SheetContent, *, plan_name: str, created_text: str, last_col: int,
@@ -585,28 +765,12 @@ def _overview_sheet(ws, content: SheetContent, runs: Sequence[ScenarioRun], *, p
     from openpyxl.drawing.line import LineProperties
 
     st = _styles()
-    widths = [40, 15, 15, 17, 14, 15, 15, 14]
-    _fill_sheet(ws, content, widths)
+    widths = _fill_sheet(ws, content)
     first, last = content.ranges["overview"]
     for r in range(first, last + 1):
-        row = content.rows[r - 1]
-        reserve_ok = row[6] in (NONE_TEXT, NA_TEXT)
-        ws.cell(row=r, column=2).fill = st["green"] if reserve_ok else st["red"]
-        ws.cell(row=r, column=5).fill = st["green"] if row[4] >= -HALF_CENT else st["red"]
         for col in (6, 7, 8):
-            value = row[col - 1]
             ws.cell(row=r, column=col).alignment = st["center"]
-            if value == NA_TEXT:
-                continue
-            ws.cell(row=r, column=col).fill = st["green"] if value == NONE_TEXT else st["red"]
-        if r == first:
-            for col in range(1, 9):
-                ws.cell(row=r, column=col).font = st["bold"]
     created_text = str(content.rows[2][1])
-    for r, kind in enumerate(content.kinds, start=1):
-        if kind in ("sentence", "note"):
-            _merge_wrapped(ws, r, 1, len(widths), content.rows[r - 1][0], widths,
-                           font=st["note"] if kind == "note" else None)
     n_years = len(runs[0].years)
 
     def line_chart(key: str, title: str, y_title: str) -> LineChart:
@@ -663,38 +827,16 @@ def _scenario_sheet(ws, content: SheetContent, run: ScenarioRun, *, plan_name: s
 
     st = _styles()
     n_years = len(run.years)
-    widths = [14, 50, *([13] * n_years), 13]
-    _fill_sheet(ws, content, widths)
+    widths = _fill_sheet(ws, content)
     for r, kind in enumerate(content.kinds, start=1):
         if kind == "wrap":
-            _merge_wrapped(ws, r, 2, len(widths), content.rows[r - 1][1], widths)
-            ws.cell(row=r, column=1).font = st["bold"]
             ws.cell(row=r, column=1).alignment = st["wrap"]
-        elif kind == "norm":
-            status = content.rows[r - 1][2]
-            cell = ws.cell(row=r, column=3)
-            cell.fill = st["green"] if status == "voldaan" else st["red"]
-            ws.merge_cells(start_row=r, start_column=3, end_row=r, end_column=2 + n_years)
         elif kind == "change":
             for col in range(3, 3 + n_years):
                 ws.cell(row=r, column=col).alignment = st["valign_top"]
             ws.cell(row=r, column=1).alignment = st["center_top"]
             ws.cell(row=r, column=2).alignment = st["wrap"]
             ws.cell(row=r, column=len(widths)).alignment = st["indent"]
-            text = str(content.rows[r - 1][1])
-            ws.row_dimensions[r].height = 15 * max(1, math.ceil(len(text) / (widths[1] * 1.1))) + 1
-    # Highlight the reserve/AFM lines that break a norm.
-    first, _ = content.ranges["scenario"]
-    keys = scenario_row_keys(run)
-    minimum = run.m2.minimum_reserve
-    for i, key in enumerate(keys):
-        r = first + i
-        for j in range(n_years):
-            value = content.rows[r - 1][2 + j]
-            bad = (key == BBR and value < -HALF_CENT) or (key == AFM and value < -HALF_CENT) or (
-                key == GBR and minimum is not None and value < minimum[j] - HALF_CENT)
-            if bad:
-                ws.cell(row=r, column=3 + j).fill = st["red"]
     changes = content.ranges.get(f"changes_{GBR}")
     if changes:
         anchor_row = content.ranges["chart_changes"][0]

@@ -9,10 +9,13 @@ One undecorated function, :func:`doorrekenen`, does the work on any ``xlwings.Bo
   ``xw.Book.caller()``.
 
 The sheets it writes are the board pack's (:mod:`w13xl.board`): the same rows of values as
-``w13xl board`` writes to a file (``board_contents``), here without the openpyxl styling. Sheets
-w13xl owns carry the name prefix ``W13 `` and the marker text in A2; the script replaces or
-deletes only those, and stops before writing anything if a sheet it needs has that name but no
-marker. Input sheets are only read.
+``w13xl board`` writes to a file (``board_contents``), formatted from the same description
+(``sheet_look``): euro number formats, fonts, header and ok/breach fills, merged rows, row heights
+and column widths, each through one xlwings range setter (:func:`format_sheet`). What the openpyxl
+writer adds on top (borders, alignment, charts, print set-up, freeze panes, sheet protection) is
+not written here. Sheets w13xl owns carry the name prefix ``W13 `` and the marker text in A2; the
+script replaces or deletes only those, and stops before writing anything if a sheet it needs has
+that name but no marker. Input sheets are only read.
 """
 
 from __future__ import annotations
@@ -90,6 +93,63 @@ def compute(grids: dict[str, list[list]], *, file: str | None = None,
     return runs, board_contents(runs, plan_name=file or "meerjarenplan", created=created)
 
 
+def _points(width: float) -> float:
+    """A column width in characters (Excel's unit, Calibri 11: 7 pixels per character plus 5 of
+    padding) in points, the unit of xlwings Server and Lite."""
+    return round((7 * width + 5) * 0.75, 2)
+
+
+def _runs(values: Sequence[tuple[int, float]]) -> list[tuple[int, int, float]]:
+    """(first, last, value) for consecutive indexes with the same value."""
+    out: list[tuple[int, int, float]] = []
+    for i, value in sorted(values):
+        if out and out[-1][1] == i - 1 and out[-1][2] == value:
+            out[-1] = (out[-1][0], i, value)
+        else:
+            out.append((i, i, value))
+    return out
+
+
+def format_sheet(sheet, content) -> None:
+    """Give a written board sheet the board pack's look (:func:`w13xl.board.sheet_look`).
+
+    Per block of cells: ``number_format`` (setNumberFormat), ``color`` (the fill, setRangeColor),
+    ``font.bold``/``italic``/``size``/``color`` (setFontProperty) and ``wrap_text`` (setWrapText);
+    then merged rows (``merge``, rangeMerge), row heights and column widths (setRowHeight,
+    setColumnWidth). Column widths are in characters on classic Excel and in points on xlwings
+    Server / Lite."""
+    from ..board import CELL_STYLES, sheet_look
+
+    look = sheet_look(content)
+    for block in look.blocks:
+        style = CELL_STYLES[block.style]
+        rng = sheet.range((block.first_row, block.first_col), (block.last_row, block.last_col))
+        if style.number_format:
+            rng.number_format = style.number_format
+        if style.fill:
+            rng.color = f"#{style.fill}"
+        if style.bold:
+            rng.font.bold = True
+        if style.italic:
+            rng.font.italic = True
+        if style.size is not None:
+            rng.font.size = style.size
+        if style.font_color:
+            rng.font.color = f"#{style.font_color}"
+        if style.wrap:
+            rng.wrap_text = True
+    for merge in look.merges:
+        rng = sheet.range((merge.row, merge.first_col), (merge.row, merge.last_col))
+        rng.merge()
+        if merge.wrap:
+            rng.wrap_text = True
+    for first, last, height in _runs(list(look.heights.items())):
+        sheet.range((first, 1), (last, 1)).row_height = height
+    points = sheet.book.app.engine.type == "remote"
+    for first, last, width in _runs(list(enumerate(look.widths, start=1))):
+        sheet.range((1, first), (1, last)).column_width = _points(width) if points else width
+
+
 def doorrekenen(book, *, created: dt.datetime | dt.date | None = None) -> Outcome:
     """Run every scenario of ``book`` and write the overview and one sheet per scenario.
 
@@ -113,10 +173,11 @@ def doorrekenen(book, *, created: dt.datetime | dt.date | None = None) -> Outcom
         name = existing.get(content.name.lower())
         if name is not None:
             sheet = book.sheets[name]
-            sheet.clear_contents()
+            sheet.clear()  # values and formats: the last run's fills and merges may sit elsewhere
         else:
             sheet = book.sheets.add(content.name, after=book.sheets[len(book.sheets) - 1])
         sheet["A1"].value = content.rows
+        format_sheet(sheet, content)
         outcome.written.append(content.name)
     return outcome
 
