@@ -472,7 +472,18 @@ def test_cli_board_with_the_shipped_scenarios(tmp_path):
     baseline, library, selected = load_study(SAMPLE, files)
     runs = [Engine(baseline).run(s, library) for s in selected]
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == [OVERVIEW_SHEET, *board.scenario_sheet_names(runs)]
+    from w13xl.board_uncertainty import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, tornado_rows
+    from w13xl.cliffs import subsidy_cliffs
+
+    # scenarios/onzekerheid.toml has an [uncertainty] table: its fan chart, plus the plan's cliffs
+    # and goal-seek answers, follow the scenario sheets
+    assert wb.sheetnames == [OVERVIEW_SHEET, *board.scenario_sheet_names(runs), FAN_SHEET, CLIFF_SHEET, GOAL_SHEET]
+    cliffs = tornado_rows(subsidy_cliffs(baseline))
+    ws = wb[CLIFF_SHEET]
+    top = find_row(ws, cliffs[0][0])
+    for i, row in enumerate(cliffs):
+        same([c.value for c in ws[top + i][:len(row)]], row)
+    assert any("1,76%" in str(c.value) for row in wb[GOAL_SHEET].iter_rows() for c in row)
     ws = wb[OVERVIEW_SHEET]
     header = find_row(ws, "Scenario")
     expected = overview_rows(runs)

@@ -74,6 +74,8 @@ EXPECTED = {
     "W13.INDEXEER": ["bedrag", "van_jaar", "naar_jaar", "klasse", "pad"],
     "W13.LOONKOST": ["schaal", "trap", "vte", "jaar", "maanden"],
     "W13.SCENARIO": ["budget", "scenario", "lijn", "bereiken"],
+    "W13.KANS": ["budget", "scenario", "wat", "paden", "seed", "bereiken"],
+    "W13.DOELZOEKEN": ["budget", "scenario", "hefboom", "vanaf", "bereiken"],
 }
 OPTIONAL = {"parameters", "categorieen", "klasse", "pad", "maanden"}
 

@@ -889,8 +889,21 @@ def _add_board_sheets(wb, runs: Sequence[ScenarioRun], contents: Sequence[SheetC
     return sheets
 
 
+def _add_uncertainty(wb, uncertainty: Mapping[str, object] | None, *, plan_name: str,
+                     created: date | datetime | None, index: int | None = None) -> list[str]:
+    """The fan chart, cliff tornado and goal-seek sheets (w13xl.board_uncertainty), if given:
+    ``uncertainty`` holds any of ``simulation``, ``cliffs``, ``solutions``."""
+    if not uncertainty:
+        return []
+    from .board_uncertainty import add_uncertainty_sheets
+
+    sheets = add_uncertainty_sheets(wb, plan_name=plan_name, created=created, index=index, **uncertainty)
+    return [ws.title for ws in sheets]
+
+
 def build_board_workbook(runs: Sequence[ScenarioRun], *, plan_name: str, created: date | datetime | None = None,
-                         extra: Mapping[str, object] | None = None):
+                         extra: Mapping[str, object] | None = None,
+                         uncertainty: Mapping[str, object] | None = None):
     """The board pack as an openpyxl Workbook (not saved)."""
     from openpyxl import Workbook
 
@@ -898,6 +911,7 @@ def build_board_workbook(runs: Sequence[ScenarioRun], *, plan_name: str, created
     wb = Workbook()
     wb.remove(wb.active)
     _add_board_sheets(wb, runs, contents, plan_name=plan_name)
+    _add_uncertainty(wb, uncertainty, plan_name=plan_name, created=created)
     wb.active = 0
     wb.properties.title = f"Bordpakket {plan_name}"
     wb.properties.creator = "w13xl"
@@ -909,7 +923,7 @@ def build_board_workbook(runs: Sequence[ScenarioRun], *, plan_name: str, created
 
 def write_board_pack(runs: Sequence[ScenarioRun], out: str | os.PathLike, *, plan_name: str,
                      created: date | datetime | None = None, extra: Mapping[str, object] | None = None,
-                     backup: bool = False) -> Path:
+                     backup: bool = False, uncertainty: Mapping[str, object] | None = None) -> Path:
     """Write the board workbook (Overzicht + one sheet per scenario) to ``out`` (.xlsx), safely.
 
     ``extra``: more label/value pairs shown under "Aangemaakt op" (e.g. the source workbook)."""
@@ -917,7 +931,7 @@ def write_board_pack(runs: Sequence[ScenarioRun], out: str | os.PathLike, *, pla
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"'{out.suffix}' is not supported for a board pack", file=str(out),
                          expected="an .xlsx output file (use --into to write into an .xlsm)")
-    wb = build_board_workbook(runs, plan_name=plan_name, created=created, extra=extra)
+    wb = build_board_workbook(runs, plan_name=plan_name, created=created, extra=extra, uncertainty=uncertainty)
     return safe_write(out, wb.save, backup=backup)
 
 
@@ -1058,7 +1072,8 @@ def _verify_write_back(original: Path, written: Path, owned_before: set[str], ow
 
 def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, plan_name: str,
                      created: date | datetime | None = None, extra: Mapping[str, object] | None = None,
-                     backup: bool = False) -> tuple[Path, list[str], list[str]]:
+                     backup: bool = False, uncertainty: Mapping[str, object] | None = None,
+                     ) -> tuple[Path, list[str], list[str]]:
     """Add or replace the board sheets inside the user's workbook (.xlsx or .xlsm).
 
     Only sheets w13xl owns (prefix and marker, see :func:`is_owned`) are removed or replaced; a
@@ -1086,13 +1101,18 @@ def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, 
         wb.remove(wb[title])
     index = min(positions) if positions else None
     _add_board_sheets(wb, runs, contents, plan_name=plan_name, index=index)
+    try:
+        extra_names = _add_uncertainty(wb, uncertainty, plan_name=plan_name, created=created,
+                                       index=None if index is None else index + len(contents))
+    except W13Error as exc:
+        raise InputError(f"{exc}; nothing was changed", file=str(target)) from None
     if active_title in wb.sheetnames:
         wb.active = wb.sheetnames.index(active_title)
     else:
         wb.active = wb.sheetnames.index(OVERVIEW_SHEET)
     for ws in wb.worksheets:  # only one sheet may be selected when the active one changes
         ws.sheet_view.tabSelected = ws.title == wb.active.title
-    new_names = [c.name for c in contents]
+    new_names = [c.name for c in contents] + extra_names
 
     def write(tmp: Path) -> None:
         wb.save(tmp)

@@ -12,6 +12,8 @@ reserve, the subsidy-cliff tornado and the goal-seek answers.
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -194,8 +196,10 @@ def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
                     cell.alignment = st["header"]
             elif kind == "detail":
                 cell.font = st["note"]
-        if kind == "header":
-            ws.row_dimensions[r].height = 32
+        if kind == "header":  # tall enough for the longest wrapped header (about 1 char per width unit)
+            lines = max((math.ceil(len(str(v)) / max(widths[c] - 2, 1)) for c, v in enumerate(row)
+                         if v is not None and c < len(widths)), default=1)
+            ws.row_dimensions[r].height = max(32, 14 * lines + 4)
         elif kind == "title":
             ws.cell(row=r, column=1).font = st["title"]
             ws.row_dimensions[r].height = 22
@@ -205,8 +209,12 @@ def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
             ws.cell(row=r, column=1).font = st["marker"]
         elif kind == "meta":
             ws.cell(row=r, column=1).font = st["bold"]
-        elif kind == "note":
+        elif kind == "note":  # merged over the printed width and wrapped, so nothing is cut off
             ws.cell(row=r, column=1).font = st["note"]
+            ws.cell(row=r, column=1).alignment = st["wrap"]
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(widths))
+            text = str(row[0] or "")
+            ws.row_dimensions[r].height = 13 * max(1, math.ceil(len(text) / (1.2 * sum(widths)))) + 2
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
 
@@ -231,6 +239,7 @@ def _print_setup(ws, content: SheetContent, *, plan_name: str, created_text: str
     ws.protection.sheet = True  # against accidental edits (no password), like the board's sheets
 def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, created_text: str) -> None:
     from openpyxl.chart import AreaChart, LineChart, Reference
+    from openpyxl.worksheet.pagebreak import Break
     from openpyxl.chart.shapes import GraphicalProperties
     from openpyxl.drawing.line import LineProperties
 
@@ -270,12 +279,15 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
         s.marker.symbol = "none"
     area += lines
     area.height, area.width = 10.0, 24.0
-    ws.add_chart(area, f"A{content.ranges['chart_fan'][0]}")
+    chart_row = content.ranges["chart_fan"][0]
+    ws.row_breaks.append(Break(id=chart_row - 1))  # the chart and its legend on a page of their own
+    ws.add_chart(area, f"A{chart_row}")
     _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None)
 
 
 def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str, created_text: str) -> None:
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.worksheet.pagebreak import Break
     from openpyxl.chart.shapes import GraphicalProperties
 
     widths = [46, 20, 20, 14, 14, 40]
@@ -284,6 +296,9 @@ def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str
     first, last = content.ranges["tornado"]
     for r in range(first + 1, last + 1):
         ws.cell(row=r, column=6).alignment = st["wrap"]
+        remark = str(ws.cell(row=r, column=6).value or "")
+        if len(remark) > widths[5] - 2:
+            ws.row_dimensions[r].height = 14 * math.ceil(len(remark) / (widths[5] - 2)) + 2
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "clustered"
@@ -303,7 +318,9 @@ def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str
         s.graphicalProperties = GraphicalProperties(solidFill=colour)
     chart.height = max(7.5, 0.9 * (last - first) + 3)
     chart.width = 24.0
-    ws.add_chart(chart, f"A{content.ranges['chart_tornado'][0]}")
+    chart_row = content.ranges["chart_tornado"][0]
+    ws.row_breaks.append(Break(id=chart_row - 1))  # the chart on a page of its own
+    ws.add_chart(chart, f"A{chart_row}")
     _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None)
 
 
@@ -313,8 +330,8 @@ def _goal_sheet(ws, content: SheetContent, plan_name: str, created_text: str) ->
     st = _styles()
     first, last = content.ranges["solutions"]
     for r in range(first + 1, last + 1):
-        for col in (2, 5):
-            ws.cell(row=r, column=col).alignment = st["wrap"]
+        for col in range(1, len(widths) + 1):
+            ws.cell(row=r, column=col).alignment = st["wrap"]  # wrapped and top-aligned, like the answer
         ws.row_dimensions[r].height = 45
     _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None)
 

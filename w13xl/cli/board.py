@@ -15,7 +15,8 @@ from .m2 import SheetOpt
 BASELINE_TITLE = "Meerjarenplan (basis)"
 
 
-def board_runs(workbook: Path, scenarios: list[str], sheet: str | None) -> list:
+def board_study(workbook: Path, scenarios: list[str], sheet: str | None):
+    """(baseline, library, scenarios, runs) as ``w13xl run`` makes them."""
     """Run the scenarios (files, folders, or names on the workbook's "Scenario's" sheet; none: every
     scenario of that sheet) with the scenario engine, as ``w13xl run`` does. Without any scenario
     the pack shows the plan itself (the baseline scenario, no changes)."""
@@ -29,7 +30,29 @@ def board_runs(workbook: Path, scenarios: list[str], sheet: str | None) -> list:
         selected = [Scenario(name="basis", title=BASELINE_TITLE,
                              description=f"Het meerjarenplan zoals in {workbook.name}, zonder wijzigingen.")]
     engine = Engine(baseline)
-    return [engine.run(s, library) for s in selected]
+    return baseline, library, selected, [engine.run(s, library) for s in selected]
+
+
+def board_runs(workbook: Path, scenarios: list[str], sheet: str | None) -> list:
+    """The scenario runs of the board pack (see :func:`board_study`)."""
+    return board_study(workbook, scenarios, sheet)[3]
+
+
+def uncertainty_parts(baseline, library, selected) -> dict:
+    """Cliffs and goal seek on the plan, and a Monte Carlo fan chart of the first scenario with an
+    [uncertainty] table (if any), for the board pack's extra sheets."""
+    from ..cliffs import subsidy_cliffs
+    from ..goalseek import solve_contribution, solve_fte
+    from ..montecarlo import simulate
+
+    parts: dict = {}
+    if baseline.subsidies:
+        parts["cliffs"] = subsidy_cliffs(baseline)
+    parts["solutions"] = [solve_contribution(baseline)] + ([solve_fte(baseline)] if baseline.positions else [])
+    uncertain = next((s for s in selected if s.uncertainty), None)
+    if uncertain is not None:
+        parts["simulation"] = simulate(baseline, uncertain, library)
+    return parts
 
 
 def _parse_created(text: str | None) -> date | datetime | None:
@@ -60,6 +83,9 @@ def board_command(
     created: Annotated[Optional[str], typer.Option(
         "--created", help="The 'aangemaakt op' date (default: now), for reproducible packs.")] = None,
     sheet: SheetOpt = None,
+    uncertainty: Annotated[bool, typer.Option(
+        "--uncertainty/--no-uncertainty", help="Add the subsidy cliffs, the goal-seek answers for the plan and "
+                                               "the fan chart of the first scenario with an [uncertainty] table.")] = True,
 ) -> None:
     """Board pack: overview, one sheet per scenario with schema M2 and the changes, charts; PDF."""
     from ..board import render_pdf, write_board_into, write_board_pack
@@ -77,16 +103,17 @@ def board_command(
             raise InputError("--out would overwrite the input workbook; use --into to write into it",
                              file=str(out))
     when = _parse_created(created) or datetime.now().replace(second=0, microsecond=0)
-    runs = board_runs(workbook, list(scenarios or []), sheet)
+    baseline, library, selected, runs = board_study(workbook, list(scenarios or []), sheet)
+    parts = uncertainty_parts(baseline, library, selected) if uncertainty else None
     years = runs[0].years
     name = plan_name or f"meerjarenplan {years[0]}-{years[-1]}"
     extra = {"Werkboek": workbook.name}
     if out is not None:
-        write_board_pack(runs, out, plan_name=name, created=when, extra=extra, backup=backup)
+        write_board_pack(runs, out, plan_name=name, created=when, extra=extra, backup=backup, uncertainty=parts)
         console.print(f"Geschreven: {out} ({len(runs)} scenario's)")
     if into is not None:
         _, written, removed = write_board_into(runs, into, plan_name=name, created=when, extra=extra,
-                                               backup=backup)
+                                               backup=backup, uncertainty=parts)
         console.print(f"Bijgewerkt: {into}: bladen {', '.join(written)}"
                       + (f"; verwijderd: {', '.join(removed)}" if removed else ""))
     if pdf:

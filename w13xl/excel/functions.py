@@ -138,3 +138,8 @@ def w13_scenario(budget, scenario, lijn, *bereiken):
     """Schema M2 (of één lijn, of de normen) van het plan onder een scenario: de wijzigingen van
     het blad Scenario's of van een scenariobestand toegepast op de begroting."""
     return core.scenario(budget, scenario, lijn, *bereiken)
+
+
+# Uncertainty and targets (W13.KANS, W13.DOELZOEKEN) live in their own module; importing them
+# here registers them with the same UDF module.
+from .uncertainty import w13_doelzoeken, w13_kans  # noqa: E402, F401
