@@ -72,6 +72,11 @@ def m2_arrays(
     """Every M2/AFM line from category totals of shape (..., 3, 2, years)."""
     t = np.array(totals, dtype=np.float64)  # a copy: the lines must not be views of the caller's array
     out: dict[str, np.ndarray] = {}
+    batched = t.ndim > 3
+
+    def per_year(values: np.ndarray, shape: tuple) -> np.ndarray:
+        return np.broadcast_to(values, shape) if batched else np.array(values, dtype=np.float64)
+
     for c, name in enumerate(CATEGORIES):
         out[f"{name}_ontvangsten"] = t[..., c, 0, :]
         out[f"{name}_uitgaven"] = t[..., c, 1, :]
@@ -88,17 +93,17 @@ def m2_arrays(
     out["gecumuleerd_budgettair_resultaat"] = cumulated
     previous = np.concatenate([np.broadcast_to(opening, cumulated[..., :1].shape), cumulated[..., :-1]], axis=-1)
     out["gecumuleerd_budgettair_resultaat_vorig_boekjaar"] = previous
-    out["onbeschikbare_gelden"] = np.broadcast_to(unavailable, result.shape)
+    out["onbeschikbare_gelden"] = per_year(unavailable, result.shape)
     out["beschikbaar_budgettair_resultaat"] = cumulated - unavailable
     net_repayments = repayments - recoveries
-    out["periodieke_aflossingen"] = np.broadcast_to(repayments, result.shape)
-    out["periodieke_terugvorderingen"] = np.broadcast_to(recoveries, result.shape)
-    out["netto_periodieke_aflossingen"] = np.broadcast_to(net_repayments, result.shape)
+    out["periodieke_aflossingen"] = per_year(repayments, result.shape)
+    out["periodieke_terugvorderingen"] = per_year(recoveries, result.shape)
+    out["netto_periodieke_aflossingen"] = per_year(net_repayments, result.shape)
     afm = es - net_repayments
     out["autofinancieringsmarge"] = afm
-    out["aangewezen_aflossingen"] = np.broadcast_to(designated_repayments, result.shape)
+    out["aangewezen_aflossingen"] = per_year(designated_repayments, result.shape)
     correction = repayments - designated_repayments
-    out["correctie_periodieke_aflossingen"] = np.broadcast_to(correction, result.shape)
+    out["correctie_periodieke_aflossingen"] = per_year(correction, result.shape)
     out["gecorrigeerde_autofinancieringsmarge"] = afm + correction
     return out
 

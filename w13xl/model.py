@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -76,8 +77,9 @@ class Action:
         )
 
 
-@dataclass(frozen=True)
-class LineKey:
+class LineKey(NamedTuple):
+    """(action, category, direction): a tuple, so hashing it is cheap in the engine's loops."""
+
     action: str
     category: int
     direction: int

@@ -159,6 +159,16 @@ class Baseline:
             self._explicit.setdefault((s.action, s.category, s.direction), {})[s.klass] = s.share
         self._subsidy_class = {s.action: s.index_class for s in self.subsidies.values() if s.amount is None}
         self._share_cache: dict[LineKey, dict[str, float]] = {}
+        self._vector_cache: dict[LineKey, np.ndarray] = {}
+        p = self.params
+        #: The parameters of schema M2 per year, computed once for every run.
+        self.m2_inputs = {
+            "opening_reserve": p.opening_reserve,
+            "unavailable": p.per_year("unavailable", years),
+            "repayments": p.per_year("repayments", years),
+            "recoveries": p.per_year("recoveries", years),
+            "designated_repayments": designated_repayments(p, years),
+        }
         self._cost_cache: dict[Position, np.ndarray] = {}
         by_action: dict[str, list[Subsidy]] = {}
         for s in self.subsidies.values():
@@ -183,6 +193,15 @@ class Baseline:
             out = dict(DEFAULT_U_SHARES)
         self._share_cache[key] = out
         return out
+
+    def share_vector(self, key: LineKey) -> np.ndarray:
+        """The line's shares per index class, in the order of CLASSES (cached)."""
+        vec = self._vector_cache.get(key)
+        if vec is None:
+            shares = self.shares(key)
+            vec = np.array([shares.get(k, 0.0) for k in CLASSES])
+            self._vector_cache[key] = vec
+        return vec
 
     def position_cost(self, p: Position) -> np.ndarray:
         """Employer cost per year of one position at wage multiplier 1 (cached)."""
@@ -365,16 +384,18 @@ def index_deltas(base: Baseline, lines: Mapping[LineKey, np.ndarray],
     """The index rule: multiplying index class k's multiplier by ``ratios[k]`` (per year)
     changes each line by amount x share of k x (ratio - 1). Only lines that change are returned.
     (The member contribution, class ``bijdrage``, is handled apart by the caller.)"""
-    out: dict[LineKey, np.ndarray] = {}
-    for key, amounts in list(lines.items()):
-        shares = base.shares(key)
-        delta = np.zeros(len(amounts))
-        for klass, share in shares.items():
-            if klass in ratios:
-                delta += amounts * share * (ratios[klass] - 1.0)
-        if np.any(delta):
-            out[key] = delta
-    return out
+    keys = list(lines)
+    if not keys or not ratios:
+        return {}
+    amounts = np.stack([lines[k] for k in keys])                      # (lines, years)
+    shares = np.stack([base.share_vector(k) for k in keys])           # (lines, classes)
+    change = np.zeros((len(CLASSES), amounts.shape[1]))               # (classes, years)
+    for c, klass in enumerate(CLASSES):
+        if klass in ratios:
+            change[c] = np.asarray(ratios[klass], dtype=np.float64) - 1.0
+    delta = amounts * (shares @ change)
+    changed = np.flatnonzero(delta.any(axis=1))
+    return {keys[i]: delta[i] for i in changed}
 
 
 def _month(d: dt.date) -> int:
@@ -432,12 +453,7 @@ class Engine:
                            extends=tuple(s.name for s in chain[:-1])), state
 
     def _m2_lines(self, state: _Run) -> dict[str, np.ndarray]:
-        p = self.base.params
-        years = self.base.years
-        return m2_arrays(state.totals, opening_reserve=p.opening_reserve,
-                         unavailable=p.per_year("unavailable", years), repayments=p.per_year("repayments", years),
-                         recoveries=p.per_year("recoveries", years),
-                         designated_repayments=designated_repayments(p, years))
+        return m2_arrays(state.totals, **self.base.m2_inputs)
 
     # -- changes ------------------------------------------------------------------------------
     def apply(self, state: _Run, change) -> str:
