@@ -249,3 +249,20 @@ def test_real_entry_point_in_a_subprocess(tmp_path):
                           timeout=120)
     assert good.returncode == 0, good.stderr
     assert "59.851" in good.stdout and "454.276" in good.stdout
+
+
+def test_json_holds_schema_m1_totals(tmp_path):
+    """The JSON carries schema M1 (O/U per category per beleidsdoelstelling); its 'Totaal' rows
+    are the M2 receipts and expenditure per category."""
+    out = tmp_path / "m2.json"
+    result = CliRunner().invoke(app, ["m2", str(SAMPLE), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    totals = {(r["categorie"], r["richting"]): r for r in data["m1"] if r["beleidsdoelstelling"] == "Totaal"}
+    for category in ("exploitatie", "investeringen", "financiering"):
+        for direction, suffix in (("O", "ontvangsten"), ("U", "uitgaven")):
+            got = [totals[(category, direction)][str(y)] for y in data["years"]]
+            np.testing.assert_allclose(got, data[f"{category}_{suffix}"], atol=0.005)
+    dienst = next(r for r in data["m1"] if r["beleidsdoelstelling"] == "Dienstverlening"
+                  and r["categorie"] == "investeringen" and r["richting"] == "U")
+    assert dienst["2026"] == pytest.approx(445_000.00)  # Food Act 13 move and fleet (A10402)

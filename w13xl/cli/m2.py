@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ..errors import W13Error
 from ..fmt import euro
-from ..m2 import M2Result, compute_m2, m2_rows
+from ..m2 import M2Result, compute_m1, compute_m2, m2_rows
 from ..sheets import LoadedPlan
 from ..workbook import load_plan, safe_write
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
@@ -83,10 +83,10 @@ def m2_csv(result: M2Result) -> str:
     return buf.getvalue()
 
 
-def write_result(out: Path, result: M2Result, meta: dict) -> None:
+def write_result(out: Path, result: M2Result, meta: dict, m1: list[dict] | None = None) -> None:
     kind = output_kind(out)
     if kind == "json":
-        write_json(out, {**meta, **result.to_dict()})
+        write_json(out, {**meta, **result.to_dict(), **({"m1": m1} if m1 is not None else {})})
     elif kind == "csv":
         text = m2_csv(result)
         safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -117,4 +117,5 @@ def m2_command(
     console.print(m2_table(result, f"Schema M2 — {workbook.name}, blad '{loaded.sheet}' ({loaded.layout})"))
     print_norms(result)
     if out is not None:
-        write_result(out, result, {"workbook": str(workbook), "sheet": loaded.sheet})
+        write_result(out, result, {"workbook": str(workbook), "sheet": loaded.sheet},
+                     m1=compute_m1(loaded.plan))
