@@ -187,6 +187,8 @@ def test_text_in_an_amount_cell_names_the_cell(sample):
     out = call("w13_m2", budget, sample["Parameters"])
     assert is_message(out)
     assert "argument budget" in out[0][0] and "H4" in out[0][0] and "veel" in out[0][0]
+    # the cell speaks Dutch, also for the core parser's message
+    assert "tekst 'veel' in een bedragcel" in out[0][0] and "verwacht: een bedrag in euro" in out[0][0]
 
 
 def test_error_value_in_a_cell(sample):

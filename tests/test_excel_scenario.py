@@ -89,7 +89,7 @@ def test_toml_scenario_file(values, study):
     ("hbdh-stopt-juni-2026", "M2", ("Parameters", "Parameters"), "tweede bereik"),
     ("hbdh-stopt-juni-2026", "M2", ("Toelichting",), "niet herkend"),
     ("hbdh-stopt-juni-2026", "M2", ("Parameters",), "onbekend scenario"),  # no Scenario's range
-    ("/nergens/scenario.toml", "M2", EXTRA, "not found"),
+    ("/nergens/scenario.toml", "M2", EXTRA, "scenariobestand niet gevonden"),
 ])
 def test_bad_input_gives_a_message(values, scenario, lijn, names, fragment):
     out = call(values["Synthese"], [[scenario]], [[lijn]], *[values[n] for n in names])

@@ -46,6 +46,60 @@ _CELL = re.compile(r"^[A-Z]{1,3}\d+$")
 
 
 # -- errors -----------------------------------------------------------------------------------
+#: Dutch for the core's input messages (the command line reports them in English; a cell in
+#: Excel speaks Dutch). Applied in order to the message and to what was expected.
+_DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(a), b) for a, b in (
+    (r"text '(.*)' in an amount cell", r"tekst '\1' in een bedragcel"),
+    (r"a number in euro, e\.g\. 1234,56 or text in Belgian format like '1\.234,56'",
+     "een bedrag in euro, bv. 1234,56 of tekst als '1.234,56'"),
+    (r"a number in euro", "een bedrag in euro"),
+    (r"the cell holds the Excel error (\S+)", r"de cel bevat de Excel-fout \1"),
+    (r"'(.*)' is not an amount", r"'\1' is geen bedrag"),
+    (r"no year columns in the header row", "geen jaarkolommen in de kopregel"),
+    (r"columns headed by a year such as (.*) or '(.*)'", r"kolommen met een jaar als kop, bv. \1 of '\2'"),
+    (r"year (\d{4}) appears twice in the header \(also in (\w+)\)", r"jaar \1 staat twee keer in de kop (ook in \2)"),
+    (r"one column per year", "één kolom per jaar"),
+    (r"year columns are not consecutive: missing year (\d{4})", r"jaarkolommen niet opeenvolgend: jaar \1 ontbreekt"),
+    (r"year columns are not consecutive: (\d{4}) does not follow (\d{4})",
+     r"jaarkolommen niet opeenvolgend: \1 volgt niet op \2"),
+    (r"consecutive years from left to right, e\.g\. (.*)", r"opeenvolgende jaren van links naar rechts, bv. \1"),
+    (r"duplicate line (.*) \(also on row (\d+)\)", r"dubbele lijn \1 (ook op rij \2)"),
+    (r"one row per action, category and direction", "één rij per actie, categorie en richting"),
+    (r"duplicate ([OU]) row for (\S+) \(also on row (\d+)\)", r"dubbele \1-rij voor \2 (ook op rij \3)"),
+    (r"one O and one U row per action", "één O- en één U-rij per actie"),
+    (r"unknown direction '(.*)'", r"onbekende richting '\1'"),
+    (r"O \(ontvangsten\) or U \(uitgaven\)", "O (ontvangsten) of U (uitgaven)"),
+    (r"unknown category '(.*)'", r"onbekende categorie '\1'"),
+    (r"exploitatie, investeringen or financiering", "exploitatie, investeringen of financiering"),
+    (r"the sheet is empty", "het bereik is leeg"),
+    (r"cannot recognise the budget layout", "de opmaak van de begroting is niet herkend"),
+    (r"the row has amounts but no action code", "de rij heeft bedragen maar geen actiecode"),
+    (r"an action code such as (\S+)", r"een actiecode zoals \1"),
+    (r"a row with amounts but no label", "een rij met bedragen maar zonder label"),
+    (r"unexpected row label '(.*)'", r"onverwacht rijlabel '\1'"),
+    (r"no header row with an 'Actie' column", "geen kopregel met een kolom 'Actie'"),
+    (r"the sheet has a header but no budget lines", "het bereik heeft een kop maar geen begrotingslijnen"),
+    (r"unknown subsidy '(.*)'", r"onbekende subsidie '\1'"),
+    (r"unknown position '(.*)'", r"onbekende positie '\1'"),
+    (r"unknown action '(.*)'", r"onbekende actie '\1'"),
+    (r"unknown salary scale '(.*)'", r"onbekende weddeschaal '\1'"),
+    (r"date (\S+) is outside the plan \((.*)\)", r"datum \1 valt buiten het plan (\2)"),
+    (r"year (\d{4}) is outside the plan", r"jaar \1 valt buiten het plan"),
+    (r"scenario file not found", "scenariobestand niet gevonden"),
+    (r"file not found", "bestand niet gevonden"),
+    (r"\band\b", "en"),
+    (r"\bor\b", "of"),
+    (r"\bexpected\b", "verwacht"),
+))
+
+
+def dutch(text: str) -> str:
+    """The core's English input message in Dutch (known phrases; the rest as it is)."""
+    for pattern, replacement in _DUTCH:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def error_text(exc: BaseException) -> str:
     """A one-line Dutch message for a cell: where (argument and cell in the range) and what."""
     if isinstance(exc, InputError):
@@ -57,9 +111,10 @@ def error_text(exc: BaseException) -> str:
         if exc.cell:
             where.append(f"cel {exc.cell} van het bereik" if _CELL.match(exc.cell)
                          else exc.cell.replace("row", "rij") + " van het bereik")
-        text = ", ".join(where) + ": " + exc.message if where else exc.message
+        message = dutch(exc.message)
+        text = ", ".join(where) + ": " + message if where else message
         if exc.expected:
-            text += f" (verwacht: {exc.expected})"
+            text += f" (verwacht: {dutch(exc.expected)})"
         return PREFIX + text
     if isinstance(exc, (W13Error, ValueError, KeyError)):
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
