@@ -17,7 +17,7 @@ import math
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from .board import MARKER_TEXT, PREFIX, SheetContent, is_owned
+from .board import MARKER_TEXT, PREFIX, SheetContent, _fmt_created, is_owned
 from .cliffs import CliffTable
 from .errors import W13Error
 from .fmt import EXCEL_EURO
@@ -140,14 +140,6 @@ def uncertainty_contents(simulation: Simulation | None = None, cliffs: CliffTabl
         c.kinds[c.ranges["solutions"][0] - 1] = "header"
         out.append(c.padded())
     return out
-
-
-def _fmt_created(created: date | datetime | None) -> str:
-    if created is None:
-        created = datetime.now().replace(microsecond=0)
-    if isinstance(created, datetime):
-        return created.strftime("%d/%m/%Y %H:%M")
-    return created.strftime("%d/%m/%Y")
 
 
 # -- presentation (openpyxl) -------------------------------------------------------------------

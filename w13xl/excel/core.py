@@ -402,26 +402,38 @@ def _baseline(budget: Frozen, ranges: tuple[Frozen, ...]):
     return baseline_from_grids(_scenario_grids(budget, ranges), sheet=BUDGET)
 
 
-@cache.cached(maxsize=64)
-def _scenario_run(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
-    from ..scenario.engine import run_scenario
+def scenario_inputs(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
+    """(baseline, chosen scenario or None for an empty name, library) for the argument values:
+    ``scenario`` is a name on the Scenario's range or the path of a .toml file."""
     from ..scenario.loader import workbook_scenarios
     from ..scenario.spec import SCENARIO_SHEET, ScenarioLibrary, load_scenario_file
 
+    baseline = _baseline(budget, ranges)
+    grids = _scenario_grids(budget, ranges)
+    sheet_scenarios = workbook_scenarios(grids) if SCENARIO_SHEET in grids else {}
+    library = ScenarioLibrary(sheet_scenarios.values())
+    if not scenario:
+        return baseline, None, library
+    if scenario.lower().endswith(".toml"):
+        chosen = load_scenario_file(scenario)
+        library.add(chosen)
+    elif scenario in sheet_scenarios:
+        chosen = sheet_scenarios[scenario]
+    else:
+        known = ", ".join(sheet_scenarios) or "(geen: geef het bereik van het blad Scenario's mee)"
+        raise InputError(f"onbekend scenario '{scenario}'",
+                         expected=f"een scenario van het blad Scenario's ({known}) of een .toml-bestand")
+    return baseline, chosen, library
+
+
+@cache.cached(maxsize=64)
+def _scenario_run(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
+    from ..scenario.engine import run_scenario
+
     try:
-        baseline = _baseline(budget, ranges)
-        grids = _scenario_grids(budget, ranges)
-        sheet_scenarios = workbook_scenarios(grids) if SCENARIO_SHEET in grids else {}
-        library = ScenarioLibrary(sheet_scenarios.values())
-        if scenario.lower().endswith(".toml"):
-            chosen = load_scenario_file(scenario)
-            library.add(chosen)
-        elif scenario in sheet_scenarios:
-            chosen = sheet_scenarios[scenario]
-        else:
-            known = ", ".join(sheet_scenarios) or "(geen: geef het bereik van het blad Scenario's mee)"
-            raise InputError(f"onbekend scenario '{scenario}'",
-                             expected=f"een scenario van het blad Scenario's ({known}) of een .toml-bestand")
+        baseline, chosen, library = scenario_inputs(budget, scenario, ranges)
+        if chosen is None:
+            raise InputError("geen scenario", expected="de naam van een scenario of een .toml-bestand")
         return run_scenario(baseline, chosen, library)
     except Exception as exc:  # noqa: BLE001 - cached as a message
         if not isinstance(exc, (W13Error, ValueError, KeyError)):

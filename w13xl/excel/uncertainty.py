@@ -22,7 +22,7 @@ import xlwings as xw
 from ..errors import InputError, W13Error
 from . import cache
 from .cache import Frozen, freeze
-from .core import PREFIX, _baseline, _copy, _number, _scenario_grids, _text, _year, error_text
+from .core import PREFIX, _copy, _number, _text, _year, error_text, scenario_inputs
 
 __xlwings_func_namespace__ = "W13"
 
@@ -37,27 +37,7 @@ WHAT = {
 }
 
 
-def _inputs(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
-    """(baseline, chosen scenario or None, library) for the argument values."""
-    from ..scenario.loader import workbook_scenarios
-    from ..scenario.spec import SCENARIO_SHEET, ScenarioLibrary, load_scenario_file
-
-    baseline = _baseline(budget, ranges)
-    grids = _scenario_grids(budget, ranges)
-    sheet_scenarios = workbook_scenarios(grids) if SCENARIO_SHEET in grids else {}
-    library = ScenarioLibrary(sheet_scenarios.values())
-    if not scenario:
-        return baseline, None, library
-    if scenario.lower().endswith(".toml"):
-        chosen = load_scenario_file(scenario)
-        library.add(chosen)
-    elif scenario in sheet_scenarios:
-        chosen = sheet_scenarios[scenario]
-    else:
-        known = ", ".join(sheet_scenarios) or "(geen: geef het bereik van het blad Scenario's mee)"
-        raise InputError(f"onbekend scenario '{scenario}'",
-                         expected=f"leeg (het plan), een scenario van het blad Scenario's ({known}) of een .toml-bestand")
-    return baseline, chosen, library
+_inputs = scenario_inputs  # (baseline, chosen scenario or None = the plan, library)
 
 
 @cache.cached(maxsize=32)
