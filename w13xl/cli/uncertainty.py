@@ -55,6 +55,17 @@ def _write_csv(out: Path, rows: list[list]) -> None:
     safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
+def _write_output(out: Path | None, kind: str | None, data: dict, csv_rows) -> None:
+    """Write ``--out``: the JSON ``data``, or the CSV rows (``csv_rows()`` is only built for CSV)."""
+    if kind == "json":
+        write_json(out, data)
+    elif kind == "csv":
+        _write_csv(out, csv_rows())
+    else:
+        return
+    console.print(f"Geschreven: {out}")
+
+
 def _fmt(v: float) -> str:
     return f"{v:.2f}"
 
@@ -146,12 +157,7 @@ def simulate_command(
         sim = simulate(baseline, paths=n, seed=seed, prepared=prepared)
     console.print(simulation_table(sim))
     print_probabilities(sim)
-    if kind == "json":
-        write_json(out, {"workbook": str(workbook), **sim.to_dict()})
-        console.print(f"Geschreven: {out}")
-    elif kind == "csv":
-        _write_csv(out, simulation_csv_rows(sim))
-        console.print(f"Geschreven: {out}")
+    _write_output(out, kind, {"workbook": str(workbook), **sim.to_dict()}, lambda: simulation_csv_rows(sim))
 
 
 # -- cliffs ------------------------------------------------------------------------------------
@@ -204,15 +210,22 @@ def cliffs_command(
         raise InputError("the workbook has no subsidy register (sheet 'Subsidies')", file=str(workbook))
     table = subsidy_cliffs(baseline, chosen, library)
     console.print(cliff_table(table))
-    if kind == "json":
-        write_json(out, {"workbook": str(workbook), **table.to_dict()})
-        console.print(f"Geschreven: {out}")
-    elif kind == "csv":
-        _write_csv(out, cliff_csv_rows(table))
-        console.print(f"Geschreven: {out}")
+    _write_output(out, kind, {"workbook": str(workbook), **table.to_dict()}, lambda: cliff_csv_rows(table))
 
 
 # -- solve -------------------------------------------------------------------------------------
+def solution_csv_rows(solutions) -> list[list]:
+    rows: list[list] = [["hefboom", "haalbaar", "nodig", "waarde", "vanaf_jaar", "datum", "per_inwoner",
+                         "vte_vermindering", "afm_laatste_jaar", "bindend", "bindend_jaar", "zin"]]
+    for s in solutions:
+        rows.append([s.lever, s.feasible, s.needed, f"{s.value:.10f}", s.from_year or "",
+                     "" if s.date is None else s.date.isoformat(),
+                     "" if s.per_inhabitant is None else f"{s.per_inhabitant:.6f}",
+                     "" if s.fte_reduction is None else f"{s.fte_reduction:.6f}", _fmt(s.afm_last),
+                     s.binding, s.binding_year, s.sentence()])
+    return rows
+
+
 def solution_table(solutions) -> Table:
     from ..goalseek import TARGET_LABELS
 
@@ -265,17 +278,5 @@ def solve_command(
     baseline, library, chosen = _study(workbook, scenario, sheet)
     solutions = [solve(baseline, chosen, library, lever=name, from_year=from_year, date=when) for name in levers]
     console.print(solution_table(solutions))
-    if kind == "json":
-        write_json(out, {"workbook": str(workbook), "oplossingen": [s.to_dict() for s in solutions]})
-        console.print(f"Geschreven: {out}")
-    elif kind == "csv":
-        rows: list[list] = [["hefboom", "haalbaar", "nodig", "waarde", "vanaf_jaar", "datum", "per_inwoner",
-                             "vte_vermindering", "afm_laatste_jaar", "bindend", "bindend_jaar", "zin"]]
-        for s in solutions:
-            rows.append([s.lever, s.feasible, s.needed, f"{s.value:.10f}", s.from_year or "",
-                         "" if s.date is None else s.date.isoformat(),
-                         "" if s.per_inhabitant is None else f"{s.per_inhabitant:.6f}",
-                         "" if s.fte_reduction is None else f"{s.fte_reduction:.6f}", _fmt(s.afm_last),
-                         s.binding, s.binding_year, s.sentence()])
-        _write_csv(out, rows)
-        console.print(f"Geschreven: {out}")
+    _write_output(out, kind, {"workbook": str(workbook), "oplossingen": [s.to_dict() for s in solutions]},
+                  lambda: solution_csv_rows(solutions))
