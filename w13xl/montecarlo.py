@@ -65,6 +65,7 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import indexation as ix
+from .numbers import parse_date
 from .errors import InputError
 from .m2 import HALF_CENT
 from .model import EXPLOITATIE, O
@@ -112,17 +113,11 @@ Num = Annotated[float, BeforeValidator(_number)]
 
 
 def _date(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))  # Excel serial
-    if isinstance(value, str):
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-            try:
-                return dt.datetime.strptime(value.strip(), fmt).date()
-            except ValueError:
-                pass
-    return value
+    """Cell values as dates where they are dates; the rest is left for pydantic to refuse."""
+    try:
+        return parse_date(value)
+    except ValueError:
+        return value
 
 
 class _Model(BaseModel):

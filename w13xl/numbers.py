@@ -1,7 +1,8 @@
-"""Reading numbers that people type into cells: one rule for the whole package."""
+"""Reading numbers and dates that people type into cells: one rule for the whole package."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -37,3 +38,33 @@ def parse_decimal(value: object) -> float:
     if not math.isfinite(x):
         raise ValueError(f"not a finite number: {value!r}")
     return x
+
+
+#: Day 0 of Excel's (1900) serial dates.
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A cell value as a date; None for an empty cell.
+
+    Accepts date/datetime objects, Excel serial dates (whole numbers, as Office.js sends them) and
+    text as 2027-12-31, 31/12/2027, 31-12-2027 or 31.12.2027. Raises ValueError otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        x = float(value)
+        if x.is_integer() and 1 <= x < 2_958_466:
+            return EXCEL_EPOCH + dt.timedelta(days=int(x))
+        raise ValueError(f"not a date: {value!r}")
+    text = str(value).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise ValueError(f"not a date (expected e.g. 2027-12-31 or 31/12/2027): {value!r}")

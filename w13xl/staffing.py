@@ -50,12 +50,12 @@ import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from importlib import resources
 
 import numpy as np
 
-from .numbers import parse_decimal
+from .numbers import parse_date, parse_decimal
 
 __all__ = [
     "PLAN_YEARS",
@@ -593,7 +593,6 @@ SCALE_COLUMNS: tuple[str, ...] = ("schaal", "trap", "bedrag_100")
 _SCALE_ALIASES = {"scale": "schaal", "step": "trap", "amount": "bedrag_100",
                   "bedrag": "bedrag_100", "bedrag_100%": "bedrag_100"}
 
-_EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def _blank(v) -> bool:
@@ -633,24 +632,12 @@ def _integer(v, what: str) -> int:
 
 
 def _date(v, what: str) -> date | None:
-    if _blank(v):
+    if _blank(v):  # also NaN, as pandas gives an empty cell
         return None
-    if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, date):
-        return v
-    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-        x = float(v)  # Excel serial date (1900 system)
-        if x.is_integer() and 1 <= x < 2_958_466:
-            return _EXCEL_EPOCH + timedelta(days=int(x))
-        raise ValueError(f"{what}: not a date: {v!r}")
-    s = str(v).strip()
-    for fmt in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(s, fmt).date()
-        except ValueError:
-            pass
-    raise ValueError(f"{what}: not a date (use YYYY-MM-DD): {v!r}")
+    try:
+        return parse_date(v)
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from None
 
 
 def _cell(row: Sequence, i: int | None):

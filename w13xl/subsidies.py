@@ -15,7 +15,7 @@ from importlib import resources
 
 import numpy as np
 
-from .numbers import parse_decimal
+from .numbers import parse_date, parse_decimal
 
 INDEX_CLASSES: tuple[str, ...] = ("loon", "prijzen", "bijdrage", "vast", "volgt_loon")
 ACTION_LINE = "O-lijn"
@@ -71,21 +71,10 @@ def months_per_year(mask: np.ndarray) -> np.ndarray:
 
 
 def _parse_date(value: object, what: str) -> dt.date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)):
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            pass
-    raise ValueError(f"{what}: '{value}' is not a date (expected e.g. 2027-12-31 or 31/12/2027)")
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from None
 
 
 def _parse_float(value: object, what: str) -> float | None:

@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from ..errors import InputError
+from ..numbers import parse_date
 
 BASELINE = "baseline"
 IndexClass = Literal["loon", "prijzen", "bijdrage", "volgt_loon"]
@@ -311,14 +312,11 @@ def _cell_value(value: Any, fieldname: str) -> Any:
             return None
     if isinstance(value, dt.datetime):
         return value.date()
-    if fieldname in ("date", "until", "start", "end") and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))  # an Excel serial date
-    if fieldname in ("date", "until", "start", "end") and isinstance(value, str):
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-            try:
-                return dt.datetime.strptime(value, fmt).date()
-            except ValueError:
-                pass
+    if fieldname in ("date", "until", "start", "end"):
+        try:
+            return parse_date(value)  # also Excel serial dates and 31/12/2027
+        except ValueError:
+            return value  # pydantic names the cell and what was expected
     if fieldname in _LIST_FIELDS and isinstance(value, str):
         return [v for v in re.split(r"[;,\s]+", value) if v]
     if fieldname in _INT_FIELDS and isinstance(value, float) and value.is_integer():
