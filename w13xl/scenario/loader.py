@@ -61,6 +61,20 @@ def _sheet_error(exc: ValueError, file: str | None, sheet: str, offset: int) -> 
     return InputError(text, file=file, sheet=sheet, cell=cell)
 
 
+def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str, parse, file: str | None):
+    """``parse(rows)`` of a sheet from its header row on; None when the sheet or header is absent.
+    A ValueError of the parser becomes an InputError naming the sheet and row."""
+    if name not in grids:
+        return None
+    offset, rows = _from_header(grids[name], first_header)
+    if not rows:
+        return None
+    try:
+        return parse(rows)
+    except ValueError as exc:
+        raise _sheet_error(exc, file, name, offset) from None
+
+
 def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters:
     values = {}
     for r, row in enumerate(grid):
@@ -80,41 +94,17 @@ def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters
 def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, sheet: str | None = None,
                         u_sign: str = "auto", named: Mapping[str, object] | None = None) -> Baseline:
     loaded = load_plan_from_grids(grids, file=file, sheet=sheet, u_sign=u_sign, named=named)
-    positions: Sequence = ()
-    scales = None
-    staff = StaffParameters()
-    subsidies = {}
-    shares = []
-    if ROSTER_SHEET in grids:
-        offset, rows = _from_header(grids[ROSTER_SHEET], "positie")
-        if rows:
-            try:
-                positions = roster_from_rows(rows)
-            except ValueError as exc:
-                raise _sheet_error(exc, file, ROSTER_SHEET, offset) from None
-    if SCALES_SHEET in grids:
-        grid = grids[SCALES_SHEET]
-        offset, rows = _from_header(grid, "schaal")
-        if rows:
-            table = [row[:3] for row in rows if not all(is_blank(v) for v in row[:3])]
-            try:
-                scales = scales_from_rows(table)
-            except ValueError as exc:
-                raise _sheet_error(exc, file, SCALES_SHEET, offset) from None
-        staff = staff_parameters_from_grid(grid, SheetContext(file, SCALES_SHEET, loaded.warnings))
-    if SUBSIDY_SHEET in grids:
-        offset, rows = _from_header(grids[SUBSIDY_SHEET], "id")
-        if rows:
-            try:
-                subsidies = subsidies_from_rows(rows)
-            except ValueError as exc:
-                raise _sheet_error(exc, file, SUBSIDY_SHEET, offset) from None
-            for s in subsidies.values():
-                if s.action not in loaded.plan.actions:
-                    raise InputError(f"subsidy {s.id} names action '{s.action}', which is not on the budget sheet",
-                                     file=file, sheet=SUBSIDY_SHEET, expected="an action of the budget sheet")
-    if INDEX_SHEET in grids:
-        shares = index_shares_from_grid(grids[INDEX_SHEET], file, INDEX_SHEET)
+    positions = _read_sheet(grids, ROSTER_SHEET, "positie", roster_from_rows, file) or ()
+    scales = _read_sheet(grids, SCALES_SHEET, "schaal", lambda rows: scales_from_rows(
+        [row[:3] for row in rows if not all(is_blank(v) for v in row[:3])]), file)
+    staff = (staff_parameters_from_grid(grids[SCALES_SHEET], SheetContext(file, SCALES_SHEET, loaded.warnings))
+             if SCALES_SHEET in grids else StaffParameters())
+    subsidies = _read_sheet(grids, SUBSIDY_SHEET, "id", subsidies_from_rows, file) or {}
+    for s in subsidies.values():
+        if s.action not in loaded.plan.actions:
+            raise InputError(f"subsidy {s.id} names action '{s.action}', which is not on the budget sheet",
+                             file=file, sheet=SUBSIDY_SHEET, expected="an action of the budget sheet")
+    shares = index_shares_from_grid(grids[INDEX_SHEET], file, INDEX_SHEET) if INDEX_SHEET in grids else []
     if scales is not None:
         for p in positions:
             if p.scale not in scales:
