@@ -182,3 +182,21 @@ def test_input_workbook_is_not_modified(tmp_path):
     assert result.exit_code == 0, result.output
     assert copy.read_bytes() == before
     assert load_workbook(copy).sheetnames[:2] == ["Toelichting", "Synthese"]
+
+
+@pytest.mark.parametrize(("sheet", "col", "value", "fragment"), [
+    ("Personeel", 5, "veel", "position P03: vte: not a number: 'veel'"),
+    ("Subsidies", 5, "morgen", "column start: not a date"),
+])
+def test_bad_roster_or_register_cell_names_sheet_and_row(sheet, col, value, fragment):
+    """Row 6 of the sheet (the header is on row 3 of the sample) is reported once, as a location."""
+    from w13xl.scenario.loader import baseline_from_grids
+    from w13xl.workbook import read_grids
+
+    grids, named = read_grids(SAMPLE)
+    grids[sheet][5] = list(grids[sheet][5])
+    grids[sheet][5][col] = value
+    with pytest.raises(InputError) as info:
+        baseline_from_grids(grids, file="plan.xlsx", named=named)
+    assert info.value.sheet == sheet and info.value.cell == "row 6"
+    assert fragment in info.value.message and "row" not in info.value.message

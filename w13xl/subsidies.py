@@ -133,7 +133,8 @@ def subsidies_from_rows(rows: Sequence[Sequence[object]]) -> dict[str, Subsidy]:
                 positions=positions,
             )
         except ValueError as exc:
-            raise ValueError(f"{where}: {exc}") from None
+            message = str(exc)
+            raise ValueError(message if message.startswith(where) else f"{where}: {message}") from None
     return out
 
 

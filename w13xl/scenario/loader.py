@@ -55,9 +55,12 @@ def _sheet_error(exc: ValueError, file: str | None, sheet: str, offset: int) -> 
     """A loader's ValueError ('row N: ...', N counted from the header row) as an InputError."""
     import re
 
-    text = str(exc)
-    m = re.search(r"row (\d+)", text)
+    row = re.compile(r"\s*\(?\brow (\d+)\)?:?")
+    m = row.search(str(exc))
     cell = f"row {int(m.group(1)) + offset}" if m else None
+    text = str(exc)
+    if m:  # the row goes into the location
+        text = (text[m.end():] if m.start() == 0 else text[:m.start()] + ":" + text[m.end():]).strip(" ,")
     return InputError(text, file=file, sheet=sheet, cell=cell)
 
 
