@@ -160,7 +160,7 @@ def year_columns(grid: Grid, row: int, ctx: SheetContext, start_col: int = 0) ->
             raise ctx.error(f"year {y} appears twice in the header (also in {cell_name(row, seen[y])})",
                             row, c, "one column per year")
         seen[y] = c
-    for (c0, y0), (c1, y1) in zip(cols, cols[1:]):
+    for (_, y0), (c1, y1) in zip(cols, cols[1:]):
         if y1 != y0 + 1:
             missing = f"missing year {y0 + 1}" if y1 > y0 + 1 else f"{y1} does not follow {y0}"
             raise ctx.error(f"year columns are not consecutive: {missing}", row, c1,

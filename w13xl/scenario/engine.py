@@ -356,7 +356,7 @@ class _Run:
     def monthly(self, amount: np.ndarray, months: np.ndarray) -> np.ndarray:
         return np.divide(amount, months, out=np.zeros(self.n), where=months > 0)
 
-    def lose(self, change, s: Subsidy, lost: np.ndarray, fraction: float, kept: float, notice_end: int | None) -> None:
+    def lose(self, s: Subsidy, lost: np.ndarray, fraction: float, kept: float, notice_end: int | None) -> None:
         """Lose ``fraction`` of the subsidy in the months ``lost`` (a per-month mask)."""
         start, end = self.windows[s.id]
         window = window_mask(start, end, self.years)
@@ -630,7 +630,7 @@ class Engine:
         months = self.base.years[0] * 12 + np.arange(12 * state.n)
         lost = months > _month(ch.date)
         notice_end = _add_months(ch.date, ch.notice_months) if ch.notice_months else None
-        state.lose(ch, s, lost, 1.0, ch.kept, notice_end)
+        state.lose(s, lost, 1.0, ch.kept, notice_end)
         funded = state.funded(s)
         if ch.kept > 0:
             # staff stay after the (planned) end, paid by the basic operation: their cost beyond
@@ -665,7 +665,7 @@ class Engine:
         months = self.base.years[0] * 12 + np.arange(12 * state.n)
         lost = months >= _month(ch.date)
         fraction = 1.0 - ch.factor
-        state.lose(ch, s, lost, fraction, ch.kept, None)
+        state.lose(s, lost, fraction, ch.kept, None)
         if ch.kept < 1:
             funded = state.funded(s)
             keep_fte = 1.0 - fraction * (1.0 - ch.kept)

@@ -27,7 +27,7 @@ class ChangeEffect:
     def effect(self, key: str, year_index: int = -1) -> float:
         return float(self.deltas[key][year_index])
 
-    def to_dict(self, years: tuple[int, ...]) -> dict:
+    def to_dict(self) -> dict:
         return {"index": self.index, "kind": self.kind, "description": self.description,
                 "effects": {k: [float(v) for v in self.deltas[k]] for k in LINE_KEYS}}
 
@@ -58,4 +58,4 @@ class ScenarioRun:
         """The foundation's M2 JSON keys plus the scenario's name, title and audit trail."""
         return {"scenario": self.name, "title": self.title, "description": self.description,
                 **self.m2.to_dict(),
-                "changes": [e.to_dict(self.years) for e in self.effects]}
+                "changes": [e.to_dict() for e in self.effects]}
