@@ -224,8 +224,11 @@ class Baseline:
         return total * wage_multiplier
 
     def wage_cost_base(self) -> np.ndarray | None:
-        wc = self.params.per_year("wage_cost", self.years)
-        return wc if np.any(wc) else None
+        """The plan's annual wage cost per year (parameter Jaarloonkost), or None if not given."""
+        if not hasattr(self, "_wage_cost"):
+            wc = self.params.per_year("wage_cost", self.years)
+            self._wage_cost = wc if np.any(wc) else None
+        return self._wage_cost
 
     def minimum_reserve(self, wage_cost: np.ndarray | None) -> np.ndarray | None:
         if self.params.minimum_reserve_pct is not None and wage_cost is not None:
