@@ -216,3 +216,20 @@ def test_forecast_errors_per_class():
     assert fe.errors["ontvangsten"] == [pytest.approx(-0.1)]
     assert fe.errors["personeel"] == [pytest.approx(0.1)] and fe.errors["overige_kosten"] == [pytest.approx(0.1)]
     assert fe.sd("ontvangsten") == pytest.approx(0.1)
+
+
+def test_board_pack_gains_the_realisatie_sheet(tmp_path, accounts_files):
+    table, _ = accounts_files
+    out = tmp_path / "board.xlsx"
+    res = run("board", SAMPLE, "--out", out, "--no-uncertainty", "--created", "2026-01-01", "--accounts", table)
+    assert res.exit_code == 0, res.output
+    wb = load_workbook(out)
+    assert wb.sheetnames[-1] == "Realisatie vs plan"
+    assert len(wb["Realisatie vs plan"]._charts) == 1
+
+
+def test_board_with_accounts_that_do_not_overlap_writes_nothing(tmp_path):
+    out = tmp_path / "board.xlsx"
+    res = run("board", SAMPLE, "--out", out, "--no-uncertainty", "--accounts-sheet", "Rekening 2024")
+    assert res.exit_code == 2 and "no year in common" in " ".join(res.output.split())
+    assert not out.exists()

@@ -59,19 +59,30 @@ def add_realisatie_sheet(wb, comparison: Comparison, *, title: str = SHEET_TITLE
             row += 1
         row += 1
     last = c.years[-1]
-    first_row = chart_rows[last]
+    # chart data: exploitatiesaldo and budgettair resultaat per year, both sides (columns H-L)
+    es = next(m for m in c.m2 if m["key"] == "exploitatiesaldo")
+    v = next(m for m in c.m2 if m["key"] == "budgettair_resultaat")
+    top_row = 22
+    for col, text in enumerate(["Jaar", f"Exploitatiesaldo {c.first_label.lower()}",
+                                f"Exploitatiesaldo {c.second_label.lower()}",
+                                f"Resultaat {c.first_label.lower()}", f"Resultaat {c.second_label.lower()}"], start=8):
+        ws.cell(row=top_row, column=col, value=text).font = Font(bold=True)
+    for i, year in enumerate(c.years):
+        ws.cell(row=top_row + 1 + i, column=8, value=str(year))
+        for col, val in ((9, es["first"][i]), (10, es["second"][i]), (11, v["first"][i]), (12, v["second"][i])):
+            ws.cell(row=top_row + 1 + i, column=col, value=val).number_format = EXCEL_EURO
     chart = BarChart()
-    chart.type = "bar"
-    chart.title = f"{c.second_label} en {c.first_label.lower()} {last}"
+    chart.type = "col"
+    chart.title = f"Exploitatiesaldo en budgettair resultaat: {c.first_label.lower()} en {c.second_label.lower()}"
     chart.y_axis.title = "euro"
-    n = len(c.m2)
-    data = Reference(ws, min_col=2, max_col=3, min_row=first_row - 1, max_row=first_row + n - 1)
-    cats = Reference(ws, min_col=1, min_row=first_row, max_row=first_row + n - 1)
+    chart.y_axis.numFmt = "#,##0"
+    data = Reference(ws, min_col=9, max_col=12, min_row=top_row, max_row=top_row + len(c.years))
+    cats = Reference(ws, min_col=8, min_row=top_row + 1, max_row=top_row + len(c.years))
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(cats)
-    chart.height = 9
+    chart.height = 8
     chart.width = 18
-    ws.add_chart(chart, "G4")
+    ws.add_chart(chart, "H4")
 
     ws.cell(row=row, column=1, value=f"Acties met de grootste verschillen (netto, {c.years[0]}-{last})").font = \
         Font(bold=True, size=12)
