@@ -233,3 +233,28 @@ def test_board_with_accounts_that_do_not_overlap_writes_nothing(tmp_path):
     res = run("board", SAMPLE, "--out", out, "--no-uncertainty", "--accounts-sheet", "Rekening 2024")
     assert res.exit_code == 2 and "no year in common" in " ".join(res.output.split())
     assert not out.exists()
+
+
+def test_pivot_accounts_without_categories_use_the_plans_rules_with_a_warning(tmp_path, accounts_files):
+    _, pivot = accounts_files
+    wb = load_workbook(pivot)
+    del wb["Categorieën"]
+    bare = tmp_path / "bare.xlsx"
+    wb.save(bare)
+    out = tmp_path / "bare.json"
+    res = run("realisatie", SAMPLE, bare, "--out", out)
+    assert res.exit_code == 0, res.output
+    assert "Waarschuwing" in res.output and "A10402" in res.output
+    inv = next(r for r in json.loads(out.read_text(encoding="utf-8"))["m2"] if r["key"] == "investeringen_uitgaven")
+    assert inv["second"] == [452000.0 + 15000.0, 10000.0]   # the plan's IT part of A50111 (15.000, 10.000)
+
+
+def test_csv_output(tmp_path, accounts_files):
+    table, _ = accounts_files
+    out = tmp_path / "r.csv"
+    res = run("realisatie", SAMPLE, table, "--out", out)
+    assert res.exit_code == 0, res.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "soort,sleutel,omschrijving,deel,jaar,plan,rekening,verschil,pct"
+    row = next(l for l in lines if l.startswith("m2,investeringen_uitgaven,") and ",2026," in l)
+    assert row.split(",")[5:8] == ["460000.00", "466000.00", "6000.00"]

@@ -173,3 +173,14 @@ def test_bad_mapping_names_sheet_and_cell(tmp_path, sheet, cell, value, message)
     res = runner.invoke(app, ["schema", name, str(path)])
     assert res.exit_code == 2, res.output
     assert f"sheet '{sheet}'" in res.output and message in res.output
+
+
+def test_cli_t2_from_the_pivot_export_equals_the_table(tmp_path):
+    outs = []
+    for sheet in ("Synthese", "Synthese (export)"):
+        out = tmp_path / f"{len(outs)}.json"
+        res = runner.invoke(app, ["schema", "T2", str(SAMPLE), "--sheet", sheet, "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+        outs.append([(r["deel"], r["omschrijving"], [round(v, 2) for v in r["waarden"]]) for r in rows])
+    assert outs[0] == outs[1]

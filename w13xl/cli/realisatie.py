@@ -46,6 +46,23 @@ def _accounts_sheet(grids, sheet: str | None, file: str, same_file: bool) -> str
                      expected="--accounts-sheet NAME, a sheet named 'Rekening ...', or a second workbook")
 
 
+def _plan_categories(acc, agrids, pgrids, plan_file: str) -> None:
+    """Accounts without categories (a pivot) in a workbook without a Categorieën sheet: use the
+    plan workbook's rules for the actions on the accounts sheet, with a warning."""
+    from ..errors import InputWarning
+    from ..realisatie import MAPPING_SHEETS, _find_sheet, apply_category_mapping, category_rules_for
+
+    if _find_sheet(agrids, MAPPING_SHEETS) or acc.plan.categories.max(initial=0) != 0:
+        return
+    rules, ctx = category_rules_for(pgrids, plan_file, acc.plan)
+    if rules:
+        acc.plan = apply_category_mapping(acc.plan, rules, ctx)
+        acc.warnings.append(InputWarning(
+            f"the accounts have no category: the plan's rules for {', '.join(sorted({r.action for r in rules}))} "
+            "were applied (add a Categorieën sheet to the accounts workbook for the real split)",
+            acc.file, acc.sheet))
+
+
 def load_comparison(plan_path: Path, accounts_path: Path | None, plan_sheet: str | None,
                     accounts_sheet: str | None, *, versions: bool = False):
     """(comparison, plan LoadedPlan, accounts LoadedPlan) with all checks; raises InputError."""
@@ -72,6 +89,8 @@ def load_comparison(plan_path: Path, accounts_path: Path | None, plan_sheet: str
         raise InputError(f"the plan and the accounts are the same sheet '{sheet}'", file=str(plan_path),
                          expected="--accounts-sheet with another sheet, or a second workbook")
     acc = load_budget(agrids, file=str(accounts_path), sheet=sheet, named=anamed)
+    if not same:
+        _plan_categories(acc, agrids, pgrids, str(plan_path))
     show_warnings(plan.warnings + acc.warnings)
     check_overlap(plan.plan, acc.plan, file=str(accounts_path), sheet=acc.sheet,
                   cell_ref=year_header_cell(agrids, acc.sheet))
