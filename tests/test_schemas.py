@@ -45,7 +45,7 @@ T2_PRINTED = {
     "f. Andere personeelskosten": (60396, 58720, 56419, 57117, 54629, 53778),
     "B. Financiële uitgaven": (250, 255, 260, 265, 271, 276),
     "2. Andere financiële uitgaven": (250, 255, 260, 265, 271, 276),
-    "II. Totaal exploitatieontvangsten": (4622731, 4481822, 4154379, 4198114, 3155201, 3098121),
+    "II. Totaal Exploitatieontvangsten": (4622731, 4481822, 4154379, 4198114, 3155201, 3098121),
     "A. Operationele ontvangsten": (4617731, 4477822, 4151379, 4195114, 3152201, 3095121),
     "3. Werkingssubsidies": (4388715, 4254480, 3912248, 3940967, 2883934, 2820354),
     "a. Algemene werkingssubsidies": (4388715, 4254480, 3912248, 3940967, 2883934, 2820354),
@@ -54,10 +54,10 @@ T2_PRINTED = {
     "- van andere entiteiten": (160000, 160000, 160000, 160000, 160000, 160000),
     "5. Andere operationele ontvangsten": (229016, 223342, 239131, 254147, 268267, 274768),
     "B. Financiële ontvangsten": (5000, 4000, 3000, 3000, 3000, 3000),
-    "I. Totaal investeringsuitgaven": (460000, 10000, 9500, 9000, 8500, 8000),
+    "I. Totaal Investeringsuitgaven": (460000, 10000, 9500, 9000, 8500, 8000),
     "B. Investeringen in materiële vaste activa": (460000, 10000, 9500, 9000, 8500, 8000),
     "c. Roerende goederen": (460000, 10000, 9500, 9000, 8500, 8000),
-    "II. Totaal investeringsontvangsten": (445000, 0, 0, 0, 0, 0),
+    "II. Totaal Investeringsontvangsten": (445000, 0, 0, 0, 0, 0),
     "D. Investeringssubsidies en -schenkingen": (445000, 0, 0, 0, 0, 0),
     "II. Investeringssaldo": (-15000, -10000, -9500, -9000, -8500, -8000),
 }
@@ -184,3 +184,25 @@ def test_cli_t2_from_the_pivot_export_equals_the_table(tmp_path):
         rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
         outs.append([(r["deel"], r["omschrijving"], [round(v, 2) for v in r["waarden"]]) for r in rows])
     assert outs[0] == outs[1]
+
+
+def test_every_t2_line_equals_the_printed_line_in_the_data_file(sample):
+    """All lines, in printed order, against w13xl/data/schemas-2026-2031.csv (the plan's T2 as
+    printed, zero lines included); the saldo lines within the plan's one-euro rounding."""
+    import csv
+    from importlib import resources
+    with resources.files("w13xl.data").joinpath("schemas-2026-2031.csv").open(encoding="utf-8") as fh:
+        printed = [r for r in csv.DictReader(line for line in fh if not line.startswith("#")) if r["schema"] == "T2"]
+    labels = [" ".join(r["omschrijving"].replace("Niet- periodieke", "Niet-periodieke").split()) for r in printed]
+    pos = 0
+    for section, label, values in sample("T2").rows:
+        if section == "Budgettair resultaat van het boekjaar" and label.startswith("IV."):
+            continue  # IV. Financieringssaldo is not printed in T2's result block
+        pos = labels.index(label, pos)
+        want = [int(printed[pos][str(y)]) for y in range(2026, 2032)]
+        got = [euro(v) for v in values]
+        if section.startswith("Budgettair"):
+            assert all(abs(g - w) <= 1 for g, w in zip(got, want)), label
+        else:
+            assert got == want, label
+        pos += 1

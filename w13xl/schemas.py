@@ -349,7 +349,7 @@ T2_LINES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Exploitatie", "B. Financiële uitgaven", ("rente_schulden", "andere_financiele_uitgaven")),
     ("Exploitatie", "1. Rente, commissies en kosten verbonden aan schulden", ("rente_schulden",)),
     ("Exploitatie", "2. Andere financiële uitgaven", ("andere_financiele_uitgaven",)),
-    ("Exploitatie", "II. Totaal exploitatieontvangsten", tuple(_keys(EXPLOITATIE, O))),
+    ("Exploitatie", "II. Totaal Exploitatieontvangsten", tuple(_keys(EXPLOITATIE, O))),
     ("Exploitatie", "A. Operationele ontvangsten", tuple(k for k in _keys(EXPLOITATIE, O)
                                                          if k != "financiele_ontvangsten")),
     ("Exploitatie", "1. Ontvangsten uit de werking", ("ontvangsten_werking",)),
@@ -368,7 +368,7 @@ T2_LINES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Exploitatie", "4. Recuperatie individuele hulpverlening", ("recuperatie_hulpverlening",)),
     ("Exploitatie", "5. Andere operationele ontvangsten", ("andere_operationele_ontvangsten",)),
     ("Exploitatie", "B. Financiële ontvangsten", ("financiele_ontvangsten",)),
-    ("Investeringen", "I. Totaal investeringsuitgaven", tuple(_keys(INVESTERINGEN, U))),
+    ("Investeringen", "I. Totaal Investeringsuitgaven", tuple(_keys(INVESTERINGEN, U))),
     ("Investeringen", "A. Investeringen in financiële vaste activa", ("financiele_vaste_activa",)),
     ("Investeringen", "B. Investeringen in materiële vaste activa",
      ("terreinen_gebouwen", "wegen_infrastructuur", "roerende_goederen", "leasing", "andere_materiele_vaste_activa")),
@@ -379,7 +379,7 @@ T2_LINES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Investeringen", "2. Andere materiële vaste activa", ("andere_materiele_vaste_activa",)),
     ("Investeringen", "C. Investeringen in immateriële vaste activa", ("immateriele_vaste_activa",)),
     ("Investeringen", "D. Toegestane investeringssubsidies", ("toegestane_investeringssubsidies",)),
-    ("Investeringen", "II. Totaal investeringsontvangsten", tuple(_keys(INVESTERINGEN, O))),
+    ("Investeringen", "II. Totaal Investeringsontvangsten", tuple(_keys(INVESTERINGEN, O))),
     ("Investeringen", "A. Verkoop van financiële vaste activa", ("verkoop_financiele_vaste_activa",)),
     ("Investeringen", "B. Verkoop van materiële vaste activa", ("verkoop_materiele_vaste_activa",)),
     ("Investeringen", "C. Verkoop van immateriële vaste activa", ("verkoop_immateriele_vaste_activa",)),
@@ -410,7 +410,8 @@ T2_LINES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Financiering", "C. Vereffening van toegestane leningen en betalingsuitstel", ("terugvordering_leningen",)),
     ("Financiering", "D. Vereffening van vooruitbetalingen", ("vereffening_vooruitbetalingen",)),
     ("Financiering", "E. Kapitaalsvermeerderingen", ("kapitaalsvermeerderingen",)),
-    ("Financiering", "F. Bijdragen en schenkingen", ("bijdragen_schenkingen",)),
+    ("Financiering", "F. Bijdragen en schenkingen niet gekoppeld aan operationele activiteiten of aan de "
+                     "verwerking van vaste activa", ("bijdragen_schenkingen",)),
 )
 
 
