@@ -76,6 +76,7 @@ EXPECTED = {
     "W13.SCENARIO": ["budget", "scenario", "lijn", "bereiken"],
     "W13.KANS": ["budget", "scenario", "wat", "paden", "seed", "bereiken"],
     "W13.DOELZOEKEN": ["budget", "scenario", "hefboom", "vanaf", "bereiken"],
+    "W13.SCHEMA": ["budget", "schema", "bereiken"],
 }
 OPTIONAL = {"parameters", "categorieen", "klasse", "pad", "maanden"}
 

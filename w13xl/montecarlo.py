@@ -185,6 +185,9 @@ class UncertaintySpec(_Model):
     contribution: ContributionUncertainty = Field(default_factory=ContributionUncertainty)
     subsidies: dict[str, SubsidyUncertainty] = Field(default_factory=dict)
     description: str = ""
+    #: "realisatie": add the forecast error measured on the workbook's accounts (w13xl.calibration)
+    calibrate: Literal["none", "realisatie"] = "none"
+    accounts_sheet: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -314,6 +317,7 @@ class Prepared:
     wage_based_minimum: bool
     contribution_from: int
     central_index: dict[str, np.ndarray] = field(default_factory=dict)
+    calibration: Any = None  # w13xl.calibration.Calibration when calibrate = "realisatie"
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -372,6 +376,14 @@ def prepare(baseline: Baseline, scenario: Scenario | None = None, library: Scena
     if spec.index.model == "inflation":
         rates = _central_rates(spec.index, years)[None, :]
         object.__setattr__(prepared, "central_index", {k: v[0] for k, v in inflation_paths(rates, years).items()})
+    if spec.calibrate == "realisatie":
+        calibrate = getattr(baseline, "calibrate", None)
+        cal = calibrate(sheet=spec.accounts_sheet) if calibrate is not None else None
+        if cal is None:
+            raise InputError("calibrate = 'realisatie' needs accounts for at least one plan year", file=scenario.source,
+                             key="uncertainty.calibrate",
+                             expected="a sheet 'Rekening ...' (or accounts_sheet) with accounts such as 'JR 2026'")
+        object.__setattr__(prepared, "calibration", cal)
     return prepared
 
 
@@ -459,6 +471,7 @@ class Draws:
     crossings: np.ndarray | None  # (paths, years, 12) extra crossings (crossings model)
     growth: np.ndarray  # (paths, years) extra contribution growth
     renewed: np.ndarray  # (paths, subsidies) bool
+    es_noise: np.ndarray | None = None  # (paths, years) forecast error of ES and V (calibrate)
 
 
 def draw(prepared: Prepared, n: int, seed_seq: np.random.SeedSequence, keep: bool = False) -> Draws:
@@ -488,7 +501,10 @@ def draw(prepared: Prepared, n: int, seed_seq: np.random.SeedSequence, keep: boo
         growth[:, active] = g[:, active]
     p = np.array([o.renewal for o in prepared.subsidies])
     renewed = s_subs.random((n, len(p))) < p[None, :]
-    return Draws(ratios, inflation, crossings, growth, renewed)
+    noise = None
+    if prepared.calibration is not None:  # a fourth stream: the first three stay as they were
+        noise = prepared.calibration.draw_es(np.random.default_rng(seed_seq.spawn(1)[0]), n)
+    return Draws(ratios, inflation, crossings, growth, renewed, noise)
 
 
 def evaluate(prepared: Prepared, d: Draws) -> dict[str, np.ndarray]:
@@ -520,6 +536,9 @@ def evaluate(prepared: Prepared, d: Draws) -> dict[str, np.ndarray]:
     contribution = central.contribution[None, :] * (factor - 1.0)
     es_v[:, 0, :] += contribution
     es_v[:, 1, :] += contribution
+    if d.es_noise is not None:
+        es_v[:, 0, :] += d.es_noise
+        es_v[:, 1, :] += d.es_noise
     params = prepared.baseline.params
     years = prepared.years
     net_repayments = params.per_year("repayments", years) - params.per_year("recoveries", years)
@@ -555,6 +574,7 @@ class Simulation:
     deterministic: ScenarioRun
     spec: UncertaintySpec
     values: dict[str, np.ndarray] | None = None  # the paths themselves when kept
+    calibration: dict | None = None  # what the spread rests on (calibrate = "realisatie")
 
     def percentile(self, key: str, p: int) -> np.ndarray:
         return self.percentiles[key][PERCENTILES.index(p)]
@@ -580,6 +600,8 @@ class Simulation:
             "bbr_negatief_ooit": self.p_bbr_negative_any,
         }
         out["onzekerheid"] = self.spec.model_dump(mode="json")
+        if self.calibration is not None:
+            out["kalibratie"] = self.calibration
         return out
 
 
@@ -643,7 +665,8 @@ def summarise(prepared: Prepared, store: dict[str, np.ndarray], minimum_paths: n
                       minimum_percentiles=minimum_pct,
                       p_reserve_below_minimum_any=below_any, p_reserve_below_minimum=below,
                       p_afm_last_negative=p_afm, p_bbr_negative_any=p_bbr, deterministic=run,
-                      spec=prepared.spec, values=values)
+                      spec=prepared.spec, values=values,
+                      calibration=None if prepared.calibration is None else prepared.calibration.to_dict())
 
 
 def path_changes(prepared: Prepared, d: Draws, i: int) -> list:

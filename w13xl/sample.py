@@ -282,6 +282,126 @@ def add_scenario_sheet(wb: Workbook) -> None:
                 cell.number_format = "0%"
 
 
+# -- realisatie, plan versions and the schema set (issue 10) -------------------------------------
+#: Sheets of the reconciliation 2024/2025 and the schema mappings (see w13xl/data/SOURCES.md).
+RECONCILIATION_SHEET = "Verantwoording 2025"
+ACCOUNTS_2024_SHEET = "Rekening 2024"
+BUDGET_2025_SHEET = "Budget 2025"
+ESTIMATE_2025_SHEET = "Raming 2025"
+#: (CSV column, pivot header) of the reconciliation's three columns
+RECONCILIATION_COLUMNS = (("jr_2024", "JR 2024"), ("raming_aanpassing_2025", "Raming aanpassing 2025"),
+                          ("initieel_budget_2025", "Initieel budget 2025"))
+
+
+def reconciliation_rows() -> list[dict]:
+    """The plan's table 'Verantwoording raming gecumuleerd budgettair resultaat 31/12/2025' as printed."""
+    with resources.files("w13xl.data").joinpath("verantwoording-gbr-2025.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+
+
+def _data_rows(name: str) -> list[dict]:
+    with resources.files("w13xl.data").joinpath(name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+
+
+def _reconciliation_pivot(wb: Workbook, title: str, columns: list[tuple[str, str]], note: str) -> None:
+    """A pivot export (action row, O and U rows, Eindtotaal) of the reconciliation's columns."""
+    ws = wb.create_sheet(title)
+    ws["A1"] = note
+    ws["A1"].font = Font(italic=True)
+    _header(ws, 3, ["Rijlabels", *[h for _, h in columns]], [30] + [22] * len(columns))
+    r = 4
+    for row in reconciliation_rows():
+        if row["actie"] in ("Eindtotaal", "Reserves"):
+            if row["actie"] == "Eindtotaal":
+                r += 1
+            ws.cell(row=r, column=1, value=row["actie"]).font = Font(bold=True)
+        elif row["richting"]:
+            ws.cell(row=r, column=1, value=row["richting"]).alignment = Alignment(indent=1)
+        else:
+            ws.cell(row=r, column=1, value=f"{row['actie']} {row['naam']}").font = Font(bold=True)
+        for c, (key, _) in enumerate(columns, start=2):
+            ws.cell(row=r, column=c, value=float(row[key])).number_format = MONEY
+        r += 1
+        if row["actie"] == "Reserves":
+            break
+    ws.freeze_panes = "B4"
+
+
+def add_reconciliation_sheets(wb: Workbook) -> None:
+    """The plan's reconciliation 2024/2025 as printed, and its columns as pivot exports for
+    ``w13xl realisatie`` and ``w13xl versies`` (old 2020-2025 action codes)."""
+    _reconciliation_pivot(
+        wb, RECONCILIATION_SHEET, list(RECONCILIATION_COLUMNS),
+        "Verantwoording raming gecumuleerd budgettair resultaat 31/12/2025 (meerjarenplan 2026-2031, zoals "
+        "gedrukt). Reserves: 31/12/2024 (JR 2024), 31/12/2025 (raming), 31/12/2025 (initieel). Het plan drukt "
+        "ook 766.791,19 'zonder JR 2024'.")
+    ws = wb[RECONCILIATION_SHEET]
+    ws.cell(row=ws.max_row + 2, column=1,
+            value="Het meerjarenplan 2026-2031 start (schema M2, lijn VI) van 404.701,70; deze tabel geeft "
+                  "404.701,76: 0,06 afrondingsverschil in het plan.")
+    for title, col, header, note in (
+            (ACCOUNTS_2024_SHEET, "jr_2024", "JR 2024", "Jaarrekening 2024 per actie (oude actiecodes), "
+             "uit de verantwoording van het gecumuleerd budgettair resultaat."),
+            (BUDGET_2025_SHEET, "initieel_budget_2025", "Initieel 2025", "Initieel budget 2025 per actie "
+             "(oude actiecodes)."),
+            (ESTIMATE_2025_SHEET, "raming_aanpassing_2025", "Raming 2025", "Raming aanpassing 2025 per actie "
+             "(oude actiecodes): de laatste raming van het boekjaar 2025.")):
+        _reconciliation_pivot(wb, title, [(col, header)], note)
+
+
+def _mapping_sheet(wb: Workbook, title: str, note: str, header: list[str], rows: list[list], widths: list[int]) -> None:
+    ws = wb.create_sheet(title)
+    ws["A1"] = note
+    ws["A1"].font = Font(italic=True, color="7F6000")
+    _header(ws, 3, header, widths)
+    for r, row in enumerate(rows, start=4):
+        for c, v in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c, value=v)
+            if isinstance(v, float):
+                cell.number_format = MONEY
+    ws.freeze_panes = "A4"
+
+
+def _amounts(row: dict) -> list:
+    return [float(row[str(y)]) if row[str(y)] else None for y in YEARS]
+
+
+def add_schema_sheets(wb: Workbook) -> None:
+    """Mappings for schemas T1/T2/M3, the action mapping old -> new, and the plan's printed schemas."""
+    _mapping_sheet(
+        wb, "Beleidsvelden", "Beleidsveld per actie (schema T1). Bedragen: dat deel van de lijn; * = de rest van "
+        "elke lijn. Bron: schema T1 van het meerjarenplan (algemene financiering = bijdrage lokale besturen, "
+        "financiële ontvangsten en uitgaven op A50111).",
+        ["Actie", "Categorie", "Richting", "Beleidsveld", *map(str, YEARS)],
+        [[r["actie"], r["categorie"] or None, r["richting"] or None, r["beleidsveld"], *_amounts(r)]
+         for r in _data_rows("beleidsvelden.csv")], [10, 13, 9, 26] + [13] * len(YEARS))
+    _mapping_sheet(
+        wb, "Economische aard", "Economische rubriek per lijn of deel van een lijn (schema T2, M3, T3). * = de rest. "
+        "De totalen per rubriek zijn die van schema T2; de verdeling per actie is een AANNAME (zie "
+        "w13xl/data/SOURCES.md).",
+        ["Actie", "Categorie", "Richting", "Rubriek", *map(str, YEARS)],
+        [[r["actie"], r["categorie"], r["richting"], r["rubriek"], *_amounts(r)]
+         for r in _data_rows("economische-aard.csv")], [10, 13, 9, 36] + [13] * len(YEARS))
+    _mapping_sheet(
+        wb, "Actiemapping", "Oude actiecode (meerjarenplan 2020-2025) -> nieuwe actiecode (2026-2031); aanname op "
+        "de naam van de actie. Oude acties zonder opvolger staan er niet in.",
+        ["Oude actie", "Nieuwe actie", "Toelichting"],
+        [[r["oud"], r["nieuw"], r["toelichting"]] for r in _data_rows("actiemapping.csv")], [12, 12, 70])
+    ws = wb.create_sheet("Schema's (plan)")
+    ws["A1"] = "Schema's M3, T1, T2 en T3 zoals gedrukt in het meerjarenplan 2026-2031 (hele euro; M3 enkel 2026)."
+    ws["A1"].font = Font(italic=True)
+    _header(ws, 3, ["Schema", "Deel", "Omschrijving", *map(str, YEARS)], [8, 30, 70] + [13] * len(YEARS))
+    for r, row in enumerate(_data_rows("schemas-2026-2031.csv"), start=4):
+        values = [row["schema"], row["deel"], row["omschrijving"],
+                  *[int(row[str(y)]) if row[str(y)] else None for y in YEARS]]
+        for c, v in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=v)
+            if c > 3:
+                cell.number_format = "#,##0;[Red]-#,##0"
+    ws.freeze_panes = "D4"
+
+
 #: Extra sheet builders (roster, scales, subsidies, scenarios) registered by other modules.
 EXTRA_SHEETS: list[Callable[[Workbook], None]] = []
 
@@ -298,6 +418,8 @@ def build_workbook() -> Workbook:
     add_subsidies(wb)
     add_indexing(wb)
     add_scenario_sheet(wb)
+    add_reconciliation_sheets(wb)
+    add_schema_sheets(wb)
     for extra in EXTRA_SHEETS:
         extra(wb)
     wb.properties.creator = "w13xl"

@@ -86,6 +86,10 @@ def board_command(
     uncertainty: Annotated[bool, typer.Option(
         "--uncertainty/--no-uncertainty", help="Add the subsidy cliffs, the goal-seek answers for the plan and "
                                                "the fan chart of the first scenario with an [uncertainty] table.")] = True,
+    accounts: Annotated[Optional[Path], typer.Option(
+        "--accounts", help="Accounts workbook: adds the sheet 'Realisatie vs plan' (with --out).")] = None,
+    accounts_sheet: Annotated[Optional[str], typer.Option(
+        "--accounts-sheet", help="Accounts sheet (in --accounts, or in WORKBOOK without --accounts).")] = None,
 ) -> None:
     """Board pack: overview, one sheet per scenario with schema M2 and the changes, charts; PDF."""
     from ..board import render_pdf, write_board_into, write_board_pack
@@ -103,6 +107,10 @@ def board_command(
             raise InputError("--out would overwrite the input workbook; use --into to write into it",
                              file=str(out))
     when = _parse_created(created) or datetime.now().replace(second=0, microsecond=0)
+    realisatie = None
+    if accounts is not None or accounts_sheet is not None:  # checked before anything is written
+        from .realisatie import load_comparison
+        realisatie = load_comparison(workbook, accounts, sheet, accounts_sheet)[0]
     baseline, library, selected, runs = board_study(workbook, list(scenarios or []), sheet)
     parts = uncertainty_parts(baseline, library, selected) if uncertainty else None
     years = runs[0].years
@@ -110,6 +118,9 @@ def board_command(
     extra = {"Werkboek": workbook.name}
     if out is not None:
         write_board_pack(runs, out, plan_name=name, created=when, extra=extra, backup=backup, uncertainty=parts)
+        if realisatie is not None:
+            from ..board_realisatie import add_to_board_file
+            add_to_board_file(out, realisatie)
         console.print(f"Geschreven: {out} ({len(runs)} scenario's)")
     if into is not None:
         _, written, removed = write_board_into(runs, into, plan_name=name, created=when, extra=extra,

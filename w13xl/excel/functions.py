@@ -143,3 +143,17 @@ def w13_scenario(budget, scenario, lijn, *bereiken):
 # Uncertainty and targets (W13.KANS, W13.DOELZOEKEN) live in their own module; importing them
 # here registers them with the same UDF module.
 from .uncertainty import w13_doelzoeken, w13_kans  # noqa: E402, F401
+
+
+@xw.func(name="SCHEMA", category="W13")
+@xw.arg("budget", "raw", doc=_BUDGET_DOC)
+@xw.arg("schema", "raw", doc="M3, T1, T2 of T3; M3 van een ander jaar dan het eerste: 'M3 2027'.")
+@xw.arg("bereiken", "raw", doc="Verdere bereiken, herkend aan hun kop: Parameters, Categorieën, Economische aard "
+                               "(Actie | Categorie | Richting | Rubriek | jaren), Beleidsvelden.")
+@xw.ret("raw")
+def w13_schema(budget, schema, *bereiken):
+    """Wettelijk schema M3 (kredieten), T1 (functionele aard), T2 (economische aard) of T3
+    (financiële schulden) van de begroting: kopregel Deel | Omschrijving | jaren, dan de lijnen."""
+    from .schema import schema as _schema_table
+
+    return _schema_table(budget, schema, *bereiken)

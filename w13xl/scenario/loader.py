@@ -15,6 +15,7 @@ Every sheet is optional: without a roster, staffing changes are refused with a c
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections.abc import Mapping, Sequence
 
@@ -113,9 +114,12 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
             if p.scale not in scales:
                 raise InputError(f"position {p.id} has unknown salary scale '{p.scale}'", file=file,
                                  sheet=ROSTER_SHEET, expected=f"one of the scales on '{SCALES_SHEET}'")
-    return Baseline(plan=loaded.plan, params=loaded.params, positions=tuple(positions), scales=scales,
-                    staff_params=staff, subsidies=subsidies, index_shares=shares, file=file,
-                    sheet=loaded.sheet, warnings=loaded.warnings)
+    baseline = Baseline(plan=loaded.plan, params=loaded.params, positions=tuple(positions), scales=scales,
+                        staff_params=staff, subsidies=subsidies, index_shares=shares, file=file,
+                        sheet=loaded.sheet, warnings=loaded.warnings)
+    from ..calibration import calibration_from_grids  # [uncertainty] calibrate = "realisatie" reads accounts lazily
+    baseline.calibrate = functools.partial(calibration_from_grids, grids, loaded.plan, file=file, index_shares=shares)
+    return baseline
 
 
 def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto") -> Baseline:

@@ -1,0 +1,321 @@
+"""``w13xl realisatie``, ``w13xl herraming`` and ``w13xl versies``: accounts against the plan,
+the plan re-based on the last closed year, and two plan versions side by side."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from ..errors import InputError, W13Error
+from ..fmt import euro, percent
+from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+
+ACCOUNT_SHEET_PREFIXES = ("rekening", "jaarrekening", "jr ", "realisatie")
+
+
+def _check_out(out: Path | None, *inputs: Path | None) -> None:
+    if out is None:
+        return
+    output_kind(out)
+    for path in inputs:
+        if path is not None and out.resolve() == path.resolve():
+            raise W13Error(f"--out {out}: that is an input workbook, which w13xl never overwrites")
+
+
+def _grids(path: Path, cache: dict):
+    from ..workbook import read_grids
+
+    key = path.resolve()
+    if key not in cache:
+        cache[key] = read_grids(path)
+    return cache[key]
+
+
+def _accounts_sheet(grids, sheet: str | None, file: str, same_file: bool) -> str | None:
+    if sheet is not None or not same_file:
+        return sheet
+    for name in grids:
+        if name.strip().lower().startswith(ACCOUNT_SHEET_PREFIXES):
+            return name
+    raise InputError("no accounts sheet in the plan workbook", file=file,
+                     expected="--accounts-sheet NAME, a sheet named 'Rekening ...', or a second workbook")
+
+
+def _plan_categories(acc, agrids, pgrids, plan_file: str) -> None:
+    """Accounts without categories (a pivot) in a workbook without a Categorieën sheet: use the
+    plan workbook's rules for the actions on the accounts sheet, with a warning."""
+    from ..errors import InputWarning
+    from ..realisatie import MAPPING_SHEETS, _find_sheet, apply_category_mapping, category_rules_for
+
+    if _find_sheet(agrids, MAPPING_SHEETS) or acc.plan.categories.max(initial=0) != 0:
+        return
+    rules, ctx = category_rules_for(pgrids, plan_file, acc.plan)
+    if rules:
+        acc.plan = apply_category_mapping(acc.plan, rules, ctx)
+        acc.warnings.append(InputWarning(
+            f"the accounts have no category: the plan's rules for {', '.join(sorted({r.action for r in rules}))} "
+            "were applied (add a Categorieën sheet to the accounts workbook for the real split)",
+            acc.file, acc.sheet))
+
+
+def load_comparison(plan_path: Path, accounts_path: Path | None, plan_sheet: str | None,
+                    accounts_sheet: str | None, *, versions: bool = False):
+    """(comparison, plan LoadedPlan, accounts LoadedPlan) with all checks; raises InputError."""
+    from ..realisatie import (
+        ACTION_MAPPING_SHEETS,
+        SheetContext,
+        _find_sheet,
+        apply_action_mapping,
+        check_overlap,
+        compare,
+        read_action_mapping,
+        year_header_cell,
+    )
+    from ..realisatie import load_budget
+
+    cache: dict = {}
+    same = accounts_path is None or accounts_path.resolve() == plan_path.resolve()
+    accounts_path = accounts_path or plan_path
+    pgrids, pnamed = _grids(plan_path, cache)
+    agrids, anamed = _grids(accounts_path, cache)
+    plan = load_budget(pgrids, file=str(plan_path), sheet=plan_sheet, named=pnamed)
+    sheet = _accounts_sheet(agrids, accounts_sheet, str(accounts_path), same)
+    if same and sheet == plan.sheet:
+        raise InputError(f"the plan and the accounts are the same sheet '{sheet}'", file=str(plan_path),
+                         expected="--accounts-sheet with another sheet, or a second workbook")
+    acc = load_budget(agrids, file=str(accounts_path), sheet=sheet, named=anamed)
+    if not same:
+        _plan_categories(acc, agrids, pgrids, str(plan_path))
+    show_warnings(plan.warnings + acc.warnings)
+    check_overlap(plan.plan, acc.plan, file=str(accounts_path), sheet=acc.sheet,
+                  cell_ref=year_header_cell(agrids, acc.sheet))
+    mapping, ctx = [], None
+    for path, grids in ((accounts_path, agrids), (plan_path, pgrids)):
+        name = _find_sheet(grids, ACTION_MAPPING_SHEETS)
+        if name:
+            ctx = SheetContext(str(path), name)
+            mapping = read_action_mapping(grids[name], ctx)
+            break
+    accounts, renamed = apply_action_mapping(acc.plan, mapping, plan.plan, ctx)
+    labels = ("Oud", "Nieuw") if versions else ("Plan", "Rekening")
+    opening = (acc.params.opening_reserve - plan.params.opening_reserve) if versions else 0.0
+    comparison = compare(plan.plan, accounts, first_label=labels[0], second_label=labels[1], renamed=renamed,
+                         opening_diff=opening)
+    return comparison, plan, acc
+
+
+def _pct(p) -> str:
+    return "" if p is None else percent(p)
+
+
+def print_comparison(c, title: str, top: int) -> None:
+    for i, year in enumerate(c.years):
+        t = Table(title=f"{title} — schema M2 {year}", title_justify="left", pad_edge=False)
+        t.add_column("Lijn", no_wrap=True)
+        for col in (c.first_label, c.second_label, "Verschil", "% gerealiseerd" if c.first_label == "Plan"
+                    else "% van oud"):
+            t.add_column(col, justify="right", no_wrap=True)
+        for line in c.m2:
+            t.add_row(line["label"], euro(line["first"][i]), euro(line["second"][i]), euro(line["diff"][i]),
+                      _pct(line["pct"][i]))
+        console.print(t)
+    t = Table(title=f"Acties met de grootste verschillen ({c.years[0]}-{c.years[-1]}, netto; O en U)",
+              title_justify="left", pad_edge=False)
+    for col, just in (("Actie", "left"), ("Naam", "left"), ("", "left"), (c.first_label, "right"),
+                      (c.second_label, "right"), ("Verschil", "right"), ("%", "right")):
+        t.add_column(col, justify=just, no_wrap=True)
+    shown = 0
+    for row in c.actions:
+        if row["part"] == "netto":
+            shown += 1
+            if shown > top:
+                break
+            if shown > 1:
+                t.add_section()
+        first, second = sum(row["first"]), sum(row["second"])
+        t.add_row(row["action"] if row["part"] == "netto" else "", row["name"] if row["part"] == "netto" else "",
+                  row["part"], euro(first), euro(second), euro(second - first),
+                  _pct(None if abs(first) < 0.005 else second / first))
+    console.print(t)
+    for label, side in ((f"Enkel in {c.first_label.lower()}", c.only_first),
+                        (f"Enkel in {c.second_label.lower()}", c.only_second)):
+        text = ", ".join(f"{a['action']} {a['name']} ({euro(sum(a['netto']))})" for a in side) or "geen"
+        console.print(f"{label}: {text}")
+    if c.renamed:
+        console.print("Hernummerd (Actiemapping): " + ", ".join(f"{a} -> {b}" for a, b in c.renamed))
+
+
+def comparison_csv(c) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["soort", "sleutel", "omschrijving", "deel", "jaar", c.first_label.lower(), c.second_label.lower(),
+                "verschil", "pct"])
+    for line in c.m2:
+        for i, y in enumerate(c.years):
+            w.writerow(["m2", line["key"], line["label"], "", y, f"{line['first'][i]:.2f}", f"{line['second'][i]:.2f}",
+                        f"{line['diff'][i]:.2f}", "" if line["pct"][i] is None else f"{line['pct'][i]:.6f}"])
+    for a in c.actions:
+        for i, y in enumerate(c.years):
+            w.writerow(["actie", a["action"], a["name"], a["part"], y, f"{a['first'][i]:.2f}", f"{a['second'][i]:.2f}",
+                        f"{a['diff'][i]:.2f}", "" if a["pct"][i] is None else f"{a['pct'][i]:.6f}"])
+    for side, rows in (("enkel_" + c.first_label.lower(), c.only_first), ("enkel_" + c.second_label.lower(),
+                                                                          c.only_second)):
+        for a in rows:
+            w.writerow([side, a["action"], a["name"], "netto", "", "", "", "", ""])
+    return buf.getvalue()
+
+
+def write_comparison(out: Path, c, meta: dict, extra: dict | None = None) -> None:
+    from ..workbook import safe_write
+
+    kind = output_kind(out)
+    if kind == "json":
+        write_json(out, {**meta, **c.to_dict(), **(extra or {})})
+    elif kind == "csv":
+        text = comparison_csv(c)
+        safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    else:
+        from openpyxl import Workbook
+
+        from ..board_realisatie import add_realisatie_sheet
+        wb = Workbook()
+        wb.remove(wb.active)
+        add_realisatie_sheet(wb, c, title="Realisatie vs plan" if c.first_label == "Plan" else "Versies")
+        safe_write(out, lambda tmp: wb.save(tmp))
+    console.print(f"Geschreven: {out}")
+
+
+PlanSheetOpt = Annotated[Optional[str], typer.Option("--plan-sheet", help="Plan sheet (default 'Synthese').")]
+AccountsSheetOpt = Annotated[Optional[str], typer.Option(
+    "--accounts-sheet", help="Accounts sheet (default: the first sheet of ACCOUNTS with a budget layout; in the plan "
+                             "workbook a sheet named 'Rekening ...').")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the result: .json, .csv or .xlsx.")]
+TopOpt = Annotated[int, typer.Option("--top", help="How many actions to list, largest difference first.")]
+
+
+@app.command("realisatie")
+@handles_input_errors
+def realisatie_command(
+    plan: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    accounts: Annotated[Optional[Path], typer.Argument(help="The workbook with the accounts (default: PLAN).")] = None,
+    plan_sheet: PlanSheetOpt = None,
+    accounts_sheet: AccountsSheetOpt = None,
+    top: TopOpt = 15,
+    out: OutOpt = None,
+) -> None:
+    """Accounts (jaarrekening) against the plan: M2 per year, difference and % realised, per action."""
+    _check_out(out, plan, accounts)
+    c, p, a = load_comparison(plan, accounts, plan_sheet, accounts_sheet)
+    print_comparison(c, f"Realisatie: {a.sheet} tegenover {p.sheet}", top)
+    if out is not None:
+        write_comparison(out, c, {"plan": str(plan), "plan_sheet": p.sheet, "rekening": str(accounts or plan),
+                                  "rekening_sheet": a.sheet})
+
+
+@app.command("versies")
+@handles_input_errors
+def versies_command(
+    old: Annotated[Path, typer.Argument(help="The workbook with the old version of the plan.")],
+    new: Annotated[Path, typer.Argument(help="The workbook with the new version (may be OLD with --new-sheet).")],
+    old_sheet: Annotated[Optional[str], typer.Option("--old-sheet", help="Budget sheet of OLD.")] = None,
+    new_sheet: Annotated[Optional[str], typer.Option("--new-sheet", help="Budget sheet of NEW.")] = None,
+    top: TopOpt = 15,
+    out: OutOpt = None,
+) -> None:
+    """Two versions of a plan: what changed per action and M2 line, and the effect on reserve and AFM."""
+    _check_out(out, old, new)
+    if old.resolve() == new.resolve() and (new_sheet is None or new_sheet == old_sheet):
+        raise InputError("OLD and NEW are the same sheet", file=str(new), expected="--new-sheet with another sheet")
+    c, p, a = load_comparison(old, new, old_sheet, new_sheet, versions=True)
+    print_comparison(c, f"Versies: {a.sheet} tegenover {p.sheet}", top)
+    t = Table(title="Effect op de reserve en de AFM (nieuw - oud)", title_justify="left", pad_edge=False)
+    t.add_column("", no_wrap=True)
+    for y in c.years:
+        t.add_column(str(y), justify="right")
+    afm = next(r for r in c.m2 if r["key"] == "autofinancieringsmarge")["diff"]
+    t.add_row("Gecumuleerd budgettair resultaat", *[euro(v) for v in c.reserve_effect()])
+    t.add_row("Autofinancieringsmarge", *[euro(v) for v in afm])
+    console.print(t)
+    if out is not None:
+        write_comparison(out, c, {"oud": str(old), "oud_sheet": p.sheet, "nieuw": str(new), "nieuw_sheet": a.sheet})
+
+
+@app.command("herraming")
+@handles_input_errors
+def herraming_command(
+    plan: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    accounts: Annotated[Optional[Path], typer.Argument(help="The workbook with the accounts (default: PLAN).")] = None,
+    plan_sheet: PlanSheetOpt = None,
+    accounts_sheet: AccountsSheetOpt = None,
+    estimate_sheet: Annotated[Optional[list[str]], typer.Option(
+        "--estimate-sheet", help="Sheet(s) with the estimate of the years between the accounts and the plan "
+                                 "(e.g. 'Raming 2025'), in the accounts workbook.")] = None,
+    reserve: Annotated[Optional[float], typer.Option(
+        "--reserve", help="Gecumuleerd budgettair resultaat on 31/12 of the last year of the accounts (default: the "
+                          "'Reserves' row of the accounts sheet).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the result: .json.")] = None,
+) -> None:
+    """Rolling forecast: the real reserve of the last closed year replaces the plan's opening reserve."""
+    from ..realisatie import load_budget, m2_lines, reforecast, reserve_row
+    from ..sheets import SheetContext
+
+    if out is not None and output_kind(out) != "json":
+        raise W13Error(f"--out {out}: herraming writes .json")
+    _check_out(out, plan, accounts)
+    cache: dict = {}
+    accounts_path = accounts or plan
+    pgrids, pnamed = _grids(plan, cache)
+    agrids, anamed = _grids(accounts_path, cache)
+    p = load_budget(pgrids, file=str(plan), sheet=plan_sheet, named=pnamed)
+    sheet = _accounts_sheet(agrids, accounts_sheet, str(accounts_path), accounts is None)
+    a = load_budget(agrids, file=str(accounts_path), sheet=sheet, named=anamed)
+    closed = a.plan.years[-1]
+    if closed >= p.plan.years[0]:
+        raise InputError(f"the accounts run to {closed}, into the plan ({p.plan.years[0]}-{p.plan.years[-1]})",
+                         file=str(accounts_path), sheet=a.sheet,
+                         expected="accounts of years before the plan (compare overlapping years with w13xl realisatie)")
+    if reserve is None:
+        found = reserve_row(agrids[a.sheet], SheetContext(str(accounts_path), a.sheet))
+        if found is None:
+            raise InputError("no 'Reserves' row and no --reserve", file=str(accounts_path), sheet=a.sheet,
+                             expected=f"--reserve EUR: the reserve on 31/12/{closed}")
+        reserve = found[0]
+    bridge: dict[int, float] = {}
+    for name in estimate_sheet or []:
+        e = load_budget(agrids, file=str(accounts_path), sheet=name, named=anamed)
+        v = m2_lines(e.plan)["budgettair_resultaat"]
+        for y, x in zip(e.plan.years, v):
+            if closed < y < p.plan.years[0]:
+                if y in bridge:
+                    raise InputError(f"year {y} is in two estimate sheets", file=str(accounts_path), sheet=name,
+                                     expected="one estimate per year")
+                bridge[y] = float(x)
+    try:
+        r = reforecast(p.plan, p.params.opening_reserve, closed, reserve, bridge)
+    except ValueError as exc:
+        raise InputError(str(exc), file=str(accounts_path),
+                         expected="--estimate-sheet with the estimate of those years") from None
+    console.print(f"Reserve 31/12/{closed} ({a.sheet}): {euro(r.closed_reserve, 2)}")
+    for y, v in r.bridge.items():
+        console.print(f"Budgettair resultaat {y} (raming): {euro(v, 2)}")
+    diff = r.new_opening - r.plan_opening
+    console.print(f"Beginreserve herraming 31/12/{p.plan.years[0] - 1}: {euro(r.new_opening, 2)}")
+    console.print(f"Beginreserve van het plan ({p.sheet}): {euro(r.plan_opening, 2)}")
+    note = " (afrondingsverschil)" if abs(diff) < 1 else ""
+    console.print(f"Verschil: {euro(diff, 2)}{note}")
+    t = Table(title="Gecumuleerd budgettair resultaat", title_justify="left", pad_edge=False)
+    t.add_column("", no_wrap=True)
+    for y in r.years:
+        t.add_column(str(y), justify="right")
+    t.add_row("Plan", *[euro(v, 2) for v in r.plan_gbr])
+    t.add_row("Herraming", *[euro(v, 2) for v in r.new_gbr])
+    t.add_row("Verschil", *[euro(v, 2) for v in r.difference])
+    console.print(t)
+    if out is not None:
+        write_json(out, {"plan": str(plan), "rekening": str(accounts_path), "rekening_sheet": a.sheet, **r.to_dict()})
+        console.print(f"Geschreven: {out}")

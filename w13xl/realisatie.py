@@ -1,0 +1,438 @@
+"""Realisatie: actual accounts (jaarrekening) against the plan, plan versions, the rolling
+forecast (herraming) and the backtest of the forecast error.
+
+Pure core (numpy; reads cell grids through :mod:`w13xl.sheets`, no Excel library). Amounts are
+magnitudes per line as in :class:`w13xl.model.Plan`; nothing is rounded.
+
+* :func:`load_budget` reads a budget sheet (table or pivot export, any year span, columns such
+  as ``JR 2024`` or ``Rek 2023``) and applies the workbook's ``Categorieën`` rules only for
+  actions that are on that sheet (rules for other actions or years do not apply to it).
+* :func:`apply_action_mapping` renames old action codes (sheet ``Actiemapping``: old -> new)
+  in the accounts: a row without a new code, or a new code the plan does not have, is an error
+  naming the cell.
+* :func:`compare` sets two plans side by side for their common years: per M2 line and per
+  action (O, U and net), the difference (second - first) and the % realised (second / first).
+* :func:`reconcile_2025` reproduces the plan's own reconciliation 2024/2025 and
+  :func:`reforecast` re-bases a plan on the real reserve of the last closed year.
+* :func:`forecast_errors` measures the forecast error per class of line (receipts, staff,
+  other costs) where accounts and plan overlap: the input of ``[uncertainty] calibrate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import InputError
+from .model import CATEGORIES, DIRECTIONS, EXPLOITATIE, FINANCIERING, INVESTERINGEN, O, U, LineKey, Plan
+from .sheets import (
+    LoadedPlan,
+    SheetContext,
+    _find_sheet,
+    apply_category_mapping,
+    cell,
+    cell_name,
+    choose_budget_sheet,
+    find_pivot_header,
+    find_table_header,
+    is_blank,
+    load_plan_from_grids,
+    read_category_mapping,
+    year_of_header,
+)
+
+ACTION_MAPPING_SHEETS = ("Actiemapping", "Actie-mapping", "Acties oud-nieuw")
+MAPPING_SHEETS = ("Categorieën", "Categorieen", "Categorie")
+
+#: M2 lines compared per year: (key, Dutch label).
+M2_COMPARE_LINES: tuple[tuple[str, str], ...] = (
+    ("exploitatie_ontvangsten", "Exploitatieontvangsten"),
+    ("exploitatie_uitgaven", "Exploitatie-uitgaven"),
+    ("exploitatiesaldo", "I. Exploitatiesaldo"),
+    ("investeringen_ontvangsten", "Investeringsontvangsten"),
+    ("investeringen_uitgaven", "Investeringsuitgaven"),
+    ("investeringssaldo", "II. Investeringssaldo"),
+    ("financieringssaldo", "IV. Financieringssaldo"),
+    ("budgettair_resultaat", "V. Budgettair resultaat van het boekjaar"),
+    ("autofinancieringsmarge", "Autofinancieringsmarge"),
+)
+
+
+# -- reading ---------------------------------------------------------------------------------------
+def year_header_cell(grids: Mapping[str, list], sheet: str) -> str | None:
+    """The cell of the first year column header of a budget sheet (for messages)."""
+    grid = grids[sheet]
+    found = find_pivot_header(grid)
+    row = found[0] if found else find_table_header(grid)
+    if row is None:
+        return None
+    for c, v in enumerate(grid[row]):
+        if year_of_header(v) is not None:
+            return cell_name(row, c)
+    return None
+
+
+def load_budget(grids: Mapping[str, list], *, file: str | None, sheet: str | None,
+                u_sign: str = "auto", named: Mapping | None = None) -> LoadedPlan:
+    """A budget sheet with the workbook's category rules for the actions on that sheet only."""
+    name = choose_budget_sheet(grids, sheet, file)
+    loaded = load_plan_from_grids(grids, file=file, sheet=name, u_sign=u_sign, named=named, mapping=[])
+    map_name = _find_sheet(grids, MAPPING_SHEETS)
+    if map_name and loaded.plan.categories.max(initial=0) == EXPLOITATIE:
+        ctx = SheetContext(file, map_name, loaded.warnings)
+        rules = [r for r in read_category_mapping(grids[map_name], ctx)
+                 if loaded.plan.has_line(r.action, EXPLOITATIE, r.direction)]
+        loaded.plan = apply_category_mapping(loaded.plan, rules, ctx)
+    return loaded
+
+
+def category_rules_for(grids: Mapping[str, list], file: str | None, plan: Plan):
+    """The workbook's Categorieën rules that apply to ``plan``'s exploitation lines."""
+    map_name = _find_sheet(grids, MAPPING_SHEETS)
+    if not map_name:
+        return [], None
+    ctx = SheetContext(file, map_name)
+    return [r for r in read_category_mapping(grids[map_name], ctx)
+            if plan.has_line(r.action, EXPLOITATIE, r.direction)], ctx
+
+
+@dataclass(frozen=True)
+class ActionMap:
+    old: str
+    new: str
+    where: str
+
+
+def read_action_mapping(grid, ctx: SheetContext) -> list[ActionMap]:
+    """Rows ``Oude actie | Nieuwe actie [| Toelichting]`` (header found by its text)."""
+    header_row = None
+    for r in range(min(30, len(grid))):
+        texts = [str(v).strip().lower() if isinstance(v, str) else "" for v in grid[r]]
+        if any(t.startswith("oud") for t in texts) and any(t.startswith("nieuw") for t in texts):
+            header_row = r
+            old_col = next(c for c, t in enumerate(texts) if t.startswith("oud"))
+            new_col = next(c for c, t in enumerate(texts) if t.startswith("nieuw"))
+            break
+    if header_row is None:
+        raise ctx.error("no header row with 'Oude actie' and 'Nieuwe actie'", 0, None,
+                        "columns Oude actie | Nieuwe actie")
+    out: list[ActionMap] = []
+    seen: dict[str, str] = {}
+    for r in range(header_row + 1, len(grid)):
+        old, new = cell(grid, r, old_col), cell(grid, r, new_col)
+        if is_blank(old) and is_blank(new):
+            continue
+        if is_blank(old):
+            raise ctx.error("a new action code without an old one", r, old_col, "the old action code")
+        old = str(old).strip().split()[0]
+        if is_blank(new):
+            raise ctx.error(f"old action {old} maps to nothing", r, new_col,
+                            "the new action code (remove the row if the action has no successor)")
+        new = str(new).strip().split()[0]
+        if old in seen:
+            raise ctx.error(f"old action {old} appears twice (also in {seen[old]})", r, old_col,
+                            "one row per old action")
+        seen[old] = cell_name(r, old_col)
+        out.append(ActionMap(old, new, cell_name(r, new_col)))
+    return out
+
+
+def apply_action_mapping(accounts: Plan, mapping: Sequence[ActionMap], plan: Plan,
+                         ctx: SheetContext | None) -> tuple[Plan, list[tuple[str, str]]]:
+    """Rename the accounts' old action codes that the plan does not have; lines of actions that
+    map to the same new code add up. Returns the new plan and the (old, new) pairs applied."""
+    plan_actions = set(plan.actions)
+    acc_actions = {k.action for k in accounts.keys}
+    applied: list[tuple[str, str]] = []
+    rename: dict[str, str] = {}
+    for m in mapping:
+        if m.old not in acc_actions or m.old in plan_actions:
+            continue
+        if m.new not in plan_actions:
+            raise InputError(f"old action {m.old} maps to {m.new}, which is not in the plan",
+                             file=ctx.file if ctx else None, sheet=ctx.sheet if ctx else None, cell=m.where,
+                             expected="an action code of the plan")
+        rename[m.old] = m.new
+        applied.append((m.old, m.new))
+    if not rename:
+        return accounts, applied
+    merged: dict[LineKey, np.ndarray] = {}
+    for key, row in zip(accounts.keys, accounts.amounts):
+        new = LineKey(rename.get(key.action, key.action), key.category, key.direction)
+        merged[new] = merged.get(new, 0.0) + row
+    actions = {a: act for a, act in accounts.actions.items() if a not in rename}
+    for a in rename.values():
+        if a in plan.actions:
+            actions[a] = plan.actions[a]
+    keys = tuple(merged)
+    return Plan(years=accounts.years, keys=keys, amounts=np.vstack([merged[k] for k in keys]),
+                actions=actions), applied
+
+
+# -- comparison ------------------------------------------------------------------------------------
+def m2_lines(plan: Plan, repayments: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    t = plan.totals()
+    out = {f"{name}_ontvangsten": t[c, O] for c, name in enumerate(CATEGORIES)}
+    out.update({f"{name}_uitgaven": t[c, U] for c, name in enumerate(CATEGORIES)})
+    es = t[EXPLOITATIE, O] - t[EXPLOITATIE, U]
+    is_ = t[INVESTERINGEN, O] - t[INVESTERINGEN, U]
+    fs = t[FINANCIERING, O] - t[FINANCIERING, U]
+    out.update(exploitatiesaldo=es, investeringssaldo=is_, financieringssaldo=fs, budgettair_resultaat=es + is_ + fs,
+               autofinancieringsmarge=es - (0.0 if repayments is None else repayments))
+    return out
+
+
+def _pct(a: float, b: float) -> float | None:
+    return None if abs(a) < 0.005 else float(b / a)
+
+
+@dataclass
+class Comparison:
+    """Two plans (first = plan / old version, second = accounts / new version) for common years."""
+
+    years: tuple[int, ...]
+    first_label: str
+    second_label: str
+    m2: list[dict]        # per line: key, label, first[], second[], diff[], pct[]
+    actions: list[dict]   # per action and O/U/net: action, name, part, first[], second[], diff[], pct[], total_diff
+    lines: list[dict]     # per action, category, direction
+    only_first: list[dict]
+    only_second: list[dict]
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    opening_diff: float = 0.0
+
+    def reserve_effect(self) -> list[float]:
+        """Effect on the reserve (GBR) per year: opening difference + cumulated result differences."""
+        v = next(r for r in self.m2 if r["key"] == "budgettair_resultaat")["diff"]
+        return list(self.opening_diff + np.cumsum(v))
+
+    def to_dict(self) -> dict:
+        return {"years": list(self.years), "eerste": self.first_label, "tweede": self.second_label,
+                "m2": self.m2, "acties": self.actions, "lijnen": self.lines,
+                "enkel_eerste": self.only_first, "enkel_tweede": self.only_second,
+                "hernummerd": [{"oud": a, "nieuw": b} for a, b in self.renamed],
+                "effect_reserve": self.reserve_effect(), "verschil_beginreserve": self.opening_diff}
+
+
+def _series(first: np.ndarray, second: np.ndarray) -> dict:
+    diff = second - first
+    return {"first": [float(x) for x in first], "second": [float(x) for x in second],
+            "diff": [float(x) for x in diff], "pct": [_pct(a, b) for a, b in zip(first, second)]}
+
+
+def _restrict(plan: Plan, years: Sequence[int]) -> Plan:
+    idx = [plan.years.index(y) for y in years]
+    return Plan(years=tuple(years), keys=plan.keys, amounts=plan.amounts[:, idx], actions=plan.actions)
+
+
+def common_years(first: Plan, second: Plan) -> tuple[int, ...]:
+    return tuple(y for y in first.years if y in second.years)
+
+
+def compare(first: Plan, second: Plan, *, first_label: str = "Plan", second_label: str = "Rekening",
+            renamed: Sequence[tuple[str, str]] = (), opening_diff: float = 0.0) -> Comparison:
+    """Compare for the common years (the caller checks there are some)."""
+    years = common_years(first, second)
+    if not years:
+        raise ValueError("the two plans have no year in common")
+    a, b = _restrict(first, years), _restrict(second, years)
+    la, lb = m2_lines(a), m2_lines(b)
+    m2 = [{"key": k, "label": label, **_series(la[k], lb[k])} for k, label in M2_COMPARE_LINES]
+    names = {**{k: v.name for k, v in a.actions.items()}, **{k: v.name for k, v in b.actions.items()}}
+    acts_a = {k.action for k in a.keys}
+    acts_b = {k.action for k in b.keys}
+    actions = []
+    for act in sorted(acts_a | acts_b):
+        o_a, u_a = a.action_lines(act, O), a.action_lines(act, U)
+        o_b, u_b = b.action_lines(act, O), b.action_lines(act, U)
+        for part, x, y in (("netto", o_a - u_a, o_b - u_b), ("O", o_a, o_b), ("U", u_a, u_b)):
+            s = _series(x, y)
+            actions.append({"action": act, "name": names.get(act, ""), "part": part, **s,
+                            "total_diff": float(np.sum(s["diff"]))})
+    nets = [r for r in actions if r["part"] == "netto"]
+    order = {r["action"]: i for i, r in enumerate(sorted(nets, key=lambda r: (-abs(r["total_diff"]), r["action"])))}
+    actions.sort(key=lambda r: (order[r["action"]], ("netto", "O", "U").index(r["part"])))
+    lines = []
+    for key in sorted(set(a.keys) | set(b.keys)):
+        x, y = a.line(*key), b.line(*key)
+        if not (np.any(np.abs(x) > 0.005) or np.any(np.abs(y) > 0.005)):
+            continue  # an empty line (e.g. what a category rule left of a moved line)
+        s = _series(x, y)
+        lines.append({"action": key.action, "categorie": CATEGORIES[key.category],
+                      "richting": DIRECTIONS[key.direction], **s, "total_diff": float(np.sum(s["diff"]))})
+    lines.sort(key=lambda r: (-abs(r["total_diff"]), r["action"]))
+
+    def side(acts, plan):
+        return [{"action": x, "name": names.get(x, ""),
+                 "netto": [float(v) for v in plan.action_lines(x, O) - plan.action_lines(x, U)]}
+                for x in sorted(acts)]
+    return Comparison(years, first_label, second_label, m2, actions, lines,
+                      side(acts_a - acts_b, a), side(acts_b - acts_a, b), list(renamed), opening_diff)
+
+
+# -- reconciliation 2024/2025 and the rolling forecast ------------------------------------------
+@dataclass
+class Reconciliation:
+    """The plan's reconciliation of the reserve at 31/12/2025 (amounts to the cent)."""
+
+    result_2024: float          # JR 2024, Eindtotaal
+    result_2025_estimate: float
+    result_2025_initial: float
+    reserve_2024: float         # 31/12/2024, with JR 2024 (printed)
+    reserve_2023: float         # derived: reserve 2024 - result 2024
+    reserve_2025_estimate: float  # derived: reserve 2024 + estimate 2025
+    reserve_2025_initial: float
+    printed_2025_estimate: float
+    printed_2025_initial: float
+    plan_opening: float         # the 2026-2031 plan's line VI of 2026
+
+    @property
+    def rounding_difference(self) -> float:
+        """Opening reserve from the reconciliation minus the plan's opening reserve."""
+        return self.reserve_2025_estimate - self.plan_opening
+
+    def to_dict(self) -> dict:
+        d = dict(self.__dict__)
+        d["rounding_difference"] = self.rounding_difference
+        return d
+
+
+def reconcile_2025(rows: Sequence[Mapping[str, str]], plan_opening: float) -> Reconciliation:
+    """From the rows of ``verantwoording-gbr-2025.csv`` (or a sheet in the same layout): the action
+    rows sum to the results, the reserve of 31/12/2024 plus the 2025 result gives 31/12/2025."""
+    acts = [r for r in rows if str(r["actie"]).startswith("A") and not r["richting"]]
+
+    def total(col: str) -> float:
+        return round(sum(float(r[col]) for r in acts), 2)
+    reserves = next(r for r in rows if r["actie"] == "Reserves")
+    r24 = float(reserves["jr_2024"])
+    est, ini, jr = total("raming_aanpassing_2025"), total("initieel_budget_2025"), total("jr_2024")
+    return Reconciliation(jr, est, ini, r24, round(r24 - jr, 2), round(r24 + est, 2), round(r24 + ini, 2),
+                          float(reserves["raming_aanpassing_2025"]), float(reserves["initieel_budget_2025"]),
+                          float(plan_opening))
+
+
+@dataclass
+class Reforecast:
+    """The plan re-based on the reserve at 31/12 of the last closed year."""
+
+    years: tuple[int, ...]
+    closed_year: int
+    closed_reserve: float
+    bridge: dict[int, float]         # results of the years between the closed year and the plan
+    plan_opening: float
+    new_opening: float
+    plan_gbr: list[float]
+    new_gbr: list[float]
+
+    @property
+    def difference(self) -> list[float]:
+        return [b - a for a, b in zip(self.plan_gbr, self.new_gbr)]
+
+    def to_dict(self) -> dict:
+        return {"years": list(self.years), "afgesloten_jaar": self.closed_year,
+                "reserve_afgesloten_jaar": self.closed_reserve,
+                "overbrugging": {str(k): v for k, v in self.bridge.items()},
+                "beginreserve_plan": self.plan_opening, "beginreserve_herraming": self.new_opening,
+                "verschil_beginreserve": self.new_opening - self.plan_opening,
+                "gbr_plan": self.plan_gbr, "gbr_herraming": self.new_gbr, "verschil_gbr": self.difference}
+
+
+def reforecast(plan: Plan, plan_opening: float, closed_year: int, closed_reserve: float,
+               bridge: Mapping[int, float] | None = None) -> Reforecast:
+    """New opening = reserve at 31/12/closed_year + the results of the bridge years up to the
+    year before the plan. Every bridge year must be given."""
+    bridge = dict(bridge or {})
+    needed = list(range(closed_year + 1, plan.years[0]))
+    missing = [y for y in needed if y not in bridge]
+    if missing:
+        raise ValueError(f"no result for {', '.join(map(str, missing))} between the closed year {closed_year} "
+                         f"and the plan ({plan.years[0]})")
+    new_opening = closed_reserve + sum(bridge[y] for y in needed)
+    v = m2_lines(plan)["budgettair_resultaat"]
+    return Reforecast(plan.years, closed_year, closed_reserve, {y: bridge[y] for y in needed}, plan_opening,
+                      new_opening, [float(x) for x in plan_opening + np.cumsum(v)],
+                      [float(x) for x in new_opening + np.cumsum(v)])
+
+
+# -- backtest ----------------------------------------------------------------------------------------
+ERROR_CLASSES = ("ontvangsten", "personeel", "overige_kosten")
+
+
+@dataclass
+class ForecastErrors:
+    """Relative forecast error (accounts / plan - 1) per class and year where both are given."""
+
+    years: tuple[int, ...]
+    errors: dict[str, list[float]]
+    plan: dict[str, list[float]]
+    accounts: dict[str, list[float]]
+
+    @property
+    def n_years(self) -> int:
+        return len(self.years)
+
+    def sd(self, klass: str) -> float | None:
+        """Spread of the error: root mean square over the years (None for no year)."""
+        e = np.asarray(self.errors[klass], dtype=float)
+        return None if e.size == 0 else float(np.sqrt(np.mean(e ** 2)))
+
+    def to_dict(self) -> dict:
+        return {"years": list(self.years), "aantal_jaren": self.n_years, "fout": self.errors,
+                "spreiding": {k: self.sd(k) for k in ERROR_CLASSES}, "plan": self.plan, "rekening": self.accounts}
+
+
+def class_totals(plan: Plan, staff_share: Mapping[str, float] | float = 0.4) -> dict[str, np.ndarray]:
+    """Exploitation receipts, staff cost and other costs per year. Staff = ``staff_share`` of each
+    action's exploitation expenditure (per action, default 40%: the engine's wage share)."""
+    rec = np.zeros(plan.n_years)
+    staff = np.zeros(plan.n_years)
+    other = np.zeros(plan.n_years)
+    for key, row in zip(plan.keys, plan.amounts):
+        if key.category != EXPLOITATIE:
+            continue
+        if key.direction == O:
+            rec += row
+        else:
+            share = staff_share if isinstance(staff_share, float) else staff_share.get(key.action, 0.4)
+            staff += share * row
+            other += (1 - share) * row
+    return {"ontvangsten": rec, "personeel": staff, "overige_kosten": other}
+
+
+def forecast_errors(plan: Plan, accounts: Plan, staff_share: Mapping[str, float] | float = 0.4) -> ForecastErrors:
+    years = common_years(plan, accounts)
+    p = class_totals(_restrict(plan, years), staff_share) if years else {k: np.zeros(0) for k in ERROR_CLASSES}
+    a = class_totals(_restrict(accounts, years), staff_share) if years else {k: np.zeros(0) for k in ERROR_CLASSES}
+    errors = {k: [float(y / x - 1.0) if abs(x) > 0.005 else 0.0 for x, y in zip(p[k], a[k])] for k in ERROR_CLASSES}
+    return ForecastErrors(years, errors, {k: [float(v) for v in p[k]] for k in ERROR_CLASSES},
+                          {k: [float(v) for v in a[k]] for k in ERROR_CLASSES})
+
+
+def check_overlap(plan: Plan, accounts: Plan, *, file: str | None, sheet: str, cell_ref: str | None) -> None:
+    if not common_years(plan, accounts):
+        raise InputError(f"the accounts cover {accounts.years[0]}-{accounts.years[-1]}, the plan "
+                         f"{plan.years[0]}-{plan.years[-1]}: no year in common", file=file, sheet=sheet,
+                         cell=cell_ref, expected="accounts for at least one year of the plan")
+
+
+def reserve_row(grid, ctx: SheetContext) -> tuple[float, int] | None:
+    """A row 'Reserves ...' under a pivot export (as in the plan's reconciliation): the amount in
+    its last year column and that year; None if the sheet has no such row."""
+    found = find_pivot_header(grid)
+    row0 = found[0] if found else find_table_header(grid)
+    if row0 is None:
+        return None
+    cols = [(c, y) for c, v in enumerate(grid[row0]) if (y := year_of_header(v)) is not None]
+    if not cols:
+        return None
+    for r in range(row0 + 1, len(grid)):
+        label = cell(grid, r, 0)
+        if isinstance(label, str) and label.strip().lower().startswith("reserve"):
+            c, y = cols[-1]
+            value = cell(grid, r, c)
+            from .sheets import parse_amount
+            return parse_amount(value, ctx, r, c), y
+    return None
