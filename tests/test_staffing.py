@@ -223,7 +223,7 @@ def test_bundled_roster_follows_subsidy_ends():
     for p in ps.values():
         by_action.setdefault(p.action, []).append(p)
     ends = {"A10302": date(2029, 12, 31), "A10303": date(2027, 12, 31),
-            "A10304": date(2027, 12, 31), "A10103": date(2026, 9, 30),
+            "A10304": date(2027, 6, 30), "A10103": date(2026, 9, 30),
             "A30301": date(2030, 12, 31)}
     for action, end in ends.items():
         assert by_action[action] and all(p.end == end for p in by_action[action]), action

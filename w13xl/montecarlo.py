@@ -171,9 +171,9 @@ class SubsidyUncertainty(_Model):
     """Renewal at the subsidy's end date with probability ``renewal``; otherwise ``policy``."""
 
     renewal: Num = Field(ge=0, le=1)
-    policy: Literal["stop", "keep"] = "stop"
+    policy: Literal["stop", "keep", "keep_staff"] = "stop"  # keep = keep_staff (its staff stay)
     until: Annotated[dt.date | None, BeforeValidator(_date)] = None
-    notice_months: int = Field(0, ge=0, le=24)
+    notice_months: int | None = Field(None, ge=0, le=24)  # None: statutory notice
 
 
 class UncertaintySpec(_Model):
@@ -270,7 +270,7 @@ def _exposure(base: Baseline, run: ScenarioRun, state) -> Exposure:
     classes = {}
     for klass in INDEX_CLASSES:
         members = ("loon", "volgt_loon") if klass == "loon" else (klass,)
-        deltas = index_deltas(base, state.lines, {k: np.full(n, 2.0) for k in members})
+        deltas = index_deltas(base, state.lines, {k: np.full(n, 2.0) for k in members}, state.wage_parts())
         es = np.zeros(n)
         v = np.zeros(n)
         for key, delta in deltas.items():
@@ -339,7 +339,8 @@ def subsidy_outcome_changes(base: Baseline, windows: Mapping[str, tuple], sid: s
         raise InputError(f"until {until.isoformat()} is not after the subsidy's end {end.isoformat()}",
                          file=scenario.source if scenario else None, key=f"{key}.until")
     renew = SubsidyRenewChange(type="subsidy_renew", subsidy=sid, until=until)
-    fail = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=end, policy=u.policy,
+    policy = "keep_staff" if u.policy == "keep" else u.policy  # Monte Carlo's 'keep' always meant: staff stay
+    fail = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=end, policy=policy,
                             notice_months=u.notice_months)
     return renew, fail
 

@@ -234,26 +234,38 @@ def add_staff_sheets(wb: Workbook) -> None:
 
 def add_subsidies(wb: Workbook) -> None:
     _table_sheet(wb, "Subsidies", "Subsidieregister: bedrag 'O-lijn' = de volledige ontvangstenlijn van de actie. "
-                 "Einddatums volgens het meerjarenplan.", _csv_rows("subsidies.csv"),
-                 [18, 36, 9, 22, 10, 12, 12, 12, 10, 12])
+                 "Elke rij citeert het plan (kolom verwijzing) of zegt 'aanname' met de reden.", _csv_rows("subsidies.csv"),
+                 [18, 36, 9, 40, 10, 12, 12, 12, 10, 12, 100])
 
 
+#: Declared index classes (sheet 'Indexering'). On a U line the wage part comes from the roster
+#: ('Personeel'); a row here classes the REST of the line (Aandeel = share of the rest). What no row
+#: covers is 'vast' (not indexed). Each row cites the plan.
 INDEX_ROWS = [
-    ("A50111", "U", "loon", 0.5),
-    ("A50111", "U", "prijzen", 0.5),
-    ("A10203", "U", "loon", 0.6),
-    ("A10203", "U", "prijzen", 0.4),
+    ("A50111", "U", "prijzen", 1.0,
+     "aanname: werkingskosten van de basiswerking (overhead) volgen de prijzen; het plan laat de uitgaven van "
+     "A50111 groeien van 949.122 (2026) tot 1.076.052 (2031)"),
+    ("A10203", "U", "doorgestort", 1.0,
+     "A10203: 'W13 stort deze vervolgens door naar de betrokken partners of lokale besturen of burgers'"),
+    ("A10302", "U", "doorgestort", 1.0,
+     "A10302: 'begeleiden compagnons de route van verschillende moederorganisaties'; "
+     "'Financiering: subsidies; cofinanciering' (partnerschap)"),
+    ("A10303", "U", "doorgestort", 1.0,
+     "A10303: 'Als netwerkcoördinator zorgt W13 voor een correcte toewijzing naar dienstverleners en volgt de "
+     "administratieve en financiële flow op'"),
+    ("A10101", "U", "vast", 1.0, "A10101: 21.000 elk jaar 2026-2031 (niet geïndexeerd in het plan)"),
 ]
 
 
 def add_indexing(wb: Workbook) -> None:
     ws = wb.create_sheet("Indexering")
-    ws["A1"] = ("Indexklasse per actie (uitzonderingen). Standaard: ontvangsten vast (een subsidie volgt de "
-                "klasse uit het register), uitgaven 40% loon en 60% prijzen. De bijdrage lokale besturen volgt de "
-                "CPI-regel via de parameter 'Bijdrage lokale besturen'.")
-    _header(ws, 3, ["Actie", "Richting", "Klasse", "Aandeel"], [10, 9, 12, 10])
-    for r, (action, direction, klass, share) in enumerate(INDEX_ROWS, start=4):
-        for c, v in enumerate((action, direction, klass, share), start=1):
+    ws["A1"] = ("Indexklasse per lijn. Uitgaven (U): het loondeel komt uit het blad Personeel (de posities op de "
+                "actie); een rij hier geeft de klasse van de rest (Aandeel = deel van de rest). Ontvangsten (O): "
+                "klasse uit het subsidieregister. Wat geen rij dekt, is 'vast' (niet geïndexeerd). Klassen: loon, "
+                "prijzen, bijdrage, volgt_loon, vast, doorgestort.")
+    _header(ws, 3, ["Actie", "Richting", "Klasse", "Aandeel", "Bron"], [10, 9, 12, 10, 100])
+    for r, row in enumerate(INDEX_ROWS, start=4):
+        for c, v in enumerate(row, start=1):
             ws.cell(row=r, column=c, value=v)
         ws.cell(row=r, column=4).number_format = "0%"
 

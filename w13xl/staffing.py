@@ -68,6 +68,11 @@ __all__ = [
     "OVERHEAD_ACTION",
     "OVERHEAD_RATE",
     "FTE_MAX",
+    "NOTICE_WEEKS_FIRST_TWO_YEARS",
+    "NOTICE_WEEKS_BY_YEAR",
+    "statutory_notice_weeks",
+    "statutory_notice_months",
+    "seniority_months",
     "Position",
     "SalaryScales",
     "StaffParameters",
@@ -119,6 +124,49 @@ OVERHEAD_ACTION = "A50111"
 #: Every subsidised action pays at least 15% of its staff cost as overhead to A50111.
 OVERHEAD_RATE = 0.15
 FTE_MAX = 1.5
+
+
+#: Statutory notice given by the employer to a contract employee, in weeks, by seniority:
+#: Wet betreffende de arbeidsovereenkomsten (3 juli 1978), art. 37/2 par. 1, as introduced by
+#: the wet van 26 december 2013 (eenheidsstatuut, in force 1 January 2014) and amended for the
+#: first six months by the wet van 26 maart 2018. (seniority below N months, weeks).
+NOTICE_WEEKS_FIRST_TWO_YEARS: tuple[tuple[int, int], ...] = (
+    (3, 1), (4, 3), (5, 4), (6, 5), (9, 6), (12, 7), (15, 8), (18, 9), (21, 10), (24, 11),
+)
+#: Completed years of seniority 2..19 -> weeks (from 20 years: 62 weeks + 1 per further year).
+NOTICE_WEEKS_BY_YEAR: dict[int, int] = {2: 12, 3: 13, 4: 15, **{y: 18 + 3 * (y - 5) for y in range(5, 20)}}
+#: Days per month used to turn weeks into months (365.25 / 12); a started month counts whole.
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def statutory_notice_weeks(seniority_months: int) -> int:
+    """Employer's notice in weeks for ``seniority_months`` of uninterrupted service (art. 37/2)."""
+    if seniority_months < 0:
+        raise ValueError(f"negative seniority {seniority_months}")
+    for below, weeks in NOTICE_WEEKS_FIRST_TWO_YEARS:
+        if seniority_months < below:
+            return weeks
+    years = seniority_months // 12
+    return NOTICE_WEEKS_BY_YEAR[years] if years < 20 else 62 + (years - 20)
+
+
+def statutory_notice_months(seniority_months: int) -> int:
+    """:func:`statutory_notice_weeks` in whole months (rounded up: the engine counts months)."""
+    return math.ceil(statutory_notice_weeks(seniority_months) * 7 / DAYS_PER_MONTH - 1e-9)
+
+
+def seniority_months(position: Position, on: date, reference_year: int = PLAN_YEARS[0]) -> int:
+    """Months of service of ``position`` on ``on``.
+
+    The roster has no date of entry, so the seniority step (``trap``, pay seniority) on
+    1 January of ``reference_year`` stands for the years of service then (aanname: pay
+    seniority also counts earlier employers, so this is an upper bound; give ``notice_months``
+    in the scenario when the real seniority is known). A position that starts inside the
+    plan counts from its start."""
+    if position.start is not None and position.start.year >= reference_year:
+        begin = position.start
+        return max((on.year - begin.year) * 12 + on.month - begin.month, 0)
+    return max(position.step * 12 + (on.year - reference_year) * 12 + on.month, 0)
 
 
 # --------------------------------------------------------------------------------------------

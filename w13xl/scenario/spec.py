@@ -31,7 +31,16 @@ from ..numbers import parse_date
 
 BASELINE = "baseline"
 IndexClass = Literal["loon", "prijzen", "bijdrage", "volgt_loon"]
-Policy = Literal["stop", "keep", "share"]
+#: What happens when a subsidy ends (see README "Subsidy-end policies"):
+#: ``stop``: the project stops; its staff leave after their notice (statutory by seniority, or
+#: ``notice_months``), cost counted. ``keep_staff``: W13 keeps (and pays) the staff; partner
+#: payments and the other project costs stop with the funding. ``keep_project``: everything goes
+#: on, W13 pays it all. ``share``: that share of the project's costs goes on (W13 pays).
+Policy = Literal["stop", "keep_staff", "keep_project", "share"]
+POLICIES: tuple[str, ...] = ("stop", "keep_staff", "keep_project", "share")
+#: Old names refused with a pointer to the new ones (their meaning was ambiguous).
+RETIRED_POLICIES = {"keep": "'keep' no longer exists: use 'keep_staff' (W13 keeps the staff; the partners' "
+                            "part stops) or 'keep_project' (the whole project goes on, paid by W13)"}
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
@@ -136,7 +145,15 @@ class MoveChange(_Change):
 class _SubsidyPolicy(_Change):
     policy: Policy = "stop"
     share: float | None = Field(None, ge=0, le=1, description="Kept share of the costs for policy 'share'.")
-    notice_months: int = Field(0, ge=0, le=24)
+    notice_months: int | None = Field(None, ge=0, le=24, description=(
+        "Notice in months for policy 'stop'; empty: the statutory notice by seniority of each position."))
+
+    @field_validator("policy", mode="before")
+    @classmethod
+    def _retired(cls, v: Any) -> Any:
+        if isinstance(v, str) and v.strip().lower() in RETIRED_POLICIES:
+            raise ValueError(RETIRED_POLICIES[v.strip().lower()])
+        return v
 
     @model_validator(mode="after")
     def _share_given(self) -> _SubsidyPolicy:
@@ -146,7 +163,8 @@ class _SubsidyPolicy(_Change):
 
     @property
     def kept(self) -> float:
-        return {"stop": 0.0, "keep": 1.0}.get(self.policy, self.share or 0.0)
+        """Share of the project's costs that goes on (staff handled apart for keep_staff)."""
+        return {"stop": 0.0, "keep_staff": 0.0, "keep_project": 1.0}.get(self.policy, self.share or 0.0)
 
 
 class SubsidyEndChange(_SubsidyPolicy):

@@ -1,0 +1,181 @@
+"""Scenario fidelity (issue 9): index exposure from the roster and declared classes, subsidy-end
+policies, a register traced to the plan. Expected figures are derived by hand from the plan's
+numbers and the roster, not read back from the engine."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from w13xl.model import LineKey
+from w13xl.scenario.engine import Engine
+from w13xl.scenario.loader import load_study
+from w13xl.scenario.spec import scenario_from_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
+SCENARIOS = ROOT / "scenarios"
+T = np.arange(6)
+FLAT = 1.02 ** T                      # the plan's standard index (Parameters: Standaardindex 2%)
+CENT = 0.005
+O, U = 0, 1
+
+
+@pytest.fixture(scope="module")
+def study():
+    baseline, library, selected = load_study(SAMPLE, [str(SCENARIOS)])
+    return baseline, library, {s.name: s for s in selected}
+
+
+@pytest.fixture(scope="module")
+def engine(study):
+    return Engine(study[0])
+
+
+def run(engine, *changes):
+    return engine.run(scenario_from_dict({"changes": list(changes)}, name="t"))
+
+
+def roster(base, action=None, ids=None, **changes):
+    """Employer cost per year (flat 2%) of the roster positions on ``action`` (or ``ids``)."""
+    total = np.zeros(6)
+    for p in base.positions:
+        if (action is None or p.action == action) and (ids is None or p.id in ids):
+            total += base.position_cost(dataclasses.replace(p, **changes)) * FLAT
+    return total
+
+
+def line(result_or_base, action, direction):
+    plan = result_or_base.plan
+    return plan.line(action, 0, direction)
+
+
+# -- 1. index exposure -----------------------------------------------------------------------
+def test_pact_wage_share_comes_from_the_roster_not_a_flat_40_percent(engine):
+    """'t PACT's U line is 1,090,768 a year; only position P06 is W13 staff on it (roster), the
+    rest is declared 'doorgestort' (sheet Indexering, action text A10302)."""
+    base = engine.base
+    key = LineKey("A10302", 0, U)
+    exp = base.exposure(key)
+    p06 = roster(base, ids={"P06"})
+    np.testing.assert_allclose(exp.amounts["loon"], p06, atol=CENT)
+    np.testing.assert_allclose(exp.amounts["doorgestort"], base.lines[key] - p06, atol=CENT)
+    assert exp.origins == {"loon": "personeel", "doorgestort": "Indexering"}
+    share = base.shares(key)["loon"]
+    assert share == pytest.approx(p06[:4].sum() / base.lines[key][:4].sum())
+    assert 0.08 < share < 0.11  # the issue: "near 9%, not 40%"
+
+
+def test_indexschok_splits_into_a_roster_wage_part_and_a_price_part(study, engine):
+    """indexschok-2027: three extra pivot crossings (Jan, May, Sep 2027: wages +2% in Mar, Jul,
+    Nov), prices 8% in 2027, the contribution CPI 8% in 2028 (the plan: 2% each).
+
+    By hand: wage ratio L = 2027 average (2 + 4 x 1.02 + 4 x 1.02^2 + 2 x 1.02^3) / 12, then
+    1.02^3; wage part = the roster's cost (every position at its action); receipts that follow
+    wages (Konekti, Regierol: 'volgt_loon') rise with the roster part of their action; price part
+    = A50111 U minus its roster part (the only line declared 'prijzen'), x 1.08/1.02 from 2027;
+    the member contribution (801,391 x 1.02^t) and Food Act 13 fees (A10401 O, 'bijdrage')
+    x 1.08/1.02 from 2028. Lines classed vast or doorgestort get no index effect."""
+    base = engine.base
+    _, library, scenarios = study
+    result = engine.run(scenarios["indexschok-2027"], library)
+    level = np.array([1.0, (2 + 4 * 1.02 + 4 * 1.02 ** 2 + 2 * 1.02 ** 3) / 12] + [1.02 ** 3] * 4)
+    price = np.array([1.0] + [1.08 / 1.02] * 5)
+    cpi = np.array([1.0, 1.0] + [1.08 / 1.02] * 4)
+    wages = roster(base)
+    follows = roster(base, "A10502") + roster(base, "A30301")
+    a50111_rest = base.plan.line("A50111", 0, U) - roster(base, "A50111")
+    contribution = 801_391 * FLAT
+    food = base.plan.line("A10401", 0, O)
+    wage_part = -(wages - follows) * (level - 1)
+    price_part = -a50111_rest * (price - 1)
+    cpi_part = (contribution + food) * (cpi - 1)
+    np.testing.assert_allclose(result.difference("exploitatiesaldo"), wage_part + price_part + cpi_part,
+                               atol=0.01)
+    # per line: vast / doorgestort parts do not move; wage parts move by exactly the roster
+    for action in ("A10203", "A10302", "A10303"):
+        np.testing.assert_allclose(line(result, action, U) - line(base, action, U),
+                                   roster(base, action) * (level - 1), atol=CENT)
+    for action, direction in (("A10101", U), ("A10201", O), ("A10203", O), ("A10302", O)):
+        np.testing.assert_allclose(line(result, action, direction), line(base, action, direction), atol=CENT)
+    # the effects of the three changes are the wage part, the price part and the CPI part
+    es = [e.deltas["exploitatiesaldo"] for e in result.effects]
+    np.testing.assert_allclose(es[0], wage_part, atol=0.01)
+    np.testing.assert_allclose(es[1], price_part, atol=0.01)
+    np.testing.assert_allclose(es[2], cpi_part, atol=0.01)
+
+
+# -- 2. subsidy-end policies -------------------------------------------------------------------
+def test_old_keep_policy_is_refused_with_the_new_names():
+    from w13xl.errors import InputError
+
+    with pytest.raises(InputError, match="keep_staff.*keep_project"):
+        scenario_from_dict({"changes": [{"type": "subsidy_end", "subsidy": "SUB-PACT", "date": "2028-12-31",
+                                         "policy": "keep"}]}, name="t")
+
+
+def test_statutory_notice_table():
+    """Art. 37/2 Arbeidsovereenkomstenwet (eenheidsstatuut 2014, first months as of 2018)."""
+    from w13xl.staffing import statutory_notice_months, statutory_notice_weeks
+
+    assert [statutory_notice_weeks(m) for m in (0, 3, 5, 6, 9, 12, 23)] == [1, 3, 5, 6, 7, 8, 11]
+    assert [statutory_notice_weeks(12 * y) for y in (2, 3, 4, 5, 10, 19, 20, 25)] == [12, 13, 15, 18, 33, 60, 62, 67]
+    assert statutory_notice_months(12 * 19) == 14  # 60 weeks = 420 days = 13.8 months -> 14
+
+
+def test_stop_without_notice_months_uses_the_statutory_notice(engine):
+    """'t PACT stops end 2028. P06 (step 16 in 2026, taken as 16 years of service: aanname) has
+    19 years on 31/12/2028 -> 60 weeks -> 14 months: beyond the planned end (31/12/2029), so W13
+    pays P06 all of 2029 without subsidy, plus the lost overhead recharge: -1.15 x P06 2029."""
+    base = engine.base
+    effect = run(engine, {"type": "subsidy_end", "subsidy": "SUB-PACT", "date": "2028-12-31",
+                          "policy": "stop"}).difference("exploitatiesaldo")
+    p06 = roster(base, ids={"P06"})
+    np.testing.assert_allclose(effect, [0, 0, 0, -1.15 * p06[3], 0, 0], atol=CENT)
+    # a declared notice of 3 months: staff cost January-March 2029 only
+    three = run(engine, {"type": "subsidy_end", "subsidy": "SUB-PACT", "date": "2028-12-31",
+                         "policy": "stop", "notice_months": 3}).difference("exploitatiesaldo")
+    np.testing.assert_allclose(three, [0, 0, 0, -0.15 * p06[3] - p06[3] * 3 / 12, 0, 0], atol=CENT)
+
+
+def test_keep_staff_planned_and_early_end_agree(engine):
+    """keep_staff at the planned end (31/12/2029) costs P06 from 2030; a year early it costs the
+    same plus 2029's staff and overhead: one rule for both paths."""
+    base = engine.base
+    p06_open = roster(base, ids={"P06"}, end=None)
+    planned = run(engine, {"type": "subsidy_end", "subsidy": "SUB-PACT", "date": "2029-12-31",
+                           "policy": "keep_staff"}).difference("exploitatiesaldo")
+    early = run(engine, {"type": "subsidy_end", "subsidy": "SUB-PACT", "date": "2028-12-31",
+                         "policy": "keep_staff"}).difference("exploitatiesaldo")
+    np.testing.assert_allclose(planned, [0, 0, 0, 0, -p06_open[4], -p06_open[5]], atol=CENT)
+    np.testing.assert_allclose(early - planned, [0, 0, 0, -1.15 * p06_open[3], 0, 0], atol=CENT)
+
+
+def test_keep_project_pays_everything(engine):
+    """keep_project: A10203's funding (409,920 a year) stops end 2030 and the whole project goes
+    on, partner payments included: 2031 loses the subsidy; the overhead recharge is internal."""
+    base = engine.base
+    effect = run(engine, {"type": "subsidy_end", "subsidy": "SUB-EH-PRESTATIE", "date": "2030-12-31",
+                          "policy": "keep_project"}).difference("exploitatiesaldo")
+    np.testing.assert_allclose(effect, [0, 0, 0, 0, 0, -409_920.0], atol=0.01)
+
+
+@pytest.mark.parametrize("sid, action, ids", [("SUB-EH-PRESTATIE", "A10203", {"P12"}),
+                                               ("SUB-KONEKTI", "A10502", {"P04", "P14", "P15"})])
+def test_cliff_b_is_the_staff_cost_plus_overhead_never_the_partner_payments(engine, sid, action, ids):
+    """Open-ended subsidies get an assumed end 31/12/2030; (b) keep_staff then costs the 2031
+    reserve the staff's 2031 cost plus the 15% overhead recharge A50111 loses. A10203: P12 (about
+    105k) not the 409,920 passed on to partners; Konekti: P04, P14, P15 (about 324k), not 462,529."""
+    from w13xl.cliffs import subsidy_cliffs
+
+    base = engine.base
+    table = subsidy_cliffs(base, subsidies=[sid])
+    cliff = table.cliffs[0]
+    staff_2031 = roster(base, ids=ids)[5]
+    assert cliff.reserve_keep == pytest.approx(-1.15 * staff_2031, abs=0.01)
+    assert cliff.afm_keep == pytest.approx(-1.15 * staff_2031, abs=0.01)
+    assert -cliff.reserve_keep < base.plan.line(action, 0, U)[5]
