@@ -179,3 +179,48 @@ def test_cliff_b_is_the_staff_cost_plus_overhead_never_the_partner_payments(engi
     assert cliff.reserve_keep == pytest.approx(-1.15 * staff_2031, abs=0.01)
     assert cliff.afm_keep == pytest.approx(-1.15 * staff_2031, abs=0.01)
     assert -cliff.reserve_keep < base.plan.line(action, 0, U)[5]
+
+
+# -- 3. register traced to the plan -----------------------------------------------------------
+def test_every_subsidy_has_a_funder_and_a_plan_reference(engine):
+    from w13xl.subsidies import bundled_subsidies, unsourced
+
+    assert unsourced(engine.base.subsidies) == []
+    assert unsourced(bundled_subsidies()) == []
+    bare = dataclasses.replace(engine.base.subsidies["SUB-PACT"], reference="")
+    assert unsourced({"SUB-PACT": bare}) == ["SUB-PACT"]
+    for s in engine.base.subsidies.values():
+        assert "ESF" not in s.source  # the plan names no ESF funding
+        assert s.overhead_rate == 0.15  # plan 3.7: minimaal 15%; no funder cap is known
+
+
+def test_register_facts_from_the_plan(engine):
+    subs = engine.base.subsidies
+    assert subs["SUB-OPEN"].end == dt.date(2027, 6, 30) and "30 juni 2027" in subs["SUB-OPEN"].reference
+    assert subs["SUB-ACTIVERING"].end == dt.date(2027, 12, 31)
+    assert "Kinderarmoedefonds" in subs["SUB-HBDH"].source and subs["SUB-HBDH"].end == dt.date(2026, 9, 30)
+    assert next(p for p in engine.base.positions if p.id == "P09a").fte == 0.5
+    kw = subs["SUB-KRACHTWONEN"]
+    assert kw.source.startswith("aanname") and "aanname" in kw.reference.lower()
+    # 16,631 in 2027 is a part year: 5 months at 2026's monthly amount (38,921 / 12)
+    o = engine.base.plan.line("A10102", 0, O)
+    assert round(o[1] / (o[0] / 12)) == 5 and kw.end == dt.date(2027, 5, 31)
+
+
+# -- 4. minimum reserve ---------------------------------------------------------------------------
+def test_minimum_reserve_is_the_plans_amount_moved_by_ten_percent_of_the_wage_change(study, engine):
+    """Baseline: 211,211.09 every year (M2 annex, 'Sociaal passief'). A hire of 1 VTE B1-B3 step 5
+    from 2027 moves it by 10% of the hire's cost (plan 3.7: 10% of the annual wage cost)."""
+    from w13xl.staffing import Position
+
+    base = engine.base
+    np.testing.assert_array_equal(base.m2.minimum_reserve, np.full(6, 211_211.09))
+    _, library, scenarios = study
+    result = engine.run(scenarios["energiehuis-plus-1-vte"], library)
+    hire = Position("EH-NIEUW", "energieconsulent", "B", "B1-B3", 5, 1.0, "A10205", start=dt.date(2027, 1, 1))
+    cost = base.position_cost(hire) * FLAT
+    np.testing.assert_allclose(result.m2.minimum_reserve, 211_211.09 + 0.10 * cost, atol=CENT)
+    # an index shock moves it by 10% of the roster's extra cost
+    shock = engine.run(scenarios["indexschok-2027"], library)
+    level = np.array([1.0, (2 + 4 * 1.02 + 4 * 1.02 ** 2 + 2 * 1.02 ** 3) / 12] + [1.02 ** 3] * 4)
+    np.testing.assert_allclose(shock.m2.minimum_reserve, 211_211.09 + 0.10 * roster(base) * (level - 1), atol=CENT)

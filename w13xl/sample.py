@@ -146,8 +146,8 @@ def add_parameters(wb: Workbook) -> None:
     _header(ws, 1, ["Parameter", "Waarde", *map(str, YEARS)], [52, 16] + [14] * len(YEARS))
     rows: list[tuple[str, object, list | None]] = [
         ("Gecumuleerd budgettair resultaat vorig boekjaar", 404701.70, None),
+        ("Minimumreserve", 211211.09, None),
         ("Minimumreserve (% jaarloonkost)", 0.10, None),
-        ("Jaarloonkost", None, [2112110.90] * len(YEARS)),
         ("Onbeschikbare gelden", None, [0] * len(YEARS)),
         ("Periodieke aflossingen", None, [0] * len(YEARS)),
         ("Periodieke terugvorderingen", None, [0] * len(YEARS)),
@@ -165,8 +165,9 @@ def add_parameters(wb: Workbook) -> None:
         for c, v in enumerate(per_year or [], start=3):
             ws.cell(row=r, column=c, value=v).number_format = MONEY
     r = len(rows) + 3
-    ws.cell(row=r, column=1, value="Minimumreserve = sociaal passief = 10% van de totale jaarloonkost "
-                                   "(211.211,09 in het plan; de jaarloonkost is daaruit afgeleid).")
+    ws.cell(row=r, column=1, value="Minimumreserve = sociaal passief: 211.211,09 in het plan (schema M2, bijlage "
+                                   "3.1), 10% van de totale jaarloonkost (3.7). Een scenario verschuift ze met 10% "
+                                   "van zijn wijziging in jaarloonkost (personeelsbestand) tegenover het plan, per jaar.")
     ws.cell(row=r + 1, column=1, value="Bijdrage lokale besturen: 801.391 in 2026, +2% per jaar in het plan; "
                                        "inwoners: 332.211 (regio Zuid-West-Vlaanderen, 2024).")
 

@@ -249,7 +249,6 @@ class Baseline:
         self.base_mult = {"loon": flat, "volgt_loon": flat, "prijzen": flat, "bijdrage": flat}
         self.lines = {k: self.plan.amounts[i] for i, k in enumerate(self.plan.keys)}
         self.totals = self.plan.totals()
-        self.m2 = compute_m2(self.plan, self.params, minimum_reserve=self.minimum_reserve(self.wage_cost_base()))
         self.contribution = self.params.per_year("contribution", years)
         self.declared: dict[tuple[str, int, int], dict[str, float]] = {}
         self.declared_sources: dict[tuple[str, int, int], dict[str, str]] = {}
@@ -277,6 +276,7 @@ class Baseline:
         self.subsidies_by_action = by_action
         self.base_roster_cost = self.roster_cost(self.positions, self.base_mult["loon"])
         self.base_wage_parts = self.wage_parts(self.positions, self.base_mult["loon"]) if self.scales else {}
+        self.m2 = compute_m2(self.plan, self.params, minimum_reserve=self.minimum_reserve(None))
 
     # -- helpers shared by runs ---------------------------------------------------------------
     def exposure(self, key: LineKey, amount: np.ndarray | None = None,
@@ -339,9 +339,10 @@ class Baseline:
         return self._wage_cost
 
     def minimum_reserve(self, wage_cost: np.ndarray | None) -> np.ndarray | None:
-        if self.params.minimum_reserve_pct is not None and wage_cost is not None:
-            return float(self.params.minimum_reserve_pct) * wage_cost
-        return self.params.minimum_reserve_per_year(self.years)
+        """The minimum reserve of a run whose roster costs ``wage_cost`` a year (None: the
+        baseline's roster); see :func:`minimum_reserve_rule`."""
+        change = None if wage_cost is None else np.asarray(wage_cost, dtype=np.float64) - self.base_roster_cost
+        return minimum_reserve_rule(self.params, self.years, change, self.wage_cost_base())
 
     def subsidised(self, action: str, windows: Mapping[str, tuple]) -> tuple[np.ndarray, float]:
         """Per year: is the action paid by a subsidy (any month)? And its overhead rate."""
@@ -397,14 +398,9 @@ class _Run:
         """The roster's employer cost per action in this state (the wage part of the U lines)."""
         return self.base.wage_parts(self.positions, self.mult["loon"]) if self.base.scales else {}
 
-    def wage_cost(self) -> np.ndarray | None:
-        base = self.base.wage_cost_base()
-        if base is None:
-            return None
-        loon = self.mult["loon"]
-        ratio = loon / self.base.base_mult["loon"]
-        roster_delta = self.base.roster_cost(self.positions, loon) - self.base.base_roster_cost * ratio
-        return base * ratio + roster_delta
+    def wage_cost(self) -> np.ndarray:
+        """The annual wage cost of this state: the roster's employer cost at the state's wage index."""
+        return self.base.roster_cost(self.positions, self.mult["loon"])
 
     def route_staff_cost(self, action: str, funded_by: str, delta: np.ndarray) -> None:
         """A change in staff cost on an action, with its overhead recharge and, for a
@@ -521,6 +517,28 @@ class _Run:
         self.add(s.action, U, -(1 - kept) * fraction * (u_m * lost_y - staff_m * notice_y)
                  - kept * fraction * ovh_m * lost_y)
         self.add(OVERHEAD_ACTION, O, -fraction * ovh_m * lost_y)
+
+
+def minimum_reserve_rule(params: Parameters, years: Sequence[int], wage_change: np.ndarray | None,
+                         wage_cost_param: np.ndarray | None = None) -> np.ndarray | None:
+    """THE minimum reserve rule (the sociaal passief; plan 3.7: "Voor de voorziening van het
+    sociaal passief wordt uitgegaan van 10% van de totale jaarloonkost"; M2 annex: 211.211,09).
+
+    * With an amount (parameter Minimumreserve): the baseline keeps the plan's amount in every
+      year; a scenario moves it by ``pct`` (parameter Minimumreserve (% jaarloonkost), 10%) of
+      its change in annual wage cost against the baseline, per year (``wage_change``: the
+      roster's employer cost in the scenario minus in the baseline).
+    * Without an amount, with a percentage and a Jaarloonkost row (older workbooks): ``pct`` x
+      (Jaarloonkost + change).
+    * Otherwise: the parameters' own rule (or None: no minimum)."""
+    pct = params.minimum_reserve_pct
+    change = np.zeros(len(years)) if wage_change is None else np.asarray(wage_change, dtype=np.float64)
+    if params.minimum_reserve is not None:
+        base = np.full(len(years), float(params.minimum_reserve))
+        return base if pct is None else base + float(pct) * change
+    if pct is not None and wage_cost_param is not None:
+        return float(pct) * (wage_cost_param + change)
+    return params.minimum_reserve_per_year(years)
 
 
 #: The subsidy-end policies (spec.Policy) in the words the board sees.
