@@ -53,7 +53,10 @@ def test_open_not_renewed_is_the_shipped_scenario(study):
     assert open_.reserve_keep == pytest.approx(effect(baseline, library, by["open-personeel-blijft"]), abs=0.005)
     # OPEN ends 30/06/2027 (plan); keeping P08 costs its 2031 cost (issue 9: was -53,950 with end 2027)
     assert open_.afm_keep == pytest.approx(-roster_cost(["P08"], 5, end=None), abs=ROSTER_TOL)
-    assert open_.first_breach_keep is None
+    # keeping P08 from July 2027 costs the reserve about 240k by 2031: below the minimum
+    # (211,211.09 + 10% of P08's 2031 cost) in 2031 (issue 9: with the old end 31/12/2027 and
+    # employer costs it stayed just above)
+    assert open_.first_breach_keep == 2031
 
 
 def test_krachtwonen_keep_changes_nothing(study):

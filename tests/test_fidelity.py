@@ -224,3 +224,21 @@ def test_minimum_reserve_is_the_plans_amount_moved_by_ten_percent_of_the_wage_ch
     shock = engine.run(scenarios["indexschok-2027"], library)
     level = np.array([1.0, (2 + 4 * 1.02 + 4 * 1.02 ** 2 + 2 * 1.02 ** 3) / 12] + [1.02 ** 3] * 4)
     np.testing.assert_allclose(shock.m2.minimum_reserve, 211_211.09 + 0.10 * roster(base) * (level - 1), atol=CENT)
+
+
+# -- 5. employer cost ---------------------------------------------------------------------------
+def test_a_new_hire_gets_every_employer_cost_component(study, engine):
+    """energiehuis-plus-1-vte: 1 VTE B1-B3 from 1/1/2027 at step 5 (then 6, 7, ...). Per year by
+    hand from weddeschalen.csv (19,220 / 19,740 / 20,260 / 20,780 / 21,300 at 100%) x 2.1223:
+    + holiday pay 92%/12, + end-of-year bonus 7%, + employer social security 32% on gross and
+    bonus (not on public-sector holiday pay), + 2nd pillar 3% x 1.0886, + other personnel cost
+    3,019.80 per head (T2 line f 60,396 / 20 heads), all x 1.02^t (the plan's index)."""
+    _, library, scenarios = study
+    result = engine.run(scenarios["energiehuis-plus-1-vte"], library)
+    amounts = np.array([0.0, 19_220.0, 19_740.0, 20_260.0, 20_780.0, 21_300.0])
+    gross = amounts * 2.1223
+    per_year = gross * (1 + 0.92 / 12 + 0.07 + (1 + 0.07) * 0.32 + 0.03 * 1.0886)
+    per_year += np.where(amounts > 0, 3_019.80, 0.0)
+    cost = per_year * FLAT
+    # rates as stored on the sample's Weddeschalen sheet (6 decimals): a few cents
+    np.testing.assert_allclose(result.difference("exploitatiesaldo"), -cost, atol=0.1)

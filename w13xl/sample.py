@@ -224,11 +224,15 @@ def add_staff_sheets(wb: Workbook) -> None:
     labels = {"salary_coefficient": "Salariscoëfficiënt", "employer_social_security": "RSZ werkgever",
               "holiday_pay": "Vakantiegeld", "end_of_year_bonus": "Eindejaarstoelage",
               "second_pillar_rate": "Tweede pijler", "second_pillar_levy": "Heffing tweede pijler",
-              "second_pillar_admin": "Beheerskost tweede pijler"}
+              "second_pillar_admin": "Beheerskost tweede pijler",
+              "other_cost_per_head": "Andere personeelskosten per hoofd",
+              "social_security_on_holiday_pay": "RSZ op vakantiegeld"}
     for i, (key, label) in enumerate(labels.items(), start=4):
         ws.cell(row=i, column=5, value=label)
-        cell = ws.cell(row=i, column=6, value=round(getattr(defaults, key), 6))
-        cell.number_format = {"salary_coefficient": "0.0000", "second_pillar_admin": MONEY}.get(key, "0.00%")
+        value = getattr(defaults, key)
+        cell = ws.cell(row=i, column=6, value=int(value) if isinstance(value, bool) else round(value, 6))
+        cell.number_format = {"salary_coefficient": "0.0000", "second_pillar_admin": MONEY,
+                              "other_cost_per_head": MONEY, "social_security_on_holiday_pay": "0"}.get(key, "0.00%")
     ws.column_dimensions["E"].width = 28
     ws.column_dimensions["F"].width = 12
 

@@ -42,7 +42,7 @@ from ..errors import InputError
 from ..m2 import LINE_KEYS, M2Result, check_norms, compute_m2, designated_repayments, m2_arrays
 from ..model import CATEGORIES, EXPLOITATIE, O, U, LineKey, Plan, parse_category, parse_direction
 from ..params import Parameters
-from ..staffing import (Position, SalaryScales, StaffParameters, cost_breakdown, seniority_months,
+from ..staffing import (Position, SalaryScales, StaffParameters, cost_breakdown, head_shares, seniority_months,
                         statutory_notice_months)
 from ..subsidies import Subsidy, month_number, months_per_year, window_mask
 from .result import ChangeEffect, ScenarioRun
@@ -274,6 +274,9 @@ class Baseline:
         for s in self.subsidies.values():
             by_action.setdefault(s.action, []).append(s)
         self.subsidies_by_action = by_action
+        #: each roster position's share of its person (for the per-head other personnel cost);
+        #: positions added by a scenario count as one head
+        self.head_share = head_shares(self.positions)
         self.base_roster_cost = self.roster_cost(self.positions, self.base_mult["loon"])
         self.base_wage_parts = self.wage_parts(self.positions, self.base_mult["loon"]) if self.scales else {}
         self.m2 = compute_m2(self.plan, self.params, minimum_reserve=self.minimum_reserve(None))
@@ -319,7 +322,8 @@ class Baseline:
                 raise InputError("the workbook has no salary scales (sheet 'Weddeschalen')",
                                  file=self.file, expected="a 'Weddeschalen' sheet for staffing changes")
             try:
-                cost = cost_breakdown([p], self.scales, self.staff_params, self.years).total[0]
+                share = {p.id: self.head_share.get(p.id, 1.0)}
+                cost = cost_breakdown([p], self.scales, self.staff_params, self.years, shares=share).total[0]
             except ValueError as exc:
                 raise InputError(str(exc), file=self.file, sheet="Personeel") from None
             self._cost_cache[p] = cost

@@ -39,6 +39,8 @@ STAFF_PARAMETER_LABELS: dict[str, str] = {
     "tweede pijler": "second_pillar_rate",
     "heffing tweede pijler": "second_pillar_levy",
     "beheerskost tweede pijler": "second_pillar_admin",
+    "andere personeelskosten per hoofd": "other_cost_per_head",
+    "rsz op vakantiegeld": "social_security_on_holiday_pay",
 }
 STAFF_PARAMETER_NAMES = {v: k for k, v in STAFF_PARAMETER_LABELS.items()}
 
@@ -86,8 +88,11 @@ def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters
                 number = parse_number(row[c + 1], ctx, r, c + 1, v.strip())
                 if number is not None:
                     key = STAFF_PARAMETER_LABELS[v.strip().lower()]
-                    values[key] = number / 100 if key != "salary_coefficient" and key != "second_pillar_admin" \
-                        and number > 1 else number
+                    if key == "social_security_on_holiday_pay":
+                        values[key] = bool(number)
+                        continue
+                    values[key] = number / 100 if key not in ("salary_coefficient", "second_pillar_admin",
+                                                              "other_cost_per_head") and number > 1 else number
     try:
         return dataclasses.replace(StaffParameters(), **values)
     except ValueError as exc:
