@@ -242,3 +242,26 @@ def test_a_new_hire_gets_every_employer_cost_component(study, engine):
     cost = per_year * FLAT
     # rates as stored on the sample's Weddeschalen sheet (6 decimals): a few cents
     np.testing.assert_allclose(result.difference("exploitatiesaldo"), -cost, atol=0.1)
+
+
+# -- 6. indexsprong -------------------------------------------------------------------------------
+def test_indexsprong_skips_a_year_of_wage_indexation(engine):
+    """Skipping 2028's 2% for wages: the roster's cost (and the volgt_loon receipts of Konekti and
+    Regierol) is 1/1.02 lower from 2028 on."""
+    base = engine.base
+    result = run(engine, {"type": "indexsprong", "year": 2028})
+    ratio = np.array([1, 1, 1 / 1.02, 1 / 1.02, 1 / 1.02, 1 / 1.02])
+    net = roster(base) - roster(base, "A10502") - roster(base, "A30301")
+    np.testing.assert_allclose(result.difference("exploitatiesaldo"), -net * (ratio - 1), atol=0.01)
+
+
+def test_indexsprong_skips_one_pivot_crossing(engine):
+    """Skipping the crossing of May 2027 (its 2% step from July 2027): the yearly wage path is
+    divided by the yearly average of that step: 2027 by (6 + 6 x 1.02) / 12, later years by 1.02."""
+    base = engine.base
+    result = run(engine, {"type": "indexsprong", "crossing": "2027-05"})
+    ratio = np.array([1.0, 12 / (6 + 6 * 1.02)] + [1 / 1.02] * 4)
+    net = roster(base) - roster(base, "A10502") - roster(base, "A30301")
+    np.testing.assert_allclose(result.difference("exploitatiesaldo"), -net * (ratio - 1), atol=0.01)
+    with pytest.raises(Exception, match="exactly one"):
+        run(engine, {"type": "indexsprong"})

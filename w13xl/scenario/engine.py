@@ -52,6 +52,7 @@ from .spec import (
     FteChange,
     HireChange,
     IndexChange,
+    IndexsprongChange,
     LineChange,
     MoveChange,
     Scenario,
@@ -545,6 +546,26 @@ def minimum_reserve_rule(params: Parameters, years: Sequence[int], wage_change: 
     return params.minimum_reserve_per_year(years)
 
 
+def skip_indexation(path: np.ndarray, years: Sequence[int], year: int | None = None,
+                    crossing: tuple[int, int] | None = None) -> np.ndarray:
+    """THE indexsprong rule: a class's yearly multipliers with one indexation skipped.
+
+    ``year``: the growth of that year (multiplier of the year / of the year before) is skipped,
+    so the path is divided by it from that year on. ``crossing`` (year, month): the 2% wage step
+    two months after that crossing is skipped, so the path is divided by the yearly average of
+    a 2% step from the effective month on (the pivot mechanism's own timing)."""
+    path = np.asarray(path, dtype=np.float64)
+    if year is not None:
+        i = list(years).index(year)
+        factor = path[i] / path[i - 1]
+        out = path.copy()
+        out[i:] = path[i:] / factor
+        return out
+    steps = ix.wage_steps_from_crossings([crossing])
+    level = ix.monthly_level(steps, (years[0], 1), 12 * len(years))
+    return path / ix.yearly_average_multipliers(level, (years[0], 1), list(years))
+
+
 #: The subsidy-end policies (spec.Policy) in the words the board sees.
 SUBSIDY_END_POLICIES = {
     "stop": "project stopt; personeel vertrekt na opzeg",
@@ -779,6 +800,38 @@ class Engine:
 
     def _apply_index(self, state: _Run, ch: IndexChange) -> str:
         paths = self._index_paths(ch, state)
+        self._set_paths(state, paths)
+        if ch.rate is not None:
+            what = f"{ch.rate * 100:.1f}% per jaar".replace(".", ",")
+        elif ch.rates is not None:
+            what = ", ".join(f"{y}: {r * 100:.1f}%".replace(".", ",") for y, r in sorted(ch.rates.items()))
+        elif ch.inflation is not None:
+            what = "inflatie " + ", ".join(f"{y}: {r * 100:.1f}%".replace(".", ",")
+                                           for y, r in sorted(ch.inflation.items()))
+        else:
+            label = "extra spilindexoverschrijdingen" if ch.extra_crossings is not None else "spilindexoverschrijdingen"
+            what = f"{label} " + ", ".join(f"{m:02d}/{y}" for y, m in ch.months)
+        return f"Indexering ({', '.join(sorted(paths))}): {what}"
+
+    def _apply_indexsprong(self, state: _Run, ch: IndexsprongChange) -> str:
+        """The rule of an indexsprong (see :func:`skip_indexation`)."""
+        years = list(self.base.years)
+        if ch.year is not None and not years[0] < ch.year <= years[-1]:
+            raise ch.error(f"year {ch.year} is not inside the plan after its first year", "year",
+                           f"a year in {years[1]}-{years[-1]} (the first year's level is the plan's base)")
+        crossing = None
+        if ch.crossing is not None:
+            y, m = (int(x) for x in ch.crossing.split("-"))
+            if not years[0] - 1 <= y <= years[-1]:
+                raise ch.error(f"crossing {ch.crossing} is outside the plan", "crossing")
+            crossing = (y, m)
+        paths = {c: skip_indexation(state.mult[c], years, ch.year, crossing) for c in ch.classes}
+        self._set_paths(state, paths)
+        what = f"jaar {ch.year}" if ch.year is not None else f"overschrijding {crossing[1]:02d}/{crossing[0]}"
+        return f"Indexsprong ({', '.join(sorted(paths))}): {what} overgeslagen"
+
+    def _set_paths(self, state: _Run, paths: dict[str, np.ndarray]) -> None:
+        """Move the index classes to new multiplier paths; every exposed line follows."""
         if "loon" in paths:
             paths["volgt_loon"] = paths["loon"]
         ratios = {klass: paths[klass] / state.mult[klass] for klass in paths}
@@ -791,17 +844,6 @@ class Engine:
         # staff cost added or removed by earlier changes sits on the U lines and was rescaled
         # with their wage share above; later roster changes are costed at the new level
         state.mult.update(paths)
-        if ch.rate is not None:
-            what = f"{ch.rate * 100:.1f}% per jaar".replace(".", ",")
-        elif ch.rates is not None:
-            what = ", ".join(f"{y}: {r * 100:.1f}%".replace(".", ",") for y, r in sorted(ch.rates.items()))
-        elif ch.inflation is not None:
-            what = "inflatie " + ", ".join(f"{y}: {r * 100:.1f}%".replace(".", ",")
-                                           for y, r in sorted(ch.inflation.items()))
-        else:
-            label = "extra spilindexoverschrijdingen" if ch.extra_crossings is not None else "spilindexoverschrijdingen"
-            what = f"{label} " + ", ".join(f"{m:02d}/{y}" for y, m in ch.months)
-        return f"Indexering ({', '.join(sorted(paths))}): {what}"
 
     # staffing --------------------------------------------------------------------------------
     def _apply_hire(self, state: _Run, ch: HireChange) -> str:

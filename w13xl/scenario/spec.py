@@ -219,14 +219,47 @@ class LineChange(_Change):
     amounts: dict[int, float]
 
 
+class IndexsprongChange(_Change):
+    """An indexsprong: one indexation skipped for the given classes (default wages). Exactly one of
+    ``year`` (the class's growth of that year is skipped; its level stays that much lower from
+    then on) or ``crossing`` (the 2% wage step after the pivot crossing of that month, "2027-05",
+    is skipped: wages stay 2% lower from two months after it; only for wages)."""
+
+    type: Literal["indexsprong"]
+    classes: list[IndexClass] = Field(default_factory=lambda: ["loon"])
+    year: int | None = None
+    crossing: str | None = None
+
+    @field_validator("classes", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("crossing")
+    @classmethod
+    def _month(cls, v: str | None) -> str | None:
+        match = _MONTH.match(str(v)) if v is not None else None
+        if v is not None and (not match or not 1 <= int(match.group(2)) <= 12):
+            raise ValueError(f"'{v}' is not a month like 2027-03")
+        return v
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> IndexsprongChange:
+        if (self.year is None) == (self.crossing is None):
+            raise ValueError("give exactly one of year (a skipped year) or crossing (a skipped pivot crossing)")
+        if self.crossing is not None and any(c not in ("loon", "volgt_loon") for c in self.classes):
+            raise ValueError("a skipped crossing applies to wages only (classes = ['loon'])")
+        return self
+
+
 Change = Annotated[
-    Union[IndexChange, HireChange, EndPositionChange, FteChange, StepChange, MoveChange,
+    Union[IndexChange, IndexsprongChange, HireChange, EndPositionChange, FteChange, StepChange, MoveChange,
           SubsidyEndChange, SubsidyRenewChange, SubsidyCutChange, ContributionChange, LineChange],
     Field(discriminator="type"),
 ]
 #: Dutch names of the change types, for sheets the board reads.
 CHANGE_LABELS = {
-    "index": "indexering", "hire": "aanwerving", "end_position": "einde positie", "fte": "VTE-wijziging",
+    "index": "indexering", "indexsprong": "indexsprong", "hire": "aanwerving", "end_position": "einde positie", "fte": "VTE-wijziging",
     "step": "trapwijziging", "move": "verschuiving", "subsidy_end": "einde subsidie",
     "subsidy_renew": "verlenging subsidie", "subsidy_cut": "vermindering subsidie",
     "contribution": "bijdrage lokale besturen", "line": "bijsturing",
