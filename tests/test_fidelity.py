@@ -265,3 +265,106 @@ def test_indexsprong_skips_one_pivot_crossing(engine):
     np.testing.assert_allclose(result.difference("exploitatiesaldo"), -net * (ratio - 1), atol=0.01)
     with pytest.raises(Exception, match="exactly one"):
         run(engine, {"type": "indexsprong"})
+
+
+# -- 7. every shipped scenario by hand (2031 reserve and AFM) -----------------------------------
+PLAN_GBR_2031 = 454_275.79   # schema M2 of the plan, 2031 (454,276 as printed)
+PLAN_AFM_2031 = -15_569.39   # idem (-15,569)
+M2_KEYS = ("gecumuleerd_budgettair_resultaat", "autofinancieringsmarge")
+
+
+def shipped(study, engine, name):
+    _, library, scenarios = study
+    r = engine.run(scenarios[name], library)
+    return r.m2[M2_KEYS[0]][-1], r.m2[M2_KEYS[1]][-1], r
+
+
+def assert_shipped(study, engine, name, es_effect, tol=0.01):
+    """2031 reserve = plan + cumulated ES effect (no investment/financing change); AFM = plan +
+    the 2031 ES effect (W13 has no loans)."""
+    reserve, afm, _ = shipped(study, engine, name)
+    assert reserve == pytest.approx(PLAN_GBR_2031 + float(np.sum(es_effect)), abs=tol)
+    assert afm == pytest.approx(PLAN_AFM_2031 + float(es_effect[-1]), abs=tol)
+
+
+def test_shipped_baseline_is_the_plan(study, engine):
+    assert_shipped(study, engine, "baseline", np.zeros(6))
+
+
+def test_shipped_contribution_plus_5(study, engine):
+    """+5% of the plan's contribution (801,391 x 1.02^t) from 2027."""
+    effect = 0.05 * 801_391 * FLAT * (T >= 1)
+    assert_shipped(study, engine, "bijdrage-plus-5-2027", effect)
+
+
+def test_shipped_energiehuis_hire(study, engine):
+    amounts = np.array([0.0, 19_220.0, 19_740.0, 20_260.0, 20_780.0, 21_300.0])
+    cost = (amounts * 2.1223 * (1 + 0.92 / 12 + 0.07 + 1.07 * 0.32 + 0.03 * 1.0886)
+            + np.where(amounts > 0, 3_019.80, 0.0)) * FLAT
+    assert_shipped(study, engine, "energiehuis-plus-1-vte", -cost, tol=0.5)
+
+
+def test_shipped_indexschok(study, engine):
+    base = engine.base
+    level = np.array([1.0, (2 + 4 * 1.02 + 4 * 1.02 ** 2 + 2 * 1.02 ** 3) / 12] + [1.02 ** 3] * 4)
+    price = np.array([1.0] + [1.08 / 1.02] * 5)
+    cpi = np.array([1.0, 1.0] + [1.08 / 1.02] * 4)
+    net_wages = roster(base) - roster(base, "A10502") - roster(base, "A30301")
+    a50111_rest = base.plan.line("A50111", 0, U) - roster(base, "A50111")
+    effect = (-net_wages * (level - 1) - a50111_rest * (price - 1)
+              + (801_391 * FLAT + base.plan.line("A10401", 0, O)) * (cpi - 1))
+    assert_shipped(study, engine, "indexschok-2027", effect)
+
+
+def test_shipped_krachtwonen_renewed(study, engine):
+    """38,921.30 (A10102 O 2026) / 12 x 7 months in 2027, then 38,921.30 a year."""
+    effect = np.array([0, 7 / 12, 1, 1, 1, 1]) * 38_921.30
+    assert_shipped(study, engine, "krachtwonen-verlengd-2031", effect)
+
+
+def test_shipped_pact_stops_2028(study, engine):
+    effect = np.zeros(6)
+    effect[3] = -1.15 * roster(engine.base, ids={"P06"})[3]
+    assert_shipped(study, engine, "pact-stopt-2028", effect)
+
+
+def test_shipped_open_staff_kept(study, engine):
+    base = engine.base
+    effect = -(roster(base, ids={"P08"}, end=None) - roster(base, ids={"P08"}))
+    assert_shipped(study, engine, "open-personeel-blijft", effect)
+    _, _, r = shipped(study, engine, "open-personeel-blijft")
+    assert r.m2.minimum_reserve[-1] == pytest.approx(211_211.09 - 0.10 * effect[-1], abs=0.01)
+
+
+def test_shipped_activering_extended(study, engine):
+    """2028 gains 6 months: receipts 189,563 / 2 (fixed); costs = the 2027 monthly cost x 6 with
+    its wage part (P07, roster) +2% and the rest (doorgestort) flat; A50111 gets 15% overhead on
+    P07's six months back. So ES 2028 = -0.02 x P07(2027) / 2 + 0.15 x P07(Jan-Jun 2028)."""
+    base = engine.base
+    p07_2027 = roster(base, ids={"P07"})[1]
+    p07_2028_half = roster(base, ids={"P07"}, end=dt.date(2028, 6, 30))[2]
+    effect = np.zeros(6)
+    effect[2] = -0.02 * p07_2027 / 2 + 0.15 * p07_2028_half
+    assert_shipped(study, engine, "activering-verlengd-2028", effect)
+    _, _, r = shipped(study, engine, "activering-verlengd-2028")
+    assert r.plan.line("A10303", 0, O)[2] == pytest.approx(base.plan.line("A10303", 0, O)[1] / 2)
+
+
+def test_shipped_regierol_stops_after_2026(study, engine):
+    """No funding 2027-2030 (O = U in the plan every year); P10 stays 3 months (statutory notice
+    for 3 years' seniority: 13 weeks) without funding; A50111 loses the 15% overhead on P10 every
+    lost year: ES 2027 = -(3/12 + 0.15) x P10(2027), 2028-2030 = -0.15 x P10."""
+    base = engine.base
+    p10 = roster(base, ids={"P10"})
+    effect = -0.15 * p10 * np.array([0, 1, 1, 1, 1, 0])
+    effect[1] -= p10[1] * 3 / 12
+    assert_shipped(study, engine, "regierol-stopt-2026", effect)
+
+
+def test_shipped_foodact_investment_unfunded(study, engine):
+    """Plan 3.2: the 445,000 investment (250,000 move + 195,000 fleet) without its receipts: the
+    reserve falls by 445,000 from 2026, below the minimum; the AFM does not move."""
+    reserve, afm, r = shipped(study, engine, "foodact13-zonder-financiering")
+    assert reserve == pytest.approx(PLAN_GBR_2031 - 250_000 - 195_000, abs=0.01)
+    assert afm == pytest.approx(PLAN_AFM_2031, abs=0.01)
+    assert r.m2.norms["reserve_above_minimum"].first_breach_year == 2026
