@@ -109,7 +109,8 @@ def board_command(
     name = plan_name or f"meerjarenplan {years[0]}-{years[-1]}"
     extra = {"Werkboek": workbook.name}
     if out is not None:
-        write_board_pack(runs, out, plan_name=name, created=when, extra=extra, backup=backup, uncertainty=parts)
+        write_board_pack(runs, out, plan_name=name, created=when, extra=extra, backup=backup, uncertainty=parts,
+                         assumptions=baseline)
         console.print(f"Geschreven: {out} ({len(runs)} scenario's)")
     if into is not None:
         _, written, removed = write_board_into(runs, into, plan_name=name, created=when, extra=extra,
