@@ -57,3 +57,14 @@ def test_board_pack_has_an_aannames_sheet(tmp_path):
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Indexklassen per lijn" in texts and "Subsidies" in texts and "Werkgeverskost per component" in texts
     assert any("30 juni 2027" in t for t in texts)  # OPEN's end, quoted from the plan
+
+
+def test_aannames_csv(tmp_path):
+    out = tmp_path / "aannames.csv"
+    result = invoke("aannames", SAMPLE, "--out", out)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    for title in ("Indexklassen per lijn", "Subsidies", "Beleid bij einde subsidie", "Werkgeverskost per component",
+                  "Minimumreserve", "Indexering"):
+        assert title in text
+    assert invoke("aannames", SAMPLE, "--out", tmp_path / "x.xlsx").exit_code == 2
