@@ -368,3 +368,15 @@ def test_shipped_foodact_investment_unfunded(study, engine):
     assert reserve == pytest.approx(PLAN_GBR_2031 - 250_000 - 195_000, abs=0.01)
     assert afm == pytest.approx(PLAN_AFM_2031, abs=0.01)
     assert r.m2.norms["reserve_above_minimum"].first_breach_year == 2026
+
+
+def test_notice_uses_the_date_of_entry_when_the_roster_gives_one():
+    """P06 hired 1/3/2025 (column in_dienst): on 31/12/2028 3 years 9 months of service ->
+    13 weeks -> 3 months, instead of the step-based upper bound (19 years -> 14 months)."""
+    from w13xl.staffing import bundled_roster, seniority_months, statutory_notice_months
+
+    p06 = next(p for p in bundled_roster() if p.id == "P06")
+    assert statutory_notice_months(seniority_months(p06, dt.date(2028, 12, 31))) == 14
+    hired = dataclasses.replace(p06, hired=dt.date(2025, 3, 1))
+    assert seniority_months(hired, dt.date(2028, 12, 31)) == 45
+    assert statutory_notice_months(seniority_months(hired, dt.date(2028, 12, 31))) == 3

@@ -122,7 +122,8 @@ def policy_rows() -> list[tuple]:
               "2014, gewijzigd 2018): bv. 3 jaar 13 weken, 5 jaar 18 weken, 10 jaar "
               f"{NOTICE_WEEKS_BY_YEAR[10]} weken, 19 jaar {NOTICE_WEEKS_BY_YEAR[19]} weken, 20 jaar 62 weken "
               "(+1 per jaar); in hele maanden, nooit na het geplande einde; of notice_months in het scenario. "
-              "Anciënniteit = trap op 1/1/2026 (aanname: geen datum van indiensttreding in het personeelsbestand)")
+              "Anciënniteit vanaf kolom in_dienst van het personeelsbestand; zonder datum: trap op 1/1/2026 "
+              "(aanname, een bovengrens)")
     return [
         ("stop", SUBSIDY_END_POLICIES["stop"], notice),
         ("keep_staff", SUBSIDY_END_POLICIES["keep_staff"],

@@ -163,11 +163,14 @@ def statutory_notice_months(seniority_months: int) -> int:
 def seniority_months(position: Position, on: date, reference_year: int = PLAN_YEARS[0]) -> int:
     """Months of service of ``position`` on ``on``.
 
-    The roster has no date of entry, so the seniority step (``trap``, pay seniority) on
-    1 January of ``reference_year`` stands for the years of service then (aanname: pay
-    seniority also counts earlier employers, so this is an upper bound; give ``notice_months``
-    in the scenario when the real seniority is known). A position that starts inside the
-    plan counts from its start."""
+    From the date of entry (roster column ``in_dienst``) when given. Otherwise the seniority
+    step (``trap``, pay seniority) on 1 January of ``reference_year`` stands for the years of
+    service then (aanname: pay seniority also counts earlier employers, so this is an upper
+    bound; give ``in_dienst`` or the scenario's ``notice_months`` when the real seniority is
+    known). A position that starts inside the plan counts from its start."""
+    if position.hired is not None:
+        begin = position.hired
+        return max((on.year - begin.year) * 12 + on.month - begin.month, 0)
     if position.start is not None and position.start.year >= reference_year:
         begin = position.start
         return max((on.year - begin.year) * 12 + on.month - begin.month, 0)
@@ -198,6 +201,7 @@ class Position:
     start: date | None = None
     end: date | None = None
     person: str = ""
+    hired: date | None = None  # date of entry (seniority for the statutory notice); None: unknown
 
     def __post_init__(self) -> None:
         pid = self.id
@@ -214,7 +218,7 @@ class Position:
         fte = float(self.fte)
         if not (0.0 <= fte <= FTE_MAX) or math.isnan(fte):
             raise ValueError(f"position {pid}: fte {self.fte!r} outside 0..{FTE_MAX}")
-        for name in ("start", "end"):
+        for name in ("start", "end", "hired"):
             v = getattr(self, name)
             if v is not None and (not isinstance(v, date) or isinstance(v, datetime)):
                 raise ValueError(f"position {pid}: {name} must be a date or None, got {v!r}")
@@ -670,12 +674,13 @@ def overhead_contribution(positions: Sequence[Position], costs: np.ndarray,
 #: Columns of personeel.csv / the workbook's staff sheet (Dutch); ``persoon`` is optional.
 PERSONNEL_COLUMNS: tuple[str, ...] = (
     "positie", "functie", "niveau", "schaal", "trap", "vte", "actie", "financiering",
-    "start", "einde", "persoon",
+    "start", "einde", "persoon", "in_dienst",
 )
 _PERSONNEL_ALIASES = {
     "id": "positie", "position": "positie", "function": "functie", "level": "niveau",
     "scale": "schaal", "step": "trap", "fte": "vte", "action": "actie",
     "funded_by": "financiering", "end": "einde", "begin": "start", "person": "persoon",
+    "hired": "in_dienst", "indiensttreding": "in_dienst", "in_dienst_sinds": "in_dienst",
 }
 _PERSONNEL_REQUIRED = PERSONNEL_COLUMNS[:8]
 #: Columns of weddeschalen.csv / the workbook's scale sheet; ``graad`` is informative.
@@ -779,13 +784,14 @@ def roster_from_rows(rows: Sequence[Sequence]) -> list[Position]:
             fte = _number(_cell(row, cols["vte"]), "vte")
             start = _date(_cell(row, cols.get("start")), "start")
             end = _date(_cell(row, cols.get("einde")), "einde")
+            hired = _date(_cell(row, cols.get("in_dienst")), "in_dienst")
         except ValueError as exc:
             raise ValueError(f"{tag}: {exc}") from None
         try:
             out.append(Position(
                 id=pid, function=text("functie"), level=level, scale=scale, step=step,
                 fte=fte, action=text("actie"), funded_by=text("financiering", BASE_FUNDING),
-                start=start, end=end, person=text("persoon"),
+                start=start, end=end, person=text("persoon"), hired=hired,
             ))
         except ValueError as exc:
             msg = str(exc).removeprefix(f"position {pid}: ")
