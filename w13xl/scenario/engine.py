@@ -7,25 +7,26 @@ difference with the baseline.
 
 Rules (see README "Scenarios" for the finance officer's version):
 
-* **Index classes.** Every exploitation line, or a share of it, has an index class: ``loon``
-  (wages), ``prijzen`` (goods and services), ``bijdrage`` (CPI of December t-1 over December of
-  the year before the plan), ``vast`` (not indexed) or ``volgt_loon`` (a subsidy that follows
-  wages). Defaults: receipts ``vast``; expenditure 40% ``loon`` / 60% ``prijzen`` (schema T2 2026:
-  wages are 39.8% of exploitation expenditure); a subsidy's receipts line takes the register's
-  class; the workbook sheet ``Indexering`` overrides per action. An index change multiplies the
-  indexed share of each line by (new multiplier / old multiplier); the baseline is the plan's
-  flat ``Standaardindex`` (2%).
+* **Index classes** (:func:`line_exposure`). The wage part of an expenditure (U) line is the
+  roster's employer cost of the positions charged to its action; the rest follows the class
+  declared on the sheet ``Indexering`` (``vast`` where nothing is declared; ``doorgestort`` for
+  money passed on to partners: not indexed either). Receipts follow the register's class
+  (``volgt_loon``: the roster part of the action). An index change moves each exposed part by
+  (new multiplier / old multiplier - 1); the baseline is the plan's flat ``Standaardindex`` (2%).
+  An ``indexsprong`` skips one year or one pivot crossing (:func:`skip_indexation`).
 * **Staffing.** A roster change costs (new roster - old roster) at the scenario's wage index, on
   the action's U. If the action is subsidised that year, its overhead recharge (15%) follows: the
   action pays it, A50111 receives it. A position funded by a subsidy brings its own funding
   (budget-neutral project: the subsidy follows the cost and the overhead).
-* **Subsidies.** Month level. Ending earlier loses the subsidy for the lost months; with policy
-  ``stop`` the project's costs stop too (staff costs continue for ``notice_months``), with
-  ``keep`` the costs stay (and staff stay after the planned end, paid by the basic operation),
-  ``share`` keeps that part. In every case A50111 loses the overhead recharge of the lost months.
-  Renewal adds the subsidy (its last full year's amount, indexed by its class, or ``amount``)
-  and, where the baseline's costs had stopped, the project's costs; the overhead recharge comes
-  back either way.
+* **Subsidies.** Month level. Ending (early or at the planned end) loses the subsidy and the
+  overhead recharge in the lost months; the policy says what happens to the project
+  (:data:`SUBSIDY_END_POLICIES`, :func:`staff_after_end`): ``stop`` (costs stop, staff after
+  their statutory notice, :func:`notice_months_for`), ``keep_staff`` (W13 pays the staff, the
+  other costs stop), ``keep_project`` (everything goes on), ``share``. Renewal adds the subsidy
+  (its last full year's monthly amount, indexed by its class, or ``amount``) and, where the
+  baseline's costs had stopped, the project's costs; the overhead recharge comes back either way.
+* **Minimum reserve** (:func:`minimum_reserve_rule`): the plan's amount, moved by 10% of the
+  scenario's change in roster wage cost.
 """
 
 from __future__ import annotations

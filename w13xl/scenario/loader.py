@@ -7,7 +7,7 @@ Sheets read besides the budget sheet, category mapping and parameters (see w13xl
 * ``Weddeschalen``: salary scales (schaal, trap, bedrag_100) and, in the columns to the right, a
   block ``Parameter | Waarde`` with the employer-cost parameters (STAFF_PARAMETER_LABELS);
 * ``Subsidies``: the subsidy register (see w13xl.subsidies);
-* ``Indexering``: index classes per action line (Actie, Richting, Klasse, Aandeel).
+* ``Indexering``: declared index classes per line (Actie, Richting, Klasse, Aandeel, Bron).
 
 Every sheet is optional: without a roster, staffing changes are refused with a clear message.
 """
