@@ -380,3 +380,17 @@ def test_notice_uses_the_date_of_entry_when_the_roster_gives_one():
     hired = dataclasses.replace(p06, hired=dt.date(2025, 3, 1))
     assert seniority_months(hired, dt.date(2028, 12, 31)) == 45
     assert statutory_notice_months(seniority_months(hired, dt.date(2028, 12, 31))) == 3
+
+
+def test_a_register_row_without_source_is_flagged_on_load():
+    from w13xl.scenario.loader import baseline_from_grids
+    from w13xl.workbook import read_grids
+
+    grids, named = read_grids(SAMPLE)
+    sub = [list(r) for r in grids["Subsidies"]]
+    header = next(i for i, r in enumerate(sub) if r and r[0] == "id")
+    col = sub[header].index("verwijzing")
+    sub[header + 1][col] = None  # SUB-KRACHTWONEN loses its reference
+    base = baseline_from_grids({**grids, "Subsidies": sub}, file="x.xlsx", named=named)
+    assert any("SUB-KRACHTWONEN has no funder" in str(w) for w in base.warnings)
+    assert not any("no funder" in str(w) for w in baseline_from_grids(grids, file="x.xlsx", named=named).warnings)

@@ -18,10 +18,10 @@ import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 
-from ..errors import InputError
+from ..errors import InputError, InputWarning
 from ..sheets import Grid, SheetContext, is_blank, load_plan_from_grids, parse_number
 from ..staffing import StaffParameters, roster_from_rows, scales_from_rows
-from ..subsidies import subsidies_from_rows
+from ..subsidies import subsidies_from_rows, unsourced
 from .engine import Baseline, index_shares_from_grid
 
 ROSTER_SHEET = "Personeel"
@@ -112,6 +112,10 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
         if s.action not in loaded.plan.actions:
             raise InputError(f"subsidy {s.id} names action '{s.action}', which is not on the budget sheet",
                              file=file, sheet=SUBSIDY_SHEET, expected="an action of the budget sheet")
+    for sid in unsourced(subsidies):  # issue 9: every figure has a source
+        loaded.warnings.append(InputWarning(
+            f"subsidy {sid} has no funder ('financier') or no source ('verwijzing': plan section or action "
+            f"text with dates and amounts, or 'aanname' with the reason)", file=file, sheet=SUBSIDY_SHEET))
     shares = index_shares_from_grid(grids[INDEX_SHEET], file, INDEX_SHEET) if INDEX_SHEET in grids else []
     if scales is not None:
         for p in positions:
