@@ -634,6 +634,25 @@ def describe_subsidy_end(s: Subsidy, ch, notices: Mapping[str, int]) -> str:
     return desc
 
 
+def _may_move(base: Baseline, key: LineKey, classes: tuple[str, ...]) -> bool:
+    """Can an index change of ``classes`` reach this line at all under :func:`line_exposure`?
+    (A cached shortcut; the rule itself stays in line_exposure.)"""
+    cache = base.__dict__.setdefault("_move_cache", {})
+    hit = cache.get((key, classes))
+    if hit is None:
+        declared = set(base.declared.get((key.action, key.category, key.direction), {}))
+        if key.category == EXPLOITATIE and key.direction == U:
+            hit = "loon" in classes or bool(declared & set(classes))
+        elif declared:
+            hit = bool(declared & set(classes))
+        elif key.category == EXPLOITATIE and key.direction == O and key.action in base.subsidy_class:
+            hit = base.subsidy_class[key.action][0] in classes
+        else:
+            hit = False
+        cache[(key, classes)] = hit
+    return hit
+
+
 def index_deltas(base: Baseline, lines: Mapping[LineKey, np.ndarray],
                  ratios: Mapping[str, np.ndarray],
                  wage_parts: Mapping[str, np.ndarray] | None = None) -> dict[LineKey, np.ndarray]:
@@ -645,9 +664,10 @@ def index_deltas(base: Baseline, lines: Mapping[LineKey, np.ndarray],
     if not lines or not ratios:
         return {}
     change = {k: np.asarray(r, dtype=np.float64) - 1.0 for k, r in ratios.items() if k in CLASSES}
+    moving = tuple(sorted(change))
     out = {}
     for key, amount in lines.items():
-        if not np.any(amount):
+        if not _may_move(base, key, moving) or not amount.any():
             continue
         exp = line_exposure(base, key, amount, wage_parts)
         delta = None
