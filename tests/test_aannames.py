@@ -68,3 +68,18 @@ def test_aannames_csv(tmp_path):
                   "Minimumreserve", "Indexering"):
         assert title in text
     assert invoke("aannames", SAMPLE, "--out", tmp_path / "x.xlsx").exit_code == 2
+
+
+def test_board_into_writes_and_replaces_the_aannames_sheet(tmp_path):
+    import shutil
+
+    target = tmp_path / "plan.xlsx"
+    shutil.copyfile(SAMPLE, target)
+    args = ("board", SAMPLE, ROOT / "scenarios" / "baseline.toml", "--into", target, "--no-uncertainty",
+            "--created", "2026-01-01")
+    for _ in range(2):  # the second export replaces the sheet it wrote
+        result = invoke(*args)
+        assert result.exit_code == 0, result.output
+        assert "W13 Aannames" in result.output
+    wb = load_workbook(target)
+    assert wb.sheetnames.count("W13 Aannames") == 1 and "Subsidies" in wb.sheetnames

@@ -1080,7 +1080,7 @@ def _verify_write_back(original: Path, written: Path, owned_before: set[str], ow
 def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, plan_name: str,
                      created: date | datetime | None = None, extra: Mapping[str, object] | None = None,
                      backup: bool = False, uncertainty: Mapping[str, object] | None = None,
-                     ) -> tuple[Path, list[str], list[str]]:
+                     assumptions=None) -> tuple[Path, list[str], list[str]]:
     """Add or replace the board sheets inside the user's workbook (.xlsx or .xlsm).
 
     Only sheets w13xl owns (prefix and marker, see :func:`is_owned`) are removed or replaced; a
@@ -1113,6 +1113,11 @@ def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, 
                                        index=None if index is None else index + len(contents))
     except W13Error as exc:
         raise InputError(f"{exc}; nothing was changed", file=str(target)) from None
+    if assumptions is not None:
+        from .board_aannames import add_aannames_sheet
+
+        at = None if index is None else index + len(contents) + len(extra_names)
+        extra_names.append(add_aannames_sheet(wb, assumptions, plan_name=plan_name, index=at).title)
     if active_title in wb.sheetnames:
         wb.active = wb.sheetnames.index(active_title)
     else:

@@ -114,7 +114,7 @@ def board_command(
         console.print(f"Geschreven: {out} ({len(runs)} scenario's)")
     if into is not None:
         _, written, removed = write_board_into(runs, into, plan_name=name, created=when, extra=extra,
-                                               backup=backup, uncertainty=parts)
+                                               backup=backup, uncertainty=parts, assumptions=baseline)
         console.print(f"Bijgewerkt: {into}: bladen {', '.join(written)}"
                       + (f"; verwijderd: {', '.join(removed)}" if removed else ""))
     if pdf:
