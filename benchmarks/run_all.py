@@ -70,7 +70,7 @@ def random_changes(rng: random.Random, baseline) -> list:
             kinds.append(FteChange(type="fte", position=rng.choice(["P02", "P05", "P19", "P20"]),
                                    fte=rng.choice([0.5, 0.8]), date=dt.date(rng.randint(2027, 2030), 1, 1)))
         elif k == "end":
-            kinds.append(SubsidyEndChange(type="subsidy_end", subsidy=s.id, policy=rng.choice(["stop", "keep"]),
+            kinds.append(SubsidyEndChange(type="subsidy_end", subsidy=s.id, policy=rng.choice(["stop", "keep_staff"]),
                                           date=dt.date(max(2026, s.end.year - 1), 12, 31)))
         elif k == "renew":
             kinds.append(SubsidyRenewChange(type="subsidy_renew", subsidy=s.id, until=dt.date(2031, 12, 31)))

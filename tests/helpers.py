@@ -196,3 +196,22 @@ def make_bad_input(name: str, directory: Path) -> tuple[Path, str | None, tuple[
     else:
         write_workbook(path, how)  # type: ignore[arg-type]
     return path, sheet, fragments
+
+
+def roster_cost(ids: Iterable[str], year_index: int, **changes) -> float:
+    """Employer cost in one plan year (flat 2% index) of bundled roster positions (issue 9:
+    expected scenario figures are derived from the roster and the plan, not pinned)."""
+    import dataclasses
+
+    from w13xl.staffing import bundled_roster, bundled_scales, position_costs
+
+    ps = [dataclasses.replace(p, **changes) for p in bundled_roster() if p.id in set(ids)]
+    return float(position_costs(ps, bundled_scales())[:, year_index].sum() * 1.02 ** year_index)
+
+
+#: The plan's 2031 reserve and AFM to the cent (schema M2 of the sample, 'baseline').
+PLAN_GBR_2031 = 454_275.79
+PLAN_AFM_2031 = -15_569.39
+#: The sample's 'Weddeschalen' sheet stores the employer rates to 6 decimals (0.92/12 ->
+#: 0.076667), the bundled defaults are exact: a few cents apart on a 100k position.
+ROSTER_TOL = 0.1

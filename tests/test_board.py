@@ -477,7 +477,8 @@ def test_cli_board_with_the_shipped_scenarios(tmp_path):
 
     # scenarios/onzekerheid.toml has an [uncertainty] table: its fan chart, plus the plan's cliffs
     # and goal-seek answers, follow the scenario sheets
-    assert wb.sheetnames == [OVERVIEW_SHEET, *board.scenario_sheet_names(runs), FAN_SHEET, CLIFF_SHEET, GOAL_SHEET]
+    assert wb.sheetnames == [OVERVIEW_SHEET, *board.scenario_sheet_names(runs), FAN_SHEET, CLIFF_SHEET, GOAL_SHEET,
+                             "W13 Aannames"]  # issue 9
     cliffs = tornado_rows(subsidy_cliffs(baseline))
     ws = wb[CLIFF_SHEET]
     top = find_row(ws, cliffs[0][0])

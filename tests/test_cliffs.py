@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from helpers import ROSTER_TOL, roster_cost
 from helpers import SAMPLE
 
 from w13xl.cliffs import subsidy_cliffs
@@ -31,7 +32,8 @@ def test_every_subsidy_once_worst_first(study):
     assert sorted(c.subsidy for c in table.cliffs) == sorted(baseline.subsidies)
     worst = [c.worst_reserve for c in table.cliffs]
     assert worst == sorted(worst)
-    assert table.cliffs[0].subsidy == "SUB-KONEKTI"  # 462,529 lost in 2031 if Konekti's staff stay
+    # Konekti's staff (P04, P14, P15, about 324k in 2031) + 15% overhead: the largest staff cost
+    assert table.cliffs[0].subsidy == "SUB-KONEKTI"
 
 
 def test_pact_one_year_early_is_the_shipped_scenario(study):
@@ -39,7 +41,8 @@ def test_pact_one_year_early_is_the_shipped_scenario(study):
     pact = next(c for c in table.cliffs if c.subsidy == "SUB-PACT")
     assert pact.early_date == dt.date(2028, 12, 31) and pact.keep_date == dt.date(2029, 12, 31)
     assert pact.reserve_early == pytest.approx(effect(baseline, library, by["pact-stopt-2028"]), abs=0.005)
-    assert pact.reserve_early == pytest.approx(437_946 - 454_276, abs=1.5)  # the compare table, rounded
+    # statutory notice of P06 (14 months) outlasts the planned end: 2029 costs P06 + overhead (issue 9)
+    assert pact.reserve_early == pytest.approx(-1.15 * roster_cost(["P06"], 3), abs=ROSTER_TOL)
     # the project stops at the end of 2029 in the plan anyway: AFM 2031 unchanged
     assert pact.afm_early == 0.0
 
@@ -48,8 +51,12 @@ def test_open_not_renewed_is_the_shipped_scenario(study):
     baseline, library, by, table = study
     open_ = next(c for c in table.cliffs if c.subsidy == "SUB-OPEN")
     assert open_.reserve_keep == pytest.approx(effect(baseline, library, by["open-personeel-blijft"]), abs=0.005)
-    assert open_.afm_keep == pytest.approx(-69_519 - (-15_569), abs=1.5)
-    assert open_.first_breach_keep is None
+    # OPEN ends 30/06/2027 (plan); keeping P08 costs its 2031 cost (issue 9: was -53,950 with end 2027)
+    assert open_.afm_keep == pytest.approx(-roster_cost(["P08"], 5, end=None), abs=ROSTER_TOL)
+    # keeping P08 from July 2027 costs the reserve about 240k by 2031: below the minimum
+    # (211,211.09 + 10% of P08's 2031 cost) in 2031 (issue 9: with the old end 31/12/2027 and
+    # employer costs it stayed just above)
+    assert open_.first_breach_keep == 2031
 
 
 def test_krachtwonen_keep_changes_nothing(study):
@@ -77,5 +84,6 @@ def test_cliffs_on_top_of_a_scenario(study):
     kw = table.cliffs[0]
     # renewed to 31/12/2031: that is the end of the plan, so it is treated as open-ended
     assert kw.open_ended and kw.keep_date == dt.date(2030, 12, 31)
-    assert table.reference.m2[AFM][-1] == pytest.approx(1_062, abs=1)
+    # the plan's AFM 2031 plus a full year of Kracht.Wonen at the 2026 amount (38,921.30; issue 9)
+    assert table.reference.m2[AFM][-1] == pytest.approx(-15_569.39 + 38_921.30, abs=0.01)
     assert kw.reserve_keep < 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from helpers import PLAN_GBR_2031, ROSTER_TOL, roster_cost
+
 import datetime as dt
 import json
 import shutil
@@ -154,7 +156,9 @@ def test_compare_json_reuses_the_m2_keys(tmp_path):
     for key in ("exploitatiesaldo", "gecumuleerd_budgettair_resultaat", "beschikbaar_budgettair_resultaat",
                 "autofinancieringsmarge", "gecorrigeerde_autofinancieringsmarge", "norms"):
         assert key in pact
-    assert pact["gecumuleerd_budgettair_resultaat"][-1] == pytest.approx(437_946.41, abs=0.01)
+    # issue 9: P06's statutory notice outlasts the planned end, so 2029 costs P06 + 15% overhead
+    assert pact["gecumuleerd_budgettair_resultaat"][-1] == pytest.approx(
+        PLAN_GBR_2031 - 1.15 * roster_cost(["P06"], 3), abs=ROSTER_TOL)
     assert pact["changes"][0]["kind"] == "subsidy_end"
     assert sum(pact["changes"][0]["effects"]["exploitatiesaldo"]) == pytest.approx(
         pact["gecumuleerd_budgettair_resultaat"][-1] - data["scenarios"][0]["gecumuleerd_budgettair_resultaat"][-1],

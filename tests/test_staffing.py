@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from datetime import date, datetime
 
 import numpy as np
@@ -28,6 +30,8 @@ PARAMS = StaffParameters(
     second_pillar_rate=0.03,
     second_pillar_levy=0.0886,
     second_pillar_admin=1500.0,
+    social_security_on_holiday_pay=False,
+    other_cost_per_head=3019.80,
     yearly_step=True,
     reference_year=2026,
 )
@@ -46,20 +50,25 @@ def pos(pid="X1", scale="B1-B3", step=1, fte=1.0, start=None, end=None, level="B
 def test_defaults_are_documented_values():
     d = StaffParameters()
     assert d == PARAMS
-    assert d.cost_factor == pytest.approx((1 + 0.92 / 12 + 0.07) * 1.32 + 0.03 * 1.0886)
+    # issue 9: no employer social security on public-sector holiday pay (RSZ DmfAPPL instructions)
+    assert d.cost_factor == pytest.approx(1 + 0.92 / 12 + 0.07 + (1 + 0.07) * 0.32 + 0.03 * 1.0886)
+    # T2 line f 2026 (60,396) over the 20 heads of table 3.4
+    assert d.other_cost_per_head == pytest.approx(60_396 / 20)
 
 
 def test_hand_computed_cost_of_one_position():
     # B1-B3, step 1 in 2026 -> 21,000.00 at 100%; 0.8 FTE, whole year, no index.
+    # (Issue 9: social security no longer on holiday pay; + other personnel cost per head.)
     gross = 21_000.00 * 2.1223                      # 44,568.30
     holiday = gross * 0.92 / 12                     #  3,416.903
     bonus = gross * 0.07                            #  3,119.781
-    social = (gross + holiday + bonus) * 0.32       # 51,104.984 x 0.32 = 16,353.595
+    social = (gross + bonus) * 0.32                 # 47,688.081 x 0.32 = 15,260.186
     pillar = gross * 0.03 * 1.0886                  #  1,455.509
-    per_fte = gross + holiday + bonus + social + pillar   # 68,914.088
-    expected = per_fte * 0.8                              # 55,131.27
+    per_fte = gross + holiday + bonus + social + pillar   # 67,820.679
+    other = 3_019.80                                      # one head, whatever the FTE
+    expected = per_fte * 0.8 + other                      # 54,256.54 + 3,019.80 = 57,276.34
     assert gross == pytest.approx(44_568.30, abs=1e-9)
-    assert expected == pytest.approx(55_131.27, abs=0.01)
+    assert expected == pytest.approx(57_276.34, abs=0.01)
 
     p = pos(step=1, fte=0.8)
     costs = sf.position_costs([p], SCALES, PARAMS, [2026])
@@ -72,6 +81,7 @@ def test_hand_computed_cost_of_one_position():
     assert bd.end_of_year_bonus[0, 0] == pytest.approx(bonus * 0.8, rel=1e-12)
     assert bd.social_security[0, 0] == pytest.approx(social * 0.8, rel=1e-12)
     assert bd.second_pillar[0, 0] == pytest.approx(pillar * 0.8, rel=1e-12)
+    assert bd.other[0, 0] == pytest.approx(other, rel=1e-12)
     assert bd.total[0, 0] == pytest.approx(costs[0, 0], rel=1e-12)
 
     # the single-position function used by LOONKOST gives the same figure
@@ -90,15 +100,16 @@ def test_next_year_takes_the_next_step_and_the_index():
     m = sf.flat_wage_index([2026, 2027])
     assert m.tolist() == [1.0, 1.02]
     c = sf.position_costs([p], SCALES, PARAMS, [2026, 2027], m)
-    assert c[0, 1] == pytest.approx(22_000 * 2.1223 * 1.02 * PARAMS.cost_factor, rel=1e-12)
+    assert c[0, 1] == pytest.approx((22_000 * 2.1223 * PARAMS.cost_factor + 3_019.80) * 1.02, rel=1e-12)
 
 
 def test_loonkost_indexes_from_the_reference_year():
     base = sf.position_cost("B1-B3", 2, 1.0, scales=SCALES, params=PARAMS)
     assert sf.loonkost("B1-B3", 2, 1.0, 2028, scales=SCALES, params=PARAMS) == pytest.approx(
         base * 1.02**2, rel=1e-12)
+    # half an FTE for half a year: the pay part / 4, the per-head other cost / 2
     assert sf.loonkost("B1-B3", 2, 0.5, 2026, 6, scales=SCALES, params=PARAMS) == pytest.approx(
-        base / 4, rel=1e-12)
+        (base - 3_019.80) / 4 + 3_019.80 / 2, rel=1e-12)
     # bundled scales by default
     assert sf.loonkost("B1-B3", 10, 1.0, 2026) > 0
 
@@ -143,7 +154,8 @@ def test_step_progression_and_last_step_cap():
     ps = [pos("a", step=0), pos("hired28", step=0, start=date(2028, 7, 1))]
     steps = sf.position_steps(ps, years, PARAMS)
     assert steps.tolist() == [[0, 1, 2, 3], [0, 0, 0, 1]]
-    c = sf.position_costs(ps[:1], SCALES, PARAMS, years)
+    pay_only = dataclasses.replace(PARAMS, other_cost_per_head=0.0)  # the per-head cost has no steps
+    c = sf.position_costs(ps[:1], SCALES, pay_only, years)
     per_euro = 2.1223 * PARAMS.cost_factor
     assert (c[0] / per_euro).tolist() == pytest.approx([20_000, 21_000, 22_000, 22_000])
     # without yearly steps the amount stays
@@ -223,7 +235,7 @@ def test_bundled_roster_follows_subsidy_ends():
     for p in ps.values():
         by_action.setdefault(p.action, []).append(p)
     ends = {"A10302": date(2029, 12, 31), "A10303": date(2027, 12, 31),
-            "A10304": date(2027, 12, 31), "A10103": date(2026, 9, 30),
+            "A10304": date(2027, 6, 30), "A10103": date(2026, 9, 30),
             "A30301": date(2030, 12, 31)}
     for action, end in ends.items():
         assert by_action[action] and all(p.end == end for p in by_action[action]), action
@@ -383,8 +395,9 @@ def test_bundled_data_is_consistent():
 
 
 def test_bundled_roster_fits_inside_the_plan_actions():
-    """Staff cost + 15% overhead of each subsidised action stays within that action's
-    expenditure (U) in the plan synthesis, and is zero when the action's U is zero."""
+    """Staff cost + 15% overhead (while the subsidy pays) of each subsidised action stays within
+    that action's expenditure (U) in the plan synthesis, and is zero when the action's U is zero.
+    (Issue 9: overhead only in subsidised years: Kracht.Wonen's cost goes on after 2027 unfunded.)"""
     import csv
     from importlib import resources
 
@@ -400,7 +413,13 @@ def test_bundled_roster_fits_inside_the_plan_actions():
                               sf.flat_wage_index(PLAN_YEARS))
     sub = [p.subsidised for p in ps]
     by = sf.costs_by([p for p in ps if p.subsidised], costs[np.array(sub)], "action")
+    from w13xl.subsidies import bundled_subsidies, months_per_year, window_mask
+
     for action, staff in by.items():
         u = spend[action]
-        assert np.all(staff * 1.15 <= u + 0.01), (action, staff * 1.15, u)
+        funded = np.zeros(len(PLAN_YEARS), dtype=bool)
+        for s in bundled_subsidies().values():
+            if s.action == action:
+                funded |= months_per_year(window_mask(s.start, s.end, list(PLAN_YEARS))) > 0
+        assert np.all(staff * np.where(funded, 1.15, 1.0) <= u + 0.01), (action, staff, u)
         assert np.all(staff[u == 0] == 0), action

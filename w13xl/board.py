@@ -903,8 +903,9 @@ def _add_uncertainty(wb, uncertainty: Mapping[str, object] | None, *, plan_name:
 
 def build_board_workbook(runs: Sequence[ScenarioRun], *, plan_name: str, created: date | datetime | None = None,
                          extra: Mapping[str, object] | None = None,
-                         uncertainty: Mapping[str, object] | None = None):
-    """The board pack as an openpyxl Workbook (not saved)."""
+                         uncertainty: Mapping[str, object] | None = None, assumptions=None):
+    """The board pack as an openpyxl Workbook (not saved). ``assumptions``: the Baseline whose
+    assumptions go on a "W13 Aannames" sheet (w13xl.board_aannames)."""
     from openpyxl import Workbook
 
     contents = board_contents(runs, plan_name=plan_name, created=created, extra=extra)
@@ -912,6 +913,10 @@ def build_board_workbook(runs: Sequence[ScenarioRun], *, plan_name: str, created
     wb.remove(wb.active)
     _add_board_sheets(wb, runs, contents, plan_name=plan_name)
     _add_uncertainty(wb, uncertainty, plan_name=plan_name, created=created)
+    if assumptions is not None:
+        from .board_aannames import add_aannames_sheet
+
+        add_aannames_sheet(wb, assumptions, plan_name=plan_name)
     wb.active = 0
     wb.properties.title = f"Bordpakket {plan_name}"
     wb.properties.creator = "w13xl"
@@ -923,7 +928,8 @@ def build_board_workbook(runs: Sequence[ScenarioRun], *, plan_name: str, created
 
 def write_board_pack(runs: Sequence[ScenarioRun], out: str | os.PathLike, *, plan_name: str,
                      created: date | datetime | None = None, extra: Mapping[str, object] | None = None,
-                     backup: bool = False, uncertainty: Mapping[str, object] | None = None) -> Path:
+                     backup: bool = False, uncertainty: Mapping[str, object] | None = None,
+                     assumptions=None) -> Path:
     """Write the board workbook (Overzicht + one sheet per scenario) to ``out`` (.xlsx), safely.
 
     ``extra``: more label/value pairs shown under "Aangemaakt op" (e.g. the source workbook)."""
@@ -931,7 +937,8 @@ def write_board_pack(runs: Sequence[ScenarioRun], out: str | os.PathLike, *, pla
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"'{out.suffix}' is not supported for a board pack", file=str(out),
                          expected="an .xlsx output file (use --into to write into an .xlsm)")
-    wb = build_board_workbook(runs, plan_name=plan_name, created=created, extra=extra, uncertainty=uncertainty)
+    wb = build_board_workbook(runs, plan_name=plan_name, created=created, extra=extra, uncertainty=uncertainty,
+                              assumptions=assumptions)
     return safe_write(out, wb.save, backup=backup)
 
 
@@ -1073,7 +1080,7 @@ def _verify_write_back(original: Path, written: Path, owned_before: set[str], ow
 def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, plan_name: str,
                      created: date | datetime | None = None, extra: Mapping[str, object] | None = None,
                      backup: bool = False, uncertainty: Mapping[str, object] | None = None,
-                     ) -> tuple[Path, list[str], list[str]]:
+                     assumptions=None) -> tuple[Path, list[str], list[str]]:
     """Add or replace the board sheets inside the user's workbook (.xlsx or .xlsm).
 
     Only sheets w13xl owns (prefix and marker, see :func:`is_owned`) are removed or replaced; a
@@ -1106,6 +1113,11 @@ def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, 
                                        index=None if index is None else index + len(contents))
     except W13Error as exc:
         raise InputError(f"{exc}; nothing was changed", file=str(target)) from None
+    if assumptions is not None:
+        from .board_aannames import add_aannames_sheet
+
+        at = None if index is None else index + len(contents) + len(extra_names)
+        extra_names.append(add_aannames_sheet(wb, assumptions, plan_name=plan_name, index=at).title)
     if active_title in wb.sheetnames:
         wb.active = wb.sheetnames.index(active_title)
     else:

@@ -4,9 +4,12 @@ For every subsidy, two deterministic engine runs on top of a scenario (default t
 
 * **(a) one year early, project stops** (``subsidy_end``, policy ``stop``): the subsidy ends one
   year before its end date (its end in the scenario, after renewals or cuts) and the project's
-  costs stop with it;
-* **(b) not renewed, staff stay** (``subsidy_end`` at its end date, policy ``keep``): the
-  subsidy ends as planned but its staff stay, paid by the basic operation.
+  costs stop with it; its staff leave after their statutory notice (by seniority), whose cost
+  counts;
+* **(b) not renewed, staff stay** (``subsidy_end`` at its end date, policy ``keep_staff``): the
+  subsidy ends as planned but W13 keeps its staff, paid by the basic operation; the partners'
+  part and the other project costs stop with the funding. So (b) is the staff cost of the
+  subsidy's positions after the end (plus the overhead recharge lost), never the partner payments.
 
 **Open-ended subsidies** (no end date, or one after the plan) have no cliff inside the plan.
 They are given an *assumed* end on 31/12 of the second-last plan year, so that the last plan
@@ -125,7 +128,7 @@ def subsidy_cliffs(baseline: Baseline, scenario: Scenario | None = None, library
                 early = first_day
                 note = f"loopt minder dan een jaar in het plan: (a) eindigt in januari {years[0]}"
         effects = []
-        for date, policy in ((early, "stop"), (keep, "keep")):
+        for date, policy in ((early, "stop"), (keep, "keep_staff")):
             change = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=date, policy=policy)
             s2, lib2 = extended(scenario, library, [change])
             run = engine.run(s2, lib2)

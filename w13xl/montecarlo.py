@@ -171,9 +171,9 @@ class SubsidyUncertainty(_Model):
     """Renewal at the subsidy's end date with probability ``renewal``; otherwise ``policy``."""
 
     renewal: Num = Field(ge=0, le=1)
-    policy: Literal["stop", "keep"] = "stop"
+    policy: Literal["stop", "keep", "keep_staff"] = "stop"  # keep = keep_staff (its staff stay)
     until: Annotated[dt.date | None, BeforeValidator(_date)] = None
-    notice_months: int = Field(0, ge=0, le=24)
+    notice_months: int | None = Field(None, ge=0, le=24)  # None: statutory notice
 
 
 class UncertaintySpec(_Model):
@@ -265,6 +265,7 @@ class Exposure:
     classes: dict[str, np.ndarray]
     contribution: np.ndarray
     minimum: np.ndarray | None
+    wage_cost: np.ndarray | None = None  # the state's roster wage cost (minimum reserve rule, issue 9)
 
 
 def _exposure(base: Baseline, run: ScenarioRun, state) -> Exposure:
@@ -273,7 +274,7 @@ def _exposure(base: Baseline, run: ScenarioRun, state) -> Exposure:
     classes = {}
     for klass in INDEX_CLASSES:
         members = ("loon", "volgt_loon") if klass == "loon" else (klass,)
-        deltas = index_deltas(base, state.lines, {k: np.full(n, 2.0) for k in members})
+        deltas = index_deltas(base, state.lines, {k: np.full(n, 2.0) for k in members}, state.wage_parts())
         es = np.zeros(n)
         v = np.zeros(n)
         for key, delta in deltas.items():
@@ -283,7 +284,8 @@ def _exposure(base: Baseline, run: ScenarioRun, state) -> Exposure:
                 es += signed
         classes[klass] = np.stack([es, v])
     minimum = None if run.m2.minimum_reserve is None else np.asarray(run.m2.minimum_reserve, dtype=float)
-    return Exposure(es_v, classes, np.asarray(state.contribution, dtype=float).copy(), minimum)
+    return Exposure(es_v, classes, np.asarray(state.contribution, dtype=float).copy(), minimum,
+                    np.asarray(state.wage_cost(), dtype=float))
 
 
 @dataclass(frozen=True, eq=False)
@@ -301,7 +303,7 @@ class SubsidyOutcomes:
 def _diff(a: Exposure, b: Exposure) -> Exposure:
     minimum = None if a.minimum is None or b.minimum is None else a.minimum - b.minimum
     return Exposure(a.es_v - b.es_v, {k: a.classes[k] - b.classes[k] for k in a.classes},
-                    a.contribution - b.contribution, minimum)
+                    a.contribution - b.contribution, minimum, a.wage_cost - b.wage_cost)
 
 
 @dataclass(frozen=True, eq=False)
@@ -343,7 +345,8 @@ def subsidy_outcome_changes(base: Baseline, windows: Mapping[str, tuple], sid: s
         raise InputError(f"until {until.isoformat()} is not after the subsidy's end {end.isoformat()}",
                          file=scenario.source if scenario else None, key=f"{key}.until")
     renew = SubsidyRenewChange(type="subsidy_renew", subsidy=sid, until=until)
-    fail = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=end, policy=u.policy,
+    policy = "keep_staff" if u.policy == "keep" else u.policy  # Monte Carlo's 'keep' always meant: staff stay
+    fail = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=end, policy=policy,
                             notice_months=u.notice_months)
     return renew, fail
 
@@ -515,6 +518,7 @@ def evaluate(prepared: Prepared, d: Draws) -> dict[str, np.ndarray]:
     es_v = np.broadcast_to(central.es_v, (n, 2, ny)).copy()
     exposures = {k: np.broadcast_to(v, (n, 2, ny)) for k, v in central.classes.items()}
     minimum = None if central.minimum is None else np.broadcast_to(central.minimum, (n, ny)).copy()
+    wage_cost = np.broadcast_to(central.wage_cost, (n, ny)).copy()
     if prepared.subsidies:
         b = d.renewed.astype(float)
         nb = 1.0 - b
@@ -528,6 +532,7 @@ def evaluate(prepared: Prepared, d: Draws) -> dict[str, np.ndarray]:
         exposures = {k: exposures[k] + mix(lambda e, k=k: e.classes[k]) for k in exposures}
         if minimum is not None and all(o.renew.minimum is not None for o in prepared.subsidies):
             minimum += mix(lambda e: e.minimum)
+        wage_cost += mix(lambda e: e.wage_cost)
     for klass, ratio in d.index_ratio.items():
         es_v += exposures[klass] * (ratio - 1.0)[:, None, :]
     growth = np.cumprod(1.0 + d.growth, axis=-1)
@@ -543,8 +548,10 @@ def evaluate(prepared: Prepared, d: Draws) -> dict[str, np.ndarray]:
     years = prepared.years
     net_repayments = params.per_year("repayments", years) - params.per_year("recoveries", years)
     reserve = params.opening_reserve + np.cumsum(es_v[:, 1, :], axis=-1)
-    if minimum is not None and prepared.wage_based_minimum and "loon" in d.index_ratio:
-        minimum = minimum * d.index_ratio["loon"]
+    pct = prepared.baseline.params.minimum_reserve_pct
+    if minimum is not None and pct is not None and "loon" in d.index_ratio:
+        # the minimum moves by pct of the change in wage cost (engine.minimum_reserve_rule)
+        minimum = minimum + float(pct) * wage_cost * (d.index_ratio["loon"] - 1.0)
     return {
         "exploitatiesaldo": es_v[:, 0, :],
         "budgettair_resultaat": es_v[:, 1, :],

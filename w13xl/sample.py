@@ -146,8 +146,8 @@ def add_parameters(wb: Workbook) -> None:
     _header(ws, 1, ["Parameter", "Waarde", *map(str, YEARS)], [52, 16] + [14] * len(YEARS))
     rows: list[tuple[str, object, list | None]] = [
         ("Gecumuleerd budgettair resultaat vorig boekjaar", 404701.70, None),
+        ("Minimumreserve", 211211.09, None),
         ("Minimumreserve (% jaarloonkost)", 0.10, None),
-        ("Jaarloonkost", None, [2112110.90] * len(YEARS)),
         ("Onbeschikbare gelden", None, [0] * len(YEARS)),
         ("Periodieke aflossingen", None, [0] * len(YEARS)),
         ("Periodieke terugvorderingen", None, [0] * len(YEARS)),
@@ -165,8 +165,9 @@ def add_parameters(wb: Workbook) -> None:
         for c, v in enumerate(per_year or [], start=3):
             ws.cell(row=r, column=c, value=v).number_format = MONEY
     r = len(rows) + 3
-    ws.cell(row=r, column=1, value="Minimumreserve = sociaal passief = 10% van de totale jaarloonkost "
-                                   "(211.211,09 in het plan; de jaarloonkost is daaruit afgeleid).")
+    ws.cell(row=r, column=1, value="Minimumreserve = sociaal passief: 211.211,09 in het plan (schema M2, bijlage "
+                                   "3.1), 10% van de totale jaarloonkost (3.7). Een scenario verschuift ze met 10% "
+                                   "van zijn wijziging in jaarloonkost (personeelsbestand) tegenover het plan, per jaar.")
     ws.cell(row=r + 1, column=1, value="Bijdrage lokale besturen: 801.391 in 2026, +2% per jaar in het plan; "
                                        "inwoners: 332.211 (regio Zuid-West-Vlaanderen, 2024).")
 
@@ -223,37 +224,53 @@ def add_staff_sheets(wb: Workbook) -> None:
     labels = {"salary_coefficient": "Salariscoëfficiënt", "employer_social_security": "RSZ werkgever",
               "holiday_pay": "Vakantiegeld", "end_of_year_bonus": "Eindejaarstoelage",
               "second_pillar_rate": "Tweede pijler", "second_pillar_levy": "Heffing tweede pijler",
-              "second_pillar_admin": "Beheerskost tweede pijler"}
+              "second_pillar_admin": "Beheerskost tweede pijler",
+              "other_cost_per_head": "Andere personeelskosten per hoofd",
+              "social_security_on_holiday_pay": "RSZ op vakantiegeld"}
     for i, (key, label) in enumerate(labels.items(), start=4):
         ws.cell(row=i, column=5, value=label)
-        cell = ws.cell(row=i, column=6, value=round(getattr(defaults, key), 6))
-        cell.number_format = {"salary_coefficient": "0.0000", "second_pillar_admin": MONEY}.get(key, "0.00%")
+        value = getattr(defaults, key)
+        cell = ws.cell(row=i, column=6, value=int(value) if isinstance(value, bool) else round(value, 6))
+        cell.number_format = {"salary_coefficient": "0.0000", "second_pillar_admin": MONEY,
+                              "other_cost_per_head": MONEY, "social_security_on_holiday_pay": "0"}.get(key, "0.00%")
     ws.column_dimensions["E"].width = 28
     ws.column_dimensions["F"].width = 12
 
 
 def add_subsidies(wb: Workbook) -> None:
     _table_sheet(wb, "Subsidies", "Subsidieregister: bedrag 'O-lijn' = de volledige ontvangstenlijn van de actie. "
-                 "Einddatums volgens het meerjarenplan.", _csv_rows("subsidies.csv"),
-                 [18, 36, 9, 22, 10, 12, 12, 12, 10, 12])
+                 "Elke rij citeert het plan (kolom verwijzing) of zegt 'aanname' met de reden.", _csv_rows("subsidies.csv"),
+                 [18, 36, 9, 40, 10, 12, 12, 12, 10, 12, 100])
 
 
+#: Declared index classes (sheet 'Indexering'). On a U line the wage part comes from the roster
+#: ('Personeel'); a row here classes the REST of the line (Aandeel = share of the rest). What no row
+#: covers is 'vast' (not indexed). Each row cites the plan.
 INDEX_ROWS = [
-    ("A50111", "U", "loon", 0.5),
-    ("A50111", "U", "prijzen", 0.5),
-    ("A10203", "U", "loon", 0.6),
-    ("A10203", "U", "prijzen", 0.4),
+    ("A50111", "U", "prijzen", 1.0,
+     "aanname: werkingskosten van de basiswerking (overhead) volgen de prijzen; het plan laat de uitgaven van "
+     "A50111 groeien van 949.122 (2026) tot 1.076.052 (2031)"),
+    ("A10203", "U", "doorgestort", 1.0,
+     "A10203: 'W13 stort deze vervolgens door naar de betrokken partners of lokale besturen of burgers'"),
+    ("A10302", "U", "doorgestort", 1.0,
+     "A10302: 'begeleiden compagnons de route van verschillende moederorganisaties'; "
+     "'Financiering: subsidies; cofinanciering' (partnerschap)"),
+    ("A10303", "U", "doorgestort", 1.0,
+     "A10303: 'Als netwerkcoördinator zorgt W13 voor een correcte toewijzing naar dienstverleners en volgt de "
+     "administratieve en financiële flow op'"),
+    ("A10101", "U", "vast", 1.0, "A10101: 21.000 elk jaar 2026-2031 (niet geïndexeerd in het plan)"),
 ]
 
 
 def add_indexing(wb: Workbook) -> None:
     ws = wb.create_sheet("Indexering")
-    ws["A1"] = ("Indexklasse per actie (uitzonderingen). Standaard: ontvangsten vast (een subsidie volgt de "
-                "klasse uit het register), uitgaven 40% loon en 60% prijzen. De bijdrage lokale besturen volgt de "
-                "CPI-regel via de parameter 'Bijdrage lokale besturen'.")
-    _header(ws, 3, ["Actie", "Richting", "Klasse", "Aandeel"], [10, 9, 12, 10])
-    for r, (action, direction, klass, share) in enumerate(INDEX_ROWS, start=4):
-        for c, v in enumerate((action, direction, klass, share), start=1):
+    ws["A1"] = ("Indexklasse per lijn. Uitgaven (U): het loondeel komt uit het blad Personeel (de posities op de "
+                "actie); een rij hier geeft de klasse van de rest (Aandeel = deel van de rest). Ontvangsten (O): "
+                "klasse uit het subsidieregister. Wat geen rij dekt, is 'vast' (niet geïndexeerd). Klassen: loon, "
+                "prijzen, bijdrage, volgt_loon, vast, doorgestort.")
+    _header(ws, 3, ["Actie", "Richting", "Klasse", "Aandeel", "Bron"], [10, 9, 12, 10, 100])
+    for r, row in enumerate(INDEX_ROWS, start=4):
+        for c, v in enumerate(row, start=1):
             ws.cell(row=r, column=c, value=v)
         ws.cell(row=r, column=4).number_format = "0%"
 

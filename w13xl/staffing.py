@@ -11,9 +11,13 @@ Yearly employer cost of a position::
     gross      = amount_100(scale, step in that year) x salary_coefficient x wage_multiplier[year]
     holiday    = gross x holiday_pay
     bonus      = gross x end_of_year_bonus
-    social     = (gross + holiday + bonus) x employer_social_security
+    social     = (gross + bonus) x employer_social_security   (not on holiday pay: see below)
     pillar     = gross x second_pillar_rate x (1 + second_pillar_levy)
-    cost       = (gross + holiday + bonus + social + pillar) x fte x active_months / 12
+    other      = other_cost_per_head x head share              (plan T2 line f, per head)
+    cost       = (gross + holiday + bonus + social + pillar + other) x active_months / 12
+
+(gross, holiday, bonus, social and pillar scale with fte; ``other`` with the position's share
+of its person: one head, split over a person's positions by fte.)
 
 The organisation-wide second-pillar administration fee (~1,500 EUR/yr) is not part of any
 position; :func:`second_pillar_total` and ``wage_cost_total(..., include_pillar_admin=True)``
@@ -68,6 +72,11 @@ __all__ = [
     "OVERHEAD_ACTION",
     "OVERHEAD_RATE",
     "FTE_MAX",
+    "NOTICE_WEEKS_FIRST_TWO_YEARS",
+    "NOTICE_WEEKS_BY_YEAR",
+    "statutory_notice_weeks",
+    "statutory_notice_months",
+    "seniority_months",
     "Position",
     "SalaryScales",
     "StaffParameters",
@@ -76,6 +85,7 @@ __all__ = [
     "active_months",
     "position_steps",
     "cost_breakdown",
+    "head_shares",
     "position_costs",
     "position_cost",
     "loonkost",
@@ -121,6 +131,52 @@ OVERHEAD_RATE = 0.15
 FTE_MAX = 1.5
 
 
+#: Statutory notice given by the employer to a contract employee, in weeks, by seniority:
+#: Wet betreffende de arbeidsovereenkomsten (3 juli 1978), art. 37/2 par. 1, as introduced by
+#: the wet van 26 december 2013 (eenheidsstatuut, in force 1 January 2014) and amended for the
+#: first six months by the wet van 26 maart 2018. (seniority below N months, weeks).
+NOTICE_WEEKS_FIRST_TWO_YEARS: tuple[tuple[int, int], ...] = (
+    (3, 1), (4, 3), (5, 4), (6, 5), (9, 6), (12, 7), (15, 8), (18, 9), (21, 10), (24, 11),
+)
+#: Completed years of seniority 2..19 -> weeks (from 20 years: 62 weeks + 1 per further year).
+NOTICE_WEEKS_BY_YEAR: dict[int, int] = {2: 12, 3: 13, 4: 15, **{y: 18 + 3 * (y - 5) for y in range(5, 20)}}
+#: Days per month used to turn weeks into months (365.25 / 12); a started month counts whole.
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def statutory_notice_weeks(seniority_months: int) -> int:
+    """Employer's notice in weeks for ``seniority_months`` of uninterrupted service (art. 37/2)."""
+    if seniority_months < 0:
+        raise ValueError(f"negative seniority {seniority_months}")
+    for below, weeks in NOTICE_WEEKS_FIRST_TWO_YEARS:
+        if seniority_months < below:
+            return weeks
+    years = seniority_months // 12
+    return NOTICE_WEEKS_BY_YEAR[years] if years < 20 else 62 + (years - 20)
+
+
+def statutory_notice_months(seniority_months: int) -> int:
+    """:func:`statutory_notice_weeks` in whole months (rounded up: the engine counts months)."""
+    return math.ceil(statutory_notice_weeks(seniority_months) * 7 / DAYS_PER_MONTH - 1e-9)
+
+
+def seniority_months(position: Position, on: date, reference_year: int = PLAN_YEARS[0]) -> int:
+    """Months of service of ``position`` on ``on``.
+
+    From the date of entry (roster column ``in_dienst``) when given. Otherwise the seniority
+    step (``trap``, pay seniority) on 1 January of ``reference_year`` stands for the years of
+    service then (aanname: pay seniority also counts earlier employers, so this is an upper
+    bound; give ``in_dienst`` or the scenario's ``notice_months`` when the real seniority is
+    known). A position that starts inside the plan counts from its start."""
+    if position.hired is not None:
+        begin = position.hired
+        return max((on.year - begin.year) * 12 + on.month - begin.month, 0)
+    if position.start is not None and position.start.year >= reference_year:
+        begin = position.start
+        return max((on.year - begin.year) * 12 + on.month - begin.month, 0)
+    return max(position.step * 12 + (on.year - reference_year) * 12 + on.month, 0)
+
+
 # --------------------------------------------------------------------------------------------
 # Data classes
 # --------------------------------------------------------------------------------------------
@@ -145,6 +201,7 @@ class Position:
     start: date | None = None
     end: date | None = None
     person: str = ""
+    hired: date | None = None  # date of entry (seniority for the statutory notice); None: unknown
 
     def __post_init__(self) -> None:
         pid = self.id
@@ -161,7 +218,7 @@ class Position:
         fte = float(self.fte)
         if not (0.0 <= fte <= FTE_MAX) or math.isnan(fte):
             raise ValueError(f"position {pid}: fte {self.fte!r} outside 0..{FTE_MAX}")
-        for name in ("start", "end"):
+        for name in ("start", "end", "hired"):
             v = getattr(self, name)
             if v is not None and (not isinstance(v, date) or isinstance(v, datetime)):
                 raise ValueError(f"position {pid}: {name} must be a date or None, got {v!r}")
@@ -290,6 +347,14 @@ class StaffParameters:
     * ``second_pillar_levy = 0.0886``: the 8.86% special social security levy on employer
       contributions to supplementary pensions.
     * ``second_pillar_admin = 1500.0``: fixed yearly administration fee (whole organisation).
+    * ``social_security_on_holiday_pay = False``: local-government contract staff follow the
+      public-sector holiday-pay regime; on that holiday pay only the worker's 13.07% is due,
+      no employer contributions (RSZ, administratieve instructies DmfAPPL, "De inhouding op het
+      vakantiegeld van de openbare sector - egalisatiebijdrage" and "De bijzondere inhouding op
+      het (dubbel) vakantiegeld", point 2). Set True for staff under the private-sector regime.
+    * ``other_cost_per_head = 3019.80``: schema T2 line f "Andere personeelskosten" 60.396 in
+      2026 over the 20 heads of table 3.4 (A 5 + B 15) = 3.019,80 per head per year (indexed
+      with wages, as the plan's own line grows to 3.361 per head in 2031: 53.778 / 16).
     * ``yearly_step = True``: one seniority step per year (the plan: "verhoging van de
       anciënniteit").
     * ``reference_year = 2026``: the year in which ``Position.step`` is given.
@@ -302,6 +367,8 @@ class StaffParameters:
     second_pillar_rate: float = 0.03
     second_pillar_levy: float = 0.0886
     second_pillar_admin: float = 1500.0
+    social_security_on_holiday_pay: bool = False
+    other_cost_per_head: float = 3019.80
     yearly_step: bool = True
     reference_year: int = PLAN_YEARS[0]
 
@@ -315,12 +382,22 @@ class StaffParameters:
                 raise ValueError(f"{name} must be a fraction in [0, 1), got {v}")
         if self.second_pillar_admin < 0:
             raise ValueError(f"second_pillar_admin must be >= 0, got {self.second_pillar_admin}")
+        if not (0.0 <= self.other_cost_per_head < 100_000):
+            raise ValueError(f"other_cost_per_head must be a yearly amount >= 0, got {self.other_cost_per_head}")
+
+    @property
+    def social_security_base(self) -> float:
+        """Share of gross pay on which employer social security is charged (gross + bonus,
+        + holiday pay only under the private-sector regime)."""
+        return (1.0 + self.end_of_year_bonus
+                + (self.holiday_pay if self.social_security_on_holiday_pay else 0.0))
 
     @property
     def cost_factor(self) -> float:
-        """Employer cost per euro of gross pay (holiday, bonus, social security, pillar)."""
-        return ((1.0 + self.holiday_pay + self.end_of_year_bonus)
-                * (1.0 + self.employer_social_security)
+        """Employer cost per euro of gross pay (holiday, bonus, social security, pillar);
+        the per-head other personnel cost comes on top."""
+        return (1.0 + self.holiday_pay + self.end_of_year_bonus
+                + self.social_security_base * self.employer_social_security
                 + self.second_pillar_rate * (1.0 + self.second_pillar_levy))
 
 
@@ -333,17 +410,19 @@ class CostBreakdown:
     end_of_year_bonus: np.ndarray
     social_security: np.ndarray
     second_pillar: np.ndarray
+    other: np.ndarray | None = None  # other personnel cost per head (T2 line f)
 
     @property
     def total(self) -> np.ndarray:
-        return (self.gross + self.holiday_pay + self.end_of_year_bonus
-                + self.social_security + self.second_pillar)
+        out = (self.gross + self.holiday_pay + self.end_of_year_bonus
+               + self.social_security + self.second_pillar)
+        return out if self.other is None else out + self.other
 
     def scaled(self, multiplier: np.ndarray) -> CostBreakdown:
         m = np.asarray(multiplier, dtype=float)[None, :]
-        return CostBreakdown(*(getattr(self, f) * m for f in
+        return CostBreakdown(*(None if getattr(self, f) is None else getattr(self, f) * m for f in
                                ("gross", "holiday_pay", "end_of_year_bonus",
-                                "social_security", "second_pillar")))
+                                "social_security", "second_pillar", "other")))
 
 
 # --------------------------------------------------------------------------------------------
@@ -419,28 +498,42 @@ def _multiplier(wage_multiplier, n_years: int) -> np.ndarray | None:
     return m
 
 
+def head_shares(positions: Sequence[Position]) -> dict[str, float]:
+    """Each position's share of its person (one head split over the person's positions by fte)."""
+    totals: dict[str, float] = {}
+    for p in positions:
+        totals[p.person_key] = totals.get(p.person_key, 0.0) + p.fte
+    return {p.id: (p.fte / totals[p.person_key] if totals[p.person_key] > 0 else 0.0) for p in positions}
+
+
 def cost_breakdown(positions: Sequence[Position], scales: SalaryScales,
                    params: StaffParameters | None = None,
                    years: Iterable[int] = PLAN_YEARS,
-                   wage_multiplier=None) -> CostBreakdown:
-    """Employer cost per component, each (n_positions, n_years), pro rata fte x months/12."""
+                   wage_multiplier=None, shares: Mapping[str, float] | None = None) -> CostBreakdown:
+    """Employer cost per component, each (n_positions, n_years), pro rata fte x months/12
+    (the per-head other cost pro rata the position's head share x months/12; ``shares``:
+    position id -> head share, default :func:`head_shares` of ``positions``)."""
     params = params or StaffParameters()
     y = _years(years)
     positions = list(positions)
     if not positions:
         z = np.zeros((0, y.size))
-        return CostBreakdown(z, z, z, z, z)
+        return CostBreakdown(z, z, z, z, z, z)
     codes = _scale_codes(positions, scales)
     steps = position_steps(positions, y, params)
     amount = scales.amounts_at(codes[:, None], steps)
     fte = np.array([p.fte for p in positions], dtype=float)[:, None]
-    weight = fte * active_months(positions, y) / 12.0
+    months = active_months(positions, y) / 12.0
+    weight = fte * months
     gross = amount * params.salary_coefficient * weight
     holiday = gross * params.holiday_pay
     bonus = gross * params.end_of_year_bonus
-    social = (gross + holiday + bonus) * params.employer_social_security
+    social = gross * params.social_security_base * params.employer_social_security
     pillar = gross * (params.second_pillar_rate * (1.0 + params.second_pillar_levy))
-    out = CostBreakdown(gross, holiday, bonus, social, pillar)
+    share = head_shares(positions) if shares is None else shares
+    heads = np.array([share.get(p.id, 1.0) for p in positions], dtype=float)[:, None]
+    other = params.other_cost_per_head * heads * months
+    out = CostBreakdown(gross, holiday, bonus, social, pillar, other)
     m = _multiplier(wage_multiplier, y.size)
     return out if m is None else out.scaled(m)
 
@@ -481,7 +574,8 @@ def position_cost(scale: str, step: int, fte: float = 1.0, months: float = 12,
     if not (wage_multiplier >= 0 and math.isfinite(wage_multiplier)):
         raise ValueError(f"wage_multiplier must be finite and >= 0, got {wage_multiplier}")
     gross = scales.amount(scale, int(step)) * params.salary_coefficient * fte * frac
-    return gross * params.cost_factor * float(wage_multiplier)
+    other = params.other_cost_per_head * frac if fte > 0 else 0.0  # one head
+    return (gross * params.cost_factor + other) * float(wage_multiplier)
 
 
 def loonkost(scale: str, step: int, fte: float = 1.0, year: int = PLAN_YEARS[0],
@@ -580,12 +674,13 @@ def overhead_contribution(positions: Sequence[Position], costs: np.ndarray,
 #: Columns of personeel.csv / the workbook's staff sheet (Dutch); ``persoon`` is optional.
 PERSONNEL_COLUMNS: tuple[str, ...] = (
     "positie", "functie", "niveau", "schaal", "trap", "vte", "actie", "financiering",
-    "start", "einde", "persoon",
+    "start", "einde", "persoon", "in_dienst",
 )
 _PERSONNEL_ALIASES = {
     "id": "positie", "position": "positie", "function": "functie", "level": "niveau",
     "scale": "schaal", "step": "trap", "fte": "vte", "action": "actie",
     "funded_by": "financiering", "end": "einde", "begin": "start", "person": "persoon",
+    "hired": "in_dienst", "indiensttreding": "in_dienst", "in_dienst_sinds": "in_dienst",
 }
 _PERSONNEL_REQUIRED = PERSONNEL_COLUMNS[:8]
 #: Columns of weddeschalen.csv / the workbook's scale sheet; ``graad`` is informative.
@@ -689,13 +784,14 @@ def roster_from_rows(rows: Sequence[Sequence]) -> list[Position]:
             fte = _number(_cell(row, cols["vte"]), "vte")
             start = _date(_cell(row, cols.get("start")), "start")
             end = _date(_cell(row, cols.get("einde")), "einde")
+            hired = _date(_cell(row, cols.get("in_dienst")), "in_dienst")
         except ValueError as exc:
             raise ValueError(f"{tag}: {exc}") from None
         try:
             out.append(Position(
                 id=pid, function=text("functie"), level=level, scale=scale, step=step,
                 fte=fte, action=text("actie"), funded_by=text("financiering", BASE_FUNDING),
-                start=start, end=end, person=text("persoon"),
+                start=start, end=end, person=text("persoon"), hired=hired,
             ))
         except ValueError as exc:
             msg = str(exc).removeprefix(f"position {pid}: ")

@@ -18,18 +18,26 @@ import numpy as np
 from .numbers import parse_date, parse_decimal
 
 INDEX_CLASSES: tuple[str, ...] = ("loon", "prijzen", "bijdrage", "vast", "volgt_loon")
+#: Plan 3.7: "Op actieniveau wordt er gewerkt met een overheadkost van minimaal 15% op de
+#: personeelskost. Waar dit niet mogelijk is omwille van ... de regelgeving vanuit de
+#: subsidiërende overheid, wordt de werkelijke overheadkost of het wettelijk toegestane maximum
+#: aangerekend." A register row gives a lower rate where the funder caps it.
 ACTION_LINE = "O-lijn"
 DEFAULT_OVERHEAD_RATE = 0.15
 
-SUBSIDY_COLUMNS = ("id", "naam", "actie", "bron", "bedrag", "start", "einde", "indexklasse", "overhead", "posities")
-_ALIASES = {"name": "naam", "action": "actie", "source": "bron", "amount": "bedrag", "end": "einde",
+SUBSIDY_COLUMNS = ("id", "naam", "actie", "financier", "bedrag", "start", "einde", "indexklasse", "overhead",
+                   "posities", "verwijzing")
+_ALIASES = {"name": "naam", "action": "actie", "source": "financier", "bron": "financier", "funder": "financier",
+            "reference": "verwijzing", "bronvermelding": "verwijzing", "amount": "bedrag", "end": "einde",
             "index class": "indexklasse", "index": "indexklasse", "overheadpercentage": "overhead",
             "positions": "posities", "subsidie": "id", "code": "id"}
 
 
 @dataclass(frozen=True)
 class Subsidy:
-    """One subsidy. ``amount`` None means: the whole receipts (O) line of ``action``."""
+    """One subsidy. ``amount`` None means: the whole receipts (O) line of ``action``.
+    ``source`` is the funder; ``reference`` where the row comes from (plan section or action
+    text with the quoted dates and amounts, or "aanname" with the reason)."""
 
     id: str
     name: str
@@ -41,6 +49,7 @@ class Subsidy:
     index_class: str = "vast"
     overhead_rate: float = DEFAULT_OVERHEAD_RATE
     positions: tuple[str, ...] = ()
+    reference: str = ""
 
     def __post_init__(self) -> None:
         if self.index_class not in INDEX_CLASSES:
@@ -125,12 +134,12 @@ def subsidies_from_rows(rows: Sequence[Sequence[object]]) -> dict[str, Subsidy]:
         try:
             out[sid] = Subsidy(
                 id=sid, name=str(get("naam") or sid).strip(), action=str(get("actie") or "").strip(),
-                source=str(get("bron") or "").strip(), amount=amount,
+                source=str(get("financier") or "").strip(), amount=amount,
                 start=_parse_date(get("start"), f"{where}, column start"),
                 end=_parse_date(get("einde"), f"{where}, column einde"),
                 index_class=str(get("indexklasse") or "vast").strip().lower(),
                 overhead_rate=DEFAULT_OVERHEAD_RATE if overhead is None else overhead,
-                positions=positions,
+                positions=positions, reference=str(get("verwijzing") or "").strip(),
             )
         except ValueError as exc:
             message = str(exc)
@@ -149,5 +158,10 @@ def subsidy_rows(register: dict[str, Subsidy]) -> list[list[object]]:
     rows: list[list[object]] = [list(SUBSIDY_COLUMNS)]
     for s in register.values():
         rows.append([s.id, s.name, s.action, s.source, ACTION_LINE if s.amount is None else s.amount,
-                     s.start, s.end, s.index_class, s.overhead_rate, " ".join(s.positions)])
+                     s.start, s.end, s.index_class, s.overhead_rate, " ".join(s.positions), s.reference])
     return rows
+
+
+def unsourced(register: dict[str, Subsidy]) -> list[str]:
+    """Ids of subsidies without a funder or without a reference to the plan (or an aanname)."""
+    return [s.id for s in register.values() if not s.source.strip() or not s.reference.strip()]

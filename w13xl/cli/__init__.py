@@ -10,5 +10,6 @@ from . import excel as _excel  # noqa: F401  (registers w13xl excel ...)
 from . import uncertainty as _uncertainty  # noqa: F401  (registers w13xl simulate / cliffs / solve)
 from . import schema as _schema  # noqa: F401  (registers w13xl schema)
 from . import realisatie as _realisatie  # noqa: F401  (registers w13xl realisatie / versies / herraming)
+from . import aannames as _aannames  # noqa: F401  (registers w13xl aannames)
 
 __all__ = ["app"]

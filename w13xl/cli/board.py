@@ -117,14 +117,15 @@ def board_command(
     name = plan_name or f"meerjarenplan {years[0]}-{years[-1]}"
     extra = {"Werkboek": workbook.name}
     if out is not None:
-        write_board_pack(runs, out, plan_name=name, created=when, extra=extra, backup=backup, uncertainty=parts)
+        write_board_pack(runs, out, plan_name=name, created=when, extra=extra, backup=backup, uncertainty=parts,
+                         assumptions=baseline)
         if realisatie is not None:
             from ..board_realisatie import add_to_board_file
             add_to_board_file(out, realisatie)
         console.print(f"Geschreven: {out} ({len(runs)} scenario's)")
     if into is not None:
         _, written, removed = write_board_into(runs, into, plan_name=name, created=when, extra=extra,
-                                               backup=backup, uncertainty=parts)
+                                               backup=backup, uncertainty=parts, assumptions=baseline)
         console.print(f"Bijgewerkt: {into}: bladen {', '.join(written)}"
                       + (f"; verwijderd: {', '.join(removed)}" if removed else ""))
     if pdf:

@@ -135,6 +135,9 @@ def run_command(
 ) -> None:
     """Run scenarios: schema M2 per scenario, the norm checks and each change's effect."""
     runs = _run_all(workbook, scenarios, sheet)
+    from .aannames import print_index_classes
+
+    print_index_classes(workbook, sheet)  # issue 9: which index class and share each line got, and from where
     for run in runs:
         console.print(m2_table(run.m2, f"Schema M2 — {run.title}"))
         print_norms(run.m2)

@@ -7,25 +7,26 @@ difference with the baseline.
 
 Rules (see README "Scenarios" for the finance officer's version):
 
-* **Index classes.** Every exploitation line, or a share of it, has an index class: ``loon``
-  (wages), ``prijzen`` (goods and services), ``bijdrage`` (CPI of December t-1 over December of
-  the year before the plan), ``vast`` (not indexed) or ``volgt_loon`` (a subsidy that follows
-  wages). Defaults: receipts ``vast``; expenditure 40% ``loon`` / 60% ``prijzen`` (schema T2 2026:
-  wages are 39.8% of exploitation expenditure); a subsidy's receipts line takes the register's
-  class; the workbook sheet ``Indexering`` overrides per action. An index change multiplies the
-  indexed share of each line by (new multiplier / old multiplier); the baseline is the plan's
-  flat ``Standaardindex`` (2%).
+* **Index classes** (:func:`line_exposure`). The wage part of an expenditure (U) line is the
+  roster's employer cost of the positions charged to its action; the rest follows the class
+  declared on the sheet ``Indexering`` (``vast`` where nothing is declared; ``doorgestort`` for
+  money passed on to partners: not indexed either). Receipts follow the register's class
+  (``volgt_loon``: the roster part of the action). An index change moves each exposed part by
+  (new multiplier / old multiplier - 1); the baseline is the plan's flat ``Standaardindex`` (2%).
+  An ``indexsprong`` skips one year or one pivot crossing (:func:`skip_indexation`).
 * **Staffing.** A roster change costs (new roster - old roster) at the scenario's wage index, on
   the action's U. If the action is subsidised that year, its overhead recharge (15%) follows: the
   action pays it, A50111 receives it. A position funded by a subsidy brings its own funding
   (budget-neutral project: the subsidy follows the cost and the overhead).
-* **Subsidies.** Month level. Ending earlier loses the subsidy for the lost months; with policy
-  ``stop`` the project's costs stop too (staff costs continue for ``notice_months``), with
-  ``keep`` the costs stay (and staff stay after the planned end, paid by the basic operation),
-  ``share`` keeps that part. In every case A50111 loses the overhead recharge of the lost months.
-  Renewal adds the subsidy (its last full year's amount, indexed by its class, or ``amount``)
-  and, where the baseline's costs had stopped, the project's costs; the overhead recharge comes
-  back either way.
+* **Subsidies.** Month level. Ending (early or at the planned end) loses the subsidy and the
+  overhead recharge in the lost months; the policy says what happens to the project
+  (:data:`SUBSIDY_END_POLICIES`, :func:`staff_after_end`): ``stop`` (costs stop, staff after
+  their statutory notice, :func:`notice_months_for`), ``keep_staff`` (W13 pays the staff, the
+  other costs stop), ``keep_project`` (everything goes on), ``share``. Renewal adds the subsidy
+  (its last full year's monthly amount, indexed by its class, or ``amount``) and, where the
+  baseline's costs had stopped, the project's costs; the overhead recharge comes back either way.
+* **Minimum reserve** (:func:`minimum_reserve_rule`): the plan's amount, moved by 10% of the
+  scenario's change in roster wage cost.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ from ..errors import InputError
 from ..m2 import LINE_KEYS, M2Result, check_norms, compute_m2, designated_repayments, m2_arrays
 from ..model import CATEGORIES, EXPLOITATIE, O, U, LineKey, Plan, parse_category, parse_direction
 from ..params import Parameters
-from ..staffing import Position, SalaryScales, StaffParameters, cost_breakdown
+from ..staffing import (Position, SalaryScales, StaffParameters, cost_breakdown, head_shares, seniority_months,
+                        statutory_notice_months)
 from ..subsidies import Subsidy, month_number, months_per_year, window_mask
 from .result import ChangeEffect, ScenarioRun
 from .spec import (
@@ -51,6 +53,7 @@ from .spec import (
     FteChange,
     HireChange,
     IndexChange,
+    IndexsprongChange,
     LineChange,
     MoveChange,
     Scenario,
@@ -62,7 +65,16 @@ from .spec import (
 )
 
 CLASSES = ("loon", "prijzen", "bijdrage", "volgt_loon")
-DEFAULT_U_SHARES = {"loon": 0.40, "prijzen": 0.60}
+#: Classes a line (part) can be declared in: the indexed CLASSES plus two that no index moves:
+#: ``vast`` (fixed amounts: the default) and ``doorgestort`` (money passed on to partners).
+LINE_CLASSES = (*CLASSES, "vast", "doorgestort")
+#: The class of whatever part of a line neither the roster nor a declaration covers.
+DEFAULT_CLASS = "vast"
+#: Where a line's share comes from (shown by ``w13xl run`` and ``w13xl aannames``).
+ORIGIN_ROSTER = "personeel"
+ORIGIN_SHEET = "Indexering"
+ORIGIN_REGISTER = "register"
+ORIGIN_DEFAULT = "standaard"
 OVERHEAD_ACTION = "A50111"
 CONTRIBUTION_ACTION = "A50111"
 BASE_FUNDING = "basiswerking"
@@ -73,18 +85,40 @@ PIVOT_AFTER_2025 = 135.95
 
 @dataclass(frozen=True)
 class IndexShare:
-    """``share`` of line (action, category, direction) follows index class ``klass``."""
+    """``share`` of line (action, category, direction) follows index class ``klass``.
+
+    On an expenditure (U) line the wage part comes from the roster; a declared ``loon`` share
+    replaces it, any other declared share is a share of the rest (the line minus its wage part).
+    On a receipts (O) line a share is a share of the line. ``source`` cites the plan."""
 
     action: str
     direction: int
     klass: str
     share: float
     category: int = EXPLOITATIE
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class LineExposure:
+    """How one line is indexed: per class the amount per year that follows it, where it came from."""
+
+    key: LineKey
+    amounts: dict[str, np.ndarray]   # class -> exposed amount per year (incl. vast / doorgestort)
+    origins: dict[str, str]          # class -> ORIGIN_*
+    sources: dict[str, str]          # class -> citation (sheet 'Bron' column, register, roster)
+
+    def shares(self, line: np.ndarray) -> dict[str, float]:
+        """Share of each class over the plan years (amount-weighted)."""
+        total = float(np.sum(np.abs(line)))
+        if total <= 0:
+            return {}
+        return {k: float(np.sum(np.abs(v))) / total for k, v in self.amounts.items()}
 
 
 def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = None,
                            sheet: str = "Indexering") -> list[IndexShare]:
-    """Rows 'Actie | Richting | Klasse | Aandeel' (Aandeel empty = 100%)."""
+    """Rows 'Actie | Richting | Klasse | Aandeel | Bron' (Aandeel empty = 100%; Bron optional)."""
     from ..sheets import SheetContext, find_table_header, is_blank, parse_number
 
     ctx = SheetContext(file, sheet)
@@ -92,7 +126,7 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
     if header_row is None:
         return []
     header = [str(v or "").strip().lower() for v in grid[header_row]]
-    col = {name: header.index(name) for name in ("actie", "richting", "klasse", "aandeel", "categorie")
+    col = {name: header.index(name) for name in ("actie", "richting", "klasse", "aandeel", "categorie", "bron")
            if name in header}
     for needed in ("richting", "klasse"):
         if needed not in col:
@@ -108,9 +142,9 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
         if direction is None:
             raise ctx.error(f"unknown direction '{get('richting')}'", r, col["richting"], "O or U")
         klass = str(get("klasse") or "").strip().lower()
-        if klass not in (*CLASSES, "vast"):
+        if klass not in LINE_CLASSES:
             raise ctx.error(f"unknown index class '{get('klasse')}'", r, col["klasse"],
-                            "loon, prijzen, bijdrage, vast or volgt_loon")
+                            ", ".join(LINE_CLASSES))
         share = parse_number(get("aandeel"), ctx, r, col.get("aandeel", 0), "Aandeel") if "aandeel" in col else None
         share = 1.0 if share is None else (share / 100 if share > 1 else share)
         category = EXPLOITATIE
@@ -122,8 +156,73 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
         action = str(get("actie") or "").strip()
         if not action:
             raise ctx.error("no action", r, col.get("actie", 0), "an action code such as A10302")
-        out.append(IndexShare(action, direction, klass, float(share), category))
+        source = "" if is_blank(get("bron")) else str(get("bron")).strip()
+        out.append(IndexShare(action, direction, klass, float(share), category, source))
     return out
+
+
+def line_exposure(base: Baseline, key: LineKey, amount: np.ndarray,
+                  wage_parts: Mapping[str, np.ndarray] | None = None) -> LineExposure:
+    """THE index-exposure rule for one line (amounts per year, current state of the line).
+
+    * Expenditure (U): the wage part is the roster's employer cost of the positions charged to
+      the action (``wage_parts``, capped at the line), unless the sheet declares a ``loon``
+      share; the rest follows the classes declared on the sheet (shares of the rest) and, for
+      whatever is not declared, ``vast``.
+    * Receipts (O): declared shares of the line; else the register's class of the subsidy that
+      is the whole receipts line (``volgt_loon``: the subsidy follows the action's wage part,
+      not its whole line); else ``vast``.
+    * Investment and financing lines: only what the sheet declares; else ``vast``.
+    """
+    wage_parts = base.base_wage_parts if wage_parts is None else wage_parts
+    n = len(amount)
+    triple = (key.action, key.category, key.direction)
+    declared = base.declared.get(triple, {})
+    decl_src = base.declared_sources.get(triple, {})
+    amounts: dict[str, np.ndarray] = {}
+    origins: dict[str, str] = {}
+    sources: dict[str, str] = {}
+
+    def put(klass: str, value: np.ndarray, origin: str, source: str) -> None:
+        amounts[klass] = amounts.get(klass, np.zeros(n)) + value
+        origins.setdefault(klass, origin)
+        sources.setdefault(klass, source)
+
+    rest = np.asarray(amount, dtype=np.float64)
+    if key.category == EXPLOITATIE and key.direction == U:
+        if "loon" in declared:
+            wage = rest * declared["loon"]
+            put("loon", wage, ORIGIN_SHEET, decl_src.get("loon", ""))
+        else:
+            roster = wage_parts.get(key.action)
+            wage = np.zeros(n) if roster is None else np.clip(roster, 0.0, np.maximum(rest, 0.0))
+            if np.any(wage):
+                put("loon", wage, ORIGIN_ROSTER, "posities op deze actie in het personeelsbestand")
+        rest = rest - wage
+        for klass, share in declared.items():
+            if klass != "loon":
+                put(klass, rest * share, ORIGIN_SHEET, decl_src.get(klass, ""))
+        left = 1.0 - sum(v for k, v in declared.items() if k != "loon")
+        if left > 1e-12:
+            put(DEFAULT_CLASS, rest * left, ORIGIN_DEFAULT, "niet geïndexeerd (standaard)")
+    elif declared:
+        for klass, share in declared.items():
+            put(klass, rest * share, ORIGIN_SHEET, decl_src.get(klass, ""))
+        left = 1.0 - sum(declared.values())
+        if left > 1e-12:
+            put(DEFAULT_CLASS, rest * left, ORIGIN_DEFAULT, "niet geïndexeerd (standaard)")
+    elif key.category == EXPLOITATIE and key.direction == O and key.action in base.subsidy_class:
+        klass, sid = base.subsidy_class[key.action]
+        if klass == "volgt_loon":
+            roster = wage_parts.get(key.action)
+            part = np.zeros(n) if roster is None else np.clip(roster, 0.0, np.maximum(rest, 0.0))
+            put("volgt_loon", part, ORIGIN_REGISTER, f"subsidieregister {sid}: volgt de loonkost van de actie")
+            put(DEFAULT_CLASS, rest - part, ORIGIN_DEFAULT, "niet geïndexeerd (standaard)")
+        else:
+            put(klass, rest, ORIGIN_REGISTER, f"subsidieregister {sid}")
+    else:
+        put(DEFAULT_CLASS, rest, ORIGIN_DEFAULT, "niet geïndexeerd (standaard)")
+    return LineExposure(key, amounts, origins, sources)
 
 
 @dataclass(eq=False)
@@ -152,12 +251,15 @@ class Baseline:
         self.base_mult = {"loon": flat, "volgt_loon": flat, "prijzen": flat, "bijdrage": flat}
         self.lines = {k: self.plan.amounts[i] for i, k in enumerate(self.plan.keys)}
         self.totals = self.plan.totals()
-        self.m2 = compute_m2(self.plan, self.params, minimum_reserve=self.minimum_reserve(self.wage_cost_base()))
         self.contribution = self.params.per_year("contribution", years)
-        self._explicit: dict[tuple[str, int, int], dict[str, float]] = {}
+        self.declared: dict[tuple[str, int, int], dict[str, float]] = {}
+        self.declared_sources: dict[tuple[str, int, int], dict[str, str]] = {}
         for s in self.index_shares:
-            self._explicit.setdefault((s.action, s.category, s.direction), {})[s.klass] = s.share
-        self._subsidy_class = {s.action: s.index_class for s in self.subsidies.values() if s.amount is None}
+            triple = (s.action, s.category, s.direction)
+            self.declared.setdefault(triple, {})[s.klass] = s.share
+            self.declared_sources.setdefault(triple, {})[s.klass] = s.source
+        #: action -> (index class, subsidy id) of a subsidy that is the action's whole receipts line
+        self.subsidy_class = {s.action: (s.index_class, s.id) for s in self.subsidies.values() if s.amount is None}
         self._share_cache: dict[LineKey, dict[str, float]] = {}
         self._vector_cache: dict[LineKey, np.ndarray] = {}
         p = self.params
@@ -174,34 +276,45 @@ class Baseline:
         for s in self.subsidies.values():
             by_action.setdefault(s.action, []).append(s)
         self.subsidies_by_action = by_action
+        #: each roster position's share of its person (for the per-head other personnel cost);
+        #: positions added by a scenario count as one head
+        self.head_share = head_shares(self.positions)
         self.base_roster_cost = self.roster_cost(self.positions, self.base_mult["loon"])
+        self.base_wage_parts = self.wage_parts(self.positions, self.base_mult["loon"]) if self.scales else {}
+        self.m2 = compute_m2(self.plan, self.params, minimum_reserve=self.minimum_reserve(None))
 
     # -- helpers shared by runs ---------------------------------------------------------------
+    def exposure(self, key: LineKey, amount: np.ndarray | None = None,
+                 wage_parts: Mapping[str, np.ndarray] | None = None) -> LineExposure:
+        """How the line is indexed (see :func:`line_exposure`); default: the plan's line and roster."""
+        return line_exposure(self, key, self.lines[key] if amount is None else amount, wage_parts)
+
     def shares(self, key: LineKey) -> dict[str, float]:
-        """Index class -> share of the line (classes not listed are 'vast')."""
+        """Indexed class -> share of the plan's line over the plan years (classes not listed
+        are not indexed). A summary: the engine works with :meth:`exposure` per year."""
         cached = self._share_cache.get(key)
-        if cached is not None:
-            return cached
-        if key.category != EXPLOITATIE and (key.action, key.category, key.direction) not in self._explicit:
-            out: dict[str, float] = {}
-        elif (key.action, key.category, key.direction) in self._explicit:
-            out = {k: v for k, v in self._explicit[(key.action, key.category, key.direction)].items() if k != "vast"}
-        elif key.direction == O:
-            klass = self._subsidy_class.get(key.action, "vast")
-            out = {} if klass == "vast" else {klass: 1.0}
-        else:
-            out = dict(DEFAULT_U_SHARES)
-        self._share_cache[key] = out
-        return out
+        if cached is None:
+            line = self.lines.get(key)
+            cached = {} if line is None else {
+                k: v for k, v in self.exposure(key).shares(line).items() if k in CLASSES and v > 0}
+            self._share_cache[key] = cached
+        return cached
 
     def share_vector(self, key: LineKey) -> np.ndarray:
-        """The line's shares per index class, in the order of CLASSES (cached)."""
+        """:meth:`shares` in the order of CLASSES (cached)."""
         vec = self._vector_cache.get(key)
         if vec is None:
             shares = self.shares(key)
             vec = np.array([shares.get(k, 0.0) for k in CLASSES])
             self._vector_cache[key] = vec
         return vec
+
+    def wage_parts(self, positions: Iterable[Position], wage_multiplier: np.ndarray) -> dict[str, np.ndarray]:
+        """Employer cost per action per year of the positions charged to it (the roster wage part)."""
+        out: dict[str, np.ndarray] = {}
+        for p in positions:
+            out[p.action] = out.get(p.action, 0.0) + self.position_cost(p)
+        return {a: v * wage_multiplier for a, v in out.items()}
 
     def position_cost(self, p: Position) -> np.ndarray:
         """Employer cost per year of one position at wage multiplier 1 (cached)."""
@@ -211,7 +324,8 @@ class Baseline:
                 raise InputError("the workbook has no salary scales (sheet 'Weddeschalen')",
                                  file=self.file, expected="a 'Weddeschalen' sheet for staffing changes")
             try:
-                cost = cost_breakdown([p], self.scales, self.staff_params, self.years).total[0]
+                share = {p.id: self.head_share.get(p.id, 1.0)}
+                cost = cost_breakdown([p], self.scales, self.staff_params, self.years, shares=share).total[0]
             except ValueError as exc:
                 raise InputError(str(exc), file=self.file, sheet="Personeel") from None
             self._cost_cache[p] = cost
@@ -231,9 +345,10 @@ class Baseline:
         return self._wage_cost
 
     def minimum_reserve(self, wage_cost: np.ndarray | None) -> np.ndarray | None:
-        if self.params.minimum_reserve_pct is not None and wage_cost is not None:
-            return float(self.params.minimum_reserve_pct) * wage_cost
-        return self.params.minimum_reserve_per_year(self.years)
+        """The minimum reserve of a run whose roster costs ``wage_cost`` a year (None: the
+        baseline's roster); see :func:`minimum_reserve_rule`."""
+        change = None if wage_cost is None else np.asarray(wage_cost, dtype=np.float64) - self.base_roster_cost
+        return minimum_reserve_rule(self.params, self.years, change, self.wage_cost_base())
 
     def subsidised(self, action: str, windows: Mapping[str, tuple]) -> tuple[np.ndarray, float]:
         """Per year: is the action paid by a subsidy (any month)? And its overhead rate."""
@@ -285,14 +400,13 @@ class _Run:
         self.totals[category, direction] += delta
 
     # -- staff ------------------------------------------------------------------------------
-    def wage_cost(self) -> np.ndarray | None:
-        base = self.base.wage_cost_base()
-        if base is None:
-            return None
-        loon = self.mult["loon"]
-        ratio = loon / self.base.base_mult["loon"]
-        roster_delta = self.base.roster_cost(self.positions, loon) - self.base.base_roster_cost * ratio
-        return base * ratio + roster_delta
+    def wage_parts(self) -> dict[str, np.ndarray]:
+        """The roster's employer cost per action in this state (the wage part of the U lines)."""
+        return self.base.wage_parts(self.positions, self.mult["loon"]) if self.base.scales else {}
+
+    def wage_cost(self) -> np.ndarray:
+        """The annual wage cost of this state: the roster's employer cost at the state's wage index."""
+        return self.base.roster_cost(self.positions, self.mult["loon"])
 
     def route_staff_cost(self, action: str, funded_by: str, delta: np.ndarray) -> None:
         """A change in staff cost on an action, with its overhead recharge and, for a
@@ -304,16 +418,26 @@ class _Run:
         if funded_by in self.base.subsidies:
             self.add(action, O, delta + overhead)
 
-    def replace_positions(self, old: Sequence[Position], new: Sequence[Position], route: bool = True) -> None:
+    def replace_positions(self, old: Sequence[Position], new: Sequence[Position], route: bool = True,
+                          on: str | None = None) -> None:
+        """Swap positions. ``route``: their cost change goes through :meth:`route_staff_cost`
+        (overhead, funding); else, with ``on``, the bare cost change lands on that action's U."""
         loon = self.mult["loon"]
+        delta = np.zeros(self.n)
         for p in old:
             self.positions.remove(p)
             if route:
                 self.route_staff_cost(p.action, p.funded_by, -self.base.position_cost(p) * loon)
+            else:
+                delta -= self.base.position_cost(p)
         for p in new:
             self.positions.append(p)
             if route:
                 self.route_staff_cost(p.action, p.funded_by, self.base.position_cost(p) * loon)
+            else:
+                delta += self.base.position_cost(p)
+        if on is not None and not route:
+            self.add(on, U, delta * loon)
 
     def position(self, change, pid: str) -> list[Position]:
         found = [p for p in self.positions if p.id == pid]
@@ -359,6 +483,25 @@ class _Run:
     def monthly(self, amount: np.ndarray, months: np.ndarray) -> np.ndarray:
         return np.divide(amount, months, out=np.zeros(self.n), where=months > 0)
 
+    def end_subsidy(self, s: Subsidy, lost: np.ndarray, other_kept: float) -> None:
+        """Lose the subsidy in the months ``lost`` (a per-month mask) of its window, with the
+        overhead recharge (A50111 receives it no more, the action pays it no more). Of the
+        project's other costs (U minus staff minus overhead) ``other_kept`` goes on. The staff
+        cost is left to the caller's roster change (:func:`staff_after_end`)."""
+        start, end = self.windows[s.id]
+        window = window_mask(start, end, self.years)
+        a = months_per_year(window)
+        lost_y = months_per_year(lost & window)
+        o_line = self.line(s.action, O) if s.amount is None else np.full(self.n, float(s.amount))
+        o_m = self.monthly(o_line, a)
+        u_m = self.monthly(self.line(s.action, U), a)
+        staff_m = np.minimum(self.staff_monthly(s, self.funded(s), u_m), u_m)
+        ovh_m = np.minimum(s.overhead_rate * staff_m, u_m - staff_m)
+        other_m = u_m - staff_m - ovh_m
+        self.add(s.action, O, -o_m * lost_y)
+        self.add(s.action, U, -((1.0 - other_kept) * other_m + ovh_m) * lost_y)
+        self.add(OVERHEAD_ACTION, O, -ovh_m * lost_y)
+
     def lose(self, s: Subsidy, lost: np.ndarray, fraction: float, kept: float, notice_end: int | None) -> None:
         """Lose ``fraction`` of the subsidy in the months ``lost`` (a per-month mask)."""
         start, end = self.windows[s.id]
@@ -382,23 +525,159 @@ class _Run:
         self.add(OVERHEAD_ACTION, O, -fraction * ovh_m * lost_y)
 
 
+def minimum_reserve_rule(params: Parameters, years: Sequence[int], wage_change: np.ndarray | None,
+                         wage_cost_param: np.ndarray | None = None) -> np.ndarray | None:
+    """THE minimum reserve rule (the sociaal passief; plan 3.7: "Voor de voorziening van het
+    sociaal passief wordt uitgegaan van 10% van de totale jaarloonkost"; M2 annex: 211.211,09).
+
+    * With an amount (parameter Minimumreserve): the baseline keeps the plan's amount in every
+      year; a scenario moves it by ``pct`` (parameter Minimumreserve (% jaarloonkost), 10%) of
+      its change in annual wage cost against the baseline, per year (``wage_change``: the
+      roster's employer cost in the scenario minus in the baseline).
+    * Without an amount, with a percentage and a Jaarloonkost row (older workbooks): ``pct`` x
+      (Jaarloonkost + change).
+    * Otherwise: the parameters' own rule (or None: no minimum)."""
+    pct = params.minimum_reserve_pct
+    change = np.zeros(len(years)) if wage_change is None else np.asarray(wage_change, dtype=np.float64)
+    if params.minimum_reserve is not None:
+        base = np.full(len(years), float(params.minimum_reserve))
+        return base if pct is None else base + float(pct) * change
+    if pct is not None and wage_cost_param is not None:
+        return float(pct) * (wage_cost_param + change)
+    return params.minimum_reserve_per_year(years)
+
+
+def skip_indexation(path: np.ndarray, years: Sequence[int], year: int | None = None,
+                    crossing: tuple[int, int] | None = None) -> np.ndarray:
+    """THE indexsprong rule: a class's yearly multipliers with one indexation skipped.
+
+    ``year``: the growth of that year (multiplier of the year / of the year before) is skipped,
+    so the path is divided by it from that year on. ``crossing`` (year, month): the 2% wage step
+    two months after that crossing is skipped, so the path is divided by the yearly average of
+    a 2% step from the effective month on (the pivot mechanism's own timing)."""
+    path = np.asarray(path, dtype=np.float64)
+    if year is not None:
+        i = list(years).index(year)
+        factor = path[i] / path[i - 1]
+        out = path.copy()
+        out[i:] = path[i:] / factor
+        return out
+    steps = ix.wage_steps_from_crossings([crossing])
+    level = ix.monthly_level(steps, (years[0], 1), 12 * len(years))
+    return path / ix.yearly_average_multipliers(level, (years[0], 1), list(years))
+
+
+#: The subsidy-end policies (spec.Policy) in the words the board sees.
+SUBSIDY_END_POLICIES = {
+    "stop": "project stopt; personeel vertrekt na opzeg",
+    "keep_staff": "personeel blijft (W13 betaalt); partners en werking stoppen",
+    "keep_project": "hele project loopt door (W13 betaalt)",
+    "share": "deel van de kosten blijft",
+}
+
+
+def notice_months_for(p: Position, ch, reference_year: int) -> int:
+    """Notice of one position when its subsidy stops: the scenario's ``notice_months`` if given,
+    else the statutory notice by seniority (staffing.statutory_notice_months)."""
+    if ch.notice_months is not None:
+        return int(ch.notice_months)
+    return statutory_notice_months(seniority_months(p, ch.date, reference_year))
+
+
+def staff_after_end(funded: Sequence[Position], policy: str, date: dt.date, share: float | None,
+                    notices: Mapping[str, int]) -> list[Position]:
+    """THE staff rule of a subsidy end: the funded positions after ``date``.
+
+    * ``stop``: each position ends after its notice (last day of the month ``date`` + notice),
+      never later than its planned end; a position that would start after that is dropped.
+    * ``keep_staff``: the positions go on to the end of the plan, paid by the basic operation.
+    * ``share``: that share of their FTE goes on (basic operation), the rest as ``stop`` with no notice.
+    * ``keep_project``: unchanged (the project goes on, its staff with it)."""
+    if policy == "keep_project":
+        return list(funded)
+    out: list[Position] = []
+    for p in funded:
+        if policy == "stop":
+            last = _last_day(_month(date) + notices.get(p.id, 0))
+            if p.end is not None and p.end <= last:
+                out.append(p)
+            elif p.start is None or p.start <= last:
+                out.append(dataclasses.replace(p, end=last))
+        elif policy == "keep_staff":
+            if p.end is not None and p.end < date:
+                out.append(p)
+            else:
+                out.append(dataclasses.replace(p, end=None, funded_by=BASE_FUNDING))
+        else:  # share
+            if p.end is not None and p.end < date:
+                out.append(p)
+                continue
+            kept = float(share or 0.0)
+            if p.start is None or p.start <= date:
+                out.append(dataclasses.replace(p, end=date))
+            if kept > 0:
+                after = dataclasses.replace(p, id=p.id, start=max(p.start, date + dt.timedelta(days=1))
+                                            if p.start else date + dt.timedelta(days=1), end=None,
+                                            fte=p.fte * kept, funded_by=BASE_FUNDING)
+                out.append(after)
+    return out
+
+
+def describe_subsidy_end(s: Subsidy, ch, notices: Mapping[str, int]) -> str:
+    what = SUBSIDY_END_POLICIES[ch.policy]
+    if ch.policy == "share":
+        what = f"{(ch.share or 0) * 100:.0f}% van de kosten blijft"
+    desc = f"Subsidie {s.name} ({s.id}) stopt op {ch.date:%d/%m/%Y}: {what}"
+    if ch.policy == "stop" and notices:
+        how = "opgegeven" if ch.notice_months is not None else "wettelijk, volgens anciënniteit"
+        desc += f", opzeg {', '.join(f'{k} {v} mnd' for k, v in notices.items())} ({how})"
+    return desc
+
+
+def _may_move(base: Baseline, key: LineKey, classes: tuple[str, ...]) -> bool:
+    """Can an index change of ``classes`` reach this line at all under :func:`line_exposure`?
+    (A cached shortcut; the rule itself stays in line_exposure.)"""
+    cache = base.__dict__.setdefault("_move_cache", {})
+    hit = cache.get((key, classes))
+    if hit is None:
+        declared = set(base.declared.get((key.action, key.category, key.direction), {}))
+        if key.category == EXPLOITATIE and key.direction == U:
+            hit = "loon" in classes or bool(declared & set(classes))
+        elif declared:
+            hit = bool(declared & set(classes))
+        elif key.category == EXPLOITATIE and key.direction == O and key.action in base.subsidy_class:
+            hit = base.subsidy_class[key.action][0] in classes
+        else:
+            hit = False
+        cache[(key, classes)] = hit
+    return hit
+
+
 def index_deltas(base: Baseline, lines: Mapping[LineKey, np.ndarray],
-                 ratios: Mapping[str, np.ndarray]) -> dict[LineKey, np.ndarray]:
+                 ratios: Mapping[str, np.ndarray],
+                 wage_parts: Mapping[str, np.ndarray] | None = None) -> dict[LineKey, np.ndarray]:
     """The index rule: multiplying index class k's multiplier by ``ratios[k]`` (per year)
-    changes each line by amount x share of k x (ratio - 1). Only lines that change are returned.
-    (The member contribution, class ``bijdrage``, is handled apart by the caller.)"""
-    keys = list(lines)
-    if not keys or not ratios:
+    changes each line by its amount exposed to k (see :func:`line_exposure`) x (ratio - 1).
+    ``wage_parts``: the roster's cost per action in the state (default: the plan's roster).
+    Only lines that change are returned. (The member contribution, class ``bijdrage`` on the
+    parameter, is handled apart by the caller.)"""
+    if not lines or not ratios:
         return {}
-    amounts = np.stack([lines[k] for k in keys])                      # (lines, years)
-    shares = np.stack([base.share_vector(k) for k in keys])           # (lines, classes)
-    change = np.zeros((len(CLASSES), amounts.shape[1]))               # (classes, years)
-    for c, klass in enumerate(CLASSES):
-        if klass in ratios:
-            change[c] = np.asarray(ratios[klass], dtype=np.float64) - 1.0
-    delta = amounts * (shares @ change)
-    changed = np.flatnonzero(delta.any(axis=1))
-    return {keys[i]: delta[i] for i in changed}
+    change = {k: np.asarray(r, dtype=np.float64) - 1.0 for k, r in ratios.items() if k in CLASSES}
+    moving = tuple(sorted(change))
+    out = {}
+    for key, amount in lines.items():
+        if not _may_move(base, key, moving) or not amount.any():
+            continue
+        exp = line_exposure(base, key, amount, wage_parts)
+        delta = None
+        for klass, r in change.items():
+            part = exp.amounts.get(klass)
+            if part is not None and np.any(part):
+                delta = part * r if delta is None else delta + part * r
+        if delta is not None and np.any(delta):
+            out[key] = delta
+    return out
 
 
 def _month(d: dt.date) -> int:
@@ -542,18 +821,7 @@ class Engine:
 
     def _apply_index(self, state: _Run, ch: IndexChange) -> str:
         paths = self._index_paths(ch, state)
-        if "loon" in paths:
-            paths["volgt_loon"] = paths["loon"]
-        ratios = {klass: paths[klass] / state.mult[klass] for klass in paths}
-        for key, delta in index_deltas(self.base, state.lines, ratios).items():
-            state.add(key.action, key.direction, delta, key.category)
-        if "bijdrage" in paths:
-            delta = state.contribution * (paths["bijdrage"] / state.mult["bijdrage"] - 1.0)
-            state.contribution = state.contribution + delta
-            state.add(CONTRIBUTION_ACTION, O, delta)
-        # staff cost added or removed by earlier changes sits on the U lines and was rescaled
-        # with their wage share above; later roster changes are costed at the new level
-        state.mult.update(paths)
+        self._set_paths(state, paths)
         if ch.rate is not None:
             what = f"{ch.rate * 100:.1f}% per jaar".replace(".", ",")
         elif ch.rates is not None:
@@ -565,6 +833,38 @@ class Engine:
             label = "extra spilindexoverschrijdingen" if ch.extra_crossings is not None else "spilindexoverschrijdingen"
             what = f"{label} " + ", ".join(f"{m:02d}/{y}" for y, m in ch.months)
         return f"Indexering ({', '.join(sorted(paths))}): {what}"
+
+    def _apply_indexsprong(self, state: _Run, ch: IndexsprongChange) -> str:
+        """The rule of an indexsprong (see :func:`skip_indexation`)."""
+        years = list(self.base.years)
+        if ch.year is not None and not years[0] < ch.year <= years[-1]:
+            raise ch.error(f"year {ch.year} is not inside the plan after its first year", "year",
+                           f"a year in {years[1]}-{years[-1]} (the first year's level is the plan's base)")
+        crossing = None
+        if ch.crossing is not None:
+            y, m = (int(x) for x in ch.crossing.split("-"))
+            if not years[0] - 1 <= y <= years[-1]:
+                raise ch.error(f"crossing {ch.crossing} is outside the plan", "crossing")
+            crossing = (y, m)
+        paths = {c: skip_indexation(state.mult[c], years, ch.year, crossing) for c in ch.classes}
+        self._set_paths(state, paths)
+        what = f"jaar {ch.year}" if ch.year is not None else f"overschrijding {crossing[1]:02d}/{crossing[0]}"
+        return f"Indexsprong ({', '.join(sorted(paths))}): {what} overgeslagen"
+
+    def _set_paths(self, state: _Run, paths: dict[str, np.ndarray]) -> None:
+        """Move the index classes to new multiplier paths; every exposed line follows."""
+        if "loon" in paths:
+            paths["volgt_loon"] = paths["loon"]
+        ratios = {klass: paths[klass] / state.mult[klass] for klass in paths}
+        for key, delta in index_deltas(self.base, state.lines, ratios, state.wage_parts()).items():
+            state.add(key.action, key.direction, delta, key.category)
+        if "bijdrage" in paths:
+            delta = state.contribution * (paths["bijdrage"] / state.mult["bijdrage"] - 1.0)
+            state.contribution = state.contribution + delta
+            state.add(CONTRIBUTION_ACTION, O, delta)
+        # staff cost added or removed by earlier changes sits on the U lines and was rescaled
+        # with their wage share above; later roster changes are costed at the new level
+        state.mult.update(paths)
 
     # staffing --------------------------------------------------------------------------------
     def _apply_hire(self, state: _Run, ch: HireChange) -> str:
@@ -620,62 +920,56 @@ class Engine:
 
     # subsidies -------------------------------------------------------------------------------
     def _apply_subsidy_end(self, state: _Run, ch: SubsidyEndChange) -> str:
+        """The subsidy ends on ``ch.date``; ``ch.policy`` says what happens to the project
+        (see :data:`SUBSIDY_END_POLICIES`). Early and planned ends follow the same rules: the
+        lost months (after the date, inside the subsidy's window) lose the subsidy, and the
+        staff rule of the policy applies to the funded positions from the date on."""
         s = state.subsidy(ch)
         self.base.check_date(ch, ch.date)
         start, end = state.windows[s.id]
-        policy = {"stop": "project stopt", "keep": "personeel blijft", "share": f"{(ch.share or 0) * 100:.0f}% blijft"}
-        desc = f"Subsidie {s.name} ({s.id}) stopt op {ch.date:%d/%m/%Y}: {policy[ch.policy]}"
-        if ch.notice_months and ch.policy != "keep":
-            desc += f", opzeg {ch.notice_months} maanden"
         if end is not None and ch.date > end:
             self._renew(state, ch, s, ch.date, None)
             return f"Subsidie {s.name} ({s.id}) loopt door tot {ch.date:%d/%m/%Y}"
+        plan_end = dt.date(self.base.years[-1], 12, 31)
+        if ch.policy == "keep_project" and end is not None and end < plan_end:
+            # the whole project goes on to the end of the plan: the renewal's costs, without its subsidy
+            self._renew(state, ch, s, plan_end, None)
+            start, end = state.windows[s.id]
         months = self.base.years[0] * 12 + np.arange(12 * state.n)
         lost = months > _month(ch.date)
-        notice_end = _add_months(ch.date, ch.notice_months) if ch.notice_months else None
-        state.lose(s, lost, 1.0, ch.kept, notice_end)
         funded = state.funded(s)
-        if ch.kept > 0:
-            # staff stay after the (planned) end, paid by the basic operation: their cost beyond
-            # the old window is new cost for the plan
-            stay = [dataclasses.replace(p, end=None, funded_by=BASE_FUNDING) if p.end is not None else
-                    dataclasses.replace(p, funded_by=BASE_FUNDING) for p in funded]
-            if ch.kept < 1:
-                stay = [dataclasses.replace(p, fte=p.fte * ch.kept) for p in stay]
-            loon = state.mult["loon"]
-            extra = np.zeros(state.n)
-            for old, new in zip(funded, stay):
-                extra += (self.base.position_cost(new) - self.base.position_cost(old)) * loon
-            for p in funded:
-                state.positions.remove(p)
-            state.positions.extend(stay)
-            # only the months after the old end are new: within the old window the cost is
-            # already on the action's U line
-            state.add(s.action, U, extra)
-        else:
-            last = _last_day(notice_end) if notice_end is not None else ch.date
-            for p in funded:
-                if p.end is None or p.end > last:
-                    state.positions.remove(p)
-                    if p.start is None or p.start <= last:
-                        state.positions.append(dataclasses.replace(p, end=last))
+        notices = {}
+        if ch.policy == "stop":
+            notices = {p.id: notice_months_for(p, ch, self.base.staff_params.reference_year) for p in funded}
+        state.end_subsidy(s, lost, other_kept=ch.kept)
+        new = staff_after_end(funded, ch.policy, ch.date, ch.share, notices)
+        state.replace_positions(funded, new, route=False, on=s.action)
         state.windows[s.id] = (start, ch.date if end is None or ch.date < end else end)
-        return desc
+        return describe_subsidy_end(s, ch, notices)
 
     def _apply_subsidy_cut(self, state: _Run, ch: SubsidyCutChange) -> str:
+        """From ``ch.date`` the subsidy pays ``ch.factor``. ``stop``: the project's costs
+        (staff FTE included) fall with it, no notice; ``keep_staff``: the staff stay, the other
+        costs fall; ``keep_project``: every cost stays; ``share``: that share of the lost part stays."""
         s = state.subsidy(ch)
         self.base.check_date(ch, ch.date)
         months = self.base.years[0] * 12 + np.arange(12 * state.n)
         lost = months >= _month(ch.date)
         fraction = 1.0 - ch.factor
-        state.lose(s, lost, fraction, ch.kept, None)
-        if ch.kept < 1:
+        if ch.policy == "keep_staff":
+            # staff cost stays: treat the whole window as the staff's "notice"
+            state.lose(s, lost, fraction, 0.0, 10**9)
+        else:
+            state.lose(s, lost, fraction, ch.kept, None)
+        if ch.kept < 1 and ch.policy != "keep_staff":
             funded = state.funded(s)
             keep_fte = 1.0 - fraction * (1.0 - ch.kept)
             new = [q for p in funded for q in state.split(p, ch.date, fte=p.fte * keep_fte)]
             state.replace_positions(funded, new, route=False)
+        falls = {"stop": ": kosten dalen mee", "keep_staff": ": personeel blijft, andere kosten dalen mee",
+                 "keep_project": "", "share": f": {(1 - ch.kept) * 100:.0f}% van de kosten daalt mee"}
         return (f"Subsidie {s.name} ({s.id}) daalt tot {ch.factor * 100:.0f}% vanaf {ch.date:%d/%m/%Y}"
-                + ("" if ch.kept >= 1 else f": kosten dalen mee ({(1 - ch.kept) * 100:.0f}%)"))
+                + falls[ch.policy])
 
     def _apply_subsidy_renew(self, state: _Run, ch: SubsidyRenewChange) -> str:
         s = state.subsidy(ch)
@@ -706,11 +1000,20 @@ class Engine:
         klass = s.index_class
         ratio = np.ones(state.n) if klass == "vast" else state.mult[klass] / state.mult[klass][t0]
         o_m = (np.full(state.n, amount / 12.0) if amount is not None else o_line[t0] / a[t0] * ratio)
-        # the project's costs in the gained months: kept in the baseline (cost continues) or re-added
+        # the project's costs in the gained months: kept in the baseline (cost continues) or re-added,
+        # each part growing with its own class from the last full year t0 (see line_exposure)
+        u_key = LineKey(s.action, EXPLOITATIE, U)
+        exp = line_exposure(self.base, u_key, u_line, state.wage_parts())
         u_ratio = np.zeros(state.n)
-        for k, share in self.base.shares(LineKey(s.action, EXPLOITATIE, U)).items():
-            u_ratio += share * state.mult[k] / state.mult[k][t0]
-        u_ratio += 1.0 - sum(self.base.shares(LineKey(s.action, EXPLOITATIE, U)).values())
+        covered = 0.0
+        for k, part in exp.amounts.items():
+            if u_line[t0] <= 0:
+                break
+            w = part[t0] / u_line[t0]
+            covered += w
+            u_ratio += w * (state.mult[k] / state.mult[k][t0] if k in CLASSES else 1.0)
+        u_ratio += 1.0 - covered
+        wage_share_t0 = exp.amounts.get("loon", np.zeros(state.n))[t0] / u_line[t0] if u_line[t0] > 0 else 0.0
         u_m = u_line[t0] / a[t0] * u_ratio
         funded = [p for p in state.funded(s) if p.end is not None and p.end <= end]
         extended = [dataclasses.replace(p, end=until) for p in funded]
@@ -719,9 +1022,13 @@ class Engine:
         for old, new in zip(funded, extended):
             staff_gain += (self.base.position_cost(new) - self.base.position_cost(old)) * loon
         if not funded:
-            staff_gain = u_m * g * self.base.shares(LineKey(s.action, EXPLOITATIE, U)).get("loon", 0.0)
+            staff_gain = u_m * g * wage_share_t0
         overhead = s.overhead_rate * staff_gain
-        continues = (a == 0) & (u_line > 0.005)
+        # costs that go on after the subsidy's end in the baseline (Kracht.Wonen) stay as they are
+        # in every gained month; else the project's costs come back with the renewal
+        after_end = np.array([y > end.year for y in years])
+        goes_on = bool(np.any(after_end & (a == 0) & (u_line > 0.005)))
+        continues = np.full(state.n, goes_on) | ((a == 0) & (u_line > 0.005))
         self.add_renewal(state, s, o_m * g, np.where(continues, overhead, u_m * g), overhead)
         for old, new in zip(funded, extended):
             state.positions.remove(old)

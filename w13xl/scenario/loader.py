@@ -7,7 +7,7 @@ Sheets read besides the budget sheet, category mapping and parameters (see w13xl
 * ``Weddeschalen``: salary scales (schaal, trap, bedrag_100) and, in the columns to the right, a
   block ``Parameter | Waarde`` with the employer-cost parameters (STAFF_PARAMETER_LABELS);
 * ``Subsidies``: the subsidy register (see w13xl.subsidies);
-* ``Indexering``: index classes per action line (Actie, Richting, Klasse, Aandeel).
+* ``Indexering``: declared index classes per line (Actie, Richting, Klasse, Aandeel, Bron).
 
 Every sheet is optional: without a roster, staffing changes are refused with a clear message.
 """
@@ -19,10 +19,10 @@ import functools
 import os
 from collections.abc import Mapping, Sequence
 
-from ..errors import InputError
+from ..errors import InputError, InputWarning
 from ..sheets import Grid, SheetContext, is_blank, load_plan_from_grids, parse_number
 from ..staffing import StaffParameters, roster_from_rows, scales_from_rows
-from ..subsidies import subsidies_from_rows
+from ..subsidies import subsidies_from_rows, unsourced
 from .engine import Baseline, index_shares_from_grid
 
 ROSTER_SHEET = "Personeel"
@@ -40,6 +40,8 @@ STAFF_PARAMETER_LABELS: dict[str, str] = {
     "tweede pijler": "second_pillar_rate",
     "heffing tweede pijler": "second_pillar_levy",
     "beheerskost tweede pijler": "second_pillar_admin",
+    "andere personeelskosten per hoofd": "other_cost_per_head",
+    "rsz op vakantiegeld": "social_security_on_holiday_pay",
 }
 STAFF_PARAMETER_NAMES = {v: k for k, v in STAFF_PARAMETER_LABELS.items()}
 
@@ -87,8 +89,11 @@ def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters
                 number = parse_number(row[c + 1], ctx, r, c + 1, v.strip())
                 if number is not None:
                     key = STAFF_PARAMETER_LABELS[v.strip().lower()]
-                    values[key] = number / 100 if key != "salary_coefficient" and key != "second_pillar_admin" \
-                        and number > 1 else number
+                    if key == "social_security_on_holiday_pay":
+                        values[key] = bool(number)
+                        continue
+                    values[key] = number / 100 if key not in ("salary_coefficient", "second_pillar_admin",
+                                                              "other_cost_per_head") and number > 1 else number
     try:
         return dataclasses.replace(StaffParameters(), **values)
     except ValueError as exc:
@@ -108,6 +113,10 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
         if s.action not in loaded.plan.actions:
             raise InputError(f"subsidy {s.id} names action '{s.action}', which is not on the budget sheet",
                              file=file, sheet=SUBSIDY_SHEET, expected="an action of the budget sheet")
+    for sid in unsourced(subsidies):  # issue 9: every figure has a source
+        loaded.warnings.append(InputWarning(
+            f"subsidy {sid} has no funder ('financier') or no source ('verwijzing': plan section or action "
+            f"text with dates and amounts, or 'aanname' with the reason)", file=file, sheet=SUBSIDY_SHEET))
     shares = index_shares_from_grid(grids[INDEX_SHEET], file, INDEX_SHEET) if INDEX_SHEET in grids else []
     if scales is not None:
         for p in positions:

@@ -31,7 +31,16 @@ from ..numbers import parse_date
 
 BASELINE = "baseline"
 IndexClass = Literal["loon", "prijzen", "bijdrage", "volgt_loon"]
-Policy = Literal["stop", "keep", "share"]
+#: What happens when a subsidy ends (see README "Subsidy-end policies"):
+#: ``stop``: the project stops; its staff leave after their notice (statutory by seniority, or
+#: ``notice_months``), cost counted. ``keep_staff``: W13 keeps (and pays) the staff; partner
+#: payments and the other project costs stop with the funding. ``keep_project``: everything goes
+#: on, W13 pays it all. ``share``: that share of the project's costs goes on (W13 pays).
+Policy = Literal["stop", "keep_staff", "keep_project", "share"]
+POLICIES: tuple[str, ...] = ("stop", "keep_staff", "keep_project", "share")
+#: Old names refused with a pointer to the new ones (their meaning was ambiguous).
+RETIRED_POLICIES = {"keep": "'keep' no longer exists: use 'keep_staff' (W13 keeps the staff; the partners' "
+                            "part stops) or 'keep_project' (the whole project goes on, paid by W13)"}
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
@@ -136,7 +145,15 @@ class MoveChange(_Change):
 class _SubsidyPolicy(_Change):
     policy: Policy = "stop"
     share: float | None = Field(None, ge=0, le=1, description="Kept share of the costs for policy 'share'.")
-    notice_months: int = Field(0, ge=0, le=24)
+    notice_months: int | None = Field(None, ge=0, le=24, description=(
+        "Notice in months for policy 'stop'; empty: the statutory notice by seniority of each position."))
+
+    @field_validator("policy", mode="before")
+    @classmethod
+    def _retired(cls, v: Any) -> Any:
+        if isinstance(v, str) and v.strip().lower() in RETIRED_POLICIES:
+            raise ValueError(RETIRED_POLICIES[v.strip().lower()])
+        return v
 
     @model_validator(mode="after")
     def _share_given(self) -> _SubsidyPolicy:
@@ -146,7 +163,8 @@ class _SubsidyPolicy(_Change):
 
     @property
     def kept(self) -> float:
-        return {"stop": 0.0, "keep": 1.0}.get(self.policy, self.share or 0.0)
+        """Share of the project's costs that goes on (staff handled apart for keep_staff)."""
+        return {"stop": 0.0, "keep_staff": 0.0, "keep_project": 1.0}.get(self.policy, self.share or 0.0)
 
 
 class SubsidyEndChange(_SubsidyPolicy):
@@ -201,14 +219,47 @@ class LineChange(_Change):
     amounts: dict[int, float]
 
 
+class IndexsprongChange(_Change):
+    """An indexsprong: one indexation skipped for the given classes (default wages). Exactly one of
+    ``year`` (the class's growth of that year is skipped; its level stays that much lower from
+    then on) or ``crossing`` (the 2% wage step after the pivot crossing of that month, "2027-05",
+    is skipped: wages stay 2% lower from two months after it; only for wages)."""
+
+    type: Literal["indexsprong"]
+    classes: list[IndexClass] = Field(default_factory=lambda: ["loon"])
+    year: int | None = None
+    crossing: str | None = None
+
+    @field_validator("classes", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("crossing")
+    @classmethod
+    def _month(cls, v: str | None) -> str | None:
+        match = _MONTH.match(str(v)) if v is not None else None
+        if v is not None and (not match or not 1 <= int(match.group(2)) <= 12):
+            raise ValueError(f"'{v}' is not a month like 2027-03")
+        return v
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> IndexsprongChange:
+        if (self.year is None) == (self.crossing is None):
+            raise ValueError("give exactly one of year (a skipped year) or crossing (a skipped pivot crossing)")
+        if self.crossing is not None and any(c not in ("loon", "volgt_loon") for c in self.classes):
+            raise ValueError("a skipped crossing applies to wages only (classes = ['loon'])")
+        return self
+
+
 Change = Annotated[
-    Union[IndexChange, HireChange, EndPositionChange, FteChange, StepChange, MoveChange,
+    Union[IndexChange, IndexsprongChange, HireChange, EndPositionChange, FteChange, StepChange, MoveChange,
           SubsidyEndChange, SubsidyRenewChange, SubsidyCutChange, ContributionChange, LineChange],
     Field(discriminator="type"),
 ]
 #: Dutch names of the change types, for sheets the board reads.
 CHANGE_LABELS = {
-    "index": "indexering", "hire": "aanwerving", "end_position": "einde positie", "fte": "VTE-wijziging",
+    "index": "indexering", "indexsprong": "indexsprong", "hire": "aanwerving", "end_position": "einde positie", "fte": "VTE-wijziging",
     "step": "trapwijziging", "move": "verschuiving", "subsidy_end": "einde subsidie",
     "subsidy_renew": "verlenging subsidie", "subsidy_cut": "vermindering subsidie",
     "contribution": "bijdrage lokale besturen", "line": "bijsturing",

@@ -1,0 +1,229 @@
+"""Every assumption the scenario engine uses, with its source (pure core).
+
+:func:`assumption_tables` lists, for one :class:`~w13xl.scenario.engine.Baseline`:
+
+* **Indexklassen per lijn**: per exploitation line of the plan, which part follows which index
+  class (loon, prijzen, bijdrage, volgt_loon; vast and doorgestort follow none), the share over
+  the plan years, where it came from (personeel = the roster, Indexering = the sheet, register =
+  the subsidy register, standaard = not indexed by default) and the source text;
+* **Subsidies**: funder, dates, index class, overhead, funded positions and the plan reference;
+* **Beleid bij einde subsidie**: what stop / keep_staff / keep_project / share do, and the notice;
+* **Werkgeverskost**: each employer-cost component with its rate and source;
+* **Minimumreserve** and **Indexering**: the rules with their figures and sources.
+
+Used by ``w13xl aannames`` (cli/aannames.py), the short table of ``w13xl run`` and the board
+pack's "Aannames" sheet (board_aannames.py). Texts are Dutch (board-facing); amounts unrounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import EXPLOITATIE, O
+from .scenario.engine import CLASSES, CONTRIBUTION_ACTION, LINE_CLASSES, SUBSIDY_END_POLICIES, Baseline
+from .staffing import NOTICE_WEEKS_BY_YEAR
+
+ORIGIN_LABELS = {"personeel": "personeel", "Indexering": "blad Indexering", "register": "subsidieregister",
+                 "standaard": "standaard", "Parameters": "blad Parameters"}
+
+
+@dataclass(frozen=True)
+class AssumptionTable:
+    """One block of assumptions: a title, a header and rows of plain values."""
+
+    key: str
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple, ...]
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return {"sleutel": self.key, "titel": self.title, "kolommen": list(self.header),
+                "rijen": [list(r) for r in self.rows], "toelichting": self.note}
+
+
+@dataclass(frozen=True)
+class LineClass:
+    """One class part of one line: its share over the plan years, origin and source."""
+
+    action: str
+    direction: str
+    klass: str
+    share: float
+    origin: str
+    source: str
+
+    @property
+    def indexed(self) -> bool:
+        return self.klass in CLASSES
+
+
+def line_classes(base: Baseline) -> list[LineClass]:
+    """Per exploitation line of the plan with a non-zero amount: each class part (largest first)."""
+    out: list[LineClass] = []
+    for key in sorted(base.lines, key=lambda k: (k.action, k.direction)):
+        amount = base.lines[key]
+        if key.category != EXPLOITATIE or not np.any(np.abs(amount) > 0.005):
+            continue
+        exp = base.exposure(key)
+        shares = exp.shares(amount)
+        origins, sources = dict(exp.origins), dict(exp.sources)
+        if key.action == CONTRIBUTION_ACTION and key.direction == O and np.any(base.contribution):
+            # the member contribution sits in this line; the engine indexes it apart (CPI rule)
+            part = float(np.sum(np.minimum(base.contribution, amount))) / float(np.sum(np.abs(amount)))
+            shares = {k: v * (1.0 - part) for k, v in shares.items()}
+            shares["bijdrage"] = shares.get("bijdrage", 0.0) + part
+            origins["bijdrage"] = "Parameters"
+            sources["bijdrage"] = "parameter Bijdrage lokale besturen: CPI vanaf 2027 (plan 3.3, statuten art. 9)"
+        for klass, share in sorted(shares.items(), key=lambda kv: (-kv[1], kv[0])):
+            if share <= 1e-9:
+                continue
+            out.append(LineClass(key.action, "O" if key.direction == O else "U", klass, share,
+                                 origins.get(klass, "standaard"), sources.get(klass, "")))
+    return out
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%".replace(".", ",")
+
+
+def _date(d) -> str:
+    return "" if d is None else d.strftime("%d/%m/%Y")
+
+
+def _money(x: float) -> str:
+    return f"{x:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def index_rows(base: Baseline) -> list[tuple]:
+    names = base.plan.actions if isinstance(base.plan.actions, dict) else {}
+    rows = []
+    for lc in line_classes(base):
+        name = getattr(names.get(lc.action), "name", "") if names else ""
+        rows.append((lc.action, name, lc.direction, lc.klass, lc.share, ORIGIN_LABELS.get(lc.origin, lc.origin),
+                     lc.source))
+    return rows
+
+
+def subsidy_rows(base: Baseline) -> list[tuple]:
+    rows = []
+    for s in base.subsidies.values():
+        funded = sorted(p.id for p in base.positions if p.funded_by == s.id or p.id in s.positions)
+        rows.append((s.id, s.name, s.action, s.source, _date(s.start), _date(s.end) or "open",
+                     s.index_class, s.overhead_rate, " ".join(funded), s.reference))
+    return rows
+
+
+def policy_rows() -> list[tuple]:
+    notice = ("wettelijke opzeg volgens anciënniteit (art. 37/2 Arbeidsovereenkomstenwet, eenheidsstatuut "
+              "2014, gewijzigd 2018): bv. 3 jaar 13 weken, 5 jaar 18 weken, 10 jaar "
+              f"{NOTICE_WEEKS_BY_YEAR[10]} weken, 19 jaar {NOTICE_WEEKS_BY_YEAR[19]} weken, 20 jaar 62 weken "
+              "(+1 per jaar); in hele maanden, nooit na het geplande einde; of notice_months in het scenario. "
+              "Anciënniteit vanaf kolom in_dienst van het personeelsbestand; zonder datum: trap op 1/1/2026 "
+              "(aanname, een bovengrens)")
+    return [
+        ("stop", SUBSIDY_END_POLICIES["stop"], notice),
+        ("keep_staff", SUBSIDY_END_POLICIES["keep_staff"],
+         "de posities van de subsidie lopen door tot het einde van het plan, betaald door de basiswerking; "
+         "ontvangsten, overheadbijdrage en de andere projectkosten (partners) stoppen"),
+        ("keep_project", SUBSIDY_END_POLICIES["keep_project"],
+         "alleen op uitdrukkelijke vraag: alle kosten lopen door tot het einde van het plan, zonder subsidie"),
+        ("share", SUBSIDY_END_POLICIES["share"], "dat deel van de VTE en van de andere kosten loopt door"),
+        ("keep", "bestaat niet meer", "geweigerd: kies keep_staff of keep_project"),
+    ]
+
+
+def employer_rows(base: Baseline) -> list[tuple]:
+    p = base.staff_params
+    return [
+        ("Brutoloon", f"schaalbedrag aan 100% x {p.salary_coefficient:.4f}".replace(".", ","),
+         "salariscoëfficiënt sinds 1/3/2025 (plan 3.3/3.7); schalen: blad Weddeschalen (ILLUSTRATIEF)"),
+        ("Vakantiegeld", _pct(p.holiday_pay) + " van het jaarloon", "92% van een maandwedde (rechtspositie lokale besturen)"),
+        ("Eindejaarstoelage", _pct(p.end_of_year_bonus), "raming vast deel + percentage voor A/B-lonen"),
+        ("RSZ werkgever", _pct(p.employer_social_security) + (
+            " op bruto, eindejaarstoelage en vakantiegeld" if p.social_security_on_holiday_pay
+            else " op bruto en eindejaarstoelage, niet op vakantiegeld"),
+         "contractuelen lokale besturen; op vakantiegeld openbare sector enkel 13,07% persoonlijke bijdrage "
+         "(RSZ, instructies DmfAPPL: inhouding op het vakantiegeld van de openbare sector)"),
+        ("Tweede pijler", _pct(p.second_pillar_rate) + f" + {p.second_pillar_levy * 100:.2f}% bijzondere bijdrage"
+         .replace(".", ","),
+         "plan 3.7: 3% van het brutojaarloon (OFP Prolocus, protocol BOC 30/3/2022); 8,86% heffing"),
+        ("Beheerskost tweede pijler", _money(p.second_pillar_admin) + " per jaar", "plan 3.7: ongeveer 1.500 EUR"),
+        ("Andere personeelskosten", _money(p.other_cost_per_head) + " per hoofd per jaar",
+         "schema T2 lijn f 2026: 60.396 / 20 koppen (tabel 3.4); geïndexeerd zoals de lonen"),
+        ("Anciënniteit", "+1 trap per jaar" if p.yearly_step else "vaste trap", "plan 3.3: 'verhoging van de anciënniteit'"),
+    ]
+
+
+def minimum_rows(base: Baseline) -> list[tuple]:
+    p = base.params
+    rows = []
+    if p.minimum_reserve is not None:
+        rows.append(("Minimumreserve in het plan", _money(p.minimum_reserve),
+                     "sociaal passief, schema M2 / bijlage 3.1: 211.211,09"))
+    if p.minimum_reserve_pct is not None:
+        rows.append(("Wijziging per scenario", f"{_pct(p.minimum_reserve_pct)} van de wijziging in jaarloonkost",
+                     "plan 3.7: 'Voor de voorziening van het sociaal passief wordt uitgegaan van 10% van de totale "
+                     "jaarloonkost'; jaarloonkost = werkgeverskost van het personeelsbestand, per jaar t.o.v. het plan"))
+    if not rows:
+        rows.append(("Minimumreserve", "geen", "geen parameter Minimumreserve op het blad Parameters"))
+    return rows
+
+
+def index_rule_rows(base: Baseline) -> list[tuple]:
+    return [
+        ("Standaardindex", _pct(float(base.params.index_rate)) + " per jaar",
+         "plan 3.3: de budgettool rekent 2% stijging van de personeelskost"),
+        ("Loonindexering", "+2% twee maanden na een spilindexoverschrijding",
+         "spilindexmechanisme (afgevlakte gezondheidsindex); w13xl/data/SOURCES.md"),
+        ("Bijdrage lokale besturen", "CPI december t-1 / december 2025, vanaf 2027",
+         "plan 3.3; statuten art. 9"),
+        ("Niet geïndexeerd", "vast, doorgestort", "plan 3.3: forfaitaire subsidies volgen de indexering niet; "
+         "doorgestorte bedragen volgen wat de financier stort"),
+        ("Klassen", ", ".join(LINE_CLASSES), "blad Indexering (kolommen Actie, Richting, Klasse, Aandeel, Bron)"),
+    ]
+
+
+def assumption_tables(base: Baseline) -> list[AssumptionTable]:
+    return [
+        AssumptionTable("indexklassen", "Indexklassen per lijn",
+                        ("Actie", "Naam", "Richting", "Klasse", "Aandeel", "Herkomst", "Bron"),
+                        tuple(index_rows(base)),
+                        "Uitgaven: loondeel uit het personeelsbestand (posities op de actie); de rest volgt de klasse "
+                        "van het blad Indexering, anders vast. Aandeel = over de planjaren."),
+        AssumptionTable("subsidies", "Subsidies",
+                        ("Subsidie", "Naam", "Actie", "Financier", "Start", "Einde", "Indexklasse", "Overhead",
+                         "Posities", "Verwijzing"), tuple(subsidy_rows(base)),
+                        "Overhead: minimaal 15% van de personeelskost (plan 3.7), tenzij de financier lager toelaat."),
+        AssumptionTable("beleid", "Beleid bij einde subsidie", ("Beleid", "Betekenis", "Regel"),
+                        tuple(policy_rows())),
+        AssumptionTable("werkgeverskost", "Werkgeverskost per component", ("Component", "Tarief", "Bron"),
+                        tuple(employer_rows(base))),
+        AssumptionTable("minimumreserve", "Minimumreserve", ("Regel", "Waarde", "Bron"), tuple(minimum_rows(base))),
+        AssumptionTable("indexering", "Indexering", ("Regel", "Waarde", "Bron"), tuple(index_rule_rows(base))),
+    ]
+
+
+def compact_index_lines(base: Baseline, width: int = 100) -> list[tuple[str, str, str]]:
+    """(action, direction, 'klasse aandeel herkomst; ...') per line, for ``w13xl run`` (fits ``width``)."""
+    parts: dict[tuple[str, str], list[str]] = {}
+    for lc in line_classes(base):
+        origin = {"personeel": "pers.", "Indexering": "blad", "register": "reg.", "standaard": "std.",
+                  "Parameters": "param."}[lc.origin]
+        parts.setdefault((lc.action, lc.direction), []).append(f"{lc.klass} {_pct(lc.share)} {origin}")
+    room = max(width - 14, 20)
+    out = []
+    for (action, direction), items in parts.items():
+        text = "; ".join(items)
+        out.append((action, direction, text if len(text) <= room else text[: room - 1] + "…"))
+    return out
+
+
+def shares_by_origin(rows: Sequence[LineClass]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in rows:
+        out[r.origin] = out.get(r.origin, 0) + 1
+    return out

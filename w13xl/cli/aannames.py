@@ -1,0 +1,90 @@
+"""``w13xl aannames``: every assumption the scenario engine uses, with its source."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+from .m2 import SheetOpt
+
+
+def _cell(v: object) -> str:
+    if isinstance(v, float):
+        return f"{v * 100:.1f}%".replace(".", ",") if 0 <= v <= 1 else f"{v:,.2f}"
+    return "" if v is None else str(v)
+
+
+def assumption_table(t, max_source: int | None = 60) -> Table:
+    table = Table(title=t.title, title_justify="left", caption=t.note or None, caption_justify="left")
+    for h in t.header:
+        wide = h in ("Bron", "Verwijzing", "Regel", "Financier")
+        table.add_column(h, overflow="fold", max_width=max_source if wide else None,
+                         justify="right" if h in ("Aandeel", "Overhead") else "left")
+    for row in t.rows:
+        table.add_row(*(_cell(v) for v in row))
+    return table
+
+
+def index_class_table(baseline, width: int = 100) -> Table:
+    """The compact per-line table of ``w13xl run``: class, share and origin per line (fits ``width``)."""
+    from ..assumptions import compact_index_lines
+
+    table = Table(title="Indexklasse per lijn (pers. = personeelsbestand, blad = Indexering, reg. = register, "
+                        "param. = Parameters, std. = standaard vast)", title_justify="left")
+    table.add_column("Actie", no_wrap=True)
+    table.add_column("R", no_wrap=True)
+    table.add_column("Klasse, aandeel over de planjaren, herkomst", no_wrap=True, max_width=width - 16)
+    for action, direction, text in compact_index_lines(baseline, width):
+        table.add_row(action, direction, text)
+    return table
+
+
+def print_index_classes(workbook: Path, sheet: str | None = None) -> None:
+    """Print the compact index table for ``w13xl run`` (reads the workbook's baseline)."""
+    from ..scenario.loader import load_baseline
+
+    console.print(index_class_table(load_baseline(workbook, sheet=sheet)))
+
+
+@app.command("aannames")
+@handles_input_errors
+def aannames_command(
+    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    sheet: SheetOpt = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write them: .json or .csv.")] = None,
+) -> None:
+    """Assumptions with their sources: index class per line, subsidies, policies, employer cost, minimum reserve."""
+    from ..assumptions import assumption_tables
+    from ..scenario.loader import load_baseline
+
+    baseline = load_baseline(workbook, sheet=sheet)
+    show_warnings(baseline.warnings)
+    tables = assumption_tables(baseline)
+    for t in tables:
+        console.print(assumption_table(t))
+        console.print()
+    if out is not None:
+        kind = output_kind(out)
+        if kind == "json":
+            write_json(out, {"workbook": str(workbook), "aannames": [t.to_dict() for t in tables]})
+        elif kind == "csv":
+            from ..workbook import safe_write
+
+            buf = io.StringIO()
+            w = csv.writer(buf, lineterminator="\n")
+            for t in tables:
+                w.writerow([t.title])
+                w.writerow(t.header)
+                w.writerows([["" if v is None else v for v in r] for r in t.rows])
+                w.writerow([])
+            text = buf.getvalue()
+            safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        else:
+            raise typer.BadParameter("--out must be .json or .csv for w13xl aannames")
+        console.print(f"Geschreven: {out}")
