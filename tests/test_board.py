@@ -372,7 +372,7 @@ def test_write_back_interrupted_before_replace_leaves_the_original(runs, tmp_pat
     def boom(*args, **kwargs):
         raise RuntimeError("disk full (simulated)")
 
-    monkeypatch.setattr(board, "_verify_write_back", boom)  # runs inside the write callback
+    monkeypatch.setattr(board.writeback, "_verify_write_back", boom)  # runs inside the write callback
     with pytest.raises(RuntimeError, match="simulated"):
         write_board_into(runs, target, plan_name=PLAN, created=CREATED, backup=True)
     assert target.read_bytes() == original
@@ -436,7 +436,7 @@ def test_write_back_rejects_other_file_types(runs, tmp_path):
 # -- PDF -----------------------------------------------------------------------------------------
 
 def test_pdf_without_libreoffice_says_how_to_install(pack, monkeypatch, tmp_path):
-    monkeypatch.setattr(board, "find_soffice", lambda: None)
+    monkeypatch.setattr(board.pdf, "find_soffice", lambda: None)
     with pytest.raises(W13Error, match="apt-get install libreoffice-calc-nogui"):
         render_pdf(pack, tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
@@ -472,7 +472,7 @@ def test_cli_board_with_the_shipped_scenarios(tmp_path):
     baseline, library, selected = load_study(SAMPLE, files)
     runs = [Engine(baseline).run(s, library) for s in selected]
     wb = openpyxl.load_workbook(out)
-    from w13xl.board_uncertainty import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, tornado_rows
+    from w13xl.board.uncertainty import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, tornado_rows
     from w13xl.cliffs import subsidy_cliffs
 
     # scenarios/onzekerheid.toml has an [uncertainty] table: its fan chart, plus the plan's cliffs

@@ -3,7 +3,7 @@ reserve, the subsidy-cliff tornado and the goal-seek answers.
 
 * **content** (pure): :func:`fan_rows`, :func:`probability_rows`, :func:`tornado_rows`,
   :func:`solution_rows` give rows of plain values; :func:`uncertainty_contents` assembles them
-  into :class:`w13xl.board.SheetContent` objects (same marker and name prefix as the board, so
+  into :class:`w13xl.board.base.SheetContent` objects (same marker and name prefix as the board, so
   :func:`w13xl.board.write_board_into` treats the sheets as its own);
 * **presentation** (openpyxl): :func:`add_uncertainty_sheets` adds the sheets with native charts
   (a stacked-area fan P5-P95 with the median and the minimum reserve as lines; a horizontal-bar
@@ -17,12 +17,12 @@ import math
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from .board import MARKER_TEXT, PREFIX, SheetContent, _fmt_created, is_owned
-from .cliffs import CliffTable
-from .errors import W13Error
-from .fmt import EXCEL_EURO
-from .goalseek import TARGET_LABELS, Solution
-from .montecarlo import GBR, PERCENTILES, Simulation
+from .base import MARKER_TEXT, PREFIX, SheetContent, _fmt_created, is_owned
+from ..cliffs import CliffTable
+from ..errors import W13Error
+from ..fmt import EXCEL_EURO
+from ..goalseek import TARGET_LABELS, Solution
+from ..montecarlo import GBR, PERCENTILES, Simulation
 
 FAN_SHEET = f"{PREFIX}Waaier reserve"
 CLIFF_SHEET = f"{PREFIX}Subsidiekliffen"
