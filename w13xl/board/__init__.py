@@ -3,7 +3,8 @@
 One room per part, imported in this order (each only from the ones above it, no circle):
 
 * :mod:`.base` names, the ownership marker, :class:`SheetContent` (a sheet's rows, pure), outcome figures;
-* :mod:`.summary` the overview (page 1 and 2), :mod:`.scenario_pages` one page per scenario (pure);
+* :mod:`.summary` the overview (page 1 and 2), :mod:`.scenario_pages` one page per scenario,
+  :mod:`.annex` the plan's own schema M2 (pure);
 * :mod:`.look` how the cells look (pure) and the openpyxl helpers applying it;
 * :mod:`.charts` the sheets with their native charts (openpyxl);
 * :mod:`.uncertainty` fan chart, subsidy cliffs and goal-seek sheets;
@@ -24,18 +25,20 @@ The names below are the public entry points other code (``w13xl.cli.board``,
 
 from __future__ import annotations
 
+from .annex import ANNEX_SHEET, annex_content
 from .base import (AFM, BASELINE_LABEL, BBR, GBR, KEY_LINES, MARKER, MARKER_CELL, MARKER_TEXT, NA_TEXT, NONE_TEXT,
                    OVERVIEW_SHEET, PREFIX, Outcome, SheetContent, first_year_below, is_owned, outcome)
 from .look import CELL_STYLES, Block, CellStyle, Merge, SheetLook, merged_height, sheet_look, sheet_widths
-from .pack import board_contents, build_board_workbook, write_board_pack
+from .pack import SheetAdder, add_pack_sheets, board_contents, build_board_workbook, write_board_pack
 from .pdf import INSTALL_HINT, find_soffice, render_pdf
-from .scenario_pages import (change_rows, norm_rows, scenario_content, scenario_row_keys, scenario_rows,
+from .scenario_pages import (change_rows, key_figure_rows, waterfall_rows, norm_rows, scenario_content, scenario_row_keys, scenario_rows,
                              scenario_sheet_names)
 from .summary import (is_baseline_run, outcome_sentence, overview_content, overview_entries, overview_header,
                       overview_rows, yearly_rows)
 from .writeback import write_board_into
 
 __all__ = [
+    "ANNEX_SHEET", "annex_content", "SheetAdder", "add_pack_sheets", "key_figure_rows", "waterfall_rows",
     "AFM", "BASELINE_LABEL", "BBR", "CELL_STYLES", "GBR", "INSTALL_HINT", "KEY_LINES", "MARKER", "MARKER_CELL",
     "MARKER_TEXT", "NA_TEXT", "NONE_TEXT", "OVERVIEW_SHEET", "PREFIX", "Block", "CellStyle", "Merge", "Outcome",
     "SheetContent", "SheetLook", "board_contents", "build_board_workbook", "change_rows", "find_soffice",

@@ -51,6 +51,8 @@ class SheetContent:
     layout: str = ""
     #: (row, column) -> "ok" or "breach": cells shown green or red (a norm met or not).
     status: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: The last printed row (0: every row); rows below it are chart helpers, not printed.
+    print_last: int = 0
 
     def add(self, kind: str, *values: object) -> int:
         """Append one row; returns its 1-based row number."""

@@ -4,14 +4,13 @@ apply them, the print setup and chart titles."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..fmt import EXCEL_EURO
 from .base import SheetContent
 
-_RED, _GREEN, _GREY, _BLUE = "FFC7CE", "C6EFCE", "F2F2F2", "1F4E79"
+_RED, _GREEN, _GREY, _BLUE, _YELLOW = "FFC7CE", "C6EFCE", "F2F2F2", "1F4E79", "FFEB9C"
 
 _HEADER_FILL = "D9E1F2"
 
@@ -44,6 +43,7 @@ CELL_STYLES: dict[str, CellStyle] = {
     "note": CellStyle(italic=True, size=9, font_color="595959"),
     "wrap": CellStyle(wrap=True),
     "ok": CellStyle(fill=_GREEN),
+    "warn": CellStyle(fill=_YELLOW),
     "breach": CellStyle(fill=_RED),
 }
 
@@ -103,18 +103,42 @@ def _blocks(style: str, cells: set[tuple[int, int]]) -> list[Block]:
     return [Block(style, r1, c1, r2, c2) for r1, c1, r2, c2 in sorted(out)]
 
 
-def merged_height(text: object, widths: Sequence[float], first_col: int, last_col: int) -> float:
+def text_width(text: object, *, size: float = 11, bold: bool = False) -> float:
+    """Estimated width of a text in Excel's column unit (the width of a '0' in Calibri 11): an
+    average character of Calibri/Carlito is a little under one digit wide; capitals and bold a
+    little more. An estimate on the safe side, for layout and for the test that nothing is cut off."""
+    text = str(text)
+    units = sum(1.2 if ch.isupper() or ch in "mwMW%@" else 0.55 if ch in "ilIjtf.,:;'!| " else 1.0 for ch in text)
+    return units * (size / 11) * (1.1 if bold else 1.0)
+
+
+def text_lines(text: object, width: float, *, size: float = 11, bold: bool = False) -> int:
+    """Lines a wrapped text needs in a cell ``width`` characters wide (words are not split)."""
+    lines, current = 1, 0.0
+    room = max(width - 1.0, 1.0)
+    for word in str(text).split():
+        w = text_width(word, size=size, bold=bold)
+        space = text_width(" ", size=size, bold=bold)
+        if current and current + space + w > room:
+            lines, current = lines + 1, w
+        else:
+            current += (space if current else 0) + w
+    return lines
+
+
+def merged_height(text: object, widths: Sequence[float], first_col: int, last_col: int, *,
+                  size: float = 11) -> float:
     """Row height (points) for wrapped text merged across columns (Excel does not grow merged rows)."""
-    chars_per_line = max(20.0, sum(widths[first_col - 1:last_col]) * 1.2)
-    return 15 * max(1, math.ceil(len(str(text)) / chars_per_line)) + 2
+    lines = text_lines(text, sum(widths[first_col - 1:last_col]), size=size)
+    return round(15 * size / 11 * lines + 2, 1)
 
 
 def sheet_widths(content: SheetContent) -> list[float]:
     """Column widths in characters (Excel's unit), from column A."""
     if content.layout == "overview":
-        return [40, 15, 15, 17, 14, 15, 15, 14]
+        return [40, 14, 14, 16, 13, 12, 14, 23, 23]
     n_years = content.width - 3
-    return [14, 50, *([13] * n_years), 13]
+    return [13, 52, *([13] * n_years), 22]
 
 
 def sheet_look(content: SheetContent) -> SheetLook:
@@ -132,11 +156,13 @@ def sheet_look(content: SheetContent) -> SheetLook:
         cells["amount"].update((r, col) for col in filled if isinstance(row[col - 1], float))
         if kind == "header":
             cells["header"].update((r, col) for col in filled)
-            if any(isinstance(v, str) and len(v) > 14 for v in row[1:]):
-                heights[r] = 32
+            lines = max((text_lines(v, widths[col - 1], bold=True) for col, v in enumerate(row, start=1)
+                         if isinstance(v, str) and col <= len(widths)), default=1)
+            if lines > 1:
+                heights[r] = 15 * lines + 2
         elif kind in ("key", "total"):
             cells["bold"].update((r, col) for col in filled)
-        elif kind == "detail":
+        elif kind in ("detail", "helper"):
             cells["note"].update((r, col) for col in filled)
         elif kind == "meta" and 1 in filled:
             cells["bold"].add((r, 1))
@@ -148,17 +174,17 @@ def sheet_look(content: SheetContent) -> SheetLook:
             cells["note"].update({(r, 1), (r, 2)})
         if overview and kind in ("sentence", "note"):
             merges.append(Merge(r, 1, len(widths), wrap=True))
-            heights[r] = merged_height(row[0], widths, 1, len(widths))
+            heights[r] = merged_height(row[0], widths, 1, len(widths), size=9 if kind == "note" else 11)
         elif not overview and kind == "wrap":
             merges.append(Merge(r, 2, len(widths), wrap=True))
             heights[r] = merged_height(row[1], widths, 2, len(widths))
             cells["bold"].add((r, 1))
             cells["wrap"].add((r, 1))
         elif not overview and kind == "norm":
-            merges.append(Merge(r, 3, content.width - 1))
+            merges.append(Merge(r, 3, len(widths)))
         elif not overview and kind == "change":
             cells["wrap"].add((r, 2))
-            heights[r] = 15 * max(1, math.ceil(len(str(row[1])) / (widths[1] * 1.1))) + 1
+            heights[r] = 15 * text_lines(row[1], widths[1]) + 2
     if overview:  # the plan itself, first row of the outcome table
         first = content.ranges["overview"][0]
         cells["bold"].update((first, col) for col in range(1, len(widths) + 1))
@@ -193,13 +219,13 @@ def _styles():
     }
 
 
-def _chart_title(text: str, size: int = 1100):
+def _chart_title(text: str, size: int = 1100, bold: bool = True):
     """A chart title in a readable size (openpyxl's default is 18 pt)."""
     from openpyxl.chart.text import RichText, Text
     from openpyxl.chart.title import Title
     from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
 
-    props = CharacterProperties(sz=size, b=True)
+    props = CharacterProperties(sz=size, b=bold)
     paragraph = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
     return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
 
@@ -268,17 +294,18 @@ def _fill_sheet(ws, content: SheetContent) -> list[float]:
 
 
 def _print_setup(ws, content: SheetContent, *, plan_name: str, created_text: str, last_col: int,
-                 freeze: str | None) -> None:
+                 freeze: str | None, one_page: bool = False) -> None:
+    """A4 landscape, as wide as the page; ``one_page``: the whole sheet on one page."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.pagebreak import Break
 
-    last_row = len(content.rows)
+    last_row = content.print_last or len(content.rows)
     for row in content.breaks:
         ws.row_breaks.append(Break(id=row - 1))
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
@@ -296,3 +323,69 @@ def _print_setup(ws, content: SheetContent, *, plan_name: str, created_text: str
 
 def _hf(text: str) -> str:
     return str(text).replace("&", "&&")
+
+
+def overflowing_cells(ws) -> list[str]:
+    """Cells of a written sheet (openpyxl) whose text is wider than its room, estimated with
+    :func:`text_width`: the column (or merged columns), plus empty cells to the right when the
+    text is not wrapped (it spills there, as in Excel); a wrapped text whose row is not tall
+    enough for its lines; an amount wider than its column (Excel shows ####). Only the printed
+    area is checked. Returns 'A12: reason' strings (empty: nothing cut off)."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    from ..fmt import euro
+
+    area = ws.print_area
+    if isinstance(area, (list, tuple)):
+        area = area[0]
+    min_col, min_row, max_col, max_row = range_boundaries(str(area).split("!")[-1].replace("$", "")) if area else (
+        1, 1, ws.max_column, ws.max_row)
+
+    def col_width(col: int) -> float:
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        return dim.width if dim is not None and dim.width else 8.43
+
+    merged: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    covered: set[tuple[int, int]] = set()
+    for rng in ws.merged_cells.ranges:
+        merged[(rng.min_row, rng.min_col)] = (rng.min_row, rng.min_col, rng.max_row, rng.max_col)
+        covered.update((r, c) for r in range(rng.min_row, rng.max_row + 1) for c in range(rng.min_col, rng.max_col + 1))
+    problems: list[str] = []
+    for row in ws.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col):
+        for cell in row:
+            value = cell.value
+            if value is None or ((cell.row, cell.column) in covered and (cell.row, cell.column) not in merged):
+                continue
+            size = float(cell.font.sz or 11) if cell.font is not None else 11.0
+            bold = bool(cell.font is not None and cell.font.b)
+            last_col = merged.get((cell.row, cell.column), (0, cell.column, 0, cell.column))[3]
+            room = sum(col_width(c) for c in range(cell.column, last_col + 1))
+            where = cell.coordinate
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                text = euro(value) if "#,##0" in (cell.number_format or "") else str(value)
+                if text_width(text, size=size, bold=bold) + 1 > room:
+                    problems.append(f"{where}: amount {text} wider than its column ({room:g})")
+                continue
+            text = str(value)
+            if cell.alignment is not None and cell.alignment.wrap_text:
+                long = [w for w in text.split() if text_width(w, size=size, bold=bold) > room - 0.5]
+                if long:
+                    problems.append(f"{where}: the word '{long[0]}' is wider than its column ({room:g})")
+                lines = text_lines(text, room, size=size, bold=bold)
+                height = ws.row_dimensions[cell.row].height or 15
+                if lines * (1.2 * size + 1) > height + 2:
+                    problems.append(f"{where}: {lines} lines of text in a row of {height:g} points: '{text[:40]}'")
+                continue
+            need = text_width(text, size=size, bold=bold) + 0.5
+            if need <= room:
+                continue
+            spill = room
+            c = last_col + 1
+            if (cell.alignment is None or cell.alignment.horizontal in (None, "general", "left")) and \
+                    cell.row not in {r for r, _ in merged}:
+                while spill < need and c <= max_col and ws.cell(row=cell.row, column=c).value is None:
+                    spill += col_width(c)
+                    c += 1
+            if spill < need:
+                problems.append(f"{where}: '{text[:40]}' needs {need:.0f} characters, has {spill:g}")
+    return problems

@@ -8,31 +8,38 @@ from datetime import date, datetime
 
 import numpy as np
 
-from ..fmt import euro
+from ..fmt import (BBR_NORM_LABEL, FIRST_NEGATIVE_AFM_LABEL, NORM_MET, NORM_NOT_MET, RESERVE_NORM_LABEL,
+                   afm_norm_label, euro)
 from ..m2 import HALF_CENT, M2Result
 from ..scenario.result import ScenarioRun
 from .base import (AFM, BASELINE_LABEL, BBR, GBR, MARKER_TEXT, NA_TEXT, NONE_TEXT, OVERVIEW_SHEET, SheetContent,
                    _check_runs, _fmt_created, outcome)
 
 
+MINIMUM_LABEL = "Minimumreserve (plan)"
+
+
 def overview_header(years: Sequence[int]) -> list[str]:
     last = years[-1]
     return ["Scenario", f"Reserve eind {last}", "Verschil t.o.v. plan", f"Minimumreserve {last}",
-            f"AFM {last}", "BBR < 0 vanaf", "Reserve < minimum vanaf", "AFM < 0 vanaf"]
+            f"AFM {last}", afm_norm_label(last), FIRST_NEGATIVE_AFM_LABEL, BBR_NORM_LABEL, RESERVE_NORM_LABEL]
 
 
-def _breach(year: int | None, applicable: bool = True) -> int | str:
+def _norm_text(year: int | None, applicable: bool = True) -> str:
     if not applicable:
         return NA_TEXT
-    return NONE_TEXT if year is None else year
+    return NORM_MET if year is None else f"{NORM_NOT_MET} vanaf {year}"
 
 
 def overview_row(label: str, result: M2Result, baseline: M2Result) -> list:
+    """[label, reserve end, difference with the plan, minimum reserve end, AFM end, AFM norm (last
+    plan year), first year with a negative AFM (int or 'geen'), BBR norm, reserve norm]."""
     o = outcome(result)
     return [label, o.reserve_end, o.reserve_end - float(baseline[GBR][-1]),
             NA_TEXT if o.minimum_reserve_end is None else o.minimum_reserve_end, o.afm_end,
-            _breach(o.bbr_breach), _breach(o.reserve_breach, o.minimum_reserve_end is not None),
-            _breach(o.afm_breach)]
+            NORM_MET if o.afm_end >= -HALF_CENT else NORM_NOT_MET,
+            NONE_TEXT if o.afm_breach is None else o.afm_breach,
+            _norm_text(o.bbr_breach), _norm_text(o.reserve_breach, o.minimum_reserve_end is not None)]
 
 
 def is_baseline_run(run: ScenarioRun) -> bool:
@@ -82,10 +89,14 @@ def outcome_sentence(run: ScenarioRun | M2Result, *, opening: float | None = Non
             clauses.append(f"ligt onder de minimumreserve vanaf {o.reserve_breach}")
     if o.bbr_breach is not None:
         clauses.append(f"het beschikbaar budgettair resultaat is negatief vanaf {o.bbr_breach}")
-    if o.afm_breach is not None:
-        clauses.append(f"de autofinancieringsmarge is negatief vanaf {o.afm_breach}")
+    last = years[-1]
+    if o.afm_end < -HALF_CENT:
+        first = "" if o.afm_breach == last else f"; eerste jaar met negatieve AFM: {o.afm_breach}"
+        clauses.append(f"de AFM-norm {last} is niet gehaald (AFM {euro(o.afm_end)} euro{first})")
+    elif o.afm_breach is not None:
+        clauses.append(f"de AFM-norm {last} is gehaald, maar de AFM is negatief vanaf {o.afm_breach}")
     else:
-        clauses.append("de autofinancieringsmarge blijft positief")
+        clauses.append(f"de autofinancieringsmarge blijft positief (AFM-norm {last} gehaald)")
     if len(clauses) == 1:
         text += f" en {clauses[0]}"
     else:
@@ -95,52 +106,74 @@ def outcome_sentence(run: ScenarioRun | M2Result, *, opening: float | None = Non
 
 def yearly_rows(runs: Sequence[ScenarioRun], key: str, *, minimum_reserve: bool = False) -> list[list]:
     """Header ['', years...], the baseline and each scenario's values of one M2 line per year;
-    with ``minimum_reserve`` also the minimum reserve (the plan's, and a scenario's own when it
-    differs, e.g. a percentage of a changed wage cost)."""
+    with ``minimum_reserve`` also one row with the plan's minimum reserve (a scenario's own, e.g.
+    a percentage of a changed wage cost, is on that scenario's page and in the table of page 1)."""
     entries = overview_entries(runs)
     baseline = runs[0].baseline
     rows: list[list] = [["", *baseline.years]]
     rows += [[label, *map(float, m2[key])] for label, m2, _run in entries]
     if minimum_reserve and baseline.minimum_reserve is not None:
-        rows.append(["Minimumreserve", *map(float, baseline.minimum_reserve)])
-        for label, m2, _run in entries[1:]:
-            own = m2.minimum_reserve
-            if own is not None and not np.allclose(own, baseline.minimum_reserve, atol=HALF_CENT, rtol=0):
-                rows.append([f"Minimumreserve ({label})", *map(float, own)])
+        rows.append([MINIMUM_LABEL, *map(float, baseline.minimum_reserve)])
     return rows
 
 
-#: Rows reserved for the overview's charts, and the chart size (cm; a row is about 0.53 cm).
-OVERVIEW_CHART_ROWS = 26
+#: Rows reserved for the reserve chart on page 2, and a row's height in cm (15 points).
+OVERVIEW_CHART_ROWS = 24
 _ROW_CM = 0.53
 
 
+def simulation_sentence(sim) -> str:
+    """One sentence on a Monte Carlo simulation (:class:`w13xl.montecarlo.Simulation`) for page 1."""
+    from ..fmt import percent
+    from ..montecarlo import PERCENTILES
+
+    last = sim.years[-1]
+    q = sim.percentiles[GBR]
+    p = {pct: float(q[j][-1]) for j, pct in enumerate(PERCENTILES)}
+    text = (f"{sim.title} (onzekerheid, {sim.paths:_} paden): de reserve eind {last} ligt in 90% van de paden "
+            f"tussen {euro(p[5])} en {euro(p[95])} euro (mediaan {euro(p[50])} euro)").replace("_", ".")
+    if sim.p_reserve_below_minimum_any is not None:
+        text += f"; kans dat de reserve ooit onder de minimumreserve zakt: {percent(sim.p_reserve_below_minimum_any)}"
+    text += f"; kans dat de AFM-norm {last} niet gehaald wordt: {percent(sim.p_afm_last_negative)}."
+    return text
+
+
 def overview_content(runs: Sequence[ScenarioRun], *, plan_name: str, created: date | datetime | None = None,
-                     extra: Mapping[str, object] | None = None) -> SheetContent:
-    """The Overzicht sheet: outcome table, one sentence per scenario, reserve and AFM per year."""
+                     extra: Mapping[str, object] | None = None, simulation=None) -> SheetContent:
+    """The Overzicht sheet. Page 1: the outcome table (reserve, minimum reserve, AFM and the norms
+    per scenario) and one sentence per scenario; page 2: the reserve chart with the (plan's)
+    minimum reserve and the reserve per year. ``simulation``: a Monte Carlo result, summed up in
+    one sentence (its fan chart has a sheet of its own)."""
     _check_runs(runs)
     years = runs[0].baseline.years
+    last = years[-1]
     c = SheetContent(OVERVIEW_SHEET, layout="overview")
-    c.add("title", f"Bordpakket {plan_name}: overzicht van de scenario's")
+    c.add("title", f"Bordpakket {plan_name}: de scenario's in één oogopslag")
     c.add("marker", MARKER_TEXT)
     c.add("meta", "Aangemaakt op", _fmt_created(created))
     for k, v in (extra or {}).items():
         c.add("meta", str(k), v if isinstance(v, (int, float)) else str(v))
     c.add("blank")
-    c.add("section", f"Resultaat op het einde van het plan ({years[-1]}) en eerste jaar waarin een norm niet gehaald wordt")
+    c.add("section", f"Resultaat op het einde van het plan ({last}) en de normen")
     rows = overview_rows(runs)
     c.add("header", *rows[0])
     c.ranges["overview"] = c.extend("data", rows[1:])
-    first, last = c.ranges["overview"]
-    for r in range(first, last + 1):
+    first, end = c.ranges["overview"]
+    for r in range(first, end + 1):
         row = c.rows[r - 1]
-        c.status[(r, 2)] = "ok" if row[6] in (NONE_TEXT, NA_TEXT) else "breach"  # reserve vs minimum
+        c.status[(r, 2)] = "ok" if row[8] in (NORM_MET, NA_TEXT) else "breach"  # reserve vs minimum
         c.status[(r, 5)] = "ok" if row[4] >= -HALF_CENT else "breach"  # AFM at the end
-        for col in (6, 7, 8):  # first year of each breach
+        c.status[(r, 6)] = "ok" if row[5] == NORM_MET else "breach"
+        c.status[(r, 7)] = "ok" if row[6] == NONE_TEXT else "warn"
+        for col in (8, 9):
             if row[col - 1] != NA_TEXT:
-                c.status[(r, col)] = "ok" if row[col - 1] == NONE_TEXT else "breach"
-    c.add("note", "BBR = beschikbaar budgettair resultaat (norm: ≥ 0 in elk jaar); reserve = gecumuleerd "
-                  "budgettair resultaat; AFM = autofinancieringsmarge (norm: ≥ 0 in het laatste jaar).")
+                c.status[(r, col)] = "ok" if row[col - 1] == NORM_MET else "breach"
+    c.add("note", f"Reserve = gecumuleerd budgettair resultaat. {afm_norm_label(last)}: de wettelijke norm, "
+                  f"autofinancieringsmarge (AFM) ≥ 0 in het laatste planjaar ({last}). "
+                  f"{FIRST_NEGATIVE_AFM_LABEL}: een waarschuwing, geen norm. BBR-norm: beschikbaar budgettair "
+                  f"resultaat ≥ 0 in elk jaar.")
+    if simulation is not None:
+        c.add("sentence", simulation_sentence(simulation))
     c.add("blank")
     c.add("section", "Conclusie per scenario")
     first = len(c.rows) + 1
@@ -148,18 +181,11 @@ def overview_content(runs: Sequence[ScenarioRun], *, plan_name: str, created: da
         c.add("sentence", f"{label}: {outcome_sentence(m2 if run is None else run)}")
     c.ranges["sentences"] = (first, len(c.rows))
     c.page_break()
-    c.add("section", "Reserve en autofinancieringsmarge per jaar")
+    c.add("section", "Reserve per jaar (euro), met de minimumreserve van het plan")
     c.blank_rows("chart_overview", OVERVIEW_CHART_ROWS)
-    c.page_break()
-    c.add("section", "Reserve (gecumuleerd budgettair resultaat) per jaar")
     rows = yearly_rows(runs, GBR, minimum_reserve=True)
-    c.ranges["reserve_header"] = (c.add("header", *rows[0]),) * 2
+    c.ranges["reserve_header"] = (c.add("header", "Reserve (gecumuleerd budgettair resultaat)", *rows[0][1:]),) * 2
     c.ranges["reserve"] = c.extend("data", rows[1:])
     c.ranges["reserve_minimum"] = (c.ranges["reserve"][0] + len(overview_entries(runs)), c.ranges["reserve"][1])
-    c.add("blank")
-    c.add("section", "Autofinancieringsmarge per jaar")
-    rows = yearly_rows(runs, AFM)
-    c.ranges["afm_header"] = (c.add("header", *rows[0]),) * 2
-    c.ranges["afm"] = c.extend("data", rows[1:])
     c.width = len(overview_header(years))
     return c.padded()

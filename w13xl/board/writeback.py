@@ -14,7 +14,7 @@ from ..errors import InputError, W13Error
 from ..scenario.result import ScenarioRun
 from ..workbook import open_workbook, safe_write
 from .base import MARKER_CELL, OVERVIEW_SHEET, is_owned
-from .pack import _add_board_sheets, _add_uncertainty, board_contents
+from .pack import SheetAdder, add_pack_sheets, board_contents
 
 
 #: Package parts openpyxl does not carry over; if the user's file has them and the rewritten file
@@ -141,6 +141,7 @@ def _verify_write_back(original: Path, written: Path, owned_before: set[str], ow
 def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, plan_name: str,
                      created: date | datetime | None = None, extra: Mapping[str, object] | None = None,
                      backup: bool = False, uncertainty: Mapping[str, object] | None = None,
+                     extra_sheets: Sequence[SheetAdder] = (),
                      ) -> tuple[Path, list[str], list[str]]:
     """Add or replace the board sheets inside the user's workbook (.xlsx or .xlsm).
 
@@ -154,7 +155,8 @@ def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, 
     if suffix not in (".xlsx", ".xlsm"):
         raise InputError(f"cannot write board sheets into a '{suffix}' file", file=str(target),
                          expected="an .xlsx or .xlsm workbook")
-    contents = board_contents(runs, plan_name=plan_name, created=created, extra=extra)
+    contents = board_contents(runs, plan_name=plan_name, created=created, extra=extra,
+                              simulation=(uncertainty or {}).get("simulation"))
     wb = open_workbook(target, data_only=False, keep_vba=suffix == ".xlsm")
     owned = [ws.title for ws in wb.worksheets if is_owned(ws)]
     existing = {name.lower(): name for name in wb.sheetnames}
@@ -168,10 +170,9 @@ def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, 
     for title in owned:
         wb.remove(wb[title])
     index = min(positions) if positions else None
-    _add_board_sheets(wb, runs, contents, plan_name=plan_name, index=index)
     try:
-        extra_names = _add_uncertainty(wb, uncertainty, plan_name=plan_name, created=created,
-                                       index=None if index is None else index + len(contents))
+        new_names = add_pack_sheets(wb, runs, contents, plan_name=plan_name, created=created,
+                                    uncertainty=uncertainty, extra_sheets=extra_sheets, index=index)
     except W13Error as exc:
         raise InputError(f"{exc}; nothing was changed", file=str(target)) from None
     if active_title in wb.sheetnames:
@@ -180,7 +181,6 @@ def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, 
         wb.active = wb.sheetnames.index(OVERVIEW_SHEET)
     for ws in wb.worksheets:  # only one sheet may be selected when the active one changes
         ws.sheet_view.tabSelected = ws.title == wb.active.title
-    new_names = [c.name for c in contents] + extra_names
 
     def write(tmp: Path) -> None:
         wb.save(tmp)

@@ -30,7 +30,12 @@ def board_study(workbook: Path, scenarios: list[str], sheet: str | None):
         selected = [Scenario(name="basis", title=BASELINE_TITLE,
                              description=f"Het meerjarenplan zoals in {workbook.name}, zonder wijzigingen.")]
     engine = Engine(baseline)
-    return baseline, library, selected, [engine.run(s, library) for s in selected]
+    # A scenario with an [uncertainty] table is shown as a fan chart only, never as a deterministic
+    # scenario (its central path is not a forecast).
+    deterministic = [s for s in selected if not s.uncertainty] or [
+        Scenario(name="basis", title=BASELINE_TITLE,
+                 description=f"Het meerjarenplan zoals in {workbook.name}, zonder wijzigingen.")]
+    return baseline, library, selected, [engine.run(s, library) for s in deterministic]
 
 
 def board_runs(workbook: Path, scenarios: list[str], sheet: str | None) -> list:
