@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,9 +22,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-#: Output that is not a terminal (a pipe, a log, CI) gets a width that fits schema M2 unwrapped.
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
-err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 150)
+#: Output that is not a terminal (a pipe, a log, CI) gets a width that fits schema M2 unwrapped,
+#: unless COLUMNS says how wide it is (tables then fit that width, see w13xl.cli._tables).
+_COLUMNS = os.environ.get("COLUMNS", "").isdigit()
+console = Console(highlight=False, width=None if sys.stdout.isatty() or _COLUMNS else 150)
+err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() or _COLUMNS else 150)
 
 F = TypeVar("F", bound=Callable)
 

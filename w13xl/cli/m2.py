@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -17,6 +18,7 @@ from ..m2 import M2Result, compute_m1, compute_m2, m2_rows
 from ..sheets import LoadedPlan
 from ..workbook import load_plan, safe_write
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+from ._tables import COMPACT, print_fitted
 
 SheetOpt = Annotated[Optional[str], typer.Option("--sheet", "-s", help="Budget sheet (default: 'Synthese', "
                                                   "else the first sheet with a budget layout).")]
@@ -41,37 +43,67 @@ def load(workbook: Path, sheet: str | None, opening_reserve: float | None, minim
     return loaded
 
 
-def m2_table(result: M2Result, title: str) -> Table:
-    table = Table(title=title, title_justify="left", show_lines=False, pad_edge=False)
-    table.add_column("", justify="right", style="dim")
-    table.add_column("Schema M2", justify="left", no_wrap=True)
-    for y in result.years:
-        table.add_column(str(y), justify="right", no_wrap=True)
-    previous_section = "M2"
+def m2_table(result: M2Result, title: str, years: Sequence[int] | None = None) -> Table:
+    """Schema M2 as a terminal table (the years with these indices; default all). The label column
+    wraps, amounts never do."""
     from ..m2 import M2_LINES, SECTION_TITLES
+
+    idx = list(range(len(result.years))) if years is None else list(years)
+    table = Table(title=title, **COMPACT)
+    table.add_column("Nr", justify="right", style="dim", no_wrap=True)
+    table.add_column("Schema M2", justify="left", min_width=22)
+    for i in idx:
+        table.add_column(str(result.years[i]), justify="right", no_wrap=True)
+    previous_section = "M2"
     sections = {s.key: s.section for s in M2_LINES}
     for number, label, key, values in m2_rows(result):
         section = sections.get(key, "norm")
         if section != previous_section:
             table.add_section()
             if section in SECTION_TITLES:
-                table.add_row("", f"[bold]{SECTION_TITLES[section]}[/]", *[""] * len(values))
+                table.add_row("", f"[bold]{SECTION_TITLES[section]}[/]", *[""] * len(idx))
             previous_section = section
         detail = number in ("a", "b")
-        cells = [f"[red]{euro(v)}[/]" if v < -0.005 else euro(v) for v in values]
+        cells = [f"[red]{euro(values[i])}[/]" if values[i] < -0.005 else euro(values[i]) for i in idx]
         style = "dim" if detail else ("bold" if key in ("gecumuleerd_budgettair_resultaat", "autofinancieringsmarge",
                                                         "beschikbaar_budgettair_resultaat") else None)
         table.add_row(number, ("   " if detail else "") + label, *cells, style=style)
     return table
 
 
-def print_norms(result: M2Result) -> None:
-    for norm in result.norms.values():
-        if norm.ok:
-            console.print(f"[green]✓[/] {norm.label}")
+def print_m2(result: M2Result, title: str) -> None:
+    """Schema M2 on the terminal, in blocks of years when the terminal is narrow."""
+    print_fitted(console, lambda block: m2_table(result, title, block), len(result.years))
+
+
+def norm_lines(result: M2Result) -> list[tuple[bool, str]]:
+    """(ok, text) per norm, in the words of the board pack: the statutory AFM norm looks at the
+    last plan year; the first year with a negative AFM is named as a separate fact."""
+    from ..board.base import first_year_below
+    from ..fmt import FIRST_NEGATIVE_AFM_LABEL, afm_norm_label
+
+    out = []
+    years = result.years
+    for key, norm in result.norms.items():
+        if key == "afm_last_year_nonnegative":
+            text = f"{afm_norm_label(years[-1])} (autofinancieringsmarge ≥ 0 in het laatste planjaar)"
+            text += ": voldaan" if norm.ok else f": niet voldaan (AFM {euro(result['autofinancieringsmarge'][-1])})"
+            first = first_year_below(years, result["autofinancieringsmarge"])
+            if first is not None:
+                text += f"; e{FIRST_NEGATIVE_AFM_LABEL[1:]}: {first}"
+        elif norm.ok:
+            text = norm.label
+        elif len(norm.breach_years) == 1:
+            text = f"{norm.label}: niet voldaan in {norm.first_breach_year}"
         else:
-            years = ", ".join(map(str, norm.breach_years))
-            console.print(f"[bold red]✗[/] {norm.label}: niet voldaan vanaf {norm.first_breach_year} ({years})")
+            text = f"{norm.label}: niet voldaan vanaf {norm.first_breach_year} ({', '.join(map(str, norm.breach_years))})"
+        out.append((norm.ok, text))
+    return out
+
+
+def print_norms(result: M2Result) -> None:
+    for ok, text in norm_lines(result):
+        console.print(f"[green]✓[/] {text}" if ok else f"[bold red]✗[/] {text}")
 
 
 def m2_csv(result: M2Result) -> str:
@@ -114,7 +146,7 @@ def m2_command(
             raise W13Error(f"--out {out}: that is the input workbook, which w13xl never overwrites")
     loaded = load(workbook, sheet, opening_reserve, minimum_reserve, u_sign)
     result = compute_m2(loaded.plan, loaded.params)
-    console.print(m2_table(result, f"Schema M2 — {workbook.name}, blad '{loaded.sheet}' ({loaded.layout})"))
+    print_m2(result, f"Schema M2 — {workbook.name}, blad '{loaded.sheet}' ({loaded.layout})")
     print_norms(result)
     if out is not None:
         write_result(out, result, {"workbook": str(workbook), "sheet": loaded.sheet},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -16,7 +17,8 @@ from ..scenario.loader import load_study
 from ..scenario.result import ScenarioRun
 from ..workbook import safe_write
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
-from .m2 import SheetOpt, m2_table, print_norms
+from ._tables import COMPACT, print_fitted
+from .m2 import SheetOpt, print_m2, print_norms
 
 ScenarioArgs = Annotated[Optional[list[str]], typer.Argument(
     help="Scenario files (.toml), folders of them, or names of scenarios on the workbook's \"Scenario's\" sheet. "
@@ -38,34 +40,58 @@ def _cells(values, minimum=None) -> list[str]:
     return out
 
 
-def flags(run: ScenarioRun) -> str:
-    parts = []
-    for key, short in (("bbr_nonnegative", "BBR<0"), ("reserve_above_minimum", "reserve<min"),
-                       ("afm_last_year_nonnegative", "AFM<0")):
+def norm_facts(run: ScenarioRun) -> list[str]:
+    """The norms of a run in the board pack's words: the statutory AFM norm (last plan year) and
+    the first year with a negative AFM are two facts with two labels."""
+    from ..board.base import first_year_below
+    from ..fmt import FIRST_NEGATIVE_AFM_LABEL, NORM_MET, NORM_NOT_MET, afm_norm_label
+
+    years = run.years
+    afm = run.m2["autofinancieringsmarge"]
+    parts = [f"{afm_norm_label(years[-1])} {NORM_MET if afm[-1] >= -0.005 else NORM_NOT_MET}"]
+    first = first_year_below(years, afm)
+    parts.append(f"e{FIRST_NEGATIVE_AFM_LABEL[1:]}: {first if first is not None else 'geen'}")
+    for key, label in (("bbr_nonnegative", "BBR-norm"), ("reserve_above_minimum", "reserve ≥ minimumreserve")):
         norm = run.m2.norms.get(key)
-        if norm is not None and not norm.ok:
-            parts.append(f"{short} vanaf {norm.first_breach_year}")
-    return "[red]" + "\n".join(parts) + "[/]" if parts else "[green]normen OK[/]"
+        if norm is not None:
+            parts.append(f"{label} {NORM_MET}" if norm.ok else f"{label} {NORM_NOT_MET} vanaf {norm.first_breach_year}")
+    return parts
 
 
-def comparison_table(runs: list[ScenarioRun]) -> Table:
-    years = runs[0].years
-    table = Table(title="Scenario's naast elkaar", title_justify="left")
-    table.add_column("Scenario", max_width=32)
-    table.add_column("Lijn", no_wrap=True, min_width=14)
-    for y in years:
-        table.add_column(str(y), justify="right", no_wrap=True, min_width=9)
-    table.add_column("Normen", max_width=26)
+def flags(run: ScenarioRun) -> str:
+    """One line with the norm facts, red when a norm is not met."""
+    facts = norm_facts(run)
+    ok = all(not ("niet voldaan" in f) for f in facts)
+    return ("[green]" if ok else "[red]") + "; ".join(facts) + "[/]"
+
+
+def comparison_table(runs: list[ScenarioRun], years: Sequence[int] | None = None) -> Table:
+    """Reserve, BBR, AFM and the minimum reserve per year (the years with these indices; default
+    all), one block per scenario."""
+    all_years = runs[0].years
+    idx = list(range(len(all_years))) if years is None else list(years)
+    table = Table(title="Scenario's naast elkaar", **COMPACT)
+    table.add_column("Scenario / lijn", min_width=22)
+    for i in idx:
+        table.add_column(str(all_years[i]), justify="right", no_wrap=True)
     for run in runs:
         minimum = run.m2.minimum_reserve
-        for i, (key, label) in enumerate(SUMMARY_LINES):
-            table.add_row(run.title if i == 0 else "", label,
-                          *_cells(run.m2[key], minimum if key == "gecumuleerd_budgettair_resultaat" else None),
-                          flags(run) if i == 0 else "")
+        table.add_row(f"[bold]{run.title or run.name}[/]", *[""] * len(idx))
+        for key, label in SUMMARY_LINES:
+            cells = _cells(run.m2[key], minimum if key == "gecumuleerd_budgettair_resultaat" else None)
+            table.add_row(f"  {label}", *[cells[i] for i in idx])
         if minimum is not None:
-            table.add_row("", "Minimumreserve", *[euro(v) for v in minimum], "", style="dim")
+            table.add_row("  Minimumreserve", *[euro(minimum[i]) for i in idx], style="dim")
         table.add_section()
     return table
+
+
+def print_comparison(runs: list[ScenarioRun]) -> None:
+    """The comparison table(s), fitted to the terminal, then the norms per scenario."""
+    print_fitted(console, lambda block: comparison_table(runs, block), len(runs[0].years))
+    console.print("[bold]Normen[/]")
+    for run in runs:
+        console.print(f"{run.title or run.name}: {flags(run)}", soft_wrap=False)
 
 
 def audit_table(run: ScenarioRun) -> Table:
@@ -136,7 +162,7 @@ def run_command(
     """Run scenarios: schema M2 per scenario, the norm checks and each change's effect."""
     runs = _run_all(workbook, scenarios, sheet)
     for run in runs:
-        console.print(m2_table(run.m2, f"Schema M2 — {run.title}"))
+        print_m2(run.m2, f"Schema M2 — {run.title}")
         print_norms(run.m2)
         if run.effects:
             console.print(audit_table(run))
@@ -155,6 +181,6 @@ def compare_command(
 ) -> None:
     """Compare scenarios side by side: reserve, BBR and AFM per year with the norm flags."""
     runs = _run_all(workbook, scenarios, sheet)
-    console.print(comparison_table(runs))
+    print_comparison(runs)
     if out is not None:
         write_runs(out, runs, {"workbook": str(workbook)})
