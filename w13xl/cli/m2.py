@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Optional
@@ -16,16 +14,19 @@ from ..errors import W13Error
 from ..fmt import euro
 from ..m2 import M2Result, compute_m1, compute_m2, m2_rows
 from ..sheets import LoadedPlan
-from ..workbook import load_plan, safe_write
+from ..workbook import load_plan
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+from ._options import CsvOpt, check_csv_style, parse_amount
 from ._tables import COMPACT, print_fitted
 
 SheetOpt = Annotated[Optional[str], typer.Option("--sheet", "-s", help="Budget sheet (default: 'Synthese', "
                                                   "else the first sheet with a budget layout).")]
 OpeningOpt = Annotated[Optional[float], typer.Option(
-    "--opening-reserve", help="Gecumuleerd budgettair resultaat vorig boekjaar (overrides the Parameters sheet).")]
+    "--opening-reserve", parser=parse_amount, metavar="BEDRAG",
+    help="Gecumuleerd budgettair resultaat vorig boekjaar, bv. 404.701,70 (vervangt het blad Parameters).")]
 MinimumOpt = Annotated[Optional[float], typer.Option(
-    "--minimum-reserve", help="Minimum reserve as an amount (overrides the Parameters sheet).")]
+    "--minimum-reserve", parser=parse_amount, metavar="BEDRAG",
+    help="Minimumreserve als bedrag, bv. 211.211 (vervangt het blad Parameters).")]
 USignOpt = Annotated[str, typer.Option("--u-sign", help="Sign of U amounts on the sheet: auto, negative, positive.")]
 
 
@@ -106,22 +107,27 @@ def print_norms(result: M2Result) -> None:
         console.print(f"[green]✓[/] {text}" if ok else f"[bold red]✗[/] {text}")
 
 
-def m2_csv(result: M2Result) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["key", "nummer", "omschrijving", *result.years])
+def m2_csv_rows(result: M2Result) -> list[list]:
+    rows: list[list] = [["key", "nummer", "omschrijving", *result.years]]
     for number, label, key, values in m2_rows(result):
-        writer.writerow([key, number, label, *[f"{v:.2f}" for v in values]])
-    return buf.getvalue()
+        rows.append([key, number, label, *[f"{v:.2f}" for v in values]])
+    return rows
 
 
-def write_result(out: Path, result: M2Result, meta: dict, m1: list[dict] | None = None) -> None:
+def m2_csv(result: M2Result, style: str = "be") -> str:
+    from ..csvout import csv_text
+
+    return csv_text(m2_csv_rows(result), style)
+
+
+def write_result(out: Path, result: M2Result, meta: dict, m1: list[dict] | None = None, csv_style: str = "be") -> None:
     kind = output_kind(out)
     if kind == "json":
         write_json(out, {**meta, **result.to_dict(), **({"m1": m1} if m1 is not None else {})})
     elif kind == "csv":
-        text = m2_csv(result)
-        safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        from ..csvout import write_csv
+
+        write_csv(out, m2_csv_rows(result), csv_style)
     else:
         from ..report import write_m2_workbook
 
@@ -138,6 +144,7 @@ def m2_command(
     minimum_reserve: MinimumOpt = None,
     u_sign: USignOpt = "auto",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the result: .json, .csv or .xlsx.")] = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
     """Schema M2 (staat van het financieel evenwicht) with the norm checks."""
     if out is not None:
@@ -150,4 +157,4 @@ def m2_command(
     print_norms(result)
     if out is not None:
         write_result(out, result, {"workbook": str(workbook), "sheet": loaded.sheet},
-                     m1=compute_m1(loaded.plan))
+                     m1=compute_m1(loaded.plan), csv_style=check_csv_style(csv_style))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Optional
@@ -15,8 +13,8 @@ from ..fmt import euro
 from ..scenario.engine import Engine
 from ..scenario.loader import load_study
 from ..scenario.result import ScenarioRun
-from ..workbook import safe_write
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+from ._options import CsvOpt, check_csv_style
 from ._tables import COMPACT, print_fitted
 from .m2 import SheetOpt, print_m2, print_norms
 
@@ -116,25 +114,30 @@ def runs_json(runs: list[ScenarioRun], meta: dict) -> dict:
     return {**meta, "years": list(runs[0].years) if runs else [], "scenarios": [r.to_dict() for r in runs]}
 
 
-def runs_csv(runs: list[ScenarioRun]) -> str:
+def runs_csv_rows(runs: list[ScenarioRun]) -> list[list]:
     from ..m2 import m2_rows
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["scenario", "key", "omschrijving", *(runs[0].years if runs else [])])
+    rows: list[list] = [["scenario", "key", "omschrijving", *(runs[0].years if runs else [])]]
     for run in runs:
         for _number, label, key, values in m2_rows(run.m2):
-            writer.writerow([run.name, key, label, *[f"{v:.2f}" for v in values]])
-    return buf.getvalue()
+            rows.append([run.name, key, label, *[f"{v:.2f}" for v in values]])
+    return rows
 
 
-def write_runs(out: Path, runs: list[ScenarioRun], meta: dict) -> None:
+def runs_csv(runs: list[ScenarioRun], style: str = "be") -> str:
+    from ..csvout import csv_text
+
+    return csv_text(runs_csv_rows(runs), style)
+
+
+def write_runs(out: Path, runs: list[ScenarioRun], meta: dict, csv_style: str = "be") -> None:
     kind = output_kind(out)
     if kind == "json":
         write_json(out, runs_json(runs, meta))
     elif kind == "csv":
-        text = runs_csv(runs)
-        safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        from ..csvout import write_csv
+
+        write_csv(out, runs_csv_rows(runs), check_csv_style(csv_style))
     else:
         from ..report import write_m2_workbook
 
@@ -158,6 +161,7 @@ def run_command(
     scenarios: ScenarioArgs = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
     """Run scenarios: schema M2 per scenario, the norm checks and each change's effect."""
     runs = _run_all(workbook, scenarios, sheet)
@@ -168,7 +172,7 @@ def run_command(
             console.print(audit_table(run))
         console.print()
     if out is not None:
-        write_runs(out, runs, {"workbook": str(workbook)})
+        write_runs(out, runs, {"workbook": str(workbook)}, csv_style)
 
 
 @app.command("compare")
@@ -178,9 +182,10 @@ def compare_command(
     scenarios: ScenarioArgs = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
     """Compare scenarios side by side: reserve, BBR and AFM per year with the norm flags."""
     runs = _run_all(workbook, scenarios, sheet)
     print_comparison(runs)
     if out is not None:
-        write_runs(out, runs, {"workbook": str(workbook)})
+        write_runs(out, runs, {"workbook": str(workbook)}, csv_style)

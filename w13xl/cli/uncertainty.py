@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -13,8 +11,8 @@ from rich.table import Table
 
 from ..errors import InputError
 from ..fmt import euro, percent
-from ..workbook import safe_write
 from ._app import app, console, err_console, handles_input_errors, output_kind, show_warnings, write_json
+from ._options import CsvOpt, check_csv_style
 from .m2 import SheetOpt
 
 ScenarioArg = Annotated[Optional[str], typer.Argument(
@@ -48,19 +46,18 @@ def _out_kind(out: Path | None) -> str | None:
     return kind
 
 
-def _write_csv(out: Path, rows: list[list]) -> None:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    text = buf.getvalue()
-    safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+def _write_csv(out: Path, rows: list[list], style: str = "be") -> None:
+    from ..csvout import write_csv
+
+    write_csv(out, rows, check_csv_style(style))
 
 
-def _write_output(out: Path | None, kind: str | None, data: dict, csv_rows) -> None:
+def _write_output(out: Path | None, kind: str | None, data: dict, csv_rows, csv_style: str = "be") -> None:
     """Write ``--out``: the JSON ``data``, or the CSV rows (``csv_rows()`` is only built for CSV)."""
     if kind == "json":
         write_json(out, data)
     elif kind == "csv":
-        _write_csv(out, csv_rows())
+        _write_csv(out, csv_rows(), csv_style)
     else:
         return
     console.print(f"Geschreven: {out}")
@@ -130,6 +127,7 @@ def simulate_command(
     seed: Annotated[Optional[int], typer.Option("--seed", min=0, help="Random seed (default: the scenario's).")] = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
+    csv_style: CsvOpt = "be",
     progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress",
                                                      help="Progress bar (default: on for long runs).")] = None,
 ) -> None:
@@ -157,7 +155,7 @@ def simulate_command(
         sim = simulate(baseline, paths=n, seed=seed, prepared=prepared)
     console.print(simulation_table(sim))
     print_probabilities(sim)
-    _write_output(out, kind, {"workbook": str(workbook), **sim.to_dict()}, lambda: simulation_csv_rows(sim))
+    _write_output(out, kind, {"workbook": str(workbook), **sim.to_dict()}, lambda: simulation_csv_rows(sim), csv_style)
 
 
 # -- cliffs ------------------------------------------------------------------------------------
@@ -199,6 +197,7 @@ def cliffs_command(
     scenario: ScenarioArg = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
     """Subsidy cliffs: per subsidy the last-year effect on reserve and AFM of (a) ending a year
     early (project stops) and (b) not being renewed while its staff stay; worst first."""
@@ -210,7 +209,7 @@ def cliffs_command(
         raise InputError("the workbook has no subsidy register (sheet 'Subsidies')", file=str(workbook))
     table = subsidy_cliffs(baseline, chosen, library)
     console.print(cliff_table(table))
-    _write_output(out, kind, {"workbook": str(workbook), **table.to_dict()}, lambda: cliff_csv_rows(table))
+    _write_output(out, kind, {"workbook": str(workbook), **table.to_dict()}, lambda: cliff_csv_rows(table), csv_style)
 
 
 # -- solve -------------------------------------------------------------------------------------
@@ -259,6 +258,7 @@ def solve_command(
                                                 "(default: 1 January of the second plan year).")] = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
     """Goal seek: the smallest contribution increase or basiswerking FTE cut that gives AFM ≥ 0 in
     the last year and a reserve ≥ the minimum every year, proved by re-running the scenario."""
@@ -279,4 +279,4 @@ def solve_command(
     solutions = [solve(baseline, chosen, library, lever=name, from_year=from_year, date=when) for name in levers]
     console.print(solution_table(solutions))
     _write_output(out, kind, {"workbook": str(workbook), "oplossingen": [s.to_dict() for s in solutions]},
-                  lambda: solution_csv_rows(solutions))
+                  lambda: solution_csv_rows(solutions), csv_style)
