@@ -39,3 +39,8 @@ RESERVE_NORM_LABEL = "Reserve ≥ minimumreserve"
 def afm_norm_label(last_year: int) -> str:
     """'AFM-norm 2031': the statutory norm, AFM >= 0 in the last plan year."""
     return f"AFM-norm {last_year}"
+
+
+def count(n: int, one: str, many: str) -> str:
+    """'1 scenario', '2 scenario's'; '1 maand', '3 maanden'."""
+    return f"{n} {one if n == 1 else many}"

@@ -17,7 +17,7 @@ from ..errors import InputWarning, W13Error
 
 app = typer.Typer(
     name="w13xl",
-    help="W13 meerjarenplan: schema M2, scenario's en bordpakket (Flemish BBC rules).",
+    help="W13 meerjarenplan: schema M2, scenario's en bordpakket (Vlaamse BBC-regels).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -71,13 +71,20 @@ def main() -> None:  # pragma: no cover - console entry point helper
     app(sys.argv[1:])
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Show the version and exit."),
-) -> None:
-    """W13 meerjarenplan: schema M2, scenario's en bordpakket (Flemish BBC rules)."""
-    if version:
+def _show_version(value: bool) -> None:
+    if value:
         from .. import __version__
 
         console.print(f"w13xl {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                 help="Toon de versie en stop."),
+) -> None:
+    """W13 meerjarenplan: schema M2, scenario's en bordpakket (Vlaamse BBC-regels).
+
+    Voorbeeld: w13xl m2 workbooks/w13-mjp-2026-2031.xlsx
+    """

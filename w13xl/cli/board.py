@@ -72,27 +72,30 @@ def _parse_created(text: str | None) -> date | datetime | None:
 @app.command("board")
 @handles_input_errors
 def board_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook (.xlsx/.xlsm) with the plan.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek (.xlsx/.xlsm) met het meerjarenplan.")],
     scenarios: Annotated[Optional[list[str]], typer.Argument(
-        help="Scenario files (.toml), folders of them, or names of scenarios on the workbook's \"Scenario's\" "
-             "sheet. None: every scenario on that sheet, else the plan itself.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="The board workbook to write (.xlsx).")] = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="Also print the board workbook to PDF (OUT with .pdf), "
-                                                    "with LibreOffice.")] = False,
+        help="Scenariobestanden (.toml), mappen ermee, of namen van scenario's op het blad \"Scenario's\". "
+             "Geen: elk scenario van dat blad, anders het plan zelf.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Het bordpakket dat geschreven wordt (.xlsx).")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Druk het bordpakket ook af als PDF (OUT met .pdf), "
+                                                    "met LibreOffice.")] = False,
     into: Annotated[Optional[Path], typer.Option(
-        "--into", help="Add or replace the board sheets ('W13 ...') inside this .xlsx/.xlsm, keeping "
-                       "everything else.")] = None,
-    backup: Annotated[bool, typer.Option("--backup", help="Keep the previous file as NAME.bak.")] = False,
+        "--into", help="Voeg de bladen van het bordpakket ('W13 ...') toe aan deze .xlsx/.xlsm of vervang ze; "
+                       "al de rest blijft.")] = None,
+    backup: Annotated[bool, typer.Option("--backup", help="Bewaar het vorige bestand als NAAM.bak.")] = False,
     plan_name: Annotated[Optional[str], typer.Option(
-        "--plan-name", help="Name in titles and page headers (default: 'meerjarenplan FIRST-LAST').")] = None,
+        "--plan-name", help="Naam in titels en paginakoppen (standaard 'meerjarenplan EERSTE-LAATSTE').")] = None,
     created: Annotated[Optional[str], typer.Option(
-        "--created", help="The 'aangemaakt op' date (default: now), for reproducible packs.")] = None,
+        "--created", help="De datum 'aangemaakt op' (standaard: nu), bv. 15/01/2026, voor herhaalbare pakketten.")] = None,
     sheet: SheetOpt = None,
     uncertainty: Annotated[bool, typer.Option(
-        "--uncertainty/--no-uncertainty", help="Add the subsidy cliffs, the goal-seek answers for the plan and "
-                                               "the fan chart of the first scenario with an [uncertainty] table.")] = True,
+        "--uncertainty/--no-uncertainty", help="Voeg de subsidiekliffen, het doelzoeken voor het plan en de "
+                                               "waaier van het eerste scenario met een \\[uncertainty]-tabel toe.")] = True,
 ) -> None:
-    """Board pack: overview, one sheet per scenario with schema M2 and the changes, charts; PDF."""
+    """Bordpakket: overzicht, reservegrafiek, subsidiekliffen, één pagina per scenario, bijlage M2; PDF.
+
+    Voorbeeld: w13xl board workbooks/w13-mjp-2026-2031.xlsx scenarios/*.toml --out bordpakket.xlsx --pdf
+    """
     from ..board import render_pdf, write_board_into, write_board_pack
 
     if out is None and into is None:
@@ -115,7 +118,9 @@ def board_command(
     extra = {"Werkboek": workbook.name}
     if out is not None:
         write_board_pack(runs, out, plan_name=name, created=when, extra=extra, backup=backup, uncertainty=parts)
-        console.print(f"Geschreven: {out} ({len(runs)} scenario's)")
+        from ..fmt import count
+
+        console.print(f"Geschreven: {out} ({count(len(runs), 'scenario', 'scenario' + chr(39) + 's')})")
     if into is not None:
         _, written, removed = write_board_into(runs, into, plan_name=name, created=when, extra=extra,
                                                backup=backup, uncertainty=parts)

@@ -19,15 +19,15 @@ from ._app import app, console, handles_input_errors, output_kind, show_warnings
 from ._options import CsvOpt, check_csv_style, parse_amount
 from ._tables import COMPACT, print_fitted
 
-SheetOpt = Annotated[Optional[str], typer.Option("--sheet", "-s", help="Budget sheet (default: 'Synthese', "
-                                                  "else the first sheet with a budget layout).")]
+SheetOpt = Annotated[Optional[str], typer.Option("--sheet", "-s", help="Budgetblad (standaard 'Synthese', "
+                                                  "anders het eerste blad met een budgetindeling).")]
 OpeningOpt = Annotated[Optional[float], typer.Option(
     "--opening-reserve", parser=parse_amount, metavar="BEDRAG",
     help="Gecumuleerd budgettair resultaat vorig boekjaar, bv. 404.701,70 (vervangt het blad Parameters).")]
 MinimumOpt = Annotated[Optional[float], typer.Option(
     "--minimum-reserve", parser=parse_amount, metavar="BEDRAG",
     help="Minimumreserve als bedrag, bv. 211.211 (vervangt het blad Parameters).")]
-USignOpt = Annotated[str, typer.Option("--u-sign", help="Sign of U amounts on the sheet: auto, negative, positive.")]
+USignOpt = Annotated[str, typer.Option("--u-sign", help="Teken van de U-bedragen op het blad: auto, negative of positive.")]
 
 
 def load(workbook: Path, sheet: str | None, opening_reserve: float | None, minimum_reserve: float | None,
@@ -138,15 +138,18 @@ def write_result(out: Path, result: M2Result, meta: dict, m1: list[dict] | None 
 @app.command("m2")
 @handles_input_errors
 def m2_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook (.xlsx/.xlsm) with the budget sheet.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek (.xlsx/.xlsm) met het budgetblad.")],
     sheet: SheetOpt = None,
     opening_reserve: OpeningOpt = None,
     minimum_reserve: MinimumOpt = None,
     u_sign: USignOpt = "auto",
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the result: .json, .csv or .xlsx.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")] = None,
     csv_style: CsvOpt = "be",
 ) -> None:
-    """Schema M2 (staat van het financieel evenwicht) with the norm checks."""
+    """Schema M2 (staat van het financieel evenwicht) met de normen.
+
+    Voorbeeld: w13xl m2 workbooks/w13-mjp-2026-2031.xlsx --opening-reserve 404.701,70 -o m2.csv
+    """
     if out is not None:
         output_kind(out)
         if out.resolve() == workbook.resolve():

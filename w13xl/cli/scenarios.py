@@ -19,9 +19,9 @@ from ._tables import COMPACT, print_fitted
 from .m2 import SheetOpt, print_m2, print_norms
 
 ScenarioArgs = Annotated[Optional[list[str]], typer.Argument(
-    help="Scenario files (.toml), folders of them, or names of scenarios on the workbook's \"Scenario's\" sheet. "
-         "None: every scenario on that sheet.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the result: .json, .csv or .xlsx.")]
+    help="Scenariobestanden (.toml), mappen ermee, of namen van scenario's op het blad \"Scenario's\" van het "
+         "werkboek. Geen: elk scenario van dat blad.")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
 
 SUMMARY_LINES = (
     ("gecumuleerd_budgettair_resultaat", "Reserve (GBR)"),
@@ -157,13 +157,16 @@ def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None) -> 
 @app.command("run")
 @handles_input_errors
 def run_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     scenarios: ScenarioArgs = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
 ) -> None:
-    """Run scenarios: schema M2 per scenario, the norm checks and each change's effect."""
+    """Scenario's doorrekenen: schema M2 per scenario, de normen en het effect van elke wijziging.
+
+    Voorbeeld: w13xl run workbooks/w13-mjp-2026-2031.xlsx scenarios/pact-stopt-2028.toml
+    """
     runs = _run_all(workbook, scenarios, sheet)
     for run in runs:
         print_m2(run.m2, f"Schema M2 — {run.title}")
@@ -178,13 +181,16 @@ def run_command(
 @app.command("compare")
 @handles_input_errors
 def compare_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     scenarios: ScenarioArgs = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
 ) -> None:
-    """Compare scenarios side by side: reserve, BBR and AFM per year with the norm flags."""
+    """Scenario's naast elkaar: reserve, BBR en AFM per jaar, met de normen.
+
+    Voorbeeld: w13xl compare workbooks/w13-mjp-2026-2031.xlsx scenarios/
+    """
     runs = _run_all(workbook, scenarios, sheet)
     print_comparison(runs)
     if out is not None:

@@ -16,9 +16,9 @@ from ._options import CsvOpt, check_csv_style
 from .m2 import SheetOpt
 
 ScenarioArg = Annotated[Optional[str], typer.Argument(
-    help="One scenario: a .toml file or the name of a scenario on the workbook's \"Scenario's\" sheet. "
-         "None: the plan as it is.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the result: .json or .csv.")]
+    help="Eén scenario: een .toml-bestand of de naam van een scenario op het blad \"Scenario's\". "
+         "Geen: het plan zoals het is.")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json of .csv.")]
 
 LINES = (("gecumuleerd_budgettair_resultaat", "Reserve (GBR)"),
          ("beschikbaar_budgettair_resultaat", "BBR"),
@@ -68,6 +68,15 @@ def _fmt(v: float) -> str:
 
 
 # -- simulate ----------------------------------------------------------------------------------
+def _nothing_varies(sim) -> bool:
+    """Every path the same: P5 equals P95 for every line and year (to the cent)."""
+    import numpy as np
+
+    return all(np.allclose(sim.percentiles[key][0], sim.percentiles[key][-1], atol=0.005, rtol=0)
+               for key, _label in LINES)
+
+
+
 def simulation_table(sim) -> Table:
     from ..montecarlo import PERCENTILES
 
@@ -120,19 +129,21 @@ def simulation_csv_rows(sim) -> list[list]:
 @app.command("simulate")
 @handles_input_errors
 def simulate_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     scenario: ScenarioArg = None,
-    paths: Annotated[Optional[int], typer.Option("--paths", "-n", min=1, help="Number of paths (default: the "
-                                                 "scenario's [uncertainty] paths, else 10.000).")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", min=0, help="Random seed (default: the scenario's).")] = None,
+    paths: Annotated[Optional[int], typer.Option("--paths", "-n", min=1, help="Aantal paden (standaard: paths uit de "
+                                                 "\\[uncertainty]-tabel van het scenario, anders 10.000).")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", min=0, help="Startwaarde van het toeval (standaard: die van het scenario).")] = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
     progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress",
-                                                     help="Progress bar (default: on for long runs).")] = None,
+                                                     help="Voortgangsbalk (standaard: aan bij lange berekeningen).")] = None,
 ) -> None:
-    """Monte Carlo of a scenario's [uncertainty]: percentiles P5-P95 of reserve, BBR and AFM per
-    year and the chance of breaking the targets."""
+    """Monte Carlo van de \\[uncertainty]-tabel van een scenario: percentielen P5-P95 van reserve, BBR en AFM per jaar en de kans dat een norm niet gehaald wordt.
+
+    Voorbeeld: w13xl simulate workbooks/w13-mjp-2026-2031.xlsx scenarios/onzekerheid.toml --paths 2000
+    """
     from ..montecarlo import CHUNK, prepare, simulate
 
     kind = _out_kind(out)
@@ -153,6 +164,9 @@ def simulate_command(
                            progress=lambda done, total: bar.update(task, completed=done))
     else:
         sim = simulate(baseline, paths=n, seed=seed, prepared=prepared)
+    if chosen is not None and chosen.uncertainty and _nothing_varies(sim):
+        err_console.print("[yellow]Waarschuwing:[/] de \\[uncertainty]-tabel laat niets variëren: alle paden zijn "
+                          "gelijk, dus elke kans hieronder is 0% of 100%.", soft_wrap=True)
     console.print(simulation_table(sim))
     print_probabilities(sim)
     _write_output(out, kind, {"workbook": str(workbook), **sim.to_dict()}, lambda: simulation_csv_rows(sim), csv_style)
@@ -193,14 +207,16 @@ def cliff_csv_rows(table) -> list[list]:
 @app.command("cliffs")
 @handles_input_errors
 def cliffs_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     scenario: ScenarioArg = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
 ) -> None:
-    """Subsidy cliffs: per subsidy the last-year effect on reserve and AFM of (a) ending a year
-    early (project stops) and (b) not being renewed while its staff stay; worst first."""
+    """Subsidiekliffen: per subsidie het effect op reserve en AFM in het laatste jaar als (a) de subsidie een jaar vroeger stopt (project stopt) en (b) niet verlengd wordt terwijl het personeel blijft; ergste eerst.
+
+    Voorbeeld: w13xl cliffs workbooks/w13-mjp-2026-2031.xlsx -o kliffen.csv
+    """
     from ..cliffs import subsidy_cliffs
 
     kind = _out_kind(out)
@@ -247,21 +263,23 @@ def solution_table(solutions) -> Table:
 @app.command("solve")
 @handles_input_errors
 def solve_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     scenario: ScenarioArg = None,
     lever: Annotated[Optional[list[str]], typer.Option(
-        "--lever", "-l", help="contribution (% from --from-year), per_inhabitant (euro per inwoner) or fte "
-                              "(basiswerking FTE from --date). Repeatable; default contribution and fte.")] = None,
-    from_year: Annotated[Optional[int], typer.Option("--from-year", help="First year of the contribution "
-                                                     "increase (default: the second plan year).")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="First day of the FTE reduction, e.g. 2027-01-01 "
-                                                "(default: 1 January of the second plan year).")] = None,
+        "--lever", "-l", help="contribution (% vanaf --from-year), per_inhabitant (euro per inwoner) of fte "
+                              "(VTE basiswerking vanaf --date). Herhaalbaar; standaard contribution en fte.")] = None,
+    from_year: Annotated[Optional[int], typer.Option("--from-year", help="Eerste jaar van de hogere "
+                                                     "bijdrage (standaard: het tweede planjaar).")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="Eerste dag van de VTE-vermindering, bv. 01/01/2027 "
+                                                "(standaard: 1 januari van het tweede planjaar).")] = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
 ) -> None:
-    """Goal seek: the smallest contribution increase or basiswerking FTE cut that gives AFM ≥ 0 in
-    the last year and a reserve ≥ the minimum every year, proved by re-running the scenario."""
+    """Doelzoeken: de kleinste verhoging van de bijdrage of vermindering van de VTE basiswerking voor een AFM ≥ 0 in het laatste jaar en een reserve ≥ het minimum in elk jaar, gecontroleerd door het scenario opnieuw door te rekenen.
+
+    Voorbeeld: w13xl solve workbooks/w13-mjp-2026-2031.xlsx --lever contribution
+    """
     from ..goalseek import LEVERS, solve
 
     kind = _out_kind(out)

@@ -626,7 +626,7 @@ class Engine:
         policy = {"stop": "project stopt", "keep": "personeel blijft", "share": f"{(ch.share or 0) * 100:.0f}% blijft"}
         desc = f"Subsidie {s.name} ({s.id}) stopt op {ch.date:%d/%m/%Y}: {policy[ch.policy]}"
         if ch.notice_months and ch.policy != "keep":
-            desc += f", opzeg {ch.notice_months} maanden"
+            desc += f", opzeg {ch.notice_months} {'maand' if ch.notice_months == 1 else 'maanden'}"
         if end is not None and ch.date > end:
             self._renew(state, ch, s, ch.date, None)
             return f"Subsidie {s.name} ({s.id}) loopt door tot {ch.date:%d/%m/%Y}"
