@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
 runner = CliRunner()
 #: Commands this issue covers (``excel`` is the Excel helper's, issue 11).
-COMMANDS = ("m2", "run", "compare", "board", "simulate", "cliffs", "solve")
+COMMANDS = ("m2", "run", "compare", "board", "simulate", "cliffs", "solve", "subsidies", "personeel")
 
 
 def test_version():
@@ -67,3 +67,16 @@ def test_counts_agree_with_their_number():
     assert count(1, "scenario", "scenario's") == "1 scenario"
     assert count(2, "scenario", "scenario's") == "2 scenario's"
     assert count(1, "maand", "maanden") == "1 maand" and count(0, "maand", "maanden") == "0 maanden"
+
+
+def test_board_created_date_typed_the_belgian_way(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "b.xlsx"
+    result = runner.invoke(app, ["board", str(SAMPLE), str(ROOT / "scenarios" / "pact-stopt-2028.toml"),
+                                 "--out", str(out), "--created", "15/01/2026", "--no-uncertainty"])
+    assert result.exit_code == 0, result.output
+    assert "(1 scenario)" in result.output
+    assert openpyxl.load_workbook(out)["W13 Overzicht"]["B3"].value == "15/01/2026"
+    bad = runner.invoke(app, ["board", str(SAMPLE), "--out", str(out), "--created", "gisteren"])
+    assert bad.exit_code == 2 and "geen datum" in bad.output

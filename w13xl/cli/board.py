@@ -61,12 +61,18 @@ def uncertainty_parts(baseline, library, selected) -> dict:
 
 
 def _parse_created(text: str | None) -> date | datetime | None:
+    """'2026-01-15', '15/01/2026' or '2026-01-15T10:30'."""
     if text is None:
         return None
     try:
-        return datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
+        if "T" in text or " " in text:
+            return datetime.fromisoformat(text)
+        from ..numbers import parse_date
+
+        return parse_date(text)
     except ValueError:
-        raise InputError(f"--created '{text}' is not a date", expected="YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+        raise InputError(f"--created '{text}' is geen datum",
+                         expected="bv. 15/01/2026, 2026-01-15 of 2026-01-15T10:30") from None
 
 
 @app.command("board")
