@@ -13,6 +13,7 @@ from ..errors import InputError
 from ..fmt import euro, percent
 from ._app import app, console, err_console, handles_input_errors, output_kind, show_warnings, write_json
 from ._options import CsvOpt, check_csv_style
+from ._tables import COMPACT
 from .m2 import SheetOpt
 
 ScenarioArg = Annotated[Optional[str], typer.Argument(
@@ -86,7 +87,7 @@ def simulation_table(sim) -> Table:
     table.add_column("Lijn", no_wrap=True)
     table.add_column("", no_wrap=True)
     for y in sim.years:
-        table.add_column(str(y), justify="right", no_wrap=True)
+        table.add_column(str(y), justify="right", min_width=9)
     for key, label in LINES:
         for i, p in enumerate(PERCENTILES):
             style = "bold" if p == 50 else None
@@ -174,24 +175,30 @@ def simulate_command(
 
 # -- cliffs ------------------------------------------------------------------------------------
 def cliff_table(table) -> Table:
+    """(a) a year early, project stops; (b) not renewed, staff stay: reserve and AFM of the last
+    year. Compact, names wrap (never cut), so it fits 100 columns."""
     last = table.years[-1]
-    t = Table(title=f"Subsidiekliffen — effect op {last} t.o.v. {table.title}", title_justify="left")
-    t.add_column("Subsidie")
-    t.add_column("Actie")
+    t = Table(title=f"Subsidiekliffen — effect op {last} t.o.v. {table.title}", caption=CLIFF_LEGEND,
+              caption_justify="left", **COMPACT)
+    t.add_column("Subsidie", overflow="fold", min_width=22)
     t.add_column("Einde", no_wrap=True)
-    t.add_column(f"(a) 1 jaar vroeger, stopt: reserve {last}", justify="right")
-    t.add_column(f"AFM {last}", justify="right")
-    t.add_column(f"(b) niet verlengd, personeel blijft: reserve {last}", justify="right")
-    t.add_column(f"AFM {last}", justify="right")
-    t.add_column("Opmerking", max_width=36)
+    t.add_column("(a) reserve", justify="right", min_width=8, max_width=10)
+    t.add_column("(a) AFM", justify="right", min_width=8, max_width=10)
+    t.add_column("(b) reserve", justify="right", min_width=8, max_width=10)
+    t.add_column("(b) AFM", justify="right", min_width=8, max_width=10)
+    t.add_column("Opmerking", overflow="fold", min_width=16)
 
     def red(v: float) -> str:
         return f"[red]{euro(v)}[/]" if v < -0.005 else euro(v)
 
     for c in table.cliffs:
-        t.add_row(f"{c.name} ({c.subsidy})", c.action, "open" if c.end is None else f"{c.end:%d/%m/%Y}",
+        t.add_row(f"{c.name} ({c.subsidy}, {c.action})", "open" if c.end is None else f"{c.end:%d/%m/%Y}",
                   red(c.reserve_early), red(c.afm_early), red(c.reserve_keep), red(c.afm_keep), c.note)
     return t
+
+
+CLIFF_LEGEND = ("Reserve en AFM van het laatste planjaar. (a) de subsidie stopt 1 jaar vroeger en het project "
+                "stopt mee; (b) de subsidie wordt niet verlengd en het personeel blijft.")
 
 
 def cliff_csv_rows(table) -> list[list]:
@@ -249,7 +256,7 @@ def solution_table(solutions) -> Table:
     t = Table(title=f"Doelzoeken — {s0.title}: AFM {last} ≥ 0, reserve ≥ minimum, BBR ≥ 0", title_justify="left")
     t.add_column("Hefboom")
     t.add_column("Antwoord", max_width=60)
-    t.add_column(f"AFM {last} (herrekend)", justify="right", no_wrap=True)
+    t.add_column(f"AFM {last} (herrekend)", justify="right", min_width=9)
     t.add_column("Kleinste marge reserve − minimum", justify="right")
     t.add_column("Bindend")
     for s in solutions:
