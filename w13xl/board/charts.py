@@ -35,6 +35,7 @@ def _overview_sheet(ws, content: SheetContent, runs: Sequence[ScenarioRun], *, p
     from openpyxl.chart import LineChart, Reference
     from openpyxl.chart.shapes import GraphicalProperties
     from openpyxl.drawing.line import LineProperties
+    from openpyxl.styles import Alignment
 
     st = _styles()
     widths = _fill_sheet(ws, content)
@@ -42,6 +43,9 @@ def _overview_sheet(ws, content: SheetContent, runs: Sequence[ScenarioRun], *, p
     for r in range(first, last + 1):
         for col in range(6, 10):
             ws.cell(row=r, column=col).alignment = st["center"]
+    for col in range(6, 10):  # the norm columns: headers centred over their centred words
+        ws.cell(row=first - 1, column=col).alignment = Alignment(horizontal="center", vertical="bottom",
+                                                                 wrap_text=True)
     created_text = str(content.rows[2][1])
     n_years = len(runs[0].years)
     header = content.ranges["reserve_header"][0]

@@ -284,7 +284,7 @@ def _fill_sheet(ws, content: SheetContent) -> list[float]:
             cell = ws.cell(row=r, column=col)
             if kind == "header":
                 cell.border = st["bottom"]
-                if col > 1 and not (isinstance(value, str) and value in ("Omschrijving", "Wijziging", "Soort")):
+                if col > 1 and not (isinstance(value, str) and value in ("Omschrijving", "Wijziging", "Soort", "Scenario")):
                     cell.alignment = st["header_right"]
                 else:
                     cell.alignment = st["header_left"]
