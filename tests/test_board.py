@@ -344,6 +344,9 @@ def test_sheet_names_are_valid_and_unique(runs):
     names = board.scenario_sheet_names([long, long, runs[0]])
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
     assert len({n.lower() for n in names}) == 3 and names[1].endswith("(2)")
+    # a scenario called like one of the pack's own sheets does not take its name
+    clash = ScenarioRun("Bijlage M2 plan", "T", "", runs[0].plan, runs[0].m2, runs[0].baseline)
+    assert board.scenario_sheet_names([clash]) == ["W13 Bijlage M2 plan (2)"]
 
 
 # -- write-back ----------------------------------------------------------------------------------

@@ -7,11 +7,9 @@ from collections.abc import Sequence
 
 from ..m2 import m2_rows
 from ..scenario.result import ScenarioRun
-from .base import AFM, KEY_LINES, MARKER_TEXT, PREFIX, SheetContent, _check_runs
+from .base import AFM, ANNEX_SHEET, KEY_LINES, MARKER_TEXT, SheetContent, _check_runs
 from .scenario_pages import norm_rows
 from .summary import yearly_rows
-
-ANNEX_SHEET = f"{PREFIX}Bijlage M2 plan"
 
 
 def annex_content(runs: Sequence[ScenarioRun]) -> SheetContent:

@@ -19,6 +19,12 @@ from ..scenario.result import ScenarioRun
 #: Name prefix of every sheet w13xl writes.
 PREFIX = "W13 "
 OVERVIEW_SHEET = f"{PREFIX}Overzicht"
+ANNEX_SHEET = f"{PREFIX}Bijlage M2 plan"
+FAN_SHEET = f"{PREFIX}Waaier reserve"
+CLIFF_SHEET = f"{PREFIX}Subsidiekliffen"
+GOAL_SHEET = f"{PREFIX}Doelzoeken"
+#: Names of the pack's own sheets: a scenario's sheet never takes one of them.
+FIXED_SHEETS = (OVERVIEW_SHEET, CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, ANNEX_SHEET)
 #: Cell holding the marker on every owned sheet, and the text it starts with.
 MARKER_CELL = "A2"
 MARKER = "w13xl-bordpakket"

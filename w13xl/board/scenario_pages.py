@@ -10,7 +10,7 @@ from ..fmt import FIRST_NEGATIVE_AFM_LABEL, NORM_MET, NORM_NOT_MET, afm_norm_lab
 from ..m2 import HALF_CENT, M2Result, m2_rows
 from ..scenario.result import ScenarioRun
 from ..scenario.spec import CHANGE_LABELS
-from .base import AFM, BBR, GBR, MARKER_TEXT, OVERVIEW_SHEET, PREFIX, SheetContent, first_year_below
+from .base import AFM, BBR, FIXED_SHEETS, GBR, MARKER_TEXT, PREFIX, SheetContent, first_year_below
 from .summary import _ROW_CM, outcome_sentence
 
 
@@ -206,8 +206,8 @@ def change_chart_rows(n_changes: int) -> int:
 
 def scenario_sheet_names(runs: Sequence[ScenarioRun]) -> list[str]:
     """'W13 <name>' per run: at most 31 characters, no characters Excel forbids, unique
-    (case-insensitive) and never the overview's name."""
-    taken = {OVERVIEW_SHEET.lower()}
+    (case-insensitive) and never the name of one of the pack's own sheets."""
+    taken = {name.lower() for name in FIXED_SHEETS}
     names = []
     for run in runs:
         clean = "".join("_" if ch in '[]:*?/\\' else ch for ch in (run.name or run.title or "scenario")).strip("'")

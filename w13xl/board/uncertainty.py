@@ -17,16 +17,13 @@ import math
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from .base import MARKER_TEXT, PREFIX, SheetContent, _fmt_created, is_owned
+from .base import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, MARKER_TEXT, SheetContent, _fmt_created, is_owned
 from ..cliffs import CliffTable
 from ..errors import W13Error
 from ..fmt import EXCEL_EURO, EXCEL_PERCENT
 from ..goalseek import TARGET_LABELS, Solution
 from ..montecarlo import GBR, PERCENTILES, Simulation
 
-FAN_SHEET = f"{PREFIX}Waaier reserve"
-CLIFF_SHEET = f"{PREFIX}Subsidiekliffen"
-GOAL_SHEET = f"{PREFIX}Doelzoeken"
 AXIS_EURO = "[$-813]#,##0"
 PCT = EXCEL_PERCENT  # Belgian: 54,2%
 
