@@ -69,3 +69,13 @@ def test_compare_fits_100_columns_with_every_amount():
     # one meaning per norm word: the AFM norm is about 2031, the first negative year is a separate fact
     (pact,) = rows_with(out, "'t PACT stopt eind 2028:")
     assert "AFM-norm 2031 niet voldaan" in pact and "eerste jaar met negatieve AFM: 2029" in pact
+
+
+def test_compare_says_an_uncertainty_scenario_shows_only_its_central_path():
+    from typer.testing import CliRunner
+
+    from w13xl.cli import app
+
+    result = CliRunner().invoke(app, ["compare", str(SAMPLE), str(ROOT / "scenarios" / "onzekerheid.toml")])
+    assert result.exit_code == 0, result.output
+    assert "alleen het centrale pad" in result.output and "w13xl simulate" in result.output

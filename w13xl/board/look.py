@@ -270,6 +270,8 @@ def _apply_look(ws, look: SheetLook) -> None:
 def _fill_sheet(ws, content: SheetContent) -> list[float]:
     """Values, the shared look, and the header and total borders and alignments of every board
     sheet; returns the column widths."""
+    from openpyxl.styles import Alignment
+
     st = _styles()
     for r, row in enumerate(content.rows, start=1):
         for col, value in enumerate(row, start=1):
@@ -284,7 +286,9 @@ def _fill_sheet(ws, content: SheetContent) -> list[float]:
             cell = ws.cell(row=r, column=col)
             if kind == "header":
                 cell.border = st["bottom"]
-                if col > 1 and not (isinstance(value, str) and value in ("Omschrijving", "Wijziging", "Soort", "Scenario")):
+                if value == "Soort":  # next to the last year's right-aligned header
+                    cell.alignment = Alignment(horizontal="left", vertical="bottom", indent=1)
+                elif col > 1 and not (isinstance(value, str) and value in ("Omschrijving", "Wijziging", "Scenario")):
                     cell.alignment = st["header_right"]
                 else:
                     cell.alignment = st["header_left"]

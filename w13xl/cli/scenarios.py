@@ -13,7 +13,7 @@ from ..fmt import euro
 from ..scenario.engine import Engine
 from ..scenario.loader import load_study
 from ..scenario.result import ScenarioRun
-from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+from ._app import app, console, err_console, handles_input_errors, output_kind, show_warnings, write_json
 from ._options import CsvOpt, check_csv_style
 from ._tables import COMPACT, print_fitted
 from .m2 import SheetOpt, print_m2, print_norms
@@ -151,6 +151,10 @@ def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None) -> 
     if not selected:
         raise typer.BadParameter("no scenarios: give scenario files or define them on the \"Scenario's\" sheet")
     engine = Engine(baseline)
+    for s in selected:
+        if s.uncertainty:
+            err_console.print(f"[yellow]Waarschuwing:[/] '{s.name}' heeft een \\[uncertainty]-tabel: hier staat alleen "
+                              f"het centrale pad; de spreiding en de kansen geeft w13xl simulate.", soft_wrap=True)
     return [engine.run(s, library) for s in selected]
 
 
