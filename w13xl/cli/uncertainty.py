@@ -105,7 +105,7 @@ def print_probabilities(sim) -> None:
     last = sim.years[-1]
     if sim.p_reserve_below_minimum_any is not None:
         console.print(f"Kans dat de reserve ooit onder de minimumreserve zakt: [bold]{percent(sim.p_reserve_below_minimum_any)}[/]")
-    console.print(f"Kans op een negatieve AFM in {last}: [bold]{percent(sim.p_afm_last_negative)}[/]")
+    console.print(f"Kans dat de AFM-norm {last} niet gehaald wordt (AFM {last} < 0): [bold]{percent(sim.p_afm_last_negative)}[/]")
     console.print(f"Kans op een negatief BBR in enig jaar: [bold]{percent(sim.p_bbr_negative_any)}[/]")
 
 
