@@ -28,6 +28,20 @@ _COLUMNS = os.environ.get("COLUMNS", "").isdigit()
 console = Console(highlight=False, width=None if sys.stdout.isatty() or _COLUMNS else 150)
 err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() or _COLUMNS else 150)
 
+def _dutch_help_panels() -> None:
+    """The help screen's panel titles in Dutch, like the rest of the output (typer's own texts)."""
+    from typer import rich_utils
+
+    for name, text in (("ARGUMENTS_PANEL_TITLE", "Argumenten"), ("OPTIONS_PANEL_TITLE", "Opties"),
+                       ("COMMANDS_PANEL_TITLE", "Commando's"), ("ERRORS_PANEL_TITLE", "Fout"),
+                       ("REQUIRED_LONG_STRING", "[verplicht]"), ("DEFAULT_STRING", "[standaard: {}]"),
+                       ("RICH_HELP", "Hulp: [blue]'{command_path} {help_option}'[/]")):
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, text)
+
+
+_dutch_help_panels()
+
 F = TypeVar("F", bound=Callable)
 
 #: Exit code for bad input (a file, sheet, cell or option the user can fix).
