@@ -165,8 +165,10 @@ def test_xlsx_output(tmp_path):
     assert rows["Exploitatiesaldo"][0] == "I"
     assert rows["Exploitatiesaldo"][2] == pytest.approx(59_851.13, abs=0.005)
     assert rows["Gecumuleerd budgettair resultaat"][7] == pytest.approx(454_275.79, abs=0.005)
-    assert rows["Autofinancieringsmarge ≥ 0 in het laatste jaar"][2] == "niet voldaan vanaf 2031"
-    assert rows["Beschikbaar budgettair resultaat ≥ 0 in elk jaar"][2] == "OK"
+    # the board pack's norm words: the AFM norm of the last plan year, the first negative year apart
+    assert rows["AFM-norm 2031: AFM ≥ 0 in het laatste planjaar"][2] == (
+        "niet voldaan (eerste jaar met negatieve AFM: 2030)")
+    assert rows["Beschikbaar budgettair resultaat ≥ 0 in elk jaar"][2] == "voldaan"
 
 
 def test_opening_reserve_override_shifts_gbr_by_the_difference(tmp_path):
