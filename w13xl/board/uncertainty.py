@@ -156,6 +156,7 @@ def _styles():
         "bottom": Border(bottom=Side(style="thin", color="808080")),
         "wrap": Alignment(wrap_text=True, vertical="top"),
         "header": Alignment(horizontal="right", vertical="bottom", wrap_text=True),
+        "header_left": Alignment(horizontal="left", vertical="bottom", wrap_text=True),
     }
 
 
@@ -182,8 +183,11 @@ def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
                 cell.number_format = EXCEL_EURO
             if kind == "header":
                 cell.font, cell.fill, cell.border = st["bold"], st["header_fill"], st["bottom"]
-                if col > 1:
+                below = content.rows[r][col - 1] if r < len(content.rows) else None
+                if col > 1 and not isinstance(below, str):  # over numbers: right, over text: left
                     cell.alignment = st["header"]
+                else:
+                    cell.alignment = st["header_left"]
             elif kind == "detail":
                 cell.font = st["note"]
         if kind == "header":  # tall enough for the longest wrapped header (about 1 char per width unit)
