@@ -597,3 +597,24 @@ def test_cli_board_needs_an_output(tmp_path):
     assert result.exit_code == 2 and "nothing to write" in result.output
     result = CliRunner().invoke(app, ["board", str(SAMPLE), "--into", str(tmp_path / "x.xlsx"), "--pdf"])
     assert result.exit_code == 2 and "--pdf" in result.output
+
+
+def test_extra_sheets_hook_places_sheets_before_the_annex(runs, tmp_path):
+    """The hook other parts use (assumptions, realisation vs plan): their own sheets, with the
+    marker, land after the scenario pages and before the annex, also with write-back."""
+
+    def aannames(wb, *, plan_name, created, index):
+        ws = wb.create_sheet("W13 Aannames", index)
+        ws["A1"], ws["A2"] = "Aannames", MARKER_TEXT
+        return [ws]
+
+    out = tmp_path / "b.xlsx"
+    write_board_pack(runs, out, plan_name=PLAN, created=CREATED, extra_sheets=[aannames])
+    names = openpyxl.load_workbook(out).sheetnames
+    assert names == [OVERVIEW_SHEET, "W13 pact-stopt-2028", "W13 bijdrage-plus", "W13 Aannames", ANNEX_SHEET]
+    target = tmp_path / "plan.xlsx"
+    shutil.copyfile(SAMPLE, target)
+    _, written, _ = write_board_into(runs, target, plan_name=PLAN, created=CREATED, extra_sheets=[aannames])
+    assert "W13 Aannames" in written
+    _, written, removed = write_board_into(runs, target, plan_name=PLAN, created=CREATED, extra_sheets=[aannames])
+    assert removed == [] and openpyxl.load_workbook(target).sheetnames.count("W13 Aannames") == 1
