@@ -37,6 +37,11 @@ from .summary import (is_baseline_run, outcome_sentence, overview_content, overv
                       overview_rows, yearly_rows)
 from .writeback import write_board_into
 
+# Helpers the old single module exposed and sheet modules of other parts may import
+# (``from .board import SheetContent, MARKER_TEXT, _fmt_created``): still here.
+from .base import _check_runs, _fmt_created  # noqa: E402,F401
+from .look import AXIS_EURO, _apply_look, _chart_title, _fill_sheet, _print_setup, _styles  # noqa: E402,F401
+
 __all__ = [
     "ANNEX_SHEET", "annex_content", "SheetAdder", "add_pack_sheets", "key_figure_rows", "waterfall_rows",
     "AFM", "BASELINE_LABEL", "BBR", "CELL_STYLES", "GBR", "INSTALL_HINT", "KEY_LINES", "MARKER", "MARKER_CELL",
