@@ -144,7 +144,7 @@ def main() -> None:
     except ImportError:
         print("board pack: w13xl.board.write_board_pack not available")
         return
-    from w13xl.board_uncertainty import add_uncertainty_sheets
+    from w13xl.board.uncertainty import add_uncertainty_sheets
 
     runs = [engine.run(s, library) for s in selected]
     sols = [goalseek.solve(baseline, scenario, library, lever=lever) for lever in ("contribution", "fte")]

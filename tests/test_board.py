@@ -16,8 +16,11 @@ import pytest
 
 from w13xl import board
 from w13xl.board import (
+    ANNEX_SHEET,
     MARKER_TEXT,
     OVERVIEW_SHEET,
+    key_figure_rows,
+    waterfall_rows,
     change_rows,
     outcome_sentence,
     overview_rows,
@@ -116,31 +119,36 @@ def test_effects_add_up_to_the_difference(runs):
 def test_overview_rows_values_and_breaches(runs):
     rows = overview_rows(runs)
     assert rows[0] == ["Scenario", "Reserve eind 2031", "Verschil t.o.v. plan", "Minimumreserve 2031",
-                       "AFM 2031", "BBR < 0 vanaf", "Reserve < minimum vanaf", "AFM < 0 vanaf"]
+                       "AFM 2031", "AFM-norm 2031", "Eerste jaar met negatieve AFM", "BBR-norm (elk jaar ≥ 0)",
+                       "Reserve ≥ minimumreserve"]
     base = rows[1]
     assert base[0] == "Meerjarenplan (basis)"
     assert base[1] == pytest.approx(454_275.79, abs=0.01)  # the plan's reserve end 2031 (domain notes)
     assert base[2] == 0
     assert base[3] == pytest.approx(211_211.09)
     assert base[4] == pytest.approx(-15_569.39, abs=0.01)
-    assert base[5:] == ["geen", "geen", 2030]
+    # the statutory AFM norm (last plan year) and the first negative year are two facts
+    assert base[5:] == ["niet voldaan", 2030, "voldaan", "voldaan"]
     pact = rows[2]
     run = runs[0]
     assert pact[1] == float(run.m2["gecumuleerd_budgettair_resultaat"][-1])
     # 't PACT: -300k a year from 2029 plus a hire: 454,275.79 - 900,000 - 286,221.97 = -731,946.18
     assert pact[2] == pytest.approx(-900_000 - (55_000 + 56_100 + 57_222 + 58_366.32 + 59_533.65), abs=1e-6)
-    assert pact[5:] == [2030, 2029, 2027]
-    assert rows[3][5:] == ["geen", "geen", "geen"]  # the higher contribution fixes the AFM
+    assert pact[5:] == ["niet voldaan", 2027, "niet voldaan vanaf 2030", "niet voldaan vanaf 2029"]
+    assert rows[3][5:] == ["voldaan", "geen", "voldaan", "voldaan"]  # the higher contribution fixes the AFM
 
 
 def test_outcome_sentences(runs, loaded):
     base = compute_m2(loaded.plan, loaded.params)
     assert outcome_sentence(base) == ("De reserve stijgt tot 454.276 euro in 2031, blijft boven de minimumreserve "
-                                      "van 211.211 euro en de autofinancieringsmarge is negatief vanaf 2030.")
+                                      "van 211.211 euro en de AFM-norm 2031 is niet gehaald (AFM -15.569 euro; "
+                                      "eerste jaar met negatieve AFM: 2030).")
     assert outcome_sentence(runs[0]) == (
         "De reserve daalt tot -731.946 euro in 2031 (1.186.222 euro minder dan in het plan), ligt onder de minimumreserve vanaf 2029, het beschikbaar "
-        "budgettair resultaat is negatief vanaf 2030 en de autofinancieringsmarge is negatief vanaf 2027.")
-    assert outcome_sentence(runs[1]).endswith("en de autofinancieringsmarge blijft positief.")
+        "budgettair resultaat is negatief vanaf 2030 en de AFM-norm 2031 is niet gehaald (AFM -375.103 euro; "
+        "eerste jaar met negatieve AFM: 2027).")
+    # AFM 2031: the plan's -15.569,39 - 300.000 (subsidy) - 59.533,65 (the hire) = -375.103,04
+    assert outcome_sentence(runs[1]).endswith("en de autofinancieringsmarge blijft positief (AFM-norm 2031 gehaald).")
 
 
 def test_scenario_rows_statutory_order_and_difference(runs):
@@ -168,7 +176,7 @@ def test_change_rows_audit_trail(runs):
 # -- the written workbook ------------------------------------------------------------------------
 
 def test_sheets_and_markers(wb):
-    assert wb.sheetnames == [OVERVIEW_SHEET, "W13 pact-stopt-2028", "W13 bijdrage-plus"]
+    assert wb.sheetnames == [OVERVIEW_SHEET, "W13 pact-stopt-2028", "W13 bijdrage-plus", ANNEX_SHEET]
     for ws in wb.worksheets:
         assert ws["A2"].value == MARKER_TEXT
         assert board.is_owned(ws)
@@ -180,68 +188,93 @@ def test_overview_sheet_values_equal_the_engine(wb, runs):
     assert ws["A4"].value == "Werkboek" and ws["B4"].value == SAMPLE.name
     header = find_row(ws, "Scenario")
     for i, expected in enumerate(overview_rows(runs)):
-        same([c.value for c in ws[header + i][:8]], expected)
-    # colour coding: baseline reserve green, the PACT scenario's reserve and breach years red
+        same([c.value for c in ws[header + i][:9]], expected)
+    # colour coding: baseline reserve green, the PACT scenario's reserve and norms red, the first
+    # negative AFM year (a warning, not a norm) yellow
     assert ws.cell(header + 1, 2).fill.fgColor.rgb.endswith("C6EFCE")
     assert ws.cell(header + 2, 2).fill.fgColor.rgb.endswith("FFC7CE")
-    assert ws.cell(header + 2, 7).fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws.cell(header + 2, 6).fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws.cell(header + 2, 7).fill.fgColor.rgb.endswith("FFEB9C")
     assert ws.cell(header + 3, 8).fill.fgColor.rgb.endswith("C6EFCE")
     assert ws.cell(header + 2, 2).number_format == EXCEL_EURO
     sentence = find_row(ws, f"'t PACT stopt eind 2028: {outcome_sentence(runs[0])}")
     assert any(str(r) .startswith(f"A{sentence}:") for r in ws.merged_cells.ranges)
-    reserve = find_row(ws, "Reserve (gecumuleerd budgettair resultaat) per jaar") + 1
+    reserve = find_row(ws, "Reserve (gecumuleerd budgettair resultaat)")
     assert [c.value for c in ws[reserve][1:7]] == list(YEARS)
     same([c.value for c in ws[reserve + 2][:7]], [runs[0].title, *runs[0].m2["gecumuleerd_budgettair_resultaat"].tolist()])
-    assert ws.cell(reserve + 4, 1).value == "Minimumreserve"
+    assert ws.cell(reserve + 4, 1).value == "Minimumreserve (plan)"
+    assert ws.cell(reserve + 5, 1).value is None  # one minimum-reserve line, not one per scenario
 
 
 def test_scenario_sheet_values_equal_the_engine(wb, runs):
     run = runs[0]
     ws = wb["W13 pact-stopt-2028"]
     assert ws["A1"].value == "Scenario: 't PACT stopt eind 2028"
-    for title, which in (("Schema M2: scenario", "scenario"),
-                         ("Verschil scenario min meerjarenplan (basis)", "verschil"),
-                         ("Schema M2: meerjarenplan (basis)", "basis")):
-        start = find_row(ws, title) + 1
-        assert [c.value for c in ws[start][:8]] == ["Nr", "Omschrijving", *YEARS]
-        for i, expected in enumerate(scenario_rows(run, which)):
-            row = ws[start + 1 + i]
-            same([c.value for c in row[:8]], expected)
-            assert all(c.number_format == EXCEL_EURO for c in row[2:8])
-    gbr = find_row(ws, "Schema M2: scenario") + 2 + [s.key for s in M2_LINES].index("gecumuleerd_budgettair_resultaat")
-    assert ws.cell(gbr, 2).value == "Gecumuleerd budgettair resultaat"
+    start = find_row(ws, "Kerncijfers van het scenario en verschil met het meerjarenplan") + 1
+    assert [c.value for c in ws[start][2:8]] == list(YEARS)
+    for i, (_kind, expected) in enumerate(key_figure_rows(run)):
+        row = ws[start + 1 + i]
+        same([c.value for c in row[:8]], expected)
+        assert all(c.number_format == EXCEL_EURO for c in row[2:8])
+    gbr = start + 1
+    assert ws.cell(gbr, 2).value == "Reserve (gecumuleerd budgettair resultaat)"
     same([ws.cell(gbr, 8).value], [float(run.m2["gecumuleerd_budgettair_resultaat"][-1])])
+    same([ws.cell(gbr + 1, 8).value], [float(run.difference("gecumuleerd_budgettair_resultaat")[-1])])
     assert ws.cell(gbr, 8).fill.fgColor.rgb.endswith("FFC7CE")  # below the minimum reserve
-    changes = find_row(ws, "Toegepaste wijzigingen: effect op de reserve (gecumuleerd budgettair resultaat)") + 1
+    # the plan itself is not repeated on a scenario page (it is in the annex, once)
+    assert all(c.value != "Schema M2: meerjarenplan (basis)" for row in ws.iter_rows() for c in row)
+    changes = find_row(ws, "Wat elke wijziging doet met de reserve (gecumuleerd effect per jaar)") + 1
     for i, expected in enumerate(change_rows(run)):
         same([c.value for c in ws[changes + i][:9]], expected)
-    afm = find_row(ws, "Toegepaste wijzigingen: effect op de autofinancieringsmarge") + 1
-    same([ws.cell(afm + 1, 8).value], [float(run.effects[0].deltas["autofinancieringsmarge"][-1])])
+    annex = wb[ANNEX_SHEET]
+    start = find_row(annex, "Schema M2: meerjarenplan (basis), in euro") + 1
+    for i, expected in enumerate(scenario_rows(run, "basis")):
+        same([c.value for c in annex[start + 1 + i][:8]], expected)
 
 
 def test_charts_point_at_the_right_ranges(wb, runs):
     ws = wb[OVERVIEW_SHEET]
-    charts = ws._charts
-    assert len(charts) == 2
-    reserve = find_row(ws, "Reserve (gecumuleerd budgettair resultaat) per jaar") + 1
-    line = charts[0]
+    (line,) = ws._charts  # one reserve chart
+    reserve = find_row(ws, "Reserve (gecumuleerd budgettair resultaat)")
     refs = [s.val.numRef.f for s in line.series]
     q = "'W13 Overzicht'"
     assert refs == [f"{q}!$B${r}:$G${r}" for r in range(reserve + 1, reserve + 5)]  # basis, 2 runs, minimum
     assert line.series[0].tx.strRef.f.replace("$", "") == f"{q}!A{reserve + 1}"
-    assert line.series[-1].graphicalProperties.line.prstDash == "dash"  # the minimum reserve line
+    assert [s.graphicalProperties.line.prstDash == "dash" for s in line.series] == [False, False, False, True]
     assert line.series[0].cat.numRef.f == f"{q}!$B${reserve}:$G${reserve}"  # the years
-    afm = find_row(ws, "Autofinancieringsmarge per jaar") + 1
-    assert [s.val.numRef.f for s in charts[1].series] == [f"{q}!$B${r}:$G${r}" for r in range(afm + 1, afm + 4)]
+    assert line.x_axis.title is not None and line.y_axis.title is not None
 
+    run = runs[0]
     ws = wb["W13 pact-stopt-2028"]
     (bar,) = ws._charts
-    assert bar.type == "bar"
-    changes = find_row(ws, "Toegepaste wijzigingen: effect op de reserve (gecumuleerd budgettair resultaat)") + 1
+    assert bar.type == "bar" and bar.grouping == "stacked"
+    helper = find_row(ws, "Stap")
     q = "'W13 pact-stopt-2028'"
-    assert bar.series[0].val.numRef.f == f"{q}!$H${changes + 1}:$H${changes + 2}"
-    assert (bar.series[0].cat.numRef or bar.series[0].cat.strRef).f == f"{q}!$B${changes + 1}:$B${changes + 2}"
-    assert ws.cell(changes + 1, 8).value == pytest.approx(-900_000)
+    n = len(run.effects) + 2  # the plan, each change, the scenario
+    assert [s.val.numRef.f for s in bar.series] == [
+        f"{q}!${col}${helper + 1}:${col}${helper + n}" for col in "BCDEFGHI"]
+    assert (bar.series[0].cat.numRef or bar.series[0].cat.strRef).f == f"{q}!$A${helper + 1}:$A${helper + n}"
+    # the helper rows are not printed
+    assert int(ws.print_area.split("$")[-1]) < helper
+
+
+def test_waterfall_rows_walk_from_the_plan_to_the_scenario(runs):
+    run = runs[0]
+    rows = waterfall_rows(run)
+    plan_end = float(run.baseline["gecumuleerd_budgettair_resultaat"][-1])
+    end = float(run.m2["gecumuleerd_budgettair_resultaat"][-1])
+    assert rows[1][0] == "Plan 2031: 454.276" and rows[-1][0] == "Scenario 2031: -731.946"
+    assert rows[1][7:] == [pytest.approx(plan_end), 0.0]
+    assert sum(rows[-1][7:]) == pytest.approx(end)  # the bars below and above zero add up
+    # each change: its visible bar (green up, red down) is as long as its effect in 2031
+    level = plan_end
+    for row, effect in zip(rows[2:-1], run.effects):
+        delta = float(effect.deltas["gecumuleerd_budgettair_resultaat"][-1])
+        assert abs(row[3]) + abs(row[4]) + abs(row[5]) + abs(row[6]) == pytest.approx(abs(delta))
+        assert (row[3] or row[4]) if delta > 0 else (row[5] or row[6])
+        level += delta
+    assert level == pytest.approx(end)
+    assert rows[2][0] == "1. einde subsidie: -900.000"
 
 
 def test_print_setup_protection_and_layout(wb):
@@ -249,15 +282,43 @@ def test_print_setup_protection_and_layout(wb):
         assert ws.page_setup.orientation == "landscape"
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 == "9"
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-        assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+        # a scenario on one page; the overview (2 pages) and the annex as wide as the page
+        one_page = ws.title not in (OVERVIEW_SHEET, ANNEX_SHEET)
+        assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == int(one_page)
         assert ws.oddHeader.left.text == PLAN
         assert ws.oddHeader.right.text == "Aangemaakt op 15/01/2026"
         assert ws.oddFooter.right.text == "Pagina &P van &N"
         assert ws.protection.sheet is True and not ws.protection.password
-        assert ws.freeze_panes is not None
-        assert ws.print_area and ws.row_breaks.brk
+        assert ws.print_area
+    assert wb[OVERVIEW_SHEET].row_breaks.brk  # page 2: the reserve chart
     assert wb[OVERVIEW_SHEET].column_dimensions["A"].width == 40
-    assert wb["W13 pact-stopt-2028"].column_dimensions["B"].width == 50
+    assert wb["W13 pact-stopt-2028"].column_dimensions["B"].width == 52
+
+
+def test_no_text_is_wider_than_its_column(wb):
+    """Estimated from the text and the column widths (no LibreOffice needed): nothing cut off."""
+    from w13xl.board.look import overflowing_cells
+
+    for ws in wb.worksheets:
+        assert overflowing_cells(ws) == [], ws.title
+
+
+def test_overflow_check_can_fail(tmp_path):
+    from w13xl.board.look import overflowing_cells
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.column_dimensions["A"].width = 10
+    ws["A1"] = "Energiehuis variabele subsidie"  # cut off by B1
+    ws["B1"] = "x"
+    ws["A2"] = 1234567.0
+    ws["A2"].number_format = EXCEL_EURO  # 1.234.567 fits in 10
+    ws["A3"] = 123456789012.0
+    ws["A3"].number_format = EXCEL_EURO  # 123.456.789.012 does not: ####
+    ws["A4"] = "spills into the empty cells on its right"
+    ws.print_area = "A1:F4"
+    problems = overflowing_cells(ws)
+    assert [p.split(":")[0] for p in problems] == ["A1", "A3"]
 
 
 def test_deterministic_apart_from_the_creation_date(runs, pack, tmp_path):
@@ -283,6 +344,9 @@ def test_sheet_names_are_valid_and_unique(runs):
     names = board.scenario_sheet_names([long, long, runs[0]])
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
     assert len({n.lower() for n in names}) == 3 and names[1].endswith("(2)")
+    # a scenario called like one of the pack's own sheets does not take its name
+    clash = ScenarioRun("Bijlage M2 plan", "T", "", runs[0].plan, runs[0].m2, runs[0].baseline)
+    assert board.scenario_sheet_names([clash]) == ["W13 Bijlage M2 plan (2)"]
 
 
 # -- write-back ----------------------------------------------------------------------------------
@@ -312,7 +376,7 @@ def test_write_back_into_xlsm_keeps_vba_and_other_sheets(runs, tmp_path):
     before_vba, before_values = vba(target), all_values(target)
     before_sheets = openpyxl.load_workbook(target).sheetnames
     _, written, removed = write_board_into(runs, target, plan_name=PLAN, created=CREATED)
-    assert written == [OVERVIEW_SHEET, "W13 pact-stopt-2028", "W13 bijdrage-plus"] and removed == []
+    assert written == [OVERVIEW_SHEET, "W13 pact-stopt-2028", "W13 bijdrage-plus", ANNEX_SHEET] and removed == []
     assert hashlib.sha256(vba(target)).digest() == hashlib.sha256(before_vba).digest()
     after = openpyxl.load_workbook(target, keep_vba=True)
     assert after.sheetnames == before_sheets + written
@@ -325,7 +389,7 @@ def test_write_back_into_xlsm_keeps_vba_and_other_sheets(runs, tmp_path):
     _, written, removed = write_board_into(runs[:1], target, plan_name=PLAN, created=CREATED, backup=True)
     assert removed == ["W13 bijdrage-plus"]
     after = openpyxl.load_workbook(target)
-    assert after.sheetnames == before_sheets + [OVERVIEW_SHEET, "W13 pact-stopt-2028"]
+    assert after.sheetnames == before_sheets + [OVERVIEW_SHEET, "W13 pact-stopt-2028", ANNEX_SHEET]
     assert all_values(target, skip=written) == before_values
     assert vba(target) == before_vba
     with zipfile.ZipFile(target.with_name(target.name + ".bak")) as z:  # the previous version
@@ -342,7 +406,7 @@ def test_write_back_into_the_sample_keeps_formulas_and_names(runs, tmp_path):
     os.chmod(target, mode)
     write_board_into(runs, target, plan_name=PLAN, created=CREATED)
     after = openpyxl.load_workbook(target)
-    assert all_values(target, skip=[OVERVIEW_SHEET, *board.scenario_sheet_names(runs)]) == before
+    assert all_values(target, skip=[OVERVIEW_SHEET, *board.scenario_sheet_names(runs), ANNEX_SHEET]) == before
     assert {n: d.attr_text for n, d in after.defined_names.items()} == names
     assert after.active.title == source.active.title
     assert os.stat(target).st_mode & 0o777 == mode
@@ -372,7 +436,7 @@ def test_write_back_interrupted_before_replace_leaves_the_original(runs, tmp_pat
     def boom(*args, **kwargs):
         raise RuntimeError("disk full (simulated)")
 
-    monkeypatch.setattr(board, "_verify_write_back", boom)  # runs inside the write callback
+    monkeypatch.setattr(board.writeback, "_verify_write_back", boom)  # runs inside the write callback
     with pytest.raises(RuntimeError, match="simulated"):
         write_board_into(runs, target, plan_name=PLAN, created=CREATED, backup=True)
     assert target.read_bytes() == original
@@ -436,7 +500,7 @@ def test_write_back_rejects_other_file_types(runs, tmp_path):
 # -- PDF -----------------------------------------------------------------------------------------
 
 def test_pdf_without_libreoffice_says_how_to_install(pack, monkeypatch, tmp_path):
-    monkeypatch.setattr(board, "find_soffice", lambda: None)
+    monkeypatch.setattr(board.pdf, "find_soffice", lambda: None)
     with pytest.raises(W13Error, match="apt-get install libreoffice-calc-nogui"):
         render_pdf(pack, tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
@@ -452,7 +516,7 @@ def test_pdf_renders(pack, runs, tmp_path):
                               check=True).stdout
         assert "Bordpakket meerjarenplan 2026-2031" in text
         assert "454.276" in text  # Belgian separators from the [$-813] number format
-        assert "Effect van elke wijziging op de reserve eind 2031" in text  # the bar chart
+        assert "Van het plan naar het scenario: reserve eind 2031" in text  # the waterfall
         assert text.count("Pagina 1 van") == 1
 
 
@@ -470,15 +534,18 @@ def test_cli_board_with_the_shipped_scenarios(tmp_path):
     result = CliRunner().invoke(app, ["board", str(SAMPLE), *files, "--out", str(out), "--created", "2026-01-15"])
     assert result.exit_code == 0, result.output
     baseline, library, selected = load_study(SAMPLE, files)
-    runs = [Engine(baseline).run(s, library) for s in selected]
+    # scenarios/onzekerheid.toml has an [uncertainty] table: only its fan chart, no scenario page
+    assert [s.name for s in selected if s.uncertainty] == ["onzekerheid"]
+    runs = [Engine(baseline).run(s, library) for s in selected if not s.uncertainty]
     wb = openpyxl.load_workbook(out)
-    from w13xl.board_uncertainty import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, tornado_rows
+    from w13xl.board.uncertainty import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, tornado_rows
     from w13xl.cliffs import subsidy_cliffs
 
-    # scenarios/onzekerheid.toml has an [uncertainty] table: its fan chart, plus the plan's cliffs
-    # and goal-seek answers, follow the scenario sheets
-    assert wb.sheetnames == [OVERVIEW_SHEET, *board.scenario_sheet_names(runs), FAN_SHEET, CLIFF_SHEET, GOAL_SHEET,
-                             "W13 Aannames"]  # issue 9
+    # the story: overview, the subsidy cliffs early, one page per scenario (not for baseline.toml,
+    # which is the plan), the fan chart and goal seek, the plan's M2 once in the annex
+    pages = [r for r in runs if r.name != "baseline"]
+    assert wb.sheetnames == [OVERVIEW_SHEET, CLIFF_SHEET, *board.scenario_sheet_names(pages), FAN_SHEET, GOAL_SHEET,
+                             "W13 Aannames", ANNEX_SHEET]  # issue 9: assumptions before the annex
     cliffs = tornado_rows(subsidy_cliffs(baseline))
     ws = wb[CLIFF_SHEET]
     top = find_row(ws, cliffs[0][0])
@@ -492,12 +559,53 @@ def test_cli_board_with_the_shipped_scenarios(tmp_path):
     assert expected[1][0] == next(r.title for r in runs if r.name == "baseline")
     assert len(expected) == len(runs) + 1
     for i, row in enumerate(expected):
-        same([c.value for c in ws[header + i][:8]], row)
+        same([c.value for c in ws[header + i][:9]], row)
     pact = next(r for r in runs if r.name == "pact-stopt-2028")
     ws = wb["W13 pact-stopt-2028"]
-    changes = find_row(ws, "Toegepaste wijzigingen: effect op de reserve (gecumuleerd budgettair resultaat)") + 1
+    changes = find_row(ws, "Wat elke wijziging doet met de reserve (gecumuleerd effect per jaar)") + 1
     for i, row in enumerate(change_rows(pact)):
         same([c.value for c in ws[changes + i][:9]], row)
+    for sheet in wb.worksheets:
+        assert board.look.overflowing_cells(sheet) == [], sheet.title
+
+
+@pytest.mark.skipif(board.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_board_pack_of_the_shipped_scenarios_has_at_most_16_pages(tmp_path):
+    import re
+
+    from typer.testing import CliRunner
+
+    from w13xl.cli import app
+
+    # the eight scenarios issue 12 counted (the three of issue 9 came later; see the next test)
+    names = ["baseline", "bijdrage-plus-5-2027", "energiehuis-plus-1-vte", "indexschok-2027",
+             "krachtwonen-verlengd-2031", "onzekerheid", "open-personeel-blijft", "pact-stopt-2028"]
+    files = [str(ROOT / "scenarios" / f"{n}.toml") for n in names]
+    out = tmp_path / "board.xlsx"
+    result = CliRunner().invoke(app, ["board", str(SAMPLE), *files, "--out", str(out), "--pdf",
+                                      "--created", "2026-01-15"])
+    assert result.exit_code == 0, result.output
+    pdf = out.with_suffix(".pdf").read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert 8 <= pages <= 16, pages  # 13 when this test was written (issue 12: it was 40), 16 with Aannames
+
+
+@pytest.mark.skipif(board.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_board_pack_of_all_shipped_scenarios_adds_one_page_per_scenario(tmp_path):
+    import re
+
+    from typer.testing import CliRunner
+
+    from w13xl.cli import app
+
+    files = sorted(str(p) for p in (ROOT / "scenarios").glob("*.toml"))
+    assert len(files) == 11
+    out = tmp_path / "board.xlsx"
+    result = CliRunner().invoke(app, ["board", str(SAMPLE), *files, "--out", str(out), "--pdf",
+                                      "--created", "2026-01-15"])
+    assert result.exit_code == 0, result.output
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", out.with_suffix(".pdf").read_bytes()))
+    assert pages <= 16 + 3, pages  # one page for each of the three scenarios added after the count of 16
 
 
 def test_cli_board_needs_an_output(tmp_path):
@@ -509,3 +617,24 @@ def test_cli_board_needs_an_output(tmp_path):
     assert result.exit_code == 2 and "nothing to write" in result.output
     result = CliRunner().invoke(app, ["board", str(SAMPLE), "--into", str(tmp_path / "x.xlsx"), "--pdf"])
     assert result.exit_code == 2 and "--pdf" in result.output
+
+
+def test_extra_sheets_hook_places_sheets_before_the_annex(runs, tmp_path):
+    """The hook other parts use (assumptions, realisation vs plan): their own sheets, with the
+    marker, land after the scenario pages and before the annex, also with write-back."""
+
+    def aannames(wb, *, plan_name, created, index):
+        ws = wb.create_sheet("W13 Aannames", index)
+        ws["A1"], ws["A2"] = "Aannames", MARKER_TEXT
+        return [ws]
+
+    out = tmp_path / "b.xlsx"
+    write_board_pack(runs, out, plan_name=PLAN, created=CREATED, extra_sheets=[aannames])
+    names = openpyxl.load_workbook(out).sheetnames
+    assert names == [OVERVIEW_SHEET, "W13 pact-stopt-2028", "W13 bijdrage-plus", "W13 Aannames", ANNEX_SHEET]
+    target = tmp_path / "plan.xlsx"
+    shutil.copyfile(SAMPLE, target)
+    _, written, _ = write_board_into(runs, target, plan_name=PLAN, created=CREATED, extra_sheets=[aannames])
+    assert "W13 Aannames" in written
+    _, written, removed = write_board_into(runs, target, plan_name=PLAN, created=CREATED, extra_sheets=[aannames])
+    assert removed == [] and openpyxl.load_workbook(target).sheetnames.count("W13 Aannames") == 1

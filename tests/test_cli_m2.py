@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 
@@ -53,9 +54,10 @@ def test_prints_the_plans_m2(sample_output):
     out = sample_output
     assert "Schema M2" in out and "blad 'Synthese' (table)" in out
     lines: dict[str, str] = {}  # label -> first row with that label ('Ontvangsten' repeats)
-    for line in out.splitlines():
-        if line.count("│") > 3:
-            lines.setdefault(line.split("│")[2].strip(), line)
+    for line in out.splitlines():  # "  Nr  Label   amount  amount ..." (columns two spaces apart)
+        parts = re.split(r"\s{2,}", line.strip())
+        if len(parts) > 3 and re.fullmatch(r"[IVX]+|[ab]", parts[0]):
+            lines.setdefault(parts[1], line)
     es = lines["Exploitatiesaldo"]
     for v in (59_851, 36_478, 21_476, -1_658, -15_569):
         assert belgian(v) in es
@@ -71,7 +73,9 @@ def test_prints_the_plans_m2(sample_output):
 
 def test_flags_afm_in_2031_and_no_bbr_breach(sample_output):
     out = sample_output
-    assert "✗ Autofinancieringsmarge ≥ 0 in het laatste jaar: niet voldaan vanaf 2031 (2031)" in out
+    # the statutory norm (last plan year) and the first negative year: two facts, two labels
+    assert ("✗ AFM-norm 2031 (autofinancieringsmarge ≥ 0 in het laatste planjaar): niet voldaan (AFM -15.569); "
+            "eerste jaar met negatieve AFM: 2030") in out
     assert "✓ Beschikbaar budgettair resultaat ≥ 0 in elk jaar" in out
     assert "✓ Gecumuleerd budgettair resultaat ≥ minimumreserve" in out
 
@@ -108,15 +112,47 @@ def test_json_output(tmp_path):
 
 
 def test_csv_output(tmp_path):
+    """Belgian by default: ';' between fields and a decimal comma, so Excel with Belgian settings
+    opens it in columns (issue 12); with a byte-order mark for the accents."""
     out = tmp_path / "m2.csv"
     assert run(SAMPLE, "--out", out).exit_code == 0
-    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfkey;nummer;omschrijving;2026;")
+    rows = list(csv.reader(out.open(encoding="utf-8-sig"), delimiter=";"))
     assert rows[0] == ["key", "nummer", "omschrijving", "2026", "2027", "2028", "2029", "2030", "2031"]
     by_key = {r[0]: r for r in rows[1:]}
     assert set(by_key) == {*LINE_KEYS, "minimumreserve"}
+    assert by_key["exploitatiesaldo"][1:4] == ["I", "Exploitatiesaldo", "59851,13"]
+    assert by_key["gecumuleerd_budgettair_resultaat"][-1] == "454275,79"
+    assert by_key["investeringen_uitgaven"][3] == "460000,00"
+
+
+def test_csv_output_international(tmp_path):
+    out = tmp_path / "m2.csv"
+    assert run(SAMPLE, "--out", out, "--csv-stijl", "int").exit_code == 0
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    by_key = {r[0]: r for r in rows[1:]}
     assert by_key["exploitatiesaldo"][1:4] == ["I", "Exploitatiesaldo", "59851.13"]
-    assert by_key["gecumuleerd_budgettair_resultaat"][-1] == "454275.79"
-    assert by_key["investeringen_uitgaven"][3] == "460000.00"
+    assert run(SAMPLE, "--out", out, "--csv-stijl", "xx").exit_code == 2
+
+
+@pytest.mark.parametrize("typed", ["504.701,70", "504701,70", "504701.70", "€ 504.701,70"])
+def test_opening_reserve_typed_the_belgian_way(tmp_path, typed):
+    out = tmp_path / "m2.json"
+    result = run(SAMPLE, "--opening-reserve", typed, "--out", out)
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["gecumuleerd_budgettair_resultaat_vorig_boekjaar"][0] == pytest.approx(504_701.70)
+    # the plan's own opening reserve is 404.701,70 (domain notes); 100.000 more ends 100.000 higher
+    assert data["gecumuleerd_budgettair_resultaat"][-1] == pytest.approx(454_275.79 + 100_000, abs=0.01)
+
+
+def test_opening_reserve_thousands_point_and_refusal(tmp_path):
+    out = tmp_path / "m2.json"
+    assert run(SAMPLE, "--opening-reserve", "300.000", "--out", out).exit_code == 0  # 300.000 = 300000 euro
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["gecumuleerd_budgettair_resultaat_vorig_boekjaar"][0] == 300_000
+    result = run(SAMPLE, "--opening-reserve", "veel")
+    assert result.exit_code == 2 and "geen bedrag" in result.output
 
 
 def test_xlsx_output(tmp_path):
@@ -129,8 +165,10 @@ def test_xlsx_output(tmp_path):
     assert rows["Exploitatiesaldo"][0] == "I"
     assert rows["Exploitatiesaldo"][2] == pytest.approx(59_851.13, abs=0.005)
     assert rows["Gecumuleerd budgettair resultaat"][7] == pytest.approx(454_275.79, abs=0.005)
-    assert rows["Autofinancieringsmarge ≥ 0 in het laatste jaar"][2] == "niet voldaan vanaf 2031"
-    assert rows["Beschikbaar budgettair resultaat ≥ 0 in elk jaar"][2] == "OK"
+    # the board pack's norm words: the AFM norm of the last plan year, the first negative year apart
+    assert rows["AFM-norm 2031: AFM ≥ 0 in het laatste planjaar"][2] == (
+        "niet voldaan (eerste jaar met negatieve AFM: 2030)")
+    assert rows["Beschikbaar budgettair resultaat ≥ 0 in elk jaar"][2] == "voldaan"
 
 
 def test_opening_reserve_override_shifts_gbr_by_the_difference(tmp_path):

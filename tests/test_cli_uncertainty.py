@@ -54,7 +54,7 @@ def test_simulate_without_uncertainty_is_the_plan(tmp_path, plan_json):
     result = invoke("simulate", SAMPLE, "--paths", 10, "--out", out)
     assert result.exit_code == 0, result.output
     assert "geen [uncertainty]-tabel" in result.output
-    rows = list(csv.reader(out.open(encoding="utf-8")))
+    rows = [[c.replace(",", ".") for c in r] for r in csv.reader(out.open(encoding="utf-8-sig"), delimiter=";")]
     p5 = next(r for r in rows if r[1] == "gecumuleerd_budgettair_resultaat" and r[2] == "P5")
     p95 = next(r for r in rows if r[1] == "gecumuleerd_budgettair_resultaat" and r[2] == "P95")
     expected = [f"{v:.2f}" for v in plan_json["gecumuleerd_budgettair_resultaat"]]
@@ -67,7 +67,8 @@ def test_cliffs_csv(tmp_path):
     out = tmp_path / "cliffs.csv"
     result = invoke("cliffs", SAMPLE, "--out", out)
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = [{k: v.replace(",", ".") for k, v in r.items()}
+            for r in csv.DictReader(out.open(encoding="utf-8-sig"), delimiter=";")]
     assert len(rows) == 12 and rows[0]["subsidie"] == "SUB-KONEKTI"
     pact = next(r for r in rows if r["subsidie"] == "SUB-PACT")
     assert float(pact["reserve_a"]) == pytest.approx(-1.15 * roster_cost(["P06"], 3), abs=ROSTER_TOL)

@@ -148,7 +148,7 @@ def test_overview_is_formatted_like_the_board_pack(expected, script_actions):
     first, last = overview.ranges["overview"]
     for r in range(first, last + 1):  # reserve, difference, AFM in euro; years and texts not
         assert {(r, 2), (r, 3), (r, 5)} <= amounts
-        assert not {(r, 1), (r, 6), (r, 7), (r, 8)} & amounts
+        assert not {(r, 1), (r, 6), (r, 7), (r, 8), (r, 9)} & amounts
     reserve_first, reserve_last = overview.ranges["reserve"]
     assert {(r, c) for r in range(reserve_first, reserve_last + 1) for c in range(2, 8)} <= amounts
     header = first - 1
@@ -161,7 +161,7 @@ def test_overview_is_formatted_like_the_board_pack(expected, script_actions):
     assert red == {cell for cell, status in overview.status.items() if status == "breach"} and red
     assert green == {cell for cell, status in overview.status.items() if status == "ok"} and green
     row = overview.rows[first]  # a scenario that breaks the minimum reserve
-    assert ((first + 1, 2) in red) == (row[6] not in ("geen", "n.v.t."))
+    assert ((first + 1, 2) in red) == (row[8] not in ("voldaan", "n.v.t."))
     widths = [a for a in actions if a["func"] == "setColumnWidth"]
     assert widths[0]["args"] == [scripts._points(40)] and widths[0]["start_column"] == 0  # points on Office.js
 
@@ -169,20 +169,21 @@ def test_overview_is_formatted_like_the_board_pack(expected, script_actions):
 def test_scenario_sheet_is_formatted_like_the_board_pack(expected, script_actions):
     names, actions = script_actions
     scenario = next(c for c in expected[1:] if any(s == "breach" for s in c.status.values()))
-    first, last = scenario.ranges["scenario"]
+    first, last = scenario.ranges["key"]
     n_years = scenario.width - 3
     amounts = covered(actions, names, scenario.name, "setNumberFormat", [EXCEL_EURO])
     assert {(r, c) for r in range(first, last + 1) for c in range(3, 3 + n_years)} <= amounts
     assert not {(r, c) for r in range(first, last + 1) for c in (1, 2)} & amounts
-    header = scenario.ranges["scenario_header"][0]
+    header = scenario.ranges["key_header"][0]
     bold = covered(actions, names, scenario.name, "setFontProperty", ["bold", True])
     assert {(header, c) for c in range(1, 3 + n_years)} <= bold
-    gbr = next(r for r in range(first, last + 1) if scenario.rows[r - 1][1] == "Gecumuleerd budgettair resultaat")
+    gbr = next(r for r in range(first, last + 1)
+               if scenario.rows[r - 1][1] == "Reserve (gecumuleerd budgettair resultaat)")
     assert (gbr, 2) in bold  # a key line
     red = covered(actions, names, scenario.name, "setRangeColor", [RED])
     breaches = {cell for cell, status in scenario.status.items() if status == "breach"}
     assert breaches and breaches <= red
-    assert any(first <= r <= last for r, _c in breaches)  # a value in schema M2 below a norm
+    assert any(first <= r <= last for r, _c in breaches)  # a key figure below a norm
 
 
 def test_script_formats_the_same_cells_as_the_board_pack_file(sample_runs, script_actions):
@@ -217,8 +218,8 @@ def test_scenario_sheet_values_are_the_engines(expected):
     written = written_sheets(actions, names)
     scenario = expected[1]
     rows = written[scenario.name]
-    gbr = next(r for r in rows if r[1] == "Gecumuleerd budgettair resultaat")
-    exp = next(r for r in scenario.rows if r[1] == "Gecumuleerd budgettair resultaat")
+    gbr = next(r for r in rows if r[1] == "Reserve (gecumuleerd budgettair resultaat)")
+    exp = next(r for r in scenario.rows if r[1] == "Reserve (gecumuleerd budgettair resultaat)")
     assert gbr[2:8] == exp[2:8] and all(isinstance(v, float) for v in gbr[2:8])
 
 

@@ -224,8 +224,10 @@ def test_board_pack_gains_the_realisatie_sheet(tmp_path, accounts_files):
     res = run("board", SAMPLE, "--out", out, "--no-uncertainty", "--created", "2026-01-01", "--accounts", table)
     assert res.exit_code == 0, res.output
     wb = load_workbook(out)
-    assert wb.sheetnames[-1] == "Realisatie vs plan"
-    assert len(wb["Realisatie vs plan"]._charts) == 1
+    # the board hook: a W13 sheet (name prefix and marker, replaced by the next export) before the annex
+    assert wb.sheetnames[-3:] == ["W13 Aannames", "W13 Realisatie vs plan", "W13 Bijlage M2 plan"]
+    ws = wb["W13 Realisatie vs plan"]
+    assert len(ws._charts) == 1 and ws["A2"].value.startswith("w13xl-bordpakket")
 
 
 def test_board_with_accounts_that_do_not_overlap_writes_nothing(tmp_path):

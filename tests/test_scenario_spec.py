@@ -204,3 +204,42 @@ def test_bad_roster_or_register_cell_names_sheet_and_row(sheet, col, value, frag
         baseline_from_grids(grids, file="plan.xlsx", named=named)
     assert info.value.sheet == sheet and info.value.cell == "row 6"
     assert fragment in info.value.message and "row" not in info.value.message
+
+
+# -- issue 12: TOML like the sheet, unknown keys with a suggestion, no Python reprs ---------------
+
+def _toml(tmp_path, body: str):
+    from w13xl.scenario.spec import load_scenario_file
+
+    path = tmp_path / "s.toml"
+    path.write_text(body, encoding="utf-8")
+    return load_scenario_file(path)
+
+
+def test_toml_dates_as_on_the_sheet(tmp_path):
+    import datetime as dt
+
+    for text in ("31/12/2028", "31-12-2028", "2028-12-31"):
+        s = _toml(tmp_path, f'[[changes]]\ntype = "subsidy_end"\nsubsidy = "SUB-PACT"\ndate = "{text}"\n')
+        assert s.changes[0].date == dt.date(2028, 12, 31)
+
+
+@pytest.mark.parametrize("key, value, suggestion", [("subsidie", '"SUB-PACT"', "subsidy"),
+                                                     ("polcy", '"keep"', "policy"), ("datum", '"31/12/2028"', "date")])
+def test_unknown_key_is_named_with_a_suggestion(tmp_path, key, value, suggestion):
+    from w13xl.errors import InputError
+
+    base = {"subsidy": '"SUB-PACT"', "date": "2028-12-31"}
+    base.pop(suggestion, None)
+    body = '[[changes]]\ntype = "subsidy_end"\n' + "".join(f"{k} = {v}\n" for k, v in base.items())
+    with pytest.raises(InputError) as err:
+        _toml(tmp_path, body + f"{key} = {value}\n")
+    assert f"changes[0].{key}: unknown key (bedoelde u '{suggestion}'?)" in str(err.value)
+
+
+def test_messages_show_values_as_typed(tmp_path):
+    from w13xl.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        _toml(tmp_path, '[[changes]]\ntype = "fte"\nposition = "P1"\nfte = "veel"\ndate = 2027-07-01\n')
+    assert "datetime" not in str(err.value) and "(got 'veel')" in str(err.value)

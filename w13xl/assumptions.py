@@ -12,7 +12,7 @@
 * **Minimumreserve** and **Indexering**: the rules with their figures and sources.
 
 Used by ``w13xl aannames`` (cli/aannames.py), the short table of ``w13xl run`` and the board
-pack's "Aannames" sheet (board_aannames.py). Texts are Dutch (board-facing); amounts unrounded.
+pack's "Aannames" sheet (board/aannames.py). Texts are Dutch (board-facing); amounts unrounded.
 """
 
 from __future__ import annotations

@@ -24,3 +24,23 @@ def euro(value: float | None, decimals: int = 0) -> str:
 
 def percent(value: float, decimals: int = 1) -> str:
     return euro(value * 100, decimals) + "%"
+
+
+# One meaning per norm word, the same in `compare`, the board pack and the Excel script: the
+# statutory AFM norm looks at the last plan year only (BBC: AFM >= 0 in the last year of the
+# plan); the first year with a negative AFM is a warning sign, not a norm.
+NORM_MET = "voldaan"
+NORM_NOT_MET = "niet voldaan"
+FIRST_NEGATIVE_AFM_LABEL = "Eerste jaar met negatieve AFM"
+BBR_NORM_LABEL = "BBR-norm (elk jaar ≥ 0)"
+RESERVE_NORM_LABEL = "Reserve ≥ minimumreserve"
+
+
+def afm_norm_label(last_year: int) -> str:
+    """'AFM-norm 2031': the statutory norm, AFM >= 0 in the last plan year."""
+    return f"AFM-norm {last_year}"
+
+
+def count(n: int, one: str, many: str) -> str:
+    """'1 scenario', '2 scenario's'; '1 maand', '3 maanden'."""
+    return f"{n} {one if n == 1 else many}"

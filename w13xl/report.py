@@ -27,8 +27,10 @@ def write_m2_workbook(path: Path, results: Mapping[str, M2Result]) -> Path:
             for cell in ws[ws.max_row][2:]:
                 cell.number_format = EXCEL_EURO_CENTS
         ws.append([])
-        for norm in result.norms.values():
-            ws.append(["", norm.label, "OK" if norm.ok else f"niet voldaan vanaf {norm.first_breach_year}"])
+        from .board.scenario_pages import norm_rows  # the board pack's norm words
+
+        for row in norm_rows(result):
+            ws.append(row)
         ws.column_dimensions["B"].width = 55
         for col in "CDEFGHIJKL":
             ws.column_dimensions[col].width = 15

@@ -477,6 +477,14 @@ def _fix_zip_times(path: Path) -> None:
             dst.writestr(fixed, data)
 
 
+USAGE = ("Gebruik: python -m w13xl.sample [UITVOER.xlsx]\n\n"
+         f"Schrijft het voorbeeldwerkboek (standaard {SAMPLE_PATH}).")
+
+
 if __name__ == "__main__":
-    out = build_sample_workbook(sys.argv[1] if len(sys.argv) > 1 else SAMPLE_PATH)
-    print(f"written {out}")
+    args = sys.argv[1:]
+    if args and (args[0].startswith("-") or len(args) > 1):  # never a workbook named '--help'
+        print(USAGE, file=sys.stdout if args[0] in ("-h", "--help") else sys.stderr)
+        sys.exit(0 if args[0] in ("-h", "--help") else 2)
+    out = build_sample_workbook(args[0] if args else SAMPLE_PATH)
+    print(f"Geschreven: {out}")

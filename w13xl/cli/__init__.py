@@ -11,5 +11,6 @@ from . import uncertainty as _uncertainty  # noqa: F401  (registers w13xl simula
 from . import schema as _schema  # noqa: F401  (registers w13xl schema)
 from . import realisatie as _realisatie  # noqa: F401  (registers w13xl realisatie / versies / herraming)
 from . import aannames as _aannames  # noqa: F401  (registers w13xl aannames)
+from . import subsidies as _subsidies  # noqa: F401  (registers w13xl subsidies / personeel)
 
 __all__ = ["app"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,14 +17,30 @@ from ..errors import InputWarning, W13Error
 
 app = typer.Typer(
     name="w13xl",
-    help="W13 meerjarenplan: schema M2, scenario's en bordpakket (Flemish BBC rules).",
+    help="W13 meerjarenplan: schema M2, scenario's en bordpakket (Vlaamse BBC-regels).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-#: Output that is not a terminal (a pipe, a log, CI) gets a width that fits schema M2 unwrapped.
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
-err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 150)
+#: Output that is not a terminal (a pipe, a log, CI) gets a width that fits schema M2 unwrapped,
+#: unless COLUMNS says how wide it is (tables then fit that width, see w13xl.cli._tables).
+_COLUMNS = os.environ.get("COLUMNS", "").isdigit()
+console = Console(highlight=False, width=None if sys.stdout.isatty() or _COLUMNS else 150)
+err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() or _COLUMNS else 150)
+
+def _dutch_help_panels() -> None:
+    """The help screen's panel titles in Dutch, like the rest of the output (typer's own texts)."""
+    from typer import rich_utils
+
+    for name, text in (("ARGUMENTS_PANEL_TITLE", "Argumenten"), ("OPTIONS_PANEL_TITLE", "Opties"),
+                       ("COMMANDS_PANEL_TITLE", "Commando's"), ("ERRORS_PANEL_TITLE", "Fout"),
+                       ("REQUIRED_LONG_STRING", "[verplicht]"), ("DEFAULT_STRING", "[standaard: {}]"),
+                       ("RICH_HELP", "Hulp: [blue]'{command_path} {help_option}'[/]")):
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, text)
+
+
+_dutch_help_panels()
 
 F = TypeVar("F", bound=Callable)
 
@@ -68,13 +85,20 @@ def main() -> None:  # pragma: no cover - console entry point helper
     app(sys.argv[1:])
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Show the version and exit."),
-) -> None:
-    """W13 meerjarenplan: schema M2, scenario's en bordpakket (Flemish BBC rules)."""
-    if version:
+def _show_version(value: bool) -> None:
+    if value:
         from .. import __version__
 
         console.print(f"w13xl {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                 help="Toon de versie en stop."),
+) -> None:
+    """W13 meerjarenplan: schema M2, scenario's en bordpakket (Vlaamse BBC-regels).
+
+    Voorbeeld: w13xl m2 workbooks/w13-mjp-2026-2031.xlsx
+    """

@@ -30,7 +30,12 @@ def board_study(workbook: Path, scenarios: list[str], sheet: str | None):
         selected = [Scenario(name="basis", title=BASELINE_TITLE,
                              description=f"Het meerjarenplan zoals in {workbook.name}, zonder wijzigingen.")]
     engine = Engine(baseline)
-    return baseline, library, selected, [engine.run(s, library) for s in selected]
+    # A scenario with an [uncertainty] table is shown as a fan chart only, never as a deterministic
+    # scenario (its central path is not a forecast).
+    deterministic = [s for s in selected if not s.uncertainty] or [
+        Scenario(name="basis", title=BASELINE_TITLE,
+                 description=f"Het meerjarenplan zoals in {workbook.name}, zonder wijzigingen.")]
+    return baseline, library, selected, [engine.run(s, library) for s in deterministic]
 
 
 def board_runs(workbook: Path, scenarios: list[str], sheet: str | None) -> list:
@@ -56,42 +61,51 @@ def uncertainty_parts(baseline, library, selected) -> dict:
 
 
 def _parse_created(text: str | None) -> date | datetime | None:
+    """'2026-01-15', '15/01/2026' or '2026-01-15T10:30'."""
     if text is None:
         return None
     try:
-        return datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
+        if "T" in text or " " in text:
+            return datetime.fromisoformat(text)
+        from ..numbers import parse_date
+
+        return parse_date(text)
     except ValueError:
-        raise InputError(f"--created '{text}' is not a date", expected="YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+        raise InputError(f"--created '{text}' is geen datum",
+                         expected="bv. 15/01/2026, 2026-01-15 of 2026-01-15T10:30") from None
 
 
 @app.command("board")
 @handles_input_errors
 def board_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook (.xlsx/.xlsm) with the plan.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek (.xlsx/.xlsm) met het meerjarenplan.")],
     scenarios: Annotated[Optional[list[str]], typer.Argument(
-        help="Scenario files (.toml), folders of them, or names of scenarios on the workbook's \"Scenario's\" "
-             "sheet. None: every scenario on that sheet, else the plan itself.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="The board workbook to write (.xlsx).")] = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="Also print the board workbook to PDF (OUT with .pdf), "
-                                                    "with LibreOffice.")] = False,
+        help="Scenariobestanden (.toml), mappen ermee, of namen van scenario's op het blad \"Scenario's\". "
+             "Geen: elk scenario van dat blad, anders het plan zelf.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Het bordpakket dat geschreven wordt (.xlsx).")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Druk het bordpakket ook af als PDF (OUT met .pdf), "
+                                                    "met LibreOffice.")] = False,
     into: Annotated[Optional[Path], typer.Option(
-        "--into", help="Add or replace the board sheets ('W13 ...') inside this .xlsx/.xlsm, keeping "
-                       "everything else.")] = None,
-    backup: Annotated[bool, typer.Option("--backup", help="Keep the previous file as NAME.bak.")] = False,
+        "--into", help="Voeg de bladen van het bordpakket ('W13 ...') toe aan deze .xlsx/.xlsm of vervang ze; "
+                       "al de rest blijft.")] = None,
+    backup: Annotated[bool, typer.Option("--backup", help="Bewaar het vorige bestand als NAAM.bak.")] = False,
     plan_name: Annotated[Optional[str], typer.Option(
-        "--plan-name", help="Name in titles and page headers (default: 'meerjarenplan FIRST-LAST').")] = None,
+        "--plan-name", help="Naam in titels en paginakoppen (standaard 'meerjarenplan EERSTE-LAATSTE').")] = None,
     created: Annotated[Optional[str], typer.Option(
-        "--created", help="The 'aangemaakt op' date (default: now), for reproducible packs.")] = None,
+        "--created", help="De datum 'aangemaakt op' (standaard: nu), bv. 15/01/2026, voor herhaalbare pakketten.")] = None,
     sheet: SheetOpt = None,
     uncertainty: Annotated[bool, typer.Option(
-        "--uncertainty/--no-uncertainty", help="Add the subsidy cliffs, the goal-seek answers for the plan and "
-                                               "the fan chart of the first scenario with an [uncertainty] table.")] = True,
+        "--uncertainty/--no-uncertainty", help="Voeg de subsidiekliffen, het doelzoeken voor het plan en de "
+                                               "waaier van het eerste scenario met een \\[uncertainty]-tabel toe.")] = True,
     accounts: Annotated[Optional[Path], typer.Option(
-        "--accounts", help="Accounts workbook: adds the sheet 'Realisatie vs plan' (with --out).")] = None,
+        "--accounts", help="Werkboek met de rekeningen: voegt het blad 'Realisatie vs plan' toe.")] = None,
     accounts_sheet: Annotated[Optional[str], typer.Option(
-        "--accounts-sheet", help="Accounts sheet (in --accounts, or in WORKBOOK without --accounts).")] = None,
+        "--accounts-sheet", help="Blad met de rekeningen (in --accounts, of in WERKBOEK zonder --accounts).")] = None,
 ) -> None:
-    """Board pack: overview, one sheet per scenario with schema M2 and the changes, charts; PDF."""
+    """Bordpakket: overzicht, reservegrafiek, subsidiekliffen, één pagina per scenario, bijlage M2; PDF.
+
+    Voorbeeld: w13xl board workbooks/w13-mjp-2026-2031.xlsx scenarios/*.toml --out bordpakket.xlsx --pdf
+    """
     from ..board import render_pdf, write_board_into, write_board_pack
 
     if out is None and into is None:
@@ -113,19 +127,25 @@ def board_command(
         realisatie = load_comparison(workbook, accounts, sheet, accounts_sheet)[0]
     baseline, library, selected, runs = board_study(workbook, list(scenarios or []), sheet)
     parts = uncertainty_parts(baseline, library, selected) if uncertainty else None
+    from ..board.aannames import board_sheet as assumptions_sheet
+
+    sheets = [assumptions_sheet(baseline)]
+    if realisatie is not None:
+        from ..board.realisatie import board_sheet as realisatie_sheet
+
+        sheets.append(realisatie_sheet(realisatie))
     years = runs[0].years
     name = plan_name or f"meerjarenplan {years[0]}-{years[-1]}"
     extra = {"Werkboek": workbook.name}
     if out is not None:
         write_board_pack(runs, out, plan_name=name, created=when, extra=extra, backup=backup, uncertainty=parts,
-                         assumptions=baseline)
-        if realisatie is not None:
-            from ..board_realisatie import add_to_board_file
-            add_to_board_file(out, realisatie)
-        console.print(f"Geschreven: {out} ({len(runs)} scenario's)")
+                         extra_sheets=sheets)
+        from ..fmt import count
+
+        console.print(f"Geschreven: {out} ({count(len(runs), 'scenario', 'scenario' + chr(39) + 's')})")
     if into is not None:
         _, written, removed = write_board_into(runs, into, plan_name=name, created=when, extra=extra,
-                                               backup=backup, uncertainty=parts, assumptions=baseline)
+                                               backup=backup, uncertainty=parts, extra_sheets=sheets)
         console.print(f"Bijgewerkt: {into}: bladen {', '.join(written)}"
                       + (f"; verwijderd: {', '.join(removed)}" if removed else ""))
     if pdf:

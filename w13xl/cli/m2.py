@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,16 +14,20 @@ from ..errors import W13Error
 from ..fmt import euro
 from ..m2 import M2Result, compute_m1, compute_m2, m2_rows
 from ..sheets import LoadedPlan
-from ..workbook import load_plan, safe_write
+from ..workbook import load_plan
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+from ._options import CsvOpt, check_csv_style, parse_amount
+from ._tables import COMPACT, print_fitted
 
-SheetOpt = Annotated[Optional[str], typer.Option("--sheet", "-s", help="Budget sheet (default: 'Synthese', "
-                                                  "else the first sheet with a budget layout).")]
+SheetOpt = Annotated[Optional[str], typer.Option("--sheet", "-s", help="Budgetblad (standaard 'Synthese', "
+                                                  "anders het eerste blad met een budgetindeling).")]
 OpeningOpt = Annotated[Optional[float], typer.Option(
-    "--opening-reserve", help="Gecumuleerd budgettair resultaat vorig boekjaar (overrides the Parameters sheet).")]
+    "--opening-reserve", parser=parse_amount, metavar="BEDRAG",
+    help="Gecumuleerd budgettair resultaat vorig boekjaar, bv. 404.701,70 (vervangt het blad Parameters).")]
 MinimumOpt = Annotated[Optional[float], typer.Option(
-    "--minimum-reserve", help="Minimum reserve as an amount (overrides the Parameters sheet).")]
-USignOpt = Annotated[str, typer.Option("--u-sign", help="Sign of U amounts on the sheet: auto, negative, positive.")]
+    "--minimum-reserve", parser=parse_amount, metavar="BEDRAG",
+    help="Minimumreserve als bedrag, bv. 211.211 (vervangt het blad Parameters).")]
+USignOpt = Annotated[str, typer.Option("--u-sign", help="Teken van de U-bedragen op het blad: auto, negative of positive.")]
 
 
 def load(workbook: Path, sheet: str | None, opening_reserve: float | None, minimum_reserve: float | None,
@@ -41,55 +44,90 @@ def load(workbook: Path, sheet: str | None, opening_reserve: float | None, minim
     return loaded
 
 
-def m2_table(result: M2Result, title: str) -> Table:
-    table = Table(title=title, title_justify="left", show_lines=False, pad_edge=False)
-    table.add_column("", justify="right", style="dim")
-    table.add_column("Schema M2", justify="left", no_wrap=True)
-    for y in result.years:
-        table.add_column(str(y), justify="right", no_wrap=True)
-    previous_section = "M2"
+def m2_table(result: M2Result, title: str, years: Sequence[int] | None = None) -> Table:
+    """Schema M2 as a terminal table (the years with these indices; default all). The label column
+    wraps, amounts never do."""
     from ..m2 import M2_LINES, SECTION_TITLES
+
+    idx = list(range(len(result.years))) if years is None else list(years)
+    table = Table(title=title, **COMPACT)
+    table.add_column("Nr", justify="right", style="dim", no_wrap=True)
+    table.add_column("Schema M2", justify="left", min_width=22)
+    for i in idx:
+        table.add_column(str(result.years[i]), justify="right", no_wrap=True)
+    previous_section = "M2"
     sections = {s.key: s.section for s in M2_LINES}
     for number, label, key, values in m2_rows(result):
         section = sections.get(key, "norm")
         if section != previous_section:
             table.add_section()
             if section in SECTION_TITLES:
-                table.add_row("", f"[bold]{SECTION_TITLES[section]}[/]", *[""] * len(values))
+                table.add_row("", f"[bold]{SECTION_TITLES[section]}[/]", *[""] * len(idx))
             previous_section = section
         detail = number in ("a", "b")
-        cells = [f"[red]{euro(v)}[/]" if v < -0.005 else euro(v) for v in values]
+        cells = [f"[red]{euro(values[i])}[/]" if values[i] < -0.005 else euro(values[i]) for i in idx]
         style = "dim" if detail else ("bold" if key in ("gecumuleerd_budgettair_resultaat", "autofinancieringsmarge",
                                                         "beschikbaar_budgettair_resultaat") else None)
         table.add_row(number, ("   " if detail else "") + label, *cells, style=style)
     return table
 
 
-def print_norms(result: M2Result) -> None:
-    for norm in result.norms.values():
-        if norm.ok:
-            console.print(f"[green]✓[/] {norm.label}")
+def print_m2(result: M2Result, title: str) -> None:
+    """Schema M2 on the terminal, in blocks of years when the terminal is narrow."""
+    print_fitted(console, lambda block: m2_table(result, title, block), len(result.years))
+
+
+def norm_lines(result: M2Result) -> list[tuple[bool, str]]:
+    """(ok, text) per norm, in the words of the board pack: the statutory AFM norm looks at the
+    last plan year; the first year with a negative AFM is named as a separate fact."""
+    from ..board.base import first_year_below
+    from ..fmt import FIRST_NEGATIVE_AFM_LABEL, afm_norm_label
+
+    out = []
+    years = result.years
+    for key, norm in result.norms.items():
+        if key == "afm_last_year_nonnegative":
+            text = f"{afm_norm_label(years[-1])} (autofinancieringsmarge ≥ 0 in het laatste planjaar)"
+            text += ": voldaan" if norm.ok else f": niet voldaan (AFM {euro(result['autofinancieringsmarge'][-1])})"
+            first = first_year_below(years, result["autofinancieringsmarge"])
+            if first is not None:
+                text += f"; e{FIRST_NEGATIVE_AFM_LABEL[1:]}: {first}"
+        elif norm.ok:
+            text = norm.label
+        elif len(norm.breach_years) == 1:
+            text = f"{norm.label}: niet voldaan in {norm.first_breach_year}"
         else:
-            years = ", ".join(map(str, norm.breach_years))
-            console.print(f"[bold red]✗[/] {norm.label}: niet voldaan vanaf {norm.first_breach_year} ({years})")
+            text = f"{norm.label}: niet voldaan vanaf {norm.first_breach_year} ({', '.join(map(str, norm.breach_years))})"
+        out.append((norm.ok, text))
+    return out
 
 
-def m2_csv(result: M2Result) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["key", "nummer", "omschrijving", *result.years])
+def print_norms(result: M2Result) -> None:
+    for ok, text in norm_lines(result):
+        console.print(f"[green]✓[/] {text}" if ok else f"[bold red]✗[/] {text}")
+
+
+def m2_csv_rows(result: M2Result) -> list[list]:
+    rows: list[list] = [["key", "nummer", "omschrijving", *result.years]]
     for number, label, key, values in m2_rows(result):
-        writer.writerow([key, number, label, *[f"{v:.2f}" for v in values]])
-    return buf.getvalue()
+        rows.append([key, number, label, *[f"{v:.2f}" for v in values]])
+    return rows
 
 
-def write_result(out: Path, result: M2Result, meta: dict, m1: list[dict] | None = None) -> None:
+def m2_csv(result: M2Result, style: str = "be") -> str:
+    from ..csvout import csv_text
+
+    return csv_text(m2_csv_rows(result), style)
+
+
+def write_result(out: Path, result: M2Result, meta: dict, m1: list[dict] | None = None, csv_style: str = "be") -> None:
     kind = output_kind(out)
     if kind == "json":
         write_json(out, {**meta, **result.to_dict(), **({"m1": m1} if m1 is not None else {})})
     elif kind == "csv":
-        text = m2_csv(result)
-        safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        from ..csvout import write_csv
+
+        write_csv(out, m2_csv_rows(result), csv_style)
     else:
         from ..report import write_m2_workbook
 
@@ -100,22 +138,26 @@ def write_result(out: Path, result: M2Result, meta: dict, m1: list[dict] | None 
 @app.command("m2")
 @handles_input_errors
 def m2_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook (.xlsx/.xlsm) with the budget sheet.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek (.xlsx/.xlsm) met het budgetblad.")],
     sheet: SheetOpt = None,
     opening_reserve: OpeningOpt = None,
     minimum_reserve: MinimumOpt = None,
     u_sign: USignOpt = "auto",
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the result: .json, .csv or .xlsx.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")] = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
-    """Schema M2 (staat van het financieel evenwicht) with the norm checks."""
+    """Schema M2 (staat van het financieel evenwicht) met de normen.
+
+    Voorbeeld: w13xl m2 workbooks/w13-mjp-2026-2031.xlsx --opening-reserve 404.701,70 -o m2.csv
+    """
     if out is not None:
         output_kind(out)
         if out.resolve() == workbook.resolve():
             raise W13Error(f"--out {out}: that is the input workbook, which w13xl never overwrites")
     loaded = load(workbook, sheet, opening_reserve, minimum_reserve, u_sign)
     result = compute_m2(loaded.plan, loaded.params)
-    console.print(m2_table(result, f"Schema M2 — {workbook.name}, blad '{loaded.sheet}' ({loaded.layout})"))
+    print_m2(result, f"Schema M2 — {workbook.name}, blad '{loaded.sheet}' ({loaded.layout})")
     print_norms(result)
     if out is not None:
         write_result(out, result, {"workbook": str(workbook), "sheet": loaded.sheet},
-                     m1=compute_m1(loaded.plan))
+                     m1=compute_m1(loaded.plan), csv_style=check_csv_style(csv_style))

@@ -182,7 +182,7 @@ def write_comparison(out: Path, c, meta: dict, extra: dict | None = None) -> Non
     else:
         from openpyxl import Workbook
 
-        from ..board_realisatie import add_realisatie_sheet
+        from ..board.realisatie import add_realisatie_sheet
         wb = Workbook()
         wb.remove(wb.active)
         add_realisatie_sheet(wb, c, title="Realisatie vs plan" if c.first_label == "Plan" else "Versies")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -14,14 +13,15 @@ from ..fmt import euro
 from ..scenario.engine import Engine
 from ..scenario.loader import load_study
 from ..scenario.result import ScenarioRun
-from ..workbook import safe_write
-from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
-from .m2 import SheetOpt, m2_table, print_norms
+from ._app import app, console, err_console, handles_input_errors, output_kind, show_warnings, write_json
+from ._options import CsvOpt, check_csv_style
+from ._tables import COMPACT, print_fitted
+from .m2 import SheetOpt, print_m2, print_norms
 
 ScenarioArgs = Annotated[Optional[list[str]], typer.Argument(
-    help="Scenario files (.toml), folders of them, or names of scenarios on the workbook's \"Scenario's\" sheet. "
-         "None: every scenario on that sheet.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the result: .json, .csv or .xlsx.")]
+    help="Scenariobestanden (.toml), mappen ermee, of namen van scenario's op het blad \"Scenario's\" van het "
+         "werkboek. Geen: elk scenario van dat blad.")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
 
 SUMMARY_LINES = (
     ("gecumuleerd_budgettair_resultaat", "Reserve (GBR)"),
@@ -38,34 +38,58 @@ def _cells(values, minimum=None) -> list[str]:
     return out
 
 
-def flags(run: ScenarioRun) -> str:
-    parts = []
-    for key, short in (("bbr_nonnegative", "BBR<0"), ("reserve_above_minimum", "reserve<min"),
-                       ("afm_last_year_nonnegative", "AFM<0")):
+def norm_facts(run: ScenarioRun) -> list[str]:
+    """The norms of a run in the board pack's words: the statutory AFM norm (last plan year) and
+    the first year with a negative AFM are two facts with two labels."""
+    from ..board.base import first_year_below
+    from ..fmt import FIRST_NEGATIVE_AFM_LABEL, NORM_MET, NORM_NOT_MET, afm_norm_label
+
+    years = run.years
+    afm = run.m2["autofinancieringsmarge"]
+    parts = [f"{afm_norm_label(years[-1])} {NORM_MET if afm[-1] >= -0.005 else NORM_NOT_MET}"]
+    first = first_year_below(years, afm)
+    parts.append(f"e{FIRST_NEGATIVE_AFM_LABEL[1:]}: {first if first is not None else 'geen'}")
+    for key, label in (("bbr_nonnegative", "BBR-norm"), ("reserve_above_minimum", "reserve ≥ minimumreserve")):
         norm = run.m2.norms.get(key)
-        if norm is not None and not norm.ok:
-            parts.append(f"{short} vanaf {norm.first_breach_year}")
-    return "[red]" + "\n".join(parts) + "[/]" if parts else "[green]normen OK[/]"
+        if norm is not None:
+            parts.append(f"{label} {NORM_MET}" if norm.ok else f"{label} {NORM_NOT_MET} vanaf {norm.first_breach_year}")
+    return parts
 
 
-def comparison_table(runs: list[ScenarioRun]) -> Table:
-    years = runs[0].years
-    table = Table(title="Scenario's naast elkaar", title_justify="left")
-    table.add_column("Scenario", max_width=32)
-    table.add_column("Lijn", no_wrap=True, min_width=14)
-    for y in years:
-        table.add_column(str(y), justify="right", no_wrap=True, min_width=9)
-    table.add_column("Normen", max_width=26)
+def flags(run: ScenarioRun) -> str:
+    """One line with the norm facts, red when a norm is not met."""
+    facts = norm_facts(run)
+    ok = all(not ("niet voldaan" in f) for f in facts)
+    return ("[green]" if ok else "[red]") + "; ".join(facts) + "[/]"
+
+
+def comparison_table(runs: list[ScenarioRun], years: Sequence[int] | None = None) -> Table:
+    """Reserve, BBR, AFM and the minimum reserve per year (the years with these indices; default
+    all), one block per scenario."""
+    all_years = runs[0].years
+    idx = list(range(len(all_years))) if years is None else list(years)
+    table = Table(title="Scenario's naast elkaar", **COMPACT)
+    table.add_column("Scenario / lijn", min_width=22)
+    for i in idx:
+        table.add_column(str(all_years[i]), justify="right", no_wrap=True)
     for run in runs:
         minimum = run.m2.minimum_reserve
-        for i, (key, label) in enumerate(SUMMARY_LINES):
-            table.add_row(run.title if i == 0 else "", label,
-                          *_cells(run.m2[key], minimum if key == "gecumuleerd_budgettair_resultaat" else None),
-                          flags(run) if i == 0 else "")
+        table.add_row(f"[bold]{run.title or run.name}[/]", *[""] * len(idx))
+        for key, label in SUMMARY_LINES:
+            cells = _cells(run.m2[key], minimum if key == "gecumuleerd_budgettair_resultaat" else None)
+            table.add_row(f"  {label}", *[cells[i] for i in idx])
         if minimum is not None:
-            table.add_row("", "Minimumreserve", *[euro(v) for v in minimum], "", style="dim")
+            table.add_row("  Minimumreserve", *[euro(minimum[i]) for i in idx], style="dim")
         table.add_section()
     return table
+
+
+def print_comparison(runs: list[ScenarioRun]) -> None:
+    """The comparison table(s), fitted to the terminal, then the norms per scenario."""
+    print_fitted(console, lambda block: comparison_table(runs, block), len(runs[0].years))
+    console.print("[bold]Normen[/]")
+    for run in runs:
+        console.print(f"{run.title or run.name}: {flags(run)}", soft_wrap=False)
 
 
 def audit_table(run: ScenarioRun) -> Table:
@@ -90,25 +114,30 @@ def runs_json(runs: list[ScenarioRun], meta: dict) -> dict:
     return {**meta, "years": list(runs[0].years) if runs else [], "scenarios": [r.to_dict() for r in runs]}
 
 
-def runs_csv(runs: list[ScenarioRun]) -> str:
+def runs_csv_rows(runs: list[ScenarioRun]) -> list[list]:
     from ..m2 import m2_rows
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["scenario", "key", "omschrijving", *(runs[0].years if runs else [])])
+    rows: list[list] = [["scenario", "key", "omschrijving", *(runs[0].years if runs else [])]]
     for run in runs:
         for _number, label, key, values in m2_rows(run.m2):
-            writer.writerow([run.name, key, label, *[f"{v:.2f}" for v in values]])
-    return buf.getvalue()
+            rows.append([run.name, key, label, *[f"{v:.2f}" for v in values]])
+    return rows
 
 
-def write_runs(out: Path, runs: list[ScenarioRun], meta: dict) -> None:
+def runs_csv(runs: list[ScenarioRun], style: str = "be") -> str:
+    from ..csvout import csv_text
+
+    return csv_text(runs_csv_rows(runs), style)
+
+
+def write_runs(out: Path, runs: list[ScenarioRun], meta: dict, csv_style: str = "be") -> None:
     kind = output_kind(out)
     if kind == "json":
         write_json(out, runs_json(runs, meta))
     elif kind == "csv":
-        text = runs_csv(runs)
-        safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        from ..csvout import write_csv
+
+        write_csv(out, runs_csv_rows(runs), check_csv_style(csv_style))
     else:
         from ..report import write_m2_workbook
 
@@ -122,42 +151,54 @@ def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None) -> 
     if not selected:
         raise typer.BadParameter("no scenarios: give scenario files or define them on the \"Scenario's\" sheet")
     engine = Engine(baseline)
+    for s in selected:
+        if s.uncertainty:
+            err_console.print(f"[yellow]Waarschuwing:[/] '{s.name}' heeft een \\[uncertainty]-tabel: hier staat alleen "
+                              f"het centrale pad; de spreiding en de kansen geeft w13xl simulate.", soft_wrap=True)
     return [engine.run(s, library) for s in selected]
 
 
 @app.command("run")
 @handles_input_errors
 def run_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     scenarios: ScenarioArgs = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
-    """Run scenarios: schema M2 per scenario, the norm checks and each change's effect."""
+    """Scenario's doorrekenen: schema M2 per scenario, de normen en het effect van elke wijziging.
+
+    Voorbeeld: w13xl run workbooks/w13-mjp-2026-2031.xlsx scenarios/pact-stopt-2028.toml
+    """
     runs = _run_all(workbook, scenarios, sheet)
     from .aannames import print_index_classes
 
     print_index_classes(workbook, sheet)  # issue 9: which index class and share each line got, and from where
     for run in runs:
-        console.print(m2_table(run.m2, f"Schema M2 — {run.title}"))
+        print_m2(run.m2, f"Schema M2 — {run.title}")
         print_norms(run.m2)
         if run.effects:
             console.print(audit_table(run))
         console.print()
     if out is not None:
-        write_runs(out, runs, {"workbook": str(workbook)})
+        write_runs(out, runs, {"workbook": str(workbook)}, csv_style)
 
 
 @app.command("compare")
 @handles_input_errors
 def compare_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     scenarios: ScenarioArgs = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
-    """Compare scenarios side by side: reserve, BBR and AFM per year with the norm flags."""
+    """Scenario's naast elkaar: reserve, BBR en AFM per jaar, met de normen.
+
+    Voorbeeld: w13xl compare workbooks/w13-mjp-2026-2031.xlsx scenarios/
+    """
     runs = _run_all(workbook, scenarios, sheet)
-    console.print(comparison_table(runs))
+    print_comparison(runs)
     if out is not None:
-        write_runs(out, runs, {"workbook": str(workbook)})
+        write_runs(out, runs, {"workbook": str(workbook)}, csv_style)

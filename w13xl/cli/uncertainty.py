@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -13,14 +11,15 @@ from rich.table import Table
 
 from ..errors import InputError
 from ..fmt import euro, percent
-from ..workbook import safe_write
 from ._app import app, console, err_console, handles_input_errors, output_kind, show_warnings, write_json
+from ._options import CsvOpt, check_csv_style
+from ._tables import COMPACT
 from .m2 import SheetOpt
 
 ScenarioArg = Annotated[Optional[str], typer.Argument(
-    help="One scenario: a .toml file or the name of a scenario on the workbook's \"Scenario's\" sheet. "
-         "None: the plan as it is.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the result: .json or .csv.")]
+    help="Eén scenario: een .toml-bestand of de naam van een scenario op het blad \"Scenario's\". "
+         "Geen: het plan zoals het is.")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json of .csv.")]
 
 LINES = (("gecumuleerd_budgettair_resultaat", "Reserve (GBR)"),
          ("beschikbaar_budgettair_resultaat", "BBR"),
@@ -48,19 +47,18 @@ def _out_kind(out: Path | None) -> str | None:
     return kind
 
 
-def _write_csv(out: Path, rows: list[list]) -> None:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    text = buf.getvalue()
-    safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+def _write_csv(out: Path, rows: list[list], style: str = "be") -> None:
+    from ..csvout import write_csv
+
+    write_csv(out, rows, check_csv_style(style))
 
 
-def _write_output(out: Path | None, kind: str | None, data: dict, csv_rows) -> None:
+def _write_output(out: Path | None, kind: str | None, data: dict, csv_rows, csv_style: str = "be") -> None:
     """Write ``--out``: the JSON ``data``, or the CSV rows (``csv_rows()`` is only built for CSV)."""
     if kind == "json":
         write_json(out, data)
     elif kind == "csv":
-        _write_csv(out, csv_rows())
+        _write_csv(out, csv_rows(), csv_style)
     else:
         return
     console.print(f"Geschreven: {out}")
@@ -71,6 +69,15 @@ def _fmt(v: float) -> str:
 
 
 # -- simulate ----------------------------------------------------------------------------------
+def _nothing_varies(sim) -> bool:
+    """Every path the same: P5 equals P95 for every line and year (to the cent)."""
+    import numpy as np
+
+    return all(np.allclose(sim.percentiles[key][0], sim.percentiles[key][-1], atol=0.005, rtol=0)
+               for key, _label in LINES)
+
+
+
 def simulation_table(sim) -> Table:
     from ..montecarlo import PERCENTILES
 
@@ -80,7 +87,7 @@ def simulation_table(sim) -> Table:
     table.add_column("Lijn", no_wrap=True)
     table.add_column("", no_wrap=True)
     for y in sim.years:
-        table.add_column(str(y), justify="right", no_wrap=True)
+        table.add_column(str(y), justify="right", min_width=9)
     for key, label in LINES:
         for i, p in enumerate(PERCENTILES):
             style = "bold" if p == 50 else None
@@ -98,7 +105,7 @@ def print_probabilities(sim) -> None:
     last = sim.years[-1]
     if sim.p_reserve_below_minimum_any is not None:
         console.print(f"Kans dat de reserve ooit onder de minimumreserve zakt: [bold]{percent(sim.p_reserve_below_minimum_any)}[/]")
-    console.print(f"Kans op een negatieve AFM in {last}: [bold]{percent(sim.p_afm_last_negative)}[/]")
+    console.print(f"Kans dat de AFM-norm {last} niet gehaald wordt (AFM {last} < 0): [bold]{percent(sim.p_afm_last_negative)}[/]")
     console.print(f"Kans op een negatief BBR in enig jaar: [bold]{percent(sim.p_bbr_negative_any)}[/]")
 
 
@@ -123,18 +130,21 @@ def simulation_csv_rows(sim) -> list[list]:
 @app.command("simulate")
 @handles_input_errors
 def simulate_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     scenario: ScenarioArg = None,
-    paths: Annotated[Optional[int], typer.Option("--paths", "-n", min=1, help="Number of paths (default: the "
-                                                 "scenario's [uncertainty] paths, else 10.000).")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", min=0, help="Random seed (default: the scenario's).")] = None,
+    paths: Annotated[Optional[int], typer.Option("--paths", "-n", min=1, help="Aantal paden (standaard: paths uit de "
+                                                 "\\[uncertainty]-tabel van het scenario, anders 10.000).")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", min=0, help="Startwaarde van het toeval (standaard: die van het scenario).")] = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
+    csv_style: CsvOpt = "be",
     progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress",
-                                                     help="Progress bar (default: on for long runs).")] = None,
+                                                     help="Voortgangsbalk (standaard: aan bij lange berekeningen).")] = None,
 ) -> None:
-    """Monte Carlo of a scenario's [uncertainty]: percentiles P5-P95 of reserve, BBR and AFM per
-    year and the chance of breaking the targets."""
+    """Monte Carlo van de \\[uncertainty]-tabel van een scenario: percentielen P5-P95 van reserve, BBR en AFM per jaar en de kans dat een norm niet gehaald wordt.
+
+    Voorbeeld: w13xl simulate workbooks/w13-mjp-2026-2031.xlsx scenarios/onzekerheid.toml --paths 2000
+    """
     from ..montecarlo import CHUNK, prepare, simulate
 
     kind = _out_kind(out)
@@ -155,31 +165,40 @@ def simulate_command(
                            progress=lambda done, total: bar.update(task, completed=done))
     else:
         sim = simulate(baseline, paths=n, seed=seed, prepared=prepared)
+    if chosen is not None and chosen.uncertainty and _nothing_varies(sim):
+        err_console.print("[yellow]Waarschuwing:[/] de \\[uncertainty]-tabel laat niets variëren: alle paden zijn "
+                          "gelijk, dus elke kans hieronder is 0% of 100%.", soft_wrap=True)
     console.print(simulation_table(sim))
     print_probabilities(sim)
-    _write_output(out, kind, {"workbook": str(workbook), **sim.to_dict()}, lambda: simulation_csv_rows(sim))
+    _write_output(out, kind, {"workbook": str(workbook), **sim.to_dict()}, lambda: simulation_csv_rows(sim), csv_style)
 
 
 # -- cliffs ------------------------------------------------------------------------------------
 def cliff_table(table) -> Table:
+    """(a) a year early, project stops; (b) not renewed, staff stay: reserve and AFM of the last
+    year. Compact, names wrap (never cut), so it fits 100 columns."""
     last = table.years[-1]
-    t = Table(title=f"Subsidiekliffen — effect op {last} t.o.v. {table.title}", title_justify="left")
-    t.add_column("Subsidie")
-    t.add_column("Actie")
+    t = Table(title=f"Subsidiekliffen — effect op {last} t.o.v. {table.title}", caption=CLIFF_LEGEND,
+              caption_justify="left", **COMPACT)
+    t.add_column("Subsidie", overflow="fold", min_width=22)
     t.add_column("Einde", no_wrap=True)
-    t.add_column(f"(a) 1 jaar vroeger, stopt: reserve {last}", justify="right")
-    t.add_column(f"AFM {last}", justify="right")
-    t.add_column(f"(b) niet verlengd, personeel blijft: reserve {last}", justify="right")
-    t.add_column(f"AFM {last}", justify="right")
-    t.add_column("Opmerking", max_width=36)
+    t.add_column("(a) reserve", justify="right", min_width=8, max_width=10)
+    t.add_column("(a) AFM", justify="right", min_width=8, max_width=10)
+    t.add_column("(b) reserve", justify="right", min_width=8, max_width=10)
+    t.add_column("(b) AFM", justify="right", min_width=8, max_width=10)
+    t.add_column("Opmerking", overflow="fold", min_width=16)
 
     def red(v: float) -> str:
         return f"[red]{euro(v)}[/]" if v < -0.005 else euro(v)
 
     for c in table.cliffs:
-        t.add_row(f"{c.name} ({c.subsidy})", c.action, "open" if c.end is None else f"{c.end:%d/%m/%Y}",
+        t.add_row(f"{c.name} ({c.subsidy}, {c.action})", "open" if c.end is None else f"{c.end:%d/%m/%Y}",
                   red(c.reserve_early), red(c.afm_early), red(c.reserve_keep), red(c.afm_keep), c.note)
     return t
+
+
+CLIFF_LEGEND = ("Reserve en AFM van het laatste planjaar. (a) de subsidie stopt 1 jaar vroeger en het project "
+                "stopt mee; (b) de subsidie wordt niet verlengd en het personeel blijft.")
 
 
 def cliff_csv_rows(table) -> list[list]:
@@ -195,13 +214,16 @@ def cliff_csv_rows(table) -> list[list]:
 @app.command("cliffs")
 @handles_input_errors
 def cliffs_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     scenario: ScenarioArg = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
-    """Subsidy cliffs: per subsidy the last-year effect on reserve and AFM of (a) ending a year
-    early (project stops) and (b) not being renewed while its staff stay; worst first."""
+    """Subsidiekliffen: per subsidie het effect op reserve en AFM in het laatste jaar als (a) de subsidie een jaar vroeger stopt (project stopt) en (b) niet verlengd wordt terwijl het personeel blijft; ergste eerst.
+
+    Voorbeeld: w13xl cliffs workbooks/w13-mjp-2026-2031.xlsx -o kliffen.csv
+    """
     from ..cliffs import subsidy_cliffs
 
     kind = _out_kind(out)
@@ -210,7 +232,7 @@ def cliffs_command(
         raise InputError("the workbook has no subsidy register (sheet 'Subsidies')", file=str(workbook))
     table = subsidy_cliffs(baseline, chosen, library)
     console.print(cliff_table(table))
-    _write_output(out, kind, {"workbook": str(workbook), **table.to_dict()}, lambda: cliff_csv_rows(table))
+    _write_output(out, kind, {"workbook": str(workbook), **table.to_dict()}, lambda: cliff_csv_rows(table), csv_style)
 
 
 # -- solve -------------------------------------------------------------------------------------
@@ -234,7 +256,7 @@ def solution_table(solutions) -> Table:
     t = Table(title=f"Doelzoeken — {s0.title}: AFM {last} ≥ 0, reserve ≥ minimum, BBR ≥ 0", title_justify="left")
     t.add_column("Hefboom")
     t.add_column("Antwoord", max_width=60)
-    t.add_column(f"AFM {last} (herrekend)", justify="right", no_wrap=True)
+    t.add_column(f"AFM {last} (herrekend)", justify="right", min_width=9)
     t.add_column("Kleinste marge reserve − minimum", justify="right")
     t.add_column("Bindend")
     for s in solutions:
@@ -248,20 +270,23 @@ def solution_table(solutions) -> Table:
 @app.command("solve")
 @handles_input_errors
 def solve_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     scenario: ScenarioArg = None,
     lever: Annotated[Optional[list[str]], typer.Option(
-        "--lever", "-l", help="contribution (% from --from-year), per_inhabitant (euro per inwoner) or fte "
-                              "(basiswerking FTE from --date). Repeatable; default contribution and fte.")] = None,
-    from_year: Annotated[Optional[int], typer.Option("--from-year", help="First year of the contribution "
-                                                     "increase (default: the second plan year).")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="First day of the FTE reduction, e.g. 2027-01-01 "
-                                                "(default: 1 January of the second plan year).")] = None,
+        "--lever", "-l", help="contribution (% vanaf --from-year), per_inhabitant (euro per inwoner) of fte "
+                              "(VTE basiswerking vanaf --date). Herhaalbaar; standaard contribution en fte.")] = None,
+    from_year: Annotated[Optional[int], typer.Option("--from-year", help="Eerste jaar van de hogere "
+                                                     "bijdrage (standaard: het tweede planjaar).")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="Eerste dag van de VTE-vermindering, bv. 01/01/2027 "
+                                                "(standaard: 1 januari van het tweede planjaar).")] = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
-    """Goal seek: the smallest contribution increase or basiswerking FTE cut that gives AFM ≥ 0 in
-    the last year and a reserve ≥ the minimum every year, proved by re-running the scenario."""
+    """Doelzoeken: de kleinste verhoging van de bijdrage of vermindering van de VTE basiswerking voor een AFM ≥ 0 in het laatste jaar en een reserve ≥ het minimum in elk jaar, gecontroleerd door het scenario opnieuw door te rekenen.
+
+    Voorbeeld: w13xl solve workbooks/w13-mjp-2026-2031.xlsx --lever contribution
+    """
     from ..goalseek import LEVERS, solve
 
     kind = _out_kind(out)
@@ -279,4 +304,4 @@ def solve_command(
     solutions = [solve(baseline, chosen, library, lever=name, from_year=from_year, date=when) for name in levers]
     console.print(solution_table(solutions))
     _write_output(out, kind, {"workbook": str(workbook), "oplossingen": [s.to_dict() for s in solutions]},
-                  lambda: solution_csv_rows(solutions))
+                  lambda: solution_csv_rows(solutions), csv_style)

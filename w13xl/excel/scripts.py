@@ -40,7 +40,8 @@ class Outcome:
     scenarios: list[str] = field(default_factory=list)
 
     def message(self) -> str:
-        text = f"{len(self.scenarios)} scenario's doorgerekend; bladen geschreven: {', '.join(self.written)}"
+        n = len(self.scenarios)
+        text = f"{n} scenario{'' if n == 1 else chr(39) + 's'} doorgerekend; bladen geschreven: {', '.join(self.written)}"
         if self.deleted:
             text += f"; verouderde bladen verwijderd: {', '.join(self.deleted)}"
         return text

@@ -49,6 +49,19 @@ class _Change(BaseModel):
     description: str | None = Field(None, description="Optional Dutch description for the audit trail.")
     _origin: tuple[str | None, str | None, str | None, str | None] = PrivateAttr(default=(None, None, None, None))
 
+    @model_validator(mode="before")
+    @classmethod
+    def _sheet_dates(cls, data: Any) -> Any:
+        """Date text as on the sheet (31/12/2028, 31-12-2028, 2028-12-31): one parser for both."""
+        if isinstance(data, dict):
+            for key in ("date", "until", "start", "end"):
+                if isinstance(data.get(key), str):
+                    try:
+                        data = {**data, key: parse_date(data[key])}
+                    except ValueError:
+                        pass  # reported by the field's own validation
+        return data
+
     def error(self, message: str, field: str | None = None, expected: str | None = None) -> InputError:
         """An InputError pointing at where this change was defined (file + key, or sheet + cell)."""
         file, sheet, cell, key = self._origin
@@ -286,19 +299,57 @@ class Scenario(BaseModel):
         return self._source
 
 
+def _show(value: Any) -> str:
+    """A value as the user wrote it (no Python reprs): dates as 31/12/2028, text in quotes."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, str):
+        return f"'{value}'"
+    return str(value)
+
+
+def _change_fields() -> dict[str, set[str]]:
+    """Change type -> the keys it accepts."""
+    import typing
+
+    union = typing.get_args(Change)[0]
+    out = {}
+    for model in typing.get_args(union):
+        (tag,) = typing.get_args(model.model_fields["type"].annotation)
+        out[tag] = set(model.model_fields)
+    return out
+
+
+def did_you_mean(key: str, known: Iterable[str]) -> str:
+    """' (bedoelde u 'subsidy'?)' for a misspelt or Dutch key, else ''."""
+    import difflib
+
+    known = sorted(known)
+    dutch = SHEET_COLUMNS.get(key.lower())
+    if dutch in known:
+        return f" (bedoelde u '{dutch}'?)"
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return f" (bedoelde u '{close[0]}'?)" if close else ""
+
+
 def _validation_error(exc: ValidationError, file: str | None, sheet: str | None = None,
                       cell: str | None = None) -> InputError:
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # an unknown key explains a 'missing' one next to it (a misspelling): report it first
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and p in CHANGE_TYPES))
     loc = re.sub(r"\.(\d+)", r"[\1]", loc)
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
-        msg = "unknown key"
+        key = str(err["loc"][-1])
+        tag = next((p for p in err["loc"] if isinstance(p, str) and p in CHANGE_TYPES), None)
+        known = _change_fields().get(tag, set()) if tag else set(Scenario.model_fields)
+        msg = "unknown key" + did_you_mean(key, known - {"type"})
     elif err["type"] == "union_tag_invalid":
         msg = f"unknown change type (expected one of {', '.join(CHANGE_TYPES)})"
     given = err.get("input")
-    if given is not None and not isinstance(given, (dict, list)):
-        msg += f" (got {given!r})"
+    if given is not None and not isinstance(given, (dict, list)) and err["type"] != "extra_forbidden":
+        msg += f" (got {_show(given)})"
     return InputError(msg, file=file, sheet=sheet, cell=cell, key=None if cell else (loc or None))
 
 

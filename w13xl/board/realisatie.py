@@ -8,32 +8,36 @@ board pack file with a safe write.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from .fmt import EXCEL_EURO, EXCEL_PERCENT
-from .realisatie import Comparison
+from ..fmt import EXCEL_EURO, EXCEL_PERCENT
+from ..realisatie import Comparison
+from .base import MARKER_TEXT, PREFIX
 
 SHEET_TITLE = "Realisatie vs plan"
 TOP_ACTIONS = 15
 
 
 def add_realisatie_sheet(wb, comparison: Comparison, *, title: str = SHEET_TITLE, subtitle: str = "",
-                         top: int = TOP_ACTIONS):
-    """Add (or replace) the sheet; returns it."""
+                         top: int = TOP_ACTIONS, index: int | None = None, marker: bool = False):
+    """Add (or replace) the sheet at ``index`` (else at the end); returns it. ``marker``: the
+    board pack's ownership marker goes in A2 and the subtitle in A3."""
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Alignment, Font, PatternFill
 
     if title in wb.sheetnames:
         del wb[title]
-    ws = wb.create_sheet(title)
+    ws = wb.create_sheet(title, index)
     head_font = Font(bold=True, color="FFFFFF")
     head_fill = PatternFill("solid", fgColor="1F4E78")
     c = comparison
     ws["A1"] = f"{c.second_label} tegenover {c.first_label}"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = subtitle or ("Verschil = " + c.second_label.lower() + " - " + c.first_label.lower()
+    sub = "A3" if marker else "A2"
+    if marker:
+        ws["A2"] = MARKER_TEXT
+        ws["A2"].font = Font(italic=True, size=8, color="808080")
+    ws[sub] = subtitle or ("Verschil = " + c.second_label.lower() + " - " + c.first_label.lower()
                             + "; % gerealiseerd = " + c.second_label.lower() + " / " + c.first_label.lower() + ".")
-    ws["A2"].font = Font(italic=True)
+    ws[sub].font = Font(italic=True)
 
     def header(row: int, values: list) -> None:
         for col, v in enumerate(values, start=1):
@@ -123,12 +127,11 @@ def add_realisatie_sheet(wb, comparison: Comparison, *, title: str = SHEET_TITLE
     return ws
 
 
-def add_to_board_file(path: Path, comparison: Comparison, *, subtitle: str = "") -> Path:
-    """Open a written board pack, add the sheet, write it back safely."""
-    from openpyxl import load_workbook
+def board_sheet(comparison: Comparison, *, subtitle: str = ""):
+    """The board pack's hook (:data:`w13xl.board.pack.SheetAdder`) adding "W13 Realisatie vs plan"."""
 
-    from .workbook import safe_write
+    def add(wb, *, plan_name: str, created=None, index: int | None = None) -> list:
+        return [add_realisatie_sheet(wb, comparison, title=f"{PREFIX}{SHEET_TITLE}", subtitle=subtitle,
+                                     index=index, marker=True)]
 
-    wb = load_workbook(path)
-    add_realisatie_sheet(wb, comparison, subtitle=subtitle)
-    return safe_write(Path(path), lambda tmp: wb.save(tmp))
+    return add

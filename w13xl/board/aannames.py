@@ -5,13 +5,13 @@ Same name prefix and marker as the other board sheets, so a later export replace
 
 from __future__ import annotations
 
-import math
-
-from .board import MARKER_TEXT, PREFIX
+from ..fmt import EXCEL_PERCENT
+from .base import MARKER_TEXT, PREFIX
+from .look import text_lines
 
 AANNAMES_SHEET = f"{PREFIX}Aannames"
 #: Column widths (characters) of the sheet; the source column wraps.
-WIDTHS = (16, 30, 14, 22, 12, 18, 16, 10, 12, 90)
+WIDTHS = (24, 30, 14, 24, 12, 18, 16, 10, 12, 90)
 PERCENT_HEADERS = {"Aandeel", "Overhead"}
 
 
@@ -19,7 +19,7 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
     """Add the "W13 Aannames" sheet to an openpyxl workbook and return it."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from .assumptions import assumption_tables
+    from ..assumptions import assumption_tables
 
     ws = wb.create_sheet(AANNAMES_SHEET, index)
     ws["A1"] = f"Aannames en bronnen{' — ' + plan_name if plan_name else ''}"
@@ -48,10 +48,10 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
                 cell = ws.cell(row=r, column=col, value=v)
                 cell.alignment = wrap
                 if h in PERCENT_HEADERS and isinstance(v, float):
-                    cell.number_format = "0.0%"
+                    cell.number_format = EXCEL_PERCENT
                 if isinstance(v, str):
-                    lines = max(lines, math.ceil(len(v) * 1.1 / WIDTHS[col - 1]))
-            ws.row_dimensions[r].height = 15 * lines  # wrapped text: LibreOffice/Excel keep a set height
+                    lines = max(lines, text_lines(v, WIDTHS[col - 1]))
+            ws.row_dimensions[r].height = 15 * lines + 2  # wrapped text: LibreOffice/Excel keep a set height
             r += 1
         r += 1
     for i, w in enumerate(WIDTHS, start=1):
@@ -62,3 +62,12 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     return ws
+
+
+def board_sheet(baseline):
+    """The board pack's hook (:data:`w13xl.board.pack.SheetAdder`) adding "W13 Aannames"."""
+
+    def add(wb, *, plan_name: str, created=None, index: int | None = None) -> list:
+        return [add_aannames_sheet(wb, baseline, plan_name=plan_name, index=index)]
+
+    return add

@@ -3,7 +3,7 @@ reserve, the subsidy-cliff tornado and the goal-seek answers.
 
 * **content** (pure): :func:`fan_rows`, :func:`probability_rows`, :func:`tornado_rows`,
   :func:`solution_rows` give rows of plain values; :func:`uncertainty_contents` assembles them
-  into :class:`w13xl.board.SheetContent` objects (same marker and name prefix as the board, so
+  into :class:`w13xl.board.base.SheetContent` objects (same marker and name prefix as the board, so
   :func:`w13xl.board.write_board_into` treats the sheets as its own);
 * **presentation** (openpyxl): :func:`add_uncertainty_sheets` adds the sheets with native charts
   (a stacked-area fan P5-P95 with the median and the minimum reserve as lines; a horizontal-bar
@@ -17,18 +17,15 @@ import math
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from .board import MARKER_TEXT, PREFIX, SheetContent, _fmt_created, is_owned
-from .cliffs import CliffTable
-from .errors import W13Error
-from .fmt import EXCEL_EURO
-from .goalseek import TARGET_LABELS, Solution
-from .montecarlo import GBR, PERCENTILES, Simulation
+from .base import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, MARKER_TEXT, SheetContent, _fmt_created, is_owned
+from ..cliffs import CliffTable
+from ..errors import W13Error
+from ..fmt import EXCEL_EURO, EXCEL_PERCENT
+from ..goalseek import TARGET_LABELS, Solution
+from ..montecarlo import GBR, PERCENTILES, Simulation
 
-FAN_SHEET = f"{PREFIX}Waaier reserve"
-CLIFF_SHEET = f"{PREFIX}Subsidiekliffen"
-GOAL_SHEET = f"{PREFIX}Doelzoeken"
 AXIS_EURO = "[$-813]#,##0"
-PCT = "0.0%"
+PCT = EXCEL_PERCENT  # Belgian: 54,2%
 
 
 # -- content (pure) ---------------------------------------------------------------------------
@@ -59,7 +56,7 @@ def probability_rows(sim: Simulation) -> list[list]:
         rows.append(["Reserve zakt ooit onder de minimumreserve", sim.p_reserve_below_minimum_any])
         for y, p in zip(sim.years, sim.p_reserve_below_minimum):
             rows.append([f"Reserve onder de minimumreserve in {y}", float(p)])
-    rows.append([f"AFM {last} negatief", sim.p_afm_last_negative])
+    rows.append([f"AFM-norm {last} niet gehaald (AFM {last} < 0)", sim.p_afm_last_negative])
     rows.append(["BBR negatief in enig jaar", sim.p_bbr_negative_any])
     return rows
 
@@ -94,7 +91,7 @@ def uncertainty_contents(simulation: Simulation | None = None, cliffs: CliffTabl
     if simulation is not None:
         c = SheetContent(FAN_SHEET)
         paths = f"{simulation.paths:_}".replace("_", ".")
-        c.add("title", f"Onzekerheid — {simulation.title}")
+        c.add("title", f"Waaier van de reserve — {simulation.title}")
         c.add("marker", MARKER_TEXT)
         c.add("meta", "Aangemaakt op", created_text)
         c.add("meta", "Simulatie", f"{paths} paden, seed {simulation.seed}")
@@ -108,8 +105,9 @@ def uncertainty_contents(simulation: Simulation | None = None, cliffs: CliffTabl
         c.kinds[c.ranges["prob"][0] - 1] = "header"
         c.add("blank")
         c.blank_rows("chart_fan", 20)
+        c.print_last = len(c.rows)
         c.add("blank")
-        c.add("section", "Grafiekhulp (gestapelde banden)")
+        c.add("section", "Grafiekhulp (niet afgedrukt): gestapelde banden")
         c.ranges["bands"] = c.extend("detail", fan_band_rows(simulation))
         out.append(c.padded())
     if cliffs is not None:
@@ -158,6 +156,7 @@ def _styles():
         "bottom": Border(bottom=Side(style="thin", color="808080")),
         "wrap": Alignment(wrap_text=True, vertical="top"),
         "header": Alignment(horizontal="right", vertical="bottom", wrap_text=True),
+        "header_left": Alignment(horizontal="left", vertical="bottom", wrap_text=True),
     }
 
 
@@ -184,8 +183,11 @@ def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
                 cell.number_format = EXCEL_EURO
             if kind == "header":
                 cell.font, cell.fill, cell.border = st["bold"], st["header_fill"], st["bottom"]
-                if col > 1:
+                below = content.rows[r][col - 1] if r < len(content.rows) else None
+                if col > 1 and not isinstance(below, str):  # over numbers: right, over text: left
                     cell.alignment = st["header"]
+                else:
+                    cell.alignment = st["header_left"]
             elif kind == "detail":
                 cell.font = st["note"]
         if kind == "header":  # tall enough for the longest wrapped header (about 1 char per width unit)
@@ -213,25 +215,22 @@ def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
 
 def _print_setup(ws, content: SheetContent, *, plan_name: str, created_text: str, last_col: int,
                  freeze: str | None = None) -> None:
-    from openpyxl.utils import get_column_letter
+    """As the board's other sheets, on one page."""
+    from .look import _print_setup as board_print_setup
 
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_area = f"A1:{get_column_letter(last_col)}{len(content.rows)}"
-    ws.oddHeader.left.text = str(plan_name).replace("&", "&&")
-    ws.oddHeader.right.text = f"Aangemaakt op {created_text}"
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "Pagina &P van &N"
-    if freeze:
-        ws.freeze_panes = freeze
-    ws.sheet_view.zoomScale = 90
-    ws.protection.sheet = True  # against accidental edits (no password), like the board's sheets
+    board_print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=last_col,
+                      freeze=freeze, one_page=True)
+
+
+def _axis_title(text: str):
+    from .look import _chart_title
+
+    return _chart_title(text, size=900, bold=False)
+
+
 def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, created_text: str) -> None:
+    from openpyxl.styles import Alignment
     from openpyxl.chart import AreaChart, LineChart, Reference
-    from openpyxl.worksheet.pagebreak import Break
     from openpyxl.chart.shapes import GraphicalProperties
     from openpyxl.drawing.line import LineProperties
 
@@ -260,6 +259,8 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
             s.graphicalProperties = GraphicalProperties(solidFill=fill)
             s.graphicalProperties.line.noFill = True
     ffirst, flast = content.ranges["fan"]
+    for r in range(ffirst + 1, flast + 1):  # the years next to their label, not at the far right
+        ws.cell(row=r, column=1).alignment = Alignment(horizontal="left")
     lines = LineChart()
     lines.add_data(Reference(ws, min_col=4, min_row=ffirst, max_row=flast), titles_from_data=True)  # P50
     if sim.minimum_reserve is not None:
@@ -270,27 +271,34 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
         s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=colour, w=width, prstDash=dash))
         s.marker.symbol = "none"
     area += lines
-    area.height, area.width = 10.0, 24.0
+    area.height, area.width = 10.0, 28.0
+    area.x_axis.title = _axis_title("Jaar")
+    area.y_axis.title = _axis_title("Reserve (euro)")
     chart_row = content.ranges["chart_fan"][0]
-    ws.row_breaks.append(Break(id=chart_row - 1))  # the chart and its legend on a page of their own
     ws.add_chart(area, f"A{chart_row}")
     _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None)
 
 
 def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str, created_text: str) -> None:
     from openpyxl.chart import BarChart, Reference
-    from openpyxl.worksheet.pagebreak import Break
     from openpyxl.chart.shapes import GraphicalProperties
+
+    from openpyxl.styles import Alignment
+
+    from .look import text_lines
 
     widths = [46, 20, 20, 14, 14, 40]
     _fill_sheet(ws, content, widths)
-    st = _styles()
     first, last = content.ranges["tornado"]
-    for r in range(first + 1, last + 1):
-        ws.cell(row=r, column=6).alignment = st["wrap"]
-        remark = str(ws.cell(row=r, column=6).value or "")
-        if len(remark) > widths[5] - 2:
-            ws.row_dimensions[r].height = 14 * math.ceil(len(remark) / (widths[5] - 2)) + 2
+    for r in range(first + 1, last + 1):  # every cell of a row top-aligned, names and remarks wrapped
+        lines = 1
+        for col in range(1, len(widths) + 1):
+            cell = ws.cell(row=r, column=col)
+            wrap = col in (1, 6)
+            cell.alignment = Alignment(vertical="top", wrap_text=wrap)
+            if wrap and cell.value:
+                lines = max(lines, text_lines(cell.value, widths[col - 1]))
+        ws.row_dimensions[r].height = 15 * lines + 2
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "clustered"
@@ -298,6 +306,7 @@ def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str
     chart.gapWidth = 60
     chart.title = _chart_title(f"Subsidiekliffen: effect op de reserve {cliffs.years[-1]} (euro)")
     chart.y_axis.number_format = AXIS_EURO
+    chart.y_axis.title = _axis_title(f"Reserve {cliffs.years[-1]} t.o.v. het scenario (euro)")
     chart.y_axis.crosses = "max"
     chart.x_axis.scaling.orientation = "maxMin"  # worst on top
     chart.x_axis.tickLblPos = "low"
@@ -309,9 +318,8 @@ def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str
     for s, colour in zip(chart.series, ("C55A11", "1F4E79")):
         s.graphicalProperties = GraphicalProperties(solidFill=colour)
     chart.height = max(7.5, 0.9 * (last - first) + 3)
-    chart.width = 24.0
+    chart.width = 28.0
     chart_row = content.ranges["chart_tornado"][0]
-    ws.row_breaks.append(Break(id=chart_row - 1))  # the chart on a page of its own
     ws.add_chart(chart, f"A{chart_row}")
     _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None)
 

@@ -1,0 +1,81 @@
+"""Terminal output in a 100-column terminal: every amount in full, no line wider than the terminal
+(issue 12). Run as a subprocess, as a user would, with COLUMNS=100."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from w13xl.fmt import euro
+from w13xl.m2 import compute_m2, m2_rows
+from w13xl.scenario.engine import Engine
+from w13xl.scenario.loader import load_study
+from w13xl.workbook import load_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
+W13XL = Path(sys.executable).with_name("w13xl")
+
+
+def w13xl(*args: str, columns: int = 100) -> str:
+    env = {**os.environ, "COLUMNS": str(columns)}
+    proc = subprocess.run([str(W13XL), *args], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def rows_with(out: str, text: str) -> list[str]:
+    return [line for line in out.splitlines() if text in line]
+
+
+@pytest.mark.skipif(not W13XL.exists(), reason="the w13xl script is not installed in this environment")
+@pytest.mark.parametrize("columns", [100, 80])
+def test_m2_fits_the_terminal_with_every_amount(columns):
+    out = w13xl("m2", str(SAMPLE), columns=columns)
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= columns
+    assert "…" not in out
+    loaded = load_plan(SAMPLE)
+    result = compute_m2(loaded.plan, loaded.params)
+    words = out.split()
+    for _n, label, _key, values in m2_rows(result):
+        for v in values:
+            assert euro(v) in words, (label, euro(v))
+    # at 100 columns all six years side by side; at 80 in two blocks of three years
+    headers = [line.split()[3:] for line in out.splitlines() if line.startswith("  Nr  Schema M2")]
+    if columns == 100:
+        assert headers == [["2026", "2027", "2028", "2029", "2030", "2031"]]
+    else:
+        assert headers == [["2026", "2027", "2028"], ["2029", "2030", "2031"]]
+
+
+@pytest.mark.skipif(not W13XL.exists(), reason="the w13xl script is not installed in this environment")
+def test_compare_fits_100_columns_with_every_amount():
+    files = [str(ROOT / "scenarios" / f) for f in ("pact-stopt-2028.toml", "indexschok-2027.toml",
+                                                   "bijdrage-plus-5-2027.toml")]
+    out = w13xl("compare", str(SAMPLE), *files)
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= 100
+    assert "…" not in out
+    baseline, library, selected = load_study(SAMPLE, files)
+    words = out.split()
+    for scenario in selected:
+        run = Engine(baseline).run(scenario, library)
+        for key in ("gecumuleerd_budgettair_resultaat", "beschikbaar_budgettair_resultaat", "autofinancieringsmarge"):
+            for v in run.m2[key]:
+                assert euro(v) in words, (run.name, key, euro(v))
+    # one meaning per norm word: the AFM norm is about 2031, the first negative year is a separate fact
+    (pact,) = rows_with(out, "'t PACT stopt eind 2028:")
+    assert "AFM-norm 2031 niet voldaan" in pact and "eerste jaar met negatieve AFM: 2029" in pact
+
+
+def test_compare_says_an_uncertainty_scenario_shows_only_its_central_path():
+    from typer.testing import CliRunner
+
+    from w13xl.cli import app
+
+    result = CliRunner().invoke(app, ["compare", str(SAMPLE), str(ROOT / "scenarios" / "onzekerheid.toml")])
+    assert result.exit_code == 0, result.output
+    assert "alleen het centrale pad" in result.output and "w13xl simulate" in result.output

@@ -1,0 +1,45 @@
+"""Options every command shares: amounts and dates typed the Belgian way, the CSV style."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import typer
+
+from ..numbers import parse_date, parse_decimal
+
+_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
+
+
+def parse_amount(text: str) -> float:
+    """An amount as typed on the command line: 404.701,70 (Belgian), 404701.70, 404701,70 or
+    404.701 (a point before exactly three digits is a thousands separator, as in Belgium)."""
+    if isinstance(text, (int, float)):
+        return float(text)
+    clean = str(text).strip().replace(" ", "").replace("€", "")
+    if _THOUSANDS.fullmatch(clean):
+        clean = clean.replace(".", "")
+    try:
+        return parse_decimal(clean)
+    except ValueError:
+        raise typer.BadParameter(f"'{text}' is geen bedrag (bijvoorbeeld 404.701,70 of 404701.70)") from None
+
+
+def parse_day(text: str):
+    """A date as typed: 31/12/2028, 31-12-2028 or 2028-12-31."""
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise typer.BadParameter(f"'{text}' is geen datum (bijvoorbeeld 31/12/2028 of 2028-12-31)") from None
+
+
+CsvOpt = Annotated[str, typer.Option(
+    "--csv-stijl", help="CSV-uitvoer: 'be' = puntkomma en decimale komma (Excel met Belgische instellingen), "
+                        "'int' = komma en decimale punt.")]
+
+
+def check_csv_style(style: str) -> str:
+    if style not in ("be", "int"):
+        raise typer.BadParameter(f"--csv-stijl {style}: verwacht 'be' of 'int'")
+    return style
