@@ -1086,43 +1086,21 @@ def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, 
     if suffix not in (".xlsx", ".xlsm"):
         raise InputError(f"cannot write board sheets into a '{suffix}' file", file=str(target),
                          expected="an .xlsx or .xlsm workbook")
-    contents = board_contents(runs, plan_name=plan_name, created=created, extra=extra)
-    wb = open_workbook(target, data_only=False, keep_vba=suffix == ".xlsm")
-    owned = [ws.title for ws in wb.worksheets if is_owned(ws)]
-    existing = {name.lower(): name for name in wb.sheetnames}
-    for content in contents:
-        clash = existing.get(content.name.lower())
-        if clash is not None and clash not in owned:
-            raise InputError(f"sheet '{clash}' exists but was not written by w13xl (no marker in "
-                             f"{MARKER_CELL}); rename or delete it, nothing was changed", file=str(target))
-    active_title = wb.active.title if wb.active is not None else None
-    positions = [wb.sheetnames.index(t) for t in owned]
-    for title in owned:
-        wb.remove(wb[title])
-    index = min(positions) if positions else None
-    _add_board_sheets(wb, runs, contents, plan_name=plan_name, index=index)
+    # The sheets are made in a scratch workbook and written into the package as new parts; every
+    # other part of the user's file stays byte for byte (w13xl.ooxml).
+    from .ooxml import write_sheets_into
+
     try:
-        extra_names = _add_uncertainty(wb, uncertainty, plan_name=plan_name, created=created,
-                                       index=None if index is None else index + len(contents))
+        scratch = build_board_workbook(runs, plan_name=plan_name, created=created, extra=extra,
+                                       uncertainty=uncertainty)
     except W13Error as exc:
         raise InputError(f"{exc}; nothing was changed", file=str(target)) from None
-    if active_title in wb.sheetnames:
-        wb.active = wb.sheetnames.index(active_title)
-    else:
-        wb.active = wb.sheetnames.index(OVERVIEW_SHEET)
-    for ws in wb.worksheets:  # only one sheet may be selected when the active one changes
-        ws.sheet_view.tabSelected = ws.title == wb.active.title
-    new_names = [c.name for c in contents] + extra_names
-
-    def write(tmp: Path) -> None:
-        wb.save(tmp)
-        try:
-            _verify_write_back(target, tmp, set(owned), set(new_names))
-        except W13Error as exc:
-            raise InputError(f"{exc}; nothing was changed", file=str(target)) from None
-
-    safe_write(target, write, backup=backup)
-    return target, new_names, [t for t in owned if t not in new_names]
+    for ws in scratch.worksheets:
+        ws.sheet_view.tabSelected = False
+    result = write_sheets_into(target, scratch, prefix=PREFIX, active=OVERVIEW_SHEET, backup=backup,
+                               is_owned=lambda name, grid: len(grid) > 1 and bool(grid[1])
+                               and isinstance(grid[1][0], str) and grid[1][0].startswith(MARKER))
+    return target, result.written, result.removed
 
 
 # ---------------------------------------------------------------------------------------------
