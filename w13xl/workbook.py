@@ -113,9 +113,17 @@ def check_calculated(grids: Mapping[str, Grid], used: Iterable[str], file: str |
 def load_plan(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto") -> LoadedPlan:
     """Read a plan (budget sheet, category mapping, parameters) from a workbook file."""
     grids, named = read_grids(path)
-    loaded = load_plan_from_grids(grids, file=str(path), sheet=sheet, u_sign=u_sign, named=named)
-    check_calculated(grids, used_sheets(grids, loaded.sheet), str(path))
-    return loaded
+    refuse_uncalculated(grids, sheet, str(path))
+    return load_plan_from_grids(grids, file=str(path), sheet=sheet, u_sign=u_sign, named=named)
+
+
+def refuse_uncalculated(grids: Mapping[str, Grid], sheet: str | None, file: str) -> None:
+    """:func:`check_calculated` on the budget sheet (``sheet`` or the one found) and the
+    auxiliary sheets, before anything is parsed."""
+    from .sheets import choose_budget_sheet
+
+    if getattr(grids, "uncalculated", None):
+        check_calculated(grids, used_sheets(grids, choose_budget_sheet(grids, sheet, file)), file)
 
 
 def used_sheets(grids: Mapping[str, Grid], budget_sheet: str) -> list[str]:

@@ -78,6 +78,24 @@ def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str, parse, 
         raise _sheet_error(exc, file, name, offset) from None
 
 
+def _roster_cell(grid: Grid, position: str, column: str) -> str | None:
+    """The cell (e.g. 'D7') of ``column`` on the roster row of ``position``, for messages."""
+    from ..sheets import cell_name
+
+    offset, rows = _from_header(grid, "positie")
+    if not rows:
+        return None
+    header = [str(v).strip().lower() if v is not None else "" for v in rows[0]]
+    col = header.index(column) if column in header else None
+    for r, row in enumerate(rows[1:], start=offset + 1):
+        raw = row[0] if row else None
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        if raw is not None and str(raw).strip() == position:
+            return cell_name(r, col) if col is not None else f"row {r + 1}"
+    return None
+
+
 def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters:
     values = {}
     for r, row in enumerate(grid):
@@ -86,8 +104,12 @@ def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters
                 number = parse_number(row[c + 1], ctx, r, c + 1, v.strip())
                 if number is not None:
                     key = STAFF_PARAMETER_LABELS[v.strip().lower()]
-                    values[key] = number / 100 if key != "salary_coefficient" and key != "second_pillar_admin" \
-                        and number > 1 else number
+                    if key not in ("salary_coefficient", "second_pillar_admin") and abs(number) > 1:
+                        # one rule for percentages (w13xl.sheets.RATE_BOUNDS): a number is a fraction
+                        raise ctx.error(f"{v.strip()}: {number:g} is read as {number * 100:g}%, above 100% "
+                                        f"(percentages are fractions: {number / 100:g} = {number:g}%, or text "
+                                        f"'{number:g}%')", r, c + 1, "a fraction such as 0,32 or '32%'")
+                    values[key] = number
     try:
         return dataclasses.replace(StaffParameters(), **values)
     except ValueError as exc:
@@ -112,7 +134,8 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
         for p in positions:
             if p.scale not in scales:
                 raise InputError(f"position {p.id} has unknown salary scale '{p.scale}'", file=file,
-                                 sheet=ROSTER_SHEET, expected=f"one of the scales on '{SCALES_SHEET}'")
+                                 sheet=ROSTER_SHEET, cell=_roster_cell(grids[ROSTER_SHEET], p.id, "schaal"),
+                                 expected=f"one of the scales on '{SCALES_SHEET}'")
     return Baseline(plan=loaded.plan, params=loaded.params, positions=tuple(positions), scales=scales,
                     staff_params=staff, subsidies=subsidies, index_shares=shares, file=file,
                     sheet=loaded.sheet, warnings=loaded.warnings)
@@ -120,9 +143,10 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
 
 def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto") -> Baseline:
     """Read a workbook file (openpyxl) into a Baseline."""
-    from ..workbook import read_grids
+    from ..workbook import read_grids, refuse_uncalculated
 
     grids, named = read_grids(path)
+    refuse_uncalculated(grids, sheet, str(path))
     return baseline_from_grids(grids, file=str(path), sheet=sheet, u_sign=u_sign, named=named)
 
 
@@ -143,10 +167,11 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
     Scenario files in the same folder as a selected file are available to ``extends``."""
     from pathlib import Path
 
-    from ..workbook import read_grids
-    from .spec import ScenarioLibrary, load_scenario_file
+    from ..workbook import read_grids, refuse_uncalculated
+    from .spec import ScenarioLibrary, load_scenario_file, scenario_files
 
     grids, named = read_grids(path)
+    refuse_uncalculated(grids, sheet, str(path))
     baseline = baseline_from_grids(grids, file=str(path), sheet=sheet, u_sign=u_sign, named=named)
     sheet_scenarios = workbook_scenarios(grids, str(path))
     library = ScenarioLibrary(sheet_scenarios.values())
@@ -155,7 +180,7 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
     for arg in scenario_args:
         p = Path(arg)
         if p.is_dir():
-            files = sorted(p.glob("*.toml"))
+            files = scenario_files(p)
             folders.add(p)
         elif p.suffix.lower() == ".toml" or p.exists():
             files = [p]
