@@ -6,6 +6,7 @@ The only module besides the writers that touches files. Parsing happens in :mod:
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import warnings as _warnings
 import zipfile
@@ -147,6 +148,55 @@ def file_mode(target: Path) -> int:
     return 0o666 & ~umask
 
 
+#: Temporary files of a write are named ``NAME.w13xl-tmp-PID-XXXX.ext`` beside the target: visible
+#: (no leading dot, which hides nothing on Windows) and recognisable, so that a run removes the
+#: ones an interrupted run (killed, power cut) left behind.
+TEMP_MARK = ".w13xl-tmp-"
+#: On systems where a process id cannot be checked (Windows) a temporary file this old is stale.
+STALE_SECONDS = 15 * 60
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # checked by age instead
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temps(target: Path) -> list[Path]:
+    """Remove the temporary files an interrupted write of ``target`` left behind (this naming,
+    and the ``.NAME.XXXXXXXX.ext`` of earlier versions), when their process is gone. Returns them."""
+    import re
+    import time
+
+    directory = target.parent if str(target.parent) else Path(".")
+    current = re.compile(re.escape(target.stem + TEMP_MARK) + r"(\d+)-[\w]+" + re.escape(target.suffix) + "$")
+    legacy = re.compile(r"\." + re.escape(target.stem) + r"\.[a-z0-9_]{8}" + re.escape(target.suffix) + "$")
+    removed = []
+    try:
+        entries = list(directory.iterdir())
+    except OSError:
+        return []
+    for path in entries:
+        m = current.match(path.name)
+        if not m and not legacy.match(path.name):
+            continue
+        try:
+            old = time.time() - path.stat().st_mtime > STALE_SECONDS
+            if (m and int(m.group(1)) != os.getpid() and (not _alive(int(m.group(1))) or old)) or \
+                    (not m and old):
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
 def safe_write(target: str | os.PathLike, write: Callable[[Path], None], *, backup: bool = False) -> Path:
     """Write a file safely: ``write(tmp_path)`` fills a temporary file next to the target, which
     then atomically replaces it. If anything fails before the replace, the target is untouched.
@@ -163,7 +213,10 @@ def safe_write(target: str | os.PathLike, write: Callable[[Path], None], *, back
     if lock.exists():
         raise InputError("the file is open in Excel (lock file ~$ present); close it and try again; "
                          "nothing was changed", file=str(target))
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=directory)
+    for stale in remove_stale_temps(target):
+        sys.stderr.write(f"Opgeruimd: {stale} (tijdelijk bestand van een onderbroken schrijfopdracht)\n")
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{target.stem}{TEMP_MARK}{os.getpid()}-", suffix=target.suffix,
+                                    dir=directory)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
