@@ -65,21 +65,61 @@ _READ_EXPECTED = "an .xlsx or .xlsm file saved by Excel or LibreOffice"
 # The package in memory
 # ---------------------------------------------------------------------------------------------
 
-@dataclass
 class Package:
-    """A workbook file read into memory: its zip entries in order and their contents."""
+    """A workbook file read into memory: its zip entries in order; a part's content is unpacked
+    (and its checksum checked) when first read. ``parts`` unpacks them all (for writing)."""
 
-    file: str
-    data: bytes
-    infos: list[zipfile.ZipInfo]
-    parts: dict[str, bytes]
-    strict: bool = False
+    def __init__(self, file: str, data: bytes, zf: zipfile.ZipFile, strict: bool = False) -> None:
+        self.file = file
+        self.data = data
+        self.zip = zf
+        self.infos = [i for i in zf.infolist() if not i.is_dir()]
+        self.names = {i.filename for i in self.infos}
+        self.strict = strict
+        self._cache: dict[str, bytes] = {}
 
     def __contains__(self, name: str) -> bool:
-        return name in self.parts
+        return name in self.names
 
     def read(self, name: str) -> bytes:
-        return self.parts[name]
+        data = self._cache.get(name)
+        if data is None:
+            try:
+                data = self.zip.read(name)
+            except zipfile.BadZipFile as exc:  # bad CRC, bad header
+                raise _damaged(self.file, f"part {name}: {exc}") from None
+            except (zlib.error, EOFError, ValueError, NotImplementedError) as exc:
+                raise _damaged(self.file, f"part {name} cannot be unpacked: {exc}") from None
+            self._cache[name] = data
+        return data
+
+    def get(self, name: str, default: bytes | None = None) -> bytes | None:
+        return self.read(name) if name in self.names else default
+
+    @property
+    def parts(self) -> dict[str, bytes]:
+        return {i.filename: self.read(i.filename) for i in self.infos}
+
+
+class _LazyParts(Mapping):
+    """A package's parts as a read-only mapping that unpacks on access."""
+
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self.pkg.names:
+            raise KeyError(name)
+        return self.pkg.read(name)
+
+    def __iter__(self):
+        return iter(self.pkg.names)
+
+    def __len__(self) -> int:
+        return len(self.pkg.names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.pkg.names
 
 
 def _damaged(file: str, detail: str) -> InputError:
@@ -124,23 +164,12 @@ def open_package(path: str | os.PathLike) -> Package:
         z = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError):
         raise InputError("the file is not a workbook or is corrupt", file=name, expected=_READ_EXPECTED) from None
-    parts: dict[str, bytes] = {}
-    with z:
-        infos = z.infolist()
-        for info in infos:
-            if info.is_dir():
-                continue
-            try:
-                parts[info.filename] = z.read(info)
-            except zipfile.BadZipFile as exc:  # bad CRC, bad header
-                raise _damaged(name, f"part {info.filename}: {exc}") from None
-            except (zlib.error, EOFError, ValueError, NotImplementedError) as exc:
-                raise _damaged(name, f"part {info.filename} cannot be unpacked: {exc}") from None
-    if "xl/workbook.xml" not in parts or "[Content_Types].xml" not in parts:
+    pkg = Package(name, data, z)
+    if "xl/workbook.xml" not in pkg or "[Content_Types].xml" not in pkg:
         raise InputError("the file is not a workbook or is corrupt (no xl/workbook.xml)", file=name,
                          expected=_READ_EXPECTED)
-    strict = b"http://purl.oclc.org/ooxml/spreadsheetml/main" in parts["xl/workbook.xml"]
-    return Package(name, data, infos, parts, strict)
+    pkg.strict = b"http://purl.oclc.org/ooxml/spreadsheetml/main" in pkg.read("xl/workbook.xml")
+    return pkg
 
 
 def transitional(pkg: Package) -> bytes:
@@ -149,7 +178,7 @@ def transitional(pkg: Package) -> bytes:
         return pkg.data
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
-        for name, content in pkg.parts.items():
+        for name, content in pkg.parts.items():  # every part (a Strict file is rare)
             if name.endswith((".xml", ".rels")):
                 for strict, trans in STRICT_TO_TRANSITIONAL:
                     content = content.replace(strict, trans)
@@ -166,8 +195,11 @@ _REL = re.compile(r"<(?:\w+:)?Relationship\b([^>]*?)/?>")
 
 
 def attrs(tag_text: str) -> dict[str, str]:
-    return {m.group(1): unescape(m.group(3) if m.group(3) is not None else m.group(4))
-            for m in _ATTR.finditer(tag_text)}
+    out = {}
+    for m in _ATTR.finditer(tag_text):
+        v = m.group(3) if m.group(3) is not None else m.group(4)
+        out[m.group(1)] = unescape(v) if "&" in v else v
+    return out
 
 
 def rels_name(part: str) -> str:
@@ -261,11 +293,14 @@ _TYPE = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")
 
 
+_ANY_F = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
 def uncalculated_cells(sheet_xml: bytes) -> list[str]:
     """Cells of a sheet part that hold a formula (``<f>``) but no stored result (no ``<v>``, or an
     empty one for a number): the state a workbook is in when saved by a program that does not
     calculate. A sheet without any ``<f`` is not parsed further."""
-    if b"<f" not in sheet_xml and b":f" not in sheet_xml:
+    if not _ANY_F.search(sheet_xml):
         return []
     out = []
     for m in _CELL.finditer(sheet_xml):
@@ -344,6 +379,17 @@ def _normal(value: object) -> object:
     return value
 
 
+_MAX_INT = 2**53
+
+
+def _normal_rows(rows: list[list]) -> list[list]:
+    """:func:`_normal` on every cell, inlined for the common cases (text and floats)."""
+    m = _MAX_INT
+    return [[(v if v != "" else None) if type(v) is str
+             else (int(v) if v.is_integer() and -m < v < m else v) if type(v) is float
+             else _normal(v) for v in row] for row in rows]
+
+
 def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
     """(grids, defined-name values) of a package; ``grids.uncalculated`` lists the formula cells
     without a stored result per sheet (they are None in the grid)."""
@@ -351,7 +397,8 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
 
     from .workbook import Grids
 
-    entries = [e for e in workbook_sheets(pkg.parts) if e.part.startswith("xl/worksheets/")]
+    parts = _LazyParts(pkg)
+    entries = [e for e in workbook_sheets(parts) if e.part.startswith("xl/worksheets/")]
     wanted = set(sheets) if sheets is not None else None
     try:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(transitional(pkg)))
@@ -368,8 +415,8 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
             except Exception as exc:  # noqa: BLE001
                 raise InputError(f"the sheet could not be read ({type(exc).__name__}: {exc})", file=pkg.file,
                                  sheet=entry.name, expected=_READ_EXPECTED) from None
-            grid = [[_normal(v) for v in row] for row in rows]
-            xml = pkg.parts.get(entry.part, b"")
+            grid = _normal_rows(rows)
+            xml = pkg.get(entry.part, b"")
             for ref, text in error_cells(xml).items():
                 r, c = cell_position(ref)
                 if r < len(grid) and c < len(grid[r]):
@@ -383,7 +430,7 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
     finally:
         book.close()
     named: dict[str, object] = {}
-    workbook_xml = pkg.parts["xl/workbook.xml"]
+    workbook_xml = pkg.read("xl/workbook.xml")
     if pkg.strict:
         workbook_xml = workbook_xml.replace(*STRICT_TO_TRANSITIONAL[0])
     all_names = {e.name for e in entries}
@@ -901,12 +948,12 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
         for info in pkg.infos:
             if info.is_dir() or info.filename in removed_parts:
                 continue
-            data = changed.get(info.filename, pkg.parts[info.filename])
+            data = changed.get(info.filename, parts[info.filename])
             z.writestr(info, data, compress_type=info.compress_type)
         for name, data in new_parts.items():
             z.writestr(zipfile.ZipInfo(name, date_time=pkg.infos[0].date_time if pkg.infos else (1980, 1, 1, 0, 0, 0)),
                        data, compress_type=zipfile.ZIP_DEFLATED)
-    differs = {n for n, d in changed.items() if d != pkg.parts.get(n)} | removed_parts | set(new_parts)
+    differs = {n for n, d in changed.items() if d != parts.get(n)} | removed_parts | set(new_parts)
     return out.getvalue(), WriteResult(scratch_names, [s.name for s in removed_entries if s.name not in scratch_names]
                                        , differs)
 
