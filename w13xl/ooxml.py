@@ -410,13 +410,13 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
         for entry in entries:
             if wanted is not None and entry.name not in wanted:
                 continue
+            xml = pkg.get(entry.part, b"")  # unpacked (checksum checked) before calamine reads it
             try:
                 rows = book.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
-            except Exception as exc:  # noqa: BLE001
-                raise InputError(f"the sheet could not be read ({type(exc).__name__}: {exc})", file=pkg.file,
-                                 sheet=entry.name, expected=_READ_EXPECTED) from None
+            except Exception as exc:  # noqa: BLE001 - a damaged shared-strings or styles part, bad XML
+                raise InputError(f"the sheet could not be read, the file is damaged ({type(exc).__name__}: {exc})",
+                                 file=pkg.file, sheet=entry.name, expected=_READ_EXPECTED) from None
             grid = _normal_rows(rows)
-            xml = pkg.get(entry.part, b"")
             for ref, text in error_cells(xml).items():
                 r, c = cell_position(ref)
                 if r < len(grid) and c < len(grid[r]):
