@@ -188,11 +188,11 @@ CASES: dict[str, Case] = {
                                                             "the header '2026,5' is not a whole year")),
     # 3. implausible rates; one rule for percentages
     "contribution_pct_5000": Case(scenario(CONTRIBUTION + "pct = 5000\n"), (
-        "key changes[0]", "pct = 5000 is read as +500000%", "above the bound of 100%", "override_bounds = true")),
+        "key changes[0].pct", "pct = 5000 is read as +500000%", "above the bound of 100%", "override_bounds = true")),
     "contribution_pct_50_old_style": Case(scenario(CONTRIBUTION + "pct = 50\n"), (
         "pct = 50 is read as +5000%", "0.05 = 5%")),
     "index_rates_8": Case(scenario(INDEX + "rates = { 2027 = 8 }\n"), (
-        "key changes[0]", "rates.2027 = 8 is read as +800% a year", "above the bound of 50%")),
+        "key changes[0].rates", "rates.2027 = 8 is read as +800% a year", "above the bound of 50%")),
     "index_rate_over_bound_with_override": Case(scenario(INDEX + "rate = 0.6\noverride_bounds = true\n"),
                                                 ("Schema M2",), exit_code=0),
     "contribution_pct_text": Case(scenario(CONTRIBUTION + 'pct = "5%"\n'), ("+5,0%",), exit_code=0),

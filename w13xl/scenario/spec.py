@@ -24,7 +24,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ..errors import InputError
 from ..numbers import parse_date
@@ -97,20 +106,19 @@ class IndexChange(_Change):
     def _rates_fraction(cls, v: Any) -> Any:
         return {k: as_fraction(x) for k, x in v.items()} if isinstance(v, dict) else v
 
-    @model_validator(mode="after")
-    def _plausible(self) -> IndexChange:
-        if self.override_bounds:
-            return self
-        values = [("rate", None, self.rate)] if self.rate is not None else []
-        for name in ("rates", "inflation"):
-            values += [(name, y, r) for y, r in (getattr(self, name) or {}).items()]
-        for name, year, r in values:
+    @field_validator("rate", "rates", "inflation", mode="after")
+    @classmethod
+    def _plausible(cls, v: Any, info: ValidationInfo) -> Any:
+        if v is None or info.data.get("override_bounds"):
+            return v
+        values = [(None, v)] if isinstance(v, float) else list(v.items())
+        for year, r in values:
             if abs(r) > MAX_INDEX_RATE:
-                where = name if year is None else f"{name}.{year}"
+                where = info.field_name if year is None else f"{info.field_name}.{year}"
                 raise ValueError(f"{where} = {r:g} is read as {r * 100:+g}% a year, above the bound of "
                                  f"{MAX_INDEX_RATE:.0%} (percentages are fractions: 0.08 = 8%, or write \"8%\"); "
                                  "if this is really meant, add override_bounds = true")
-        return self
+        return v
 
     @field_validator("crossings", "extra_crossings")
     @classmethod
@@ -245,14 +253,19 @@ class ContributionChange(_Change):
     def _pct_fraction(cls, v: Any) -> Any:
         return as_fraction(v)
 
+    @field_validator("pct", mode="after")
+    @classmethod
+    def _pct_plausible(cls, v: float | None, info: ValidationInfo) -> float | None:
+        if v is not None and abs(v) > MAX_CONTRIBUTION_PCT and not info.data.get("override_bounds"):
+            raise ValueError(f"pct = {v:g} is read as {v * 100:+g}%, above the bound of "
+                             f"{MAX_CONTRIBUTION_PCT:.0%} (percentages are fractions: 0.05 = 5%, or write \"5%\"); "
+                             "if this is really meant, add override_bounds = true")
+        return v
+
     @model_validator(mode="after")
     def _one(self) -> ContributionChange:
         if (self.pct is None) == (self.per_inhabitant is None):
             raise ValueError("give exactly one of pct or per_inhabitant")
-        if self.pct is not None and abs(self.pct) > MAX_CONTRIBUTION_PCT and not self.override_bounds:
-            raise ValueError(f"pct = {self.pct:g} is read as {self.pct * 100:+g}%, above the bound of "
-                             f"{MAX_CONTRIBUTION_PCT:.0%} (percentages are fractions: 0.05 = 5%, or write \"5%\"); "
-                             "if this is really meant, add override_bounds = true")
         return self
 
 
