@@ -2,7 +2,7 @@
 names, error cells and formula cells without a result) against bare python-calamine and the former
 openpyxl reader, on the sample and on a generated plan of 4,500 budget lines.
 
-Run: ``uv run python benchmarks/read_speed.py``. Prints milliseconds per read (best of several
+Run: ``uv run python benchmarks/read_speed.py [LINES [REPEAT]]`` (default 4,500 lines, 5 repeats). Prints milliseconds per read (best of several
 repeats) and the ratio to bare python-calamine (target of issue #14: within 2x).
 """
 
@@ -50,25 +50,30 @@ def bare_calamine(path: Path) -> None:
     book.close()
 
 
-def best_ms(stmt, number: int = 3, repeat: int = 5) -> float:
-    return min(timeit.repeat(stmt, number=number, repeat=repeat)) / number * 1e3
+REPEAT = 5
 
 
-def main() -> int:
+def best_ms(stmt, number: int = 3, repeat: int | None = None) -> float:
+    return min(timeit.repeat(stmt, number=number, repeat=repeat or REPEAT)) / number * 1e3
+
+
+def main(lines: int = 4_500) -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        big = big_plan(Path(tmp) / "plan-4500.xlsx")
+        big = big_plan(Path(tmp) / f"plan-{lines}.xlsx", lines)
         print(f"{'workbook':<34}{'calamine':>10}{'w13xl':>10}{'ratio':>8}{'openpyxl':>10}{'load_plan':>11}")
         for label, path, number in (("sample (10 sheets)", SAMPLE, 10),
-                                    (f"4,500-line plan ({big.stat().st_size // 1024} KiB)", big, 2)):
+                                    (f"{lines:,}-line plan ({big.stat().st_size // 1024} KiB)", big, 2)):
             bare = best_ms(lambda: bare_calamine(path), number)
             ours = best_ms(lambda: read_grids(path), number)
-            old = best_ms(lambda: read_grids_openpyxl(path), 1, 3)
+            old = best_ms(lambda: read_grids_openpyxl(path), 1, min(3, REPEAT))
             plan = best_ms(lambda: load_plan(path), number)
             print(f"{label:<34}{bare:>8.1f}ms{ours:>8.1f}ms{ours / bare:>7.2f}x{old:>8.1f}ms{plan:>9.1f}ms")
-        lines = load_plan(big).plan.amounts.shape[0]
-        print(f"(the big plan reads as {lines} budget lines; 'load_plan' = read + parse the plan)")
+        read = load_plan(big).plan.amounts.shape[0]
+        print(f"(the big plan reads as {read} budget lines; 'load_plan' = read + parse the plan)")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if len(sys.argv) > 2:
+        REPEAT = int(sys.argv[2])
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 4_500))

@@ -41,3 +41,16 @@ def test_corpus_case(name, tmp_path):
         for fragment in case.fragments:
             assert fragment in out, (fragment, out[-2000:])
     assert digests(tmp_path) == before  # inputs are never modified
+
+
+def test_the_documented_commands_run(tmp_path):
+    """README: ``tests/corpus/build.py OUTDIR`` and ``benchmarks/read_speed.py`` (small and quick here)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, str(root / "tests" / "corpus" / "build.py"), str(tmp_path / "c")],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.count("-> w13xl ") == len(CASES)
+    bench = subprocess.run([sys.executable, str(root / "benchmarks" / "read_speed.py"), "200", "1"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "200-line plan" in bench and "reads as 200 budget lines" in bench
