@@ -46,8 +46,8 @@ def m2_json(path: Path, tmp_path: Path, tag: str) -> dict:
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-def board_into(path: Path, *scenarios: str) -> None:
-    result = CliRunner().invoke(app, ["board", str(path), *scenarios, "--into", str(path),
+def board_into(path: Path, *scenarios: str, plan: Path | None = None) -> None:
+    result = CliRunner().invoke(app, ["board", str(plan or path), *scenarios, "--into", str(path),
                                       "--created", "2026-01-15"])
     assert result.exit_code == 0, result.output
 
@@ -147,3 +147,58 @@ def test_the_sample_into_itself_keeps_every_part(tmp_path):
     board_into(target)
     after = parts(target)
     assert all(after[n] == before[n] for n in before if n not in INDEX_PARTS | {STYLES})
+
+
+def test_style_merge_any_attribute_order_and_missing_containers():
+    target = ('<styleSheet xmlns="m"><numFmts count="1"><numFmt formatCode="0.0" numFmtId="170"/></numFmts>'
+              '<fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders>'
+              '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellXfs>'
+              '<dxfs count="0"/></styleSheet>')
+    source = ('<styleSheet xmlns="m"><numFmts count="2"><numFmt numFmtId="164" formatCode="0.0"/>'
+              '<numFmt numFmtId="165" formatCode="#"/></numFmts><fonts count="1"><font><b/></font></fonts>'
+              '<fills count="1"><fill/></fills><borders count="1"><border/></borders><cellXfs count="2">'
+              '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+              '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+              '<dxfs count="1"><dxf><font><b/></font></dxf></dxfs></styleSheet>')
+    merger = ooxml.StyleMerger(target, source)
+    xf_map, dxf_map = merger.merge()
+    assert xf_map == [1, 2] and dxf_map == [0]
+    xml = merger.xml
+    assert '<xf numFmtId="170" fontId="1"' in xml  # the same format code reuses the target's id 170
+    assert '<numFmt numFmtId="171" formatCode="#"/>' in xml  # a new code gets an id above the largest
+    assert '<dxfs count="1"><dxf><font><b/></font></dxf></dxfs>' in xml
+    again = ooxml.StyleMerger(xml, source)
+    assert again.merge() == ([1, 2], [0]) and not again.changed  # a second merge adds nothing
+
+
+def test_print_areas_and_active_tab_follow_the_sheets(tmp_path):
+    """W13 sheets between the user's sheets: replacing them with more sheets renumbers the
+    user's sheet-local names (print areas) and the active tab."""
+    import openpyxl
+
+    target = tmp_path / "eigen.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "A"
+    b = wb.create_sheet("B")
+    b["A1"] = 1
+    b.print_area = "A1:B2"
+    wb.active = 1  # B is the active sheet
+    wb.save(target)
+    board_into(target, str(ROOT / "scenarios" / "pact-stopt-2028.toml"), plan=SAMPLE)
+    wb = openpyxl.load_workbook(target)
+    wb._sheets = [wb["A"], *[ws for ws in wb.worksheets if ws.title.startswith("W13 ")], wb["B"]]  # setup only
+    wb.active = len(wb.worksheets) - 1
+    wb.save(target)
+    before = parts(target)
+
+    board_into(target, str(ROOT / "scenarios" / "pact-stopt-2028.toml"),
+               str(ROOT / "scenarios" / "bijdrage-plus-5-2027.toml"), plan=SAMPLE)
+    wb = openpyxl.load_workbook(target)
+    titles = wb.sheetnames
+    assert titles[0] == "A" and titles[-1] == "B" and "W13 bijdrage-plus-5-2027" in titles
+    assert wb["B"].print_area == "'B'!$A$1:$B$2"
+    assert wb.active.title == "B"
+    assert wb["W13 Overzicht"].print_area.startswith("'W13 Overzicht'!$A$1")
+    after = parts(target)
+    user = {ooxml.workbook_sheets(before)[0].part, ooxml.workbook_sheets(before)[-1].part}
+    assert all(after[p] == before[p] for p in user)

@@ -581,13 +581,21 @@ class StyleMerger:
     def merge(self) -> tuple[list[int], list[int]]:
         """Merge; returns (cell format map, dxf map): scratch index -> target index."""
         # number formats: same code -> same id; new codes get ids above the target's largest
-        fmt_re = re.compile(r'<(?:[\w.-]+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"[^>]*/>')
-        target_fmts = {code: int(i) for i, code in fmt_re.findall(self.xml)}
-        used_ids = [int(i) for i, _ in fmt_re.findall(self.xml)]
+        def fmts(xml: str) -> list[tuple[str, str]]:  # (id, raw formatCode), any attribute order
+            out = []
+            for m in re.finditer(r"<(?:[\w.-]+:)?numFmt\b([^>]*)/?>", xml):
+                a = {k: v for k, v in ((x.group(1), x.group(3) if x.group(3) is not None else x.group(4))
+                                       for x in _ATTR.finditer(m.group(1)))}
+                if "numFmtId" in a and "formatCode" in a:
+                    out.append((a["numFmtId"], a["formatCode"]))
+            return out
+
+        target_fmts = {code: int(i) for i, code in reversed(fmts(self.xml))}
+        used_ids = [int(i) for i, _ in fmts(self.xml)]
         next_id = max([163, *used_ids]) + 1
         fmt_map: dict[int, int] = {}
         new_fmts = []
-        for i, code in fmt_re.findall(self.source):
+        for i, code in fmts(self.source):
             if code in target_fmts:
                 fmt_map[int(i)] = target_fmts[code]
             else:
@@ -973,12 +981,21 @@ def verify(before: Package, after_bytes: bytes, allowed: set[str], expected_shee
     """Every part not in ``allowed`` is byte-identical; the result opens and lists the sheets."""
     import python_calamine as pc
 
+    import xml.etree.ElementTree as ET
+
     with zipfile.ZipFile(io.BytesIO(after_bytes)) as z:
         after = {n: z.read(n) for n in z.namelist()}
     for name, data in before.parts.items():
         if name not in allowed and after.get(name) != data:
             raise InputError(f"internal check failed: part {name} would change; nothing was changed",
                              file=before.file)
+    for name in allowed:  # every part w13xl wrote or edited is well-formed XML
+        if name in after and name.endswith((".xml", ".rels")):
+            try:
+                ET.fromstring(after[name])
+            except ET.ParseError as exc:
+                raise InputError(f"internal check failed: part {name} is not well-formed ({exc}); "
+                                 "nothing was changed", file=before.file) from None
     book = pc.CalamineWorkbook.from_filelike(io.BytesIO(after_bytes))
     try:
         names = book.sheet_names
