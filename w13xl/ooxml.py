@@ -403,6 +403,8 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
     try:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(transitional(pkg)))
     except Exception as exc:  # noqa: BLE001 - calamine's errors: CalamineError, ZipError, XmlError, ...
+        for info in pkg.infos:  # a damaged part is reported as such (the read raises)
+            pkg.read(info.filename)
         raise InputError(f"the file could not be read as a workbook ({type(exc).__name__}: {exc})",
                          file=pkg.file, expected=_READ_EXPECTED) from None
     grids = Grids()

@@ -138,6 +138,25 @@ def unknown_scale(folder: Path) -> list[str]:
                                           'pct = 0.01\n'))]
 
 
+def roster_text_in_fte(folder: Path) -> list[str]:
+    return ["run", str(with_sheet(folder, "vte.xlsx", lambda wb: wb["Personeel"].cell(5, 6, "veel"))),
+            str(ROOT / "scenarios" / "bijdrage-plus-5-2027.toml")]
+
+
+def bit_rot_shared_strings(folder: Path) -> list[str]:
+    """Bytes changed inside the shared strings (read by calamine when the workbook opens)."""
+    path = folder / "bitrot-sst.xlsx"
+    shutil.copyfile(RICH, path)  # LibreOffice writes a shared string table
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/sharedStrings.xml")
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 100, start + 160):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+    return ["m2", str(path)]
+
+
 def rate_as_whole_number(folder: Path) -> list[str]:
     def edit(wb):
         ws = wb["Parameters"]
@@ -202,6 +221,8 @@ CASES: dict[str, Case] = {
         "sheet 'Weddeschalen', cell F5", "RSZ werkgever: 32 is read as 3200%")),
     # 4. corrupted packages, encrypted, Strict Open XML
     "bit_rot_in_a_sheet": Case(bit_rot, ("bitrot.xlsx: the file is damaged", "xl/worksheets/sheet2.xml")),
+    "bit_rot_in_shared_strings": Case(bit_rot_shared_strings, ("bitrot-sst.xlsx: the file is damaged",
+                                                               "xl/sharedStrings.xml")),
     "encrypted": Case(encrypted, ("versleuteld.xlsx: the workbook is password-protected",)),
     "strict_open_xml_is_read": Case(strict_read, ("Schema M2", "59.851", "454.276"), exit_code=0),
     "strict_open_xml_no_write_back": Case(strict_write, ("strict-into.xlsx", "Strict Open XML",
@@ -213,6 +234,8 @@ CASES: dict[str, Case] = {
                                      'date = 2027-01-01\n'), ("key changes[0].step", "greater than or equal to 0")),
     "unknown_salary_scale": Case(unknown_scale, ("schaal.xlsx, sheet 'Personeel', cell D5",
                                                  "position P02 has unknown salary scale 'Z9'")),
+    "roster_text_in_fte": Case(roster_text_in_fte, ("vte.xlsx, sheet 'Personeel', cell F5",
+                                                     "position P02: vte: not a number: 'veel'")),
     "folder_without_scenarios": Case(empty_folder, ("leeg: the folder holds no scenario files (*.toml)",)),
     "empty_scenario_file": Case(scenario("", name="leeg.toml"), ("leeg.toml: the scenario file is empty", "at least one [[changes]] table")),
     "comments_only_scenario_file": Case(scenario("# nog in te vullen\n", name="commentaar.toml"),

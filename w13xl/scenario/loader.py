@@ -51,9 +51,40 @@ def _from_header(grid: Grid, first_header: str) -> tuple[int, list[list[object]]
     return -1, []
 
 
-def _sheet_error(exc: ValueError, file: str | None, sheet: str, offset: int) -> InputError:
-    """A loader's ValueError ('row N: ...', N counted from the header row) as an InputError."""
+#: Words in the loaders' messages -> the (Dutch) column header they are about.
+_MESSAGE_COLUMNS = {
+    "scale": "schaal", "step": "trap", "fte": "vte", "level": "niveau", "end": "einde", "begin": "start",
+    "index class": "indexklasse", "overhead rate": "overhead", "amount": "bedrag", "action": "actie",
+    "function": "functie", "funded_by": "financiering", "positions": "posities",
+}
+
+
+def _message_column(text: str, header: list | None) -> int | None:
+    """The column of ``header`` a loader's message is about: the header (or its English word in
+    the message) that the message mentions first after the row's subject."""
     import re
+
+    if not header:
+        return None
+    names = {str(h).strip().lower(): c for c, h in enumerate(header) if isinstance(h, str) and h.strip()}
+    body = re.sub(r"^(position|subsidy|scale)\s+\S+\s*", "", text)  # not the subject ('position P01')
+    best = None
+    for word, column in [*((n, n) for n in names), *_MESSAGE_COLUMNS.items()]:
+        if column not in names:
+            continue
+        m = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", body)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), names[column])
+    return best[1] if best else None
+
+
+def _sheet_error(exc: ValueError, file: str | None, sheet: str, offset: int,
+                 header: list | None = None) -> InputError:
+    """A loader's ValueError ('row N: ...', N counted from the header row) as an InputError naming
+    the sheet, the row and, where the message names a column, the cell."""
+    import re
+
+    from ..sheets import cell_name
 
     row = re.compile(r"\s*\(?\brow (\d+)\)?:?")
     m = row.search(str(exc))
@@ -61,6 +92,9 @@ def _sheet_error(exc: ValueError, file: str | None, sheet: str, offset: int) -> 
     text = str(exc)
     if m:  # the row goes into the location
         text = (text[m.end():] if m.start() == 0 else text[:m.start()] + ":" + text[m.end():]).strip(" ,")
+        column = _message_column(text, header)
+        if column is not None:
+            cell = cell_name(int(m.group(1)) + offset - 1, column)
     return InputError(text, file=file, sheet=sheet, cell=cell)
 
 
@@ -75,7 +109,7 @@ def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str, parse, 
     try:
         return parse(rows)
     except ValueError as exc:
-        raise _sheet_error(exc, file, name, offset) from None
+        raise _sheet_error(exc, file, name, offset, list(rows[0])) from None
 
 
 def _roster_cell(grid: Grid, position: str, column: str) -> str | None:
