@@ -73,3 +73,23 @@ def test_sheet_bounds_name_the_cell_and_the_override_column_works():
     assert scenarios_from_grid(sheet("5%"), file="plan.xlsx")["plus"].changes[0].pct == pytest.approx(0.05)
     assert scenarios_from_grid(sheet(0.05), file="plan.xlsx")["plus"].changes[0].pct == 0.05
     assert scenarios_from_grid(sheet(5, "ja"), file="plan.xlsx")["plus"].changes[0].pct == 5
+
+
+def test_excel_indexeer_rate_follows_the_rule():
+    from w13xl.errors import InputError as E
+    from w13xl.excel.core import _rate
+
+    assert _rate("2%", "pad") == pytest.approx(0.02) and _rate(0.02, "pad") == 0.02
+    with pytest.raises(E, match="pad: 2 wordt gelezen als 200% per jaar"):
+        _rate(2, "pad")
+
+
+def test_subsidy_overhead_follows_the_rule():
+    from w13xl.subsidies import subsidies_from_rows
+
+    header = ["id", "naam", "actie", "bron", "bedrag", "start", "einde", "indexklasse", "overhead", "posities"]
+    row = ["SUB-X", "x", "A10101", "VO", 1000, "2026-01-01", "2027-12-31", "vast", 15, ""]
+    with pytest.raises(ValueError, match="column overhead: 15 is read as 1500%"):
+        subsidies_from_rows([header, row])
+    row[8] = "15%"
+    assert subsidies_from_rows([header, row])["SUB-X"].overhead_rate == pytest.approx(0.15)
