@@ -822,9 +822,10 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
         new_rids.append(rid)
         target = "/" + rename[s.part]
         rel_type = next(r.type for r in part_rels(scratch, "xl/workbook.xml") if r.id == s.rid)
-        wb_rels_xml = wb_rels_xml.replace("</Relationships>",
-                                          f'<Relationship Id="{rid}" Type="{_xml_name(rel_type)}" '
-                                          f'Target="{_xml_name(target)}"/></Relationships>')
+        close = wb_rels_xml.rindex("</")  # the closing tag of <Relationships>, whatever its prefix
+        prefix_rel = re.match(r"</((?:[\w.-]+:)?)", wb_rels_xml[close:]).group(1)
+        wb_rels_xml = (wb_rels_xml[:close] + f'<{prefix_rel}Relationship Id="{rid}" Type="{_xml_name(rel_type)}" '
+                       f'Target="{_xml_name(target)}"/>' + wb_rels_xml[close:])
 
     # 5. workbook.xml: the <sheet> list, defined names, active tab
     root = re.search(r"<((?:[\w.-]+:)?)workbook\b([^>]*)>", book)
