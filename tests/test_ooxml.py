@@ -202,3 +202,22 @@ def test_print_areas_and_active_tab_follow_the_sheets(tmp_path):
     after = parts(target)
     user = {ooxml.workbook_sheets(before)[0].part, ooxml.workbook_sheets(before)[-1].part}
     assert all(after[p] == before[p] for p in user)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_opens_the_written_workbook(tmp_path):
+    """Another reader than w13xl's and openpyxl's: LibreOffice opens the rich workbook after the
+    write-back and prints the user's sheets and the board sheets with their styles and numbers."""
+    import subprocess
+
+    from w13xl.board import render_pdf
+
+    target = tmp_path / "rijk.xlsm"
+    shutil.copyfile(RICH[1], target)
+    board_into(target, str(ROOT / "scenarios" / "pact-stopt-2028.toml"))
+    pdf = render_pdf(target, tmp_path / "rijk.pdf")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "Bordpakket meerjarenplan 2026-2031" in text and "454.276" in text  # board, Belgian format
+        assert "Richting" in text and "Saldo" in text  # the pivot table and the check sheet are still there
