@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,6 @@ from w13xl.workbook import TEMP_MARK, remove_stale_temps, safe_write
 
 WRITER = """
 import sys, time
-from pathlib import Path
 from w13xl.workbook import safe_write
 def slow(tmp):
     tmp.write_bytes(b"half")

@@ -44,7 +44,7 @@ from .fmt import EXCEL_EURO, euro
 from .m2 import HALF_CENT, M2_LINES, M2Result, m2_rows
 from .scenario.result import ScenarioRun
 from .scenario.spec import CHANGE_LABELS
-from .workbook import open_workbook, safe_write
+from .workbook import safe_write
 
 #: Name prefix of every sheet w13xl writes.
 PREFIX = "W13 "

@@ -496,7 +496,9 @@ def check_rate(key: str, value: float, ctx: SheetContext, row: int | None, col: 
     if bound is not None and abs(value) > bound:
         raise ctx.error(f"{label}: {value:g} is read as {value * 100:g}%, above the plausible {bound:.0%} "
                         f"(percentages are fractions: {value / 100:g} = {value:g}%, or text '{value:g}%')",
-                        row, col, f"a fraction such as 0,1 or '10%'")
+                        row, col, "a fraction such as 0,1 or '10%'")
+
+
 _PARAM_HEADER_LABELS = {"parameter", "parameters", "naam", "omschrijving", "name"}
 
 
