@@ -16,6 +16,7 @@ from w13xl.workbook import TEMP_MARK, remove_stale_temps, safe_write
 
 WRITER = """
 import sys, time
+from pathlib import Path
 from w13xl.workbook import safe_write
 def slow(tmp):
     tmp.write_bytes(b"half")
