@@ -54,3 +54,35 @@ def test_the_documented_commands_run(tmp_path):
     bench = subprocess.run([sys.executable, str(root / "benchmarks" / "read_speed.py"), "200", "1"],
                            capture_output=True, text=True, check=True).stdout
     assert "200-line plan" in bench and "reads as 200 budget lines" in bench
+
+
+@pytest.mark.parametrize("source", ["sample", "rich"])
+def test_damaged_bytes_never_end_in_a_traceback(source, tmp_path):
+    """Random damage (flipped bytes, truncation, zeroed runs; fixed seed) to a workbook: reading
+    it either works or raises a W13Error (a Fout line), never another exception."""
+    import random
+
+    from build import RICH, SAMPLE
+
+    from w13xl.errors import W13Error
+    from w13xl.scenario.loader import load_study
+
+    original = (SAMPLE if source == "sample" else RICH).read_bytes()
+    rng = random.Random(13)
+    for i in range(60):
+        data = bytearray(original)
+        kind = rng.choice(["flip", "trunc", "zero"])
+        if kind == "flip":
+            for _ in range(rng.randint(1, 20)):
+                data[rng.randrange(len(data))] ^= rng.randrange(1, 256)
+        elif kind == "trunc":
+            data = data[: rng.randrange(len(data))]
+        else:
+            p = rng.randrange(len(data))
+            data[p:p + 500] = bytes(len(data[p:p + 500]))
+        path = tmp_path / f"kapot-{i}.xlsx"
+        path.write_bytes(bytes(data))
+        try:
+            load_study(path, [])
+        except W13Error:
+            pass

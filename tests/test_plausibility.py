@@ -93,3 +93,10 @@ def test_subsidy_overhead_follows_the_rule():
         subsidies_from_rows([header, row])
     row[8] = "15%"
     assert subsidies_from_rows([header, row])["SUB-X"].overhead_rate == pytest.approx(0.15)
+
+
+@pytest.mark.parametrize("data", [index(rate=float("nan")), contribution(pct=float("inf")),
+                                  index(rates={2027: float("nan")})])
+def test_nan_and_inf_are_refused(data):
+    with pytest.raises(InputError, match="finite number"):
+        scenario_from_dict(data, name="s")

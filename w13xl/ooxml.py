@@ -162,7 +162,7 @@ def open_package(path: str | os.PathLike) -> Package:
                          expected="an .xlsx or .xlsm file (in Excel: Save As > Excel Workbook)")
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, zlib.error):
         raise InputError("the file is not a workbook or is corrupt", file=name, expected=_READ_EXPECTED) from None
     pkg = Package(name, data, z)
     if "xl/workbook.xml" not in pkg or "[Content_Types].xml" not in pkg:

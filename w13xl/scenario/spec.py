@@ -65,7 +65,7 @@ MAX_CONTRIBUTION_PCT = 1.0  # +/-100% for a change of the member contribution
 
 
 class _Change(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # nan, inf: refused
     description: str | None = Field(None, description="Optional Dutch description for the audit trail.")
     override_bounds: bool = Field(False, description="Accept a rate outside the plausibility bounds.")
     _origin: tuple[str | None, str | None, str | None, str | None] = PrivateAttr(default=(None, None, None, None))
