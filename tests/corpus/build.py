@@ -157,6 +157,11 @@ def bit_rot_shared_strings(folder: Path) -> list[str]:
     return ["m2", str(path)]
 
 
+def subsidy_unknown_action(folder: Path) -> list[str]:
+    return ["run", str(with_sheet(folder, "subsidie.xlsx", lambda wb: wb["Subsidies"].cell(4, 3, "A99999"))),
+            str(ROOT / "scenarios" / "bijdrage-plus-5-2027.toml")]
+
+
 def rate_as_whole_number(folder: Path) -> list[str]:
     def edit(wb):
         ws = wb["Parameters"]
@@ -236,6 +241,8 @@ CASES: dict[str, Case] = {
                                                  "position P02 has unknown salary scale 'Z9'")),
     "roster_text_in_fte": Case(roster_text_in_fte, ("vte.xlsx, sheet 'Personeel', cell F5",
                                                      "position P02: vte: not a number: 'veel'")),
+    "subsidy_unknown_action": Case(subsidy_unknown_action, (
+        "subsidie.xlsx, sheet 'Subsidies', cell C4", "names action 'A99999', which is not on the budget sheet")),
     "folder_without_scenarios": Case(empty_folder, ("leeg: the folder holds no scenario files (*.toml)",)),
     "no_scenarios_at_all": Case(lambda folder: ["run", str(with_sheet(folder, "zonder.xlsx",
                                                                         lambda wb: wb.remove(wb["Scenario's"])))],

@@ -112,11 +112,12 @@ def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str, parse, 
         raise _sheet_error(exc, file, name, offset, list(rows[0])) from None
 
 
-def _roster_cell(grid: Grid, position: str, column: str) -> str | None:
-    """The cell (e.g. 'D7') of ``column`` on the roster row of ``position``, for messages."""
+def _row_cell(grid: Grid, first_header: str, key: str, column: str) -> str | None:
+    """The cell (e.g. 'D7') of ``column`` on the row whose first cell is ``key`` (a sheet whose
+    header row starts with ``first_header``), for messages; the row alone if the column is absent."""
     from ..sheets import cell_name
 
-    offset, rows = _from_header(grid, "positie")
+    offset, rows = _from_header(grid, first_header)
     if not rows:
         return None
     header = [str(v).strip().lower() if v is not None else "" for v in rows[0]]
@@ -125,9 +126,13 @@ def _roster_cell(grid: Grid, position: str, column: str) -> str | None:
         raw = row[0] if row else None
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
-        if raw is not None and str(raw).strip() == position:
+        if raw is not None and str(raw).strip() == key:
             return cell_name(r, col) if col is not None else f"row {r + 1}"
     return None
+
+
+def _roster_cell(grid: Grid, position: str, column: str) -> str | None:
+    return _row_cell(grid, "positie", position, column)
 
 
 def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters:
@@ -162,7 +167,8 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
     for s in subsidies.values():
         if s.action not in loaded.plan.actions:
             raise InputError(f"subsidy {s.id} names action '{s.action}', which is not on the budget sheet",
-                             file=file, sheet=SUBSIDY_SHEET, expected="an action of the budget sheet")
+                             file=file, sheet=SUBSIDY_SHEET, cell=_row_cell(grids[SUBSIDY_SHEET], "id", s.id, "actie"),
+                             expected="an action of the budget sheet")
     shares = index_shares_from_grid(grids[INDEX_SHEET], file, INDEX_SHEET) if INDEX_SHEET in grids else []
     if scales is not None:
         for p in positions:
