@@ -193,7 +193,8 @@ def test_input_workbook_is_not_modified(tmp_path):
     ("Subsidies", 5, "morgen", "column start: not a date"),
 ])
 def test_bad_roster_or_register_cell_names_sheet_and_row(sheet, col, value, fragment):
-    """Row 6 of the sheet (the header is on row 3 of the sample) is reported once, as a location."""
+    """Row 6 of the sheet (the header is on row 3 of the sample) is reported once, as a location,
+    with the column the message is about: the cell F6 (issue 13: row AND cell)."""
     from w13xl.scenario.loader import baseline_from_grids
     from w13xl.workbook import read_grids
 
@@ -202,7 +203,7 @@ def test_bad_roster_or_register_cell_names_sheet_and_row(sheet, col, value, frag
     grids[sheet][5][col] = value
     with pytest.raises(InputError) as info:
         baseline_from_grids(grids, file="plan.xlsx", named=named)
-    assert info.value.sheet == sheet and info.value.cell == "row 6"
+    assert info.value.sheet == sheet and info.value.cell == "F6"
     assert fragment in info.value.message and "row" not in info.value.message
 
 

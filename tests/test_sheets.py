@@ -278,13 +278,23 @@ def test_two_column_parameters_sheet():
     assert "sheet 'Parameters', cell A6: unknown parameter 'Iets anders' ignored" in messages[1]
 
 
+def test_a_rate_typed_as_a_whole_number_is_refused_naming_the_cell():
+    """One rule for percentages: a number is a fraction. 10 for 10% would be 1000%: refused."""
+    params = [["Parameter", "Waarde"], ["Minimumreserve (% jaarloonkost)", 10]]
+    with pytest.raises(InputError, match=r"cell B2: Minimumreserve .*10 is read as 1000%.*0.1 = 10%"):
+        load({"Synthese": good_table(), "Parameters": params})
+    params = [["Parameter", "Waarde"], ["Standaardindex", 0.6]]  # 60% a year for an index
+    with pytest.raises(InputError, match=r"cell B2: Standaardindex: 0.6 is read as 60%, above the plausible 50%"):
+        load({"Synthese": good_table(), "Parameters": params})
+
+
 def test_parameters_with_year_columns_and_rates_in_percent():
     params = [
         ["Parameter", "Waarde", "MJP 2026", "MJP 2027", "MJP 2028"],
         ["opening reserve", 10],
         ["Financiële schulden op 1 januari", None, 600, 700, 655],
         ["Onbeschikbare gelden", None, None, None, 100],
-        ["Minimumreserve (% jaarloonkost)", 10],  # 10 means 10%
+        ["Minimumreserve (% jaarloonkost)", "10%"],  # text with a percent sign (a bare 10 is refused)
         ["Jaarloonkost", None, 1000, 2000, 3000],
     ]
     loaded = load({"Synthese": good_table(), "Parameters": params})

@@ -184,7 +184,7 @@ def solve_contribution(baseline: Baseline, scenario: Scenario | None = None, lib
     def f(pct: float) -> float:
         return min(v for v, _ in slacks(run(pct).m2).values())
 
-    # the engine reads |pct| > 1 as a percentage: search up to just under 100%, then per inhabitant
+    # pct is a fraction (0.05 = +5%): search up to just under +100%, then per inhabitant
     x, feasible, n = _seek(f, 0.01, 0.999, xtol)
     current = None if not inhabitants else float(baseline.contribution[0] / inhabitants)
     amount = None if current is None else current * (1.0 + x)

@@ -147,9 +147,28 @@ def year_of_header(value: object) -> int | None:
     return int(found[0]) if len(found) == 1 else None
 
 
+_PART_YEAR = re.compile(r"^\s*(?:19|20)\d{2}[.,]\d+\s*$")
+
+
+def check_year_header(value: object, ctx: SheetContext, row: int, col: int) -> None:
+    """Refuse a header that looks like a year but is not a whole one (2026.5, '2026,5'): it would
+    otherwise drop its column without a word."""
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        v = float(value)
+        if 1900 <= v <= 2100 and not v.is_integer():
+            raise ctx.error(f"the header {value} is not a whole year", row, col, "a year such as 2026")
+    elif isinstance(value, str) and _PART_YEAR.match(value):
+        raise ctx.error(f"the header '{value}' is not a whole year", row, col, "a year such as 2026")
+
+
 def year_columns(grid: Grid, row: int, ctx: SheetContext, start_col: int = 0) -> list[tuple[int, int]]:
-    """(column, year) pairs of a header row; checks they are unique and consecutive."""
+    """(column, year) pairs of a header row; checks they are unique and consecutive, and that no
+    header is a year with decimals."""
     header = grid[row] if row < len(grid) else ()
+    for c in range(start_col, len(header)):
+        check_year_header(header[c], ctx, row, c)
     cols = [(c, y) for c in range(start_col, len(header)) if (y := year_of_header(header[c])) is not None]
     if not cols:
         raise ctx.error("no year columns in the header row", row, None,
@@ -409,6 +428,8 @@ def read_category_mapping(grid: Grid, ctx: SheetContext) -> list[MappingRule]:
         if needed not in columns:
             raise ctx.error(f"no '{needed.capitalize()}' column", header_row, None,
                             "columns Actie, Richting, Categorie")
+    for c in range(len(header)):
+        check_year_header(header[c], ctx, header_row, c)
     cols = [(c, y) for c in range(len(header)) if (y := year_of_header(header[c])) is not None]
     rules = []
     for r in range(header_row + 1, len(grid)):
@@ -463,7 +484,21 @@ def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetC
 
 
 # -- parameters -------------------------------------------------------------------------------
-_RATE_IDS = {"minimum_reserve_pct", "designated_repayment_rate", "index_rate"}
+#: Rates and their plausibility bound. One rule for percentages everywhere: a number is a fraction
+#: (0.10 = 10%), text with a percent sign is a percentage ('10%'); nothing is divided by 100 because
+#: it looks large. A value above the bound is refused (it is almost surely 10 typed for 10%).
+RATE_BOUNDS = {"minimum_reserve_pct": 1.0, "designated_repayment_rate": 1.0, "index_rate": 0.5}
+_RATE_IDS = set(RATE_BOUNDS)
+
+
+def check_rate(key: str, value: float, ctx: SheetContext, row: int | None, col: int | None, label: str) -> None:
+    bound = RATE_BOUNDS.get(key)
+    if bound is not None and abs(value) > bound:
+        raise ctx.error(f"{label}: {value:g} is read as {value * 100:g}%, above the plausible {bound:.0%} "
+                        f"(percentages are fractions: {value / 100:g} = {value:g}%, or text '{value:g}%')",
+                        row, col, "a fraction such as 0,1 or '10%'")
+
+
 _PARAM_HEADER_LABELS = {"parameter", "parameters", "naam", "omschrijving", "name"}
 
 
@@ -477,6 +512,8 @@ def read_parameters(grid: Grid | None, ctx: SheetContext, named: Mapping[str, ob
         for r in range(min(len(grid), 30)):
             cols = [(c, y) for c in range(1, len(grid[r])) if (y := year_of_header(grid[r][c])) is not None]
             if cols:
+                for c in range(1, len(grid[r])):
+                    check_year_header(grid[r][c], ctx, r, c)
                 header_row, year_cols = r, cols
                 break
         for r, row in enumerate(grid):
@@ -503,16 +540,15 @@ def read_parameters(grid: Grid | None, ctx: SheetContext, named: Mapping[str, ob
             else:
                 v = parse_number(cell(grid, r, 1), ctx, r, 1, spec.label)
                 if v is not None:
+                    check_rate(spec.id, v, ctx, r, 1, spec.label)
                     values[spec.id] = v
     for name, raw in (named or {}).items():
         spec = spec_for_label(name)
         if spec is not None and not spec.yearly and raw is not None:
             v = parse_number(raw, ctx, 0, 0, spec.label)
             if v is not None:
+                check_rate(spec.id, v, SheetContext(ctx.file, f"name {name}"), None, None, spec.label)
                 values[spec.id] = v
-    for key in _RATE_IDS:
-        if key in values and abs(float(values[key])) > 1:  # type: ignore[arg-type]
-            values[key] = float(values[key]) / 100.0  # type: ignore[arg-type]
     params = base or Parameters()
     return params.replace(**values)
 

@@ -128,8 +128,9 @@ def subsidies_from_rows(rows: Sequence[Sequence[object]]) -> dict[str, Subsidy]:
         if not (amount_raw is None or str(amount_raw).strip().lower() in ("", ACTION_LINE.lower(), "o", "o-lijn")):
             amount = _parse_float(amount_raw, f"{where}, column bedrag")
         overhead = _parse_float(get("overhead"), f"{where}, column overhead")
-        if overhead is not None and overhead > 1:
-            overhead /= 100
+        if overhead is not None and overhead > 1:  # one rule for percentages: a number is a fraction
+            raise ValueError(f"{where}, column overhead: {overhead:g} is read as {overhead * 100:g}% "
+                             f"(percentages are fractions: {overhead / 100:g} = {overhead:g}%, or text '{overhead:g}%')")
         positions = tuple(p for p in str(get("posities") or "").replace(";", " ").replace(",", " ").split() if p)
         try:
             out[sid] = Subsidy(

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import InputWarning, W13Error
 
@@ -56,7 +57,7 @@ def handles_input_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except W13Error as exc:
-            err_console.print(f"[bold red]Fout:[/] {exc}", soft_wrap=True)
+            err_console.print(f"[bold red]Fout:[/] {escape(str(exc))}", soft_wrap=True)  # '[[changes]]' is text
             raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
@@ -64,7 +65,7 @@ def handles_input_errors(func: F) -> F:
 
 def show_warnings(warnings: list[InputWarning]) -> None:
     for w in warnings:
-        err_console.print(f"[yellow]Waarschuwing:[/] {w}", soft_wrap=True)
+        err_console.print(f"[yellow]Waarschuwing:[/] {escape(str(w))}", soft_wrap=True)
 
 
 def write_json(path: Path, data: object) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
+from ..errors import InputError
 from ..fmt import euro
 from ..scenario.engine import Engine
 from ..scenario.loader import load_study
@@ -149,7 +150,9 @@ def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None) -> 
     baseline, library, selected = load_study(workbook, scenarios or [], sheet=sheet)
     show_warnings(baseline.warnings)
     if not selected:
-        raise typer.BadParameter("no scenarios: give scenario files or define them on the \"Scenario's\" sheet")
+        raise InputError("no scenarios to run: the workbook has no \"Scenario's\" sheet with scenarios and none "
+                         "were given", file=str(workbook),
+                         expected="scenario files (.toml), a folder of them, or rows on the \"Scenario's\" sheet")
     engine = Engine(baseline)
     for s in selected:
         if s.uncertainty:

@@ -260,8 +260,13 @@ PLAN_RATE = 0.02
 
 
 def _rate(value: object, what: str) -> float:
+    """One rule for percentages (as everywhere in w13xl): a number is a fraction, 0,02 = 2%; text
+    '2%' is a percentage. A rate above 50% a year is almost surely 2 typed for 2%: refused."""
     v = _number(value, what)
-    return v / 100.0 if abs(v) >= 1 else v  # 2 means 2%, 0.02 too
+    if abs(v) > 0.5:
+        raise InputError(f"{what}: {v:g} wordt gelezen als {v * 100:g}% per jaar, meer dan 50%",
+                         expected=f"een breuk zoals {v / 100:g} of tekst '{v:g}%'")
+    return v
 
 
 def _path_rates(path: Frozen, column: str, years: Sequence[int]) -> dict[int, float]:

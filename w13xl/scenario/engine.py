@@ -759,7 +759,7 @@ class Engine:
             raise ch.error("the plan has no member contribution (parameter 'Bijdrage lokale besturen')", None,
                            "a 'Bijdrage lokale besturen' row on the Parameters sheet")
         if ch.pct is not None:
-            pct = ch.pct / 100 if abs(ch.pct) > 1 else ch.pct
+            pct = ch.pct  # a fraction (w13xl.scenario.spec.as_fraction): 0.05 = +5%
             factor = 1.0 + pct
             what = f"{pct * 100:+.1f}%".replace(".", ",")
         else:

@@ -54,9 +54,40 @@ def _from_header(grid: Grid, first_header: str) -> tuple[int, list[list[object]]
     return -1, []
 
 
-def _sheet_error(exc: ValueError, file: str | None, sheet: str, offset: int) -> InputError:
-    """A loader's ValueError ('row N: ...', N counted from the header row) as an InputError."""
+#: Words in the loaders' messages -> the (Dutch) column header they are about.
+_MESSAGE_COLUMNS = {
+    "scale": "schaal", "step": "trap", "fte": "vte", "level": "niveau", "end": "einde", "begin": "start",
+    "index class": "indexklasse", "overhead rate": "overhead", "amount": "bedrag", "action": "actie",
+    "function": "functie", "funded_by": "financiering", "positions": "posities",
+}
+
+
+def _message_column(text: str, header: list | None) -> int | None:
+    """The column of ``header`` a loader's message is about: the header (or its English word in
+    the message) that the message mentions first after the row's subject."""
     import re
+
+    if not header:
+        return None
+    names = {str(h).strip().lower(): c for c, h in enumerate(header) if isinstance(h, str) and h.strip()}
+    body = re.sub(r"^(position|subsidy|scale)\s+\S+\s*", "", text)  # not the subject ('position P01')
+    best = None
+    for word, column in [*((n, n) for n in names), *_MESSAGE_COLUMNS.items()]:
+        if column not in names:
+            continue
+        m = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", body)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), names[column])
+    return best[1] if best else None
+
+
+def _sheet_error(exc: ValueError, file: str | None, sheet: str, offset: int,
+                 header: list | None = None) -> InputError:
+    """A loader's ValueError ('row N: ...', N counted from the header row) as an InputError naming
+    the sheet, the row and, where the message names a column, the cell."""
+    import re
+
+    from ..sheets import cell_name
 
     row = re.compile(r"\s*\(?\brow (\d+)\)?:?")
     m = row.search(str(exc))
@@ -64,6 +95,9 @@ def _sheet_error(exc: ValueError, file: str | None, sheet: str, offset: int) -> 
     text = str(exc)
     if m:  # the row goes into the location
         text = (text[m.end():] if m.start() == 0 else text[:m.start()] + ":" + text[m.end():]).strip(" ,")
+        column = _message_column(text, header)
+        if column is not None:
+            cell = cell_name(int(m.group(1)) + offset - 1, column)
     return InputError(text, file=file, sheet=sheet, cell=cell)
 
 
@@ -78,7 +112,30 @@ def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str, parse, 
     try:
         return parse(rows)
     except ValueError as exc:
-        raise _sheet_error(exc, file, name, offset) from None
+        raise _sheet_error(exc, file, name, offset, list(rows[0])) from None
+
+
+def _row_cell(grid: Grid, first_header: str, key: str, column: str) -> str | None:
+    """The cell (e.g. 'D7') of ``column`` on the row whose first cell is ``key`` (a sheet whose
+    header row starts with ``first_header``), for messages; the row alone if the column is absent."""
+    from ..sheets import cell_name
+
+    offset, rows = _from_header(grid, first_header)
+    if not rows:
+        return None
+    header = [str(v).strip().lower() if v is not None else "" for v in rows[0]]
+    col = header.index(column) if column in header else None
+    for r, row in enumerate(rows[1:], start=offset + 1):
+        raw = row[0] if row else None
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        if raw is not None and str(raw).strip() == key:
+            return cell_name(r, col) if col is not None else f"row {r + 1}"
+    return None
+
+
+def _roster_cell(grid: Grid, position: str, column: str) -> str | None:
+    return _row_cell(grid, "positie", position, column)
 
 
 def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters:
@@ -92,8 +149,13 @@ def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters
                     if key == "social_security_on_holiday_pay":
                         values[key] = bool(number)
                         continue
-                    values[key] = number / 100 if key not in ("salary_coefficient", "second_pillar_admin",
-                                                              "other_cost_per_head") and number > 1 else number
+                    if key not in ("salary_coefficient", "second_pillar_admin", "other_cost_per_head") \
+                            and abs(number) > 1:
+                        # one rule for percentages (w13xl.sheets.RATE_BOUNDS): a number is a fraction
+                        raise ctx.error(f"{v.strip()}: {number:g} is read as {number * 100:g}%, above 100% "
+                                        f"(percentages are fractions: {number / 100:g} = {number:g}%, or text "
+                                        f"'{number:g}%')", r, c + 1, "a fraction such as 0,32 or '32%'")
+                    values[key] = number
     try:
         return dataclasses.replace(StaffParameters(), **values)
     except ValueError as exc:
@@ -112,7 +174,8 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
     for s in subsidies.values():
         if s.action not in loaded.plan.actions:
             raise InputError(f"subsidy {s.id} names action '{s.action}', which is not on the budget sheet",
-                             file=file, sheet=SUBSIDY_SHEET, expected="an action of the budget sheet")
+                             file=file, sheet=SUBSIDY_SHEET, cell=_row_cell(grids[SUBSIDY_SHEET], "id", s.id, "actie"),
+                             expected="an action of the budget sheet")
     for sid in unsourced(subsidies):  # issue 9: every figure has a source
         loaded.warnings.append(InputWarning(
             f"subsidy {sid} has no funder ('financier') or no source ('verwijzing': plan section or action "
@@ -122,7 +185,8 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
         for p in positions:
             if p.scale not in scales:
                 raise InputError(f"position {p.id} has unknown salary scale '{p.scale}'", file=file,
-                                 sheet=ROSTER_SHEET, expected=f"one of the scales on '{SCALES_SHEET}'")
+                                 sheet=ROSTER_SHEET, cell=_roster_cell(grids[ROSTER_SHEET], p.id, "schaal"),
+                                 expected=f"one of the scales on '{SCALES_SHEET}'")
     baseline = Baseline(plan=loaded.plan, params=loaded.params, positions=tuple(positions), scales=scales,
                         staff_params=staff, subsidies=subsidies, index_shares=shares, file=file,
                         sheet=loaded.sheet, warnings=loaded.warnings)
@@ -133,9 +197,10 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
 
 def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto") -> Baseline:
     """Read a workbook file (openpyxl) into a Baseline."""
-    from ..workbook import read_grids
+    from ..workbook import read_grids, refuse_uncalculated
 
     grids, named = read_grids(path)
+    refuse_uncalculated(grids, sheet, str(path))
     return baseline_from_grids(grids, file=str(path), sheet=sheet, u_sign=u_sign, named=named)
 
 
@@ -156,10 +221,11 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
     Scenario files in the same folder as a selected file are available to ``extends``."""
     from pathlib import Path
 
-    from ..workbook import read_grids
-    from .spec import ScenarioLibrary, load_scenario_file
+    from ..workbook import read_grids, refuse_uncalculated
+    from .spec import ScenarioLibrary, load_scenario_file, scenario_files
 
     grids, named = read_grids(path)
+    refuse_uncalculated(grids, sheet, str(path))
     baseline = baseline_from_grids(grids, file=str(path), sheet=sheet, u_sign=u_sign, named=named)
     sheet_scenarios = workbook_scenarios(grids, str(path))
     library = ScenarioLibrary(sheet_scenarios.values())
@@ -168,7 +234,7 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
     for arg in scenario_args:
         p = Path(arg)
         if p.is_dir():
-            files = sorted(p.glob("*.toml"))
+            files = scenario_files(p)
             folders.add(p)
         elif p.suffix.lower() == ".toml" or p.exists():
             files = [p]

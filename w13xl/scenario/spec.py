@@ -24,7 +24,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ..errors import InputError
 from ..numbers import parse_date
@@ -44,9 +53,30 @@ RETIRED_POLICIES = {"keep": "'keep' no longer exists: use 'keep_staff' (W13 keep
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
+def as_fraction(value: Any) -> Any:
+    """THE rule for percentages in scenarios (TOML and the Scenario's sheet): a number is a
+    fraction (0.05 = 5%, never multiplied or divided by 100); text with a percent sign is a
+    percentage ('5%', '2,5 %' = 0.025). Anything else is left for pydantic to refuse."""
+    if isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace(" ", "")
+        if text.endswith("%"):
+            try:
+                return float(text[:-1].replace(",", ".")) / 100
+            except ValueError:
+                return value
+    return value
+
+
+#: Plausibility bounds (fractions) that catch a percentage typed as a whole number (8 for 8%).
+#: A change with ``override_bounds = true`` (sheet column 'Buiten grenzen') skips them.
+MAX_INDEX_RATE = 0.5      # 50% a year for an index (rate, rates, inflation)
+MAX_CONTRIBUTION_PCT = 1.0  # +/-100% for a change of the member contribution
+
+
 class _Change(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # nan, inf: refused
     description: str | None = Field(None, description="Optional Dutch description for the audit trail.")
+    override_bounds: bool = Field(False, description="Accept a rate outside the plausibility bounds.")
     _origin: tuple[str | None, str | None, str | None, str | None] = PrivateAttr(default=(None, None, None, None))
 
     @model_validator(mode="before")
@@ -87,6 +117,30 @@ class IndexChange(_Change):
     @classmethod
     def _one_or_many(cls, v: Any) -> Any:
         return [v] if isinstance(v, str) else v
+
+    @field_validator("rate", mode="before")
+    @classmethod
+    def _rate_fraction(cls, v: Any) -> Any:
+        return as_fraction(v)
+
+    @field_validator("rates", "inflation", mode="before")
+    @classmethod
+    def _rates_fraction(cls, v: Any) -> Any:
+        return {k: as_fraction(x) for k, x in v.items()} if isinstance(v, dict) else v
+
+    @field_validator("rate", "rates", "inflation", mode="after")
+    @classmethod
+    def _plausible(cls, v: Any, info: ValidationInfo) -> Any:
+        if v is None or info.data.get("override_bounds"):
+            return v
+        values = [(None, v)] if isinstance(v, float) else list(v.items())
+        for year, r in values:
+            if abs(r) > MAX_INDEX_RATE:
+                where = info.field_name if year is None else f"{info.field_name}.{year}"
+                raise ValueError(f"{where} = {r:g} is read as {r * 100:+g}% a year, above the bound of "
+                                 f"{MAX_INDEX_RATE:.0%} (percentages are fractions: 0.08 = 8%, or write \"8%\"); "
+                                 "if this is really meant, add override_bounds = true")
+        return v
 
     @field_validator("crossings", "extra_crossings")
     @classmethod
@@ -168,6 +222,11 @@ class _SubsidyPolicy(_Change):
             raise ValueError(RETIRED_POLICIES[v.strip().lower()])
         return v
 
+    @field_validator("share", mode="before")
+    @classmethod
+    def _share_fraction(cls, v: Any) -> Any:
+        return as_fraction(v)
+
     @model_validator(mode="after")
     def _share_given(self) -> _SubsidyPolicy:
         if self.policy == "share" and self.share is None:
@@ -205,6 +264,11 @@ class SubsidyCutChange(_SubsidyPolicy):
     factor: float = Field(ge=0, le=1)
     date: dt.date
 
+    @field_validator("factor", mode="before")
+    @classmethod
+    def _factor_fraction(cls, v: Any) -> Any:
+        return as_fraction(v)
+
 
 class ContributionChange(_Change):
     """Member contribution (bijdrage lokale besturen) from ``from_year``: +``pct`` or a new
@@ -214,6 +278,20 @@ class ContributionChange(_Change):
     from_year: int
     pct: float | None = None
     per_inhabitant: float | None = Field(None, gt=0)
+
+    @field_validator("pct", mode="before")
+    @classmethod
+    def _pct_fraction(cls, v: Any) -> Any:
+        return as_fraction(v)
+
+    @field_validator("pct", mode="after")
+    @classmethod
+    def _pct_plausible(cls, v: float | None, info: ValidationInfo) -> float | None:
+        if v is not None and abs(v) > MAX_CONTRIBUTION_PCT and not info.data.get("override_bounds"):
+            raise ValueError(f"pct = {v:g} is read as {v * 100:+g}%, above the bound of "
+                             f"{MAX_CONTRIBUTION_PCT:.0%} (percentages are fractions: 0.05 = 5%, or write \"5%\"); "
+                             "if this is really meant, add override_bounds = true")
+        return v
 
     @model_validator(mode="after")
     def _one(self) -> ContributionChange:
@@ -337,7 +415,12 @@ def _validation_error(exc: ValidationError, file: str | None, sheet: str | None 
     errors = exc.errors()
     # an unknown key explains a 'missing' one next to it (a misspelling): report it first
     err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and p in CHANGE_TYPES))
+    parts = list(err["loc"])
+    for i in range(len(parts) - 2):  # pydantic puts the change type (the union tag) after the index
+        if parts[i] == "changes" and isinstance(parts[i + 1], int) and parts[i + 2] in CHANGE_TYPES:
+            del parts[i + 2]
+            break
+    loc = ".".join(str(p) for p in parts)
     loc = re.sub(r"\.(\d+)", r"[\1]", loc)
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
@@ -377,11 +460,16 @@ def load_scenario_file(path: str | Path) -> Scenario:
     if path.suffix.lower() != ".toml":
         raise InputError(f"'{path.suffix}' is not a scenario file", file=name, expected="a .toml file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Notepad) is accepted
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=name) from None
     except UnicodeDecodeError:
         raise InputError("not a text file", file=name, expected="a UTF-8 TOML file") from None
+    except OSError as exc:
+        raise InputError(f"the scenario file could not be read ({exc.strerror or exc})", file=name) from None
+    if not data:
+        raise InputError("the scenario file is empty (it would run as the plan without a word)", file=name,
+                         expected="a title and at least one [[changes]] table, or extends = \"...\"")
     return scenario_from_dict(data, name=path.stem, file=name)
 
 
@@ -397,7 +485,7 @@ SHEET_COLUMNS: dict[str, str] = {
     "opzeg (maanden)": "notice_months", "opzeg": "notice_months", "klasse": "classes", "vanaf jaar": "from_year",
     "jaar": "from_year", "tarief": "rate", "spilindex": "crossings", "extra spilindex": "extra_crossings",
     "richting": "direction", "categorie": "category", "omschrijving": "description",
-    "sleutel": "uncertainty_key", "waarde": "uncertainty_value",
+    "sleutel": "uncertainty_key", "waarde": "uncertainty_value", "buiten grenzen": "override_bounds",
 }
 #: Rows of this type carry the scenario's ``[uncertainty]`` table: 'Sleutel' is a dotted key
 #: (``index.sd``, ``subsidies.SUB-PACT.renewal``), 'Waarde' its value (see w13xl.montecarlo).
@@ -424,10 +512,9 @@ def _cell_value(value: Any, fieldname: str) -> Any:
     if fieldname in _INT_FIELDS and isinstance(value, float) and value.is_integer():
         return int(value)
     if fieldname in ("pct", "share", "factor", "rate") and isinstance(value, str) and value.endswith("%"):
-        try:
-            return float(value[:-1].replace(",", ".")) / 100
-        except ValueError:
-            return value
+        return as_fraction(value)
+    if fieldname == "override_bounds" and isinstance(value, str):
+        return value.strip().lower() in ("ja", "yes", "true", "waar", "1", "x")
     if isinstance(value, str) and re.fullmatch(r"-?\d+(,\d+)?", value):
         return float(value.replace(",", "."))
     return value
@@ -580,6 +667,15 @@ def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
     out: list[Scenario] = []
     for p in paths:
         p = Path(p)
-        files = sorted(p.glob("*.toml")) if p.is_dir() else [p]
+        files = scenario_files(p) if p.is_dir() else [p]
         out.extend(load_scenario_file(f) for f in files)
     return out
+
+
+def scenario_files(folder: Path) -> list[Path]:
+    """The ``*.toml`` files of a scenario folder (sorted); a folder without any is an error."""
+    files = sorted(folder.glob("*.toml"))
+    if not files:
+        raise InputError("the folder holds no scenario files (*.toml)", file=str(folder),
+                         expected="a folder with .toml scenario files, e.g. scenarios/")
+    return files

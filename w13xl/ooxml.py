@@ -1,0 +1,1058 @@
+"""The workbook package (zip of XML parts) read and written directly: fast reading with
+python-calamine, and a write-back that touches only what w13xl owns.
+
+Reading (:func:`open_package`, :func:`read_grids`): the file is read once into memory;
+python-calamine gives the cell values (the results Excel stores for formulas); zipfile gives what
+calamine does not: the defined names (``xl/workbook.xml``) and the formula cells *without* a stored
+result, found by scanning only the sheets read for ``<f>`` elements (a sheet without ``<f`` costs
+one substring search). Damaged, encrypted, Strict Open XML and non-workbook files become one
+:class:`InputError`. Strict Open XML is read by translating its namespaces to the transitional ones
+in memory.
+
+Writing (:func:`write_sheets_into`): the board sheets are made by openpyxl in a scratch workbook;
+their sheet XML and everything it refers to (drawings, charts) are transplanted into the user's
+package as new parts. Every other part is copied byte for byte. Only these parts change:
+
+* ``xl/workbook.xml`` (the ``<sheet>`` entries, the board sheets' print areas in
+  ``<definedNames>``, the active tab), ``xl/_rels/workbook.xml.rels`` and ``[Content_Types].xml``;
+* ``xl/styles.xml``: the styles the board sheets use are *appended* (fonts, fills, borders, number
+  formats, cell formats); existing entries keep their index, so no other sheet changes, and
+  entries appended by an earlier export are reused (a second export leaves the part unchanged);
+* the parts of the board sheets themselves (new, replaced or removed).
+
+Shared strings of the board sheets are written inline (``t="inlineStr"``) so the shared string
+table is not touched. The file list of ``docProps/app.xml`` is left as it is (Excel does not rely
+on it).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from html import escape, unescape
+from pathlib import Path
+
+from .errors import InputError
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+WORKSHEET_REL = f"{REL_NS}/worksheet"
+#: Strict Open XML namespace prefixes -> their transitional equivalents.
+STRICT_TO_TRANSITIONAL = (
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main", MAIN_NS.encode()),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships", REL_NS.encode()),
+    (b"http://purl.oclc.org/ooxml/drawingml/main", b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/drawingml/chart", b"http://schemas.openxmlformats.org/drawingml/2006/chart"),
+    (b"http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
+     b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/", b"http://schemas.openxmlformats.org/officeDocument/2006/"),
+)
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_READ_EXPECTED = "an .xlsx or .xlsm file saved by Excel or LibreOffice"
+
+
+# ---------------------------------------------------------------------------------------------
+# The package in memory
+# ---------------------------------------------------------------------------------------------
+
+class Package:
+    """A workbook file read into memory: its zip entries in order; a part's content is unpacked
+    (and its checksum checked) when first read. ``parts`` unpacks them all (for writing)."""
+
+    def __init__(self, file: str, data: bytes, zf: zipfile.ZipFile, strict: bool = False) -> None:
+        self.file = file
+        self.data = data
+        self.zip = zf
+        self.infos = [i for i in zf.infolist() if not i.is_dir()]
+        self.names = {i.filename for i in self.infos}
+        self.strict = strict
+        self._cache: dict[str, bytes] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.names
+
+    def read(self, name: str) -> bytes:
+        data = self._cache.get(name)
+        if data is None:
+            try:
+                data = self.zip.read(name)
+            except zipfile.BadZipFile as exc:  # bad CRC, bad header
+                raise _damaged(self.file, f"part {name}: {exc}") from None
+            except (zlib.error, EOFError, ValueError, NotImplementedError) as exc:
+                raise _damaged(self.file, f"part {name} cannot be unpacked: {exc}") from None
+            self._cache[name] = data
+        return data
+
+    def get(self, name: str, default: bytes | None = None) -> bytes | None:
+        return self.read(name) if name in self.names else default
+
+    @property
+    def parts(self) -> dict[str, bytes]:
+        return {i.filename: self.read(i.filename) for i in self.infos}
+
+
+class _LazyParts(Mapping):
+    """A package's parts as a read-only mapping that unpacks on access."""
+
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self.pkg.names:
+            raise KeyError(name)
+        return self.pkg.read(name)
+
+    def __iter__(self):
+        return iter(self.pkg.names)
+
+    def __len__(self) -> int:
+        return len(self.pkg.names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.pkg.names
+
+
+def _damaged(file: str, detail: str) -> InputError:
+    return InputError(f"the file is damaged ({detail}); nothing was read", file=file,
+                      expected="an undamaged copy of the workbook (a backup, or save it again in Excel)")
+
+
+def check_workbook_path(path: str | os.PathLike) -> Path:
+    """The path as a Path, or an InputError saying why it is not a workbook file."""
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        raise InputError("file not found", file=name, expected="the path of an .xlsx or .xlsm workbook")
+    if path.is_dir():
+        raise InputError("this is a folder, not a workbook", file=name, expected="an .xlsx or .xlsm file")
+    if path.suffix.lower() == ".xls":
+        raise InputError("old .xls workbooks cannot be read", file=name,
+                         expected="an .xlsx or .xlsm file (in Excel: Save As > Excel Workbook)")
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise InputError(f"'{path.suffix}' is not a workbook extension", file=name,
+                         expected="an .xlsx or .xlsm file")
+    return path
+
+
+def open_package(path: str | os.PathLike) -> Package:
+    """Read a workbook file into memory, checking every part's checksum. Errors name the file and
+    say what is wrong: not a zip, damaged (bad checksum, bad deflate data), password-protected."""
+    path = check_workbook_path(path)
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"the file could not be read ({exc.strerror or exc})", file=name) from None
+    if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTED in data:
+            raise InputError("the workbook is password-protected (encrypted); w13xl cannot read it", file=name,
+                             expected="a workbook without a password to open (in Excel: File > Info > Protect "
+                                      "Workbook > Encrypt with Password, clear it, save)")
+        raise InputError("this is an old binary .xls workbook with an .xlsx name", file=name,
+                         expected="an .xlsx or .xlsm file (in Excel: Save As > Excel Workbook)")
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, zlib.error):
+        raise InputError("the file is not a workbook or is corrupt", file=name, expected=_READ_EXPECTED) from None
+    pkg = Package(name, data, z)
+    if "xl/workbook.xml" not in pkg or "[Content_Types].xml" not in pkg:
+        raise InputError("the file is not a workbook or is corrupt (no xl/workbook.xml)", file=name,
+                         expected=_READ_EXPECTED)
+    pkg.strict = b"http://purl.oclc.org/ooxml/spreadsheetml/main" in pkg.read("xl/workbook.xml")
+    return pkg
+
+
+def transitional(pkg: Package) -> bytes:
+    """The package as a transitional zip (Strict Open XML namespaces translated), for calamine."""
+    if not pkg.strict:
+        return pkg.data
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, content in pkg.parts.items():  # every part (a Strict file is rare)
+            if name.endswith((".xml", ".rels")):
+                for strict, trans in STRICT_TO_TRANSITIONAL:
+                    content = content.replace(strict, trans)
+            out.writestr(name, content)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Relationships and sheets
+# ---------------------------------------------------------------------------------------------
+
+_ATTR = re.compile(r'([\w:.-]+)\s*=\s*("([^"]*)"|\'([^\']*)\')')
+_REL = re.compile(r"<(?:\w+:)?Relationship\b([^>]*?)/?>")
+
+
+def attrs(tag_text: str) -> dict[str, str]:
+    out = {}
+    for m in _ATTR.finditer(tag_text):
+        v = m.group(3) if m.group(3) is not None else m.group(4)
+        out[m.group(1)] = unescape(v) if "&" in v else v
+    return out
+
+
+def rels_name(part: str) -> str:
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def resolve(source_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    folder = posixpath.dirname(source_part)
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+@dataclass
+class Rel:
+    id: str
+    type: str
+    target: str
+    external: bool
+    raw: str  # the element's text
+
+
+def parse_rels(xml: bytes) -> list[Rel]:
+    text = xml.decode("utf-8")
+    out = []
+    for m in _REL.finditer(text):
+        a = attrs(m.group(1))
+        out.append(Rel(a.get("Id", ""), a.get("Type", ""), a.get("Target", ""),
+                       a.get("TargetMode", "").lower() == "external", m.group(0)))
+    return out
+
+
+def part_rels(parts: Mapping[str, bytes], part: str) -> list[Rel]:
+    data = parts.get(rels_name(part))
+    return parse_rels(data) if data is not None else []
+
+
+def closure(parts: Mapping[str, bytes], start: str, stop: Iterable[str] = ()) -> set[str]:
+    """``start`` and every part it reaches through internal relationships (with the .rels parts),
+    not walking into ``stop``."""
+    stop = set(stop)
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        part = todo.pop()
+        if part in seen or part in stop or part not in parts:
+            continue
+        seen.add(part)
+        if rels_name(part) in parts:
+            seen.add(rels_name(part))
+        for rel in part_rels(parts, part):
+            if not rel.external:
+                todo.append(resolve(part, rel.target))
+    return seen
+
+
+_SHEET = re.compile(r"<(?:\w+:)?sheet\b[^>]*?/>|<(?:\w+:)?sheet\b[^>]*?>\s*</(?:\w+:)?sheet>")
+
+
+@dataclass
+class SheetEntry:
+    name: str
+    sheet_id: int
+    rid: str
+    part: str
+    raw: str
+    span: tuple[int, int]
+
+
+def workbook_sheets(parts: Mapping[str, bytes]) -> list[SheetEntry]:
+    """The workbook's sheets in tab order, with their parts (worksheets and chart sheets)."""
+    book = parts["xl/workbook.xml"].decode("utf-8")
+    targets = {r.id: resolve("xl/workbook.xml", r.target) for r in part_rels(parts, "xl/workbook.xml")}
+    out = []
+    for m in _SHEET.finditer(book):
+        a = attrs(m.group(0))
+        rid = next((v for k, v in a.items() if k.endswith(":id") or k == "id"), "")
+        out.append(SheetEntry(a.get("name", ""), int(a.get("sheetId", "0")), rid, targets.get(rid, ""),
+                              m.group(0), m.span()))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading values (python-calamine) and what calamine does not give
+# ---------------------------------------------------------------------------------------------
+
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+\d+)"')
+_TYPE = re.compile(rb'\bt="(\w+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")
+
+
+_ANY_F = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def uncalculated_cells(sheet_xml: bytes) -> list[str]:
+    """Cells of a sheet part that hold a formula (``<f>``) but no stored result (no ``<v>``, or an
+    empty one for a number): the state a workbook is in when saved by a program that does not
+    calculate. A sheet without any ``<f`` is not parsed further."""
+    if not _ANY_F.search(sheet_xml):
+        return []
+    out = []
+    for m in _CELL.finditer(sheet_xml):
+        body = m.group(2)
+        if not body or (b"<f" not in body and b":f>" not in body and b":f " not in body):
+            continue
+        if _VALUE.search(body):
+            continue
+        t = _TYPE.search(m.group(1))
+        if t and t.group(1) == b"str" and re.search(rb"<(?:\w+:)?v\s*(/>|>\s*</)", body):
+            continue  # a formula whose result is the empty text
+        ref = _REF.search(m.group(1))
+        out.append(ref.group(1).decode() if ref else "?")
+    return out
+
+
+_ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*)>(.*?)</c>', re.S)
+_V_TEXT = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def error_cells(sheet_xml: bytes) -> dict[str, str]:
+    """Cells holding an Excel error value (``t="e"``, e.g. #DIV/0!): ref -> the error text.
+    python-calamine gives these as empty cells; w13xl puts the text back so that an amount cell
+    with an error is refused, as before."""
+    if b't="e"' not in sheet_xml:
+        return {}
+    out = {}
+    for m in _ERROR_CELL.finditer(sheet_xml):
+        ref, v = _REF.search(m.group(1)), _V_TEXT.search(m.group(2))
+        if ref and v:
+            out[ref.group(1).decode()] = unescape(v.group(1).decode("utf-8"))
+    return out
+
+
+def cell_position(ref: str) -> tuple[int, int]:
+    """'B3' -> (2, 1): 0-based row and column."""
+    m = re.match(r"([A-Z]+)(\d+)$", ref)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
+
+
+_DEFINED = re.compile(r"<(?:\w+:)?definedName\b([^>]*)>(.*?)</(?:\w+:)?definedName>", re.S)
+_ONE_CELL = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def defined_cells(workbook_xml: bytes) -> dict[str, tuple[str, int, int]]:
+    """Workbook-level defined names that point at one cell: name -> (sheet, row, col) 0-based."""
+    out = {}
+    for m in _DEFINED.finditer(workbook_xml.decode("utf-8")):
+        a = attrs(m.group(1))
+        name = a.get("name", "")
+        if "localSheetId" in a or name.startswith("_xlnm."):
+            continue
+        ref = _ONE_CELL.match(unescape(m.group(2)).strip())
+        if ref:
+            sheet = (ref.group(1) or "").replace("''", "'") or ref.group(2)
+            out[name] = (sheet, *cell_position(ref.group(3) + ref.group(4)))
+    return out
+
+
+def _normal(value: object) -> object:
+    """A calamine value as openpyxl gives it: empty -> None, whole floats -> int, dates ->
+    datetime at midnight."""
+    import datetime as dt
+
+    if value == "":
+        return None
+    if type(value) is float:
+        if value.is_integer() and abs(value) < 2**53:
+            return int(value)
+        return value
+    if type(value) is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+_MAX_INT = 2**53
+
+
+def _normal_rows(rows: list[list]) -> list[list]:
+    """:func:`_normal` on every cell, inlined for the common cases (text and floats)."""
+    m = _MAX_INT
+    return [[(v if v != "" else None) if type(v) is str
+             else (int(v) if v.is_integer() and -m < v < m else v) if type(v) is float
+             else _normal(v) for v in row] for row in rows]
+
+
+def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
+    """(grids, defined-name values) of a package; ``grids.uncalculated`` lists the formula cells
+    without a stored result per sheet (they are None in the grid)."""
+    import python_calamine as pc
+
+    from .workbook import Grids
+
+    parts = _LazyParts(pkg)
+    entries = [e for e in workbook_sheets(parts) if e.part.startswith("xl/worksheets/")]
+    wanted = set(sheets) if sheets is not None else None
+    try:
+        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(transitional(pkg)))
+    except Exception as exc:  # noqa: BLE001 - calamine's errors: CalamineError, ZipError, XmlError, ...
+        for info in pkg.infos:  # a damaged part is reported as such (the read raises)
+            pkg.read(info.filename)
+        raise InputError(f"the file could not be read as a workbook ({type(exc).__name__}: {exc})",
+                         file=pkg.file, expected=_READ_EXPECTED) from None
+    grids = Grids()
+    try:
+        for entry in entries:
+            if wanted is not None and entry.name not in wanted:
+                continue
+            xml = pkg.get(entry.part, b"")  # unpacked (checksum checked) before calamine reads it
+            try:
+                rows = book.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
+            except Exception as exc:  # noqa: BLE001 - a damaged shared-strings or styles part, bad XML
+                raise InputError(f"the sheet could not be read, the file is damaged ({type(exc).__name__}: {exc})",
+                                 file=pkg.file, sheet=entry.name, expected=_READ_EXPECTED) from None
+            grid = _normal_rows(rows)
+            for ref, text in error_cells(xml).items():
+                r, c = cell_position(ref)
+                if r < len(grid) and c < len(grid[r]):
+                    grid[r][c] = text
+            while grid and all(v is None for v in grid[-1]):
+                grid.pop()
+            grids[entry.name] = grid
+            missing = uncalculated_cells(xml)
+            if missing:
+                grids.uncalculated[entry.name] = missing
+    finally:
+        book.close()
+    named: dict[str, object] = {}
+    workbook_xml = pkg.read("xl/workbook.xml")
+    if pkg.strict:
+        workbook_xml = workbook_xml.replace(*STRICT_TO_TRANSITIONAL[0])
+    all_names = {e.name for e in entries}
+    for name, (sheet, row, col) in defined_cells(workbook_xml).items():
+        if sheet not in all_names:
+            continue
+        grid = grids.get(sheet)
+        if grid is None:
+            continue
+        named[name] = grid[row][col] if row < len(grid) and col < len(grid[row]) else None
+    return grids, named
+
+
+# ---------------------------------------------------------------------------------------------
+# Raw XML editing (no re-serialisation: what is not edited keeps its exact bytes)
+# ---------------------------------------------------------------------------------------------
+
+_TAG = re.compile(r"<(/?)((?:[\w.-]+:)?[\w.-]+)([^>]*?)(/?)>")
+
+
+def _local(qname: str) -> str:
+    return qname.rsplit(":", 1)[-1]
+
+
+def find_container(xml: str, local: str, start: int = 0) -> tuple[int, int, int, int] | None:
+    """(open start, open end, close start, close end) of the first element ``local`` (any prefix);
+    for an empty element ``<x/>`` open end == close start == close end."""
+    for m in _TAG.finditer(xml, start):
+        if m.group(1) or _local(m.group(2)) != local:
+            continue
+        if m.group(4):
+            return m.start(), m.end(), m.end(), m.end()
+        depth = 1
+        for n in _TAG.finditer(xml, m.end()):
+            if _local(n.group(2)) != local or n.group(4):
+                continue
+            depth += -1 if n.group(1) else 1
+            if depth == 0:
+                return m.start(), m.end(), n.start(), n.end()
+        return None
+    return None
+
+
+def children(xml: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the top-level elements in ``xml[start:end]``."""
+    spans = []
+    depth = 0
+    first = 0
+    for m in _TAG.finditer(xml, start, end):
+        if m.group(2).startswith(("?", "!")):
+            continue
+        if m.group(1):
+            depth -= 1
+            if depth == 0:
+                spans.append((first, m.end()))
+        elif m.group(4):
+            if depth == 0:
+                spans.append((m.start(), m.end()))
+        else:
+            if depth == 0:
+                first = m.start()
+            depth += 1
+    return spans
+
+
+def _set_count(open_tag: str, n: int) -> str:
+    if re.search(r'\bcount="\d+"', open_tag):
+        return re.sub(r'\bcount="\d+"', f'count="{n}"', open_tag)
+    return open_tag.replace(">", f' count="{n}">', 1) if not open_tag.endswith("/>") else \
+        open_tag[:-2].rstrip() + f' count="{n}"/>'
+
+
+def _prefixed(xml: str, prefix: str) -> str:
+    """Give every element of an unprefixed fragment the target's namespace prefix."""
+    if not prefix:
+        return xml
+    return re.sub(r"<(/?)([A-Za-z_][\w.-]*)(?=[\s/>])", lambda m: f"<{m.group(1)}{prefix}{m.group(2)}", xml)
+
+
+class StyleMerger:
+    """Appends the scratch workbook's styles to the target's ``styles.xml`` (textually), reusing
+    entries that are already there, and maps the scratch cell-format and dxf indexes to the
+    target's."""
+
+    LISTS = ("fonts", "fills", "borders", "cellXfs", "dxfs")
+    ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",
+             "tableStyles", "colors", "extLst")
+
+    def __init__(self, target_xml: str, source_xml: str) -> None:
+        self.xml = target_xml
+        self.source = source_xml
+        root = re.search(r"<((?:[\w.-]+:)?)styleSheet\b", target_xml)
+        self.prefix = root.group(1) if root else ""
+        self.changed = False
+
+    def _items(self, xml: str, local: str) -> list[str]:
+        found = find_container(xml, local)
+        if found is None:
+            return []
+        _, a, b, _ = found
+        return [xml[s:e] for s, e in children(xml, a, b)]
+
+    def _append(self, local: str, new_items: list[str]) -> None:
+        if not new_items:
+            return
+        self.changed = True
+        body = "".join(_prefixed(i, self.prefix) for i in new_items)
+        found = find_container(self.xml, local)
+        if found is None:
+            count = len(new_items)
+            element = f"<{self.prefix}{local} count=\"{count}\">{body}</{self.prefix}{local}>"
+            later = self.ORDER[self.ORDER.index(local) + 1:]
+            pos = None
+            for name in later:
+                f = find_container(self.xml, name)
+                if f is not None:
+                    pos = f[0]
+                    break
+            if pos is None:
+                pos = self.xml.rindex("</")
+            self.xml = self.xml[:pos] + element + self.xml[pos:]
+            return
+        s, a, b, e = found
+        count = len(children(self.xml, a, b)) + len(new_items)
+        open_tag = self.xml[s:a]
+        if a == e:  # <dxfs count="0"/>
+            tag = open_tag[:-2].rstrip() + ">"
+            element = _set_count(tag, count) + body + f"</{self.prefix}{local}>"
+            self.xml = self.xml[:s] + element + self.xml[e:]
+        else:
+            self.xml = self.xml[:s] + _set_count(open_tag, count) + self.xml[a:b] + body + self.xml[b:]
+
+    def _merge_list(self, local: str, items: list[str]) -> list[int]:
+        existing = self._items(self.xml, local)
+        norm = [_prefixed(i, self.prefix) for i in items]
+        index = {x: n for n, x in reversed(list(enumerate(existing)))}
+        mapping, new = [], []
+        for item, key in zip(items, norm):
+            if key in index:
+                mapping.append(index[key])
+            else:
+                index[key] = len(existing) + len(new)
+                mapping.append(index[key])
+                new.append(item)
+        self._append(local, new)
+        return mapping
+
+    def merge(self) -> tuple[list[int], list[int]]:
+        """Merge; returns (cell format map, dxf map): scratch index -> target index."""
+        # number formats: same code -> same id; new codes get ids above the target's largest
+        def fmts(xml: str) -> list[tuple[str, str]]:  # (id, raw formatCode), any attribute order
+            out = []
+            for m in re.finditer(r"<(?:[\w.-]+:)?numFmt\b([^>]*)/?>", xml):
+                a = {k: v for k, v in ((x.group(1), x.group(3) if x.group(3) is not None else x.group(4))
+                                       for x in _ATTR.finditer(m.group(1)))}
+                if "numFmtId" in a and "formatCode" in a:
+                    out.append((a["numFmtId"], a["formatCode"]))
+            return out
+
+        target_fmts = {code: int(i) for i, code in reversed(fmts(self.xml))}
+        used_ids = [int(i) for i, _ in fmts(self.xml)]
+        next_id = max([163, *used_ids]) + 1
+        fmt_map: dict[int, int] = {}
+        new_fmts = []
+        for i, code in fmts(self.source):
+            if code in target_fmts:
+                fmt_map[int(i)] = target_fmts[code]
+            else:
+                fmt_map[int(i)] = next_id
+                target_fmts[code] = next_id
+                new_fmts.append(f'<numFmt numFmtId="{next_id}" formatCode="{code}"/>')
+                next_id += 1
+        self._append("numFmts", new_fmts)
+        maps = {name: self._merge_list(name, self._items(self.source, name)) for name in ("fonts", "fills", "borders")}
+
+        def remap(xf: str) -> str:
+            def sub(attr, table):
+                nonlocal xf
+                xf = re.sub(rf'\b{attr}="(\d+)"', lambda m: f'{attr}="{table(int(m.group(1)))}"', xf, count=1)
+            sub("numFmtId", lambda i: fmt_map.get(i, i))
+            sub("fontId", lambda i: maps["fonts"][i])
+            sub("fillId", lambda i: maps["fills"][i])
+            sub("borderId", lambda i: maps["borders"][i])
+            sub("xfId", lambda i: 0)
+            return xf
+
+        xfs = [remap(x) for x in self._items(self.source, "cellXfs")]
+        xf_map = self._merge_list("cellXfs", xfs)
+        dxfs = self._items(self.source, "dxfs")
+        dxf_map = self._merge_list("dxfs", dxfs) if dxfs else []
+        return xf_map, dxf_map
+
+
+def inline_strings(sheet_xml: str, shared: list[str]) -> str:
+    """Shared-string cells (``t="s"``) rewritten as inline strings (``t="inlineStr"``)."""
+    def sub(m: re.Match) -> str:
+        head, body = m.group(1), m.group(2)
+        if not re.search(r'\bt="s"', head):
+            return m.group(0)
+        v = re.search(r"<v>(\d+)</v>", body)
+        if v is None:
+            return m.group(0)
+        head = re.sub(r'\bt="s"', 't="inlineStr"', head)
+        return f"<c{head}><is>{shared[int(v.group(1))]}</is></c>"
+    return re.sub(r"<c\b([^>]*)>(.*?)</c>", sub, sheet_xml, flags=re.S)
+
+
+def _shared_strings(parts: Mapping[str, bytes]) -> list[str]:
+    data = parts.get("xl/sharedStrings.xml")
+    if data is None:
+        return []
+    xml = data.decode("utf-8")
+    found = find_container(xml, "sst")
+    if found is None:
+        return []
+    _, a, b, _ = found
+    out = []
+    for s, e in children(xml, a, b):
+        item = xml[s:e]
+        inner = re.match(r"<(?:\w+:)?si\b[^>]*>(.*)</(?:\w+:)?si>\s*$", item, re.S)
+        out.append(inner.group(1) if inner else "")
+    return out
+
+
+def remap_styles(sheet_xml: str, xf_map: list[int], dxf_map: list[int]) -> str:
+    def xf(i: str) -> str:
+        return str(xf_map[int(i)]) if int(i) < len(xf_map) else i
+
+    sheet_xml = re.sub(r'(<(?:c|row)\b[^>]*?\bs=")(\d+)(")', lambda m: m.group(1) + xf(m.group(2)) + m.group(3),
+                       sheet_xml)
+    sheet_xml = re.sub(r'(<col\b[^>]*?\bstyle=")(\d+)(")', lambda m: m.group(1) + xf(m.group(2)) + m.group(3),
+                       sheet_xml)
+    if dxf_map:
+        sheet_xml = re.sub(r'(\bdxfId=")(\d+)(")', lambda m: m.group(1) + str(dxf_map[int(m.group(2))]) + m.group(3),
+                           sheet_xml)
+    return sheet_xml
+
+
+# ---------------------------------------------------------------------------------------------
+# Content types
+# ---------------------------------------------------------------------------------------------
+
+_OVERRIDE = re.compile(r"<(?:\w+:)?Override\b[^>]*?/>")
+_DEFAULT = re.compile(r"<(?:\w+:)?Default\b[^>]*?/>")
+
+
+def content_type(ct_xml: str, part: str) -> str | None:
+    for m in _OVERRIDE.finditer(ct_xml):
+        a = attrs(m.group(0))
+        if a.get("PartName", "").lstrip("/") == part:
+            return a.get("ContentType")
+    ext = part.rsplit(".", 1)[-1].lower()
+    for m in _DEFAULT.finditer(ct_xml):
+        a = attrs(m.group(0))
+        if a.get("Extension", "").lower() == ext:
+            return a.get("ContentType")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Write-back
+# ---------------------------------------------------------------------------------------------
+
+INDEX_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml")
+STYLES_PART = "xl/styles.xml"
+
+
+@dataclass
+class WriteResult:
+    written: list[str]
+    removed: list[str]
+    changed_parts: set[str]  # parts whose bytes differ (or that were added or removed)
+
+
+def _xml_name(name: str) -> str:
+    return escape(name, quote=True).replace("&#x27;", "&apos;")
+
+
+def _styles_part(parts: Mapping[str, bytes]) -> str | None:
+    for rel in part_rels(parts, "xl/workbook.xml"):
+        if rel.type.endswith("/styles"):
+            return resolve("xl/workbook.xml", rel.target)
+    return None
+
+
+def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[str], *,
+                  active: str | None = None) -> tuple[bytes, WriteResult]:
+    """The user's package with the ``owned`` sheets removed and the scratch workbook's sheets
+    added (at the position of the first removed one, else at the end). Returns the new zip bytes."""
+    parts = dict(pkg.parts)
+    file = pkg.file
+    owned = set(owned)
+    sheets = workbook_sheets(parts)
+    new_sheets = workbook_sheets(scratch)
+    scratch_names = [s.name for s in new_sheets]
+    book = parts["xl/workbook.xml"].decode("utf-8")
+    wb_rels_xml = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+    ct_xml = parts["[Content_Types].xml"].decode("utf-8")
+
+    # 1. what goes: the owned sheets and the parts only they reach
+    removed_entries = [s for s in sheets if s.name in owned]
+    kept_entries = [s for s in sheets if s.name not in owned]
+    removed_parts: set[str] = set()
+    if removed_entries:
+        reach_kept: set[str] = set()
+        roots = [resolve("", r.target) for r in part_rels(parts, "") if not r.external]
+        stop = {s.part for s in removed_entries}
+        for root in roots:
+            reach_kept |= closure(parts, root, stop=stop)
+        for s in removed_entries:
+            removed_parts |= closure(parts, s.part) - reach_kept
+    remaining = set(parts) - removed_parts
+
+    # 2. new part names for the scratch sheets' parts
+    rename: dict[str, str] = {}
+    counter = 0
+
+    def fresh(old: str) -> str:
+        nonlocal counter
+        folder, base = posixpath.split(old)
+        stem, ext = posixpath.splitext(base)
+        while True:
+            counter += 1
+            name = posixpath.join(folder, f"w13{stem}_{counter}{ext}")
+            if name not in remaining and name not in rename.values():
+                return name
+
+    transplant: list[str] = []
+    for s in new_sheets:
+        for part in sorted(closure(scratch, s.part)):
+            if part.endswith(".rels"):
+                continue
+            if part not in rename:
+                rename[part] = fresh(part)
+                transplant.append(part)
+
+    # 3. styles
+    styles_name = _styles_part(parts)
+    if styles_name is None or styles_name not in parts:
+        raise InputError("the workbook has no styles part (xl/styles.xml); w13xl cannot add sheets to it",
+                         file=file, expected="a workbook saved by Excel or LibreOffice")
+    merger = StyleMerger(parts[styles_name].decode("utf-8"), scratch.get("xl/styles.xml", b"").decode("utf-8"))
+    xf_map, dxf_map = merger.merge()
+    shared = _shared_strings(scratch)
+    ct_scratch = scratch["[Content_Types].xml"].decode("utf-8")
+
+    new_parts: dict[str, bytes] = {}
+    new_ct: list[str] = []
+    for old in transplant:
+        data = scratch[old]
+        if old.startswith("xl/worksheets/") and old.endswith(".xml"):
+            text = data.decode("utf-8")
+            text = inline_strings(text, shared)
+            text = remap_styles(text, xf_map, dxf_map)
+            data = text.encode("utf-8")
+        name = rename[old]
+        new_parts[name] = data
+        ctype = content_type(ct_scratch, old)
+        if ctype and content_type(ct_xml, name) != ctype:
+            new_ct.append(f'<Override PartName="/{_xml_name(name)}" ContentType="{_xml_name(ctype)}"/>')
+        rels = part_rels(scratch, old)
+        if rels:
+            body = []
+            for rel in rels:
+                target = rel.target if rel.external else "/" + rename[resolve(old, rel.target)]
+                mode = ' TargetMode="External"' if rel.external else ""
+                body.append(f'<Relationship Id="{_xml_name(rel.id)}" Type="{_xml_name(rel.type)}" '
+                            f'Target="{_xml_name(target)}"{mode}/>')
+            new_parts[rels_name(name)] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                                          f'<Relationships xmlns="{PKG_REL_NS}">{"".join(body)}</Relationships>'
+                                          ).encode("utf-8")
+
+    # 4. workbook.xml.rels: drop the removed sheets' relationships, add the new ones
+    removed_rids = {s.rid for s in removed_entries}
+    for rel in parse_rels(parts["xl/_rels/workbook.xml.rels"]):
+        if rel.id in removed_rids:
+            wb_rels_xml = wb_rels_xml.replace(rel.raw, "", 1)
+    used_ids = {r.id for r in parse_rels(wb_rels_xml.encode())}
+    new_rids = []
+    n = 0
+    for s in new_sheets:
+        while True:
+            n += 1
+            rid = f"rIdW13s{n}"
+            if rid not in used_ids:
+                break
+        new_rids.append(rid)
+        target = "/" + rename[s.part]
+        rel_type = next(r.type for r in part_rels(scratch, "xl/workbook.xml") if r.id == s.rid)
+        close = wb_rels_xml.rindex("</")  # the closing tag of <Relationships>, whatever its prefix
+        prefix_rel = re.match(r"</((?:[\w.-]+:)?)", wb_rels_xml[close:]).group(1)
+        wb_rels_xml = (wb_rels_xml[:close] + f'<{prefix_rel}Relationship Id="{rid}" Type="{_xml_name(rel_type)}" '
+                       f'Target="{_xml_name(target)}"/>' + wb_rels_xml[close:])
+
+    # 5. workbook.xml: the <sheet> list, defined names, active tab
+    root = re.search(r"<((?:[\w.-]+:)?)workbook\b([^>]*)>", book)
+    prefix = root.group(1)
+    r_prefix = next((k.split(":", 1)[1] for k, v in attrs(root.group(2)).items()
+                     if k.startswith("xmlns:") and v == REL_NS), None)
+    if r_prefix is None:
+        book = book[:root.end() - 1] + f' xmlns:r="{REL_NS}"' + book[root.end() - 1:]
+        r_prefix = "r"
+        root = re.search(r"<((?:[\w.-]+:)?)workbook\b([^>]*)>", book)
+        sheets = workbook_sheets({**parts, "xl/workbook.xml": book.encode()})
+        removed_entries = [s for s in sheets if s.name in owned]
+    old_index = {s.name: i for i, s in enumerate(sheets)}
+    insert_at = min((old_index[s.name] for s in removed_entries), default=len(sheets))
+    insert_at = sum(1 for s in kept_entries if old_index[s.name] < insert_at)
+    order = [s.name for s in kept_entries]
+    order[insert_at:insert_at] = scratch_names
+    new_index = {name: i for i, name in enumerate(order)}
+    next_id = max([s.sheet_id for s in sheets] + [0]) + 1
+    sheet_xml = []
+    for s, rid in zip(new_sheets, new_rids):
+        state = attrs(s.raw).get("state")
+        state_attr = f' state="{state}"' if state and state != "visible" else ""
+        sheet_xml.append(f'<{prefix}sheet name="{_xml_name(s.name)}" sheetId="{next_id}"{state_attr} '
+                         f'{r_prefix}:id="{rid}"/>')
+        next_id += 1
+    # rebuild the <sheets> content from the kept raw entries (unchanged text) and the new ones
+    found = find_container(book, "sheets")
+    _, a, b, _ = found
+    raw_kept = [s.raw for s in sheets if s.name not in owned]
+    pieces = raw_kept[:insert_at] + sheet_xml + raw_kept[insert_at:]
+    if removed_entries or sheet_xml:
+        book = book[:a] + "".join(pieces) + book[b:]
+
+    # defined names: drop the removed sheets' local names, renumber localSheetId, add the scratch ones
+    def renumber(m: re.Match) -> str:
+        a_ = attrs(m.group(1))
+        if "localSheetId" not in a_:
+            return m.group(0)
+        i = int(a_["localSheetId"])
+        name = sheets[i].name if i < len(sheets) else None
+        if name is None or name in owned:
+            return ""
+        if new_index[name] == i:
+            return m.group(0)
+        return m.group(0).replace(f'localSheetId="{i}"', f'localSheetId="{new_index[name]}"', 1)
+
+    book = _DEFINED.sub(renumber, book)
+    scratch_book = scratch["xl/workbook.xml"].decode("utf-8")
+    added_names = []
+    for m in _DEFINED.finditer(scratch_book):
+        a_ = attrs(m.group(1))
+        if "localSheetId" in a_:
+            i = int(a_["localSheetId"])
+            added_names.append(_prefixed(m.group(0).replace(f'localSheetId="{i}"',
+                                                            f'localSheetId="{new_index[scratch_names[i]]}"', 1),
+                                         prefix))
+    if added_names:
+        found = find_container(book, "definedNames")
+        if found is None:
+            anchor = None
+            for name in ("externalReferences", "functionGroups", "sheets"):
+                f = find_container(book, name)
+                if f is not None:
+                    anchor = f[3]
+                    break
+            book = book[:anchor] + f"<{prefix}definedNames>" + "".join(added_names) + \
+                f"</{prefix}definedNames>" + book[anchor:]
+        else:
+            s_, a_, b_, e_ = found
+            if a_ == e_:
+                book = book[:s_] + f"<{prefix}definedNames>" + "".join(added_names) + \
+                    f"</{prefix}definedNames>" + book[e_:]
+            else:
+                book = book[:b_] + "".join(added_names) + book[b_:]
+    elif find_container(book, "definedNames") and not children(book, *find_container(book, "definedNames")[1:3]):
+        s_, _, _, e_ = find_container(book, "definedNames")
+        book = book[:s_] + book[e_:]  # an empty <definedNames> is not valid
+
+    # active tab and first visible tab: indexes follow the sheets
+    view = re.search(r"<(?:[\w.-]+:)?workbookView\b[^>]*?/?>", book)
+    if view:
+        tag = view.group(0)
+        a_ = attrs(tag)
+        new_tag = tag
+        for key in ("activeTab", "firstSheet"):
+            i = int(a_.get(key, "0"))
+            name = sheets[i].name if i < len(sheets) else None
+            if name is None or name in owned:
+                target_name = active if key == "activeTab" and active in new_index else order[0]
+                value = new_index.get(target_name, 0)
+            else:
+                value = new_index[name]
+            if key in a_ and value != i:
+                new_tag = re.sub(rf'\b{key}="\d+"', f'{key}="{value}"', new_tag)
+            elif key not in a_ and value != 0:
+                new_tag = new_tag.replace(view.group(0)[:len(prefix) + 13], view.group(0)[:len(prefix) + 13]
+                                          + f' {key}="{value}"', 1)
+        book = book.replace(tag, new_tag, 1)
+
+    # 6. content types
+    for part in removed_parts:
+        for m in _OVERRIDE.finditer(ct_xml):
+            if attrs(m.group(0)).get("PartName", "").lstrip("/") == part:
+                ct_xml = ct_xml.replace(m.group(0), "", 1)
+    if new_ct:
+        close = ct_xml.rindex("</")
+        ct_xml = ct_xml[:close] + "".join(new_ct) + ct_xml[close:]
+
+    # 7. calcChain: stale entries of removed sheets would make Excel repair the file
+    calc = "xl/calcChain.xml"
+    removed_ids = {s.sheet_id for s in removed_entries}
+    if calc in parts and removed_ids and _calc_chain_mentions(parts[calc], removed_ids):
+        removed_parts.add(calc)
+        for rel in parse_rels(wb_rels_xml.encode()):
+            if resolve("xl/workbook.xml", rel.target) == calc:
+                wb_rels_xml = wb_rels_xml.replace(rel.raw, "", 1)
+        for m in _OVERRIDE.finditer(ct_xml):
+            if attrs(m.group(0)).get("PartName", "").lstrip("/") == calc:
+                ct_xml = ct_xml.replace(m.group(0), "", 1)
+
+    changed = {
+        "xl/workbook.xml": book.encode("utf-8"),
+        "xl/_rels/workbook.xml.rels": wb_rels_xml.encode("utf-8"),
+        "[Content_Types].xml": ct_xml.encode("utf-8"),
+    }
+    if merger.changed:
+        changed[styles_name] = merger.xml.encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in pkg.infos:
+            if info.is_dir() or info.filename in removed_parts:
+                continue
+            data = changed.get(info.filename, parts[info.filename])
+            z.writestr(info, data, compress_type=info.compress_type)
+        for name, data in new_parts.items():
+            z.writestr(zipfile.ZipInfo(name, date_time=pkg.infos[0].date_time if pkg.infos else (1980, 1, 1, 0, 0, 0)),
+                       data, compress_type=zipfile.ZIP_DEFLATED)
+    differs = {n for n, d in changed.items() if d != parts.get(n)} | removed_parts | set(new_parts)
+    return out.getvalue(), WriteResult(scratch_names, [s.name for s in removed_entries if s.name not in scratch_names]
+                                       , differs)
+
+
+def _calc_chain_mentions(xml: bytes, sheet_ids: set[int]) -> bool:
+    current = None
+    for m in re.finditer(rb"<(?:\w+:)?c\b([^>]*)/?>", xml):
+        i = re.search(rb'\bi="(\d+)"', m.group(1))
+        if i:
+            current = int(i.group(1))
+        if current in sheet_ids:
+            return True
+    return False
+
+
+def verify(before: Package, after_bytes: bytes, allowed: set[str], expected_sheets: list[str]) -> None:
+    """Every part not in ``allowed`` is byte-identical; the result opens and lists the sheets."""
+    import python_calamine as pc
+
+    import xml.etree.ElementTree as ET
+
+    with zipfile.ZipFile(io.BytesIO(after_bytes)) as z:
+        after = {n: z.read(n) for n in z.namelist()}
+    for name, data in before.parts.items():
+        if name not in allowed and after.get(name) != data:
+            raise InputError(f"internal check failed: part {name} would change; nothing was changed",
+                             file=before.file)
+    for name in allowed:  # every part w13xl wrote or edited is well-formed XML
+        if name in after and name.endswith((".xml", ".rels")):
+            try:
+                ET.fromstring(after[name])
+            except ET.ParseError as exc:
+                raise InputError(f"internal check failed: part {name} is not well-formed ({exc}); "
+                                 "nothing was changed", file=before.file) from None
+    book = pc.CalamineWorkbook.from_filelike(io.BytesIO(after_bytes))
+    try:
+        names = book.sheet_names
+    finally:
+        book.close()
+    if names != expected_sheets:
+        raise InputError(f"internal check failed: the sheets would be {names}; nothing was changed", file=before.file)
+
+
+def write_sheets_into(target: str | os.PathLike, scratch_wb, *, is_owned: Callable[[str, list[list]], bool],
+                      prefix: str, active: str | None = None, backup: bool = False) -> WriteResult:
+    """Write the sheets of the openpyxl workbook ``scratch_wb`` into the workbook file ``target``:
+    sheets named ``prefix...`` for which ``is_owned(name, grid)`` holds are replaced or removed, a
+    sheet with one of the new names that is not owned stops the write. Every other part of the
+    package is kept byte for byte (see the module's docstring). Written safely (temp file +
+    replace), or not at all."""
+    from .workbook import safe_write
+
+    target = Path(target)
+    pkg = open_package(target)
+    if pkg.strict:
+        raise InputError("the workbook is saved as Strict Open XML; w13xl reads it but does not write into it",
+                         file=str(target), expected="a workbook saved as 'Excel Workbook (.xlsx)' or "
+                                                    "'Excel Macro-Enabled Workbook (.xlsm)'")
+    sheets = workbook_sheets(pkg.parts)
+    candidates = [s.name for s in sheets if s.name.startswith(prefix)]
+    grids = read_grids(pkg, candidates)[0] if candidates else {}
+    owned = [name for name in candidates if name in grids and is_owned(name, grids[name])]
+    buf = io.BytesIO()
+    scratch_wb.save(buf)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+        scratch = {n: z.read(n) for n in z.namelist()}
+    new_names = [s.name for s in workbook_sheets(scratch)]
+    existing = {s.name.lower(): s.name for s in sheets}
+    for name in new_names:
+        clash = existing.get(name.lower())
+        if clash is not None and clash not in owned:
+            raise OwnershipError(clash, str(target))
+    data, result = build_package(pkg, scratch, owned, active=active)
+    kept = [s.name for s in sheets if s.name not in owned]
+    first_owned = min((i for i, s in enumerate(sheets) if s.name in owned), default=len(sheets))
+    at = sum(1 for i, s in enumerate(sheets) if s.name not in owned and i < first_owned)
+    expected = kept[:at] + new_names + kept[at:]
+    verify(pkg, data, result.changed_parts, expected)
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    safe_write(target, write, backup=backup)
+    return result
+
+
+class OwnershipError(InputError):
+    def __init__(self, sheet: str, file: str) -> None:
+        super().__init__(f"sheet '{sheet}' exists but was not written by w13xl (no marker); rename or delete it, "
+                         "nothing was changed", file=file)
+        self.sheet = sheet
