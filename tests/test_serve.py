@@ -1,0 +1,258 @@
+"""``w13xl serve`` over real HTTPS: xlwings Server (xlwings-server from PyPI) started on
+127.0.0.1 (a free port) in a separate process, with a local development certificate (trustme),
+driven with the request bodies the xlwings Server 1.20 Office.js client sends
+(``static/js/custom-functions/custom-functions-code.js`` for function calls,
+``static/js/custom-scripts/index.js`` for script calls). The server is stopped at the end of
+the module.
+
+Expected figures are the plan's (domain.md, schema M2 of the meerjarenplan): the reserve
+(gecumuleerd budgettair resultaat) of 2031 is 454.275,79 euro.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import openpyxl
+import pytest
+import xlwings as xw
+from typer.testing import CliRunner
+
+from w13xl.cli import app
+from w13xl.server import MANIFEST_ID
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
+TEN = ["W13.AFM", "W13.BBR", "W13.DOELZOEKEN", "W13.INDEXEER", "W13.KANS", "W13.LOONKOST", "W13.M2",
+       "W13.NORMEN", "W13.RESERVE", "W13.SCENARIO"]
+SESSION = str(uuid.uuid4())
+
+
+def w13xl_command() -> list[str]:
+    """The installed console script (what `uv run w13xl` runs), else the same entry point."""
+    script = Path(sys.executable).with_name("w13xl.exe" if os.name == "nt" else "w13xl")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from w13xl._entry import main; sys.argv[0] = 'w13xl'; main()"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """(base url, httpx client trusting the development CA); the server stops afterwards."""
+    certs = tmp_path_factory.mktemp("certs")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    env["XLWINGS_LICENSE_KEY"] = "noncommercial"  # README, "Licentie"
+    log = tmp_path_factory.mktemp("log") / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([*w13xl_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
+                                 "--certs", str(certs), "--scenarios", str(ROOT / "scenarios")],
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"https://127.0.0.1:{port}"
+    client = None
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"w13xl serve stopped: {log.read_text(errors='replace')}")
+            if client is None and (certs / "w13xl-dev-ca.pem").exists() and (certs / "w13xl-localhost.pem").exists():
+                trust = ssl.create_default_context(cafile=str(certs / "w13xl-dev-ca.pem"))
+                client = httpx.Client(base_url=base, verify=trust, timeout=60)
+            if client is not None:
+                try:
+                    if client.get("/").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"w13xl serve did not answer: {log.read_text(errors='replace')}")
+            time.sleep(0.3)
+        yield base, client
+    finally:
+        if client is not None:
+            client.close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# -- the bodies the Office.js client sends ------------------------------------------------------
+def cell_for_function(v):
+    """A cell inside a range argument of a custom function: empty -> null, dates as serials."""
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    if isinstance(v, dt.date):
+        return (v - dt.date(1899, 12, 30)).days
+    return v
+
+
+def cell_for_script(v):
+    """A cell in a script call's book: empty -> "", dates as ISO strings (convertDateValues)."""
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    if isinstance(v, dt.date):
+        return dt.datetime(v.year, v.month, v.day).isoformat(timespec="milliseconds") + "Z"
+    return "" if v is None else v
+
+
+@pytest.fixture(scope="module")
+def sheets():
+    wb = openpyxl.load_workbook(SAMPLE, data_only=True)
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] or [[None]] for ws in wb.worksheets}
+
+
+def function_body(func_name: str, args: list) -> dict:
+    return {
+        "client": "Office.js",
+        "func_name": func_name,
+        "args": args,
+        "caller_address": "[w13-mjp-2026-2031.xlsx]Blad1!B2",
+        "session_id": SESSION,
+        "culture_info_name": "nl-BE",
+        "date_format": "d/mm/yyyy",
+        "version": xw.__version__,
+        "runtime": "1.4",
+    }
+
+
+def rng(grid):
+    return [[cell_for_function(v) for v in row] for row in grid]
+
+
+def script_body(sheets: dict) -> dict:
+    body_sheets = []
+    for name, grid in sheets.items():
+        values = [[cell_for_script(v) for v in row] for row in grid]
+        rows, cols = len(values), max(len(r) for r in values)
+        body_sheets.append({
+            "name": name, "visibility": "Visible", "show_gridlines": True, "print_area": None,
+            "notes": [], "notes_supported": True,
+            "used_range_address": f"A1:{openpyxl.utils.get_column_letter(cols)}{rows}",
+            "used_range_row_count": rows, "used_range_column_count": cols,
+            "values": values, "pictures": [], "shapes": [], "charts": [], "tables": [], "pivot_tables": [],
+        })
+    return {"client": "Office.js", "version": xw.__version__,
+            "book": {"name": SAMPLE.name, "active_sheet_index": 0, "selection": "A1", "calculation": "Automatic"},
+            "sheets": body_sheets, "names": []}
+
+
+# -- tests --------------------------------------------------------------------------------------
+def test_meta_lists_the_ten_functions_as_w13_with_dutch_help(server):
+    _, client = server
+    response = client.get("/xlwings/custom-functions-meta.json")
+    assert response.status_code == 200
+    functions = {f["name"]: f for f in response.json()["functions"]}
+    assert sorted(functions) == TEN  # W13.M2, not XLWINGS.W13.M2 or W13_PROD...
+    m2 = functions["W13.M2"]
+    assert m2["description"].startswith("Schema M2 (staat van het financieel evenwicht)")
+    assert m2["parameters"][0]["description"].startswith("Bereik van het begrotingsblad")
+    assert functions["W13.RESERVE"]["description"].startswith("Gecumuleerd budgettair resultaat")
+    for f in functions.values():
+        assert f["description"] and f["result"]["dimensionality"] == "matrix"
+        assert all(p.get("description") for p in f["parameters"]), f["name"]
+
+
+def test_reserve_2031_over_https(server, sheets):
+    _, client = server
+    body = function_body("w13_reserve", [rng(sheets["Synthese"]), rng(sheets["Parameters"]), None])
+    response = client.post("/xlwings/custom-functions-call", json=body)
+    assert response.status_code == 200, response.text
+    result = response.json()["result"]
+    assert result[0] == ["Jaar", "Gecumuleerd budgettair resultaat"]
+    by_year = {row[0]: row[1] for row in result[1:]}
+    assert sorted(by_year) == list(range(2026, 2032))
+    assert round(by_year[2031], 2) == 454275.79
+
+
+def test_kans_is_a_2d_range_over_http(server, sheets):
+    _, client = server
+    others = [rng(sheets[n]) for n in ("Parameters", "Personeel", "Weddeschalen", "Subsidies", "Indexering")]
+    body = function_body("w13_kans", [rng(sheets["Synthese"]), None, [["afm"]], [[50]], [[1]], others])
+    result = client.post("/xlwings/custom-functions-call", json=body).json()["result"]
+    assert isinstance(result, list) and len(result) == 1 and len(result[0]) == 1
+    assert 0.0 <= result[0][0] <= 1.0
+
+
+def test_scenario_files_only_from_the_scenario_folder(server, sheets):
+    _, client = server
+    extra = [rng(sheets[n]) for n in ("Parameters", "Personeel", "Weddeschalen", "Subsidies", "Indexering")]
+    inside = client.post("/xlwings/custom-functions-call", json=function_body(
+        "w13_scenario", [rng(sheets["Synthese"]), [["pact-stopt-2028.toml"]], [["reserve"]], extra])).json()
+    assert inside["result"][0] == ["Jaar", "Gecumuleerd budgettair resultaat"]
+    for probe in ("../pyproject.toml", str(ROOT / "pyproject.toml")):
+        out = client.post("/xlwings/custom-functions-call", json=function_body(
+            "w13_scenario", [rng(sheets["Synthese"]), [[probe]], [["M2"]], extra])).json()["result"]
+        assert len(out) == 1 and out[0][0].startswith(f"#W13: scenariobestand '{probe}' ligt buiten de scenariomap")
+
+
+def test_bad_range_gives_a_w13_text(server):
+    _, client = server
+    out = client.post("/xlwings/custom-functions-call", json=function_body(
+        "w13_m2", [[["Actie", "2026"], ["X", "veel"]], None, None])).json()["result"]
+    assert out[0][0].startswith("#W13: ")
+
+
+def test_script_returns_actions_for_the_w13_sheets(server, sheets):
+    _, client = server
+    meta = client.get("/xlwings/custom-scripts-meta.json").json()
+    assert [(m["function_name"], m["name"]) for m in meta] == [("scenarios_doorrekenen", "Scenario's doorrekenen")]
+    response = client.post("/xlwings/custom-scripts-call/scenarios_doorrekenen", json=script_body(sheets))
+    assert response.status_code == 200, response.text
+    actions = response.json()["actions"]
+    added = [a["args"][1] for a in actions if a["func"] == "addSheet"]
+    assert added[0] == "W13 Overzicht" and len(added) >= 3 and all(n.startswith("W13 ") for n in added)
+    assert any(a["func"] == "setValues" for a in actions)
+    alert = actions[-1]
+    assert alert["func"] == "alert" and "scenario's doorgerekend" in alert["args"][0]
+
+
+def test_task_pane_ribbon_and_manifest_are_w13s(server):
+    base, client = server
+    pane = client.get("/taskpane.html").text
+    assert 'xw-click="scenarios_doorrekenen"' in pane and "Scenario's doorrekenen" in pane
+    assert "hello_world" not in pane
+    ribbon = client.get("/static/js/ribbon.js").text
+    assert 'scriptName: "scenarios_doorrekenen"' in ribbon and "hello_world" not in ribbon
+    manifest = client.get("/manifest").text
+    assert f"<Id>{MANIFEST_ID}</Id>" in manifest
+    assert f'DefaultValue="{base}/taskpane.html"' in manifest
+    assert "<FunctionName>scenarios-doorrekenen</FunctionName>" in manifest
+    assert "Functions.Namespace" not in manifest and "[prod]" not in manifest and "hello" not in manifest.lower()
+
+
+def test_manifest_file_for_a_team_server(tmp_path):
+    """`w13xl serve --hostname HOST --manifest FILE` writes the manifest for https://HOST and stops."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    env["XLWINGS_LICENSE_KEY"] = "noncommercial"
+    out = tmp_path / "manifest.xml"
+    done = subprocess.run([*w13xl_command(), "serve", "--hostname", "w13.example.be", "--manifest", str(out)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert '<SourceLocation DefaultValue="https://w13.example.be/taskpane.html" />' in text
+    assert "https://w13.example.be/xlwings/custom-functions-meta.json" in text
+
+
+def test_serve_refuses_without_a_licence_key(monkeypatch):
+    monkeypatch.delenv("XLWINGS_LICENSE_KEY", raising=False)
+    result = CliRunner().invoke(app, ["serve", "--manifest", "m.xml"])
+    assert result.exit_code == 2
+    assert "Fout: XLWINGS_LICENSE_KEY ontbreekt" in result.output and "PolyForm Noncommercial" in result.output
