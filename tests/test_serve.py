@@ -11,6 +11,7 @@ Expected figures are the plan's (domain.md, schema M2 of the meerjarenplan): the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -51,28 +52,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """(base url, httpx client trusting the development CA); the server stops afterwards."""
-    certs = tmp_path_factory.mktemp("certs")
-    port = free_port()
+@contextlib.contextmanager
+def running(args: list[str], port: int, log: Path, *, scheme: str = "https", ca: Path | None = None,
+            wait_for: Path | None = None):
+    """`w13xl serve ARGS` in its own process until the block ends; yields an httpx client."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
     env["XLWINGS_LICENSE_KEY"] = "noncommercial"  # README, "Licentie"
-    log = tmp_path_factory.mktemp("log") / "server.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([*w13xl_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
-                                 "--certs", str(certs), "--scenarios", str(ROOT / "scenarios")],
+        proc = subprocess.Popen([*w13xl_command(), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
                                 env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"https://127.0.0.1:{port}"
+    base = f"{scheme}://127.0.0.1:{port}"
     client = None
     try:
         deadline = time.monotonic() + 90
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"w13xl serve stopped: {log.read_text(errors='replace')}")
-            if client is None and (certs / "w13xl-dev-ca.pem").exists() and (certs / "w13xl-localhost.pem").exists():
-                trust = ssl.create_default_context(cafile=str(certs / "w13xl-dev-ca.pem"))
-                client = httpx.Client(base_url=base, verify=trust, timeout=60)
+            if client is None and (wait_for is None or wait_for.exists()):
+                verify = ssl.create_default_context(cafile=str(ca)) if ca else True
+                client = httpx.Client(base_url=base, verify=verify, timeout=60)
             if client is not None:
                 try:
                     if client.get("/").status_code == 200:
@@ -82,7 +80,7 @@ def server(tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail(f"w13xl serve did not answer: {log.read_text(errors='replace')}")
             time.sleep(0.3)
-        yield base, client
+        yield client
     finally:
         if client is not None:
             client.close()
@@ -92,6 +90,17 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """(base url, httpx client trusting the development CA); the server stops afterwards."""
+    certs = tmp_path_factory.mktemp("certs")
+    port = free_port()
+    log = tmp_path_factory.mktemp("log") / "server.log"
+    with running(["--certs", str(certs), "--scenarios", str(ROOT / "scenarios")], port, log,
+                 ca=certs / "w13xl-dev-ca.pem", wait_for=certs / "w13xl-localhost.pem") as client:
+        yield f"https://127.0.0.1:{port}", client
 
 
 # -- the bodies the Office.js client sends ------------------------------------------------------
@@ -256,3 +265,27 @@ def test_serve_refuses_without_a_licence_key(monkeypatch):
     result = CliRunner().invoke(app, ["serve", "--manifest", "m.xml"])
     assert result.exit_code == 2
     assert "Fout: XLWINGS_LICENSE_KEY ontbreekt" in result.output and "PolyForm Noncommercial" in result.output
+
+
+def test_behind_a_reverse_proxy_plain_http_gives_an_https_manifest(tmp_path):
+    """`w13xl serve --http --hostname HOST`: the proxy does HTTPS; the manifest names https://HOST."""
+    port = free_port()
+    with running(["--http", "--hostname", "w13.example.be"], port, tmp_path / "log", scheme="http") as client:
+        manifest = client.get("/manifest", headers={"X-Forwarded-Proto": "https"}).text
+        assert '<SourceLocation DefaultValue="https://w13.example.be/taskpane.html" />' in manifest
+        names = [f["name"] for f in client.get("/xlwings/custom-functions-meta.json").json()["functions"]]
+        assert sorted(names) == TEN
+
+
+def test_own_certificate(tmp_path):
+    """`w13xl serve --cert FILE --key FILE` serves HTTPS with that certificate."""
+    import trustme
+
+    ca = trustme.CA()
+    leaf = ca.issue_cert("127.0.0.1")
+    cert, key, ca_file = tmp_path / "cert.pem", tmp_path / "key.pem", tmp_path / "ca.pem"
+    cert.write_bytes(b"".join(b.bytes() for b in leaf.cert_chain_pems))
+    leaf.private_key_pem.write_to_path(str(key))
+    ca.cert_pem.write_to_path(str(ca_file))
+    with running(["--cert", str(cert), "--key", str(key)], free_port(), tmp_path / "log", ca=ca_file) as client:
+        assert client.get("/").json() == {"status": "ok"}
