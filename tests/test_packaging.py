@@ -3,6 +3,7 @@ functions need; the command line (typer, rich) and the server are extras."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import zipfile
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    uv = shutil.which("uv")
+    uv = os.environ.get("UV") or shutil.which("uv")  # `uv run` names itself in UV
     if uv is None:
         pytest.skip("uv is not on the PATH")
     out = tmp_path_factory.mktemp("dist")
