@@ -73,6 +73,11 @@ def test_readme_command(command, folder):
                 assert time.monotonic() < deadline, "no answer"
                 time.sleep(0.3)
             assert len(meta.json()["functions"]) == 10
+            if "--hostname" in args:  # behind the proxy: the manifest names https://HOST
+                with httpx.Client(timeout=30) as client:
+                    manifest = client.get(f"http://127.0.0.1:{port}/manifest",
+                                          headers={"X-Forwarded-Proto": "https"}).text
+                assert '<SourceLocation DefaultValue="https://w13.example.be/taskpane.html" />' in manifest
         finally:
             proc.terminate()
             try:
@@ -84,6 +89,9 @@ def test_readme_command(command, folder):
     done = subprocess.run([*w13xl_command(), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     if "--manifest" in args:
-        assert (cwd / args[args.index("--manifest") + 1]).read_text(encoding="utf-8").startswith("<?xml")
+        manifest = (cwd / args[args.index("--manifest") + 1]).read_text(encoding="utf-8")
+        base = "https://w13.example.be" if "--hostname" in args else "https://127.0.0.1:8000"
+        assert manifest.startswith("<?xml") and f'<SourceLocation DefaultValue="{base}/taskpane.html" />' in manifest
+        assert f"{base}/xlwings/custom-functions-meta.json" in manifest
     else:
         assert (cwd / args[2]).exists() and (cwd / args[2]).with_suffix(".py").exists()

@@ -3,7 +3,8 @@
 driven with the request bodies the xlwings Server 1.20 Office.js client sends
 (``static/js/custom-functions/custom-functions-code.js`` for function calls,
 ``static/js/custom-scripts/index.js`` for script calls). The server is stopped at the end of
-the module.
+the module. The README's commands (team server behind a proxy: `--http --hostname`, the
+manifest for a host name) are run by tests/test_readme_excel.py.
 
 Expected figures are the plan's (domain.md, schema M2 of the meerjarenplan): the reserve
 (gecumuleerd budgettair resultaat) of 2031 is 454.275,79 euro.
@@ -247,34 +248,11 @@ def test_task_pane_ribbon_and_manifest_are_w13s(server):
     assert "Functions.Namespace" not in manifest and "[prod]" not in manifest and "hello" not in manifest.lower()
 
 
-def test_manifest_file_for_a_team_server(tmp_path):
-    """`w13xl serve --hostname HOST --manifest FILE` writes the manifest for https://HOST and stops."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
-    env["XLWINGS_LICENSE_KEY"] = "noncommercial"
-    out = tmp_path / "manifest.xml"
-    done = subprocess.run([*w13xl_command(), "serve", "--hostname", "w13.example.be", "--manifest", str(out)],
-                          env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    text = out.read_text(encoding="utf-8")
-    assert '<SourceLocation DefaultValue="https://w13.example.be/taskpane.html" />' in text
-    assert "https://w13.example.be/xlwings/custom-functions-meta.json" in text
-
-
 def test_serve_refuses_without_a_licence_key(monkeypatch):
     monkeypatch.delenv("XLWINGS_LICENSE_KEY", raising=False)
     result = CliRunner().invoke(app, ["serve", "--manifest", "m.xml"])
     assert result.exit_code == 2
     assert "Fout: XLWINGS_LICENSE_KEY ontbreekt" in result.output and "PolyForm Noncommercial" in result.output
-
-
-def test_behind_a_reverse_proxy_plain_http_gives_an_https_manifest(tmp_path):
-    """`w13xl serve --http --hostname HOST`: the proxy does HTTPS; the manifest names https://HOST."""
-    port = free_port()
-    with running(["--http", "--hostname", "w13.example.be"], port, tmp_path / "log", scheme="http") as client:
-        manifest = client.get("/manifest", headers={"X-Forwarded-Proto": "https"}).text
-        assert '<SourceLocation DefaultValue="https://w13.example.be/taskpane.html" />' in manifest
-        names = [f["name"] for f in client.get("/xlwings/custom-functions-meta.json").json()["functions"]]
-        assert sorted(names) == TEN
 
 
 def test_own_certificate(tmp_path):
