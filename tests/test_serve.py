@@ -22,6 +22,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from xml.etree import ElementTree
 
 import httpx
 import openpyxl
@@ -234,6 +235,16 @@ def test_script_returns_actions_for_the_w13_sheets(server, sheets):
     assert alert["func"] == "alert" and "scenario's doorgerekend" in alert["args"][0]
 
 
+def test_script_on_bad_input_answers_in_dutch(server, sheets):
+    """xlwings Server turns the script's XlwingsError into a 400 whose text the client shows."""
+    _, client = server
+    without = {name: grid for name, grid in sheets.items() if name != "Scenario's"}
+    response = client.post("/xlwings/custom-scripts-call/scenarios_doorrekenen", json=script_body(without))
+    assert response.status_code == 400
+    assert response.text.startswith("Scenario's doorrekenen: de werkmap heeft geen scenario's (blad \"Scenario's\" "
+                                    "ontbreekt of is leeg)"), response.text
+
+
 def test_task_pane_ribbon_and_manifest_are_w13s(server):
     base, client = server
     pane = client.get("/taskpane.html").text
@@ -242,6 +253,8 @@ def test_task_pane_ribbon_and_manifest_are_w13s(server):
     ribbon = client.get("/static/js/ribbon.js").text
     assert 'scriptName: "scenarios_doorrekenen"' in ribbon and "hello_world" not in ribbon
     manifest = client.get("/manifest").text
+    root = ElementTree.fromstring(manifest.encode())  # well-formed XML
+    assert root.find("{http://schemas.microsoft.com/office/appforoffice/1.1}Id").text == MANIFEST_ID
     assert f"<Id>{MANIFEST_ID}</Id>" in manifest
     assert f'DefaultValue="{base}/taskpane.html"' in manifest
     assert "<FunctionName>scenarios-doorrekenen</FunctionName>" in manifest
