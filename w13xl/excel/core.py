@@ -86,9 +86,10 @@ _DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(a), b) for a
     (r"unknown action '(.*)'", r"onbekende actie '\1'"),
     (r"unknown salary scale '(.*)'", r"onbekende weddeschaal '\1'"),
     (r"date (\S+) is outside the plan \((.*)\)", r"datum \1 valt buiten het plan (\2)"),
-    (r"year (\d{4}) is outside the plan", r"jaar \1 valt buiten het plan"),
+    (r"year (-?\d+) is outside the plan", r"jaar \1 valt buiten het plan"),
     (r"scenario file not found", "scenariobestand niet gevonden"),
     # scenario files and the Scenario's sheet (pydantic's messages, w13xl's own)
+    (r"\(got (.*)\)$", r"(gegeven: \1)"),
     (r"Input should be a valid date or datetime, (.*)", r"geen geldige datum (\1)"),
     (r"Input should be a valid date", "geen geldige datum"),
     (r"Input should be a valid number, unable to parse string as a number", "geen geldig getal"),
@@ -108,7 +109,6 @@ _DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(a), b) for a
     (r"unique scenario names", "unieke scenarionamen"),
     (r"input is too short", "invoer te kort"),
     (r"invalid character", "ongeldig teken"),
-    (r"\(got (.*)\)$", r"(gegeven: \1)"),
     (r"subsidy (\S+) names action '(.*)', which is not on the budget sheet",
      r"subsidie \1 verwijst naar actie '\2', die niet op het begrotingsblad staat"),
     (r"an action of the budget sheet", "een actie van het begrotingsblad"),
@@ -156,6 +156,32 @@ _DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(a), b) for a
     (r"the subsidy has no id", "de subsidie heeft geen id"),
     (r"subsidy id (\S+) appears twice", r"subsidie-id \1 staat er twee keer"),
     (r"must be a fraction in \[0, 1\)", "moet een breuk in [0, 1) zijn"),
+    (r"position (\S+) has onbekende weddeschaal", r"positie \1 heeft een onbekende weddeschaal"),
+    (r"unknown index class '(.*?)'", r"onbekende indexklasse '\1'"),
+    (r"level '(.*)' is not one of (.*)", r"niveau '\1' is niet een van \2"),
+    (r"a year in (-?\d+)-(\d+)", r"een jaar in \1-\2"),
+    (r"\bcolumn (\S+): ", r"kolom \1: "),
+    (r"\(scale (\S+)\)", r"(schaal \1)"),
+    (r"amount must be > 0", "het bedrag moet > 0 zijn"),
+    (r"scale (\S+) has no step 0", r"schaal \1 heeft geen trap 0"),
+    (r"scale (\S+) step (\S+) given twice", r"schaal \1 trap \2 staat er twee keer"),
+    (r"scale (\S+) given twice", r"schaal \1 staat er twee keer"),
+    (r"negative step (\S+)", r"negatieve trap \1"),
+    (r"step must be an integer, got (.*)", r"trap moet een geheel getal zijn (gegeven: \1)"),
+    (r"fte (\S+) outside (\S+)", r"vte \1 buiten \2"),
+    (r"overhead rate (\S+)", r"overheadpercentage \1"),
+    (r"empty scale", "lege schaal"),
+    (r"\bempty (\S+)", r"\1 is leeg"),
+    (r"\ba number\b", "een getal"),
+    (r"Datetimes provided to dates should have zero time - e\.g\. be exact dates", "geen datum (een tijdstip of "
+     "een negatief getal)"),
+    (r"not a whole number: (.*)", r"geen geheel getal: \1"),
+    (r"\(known: (.*)\)", r"(bekend: \1)"),
+    (r"\bpersonnel\b", "personeel"),
+    (r"missing column\(s\) (.*)", r"ontbrekende kolom(men) \1"),
+    (r"the plan has no member contribution \(parameter '(.*)'\)",
+     r"het plan heeft geen bijdrage van de lokale besturen (parameter '\1')"),
+    (r"a '(.*)' row on the Parameters sheet", r"een rij '\1' op het blad Parameters"),
     (r"\bnone\b", "geen"),
     (r"\bone of\b", "een van"),
     (r"file not found", "bestand niet gevonden"),
@@ -190,7 +216,7 @@ def error_text(exc: BaseException) -> str:
         return PREFIX + text
     if isinstance(exc, (W13Error, ValueError, KeyError)):
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        return PREFIX + str(msg)
+        return PREFIX + dutch(str(msg))
     return PREFIX + f"interne fout ({type(exc).__name__}: {exc})"
 
 
