@@ -280,3 +280,58 @@ def test_own_certificate(tmp_path):
     ca.cert_pem.write_to_path(str(ca_file))
     with running(["--cert", str(cert), "--key", str(key)], free_port(), tmp_path / "log", ca=ca_file) as client:
         assert client.get("/").json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--host", "0.0.0.0"], "--host 0.0.0.0: het lokale ontwikkelingscertificaat geldt alleen voor 127.0.0.1"),
+    (["--cert", "c.pem"], "--cert en --key horen samen"),
+    (["--scenarios", "bestaat-niet"], "--scenarios bestaat-niet: die map bestaat niet"),
+])
+def test_serve_refuses_bad_options(monkeypatch, tmp_path, args, fragment):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    result = CliRunner().invoke(app, ["serve", *args])
+    assert result.exit_code == 2 and fragment in result.output, result.output
+
+
+def test_serve_without_the_server_extra_says_so(monkeypatch):
+    import w13xl.cli.serve as serve_cli
+
+    monkeypatch.setattr(serve_cli.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "xlwings_server" else object())
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 2
+    assert 'xlwings Server is niet geïnstalleerd (ontbreekt: xlwings_server)' in result.output
+    assert 'pip install "w13xl[cli,server]"' in result.output
+
+
+def test_development_certificate_with_mkcert(tmp_path, monkeypatch):
+    """With mkcert on the PATH, w13xl asks it for localhost, 127.0.0.1 and ::1 (its CA is in the
+    trust store after `mkcert -install`); a fake mkcert records the call."""
+    from w13xl import server
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "mkcert"
+    fake.write_text('#!/bin/sh\necho "$@" > "$(dirname "$0")/args"\n'
+                    'while [ $# -gt 0 ]; do case "$1" in -cert-file) echo cert > "$2";; -key-file) echo key > "$2";; '
+                    'esac; shift; done\n', encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    made = server.development_certificate(tmp_path / "certs")
+    assert made.made_by == "mkcert" and made.ca is None
+    assert (bin_dir / "args").read_text().split() == ["-cert-file", str(made.certfile), "-key-file", str(made.keyfile),
+                                                      "localhost", "127.0.0.1", "::1"]
+    again = server.development_certificate(tmp_path / "certs")  # made once, then reused
+    assert again.made_by == "bestaand" and again.certfile == made.certfile
+
+
+def test_development_certificate_with_trustme_is_valid_for_localhost(tmp_path):
+    from w13xl import server
+
+    made = server.development_certificate(tmp_path, use_mkcert=False)
+    assert made.made_by == "trustme" and made.ca is not None
+    context = ssl.create_default_context(cafile=str(made.ca))
+    context.load_cert_chain(str(made.certfile), str(made.keyfile))  # key and certificate belong together
+    pem = made.certfile.read_text()
+    assert pem.startswith("-----BEGIN CERTIFICATE-----")

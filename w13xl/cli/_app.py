@@ -11,6 +11,7 @@ from typing import TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import InputWarning, W13Error
 
@@ -39,7 +40,7 @@ def handles_input_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except W13Error as exc:
-            err_console.print(f"[bold red]Fout:[/] {exc}", soft_wrap=True)
+            err_console.print(f"[bold red]Fout:[/] {escape(str(exc))}", soft_wrap=True)  # text, not markup
             raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
