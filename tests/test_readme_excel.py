@@ -72,7 +72,7 @@ def test_readme_command(command, folder):
                         pass
                 assert time.monotonic() < deadline, "no answer"
                 time.sleep(0.3)
-            assert len(meta.json()["functions"]) == 10
+            assert len(meta.json()["functions"]) >= 10
             if "--hostname" in args:  # behind the proxy: the manifest names https://HOST
                 with httpx.Client(timeout=30) as client:
                     manifest = client.get(f"http://127.0.0.1:{port}/manifest",

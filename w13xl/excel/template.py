@@ -121,7 +121,8 @@ def _start_sheet(ws, plan_name: str, budget: str, params: str, module: str) -> N
         ("=W13_INDEXEER(1000;2026;2031)   =W13_INDEXEER(1000;2026;2031;\"vast\")   "
          "=W13_INDEXEER(1000;2026;2031;\"loon\";3%)", False),
         ("=W13_LOONKOST(\"B1-B3\";5;0,8;2027)   werkgeverskost (illustratieve weddeschalen)", False),
-        ("In Excel op het web / Mac (xlwings Server of Lite) heten ze =W13.M2(...), =W13.RESERVE(...), ...", False),
+        ("Met de W13-add-in (w13xl serve: Excel op Windows, Mac en het web) of xlwings Lite heten ze "
+         "=W13.M2(...), =W13.RESERVE(...), ...", False),
         ("", False),
         ("Scenario's doorrekenen (niets te plakken):", True),
         ("xlwings-tab > Run main, of Alt+F8 > SampleCall > Uitvoeren (of Ontwikkelaars > Invoegen > Knop, "
