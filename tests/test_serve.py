@@ -268,7 +268,8 @@ def test_task_pane_ribbon_and_manifest_are_w13s(server):
     assert "Functions.Namespace" not in manifest and "[prod]" not in manifest and "hello" not in manifest.lower()
 
 
-def test_serve_refuses_without_a_licence_key(monkeypatch):
+def test_serve_refuses_without_a_licence_key(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no .env here
     monkeypatch.delenv("XLWINGS_LICENSE_KEY", raising=False)
     result = CliRunner().invoke(app, ["serve", "--manifest", "m.xml"])
     assert result.exit_code == 2
@@ -299,6 +300,20 @@ def test_serve_refuses_bad_options(monkeypatch, tmp_path, args, fragment):
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
     result = CliRunner().invoke(app, ["serve", *args])
     assert result.exit_code == 2 and fragment in result.output, result.output
+
+
+def test_serve_reads_the_licence_key_from_dot_env(monkeypatch, tmp_path):
+    """A .env in the folder where the server starts counts (the environment wins): with the key
+    from .env the refusal is about the next thing, the host without a certificate."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("XLWINGS_LICENSE_KEY", raising=False)
+    (tmp_path / ".env").write_text('XLWINGS_LICENSE_KEY="noncommercial"\nOTHER=1\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 2 and "--host 0.0.0.0: het lokale" in result.output, result.output
+    from w13xl import server
+
+    env = server.server_environment({"PATH": "/bin"}, dotenv=tmp_path / ".env")
+    assert env["XLWINGS_LICENSE_KEY"] == "noncommercial" and "OTHER" not in env
 
 
 def test_serve_without_the_server_extra_says_so(monkeypatch):

@@ -43,9 +43,11 @@ def serve_command(
                        + "). Installeer het met: pip install \"w13xl[cli,server]\" (of uv sync).")
     if (cert is None) != (key is None):
         raise W13Error("--cert en --key horen samen (het certificaat en zijn private sleutel)")
-    env_dir = os.environ.get(server.SCENARIO_DIR_ENV, "").strip()
+    dotenv = Path.cwd() / ".env"
+    settings = {**server.dotenv_settings(dotenv), **os.environ}
+    env_dir = settings.get(server.SCENARIO_DIR_ENV, "").strip()
     folder = scenarios if scenarios is not None else (Path(env_dir) if env_dir else None)
-    env = server.server_environment(os.environ, scenario_dir=folder, hostname=hostname)
+    env = server.server_environment(os.environ, scenario_dir=folder, hostname=hostname, dotenv=dotenv)
     scheme = "http" if http else "https"
     if manifest is not None:
         server.apply_environment(env)

@@ -60,18 +60,29 @@ LICENSE_HELP = (
     f"{LICENSE_ENV} ontbreekt: xlwings Server en de W13-functies op de server hebben een "
     "licentiesleutel nodig. Ofwel de sleutel 'noncommercial' (PolyForm Noncommercial License 1.0.0, "
     "alleen voor een toegelaten niet-commercieel gebruik), ofwel een betaalde sleutel van xlwings. "
-    f"Zet hem in de omgeving, bv. {LICENSE_ENV}=noncommercial, na de afweging in README, sectie Excel, "
-    "'Licentie'."
+    f"Zet hem in de omgeving of in het bestand .env van de map waarin de server start, bv. "
+    f"{LICENSE_ENV}=noncommercial, na de afweging in README, sectie Excel, 'Licence'."
 )
 
 
+def dotenv_settings(path: Path) -> dict[str, str]:
+    """``XLWINGS_*`` and ``W13XL_*`` settings from a ``.env`` file (KEY=value lines), if it exists."""
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values  # python-dotenv, a dependency of xlwings-server
+
+    return {k: v for k, v in dotenv_values(path).items()
+            if v is not None and (k.startswith("XLWINGS_") or k.startswith("W13XL_"))}
+
+
 def server_environment(environ: Mapping[str, str], *, scenario_dir: Path | None = None,
-                       hostname: str | None = None) -> dict[str, str]:
-    """The environment for xlwings Server: ``environ`` plus w13xl's fixed settings and defaults.
+                       hostname: str | None = None, dotenv: Path | None = None) -> dict[str, str]:
+    """The environment for xlwings Server: ``environ`` plus the settings of the ``dotenv`` file
+    (the environment wins), w13xl's fixed settings and defaults.
 
     Refuses (W13Error, in Dutch) without a licence key: which key W13 may use is a decision
     for the operator (README), not something to default silently."""
-    env = dict(environ)
+    env = {**(dotenv_settings(dotenv) if dotenv is not None else {}), **environ}
     if not env.get(LICENSE_ENV, "").strip():
         raise W13Error(LICENSE_HELP)
     for key, value in DEFAULTS.items():
