@@ -47,7 +47,8 @@ def test_wheel_requires_no_cli_packages(wheel):
     # the server's project folder travels with the package
     for path in ("w13xl/server/project/custom_functions/__init__.py", "w13xl/server/project/custom_scripts/__init__.py",
                  "w13xl/server/project/templates/taskpane.html", "w13xl/server/project/templates/manifest.xml",
-                 "w13xl/server/project/static/js/ribbon.js", "w13xl/data/mjp-2026-2031-synthese.csv"):
+                 "w13xl/server/project/static/js/ribbon.js", "w13xl/server/project/static/js/w13-nl.js",
+                 "w13xl/data/mjp-2026-2031-synthese.csv"):
         assert path in names, path
 
 

@@ -257,6 +257,8 @@ def test_task_pane_ribbon_and_manifest_are_w13s(server):
     pane = client.get("/taskpane.html").text
     assert 'xw-click="scenarios_doorrekenen"' in pane and "Scenario's doorrekenen" in pane
     assert "hello_world" not in pane
+    assert "/static/js/w13-nl.js" in pane  # the frame's English texts in Dutch
+    assert "Opnieuw laden" in client.get("/static/js/w13-nl.js").text
     ribbon = client.get("/static/js/ribbon.js").text
     assert 'scriptName: "scenarios_doorrekenen"' in ribbon and "hello_world" not in ribbon
     manifest = client.get("/manifest").text
