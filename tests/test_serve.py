@@ -210,7 +210,8 @@ def test_reserve_2031_over_https(server, sheets):
     assert result[0] == ["Jaar", "Gecumuleerd budgettair resultaat"]
     by_year = {row[0]: row[1] for row in result[1:]}
     assert sorted(by_year) == list(range(2026, 2032))
-    assert [by_year[y] for y in range(2026, 2032)] == pytest.approx(PLAN_GBR, abs=0.5)
+    # the plan prints whole euros of its own rounded figures (test_m2: within 2 euro)
+    assert [by_year[y] for y in range(2026, 2032)] == pytest.approx(PLAN_GBR, abs=2.0)
     assert round(by_year[2031], 2) == 454275.79
 
 
