@@ -271,7 +271,7 @@ def test_loonkost_matches_the_staffing_model():
 @pytest.mark.parametrize("args, fragment", [
     ((cell("Z9"), cell(5), cell(1), cell(2026), None), "Z9"),
     ((cell("B1-B3"), cell(2.5), cell(1), cell(2026), None), "trap"),
-    ((cell("B1-B3"), cell(2), cell(3), cell(2026), None), "fte"),
+    ((cell("B1-B3"), cell(2), cell(3), cell(2026), None), "vte 3.0 buiten"),  # Dutch (was the English "fte")
     ((cell(""), cell(2), cell(1), cell(2026), None), "schaal"),
 ])
 def test_loonkost_bad_input(args, fragment):

@@ -70,13 +70,23 @@ def test_ranges_in_any_order_and_the_empty_line_argument(values, study):
     assert a == b and a[0][1] == "Schema M2"
 
 
-def test_toml_scenario_file(values, study):
+@pytest.fixture
+def scenario_dir(monkeypatch):
+    """Scenario files are read only from the configured folder (here the repo's scenarios/)."""
+    monkeypatch.setenv(core.SCENARIO_DIR_ENV, str(ROOT / "scenarios"))
+    cache.clear()
+    yield ROOT / "scenarios"
+    cache.clear()
+
+
+def test_toml_scenario_file(values, study, scenario_dir):
     baseline, library, _ = study
-    path = ROOT / "scenarios" / "pact-stopt-2028.toml"
+    path = scenario_dir / "pact-stopt-2028.toml"
     scenario = load_scenario_file(path)
     run = run_scenario(baseline, scenario, ScenarioLibrary([scenario]))
-    out = call(values["Synthese"], [[str(path)]], [["afm"]], *extra(values))
+    out = call(values["Synthese"], [["pact-stopt-2028.toml"]], [["afm"]], *extra(values))
     assert [r[1] for r in out[1:]] == [float(v) for v in run.m2["autofinancieringsmarge"]]
+    assert call(values["Synthese"], [[str(path)]], [["afm"]], *extra(values)) == out  # full path inside the folder
     norms = call(values["Synthese"], [[str(path)]], [["normen"]], *extra(values))
     assert norms[0][0] == "Norm"
     assert [r[1] for r in norms[1:]] == [n.ok for n in run.m2.norms.values()]
@@ -89,9 +99,12 @@ def test_toml_scenario_file(values, study):
     ("hbdh-stopt-juni-2026", "M2", ("Parameters", "Parameters"), "tweede bereik"),
     ("hbdh-stopt-juni-2026", "M2", ("Toelichting",), "niet herkend"),
     ("hbdh-stopt-juni-2026", "M2", ("Parameters",), "onbekend scenario"),  # no Scenario's range
-    ("/nergens/scenario.toml", "M2", EXTRA, "scenariobestand niet gevonden"),
+    ("/nergens/scenario.toml", "M2", EXTRA, "ligt buiten de scenariomap"),
+    ("bestaat-niet.toml", "M2", EXTRA, "scenariobestand 'bestaat-niet.toml' niet gevonden in de scenariomap"),
+    ("../pyproject.toml", "M2", EXTRA, "ligt buiten de scenariomap"),
+    (str(ROOT / "pyproject.toml"), "M2", EXTRA, "ligt buiten de scenariomap"),
 ])
-def test_bad_input_gives_a_message(values, scenario, lijn, names, fragment):
+def test_bad_input_gives_a_message(values, scenario, lijn, names, fragment, scenario_dir):
     out = call(values["Synthese"], [[scenario]], [[lijn]], *[values[n] for n in names])
     assert len(out) == 1 and out[0][0].startswith("#W13: ") and fragment in out[0][0], out
 
@@ -113,3 +126,29 @@ def test_scenario_results_are_cached(values, monkeypatch):
         call(values["Synthese"], [["hbdh-stopt-juni-2026"]], [[lijn]], *extra(values))
     assert len(runs) == 1
     assert core.resolve_line("bbr") == "beschikbaar_budgettair_resultaat"
+
+
+def test_scenario_files_need_a_configured_folder(values, monkeypatch):
+    """Without a scenario folder no file is read at all: the repo's pyproject.toml (which
+    parses as TOML) is refused, not answered with its keys."""
+    monkeypatch.delenv(core.SCENARIO_DIR_ENV, raising=False)
+    cache.clear()
+    for name in (str(ROOT / "pyproject.toml"), "pact-stopt-2028.toml"):
+        out = call(values["Synthese"], [[name]], [["M2"]], *extra(values))
+        assert out == [[f"#W13: scenariobestand '{name}': er is geen scenariomap ingesteld (verwacht: een scenario "
+                        "van het blad Scenario's, of een scenariomap (W13XL_SCENARIO_DIR; w13xl serve --scenarios "
+                        "MAP))"]]
+
+
+def test_sheet_messages_are_dutch(values):
+    """pydantic's and the engine's English never reach a cell: a bad date on the Scenario's sheet."""
+    sheet = [list(r) for r in values["Scenario's"]]
+    header = next(i for i, r in enumerate(sheet) if "Type" in r)
+    row = sheet[header + 1]
+    row[sheet[header].index("Datum")] = "morgen"
+    ranges = [values[n] for n in EXTRA[:-1]] + [sheet]
+    cache.clear()
+    out = call(values["Synthese"], [[row[0]]], [["M2"]], *ranges)
+    text = out[0][0]
+    assert text.startswith("#W13: argument Scenario's, cel H") and "geen geldige datum" in text, text
+    assert "Input should" not in text and "got" not in text

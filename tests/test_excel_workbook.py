@@ -35,7 +35,8 @@ def test_workbook_keeps_the_vba_project_and_sets_the_udf_module(tmp_path):
         assert list(wb[name].iter_rows(values_only=True)) == list(src[name].iter_rows(values_only=True)), name
     start = [c.value for c in wb["Start"]["A"] if c.value]
     assert any(str(v).startswith("=W13_M2(Synthese!A1:") for v in start)
-    assert any("RunPython" in str(v) and "scenarios_doorrekenen" in str(v) for v in start)
+    assert any("Run main" in str(v) and "SampleCall" in str(v) for v in start)
+    assert not any("RunPython" in str(v) or "Insert > Module" in str(v) for v in start)  # nothing to paste
 
 
 def test_workbook_without_plan_uses_the_bundled_sample(tmp_path):
@@ -48,6 +49,7 @@ def test_workbook_without_plan_uses_the_bundled_sample(tmp_path):
 @pytest.mark.parametrize("name, args, fragment", [
     ("w13.xlsx", [], ".xlsm"),
     ("exists.xlsm", [], "--force"),
+    ("W13-plan.xlsm", [], "W13_plan.xlsm"),  # Run main imports the name as a Python module
 ])
 def test_workbook_refuses(tmp_path, name, args, fragment):
     out = tmp_path / name
@@ -58,3 +60,50 @@ def test_workbook_refuses(tmp_path, name, args, fragment):
     assert fragment in result.output
     if out.exists():
         assert out.read_bytes() == b"keep me"
+
+
+def test_run_main_runs_the_scenario_script_with_a_mock_caller(tmp_path, monkeypatch):
+    """xlwings' Run main: `import W13_plan; W13_plan.main()` with the workbook's folder on the
+    Python path and the workbook as caller (here a mock caller with the sample's values)."""
+    import sys
+
+    import xlwings as xw
+    from test_excel_scripts import make_book, sample_sheets, written_sheets
+
+    out = tmp_path / "W13_plan.xlsm"
+    result = runner.invoke(app, ["excel", "workbook", str(out), "--plan", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    script = tmp_path / "W13_plan.py"
+    assert script.exists()
+    wb = openpyxl.load_workbook(out, keep_vba=True)
+    conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(values_only=True) if r[0]}
+    assert conf["Interpreter_Win"] == sys.executable  # the Python that ran the command (Linux: no pythonw)
+    assert not any("%CD%" in str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
+                   for v in row)
+    with zipfile.ZipFile(out) as z:  # the template's macro that runs `import <name>; <name>.main()`
+        vba = z.read("xl/vbaProject.bin")
+        assert b"eCall()" in vba and b".main()" in vba
+
+    monkeypatch.syspath_prepend(str(tmp_path))  # xlwings puts the workbook's folder on the path
+    monkeypatch.delitem(sys.modules, "W13_plan", raising=False)
+    sheets = sample_sheets()
+    book = make_book(sheets)
+    book.set_mock_caller()
+    try:
+        module = __import__("W13_plan")
+        module.main()
+    finally:
+        del xw.Book._mock_caller
+        sys.modules.pop("W13_plan", None)
+    actions = book.json()["actions"]
+    written = written_sheets(actions, [s["name"] for s in sheets])
+    assert "W13 Overzicht" in written and len(written) >= 3
+    assert actions[-1]["func"] == "alert" and "scenario's doorgerekend" in actions[-1]["args"][0]
+
+
+def test_run_main_file_is_not_overwritten_without_force(tmp_path):
+    out = tmp_path / "W13_plan.xlsm"
+    (tmp_path / "W13_plan.py").write_text("# mine", encoding="utf-8")
+    result = runner.invoke(app, ["excel", "workbook", str(out)])
+    assert result.exit_code == 2 and "--force" in result.output
+    assert not out.exists() and (tmp_path / "W13_plan.py").read_text(encoding="utf-8") == "# mine"

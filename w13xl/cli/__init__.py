@@ -12,5 +12,6 @@ from . import schema as _schema  # noqa: F401  (registers w13xl schema)
 from . import realisatie as _realisatie  # noqa: F401  (registers w13xl realisatie / versies / herraming)
 from . import aannames as _aannames  # noqa: F401  (registers w13xl aannames)
 from . import subsidies as _subsidies  # noqa: F401  (registers w13xl subsidies / personeel)
+from . import serve as _serve  # noqa: F401  (registers w13xl serve)
 
 __all__ = ["app"]

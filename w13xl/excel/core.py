@@ -14,8 +14,10 @@ Pure Python: no xlwings import (the adapters live in :mod:`w13xl.excel.functions
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -84,8 +86,104 @@ _DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(a), b) for a
     (r"unknown action '(.*)'", r"onbekende actie '\1'"),
     (r"unknown salary scale '(.*)'", r"onbekende weddeschaal '\1'"),
     (r"date (\S+) is outside the plan \((.*)\)", r"datum \1 valt buiten het plan (\2)"),
-    (r"year (\d{4}) is outside the plan", r"jaar \1 valt buiten het plan"),
+    (r"year (-?\d+) is outside the plan", r"jaar \1 valt buiten het plan"),
     (r"scenario file not found", "scenariobestand niet gevonden"),
+    # scenario files and the Scenario's sheet (pydantic's messages, w13xl's own)
+    (r"\(got (.*)\)$", r"(gegeven: \1)"),
+    (r"Input should be a valid date or datetime, (.*)", r"geen geldige datum (\1)"),
+    (r"Input should be a valid date", "geen geldige datum"),
+    (r"Input should be a valid number, unable to parse string as a number", "geen geldig getal"),
+    (r"Input should be a valid (number|integer|float)", "geen geldig getal"),
+    (r"Input should be a valid string", "geen tekst"),
+    (r"Input should be a valid boolean", "geen geldige waar/onwaar-waarde"),
+    (r"Input should be greater than or equal to (\S+)", r"moet minstens \1 zijn"),
+    (r"Input should be greater than (\S+)", r"moet groter zijn dan \1"),
+    (r"Input should be less than or equal to (\S+)", r"mag hoogstens \1 zijn"),
+    (r"Input should be less than (\S+)", r"moet kleiner zijn dan \1"),
+    (r"Input should be (.*)", r"waarde moet \1 zijn"),
+    (r"Field required", "verplicht veld ontbreekt"),
+    (r"unknown key", "onbekende sleutel"),
+    (r"unknown change type \(expected one of (.*)\)", r"onbekend soort wijziging (verwacht: \1)"),
+    (r"extends unknown scenario '(.*)'", r"bouwt voort op een onbekend scenario '\1'"),
+    (r"two scenarios are named '(.*)'", r"twee scenario's heten '\1'"),
+    (r"unique scenario names", "unieke scenarionamen"),
+    (r"input is too short", "invoer te kort"),
+    (r"invalid character", "ongeldig teken"),
+    (r"subsidy (\S+) names action '(.*)', which is not on the budget sheet",
+     r"subsidie \1 verwijst naar actie '\2', die niet op het begrotingsblad staat"),
+    (r"an action of the budget sheet", "een actie van het begrotingsblad"),
+    (r"position (\S+) has unknown salary scale '(.*)'", r"positie \1 heeft een onbekende weddeschaal '\2'"),
+    (r"one of the scales on '(.*)'", r"een van de schalen op '\1'"),
+    (r"there is no sheet '(.*)'", r"er is geen blad '\1'"),
+    (r"no budget sheet found", "geen begrotingsblad gevonden"),
+    (r"a sheet 'Synthese' \(table layout\) or a pivot export with 'Rijlabels'; name it with --sheet",
+     "een blad 'Synthese' (tabel) of een draaitabel-export met 'Rijlabels'"),
+    (r"a subsidy id of the '(.*)' sheet: \(none\)", r"een subsidie van het blad '\1' (geef dat bereik mee)"),
+    (r"a subsidy id of the '(.*)' sheet", r"een subsidie van het blad '\1'"),
+    (r"a header row with Actie, Categorie, Richting and year columns, or a pivot export starting with 'Rijlabels'",
+     "een kopregel met Actie, Categorie, Richting en jaarkolommen, of een draaitabel-export vanaf 'Rijlabels'"),
+    (r"a budget table or a pivot export", "een begrotingstabel of een draaitabel-export"),
+    (r"a 'Weddeschalen' sheet for staffing changes", "een bereik 'Weddeschalen' voor personeelswijzigingen"),
+    (r"columns Scenario, Type, Subsidie/Positie/Actie, Datum, \.\.\.", "kolommen Scenario, Type, Subsidie/Positie/Actie, "
+     "Datum, ..."),
+    (r"fractions such as 0,32 for 32%", "breuken zoals 0,32 voor 32%"),
+    (r"rows with O and U amounts", "rijen met O- en U-bedragen"),
+    (r"the name of the scenario", "de naam van het scenario"),
+    (r"a dotted key such as (.*)", r"een sleutel met punten zoals \1"),
+    (r"an 'onzekerheid' row needs a key in column 'Sleutel'", "een rij 'onzekerheid' heeft een sleutel nodig in de "
+     "kolom 'Sleutel'"),
+    (r"no header row with a 'Scenario' column", "geen kopregel met een kolom 'Scenario'"),
+    (r"the row has no scenario name", "de rij heeft geen scenarionaam"),
+    (r"no '(.*)' column", r"geen kolom '\1'"),
+    (r"unknown column '(.*)'", r"onbekende kolom '\1'"),
+    (r"key '(.*)' clashes with an earlier row", r"sleutel '\1' botst met een eerdere rij"),
+    (r"'(.*)' is not an action code", r"'\1' is geen actiecode"),
+    (r"'(.*)' is neither a scenario file nor a scenario on the Scenario's sheet",
+     r"'\1' is geen scenariobestand en geen scenario op het blad Scenario's"),
+    (r"scenario '(.*)' extends itself \(through '(.*)'\)", r"scenario '\1' bouwt op zichzelf voort (via '\2')"),
+    (r"not a date \(expected e\.g\. (\S+) or (\S+)\): (.*)", r"geen datum (verwacht bv. \1 of \2): \3"),
+    (r"not a date: (.*)", r"geen datum: \1"),
+    (r"not a (finite )?number: (.*)", r"geen getal: \2"),
+    (r"the amount is not a finite number", "het bedrag is geen eindig getal"),
+    (r"end (\S+) (is )?before start (\S+)", r"einde \1 ligt voor begin \3"),
+    (r"position (\S+): ", r"positie \1: "),
+    (r"subsidy (\S+): ", r"subsidie \1: "),
+    (r"unknown salary scale (\S+) \(known: (.*)\)", r"onbekende weddeschaal \1 (bekend: \2)"),
+    (r"salary scales", "weddeschalen"),
+    (r"no header row", "geen kopregel"),
+    (r"empty position id", "lege positie-id"),
+    (r"duplicate position id", "dubbele positie-id"),
+    (r"the subsidy has no id", "de subsidie heeft geen id"),
+    (r"subsidy id (\S+) appears twice", r"subsidie-id \1 staat er twee keer"),
+    (r"must be a fraction in \[0, 1\)", "moet een breuk in [0, 1) zijn"),
+    (r"position (\S+) has onbekende weddeschaal", r"positie \1 heeft een onbekende weddeschaal"),
+    (r"unknown index class '(.*?)'", r"onbekende indexklasse '\1'"),
+    (r"level '(.*)' is not one of (.*)", r"niveau '\1' is niet een van \2"),
+    (r"a year in (-?\d+)-(\d+)", r"een jaar in \1-\2"),
+    (r"\bcolumn (\S+): ", r"kolom \1: "),
+    (r"\(scale (\S+)\)", r"(schaal \1)"),
+    (r"amount must be > 0", "het bedrag moet > 0 zijn"),
+    (r"scale (\S+) has no step 0", r"schaal \1 heeft geen trap 0"),
+    (r"scale (\S+) step (\S+) given twice", r"schaal \1 trap \2 staat er twee keer"),
+    (r"scale (\S+) given twice", r"schaal \1 staat er twee keer"),
+    (r"negative step (\S+)", r"negatieve trap \1"),
+    (r"step must be an integer, got (.*)", r"trap moet een geheel getal zijn (gegeven: \1)"),
+    (r"fte (\S+) outside (\S+)", r"vte \1 buiten \2"),
+    (r"overhead rate (\S+)", r"overheadpercentage \1"),
+    (r"empty scale", "lege schaal"),
+    (r"\bempty (\S+)", r"\1 is leeg"),
+    (r"\ba number\b", "een getal"),
+    (r"Datetimes provided to dates should have zero time - e\.g\. be exact dates", "geen datum (een tijdstip of "
+     "een negatief getal)"),
+    (r"not a whole number: (.*)", r"geen geheel getal: \1"),
+    (r"\(known: (.*)\)", r"(bekend: \1)"),
+    (r"\bpersonnel\b", "personeel"),
+    (r"missing column\(s\) (.*)", r"ontbrekende kolom(men) \1"),
+    (r"the plan has no member contribution \(parameter '(.*)'\)",
+     r"het plan heeft geen bijdrage van de lokale besturen (parameter '\1')"),
+    (r"a '(.*)' row on the Parameters sheet", r"een rij '\1' op het blad Parameters"),
+    (r"\bnone\b", "geen"),
+    (r"\bone of\b", "een van"),
     (r"file not found", "bestand niet gevonden"),
     (r"\band\b", "en"),
     (r"\bor\b", "of"),
@@ -118,7 +216,7 @@ def error_text(exc: BaseException) -> str:
         return PREFIX + text
     if isinstance(exc, (W13Error, ValueError, KeyError)):
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        return PREFIX + str(msg)
+        return PREFIX + dutch(str(msg))
     return PREFIX + f"interne fout ({type(exc).__name__}: {exc})"
 
 
@@ -398,6 +496,39 @@ def _scenario_grids(budget: Frozen, ranges: tuple[Frozen, ...]) -> dict[str, Fro
     return grids
 
 
+# -- scenario files: only from the configured folder --------------------------------------------
+#: The folder whose .toml files W13.SCENARIO, W13.KANS and W13.DOELZOEKEN may read (``w13xl serve
+#: --scenarios MAP`` sets it). Unset: no files at all, only the workbook's Scenario's sheet.
+SCENARIO_DIR_ENV = "W13XL_SCENARIO_DIR"
+
+
+def scenario_folder() -> Path | None:
+    """The configured scenario folder (resolved), or None when none is configured."""
+    value = os.environ.get(SCENARIO_DIR_ENV, "").strip()
+    return Path(value).expanduser().resolve() if value else None
+
+
+def scenario_file(name: str) -> Path:
+    """The scenario file ``name`` (a file name in the scenario folder, or a path inside it).
+
+    Anything outside the folder is refused (a cell must not be able to probe the server's
+    files), as is a file that does not end in .toml."""
+    folder = scenario_folder()
+    if folder is None:
+        raise InputError(f"scenariobestand '{name}': er is geen scenariomap ingesteld",
+                         expected=f"een scenario van het blad Scenario's, of een scenariomap ({SCENARIO_DIR_ENV}; "
+                                  "w13xl serve --scenarios MAP)")
+    given = Path(name.strip())
+    path = (given if given.is_absolute() else folder / given).resolve()
+    if not path.is_relative_to(folder) or path.suffix.lower() != ".toml":
+        raise InputError(f"scenariobestand '{name}' ligt buiten de scenariomap",
+                         expected="de naam van een .toml-bestand in de scenariomap, bv. pact-stopt-2028.toml")
+    if not path.is_file():
+        raise InputError(f"scenariobestand '{given.name}' niet gevonden in de scenariomap",
+                         expected="de naam van een .toml-bestand in de scenariomap")
+    return path
+
+
 @cache.cached(maxsize=16)
 def _baseline(budget: Frozen, ranges: tuple[Frozen, ...]):
     from ..scenario.loader import baseline_from_grids
@@ -420,7 +551,7 @@ def scenario_inputs(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
     if not scenario:
         return baseline, None, library
     if scenario.lower().endswith(".toml"):
-        chosen = load_scenario_file(scenario)
+        chosen = load_scenario_file(scenario_file(scenario))
         library.add(chosen)
     elif scenario in sheet_scenarios:
         chosen = sheet_scenarios[scenario]

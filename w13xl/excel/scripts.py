@@ -88,8 +88,8 @@ def compute(grids: dict[str, list[list]], *, file: str | None = None,
     baseline = baseline_from_grids(grids, file=file)
     scenarios = workbook_scenarios(grids, file)
     if not scenarios:
-        raise InputError(f"the workbook has no scenarios (sheet \"{SCENARIO_SHEET}\" missing or empty)",
-                         file=file, expected=f"a sheet \"{SCENARIO_SHEET}\" with one row per change")
+        raise InputError(f"de werkmap heeft geen scenario's (blad \"{SCENARIO_SHEET}\" ontbreekt of is leeg)",
+                         file=file, expected=f"een blad \"{SCENARIO_SHEET}\" met één rij per wijziging")
     runs = run_scenarios(baseline, list(scenarios.values()))
     return runs, board_contents(runs, plan_name=file or "meerjarenplan", created=created)
 
@@ -162,8 +162,9 @@ def doorrekenen(book, *, created: dt.datetime | dt.date | None = None) -> Outcom
     for content in contents:
         name = existing.get(content.name.lower())
         if name is not None and name not in owned:
-            raise InputError(f"the sheet '{name}' was not made by w13xl and is never overwritten", file=book.name,
-                             expected="rename or remove that sheet, then run the script again")
+            raise InputError(f"het blad '{name}' is niet door w13xl gemaakt en wordt nooit overschreven",
+                             file=book.name, expected="geef dat blad een andere naam of verwijder het, en start "
+                                                      "het script opnieuw")
     outcome = Outcome(scenarios=[run.name for run in runs])
     wanted = {c.name.lower() for c in contents}
     for name in sorted(owned):

@@ -7,7 +7,14 @@
 * its ``_xlwings.conf`` sheet becomes the active ``xlwings.conf`` sheet with
   ``UDF Modules = w13xl.excel.functions`` (and the interpreter, if given);
 * the plan's sheets are copied in (values, formulas, number formats, fonts, fills, widths);
-* a ``Start`` sheet explains the functions, the macro and the set-up.
+* a ``Start`` sheet explains the functions, the script and the set-up;
+* beside the workbook, a Python file with the workbook's name (``OUT.py``) whose ``main()``
+  runs "Scenario's doorrekenen": xlwings' *Run main* convention. The xlwings ribbon's
+  **Run main** button and the template's own macro ``SampleCall`` (Alt+F8, or a button
+  assigned to it) both run ``import OUT; OUT.main()`` with the workbook's folder on the
+  Python path, so no VBA has to be pasted;
+* ``Interpreter_Win`` defaults to the Python that runs the command (its ``pythonw.exe`` on
+  Windows, which opens no console window), so Excel uses the environment that has w13xl.
 
 openpyxl only; xlwings is not imported (the template is located through the package spec).
 """
@@ -17,6 +24,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import os
+import sys
 import warnings
 from pathlib import Path
 
@@ -27,10 +35,43 @@ CONF_SHEET = "xlwings.conf"
 INACTIVE_CONF_SHEET = "_xlwings.conf"
 START_SHEET = "Start"
 UDF_MODULES = "w13xl.excel.functions"
-MACRO = "ScenariosDoorrekenen"
-MACRO_VBA = (f"Sub {MACRO}()",
-             '    RunPython "from w13xl.excel.macros import scenarios_doorrekenen; scenarios_doorrekenen()"',
-             "End Sub")
+#: The macro in xlwings' quickstart VBA project that runs ``import <workbook name>; ....main()``.
+MACRO = "SampleCall"
+RUN_MAIN_TEMPLATE = '''"""Run main for {workbook} (written by `w13xl excel workbook`; do not rename).
+
+xlwings runs main() when you click Run main on the xlwings ribbon tab, or run the workbook's
+macro SampleCall (Alt+F8, or a button assigned to it): "Scenario's doorrekenen" writes the sheet
+'W13 Overzicht' and one 'W13 <scenario>' sheet per scenario of the sheet Scenario's.
+"""
+
+from w13xl.excel.macros import scenarios_doorrekenen
+
+
+def main():
+    scenarios_doorrekenen()
+
+
+if __name__ == "__main__":
+    import xlwings as xw
+
+    xw.Book("{workbook}").set_mock_caller()
+    main()
+'''
+
+
+def default_interpreter() -> str:
+    """The Python running this command; on Windows its pythonw.exe when there is one."""
+    exe = Path(sys.executable)
+    if os.name == "nt":
+        windowless = exe.with_name("pythonw.exe")
+        if windowless.exists():
+            return str(windowless)
+    return str(exe)
+
+
+def run_main_path(out: Path) -> Path:
+    """The Python file xlwings' Run main imports for the workbook ``out``: same folder, same name."""
+    return out.with_suffix(".py")
 
 
 def quickstart_template() -> Path:
@@ -68,7 +109,7 @@ def _copy_sheet(src, wb) -> None:
     ws.sheet_properties.tabColor = src.sheet_properties.tabColor
 
 
-def _start_sheet(ws, plan_name: str, budget: str, params: str) -> None:
+def _start_sheet(ws, plan_name: str, budget: str, params: str, module: str) -> None:
     lines = [
         ("W13 meerjarenplan in Excel (w13xl)", True),
         (f"Plan: {plan_name}", False),
@@ -80,11 +121,14 @@ def _start_sheet(ws, plan_name: str, budget: str, params: str) -> None:
         ("=W13_INDEXEER(1000;2026;2031)   =W13_INDEXEER(1000;2026;2031;\"vast\")   "
          "=W13_INDEXEER(1000;2026;2031;\"loon\";3%)", False),
         ("=W13_LOONKOST(\"B1-B3\";5;0,8;2027)   werkgeverskost (illustratieve weddeschalen)", False),
-        ("In Excel op het web / Mac (xlwings Server of Lite) heten ze =W13.M2(...), =W13.RESERVE(...), ...", False),
+        ("Met de W13-add-in (w13xl serve: Excel op Windows, Mac en het web) of xlwings Lite heten ze "
+         "=W13.M2(...), =W13.RESERVE(...), ...", False),
         ("", False),
-        ("Macro 'Scenario's doorrekenen' (Alt+F11 > Insert > Module, plak deze code, koppel een knop):", True),
-        *[(line, False) for line in MACRO_VBA],
-        ("De macro schrijft één blad per scenario ('W13 ...') en het overzicht 'W13 Overzicht'; "
+        ("Scenario's doorrekenen (niets te plakken):", True),
+        ("xlwings-tab > Run main, of Alt+F8 > SampleCall > Uitvoeren (of Ontwikkelaars > Invoegen > Knop, "
+         "macro SampleCall toewijzen).", False),
+        (f"Dat start main() in {module}.py, dat naast deze werkmap moet staan (zelfde map, zelfde naam).", False),
+        ("Het script schrijft één blad per scenario ('W13 ...') en het overzicht 'W13 Overzicht'; "
          "invoerbladen worden nooit gewijzigd.", False),
         ("", False),
         ("Instellingen: blad xlwings.conf (UDF Modules, Interpreter_Win). Zie README, sectie Excel.", False),
@@ -108,9 +152,15 @@ def build_addin_workbook(out: str | os.PathLike, *, plan: str | os.PathLike | No
     if out.suffix.lower() != ".xlsm":
         raise InputError(f"'{out.suffix}' cannot hold macros", file=str(out),
                          expected="an output name ending in .xlsm")
-    if out.exists() and not force:
-        raise InputError("the file exists; nothing was changed", file=str(out),
-                         expected="a new file name, or --force to replace it")
+    if not out.stem.isidentifier():
+        raise InputError("xlwings' Run main imports the workbook's name as a Python module, so the name may "
+                         "hold only letters, digits and '_'", file=str(out),
+                         expected=f"a name such as {_identifier(out.stem)}.xlsm")
+    script = run_main_path(out)
+    for path in (out, script):
+        if path.exists() and not force:
+            raise InputError("the file exists; nothing was changed", file=str(path),
+                             expected="a new file name, or --force to replace it")
     if plan is not None and Path(plan).resolve() == out.resolve():
         raise InputError("the output would overwrite the plan workbook", file=str(out),
                          expected="another output name")
@@ -128,9 +178,7 @@ def build_addin_workbook(out: str | os.PathLike, *, plan: str | os.PathLike | No
     conf_name = CONF_SHEET if CONF_SHEET in wb.sheetnames else INACTIVE_CONF_SHEET
     conf = wb[conf_name]
     conf.title = CONF_SHEET
-    settings = {"UDF Modules": UDF_MODULES}
-    if interpreter:
-        settings["Interpreter_Win"] = interpreter
+    settings = {"UDF Modules": UDF_MODULES, "Interpreter_Win": interpreter or default_interpreter()}
     rows = {conf.cell(row=r, column=1).value: r for r in range(1, conf.max_row + 1)}
     for key, value in settings.items():
         r = rows.get(key) or conf.max_row + 1
@@ -145,12 +193,20 @@ def build_addin_workbook(out: str | os.PathLike, *, plan: str | os.PathLike | No
     for ws in source.worksheets:
         _copy_sheet(ws, wb)
     budget, params = _ranges(source, budget_sheet)
-    _start_sheet(start, plan_name, budget, params)
+    _start_sheet(start, plan_name, budget, params, out.stem)
     wb.move_sheet(CONF_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(CONF_SHEET))
     wb.active = 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return safe_write(out, lambda tmp: wb.save(tmp))
+        safe_write(out, lambda tmp: wb.save(tmp))
+    text = RUN_MAIN_TEMPLATE.format(workbook=out.name)
+    safe_write(script, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return out
+
+
+def _identifier(stem: str) -> str:
+    name = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in stem) or "W13_plan"
+    return name if name.isidentifier() else f"W13_{name}"
 
 
 def _quote(sheet: str) -> str:

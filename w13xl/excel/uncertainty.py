@@ -84,7 +84,15 @@ def kans(budget: object, scenario: object = None, wat: object = None, paden: obj
          *ranges: object) -> object:
     """W13.KANS: the probability (0..1) that the reserve falls below the minimum reserve (in any
     year, or in one year: 'reserve 2030'), that the AFM of the last year is negative ('afm'), or
-    that the BBR is negative in some year ('bbr'); 'waaier' spills the reserve's percentiles."""
+    that the BBR is negative in some year ('bbr'); 'waaier' spills the reserve's percentiles.
+
+    Always a 2-D range like every W13 function (the metadata says matrix): a probability or a
+    message is ``[[value]]``."""
+    answer = _kans(budget, scenario, wat, paden, seed, *ranges)
+    return answer if isinstance(answer, list) else [[answer]]
+
+
+def _kans(budget: object, scenario: object, wat: object, paden: object, seed: object, *ranges: object) -> object:
     try:
         kind, year = _what(wat)
         sim = _simulation(freeze(budget), _text(scenario, "") or "", _count(paden, "paden"), _count(seed, "seed"),

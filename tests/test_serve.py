@@ -1,0 +1,384 @@
+"""``w13xl serve`` over real HTTPS: xlwings Server (xlwings-server from PyPI) started on
+127.0.0.1 (a free port) in a separate process, over HTTPS,
+driven with the request bodies the xlwings Server 1.20 Office.js client sends
+(``static/js/custom-functions/custom-functions-code.js`` for function calls,
+``static/js/custom-scripts/index.js`` for script calls). The server is stopped at the end of
+the module. The README's commands (team server behind a proxy: `--http --hostname`, the
+manifest for a host name) are run by tests/test_readme_excel.py.
+
+Expected figures: the reserve (gecumuleerd budgettair resultaat, line VII) per year as schema M2
+of the meerjarenplan prints it, in whole euros (tests/helpers.PLAN_GBR, domain.md), and to the
+cent the 454,275.79 of 2031 that issue 11 observed over xlwings Server (the plan's reserve table
+prints 454.275,77: its cents come from rounded intermediate figures).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from xml.etree import ElementTree
+
+import httpx
+import openpyxl
+import pytest
+import xlwings as xw
+from typer.testing import CliRunner
+
+import xlwings.server
+
+from helpers import PLAN_GBR
+from w13xl.cli import app
+from w13xl.excel import functions as F
+from w13xl.server import MANIFEST_ID
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
+TEN = ["W13.AFM", "W13.BBR", "W13.DOELZOEKEN", "W13.INDEXEER", "W13.KANS", "W13.LOONKOST", "W13.M2",
+       "W13.NORMEN", "W13.RESERVE", "W13.SCENARIO"]
+SESSION = str(uuid.uuid4())
+
+
+def w13xl_command() -> list[str]:
+    """The installed console script (what `uv run w13xl` runs), else the same entry point."""
+    script = Path(sys.executable).with_name("w13xl.exe" if os.name == "nt" else "w13xl")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from w13xl._entry import main; sys.argv[0] = 'w13xl'; main()"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running(args: list[str], port: int, log: Path, *, scheme: str = "https", ca: Path | None = None,
+            wait_for: Path | None = None):
+    """`w13xl serve ARGS` in its own process until the block ends; yields an httpx client."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    env["XLWINGS_LICENSE_KEY"] = "noncommercial"  # README, "Licentie"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([*w13xl_command(), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"{scheme}://127.0.0.1:{port}"
+    client = None
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"w13xl serve stopped: {log.read_text(errors='replace')}")
+            if client is None and (wait_for is None or wait_for.exists()):
+                verify = ssl.create_default_context(cafile=str(ca)) if ca else True
+                client = httpx.Client(base_url=base, verify=verify, timeout=60)
+            if client is not None:
+                try:
+                    if client.get("/").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"w13xl serve did not answer: {log.read_text(errors='replace')}")
+            time.sleep(0.3)
+        yield client
+    finally:
+        if client is not None:
+            client.close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """(base url, httpx client trusting the CA); the server stops afterwards. The certificate is
+    given with --cert/--key (a team server's way); the development certificate that `w13xl serve`
+    makes itself is exercised by the README's laptop command (tests/test_readme_excel.py)."""
+    import trustme
+
+    certs = tmp_path_factory.mktemp("certs")
+    ca = trustme.CA()
+    leaf = ca.issue_cert("127.0.0.1")
+    cert, key, ca_file = certs / "cert.pem", certs / "key.pem", certs / "ca.pem"
+    cert.write_bytes(b"".join(b.bytes() for b in leaf.cert_chain_pems))
+    leaf.private_key_pem.write_to_path(str(key))
+    ca.cert_pem.write_to_path(str(ca_file))
+    port = free_port()
+    log = tmp_path_factory.mktemp("log") / "server.log"
+    with running(["--cert", str(cert), "--key", str(key), "--scenarios", str(ROOT / "scenarios")], port, log,
+                 ca=ca_file) as client:
+        yield f"https://127.0.0.1:{port}", client
+
+
+# -- the bodies the Office.js client sends ------------------------------------------------------
+def cell_for_function(v):
+    """A cell inside a range argument of a custom function: empty -> null, dates as serials."""
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    if isinstance(v, dt.date):
+        return (v - dt.date(1899, 12, 30)).days
+    return v
+
+
+def cell_for_script(v):
+    """A cell in a script call's book: empty -> "", dates as ISO strings (convertDateValues)."""
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    if isinstance(v, dt.date):
+        return dt.datetime(v.year, v.month, v.day).isoformat(timespec="milliseconds") + "Z"
+    return "" if v is None else v
+
+
+@pytest.fixture(scope="module")
+def sheets():
+    wb = openpyxl.load_workbook(SAMPLE, data_only=True)
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] or [[None]] for ws in wb.worksheets}
+
+
+def function_body(func_name: str, args: list) -> dict:
+    return {
+        "client": "Office.js",
+        "func_name": func_name,
+        "args": args,
+        "caller_address": "[w13-mjp-2026-2031.xlsx]Blad1!B2",
+        "session_id": SESSION,
+        "culture_info_name": "nl-BE",
+        "date_format": "d/mm/yyyy",
+        "version": xw.__version__,
+        "runtime": "1.4",
+    }
+
+
+def rng(grid):
+    return [[cell_for_function(v) for v in row] for row in grid]
+
+
+def script_body(sheets: dict) -> dict:
+    body_sheets = []
+    for name, grid in sheets.items():
+        values = [[cell_for_script(v) for v in row] for row in grid]
+        rows, cols = len(values), max(len(r) for r in values)
+        body_sheets.append({
+            "name": name, "visibility": "Visible", "show_gridlines": True, "print_area": None,
+            "notes": [], "notes_supported": True,
+            "used_range_address": f"A1:{openpyxl.utils.get_column_letter(cols)}{rows}",
+            "used_range_row_count": rows, "used_range_column_count": cols,
+            "values": values, "pictures": [], "shapes": [], "charts": [], "tables": [], "pivot_tables": [],
+        })
+    return {"client": "Office.js", "version": xw.__version__,
+            "book": {"name": SAMPLE.name, "active_sheet_index": 0, "selection": "A1", "calculation": "Automatic"},
+            "sheets": body_sheets, "names": []}
+
+
+# -- tests --------------------------------------------------------------------------------------
+def test_meta_lists_the_ten_functions_as_w13_with_dutch_help(server):
+    _, client = server
+    response = client.get("/xlwings/custom-functions-meta.json")
+    assert response.status_code == 200
+    functions = {f["name"]: f for f in response.json()["functions"]}
+    assert set(TEN) <= set(functions)  # W13.M2, not XLWINGS.W13.M2 or XLWINGS_DEV.W13.M2
+    # every function of w13xl.excel.functions is served, with the same registration
+    local = xlwings.server.custom_functions_meta(F)["functions"]
+    assert response.json()["functions"] == local
+    assert all(name.startswith("W13.") for name in functions)
+    m2 = functions["W13.M2"]
+    assert m2["description"].startswith("Schema M2 (staat van het financieel evenwicht)")
+    assert m2["parameters"][0]["description"].startswith("Bereik van het begrotingsblad")
+    assert functions["W13.RESERVE"]["description"].startswith("Gecumuleerd budgettair resultaat")
+    for f in functions.values():
+        assert f["description"] and f["result"]["dimensionality"] == "matrix"
+        assert all(p.get("description") for p in f["parameters"]), f["name"]
+
+
+def test_reserve_2031_over_https(server, sheets):
+    _, client = server
+    body = function_body("w13_reserve", [rng(sheets["Synthese"]), rng(sheets["Parameters"]), None])
+    response = client.post("/xlwings/custom-functions-call", json=body)
+    assert response.status_code == 200, response.text
+    result = response.json()["result"]
+    assert result[0] == ["Jaar", "Gecumuleerd budgettair resultaat"]
+    by_year = {row[0]: row[1] for row in result[1:]}
+    assert sorted(by_year) == list(range(2026, 2032))
+    # the plan prints whole euros of its own rounded figures (test_m2: within 2 euro)
+    assert [by_year[y] for y in range(2026, 2032)] == pytest.approx(PLAN_GBR, abs=2.0)
+    assert round(by_year[2031], 2) == 454275.79
+
+
+def test_kans_is_a_2d_range_over_http(server, sheets):
+    _, client = server
+    others = [rng(sheets[n]) for n in ("Parameters", "Personeel", "Weddeschalen", "Subsidies", "Indexering")]
+    body = function_body("w13_kans", [rng(sheets["Synthese"]), None, [["afm"]], [[50]], [[1]], others])
+    result = client.post("/xlwings/custom-functions-call", json=body).json()["result"]
+    assert isinstance(result, list) and len(result) == 1 and len(result[0]) == 1
+    assert 0.0 <= result[0][0] <= 1.0
+
+
+def test_scenario_files_only_from_the_scenario_folder(server, sheets):
+    _, client = server
+    extra = [rng(sheets[n]) for n in ("Parameters", "Personeel", "Weddeschalen", "Subsidies", "Indexering")]
+    inside = client.post("/xlwings/custom-functions-call", json=function_body(
+        "w13_scenario", [rng(sheets["Synthese"]), [["pact-stopt-2028.toml"]], [["reserve"]], extra])).json()
+    assert inside["result"][0] == ["Jaar", "Gecumuleerd budgettair resultaat"]
+    for probe in ("../pyproject.toml", str(ROOT / "pyproject.toml")):
+        out = client.post("/xlwings/custom-functions-call", json=function_body(
+            "w13_scenario", [rng(sheets["Synthese"]), [[probe]], [["M2"]], extra])).json()["result"]
+        assert len(out) == 1 and out[0][0].startswith(f"#W13: scenariobestand '{probe}' ligt buiten de scenariomap")
+
+
+def test_bad_range_gives_a_w13_text(server):
+    _, client = server
+    out = client.post("/xlwings/custom-functions-call", json=function_body(
+        "w13_m2", [[["Actie", "2026"], ["X", "veel"]], None, None])).json()["result"]
+    assert out[0][0].startswith("#W13: ")
+
+
+def test_script_returns_actions_for_the_w13_sheets(server, sheets):
+    _, client = server
+    meta = client.get("/xlwings/custom-scripts-meta.json").json()
+    assert [(m["function_name"], m["name"]) for m in meta] == [("scenarios_doorrekenen", "Scenario's doorrekenen")]
+    response = client.post("/xlwings/custom-scripts-call/scenarios_doorrekenen", json=script_body(sheets))
+    assert response.status_code == 200, response.text
+    actions = response.json()["actions"]
+    added = [a["args"][1] for a in actions if a["func"] == "addSheet"]
+    assert added[0] == "W13 Overzicht" and len(added) >= 3 and all(n.startswith("W13 ") for n in added)
+    assert any(a["func"] == "setValues" for a in actions)
+    alert = actions[-1]
+    assert alert["func"] == "alert" and "scenario's doorgerekend" in alert["args"][0]
+
+
+def test_script_on_bad_input_answers_in_dutch(server, sheets):
+    """xlwings Server turns the script's XlwingsError into a 400 whose text the client shows."""
+    _, client = server
+    without = {name: grid for name, grid in sheets.items() if name != "Scenario's"}
+    response = client.post("/xlwings/custom-scripts-call/scenarios_doorrekenen", json=script_body(without))
+    assert response.status_code == 400
+    assert response.text.startswith("Scenario's doorrekenen: de werkmap heeft geen scenario's (blad \"Scenario's\" "
+                                    "ontbreekt of is leeg)"), response.text
+
+
+def test_task_pane_ribbon_and_manifest_are_w13s(server):
+    base, client = server
+    pane = client.get("/taskpane.html").text
+    assert 'xw-click="scenarios_doorrekenen"' in pane and "Scenario's doorrekenen" in pane
+    assert "hello_world" not in pane
+    assert "/static/js/w13-nl.js" in pane  # the frame's English texts in Dutch
+    assert "Opnieuw laden" in client.get("/static/js/w13-nl.js").text
+    ribbon = client.get("/static/js/ribbon.js").text
+    assert 'scriptName: "scenarios_doorrekenen"' in ribbon and "hello_world" not in ribbon
+    manifest = client.get("/manifest").text
+    root = ElementTree.fromstring(manifest.encode())  # well-formed XML
+    assert root.find("{http://schemas.microsoft.com/office/appforoffice/1.1}Id").text == MANIFEST_ID
+    assert f"<Id>{MANIFEST_ID}</Id>" in manifest
+    assert f'DefaultValue="{base}/taskpane.html"' in manifest
+    assert "<FunctionName>scenarios-doorrekenen</FunctionName>" in manifest
+    assert "Functions.Namespace" not in manifest and "[prod]" not in manifest and "hello" not in manifest.lower()
+
+
+def test_serve_refuses_without_a_licence_key(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.delenv("XLWINGS_LICENSE_KEY", raising=False)
+    result = CliRunner().invoke(app, ["serve", "--manifest", "m.xml"])
+    assert result.exit_code == 2
+    assert "Fout: XLWINGS_LICENSE_KEY ontbreekt" in result.output and "PolyForm Noncommercial" in result.output
+
+
+def test_serve_refuses_without_a_licence_key(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.delenv("XLWINGS_LICENSE_KEY", raising=False)
+    result = CliRunner().invoke(app, ["serve", "--manifest", "m.xml"])
+    assert result.exit_code == 2
+    assert "Fout: XLWINGS_LICENSE_KEY ontbreekt" in result.output and "PolyForm Noncommercial" in result.output
+
+
+def test_own_certificate(tmp_path):
+    """`w13xl serve --cert FILE --key FILE` serves HTTPS with that certificate."""
+    import trustme
+
+    ca = trustme.CA()
+    leaf = ca.issue_cert("127.0.0.1")
+    cert, key, ca_file = tmp_path / "cert.pem", tmp_path / "key.pem", tmp_path / "ca.pem"
+    cert.write_bytes(b"".join(b.bytes() for b in leaf.cert_chain_pems))
+    leaf.private_key_pem.write_to_path(str(key))
+    ca.cert_pem.write_to_path(str(ca_file))
+    with running(["--cert", str(cert), "--key", str(key)], free_port(), tmp_path / "log", ca=ca_file) as client:
+        assert client.get("/").json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--host", "0.0.0.0"], "--host 0.0.0.0: het lokale ontwikkelingscertificaat geldt alleen voor 127.0.0.1"),
+    (["--cert", "c.pem"], "--cert en --key horen samen"),
+    (["--scenarios", "bestaat-niet"], "--scenarios bestaat-niet: die map bestaat niet"),
+])
+def test_serve_refuses_bad_options(monkeypatch, tmp_path, args, fragment):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    result = CliRunner().invoke(app, ["serve", *args])
+    assert result.exit_code == 2 and fragment in result.output, result.output
+
+
+def test_serve_reads_the_licence_key_from_dot_env(monkeypatch, tmp_path):
+    """A .env in the folder where the server starts counts (the environment wins): with the key
+    from .env the refusal is about the next thing, the host without a certificate."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("XLWINGS_LICENSE_KEY", raising=False)
+    (tmp_path / ".env").write_text('XLWINGS_LICENSE_KEY="noncommercial"\nOTHER=1\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 2 and "--host 0.0.0.0: het lokale" in result.output, result.output
+    from w13xl import server
+
+    env = server.server_environment({"PATH": "/bin"}, dotenv=tmp_path / ".env")
+    assert env["XLWINGS_LICENSE_KEY"] == "noncommercial" and "OTHER" not in env
+
+
+def test_serve_without_the_server_extra_says_so(monkeypatch):
+    import w13xl.cli.serve as serve_cli
+
+    monkeypatch.setattr(serve_cli.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "xlwings_server" else object())
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 2
+    assert 'xlwings Server is niet geïnstalleerd (ontbreekt: xlwings_server)' in result.output
+    assert 'pip install "w13xl[cli,server]"' in result.output
+
+
+def test_development_certificate_with_mkcert(tmp_path, monkeypatch):
+    """With mkcert on the PATH, w13xl asks it for localhost, 127.0.0.1 and ::1 (its CA is in the
+    trust store after `mkcert -install`); a fake mkcert records the call."""
+    from w13xl import server
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "mkcert"
+    fake.write_text('#!/bin/sh\necho "$@" > "$(dirname "$0")/args"\n'
+                    'while [ $# -gt 0 ]; do case "$1" in -cert-file) echo cert > "$2";; -key-file) echo key > "$2";; '
+                    'esac; shift; done\n', encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    made = server.development_certificate(tmp_path / "certs")
+    assert made.made_by == "mkcert" and made.ca is None
+    assert (bin_dir / "args").read_text().split() == ["-cert-file", str(made.certfile), "-key-file", str(made.keyfile),
+                                                      "localhost", "127.0.0.1", "::1"]
+    again = server.development_certificate(tmp_path / "certs")  # made once, then reused
+    assert again.made_by == "bestaand" and again.certfile == made.certfile
+
+
+def test_development_certificate_with_trustme_is_valid_for_localhost(tmp_path):
+    from w13xl import server
+
+    made = server.development_certificate(tmp_path, use_mkcert=False)
+    assert made.made_by == "trustme" and made.ca is not None
+    context = ssl.create_default_context(cafile=str(made.ca))
+    context.load_cert_chain(str(made.certfile), str(made.keyfile))  # key and certificate belong together
+    pem = made.certfile.read_text()
+    assert pem.startswith("-----BEGIN CERTIFICATE-----")

@@ -1,0 +1,9 @@
+"""The custom functions xlwings Server serves: every W13 function (=W13.M2, =W13.RESERVE, ...).
+
+xlwings Server imports this package (project folder w13xl/server/project, started by
+``w13xl serve``) and registers every member with ``__xlfunc__``; the functions and their
+namespace W13 live in w13xl.excel.functions, so a function added there is served too."""
+
+from w13xl.excel import functions as _functions
+
+globals().update({name: obj for name, obj in vars(_functions).items() if hasattr(obj, "__xlfunc__")})
