@@ -8,5 +8,6 @@ from . import scenarios as _scenarios  # noqa: F401  (registers w13xl run / comp
 from . import board as _board  # noqa: F401  (registers w13xl board)
 from . import excel as _excel  # noqa: F401  (registers w13xl excel ...)
 from . import uncertainty as _uncertainty  # noqa: F401  (registers w13xl simulate / cliffs / solve)
+from . import raster as _raster  # noqa: F401  (registers w13xl raster)
 
 __all__ = ["app"]

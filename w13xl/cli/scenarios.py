@@ -116,11 +116,16 @@ def write_runs(out: Path, runs: list[ScenarioRun], meta: dict) -> None:
     console.print(f"Geschreven: {out}")
 
 
-def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None) -> list[ScenarioRun]:
+def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None,
+             batched: bool = False) -> list[ScenarioRun]:
     baseline, library, selected = load_study(workbook, scenarios or [], sheet=sheet)
     show_warnings(baseline.warnings)
     if not selected:
         raise typer.BadParameter("no scenarios: give scenario files or define them on the \"Scenario's\" sheet")
+    if batched:  # one array computation for all scenarios (same figures as the engine)
+        from ..scenario.batch import run_batch
+
+        return run_batch(baseline, selected, library).runs()
     engine = Engine(baseline)
     return [engine.run(s, library) for s in selected]
 
@@ -154,7 +159,7 @@ def compare_command(
     out: OutOpt = None,
 ) -> None:
     """Compare scenarios side by side: reserve, BBR and AFM per year with the norm flags."""
-    runs = _run_all(workbook, scenarios, sheet)
+    runs = _run_all(workbook, scenarios, sheet, batched=True)
     console.print(comparison_table(runs))
     if out is not None:
         write_runs(out, runs, {"workbook": str(workbook)})

@@ -24,6 +24,7 @@ Results agree with the engine to far below a cent (float sums in another order).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -66,12 +67,41 @@ class _Reads(dict):
         return super().get(key, default)
 
 
+class _Lines(dict):
+    """The lines of a probe state: the baseline's plus what the probe wrote (held here), recording
+    the keys read. Iterating over all lines is refused (such a change is not measured)."""
+
+    def __init__(self, base) -> None:
+        super().__init__()
+        self.base = base
+        self.reads: set = set()
+        self.paused = False
+
+    def __getitem__(self, key):
+        if not self.paused:
+            self.reads.add(key)
+        return dict.__getitem__(self, key) if dict.__contains__(self, key) else self.base[key]
+
+    def get(self, key, default=None):
+        if not self.paused:
+            self.reads.add(key)
+        return dict.__getitem__(self, key) if dict.__contains__(self, key) else self.base.get(key, default)
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or key in self.base
+
+    def _refuse(self, *args, **kwargs):
+        raise NotBatchable("reads every line")
+
+    __iter__ = keys = items = values = __len__ = _refuse  # type: ignore[assignment]
+
+
 class _ProbeRun(_Run):
     """A baseline engine state that records what a change reads."""
 
     def __init__(self, base: Baseline) -> None:
         super().__init__(base)
-        self.lines = _Reads(self.lines)
+        self.lines = _Lines(base.lines)
         self.mult = _Reads(self.mult)
         self.windows = _Reads(self.windows)
         self.contribution_read = False
@@ -111,12 +141,16 @@ class Response:
     description: str
 
 
+def _roster_change(base: Baseline, st: _Run) -> tuple[list, list]:
+    """Positions the change removed and added (unchanged positions are the same objects)."""
+    before = {id(p) for p in base.positions}
+    after = {id(p) for p in st.positions}
+    return [p for p in base.positions if id(p) not in after], [p for p in st.positions if id(p) not in before]
+
+
 def _footprint(base: Baseline, ch, st: _ProbeRun) -> tuple[frozenset, frozenset]:
     """(reads, writes) of roster and subsidy-window state, as tokens."""
-    before = list(base.positions)
-    after = list(st.positions)
-    removed = [p for p in before if p not in after]
-    added = [p for p in after if p not in before]
+    removed, added = _roster_change(base, st)
     writes = {f"p:{p.id}" for p in removed + added} | {f"f:{p.funded_by}" for p in removed + added}
     writes |= {f"w:{sid}" for sid, w in st.windows.items() if w != (base.subsidies[sid].start, base.subsidies[sid].end)}
     reads = {f"w:{sid}" for sid in st.windows.reads}
@@ -149,12 +183,12 @@ class _Measure:
                 dict.__setitem__(st.mult, k, np.array(self.mult[_K[k]], dtype=float))
         for var, dx in (perturb or {}).items():
             if var[0] == "line":
-                dict.__setitem__(st.lines, var[1], dict.get(st.lines, var[1], np.zeros(n)) + dx)
+                dict.__setitem__(st.lines, var[1], st.lines.base.get(var[1], np.zeros(n)) + dx)
             elif var[0] == "mult":
                 dict.__setitem__(st.mult, var[1], dict.__getitem__(st.mult, var[1]) + dx)
             else:
                 st._contribution = st._contribution + dx
-        lines_before = dict(st.lines)
+        lines_before = {k: dict.__getitem__(st.lines, k) for k in dict.keys(st.lines)}
         mult_before = dict(st.mult)
         contrib_before = st._contribution
         description = self.engine.apply(st, self.ch)
@@ -163,7 +197,7 @@ class _Measure:
         deltas = {}
         for key in dict.keys(st.lines):
             now = dict.__getitem__(st.lines, key)
-            old = lines_before.get(key)
+            old = lines_before.get(key, st.lines.base.get(key))
             if old is None or now is not old:
                 deltas[key] = now - (np.zeros(n) if old is None else old)
         return deltas, st._contribution - contrib_before, st, description
@@ -200,7 +234,9 @@ def measure(engine: Engine, ch, mult: np.ndarray | None = None, rng: np.random.G
                 m.value(var) * rng.uniform(-0.3, 0.3, n)
                 + np.where(np.abs(m.value(var)) > HALF_CENT, rng.uniform(-500, 500, n), 0.0)) for var in inputs}
     dr, cr, _, _ = m.run(dx)
-    for full in (False, True):
+    # a change that reads the index multipliers and is not diagonal is measured per index state
+    tries = (False, True) if mult is not None or not any(v[0] == "mult" for v in inputs) else (False,)
+    for full in tries:
         # diagonal: year y of the effect depends on year y of the inputs (probe all years at
         # once); full: on any year (probe one year at a time)
         if full:
@@ -230,15 +266,12 @@ def measure(engine: Engine, ch, mult: np.ndarray | None = None, rng: np.random.G
         if mult is None and any(v[0] == "mult" for v in inputs):
             raise NotAffine("not affine in the state it reads", reads, writes)
         raise NotBatchable("not affine in the state it reads")
-    before = list(base.positions)
-    after = list(st.positions)
+    removed, added = _roster_change(base, st)
     roster = np.zeros(n)
-    for p in after:
-        if p not in before:
-            roster = roster + base.position_cost(p)
-    for p in before:
-        if p not in after:
-            roster = roster - base.position_cost(p)
+    for p in added:
+        roster = roster + base.position_cost(p)
+    for p in removed:
+        roster = roster - base.position_cost(p)
     return Response(keys, v0, inputs, x0, alpha, roster, reads, writes, description)
 
 
@@ -621,9 +654,20 @@ class BatchEngine:
         return wc * ratio + (units + roster) * loon - base.base_roster_cost * ratio
 
 
+_ENGINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def batch_engine(baseline: Baseline) -> BatchEngine:
+    """One BatchEngine per baseline object, so its measurements are reused (Excel calls)."""
+    engine = _ENGINES.get(baseline)
+    if engine is None:
+        engine = _ENGINES[baseline] = BatchEngine(baseline)
+    return engine
+
+
 def run_batch(baseline: Baseline, scenarios: Sequence[Scenario], library: ScenarioLibrary | None = None) -> BatchResult:
     """Run scenarios in one batch (see the module doc)."""
     return BatchEngine(baseline).run(scenarios, library)
 
 
-__all__ = ["BatchEngine", "BatchResult", "NotBatchable", "Response", "measure", "run_batch"]
+__all__ = ["BatchEngine", "batch_engine", "BatchResult", "NotBatchable", "Response", "measure", "run_batch"]
