@@ -5,18 +5,18 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.table import Table
 
 from ..fmt import euro
-from ..scenario.engine import Engine
-from ..scenario.loader import load_study
-from ..scenario.result import ScenarioRun
 from ..workbook import safe_write
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
 from .m2 import SheetOpt, m2_table, print_norms
+
+if TYPE_CHECKING:  # the scenario engine (and pydantic) load only when a scenario command runs
+    from ..scenario.result import ScenarioRun
 
 ScenarioArgs = Annotated[Optional[list[str]], typer.Argument(
     help="Scenario files (.toml), folders of them, or names of scenarios on the workbook's \"Scenario's\" sheet. "
@@ -118,6 +118,9 @@ def write_runs(out: Path, runs: list[ScenarioRun], meta: dict) -> None:
 
 def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None,
              batched: bool = False) -> list[ScenarioRun]:
+    from ..scenario.engine import Engine
+    from ..scenario.loader import load_study
+
     baseline, library, selected = load_study(workbook, scenarios or [], sheet=sheet)
     show_warnings(baseline.warnings)
     if not selected:
