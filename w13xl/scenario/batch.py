@@ -485,7 +485,10 @@ class BatchEngine:
                         r = self.response(ch)
                     except NotAffine as exc:  # measured per index state during the run
                         r = exc
-                    if written & (r.reads | r.writes):
+                    # a change must not read what an earlier one wrote; writing the same
+                    # position or window twice is refused too ("f:" tokens: who funds whom, only
+                    # read by subsidy changes)
+                    if written & r.reads or {t for t in written & r.writes if not t.startswith("f:")}:
                         raise NotBatchable("two changes touch the same subsidy or position")
                     written |= r.writes
             except NotBatchable as exc:
