@@ -162,3 +162,21 @@ def test_two_changes_on_one_subsidy_run_on_the_engine(study, batch):
     result = batch.run([s])
     assert 0 in result.fallback
     assert_same(Engine(study[0]).run(s), result.run(0))
+
+
+def test_if_the_engine_s_index_rule_changes_the_batch_runs_those_scenarios_on_the_engine(study, monkeypatch):
+    """The batch's index step is checked against the engine per kind of index change: a
+    different engine rule (here: prices move twice as much) sends the scenario to the engine."""
+    import w13xl.scenario.engine as engine_module
+
+    original = engine_module.index_deltas
+
+    def doubled(base, lines, ratios):
+        return {k: 2 * v for k, v in original(base, lines, ratios).items()}
+
+    monkeypatch.setattr(engine_module, "index_deltas", doubled)
+    baseline = study[0]
+    s = scenario_from_dict({"changes": [{"type": "index", "classes": ["prijzen"], "rate": 0.04}]}, name="p")
+    result = BatchEngine(baseline).run([s])
+    assert 0 in result.fallback and "differs from the engine" in result.fallback[0]
+    assert_same(Engine(baseline).run(s), result.run(0))

@@ -272,6 +272,10 @@ def measure(engine: Engine, ch, mult: np.ndarray | None = None, rng: np.random.G
         roster = roster + base.position_cost(p)
     for p in removed:
         roster = roster - base.position_cost(p)
+    if base.wage_cost_base() is not None:  # the batch's wage cost (minimum reserve) must follow
+        mult0 = np.stack([np.asarray(dict.__getitem__(st.mult, k), dtype=float) for k in CLASSES])[None]
+        if not np.allclose(_wage_cost(base, mult0, roster[None])[0], st.wage_cost(), rtol=1e-12, atol=1e-6):
+            raise NotBatchable("the wage cost after the change differs from the engine's")
     return Response(keys, v0, inputs, x0, alpha, roster, reads, writes, description)
 
 
@@ -362,6 +366,7 @@ class BatchEngine:
         self._paths: dict = {}
         self._keep: list = []  # keeps change objects alive while their id is a key of _ids
         self._ids: dict[int, tuple] = {}
+        self._index_checked: dict[tuple, bool] = {}
         # lines grouped by how they split over the index classes (Baseline.share_vector)
         self._groups: dict[tuple, int] = {}
         self._key_group: dict[LineKey, int] = {}
@@ -457,6 +462,37 @@ class BatchEngine:
             p[_K["volgt_loon"]] = p[_K["loon"]]
             mask[_K["volgt_loon"]] = True
         self._paths[self.key(ch)] = (p, mask, relative)
+        kind = (next(f for f in ("rate", "rates", "crossings", "extra_crossings", "inflation")
+                     if getattr(ch, f) is not None), tuple(ch.classes))
+        if kind not in self._index_checked:
+            self._index_checked[kind] = self._index_agrees(ch, p, mask, relative)
+        if not self._index_checked[kind]:
+            self._paths[self.key(ch)] = NotBatchable(f"index change {kind} differs from the engine")
+
+    def _index_agrees(self, ch, p: np.ndarray, mask: np.ndarray, relative: bool) -> bool:
+        """Does :func:`_index_step` give the engine's totals, contribution and multipliers for
+        this kind of index change on the baseline? (If the engine's index rule changes, such
+        changes run on the engine until the batch follows.)"""
+        base = self.base
+        st = _Run(base)
+        try:
+            self.engine.apply(st, ch)
+        except (W13Error, ValueError):
+            return True  # the change itself is refused: the engine will say so
+        shares = np.array(list(self._groups)).reshape(len(self._groups), len(CLASSES))[: len(self._A0)]
+        mult = np.stack([base.base_mult[k] for k in CLASSES])[None]
+        A, _, m, c, delta = _index_step(shares, self._A0[None], mult, base.contribution[None], p[None], mask[None],
+                                        np.array([relative]))
+        totals = A.sum(axis=1)[0]
+        totals[EXPLOITATIE, O] += delta[0]
+        scale = 1.0 + np.abs(st.totals).max()
+        wage = st.wage_cost()
+        if wage is not None and not np.allclose(_wage_cost(base, m, np.zeros((1, len(base.years))))[0], wage,
+                                                rtol=1e-12, atol=1e-6):
+            return False
+        return (np.abs(totals - st.totals).max() <= _TOLERANCE * scale
+                and np.allclose(c[0], st.contribution, rtol=1e-12, atol=1e-6)
+                and all(np.allclose(m[0, _K[k]], st.mult[k], rtol=1e-12) for k in CLASSES))
 
     # -- running ----------------------------------------------------------------------------
     def run(self, scenarios: Sequence[Scenario], library: ScenarioLibrary | None = None) -> BatchResult:
@@ -479,7 +515,7 @@ class BatchEngine:
                 for ch, ck in zip(cs, ckeys[i]):
                     if ch.type == "index":
                         if isinstance(self._paths[ck], Exception):
-                            raise NotBatchable("index path")
+                            raise NotBatchable(f"index path: {self._paths[ck]}")
                         continue
                     try:
                         r = self.response(ch)
@@ -551,21 +587,13 @@ class BatchEngine:
             if index_rows:
                 rows = np.array(index_rows)
                 P, M, rel = zip(*(self._paths[ckeys[batched[r]][j]] for r in index_rows))
-                P = np.stack(P)
-                M = np.stack(M)
-                rel = np.array(rel)
-                if rel.any():
-                    P[rel, _K["loon"]] *= mult[rows[rel], _K["loon"]]
-                    P[rel, _K["volgt_loon"]] = P[rel, _K["loon"]]
-                ratio = np.where(M[:, :, None], P / mult[rows], 1.0)
-                change = ratio - 1.0
-                A[rows] *= (1.0 + np.einsum("gk,bky->bgy", shares, change))[:, :, None, None, :]
+                a_new, tl_new, m_new, c_new, delta = _index_step(
+                    shares, A[rows], mult[rows], contrib[rows], np.stack(P), np.stack(M), np.array(rel),
+                    TL[rows] if tracked else None, t_shares)
+                A[rows], mult[rows], contrib[rows] = a_new, m_new, c_new
                 if tracked:
-                    TL[rows] *= 1.0 + np.einsum("tk,bky->bty", t_shares, change)
-                delta = contrib[rows] * change[:, _K["bijdrage"]]
-                contrib[rows] += delta
+                    TL[rows] = tl_new
                 add(rows, contrib_key, delta)
-                mult[rows] = np.where(M[:, :, None], P, mult[rows])
             work = []
             for cid, rs in by_change.items():
                 if cid not in conditional:
@@ -645,16 +673,20 @@ class BatchEngine:
         return result
 
     def _wage_cost(self, mult: np.ndarray, roster: np.ndarray) -> np.ndarray:
-        """The engine's ``_Run.wage_cost`` for every scenario: the plan's wage cost at the
-        scenario's wage index plus the roster's change."""
-        base = self.base
-        wc = base.wage_cost_base()
-        loon = mult[:, _K["loon"]]
-        if wc is None:
-            return np.zeros_like(loon)
-        ratio = loon / base.base_mult["loon"]
-        units = base.base_roster_cost / base.base_mult["loon"]
-        return wc * ratio + (units + roster) * loon - base.base_roster_cost * ratio
+        return _wage_cost(self.base, mult, roster)
+
+
+def _wage_cost(base: Baseline, mult: np.ndarray, roster: np.ndarray) -> np.ndarray:
+    """The engine's ``_Run.wage_cost`` for every scenario: the plan's wage cost at the scenario's
+    wage index plus the roster's change (``roster``: at wage multiplier 1). Checked against the
+    engine when a change is measured and for each kind of index change."""
+    wc = base.wage_cost_base()
+    loon = mult[:, _K["loon"]]
+    if wc is None:
+        return np.zeros_like(loon)
+    ratio = loon / base.base_mult["loon"]
+    units = base.base_roster_cost / base.base_mult["loon"]
+    return wc * ratio + (units + roster) * loon - base.base_roster_cost * ratio
 
 
 _ENGINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -666,6 +698,26 @@ def batch_engine(baseline: Baseline) -> BatchEngine:
     if engine is None:
         engine = _ENGINES[baseline] = BatchEngine(baseline)
     return engine
+
+
+def _index_step(shares: np.ndarray, A: np.ndarray, mult: np.ndarray, contrib: np.ndarray, P: np.ndarray,
+                M: np.ndarray, rel: np.ndarray, TL: np.ndarray | None = None, t_shares: np.ndarray | None = None):
+    """The engine's index change (``Engine._apply_index``) for scenarios (rows): each line's
+    indexed share scales by new / old multiplier (line sums per share group ``A``, tracked lines
+    ``TL``); the member contribution follows class ``bijdrage`` (its delta goes to A50111 O,
+    returned for the caller to add); wage-following subsidies follow wages (in ``P``). ``rel``:
+    the wage path multiplies the current one (extra crossings). Returns new A, TL, mult,
+    contribution and the contribution delta."""
+    P = P.copy()
+    if rel.any():
+        P[rel, _K["loon"]] *= mult[rel, _K["loon"]]
+        P[rel, _K["volgt_loon"]] = P[rel, _K["loon"]]
+    change = np.where(M[:, :, None], P / mult, 1.0) - 1.0
+    A = A * (1.0 + np.einsum("gk,bky->bgy", shares, change))[:, :, None, None, :]
+    if TL is not None:
+        TL = TL * (1.0 + np.einsum("tk,bky->bty", t_shares, change))
+    delta = contrib * change[:, _K["bijdrage"]]
+    return A, TL, np.where(M[:, :, None], P, mult), contrib + delta, delta
 
 
 def run_batch(baseline: Baseline, scenarios: Sequence[Scenario], library: ScenarioLibrary | None = None) -> BatchResult:
