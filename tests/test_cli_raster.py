@@ -82,3 +82,21 @@ def test_raster_refuses_bad_options(args, message):
     result = invoke("raster", SAMPLE, *args)
     assert result.exit_code == 2
     assert "Fout:" in result.output and message in result.output
+
+
+def test_raster_on_top_of_a_base_scenario(tmp_path, engine):
+    """--base: every cell is the base scenario's changes followed by the subsidy end."""
+    from w13xl.scenario.spec import load_scenario_file
+
+    base_file = SAMPLE.parent.parent / "scenarios" / "indexschok-2027.toml"
+    out = tmp_path / "raster.json"
+    result = invoke("raster", SAMPLE, "--subsidy", "SUB-REGIEROL", "--years", "2027", "--base", base_file, "--out", out)
+    assert result.exit_code == 0, result.output
+    cell = json.loads(out.read_text(encoding="utf-8"))["cells"][0]
+    base = load_scenario_file(base_file)
+    changes = [c.model_dump(exclude_none=True) for c in base.changes]
+    changes.append({"type": "subsidy_end", "subsidy": "SUB-REGIEROL", "date": dt.date(2027, 12, 31), "policy": "stop"})
+    expected = engine.run(scenario_from_dict({"changes": changes}, name="x")).m2["gecumuleerd_budgettair_resultaat"][-1]
+    assert cell["value"] == pytest.approx(float(expected), abs=0.005)
+    # and it differs from the same end without the index shock
+    assert abs(cell["value"] - engine_value(engine, "SUB-REGIEROL", 2027, "stop")) > 10_000
