@@ -395,8 +395,8 @@ class BatchEngine:
             self._keep.append(ch)
         return k
 
-    def response(self, ch) -> Response:
-        key = self.key(ch)
+    def response(self, ch, key: tuple | None = None) -> Response:
+        key = key or self.key(ch)
         if key not in self._responses:
             try:
                 self._responses[key] = measure(self.engine, ch)
@@ -518,7 +518,7 @@ class BatchEngine:
                             raise NotBatchable(f"index path: {self._paths[ck]}")
                         continue
                     try:
-                        r = self.response(ch)
+                        r = self.response(ch, ck)
                     except NotAffine as exc:  # measured per index state during the run
                         r = exc
                     # a change must not read what an earlier one wrote; writing the same
@@ -630,7 +630,7 @@ class BatchEngine:
                         off = (np.abs(x) > HALF_CENT) != (np.abs(resp.x0[v]) > HALF_CENT)
                         for r in rows[off.any(axis=1)]:
                             dead.setdefault(batched[r], "an amount the change reads changed from or to zero")
-                    d += np.einsum("oyz,bz->boy", resp.alpha[v], x - resp.x0[v])
+                    d += np.matmul(resp.alpha[v], (x - resp.x0[v]).T).transpose(2, 0, 1)  # (rows, outputs, years)
                 for o, key in enumerate(resp.keys):
                     add(rows, key, d[:, o])
                 contrib[rows] += d[:, -1]
