@@ -13,6 +13,7 @@ import gc
 import platform
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -111,6 +112,19 @@ def main() -> None:
     sec, _ = best(run_all, 3)
     print(f"1,000 deterministic scenarios       {1000 * sec:8.1f} ms  ({1000 * sec / 1000:.2f} ms each; "
           "best of 3, scenarios validated beforehand)")
+    from w13xl.scenario.batch import BatchEngine
+    from w13xl.scenario.spec import ScenarioLibrary
+
+    batch_list = [s2 for s2, _lib in scenarios]
+    batch_lib = ScenarioLibrary()
+    t = time.perf_counter()
+    batch_result = BatchEngine(baseline).run(batch_list, batch_lib)
+    cold = time.perf_counter() - t
+    batch = BatchEngine(baseline)
+    batch.run(batch_list, batch_lib)
+    sec, batch_result = best(lambda: batch.run(batch_list, batch_lib), 3)
+    print(f"  the same, batched                 {1000 * sec:8.1f} ms warm, {1000 * cold:.0f} ms cold "
+          f"({len(batch_result.fallback)} of 1,000 ran on the engine: two changes on one subsidy or position)")
 
     prepared = montecarlo.prepare(baseline, scenario, library)
     montecarlo.simulate(baseline, paths=1000, prepared=prepared)  # warm-up (imports, caches)
@@ -139,6 +153,7 @@ def main() -> None:
         print(f"goal seek {lever:<15}           {1000 * sec:8.1f} ms  ({sol.evaluations} engine runs, "
               f"value {sol.value:.6f}, AFM {sol.afm_last:.4f})")
 
+    side_by_side()
     try:
         from w13xl.board import build_board_workbook, write_board_pack  # noqa: F401
     except ImportError:
@@ -160,6 +175,59 @@ def main() -> None:
 
         sec, _ = best(with_uncertainty, 3)
         print(f"board pack + uncertainty sheets     {1000 * sec:8.1f} ms")
+
+
+def _median_run(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, capture_output=True, check=True)
+    return time.perf_counter() - t
+
+
+def side_by_side() -> None:
+    """Issue #14's table: w13xl against a reference, ratios from interleaved runs in this run."""
+    import statistics
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import grid_4500
+    import mc_floor
+    import vs_libreoffice
+
+    print("\n-- side by side (issue #14) --")
+    lo = vs_libreoffice.compare(1000)
+    m2_cmd = ["uv", "run", "--offline", "w13xl", "m2", str(WORKBOOK)]
+    numpy_cmd = ["uv", "run", "--offline", "python", "-c", "import numpy"]
+    m2_t, np_t = [], []
+    for _ in range(5):  # interleaved
+        m2_t.append(_median_run(m2_cmd))
+        np_t.append(_median_run(numpy_cmd))
+    m2_s, np_s = statistics.median(m2_t), statistics.median(np_t)
+    print(f"uv run w13xl m2 (sample), end to end: {m2_s:.2f} s; uv run python -c 'import numpy': {np_s:.2f} s "
+          f"({m2_s / np_s:.1f}x; medians of 5 interleaved)")
+    mc = mc_floor.compare()
+    rss = mc_floor.rss_of_run()
+    print(f"100,000 Monte Carlo paths: {1000 * mc['w13xl']:.0f} ms; numpy floor {1000 * mc['floor']:.0f} ms "
+          f"({mc['ratio']:.2f}x); peak RSS {rss:.0f} MiB")
+    excel = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "excel_calls.py"), "--n", "2000"], cwd=ROOT,
+                           capture_output=True, text=True)
+    lines = [ln for ln in excel.stdout.splitlines() if "interleaved" in ln or "own work" in ln]
+    for ln in lines:
+        print(ln.strip())
+    grid = grid_4500.run()
+    print("\n| what | w13xl | reference | ratio |\n|---|---|---|---|")
+    if lo.get("libreoffice"):
+        print(f"| 1,000 scenarios (wage index per year + subsidy stop), in process | {1e3 * lo['batch_warm']:.1f} ms "
+              f"batched ({1e3 * lo['batch_cold']:.0f} ms cold; engine one at a time {lo['oracle']:.2f} s) | "
+              f"LibreOffice formula model over UNO {1e3 * lo['libreoffice']:.0f} ms; numpy floor "
+              f"{1e3 * lo['floor']:.1f} ms | LibreOffice / w13xl {lo['libreoffice'] / lo['batch_warm']:.0f}x; "
+              f"w13xl / floor {lo['batch_warm'] / lo['floor']:.1f}x |")
+    print(f"| `uv run w13xl m2` end to end | {m2_s:.2f} s | `uv run python -c \"import numpy\"` {np_s:.2f} s | "
+          f"{m2_s / np_s:.1f}x |")
+    print(f"| 100,000 Monte Carlo paths | {1e3 * mc['w13xl']:.0f} ms, peak RSS {rss:.0f} MiB | numpy floor "
+          f"{1e3 * mc['floor']:.0f} ms | {mc['ratio']:.2f}x |")
+    if lines:
+        print(f"| cached `W13.RESERVE` (Office.js path) | {lines[0].strip()} | | |")
+    print(f"| raster 6x6x3 on {grid['lines']:,} lines | {1e3 * grid['cold']:.0f} ms cold, {1e3 * grid['warm']:.0f} ms "
+          f"warm | engine one at a time {1e3 * grid['oracle']:.0f} ms | target < 1 s |")
 
 
 if __name__ == "__main__":

@@ -357,20 +357,24 @@ def pivot_mechanism(
     n = h.shape[-1]
     batch = h.shape[:-1]
     current = np.full(batch, float(pivot))
-    pivots = np.empty(h.shape)
-    crossed = np.zeros(h.shape, dtype=bool)
+    # the loop runs month by month: stored months first, each month is one contiguous row
+    sm_t = np.ascontiguousarray(np.moveaxis(sm, -1, 0))
+    pivots_t = np.empty((n, *batch))
+    crossed_t = np.zeros((n, *batch), dtype=bool)
     for t in range(n):  # loop over months only; vectorised across paths
-        pivots[..., t] = current
-        hit = sm[..., t] >= current  # NaN (first 3 months) compares False
-        crossed[..., t] = hit
+        pivots_t[t] = current
+        hit = sm_t[t] >= current  # NaN (first 3 months) compares False
+        crossed_t[t] = hit
         current = np.where(hit, np.round(current * factor, 2), current)
+    pivots = np.moveaxis(pivots_t, 0, -1)
+    crossed = np.moveaxis(crossed_t, 0, -1)
 
-    cum = np.cumsum(crossed, axis=-1)
-    steps = np.zeros(h.shape, dtype=int)
+    steps_t = np.zeros((n, *batch), dtype=int)
     if delay_months < n:
-        steps[..., delay_months:] = cum[..., : n - delay_months]
+        np.cumsum(crossed_t[: n - delay_months], axis=0, out=steps_t[delay_months:])
+    steps = np.moveaxis(steps_t, 0, -1)
     c0 = _exact_base(float(coefficient), factor)
-    coef = np.round(c0 * factor**steps, 4)
+    coef = np.round(c0 * factor ** np.arange(n + 1), 4)[steps]  # the same per step count, looked up
     return PivotResult(
         start=(int(start[0]), int(start[1])),
         smoothed=sm,

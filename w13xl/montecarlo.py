@@ -516,17 +516,18 @@ def evaluate(prepared: Prepared, d: Draws) -> dict[str, np.ndarray]:
     n = d.growth.shape[0]
     ny = len(prepared.years)
     es_v = np.broadcast_to(central.es_v, (n, 2, ny)).copy()
-    exposures = {k: np.broadcast_to(v, (n, 2, ny)) for k, v in central.classes.items()}
+    # only the classes the paths move (an exposure is ES/V per unit change of a class)
+    exposures = {k: np.broadcast_to(v, (n, 2, ny)) for k, v in central.classes.items() if k in d.index_ratio}
     minimum = None if central.minimum is None else np.broadcast_to(central.minimum, (n, ny)).copy()
     wage_cost = np.broadcast_to(central.wage_cost, (n, ny)).copy()
     if prepared.subsidies:
         b = d.renewed.astype(float)
-        nb = 1.0 - b
 
         def mix(get) -> np.ndarray:
+            # renewed b: the renewal's effect, else the failure's: sum(fail) + b @ (renew - fail)
             r = np.stack([get(o.renew) for o in prepared.subsidies])  # (K, ...)
             f = np.stack([get(o.fail) for o in prepared.subsidies])
-            return np.tensordot(b, r, axes=1) + np.tensordot(nb, f, axes=1)
+            return f.sum(axis=0) + np.tensordot(b, r - f, axes=1)
 
         es_v += mix(lambda e: e.es_v)
         exposures = {k: exposures[k] + mix(lambda e, k=k: e.classes[k]) for k in exposures}

@@ -13,5 +13,6 @@ from . import realisatie as _realisatie  # noqa: F401  (registers w13xl realisat
 from . import aannames as _aannames  # noqa: F401  (registers w13xl aannames)
 from . import subsidies as _subsidies  # noqa: F401  (registers w13xl subsidies / personeel)
 from . import serve as _serve  # noqa: F401  (registers w13xl serve)
+from . import raster as _raster  # noqa: F401  (registers w13xl raster)
 
 __all__ = ["app"]

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.table import Table
 
 from ..errors import InputError
 from ..fmt import euro
-from ..scenario.engine import Engine
-from ..scenario.loader import load_study
-from ..scenario.result import ScenarioRun
 from ._app import app, console, err_console, handles_input_errors, output_kind, show_warnings, write_json
 from ._options import CsvOpt, check_csv_style
 from ._tables import COMPACT, print_fitted
 from .m2 import SheetOpt, print_m2, print_norms
+
+if TYPE_CHECKING:  # the scenario engine (and pydantic) load only when a scenario command runs
+    from ..scenario.result import ScenarioRun
 
 ScenarioArgs = Annotated[Optional[list[str]], typer.Argument(
     help="Scenariobestanden (.toml), mappen ermee, of namen van scenario's op het blad \"Scenario's\" van het "
@@ -146,18 +146,26 @@ def write_runs(out: Path, runs: list[ScenarioRun], meta: dict, csv_style: str = 
     console.print(f"Geschreven: {out}")
 
 
-def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None) -> list[ScenarioRun]:
+def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None,
+             batched: bool = False) -> list[ScenarioRun]:
+    from ..scenario.engine import Engine
+    from ..scenario.loader import load_study
+
     baseline, library, selected = load_study(workbook, scenarios or [], sheet=sheet)
     show_warnings(baseline.warnings)
     if not selected:
         raise InputError("no scenarios to run: the workbook has no \"Scenario's\" sheet with scenarios and none "
                          "were given", file=str(workbook),
                          expected="scenario files (.toml), a folder of them, or rows on the \"Scenario's\" sheet")
-    engine = Engine(baseline)
     for s in selected:
         if s.uncertainty:
             err_console.print(f"[yellow]Waarschuwing:[/] '{s.name}' heeft een \\[uncertainty]-tabel: hier staat alleen "
                               f"het centrale pad; de spreiding en de kansen geeft w13xl simulate.", soft_wrap=True)
+    if batched:  # one array computation for all scenarios (same figures as the engine, tested)
+        from ..scenario.batch import run_batch
+
+        return run_batch(baseline, selected, library).runs()
+    engine = Engine(baseline)
     return [engine.run(s, library) for s in selected]
 
 
@@ -201,7 +209,7 @@ def compare_command(
 
     Voorbeeld: w13xl compare workbooks/w13-mjp-2026-2031.xlsx scenarios/
     """
-    runs = _run_all(workbook, scenarios, sheet)
+    runs = _run_all(workbook, scenarios, sheet, batched=True)
     print_comparison(runs)
     if out is not None:
         write_runs(out, runs, {"workbook": str(workbook)}, csv_style)

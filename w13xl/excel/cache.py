@@ -3,7 +3,8 @@
 Excel recalculates often and calls a custom function again with the same inputs. Every
 function in :mod:`w13xl.excel.core` therefore normalises its arguments into nested tuples
 (:func:`freeze`) and looks the result up in a small LRU cache keyed by those tuples, so a
-repeated call costs one hash of the input values, not a re-parse and re-computation.
+repeated call costs one hash of the input values (computed once per call, see
+:class:`FrozenGrid`), not a re-parse and re-computation.
 
 Pure Python: no xlwings import.
 """
@@ -21,6 +22,21 @@ _ERROR_STRINGS = {
 }
 
 Frozen = tuple[tuple[object, ...], ...] | None
+
+
+class FrozenGrid(tuple):
+    """A frozen range: a tuple of row tuples that hashes its cells once. A cached call looks
+    its arguments up in one or more LRU caches (nested cached helpers too); each lookup would
+    otherwise hash every cell again."""
+
+    def __hash__(self) -> int:
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = self.__dict__["_hash"] = tuple.__hash__(self)
+        return h
+
+    def __reduce__(self):  # pickles (and copies) as a plain tuple of rows
+        return (FrozenGrid, (tuple(self),))
 
 
 def _clean(value: object) -> object:
@@ -43,19 +59,21 @@ def freeze(value: object) -> Frozen:
     """
     if value is None:
         return None
+    if isinstance(value, FrozenGrid):
+        return value
     if isinstance(value, (list, tuple)):
         if not value:
             return ()
         if isinstance(value[0], (list, tuple)):
-            frozen = tuple(map(tuple, value))
+            frozen = FrozenGrid(map(tuple, value))
         else:
-            frozen = (tuple(value),)
+            frozen = FrozenGrid((tuple(value),))
     else:
-        frozen = ((value,),)
+        frozen = FrozenGrid(((value,),))
     try:
-        hash(frozen)
+        hash(frozen)  # computed once here, reused by every cache lookup
     except TypeError:  # an error value (dict) or another unhashable cell value: clean it
-        frozen = tuple(tuple(_clean(v) for v in row) for row in frozen)
+        frozen = FrozenGrid(tuple(_clean(v) for v in row) for row in frozen)
         hash(frozen)
     return frozen
 

@@ -564,13 +564,13 @@ def scenario_inputs(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
 
 @cache.cached(maxsize=64)
 def _scenario_run(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
-    from ..scenario.engine import run_scenario
+    from ..scenario.batch import batch_engine
 
     try:
         baseline, chosen, library = scenario_inputs(budget, scenario, ranges)
         if chosen is None:
             raise InputError("geen scenario", expected="de naam van een scenario of een .toml-bestand")
-        return run_scenario(baseline, chosen, library)
+        return batch_engine(baseline).run([chosen], library).run(0)
     except Exception as exc:  # noqa: BLE001 - cached as a message
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13: scenario run failed")

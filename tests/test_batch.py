@@ -1,0 +1,182 @@
+"""The batched scenario engine against the one-at-a-time engine (the oracle): to the cent on
+every shipped scenario and on random scenarios; fallbacks where a change cannot be batched."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from w13xl.errors import W13Error
+from w13xl.m2 import LINE_KEYS
+from w13xl.scenario.batch import BatchEngine, NotBatchable, measure
+from w13xl.scenario.engine import Engine
+from w13xl.scenario.loader import load_study
+from w13xl.scenario.spec import scenario_from_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
+SCENARIOS = ROOT / "scenarios"
+CENT = 0.005
+
+
+@pytest.fixture(scope="module")
+def study():
+    baseline, library, selected = load_study(SAMPLE, [str(SCENARIOS)])
+    return baseline, library, selected
+
+
+@pytest.fixture(scope="module")
+def batch(study):
+    return BatchEngine(study[0])
+
+
+def assert_same(oracle, run, *, effects: bool = True) -> None:
+    for key in LINE_KEYS:
+        np.testing.assert_allclose(run.m2[key], oracle.m2[key], rtol=0, atol=CENT, err_msg=key)
+    if oracle.m2.minimum_reserve is None:
+        assert run.m2.minimum_reserve is None
+    else:
+        np.testing.assert_allclose(run.m2.minimum_reserve, oracle.m2.minimum_reserve, rtol=0, atol=CENT)
+    assert {k: n.breach_years for k, n in run.m2.norms.items()} == \
+        {k: n.breach_years for k, n in oracle.m2.norms.items()}
+    if effects:
+        assert [(e.index, e.kind, e.description) for e in run.effects] == \
+            [(e.index, e.kind, e.description) for e in oracle.effects]
+        for a, b in zip(run.effects, oracle.effects):
+            for key in LINE_KEYS:
+                np.testing.assert_allclose(a.deltas[key], b.deltas[key], rtol=0, atol=CENT, err_msg=key)
+
+
+def test_every_shipped_scenario_batches_and_equals_the_engine(study, batch):
+    baseline, library, selected = study
+    result = batch.run(selected, library)
+    assert result.fallback == {}  # all batched: the comparison is not the engine against itself
+    engine = Engine(baseline)
+    for i, s in enumerate(selected):
+        assert_same(engine.run(s, library), result.run(i))
+    # the batch is not the baseline: the PACT stop changes the 2029 exploitation saldo
+    pact = [s.name for s in selected].index("pact-stopt-2028")
+    assert abs(result.lines["exploitatiesaldo"][pact][3] - baseline.m2["exploitatiesaldo"][3]) > 1000
+
+
+# -- random scenarios -------------------------------------------------------------------------------
+SUBSIDIES = ["SUB-KRACHTWONEN", "SUB-HBDH", "SUB-PACT", "SUB-ACTIVERING", "SUB-OPEN", "SUB-REGIEROL",
+             "SUB-FOODACT", "SUB-EH-BASIS"]
+POSITIONS = ["P02", "P05", "P06", "P07", "P11", "P19", "P20"]
+ACTIONS = ["A10205", "A10302", "A50111", "A10101", "A30301"]
+rates = st.floats(-0.01, 0.08, allow_nan=False)
+dates = st.builds(dt.date, st.integers(2026, 2031), st.sampled_from([1, 3, 7, 12]), st.just(1))
+ends = st.builds(lambda y, m: dt.date(y, m, 28) if m == 2 else dt.date(y, m, 30 if m in (6, 9) else 31),
+                 st.integers(2026, 2031), st.sampled_from([6, 9, 12]))
+policy = st.sampled_from([{"policy": "stop"}, {"policy": "keep"}, {"policy": "share", "share": 0.5},
+                          {"policy": "stop", "notice_months": 3}])
+CHANGES = st.one_of(
+    st.builds(lambda c, r: {"type": "index", "classes": c, "rate": r},
+              st.sampled_from([["loon"], ["prijzen"], ["bijdrage"], ["loon", "prijzen"]]), rates),
+    st.builds(lambda c, r: {"type": "index", "classes": c, "rates": {2027: r, 2029: r / 2}},
+              st.sampled_from([["loon"], ["prijzen"], ["bijdrage"]]), rates),
+    st.builds(lambda a, b: {"type": "index", "classes": ["loon", "prijzen", "bijdrage"],
+                            "inflation": {2027: a, 2028: b}}, rates, rates),
+    st.builds(lambda m: {"type": "index", "extra_crossings": [f"2027-{m:02d}"]}, st.integers(1, 12)),
+    st.builds(lambda s, d, p: {"type": "subsidy_end", "subsidy": s, "date": d, **p}, st.sampled_from(SUBSIDIES), ends, policy),
+    st.builds(lambda s, d, f, p: {"type": "subsidy_cut", "subsidy": s, "date": d, "factor": f, **p},
+              st.sampled_from(SUBSIDIES), dates, st.sampled_from([0.0, 0.5, 0.8]), policy),
+    st.builds(lambda s: {"type": "subsidy_renew", "subsidy": s, "until": dt.date(2031, 12, 31)},
+              st.sampled_from(["SUB-KRACHTWONEN", "SUB-PACT", "SUB-OPEN", "SUB-REGIEROL", "SUB-HBDH"])),
+    st.builds(lambda a, d, f, step: {"type": "hire", "level": "B", "scale": "B1-B3", "step": step, "action": a,
+                                     "start": d, "funded_by": f},
+              st.sampled_from(ACTIONS), dates, st.sampled_from(["basiswerking", "SUB-PACT"]), st.integers(0, 10)),
+    st.builds(lambda p, f, d: {"type": "fte", "position": p, "fte": f, "date": d},
+              st.sampled_from(POSITIONS), st.sampled_from([0.5, 0.8, 1.0]), dates),
+    st.builds(lambda p, d: {"type": "end_position", "position": p, "date": d}, st.sampled_from(POSITIONS), ends),
+    st.builds(lambda p, d: {"type": "contribution", "from_year": d, "pct": p},
+              st.floats(-0.05, 0.1, allow_nan=False), st.integers(2026, 2031)),
+    st.builds(lambda a, d, x: {"type": "line", "action": a, "direction": d, "amounts": {2028: x}},
+              st.sampled_from(ACTIONS), st.sampled_from(["O", "U"]), st.floats(-5e4, 5e4, allow_nan=False)),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(CHANGES, min_size=1, max_size=4), min_size=1, max_size=6))
+def test_random_scenarios_equal_the_engine(study, batch, changes_per_scenario):
+    baseline = study[0]
+    engine = Engine(baseline)
+    valid, oracles = [], []
+    for i, changes in enumerate(changes_per_scenario):
+        s = scenario_from_dict({"changes": changes}, name=f"s{i}")
+        try:
+            oracles.append(engine.run(s))
+        except W13Error:  # an invalid combination: the batch refuses it the same way
+            with pytest.raises(W13Error):
+                batch.run([s])
+            continue
+        valid.append(s)
+    if not valid:
+        return
+    result = batch.run(valid)
+    for i, oracle in enumerate(oracles):
+        assert_same(oracle, result.run(i))
+
+
+def test_a_grid_shares_one_measurement_per_index_state(study, batch):
+    """Subsidy ends x index paths: renewal-like extensions are measured once per index state."""
+    baseline = study[0]
+    scenarios = []
+    for sid in ("SUB-PACT", "SUB-OPEN"):
+        for year in (2026, 2029, 2031):
+            for rate in (0.0, 0.02, 0.04):
+                scenarios.append(scenario_from_dict({"changes": [
+                    {"type": "index", "classes": ["loon", "prijzen"], "rate": rate},
+                    {"type": "subsidy_end", "subsidy": sid, "date": dt.date(year, 12, 31), "policy": "stop"}]},
+                    name=f"{sid}-{year}-{rate}"))
+    result = batch.run(scenarios)
+    assert result.fallback == {}
+    engine = Engine(baseline)
+    for i, s in enumerate(scenarios):
+        assert_same(engine.run(s), result.run(i))
+
+
+def test_a_change_that_is_not_affine_in_the_state_falls_back_to_the_engine(study):
+    """A renewal rescales its amount by the index multipliers: measured with the multipliers
+    as inputs it is refused (and then measured per index state)."""
+    baseline = study[0]
+    renew = scenario_from_dict({"changes": [{"type": "subsidy_renew", "subsidy": "SUB-PACT",
+                                             "until": dt.date(2031, 12, 31)}]}, name="r").changes[0]
+    with pytest.raises(NotBatchable):
+        measure(Engine(baseline), renew)
+    stop = scenario_from_dict({"changes": [{"type": "subsidy_end", "subsidy": "SUB-PACT",
+                                            "date": dt.date(2027, 12, 31)}]}, name="e").changes[0]
+    response = measure(Engine(baseline), stop)
+    assert ("mult", "loon") in response.inputs  # staff cost follows the wage index
+
+
+def test_two_changes_on_one_subsidy_run_on_the_engine(study, batch):
+    s = scenario_from_dict({"changes": [
+        {"type": "subsidy_end", "subsidy": "SUB-PACT", "date": dt.date(2027, 12, 31), "policy": "stop"},
+        {"type": "subsidy_renew", "subsidy": "SUB-PACT", "until": dt.date(2030, 12, 31)}]}, name="twice")
+    result = batch.run([s])
+    assert 0 in result.fallback
+    assert_same(Engine(study[0]).run(s), result.run(0))
+
+
+def test_if_the_engine_s_index_rule_changes_the_batch_runs_those_scenarios_on_the_engine(study, monkeypatch):
+    """The batch's index step is checked against the engine per kind of index change: a
+    different engine rule (here: prices move twice as much) sends the scenario to the engine."""
+    import w13xl.scenario.engine as engine_module
+
+    original = engine_module.index_deltas
+
+    def doubled(base, lines, ratios):
+        return {k: 2 * v for k, v in original(base, lines, ratios).items()}
+
+    monkeypatch.setattr(engine_module, "index_deltas", doubled)
+    baseline = study[0]
+    s = scenario_from_dict({"changes": [{"type": "index", "classes": ["prijzen"], "rate": 0.04}]}, name="p")
+    result = BatchEngine(baseline).run([s])
+    assert 0 in result.fallback and "differs from the engine" in result.fallback[0]
+    assert_same(Engine(baseline).run(s), result.run(0))

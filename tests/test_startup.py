@@ -1,0 +1,37 @@
+"""Start-up: each command imports only what it uses (measured in a fresh interpreter)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from helpers import SAMPLE
+
+PROBE = """
+import json, sys
+from w13xl.cli import app
+try:
+    app(sys.argv[1:], standalone_mode=False)
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('w13xl', 'pydantic', 'pandas', 'xlwings'))))
+"""
+
+
+def loaded_modules(*args: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_m2_imports_neither_the_scenario_engine_nor_pydantic_pandas_or_xlwings():
+    mods = loaded_modules("m2", str(SAMPLE))
+    assert "w13xl.m2" in mods  # the probe did run the command
+    assert not {m for m in mods if m.startswith("w13xl.scenario")}
+    assert not {m for m in mods if m.split(".")[0] in ("pydantic", "pandas", "xlwings")}
+
+
+def test_scenario_commands_do_not_import_pandas_or_xlwings():
+    mods = loaded_modules("compare", str(SAMPLE), str(SAMPLE.parent.parent / "scenarios" / "pact-stopt-2028.toml"))
+    assert "w13xl.scenario.batch" in mods
+    assert not {m for m in mods if m.split(".")[0] in ("pandas", "xlwings")}

@@ -1,0 +1,198 @@
+"""``w13xl raster``: a grid of scenarios (every subsidy x end year x policy, optionally x index
+path) as one batch, shown as a table and written as a heat-map sheet (.xlsx), .json or .csv."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+
+LINES = {
+    "reserve": ("gecumuleerd_budgettair_resultaat", "Gecumuleerd budgettair resultaat"),
+    "bbr": ("beschikbaar_budgettair_resultaat", "Beschikbaar budgettair resultaat"),
+    "afm": ("autofinancieringsmarge", "Autofinancieringsmarge"),
+    "es": ("exploitatiesaldo", "Exploitatiesaldo"),
+}
+
+
+def _years(text: str | None):
+    if not text:
+        return None
+    try:
+        if "-" in text:
+            a, b = (int(v) for v in text.split("-", 1))
+            return list(range(a, b + 1))
+        return [int(v) for v in text.replace(";", ",").split(",") if v.strip()]
+    except ValueError:
+        from ..errors import W13Error
+
+        raise W13Error(f"--years {text}: expected a range such as 2026-2031 or a list 2027,2029") from None
+
+
+def _rates(values: list[str] | None) -> list[float | None]:
+    if not values:
+        return [None]
+    out: list[float | None] = []
+    for v in values:
+        try:
+            r = float(v.strip().rstrip("%").replace(",", "."))
+        except ValueError:
+            from ..errors import W13Error
+
+            raise W13Error(f"--index {v}: expected a yearly rate in percent such as 2 or 3,5") from None
+        out.append(r / 100)
+    return out
+
+
+@app.command("raster")
+@handles_input_errors
+def raster_command(
+    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    subsidy: Annotated[Optional[list[str]], typer.Option("--subsidy", help="Subsidy id (repeatable; default: all).")] = None,
+    years: Annotated[Optional[str], typer.Option("--years", help="End years, e.g. 2026-2031 (default: the plan's).")] = None,
+    policy: Annotated[Optional[list[str]], typer.Option(
+        "--policy", help="stop, keep or a kept share in percent (repeatable; default: stop).")] = None,
+    index: Annotated[Optional[list[str]], typer.Option(
+        "--index", help="Index path: yearly rate in percent for wages, prices and contribution (repeatable).")] = None,
+    line: Annotated[str, typer.Option("--line", help="reserve, bbr, afm or es.")] = "reserve",
+    year: Annotated[Optional[int], typer.Option("--year", help="Year shown (default: the plan's last).")] = None,
+    base: Annotated[Optional[str], typer.Option("--base", help="Scenario to start from (.toml or sheet name).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the grid: .xlsx, .json or .csv.")] = None,
+) -> None:
+    """Grid of scenarios: every subsidy x end year x policy, the chosen line in one year."""
+    from ..errors import W13Error
+    from ..scenario.grid import parse_policy, subsidy_grid
+    from ..scenario.loader import load_study
+
+    if line not in LINES:
+        raise W13Error(f"--line {line}: expected one of {', '.join(LINES)}")
+    kind = output_kind(out) if out is not None else None
+    baseline, library, selected = load_study(workbook, [base] if base else [], all_if_empty=False)
+    show_warnings(baseline.warnings)
+    grid = subsidy_grid(baseline, subsidies=subsidy, end_years=_years(years),
+                        policies=[parse_policy(p) for p in (policy or ["stop"])], index_rates=_rates(index),
+                        line=LINES[line][0], year=year, base=selected[0] if selected else None, library=library)
+    console.print(_table(grid, LINES[line][1]))
+    if out is None:
+        return
+    if kind == "json":
+        write_json(out, grid_json(grid, str(workbook)))
+    elif kind == "csv":
+        from ..workbook import safe_write
+
+        text = grid_csv(grid)
+        safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    else:
+        write_grid_workbook(out, grid, LINES[line][1])
+    console.print(f"Geschreven: {out}")
+
+
+def _rate_label(rate: float | None) -> str:
+    from ..fmt import percent
+
+    return "index van het plan" if rate is None else f"index {percent(rate)} per jaar"
+
+
+def _table(grid, label: str):
+    from rich.table import Table
+
+    from ..fmt import euro
+
+    table = Table(title=f"{label} {grid.year} per einddatum subsidie (basis: {euro(grid.baseline_value)})",
+                  title_justify="left")
+    table.add_column("Subsidie", no_wrap=True)
+    table.add_column("Beleid", no_wrap=True)
+    if len(grid.index_rates) > 1:
+        table.add_column("Index", no_wrap=True)
+    for y in grid.end_years:
+        table.add_column(f"einde {y}", justify="right", no_wrap=True)
+    for a, rate in enumerate(grid.index_rates):
+        for b, sid in enumerate(grid.subsidies):
+            for c, pol in enumerate(grid.policies):
+                cells = []
+                for d in range(len(grid.end_years)):
+                    v = grid.values[a, b, c, d]
+                    cells.append(euro(v) if grid.norms_ok[a, b, c, d] else f"[red]{euro(v)}[/]")
+                first = [sid, pol.label] + ([_rate_label(rate)] if len(grid.index_rates) > 1 else [])
+                table.add_row(*first, *cells)
+        table.add_section()
+    table.caption = "rood: een norm van schema M2 is niet voldaan"
+    return table
+
+
+def grid_json(grid, workbook: str) -> dict:
+    return {"workbook": workbook, "line": grid.line, "year": grid.year, "baseline": grid.baseline_value,
+            "end_years": list(grid.end_years), "subsidies": list(grid.subsidies),
+            "policies": [p.label for p in grid.policies], "index_rates": list(grid.index_rates),
+            "cells": [{"index_rate": r, "subsidy": s, "policy": p.policy, "share": p.share, "end_year": y,
+                       "value": v, "norms_ok": ok} for r, s, p, y, v, ok in grid.cells()]}
+
+
+def grid_csv(grid) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["index", "subsidie", "beleid", "einde", grid.line, "normen_ok"])
+    for r, s, p, y, v, ok in grid.cells():
+        writer.writerow(["" if r is None else r, s, p.label, y, f"{v:.2f}", "ja" if ok else "nee"])
+    return buf.getvalue()
+
+
+def write_grid_workbook(path: Path, grid, label: str) -> Path:
+    """Sheet 'Raster': one block per index path, subsidies x policies down, end years across,
+    amounts in Belgian format with a red-white-green colour scale; norm breaches in italics."""
+    from openpyxl import Workbook
+    from openpyxl.formatting.rule import ColorScaleRule
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from ..fmt import EXCEL_EURO
+    from ..workbook import safe_write
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Raster"
+    ws.append([f"{label} {grid.year} per einddatum van de subsidie"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(["Basis (het plan zonder wijziging)", grid.baseline_value])
+    ws["B2"].number_format = EXCEL_EURO
+    ws.append(["Cursief: een norm van schema M2 is niet voldaan. Einde = 31 december van het jaar. "
+               "Kleur: van laag (rood) naar hoog (groen)."])
+    ncols = len(grid.end_years)
+    for a, rate in enumerate(grid.index_rates):
+        ws.append([])
+        ws.append([_rate_label(rate).capitalize()])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        ws.append(["Subsidie", "Beleid", *[f"einde {y}" for y in grid.end_years]])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        first = ws.max_row + 1
+        for b, sid in enumerate(grid.subsidies):
+            name = grid.result.base.subsidies[sid].name
+            for c, pol in enumerate(grid.policies):
+                ws.append([f"{name} ({sid})", pol.label, *[float(v) for v in grid.values[a, b, c]]])
+                row = ws.max_row
+                for d in range(ncols):
+                    cell = ws.cell(row, 3 + d)
+                    cell.number_format = EXCEL_EURO
+                    if not grid.norms_ok[a, b, c, d]:
+                        cell.font = Font(italic=True)
+        last = ws.max_row
+        area = f"C{first}:{get_column_letter(2 + ncols)}{last}"
+        ws.conditional_formatting.add(area, ColorScaleRule(start_type="min", start_color="F8696B",
+                                                           mid_type="percentile", mid_value=50, mid_color="FFFFFF",
+                                                           end_type="max", end_color="63BE7B"))
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.freeze_panes = "C1"
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 18
+    for d in range(ncols):
+        ws.column_dimensions[get_column_letter(3 + d)].width = 13
+    return safe_write(path, lambda tmp: wb.save(tmp))

@@ -1,0 +1,115 @@
+"""A grid (raster) of scenarios: every subsidy x end year x policy (x index path), run as one
+batch (see :mod:`w13xl.scenario.batch`). Pure core: the CLI writes the sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InputError
+from .batch import BatchResult, batch_engine
+from .engine import Baseline
+from .spec import Scenario, ScenarioLibrary, scenario_from_dict
+
+#: Dutch labels of the policies (spec.Policy) for the sheet.
+POLICY_LABELS = {"stop": "project stopt", "keep": "personeel blijft", "share": "deel blijft"}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A subsidy-end policy of the grid: ``stop``, ``keep`` or ``share`` with the kept share."""
+
+    policy: str
+    share: float | None = None
+
+    @property
+    def label(self) -> str:
+        if self.policy == "share":
+            return f"{(self.share or 0) * 100:.0f}% blijft"
+        return POLICY_LABELS.get(self.policy, self.policy)
+
+    def fields(self) -> dict:
+        return {"policy": self.policy, **({"share": self.share} if self.share is not None else {})}
+
+
+def parse_policy(text: str) -> Policy:
+    """'stop', 'keep' or a kept share in percent ('50') for policy 'share'."""
+    t = text.strip().lower()
+    if t in ("stop", "keep"):
+        return Policy(t)
+    try:
+        pct = float(t.rstrip("%").replace(",", "."))
+    except ValueError:
+        raise InputError(f"unknown policy '{text}'", key="--policy",
+                         expected="stop, keep or a kept share in percent such as 50") from None
+    if not 0 <= pct <= 100:
+        raise InputError(f"share {text} is outside 0-100", key="--policy", expected="a percentage 0-100")
+    return Policy("share", pct / 100)
+
+
+@dataclass(frozen=True, eq=False)
+class Grid:
+    """The grid's axes and, per cell, the chosen M2 line in the chosen year (euro) and whether
+    every norm holds. ``values`` has shape (index paths, subsidies, policies, end years)."""
+
+    subsidies: tuple[str, ...]
+    policies: tuple[Policy, ...]
+    end_years: tuple[int, ...]
+    index_rates: tuple[float | None, ...]  # None: the plan's (or the base scenario's) index
+    line: str
+    year: int
+    values: np.ndarray
+    norms_ok: np.ndarray
+    baseline_value: float
+    result: BatchResult
+
+    def cells(self):
+        """(index rate, subsidy, policy, end year, value, norms ok) per cell."""
+        for (a, r), (b, s), (c, p), (d, y) in itertools.product(
+                enumerate(self.index_rates), enumerate(self.subsidies), enumerate(self.policies),
+                enumerate(self.end_years)):
+            yield r, s, p, y, float(self.values[a, b, c, d]), bool(self.norms_ok[a, b, c, d])
+
+
+def subsidy_grid(baseline: Baseline, *, subsidies: Sequence[str] | None = None,
+                 end_years: Sequence[int] | None = None, policies: Sequence[Policy] = (Policy("stop"),),
+                 index_rates: Sequence[float | None] = (None,), line: str = "gecumuleerd_budgettair_resultaat",
+                 year: int | None = None, base: Scenario | None = None,
+                 library: ScenarioLibrary | None = None) -> Grid:
+    """Run the grid: for each cell the subsidy ends on 31 December of the end year (earlier
+    than planned, or later: then it runs on until then) with the policy, on top of ``base``
+    and an index path at ``rate`` a year for wages, prices and the contribution (if given)."""
+    years = baseline.years
+    subsidies = tuple(subsidies) if subsidies else tuple(baseline.subsidies)
+    for sid in subsidies:
+        if sid not in baseline.subsidies:
+            raise InputError(f"unknown subsidy '{sid}'", key="--subsidy",
+                             expected=f"a subsidy of the register: {', '.join(baseline.subsidies)}")
+    end_years = tuple(end_years) if end_years else tuple(years)
+    for y in end_years:
+        if y not in years:
+            raise InputError(f"end year {y} is outside the plan", key="--years",
+                             expected=f"years in {years[0]}-{years[-1]}")
+    year = years[-1] if year is None else year
+    if year not in years:
+        raise InputError(f"year {year} is outside the plan", key="--year", expected=f"a year in {years[0]}-{years[-1]}")
+    library = library or ScenarioLibrary([base] if base is not None else [])
+    scenarios = []
+    for rate, sid, pol, end in itertools.product(index_rates, subsidies, policies, end_years):
+        changes: list[dict] = []
+        if rate is not None:
+            changes.append({"type": "index", "classes": ["loon", "prijzen", "bijdrage"], "rate": rate})
+        changes.append({"type": "subsidy_end", "subsidy": sid, "date": dt.date(end, 12, 31), **pol.fields()})
+        s = scenario_from_dict({"changes": changes, "extends": base.name if base is not None else "baseline"},
+                               name=f"{sid} {end} {pol.policy}" + ("" if rate is None else f" {rate:g}"))
+        scenarios.append(s)
+    result = batch_engine(baseline).run(scenarios, library)
+    t = years.index(year)
+    values = result.lines[line][:, t].reshape(len(index_rates), len(subsidies), len(policies), len(end_years))
+    ok = np.array([result.m2(i).all_norms_ok for i in range(len(result))]).reshape(values.shape)
+    return Grid(subsidies, tuple(policies), end_years, tuple(index_rates), line, year, values, ok,
+                float(baseline.m2[line][t]), result)
