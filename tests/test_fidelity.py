@@ -158,7 +158,6 @@ def test_keep_staff_planned_and_early_end_agree(engine):
 def test_keep_project_pays_everything(engine):
     """keep_project: A10203's funding (409,920 a year) stops end 2030 and the whole project goes
     on, partner payments included: 2031 loses the subsidy; the overhead recharge is internal."""
-    base = engine.base
     effect = run(engine, {"type": "subsidy_end", "subsidy": "SUB-EH-PRESTATIE", "date": "2030-12-31",
                           "policy": "keep_project"}).difference("exploitatiesaldo")
     np.testing.assert_allclose(effect, [0, 0, 0, 0, 0, -409_920.0], atol=0.01)

@@ -17,7 +17,6 @@ from w13xl.scenario.spec import (
     ContributionChange,
     IndexChange,
     Scenario,
-    SubsidyRenewChange,
     load_scenario_file,
     scenarios_from_grid,
 )

@@ -7,7 +7,7 @@ import json
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from helpers import SAMPLE, write_workbook
+from helpers import SAMPLE
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 

@@ -293,14 +293,6 @@ def test_serve_refuses_without_a_licence_key(monkeypatch, tmp_path):
     assert "Fout: XLWINGS_LICENSE_KEY ontbreekt" in result.output and "PolyForm Noncommercial" in result.output
 
 
-def test_serve_refuses_without_a_licence_key(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)  # no .env here
-    monkeypatch.delenv("XLWINGS_LICENSE_KEY", raising=False)
-    result = CliRunner().invoke(app, ["serve", "--manifest", "m.xml"])
-    assert result.exit_code == 2
-    assert "Fout: XLWINGS_LICENSE_KEY ontbreekt" in result.output and "PolyForm Noncommercial" in result.output
-
-
 def test_own_certificate(tmp_path):
     """`w13xl serve --cert FILE --key FILE` serves HTTPS with that certificate."""
     import trustme

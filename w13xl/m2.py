@@ -247,3 +247,9 @@ def m2_rows(result: M2Result, *, details: bool = True, minimum_reserve: bool = T
         rows.append(("", "Minimumreserve (sociaal passief)", "minimumreserve",
                      [float(v) for v in result.minimum_reserve]))
     return rows
+
+
+def first_year_below(years: Sequence[int], values: np.ndarray, floor: np.ndarray | float = 0.0) -> int | None:
+    """First year in which ``values`` is below ``floor`` by at least half a cent (as the norms)."""
+    below = np.asarray(values) < np.asarray(floor) - HALF_CENT
+    return next((int(y) for y, b in zip(years, below) if b), None)

@@ -9,10 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import numpy as np
 
 from ..errors import W13Error
-from ..m2 import HALF_CENT, M2_LINES, M2Result
+from ..m2 import M2_LINES, M2Result, first_year_below  # noqa: F401  (first_year_below re-exported)
 from ..scenario.result import ScenarioRun
 
 
@@ -88,12 +87,6 @@ class SheetContent:
         self.rows = [list(r) + [None] * (width - len(r)) for r in self.rows]
         self.width = width
         return self
-
-
-def first_year_below(years: Sequence[int], values: np.ndarray, floor: np.ndarray | float = 0.0) -> int | None:
-    """First year in which ``values`` is below ``floor`` by at least half a cent (as the norms)."""
-    below = np.asarray(values) < np.asarray(floor) - HALF_CENT
-    return next((int(y) for y, b in zip(years, below) if b), None)
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def print_m2(result: M2Result, title: str) -> None:
 def norm_lines(result: M2Result) -> list[tuple[bool, str]]:
     """(ok, text) per norm, in the words of the board pack: the statutory AFM norm looks at the
     last plan year; the first year with a negative AFM is named as a separate fact."""
-    from ..board.base import first_year_below
+    from ..m2 import first_year_below
     from ..fmt import FIRST_NEGATIVE_AFM_LABEL, afm_norm_label
 
     out = []

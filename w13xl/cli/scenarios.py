@@ -42,7 +42,7 @@ def _cells(values, minimum=None) -> list[str]:
 def norm_facts(run: ScenarioRun) -> list[str]:
     """The norms of a run in the board pack's words: the statutory AFM norm (last plan year) and
     the first year with a negative AFM are two facts with two labels."""
-    from ..board.base import first_year_below
+    from ..m2 import first_year_below
     from ..fmt import FIRST_NEGATIVE_AFM_LABEL, NORM_MET, NORM_NOT_MET, afm_norm_label
 
     years = run.years
