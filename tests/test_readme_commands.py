@@ -11,10 +11,13 @@ does with ``.venv``; no second resolve of the environment); the rest of the line
 quotes, globs, trailing ``# comment`` -- is passed to bash exactly as written. Set
 ``W13XL_README_UV=1`` to run the literal ``uv run --project <repo> ...`` instead.
 
-Per command: exit code 0 (or the one its trailing comment documents, ``# ... exit code 2``), no
-traceback on stdout or stderr, and every file named by ``--out``/``-o``/``--manifest`` is new
-(and ``NAME.pdf`` next to it with ``--pdf`` when LibreOffice is installed), every ``--into`` file
-changed (and ``NAME.bak`` exists with ``--backup``).
+Per command: exit code 0 (or the one its trailing comment documents, ``# ... exit code 2``; a
+benchmark may also exit 1, its "speed target missed on this machine": speed goals are figures,
+not timed tests), no traceback on stdout or stderr, every file named by ``--out``/``-o``/
+``--manifest`` written (and ``NAME.pdf`` next to it with ``--pdf``; without LibreOffice the
+documented fallback: the workbook written, a message how to install it, exit code 1), every
+``--into`` file changed (and ``NAME.bak`` written with ``--backup``), and nothing in the checkout
+changed.
 
 Not run, by rule (:func:`skip_reason`):
 
@@ -42,7 +45,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 import sysconfig
 import time
 from dataclasses import dataclass
@@ -76,6 +78,7 @@ USER_FILES: dict[str, str] = {
 #: At least this many README commands must run (20 of 29 ran when this test was written).
 MIN_RUN = 15
 TIMEOUT = 600
+BASH = shutil.which("bash") or "/bin/bash"
 
 
 @dataclass(frozen=True)
@@ -233,8 +236,13 @@ def _shell_line(cmd: Command) -> str:
     return cmd.rest
 
 
+def _has_soffice(env: dict[str, str]) -> bool:
+    """LibreOffice on the commands' PATH (as w13xl.board.find_soffice looks for it)."""
+    return any(shutil.which(name, path=env.get("PATH")) for name in ("soffice", "libreoffice"))
+
+
 def _bash(line: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", "-c", line], cwd=cwd, env=env, capture_output=True, text=True,
+    return subprocess.run([BASH, "-c", line], cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=TIMEOUT)
 
 
@@ -248,21 +256,32 @@ def run_readme_command(cmd: Command, cwd: Path, env: dict[str, str]) -> list[str
             made = _bash(maker, cwd, env)
             assert made.returncode == 0 and (cwd / name).exists(), \
                 f"making the user file {name} with `{maker}` failed:\n{made.stdout}\n{made.stderr}"
-    problems = [f"--out file {p.name} exists before the run" for p in outs if p.exists()]
+    old_outs = {p: p.stat().st_mtime_ns for p in outs if p.exists()}  # an earlier command's: rewritten
     before = {p: _sha(p) for p in intos if p.exists()}
-    problems += [f"--into file {p.name} does not exist (add it to USER_FILES)" for p in intos if p not in before]
+    problems = [f"--into file {p.name} does not exist (add it to USER_FILES)" for p in intos if p not in before]
     if problems:
         return problems
+    expected = cmd.expected_exit
+    pdf = "--pdf" in words and bool(outs)
+    if pdf and not _has_soffice(env):
+        # README, board pack: "without it the board workbook is still written and w13xl says how
+        # to install it" (exit 1: the PDF that was asked for is missing).
+        expected = 1
+    allowed = {expected}
+    if words[0] == "python" and len(words) > 1 and words[1].startswith("benchmarks/") and expected == 0:
+        allowed.add(1)  # a benchmark exits 1 when this machine misses its speed target (timing, not a defect)
     proc = _bash(_shell_line(cmd), cwd, env)
-    if proc.returncode != cmd.expected_exit:
-        problems.append(f"exit code {proc.returncode}, expected {cmd.expected_exit}")
+    if proc.returncode not in allowed:
+        problems.append(f"exit code {proc.returncode}, expected {expected}")
+    if expected == 1 and pdf and "install it with" not in proc.stdout + proc.stderr:
+        problems.append("--pdf without LibreOffice: no message saying how to install it")
     for stream, content in (("stderr", proc.stderr), ("stdout", proc.stdout)):
         if "Traceback (most recent call last)" in content:
             problems.append(f"traceback on {stream}")
     for p in outs:
-        if not p.exists():
+        if not p.exists() or p.stat().st_mtime_ns == old_outs.get(p):
             problems.append(f"--out file {p.name} was not written")
-        elif "--pdf" in words and shutil.which("soffice") and not p.with_suffix(".pdf").exists():
+        elif pdf and _has_soffice(env) and not p.with_suffix(".pdf").exists():
             problems.append(f"--pdf: {p.with_suffix('.pdf').name} was not written")
     for p, sha in before.items():
         if _sha(p) == sha:
@@ -272,6 +291,13 @@ def run_readme_command(cmd: Command, cwd: Path, env: dict[str, str]) -> list[str
     if problems:
         problems.append(f"stdout (end):\n{proc.stdout[-2000:]}\nstderr (end):\n{proc.stderr[-3000:]}")
     return problems
+
+
+def _checkout_state() -> dict[str, tuple[int, int]]:
+    """(size, mtime) of the checkout's top-level files and the copied folders' files."""
+    paths = [p for p in ROOT.iterdir() if p.is_file()]
+    paths += [p for name in COPIED for p in (ROOT / name).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return {str(p.relative_to(ROOT)): (p.stat().st_size, p.stat().st_mtime_ns) for p in paths}
 
 
 def _fresh_copy(tmp_path: Path) -> Path:
@@ -291,6 +317,7 @@ def test_readme_section_commands(section: str, tmp_path: Path) -> None:
     """The concrete commands of one README section, in order, in a fresh copy of the inputs."""
     work = _fresh_copy(tmp_path)
     env = _environment()
+    checkout = _checkout_state()
     failures = []
     for cmd in (c for c in RUN if c.section == section):
         start = time.perf_counter()
@@ -299,6 +326,7 @@ def test_readme_section_commands(section: str, tmp_path: Path) -> None:
         if problems:
             failures.append(f"{cmd}\n  " + "\n  ".join(problems))
     assert not failures, "\n\n".join(failures)
+    assert _checkout_state() == checkout, "a README command wrote into the checkout"
 
 
 def test_readme_has_commands() -> None:
@@ -330,6 +358,18 @@ def test_a_failing_command_is_reported(tmp_path: Path) -> None:
     assert "Fout:" in problems[-1] and "missing.xlsx" in problems[-1]
     documented = Command("s", 1, "uv run w13xl m2 missing.xlsx   # refused: exit code 2")
     assert run_readme_command(documented, tmp_path, env) == []
+
+
+def test_pdf_without_libreoffice(tmp_path: Path) -> None:
+    """On a machine without LibreOffice a README ``--pdf`` command must still write the workbook,
+    say how to install LibreOffice and exit 1 (PATH here: only the interpreter's scripts)."""
+    env = _environment()
+    env["PATH"] = sysconfig.get_path("scripts")
+    assert not _has_soffice(env)
+    work = _fresh_copy(tmp_path)
+    cmd = Command("s", 1, "uv run w13xl board workbooks/w13-mjp-2026-2031.xlsx --no-uncertainty --out b.xlsx --pdf")
+    assert run_readme_command(cmd, work, env) == []
+    assert (work / "b.xlsx").exists() and not (work / "b.pdf").exists()
 
 
 @pytest.mark.parametrize("line, reason", [
