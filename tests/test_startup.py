@@ -15,7 +15,8 @@ try:
     app(sys.argv[1:], standalone_mode=False)
 except SystemExit:
     pass
-print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('w13xl', 'pydantic', 'pandas', 'xlwings'))))
+print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('w13xl', 'pydantic', 'pandas', 'xlwings')
+                         or m == 'typer.rich_utils')))
 """
 
 
@@ -29,6 +30,15 @@ def test_m2_imports_neither_the_scenario_engine_nor_pydantic_pandas_or_xlwings()
     assert "w13xl.m2" in mods  # the probe did run the command
     assert not {m for m in mods if m.startswith("w13xl.scenario")}
     assert not {m for m in mods if m.split(".")[0] in ("pydantic", "pandas", "xlwings")}
+    assert "typer.rich_utils" not in mods  # help formatting loads only for help and usage errors
+
+
+def test_help_and_usage_errors_are_dutch_although_rich_utils_loads_late():
+    out = subprocess.run([sys.executable, "-m", "w13xl", "m2", "--help"], capture_output=True, text=True,
+                         timeout=120, env={**__import__("os").environ, "COLUMNS": "100"})
+    assert "Argumenten" in out.stdout and "Opties" in out.stdout and "[verplicht]" in out.stdout
+    err = subprocess.run([sys.executable, "-m", "w13xl", "m2"], capture_output=True, text=True, timeout=120)
+    assert err.returncode == 2 and "Fout" in err.stderr and "Hulp:" in err.stderr
 
 
 def test_scenario_commands_do_not_import_pandas_or_xlwings():

@@ -29,19 +29,45 @@ _COLUMNS = os.environ.get("COLUMNS", "").isdigit()
 console = Console(highlight=False, width=None if sys.stdout.isatty() or _COLUMNS else 150)
 err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() or _COLUMNS else 150)
 
-def _dutch_help_panels() -> None:
-    """The help screen's panel titles in Dutch, like the rest of the output (typer's own texts)."""
-    from typer import rich_utils
+_DUTCH_HELP = (("ARGUMENTS_PANEL_TITLE", "Argumenten"), ("OPTIONS_PANEL_TITLE", "Opties"),
+               ("COMMANDS_PANEL_TITLE", "Commando's"), ("ERRORS_PANEL_TITLE", "Fout"),
+               ("REQUIRED_LONG_STRING", "[verplicht]"), ("DEFAULT_STRING", "[standaard: {}]"),
+               ("RICH_HELP", "Hulp: [blue]'{command_path} {help_option}'[/]"))
 
-    for name, text in (("ARGUMENTS_PANEL_TITLE", "Argumenten"), ("OPTIONS_PANEL_TITLE", "Opties"),
-                       ("COMMANDS_PANEL_TITLE", "Commando's"), ("ERRORS_PANEL_TITLE", "Fout"),
-                       ("REQUIRED_LONG_STRING", "[verplicht]"), ("DEFAULT_STRING", "[standaard: {}]"),
-                       ("RICH_HELP", "Hulp: [blue]'{command_path} {help_option}'[/]")):
+
+def _dutch_help_panels(rich_utils) -> None:
+    """The help screen's panel titles in Dutch, like the rest of the output (typer's own texts)."""
+    for name, text in _DUTCH_HELP:
         if hasattr(rich_utils, name):
             setattr(rich_utils, name, text)
 
 
-_dutch_help_panels()
+class _DutchHelpOnImport:
+    """typer imports ``typer.rich_utils`` (rich's markdown, syntax, ...: ~0,14 s) only to show help or
+    a usage error; translate its texts when that happens instead of importing it at every start."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "typer.rich_utils":
+            return None
+        import importlib.util
+
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            run = spec.loader.exec_module
+
+            def exec_module(module):
+                run(module)
+                _dutch_help_panels(module)
+
+            spec.loader.exec_module = exec_module
+        return spec
+
+
+if "typer.rich_utils" in sys.modules:
+    _dutch_help_panels(sys.modules["typer.rich_utils"])
+else:
+    sys.meta_path.insert(0, _DutchHelpOnImport())
 
 F = TypeVar("F", bound=Callable)
 
