@@ -73,8 +73,8 @@ rates = st.floats(-0.01, 0.08, allow_nan=False)
 dates = st.builds(dt.date, st.integers(2026, 2031), st.sampled_from([1, 3, 7, 12]), st.just(1))
 ends = st.builds(lambda y, m: dt.date(y, m, 28) if m == 2 else dt.date(y, m, 30 if m in (6, 9) else 31),
                  st.integers(2026, 2031), st.sampled_from([6, 9, 12]))
-policy = st.sampled_from([{"policy": "stop"}, {"policy": "keep"}, {"policy": "share", "share": 0.5},
-                          {"policy": "stop", "notice_months": 3}])
+policy = st.sampled_from([{"policy": "stop"}, {"policy": "keep_staff"}, {"policy": "keep_project"},
+                          {"policy": "share", "share": 0.5}, {"policy": "stop", "notice_months": 3}])
 CHANGES = st.one_of(
     st.builds(lambda c, r: {"type": "index", "classes": c, "rate": r},
               st.sampled_from([["loon"], ["prijzen"], ["bijdrage"], ["loon", "prijzen"]]), rates),
@@ -171,8 +171,8 @@ def test_if_the_engine_s_index_rule_changes_the_batch_runs_those_scenarios_on_th
 
     original = engine_module.index_deltas
 
-    def doubled(base, lines, ratios):
-        return {k: 2 * v for k, v in original(base, lines, ratios).items()}
+    def doubled(base, lines, ratios, wage_parts=None):
+        return {k: 2 * v for k, v in original(base, lines, ratios, wage_parts).items()}
 
     monkeypatch.setattr(engine_module, "index_deltas", doubled)
     baseline = study[0]
