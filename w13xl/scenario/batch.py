@@ -3,21 +3,34 @@
 
 How the rules stay in one place:
 
-* **Index changes** multiply the indexed share of every line (the engine's rule in
-  :func:`~w13xl.scenario.engine.index_deltas`). The batch keeps, per scenario, the sum of the
-  lines per *share vector* (``Baseline.share_vector``: how a line splits over the index classes),
-  category and direction; an index change scales each group by ``1 + shares . (ratio - 1)``.
-  Paths come from the engine (``Engine._index_paths``); inflation paths for many scenarios at
-  once from :func:`w13xl.montecarlo.inflation_paths` (the Monte Carlo's batched copy of it).
-* **Every other change** (subsidy end/cut, hires, FTE, contribution, line ...) is *measured with
-  the engine itself*: the engine applies the change to a fresh baseline state that records
-  which state it reads (lines, index multipliers, the member contribution). Probing each read
-  input with +1 per year gives the change's line deltas as an affine function of what it read;
-  a random probe checks that function against the engine. A change whose effect is not affine
-  per year in what it reads (a renewal, which rescales from a reference year) is not batched.
+* **Index changes** go through the engine's own rule functions, called on arrays with a
+  scenario axis: :func:`~w13xl.scenario.engine.index_deltas` and
+  :func:`~w13xl.scenario.engine.line_exposure` (issue 9: the wage part of a U line is the
+  roster's cost on its action, the rest follows the line's declared class, ``vast`` by
+  default). The batch keeps, per scenario, the sum of the lines that the rule moves alike
+  (same exposure per unit amount, found by asking ``line_exposure``); a line whose exposure
+  reads the roster's wage part is kept on its own, and the roster's cost per action (at wage
+  multiplier 1) is kept per scenario, so the wage part is the engine's in every state. Paths
+  come from the engine (``Engine._index_paths``); inflation paths for many scenarios at once
+  from :func:`w13xl.montecarlo.inflation_paths`. Each kind of index change is checked against
+  the engine once (totals, contribution, multipliers, wage cost); a kind that differs runs on
+  the engine.
+* **Every other change** (subsidy end/cut with its policy, hires, FTE, contribution, line
+  ...) is *measured with the engine itself*: the engine applies the change to a fresh baseline
+  state that records which state it reads (lines, index multipliers, the member contribution).
+  Probing each read input (1 euro on an amount, 1% on a multiplier) gives the change's line
+  deltas as an affine function of what it read; a random probe and its mirror image check that
+  function against the engine. A change that is not affine in what it reads (a renewal, which
+  rescales from a reference year; an end where the overhead cap is near) is applied by the
+  engine once per distinct state the scenarios are in (exact, not an approximation).
+* **Minimum reserve and wage cost**: the roster's cost per scenario at its wage index, through
+  the engine's :func:`~w13xl.scenario.engine.minimum_reserve_rule` (the plan's 211.211,09
+  moved by 10% of the change in annual wage cost against the baseline).
 * A scenario that cannot be batched exactly runs on the engine (``BatchResult.fallback``):
   never an approximation. Two structural changes of one scenario that touch the same subsidy
-  window or positions (the second reads what the first wrote) also fall back.
+  window or positions (the second reads what the first wrote) and a change whose read amounts
+  cross zero fall back. An ``indexsprong`` is an index step whose new paths come from each
+  scenario's current ones (:func:`~w13xl.scenario.engine.skip_indexation`).
 
 Results agree with the engine to far below a cent (float sums in another order).
 """
@@ -32,12 +45,24 @@ import numpy as np
 
 from ..errors import W13Error
 from ..m2 import HALF_CENT, LINE_KEYS, M2Result, check_norms, m2_arrays
-from ..model import EXPLOITATIE, O, U, LineKey
-from .engine import CLASSES, CONTRIBUTION_ACTION, OVERHEAD_ACTION, Baseline, Engine, _Run, index_deltas, line_exposure
+from ..model import EXPLOITATIE, LineKey, O, U
+from .engine import (
+    CLASSES,
+    CONTRIBUTION_ACTION,
+    OVERHEAD_ACTION,
+    Baseline,
+    Engine,
+    _Run,
+    index_deltas,
+    line_exposure,
+    skip_indexation,
+)
 from .result import ChangeEffect, ScenarioRun
 from .spec import IndexChange, Scenario, ScenarioLibrary
 
 _K = {k: i for i, k in enumerate(CLASSES)}
+#: Changes that move the index multipliers (the batch's index step)
+_INDEX_TYPES = ("index", "indexsprong")
 _CONTRIB = ("contribution",)
 #: A probe's prediction must match the engine to this (euro; amounts are ~1e5-1e7).
 _TOLERANCE = 1e-6
@@ -254,15 +279,21 @@ def measure(engine: Engine, ch, mult: np.ndarray | None = None, rng: np.random.G
                 m.value(var) * rng.uniform(-0.3, 0.3, n)
                 + np.where(np.abs(m.value(var)) > HALF_CENT, rng.uniform(-500, 500, n), 0.0)) for var in inputs}
     dr, cr, _, _ = m.run(dx)
+    # and its mirror image: an affine effect agrees on both sides of the measured state (a rule
+    # with a kink, such as the overhead capped at what the project's line leaves, fails one side)
+    dr2, cr2, _, _ = m.run({var: -d for var, d in dx.items()})
+    #: probe step per input: 1 euro on an amount, 1% on an index multiplier (a +100% step
+    #: would cross the kinks of rules such as the overhead cap)
+    step = {var: (0.01 if var[0] == "mult" else 1.0) for var in inputs}
     # a change that reads the index multipliers and is not diagonal is measured per index state
     tries = (False, True) if mult is not None or not any(v[0] == "mult" for v in inputs) else (False,)
     for full in tries:
         # diagonal: year y of the effect depends on year y of the inputs (probe all years at
         # once); full: on any year (probe one year at a time)
         if full:
-            probes = [[m.run({var: np.eye(n)[z]}) for z in range(n)] for var in inputs]
+            probes = [[m.run({var: step[var] * np.eye(n)[z]}) for z in range(n)] for var in inputs]
         else:
-            probes = [[m.run({var: np.ones(n)})] for var in inputs]
+            probes = [[m.run({var: step[var] * np.ones(n)})] for var in inputs]
         keys = sorted(set(d0).union(*(p[0] for ps in probes for p in ps)))
 
         def vector(deltas: dict, contrib: np.ndarray) -> np.ndarray:
@@ -273,14 +304,17 @@ def measure(engine: Engine, ch, mult: np.ndarray | None = None, rng: np.random.G
         for v, ps in enumerate(probes):
             if full:
                 for z, p in enumerate(ps):
-                    alpha[v, :, :, z] = vector(p[0], p[1]) - v0
+                    alpha[v, :, :, z] = (vector(p[0], p[1]) - v0) / step[inputs[v]]
             else:
-                alpha[v] = (vector(ps[0][0], ps[0][1]) - v0)[:, :, None] * np.eye(n)
-        if set(dr) - set(keys):
+                alpha[v] = ((vector(ps[0][0], ps[0][1]) - v0) / step[inputs[v]])[:, :, None] * np.eye(n)
+        if (set(dr) | set(dr2)) - set(keys):
             continue
-        predicted = v0 + sum((alpha[i] @ dx[var] for i, var in enumerate(inputs)), np.zeros_like(v0))
-        actual = vector(dr, cr)
-        if np.max(np.abs(actual - predicted), initial=0.0) <= _TOLERANCE * (1.0 + np.max(np.abs(actual), initial=0.0)):
+        shift = sum((alpha[i] @ dx[var] for i, var in enumerate(inputs)), np.zeros_like(v0))
+        ok = True
+        for predicted, actual in ((v0 + shift, vector(dr, cr)), (v0 - shift, vector(dr2, cr2))):
+            ok = ok and np.max(np.abs(actual - predicted), initial=0.0) <= _TOLERANCE * (
+                1.0 + np.max(np.abs(actual), initial=0.0))
+        if ok:
             break
     else:
         raise NotAffine("not affine in the state it reads", reads, writes, inputs, x0, sorted(set(d0)))
@@ -508,6 +542,36 @@ class BatchEngine:
         if not self._index_checked[kind]:
             self._paths[self.key(ch)] = NotBatchable(f"index change {kind} differs from the engine")
 
+    def _sprong_paths(self, ch, mult: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+        """An indexsprong's new paths from a scenario's current multipliers (classes, years),
+        by the engine's rule :func:`~w13xl.scenario.engine.skip_indexation`."""
+        crossing = None if ch.crossing is None else tuple(int(x) for x in ch.crossing.split("-"))
+        p = mult.copy()
+        mask = np.zeros(len(CLASSES), dtype=bool)
+        for c in ch.classes:
+            p[_K[c]] = skip_indexation(mult[_K[c]], self.base.years, ch.year, crossing)
+            mask[_K[c]] = True
+        if mask[_K["loon"]]:  # the engine's _set_paths: wage-following subsidies follow wages
+            p[_K["volgt_loon"]] = p[_K["loon"]]
+            mask[_K["volgt_loon"]] = True
+        return p, mask, False
+
+    def _check_sprong(self, ch, key: tuple) -> None:
+        """An indexsprong the engine refuses, or whose kind the batch does not reproduce on the
+        baseline, runs on the engine."""
+        if key not in self._paths:
+            try:
+                self.engine.apply(_Run(self.base), ch)
+            except (W13Error, ValueError) as exc:
+                self._paths[key] = NotBatchable(str(exc))
+            else:
+                mult0 = np.stack([self.base.base_mult[k] for k in CLASSES])
+                p, mask, rel = self._sprong_paths(ch, mult0)
+                ok = self._index_agrees(ch, p, mask, rel)
+                self._paths[key] = True if ok else NotBatchable("indexsprong differs from the engine")
+        if isinstance(self._paths[key], Exception):
+            raise self._paths[key]
+
     def _index_agrees(self, ch, p: np.ndarray, mask: np.ndarray, relative: bool) -> bool:
         """Does the batch's index step (:meth:`_index_apply`) give the engine's totals,
         contribution, multipliers and wage cost for this kind of index change on the baseline?
@@ -594,6 +658,9 @@ class BatchEngine:
                         if isinstance(self._paths[ck], Exception):
                             raise NotBatchable(f"index path: {self._paths[ck]}")
                         continue
+                    if ch.type == "indexsprong":
+                        self._check_sprong(ch, ck)
+                        continue
                     try:
                         r = self.response(ch, ck)
                     except NotAffine as exc:  # run with the engine per state it reads (exact)
@@ -607,7 +674,8 @@ class BatchEngine:
             except NotBatchable as exc:
                 fallback[i] = str(exc) or "not batchable"
         batched = [i for i in range(B) if i not in fallback]
-        responses = {k: self._responses[k] for i in batched for c, k in zip(changes[i], ckeys[i]) if c.type != "index"}
+        responses = {k: self._responses[k] for i in batched for c, k in zip(changes[i], ckeys[i])
+                     if c.type not in _INDEX_TYPES}
         exact = {cid for cid, r in responses.items() if isinstance(r, NotAffine)}
         by_id = {k: c for i in batched for c, k in zip(changes[i], ckeys[i])}
         roster = set(self._units0) | {a for r in responses.values() if isinstance(r, Response) for a in r.units}
@@ -676,13 +744,14 @@ class BatchEngine:
             for r, i in enumerate(batched):
                 if j < steps[r]:
                     ch = changes[i][j]
-                    if ch.type == "index":
+                    if ch.type in _INDEX_TYPES:
                         index_rows.append(r)
                     else:
                         by_change.setdefault(ckeys[i][j], []).append(r)
             if index_rows:
                 rows = np.array(index_rows)
-                P, M, rel = zip(*(self._paths[ckeys[batched[r]][j]] for r in index_rows))
+                P, M, rel = zip(*(self._paths[ckeys[batched[r]][j]] if changes[batched[r]][j].type == "index"
+                                  else self._sprong_paths(changes[batched[r]][j], mult[r]) for r in index_rows))
                 a_new, tl_new, m_new, c_new, delta = self._index_apply(
                     reps, roster_t, A[rows], TL[rows] if tracked else None, tracked, mult[rows], contrib[rows],
                     RU[rows], np.stack(P), np.stack(M), np.array(rel))
