@@ -1,4 +1,4 @@
-"""The 6 x 6 x 3 raster (6 subsidies x end years 2026-2031 x policies stop / keep / 50% kept,
+"""The 6 x 6 x 3 raster (6 subsidies x end years 2026-2031 x policies stop / keep_staff / 50% kept,
 108 scenarios) on a plan of 4,500 lines: ``uv run python benchmarks/grid_4500.py``.
 
 The plan is the sample plan plus synthetic exploitation lines on extra actions (A6....) with
@@ -49,7 +49,7 @@ def run(quiet: bool = False) -> dict:
     from w13xl.scenario.grid import Policy, subsidy_grid
     from w13xl.scenario.spec import scenario_from_dict
 
-    policies = (Policy("stop"), Policy("keep"), Policy("share", 0.5))
+    policies = (Policy("stop"), Policy("keep_staff"), Policy("share", 0.5))
     t = time.perf_counter()
     big = big_baseline()
     build = time.perf_counter() - t

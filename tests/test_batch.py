@@ -73,8 +73,8 @@ rates = st.floats(-0.01, 0.08, allow_nan=False)
 dates = st.builds(dt.date, st.integers(2026, 2031), st.sampled_from([1, 3, 7, 12]), st.just(1))
 ends = st.builds(lambda y, m: dt.date(y, m, 28) if m == 2 else dt.date(y, m, 30 if m in (6, 9) else 31),
                  st.integers(2026, 2031), st.sampled_from([6, 9, 12]))
-policy = st.sampled_from([{"policy": "stop"}, {"policy": "keep"}, {"policy": "share", "share": 0.5},
-                          {"policy": "stop", "notice_months": 3}])
+policy = st.sampled_from([{"policy": "stop"}, {"policy": "keep_staff"}, {"policy": "keep_project"},
+                          {"policy": "share", "share": 0.5}, {"policy": "stop", "notice_months": 3}])
 CHANGES = st.one_of(
     st.builds(lambda c, r: {"type": "index", "classes": c, "rate": r},
               st.sampled_from([["loon"], ["prijzen"], ["bijdrage"], ["loon", "prijzen"]]), rates),
@@ -83,6 +83,9 @@ CHANGES = st.one_of(
     st.builds(lambda a, b: {"type": "index", "classes": ["loon", "prijzen", "bijdrage"],
                             "inflation": {2027: a, 2028: b}}, rates, rates),
     st.builds(lambda m: {"type": "index", "extra_crossings": [f"2027-{m:02d}"]}, st.integers(1, 12)),
+    st.builds(lambda c, y: {"type": "indexsprong", "classes": c, "year": y},
+              st.sampled_from([["loon"], ["prijzen"], ["loon", "bijdrage"]]), st.integers(2027, 2031)),
+    st.builds(lambda m: {"type": "indexsprong", "crossing": f"2027-{m:02d}"}, st.integers(1, 12)),
     st.builds(lambda s, d, p: {"type": "subsidy_end", "subsidy": s, "date": d, **p}, st.sampled_from(SUBSIDIES), ends, policy),
     st.builds(lambda s, d, f, p: {"type": "subsidy_cut", "subsidy": s, "date": d, "factor": f, **p},
               st.sampled_from(SUBSIDIES), dates, st.sampled_from([0.0, 0.5, 0.8]), policy),
@@ -171,8 +174,8 @@ def test_if_the_engine_s_index_rule_changes_the_batch_runs_those_scenarios_on_th
 
     original = engine_module.index_deltas
 
-    def doubled(base, lines, ratios):
-        return {k: 2 * v for k, v in original(base, lines, ratios).items()}
+    def doubled(base, lines, ratios, wage_parts=None):
+        return {k: 2 * v for k, v in original(base, lines, ratios, wage_parts).items()}
 
     monkeypatch.setattr(engine_module, "index_deltas", doubled)
     baseline = study[0]
@@ -180,3 +183,26 @@ def test_if_the_engine_s_index_rule_changes_the_batch_runs_those_scenarios_on_th
     result = BatchEngine(baseline).run([s])
     assert 0 in result.fallback and "differs from the engine" in result.fallback[0]
     assert_same(Engine(baseline).run(s), result.run(0))
+
+
+def test_the_raster_grid_batches_without_fallback_and_equals_the_engine(study):
+    """Every subsidy x end year 2026-2031 x issue 9's policies x three index paths (864
+    scenarios): none runs on the engine, and every cell equals the engine to the cent (M2 lines
+    and the minimum reserve, which moves with the roster's wage cost)."""
+    from w13xl.scenario.grid import Policy, subsidy_grid
+
+    baseline = study[0]
+    policies = [Policy("stop"), Policy("keep_staff"), Policy("keep_project"), Policy("share", 0.5)]
+    grid = subsidy_grid(baseline, policies=policies, index_rates=[None, 0.0, 0.04])
+    result = grid.result
+    assert len(result) == len(baseline.subsidies) * 6 * 4 * 3
+    assert result.fallback == {}
+    engine = Engine(baseline)
+    for i, s in enumerate(result.scenarios):
+        oracle = engine.run(s)
+        for key in LINE_KEYS:
+            np.testing.assert_allclose(result.lines[key][i], oracle.m2[key], rtol=0, atol=CENT, err_msg=s.name)
+        np.testing.assert_allclose(result.minimum_reserve[i], oracle.m2.minimum_reserve, rtol=0, atol=CENT)
+    # the minimum reserve is not flat: keeping the PACT's staff after 2026 raises it
+    pact = [s.name for s in result.scenarios].index("SUB-PACT 2026 keep_staff")
+    assert result.minimum_reserve[pact][-1] - baseline.m2.minimum_reserve[-1] > 1000

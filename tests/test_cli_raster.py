@@ -37,10 +37,12 @@ def engine_value(engine, sid, year, policy, share=None, rate=None, line="gecumul
 def test_raster_json_cells_equal_the_engine(tmp_path, engine):
     out = tmp_path / "raster.json"
     result = invoke("raster", SAMPLE, "--subsidy", "SUB-PACT", "--subsidy", "SUB-OPEN", "--years", "2026-2031",
-                    "--policy", "stop", "--policy", "keep", "--policy", "50", "--index", "3", "--out", out)
+                    "--policy", "stop", "--policy", "keep_staff", "--policy", "keep_project", "--policy", "50",
+                    "--index", "3", "--out", out)
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert len(data["cells"]) == 2 * 6 * 3
+    assert len(data["cells"]) == 2 * 6 * 4
+    assert data["policies"] == ["project stopt", "personeel blijft", "project loopt door", "50% blijft"]
     assert data["end_years"] == list(range(2026, 2032))
     for cell in data["cells"]:
         expected = engine_value(engine, cell["subsidy"], cell["end_year"], cell["policy"], cell["share"], 0.03)
@@ -76,6 +78,7 @@ def test_raster_heat_map_sheet_and_csv(tmp_path, engine):
     (["--subsidy", "SUB-NIETS"], "unknown subsidy 'SUB-NIETS'"),
     (["--years", "2020-2022"], "end year 2020 is outside the plan"),
     (["--policy", "soms"], "unknown policy 'soms'"),
+    (["--policy", "keep"], "'keep' no longer exists: use 'keep_staff'"),
     (["--line", "winst"], "--line winst"),
 ])
 def test_raster_refuses_bad_options(args, message):

@@ -54,7 +54,7 @@ def raster_command(
     subsidy: Annotated[Optional[list[str]], typer.Option("--subsidy", help="Subsidy id (repeatable; default: all).")] = None,
     years: Annotated[Optional[str], typer.Option("--years", help="End years, e.g. 2026-2031 (default: the plan's).")] = None,
     policy: Annotated[Optional[list[str]], typer.Option(
-        "--policy", help="stop, keep or a kept share in percent (repeatable; default: stop).")] = None,
+        "--policy", help="stop, keep_staff, keep_project or a kept share in percent (repeatable; default: stop).")] = None,
     index: Annotated[Optional[list[str]], typer.Option(
         "--index", help="Index path: yearly rate in percent for wages, prices and contribution (repeatable).")] = None,
     line: Annotated[str, typer.Option("--line", help="reserve, bbr, afm or es.")] = "reserve",

@@ -3,21 +3,34 @@
 
 How the rules stay in one place:
 
-* **Index changes** multiply the indexed share of every line (the engine's rule in
-  :func:`~w13xl.scenario.engine.index_deltas`). The batch keeps, per scenario, the sum of the
-  lines per *share vector* (``Baseline.share_vector``: how a line splits over the index classes),
-  category and direction; an index change scales each group by ``1 + shares . (ratio - 1)``.
-  Paths come from the engine (``Engine._index_paths``); inflation paths for many scenarios at
-  once from :func:`w13xl.montecarlo.inflation_paths` (the Monte Carlo's batched copy of it).
-* **Every other change** (subsidy end/cut, hires, FTE, contribution, line ...) is *measured with
-  the engine itself*: the engine applies the change to a fresh baseline state that records
-  which state it reads (lines, index multipliers, the member contribution). Probing each read
-  input with +1 per year gives the change's line deltas as an affine function of what it read;
-  a random probe checks that function against the engine. A change whose effect is not affine
-  per year in what it reads (a renewal, which rescales from a reference year) is not batched.
+* **Index changes** go through the engine's own rule functions, called on arrays with a
+  scenario axis: :func:`~w13xl.scenario.engine.index_deltas` and
+  :func:`~w13xl.scenario.engine.line_exposure` (issue 9: the wage part of a U line is the
+  roster's cost on its action, the rest follows the line's declared class, ``vast`` by
+  default). The batch keeps, per scenario, the sum of the lines that the rule moves alike
+  (same exposure per unit amount, found by asking ``line_exposure``); a line whose exposure
+  reads the roster's wage part is kept on its own, and the roster's cost per action (at wage
+  multiplier 1) is kept per scenario, so the wage part is the engine's in every state. Paths
+  come from the engine (``Engine._index_paths``); inflation paths for many scenarios at once
+  from :func:`w13xl.montecarlo.inflation_paths`. Each kind of index change is checked against
+  the engine once (totals, contribution, multipliers, wage cost); a kind that differs runs on
+  the engine.
+* **Every other change** (subsidy end/cut with its policy, hires, FTE, contribution, line
+  ...) is *measured with the engine itself*: the engine applies the change to a fresh baseline
+  state that records which state it reads (lines, index multipliers, the member contribution).
+  Probing each read input (1 euro on an amount, 1% on a multiplier) gives the change's line
+  deltas as an affine function of what it read; a random probe and its mirror image check that
+  function against the engine. A change that is not affine in what it reads (a renewal, which
+  rescales from a reference year; an end where the overhead cap is near) is applied by the
+  engine once per distinct state the scenarios are in (exact, not an approximation).
+* **Minimum reserve and wage cost**: the roster's cost per scenario at its wage index, through
+  the engine's :func:`~w13xl.scenario.engine.minimum_reserve_rule` (the plan's 211.211,09
+  moved by 10% of the change in annual wage cost against the baseline).
 * A scenario that cannot be batched exactly runs on the engine (``BatchResult.fallback``):
   never an approximation. Two structural changes of one scenario that touch the same subsidy
-  window or positions (the second reads what the first wrote) also fall back.
+  window or positions (the second reads what the first wrote) and a change whose read amounts
+  cross zero fall back. An ``indexsprong`` is an index step whose new paths come from each
+  scenario's current ones (:func:`~w13xl.scenario.engine.skip_indexation`).
 
 Results agree with the engine to far below a cent (float sums in another order).
 """
@@ -32,12 +45,24 @@ import numpy as np
 
 from ..errors import W13Error
 from ..m2 import HALF_CENT, LINE_KEYS, M2Result, check_norms, m2_arrays
-from ..model import EXPLOITATIE, O, U, LineKey
-from .engine import CLASSES, CONTRIBUTION_ACTION, OVERHEAD_ACTION, Baseline, Engine, _Run
+from ..model import EXPLOITATIE, LineKey, O, U
+from .engine import (
+    CLASSES,
+    CONTRIBUTION_ACTION,
+    OVERHEAD_ACTION,
+    Baseline,
+    Engine,
+    _Run,
+    index_deltas,
+    line_exposure,
+    skip_indexation,
+)
 from .result import ChangeEffect, ScenarioRun
 from .spec import IndexChange, Scenario, ScenarioLibrary
 
 _K = {k: i for i, k in enumerate(CLASSES)}
+#: Changes that move the index multipliers (the batch's index step)
+_INDEX_TYPES = ("index", "indexsprong")
 _CONTRIB = ("contribution",)
 #: A probe's prediction must match the engine to this (euro; amounts are ~1e5-1e7).
 _TOLERANCE = 1e-6
@@ -139,6 +164,19 @@ class Response:
     reads: frozenset
     writes: frozenset
     description: str
+    #: the roster's cost change per action at wage multiplier 1 (the wage part of its lines)
+    units: dict = field(default_factory=dict)
+
+
+def _units_change(base: Baseline, st: _Run) -> dict[str, np.ndarray]:
+    """The roster's cost change per action at wage multiplier 1 (removed and added positions)."""
+    removed, added = _roster_change(base, st)
+    out: dict[str, np.ndarray] = {}
+    for p in added:
+        out[p.action] = out.get(p.action, 0.0) + base.position_cost(p)
+    for p in removed:
+        out[p.action] = out.get(p.action, 0.0) - base.position_cost(p)
+    return out
 
 
 def _roster_change(base: Baseline, st: _Run) -> tuple[list, list]:
@@ -152,11 +190,14 @@ def _footprint(base: Baseline, ch, st: _ProbeRun) -> tuple[frozenset, frozenset]
     """(reads, writes) of roster and subsidy-window state, as tokens."""
     removed, added = _roster_change(base, st)
     writes = {f"p:{p.id}" for p in removed + added} | {f"f:{p.funded_by}" for p in removed + added}
+    # the roster on an action (its wage part: read by a renewal's index rule)
+    writes |= {f"a:{p.action}" for p in removed + added}
     writes |= {f"w:{sid}" for sid, w in st.windows.items() if w != (base.subsidies[sid].start, base.subsidies[sid].end)}
     reads = {f"w:{sid}" for sid in st.windows.reads}
     sid = getattr(ch, "subsidy", None)
     if sid is not None:
-        reads |= {f"f:{sid}", f"w:{sid}"} | {f"p:{pid}" for pid in base.subsidies[sid].positions}
+        reads |= {f"f:{sid}", f"w:{sid}", f"a:{base.subsidies[sid].action}"}
+        reads |= {f"p:{pid}" for pid in base.subsidies[sid].positions}
     if getattr(ch, "position", None) is not None:
         reads.add(f"p:{ch.position}")
     return frozenset(reads), frozenset(writes)
@@ -204,11 +245,15 @@ class _Measure:
 
 
 class NotAffine(NotBatchable):
-    """Not affine in the state it reads; ``reads``/``writes`` still tell its footprint."""
+    """Not affine in the state it reads; ``reads``/``writes`` still tell its footprint and
+    ``inputs``/``x0``/``keys`` what it reads and writes (the batch then runs the change with the
+    engine once per distinct state it reads: exact, see ``BatchEngine.run``)."""
 
-    def __init__(self, message: str, reads: frozenset, writes: frozenset) -> None:
+    def __init__(self, message: str, reads: frozenset, writes: frozenset, inputs: list | None = None,
+                 x0: np.ndarray | None = None, keys: list | None = None) -> None:
         super().__init__(message)
         self.reads, self.writes = reads, writes
+        self.inputs, self.x0, self.keys = inputs or [], x0, keys or []
 
 
 def measure(engine: Engine, ch, mult: np.ndarray | None = None, rng: np.random.Generator | None = None) -> Response:
@@ -234,15 +279,21 @@ def measure(engine: Engine, ch, mult: np.ndarray | None = None, rng: np.random.G
                 m.value(var) * rng.uniform(-0.3, 0.3, n)
                 + np.where(np.abs(m.value(var)) > HALF_CENT, rng.uniform(-500, 500, n), 0.0)) for var in inputs}
     dr, cr, _, _ = m.run(dx)
+    # and its mirror image: an affine effect agrees on both sides of the measured state (a rule
+    # with a kink, such as the overhead capped at what the project's line leaves, fails one side)
+    dr2, cr2, _, _ = m.run({var: -d for var, d in dx.items()})
+    #: probe step per input: 1 euro on an amount, 1% on an index multiplier (a +100% step
+    #: would cross the kinks of rules such as the overhead cap)
+    step = {var: (0.01 if var[0] == "mult" else 1.0) for var in inputs}
     # a change that reads the index multipliers and is not diagonal is measured per index state
     tries = (False, True) if mult is not None or not any(v[0] == "mult" for v in inputs) else (False,)
     for full in tries:
         # diagonal: year y of the effect depends on year y of the inputs (probe all years at
         # once); full: on any year (probe one year at a time)
         if full:
-            probes = [[m.run({var: np.eye(n)[z]}) for z in range(n)] for var in inputs]
+            probes = [[m.run({var: step[var] * np.eye(n)[z]}) for z in range(n)] for var in inputs]
         else:
-            probes = [[m.run({var: np.ones(n)})] for var in inputs]
+            probes = [[m.run({var: step[var] * np.ones(n)})] for var in inputs]
         keys = sorted(set(d0).union(*(p[0] for ps in probes for p in ps)))
 
         def vector(deltas: dict, contrib: np.ndarray) -> np.ndarray:
@@ -253,30 +304,28 @@ def measure(engine: Engine, ch, mult: np.ndarray | None = None, rng: np.random.G
         for v, ps in enumerate(probes):
             if full:
                 for z, p in enumerate(ps):
-                    alpha[v, :, :, z] = vector(p[0], p[1]) - v0
+                    alpha[v, :, :, z] = (vector(p[0], p[1]) - v0) / step[inputs[v]]
             else:
-                alpha[v] = (vector(ps[0][0], ps[0][1]) - v0)[:, :, None] * np.eye(n)
-        if set(dr) - set(keys):
+                alpha[v] = ((vector(ps[0][0], ps[0][1]) - v0) / step[inputs[v]])[:, :, None] * np.eye(n)
+        if (set(dr) | set(dr2)) - set(keys):
             continue
-        predicted = v0 + sum((alpha[i] @ dx[var] for i, var in enumerate(inputs)), np.zeros_like(v0))
-        actual = vector(dr, cr)
-        if np.max(np.abs(actual - predicted), initial=0.0) <= _TOLERANCE * (1.0 + np.max(np.abs(actual), initial=0.0)):
+        shift = sum((alpha[i] @ dx[var] for i, var in enumerate(inputs)), np.zeros_like(v0))
+        ok = True
+        for predicted, actual in ((v0 + shift, vector(dr, cr)), (v0 - shift, vector(dr2, cr2))):
+            ok = ok and np.max(np.abs(actual - predicted), initial=0.0) <= _TOLERANCE * (
+                1.0 + np.max(np.abs(actual), initial=0.0))
+        if ok:
             break
     else:
-        if mult is None and any(v[0] == "mult" for v in inputs):
-            raise NotAffine("not affine in the state it reads", reads, writes)
-        raise NotBatchable("not affine in the state it reads")
-    removed, added = _roster_change(base, st)
-    roster = np.zeros(n)
-    for p in added:
-        roster = roster + base.position_cost(p)
-    for p in removed:
-        roster = roster - base.position_cost(p)
-    if base.wage_cost_base() is not None:  # the batch's wage cost (minimum reserve) must follow
-        mult0 = np.stack([np.asarray(dict.__getitem__(st.mult, k), dtype=float) for k in CLASSES])[None]
-        if not np.allclose(_wage_cost(base, mult0, roster[None])[0], st.wage_cost(), rtol=1e-12, atol=1e-6):
-            raise NotBatchable("the wage cost after the change differs from the engine's")
-    return Response(keys, v0, inputs, x0, alpha, roster, reads, writes, description)
+        raise NotAffine("not affine in the state it reads", reads, writes, inputs, x0, sorted(set(d0)))
+    units = _units_change(base, st)
+    roster = sum(units.values(), np.zeros(n))
+    # the batch's wage cost (minimum reserve) must follow the engine's
+    loon = np.asarray(dict.__getitem__(st.mult, "loon"), dtype=float)
+    if not np.allclose((base.roster_cost(base.positions, np.ones(n)) + roster) * loon, st.wage_cost(),
+                       rtol=1e-12, atol=1e-6):
+        raise NotBatchable("the wage cost after the change differs from the engine's")
+    return Response(keys, v0, inputs, x0, alpha, roster, reads, writes, description, units)
 
 
 def _value(base: Baseline, var: tuple) -> np.ndarray:
@@ -331,7 +380,7 @@ class BatchResult:
         inputs = self.base.m2_inputs
         lines = m2_arrays(totals[: n + 1, i], **inputs)  # (steps + 1, years) per key
         wage = wages[: n + 1, i]
-        minres = [self.base.minimum_reserve(None if self.base.wage_cost_base() is None else w) for w in wage]
+        minres = [self.base.minimum_reserve(w) for w in wage]  # the engine's rule, per step
         effects = []
         for j, ch in enumerate(self.changes[i], start=1):
             deltas = {k: lines[k][j] - lines[k][j - 1] for k in LINE_KEYS}
@@ -340,7 +389,7 @@ class BatchResult:
             effects.append(ChangeEffect(j, ch.type, desc, deltas, mr))
         run = ScenarioRun(name=s.name, title=s.title or s.name, description=s.description, plan=None,  # type: ignore[arg-type]
                           m2=self.m2(i), baseline=self.base.m2, effects=tuple(effects),
-                          wage_cost=None if self.base.wage_cost_base() is None else wage[-1].copy(),
+                          wage_cost=wage[-1].copy(),
                           extends=self._chains[i])
         self._runs[i] = run
         return run
@@ -367,24 +416,61 @@ class BatchEngine:
         self._keep: list = []  # keeps change objects alive while their id is a key of _ids
         self._ids: dict[int, tuple] = {}
         self._index_checked: dict[tuple, bool] = {}
-        # lines grouped by how they split over the index classes (Baseline.share_vector)
-        self._groups: dict[tuple, int] = {}
-        self._key_group: dict[LineKey, int] = {}
-        keys = list(baseline.lines)
-        for k in keys:
-            self._group_of(k)
-        n = len(baseline.years)
-        self._A0 = np.zeros((len(self._groups), 3, 2, n))
-        if keys:
-            np.add.at(self._A0, (np.array([self._key_group[k] for k in keys]), np.array([k.category for k in keys]),
-                                 np.array([k.direction for k in keys])), np.stack([baseline.lines[k] for k in keys]))
+        self._sig: dict[LineKey, tuple] = {}
+        self._dependent: dict[LineKey, bool] = {}
+        self._layouts: dict[frozenset, tuple] = {}
+        #: the roster's cost per action at wage multiplier 1 (the engine's ``wage_parts`` / loon)
+        units: dict[str, np.ndarray] = {}
+        for p in baseline.positions:
+            units[p.action] = units.get(p.action, 0.0) + baseline.position_cost(p)
+        self._units0 = units
 
-    def _group_of(self, key: LineKey) -> int:
-        g = self._key_group.get(key)
+    # -- how lines are grouped: by what the engine's index rule does to them ------------------
+    def _signature(self, key: LineKey) -> tuple:
+        """The line's exposure per unit amount under :func:`line_exposure` (no roster): lines
+        with the same signature move alike, so their sum is indexed as one line. Also records
+        whether the rule reads the action's roster wage part for this line."""
+        sig = self._sig.get(key)
+        if sig is None:
+            one = np.ones(len(self.base.years))
+            exp = line_exposure(self.base, key, one, {})
+            sig = self._sig[key] = (key.category, key.direction, tuple(sorted(
+                (k, float(v[0])) for k, v in exp.amounts.items() if k in CLASSES and v[0] != 0.0)))
+            half = line_exposure(self.base, key, one, {key.action: 0.5 * one})
+            self._dependent[key] = any(
+                not np.array_equal(half.amounts.get(k, 0.0 * one), exp.amounts.get(k, 0.0 * one))
+                for k in set(exp.amounts) | set(half.amounts))
+        return sig
+
+    def _place(self, key: LineKey, roster: frozenset, groups: dict, key_group: dict, reps: list,
+               cds: list) -> None:
+        sig = self._signature(key)
+        if self._dependent[key] and key.action in roster:
+            sig = ("roster", key)  # its own group: the rule reads the action's wage part
+        g = groups.get(sig)
         if g is None:
-            vec = tuple(float(v) for v in self.base.share_vector(key))
-            g = self._key_group[key] = self._groups.setdefault(vec, len(self._groups))
-        return g
+            g = groups[sig] = len(reps)
+            reps.append(key)
+            cds.append(key.category * 2 + key.direction)
+        key_group[key] = g
+
+    def _layout(self, roster: frozenset) -> tuple:
+        """(groups, key -> group, representative key per group, category*2+direction per group,
+        the baseline's line sums per group) for a set of actions that carry roster wage parts."""
+        lay = self._layouts.get(roster)
+        if lay is None:
+            groups: dict = {}
+            key_group: dict = {}
+            reps: list = []
+            cds: list = []
+            keys = list(self.base.lines)
+            for k in keys:
+                self._place(k, roster, groups, key_group, reps, cds)
+            A0 = np.zeros((len(reps), len(self.base.years)))
+            if keys:
+                np.add.at(A0, np.array([key_group[k] for k in keys]), np.stack([self.base.lines[k] for k in keys]))
+            lay = self._layouts[roster] = (groups, key_group, reps, cds, A0)
+        return lay
 
     # -- caches -----------------------------------------------------------------------------
     def key(self, ch) -> tuple:
@@ -405,19 +491,6 @@ class BatchEngine:
         out = self._responses[key]
         if isinstance(out, NotAffine):
             raise out
-        if isinstance(out, Exception):
-            raise NotBatchable(str(out))
-        return out
-
-    def conditional_response(self, ch, mult: np.ndarray) -> Response:
-        """The change's response with the index multipliers held at ``mult``."""
-        key = (self.key(ch), mult.tobytes())
-        if key not in self._responses:
-            try:
-                self._responses[key] = measure(self.engine, ch, mult)
-            except (NotBatchable, W13Error, ValueError) as exc:
-                self._responses[key] = exc
-        out = self._responses[key]
         if isinstance(out, Exception):
             raise NotBatchable(str(out))
         return out
@@ -469,30 +542,98 @@ class BatchEngine:
         if not self._index_checked[kind]:
             self._paths[self.key(ch)] = NotBatchable(f"index change {kind} differs from the engine")
 
+    def _sprong_paths(self, ch, mult: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+        """An indexsprong's new paths from a scenario's current multipliers (classes, years),
+        by the engine's rule :func:`~w13xl.scenario.engine.skip_indexation`."""
+        crossing = None if ch.crossing is None else tuple(int(x) for x in ch.crossing.split("-"))
+        p = mult.copy()
+        mask = np.zeros(len(CLASSES), dtype=bool)
+        for c in ch.classes:
+            p[_K[c]] = skip_indexation(mult[_K[c]], self.base.years, ch.year, crossing)
+            mask[_K[c]] = True
+        if mask[_K["loon"]]:  # the engine's _set_paths: wage-following subsidies follow wages
+            p[_K["volgt_loon"]] = p[_K["loon"]]
+            mask[_K["volgt_loon"]] = True
+        return p, mask, False
+
+    def _check_sprong(self, ch, key: tuple) -> None:
+        """An indexsprong the engine refuses, or whose kind the batch does not reproduce on the
+        baseline, runs on the engine."""
+        if key not in self._paths:
+            try:
+                self.engine.apply(_Run(self.base), ch)
+            except (W13Error, ValueError) as exc:
+                self._paths[key] = NotBatchable(str(exc))
+            else:
+                mult0 = np.stack([self.base.base_mult[k] for k in CLASSES])
+                p, mask, rel = self._sprong_paths(ch, mult0)
+                ok = self._index_agrees(ch, p, mask, rel)
+                self._paths[key] = True if ok else NotBatchable("indexsprong differs from the engine")
+        if isinstance(self._paths[key], Exception):
+            raise self._paths[key]
+
     def _index_agrees(self, ch, p: np.ndarray, mask: np.ndarray, relative: bool) -> bool:
-        """Does :func:`_index_step` give the engine's totals, contribution and multipliers for
-        this kind of index change on the baseline? (If the engine's index rule changes, such
-        changes run on the engine until the batch follows.)"""
+        """Does the batch's index step (:meth:`_index_apply`) give the engine's totals,
+        contribution, multipliers and wage cost for this kind of index change on the baseline?
+        (If the engine's index rule changes, such changes run on the engine until the batch
+        follows.)"""
         base = self.base
         st = _Run(base)
         try:
             self.engine.apply(st, ch)
         except (W13Error, ValueError):
             return True  # the change itself is refused: the engine will say so
-        shares = np.array(list(self._groups)).reshape(len(self._groups), len(CLASSES))[: len(self._A0)]
+        roster = tuple(sorted(self._units0))
+        _, _, reps, cds, A0 = self._layout(frozenset(roster))
+        n = len(base.years)
+        RU = np.stack([self._units0[a] for a in roster])[None] if roster else np.zeros((1, 0, n))
         mult = np.stack([base.base_mult[k] for k in CLASSES])[None]
-        A, _, m, c, delta = _index_step(shares, self._A0[None], mult, base.contribution[None], p[None], mask[None],
-                                        np.array([relative]))
-        totals = A.sum(axis=1)[0]
-        totals[EXPLOITATIE, O] += delta[0]
+        A, _, m, c, delta = self._index_apply(reps, roster, A0[None], None, [], mult, base.contribution[None], RU,
+                                              p[None], mask[None], np.array([relative]))
+        totals = np.zeros((6, n))
+        np.add.at(totals, np.array(cds), A[0])
+        totals[EXPLOITATIE * 2 + O] += delta[0]
         scale = 1.0 + np.abs(st.totals).max()
-        wage = st.wage_cost()
-        if wage is not None and not np.allclose(_wage_cost(base, m, np.zeros((1, len(base.years))))[0], wage,
-                                                rtol=1e-12, atol=1e-6):
-            return False
-        return (np.abs(totals - st.totals).max() <= _TOLERANCE * scale
+        wage = RU[0].sum(axis=0) * m[0, _K["loon"]]
+        return (np.abs(totals.reshape(3, 2, n) - st.totals).max() <= _TOLERANCE * scale
+                and np.allclose(wage, st.wage_cost(), rtol=1e-12, atol=1e-6)
                 and np.allclose(c[0], st.contribution, rtol=1e-12, atol=1e-6)
                 and all(np.allclose(m[0, _K[k]], st.mult[k], rtol=1e-12) for k in CLASSES))
+
+    def _index_apply(self, reps: list, roster: Sequence[str], A: np.ndarray, TL: np.ndarray | None,
+                     tracked: list, mult: np.ndarray, contrib: np.ndarray, RU: np.ndarray, P: np.ndarray,
+                     M: np.ndarray, rel: np.ndarray):
+        """The engine's index change (``Engine._set_paths``) for scenarios (rows), through the
+        engine's own rule :func:`index_deltas` on arrays with a scenario axis: each group of
+        lines (``A``: rows, groups, years; one representative key each) and each tracked line
+        (``TL``) moves by its exposure x (new / old multiplier - 1), the wage part from the
+        roster in the row (``RU``: cost per action at multiplier 1, times the row's wage index).
+        The member contribution follows class ``bijdrage`` (its delta is returned for the caller
+        to add to A50111 O). ``rel``: the wage path multiplies the current one (extra
+        crossings). Returns new A, TL, multipliers, contribution and the contribution delta."""
+        P = P.copy()
+        L, VL = _K["loon"], _K["volgt_loon"]
+        if rel.any():
+            P[rel, L] *= mult[rel, L]
+            P[rel, VL] = P[rel, L]
+        ratios = {k: np.where(M[:, kk, None], P[:, kk] / mult[:, kk], 1.0)
+                  for kk, k in enumerate(CLASSES) if M[:, kk].any()}
+        wage_parts = {a: RU[:, r] * mult[:, L] for r, a in enumerate(roster)}
+        d = index_deltas(self.base, {rep: A[:, g] for g, rep in enumerate(reps)}, ratios, wage_parts)
+        if d:
+            A = A.copy()
+            for g, rep in enumerate(reps):
+                if rep in d:
+                    A[:, g] += d[rep]
+        if TL is not None and tracked:
+            dt_ = index_deltas(self.base, {k: TL[:, t] for t, k in enumerate(tracked)}, ratios, wage_parts)
+            if dt_:
+                TL = TL.copy()
+                for t, k in enumerate(tracked):
+                    if k in dt_:
+                        TL[:, t] += dt_[k]
+        delta = contrib * (ratios["bijdrage"] - 1.0) if "bijdrage" in ratios else np.zeros_like(contrib)
+        return A, TL, np.where(M[:, :, None], P, mult), contrib + delta, delta
 
     # -- running ----------------------------------------------------------------------------
     def run(self, scenarios: Sequence[Scenario], library: ScenarioLibrary | None = None) -> BatchResult:
@@ -517,115 +658,117 @@ class BatchEngine:
                         if isinstance(self._paths[ck], Exception):
                             raise NotBatchable(f"index path: {self._paths[ck]}")
                         continue
+                    if ch.type == "indexsprong":
+                        self._check_sprong(ch, ck)
+                        continue
                     try:
                         r = self.response(ch, ck)
-                    except NotAffine as exc:  # measured per index state during the run
+                    except NotAffine as exc:  # run with the engine per state it reads (exact)
                         r = exc
                     # a change must not read what an earlier one wrote; writing the same
                     # position or window twice is refused too ("f:" tokens: who funds whom, only
-                    # read by subsidy changes)
-                    if written & r.reads or {t for t in written & r.writes if not t.startswith("f:")}:
+                    # read by subsidy changes; "a:" the roster on an action)
+                    if written & r.reads or {t for t in written & r.writes if t[:2] not in ("f:", "a:")}:
                         raise NotBatchable("two changes touch the same subsidy or position")
                     written |= r.writes
             except NotBatchable as exc:
                 fallback[i] = str(exc) or "not batchable"
         batched = [i for i in range(B) if i not in fallback]
-        # the state: line sums per share group (scenarios, groups, 3, 2, years), the lines that
-        # changes read, index multipliers, contribution, roster cost change
-        responses = {k: self._responses[k] for i in batched for c, k in zip(changes[i], ckeys[i]) if c.type != "index"}
-        conditional = {cid for cid, r in responses.items() if isinstance(r, NotAffine)}
-        measured = [r for r in responses.values() if not isinstance(r, NotAffine)]
-        out_keys = {k for r in measured for k in r.keys}
-        tracked = {v[1] for r in measured for v in r.inputs if v[0] == "line"}
+        responses = {k: self._responses[k] for i in batched for c, k in zip(changes[i], ckeys[i])
+                     if c.type not in _INDEX_TYPES}
+        exact = {cid for cid, r in responses.items() if isinstance(r, NotAffine)}
         by_id = {k: c for i in batched for c, k in zip(changes[i], ckeys[i])}
-        for cid in conditional:  # a renewal reads and writes its action's lines
-            ch = by_id[cid]
-            sub = self.base.subsidies.get(getattr(ch, "subsidy", ""))
+        roster = set(self._units0) | {a for r in responses.values() if isinstance(r, Response) for a in r.units}
+        out_keys = {k for r in responses.values() for k in r.keys}
+        tracked_set = {v[1] for r in responses.values() for v in r.inputs if v[0] == "line"}
+        for cid in exact:  # a renewal or an end reads and writes its action's lines
+            sub = base.subsidies.get(getattr(by_id[cid], "subsidy", None) or "")
             if sub is not None:
                 out_keys |= {LineKey(sub.action, EXPLOITATIE, O), LineKey(sub.action, EXPLOITATIE, U),
                              LineKey(OVERHEAD_ACTION, EXPLOITATIE, O)}
-        tracked = sorted(tracked | out_keys)
-        for k in [*out_keys, *tracked]:
-            self._group_of(k)
-        key_group = self._key_group
-        shares = np.array(list(self._groups)).reshape(len(self._groups), len(CLASSES))
+                roster.add(sub.action)
+        roster_t = tuple(sorted(roster))
+        r_index = {a: r for r, a in enumerate(roster_t)}
+        tracked = sorted(tracked_set | out_keys)
         t_index = {k: i for i, k in enumerate(tracked)}
+        groups0, key_group0, reps0, cds0, A00 = self._layout(frozenset(roster_t))
+        groups, key_group, reps, cds = dict(groups0), dict(key_group0), list(reps0), list(cds0)
+        contrib_key = LineKey(CONTRIBUTION_ACTION, EXPLOITATIE, O)
+        for k in [*tracked, contrib_key]:
+            if k not in key_group:
+                self._place(k, frozenset(roster_t), groups, key_group, reps, cds)
+        G = len(reps)
         nb = len(batched)
-        A0 = np.zeros((len(self._groups), 3, 2, n))
-        A0[: len(self._A0)] = self._A0
-        A = np.broadcast_to(A0, (nb, *A0.shape)).copy()
+        A0 = np.zeros((G, n))
+        A0[: len(A00)] = A00
+        S = np.zeros((G, 6))
+        S[np.arange(G), cds] = 1.0
+        A = np.broadcast_to(A0, (nb, G, n)).copy()
         TL = np.broadcast_to(np.array([base.lines.get(k, np.zeros(n)) for k in tracked]).reshape(len(tracked), n),
                              (nb, len(tracked), n)).copy()
-        t_shares = np.array([base.share_vector(k) for k in tracked]).reshape(len(tracked), len(CLASSES))
         mult = np.broadcast_to(np.stack([base.base_mult[k] for k in CLASSES]), (nb, len(CLASSES), n)).copy()
         contrib = np.broadcast_to(base.contribution, (nb, n)).copy()
-        roster = np.zeros((nb, n))
+        RU0 = np.stack([np.broadcast_to(self._units0.get(a, np.zeros(n)), (n,)) for a in roster_t]) \
+            if roster_t else np.zeros((0, n))
+        RU = np.broadcast_to(RU0, (nb, len(roster_t), n)).copy()
         steps = np.array([len(changes[i]) for i in batched], dtype=int)
         J = int(steps.max()) if nb else 0
-        history_totals = [A.sum(axis=1)]
-        history_wage = [self._wage_cost(mult, roster)]
-        contrib_key = LineKey(CONTRIBUTION_ACTION, EXPLOITATIE, O)
+
+        def totals() -> np.ndarray:
+            return np.matmul(A.transpose(0, 2, 1), S).transpose(0, 2, 1).reshape(nb, 3, 2, n)
+
+        def wage() -> np.ndarray:
+            return RU.sum(axis=1) * mult[:, _K["loon"]]
+
+        history_totals = [totals()]
+        history_wage = [wage()]
         dead: dict[int, str] = {}
 
         def add(rows: np.ndarray, key: LineKey, delta: np.ndarray) -> None:
-            A[rows, key_group[key], key.category, key.direction] += delta
+            A[rows, key_group[key]] += delta
             t = t_index.get(key)
             if t is not None:
                 TL[rows, t] += delta
 
+        def state_of(rows: np.ndarray, var: tuple) -> np.ndarray:
+            if var[0] == "line":
+                return TL[rows, t_index[var[1]]]
+            if var[0] == "mult":
+                return mult[rows, _K[var[1]]]
+            return contrib[rows]
+
         for j in range(J):
             # group the scenarios by the change they make at step j
-            by_change: dict[int, list[int]] = {}
+            by_change: dict[tuple, list[int]] = {}
             index_rows: list[int] = []
             for r, i in enumerate(batched):
                 if j < steps[r]:
                     ch = changes[i][j]
-                    if ch.type == "index":
+                    if ch.type in _INDEX_TYPES:
                         index_rows.append(r)
                     else:
                         by_change.setdefault(ckeys[i][j], []).append(r)
             if index_rows:
                 rows = np.array(index_rows)
-                P, M, rel = zip(*(self._paths[ckeys[batched[r]][j]] for r in index_rows))
-                a_new, tl_new, m_new, c_new, delta = _index_step(
-                    shares, A[rows], mult[rows], contrib[rows], np.stack(P), np.stack(M), np.array(rel),
-                    TL[rows] if tracked else None, t_shares)
+                P, M, rel = zip(*(self._paths[ckeys[batched[r]][j]] if changes[batched[r]][j].type == "index"
+                                  else self._sprong_paths(changes[batched[r]][j], mult[r]) for r in index_rows))
+                a_new, tl_new, m_new, c_new, delta = self._index_apply(
+                    reps, roster_t, A[rows], TL[rows] if tracked else None, tracked, mult[rows], contrib[rows],
+                    RU[rows], np.stack(P), np.stack(M), np.array(rel))
                 A[rows], mult[rows], contrib[rows] = a_new, m_new, c_new
                 if tracked:
                     TL[rows] = tl_new
                 add(rows, contrib_key, delta)
-            work = []
             for cid, rs in by_change.items():
-                if cid not in conditional:
-                    work.append((responses[cid], np.array(rs)))
+                resp = responses[cid]
+                rows = np.array(rs)
+                if cid in exact:
+                    self._run_exact(by_id[cid], resp, rows, batched, state_of, add, contrib, RU, r_index,
+                                    key_group, t_index, dead)
                     continue
-                ch = changes[batched[rs[0]]][j]
-                by_mult: dict[bytes, list[int]] = {}
-                for r in rs:
-                    by_mult.setdefault(mult[r].tobytes(), []).append(r)
-                for rr in by_mult.values():
-                    try:
-                        resp = self.conditional_response(ch, mult[rr[0]])
-                    except NotBatchable as exc:
-                        for r in rr:
-                            dead.setdefault(batched[r], str(exc))
-                        continue
-                    missing = ([k for k in resp.keys if k not in key_group]
-                               + [v[1] for v in resp.inputs if v[0] == "line" and v[1] not in t_index])
-                    if missing:
-                        for r in rr:
-                            dead.setdefault(batched[r], "reads a line the batch does not keep")
-                        continue
-                    work.append((resp, np.array(rr)))
-            for resp, rows in work:
                 d = np.broadcast_to(resp.d0, (len(rows), *resp.d0.shape)).copy()
                 for v, var in enumerate(resp.inputs):
-                    if var[0] == "line":
-                        x = TL[rows, t_index[var[1]]]
-                    elif var[0] == "mult":
-                        x = mult[rows, _K[var[1]]]
-                    else:
-                        x = contrib[rows]
+                    x = state_of(rows, var)
                     if var[0] != "mult":
                         off = (np.abs(x) > HALF_CENT) != (np.abs(resp.x0[v]) > HALF_CENT)
                         for r in rows[off.any(axis=1)]:
@@ -634,28 +777,25 @@ class BatchEngine:
                 for o, key in enumerate(resp.keys):
                     add(rows, key, d[:, o])
                 contrib[rows] += d[:, -1]
-                roster[rows] += resp.roster
-            history_totals.append(A.sum(axis=1))
-            history_wage.append(self._wage_cost(mult, roster))
-        totals = history_totals[-1]
-        final = m2_arrays(totals, **base.m2_inputs)
-        wage = history_wage[-1]
+                for a, u in resp.units.items():
+                    RU[rows, r_index[a]] += u
+            history_totals.append(totals())
+            history_wage.append(wage())
+        final = m2_arrays(history_totals[-1], **base.m2_inputs)
         lines = {k: np.zeros((B, n)) for k in LINE_KEYS}
         rows = np.array(batched, dtype=int)
         for k in LINE_KEYS:
             lines[k][rows] = final[k]
         minimum = None
-        mr = base.minimum_reserve(None if base.wage_cost_base() is None else wage)
+        mr = base.minimum_reserve(history_wage[-1])  # the engine's rule (minimum_reserve_rule)
         if mr is not None:
             minimum = np.zeros((B, n))
             minimum[rows] = mr
         # per scenario, the state after each of its steps (shorter scenarios keep their last)
-        ht = np.stack(history_totals)
-        hw = np.stack(history_wage)
         full_t = np.zeros((J + 1, B, 3, 2, n))
         full_w = np.zeros((J + 1, B, n))
-        full_t[:, rows] = ht
-        full_w[:, rows] = hw
+        full_t[:, rows] = np.stack(history_totals)
+        full_w[:, rows] = np.stack(history_wage)
         result = BatchResult(base, scenarios, lines, minimum, changes, fallback,
                              _history=(full_t, full_w, np.zeros(B, dtype=int)),
                              _chains=[tuple(s.name for s in chain[:-1]) for chain in chains], _engine=self.engine)
@@ -672,21 +812,43 @@ class BatchEngine:
                 result.minimum_reserve[i] = run.m2.minimum_reserve
         return result
 
-    def _wage_cost(self, mult: np.ndarray, roster: np.ndarray) -> np.ndarray:
-        return _wage_cost(self.base, mult, roster)
-
-
-def _wage_cost(base: Baseline, mult: np.ndarray, roster: np.ndarray) -> np.ndarray:
-    """The engine's ``_Run.wage_cost`` for every scenario: the plan's wage cost at the scenario's
-    wage index plus the roster's change (``roster``: at wage multiplier 1). Checked against the
-    engine when a change is measured and for each kind of index change."""
-    wc = base.wage_cost_base()
-    loon = mult[:, _K["loon"]]
-    if wc is None:
-        return np.zeros_like(loon)
-    ratio = loon / base.base_mult["loon"]
-    units = base.base_roster_cost / base.base_mult["loon"]
-    return wc * ratio + (units + roster) * loon - base.base_roster_cost * ratio
+    def _run_exact(self, ch, info: NotAffine, rows: np.ndarray, batched: list, state_of, add, contrib: np.ndarray,
+                   RU: np.ndarray, r_index: dict, key_group: dict, t_index: dict, dead: dict) -> None:
+        """A change that is not affine in what it reads: the engine applies it once per distinct
+        state the rows are in (the inputs it read, set to each row's values), so the effect is
+        the engine's own, exactly. A row whose state makes the change read something else runs
+        on the engine."""
+        inputs = info.inputs
+        xs = [state_of(rows, var) for var in inputs]
+        states: dict[bytes, list[int]] = {}
+        for r in range(len(rows)):
+            states.setdefault(b"".join(x[r].tobytes() for x in xs), []).append(r)
+        line_inputs = {v[1] for v in inputs if v[0] == "line"}
+        mult_inputs = {v[1] for v in inputs if v[0] == "mult"}
+        for members in states.values():
+            sel = rows[members]
+            perturb = {var: xs[v][members[0]] - info.x0[v] for v, var in enumerate(inputs)}
+            why = None
+            try:
+                deltas, dc, st, _ = _Measure(self.engine, ch).run(perturb)
+            except (NotBatchable, W13Error, ValueError) as exc:
+                why = str(exc) or "not batchable"
+            else:
+                units = _units_change(self.base, st)
+                if not (st.lines.reads <= line_inputs and set(st.mult.reads) <= mult_inputs
+                        and (not st.contribution_read or _CONTRIB in inputs)):
+                    why = "reads another state than measured"
+                elif any(k not in key_group for k in deltas) or any(a not in r_index for a in units):
+                    why = "writes a line the batch does not keep"
+            if why is not None:
+                for r in sel:
+                    dead.setdefault(batched[r], why)
+                continue
+            for key, delta in deltas.items():
+                add(sel, key, delta)
+            contrib[sel] += dc
+            for a, u in units.items():
+                RU[sel, r_index[a]] += u
 
 
 _ENGINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -700,29 +862,9 @@ def batch_engine(baseline: Baseline) -> BatchEngine:
     return engine
 
 
-def _index_step(shares: np.ndarray, A: np.ndarray, mult: np.ndarray, contrib: np.ndarray, P: np.ndarray,
-                M: np.ndarray, rel: np.ndarray, TL: np.ndarray | None = None, t_shares: np.ndarray | None = None):
-    """The engine's index change (``Engine._apply_index``) for scenarios (rows): each line's
-    indexed share scales by new / old multiplier (line sums per share group ``A``, tracked lines
-    ``TL``); the member contribution follows class ``bijdrage`` (its delta goes to A50111 O,
-    returned for the caller to add); wage-following subsidies follow wages (in ``P``). ``rel``:
-    the wage path multiplies the current one (extra crossings). Returns new A, TL, mult,
-    contribution and the contribution delta."""
-    P = P.copy()
-    if rel.any():
-        P[rel, _K["loon"]] *= mult[rel, _K["loon"]]
-        P[rel, _K["volgt_loon"]] = P[rel, _K["loon"]]
-    change = np.where(M[:, :, None], P / mult, 1.0) - 1.0
-    A = A * (1.0 + np.einsum("gk,bky->bgy", shares, change))[:, :, None, None, :]
-    if TL is not None:
-        TL = TL * (1.0 + np.einsum("tk,bky->bty", t_shares, change))
-    delta = contrib * change[:, _K["bijdrage"]]
-    return A, TL, np.where(M[:, :, None], P, mult), contrib + delta, delta
-
-
 def run_batch(baseline: Baseline, scenarios: Sequence[Scenario], library: ScenarioLibrary | None = None) -> BatchResult:
     """Run scenarios in one batch (see the module doc)."""
     return BatchEngine(baseline).run(scenarios, library)
 
 
-__all__ = ["BatchEngine", "batch_engine", "BatchResult", "NotBatchable", "Response", "measure", "run_batch"]
+__all__ = ["BatchEngine", "BatchResult", "NotBatchable", "Response", "batch_engine", "measure", "run_batch"]

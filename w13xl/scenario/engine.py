@@ -175,7 +175,7 @@ def line_exposure(base: Baseline, key: LineKey, amount: np.ndarray,
     * Investment and financing lines: only what the sheet declares; else ``vast``.
     """
     wage_parts = base.base_wage_parts if wage_parts is None else wage_parts
-    n = len(amount)
+    n = np.shape(amount)  # (years,), or (scenarios, years) for the batched engine: same rule
     triple = (key.action, key.category, key.direction)
     declared = base.declared.get(triple, {})
     decl_src = base.declared_sources.get(triple, {})

@@ -15,13 +15,21 @@ from .batch import BatchResult, batch_engine
 from .engine import Baseline
 from .spec import Scenario, ScenarioLibrary, scenario_from_dict
 
-#: Dutch labels of the policies (spec.Policy) for the sheet.
-POLICY_LABELS = {"stop": "project stopt", "keep": "personeel blijft", "share": "deel blijft"}
+#: Short Dutch labels of the subsidy-end policies (spec.POLICIES; their meaning:
+#: engine.SUBSIDY_END_POLICIES) for the grid's rows.
+POLICY_LABELS = {"stop": "project stopt", "keep_staff": "personeel blijft", "keep_project": "project loopt door",
+                 "share": "deel blijft"}
+#: What a user may type for a policy (English ids and the Dutch words of the labels).
+POLICY_WORDS = {"stop": "stop", "keep_staff": "keep_staff", "keep-staff": "keep_staff", "personeel": "keep_staff",
+                "keep_project": "keep_project", "keep-project": "keep_project", "project": "keep_project"}
 
 
 @dataclass(frozen=True)
 class Policy:
-    """A subsidy-end policy of the grid: ``stop``, ``keep`` or ``share`` with the kept share."""
+    """A subsidy-end policy of the grid (issue 9's rules, see engine.staff_after_end):
+    ``stop`` (staff after their statutory notice), ``keep_staff`` (W13 keeps and pays the
+    staff; partners and other costs stop), ``keep_project`` (everything goes on, W13 pays:
+    only when asked by name) or ``share`` with the kept share."""
 
     policy: str
     share: float | None = None
@@ -37,15 +45,21 @@ class Policy:
 
 
 def parse_policy(text: str) -> Policy:
-    """'stop', 'keep' or a kept share in percent ('50') for policy 'share'."""
+    """'stop', 'keep_staff' (or 'personeel'), 'keep_project' (or 'project') or a kept share in
+    percent ('50') for policy 'share'. The retired 'keep' is refused with what to use instead."""
+    from .spec import RETIRED_POLICIES
+
     t = text.strip().lower()
-    if t in ("stop", "keep"):
-        return Policy(t)
+    if t in POLICY_WORDS:
+        return Policy(POLICY_WORDS[t])
+    if t in RETIRED_POLICIES:
+        raise InputError(RETIRED_POLICIES[t], key="--policy",
+                         expected="stop, keep_staff, keep_project or a kept share in percent such as 50")
     try:
         pct = float(t.rstrip("%").replace(",", "."))
     except ValueError:
         raise InputError(f"unknown policy '{text}'", key="--policy",
-                         expected="stop, keep or a kept share in percent such as 50") from None
+                         expected="stop, keep_staff, keep_project or a kept share in percent such as 50") from None
     if not 0 <= pct <= 100:
         raise InputError(f"share {text} is outside 0-100", key="--policy", expected="a percentage 0-100")
     return Policy("share", pct / 100)
