@@ -256,7 +256,7 @@ def test_csv_output(tmp_path, accounts_files):
     out = tmp_path / "r.csv"
     res = run("realisatie", SAMPLE, table, "--out", out)
     assert res.exit_code == 0, res.output
-    lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "soort,sleutel,omschrijving,deel,jaar,plan,rekening,verschil,pct"
-    row = next(l for l in lines if l.startswith("m2,investeringen_uitgaven,") and ",2026," in l)
-    assert row.split(",")[5:8] == ["460000.00", "466000.00", "6000.00"]
+    lines = out.read_text(encoding="utf-8-sig").splitlines()  # Belgian CSV (issue 12): ';' and a decimal comma
+    assert lines[0] == "soort;sleutel;omschrijving;deel;jaar;plan;rekening;verschil;pct"
+    row = next(l for l in lines if l.startswith("m2;investeringen_uitgaven;") and ";2026;" in l)
+    assert row.split(";")[5:8] == ["460000,00", "466000,00", "6000,00"]

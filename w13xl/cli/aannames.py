@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -55,11 +53,14 @@ def print_index_classes(workbook: Path, sheet: str | None = None) -> None:
 @app.command("aannames")
 @handles_input_errors
 def aannames_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     sheet: SheetOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write them: .json or .csv.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf de tabellen ook weg: .json of .csv.")] = None,
 ) -> None:
-    """Assumptions with their sources: index class per line, subsidies, policies, employer cost, minimum reserve."""
+    """Aannames met hun bron: indexklasse per lijn, subsidies, beleid bij einde subsidie, werkgeverskost, minimumreserve en indexering.
+
+    Voorbeeld: w13xl aannames workbooks/w13-mjp-2026-2031.xlsx --out aannames.csv
+    """
     from ..assumptions import assumption_tables
     from ..scenario.loader import load_baseline
 
@@ -74,17 +75,12 @@ def aannames_command(
         if kind == "json":
             write_json(out, {"workbook": str(workbook), "aannames": [t.to_dict() for t in tables]})
         elif kind == "csv":
-            from ..workbook import safe_write
+            from ..csvout import write_csv
 
-            buf = io.StringIO()
-            w = csv.writer(buf, lineterminator="\n")
+            rows: list[list] = []
             for t in tables:
-                w.writerow([t.title])
-                w.writerow(t.header)
-                w.writerows([["" if v is None else v for v in r] for r in t.rows])
-                w.writerow([])
-            text = buf.getvalue()
-            safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+                rows += [[t.title], list(t.header), *[["" if v is None else v for v in r] for r in t.rows], []]
+            write_csv(out, rows)
         else:
             raise typer.BadParameter("--out must be .json or .csv for w13xl aannames")
         console.print(f"Geschreven: {out}")
