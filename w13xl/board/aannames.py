@@ -120,7 +120,8 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.75
-    ws.oddHeader.left.text = _hf(plan_name)
+    if plan_name:
+        ws.oddHeader.left.text = _hf(plan_name)
     ws.oddFooter.left.text = "&A"
     ws.oddFooter.right.text = "Pagina &P van &N"
     return ws
