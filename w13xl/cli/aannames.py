@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+from ._tables import COMPACT
 from .m2 import SheetOpt
 
 
@@ -18,11 +19,30 @@ def _cell(v: object) -> str:
     return "" if v is None else str(v)
 
 
-def assumption_table(t, max_source: int | None = 60) -> Table:
-    table = Table(title=t.title, title_justify="left", caption=t.note or None, caption_justify="left")
+#: Short columns that never wrap (codes, dates, percentages); the text columns wrap between words.
+_SHORT = {"Actie", "Richting", "Klasse", "Aandeel", "Start", "Einde", "Overhead", "Subsidie", "Beleid", "Indexklasse"}
+
+
+def assumption_table(t, max_source: int | None = None) -> Table:
+    """One table of assumptions in the terminal's width (issue 12's compact style). A table with
+    many columns (the subsidies) is shown as one block per row: field and value, the first field
+    as the block's heading, so that no column is squeezed to a few letters."""
+    if len(t.header) > 7:
+        table = Table(title=t.title, caption=t.note or None, caption_justify="left", show_header=False, **COMPACT)
+        table.add_column("Veld", no_wrap=True, style="dim")
+        table.add_column("Waarde", ratio=1)
+        for i, row in enumerate(t.rows):
+            if i:
+                table.add_section()
+            table.add_row(f"[bold]{_cell(row[0])}[/]", f"[bold]{_cell(row[1])}[/]")
+            for h, v in zip(t.header[2:], row[2:]):
+                table.add_row(h, _cell(v))
+        return table
+    table = Table(title=t.title, caption=t.note or None, caption_justify="left", **COMPACT)
     for h in t.header:
         wide = h in ("Bron", "Verwijzing", "Regel", "Financier")
-        table.add_column(h, overflow="fold", max_width=max_source if wide else None,
+        table.add_column("R" if h == "Richting" else h, no_wrap=h in _SHORT,
+                         max_width=max_source if wide else None, ratio=3 if wide else None,
                          justify="right" if h in ("Aandeel", "Overhead") else "left")
     for row in t.rows:
         table.add_row(*(_cell(v) for v in row))

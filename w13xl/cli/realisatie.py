@@ -13,6 +13,7 @@ from ..errors import InputError, W13Error
 from ..fmt import euro, percent
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
 from ._options import parse_amount
+from ._tables import COMPACT
 
 ACCOUNT_SHEET_PREFIXES = ("rekening", "jaarrekening", "jr ", "realisatie")
 
@@ -114,7 +115,7 @@ def _pct(p) -> str:
 
 def print_comparison(c, title: str, top: int) -> None:
     for i, year in enumerate(c.years):
-        t = Table(title=f"{title} — schema M2 {year}", title_justify="left", pad_edge=False)
+        t = Table(title=f"{title} — schema M2 {year}", **COMPACT)
         t.add_column("Lijn", no_wrap=True)
         for col in (c.first_label, c.second_label, "Verschil", "% gerealiseerd" if c.first_label == "Plan"
                     else "% van oud"):
@@ -124,7 +125,7 @@ def print_comparison(c, title: str, top: int) -> None:
                       _pct(line["pct"][i]))
         console.print(t)
     t = Table(title=f"Acties met de grootste verschillen ({c.years[0]}-{c.years[-1]}, netto; O en U)",
-              title_justify="left", pad_edge=False)
+              **COMPACT)
     for col, just in (("Actie", "left"), ("Naam", "left"), ("", "left"), (c.first_label, "right"),
                       (c.second_label, "right"), ("Verschil", "right"), ("%", "right")):
         t.add_column(col, justify=just, no_wrap=True)
@@ -245,7 +246,7 @@ def versies_command(
         raise InputError("OLD and NEW are the same sheet", file=str(new), expected="--new-sheet with another sheet")
     c, p, a = load_comparison(old, new, old_sheet, new_sheet, versions=True)
     print_comparison(c, f"Versies: {a.sheet} tegenover {p.sheet}", top)
-    t = Table(title="Effect op de reserve en de AFM (nieuw - oud)", title_justify="left", pad_edge=False)
+    t = Table(title="Effect op de reserve en de AFM (nieuw - oud)", **COMPACT)
     t.add_column("", no_wrap=True)
     for y in c.years:
         t.add_column(str(y), justify="right")
@@ -325,7 +326,7 @@ def herraming_command(
     console.print(f"Beginreserve van het plan ({p.sheet}): {euro(r.plan_opening, 2)}")
     note = " (afrondingsverschil)" if abs(diff) < 1 else ""
     console.print(f"Verschil: {euro(diff, 2)}{note}")
-    t = Table(title="Gecumuleerd budgettair resultaat", title_justify="left", pad_edge=False)
+    t = Table(title="Gecumuleerd budgettair resultaat", **COMPACT)
     t.add_column("", no_wrap=True)
     for y in r.years:
         t.add_column(str(y), justify="right")
