@@ -122,3 +122,24 @@ def test_schema_shows_every_amount_in_full_at_100_columns(name):
     if name == "T2":  # the six years side by side: the description wraps, not the amounts
         assert [line.split()[1:] for line in out.splitlines() if line.startswith("Omschrijving")] == \
             [["2026", "2027", "2028", "2029", "2030", "2031"]]
+
+
+@pytest.mark.parametrize("args", [
+    ["schema", "T2", str(SAMPLE)],
+    ["aannames", str(SAMPLE)],
+    ["versies", str(SAMPLE), str(SAMPLE), "--old-sheet", "Budget 2025", "--new-sheet", "Raming 2025"],
+], ids=lambda a: a[0])
+def test_csv_of_the_later_commands_is_belgian_with_the_other_style_on_request(tmp_path, args):
+    from typer.testing import CliRunner
+
+    from w13xl.cli import app
+
+    be, intl = tmp_path / "be.csv", tmp_path / "int.csv"
+    for out, style in ((be, "be"), (intl, "int")):
+        result = CliRunner().invoke(app, [*args, "--out", str(out), "--csv-stijl", style])
+        assert result.exit_code == 0, result.output
+    text = be.read_text(encoding="utf-8-sig")
+    assert ";" in text.splitlines()[0] or ";" in text.splitlines()[1]
+    if args[0] != "aannames":  # amounts with a decimal comma in the Belgian file, a point in the other
+        assert any(cell.endswith(",00") or "," in cell for line in text.splitlines()[1:] for cell in line.split(";")[2:])
+        assert "." in intl.read_text(encoding="utf-8").splitlines()[1].split(",")[-1]

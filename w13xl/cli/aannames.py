@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+from ._options import CsvOpt, check_csv_style
 from ._tables import COMPACT
 from .m2 import SheetOpt
 
@@ -76,6 +77,7 @@ def aannames_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     sheet: SheetOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf de tabellen ook weg: .json of .csv.")] = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
     """Aannames met hun bron: indexklasse per lijn, subsidies, beleid bij einde subsidie, werkgeverskost, minimumreserve en indexering.
 
@@ -100,7 +102,7 @@ def aannames_command(
             rows: list[list] = []
             for t in tables:
                 rows += [[t.title], list(t.header), *[["" if v is None else v for v in r] for r in t.rows], []]
-            write_csv(out, rows)
+            write_csv(out, rows, check_csv_style(csv_style))
         else:
             raise typer.BadParameter("--out must be .json or .csv for w13xl aannames")
         console.print(f"Geschreven: {out}")

@@ -12,7 +12,7 @@ from rich.table import Table
 from ..errors import InputError, W13Error
 from ..fmt import euro, percent
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
-from ._options import parse_amount
+from ._options import CsvOpt, check_csv_style, parse_amount
 from ._tables import COMPACT
 
 ACCOUNT_SHEET_PREFIXES = ("rekening", "jaarrekening", "jr ", "realisatie")
@@ -175,7 +175,7 @@ def comparison_csv(c, style: str = "be") -> str:
     return csv_text(comparison_csv_rows(c), style)
 
 
-def write_comparison(out: Path, c, meta: dict, extra: dict | None = None) -> None:
+def write_comparison(out: Path, c, meta: dict, extra: dict | None = None, csv_style: str = "be") -> None:
     from ..workbook import safe_write
 
     kind = output_kind(out)
@@ -184,7 +184,7 @@ def write_comparison(out: Path, c, meta: dict, extra: dict | None = None) -> Non
     elif kind == "csv":
         from ..csvout import write_csv
 
-        write_csv(out, comparison_csv_rows(c))
+        write_csv(out, comparison_csv_rows(c), check_csv_style(csv_style))
     else:
         from openpyxl import Workbook
 
@@ -214,6 +214,7 @@ def realisatie_command(
     accounts_sheet: AccountsSheetOpt = None,
     top: TopOpt = 15,
     out: OutOpt = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
     """Realisatie: de rekening (jaarrekening) tegenover het plan: schema M2 per jaar, verschil en % gerealiseerd, per actie (grootste verschil eerst) en de acties die maar aan één kant staan.
 
@@ -224,7 +225,7 @@ def realisatie_command(
     print_comparison(c, f"Realisatie: {a.sheet} tegenover {p.sheet}", top)
     if out is not None:
         write_comparison(out, c, {"plan": str(plan), "plan_sheet": p.sheet, "rekening": str(accounts or plan),
-                                  "rekening_sheet": a.sheet})
+                                  "rekening_sheet": a.sheet}, csv_style=csv_style)
 
 
 @app.command("versies")
@@ -236,6 +237,7 @@ def versies_command(
     new_sheet: Annotated[Optional[str], typer.Option("--new-sheet", help="Budgetblad van NIEUW.")] = None,
     top: TopOpt = 15,
     out: OutOpt = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
     """Twee versies van een plan (bv. initieel budget en aanpassing): wat veranderde per actie en per lijn van schema M2, en het effect op de reserve en de AFM per jaar.
 
@@ -255,7 +257,7 @@ def versies_command(
     t.add_row("Autofinancieringsmarge", *[euro(v) for v in afm])
     console.print(t)
     if out is not None:
-        write_comparison(out, c, {"oud": str(old), "oud_sheet": p.sheet, "nieuw": str(new), "nieuw_sheet": a.sheet})
+        write_comparison(out, c, {"oud": str(old), "oud_sheet": p.sheet, "nieuw": str(new), "nieuw_sheet": a.sheet}, csv_style=csv_style)
 
 
 @app.command("herraming")

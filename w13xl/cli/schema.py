@@ -14,6 +14,7 @@ from rich.table import Table
 from ..errors import W13Error
 from ..fmt import euro
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+from ._options import CsvOpt, check_csv_style
 from ._tables import COMPACT, print_fitted
 
 
@@ -42,13 +43,16 @@ def print_schema(result, title: str) -> None:
     print_fitted(console, lambda block: schema_table(result, title, block), len(result.columns))
 
 
+def schema_csv_rows(result) -> list[list]:
+    return [["deel", "omschrijving", *result.columns],
+            *[[section, label, *[f"{v:.2f}" for v in values]] for section, label, values in result.rows]]
+
+
 def schema_csv(result, style: str = "be") -> str:
     """The schema as CSV text (Belgian by default: ``;`` and a decimal comma, see :mod:`w13xl.csvout`)."""
     from ..csvout import csv_text
 
-    return csv_text([["deel", "omschrijving", *result.columns],
-                     *[[section, label, *[f"{v:.2f}" for v in values]] for section, label, values in result.rows]],
-                    style)
+    return csv_text(schema_csv_rows(result), style)
 
 
 def write_schema_xlsx(path: Path, result) -> None:
@@ -99,6 +103,7 @@ def schema_command(
     sheet: Annotated[Optional[str], typer.Option("--sheet", "-s", help="Budgetblad (standaard 'Synthese').")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="M3: het jaar (standaard het eerste planjaar).")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het schema ook weg: .json, .csv of .xlsx.")] = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
     """Schema M3 (kredieten), T1 (functionele aard), T2 (economische aard) of T3 (financiële schulden).
 
@@ -115,10 +120,9 @@ def schema_command(
         if kind == "json":
             write_json(out, {"workbook": str(workbook), "sheet": loaded.sheet, **result.to_dict()})
         elif kind == "csv":
-            from ..workbook import safe_write
+            from ..csvout import write_csv
 
-            text = schema_csv(result)
-            safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8-sig"))
+            write_csv(out, schema_csv_rows(result), check_csv_style(csv_style))
         else:
             write_schema_xlsx(out, result)
         console.print(f"Geschreven: {out}")
