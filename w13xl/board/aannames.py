@@ -18,6 +18,31 @@ PERCENT_HEADERS = {"Aandeel", "Overhead"}
 SIZE = 9
 #: A subsidy's long reference ("Verwijzing") goes on a row of its own under the subsidy.
 NOTE_HEADERS = {"Verwijzing"}
+#: Points of rows on one printed page at this width (A4 landscape fit to width; measured with
+#: LibreOffice: between 732 and 745). A table whose title, header and first rows would not fit
+#: (with a margin of 20 points) starts on the next page instead of leaving its header behind.
+PAGE_ROWS_HEIGHT = 738.0
+_MARGIN = 20.0
+#: Rows after a table's header that must be on the same page as the header.
+KEEP_WITH_HEADER = 2
+
+
+def page_breaks(heights: list[float], starts: list[tuple[int, int]]) -> list[int]:
+    """Rows (1-based) that should start a page: ``heights`` of rows 1.., ``starts`` (first row of
+    a table's title, its header row). Auto breaks are simulated with :data:`PAGE_ROWS_HEIGHT`."""
+    breaks: list[int] = []
+    first_of = {title: header for title, header in starts}
+    used = 0.0
+    for r, h in enumerate(heights, start=1):
+        if r in first_of and used > 0:
+            block = sum(heights[r - 1:first_of[r] + KEEP_WITH_HEADER])
+            if used + block > PAGE_ROWS_HEIGHT - _MARGIN:
+                breaks.append(r)
+                used = 0.0
+        if used + h > PAGE_ROWS_HEIGHT:
+            used = 0.0
+        used += h
+    return breaks
 
 
 def spans(header: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -74,7 +99,9 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
         return cell
 
     r = 4
+    starts: list[tuple[int, int]] = []
     for t in assumption_tables(baseline):
+        title_row = r
         ws.cell(row=r, column=1, value=t.title).font = _font(CELL_STYLES["section"])
         r += 1
         if t.note:
@@ -91,6 +118,7 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
                 ws.cell(row=r, column=c).border = bottom
             lines = max(lines, _lines(h, first, last, bold=True))
         ws.row_dimensions[r].height = _height(lines)
+        starts.append((title_row, r))
         r += 1
         for row in t.rows:
             lines = 1
@@ -111,6 +139,11 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
     for i, w in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A4"
+    from openpyxl.worksheet.pagebreak import Break
+
+    heights = [ws.row_dimensions[i].height or 15.0 for i in range(1, r)]
+    for row in page_breaks(heights, starts):
+        ws.row_breaks.append(Break(id=row - 1))
     ws.print_area = f"A1:{get_column_letter(len(WIDTHS))}{r - 1}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
