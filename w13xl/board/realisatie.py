@@ -8,7 +8,7 @@ board pack file with a safe write.
 
 from __future__ import annotations
 
-from ..fmt import EXCEL_EURO, EXCEL_PERCENT
+from ..fmt import EXCEL_EURO, EXCEL_PERCENT, count, year_span
 from ..realisatie import Comparison
 from .base import MARKER_TEXT, PREFIX
 
@@ -75,9 +75,8 @@ def add_realisatie_sheet(wb, comparison: Comparison, *, title: str = SHEET_TITLE
             ws.cell(row=row, column=5, value=pct).number_format = EXCEL_PERCENT
             row += 1
         row += 1
-    last = c.years[-1]
 
-    ws.cell(row=row, column=1, value=f"Acties met de grootste verschillen (netto, {c.years[0]}-{last})").font = \
+    ws.cell(row=row, column=1, value=f"Acties met de grootste verschillen (netto, {year_span(c.years)})").font = \
         section_font
     row += 1
     header(row, ["Actie", "Naam", c.first_label, c.second_label, "Verschil", "% gerealiseerd"], text_cols=2)
@@ -94,7 +93,7 @@ def add_realisatie_sheet(wb, comparison: Comparison, *, title: str = SHEET_TITLE
     row += 1
     for label, side in ((f"Enkel in {c.first_label.lower()}", c.only_first),
                         (f"Enkel in {c.second_label.lower()}", c.only_second)):
-        ws.cell(row=row, column=1, value=f"{label}: {len(side)} actie(s)").font = section_font
+        ws.cell(row=row, column=1, value=f"{label}: {count(len(side), 'actie', 'acties')}").font = section_font
         row += 1
         for a in side:
             ws.cell(row=row, column=1, value=a["action"])

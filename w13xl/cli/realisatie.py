@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, W13Error
-from ..fmt import euro, percent
+from ..fmt import euro, percent, year_span
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
 from ._options import CsvOpt, check_csv_style, parse_amount
 from ._tables import COMPACT
@@ -124,7 +124,7 @@ def print_comparison(c, title: str, top: int) -> None:
             t.add_row(line["label"], euro(line["first"][i]), euro(line["second"][i]), euro(line["diff"][i]),
                       _pct(line["pct"][i]))
         console.print(t)
-    t = Table(title=f"Acties met de grootste verschillen ({c.years[0]}-{c.years[-1]}, netto; O en U)",
+    t = Table(title=f"Acties met de grootste verschillen ({year_span(c.years)}, netto; O en U)",
               **COMPACT)
     for col, just in (("Actie", "left"), ("Naam", "left"), ("", "left"), (c.first_label, "right"),
                       (c.second_label, "right"), ("Verschil", "right"), ("%", "right")):
