@@ -57,6 +57,14 @@ def test_board_pack_has_an_aannames_sheet(tmp_path):
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Indexklassen per lijn" in texts and "Subsidies" in texts and "Werkgeverskost per component" in texts
     assert any("30 juni 2027" in t for t in texts)  # OPEN's end, quoted from the plan
+    # the board's look: nothing cut off, Belgian percentages, printed as wide as the page with page numbers
+    from w13xl.board.look import overflowing_cells
+
+    assert overflowing_cells(ws) == []
+    percents = [c.number_format for row in ws.iter_rows() for c in row if isinstance(c.value, float)]
+    assert percents and all(f.startswith("[$-813]") for f in percents)
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.orientation == "landscape"
+    assert ws.oddFooter.right.text == "Pagina &P van &N" and ws.print_area
 
 
 def test_aannames_csv(tmp_path):
@@ -83,3 +91,15 @@ def test_board_into_writes_and_replaces_the_aannames_sheet(tmp_path):
         assert "W13 Aannames" in result.output
     wb = load_workbook(target)
     assert wb.sheetnames.count("W13 Aannames") == 1 and "Subsidies" in wb.sheetnames
+
+
+def test_a_table_header_is_not_left_alone_at_the_bottom_of_a_page():
+    from w13xl.board.aannames import PAGE_ROWS_HEIGHT, page_breaks
+
+    # a first table filling the page up to 40 points before its end, then a second table
+    rows = int((PAGE_ROWS_HEIGHT - 40) // 20)
+    heights = [20.0] * rows + [15.0, 15.0, 50.0, 50.0, 14.0]
+    second = rows + 1
+    assert page_breaks(heights, [(1, 2), (second, second + 1)]) == [second]
+    # with room for its title, header and first rows it stays where it is
+    assert page_breaks(heights[:10] + heights[rows:], [(1, 2), (11, 12)]) == []

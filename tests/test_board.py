@@ -551,6 +551,11 @@ def test_cli_board_with_the_shipped_scenarios(tmp_path):
     for i, row in enumerate(cliffs):
         same([c.value for c in ws[top + i][:len(row)]], row)
     assert any("1,76%" in str(c.value) for row in wb[GOAL_SHEET].iter_rows() for c in row)
+    # a text column right of an amount column is indented, not glued to the amount (rendered: "238.342 AFM")
+    goal = wb[GOAL_SHEET]
+    bindend = find_row(goal, "Hefboom")
+    assert all(goal.cell(row=r, column=5).alignment.indent >= 1 for r in range(bindend, bindend + 3))
+    assert all(ws.cell(row=r, column=6).alignment.indent >= 1 for r in range(top, top + len(cliffs)))
     ws = wb[OVERVIEW_SHEET]
     header = find_row(ws, "Scenario")
     expected = overview_rows(runs)

@@ -80,3 +80,33 @@ def test_board_created_date_typed_the_belgian_way(tmp_path):
     assert openpyxl.load_workbook(out)["W13 Overzicht"]["B3"].value == "15/01/2026"
     bad = runner.invoke(app, ["board", str(SAMPLE), "--out", str(out), "--created", "gisteren"])
     assert bad.exit_code == 2 and "geen datum" in bad.output
+
+
+#: The commands issues 9, 10 and 11 added, with the start of the example their help must show.
+LATER_COMMANDS = {
+    ("aannames",): "Voorbeeld: w13xl aannames workbooks/w13-mjp-2026-2031.xlsx",
+    ("schema",): "Voorbeeld: w13xl schema T2 workbooks/w13-mjp-2026-2031.xlsx",
+    ("realisatie",): "Voorbeeld: w13xl realisatie workbooks/w13-mjp-2026-2031.xlsx",
+    ("herraming",): "Voorbeeld: w13xl herraming workbooks/w13-mjp-2026-2031.xlsx",
+    ("versies",): "Voorbeeld: w13xl versies workbooks/w13-mjp-2026-2031.xlsx",
+    ("serve",): "Voorbeeld: w13xl serve",
+    ("excel",): "Voorbeeld: w13xl excel workbook W13_plan.xlsm",
+    ("excel", "workbook"): "Voorbeeld: w13xl excel workbook W13_plan.xlsm",
+}
+
+
+@pytest.mark.parametrize("command", list(LATER_COMMANDS), ids=" ".join)
+def test_help_of_the_later_commands_is_dutch_with_an_example(command):
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert LATER_COMMANDS[command] in result.output
+    for english in ("The workbook", "Also write", "The accounts", "Address to listen", "Budget sheet of",
+                    "Workbook whose", "Replace OUT", "Rolling forecast", "Accounts (", "Two versions"):
+        assert english not in result.output, english
+
+
+def test_command_list_is_dutch():
+    result = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
+    for english in ("Accounts (jaarrekening) against", "Two versions of a plan", "Rolling forecast",
+                    "Assumptions with their sources", "Office.js add-in server", "a ready workbook"):
+        assert english not in result.output, english

@@ -79,3 +79,67 @@ def test_compare_says_an_uncertainty_scenario_shows_only_its_central_path():
     result = CliRunner().invoke(app, ["compare", str(SAMPLE), str(ROOT / "scenarios" / "onzekerheid.toml")])
     assert result.exit_code == 0, result.output
     assert "alleen het centrale pad" in result.output and "w13xl simulate" in result.output
+
+
+SCENARIO = str(ROOT / "scenarios" / "pact-stopt-2028.toml")
+#: every command that prints a table (the board pack writes files; excel and serve print help below)
+COMMANDS = {
+    "run": ["run", str(SAMPLE), SCENARIO],
+    "cliffs": ["cliffs", str(SAMPLE)],
+    "solve": ["solve", str(SAMPLE)],
+    "subsidies": ["subsidies", str(SAMPLE)],
+    "personeel": ["personeel", str(SAMPLE)],
+    "aannames": ["aannames", str(SAMPLE)],
+    "schema M3": ["schema", "M3", str(SAMPLE)],
+    "schema T1": ["schema", "T1", str(SAMPLE)],
+    "schema T2": ["schema", "T2", str(SAMPLE)],
+    "schema T3": ["schema", "T3", str(SAMPLE)],
+    "herraming": ["herraming", str(SAMPLE), "--accounts-sheet", "Rekening 2024", "--estimate-sheet", "Raming 2025"],
+    "versies": ["versies", str(SAMPLE), str(SAMPLE), "--old-sheet", "Budget 2025", "--new-sheet", "Raming 2025"],
+}
+
+
+@pytest.mark.skipif(not W13XL.exists(), reason="the w13xl script is not installed in this environment")
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_command_fits_100_columns(name):
+    out = w13xl(*COMMANDS[name])
+    too_wide = [line for line in out.splitlines() if len(line.rstrip()) > 100]
+    assert not too_wide, too_wide[:3]
+    assert "…" not in out  # nothing cut off (rich marks a cut cell with an ellipsis)
+
+
+@pytest.mark.skipif(not W13XL.exists(), reason="the w13xl script is not installed in this environment")
+@pytest.mark.parametrize("name", ["M3", "T1", "T2", "T3"])
+def test_schema_shows_every_amount_in_full_at_100_columns(name):
+    from w13xl.cli.schema import compute_from_workbook
+
+    out = w13xl("schema", name, str(SAMPLE))
+    _loaded, result = compute_from_workbook(SAMPLE, name)
+    words = out.split()
+    for _section, label, values in result.rows:
+        for v in values:
+            assert euro(v) in words, (label, euro(v))
+    if name == "T2":  # the six years side by side: the description wraps, not the amounts
+        assert [line.split()[1:] for line in out.splitlines() if line.startswith("Omschrijving")] == \
+            [["2026", "2027", "2028", "2029", "2030", "2031"]]
+
+
+@pytest.mark.parametrize("args", [
+    ["schema", "T2", str(SAMPLE)],
+    ["aannames", str(SAMPLE)],
+    ["versies", str(SAMPLE), str(SAMPLE), "--old-sheet", "Budget 2025", "--new-sheet", "Raming 2025"],
+], ids=lambda a: a[0])
+def test_csv_of_the_later_commands_is_belgian_with_the_other_style_on_request(tmp_path, args):
+    from typer.testing import CliRunner
+
+    from w13xl.cli import app
+
+    be, intl = tmp_path / "be.csv", tmp_path / "int.csv"
+    for out, style in ((be, "be"), (intl, "int")):
+        result = CliRunner().invoke(app, [*args, "--out", str(out), "--csv-stijl", style])
+        assert result.exit_code == 0, result.output
+    text = be.read_text(encoding="utf-8-sig")
+    assert ";" in text.splitlines()[0] or ";" in text.splitlines()[1]
+    if args[0] != "aannames":  # amounts with a decimal comma in the Belgian file, a point in the other
+        assert any(cell.endswith(",00") or "," in cell for line in text.splitlines()[1:] for cell in line.split(";")[2:])
+        assert "." in intl.read_text(encoding="utf-8").splitlines()[1].split(",")[-1]

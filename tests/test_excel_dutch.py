@@ -59,3 +59,38 @@ def test_messages_are_dutch(grids, sheet):
 ])
 def test_scalar_functions_answer_in_dutch(call, expected):
     assert call().startswith(expected)
+
+
+def _scenario_cell(grids, row: int, col: int, value, name: str) -> str:
+    import copy
+
+    ranges = copy.deepcopy(grids)
+    ranges["Scenario's"][row][col] = value
+    cache.clear()
+    return core.scenario(ranges["Synthese"], name, "M2", *[ranges[n] for n in RANGES])[0][0]
+
+
+def _schema_cell(grids, row: int, col: int, value) -> str:
+    from w13xl.excel.schema import schema
+
+    mapping = [list(r) for r in grids["Economische aard"][2:]]  # the table from its header, as a user selects it
+    mapping[row][col] = value
+    cache.clear()
+    return schema(grids["Synthese"], "T2", mapping)[0][0]
+
+
+@pytest.mark.parametrize("case, expected", [
+    # issue 9: the retired policy and the percentage bound of a contribution change (Scenario's sheet)
+    (lambda g: _scenario_cell(g, 3, 10, "keep", "hbdh-stopt-juni-2026"), "'keep' bestaat niet meer"),
+    (lambda g: _scenario_cell(g, 4, 8, 5, "bijdrage-plus-3-2028"), "pct = 5 wordt gelezen als +500%"),
+    # issue 10: the mapping sheet behind W13.SCHEMA
+    (lambda g: _schema_cell(g, 1, 3, "Onbekende rubriek"), "onbekende economische rubriek"),
+    (lambda g: _schema_cell(g, 1, 0, "A99999"), "actie A99999 staat niet op het begrotingsblad"),
+    (lambda g: _schema_cell(g, 1, 4, 5.0), "bedragen op een *-rij"),
+    (lambda g: _schema_cell(g, 5, 4, 99_999_999.0), "maar van de lijn blijft maar"),
+    (lambda g: _schema_cell(g, 5, 3, "Goederen en diensten"), "rubriek 'Goederen en diensten' is"),
+])
+def test_messages_of_the_later_issues_are_dutch(grids, case, expected):
+    message = case(grids)
+    assert message.startswith("#W13: ") and expected in message, message
+    assert not ENGLISH.search(message.removeprefix("#W13: ")), message

@@ -228,6 +228,13 @@ def test_board_pack_gains_the_realisatie_sheet(tmp_path, accounts_files):
     assert wb.sheetnames[-3:] == ["W13 Aannames", "W13 Realisatie vs plan", "W13 Bijlage M2 plan"]
     ws = wb["W13 Realisatie vs plan"]
     assert len(ws._charts) == 1 and ws["A2"].value.startswith("w13xl-bordpakket")
+    # the look of the other board sheets: nothing cut off, page numbers, the chart data not printed
+    from w13xl.board.look import overflowing_cells
+
+    assert overflowing_cells(ws) == []
+    assert ws.oddFooter.right.text == "Pagina &P van &N" and ws["A1"].value == "Realisatie vs plan: rekening tegenover plan"
+    printed_rows = int(ws.print_area.split(":")[-1].lstrip("$L"))
+    assert all(ws.cell(row=r, column=8).value is None for r in range(1, printed_rows + 1))
 
 
 def test_board_with_accounts_that_do_not_overlap_writes_nothing(tmp_path):
@@ -256,7 +263,7 @@ def test_csv_output(tmp_path, accounts_files):
     out = tmp_path / "r.csv"
     res = run("realisatie", SAMPLE, table, "--out", out)
     assert res.exit_code == 0, res.output
-    lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "soort,sleutel,omschrijving,deel,jaar,plan,rekening,verschil,pct"
-    row = next(l for l in lines if l.startswith("m2,investeringen_uitgaven,") and ",2026," in l)
-    assert row.split(",")[5:8] == ["460000.00", "466000.00", "6000.00"]
+    lines = out.read_text(encoding="utf-8-sig").splitlines()  # Belgian CSV (issue 12): ';' and a decimal comma
+    assert lines[0] == "soort;sleutel;omschrijving;deel;jaar;plan;rekening;verschil;pct"
+    row = next(l for l in lines if l.startswith("m2;investeringen_uitgaven;") and ";2026;" in l)
+    assert row.split(";")[5:8] == ["460000,00", "466000,00", "6000,00"]

@@ -41,6 +41,12 @@ def afm_norm_label(last_year: int) -> str:
     return f"AFM-norm {last_year}"
 
 
+def year_span(years) -> str:
+    """'2026-2027' for a span of years, '2025' for one year (not '2025-2025')."""
+    first, last = years[0], years[-1]
+    return str(first) if first == last else f"{first}-{last}"
+
+
 def count(n: int, one: str, many: str) -> str:
     """'1 scenario', '2 scenario's'; '1 maand', '3 maanden'."""
     return f"{n} {one if n == 1 else many}"

@@ -8,7 +8,7 @@ board pack file with a safe write.
 
 from __future__ import annotations
 
-from ..fmt import EXCEL_EURO, EXCEL_PERCENT
+from ..fmt import EXCEL_EURO, EXCEL_PERCENT, count, year_span
 from ..realisatie import Comparison
 from .base import MARKER_TEXT, PREFIX
 
@@ -16,40 +16,53 @@ SHEET_TITLE = "Realisatie vs plan"
 TOP_ACTIONS = 15
 
 
+#: Column widths: the tables in A-F, the chart and its data in H-L.
+WIDTHS = {"A": 40, "B": 28, "C": 16, "D": 16, "E": 16, "F": 16, "G": 3, "H": 8, "I": 16, "J": 16, "K": 16,
+          "L": 16}
+
+
 def add_realisatie_sheet(wb, comparison: Comparison, *, title: str = SHEET_TITLE, subtitle: str = "",
-                         top: int = TOP_ACTIONS, index: int | None = None, marker: bool = False):
+                         top: int = TOP_ACTIONS, index: int | None = None, marker: bool = False,
+                         plan_name: str = "", created_text: str = ""):
     """Add (or replace) the sheet at ``index`` (else at the end); returns it. ``marker``: the
-    board pack's ownership marker goes in A2 and the subtitle in A3."""
+    board pack's ownership marker goes in A2 and the subtitle in A3. The look of the other board
+    sheets (:mod:`w13xl.board.look`): fonts, light header fill, euro and Belgian % formats, A4
+    landscape as wide as the page with the plan's name and page numbers."""
     from openpyxl.chart import BarChart, Reference
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    from .look import AXIS_EURO, CELL_STYLES, _chart_title, _font, _hf
 
     if title in wb.sheetnames:
         del wb[title]
     ws = wb.create_sheet(title, index)
-    head_font = Font(bold=True, color="FFFFFF")
-    head_fill = PatternFill("solid", fgColor="1F4E78")
+    head_font = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor=CELL_STYLES["header"].fill)
+    bottom = Border(bottom=Side(style="thin", color="808080"))
+    section_font = _font(CELL_STYLES["section"])
     c = comparison
-    ws["A1"] = f"{c.second_label} tegenover {c.first_label}"
-    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"] = f"{title.removeprefix(PREFIX)}: {c.second_label.lower()} tegenover {c.first_label.lower()}"
+    ws["A1"].font = _font(CELL_STYLES["title"])
+    ws.row_dimensions[1].height = 22
     sub = "A3" if marker else "A2"
     if marker:
         ws["A2"] = MARKER_TEXT
-        ws["A2"].font = Font(italic=True, size=8, color="808080")
+        ws["A2"].font = _font(CELL_STYLES["marker"])
     ws[sub] = subtitle or ("Verschil = " + c.second_label.lower() + " - " + c.first_label.lower()
                             + "; % gerealiseerd = " + c.second_label.lower() + " / " + c.first_label.lower() + ".")
-    ws[sub].font = Font(italic=True)
+    ws[sub].font = _font(CELL_STYLES["note"])
 
-    def header(row: int, values: list) -> None:
-        for col, v in enumerate(values, start=1):
+    def header(row: int, values: list, first_col: int = 1, text_cols: int = 1) -> None:
+        for col, v in enumerate(values, start=first_col):
             cell = ws.cell(row=row, column=col, value=v)
-            cell.font = head_font
-            cell.fill = head_fill
-            cell.alignment = Alignment(horizontal="center", wrap_text=True)
+            cell.font, cell.fill, cell.border = head_font, head_fill, bottom
+            cell.alignment = Alignment(horizontal="left" if col < first_col + text_cols else "right",
+                                       vertical="bottom", wrap_text=True)
 
     row = 4
     chart_rows: dict[int, int] = {}
     for i, year in enumerate(c.years):
-        ws.cell(row=row, column=1, value=f"Schema M2 {year}").font = Font(bold=True, size=12)
+        ws.cell(row=row, column=1, value=f"Schema M2 {year}").font = section_font
         row += 1
         header(row, ["Lijn", c.first_label, c.second_label, "Verschil", "% gerealiseerd"])
         row += 1
@@ -62,36 +75,11 @@ def add_realisatie_sheet(wb, comparison: Comparison, *, title: str = SHEET_TITLE
             ws.cell(row=row, column=5, value=pct).number_format = EXCEL_PERCENT
             row += 1
         row += 1
-    last = c.years[-1]
-    # chart data: exploitatiesaldo and budgettair resultaat per year, both sides (columns H-L)
-    es = next(m for m in c.m2 if m["key"] == "exploitatiesaldo")
-    v = next(m for m in c.m2 if m["key"] == "budgettair_resultaat")
-    top_row = 22
-    for col, text in enumerate(["Jaar", f"Exploitatiesaldo {c.first_label.lower()}",
-                                f"Exploitatiesaldo {c.second_label.lower()}",
-                                f"Resultaat {c.first_label.lower()}", f"Resultaat {c.second_label.lower()}"], start=8):
-        ws.cell(row=top_row, column=col, value=text).font = Font(bold=True)
-    for i, year in enumerate(c.years):
-        ws.cell(row=top_row + 1 + i, column=8, value=str(year))
-        for col, val in ((9, es["first"][i]), (10, es["second"][i]), (11, v["first"][i]), (12, v["second"][i])):
-            ws.cell(row=top_row + 1 + i, column=col, value=val).number_format = EXCEL_EURO
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = f"Exploitatiesaldo en budgettair resultaat: {c.first_label.lower()} en {c.second_label.lower()}"
-    chart.y_axis.title = "euro"
-    chart.y_axis.numFmt = "#,##0"
-    data = Reference(ws, min_col=9, max_col=12, min_row=top_row, max_row=top_row + len(c.years))
-    cats = Reference(ws, min_col=8, min_row=top_row + 1, max_row=top_row + len(c.years))
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(cats)
-    chart.height = 8
-    chart.width = 18
-    ws.add_chart(chart, "H4")
 
-    ws.cell(row=row, column=1, value=f"Acties met de grootste verschillen (netto, {c.years[0]}-{last})").font = \
-        Font(bold=True, size=12)
+    ws.cell(row=row, column=1, value=f"Acties met de grootste verschillen (netto, {year_span(c.years)})").font = \
+        section_font
     row += 1
-    header(row, ["Actie", "Naam", c.first_label, c.second_label, "Verschil", "% gerealiseerd"])
+    header(row, ["Actie", "Naam", c.first_label, c.second_label, "Verschil", "% gerealiseerd"], text_cols=2)
     row += 1
     nets = [a for a in c.actions if a["part"] == "netto"][:top]
     for a in nets:
@@ -105,7 +93,7 @@ def add_realisatie_sheet(wb, comparison: Comparison, *, title: str = SHEET_TITLE
     row += 1
     for label, side in ((f"Enkel in {c.first_label.lower()}", c.only_first),
                         (f"Enkel in {c.second_label.lower()}", c.only_second)):
-        ws.cell(row=row, column=1, value=f"{label}: {len(side)} actie(s)").font = Font(bold=True)
+        ws.cell(row=row, column=1, value=f"{label}: {count(len(side), 'actie', 'acties')}").font = section_font
         row += 1
         for a in side:
             ws.cell(row=row, column=1, value=a["action"])
@@ -114,16 +102,61 @@ def add_realisatie_sheet(wb, comparison: Comparison, *, title: str = SHEET_TITLE
             row += 1
         row += 1
     if c.renamed:
-        ws.cell(row=row, column=1, value="Hernummerd (Actiemapping): " +
-                ", ".join(f"{a} -> {b}" for a, b in c.renamed))
-    ws.column_dimensions["A"].width = 42
-    ws.column_dimensions["B"].width = 28
-    for col in "CDEF":
-        ws.column_dimensions[col].width = 16
+        text = "Hernummerd (Actiemapping): " + ", ".join(f"{a} -> {b}" for a, b in c.renamed)
+        ws.cell(row=row, column=1, value=text).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
+        from .look import text_lines
+        ws.row_dimensions[row].height = 15 * text_lines(text, sum(WIDTHS[k] for k in "ABCDEF")) + 2
+        row += 1
+    # chart data: exploitatiesaldo and budgettair resultaat per year, both sides (columns H-L), under the printed area
+    es = next(m for m in c.m2 if m["key"] == "exploitatiesaldo")
+    v = next(m for m in c.m2 if m["key"] == "budgettair_resultaat")
+    top_row = row + 2  # the chart data under the printed area (the M2 tables above have the figures)
+    header(top_row, ["Jaar", f"Exploitatiesaldo {c.first_label.lower()}", f"Exploitatiesaldo {c.second_label.lower()}",
+                     f"Resultaat {c.first_label.lower()}", f"Resultaat {c.second_label.lower()}"], first_col=8)
+    ws.row_dimensions[top_row].height = 32
+    for i, year in enumerate(c.years):
+        ws.cell(row=top_row + 1 + i, column=8, value=str(year))
+        for col, val in ((9, es["first"][i]), (10, es["second"][i]), (11, v["first"][i]), (12, v["second"][i])):
+            ws.cell(row=top_row + 1 + i, column=col, value=val).number_format = EXCEL_EURO
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = _chart_title(f"Exploitatiesaldo en budgettair resultaat: {c.first_label.lower()} en "
+                               f"{c.second_label.lower()}")
+    chart.y_axis.title = _chart_title("euro", size=900, bold=False)
+    chart.y_axis.numFmt = AXIS_EURO
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.legend.position = "b"
+    data = Reference(ws, min_col=9, max_col=12, min_row=top_row, max_row=top_row + len(c.years))
+    cats = Reference(ws, min_col=8, min_row=top_row + 1, max_row=top_row + len(c.years))
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    chart.height = 8
+    chart.width = 17
+    ws.add_chart(chart, "H4")
+    for r in range(4, row):  # long action and line names wrap in their column
+        for col in (1, 2):
+            cell = ws.cell(row=r, column=col)
+            if isinstance(cell.value, str) and cell.font is not None and not cell.font.b and r < top_row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for col, width in WIDTHS.items():
+        ws.column_dimensions[col].width = width
+    ws.print_area = f"A1:L{row - 1}"
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    if plan_name:
+        ws.oddHeader.left.text = _hf(plan_name)
+    if created_text:
+        ws.oddHeader.right.text = _hf(f"Aangemaakt op {created_text}")
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.right.text = "Pagina &P van &N"
     return ws
 
 
@@ -131,7 +164,10 @@ def board_sheet(comparison: Comparison, *, subtitle: str = ""):
     """The board pack's hook (:data:`w13xl.board.pack.SheetAdder`) adding "W13 Realisatie vs plan"."""
 
     def add(wb, *, plan_name: str, created=None, index: int | None = None) -> list:
+        from .base import _fmt_created
+
         return [add_realisatie_sheet(wb, comparison, title=f"{PREFIX}{SHEET_TITLE}", subtitle=subtitle,
-                                     index=index, marker=True)]
+                                     index=index, marker=True, plan_name=plan_name,
+                                     created_text=_fmt_created(created))]
 
     return add

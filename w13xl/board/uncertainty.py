@@ -295,10 +295,13 @@ def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str
         for col in range(1, len(widths) + 1):
             cell = ws.cell(row=r, column=col)
             wrap = col in (1, 6)
-            cell.alignment = Alignment(vertical="top", wrap_text=wrap)
+            # the remark is indented: not against the amount of the column before it
+            cell.alignment = Alignment(horizontal="left" if col == 6 else None, vertical="top", wrap_text=wrap,
+                                       indent=1 if col == 6 else 0)
             if wrap and cell.value:
-                lines = max(lines, text_lines(cell.value, widths[col - 1]))
+                lines = max(lines, text_lines(cell.value, widths[col - 1] - (1 if col == 6 else 0)))
         ws.row_dimensions[r].height = 15 * lines + 2
+    ws.cell(row=first, column=6).alignment = Alignment(horizontal="left", vertical="bottom", wrap_text=True, indent=1)
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "clustered"
@@ -327,12 +330,17 @@ def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str
 def _goal_sheet(ws, content: SheetContent, plan_name: str, created_text: str) -> None:
     widths = [30, 80, 20, 22, 40]
     _fill_sheet(ws, content, widths)
+    from openpyxl.styles import Alignment
+
     st = _styles()
     first, last = content.ranges["solutions"]
     for r in range(first + 1, last + 1):
         for col in range(1, len(widths) + 1):
             ws.cell(row=r, column=col).alignment = st["wrap"]  # wrapped and top-aligned, like the answer
+        # the binding norm is indented: not against the amount of the column before it
+        ws.cell(row=r, column=5).alignment = Alignment(horizontal="left", wrap_text=True, vertical="top", indent=1)
         ws.row_dimensions[r].height = 45
+    ws.cell(row=first, column=5).alignment = Alignment(horizontal="left", vertical="bottom", wrap_text=True, indent=1)
     _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,6 +9,8 @@ import typer
 from rich.table import Table
 
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+from ._options import CsvOpt, check_csv_style
+from ._tables import COMPACT
 from .m2 import SheetOpt
 
 
@@ -20,11 +20,30 @@ def _cell(v: object) -> str:
     return "" if v is None else str(v)
 
 
-def assumption_table(t, max_source: int | None = 60) -> Table:
-    table = Table(title=t.title, title_justify="left", caption=t.note or None, caption_justify="left")
+#: Short columns that never wrap (codes, dates, percentages); the text columns wrap between words.
+_SHORT = {"Actie", "Richting", "Klasse", "Aandeel", "Start", "Einde", "Overhead", "Subsidie", "Beleid", "Indexklasse"}
+
+
+def assumption_table(t, max_source: int | None = None) -> Table:
+    """One table of assumptions in the terminal's width (issue 12's compact style). A table with
+    many columns (the subsidies) is shown as one block per row: field and value, the first field
+    as the block's heading, so that no column is squeezed to a few letters."""
+    if len(t.header) > 7:
+        table = Table(title=t.title, caption=t.note or None, caption_justify="left", show_header=False, **COMPACT)
+        table.add_column("Veld", no_wrap=True, style="dim")
+        table.add_column("Waarde", ratio=1)
+        for i, row in enumerate(t.rows):
+            if i:
+                table.add_section()
+            table.add_row(f"[bold]{_cell(row[0])}[/]", f"[bold]{_cell(row[1])}[/]")
+            for h, v in zip(t.header[2:], row[2:]):
+                table.add_row(h, _cell(v))
+        return table
+    table = Table(title=t.title, caption=t.note or None, caption_justify="left", **COMPACT)
     for h in t.header:
         wide = h in ("Bron", "Verwijzing", "Regel", "Financier")
-        table.add_column(h, overflow="fold", max_width=max_source if wide else None,
+        table.add_column("R" if h == "Richting" else h, no_wrap=h in _SHORT,
+                         max_width=max_source if wide else None, ratio=3 if wide else None,
                          justify="right" if h in ("Aandeel", "Overhead") else "left")
     for row in t.rows:
         table.add_row(*(_cell(v) for v in row))
@@ -55,11 +74,15 @@ def print_index_classes(workbook: Path, sheet: str | None = None) -> None:
 @app.command("aannames")
 @handles_input_errors
 def aannames_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     sheet: SheetOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write them: .json or .csv.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf de tabellen ook weg: .json of .csv.")] = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
-    """Assumptions with their sources: index class per line, subsidies, policies, employer cost, minimum reserve."""
+    """Aannames met hun bron: indexklasse per lijn, subsidies, beleid bij einde subsidie, werkgeverskost, minimumreserve en indexering.
+
+    Voorbeeld: w13xl aannames workbooks/w13-mjp-2026-2031.xlsx --out aannames.csv
+    """
     from ..assumptions import assumption_tables
     from ..scenario.loader import load_baseline
 
@@ -74,17 +97,12 @@ def aannames_command(
         if kind == "json":
             write_json(out, {"workbook": str(workbook), "aannames": [t.to_dict() for t in tables]})
         elif kind == "csv":
-            from ..workbook import safe_write
+            from ..csvout import write_csv
 
-            buf = io.StringIO()
-            w = csv.writer(buf, lineterminator="\n")
+            rows: list[list] = []
             for t in tables:
-                w.writerow([t.title])
-                w.writerow(t.header)
-                w.writerows([["" if v is None else v for v in r] for r in t.rows])
-                w.writerow([])
-            text = buf.getvalue()
-            safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+                rows += [[t.title], list(t.header), *[["" if v is None else v for v in r] for r in t.rows], []]
+            write_csv(out, rows, check_csv_style(csv_style))
         else:
             raise typer.BadParameter("--out must be .json or .csv for w13xl aannames")
         console.print(f"Geschreven: {out}")

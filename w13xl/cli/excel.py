@@ -9,7 +9,7 @@ import typer
 
 from ._app import app, console, handles_input_errors
 
-excel_app = typer.Typer(name="excel", help="Excel add-in (xlwings): a ready workbook and set-up.",
+excel_app = typer.Typer(name="excel", help="Excel-invoegtoepassing (xlwings): een werkboek dat klaar is voor gebruik.\n\nVoorbeeld: w13xl excel workbook W13_plan.xlsm",
                         no_args_is_help=True)
 app.add_typer(excel_app, name="excel")
 
@@ -17,20 +17,21 @@ app.add_typer(excel_app, name="excel")
 @excel_app.command("workbook")
 @handles_input_errors
 def workbook_command(
-    out: Annotated[Path, typer.Argument(help="The workbook to create (.xlsm; letters, digits and _ only, "
-                                             "e.g. W13_plan.xlsm); OUT.py is written beside it.")],
+    out: Annotated[Path, typer.Argument(help="Het werkboek dat gemaakt wordt (.xlsm; alleen letters, cijfers en _, "
+                                             "bv. W13_plan.xlsm); OUT.py komt ernaast.")],
     plan: Annotated[Optional[Path], typer.Option(
-        "--plan", "-p", help="Workbook whose sheets are copied in (default: the bundled sample plan).")] = None,
+        "--plan", "-p", help="Werkboek waarvan de bladen overgenomen worden (standaard het meegeleverde voorbeeldplan).")] = None,
     interpreter: Annotated[Optional[str], typer.Option(
-        "--interpreter", help="Interpreter_Win in xlwings.conf (default: the Python running this "
-                              "command, its pythonw.exe on Windows).")] = None,
-    budget_sheet: Annotated[str, typer.Option("--sheet", "-s", help="Budget sheet for the example formulas.")]
+        "--interpreter", help="Interpreter_Win in xlwings.conf (standaard de Python die dit commando "
+                              "uitvoert, op Windows zijn pythonw.exe).")] = None,
+    budget_sheet: Annotated[str, typer.Option("--sheet", "-s", help="Budgetblad voor de voorbeeldformules.")]
     = "Synthese",
-    force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Vervang OUT als het al bestaat.")] = False,
 ) -> None:
-    """A macro-enabled workbook from xlwings' quickstart template: VBA project kept, an active
-    xlwings.conf sheet (UDF Modules = w13xl.excel.functions, Interpreter_Win), the plan's sheets,
-    a Start sheet, and OUT.py beside it whose main() runs "Scenario's doorrekenen" (Run main)."""
+    """Een werkboek met macro's uit het quickstart-sjabloon van xlwings: het VBA-project, een actief blad xlwings.conf (UDF Modules = w13xl.excel.functions, Interpreter_Win), de bladen van het plan, een blad Start, en OUT.py ernaast waarvan main() "Scenario's doorrekenen" uitvoert (Run main).
+
+    Voorbeeld: w13xl excel workbook W13_plan.xlsm --plan workbooks/w13-mjp-2026-2031.xlsx
+    """
     from ..excel.template import UDF_MODULES, build_addin_workbook, run_main_path
 
     path = build_addin_workbook(out, plan=plan, interpreter=interpreter, budget_sheet=budget_sheet, force=force)

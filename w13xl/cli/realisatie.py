@@ -3,8 +3,6 @@ the plan re-based on the last closed year, and two plan versions side by side.""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,8 +10,10 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, W13Error
-from ..fmt import euro, percent
+from ..fmt import euro, percent, year_span
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+from ._options import CsvOpt, check_csv_style, parse_amount
+from ._tables import COMPACT
 
 ACCOUNT_SHEET_PREFIXES = ("rekening", "jaarrekening", "jr ", "realisatie")
 
@@ -115,7 +115,7 @@ def _pct(p) -> str:
 
 def print_comparison(c, title: str, top: int) -> None:
     for i, year in enumerate(c.years):
-        t = Table(title=f"{title} — schema M2 {year}", title_justify="left", pad_edge=False)
+        t = Table(title=f"{title} — schema M2 {year}", **COMPACT)
         t.add_column("Lijn", no_wrap=True)
         for col in (c.first_label, c.second_label, "Verschil", "% gerealiseerd" if c.first_label == "Plan"
                     else "% van oud"):
@@ -124,8 +124,8 @@ def print_comparison(c, title: str, top: int) -> None:
             t.add_row(line["label"], euro(line["first"][i]), euro(line["second"][i]), euro(line["diff"][i]),
                       _pct(line["pct"][i]))
         console.print(t)
-    t = Table(title=f"Acties met de grootste verschillen ({c.years[0]}-{c.years[-1]}, netto; O en U)",
-              title_justify="left", pad_edge=False)
+    t = Table(title=f"Acties met de grootste verschillen ({year_span(c.years)}, netto; O en U)",
+              **COMPACT)
     for col, just in (("Actie", "left"), ("Naam", "left"), ("", "left"), (c.first_label, "right"),
                       (c.second_label, "right"), ("Verschil", "right"), ("%", "right")):
         t.add_column(col, justify=just, no_wrap=True)
@@ -150,35 +150,41 @@ def print_comparison(c, title: str, top: int) -> None:
         console.print("Hernummerd (Actiemapping): " + ", ".join(f"{a} -> {b}" for a, b in c.renamed))
 
 
-def comparison_csv(c) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["soort", "sleutel", "omschrijving", "deel", "jaar", c.first_label.lower(), c.second_label.lower(),
-                "verschil", "pct"])
+def comparison_csv_rows(c) -> list[list]:
+    rows: list[list] = [["soort", "sleutel", "omschrijving", "deel", "jaar", c.first_label.lower(),
+                         c.second_label.lower(), "verschil", "pct"]]
     for line in c.m2:
         for i, y in enumerate(c.years):
-            w.writerow(["m2", line["key"], line["label"], "", y, f"{line['first'][i]:.2f}", f"{line['second'][i]:.2f}",
-                        f"{line['diff'][i]:.2f}", "" if line["pct"][i] is None else f"{line['pct'][i]:.6f}"])
+            rows.append(["m2", line["key"], line["label"], "", y, f"{line['first'][i]:.2f}", f"{line['second'][i]:.2f}",
+                         f"{line['diff'][i]:.2f}", "" if line["pct"][i] is None else f"{line['pct'][i]:.6f}"])
     for a in c.actions:
         for i, y in enumerate(c.years):
-            w.writerow(["actie", a["action"], a["name"], a["part"], y, f"{a['first'][i]:.2f}", f"{a['second'][i]:.2f}",
-                        f"{a['diff'][i]:.2f}", "" if a["pct"][i] is None else f"{a['pct'][i]:.6f}"])
-    for side, rows in (("enkel_" + c.first_label.lower(), c.only_first), ("enkel_" + c.second_label.lower(),
+            rows.append(["actie", a["action"], a["name"], a["part"], y, f"{a['first'][i]:.2f}", f"{a['second'][i]:.2f}",
+                         f"{a['diff'][i]:.2f}", "" if a["pct"][i] is None else f"{a['pct'][i]:.6f}"])
+    for side, found in (("enkel_" + c.first_label.lower(), c.only_first), ("enkel_" + c.second_label.lower(),
                                                                           c.only_second)):
-        for a in rows:
-            w.writerow([side, a["action"], a["name"], "netto", "", "", "", "", ""])
-    return buf.getvalue()
+        for a in found:
+            rows.append([side, a["action"], a["name"], "netto", "", "", "", "", ""])
+    return rows
 
 
-def write_comparison(out: Path, c, meta: dict, extra: dict | None = None) -> None:
+def comparison_csv(c, style: str = "be") -> str:
+    """The comparison as CSV text (Belgian by default: ``;`` and a decimal comma, see :mod:`w13xl.csvout`)."""
+    from ..csvout import csv_text
+
+    return csv_text(comparison_csv_rows(c), style)
+
+
+def write_comparison(out: Path, c, meta: dict, extra: dict | None = None, csv_style: str = "be") -> None:
     from ..workbook import safe_write
 
     kind = output_kind(out)
     if kind == "json":
         write_json(out, {**meta, **c.to_dict(), **(extra or {})})
     elif kind == "csv":
-        text = comparison_csv(c)
-        safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        from ..csvout import write_csv
+
+        write_csv(out, comparison_csv_rows(c), check_csv_style(csv_style))
     else:
         from openpyxl import Workbook
 
@@ -190,50 +196,59 @@ def write_comparison(out: Path, c, meta: dict, extra: dict | None = None) -> Non
     console.print(f"Geschreven: {out}")
 
 
-PlanSheetOpt = Annotated[Optional[str], typer.Option("--plan-sheet", help="Plan sheet (default 'Synthese').")]
+PlanSheetOpt = Annotated[Optional[str], typer.Option("--plan-sheet", help="Budgetblad van het plan (standaard 'Synthese').")]
 AccountsSheetOpt = Annotated[Optional[str], typer.Option(
-    "--accounts-sheet", help="Accounts sheet (default: the first sheet of ACCOUNTS with a budget layout; in the plan "
-                             "workbook a sheet named 'Rekening ...').")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the result: .json, .csv or .xlsx.")]
-TopOpt = Annotated[int, typer.Option("--top", help="How many actions to list, largest difference first.")]
+    "--accounts-sheet", help="Blad met de rekening (standaard: het eerste blad van REKENING met een budgetindeling; in "
+                             "het werkboek van het plan het eerste blad 'Rekening ...').")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
+TopOpt = Annotated[int, typer.Option("--top", help="Aantal acties in de lijst, grootste verschil eerst.")]
 
 
 @app.command("realisatie")
 @handles_input_errors
 def realisatie_command(
-    plan: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
-    accounts: Annotated[Optional[Path], typer.Argument(help="The workbook with the accounts (default: PLAN).")] = None,
+    plan: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.", metavar="PLAN")],
+    accounts: Annotated[Optional[Path], typer.Argument(
+        help="Het werkboek met de rekening (jaarrekening); standaard PLAN.", metavar="REKENING")] = None,
     plan_sheet: PlanSheetOpt = None,
     accounts_sheet: AccountsSheetOpt = None,
     top: TopOpt = 15,
     out: OutOpt = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
-    """Accounts (jaarrekening) against the plan: M2 per year, difference and % realised, per action."""
+    """Realisatie: de rekening (jaarrekening) tegenover het plan: schema M2 per jaar, verschil en % gerealiseerd, per actie (grootste verschil eerst) en de acties die maar aan één kant staan.
+
+    Voorbeeld: w13xl realisatie workbooks/w13-mjp-2026-2031.xlsx rekening-2026.xlsx --out realisatie.xlsx
+    """
     _check_out(out, plan, accounts)
     c, p, a = load_comparison(plan, accounts, plan_sheet, accounts_sheet)
     print_comparison(c, f"Realisatie: {a.sheet} tegenover {p.sheet}", top)
     if out is not None:
         write_comparison(out, c, {"plan": str(plan), "plan_sheet": p.sheet, "rekening": str(accounts or plan),
-                                  "rekening_sheet": a.sheet})
+                                  "rekening_sheet": a.sheet}, csv_style=csv_style)
 
 
 @app.command("versies")
 @handles_input_errors
 def versies_command(
-    old: Annotated[Path, typer.Argument(help="The workbook with the old version of the plan.")],
-    new: Annotated[Path, typer.Argument(help="The workbook with the new version (may be OLD with --new-sheet).")],
-    old_sheet: Annotated[Optional[str], typer.Option("--old-sheet", help="Budget sheet of OLD.")] = None,
-    new_sheet: Annotated[Optional[str], typer.Option("--new-sheet", help="Budget sheet of NEW.")] = None,
+    old: Annotated[Path, typer.Argument(help="Het werkboek met de oude versie van het plan.", metavar="OUD")],
+    new: Annotated[Path, typer.Argument(help="Het werkboek met de nieuwe versie (mag OUD zijn, met --new-sheet).", metavar="NIEUW")],
+    old_sheet: Annotated[Optional[str], typer.Option("--old-sheet", help="Budgetblad van OUD.")] = None,
+    new_sheet: Annotated[Optional[str], typer.Option("--new-sheet", help="Budgetblad van NIEUW.")] = None,
     top: TopOpt = 15,
     out: OutOpt = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
-    """Two versions of a plan: what changed per action and M2 line, and the effect on reserve and AFM."""
+    """Twee versies van een plan (bv. initieel budget en aanpassing): wat veranderde per actie en per lijn van schema M2, en het effect op de reserve en de AFM per jaar.
+
+    Voorbeeld: w13xl versies workbooks/w13-mjp-2026-2031.xlsx workbooks/w13-mjp-2026-2031.xlsx --old-sheet "Budget 2025" --new-sheet "Raming 2025"
+    """
     _check_out(out, old, new)
     if old.resolve() == new.resolve() and (new_sheet is None or new_sheet == old_sheet):
         raise InputError("OLD and NEW are the same sheet", file=str(new), expected="--new-sheet with another sheet")
     c, p, a = load_comparison(old, new, old_sheet, new_sheet, versions=True)
     print_comparison(c, f"Versies: {a.sheet} tegenover {p.sheet}", top)
-    t = Table(title="Effect op de reserve en de AFM (nieuw - oud)", title_justify="left", pad_edge=False)
+    t = Table(title="Effect op de reserve en de AFM (nieuw - oud)", **COMPACT)
     t.add_column("", no_wrap=True)
     for y in c.years:
         t.add_column(str(y), justify="right")
@@ -242,25 +257,30 @@ def versies_command(
     t.add_row("Autofinancieringsmarge", *[euro(v) for v in afm])
     console.print(t)
     if out is not None:
-        write_comparison(out, c, {"oud": str(old), "oud_sheet": p.sheet, "nieuw": str(new), "nieuw_sheet": a.sheet})
+        write_comparison(out, c, {"oud": str(old), "oud_sheet": p.sheet, "nieuw": str(new), "nieuw_sheet": a.sheet}, csv_style=csv_style)
 
 
 @app.command("herraming")
 @handles_input_errors
 def herraming_command(
-    plan: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
-    accounts: Annotated[Optional[Path], typer.Argument(help="The workbook with the accounts (default: PLAN).")] = None,
+    plan: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.", metavar="PLAN")],
+    accounts: Annotated[Optional[Path], typer.Argument(
+        help="Het werkboek met de rekening (jaarrekening); standaard PLAN.", metavar="REKENING")] = None,
     plan_sheet: PlanSheetOpt = None,
     accounts_sheet: AccountsSheetOpt = None,
     estimate_sheet: Annotated[Optional[list[str]], typer.Option(
-        "--estimate-sheet", help="Sheet(s) with the estimate of the years between the accounts and the plan "
-                                 "(e.g. 'Raming 2025'), in the accounts workbook.")] = None,
+        "--estimate-sheet", help="Blad (of bladen) met de raming van de jaren tussen de rekening en het plan "
+                                 "(bv. 'Raming 2025'), in het werkboek van de rekening.")] = None,
     reserve: Annotated[Optional[float], typer.Option(
-        "--reserve", help="Gecumuleerd budgettair resultaat on 31/12 of the last year of the accounts (default: the "
-                          "'Reserves' row of the accounts sheet).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the result: .json.")] = None,
+        "--reserve", parser=parse_amount, metavar="BEDRAG",
+        help="Gecumuleerd budgettair resultaat op 31/12 van het laatste jaar van de rekening, bv. 732.274,21 "
+             "(standaard de rij 'Reserves' op het blad van de rekening).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json.")] = None,
 ) -> None:
-    """Rolling forecast: the real reserve of the last closed year replaces the plan's opening reserve."""
+    """Herraming: het plan herrekend op het laatste afgesloten jaar; de echte reserve op 31/12 (plus de raming van de tussenliggende jaren) vervangt de beginreserve van het plan.
+
+    Voorbeeld: w13xl herraming workbooks/w13-mjp-2026-2031.xlsx --accounts-sheet "Rekening 2024" --estimate-sheet "Raming 2025"
+    """
     from ..realisatie import load_budget, m2_lines, reforecast, reserve_row
     from ..sheets import SheetContext
 
@@ -308,7 +328,7 @@ def herraming_command(
     console.print(f"Beginreserve van het plan ({p.sheet}): {euro(r.plan_opening, 2)}")
     note = " (afrondingsverschil)" if abs(diff) < 1 else ""
     console.print(f"Verschil: {euro(diff, 2)}{note}")
-    t = Table(title="Gecumuleerd budgettair resultaat", title_justify="left", pad_edge=False)
+    t = Table(title="Gecumuleerd budgettair resultaat", **COMPACT)
     t.add_column("", no_wrap=True)
     for y in r.years:
         t.add_column(str(y), justify="right")

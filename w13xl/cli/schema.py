@@ -3,42 +3,56 @@ mapping sheets ``Economische aard`` and ``Beleidsvelden``."""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.padding import Padding
 from rich.table import Table
 
 from ..errors import W13Error
 from ..fmt import euro
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+from ._options import CsvOpt, check_csv_style
+from ._tables import COMPACT, print_fitted
 
 
-def schema_table(result, title: str) -> Table:
-    table = Table(title=title, title_justify="left", pad_edge=False)
-    table.add_column("Deel", style="dim", no_wrap=True)
-    table.add_column("Omschrijving", no_wrap=True)
-    for col in result.columns:
-        table.add_column(col, justify="right", no_wrap=True)
+def schema_table(result, title: str, columns: Sequence[int] | None = None) -> Table:
+    """A schema as a terminal table (the value columns with these indices; default all): the part
+    (Deel) as a bold heading row, the description wraps, amounts never do."""
+    idx = list(range(len(result.columns))) if columns is None else list(columns)
+    table = Table(title=title, **COMPACT)
+    table.add_column("Omschrijving", justify="left", min_width=24)
+    for i in idx:
+        table.add_column(result.columns[i], justify="right", no_wrap=True)
     previous = None
     for section, label, values in result.rows:
-        if previous is not None and section != previous:
-            table.add_section()
-        table.add_row(section if section != previous else "", label,
-                      *[f"[red]{euro(v)}[/]" if v < -0.005 else euro(v) for v in values])
+        if section != previous:
+            if previous is not None:
+                table.add_section()
+            table.add_row(f"[bold]{section}[/]", *[""] * len(idx))
+        table.add_row(Padding(label, (0, 0, 0, 2)), *[f"[red]{euro(values[i])}[/]" if values[i] < -0.005 else euro(values[i])
+                                      for i in idx])
         previous = section
     return table
 
 
-def schema_csv(result) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["deel", "omschrijving", *result.columns])
-    for section, label, values in result.rows:
-        writer.writerow([section, label, *[f"{v:.2f}" for v in values]])
-    return buf.getvalue()
+def print_schema(result, title: str) -> None:
+    """A schema on the terminal, in blocks of columns when the terminal is narrow (issue 12)."""
+    print_fitted(console, lambda block: schema_table(result, title, block), len(result.columns))
+
+
+def schema_csv_rows(result) -> list[list]:
+    return [["deel", "omschrijving", *result.columns],
+            *[[section, label, *[f"{v:.2f}" for v in values]] for section, label, values in result.rows]]
+
+
+def schema_csv(result, style: str = "be") -> str:
+    """The schema as CSV text (Belgian by default: ``;`` and a decimal comma, see :mod:`w13xl.csvout`)."""
+    from ..csvout import csv_text
+
+    return csv_text(schema_csv_rows(result), style)
 
 
 def write_schema_xlsx(path: Path, result) -> None:
@@ -84,27 +98,31 @@ def compute_from_workbook(workbook: Path, name: str, sheet: str | None = None, y
 @app.command("schema")
 @handles_input_errors
 def schema_command(
-    name: Annotated[str, typer.Argument(help="M3, T1, T2 or T3.")],
-    workbook: Annotated[Path, typer.Argument(help="The workbook with the budget sheet and the mapping sheets.")],
-    sheet: Annotated[Optional[str], typer.Option("--sheet", "-s", help="Budget sheet (default 'Synthese').")] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help="M3: the year (default the first plan year).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the schema: .json, .csv or .xlsx.")] = None,
+    name: Annotated[str, typer.Argument(help="M3, T1, T2 of T3.")],
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het budgetblad en de bladen Economische aard en Beleidsvelden.")],
+    sheet: Annotated[Optional[str], typer.Option("--sheet", "-s", help="Budgetblad (standaard 'Synthese').")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="M3: het jaar (standaard het eerste planjaar).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het schema ook weg: .json, .csv of .xlsx.")] = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
-    """Schema M3 (kredieten), T1 (functionele aard), T2 (economische aard) or T3 (financiële schulden)."""
+    """Schema M3 (kredieten), T1 (functionele aard), T2 (economische aard) of T3 (financiële schulden).
+
+    Voorbeeld: w13xl schema T2 workbooks/w13-mjp-2026-2031.xlsx --out t2.xlsx
+    """
     if out is not None:
         output_kind(out)
         if out.resolve() == workbook.resolve():
             raise W13Error(f"--out {out}: that is the input workbook, which w13xl never overwrites")
     loaded, result = compute_from_workbook(workbook, name, sheet, year)
-    console.print(schema_table(result, f"{result.title} — {workbook.name}, blad '{loaded.sheet}'"))
+    print_schema(result, f"{result.title} — {workbook.name}, blad '{loaded.sheet}'")
     if out is not None:
         kind = output_kind(out)
         if kind == "json":
             write_json(out, {"workbook": str(workbook), "sheet": loaded.sheet, **result.to_dict()})
         elif kind == "csv":
-            text = schema_csv(result)
-            from ..workbook import safe_write
-            safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+            from ..csvout import write_csv
+
+            write_csv(out, schema_csv_rows(result), check_csv_style(csv_style))
         else:
             write_schema_xlsx(out, result)
         console.print(f"Geschreven: {out}")

@@ -16,25 +16,27 @@ from ..errors import W13Error
 @app.command("serve")
 @handles_input_errors
 def serve_command(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0 = every network card).")]
+    host: Annotated[str, typer.Option("--host", help="Adres waarop de server luistert (0.0.0.0 = elke netwerkkaart).")]
     = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
+    port: Annotated[int, typer.Option("--port", help="Poort.")] = 8000,
     scenarios: Annotated[Optional[Path], typer.Option(
-        "--scenarios", help="Folder whose .toml files W13.SCENARIO may read (default: none, only the "
-                            "Scenario's sheet; or W13XL_SCENARIO_DIR).")] = None,
-    cert: Annotated[Optional[Path], typer.Option("--cert", help="TLS certificate (PEM) of a real host name.")] = None,
-    key: Annotated[Optional[Path], typer.Option("--key", help="Private key (PEM) of --cert.")] = None,
+        "--scenarios", help="Map met .toml-bestanden die W13.SCENARIO mag lezen (standaard geen: alleen het "
+                            "blad Scenario's; of W13XL_SCENARIO_DIR).")] = None,
+    cert: Annotated[Optional[Path], typer.Option("--cert", help="TLS-certificaat (PEM) van een echte hostnaam.")] = None,
+    key: Annotated[Optional[Path], typer.Option("--key", help="Privésleutel (PEM) van --cert.")] = None,
     certs: Annotated[Optional[Path], typer.Option(
-        "--certs", help="Folder for the local development certificate (default ~/.w13xl/certs).")] = None,
+        "--certs", help="Map voor het lokale ontwikkelcertificaat (standaard ~/.w13xl/certs).")] = None,
     http: Annotated[bool, typer.Option(
-        "--http", help="Plain HTTP, only behind a reverse proxy that does HTTPS (README).")] = False,
+        "--http", help="Gewone HTTP, alleen achter een reverse proxy die HTTPS doet (README).")] = False,
     hostname: Annotated[Optional[str], typer.Option(
-        "--hostname", help="Public host name for the manifest, e.g. w13.example.be (https://HOSTNAME).")] = None,
+        "--hostname", help="Publieke hostnaam voor het manifest, bv. w13.example.be (https://HOSTNAME).")] = None,
     manifest: Annotated[Optional[Path], typer.Option(
-        "--manifest", help="Write the add-in manifest to this file and stop (to sideload or deploy).")] = None,
+        "--manifest", help="Schrijf het manifest van de invoegtoepassing naar dit bestand en stop (om te sideloaden of uit te rollen).")] = None,
 ) -> None:
-    """Office.js add-in server (xlwings Server): =W13.M2(...), =W13.RESERVE(...), ... and the task
-    pane 'Scenario's doorrekenen', over HTTPS (a local development certificate unless --cert)."""
+    """Server voor de Excel-invoegtoepassing (Office.js, xlwings Server): =W13.M2(...), =W13.RESERVE(...), ... en het taakvenster "Scenario's doorrekenen", over HTTPS (een lokaal ontwikkelcertificaat tenzij --cert).
+
+    Voorbeeld: w13xl serve --scenarios scenarios --port 8000
+    """
     from .. import server
 
     missing = [m for m in ("xlwings_server", "uvicorn") if importlib.util.find_spec(m) is None]

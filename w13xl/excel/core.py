@@ -51,6 +51,31 @@ _CELL = re.compile(r"^[A-Z]{1,3}\d+$")
 #: Dutch for the core's input messages (the command line reports them in English; a cell in
 #: Excel speaks Dutch). Applied in order to the message and to what was expected.
 _DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(a), b) for a, b in (
+    # issues 9, 10 and 13: retired policy, percentage bounds, the schema mapping sheets
+    (r"'keep' no longer exists: use 'keep_staff' \(W13 keeps the staff; the partners' part stops\) or "
+     r"'keep_project' \(the whole project goes on, paid by W13\)",
+     "'keep' bestaat niet meer: gebruik 'keep_staff' (W13 houdt het personeel; het deel van de partners stopt) "
+     "of 'keep_project' (het hele project loopt door, betaald door W13)"),
+    (r"(\S+) = (\S+) is read as ([+-]?[\d.]+)%( a year)?, above the bound of (\d+)% \(percentages are fractions: "
+     r"(\S+) = (\S+), or write \"(\S+)\"\); if this is really meant, add override_bounds = true",
+     r"\1 = \2 wordt gelezen als \3%\4, boven de grens van \5% (percentages zijn breuken: \6 = \7, of schrijf "
+     r"'\8'); is dat echt de bedoeling, zet dan override_bounds = true"),
+    (r" a year, boven", " per jaar, boven"),
+    (r"(.*): (\S+) is read as (\S+)%, above 100% \(percentages are fractions: (\S+) = (\S+)%, or text '(\S+)'\)",
+     r"\1: \2 wordt gelezen als \3%, boven 100% (percentages zijn breuken: \4 = \5%, of tekst '\6')"),
+    (r"a fraction such as (\S+) or '(\S+)'", r"een breuk zoals \1 of '\2'"),
+    (r"(.*): action (\S+) is not on the budget sheet", r"\1: actie \2 staat niet op het begrotingsblad"),
+    (r"an action of the budget sheet, or \* for the rest", "een actie van het begrotingsblad, of * voor de rest"),
+    (r"(.*): (\S+) for (.*) in (\d{4}), but only (\S+) of the line is left",
+     r"\1: \2 voor \3 in \4, maar van de lijn blijft maar \5 over"),
+    (r"parts that add up to at most the line's amount", "delen die samen hoogstens het bedrag van de lijn zijn"),
+    (r"unknown economic rubric '(.*)'", r"onbekende economische rubriek '\1'"),
+    (r"rubric '(.*)' is (.*), the row says (.*)", r"rubriek '\1' is \2, de rij zegt \3"),
+    (r"a rubric of the same category and direction", "een rubriek met dezelfde categorie en richting"),
+    (r"amounts on a \* row", "bedragen op een *-rij"),
+    (r"empty year cells: \* takes the rest", "lege jaarcellen: * neemt de rest"),
+    (r"^no (rubriek|beleidsveld|functie)$", r"geen \1"),
+    (r"^a (rubriek|beleidsveld|functie)$", r"een \1"),
     (r"text '(.*)' in an amount cell", r"tekst '\1' in een bedragcel"),
     (r"a number in euro, e\.g\. 1234,56 or text in Belgian format like '1\.234,56'",
      "een bedrag in euro, bv. 1234,56 of tekst als '1.234,56'"),
