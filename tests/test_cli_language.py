@@ -92,6 +92,7 @@ LATER_COMMANDS = {
     ("serve",): "Voorbeeld: w13xl serve",
     ("excel",): "Voorbeeld: w13xl excel workbook W13_plan.xlsm",
     ("excel", "workbook"): "Voorbeeld: w13xl excel workbook W13_plan.xlsm",
+    ("raster",): "Voorbeeld: w13xl raster workbooks/w13-mjp-2026-2031.xlsx",
 }
 
 

@@ -96,6 +96,7 @@ COMMANDS = {
     "schema T3": ["schema", "T3", str(SAMPLE)],
     "herraming": ["herraming", str(SAMPLE), "--accounts-sheet", "Rekening 2024", "--estimate-sheet", "Raming 2025"],
     "versies": ["versies", str(SAMPLE), str(SAMPLE), "--old-sheet", "Budget 2025", "--new-sheet", "Raming 2025"],
+    "raster": ["raster", str(SAMPLE), "--policy", "stop", "--policy", "keep_staff"],
 }
 
 

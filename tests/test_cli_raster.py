@@ -37,8 +37,8 @@ def engine_value(engine, sid, year, policy, share=None, rate=None, line="gecumul
 def test_raster_json_cells_equal_the_engine(tmp_path, engine):
     out = tmp_path / "raster.json"
     result = invoke("raster", SAMPLE, "--subsidy", "SUB-PACT", "--subsidy", "SUB-OPEN", "--years", "2026-2031",
-                    "--policy", "stop", "--policy", "keep_staff", "--policy", "keep_project", "--policy", "50",
-                    "--index", "3", "--out", out)
+                    "--policy", "stop", "--policy", "keep_staff", "--policy", "keep_project", "--policy", "50%",
+                    "--index", "3%", "--out", out)
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
     assert len(data["cells"]) == 2 * 6 * 4
@@ -69,9 +69,9 @@ def test_raster_heat_map_sheet_and_csv(tmp_path, engine):
     assert ws.conditional_formatting  # the heat map
     csv_out = tmp_path / "raster.csv"
     assert invoke("raster", SAMPLE, "--subsidy", "SUB-PACT", "--years", "2027", "--out", csv_out).exit_code == 0
-    lines = csv_out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "index,subsidie,beleid,einde,gecumuleerd_budgettair_resultaat,normen_ok"
-    assert lines[1].startswith(",SUB-PACT,project stopt,2027,")
+    lines = csv_out.read_text(encoding="utf-8-sig").splitlines()  # Belgian CSV: ';' and a decimal comma
+    assert lines[0] == "index;subsidie;beleid;einde;gecumuleerd_budgettair_resultaat;normen_ok"
+    assert lines[1].startswith(";SUB-PACT;project stopt;2027;") and "," in lines[1].split(";")[4]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -80,6 +80,9 @@ def test_raster_heat_map_sheet_and_csv(tmp_path, engine):
     (["--policy", "soms"], "unknown policy 'soms'"),
     (["--policy", "keep"], "'keep' no longer exists: use 'keep_staff'"),
     (["--line", "winst"], "--line winst"),
+    # one percentage rule (w13xl.numbers.parse_fraction): a bare 50 or 3 would be 5000% or 300%
+    (["--policy", "50"], "50 is read as 5000%"),
+    (["--index", "3"], "3 is read as 300%"),
 ])
 def test_raster_refuses_bad_options(args, message):
     result = invoke("raster", SAMPLE, *args)

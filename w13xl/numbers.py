@@ -40,6 +40,17 @@ def parse_decimal(value: object) -> float:
     return x
 
 
+def parse_fraction(value: object, *, limit: float = 1.0) -> float:
+    """A rate typed by a person, by the package's one rule for percentages: a number is a fraction
+    (0,05 = 5%), text with '%' a percentage ('5%', '2,5 %'). A bare number above ``limit`` in size
+    is refused (ValueError naming both readings): '2' for 2% would otherwise silently mean 200%."""
+    x = parse_decimal(value)
+    if abs(x) > limit and not str(value).strip().endswith("%"):
+        raise ValueError(f"{value} is read as {x * 100:g}% (a number is a fraction: write {x:g}% or "
+                         f"{x / 100:g})".replace(".", ","))
+    return x
+
+
 #: Day 0 of Excel's (1900) serial dates.
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+from ._options import CsvOpt, check_csv_style
 
 LINES = {
     "reserve": ("gecumuleerd_budgettair_resultaat", "Gecumuleerd budgettair resultaat"),
@@ -33,36 +34,48 @@ def _years(text: str | None):
 
 
 def _rates(values: list[str] | None) -> list[float | None]:
+    """--index values by the one percentage rule (w13xl.numbers.parse_fraction): '3%' or 0,03."""
+    from ..errors import W13Error
+    from ..numbers import parse_fraction
+    from ..scenario.spec import MAX_INDEX_RATE
+
     if not values:
         return [None]
     out: list[float | None] = []
     for v in values:
         try:
-            r = float(v.strip().rstrip("%").replace(",", "."))
-        except ValueError:
-            from ..errors import W13Error
-
-            raise W13Error(f"--index {v}: expected a yearly rate in percent such as 2 or 3,5") from None
-        out.append(r / 100)
+            out.append(parse_fraction(v, limit=MAX_INDEX_RATE))
+        except ValueError as exc:
+            raise W13Error(f"--index {v}: {exc} (expected a yearly rate such as 3% or 0,03)") from None
     return out
 
 
 @app.command("raster")
 @handles_input_errors
 def raster_command(
-    workbook: Annotated[Path, typer.Argument(help="The workbook with the plan.")],
-    subsidy: Annotated[Optional[list[str]], typer.Option("--subsidy", help="Subsidy id (repeatable; default: all).")] = None,
-    years: Annotated[Optional[str], typer.Option("--years", help="End years, e.g. 2026-2031 (default: the plan's).")] = None,
+    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
+    subsidy: Annotated[Optional[list[str]], typer.Option(
+        "--subsidy", help="Subsidie-id (herhaalbaar; standaard: elke subsidie van het register).")] = None,
+    years: Annotated[Optional[str], typer.Option(
+        "--years", help="Eindjaren, bv. 2026-2031 of 2027,2029 (standaard: de jaren van het plan).")] = None,
     policy: Annotated[Optional[list[str]], typer.Option(
-        "--policy", help="stop, keep_staff, keep_project or a kept share in percent (repeatable; default: stop).")] = None,
+        "--policy", help="stop, keep_staff, keep_project of een behouden aandeel (50% of 0,5); herhaalbaar; "
+                         "standaard: stop.")] = None,
     index: Annotated[Optional[list[str]], typer.Option(
-        "--index", help="Index path: yearly rate in percent for wages, prices and contribution (repeatable).")] = None,
-    line: Annotated[str, typer.Option("--line", help="reserve, bbr, afm or es.")] = "reserve",
-    year: Annotated[Optional[int], typer.Option("--year", help="Year shown (default: the plan's last).")] = None,
-    base: Annotated[Optional[str], typer.Option("--base", help="Scenario to start from (.toml or sheet name).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write the grid: .xlsx, .json or .csv.")] = None,
+        "--index", help="Indexpad: jaarlijkse index voor lonen, prijzen en bijdrage (3% of 0,03); herhaalbaar; "
+                        "standaard: de index van het plan.")] = None,
+    line: Annotated[str, typer.Option("--line", help="reserve, bbr, afm of es.")] = "reserve",
+    year: Annotated[Optional[int], typer.Option("--year", help="Getoond jaar (standaard: het laatste planjaar).")] = None,
+    base: Annotated[Optional[str], typer.Option(
+        "--base", help="Scenario om van te vertrekken (.toml of naam op het blad Scenario's).")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", help="Schrijf het raster ook weg: .xlsx (heatmap), .json of .csv.")] = None,
+    csv_style: CsvOpt = "be",
 ) -> None:
-    """Grid of scenarios: every subsidy x end year x policy, the chosen line in one year."""
+    """Raster van scenario's: elke subsidie x eindjaar x beleid (x indexpad), één lijn in één jaar.
+
+    Voorbeeld: w13xl raster workbooks/w13-mjp-2026-2031.xlsx --policy stop --policy keep_staff --index 2% --index 4% -o raster.xlsx
+    """
     from ..errors import W13Error
     from ..scenario.grid import parse_policy, subsidy_grid
     from ..scenario.loader import load_study
@@ -75,16 +88,17 @@ def raster_command(
     grid = subsidy_grid(baseline, subsidies=subsidy, end_years=_years(years),
                         policies=[parse_policy(p) for p in (policy or ["stop"])], index_rates=_rates(index),
                         line=LINES[line][0], year=year, base=selected[0] if selected else None, library=library)
-    console.print(_table(grid, LINES[line][1]))
+    from ._tables import print_fitted
+
+    print_fitted(console, lambda block: _table(grid, LINES[line][1], block), len(grid.end_years))
     if out is None:
         return
     if kind == "json":
         write_json(out, grid_json(grid, str(workbook)))
     elif kind == "csv":
-        from ..workbook import safe_write
+        from ..csvout import write_csv
 
-        text = grid_csv(grid)
-        safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        write_csv(out, grid_csv_rows(grid), check_csv_style(csv_style))
     else:
         write_grid_workbook(out, grid, LINES[line][1])
     console.print(f"Geschreven: {out}")
@@ -96,30 +110,31 @@ def _rate_label(rate: float | None) -> str:
     return "index van het plan" if rate is None else f"index {percent(rate)} per jaar"
 
 
-def _table(grid, label: str):
+def _table(grid, label: str, years: "list[int] | None" = None):
+    """The grid for the end years with these indices (default all): subsidy and policy down, end
+    years across, in the compact style of the other tables (labels wrap, amounts never)."""
     from rich.table import Table
 
     from ..fmt import euro
+    from ._tables import COMPACT
 
+    idx = list(range(len(grid.end_years))) if years is None else list(years)
     table = Table(title=f"{label} {grid.year} per einddatum subsidie (basis: {euro(grid.baseline_value)})",
-                  title_justify="left")
-    table.add_column("Subsidie", no_wrap=True)
-    table.add_column("Beleid", no_wrap=True)
-    if len(grid.index_rates) > 1:
-        table.add_column("Index", no_wrap=True)
-    for y in grid.end_years:
-        table.add_column(f"einde {y}", justify="right", no_wrap=True)
+                  caption="rood: een norm van schema M2 is niet voldaan", caption_justify="left", **COMPACT)
+    table.add_column("Subsidie / beleid", min_width=14)
+    for d in idx:
+        table.add_column(f"einde {grid.end_years[d]}", justify="right", no_wrap=True)
     for a, rate in enumerate(grid.index_rates):
+        if len(grid.index_rates) > 1:
+            table.add_row(f"[bold]{_rate_label(rate)}[/]", *[""] * len(idx))
         for b, sid in enumerate(grid.subsidies):
             for c, pol in enumerate(grid.policies):
                 cells = []
-                for d in range(len(grid.end_years)):
+                for d in idx:
                     v = grid.values[a, b, c, d]
                     cells.append(euro(v) if grid.norms_ok[a, b, c, d] else f"[red]{euro(v)}[/]")
-                first = [sid, pol.label] + ([_rate_label(rate)] if len(grid.index_rates) > 1 else [])
-                table.add_row(*first, *cells)
+                table.add_row(f"{sid}: {pol.label}", *cells)
         table.add_section()
-    table.caption = "rood: een norm van schema M2 is niet voldaan"
     return table
 
 
@@ -131,16 +146,11 @@ def grid_json(grid, workbook: str) -> dict:
                        "value": v, "norms_ok": ok} for r, s, p, y, v, ok in grid.cells()]}
 
 
-def grid_csv(grid) -> str:
-    import csv
-    import io
-
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["index", "subsidie", "beleid", "einde", grid.line, "normen_ok"])
+def grid_csv_rows(grid) -> list[list]:
+    rows: list[list] = [["index", "subsidie", "beleid", "einde", grid.line, "normen_ok"]]
     for r, s, p, y, v, ok in grid.cells():
-        writer.writerow(["" if r is None else r, s, p.label, y, f"{v:.2f}", "ja" if ok else "nee"])
-    return buf.getvalue()
+        rows.append(["" if r is None else f"{r:.4f}", s, p.label, y, f"{v:.2f}", "ja" if ok else "nee"])
+    return rows
 
 
 def write_grid_workbook(path: Path, grid, label: str) -> Path:

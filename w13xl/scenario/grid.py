@@ -45,8 +45,8 @@ class Policy:
 
 
 def parse_policy(text: str) -> Policy:
-    """'stop', 'keep_staff' (or 'personeel'), 'keep_project' (or 'project') or a kept share in
-    percent ('50') for policy 'share'. The retired 'keep' is refused with what to use instead."""
+    """'stop', 'keep_staff' (or 'personeel'), 'keep_project' (or 'project') or a kept share by the
+    one percentage rule ('50%' or 0,5) for policy 'share'. The retired 'keep' is refused with what to use instead."""
     from .spec import RETIRED_POLICIES
 
     t = text.strip().lower()
@@ -54,15 +54,19 @@ def parse_policy(text: str) -> Policy:
         return Policy(POLICY_WORDS[t])
     if t in RETIRED_POLICIES:
         raise InputError(RETIRED_POLICIES[t], key="--policy",
-                         expected="stop, keep_staff, keep_project or a kept share in percent such as 50")
+                         expected="stop, keep_staff, keep_project or a kept share such as 50% or 0,5")
+    from ..numbers import parse_fraction
+
+    expected = "stop, keep_staff, keep_project or a kept share such as 50% or 0,5"
     try:
-        pct = float(t.rstrip("%").replace(",", "."))
-    except ValueError:
-        raise InputError(f"unknown policy '{text}'", key="--policy",
-                         expected="stop, keep_staff, keep_project or a kept share in percent such as 50") from None
-    if not 0 <= pct <= 100:
-        raise InputError(f"share {text} is outside 0-100", key="--policy", expected="a percentage 0-100")
-    return Policy("share", pct / 100)
+        share = parse_fraction(text)
+    except ValueError as exc:
+        if any(ch.isdigit() for ch in t):
+            raise InputError(f"share {text}: {exc}", key="--policy", expected=expected) from None
+        raise InputError(f"unknown policy '{text}'", key="--policy", expected=expected) from None
+    if not 0 <= share <= 1:
+        raise InputError(f"share {text} is outside 0-100%", key="--policy", expected="a share from 0% to 100%")
+    return Policy("share", share)
 
 
 @dataclass(frozen=True, eq=False)
