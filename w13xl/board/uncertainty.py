@@ -30,8 +30,8 @@ PCT = EXCEL_PERCENT  # Belgian: 54,2%
 
 # -- content (pure) ---------------------------------------------------------------------------
 def fan_rows(sim: Simulation) -> list[list]:
-    """Header + one row per year: Jaar | P5 | P25 | P50 | P75 | P95 | Minimumreserve | Plan."""
-    rows: list[list] = [["Jaar", *(f"P{p}" for p in PERCENTILES), "Minimumreserve", "Plan (deterministisch)"]]
+    """Header + one row per year: Jaar | P5 | P25 | P50 | P75 | P95 | Minimumreserve | the scenario's deterministic run (its central path, not the plan)."""
+    rows: list[list] = [["Jaar", *(f"P{p}" for p in PERCENTILES), "Minimumreserve", "Centraal pad (zonder toeval)"]]
     for i, y in enumerate(sim.years):
         rows.append([y, *(float(sim.percentiles[GBR][j][i]) for j in range(len(PERCENTILES))),
                      None if sim.minimum_reserve is None else float(sim.minimum_reserve[i]),
