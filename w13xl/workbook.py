@@ -16,26 +16,15 @@ from pathlib import Path
 from .errors import InputError
 from .sheets import Grid, LoadedPlan, load_plan_from_grids
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
-
 
 def open_workbook(path: str | os.PathLike, *, data_only: bool = True, keep_vba: bool = False):
     """Open a workbook with openpyxl, turning every failure into an :class:`InputError`."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    path = Path(path)
-    name = str(path)
-    if not path.exists():
-        raise InputError("file not found", file=name, expected="the path of an .xlsx or .xlsm workbook")
-    if path.is_dir():
-        raise InputError("this is a folder, not a workbook", file=name, expected="an .xlsx or .xlsm file")
-    if path.suffix.lower() == ".xls":
-        raise InputError("old .xls workbooks cannot be read", file=name,
-                         expected="an .xlsx or .xlsm file (in Excel: Save As > Excel Workbook)")
-    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        raise InputError(f"'{path.suffix}' is not a workbook extension", file=name,
-                         expected="an .xlsx or .xlsm file")
+    from .ooxml import check_workbook_path
+
+    name = str(check_workbook_path(path))
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore")  # openpyxl warns about data validation, etc.
