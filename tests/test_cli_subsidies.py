@@ -48,7 +48,9 @@ def test_subsidies_lists_every_subsidy_with_its_fte_and_end(tmp_path):
     assert rows["SUB-PACT"]["Posities"] == "P06" and rows["SUB-PACT"]["Na het einde"] == "stopt mee"
     assert rows["SUB-KRACHTWONEN"]["Na het einde"] == "loopt door: P09b"
     assert rows["SUB-KONEKTI"]["VTE"] == "2,80"  # P04 1.0 + P14 1.0 + P15 0.8
-    assert "keep: het personeel blijft" in result.output
+    # the policies in the engine's own words (issue 9): keep_staff keeps the staff only
+    assert "keep_staff: personeel blijft (W13 betaalt); partners en werking stoppen" in result.output
+    assert "keep:" not in result.output
 
 
 def test_personeel_lists_the_roster_with_fte_per_funding():

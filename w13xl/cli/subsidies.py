@@ -22,10 +22,6 @@ BASE_FUNDING = "basiswerking"
 OPEN = "open"
 #: What a scenario can say happens to the staff when a subsidy ends (``policy`` of subsidy_end /
 #: subsidy_cut, see README "Scenario's").
-POLICIES = (("stop", "het project stopt mee: de personeelskosten stoppen op de einddatum"),
-            ("keep", "het personeel blijft, betaald door de basiswerking"),
-            ("share", "een deel (share = 0..1) van de kosten blijft, de rest stopt"))
-
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf de lijst ook weg als .csv.")]
 
 
@@ -134,7 +130,9 @@ def subsidies_command(
     console.print("Na het einde: 'stopt mee' als elk betaald personeelslid uiterlijk op de einddatum stopt; "
                   "'-' zonder einddatum.")
     console.print("Beleid als een subsidie stopt (policy in een scenario):")
-    for key, text in POLICIES:
+    from ..scenario.engine import SUBSIDY_END_POLICIES  # the engine's own words: one meaning per policy
+
+    for key, text in SUBSIDY_END_POLICIES.items():
         console.print(f"  {key}: {text}")
     _write(out, rows, csv_style)
 
