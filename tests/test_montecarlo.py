@@ -70,7 +70,7 @@ def test_renewal_probability_zero_is_the_policy(study):
     baseline, library, by = study
     stop = mc.simulate(baseline, with_uncertainty("s", {"subsidies": {"SUB-OPEN": {"renewal": 0, "policy": "stop"}}}),
                        paths=20)
-    keep = mc.simulate(baseline, with_uncertainty("k", {"subsidies": {"SUB-OPEN": {"renewal": 0, "policy": "keep"}}}),
+    keep = mc.simulate(baseline, with_uncertainty("k", {"subsidies": {"SUB-OPEN": {"renewal": 0, "policy": "keep_staff"}}}),
                        paths=20)
     plan = Engine(baseline).run(by["baseline"], library)
     staff_stay = Engine(baseline).run(by["open-personeel-blijft"], library)
@@ -84,7 +84,7 @@ def test_afm_probability_follows_the_renewal_probability(study):
     baseline, _, _ = study
     # the plan's AFM 2031 is -15,569; renewing Kracht.Wonen makes it +1,062; not renewing (keep)
     # is the plan: so P(AFM 2031 < 0) = the share of paths without renewal
-    scenario = with_uncertainty("kw", {"subsidies": {"SUB-KRACHTWONEN": {"renewal": 0.3, "policy": "keep"}}})
+    scenario = with_uncertainty("kw", {"subsidies": {"SUB-KRACHTWONEN": {"renewal": 0.3, "policy": "keep_staff"}}})
     prepared = mc.prepare(baseline, scenario)
     sim = mc.simulate(baseline, paths=3000, seed=7, prepared=prepared)
     d = mc.draw(prepared, 3000, np.random.SeedSequence(7).spawn(1)[0])
@@ -107,9 +107,9 @@ def test_same_seed_same_numbers_other_seed_other_numbers(study):
 
 @pytest.mark.parametrize("table", [
     {"index": {"model": "crossings", "mean_per_year": 0.5}, "contribution": {"growth_sd": 0.02},
-     "subsidies": {"SUB-PACT": {"renewal": 0.5, "policy": "keep"}, "SUB-OPEN": {"renewal": 0.5}}},
+     "subsidies": {"SUB-PACT": {"renewal": 0.5, "policy": "keep_staff"}, "SUB-OPEN": {"renewal": 0.5}}},
     {"index": {"model": "inflation", "sd": 0.02, "persistence": 0.5},
-     "subsidies": {"SUB-REGIEROL": {"renewal": 0.5, "policy": "keep"}}},
+     "subsidies": {"SUB-REGIEROL": {"renewal": 0.5, "policy": "keep_staff"}}},
 ])
 def test_each_path_is_the_engine_run_of_its_changes(study, table):
     baseline, _, _ = study
@@ -172,6 +172,10 @@ def test_errors_name_file_and_key(study, tmp_path):
     bad.write_text('title = "x"\n[uncertainty.subsidies.SUB-KONEKTI]\nrenewal = 0.5\n', encoding="utf-8")
     with pytest.raises(InputError, match="does not end inside the plan"):
         mc.prepare(baseline, load_scenario_file(bad))
+    # one meaning per policy word: the retired 'keep' is refused here too, as in scenario changes
+    bad.write_text('title = "x"\n[uncertainty.subsidies.SUB-PACT]\nrenewal = 0.5\npolicy = "keep"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="'keep' no longer exists: use 'keep_staff'"):
+        mc.uncertainty_spec(load_scenario_file(bad))
 
 
 def test_sheet_rows_declare_uncertainty():

@@ -22,7 +22,7 @@ Pure core (numpy; pydantic for the input). A scenario's ``[uncertainty]`` table 
 
     [uncertainty.subsidies.SUB-PACT]   # renewed at its end date with this probability,
     renewal = 0.6                      # else `policy` applies (stop: the project stops;
-    policy = "keep"                    # keep: its staff stay, paid by the basic operation)
+    policy = "keep_staff"              # keep_staff: its staff stay, paid by W13; partners stop)
     until = 2031-12-31
 
 **What one path is.** Exactly the deterministic engine run of the scenario's changes followed by
@@ -43,7 +43,7 @@ and the reserve is the cumulated V. This is exact (to float rounding) for the or
 provided the subsidies in the table pay different actions and staff (true for the register).
 
 **Approximations (stated).** (a) The path's index deviation is applied *after* the subsidy
-outcomes: staff cost a renewal or a ``keep`` policy adds follows the wage deviation only with
+outcomes: staff cost a renewal or a ``keep_staff`` policy adds follows the wage deviation only with
 its line's wage share (default 40%), the engine's own rule for index changes after roster
 changes. (b) The central inflation path is recomputed with the same pivot mechanism, so the
 deviation is the *difference in pivot timing*; with a flat-2% scenario the pivot steps of the
@@ -171,9 +171,18 @@ class SubsidyUncertainty(_Model):
     """Renewal at the subsidy's end date with probability ``renewal``; otherwise ``policy``."""
 
     renewal: Num = Field(ge=0, le=1)
-    policy: Literal["stop", "keep", "keep_staff"] = "stop"  # keep = keep_staff (its staff stay)
+    policy: Literal["stop", "keep_staff"] = "stop"  # the scenario engine's policies (one meaning per word)
     until: Annotated[dt.date | None, BeforeValidator(_date)] = None
     notice_months: int | None = Field(None, ge=0, le=24)  # None: statutory notice
+
+    @field_validator("policy", mode="before")
+    @classmethod
+    def _retired(cls, v: Any) -> Any:
+        from .scenario.spec import RETIRED_POLICIES
+
+        if isinstance(v, str) and v.strip().lower() in RETIRED_POLICIES:
+            raise ValueError(RETIRED_POLICIES[v.strip().lower()])
+        return v
 
 
 class UncertaintySpec(_Model):
@@ -345,8 +354,7 @@ def subsidy_outcome_changes(base: Baseline, windows: Mapping[str, tuple], sid: s
         raise InputError(f"until {until.isoformat()} is not after the subsidy's end {end.isoformat()}",
                          file=scenario.source if scenario else None, key=f"{key}.until")
     renew = SubsidyRenewChange(type="subsidy_renew", subsidy=sid, until=until)
-    policy = "keep_staff" if u.policy == "keep" else u.policy  # Monte Carlo's 'keep' always meant: staff stay
-    fail = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=end, policy=policy,
+    fail = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=end, policy=u.policy,
                             notice_months=u.notice_months)
     return renew, fail
 
