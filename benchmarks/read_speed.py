@@ -57,19 +57,29 @@ def best_ms(stmt, number: int = 3, repeat: int | None = None) -> float:
     return min(timeit.repeat(stmt, number=number, repeat=repeat or REPEAT)) / number * 1e3
 
 
-def main(lines: int = 4_500) -> int:
+def measure(lines: int = 4_500) -> list[dict]:
+    """Per workbook (the sample, a generated plan of ``lines`` lines): milliseconds per read."""
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         big = big_plan(Path(tmp) / f"plan-{lines}.xlsx", lines)
-        print(f"{'workbook':<34}{'calamine':>10}{'w13xl':>10}{'ratio':>8}{'openpyxl':>10}{'load_plan':>11}")
         for label, path, number in (("sample (10 sheets)", SAMPLE, 10),
                                     (f"{lines:,}-line plan ({big.stat().st_size // 1024} KiB)", big, 2)):
             bare = best_ms(lambda: bare_calamine(path), number)
             ours = best_ms(lambda: read_grids(path), number)
             old = best_ms(lambda: read_grids_openpyxl(path), 1, min(3, REPEAT))
             plan = best_ms(lambda: load_plan(path), number)
-            print(f"{label:<34}{bare:>8.1f}ms{ours:>8.1f}ms{ours / bare:>7.2f}x{old:>8.1f}ms{plan:>9.1f}ms")
-        read = load_plan(big).plan.amounts.shape[0]
-        print(f"(the big plan reads as {read} budget lines; 'load_plan' = read + parse the plan)")
+            rows.append({"label": label, "calamine": bare, "w13xl": ours, "openpyxl": old, "load_plan": plan})
+        rows.append({"lines_read": load_plan(big).plan.amounts.shape[0]})
+    return rows
+
+
+def main(lines: int = 4_500) -> int:
+    rows = measure(lines)
+    print(f"{'workbook':<34}{'calamine':>10}{'w13xl':>10}{'ratio':>8}{'openpyxl':>10}{'load_plan':>11}")
+    for r in rows[:-1]:
+        print(f"{r['label']:<34}{r['calamine']:>8.1f}ms{r['w13xl']:>8.1f}ms{r['w13xl'] / r['calamine']:>7.2f}x"
+              f"{r['openpyxl']:>8.1f}ms{r['load_plan']:>9.1f}ms")
+    print(f"(the big plan reads as {rows[-1]['lines_read']} budget lines; 'load_plan' = read + parse the plan)")
     return 0
 
 

@@ -3,7 +3,9 @@
 Prints: schema M2; 1,000 deterministic scenarios (random combinations of the shipped change
 types); 100,000 Monte Carlo paths of scenarios/onzekerheid.toml (time and peak memory: Python
 allocations via tracemalloc, which numpy reports to, and the process's peak RSS); subsidy cliffs;
-goal seek; board pack writing (with the uncertainty sheets). Best of a few repeats where cheap.
+goal seek; the side-by-side table of issue 14 (vs_libreoffice, `w13xl m2` vs `import numpy`, Monte
+Carlo vs its numpy floor, Excel calls, workbook read vs bare python-calamine, the 4,500-line raster);
+board pack writing (with the uncertainty sheets). Best of a few repeats where cheap.
 """
 
 from __future__ import annotations
@@ -190,6 +192,7 @@ def side_by_side() -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import grid_4500
     import mc_floor
+    import read_speed
     import vs_libreoffice
 
     print("\n-- side by side (issue #14) --")
@@ -212,6 +215,11 @@ def side_by_side() -> None:
     lines = [ln for ln in excel.stdout.splitlines() if "interleaved" in ln or "own work" in ln]
     for ln in lines:
         print(ln.strip())
+    reads = read_speed.measure()[:2]
+    for r in reads:
+        print(f"read {r['label']}: w13xl {r['w13xl']:.1f} ms, bare python-calamine {r['calamine']:.1f} ms "
+              f"({r['w13xl'] / r['calamine']:.2f}x); former openpyxl reader {r['openpyxl']:.1f} ms; "
+              f"load_plan {r['load_plan']:.1f} ms")
     grid = grid_4500.run()
     print("\n| what | w13xl | reference | ratio |\n|---|---|---|---|")
     if lo.get("libreoffice"):
@@ -220,10 +228,15 @@ def side_by_side() -> None:
               f"LibreOffice formula model over UNO {1e3 * lo['libreoffice']:.0f} ms; numpy floor "
               f"{1e3 * lo['floor']:.1f} ms | LibreOffice / w13xl {lo['libreoffice'] / lo['batch_warm']:.0f}x; "
               f"w13xl / floor {lo['batch_warm'] / lo['floor']:.1f}x |")
+        print(f"| values vs w13xl (largest difference) | batch vs engine {lo['diff_oracle']:.1e} euro | LibreOffice "
+              f"{lo['diff_libreoffice']:.1e} euro; floor {lo['diff_floor']:.1e} euro | |")
     print(f"| `uv run w13xl m2` end to end | {m2_s:.2f} s | `uv run python -c \"import numpy\"` {np_s:.2f} s | "
           f"{m2_s / np_s:.1f}x |")
     print(f"| 100,000 Monte Carlo paths | {1e3 * mc['w13xl']:.0f} ms, peak RSS {rss:.0f} MiB | numpy floor "
           f"{1e3 * mc['floor']:.0f} ms | {mc['ratio']:.2f}x |")
+    for r in reads:
+        print(f"| read {r['label']} | {r['w13xl']:.1f} ms | bare python-calamine {r['calamine']:.1f} ms | "
+              f"{r['w13xl'] / r['calamine']:.2f}x |")
     if lines:
         print(f"| cached `W13.RESERVE` (Office.js path) | {lines[0].strip()} | | |")
     print(f"| raster 6x6x3 on {grid['lines']:,} lines | {1e3 * grid['cold']:.0f} ms cold, {1e3 * grid['warm']:.0f} ms "

@@ -7,20 +7,33 @@ python3-uno``; the bridge runs under the system ``/usr/bin/python3``). Without `
 ``uno`` the LibreOffice part is skipped with a message; the rest still runs.
 
 The scenarios: the wage index per year (a random rate for each year after the first, class
-``loon``: the wage lines and the wage-following subsidies) and one subsidy stopping on
-31 December of a year before its planned end (policy ``stop``: its receipts and its costs go,
-and A50111 loses the overhead share on the project's staff cost).
+``loon``, which moves ``volgt_loon`` with it) and one subsidy stopping on 31 December of a year
+before its planned end (policy ``stop``), on the engine's rules (issue 9):
+
+* the index moves each line by its amount exposed to the wage classes x (multiplier / the plan's
+  multiplier - 1), per year. The exposure comes from the engine's own rule
+  (``line_exposure``: the wage part of a U line is the roster's employer cost of the positions on
+  the action, the rest follows the declared classes, by default ``vast``; a subsidy's receipts
+  follow the register's class) and is written into the workbook as data, per line and year;
+* the stop: in the lost years (after the stop year, up to the planned end) the project's receipts
+  go, its U line keeps only its staff cost (``min(staff x index, U)``) and A50111 loses the
+  overhead share ``min(rate x staff, U - staff)``; the funded positions end after their statutory
+  notice (``notice_months_for`` / ``staff_after_end``), whose change in staff cost per stop year is
+  data in the workbook, at today's wages, multiplied by the scenario's wage index.
 
 The formula workbook, as a finance officer would build it: sheet ``Invoer`` holds the plan's
-lines (category, direction, wage share, amounts), the subsidies (action, planned end, overhead
-rate, staff cost per year at today's wages) and the parameters; sheet ``Scenario's`` one row per
-scenario (rates, wage multipliers as a running product, the stopped subsidy's data by
-VLOOKUP); sheet ``Reken`` one block of line formulas per scenario (amount x (1 + wage share x
-(multiplier / the plan's multiplier - 1)), zero for the stopped project's years, plus a row
-taking off the overhead); sheet ``Uitkomst`` the M2 lines by SUMIFS, the running reserve and
-the AFM. LibreOffice recalculates it (``calculateAll`` over UNO, timed after loading) and the
-values must equal w13xl's to the cent. Then the same N scenarios are timed in w13xl (batched,
-one at a time) and in plain numpy, in one run.
+lines (action, category, direction, amounts, the wage-exposed part per year), the subsidies
+(action, planned end, overhead rate, staff cost per year at today's wages), the staff cost change
+per subsidy and stop year (with the notice months) and the parameters; sheet ``Scenario's`` one
+row per scenario (rates, wage multipliers as a running product, the stopped subsidy's data by
+VLOOKUP, the project's indexed U line by SUMIFS, its staff cost and overhead with MIN); sheet
+``Reken`` one block of line formulas per scenario (indexed amount, or for the stopped project's
+lost years 0 on receipts and the staff cost on U, plus the notice change, plus a row taking off
+the overhead); sheet ``Uitkomst`` the M2 lines by SUMIFS, the running reserve and the AFM.
+LibreOffice recalculates it (``calculateAll`` over UNO, timed after loading) and the values must
+equal w13xl's to the cent; the numpy floor does the same arithmetic and must too (exit 1
+otherwise). Then the same N scenarios are timed in w13xl (batched, one at a time) and in plain
+numpy, in one run.
 """
 
 from __future__ import annotations
@@ -93,22 +106,42 @@ def w13xl_scenarios(baseline, specs: list[dict]):
 
 # -- the model's data -----------------------------------------------------------------------------------
 def model_data(baseline) -> dict:
+    """The plan's data for the formula model, with what the engine's rules give per line and per
+    subsidy written out as data (a finance officer would copy these from the roster):
+
+    * per line and year, the amount exposed to the wage index (classes ``loon`` and
+      ``volgt_loon``) by the engine's own rule (:func:`w13xl.scenario.engine.line_exposure`: the
+      roster's wage part per action on U lines, the register's class on subsidy receipts, declared
+      classes, the rest ``vast``);
+    * per subsidy and year, the staff cost of its funded positions at today's wages;
+    * per subsidy and stop year, the change in that staff cost when the positions end after their
+      statutory notice (:func:`notice_months_for` / :func:`staff_after_end`, the engine's rule)."""
+    import types
+
     from w13xl.model import CATEGORIES
-    from w13xl.scenario.engine import CLASSES
+    from w13xl.scenario.engine import notice_months_for, staff_after_end
 
     years = baseline.years
+    ones = np.ones(len(years))
     lines = []
     for key, amounts in baseline.lines.items():
-        share = baseline.share_vector(key)
-        wage = float(share[CLASSES.index("loon")] + share[CLASSES.index("volgt_loon")])
+        exp = baseline.exposure(key).amounts
+        wage = np.zeros(len(years)) + exp.get("loon", 0.0) + exp.get("volgt_loon", 0.0)
         lines.append({"action": key.action, "category": CATEGORIES[key.category], "direction": "OU"[key.direction],
-                      "wage_share": wage, "amounts": [float(v) for v in amounts]})
+                      "wage": [float(v) for v in wage], "amounts": [float(v) for v in amounts]})
     subs = []
     for s in eligible_subsidies(baseline):
         funded = [p for p in baseline.positions if p.funded_by == s.id or p.id in s.positions]
-        staff = baseline.roster_cost(funded, np.ones(len(years)))
+        staff = baseline.roster_cost(funded, ones)
+        stops = {}
+        for stop in years:
+            ch = types.SimpleNamespace(notice_months=None, date=dt.date(stop, 12, 31))
+            notices = {p.id: notice_months_for(p, ch, baseline.staff_params.reference_year) for p in funded}
+            new = staff_after_end(funded, "stop", ch.date, None, notices)
+            stops[stop] = {"notice": notices,
+                           "delta": [float(v) for v in baseline.roster_cost(new, ones) - staff]}
         subs.append({"id": s.id, "action": s.action, "end": s.end.year if s.end else 9999,
-                     "overhead": float(s.overhead_rate), "staff": [float(v) for v in staff]})
+                     "overhead": float(s.overhead_rate), "staff": [float(v) for v in staff], "stops": stops})
     p = baseline.params
     net = p.per_year("repayments", years) - p.per_year("recoveries", years)
     return {"years": list(years), "lines": lines, "subsidies": subs, "opening": float(p.opening_reserve),
@@ -135,10 +168,12 @@ def build_workbook(path: Path, data: dict, specs: list[dict]) -> None:
     inv = wb.create_sheet("Invoer")
     sc = wb.create_sheet("Scenario's")
     rk = wb.create_sheet("Reken")
-    # Invoer: lines in rows 2..L+1 (A actie, B categorie, C richting, D loonaandeel, E.. bedragen)
-    inv.append(["Actie", "Categorie", "Richting", "Loonaandeel", *years])
+    # Invoer: lines in rows 2..L+1 (A actie, B categorie, C richting, E.. bedragen, then the part
+    # of each amount exposed to the wage index, per year: the engine's line_exposure rule as data)
+    w0 = 5 + ny  # first wage-exposure column
+    inv.append(["Actie", "Categorie", "Richting", None, *years, *[f"loonbasis {y}" for y in years]])
     for ln in data["lines"]:
-        inv.append([ln["action"], ln["category"], ln["direction"], ln["wage_share"], *ln["amounts"]])
+        inv.append([ln["action"], ln["category"], ln["direction"], None, *ln["amounts"], *ln["wage"]])
     base_row = L + 3
     inv.cell(base_row, 1, "Loonindex van het plan")
     for j, v in enumerate(data["base_wage"]):
@@ -160,45 +195,75 @@ def build_workbook(path: Path, data: dict, specs: list[dict]) -> None:
         for j, v in enumerate(s["staff"]):
             inv.cell(r, 5 + j, v)
     sub_range = f"Invoer!$A${sub_row + 1}:${col(4 + ny)}${sub_row + len(data['subsidies'])}"
-    # Scenario's: A naam, B subsidie, C stopjaar, D.. tarieven (jaar 2..), then multipliers, lookups
+    # stop table: A "subsidie|stopjaar", B opzeg (maanden per positie), E.. change in staff cost
+    stop_row = sub_row + len(data["subsidies"]) + 2
+    inv.cell(stop_row, 1, "Subsidie|stopjaar")
+    inv.cell(stop_row, 2, "Opzeg (wettelijk, maanden)")
+    r = stop_row
+    for s in data["subsidies"]:
+        for year, st in s["stops"].items():
+            r += 1
+            inv.cell(r, 1, f"{s['id']}|{year}")
+            inv.cell(r, 2, ", ".join(f"{k} {v}" for k, v in st["notice"].items()))
+            for j, v in enumerate(st["delta"]):
+                inv.cell(r, 5 + j, v)
+    stop_range = f"Invoer!$A${stop_row + 1}:${col(4 + ny)}${r}"
+    lines_a = f"Invoer!$A$2:$A${L + 1}"
+    lines_b = f"Invoer!$B$2:$B${L + 1}"
+    lines_c = f"Invoer!$C$2:$C${L + 1}"
+    # Scenario's: A naam, B subsidie, C stopjaar, D.. tarieven (jaar 2..), then multipliers, lookups,
+    # the project's indexed U line, its staff cost and overhead per year
     m0 = 4 + (ny - 1)  # first multiplier column
+    a0 = m0 + ny  # Actie, Einde, Overhead, then blocks of ny columns:
+    st0, d0, u0, e0, o0 = a0 + 3, a0 + 3 + ny, a0 + 3 + 2 * ny, a0 + 3 + 3 * ny, a0 + 3 + 4 * ny
     sc.append(["Scenario", "Subsidie", "Stopjaar", *[f"tarief {y}" for y in years[1:]],
-               *[f"loonindex {y}" for y in years], "Actie", "Einde", "Overhead", *[f"personeel {y}" for y in years]])
+               *[f"loonindex {y}" for y in years], "Actie", "Einde", "Overhead",
+               *[f"personeel {y}" for y in years], *[f"personeel na opzeg {y}" for y in years],
+               *[f"U project {y}" for y in years], *[f"personeel project {y}" for y in years],
+               *[f"overhead {y}" for y in years]])
     for k, sp in enumerate(specs):
         r = k + 2
         sc.append([sp["name"], sp["subsidy"], sp["stop"], *sp["rates"]])
         sc.cell(r, m0, 1.0)
         for j in range(1, ny):
             sc.cell(r, m0 + j, f"={col(m0 + j - 1)}{r}*(1+{col(3 + j)}{r})")
-        a0 = m0 + ny
         sc.cell(r, a0, f"=VLOOKUP($B{r},{sub_range},2,0)")
         sc.cell(r, a0 + 1, f"=VLOOKUP($B{r},{sub_range},3,0)")
         sc.cell(r, a0 + 2, f"=VLOOKUP($B{r},{sub_range},4,0)")
         for j in range(ny):
-            sc.cell(r, a0 + 3 + j, f"=VLOOKUP($B{r},{sub_range},{5 + j},0)")
+            m = f"{col(m0 + j)}{r}"
+            sc.cell(r, st0 + j, f"=VLOOKUP($B{r},{sub_range},{5 + j},0)")
+            sc.cell(r, d0 + j, f'=VLOOKUP($B{r}&"|"&$C{r},{stop_range},{5 + j},0)')
+            crit = f'{lines_a},${col(a0)}{r},{lines_b},"exploitatie",{lines_c},"U"'
+            amt = f"Invoer!{col(5 + j)}$2:{col(5 + j)}${L + 1}"
+            wge = f"Invoer!{col(w0 + j)}$2:{col(w0 + j)}${L + 1}"
+            sc.cell(r, u0 + j, f"=SUMIFS({amt},{crit})+SUMIFS({wge},{crit})*({m}/Invoer!{col(5 + j)}${base_row}-1)")
+            sc.cell(r, e0 + j, f"=MIN({col(st0 + j)}{r}*{m},{col(u0 + j)}{r})")
+            sc.cell(r, o0 + j, f"=MIN(${col(a0 + 2)}{r}*{col(e0 + j)}{r},{col(u0 + j)}{r}-{col(e0 + j)}{r})")
     # Reken: per scenario L + 1 rows: A categorie, B richting, C.. bedragen
     for k in range(len(specs)):
         s_r = k + 2
         first = k * (L + 1) + 1
-        a0 = m0 + ny
         for i in range(L):
             r = first + i
             ir = i + 2
             rk.cell(r, 1, data["lines"][i]["category"])
             rk.cell(r, 2, data["lines"][i]["direction"])
+            on = f"AND(Invoer!$A{ir}='Scenario''s'!${col(a0)}${s_r},Invoer!$B{ir}=\"exploitatie\")"
             for j, y in enumerate(years):
                 m = f"'Scenario''s'!{col(m0 + j)}{s_r}"
-                stop = (f"AND(Invoer!$A{ir}='Scenario''s'!${col(a0)}${s_r},Invoer!$B{ir}=\"exploitatie\","
-                        f"{y}>'Scenario''s'!$C${s_r},{y}<='Scenario''s'!${col(a0 + 1)}${s_r})")
-                rk.cell(r, 3 + j, f"=Invoer!{col(5 + j)}{ir}*(1+Invoer!$D{ir}*({m}/Invoer!{col(5 + j)}${base_row}-1))"
-                                  f"*IF({stop},0,1)")
+                lost = f"AND({y}>'Scenario''s'!$C${s_r},{y}<='Scenario''s'!${col(a0 + 1)}${s_r})"
+                indexed = f"Invoer!{col(5 + j)}{ir}+Invoer!{col(w0 + j)}{ir}*({m}/Invoer!{col(5 + j)}${base_row}-1)"
+                staff = f"'Scenario''s'!{col(e0 + j)}{s_r}"
+                notice = f"'Scenario''s'!{col(d0 + j)}{s_r}*{m}"
+                rk.cell(r, 3 + j, f"=IF(AND({on},{lost}),IF(Invoer!$C{ir}=\"O\",0,{staff}),{indexed})"
+                                  f"+IF(AND({on},Invoer!$C{ir}=\"U\"),{notice},0)")
         r = first + L  # the overhead A50111 loses on the stopped project's staff
         rk.cell(r, 1, "exploitatie")
         rk.cell(r, 2, "O")
         for j, y in enumerate(years):
-            m = f"'Scenario''s'!{col(m0 + j)}{s_r}"
             lost = f"AND({y}>'Scenario''s'!$C${s_r},{y}<='Scenario''s'!${col(a0 + 1)}${s_r})"
-            rk.cell(r, 3 + j, f"=-IF({lost},'Scenario''s'!${col(a0 + 2)}${s_r}*'Scenario''s'!{col(a0 + 3 + j)}{s_r}*{m},0)")
+            rk.cell(r, 3 + j, f"=-IF({lost},'Scenario''s'!{col(o0 + j)}{s_r},0)")
     # Uitkomst: ES, reserve, AFM per year
     out.append(["Scenario", *[f"ES {y}" for y in years], *[f"reserve {y}" for y in years],
                 *[f"AFM {y}" for y in years], *[f"V {y}" for y in years]])
@@ -282,11 +347,11 @@ def run_libreoffice(path: Path, n: int, ny: int, repeat: int = 3) -> dict:
 
 # -- numpy floor ----------------------------------------------------------------------------------------
 def numpy_floor(data: dict, specs: list[dict]) -> dict[str, np.ndarray]:
-    """The same arithmetic for all scenarios at once, in plain numpy."""
+    """The same arithmetic as the formula model, for all scenarios at once, in plain numpy."""
     years = np.array(data["years"])
     lines = data["lines"]
     amounts = np.array([ln["amounts"] for ln in lines])  # (L, Y)
-    wage = np.array([ln["wage_share"] for ln in lines])
+    wage = np.array([ln["wage"] for ln in lines])  # (L, Y) exposed to the wage index
     expl = np.array([ln["category"] == "exploitatie" for ln in lines])
     cat = np.array([("exploitatie", "investeringen", "financiering").index(ln["category"]) for ln in lines])
     dirn = np.array([0 if ln["direction"] == "O" else 1 for ln in lines])
@@ -298,11 +363,18 @@ def numpy_floor(data: dict, specs: list[dict]) -> dict[str, np.ndarray]:
     stop = np.array([sp["stop"] for sp in specs])
     end = np.array([subs[sp["subsidy"]]["end"] for sp in specs])
     lost = (years[None, :] > stop[:, None]) & (years[None, :] <= end[:, None])  # (N, Y)
-    hit = (actions[None, :] == sub_action[:, None]) & expl[None, :]  # (N, L)
-    factor = 1.0 + wage[None, :, None] * (mult[:, None, :] / np.array(data["base_wage"]) - 1.0)
-    scen = amounts[None] * factor * ~(hit[:, :, None] & lost[:, None, :])
-    overhead = np.array([subs[sp["subsidy"]]["overhead"] for sp in specs])[:, None] * \
-        np.array([subs[sp["subsidy"]]["staff"] for sp in specs]) * mult * lost
+    on = (actions[None, :] == sub_action[:, None]) & expl[None, :]  # (N, L): the project's lines
+    scen = amounts[None] + wage[None] * (mult / np.array(data["base_wage"]) - 1.0)[:, None, :]  # (N, L, Y)
+    u_line = (scen * (on & (dirn == 1)[None, :])[:, :, None]).sum(axis=1)  # (N, Y) the project's U
+    staff = np.minimum(np.array([subs[sp["subsidy"]]["staff"] for sp in specs]) * mult, u_line)
+    overhead = np.minimum(np.array([subs[sp["subsidy"]]["overhead"] for sp in specs])[:, None] * staff,
+                          u_line - staff) * lost
+    # in the lost years the receipts go and the U line keeps only the staff; the staff leave after notice
+    cut = on[:, :, None] & lost[:, None, :]
+    scen = np.where(cut & (dirn == 0)[None, :, None], 0.0, scen)
+    scen = np.where(cut & (dirn == 1)[None, :, None], staff[:, None, :], scen)
+    delta = np.array([subs[sp["subsidy"]]["stops"][sp["stop"]]["delta"] for sp in specs]) * mult
+    scen = scen + (on & (dirn == 1)[None, :])[:, :, None] * delta[:, None, :]
     sel = np.zeros((3, 2, len(lines)))
     sel[cat, dirn, np.arange(len(lines))] = 1.0
     t = np.einsum("cdl,nly->ncdy", sel, scen)
