@@ -505,20 +505,27 @@ def classify_range(grid: Frozen) -> str | None:
     return None
 
 
-def _scenario_grids(budget: Frozen, ranges: tuple[Frozen, ...]) -> dict[str, Frozen]:
-    grids: dict[str, Frozen] = {BUDGET: budget}
+def ranges_by_kind(ranges: Sequence[Frozen], classify, *, after: str, expected: str) -> dict[str, Frozen]:
+    """The further ranges of a function, each recognised by its header (``classify`` gives its
+    kind or None); empty ones are skipped, an unknown or a second range of a kind is refused."""
+    found: dict[str, Frozen] = {}
     for i, grid in enumerate(ranges, start=1):
         if is_empty(grid):
             continue
-        kind = classify_range(grid)
+        kind = classify(grid)
         if kind is None:
-            raise InputError(f"bereik {i} na de lijn is niet herkend",
-                             expected="bereiken met de kop van Parameters, Categorieën, Personeel, Weddeschalen, "
-                                      "Subsidies, Indexering of Scenario's")
-        if kind in grids:
+            raise InputError(f"bereik {i} na {after} is niet herkend", expected=expected)
+        if kind in found:
             raise InputError(f"bereik {i} is een tweede bereik '{kind}'", expected="elk soort bereik één keer")
-        grids[kind] = grid
-    return grids
+        found[kind] = grid
+    return found
+
+
+def _scenario_grids(budget: Frozen, ranges: tuple[Frozen, ...]) -> dict[str, Frozen]:
+    found = ranges_by_kind(ranges, classify_range, after="de lijn",
+                           expected="bereiken met de kop van Parameters, Categorieën, Personeel, Weddeschalen, "
+                                    "Subsidies, Indexering of Scenario's")
+    return {BUDGET: budget, **found}
 
 
 # -- scenario files: only from the configured folder --------------------------------------------

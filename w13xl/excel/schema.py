@@ -7,7 +7,7 @@ import re
 
 from . import cache
 from .cache import scalar
-from .core import BUDGET, CATEGORIES, PARAMETERS, Frozen, _copy, error_text, freeze, is_empty
+from .core import BUDGET, CATEGORIES, PARAMETERS, Frozen, _copy, error_text, freeze, is_empty, ranges_by_kind
 
 ECONOMIC, FUNCTIONAL = "Economische aard", "Beleidsvelden"
 SCHEMA_HEADER = ("Deel", "Omschrijving")
@@ -48,18 +48,9 @@ def _schema(budget: Frozen, name: str, ranges: tuple[Frozen, ...]) -> tuple[tupl
         if is_empty(budget):
             raise InputError("het bereik is leeg", sheet=BUDGET, expected="het bereik van een begrotingsblad")
         grids = {BUDGET: budget}
-        by_kind: dict[str, Frozen] = {}
-        for i, grid in enumerate(ranges, start=1):
-            if is_empty(grid):
-                continue
-            kind = classify(grid)
-            if kind is None:
-                raise InputError(f"bereik {i} na het schema is niet herkend",
+        by_kind = ranges_by_kind(ranges, classify, after="het schema",
                                  expected="bereiken met de kop van Parameters, Categorieën, Economische aard "
                                           "(Actie | Categorie | Richting | Rubriek) of Beleidsvelden")
-            if kind in by_kind:
-                raise InputError(f"bereik {i} is een tweede bereik '{kind}'", expected="elk soort bereik één keer")
-            by_kind[kind] = grid
         if PARAMETERS in by_kind:
             grids[PARAMETERS] = by_kind[PARAMETERS]
         mapping = (read_category_mapping(by_kind[CATEGORIES], SheetContext(None, CATEGORIES))
