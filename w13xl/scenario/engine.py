@@ -483,18 +483,21 @@ class _Run:
     def monthly(self, amount: np.ndarray, months: np.ndarray) -> np.ndarray:
         return np.divide(amount, months, out=np.zeros(self.n), where=months > 0)
 
+    def _lost_months(self, s: Subsidy, lost: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The subsidy's window (per-month mask) and, per year: the months of ``lost`` inside it,
+        the subsidy and the action's expenditure per month of the window."""
+        start, end = self.windows[s.id]
+        window = window_mask(start, end, self.years)
+        a = months_per_year(window)
+        o_line = self.line(s.action, O) if s.amount is None else np.full(self.n, float(s.amount))
+        return window, months_per_year(lost & window), self.monthly(o_line, a), self.monthly(self.line(s.action, U), a)
+
     def end_subsidy(self, s: Subsidy, lost: np.ndarray, other_kept: float) -> None:
         """Lose the subsidy in the months ``lost`` (a per-month mask) of its window, with the
         overhead recharge (A50111 receives it no more, the action pays it no more). Of the
         project's other costs (U minus staff minus overhead) ``other_kept`` goes on. The staff
         cost is left to the caller's roster change (:func:`staff_after_end`)."""
-        start, end = self.windows[s.id]
-        window = window_mask(start, end, self.years)
-        a = months_per_year(window)
-        lost_y = months_per_year(lost & window)
-        o_line = self.line(s.action, O) if s.amount is None else np.full(self.n, float(s.amount))
-        o_m = self.monthly(o_line, a)
-        u_m = self.monthly(self.line(s.action, U), a)
+        _, lost_y, o_m, u_m = self._lost_months(s, lost)
         staff_m = np.minimum(self.staff_monthly(s, self.funded(s), u_m), u_m)
         ovh_m = np.minimum(s.overhead_rate * staff_m, u_m - staff_m)
         other_m = u_m - staff_m - ovh_m
@@ -504,13 +507,7 @@ class _Run:
 
     def lose(self, s: Subsidy, lost: np.ndarray, fraction: float, kept: float, notice_end: int | None) -> None:
         """Lose ``fraction`` of the subsidy in the months ``lost`` (a per-month mask)."""
-        start, end = self.windows[s.id]
-        window = window_mask(start, end, self.years)
-        a = months_per_year(window)
-        lost_y = months_per_year(lost & window)
-        o_line = self.line(s.action, O) if s.amount is None else np.full(self.n, float(s.amount))
-        o_m = self.monthly(o_line, a)
-        u_m = self.monthly(self.line(s.action, U), a)
+        window, lost_y, o_m, u_m = self._lost_months(s, lost)
         positions = self.funded(s)
         staff_m = self.staff_monthly(s, positions, u_m)
         ovh_m = s.overhead_rate * staff_m
