@@ -12,8 +12,6 @@ import numpy as np
 import pytest
 
 from w13xl.model import LineKey
-from w13xl.scenario.engine import Engine
-from w13xl.scenario.loader import load_study
 from w13xl.scenario.spec import scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,17 +21,6 @@ T = np.arange(6)
 FLAT = 1.02 ** T                      # the plan's standard index (Parameters: Standaardindex 2%)
 CENT = 0.005
 O, U = 0, 1
-
-
-@pytest.fixture(scope="module")
-def study():
-    baseline, library, selected = load_study(SAMPLE, [str(SCENARIOS)])
-    return baseline, library, {s.name: s for s in selected}
-
-
-@pytest.fixture(scope="module")
-def engine(study):
-    return Engine(study[0])
 
 
 def run(engine, *changes):

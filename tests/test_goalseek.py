@@ -11,16 +11,9 @@ from helpers import SAMPLE
 from w13xl import goalseek as gs
 from w13xl.montecarlo import AFM, GBR, extended
 from w13xl.scenario.engine import Engine
-from w13xl.scenario.loader import load_study
 from w13xl.scenario.spec import ContributionChange, FteChange, LineChange
 
 ROOT = SAMPLE.parents[1]
-
-
-@pytest.fixture(scope="module")
-def study():
-    baseline, library, selected = load_study(SAMPLE, [str(ROOT / "scenarios")])
-    return baseline, library, {s.name: s for s in selected}
 
 
 def test_contribution_for_the_plan_by_hand(study):

@@ -12,7 +12,6 @@ from helpers import SAMPLE
 from w13xl import montecarlo as mc
 from w13xl.errors import InputError
 from w13xl.scenario.engine import Engine
-from w13xl.scenario.loader import load_study
 from w13xl.scenario.spec import (
     ContributionChange,
     IndexChange,
@@ -22,12 +21,6 @@ from w13xl.scenario.spec import (
 )
 
 ROOT = SAMPLE.parents[1]
-
-
-@pytest.fixture(scope="module")
-def study():
-    baseline, library, selected = load_study(SAMPLE, [str(ROOT / "scenarios")])
-    return baseline, library, {s.name: s for s in selected}
 
 
 def cents(a) -> np.ndarray:

@@ -11,8 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from w13xl.m2 import LINE_KEYS, compute_m2
-from w13xl.scenario.engine import Engine
-from w13xl.scenario.loader import load_study
 from w13xl.scenario.spec import Scenario, ScenarioLibrary, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,17 +18,6 @@ SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
 SCENARIOS = ROOT / "scenarios"
 YEARS = list(range(2026, 2032))
 CENT = 0.005
-
-
-@pytest.fixture(scope="module")
-def study():
-    baseline, library, selected = load_study(SAMPLE, [str(SCENARIOS)])
-    return baseline, library, {s.name: s for s in selected}
-
-
-@pytest.fixture(scope="module")
-def engine(study):
-    return Engine(study[0])
 
 
 def scenario(*changes: dict, name: str = "test") -> Scenario:
