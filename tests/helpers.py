@@ -215,3 +215,15 @@ PLAN_AFM_2031 = -15_569.39
 #: The sample's 'Weddeschalen' sheet stores the employer rates to 6 decimals (0.92/12 ->
 #: 0.076667), the bundled defaults are exact: a few cents apart on a 100k position.
 ROSTER_TOL = 0.1
+
+
+def stop_process(proc) -> None:
+    """Stop a server started by a test: terminate, and kill it if it does not stop within 20 s."""
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

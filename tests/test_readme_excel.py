@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers import stop_process
 from test_serve import free_port, w13xl_command
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,12 +80,7 @@ def test_readme_command(command, folder):
                                           headers={"X-Forwarded-Proto": "https"}).text
                 assert '<SourceLocation DefaultValue="https://w13.example.be/taskpane.html" />' in manifest
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_process(proc)
         return
     done = subprocess.run([*w13xl_command(), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr

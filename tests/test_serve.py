@@ -34,7 +34,7 @@ from typer.testing import CliRunner
 
 import xlwings.server
 
-from helpers import PLAN_GBR
+from helpers import PLAN_GBR, stop_process
 from w13xl.cli import app
 from w13xl.excel import functions as F
 from w13xl.server import MANIFEST_ID
@@ -92,12 +92,20 @@ def running(args: list[str], port: int, log: Path, *, scheme: str = "https", ca:
     finally:
         if client is not None:
             client.close()
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
+
+
+def own_certificate(folder):
+    """A certificate for 127.0.0.1 from a throw-away CA (trustme): (cert, key, ca file) in ``folder``."""
+    import trustme
+
+    ca = trustme.CA()
+    leaf = ca.issue_cert("127.0.0.1")
+    cert, key, ca_file = folder / "cert.pem", folder / "key.pem", folder / "ca.pem"
+    cert.write_bytes(b"".join(b.bytes() for b in leaf.cert_chain_pems))
+    leaf.private_key_pem.write_to_path(str(key))
+    ca.cert_pem.write_to_path(str(ca_file))
+    return cert, key, ca_file
 
 
 @pytest.fixture(scope="module")
@@ -105,15 +113,7 @@ def server(tmp_path_factory):
     """(base url, httpx client trusting the CA); the server stops afterwards. The certificate is
     given with --cert/--key (a team server's way); the development certificate that `w13xl serve`
     makes itself is exercised by the README's laptop command (tests/test_readme_excel.py)."""
-    import trustme
-
-    certs = tmp_path_factory.mktemp("certs")
-    ca = trustme.CA()
-    leaf = ca.issue_cert("127.0.0.1")
-    cert, key, ca_file = certs / "cert.pem", certs / "key.pem", certs / "ca.pem"
-    cert.write_bytes(b"".join(b.bytes() for b in leaf.cert_chain_pems))
-    leaf.private_key_pem.write_to_path(str(key))
-    ca.cert_pem.write_to_path(str(ca_file))
+    cert, key, ca_file = own_certificate(tmp_path_factory.mktemp("certs"))
     port = free_port()
     log = tmp_path_factory.mktemp("log") / "server.log"
     with running(["--cert", str(cert), "--key", str(key), "--scenarios", str(ROOT / "scenarios")], port, log,
@@ -295,14 +295,7 @@ def test_serve_refuses_without_a_licence_key(monkeypatch, tmp_path):
 
 def test_own_certificate(tmp_path):
     """`w13xl serve --cert FILE --key FILE` serves HTTPS with that certificate."""
-    import trustme
-
-    ca = trustme.CA()
-    leaf = ca.issue_cert("127.0.0.1")
-    cert, key, ca_file = tmp_path / "cert.pem", tmp_path / "key.pem", tmp_path / "ca.pem"
-    cert.write_bytes(b"".join(b.bytes() for b in leaf.cert_chain_pems))
-    leaf.private_key_pem.write_to_path(str(key))
-    ca.cert_pem.write_to_path(str(ca_file))
+    cert, key, ca_file = own_certificate(tmp_path)
     with running(["--cert", str(cert), "--key", str(key)], free_port(), tmp_path / "log", ca=ca_file) as client:
         assert client.get("/").json() == {"status": "ok"}
 
