@@ -206,3 +206,57 @@ def test_the_raster_grid_batches_without_fallback_and_equals_the_engine(study):
     # the minimum reserve is not flat: keeping the PACT's staff after 2026 raises it
     pact = [s.name for s in result.scenarios].index("SUB-PACT 2026 keep_staff")
     assert result.minimum_reserve[pact][-1] - baseline.m2.minimum_reserve[-1] > 1000
+
+
+def test_an_end_near_its_overhead_cap_runs_once_for_every_index_state_at_once(study):
+    """The regierol's overhead cap (min(15% x staff, U - staff)) lies where an index change moves
+    its staff cost, so its end is not affine in the state: the engine applies it to all scenarios'
+    states at once (amounts with a leading axis of states), checked bit for bit on one state the
+    first time; every scenario equals the engine run alone."""
+    baseline = study[0]
+    rng = np.random.default_rng(7)
+    scenarios = [scenario_from_dict({"changes": [
+        {"type": "index", "classes": ["loon"], "rates": {y: float(rng.uniform(0, 0.05)) for y in range(2027, 2032)}},
+        {"type": "subsidy_end", "subsidy": "SUB-REGIEROL", "date": dt.date(year, 12, 31), "policy": "stop"}]},
+        name=f"r{i}") for i, year in enumerate([2026, 2027, 2028] * 8)]
+    batch = BatchEngine(baseline)
+    result = batch.run(scenarios)
+    assert result.fallback == {}
+    stacked = {k: ok for k, ok in batch._stacks.items() if "SUB-REGIEROL" in k[1]}
+    assert len(stacked) == 3 and all(stacked.values())  # one per end year, each through the stacked path
+    engine = Engine(baseline)
+    for i, s in enumerate(scenarios):
+        assert_same(engine.run(s), result.run(i))
+    again = batch.run(scenarios)  # warm: the check is not repeated, the result is the same
+    for k in LINE_KEYS:
+        np.testing.assert_array_equal(again.lines[k], result.lines[k])
+
+
+def test_stacked_states_let_only_elementwise_arithmetic_through():
+    """Indexing a year, iterating, reductions (over the states too) and other numpy functions
+    on stacked states are refused, so such a rule runs one state at a time instead."""
+    from w13xl.scenario.batch import _States
+
+    x = np.arange(12.0).reshape(2, 6).view(_States)
+    y = np.minimum(x * 2.0 + 1.0, np.ones(6) * 5)
+    assert isinstance(y, _States)
+    np.testing.assert_array_equal(y.view(np.ndarray), np.minimum(np.arange(12.0).reshape(2, 6) * 2 + 1, 5))
+    for refused in (lambda: x[0], lambda: list(x), lambda: x.sum(), lambda: np.any(x > 3), lambda: max(x),
+                    lambda: np.clip(x, 0, 1), lambda: float(x), lambda: len(x)):
+        with pytest.raises(NotBatchable):
+            refused()
+
+
+def test_a_rule_that_indexes_a_year_runs_per_state_and_still_equals_the_engine(study):
+    """keep_project extends the project from its last full year (the engine indexes that year):
+    not elementwise over stacked states, so the engine runs once per distinct state."""
+    baseline = study[0]
+    scenarios = [scenario_from_dict({"changes": [
+        {"type": "index", "classes": ["loon"], "rate": rate},
+        {"type": "subsidy_end", "subsidy": "SUB-PACT", "date": dt.date(2027, 12, 31), "policy": "keep_project"}]},
+        name=f"k{i}") for i, rate in enumerate([0.0, 0.01, 0.02, 0.03])]
+    batch = BatchEngine(baseline)
+    result = batch.run(scenarios)
+    engine = Engine(baseline)
+    for i, s in enumerate(scenarios):
+        assert_same(engine.run(s), result.run(i))

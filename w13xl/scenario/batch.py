@@ -140,12 +140,56 @@ class _ProbeRun(_Run):
     def contribution(self, value: np.ndarray) -> None:
         self._contribution = value
 
-    def add(self, *args, **kwargs) -> None:  # adding to a line is not reading it
+    def add(self, action: str, direction: int, delta: np.ndarray, category: int = EXPLOITATIE) -> None:
+        """The line only (a probe's totals are not read; its amounts may carry a leading axis of
+        states, see ``BatchEngine._run_exact``); adding to a line is not reading it."""
+        if not np.any(_plain(delta)):  # (adding zero to every state changes none)
+            return
+        key = LineKey(action, category, direction)
         self.lines.paused = True
         try:
-            super().add(*args, **kwargs)
+            self.lines[key] = self.lines.get(key, np.zeros(self.n)) + delta
         finally:
             self.lines.paused = False
+
+
+class _States(np.ndarray):
+    """Amounts of several states on a leading axis, so that the engine's arithmetic for one change
+    runs once for all of them (``BatchEngine._run_exact``). Only elementwise arithmetic is let
+    through: indexing or iterating (which would pick a state instead of a year), reductions (sum,
+    any, max: over the states too) and other numpy functions raise NotBatchable, and the batch
+    then runs the states one at a time."""
+
+    def _refuse(self, *args, **kwargs):
+        raise NotBatchable("the change's arithmetic is not elementwise")
+
+    __getitem__ = __setitem__ = __iter__ = __len__ = __bool__ = __float__ = __int__ = _refuse  # type: ignore[assignment]
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method != "__call__":
+            self._refuse()
+        plain = [x.view(np.ndarray) if isinstance(x, _States) else x for x in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(x.view(np.ndarray) if isinstance(x, _States) else x for x in kwargs["out"])
+        if isinstance(kwargs.get("where"), _States):
+            kwargs["where"] = kwargs["where"].view(np.ndarray)
+        result = getattr(ufunc, method)(*plain, **kwargs)
+        if isinstance(result, tuple):
+            return tuple(r.view(_States) for r in result)
+        return result.view(_States)
+
+    def __array_function__(self, func, types, args, kwargs):
+        if func not in _ELEMENTWISE_FUNCTIONS:
+            self._refuse()
+        return super().__array_function__(func, types, args, kwargs)
+
+
+#: numpy functions that do not look inside the amounts (shapes)
+_ELEMENTWISE_FUNCTIONS = {np.shape, np.ndim}
+
+
+def _plain(value) -> np.ndarray:
+    return value.view(np.ndarray) if isinstance(value, _States) else np.asarray(value, dtype=float)
 
 
 @dataclass(eq=False)
@@ -416,6 +460,11 @@ class BatchEngine:
         self._keep: list = []  # keeps change objects alive while their id is a key of _ids
         self._ids: dict[int, tuple] = {}
         self._index_checked: dict[tuple, bool] = {}
+        #: index changes' paths stacked (paths, class masks, relative), row per change key
+        self._path_ids: dict[tuple, int] = {}
+        self._path_stack: tuple = ()
+        #: per change run on the engine per state (NotAffine): may its states go through at once?
+        self._stacks: dict[tuple, bool] = {}
         self._sig: dict[LineKey, tuple] = {}
         self._dependent: dict[LineKey, bool] = {}
         self._layouts: dict[frozenset, tuple] = {}
@@ -443,9 +492,11 @@ class BatchEngine:
         return sig
 
     def _place(self, key: LineKey, roster: frozenset, groups: dict, key_group: dict, reps: list,
-               cds: list) -> None:
+               cds: list, tracked: frozenset = frozenset()) -> None:
         sig = self._signature(key)
-        if self._dependent[key] and key.action in roster:
+        if key in tracked:
+            sig = ("tracked", key)  # its own group: a change reads or writes this line
+        elif self._dependent[key] and key.action in roster:
             sig = ("roster", key)  # its own group: the rule reads the action's wage part
         g = groups.get(sig)
         if g is None:
@@ -454,22 +505,24 @@ class BatchEngine:
             cds.append(key.category * 2 + key.direction)
         key_group[key] = g
 
-    def _layout(self, roster: frozenset) -> tuple:
+    def _layout(self, roster: frozenset, tracked: frozenset = frozenset()) -> tuple:
         """(groups, key -> group, representative key per group, category*2+direction per group,
-        the baseline's line sums per group) for a set of actions that carry roster wage parts."""
-        lay = self._layouts.get(roster)
+        the baseline's line sums per group) for a set of actions that carry roster wage parts
+        and a set of lines kept on their own (``tracked``: lines the changes read or write,
+        also when the plan does not have them yet)."""
+        lay = self._layouts.get((roster, tracked))
         if lay is None:
             groups: dict = {}
             key_group: dict = {}
             reps: list = []
             cds: list = []
             keys = list(self.base.lines)
-            for k in keys:
-                self._place(k, roster, groups, key_group, reps, cds)
+            for k in [*keys, *sorted(tracked - set(keys))]:
+                self._place(k, roster, groups, key_group, reps, cds, tracked)
             A0 = np.zeros((len(reps), len(self.base.years)))
             if keys:
                 np.add.at(A0, np.array([key_group[k] for k in keys]), np.stack([self.base.lines[k] for k in keys]))
-            lay = self._layouts[roster] = (groups, key_group, reps, cds, A0)
+            lay = self._layouts[(roster, tracked)] = (groups, key_group, reps, cds, A0)
         return lay
 
     # -- caches -----------------------------------------------------------------------------
@@ -542,6 +595,27 @@ class BatchEngine:
         if not self._index_checked[kind]:
             self._paths[self.key(ch)] = NotBatchable(f"index change {kind} differs from the engine")
 
+    def _step_paths(self, chs: list, keys: list, mult: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The new paths (rows, classes, years), which classes they set and whether they are
+        relative, for one index change per row (``mult``: the rows' current multipliers)."""
+        ids = self._path_ids
+        if any(k not in ids for k in keys):
+            for k in keys:
+                if k not in ids and isinstance(self._paths.get(k), tuple):
+                    ids[k] = len(ids)
+            stored = sorted(ids, key=ids.get)
+            self._path_stack = tuple(np.array([self._paths[k][f] for k in stored]) for f in range(3))
+        if ids:
+            P0, M0, R0 = self._path_stack
+            at = np.array([ids.get(k, 0) for k in keys])
+            P, M, rel = P0[at], M0[at], R0[at]
+        else:  # indexsprongs only
+            P, M, rel = np.ones(mult.shape), np.zeros(mult.shape[:2], dtype=bool), np.zeros(len(keys), dtype=bool)
+        for r, ch in enumerate(chs):
+            if ch.type != "index":
+                P[r], M[r], rel[r] = self._sprong_paths(ch, mult[r])
+        return P, M, rel
+
     def _sprong_paths(self, ch, mult: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
         """An indexsprong's new paths from a scenario's current multipliers (classes, years),
         by the engine's rule :func:`~w13xl.scenario.engine.skip_indexation`."""
@@ -588,8 +662,8 @@ class BatchEngine:
         n = len(base.years)
         RU = np.stack([self._units0[a] for a in roster])[None] if roster else np.zeros((1, 0, n))
         mult = np.stack([base.base_mult[k] for k in CLASSES])[None]
-        A, _, m, c, delta = self._index_apply(reps, roster, A0[None], None, [], mult, base.contribution[None], RU,
-                                              p[None], mask[None], np.array([relative]))
+        A, m, c, delta = self._index_apply(reps, roster, A0[None], mult, base.contribution[None], RU,
+                                           p[None], mask[None], np.array([relative]))
         totals = np.zeros((6, n))
         np.add.at(totals, np.array(cds), A[0])
         totals[EXPLOITATIE * 2 + O] += delta[0]
@@ -600,17 +674,17 @@ class BatchEngine:
                 and np.allclose(c[0], st.contribution, rtol=1e-12, atol=1e-6)
                 and all(np.allclose(m[0, _K[k]], st.mult[k], rtol=1e-12) for k in CLASSES))
 
-    def _index_apply(self, reps: list, roster: Sequence[str], A: np.ndarray, TL: np.ndarray | None,
-                     tracked: list, mult: np.ndarray, contrib: np.ndarray, RU: np.ndarray, P: np.ndarray,
+    def _index_apply(self, reps: list, roster: Sequence[str], A: np.ndarray,
+                     mult: np.ndarray, contrib: np.ndarray, RU: np.ndarray, P: np.ndarray,
                      M: np.ndarray, rel: np.ndarray):
         """The engine's index change (``Engine._set_paths``) for scenarios (rows), through the
         engine's own rule :func:`index_deltas` on arrays with a scenario axis: each group of
-        lines (``A``: rows, groups, years; one representative key each) and each tracked line
-        (``TL``) moves by its exposure x (new / old multiplier - 1), the wage part from the
+        lines (``A``: rows, groups, years; one representative key each; a line a change reads
+        or writes is a group of its own) moves by its exposure x (new / old multiplier - 1), the wage part from the
         roster in the row (``RU``: cost per action at multiplier 1, times the row's wage index).
         The member contribution follows class ``bijdrage`` (its delta is returned for the caller
         to add to A50111 O). ``rel``: the wage path multiplies the current one (extra
-        crossings). Returns new A, TL, multipliers, contribution and the contribution delta."""
+        crossings). Returns new A, multipliers, contribution and the contribution delta."""
         P = P.copy()
         L, VL = _K["loon"], _K["volgt_loon"]
         if rel.any():
@@ -625,17 +699,28 @@ class BatchEngine:
             for g, rep in enumerate(reps):
                 if rep in d:
                     A[:, g] += d[rep]
-        if TL is not None and tracked:
-            dt_ = index_deltas(self.base, {k: TL[:, t] for t, k in enumerate(tracked)}, ratios, wage_parts)
-            if dt_:
-                TL = TL.copy()
-                for t, k in enumerate(tracked):
-                    if k in dt_:
-                        TL[:, t] += dt_[k]
         delta = contrib * (ratios["bijdrage"] - 1.0) if "bijdrage" in ratios else np.zeros_like(contrib)
-        return A, TL, np.where(M[:, :, None], P, mult), contrib + delta, delta
+        return A, np.where(M[:, :, None], P, mult), contrib + delta, delta
 
     # -- running ----------------------------------------------------------------------------
+    def _structural_verdict(self, structural: list) -> str | None:
+        """Why a scenario's sequence of structural changes (not index) cannot batch, or None:
+        each must be measured (affine, or run per state by the engine), and none may read what an
+        earlier one wrote; writing the same position or window twice is refused too ("f:" tokens:
+        who funds whom, only read by subsidy changes; "a:" the roster on an action)."""
+        written: set = set()
+        for ck, ch in structural:
+            try:
+                r = self.response(ch, ck)
+            except NotAffine as exc:  # run with the engine per state it reads (exact)
+                r = exc
+            except NotBatchable as exc:
+                return str(exc) or "not batchable"
+            if written & r.reads or {t for t in written & r.writes if t[:2] not in ("f:", "a:")}:
+                return "two changes touch the same subsidy or position"
+            written |= r.writes
+        return None
+
     def run(self, scenarios: Sequence[Scenario], library: ScenarioLibrary | None = None) -> BatchResult:
         base = self.base
         years = base.years
@@ -649,35 +734,45 @@ class BatchEngine:
         fallback: dict[int, str] = {}
         self._index_paths({k: c for cs, ks in zip(changes, ckeys) for c, k in zip(cs, ks) if c.type == "index"})
         # which scenarios batch: every change measured, no structural change reading what an
-        # earlier one of the same scenario wrote
+        # earlier one of the same scenario wrote (a verdict per sequence of structural changes)
+        verdicts: dict[tuple, str | None] = {}
+        by_id: dict[tuple, object] = {}
+        batched: list[int] = []
+        #: per step j: the rows (positions in ``batched``) whose change is an index change, and
+        #: the rows per structural change
+        plan: list[tuple[list[int], dict[tuple, list[int]]]] = []
         for i, cs in enumerate(changes):
-            written: set = set()
             try:
+                structural = []
                 for ch, ck in zip(cs, ckeys[i]):
                     if ch.type == "index":
                         if isinstance(self._paths[ck], Exception):
                             raise NotBatchable(f"index path: {self._paths[ck]}")
-                        continue
-                    if ch.type == "indexsprong":
+                    elif ch.type == "indexsprong":
                         self._check_sprong(ch, ck)
-                        continue
-                    try:
-                        r = self.response(ch, ck)
-                    except NotAffine as exc:  # run with the engine per state it reads (exact)
-                        r = exc
-                    # a change must not read what an earlier one wrote; writing the same
-                    # position or window twice is refused too ("f:" tokens: who funds whom, only
-                    # read by subsidy changes; "a:" the roster on an action)
-                    if written & r.reads or {t for t in written & r.writes if t[:2] not in ("f:", "a:")}:
-                        raise NotBatchable("two changes touch the same subsidy or position")
-                    written |= r.writes
+                    else:
+                        structural.append((ck, ch))
+                seq = tuple(ck for ck, _ in structural)
+                if seq not in verdicts:
+                    verdicts[seq] = self._structural_verdict(structural)
+                if verdicts[seq] is not None:
+                    raise NotBatchable(verdicts[seq])
             except NotBatchable as exc:
                 fallback[i] = str(exc) or "not batchable"
-        batched = [i for i in range(B) if i not in fallback]
-        responses = {k: self._responses[k] for i in batched for c, k in zip(changes[i], ckeys[i])
-                     if c.type not in _INDEX_TYPES}
+                continue
+            for ck, ch in structural:
+                by_id.setdefault(ck, ch)
+            r = len(batched)
+            batched.append(i)
+            while len(plan) < len(cs):
+                plan.append(([], {}))
+            for j, (ch, ck) in enumerate(zip(cs, ckeys[i])):
+                if ch.type in _INDEX_TYPES:
+                    plan[j][0].append(r)
+                else:
+                    plan[j][1].setdefault(ck, []).append(r)
+        responses = {k: self._responses[k] for k in by_id}
         exact = {cid for cid, r in responses.items() if isinstance(r, NotAffine)}
-        by_id = {k: c for i in batched for c, k in zip(changes[i], ckeys[i])}
         roster = set(self._units0) | {a for r in responses.values() if isinstance(r, Response) for a in r.units}
         out_keys = {k for r in responses.values() for k in r.keys}
         tracked_set = {v[1] for r in responses.values() for v in r.inputs if v[0] == "line"}
@@ -689,23 +784,15 @@ class BatchEngine:
                 roster.add(sub.action)
         roster_t = tuple(sorted(roster))
         r_index = {a: r for r, a in enumerate(roster_t)}
-        tracked = sorted(tracked_set | out_keys)
-        t_index = {k: i for i, k in enumerate(tracked)}
-        groups0, key_group0, reps0, cds0, A00 = self._layout(frozenset(roster_t))
-        groups, key_group, reps, cds = dict(groups0), dict(key_group0), list(reps0), list(cds0)
         contrib_key = LineKey(CONTRIBUTION_ACTION, EXPLOITATIE, O)
-        for k in [*tracked, contrib_key]:
-            if k not in key_group:
-                self._place(k, frozenset(roster_t), groups, key_group, reps, cds)
+        # the lines the changes read or write are groups of their own (their amounts are state)
+        groups, key_group, reps, cds, A0 = self._layout(frozenset(roster_t),
+                                                        frozenset(tracked_set | out_keys | {contrib_key}))
         G = len(reps)
         nb = len(batched)
-        A0 = np.zeros((G, n))
-        A0[: len(A00)] = A00
         S = np.zeros((G, 6))
         S[np.arange(G), cds] = 1.0
         A = np.broadcast_to(A0, (nb, G, n)).copy()
-        TL = np.broadcast_to(np.array([base.lines.get(k, np.zeros(n)) for k in tracked]).reshape(len(tracked), n),
-                             (nb, len(tracked), n)).copy()
         mult = np.broadcast_to(np.stack([base.base_mult[k] for k in CLASSES]), (nb, len(CLASSES), n)).copy()
         contrib = np.broadcast_to(base.contribution, (nb, n)).copy()
         RU0 = np.stack([np.broadcast_to(self._units0.get(a, np.zeros(n)), (n,)) for a in roster_t]) \
@@ -726,45 +813,30 @@ class BatchEngine:
 
         def add(rows: np.ndarray, key: LineKey, delta: np.ndarray) -> None:
             A[rows, key_group[key]] += delta
-            t = t_index.get(key)
-            if t is not None:
-                TL[rows, t] += delta
 
         def state_of(rows: np.ndarray, var: tuple) -> np.ndarray:
             if var[0] == "line":
-                return TL[rows, t_index[var[1]]]
+                return A[rows, key_group[var[1]]]
             if var[0] == "mult":
                 return mult[rows, _K[var[1]]]
             return contrib[rows]
 
         for j in range(J):
-            # group the scenarios by the change they make at step j
-            by_change: dict[tuple, list[int]] = {}
-            index_rows: list[int] = []
-            for r, i in enumerate(batched):
-                if j < steps[r]:
-                    ch = changes[i][j]
-                    if ch.type in _INDEX_TYPES:
-                        index_rows.append(r)
-                    else:
-                        by_change.setdefault(ckeys[i][j], []).append(r)
+            index_rows, by_change = plan[j]
             if index_rows:
-                rows = np.array(index_rows)
-                P, M, rel = zip(*(self._paths[ckeys[batched[r]][j]] if changes[batched[r]][j].type == "index"
-                                  else self._sprong_paths(changes[batched[r]][j], mult[r]) for r in index_rows))
-                a_new, tl_new, m_new, c_new, delta = self._index_apply(
-                    reps, roster_t, A[rows], TL[rows] if tracked else None, tracked, mult[rows], contrib[rows],
-                    RU[rows], np.stack(P), np.stack(M), np.array(rel))
+                rows = np.array(index_rows) if len(index_rows) < nb else slice(None)
+                P, M, rel = self._step_paths([changes[batched[r]][j] for r in index_rows],
+                                             [ckeys[batched[r]][j] for r in index_rows], mult[rows])
+                a_new, m_new, c_new, delta = self._index_apply(
+                    reps, roster_t, A[rows], mult[rows], contrib[rows], RU[rows], P, M, rel)
                 A[rows], mult[rows], contrib[rows] = a_new, m_new, c_new
-                if tracked:
-                    TL[rows] = tl_new
                 add(rows, contrib_key, delta)
             for cid, rs in by_change.items():
                 resp = responses[cid]
                 rows = np.array(rs)
                 if cid in exact:
                     self._run_exact(by_id[cid], resp, rows, batched, state_of, add, contrib, RU, r_index,
-                                    key_group, t_index, dead)
+                                    key_group, dead)
                     continue
                 d = np.broadcast_to(resp.d0, (len(rows), *resp.d0.shape)).copy()
                 for v, var in enumerate(resp.inputs):
@@ -782,24 +854,27 @@ class BatchEngine:
             history_totals.append(totals())
             history_wage.append(wage())
         final = m2_arrays(history_totals[-1], **base.m2_inputs)
-        lines = {k: np.zeros((B, n)) for k in LINE_KEYS}
-        rows = np.array(batched, dtype=int)
-        for k in LINE_KEYS:
-            lines[k][rows] = final[k]
-        minimum = None
         mr = base.minimum_reserve(history_wage[-1])  # the engine's rule (minimum_reserve_rule)
-        if mr is not None:
-            minimum = np.zeros((B, n))
-            minimum[rows] = mr
         # per scenario, the state after each of its steps (shorter scenarios keep their last)
-        full_t = np.zeros((J + 1, B, 3, 2, n))
-        full_w = np.zeros((J + 1, B, n))
-        full_t[:, rows] = np.stack(history_totals)
-        full_w[:, rows] = np.stack(history_wage)
+        full_t, full_w = np.stack(history_totals), np.stack(history_wage)
+        if nb == B:
+            lines = {k: np.asarray(final[k], dtype=float) for k in LINE_KEYS}
+            minimum = None if mr is None else np.asarray(mr, dtype=float)
+        else:  # the scenarios that run on the engine are filled in below
+            rows = np.array(batched, dtype=int)
+            lines = {k: np.zeros((B, n)) for k in LINE_KEYS}
+            for k in LINE_KEYS:
+                lines[k][rows] = final[k]
+            minimum = None
+            if mr is not None:
+                minimum = np.zeros((B, n))
+                minimum[rows] = mr
+            full_t, full_w = np.zeros((J + 1, B, 3, 2, n)), np.zeros((J + 1, B, n))
+            full_t[:, rows], full_w[:, rows] = np.stack(history_totals), np.stack(history_wage)
         result = BatchResult(base, scenarios, lines, minimum, changes, fallback,
                              _history=(full_t, full_w, np.zeros(B, dtype=int)),
                              _chains=[tuple(s.name for s in chain[:-1]) for chain in chains], _engine=self.engine)
-        result._history[2][rows] = steps
+        result._history[2][np.array(batched, dtype=int)] = steps
         fallback.update(dead)
         for i in fallback:
             run = self.engine.run(scenarios[i], library)
@@ -813,42 +888,80 @@ class BatchEngine:
         return result
 
     def _run_exact(self, ch, info: NotAffine, rows: np.ndarray, batched: list, state_of, add, contrib: np.ndarray,
-                   RU: np.ndarray, r_index: dict, key_group: dict, t_index: dict, dead: dict) -> None:
-        """A change that is not affine in what it reads: the engine applies it once per distinct
-        state the rows are in (the inputs it read, set to each row's values), so the effect is
-        the engine's own, exactly. A row whose state makes the change read something else runs
-        on the engine."""
+                   RU: np.ndarray, r_index: dict, key_group: dict, dead: dict) -> None:
+        """A change that is not affine in what it reads: the engine applies it to the state of
+        every row (the inputs it read, set to each row's values), so the effect is the engine's
+        own, exactly. The engine's arithmetic is elementwise, so all rows go through it at once,
+        as a leading axis of its amounts (:class:`_States`); the first time a change does so,
+        one row is also run alone and must agree bit for bit. Else the engine runs once per
+        distinct state. A row whose state makes the change read something else runs on the
+        engine."""
         inputs = info.inputs
         xs = [state_of(rows, var) for var in inputs]
-        states: dict[bytes, list[int]] = {}
-        for r in range(len(rows)):
-            states.setdefault(b"".join(x[r].tobytes() for x in xs), []).append(r)
+        measure = _Measure(self.engine, ch)
         line_inputs = {v[1] for v in inputs if v[0] == "line"}
         mult_inputs = {v[1] for v in inputs if v[0] == "mult"}
-        for members in states.values():
-            sel = rows[members]
-            perturb = {var: xs[v][members[0]] - info.x0[v] for v, var in enumerate(inputs)}
-            why = None
+        n = len(self.base.years)
+
+        def engine_run(members: np.ndarray | int) -> tuple | str:
+            """The engine's effect for the state of row ``members`` (an index: amounts per year),
+            or for the rows ``members`` (a slice or an array: amounts with a leading axis), or
+            why it cannot be used."""
+            perturb = {var: xs[v][members] - info.x0[v] for v, var in enumerate(inputs)}
+            if not isinstance(members, (int, np.integer)):
+                perturb = {var: dx.view(_States) for var, dx in perturb.items()}
             try:
-                deltas, dc, st, _ = _Measure(self.engine, ch).run(perturb)
+                deltas, dc, st, _ = measure.run(perturb)
             except (NotBatchable, W13Error, ValueError) as exc:
-                why = str(exc) or "not batchable"
-            else:
-                units = _units_change(self.base, st)
-                if not (st.lines.reads <= line_inputs and set(st.mult.reads) <= mult_inputs
-                        and (not st.contribution_read or _CONTRIB in inputs)):
-                    why = "reads another state than measured"
-                elif any(k not in key_group for k in deltas) or any(a not in r_index for a in units):
-                    why = "writes a line the batch does not keep"
-            if why is not None:
-                for r in sel:
-                    dead.setdefault(batched[r], why)
-                continue
+                return str(exc) or "not batchable"
+            units = _units_change(self.base, st)
+            if not (st.lines.reads <= line_inputs and set(st.mult.reads) <= mult_inputs
+                    and (not st.contribution_read or _CONTRIB in inputs)):
+                return "reads another state than measured"
+            if any(k not in key_group for k in deltas) or any(a not in r_index for a in units):
+                return "writes a line the batch does not keep"
+            return {k: _plain(d) for k, d in deltas.items()}, _plain(dc), units
+
+        def apply(sel: np.ndarray, got: tuple, per_row: bool) -> None:
+            deltas, dc, units = got
+            shape = (len(sel), n) if per_row else (n,)
             for key, delta in deltas.items():
-                add(sel, key, delta)
-            contrib[sel] += dc
+                add(sel, key, np.broadcast_to(delta, shape))
+            contrib[sel] += np.broadcast_to(dc, shape)
             for a, u in units.items():
                 RU[sel, r_index[a]] += u
+
+        cid = self.key(ch)
+        if xs and self._stacks.get(cid, True):
+            together = engine_run(slice(None))
+            if isinstance(together, tuple) and cid not in self._stacks:
+                one = engine_run(0)
+                self._stacks[cid] = isinstance(one, tuple) and _same_effect(together, one, n)
+            if isinstance(together, tuple) and self._stacks.get(cid):
+                apply(rows, together, True)
+                return
+        if xs:
+            _, first, inverse = np.unique(np.concatenate(xs, axis=1), axis=0, return_index=True, return_inverse=True)
+            inverse = inverse.reshape(-1)
+        else:
+            first, inverse = np.zeros(1, dtype=int), np.zeros(len(rows), dtype=int)
+        for s in range(len(first)):  # one distinct state at a time
+            sel = rows[inverse == s]
+            got = engine_run(int(first[s]))
+            if isinstance(got, str):
+                for r in sel:
+                    dead.setdefault(batched[r], got)
+                continue
+            apply(sel, got, False)
+
+
+def _same_effect(together: tuple, one: tuple, n: int) -> bool:
+    """Does the first row of an effect computed for many rows at once equal, bit for bit, the
+    effect computed for that row alone? (line deltas, contribution delta, roster change)"""
+    first = (lambda v: np.broadcast_to(v, (1, n)) if np.ndim(v) < 2 else v[:1])
+    return (together[0].keys() == one[0].keys() and together[2].keys() == one[2].keys()
+            and all(np.array_equal(first(together[0][k]), np.broadcast_to(d, (1, n))) for k, d in one[0].items())
+            and np.array_equal(first(together[1]), np.broadcast_to(one[1], (1, n))))
 
 
 _ENGINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

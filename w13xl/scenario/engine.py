@@ -476,12 +476,15 @@ class _Run:
             from ..staffing import active_months
             cost = self.base.roster_cost(positions, self.mult["loon"])
             months = active_months(positions, self.years).max(axis=0)
-            return np.divide(cost, months, out=np.zeros(self.n), where=months > 0)
+            return self.monthly(cost, months)
         share = self.base.shares(LineKey(s.action, EXPLOITATIE, U)).get("loon", 0.0)
         return u_monthly * share
 
     def monthly(self, amount: np.ndarray, months: np.ndarray) -> np.ndarray:
-        return np.divide(amount, months, out=np.zeros(self.n), where=months > 0)
+        """Per year: ``amount`` per month of ``months`` (0 where there are none). Elementwise, so
+        ``amount`` may carry a leading scenario axis (the batch runs one change for many states)."""
+        out = np.zeros(np.broadcast_shapes(np.shape(amount), np.shape(months)))
+        return np.divide(amount, months, out=out, where=months > 0)
 
     def _lost_months(self, s: Subsidy, lost: np.ndarray) -> tuple[np.ndarray, ...]:
         """The subsidy's window (per-month mask) and, per year: the months of ``lost`` inside it,
