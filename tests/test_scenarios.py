@@ -169,6 +169,29 @@ def test_cut_with_costs_following(engine):
     np.testing.assert_allclose(effect, expected, atol=CENT)
 
 
+def test_a_cut_to_zero_and_an_end_lose_the_same_capped_overhead_recharge(engine):
+    """Plan 3.7: the recharge is at least 15% of the staff cost, or what the subsidy's rules
+    allow. Where the action's line leaves less than 15% after its staff (here the regierol's
+    2028 expenditure lowered by 15.000,00), the recharge is what is left, U - staff, for an end
+    and for a cut alike: A50111 loses 71.266,18 - 65.974,38 (P10's cost, the roster at 2%) in
+    2028, not 15% of the staff cost."""
+    base = engine.base
+    lower = {"type": "line", "action": "A30301", "direction": "U", "amounts": {2028: -15000.0}}
+    staff = staff_cost(base, "P10")
+    u = base.plan.line("A30301", 0, 1).copy()
+    u[2] -= 15000.0
+    assert u[2] - staff[2] < 0.15 * staff[2]  # the cap binds in 2028
+    overhead_o = []
+    for change in ({"type": "subsidy_cut", "subsidy": "SUB-REGIEROL", "factor": 0.0, "date": dt.date(2028, 1, 1)},
+                   {"type": "subsidy_end", "subsidy": "SUB-REGIEROL", "date": dt.date(2027, 12, 31)}):
+        st = engine.run_state(scenario(lower, change))[1]
+        overhead_o.append(st.line("A50111", 0) - base.plan.line("A50111", 0, 0))
+    for lost in overhead_o:
+        assert lost[2] == pytest.approx(-(u[2] - staff[2]), abs=CENT)
+        np.testing.assert_allclose(lost[3:5], -0.15 * staff[3:5], atol=CENT)  # 2029-2030: 15%
+    np.testing.assert_allclose(overhead_o[0], overhead_o[1], atol=CENT)
+
+
 def test_open_ends_as_planned_and_its_staff_stay(study, engine):
     _, library, scenarios = study
     result = engine.run(scenarios["open-personeel-blijft"], library)

@@ -495,15 +495,21 @@ class _Run:
         o_line = self.line(s.action, O) if s.amount is None else np.full(self.n, float(s.amount))
         return window, months_per_year(lost & window), self.monthly(o_line, a), self.monthly(self.line(s.action, U), a)
 
+    def project_split(self, s: Subsidy, u_m: np.ndarray, positions: Sequence[Position]) -> tuple[np.ndarray, ...]:
+        """The project's expenditure per month (``u_m``) split in staff, overhead recharge and
+        other costs. Plan 3.7: the recharge is at least 15% of the staff cost, or what the
+        subsidy's rules allow: here what the action's line holds after its staff (the cap)."""
+        staff_m = np.minimum(self.staff_monthly(s, positions, u_m), u_m)
+        ovh_m = np.minimum(s.overhead_rate * staff_m, u_m - staff_m)
+        return staff_m, ovh_m, u_m - staff_m - ovh_m
+
     def end_subsidy(self, s: Subsidy, lost: np.ndarray, other_kept: float) -> None:
         """Lose the subsidy in the months ``lost`` (a per-month mask) of its window, with the
         overhead recharge (A50111 receives it no more, the action pays it no more). Of the
         project's other costs (U minus staff minus overhead) ``other_kept`` goes on. The staff
         cost is left to the caller's roster change (:func:`staff_after_end`)."""
         _, lost_y, o_m, u_m = self._lost_months(s, lost)
-        staff_m = np.minimum(self.staff_monthly(s, self.funded(s), u_m), u_m)
-        ovh_m = np.minimum(s.overhead_rate * staff_m, u_m - staff_m)
-        other_m = u_m - staff_m - ovh_m
+        staff_m, ovh_m, other_m = self.project_split(s, u_m, self.funded(s))
         self.add(s.action, O, -o_m * lost_y)
         self.add(s.action, U, -((1.0 - other_kept) * other_m + ovh_m) * lost_y)
         self.add(OVERHEAD_ACTION, O, -ovh_m * lost_y)
@@ -511,9 +517,7 @@ class _Run:
     def lose(self, s: Subsidy, lost: np.ndarray, fraction: float, kept: float, notice_end: int | None) -> None:
         """Lose ``fraction`` of the subsidy in the months ``lost`` (a per-month mask)."""
         window, lost_y, o_m, u_m = self._lost_months(s, lost)
-        positions = self.funded(s)
-        staff_m = self.staff_monthly(s, positions, u_m)
-        ovh_m = s.overhead_rate * staff_m
+        staff_m, ovh_m, _ = self.project_split(s, u_m, self.funded(s))
         notice_y = np.zeros(self.n)
         if notice_end is not None:
             months = self.years[0] * 12 + np.arange(12 * self.n)
