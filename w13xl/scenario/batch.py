@@ -934,8 +934,8 @@ class BatchEngine:
         cid = self.key(ch)
         if xs and self._stacks.get(cid, True):
             together = engine_run(slice(None))
-            if isinstance(together, tuple) and cid not in self._stacks:
-                one = engine_run(0)
+            if cid not in self._stacks:  # the first time: can it stack, and is it bit for bit the same?
+                one = engine_run(0) if isinstance(together, tuple) else None
                 self._stacks[cid] = isinstance(one, tuple) and _same_effect(together, one, n)
             if isinstance(together, tuple) and self._stacks.get(cid):
                 apply(rows, together, True)
