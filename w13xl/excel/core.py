@@ -247,7 +247,7 @@ def error_text(exc: BaseException) -> str:
 
 def _copy(rows: tuple[tuple[object, ...], ...]) -> Rows:
     """A fresh list of lists from a cached tuple result (callers may mutate what they get)."""
-    return [list(r) for r in rows]
+    return list(map(list, rows))
 
 
 # -- scalar arguments -------------------------------------------------------------------------
@@ -360,13 +360,23 @@ def _table(kind: str, budget: Frozen, parameters: Frozen, categories: Frozen) ->
     return tuple(map(tuple, rows))
 
 
+#: Results of :func:`table` by the argument values as Excel sends them (a recalculation's
+#: repeated call costs one comparison of the input cells; see :class:`cache.ValueMemo`).
+_tables = cache.ValueMemo("table")
+
+
 def table(kind: str, budget: object, parameters: object = None, categories: object = None) -> Rows:
     """The spilled result of W13.M2 (``kind='m2'``), RESERVE, AFM, BBR or NORMEN."""
-    try:
-        return _copy(_table(kind, freeze(budget), freeze(parameters), freeze(categories)))
-    except Exception as exc:  # noqa: BLE001
-        logger.exception("W13 %s failed", kind)
-        return [[error_text(exc)]]
+    args = (budget, parameters, categories)
+    rows = _tables.get(kind, args)
+    if rows is None:
+        try:
+            rows = _table(kind, freeze(budget), freeze(parameters), freeze(categories))
+        except Exception as exc:  # noqa: BLE001
+            logger.exception("W13 %s failed", kind)
+            return [[error_text(exc)]]
+        _tables.put(kind, args, rows)
+    return _copy(rows)
 
 
 # -- INDEXEER ---------------------------------------------------------------------------------
