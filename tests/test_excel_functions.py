@@ -396,3 +396,18 @@ def test_value_memo_compares_values_and_keeps_its_own_copy():
     memo.put("k", ([[5]],), "r5")  # now r1 is the least recently used
     assert memo.get("k", ([[1, "a"], [2, "b"]], None)) is None
     assert memo.get("k", ([[1, "a"], [3, "b"]], None)) == "r3"
+
+
+def test_doelzoeken_repeats_come_from_the_memo_and_a_changed_cell_invalidates(sample):
+    from w13xl.excel import uncertainty as xu
+
+    budget, params = sample["Synthese"], sample["Parameters"]
+    cache.clear()
+    cold = call("w13_doelzoeken", fresh(budget), None, cell("bijdrage"), cell(2027), fresh([params]))
+    again = call("w13_doelzoeken", fresh(budget), None, cell("bijdrage"), cell(2027), fresh([params]))
+    assert xu._solutions.cache_info().hits == 1 and json.dumps(again) == json.dumps(cold)
+    assert cold[1][0] == "Verhoging bijdrage"
+    changed = fresh(params)
+    changed[1][1] = "veel"  # the opening reserve as text: refused, not the remembered answer
+    out = call("w13_doelzoeken", fresh(budget), None, cell("bijdrage"), cell(2027), [changed])
+    assert is_message(out) and "veel" in out[0][0]
