@@ -8,8 +8,15 @@ Prints the median cost per call of:
     shipping the sample plan's ranges through xlwings, before any W13 work;
   * W13.M2 on the sample plan, cached (the same inputs again: what recalculation costs);
   * W13.M2 cold (cache emptied before every call: parse + schema M2 + table);
-  * W13.RESERVE/NORMEN cached, W13.INDEXEER and W13.LOONKOST cached.
-The targets (issue #4): cached W13.M2 within 2x a trivial call, cold W13.M2 under 5 ms.
+  * W13.RESERVE/NORMEN cached, W13.INDEXEER and W13.LOONKOST cached;
+  * cached W13.RESERVE against the trivial function with the same ranges, interleaved: once with
+    the same payload objects every call, once with a payload freshly decoded from JSON before
+    every call (as xlwings Server decodes each request; nothing profits from shared objects);
+  * the floor of any cache keyed on the values: a function that only compares its ranges with a
+    remembered copy, against the same trivial function, both ways;
+  * w13xl's own share of a cached W13.RESERVE (core.table alone), both ways.
+The targets: cached W13.M2 within 2x a trivial call, cold W13.M2 under 5 ms (issue #4); cached
+W13.RESERVE within 1.2x of the trivial function with the same ranges (issue #14).
 """
 
 from __future__ import annotations
@@ -56,8 +63,26 @@ def trivial_ranges(budget, parameters=None, categorieen=None):
     return [[1.0]]
 
 
+_remembered: list = []
+
+
+@xw.func
+@xw.arg("budget", "raw")
+@xw.arg("parameters", "raw")
+@xw.arg("categorieen", "raw")
+@xw.ret("raw")
+def compare_ranges(budget, parameters=None, categorieen=None):
+    """The floor of any cache keyed on the values: compares its ranges with a copy remembered at
+    the first call (its own objects, decoded from JSON), returns a constant."""
+    args = [budget, parameters, categorieen]
+    if not _remembered:
+        _remembered.append(json.loads(json.dumps(args)))
+    return [[1.0]] if args == _remembered[0] else [[0.0]]
+
+
 trivial_module.trivial = trivial
 trivial_module.trivial_ranges = trivial_ranges
+trivial_module.compare_ranges = compare_ranges
 
 
 def excel_value(v):
@@ -164,6 +189,13 @@ async def main(n: int) -> int:
                                             payload("trivial_ranges", budget, params, None), n, fresh=True)
     print(f"  the same, every call with a freshly JSON-decoded payload (as xlwings Server): {reserve_f / ranges_f:.2f}x "
           f"({us(reserve_f).strip()} vs {us(ranges_f).strip()})")
+    for fresh in (False, True):
+        floor, ranges_c = await interleaved(trivial_module, payload("compare_ranges", budget, params, None),
+                                            trivial_module, payload("trivial_ranges", budget, params, None), n,
+                                            fresh=fresh)
+        print(f"  floor of a cache on the values (only compares the ranges with a remembered copy), "
+              f"{'fresh payloads' if fresh else 'same payload'}: {floor / ranges_c:.2f}x "
+              f"({us(floor).strip()} vs {us(ranges_c).strip()})")
     from w13xl.excel import core
 
     core.table("reserve", budget, params)

@@ -338,6 +338,17 @@ def test_cached_and_cold_calls_return_identical_payloads(sample, func):
     assert is_message(cold) and "tekst 'veel' in een bedragcel" in cold[0][0]
 
 
+def test_the_table_functions_over_the_same_ranges_share_one_memo_entry(sample):
+    cache.clear()
+    funcs = ["w13_m2", "w13_reserve", "w13_afm", "w13_bbr", "w13_normen"]
+    first = [call(f, fresh(sample["Synthese"]), fresh(sample["Parameters"])) for f in funcs]
+    info = core._tables.cache_info()
+    assert (info.hits, info.misses, info.currsize) == (4, 1, 1)  # found the plan's entry, added its function
+    assert [call(f, fresh(sample["Synthese"]), fresh(sample["Parameters"])) for f in funcs] == first
+    assert core._tables.cache_info().currsize == 1
+    assert first[1][0] == ["Jaar", "Gecumuleerd budgettair resultaat"] and first[4][0][0] == "Norm"
+
+
 def test_a_changed_cell_anywhere_in_the_ranges_invalidates_the_cached_result(sample):
     cache.clear()
     first = call("w13_reserve", fresh(sample["Synthese"]), fresh(sample["Parameters"]))

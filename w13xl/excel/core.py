@@ -372,15 +372,24 @@ def memo_rows(memo: cache.ValueMemo, head: object, args: tuple, compute) -> Rows
     return _copy(rows)
 
 
-#: Results of :func:`table` by the argument values as Excel sends them.
+#: Results of :func:`table` by the argument values as Excel sends them: one entry per plan
+#: (budget, parameters, categories) holding the rows of each function asked for so far, so
+#: W13.M2, RESERVE, AFM, ... over the same ranges share one entry.
 _tables = cache.ValueMemo("table")
 
 
 def table(kind: str, budget: object, parameters: object = None, categories: object = None) -> Rows:
     """The spilled result of W13.M2 (``kind='m2'``), RESERVE, AFM, BBR or NORMEN."""
     try:
-        return memo_rows(_tables, kind, (budget, parameters, categories),
-                         lambda: _table(kind, freeze(budget), freeze(parameters), freeze(categories)))
+        args = (budget, parameters, categories)
+        by_kind = _tables.get("plan", args)
+        if by_kind is None:
+            by_kind = {}
+            _tables.put("plan", args, by_kind)
+        rows = by_kind.get(kind)
+        if rows is None:
+            rows = by_kind[kind] = _table(kind, freeze(budget), freeze(parameters), freeze(categories))
+        return _copy(rows)
     except Exception as exc:  # noqa: BLE001
         logger.exception("W13 %s failed", kind)
         return [[error_text(exc)]]
