@@ -187,13 +187,14 @@ async def main(n: int) -> int:
           f"({us(reserve_i).strip()} vs {us(ranges_i).strip()}; target <= 1.2x)")
     reserve_f, ranges_f = await interleaved(W13, payload("w13_reserve", budget, params, None), trivial_module,
                                             payload("trivial_ranges", budget, params, None), n, fresh=True)
-    print(f"  the same, every call with a freshly JSON-decoded payload (as xlwings Server): {reserve_f / ranges_f:.2f}x "
+    print(f"  the same, interleaved, every call with a freshly JSON-decoded payload (as xlwings Server): "
+          f"{reserve_f / ranges_f:.2f}x "
           f"({us(reserve_f).strip()} vs {us(ranges_f).strip()})")
     for fresh in (False, True):
         floor, ranges_c = await interleaved(trivial_module, payload("compare_ranges", budget, params, None),
                                             trivial_module, payload("trivial_ranges", budget, params, None), n,
                                             fresh=fresh)
-        print(f"  floor of a cache on the values (only compares the ranges with a remembered copy), "
+        print(f"  floor of a cache on the values (only compares the ranges with a remembered copy; interleaved), "
               f"{'fresh payloads' if fresh else 'same payload'}: {floor / ranges_c:.2f}x "
               f"({us(floor).strip()} vs {us(ranges_c).strip()})")
     from w13xl.excel import core
