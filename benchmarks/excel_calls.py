@@ -8,8 +8,15 @@ Prints the median cost per call of:
     shipping the sample plan's ranges through xlwings, before any W13 work;
   * W13.M2 on the sample plan, cached (the same inputs again: what recalculation costs);
   * W13.M2 cold (cache emptied before every call: parse + schema M2 + table);
-  * W13.RESERVE/NORMEN cached, W13.INDEXEER and W13.LOONKOST cached.
-The targets (issue #4): cached W13.M2 within 2x a trivial call, cold W13.M2 under 5 ms.
+  * W13.RESERVE/NORMEN cached, W13.INDEXEER and W13.LOONKOST cached;
+  * cached W13.RESERVE against the trivial function with the same ranges, interleaved: once with
+    the same payload objects every call, once with a payload freshly decoded from JSON before
+    every call (as xlwings Server decodes each request; nothing profits from shared objects);
+  * the floor of any cache keyed on the values: a function that only compares its ranges with a
+    remembered copy, against the same trivial function, both ways;
+  * w13xl's own share of a cached W13.RESERVE (core.table alone), both ways.
+The targets: cached W13.M2 within 2x a trivial call, cold W13.M2 under 5 ms (issue #4); cached
+W13.RESERVE within 1.2x of the trivial function with the same ranges (issue #14).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import os
 import statistics
 import sys
@@ -55,8 +63,26 @@ def trivial_ranges(budget, parameters=None, categorieen=None):
     return [[1.0]]
 
 
+_remembered: list = []
+
+
+@xw.func
+@xw.arg("budget", "raw")
+@xw.arg("parameters", "raw")
+@xw.arg("categorieen", "raw")
+@xw.ret("raw")
+def compare_ranges(budget, parameters=None, categorieen=None):
+    """The floor of any cache keyed on the values: compares its ranges with a copy remembered at
+    the first call (its own objects, decoded from JSON), returns a constant."""
+    args = [budget, parameters, categorieen]
+    if not _remembered:
+        _remembered.append(json.loads(json.dumps(args)))
+    return [[1.0]] if args == _remembered[0] else [[0.0]]
+
+
 trivial_module.trivial = trivial
 trivial_module.trivial_ranges = trivial_ranges
+trivial_module.compare_ranges = compare_ranges
 
 
 def excel_value(v):
@@ -91,11 +117,19 @@ async def measure(module, data: dict, n: int, before=None) -> float:
     return statistics.median(times)
 
 
-async def interleaved(module_a, data_a: dict, module_b, data_b: dict, n: int) -> tuple[float, float]:
-    """Median seconds per call of two calls measured alternately (the machine's load hits both)."""
+async def interleaved(module_a, data_a: dict, module_b, data_b: dict, n: int,
+                      fresh: bool = False) -> tuple[float, float]:
+    """Median seconds per call of two calls measured alternately (the machine's load hits both).
+
+    ``fresh``: each call gets its own copy of the payload decoded from JSON (outside the timed
+    part), as xlwings Server decodes every request: no cell object is shared between calls,
+    so nothing profits from identical objects (string hashes already computed, ``is`` checks)."""
     call = xlwings.server.custom_functions_call
+    text_a, text_b = json.dumps(data_a), json.dumps(data_b)
     ta, tb = [], []
     for _ in range(n):
+        if fresh:
+            data_a, data_b = json.loads(text_a), json.loads(text_b)
         t0 = time.perf_counter()
         await call(data_a, module_a)
         t1 = time.perf_counter()
@@ -151,13 +185,33 @@ async def main(n: int) -> int:
                                             payload("trivial_ranges", budget, params, None), n)
     print(f"cached W13.RESERVE / trivial call with the same ranges (interleaved): {reserve_i / ranges_i:.2f}x "
           f"({us(reserve_i).strip()} vs {us(ranges_i).strip()}; target <= 1.2x)")
+    reserve_f, ranges_f = await interleaved(W13, payload("w13_reserve", budget, params, None), trivial_module,
+                                            payload("trivial_ranges", budget, params, None), n, fresh=True)
+    print(f"  the same, interleaved, every call with a freshly JSON-decoded payload (as xlwings Server): "
+          f"{reserve_f / ranges_f:.2f}x "
+          f"({us(reserve_f).strip()} vs {us(ranges_f).strip()})")
+    for fresh in (False, True):
+        floor, ranges_c = await interleaved(trivial_module, payload("compare_ranges", budget, params, None),
+                                            trivial_module, payload("trivial_ranges", budget, params, None), n,
+                                            fresh=fresh)
+        print(f"  floor of a cache on the values (only compares the ranges with a remembered copy; interleaved), "
+              f"{'fresh payloads' if fresh else 'same payload'}: {floor / ranges_c:.2f}x "
+              f"({us(floor).strip()} vs {us(ranges_c).strip()})")
     from w13xl.excel import core
 
     core.table("reserve", budget, params)
     t0 = time.perf_counter()
     for _ in range(n):
         core.table("reserve", budget, params)
-    print(f"  of which w13xl's own work (freeze, cache lookup, copy): {us((time.perf_counter() - t0) / n).strip()}")
+    own = (time.perf_counter() - t0) / n
+    text = json.dumps([budget, params])
+    copies = [json.loads(text) for _ in range(min(n, 500))]
+    t0 = time.perf_counter()
+    for b, p in copies:
+        core.table("reserve", b, p)
+    own_fresh = (time.perf_counter() - t0) / len(copies)
+    print(f"  of which w13xl's own work (compare the ranges with the memo, copy the result): "
+          f"{us(own).strip()}, {us(own_fresh).strip()} with fresh payloads")
     ratio = cached_cost / trivial_cost
     print(f"cached W13.M2 / trivial call: {ratio:.2f}x (target <= 2x)")
     print(f"cached W13.M2 / trivial call with the same ranges: {cached_cost / ranges_cost:.2f}x")

@@ -7,6 +7,7 @@ Office.js sends them: one 2-D list per argument, empty cells as "", omitted argu
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 from pathlib import Path
 
@@ -312,3 +313,112 @@ def test_cache_is_bounded():
         call("w13_indexeer", cell(float(i)), cell(2026), cell(2027), None, None)
     sizes = [i.currsize for i in cache.info().values()]
     assert max(sizes) <= cache.DEFAULT_MAXSIZE
+
+
+# -- the memo in front of the table functions (issue 14: a cheaper cache key) -----------------------
+def fresh(value):
+    """A copy decoded from JSON, as xlwings Server decodes every request: no object is shared
+    with an earlier call, so a cache hit must come from equal values, not from identical objects."""
+    return json.loads(json.dumps(value))
+
+
+@pytest.mark.parametrize("func", ["w13_m2", "w13_reserve", "w13_afm", "w13_bbr", "w13_normen"])
+def test_cached_and_cold_calls_return_identical_payloads(sample, func):
+    bad = [row[:] for row in sample["Synthese"]]
+    bad[3][7] = "veel"  # the Dutch message is remembered as well
+    for budget in (sample["Synthese"], bad):
+        cache.clear()
+        cold = call(func, fresh(budget), fresh(sample["Parameters"]), None)
+        cached = [call(func, fresh(budget), fresh(sample["Parameters"]), None) for _ in range(2)]
+        assert core._tables.cache_info().hits == 2  # both repeats came from the memo
+        for again in cached:
+            # the same JSON text: same values and same types (2026 is not 2026.0, True is not 1)
+            assert json.dumps(again) == json.dumps(cold)
+            assert [[type(v) for v in r] for r in again] == [[type(v) for v in r] for r in cold]
+    assert is_message(cold) and "tekst 'veel' in een bedragcel" in cold[0][0]
+
+
+def test_the_table_functions_over_the_same_ranges_share_one_memo_entry(sample):
+    cache.clear()
+    funcs = ["w13_m2", "w13_reserve", "w13_afm", "w13_bbr", "w13_normen"]
+    first = [call(f, fresh(sample["Synthese"]), fresh(sample["Parameters"])) for f in funcs]
+    info = core._tables.cache_info()
+    assert (info.hits, info.misses, info.currsize) == (4, 1, 1)  # found the plan's entry, added its function
+    assert [call(f, fresh(sample["Synthese"]), fresh(sample["Parameters"])) for f in funcs] == first
+    assert core._tables.cache_info().currsize == 1
+    assert first[1][0] == ["Jaar", "Gecumuleerd budgettair resultaat"] and first[4][0][0] == "Norm"
+
+
+def test_a_changed_cell_anywhere_in_the_ranges_invalidates_the_cached_result(sample):
+    cache.clear()
+    first = call("w13_reserve", fresh(sample["Synthese"]), fresh(sample["Parameters"]))
+    # the budget's last cell: A50111's investment expenses in 2031 (U, written negative), one euro more
+    budget = fresh(sample["Synthese"])
+    assert budget[-1][2:] == ["A50111", "Overhead", "investeringen", "U", -15000, -10000, -9500, -9000, -8500, -8000]
+    budget[-1][-1] = -8001
+    out = call("w13_reserve", budget, fresh(sample["Parameters"]))
+    assert [r[1] for r in out[1:6]] == [r[1] for r in first[1:6]]  # 2026-2030 untouched
+    assert out[6][1] == pytest.approx(first[6][1] - 1, abs=1e-6)  # the reserve of 2031 one euro lower
+    # the parameters' opening reserve (B2 of the range): every year's reserve moves by the same amount
+    params = fresh(sample["Parameters"])
+    assert params[1][0] == "Gecumuleerd budgettair resultaat vorig boekjaar"
+    params[1][1] += 100
+    out = call("w13_reserve", fresh(sample["Synthese"]), params)
+    assert [r[1] for r in out[1:]] == pytest.approx([r[1] + 100 for r in first[1:]], abs=1e-6)
+    # the original values again (fresh objects): the first result, from the memo
+    hits = core._tables.cache_info().hits
+    assert call("w13_reserve", fresh(sample["Synthese"]), fresh(sample["Parameters"])) == first
+    assert core._tables.cache_info().hits == hits + 1
+
+
+def test_the_table_memo_is_bounded_and_drops_the_least_recent(sample):
+    cache.clear()
+    n = cache.DEFAULT_MAXSIZE + 10
+    for i in range(n):
+        params = fresh(sample["Parameters"])
+        params[1][1] = float(i)  # opening reserve i: n different argument values of the same shape
+        call("w13_reserve", sample["Synthese"], params)
+    assert core._tables.cache_info().currsize == cache.DEFAULT_MAXSIZE
+    info = core._tables.cache_info()
+    params[1][1] = float(n - 1)
+    call("w13_reserve", fresh(sample["Synthese"]), params)  # the newest: remembered
+    assert core._tables.cache_info().hits == info.hits + 1
+    params[1][1] = 0.0
+    call("w13_reserve", fresh(sample["Synthese"]), params)  # the oldest: dropped
+    assert core._tables.cache_info().misses == info.misses + 1
+
+
+def test_value_memo_compares_values_and_keeps_its_own_copy():
+    memo = cache.ValueMemo("test", maxsize=3, register=False)
+    args = ([[1, "a"], [2, "b"]], None)
+    memo.put("k", args, "r1")
+    args[0][1][0] = 99  # the caller changes its list afterwards: the memo's copy stays
+    assert memo.get("k", ([[1, "a"], [2, "b"]], None)) == "r1"
+    assert memo.get("k", args) is None
+    assert memo.get("other", ([[1, "a"], [2, "b"]], None)) is None  # another function
+    assert memo.get("k", ([[1, "a"], [2, "b"]], [[0]])) is None  # another second argument
+    memo.put("k", ([[float("nan")]],), "r2")
+    assert memo.get("k", ([[float("nan")]],)) is None  # another NaN is unequal to it: a miss, never a wrong hit
+    memo.put("k", ([[1, "a"], [3, "b"]], None), "r3")  # same shape as r1: same bucket
+    memo.put("k", ("scalar",), "r4")  # a fourth entry: the least recently used (r2) goes
+    assert memo.cache_info().currsize == 3
+    assert [memo.get("k", a) for a in (([[1, "a"], [2, "b"]], None), ([[1, "a"], [3, "b"]], None), ("scalar",))] \
+        == ["r1", "r3", "r4"]
+    memo.put("k", ([[5]],), "r5")  # now r1 is the least recently used
+    assert memo.get("k", ([[1, "a"], [2, "b"]], None)) is None
+    assert memo.get("k", ([[1, "a"], [3, "b"]], None)) == "r3"
+
+
+def test_doelzoeken_repeats_come_from_the_memo_and_a_changed_cell_invalidates(sample):
+    from w13xl.excel import uncertainty as xu
+
+    budget, params = sample["Synthese"], sample["Parameters"]
+    cache.clear()
+    cold = call("w13_doelzoeken", fresh(budget), None, cell("bijdrage"), cell(2027), fresh([params]))
+    again = call("w13_doelzoeken", fresh(budget), None, cell("bijdrage"), cell(2027), fresh([params]))
+    assert xu._solutions.cache_info().hits == 1 and json.dumps(again) == json.dumps(cold)
+    assert cold[1][0] == "Verhoging bijdrage"
+    changed = fresh(params)
+    changed[1][1] = "veel"  # the opening reserve as text: refused, not the remembered answer
+    out = call("w13_doelzoeken", fresh(budget), None, cell("bijdrage"), cell(2027), [changed])
+    assert is_message(out) and "veel" in out[0][0]

@@ -4,6 +4,7 @@ Scenario's sheet or of a TOML file, compared with the scenario engine run on the
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,25 @@ def test_sheet_messages_are_dutch(values):
     text = out[0][0]
     assert text.startswith("#W13: argument Scenario's, cel H") and "geen geldige datum" in text, text
     assert "Input should" not in text and "got" not in text
+
+
+def test_cached_scenario_calls_equal_the_cold_one_and_a_changed_range_invalidates(values):
+    """Every call gets its ranges freshly decoded from JSON (as xlwings Server does): a repeat is
+    answered from the memo with the same payload; the opening reserve + 100 on the Parameters
+    range moves the scenario's reserve by 100 in every year (a scenario does not touch it)."""
+    def fresh(value):
+        return json.loads(json.dumps(value))
+
+    cache.clear()
+    args = (values["Synthese"], [["hbdh-stopt-juni-2026"]], [["reserve"]], *extra(values))
+    cold = call(*fresh(args))
+    again = call(*fresh(args))
+    assert core._scenarios.cache_info().hits == 1
+    assert json.dumps(again) == json.dumps(cold) and cold[0] == ["Jaar", "Gecumuleerd budgettair resultaat"]
+    changed = fresh(args)
+    params = changed[3]
+    row = next(r for r in params if r[0] == "Gecumuleerd budgettair resultaat vorig boekjaar")
+    row[1] += 100
+    out = call(*changed)
+    assert [r[0] for r in out] == [r[0] for r in cold]
+    assert [r[1] for r in out[1:]] == pytest.approx([r[1] + 100 for r in cold[1:]], abs=1e-6)

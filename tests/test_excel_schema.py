@@ -42,3 +42,19 @@ def test_schema_bad_name_and_bad_mapping_give_a_message():
     bad[7][3] = "Snoepgeld"
     out = call("w13_schema", budget, cell("T2"), [bad])
     assert is_message(out) and "Snoepgeld" in out[0][0] and "D8" in out[0][0]
+
+
+def test_cached_schema_equals_the_cold_one_and_a_changed_mapping_invalidates():
+    from test_excel_functions import fresh
+
+    from w13xl.excel import cache, schema
+
+    budget, params, eco = _ranges("Synthese", "Parameters", "Economische aard")
+    cache.clear()
+    cold = call("w13_schema", fresh(budget), cell("T2"), fresh([params, eco]))
+    again = call("w13_schema", fresh(budget), cell("T2"), fresh([params, eco]))
+    assert schema._schemas.cache_info().hits == 1 and again == cold and not is_message(cold)
+    bad = fresh(eco)
+    bad[7][3] = "Snoepgeld"  # the last range's cell D8: now refused, not the remembered table
+    out = call("w13_schema", fresh(budget), cell("T2"), [fresh(params), bad])
+    assert is_message(out) and "D8" in out[0][0]

@@ -6,12 +6,19 @@ function in :mod:`w13xl.excel.core` therefore normalises its arguments into nest
 repeated call costs one hash of the input values (computed once per call, see
 :class:`FrozenGrid`), not a re-parse and re-computation.
 
+The functions called most (W13.M2, RESERVE, AFM, BBR, NORMEN) put a :class:`ValueMemo` in
+front of that: it compares the argument values as they arrive (lists of lists) with the
+stored ones in one C-level ``==``, without building tuples or hashing every cell. A cached
+call then costs one comparison of the input cells, the floor for a cache on the values.
+
 Pure Python: no xlwings import.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -118,12 +125,104 @@ def cached(maxsize: int = DEFAULT_MAXSIZE) -> Callable[[F], F]:
     return decorator
 
 
+def _bucket_key(head: object, args: tuple) -> tuple:
+    """The cheap part of a memo key: ``head`` and the shape of the first argument (rows, and
+    columns of its first row; the type of a scalar). Values of different shapes never compare
+    equal, so they need not share a bucket; the full comparison decides within a bucket."""
+    first = args[0] if args else None
+    if type(first) is list:
+        return head, len(first), (len(first[0]) if first and type(first[0]) is list else -1)
+    return head, type(first)
+
+
+def _snapshot(value: object) -> object:
+    """A copy of an argument that the caller cannot change afterwards (rows copied; cells are
+    immutable values, or Office.js error dicts that nothing modifies)."""
+    if type(value) is list:
+        return [row[:] if type(row) is list else row for row in value]
+    return value
+
+
+_MISSING = object()
+
+
+class ValueMemo:
+    """A bounded LRU memo of results keyed by raw argument values, compared by equality.
+
+    :func:`cached` keys on :func:`freeze`: a tuple per row, then a hash of every cell, then (on
+    a hit) a comparison of every cell with the stored key, because a hash alone can collide
+    (``hash(-1) == hash(-2)``). This memo skips the first two steps: it buckets entries by a
+    cheap key (``head`` and the first argument's shape) and compares the arguments as they arrive
+    with each stored copy in one ``==`` (C code; it stops at the first differing cell). Same
+    values as the frozen key (``1 == 1.0``, as before); a NaN cell, which is unequal to itself,
+    only misses. At most ``maxsize`` entries in all, the least recently used dropped first.
+    """
+
+    def __init__(self, name: str, maxsize: int = DEFAULT_MAXSIZE, *, register: bool = True):
+        self.name, self.maxsize = name, maxsize
+        self._buckets: OrderedDict[tuple, list[tuple[tuple, object]]] = OrderedDict()
+        self._size = self.hits = self.misses = 0
+        self._lock = threading.Lock()
+        if register:  # emptied by clear(), listed by info()
+            _memos.append(self)
+
+    def get(self, head: object, args: tuple, default: object = None) -> object:
+        """The result stored for ``head`` and argument values equal to ``args``, else ``default``."""
+        key = _bucket_key(head, args)
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is not None:
+                for i, entry in enumerate(bucket):
+                    if entry[0] == args:
+                        if i:
+                            bucket.insert(0, bucket.pop(i))
+                        self._buckets.move_to_end(key)
+                        self.hits += 1
+                        return entry[1]
+            self.misses += 1
+            return default
+
+    def put(self, head: object, args: tuple, result: object) -> None:
+        """Remember ``result`` for ``head`` and (a copy of) the argument values ``args``."""
+        key = _bucket_key(head, args)
+        entry = (tuple(map(_snapshot, args)), result)
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                self._buckets[key] = [entry]
+            else:
+                self._buckets.move_to_end(key)
+                bucket.insert(0, entry)
+            self._size += 1
+            while self._size > self.maxsize:
+                oldest_key, oldest = next(iter(self._buckets.items()))
+                oldest.pop()
+                self._size -= 1
+                if not oldest:
+                    del self._buckets[oldest_key]
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._buckets.clear()
+            self._size = self.hits = self.misses = 0
+
+    def cache_info(self):
+        return functools._CacheInfo(self.hits, self.misses, self.maxsize, self._size)  # type: ignore[attr-defined]
+
+
+_memos: list[ValueMemo] = []
+
+
 def clear() -> None:
     """Forget every cached result."""
     for func in _caches:
         func.cache_clear()  # type: ignore[attr-defined]
+    for memo in _memos:
+        memo.cache_clear()
 
 
 def info() -> dict[str, object]:
-    """Hits/misses/size per cached function (for the benchmark and for debugging)."""
-    return {f.__wrapped__.__qualname__: f.cache_info() for f in _caches}  # type: ignore[attr-defined]
+    """Hits/misses/size per cached function and memo (for the benchmark and for debugging)."""
+    found = {f.__wrapped__.__qualname__: f.cache_info() for f in _caches}  # type: ignore[attr-defined]
+    found.update((m.name, m.cache_info()) for m in _memos)
+    return found

@@ -247,7 +247,7 @@ def error_text(exc: BaseException) -> str:
 
 def _copy(rows: tuple[tuple[object, ...], ...]) -> Rows:
     """A fresh list of lists from a cached tuple result (callers may mutate what they get)."""
-    return [list(r) for r in rows]
+    return list(map(list, rows))
 
 
 # -- scalar arguments -------------------------------------------------------------------------
@@ -360,10 +360,36 @@ def _table(kind: str, budget: Frozen, parameters: Frozen, categories: Frozen) ->
     return tuple(map(tuple, rows))
 
 
+def memo_rows(memo: cache.ValueMemo, head: object, args: tuple, compute) -> Rows:
+    """A fresh copy of the rows remembered in ``memo`` for ``head`` and the argument values
+    ``args`` as Excel sends them; else of ``compute()`` (rows as tuples), then remembered. A
+    recalculation's repeated call costs one comparison of the input cells (see
+    :class:`cache.ValueMemo`). What ``compute`` raises is not remembered."""
+    rows = memo.get(head, args)
+    if rows is None:
+        rows = compute()
+        memo.put(head, args, rows)
+    return _copy(rows)
+
+
+#: Results of :func:`table` by the argument values as Excel sends them: one entry per plan
+#: (budget, parameters, categories) holding the rows of each function asked for so far, so
+#: W13.M2, RESERVE, AFM, ... over the same ranges share one entry.
+_tables = cache.ValueMemo("table")
+
+
 def table(kind: str, budget: object, parameters: object = None, categories: object = None) -> Rows:
     """The spilled result of W13.M2 (``kind='m2'``), RESERVE, AFM, BBR or NORMEN."""
     try:
-        return _copy(_table(kind, freeze(budget), freeze(parameters), freeze(categories)))
+        args = (budget, parameters, categories)
+        by_kind = _tables.get("plan", args)
+        if by_kind is None:
+            by_kind = {}
+            _tables.put("plan", args, by_kind)
+        rows = by_kind.get(kind)
+        if rows is None:
+            rows = by_kind[kind] = _table(kind, freeze(budget), freeze(parameters), freeze(categories))
+        return _copy(rows)
     except Exception as exc:  # noqa: BLE001
         logger.exception("W13 %s failed", kind)
         return [[error_text(exc)]]
@@ -665,14 +691,22 @@ def _scenario_table(budget: Frozen, scenario: str, line: str,
     return tuple(map(tuple, rows))
 
 
+#: Results of :func:`scenario` by the argument values as Excel sends them.
+_scenarios = cache.ValueMemo("scenario")
+
+
 def scenario(budget: object, name: object, lijn: object = None, *ranges: object) -> Rows:
     """W13.SCENARIO: schema M2 (or one line, or the norms) of the plan under a scenario."""
-    try:
+
+    def compute():
         text = _text(name)
         if not text:
             raise InputError("geen scenario opgegeven", expected="de naam van een scenario of een .toml-bestand")
         frozen = tuple(freeze(r) for r in ranges)
-        return _copy(_scenario_table(freeze(budget), text, resolve_line(lijn), frozen))
+        return _scenario_table(freeze(budget), text, resolve_line(lijn), frozen)
+
+    try:
+        return memo_rows(_scenarios, "scenario", (budget, name, lijn, *ranges), compute)
     except Exception as exc:  # noqa: BLE001
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13 SCENARIO failed")

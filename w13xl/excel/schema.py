@@ -7,7 +7,8 @@ import re
 
 from . import cache
 from .cache import scalar
-from .core import BUDGET, CATEGORIES, PARAMETERS, Frozen, _copy, error_text, freeze, is_empty, ranges_by_kind
+from .core import (BUDGET, CATEGORIES, PARAMETERS, Frozen, error_text, freeze, is_empty, memo_rows,
+                   ranges_by_kind)
 
 ECONOMIC, FUNCTIONAL = "Economische aard", "Beleidsvelden"
 SCHEMA_HEADER = ("Deel", "Omschrijving")
@@ -73,11 +74,18 @@ def _schema(budget: Frozen, name: str, ranges: tuple[Frozen, ...]) -> tuple[tupl
     return tuple(rows)
 
 
+#: Results of :func:`schema` by the argument values as Excel sends them.
+_schemas = cache.ValueMemo("schema", maxsize=16)
+
+
 def schema(budget: object, name: object, *ranges: object) -> list[list]:
     """The spilled result of W13.SCHEMA: header ``Deel | Omschrijving | columns``, then the lines."""
-    try:
+
+    def compute():
         value = scalar(name)
-        return _copy(_schema(freeze(budget), "" if value is None else str(value),
-                             tuple(freeze(r) for r in ranges)))
+        return _schema(freeze(budget), "" if value is None else str(value), tuple(freeze(r) for r in ranges))
+
+    try:
+        return memo_rows(_schemas, "schema", (budget, name, *ranges), compute)
     except Exception as exc:  # noqa: BLE001
         return [[error_text(exc)]]

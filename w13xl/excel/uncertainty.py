@@ -22,7 +22,7 @@ import xlwings as xw
 from ..errors import InputError, W13Error
 from . import cache
 from .cache import Frozen, freeze
-from .core import PREFIX, _copy, _number, _text, _year, error_text, scenario_inputs
+from .core import PREFIX, _copy, _number, _text, _year, error_text, memo_rows, scenario_inputs
 
 __xlwings_func_namespace__ = "W13"
 
@@ -155,18 +155,26 @@ def _solve(budget: Frozen, scenario: str, lever: str, year: int | None,
     return tuple(map(tuple, rows))
 
 
+#: Results of :func:`doelzoeken` by the argument values as Excel sends them.
+_solutions = cache.ValueMemo("doelzoeken", maxsize=64)
+
+
 def doelzoeken(budget: object, scenario: object = None, hefboom: object = None, vanaf: object = None,
                *ranges: object) -> list[list[object]]:
     """W13.DOELZOEKEN: the smallest contribution increase ('bijdrage', default; or 'per inwoner')
     or basiswerking FTE cut ('vte') that gives AFM >= 0 in the last year and a reserve >= the
     minimum every year, proved by a re-run; spills label | value rows."""
-    try:
+
+    def compute():
         name = (_text(hefboom, "bijdrage") or "bijdrage").lower()
         if name not in LEVER_NAMES:
             raise InputError(f"onbekende hefboom '{name}'", expected="bijdrage, per inwoner of vte")
         year = None if _text(vanaf) is None else _year(vanaf, "vanaf")
-        return _copy(_solve(freeze(budget), _text(scenario, "") or "", LEVER_NAMES[name], year,
-                            tuple(freeze(r) for r in ranges)))
+        return _solve(freeze(budget), _text(scenario, "") or "", LEVER_NAMES[name], year,
+                      tuple(freeze(r) for r in ranges))
+
+    try:
+        return memo_rows(_solutions, "doelzoeken", (budget, scenario, hefboom, vanaf, *ranges), compute)
     except Exception as exc:  # noqa: BLE001
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13 DOELZOEKEN failed")
