@@ -422,3 +422,26 @@ def test_doelzoeken_repeats_come_from_the_memo_and_a_changed_cell_invalidates(sa
     changed[1][1] = "veel"  # the opening reserve as text: refused, not the remembered answer
     out = call("w13_doelzoeken", fresh(budget), None, cell("bijdrage"), cell(2027), [changed])
     assert is_message(out) and "veel" in out[0][0]
+
+
+@pytest.mark.parametrize("first, then", [(0, False), (False, 0)])
+def test_a_boolean_where_the_number_it_equals_was_is_not_answered_from_the_cache(sample, first, then):
+    """0 == False and 1 == True in Python, yet FALSE in an amount cell is refused and 0 is not:
+    whichever comes first, the second call gives what a cold call gives (the memo of the table
+    functions and the caches behind it both tell them apart)."""
+    budget = fresh(sample["Synthese"])
+    assert budget[-1][-1] == -8000  # A50111 investment expenses 2031: make it 0, then FALSE (or back)
+    expected = {}
+    for value in (0, False):
+        budget[-1][-1] = value
+        cache.clear()
+        expected[value is False] = call("w13_reserve", fresh(budget), fresh(sample["Parameters"]))
+    assert is_message(expected[True]) and not is_message(expected[False])
+    cache.clear()
+    for value in (first, then):
+        budget[-1][-1] = value
+        out = call("w13_reserve", fresh(budget), fresh(sample["Parameters"]))
+        assert json.dumps(out) == json.dumps(expected[value is False])
+    # and the caches keyed on frozen ranges behind the memo (e.g. another function's parse)
+    assert cache.freeze([[0, "x"]]) != cache.freeze([[False, "x"]])
+    assert cache.freeze([[1.0, "x"]]) == cache.freeze([[1, "x"]])  # equal numbers stay equal

@@ -42,6 +42,26 @@ class FrozenGrid(tuple):
             h = self.__dict__["_hash"] = tuple.__hash__(self)
         return h
 
+    def __eq__(self, other: object) -> bool:
+        """Equal cells, and booleans in the same places: ``0 == False`` and ``1 == True``, yet
+        a boolean in an amount cell is refused and a 0 is not (so a cached result for the one
+        must not answer the other)."""
+        if not tuple.__eq__(self, other):
+            return False
+        return not isinstance(other, FrozenGrid) or self.booleans() == other.booleans()
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def booleans(self) -> frozenset:
+        """Positions (row, column) of the boolean cells (computed once)."""
+        found = self.__dict__.get("_booleans")
+        if found is None:
+            found = self.__dict__["_booleans"] = frozenset(
+                (r, c) for r, row in enumerate(self) if True in row or False in row
+                for c, v in enumerate(row) if type(v) is bool)
+        return found
+
     def __reduce__(self):  # pickles (and copies) as a plain tuple of rows
         return (FrozenGrid, (tuple(self),))
 
@@ -118,7 +138,8 @@ def cached(maxsize: int = DEFAULT_MAXSIZE) -> Callable[[F], F]:
     :func:`clear` can empty them all (e.g. in tests and benchmarks)."""
 
     def decorator(func: F) -> F:
-        wrapped = functools.lru_cache(maxsize=maxsize)(func)
+        # typed: a scalar argument True is not the number 1 (see FrozenGrid.__eq__ for ranges)
+        wrapped = functools.lru_cache(maxsize=maxsize, typed=True)(func)
         _caches.append(wrapped)
         return wrapped  # type: ignore[return-value]
 
@@ -146,6 +167,35 @@ def _snapshot(value: object) -> object:
 _MISSING = object()
 
 
+def _kind_check(args: tuple) -> Callable[[tuple], bool] | None:
+    """A check that argument values equal to ``args`` hold booleans exactly where ``args`` does.
+
+    Equality cannot tell a boolean from the number it equals (``0 == False``, ``1 == True``),
+    yet a boolean in an amount cell is refused and a 0 is not, so an entry found by ``==`` must
+    also agree on which of its cells equal to 0 or 1 are booleans. The check is generated once
+    per entry as straight-line code over those cells (their positions are integers computed
+    here), about 15 ns a cell, where a loop over them would cost the memo its point. None when
+    no cell equals 0 or 1."""
+    lines: list[str] = []
+    for a, value in enumerate(args):
+        rows = value if type(value) is list else [value]
+        for r, row in enumerate(rows):
+            cells = row if type(row) is list else [row]
+            if not (0 in cells or 1 in cells):  # (a C-level scan with ==: finds 0, 0.0, False, 1, True)
+                continue
+            tests = [f"x[{c}].__class__ is {'not ' if type(v) is bool else ''}bool" for c, v in enumerate(cells)
+                     if type(v) in (int, float, bool) and (v == 0 or v == 1)]
+            if tests:
+                path = f"args[{a}]" + (f"[{r}]" if type(value) is list else "")
+                lines.append(f" x = {path}" if type(row) is list else f" x = [{path}]")
+                lines.append(f" if {' or '.join(tests)}: return False")
+    if not lines:
+        return None
+    namespace: dict = {}
+    exec("def same_kinds(args):\n" + "\n".join(lines) + "\n return True\n", namespace)  # noqa: S102
+    return namespace["same_kinds"]
+
+
 class ValueMemo:
     """A bounded LRU memo of results keyed by raw argument values, compared by equality.
 
@@ -160,7 +210,7 @@ class ValueMemo:
 
     def __init__(self, name: str, maxsize: int = DEFAULT_MAXSIZE, *, register: bool = True):
         self.name, self.maxsize = name, maxsize
-        self._buckets: OrderedDict[tuple, list[tuple[tuple, object]]] = OrderedDict()
+        self._buckets: OrderedDict[tuple, list[tuple[tuple, object, tuple]]] = OrderedDict()
         self._size = self.hits = self.misses = 0
         self._lock = threading.Lock()
         if register:  # emptied by clear(), listed by info()
@@ -173,7 +223,7 @@ class ValueMemo:
             bucket = self._buckets.get(key)
             if bucket is not None:
                 for i, entry in enumerate(bucket):
-                    if entry[0] == args:
+                    if entry[0] == args and (entry[2] is None or entry[2](args)):
                         if i:
                             bucket.insert(0, bucket.pop(i))
                         self._buckets.move_to_end(key)
@@ -185,7 +235,7 @@ class ValueMemo:
     def put(self, head: object, args: tuple, result: object) -> None:
         """Remember ``result`` for ``head`` and (a copy of) the argument values ``args``."""
         key = _bucket_key(head, args)
-        entry = (tuple(map(_snapshot, args)), result)
+        entry = (tuple(map(_snapshot, args)), result, _kind_check(args))
         with self._lock:
             bucket = self._buckets.get(key)
             if bucket is None:
