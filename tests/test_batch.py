@@ -56,6 +56,12 @@ def test_every_shipped_scenario_batches_and_equals_the_engine(study, batch):
     baseline, library, selected = study
     result = batch.run(selected, library)
     assert result.fallback == {}  # all batched: the comparison is not the engine against itself
+    for key in LINE_KEYS:  # one row per scenario, also for lines no scenario changes
+        assert result.lines[key].shape == (len(selected), len(baseline.years)), key
+        for i, s in enumerate(selected):
+            np.testing.assert_array_equal(result.m2(i)[key], result.lines[key][i])
+    one = batch.run(selected[:1], library)
+    assert all(one.lines[key].shape == (1, len(baseline.years)) for key in LINE_KEYS)
     engine = Engine(baseline)
     for i, s in enumerate(selected):
         assert_same(engine.run(s, library), result.run(i))

@@ -858,8 +858,9 @@ class BatchEngine:
         # per scenario, the state after each of its steps (shorter scenarios keep their last)
         full_t, full_w = np.stack(history_totals), np.stack(history_wage)
         if nb == B:
-            lines = {k: np.asarray(final[k], dtype=float) for k in LINE_KEYS}
-            minimum = None if mr is None else np.asarray(mr, dtype=float)
+            # (lines that do not depend on the scenario come per year only: one row each)
+            lines = {k: np.array(np.broadcast_to(final[k], (B, n)), dtype=float) for k in LINE_KEYS}
+            minimum = None if mr is None else np.array(np.broadcast_to(mr, (B, n)), dtype=float)
         else:  # the scenarios that run on the engine are filled in below
             rows = np.array(batched, dtype=int)
             lines = {k: np.zeros((B, n)) for k in LINE_KEYS}
