@@ -159,6 +159,11 @@ def test_styles_on_a_terminal_and_the_same_text_without_them():
     no_colour = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
                                env={**env, "FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
     assert "\x1b[31m" not in no_colour and "\x1b[1m✗\x1b[0m" in no_colour  # NO_COLOR keeps bold
+    env.pop("COLUMNS")  # a pipe without COLUMNS: laid out for 150 columns, all six years side by side
+    wide = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env).stdout
+    assert [line.split()[3:] for line in wide.splitlines() if line.startswith("  Nr  Schema M2")] == [
+        ["2026", "2027", "2028", "2029", "2030", "2031"]]
+    assert max(len(line) for line in wide.splitlines()) <= 150
 
 
 @pytest.mark.parametrize("width", [40, 60, 100, 150])
