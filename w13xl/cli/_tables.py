@@ -50,9 +50,8 @@ _COLOURS = {"red", "green", "yellow", "blue"}
 
 
 def output_width(stream=None) -> int:
-    """The width output is laid out for (rich's Console gets the same number, see ``_app``): COLUMNS
-    when set; a terminal's own width; otherwise (a pipe, a log, CI) 150, which fits schema M2
-    unwrapped."""
+    """The width output is laid out for (the rule of rich's consoles in ``_app``): COLUMNS when set;
+    a terminal's own width; otherwise (a pipe, a log, CI) 150, which fits schema M2 unwrapped."""
     stream = sys.stdout if stream is None else stream
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit():
