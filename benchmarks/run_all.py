@@ -179,16 +179,8 @@ def main() -> None:
         print(f"board pack + uncertainty sheets     {1000 * sec:8.1f} ms")
 
 
-def _median_run(cmd: list[str]) -> float:
-    t = time.perf_counter()
-    subprocess.run(cmd, cwd=ROOT, capture_output=True, check=True)
-    return time.perf_counter() - t
-
-
 def side_by_side() -> None:
     """Issue #14's table: w13xl against a reference, ratios from interleaved runs in this run."""
-    import statistics
-
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import grid_4500
     import mc_floor
@@ -197,15 +189,10 @@ def side_by_side() -> None:
 
     print("\n-- side by side (issue #14) --")
     lo = vs_libreoffice.compare(1000)
-    m2_cmd = ["uv", "run", "--offline", "w13xl", "m2", str(WORKBOOK)]
-    numpy_cmd = ["uv", "run", "--offline", "python", "-c", "import numpy"]
-    m2_t, np_t = [], []
-    for _ in range(5):  # interleaved
-        m2_t.append(_median_run(m2_cmd))
-        np_t.append(_median_run(numpy_cmd))
-    m2_s, np_s = statistics.median(m2_t), statistics.median(np_t)
-    print(f"uv run w13xl m2 (sample), end to end: {m2_s:.2f} s; uv run python -c 'import numpy': {np_s:.2f} s "
-          f"({m2_s / np_s:.1f}x; medians of 5 interleaved)")
+    import startup
+
+    cold = startup.report(11, bytecode=False)  # medians of 11 interleaved runs, without and with .pyc
+    warm = startup.report(11, bytecode=True)
     mc = mc_floor.compare()
     rss = mc_floor.rss_of_run()
     print(f"100,000 Monte Carlo paths: {1000 * mc['w13xl']:.0f} ms; numpy floor {1000 * mc['floor']:.0f} ms "
@@ -230,8 +217,9 @@ def side_by_side() -> None:
               f"w13xl / floor {lo['batch_warm'] / lo['floor']:.1f}x |")
         print(f"| values vs w13xl (largest difference) | batch vs engine {lo['diff_oracle']:.1e} euro | LibreOffice "
               f"{lo['diff_libreoffice']:.1e} euro; floor {lo['diff_floor']:.1e} euro | |")
-    print(f"| `uv run w13xl m2` end to end | {m2_s:.2f} s | `uv run python -c \"import numpy\"` {np_s:.2f} s | "
-          f"{m2_s / np_s:.1f}x |")
+    print(f"| `uv run w13xl m2` end to end | {cold['m2']:.2f} s ({warm['m2']:.2f} s with .pyc) | "
+          f"`uv run python -c \"import numpy\"` {cold['numpy']:.2f} s ({warm['numpy']:.2f} s) | "
+          f"{cold['ratio']:.2f}x ({warm['ratio']:.2f}x) |")
     print(f"| 100,000 Monte Carlo paths | {1e3 * mc['w13xl']:.0f} ms, peak RSS {rss:.0f} MiB | numpy floor "
           f"{1e3 * mc['floor']:.0f} ms | {mc['ratio']:.2f}x |")
     for r in reads:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -11,10 +10,59 @@ from pathlib import Path
 from typing import TypeVar
 
 import typer
-from rich.console import Console
-from rich.markup import escape
+from typer.core import TyperGroup
 
 from ..errors import InputWarning, W13Error
+
+#: Every command and the module of ``w13xl.cli`` that defines it (``@app.command`` there), in the
+#: order ``w13xl --help`` lists them. A module is imported when its command runs, or when help or
+#: a mistyped name needs them all: importing every module and turning every command into a click
+#: command cost each start ~40 ms (issue 14). tests/test_startup.py checks this table against the
+#: commands the modules define.
+COMMAND_MODULES = {
+    "m2": "m2", "run": "scenarios", "compare": "scenarios", "board": "board", "simulate": "uncertainty",
+    "cliffs": "uncertainty", "solve": "uncertainty", "schema": "schema", "realisatie": "realisatie",
+    "versies": "realisatie", "herraming": "realisatie", "aannames": "aannames", "subsidies": "subsidies",
+    "personeel": "subsidies", "serve": "serve", "raster": "raster", "excel": "excel",
+}
+
+
+class LazyCommands(TyperGroup):
+    """The root group: a command is made from its module only when it is asked for."""
+
+    def _load(self, modules) -> None:
+        import importlib
+
+        from typer.main import get_command_from_info, get_command_name, get_group_from_info
+
+        for module in modules:
+            importlib.import_module(f"{__package__}.{module}")
+        for info in app.registered_commands:
+            name = info.name or get_command_name(info.callback.__name__)
+            if name not in self.commands:
+                self.commands[name] = get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+                                                            rich_markup_mode=app.rich_markup_mode)
+        for info in app.registered_groups:
+            if info.name not in self.commands:
+                self.commands[info.name] = get_group_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+                                                               rich_markup_mode=app.rich_markup_mode,
+                                                               suggest_commands=app.suggest_commands)
+
+    def load_all(self) -> None:
+        self._load(dict.fromkeys(COMMAND_MODULES.values()))
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name not in self.commands:
+            if cmd_name in COMMAND_MODULES:
+                self._load([COMMAND_MODULES[cmd_name]])
+            else:  # a mistyped name: every command, for the suggestion
+                self.load_all()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx):
+        self.load_all()
+        return [n for n in COMMAND_MODULES if n in self.commands] + [n for n in self.commands if n not in COMMAND_MODULES]
+
 
 app = typer.Typer(
     name="w13xl",
@@ -22,12 +70,16 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=LazyCommands,
 )
-#: Output that is not a terminal (a pipe, a log, CI) gets a width that fits schema M2 unwrapped,
-#: unless COLUMNS says how wide it is (tables then fit that width, see w13xl.cli._tables).
-_COLUMNS = os.environ.get("COLUMNS", "").isdigit()
-console = Console(highlight=False, width=None if sys.stdout.isatty() or _COLUMNS else 150)
-err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() or _COLUMNS else 150)
+
+
+def __getattr__(name: str):
+    """``console`` and ``err_console``: rich's consoles, made (and rich imported) on first use, so
+    that a command that prints without rich (``w13xl m2``) does not import it."""
+    if name in ("console", "err_console"):
+        return _rich_console(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 _DUTCH_HELP = (("ARGUMENTS_PANEL_TITLE", "Argumenten"), ("OPTIONS_PANEL_TITLE", "Opties"),
                ("COMMANDS_PANEL_TITLE", "Commando's"), ("ERRORS_PANEL_TITLE", "Fout"),
@@ -69,6 +121,20 @@ if "typer.rich_utils" in sys.modules:
 else:
     sys.meta_path.insert(0, _DutchHelpOnImport())
 
+def _rich_console(name: str):
+    """Output that is not a terminal (a pipe, a log, CI) gets a width that fits schema M2 unwrapped,
+    unless COLUMNS says how wide it is (the same rule as ``w13xl.cli._tables.output_width``)."""
+    value = globals().get(name)
+    if value is None:
+        from rich.console import Console
+
+        stream = sys.stderr if name == "err_console" else sys.stdout
+        sized = stream.isatty() or os.environ.get("COLUMNS", "").isdigit()
+        value = Console(stderr=name == "err_console", highlight=False, width=None if sized else 150)
+        globals()[name] = value
+    return value
+
+
 F = TypeVar("F", bound=Callable)
 
 #: Exit code for bad input (a file, sheet, cell or option the user can fix).
@@ -83,18 +149,26 @@ def handles_input_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except W13Error as exc:
-            err_console.print(f"[bold red]Fout:[/] {escape(str(exc))}", soft_wrap=True)  # '[[changes]]' is text
+            from rich.markup import escape
+
+            _rich_console("err_console").print(f"[bold red]Fout:[/] {escape(str(exc))}", soft_wrap=True)  # '[[changes]]' is text
             raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
 
 
 def show_warnings(warnings: list[InputWarning]) -> None:
+    if not warnings:
+        return
+    from rich.markup import escape
+
     for w in warnings:
-        err_console.print(f"[yellow]Waarschuwing:[/] {escape(str(w))}", soft_wrap=True)
+        _rich_console("err_console").print(f"[yellow]Waarschuwing:[/] {escape(str(w))}", soft_wrap=True)
 
 
 def write_json(path: Path, data: object) -> None:
+    import json
+
     from ..workbook import safe_write
 
     text = json.dumps(data, indent=2, ensure_ascii=False)
@@ -116,7 +190,7 @@ def _show_version(value: bool) -> None:
     if value:
         from .. import __version__
 
-        console.print(f"w13xl {__version__}")
+        _rich_console("console").print(f"w13xl {__version__}")
         raise typer.Exit(0)
 
 

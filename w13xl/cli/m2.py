@@ -8,16 +8,16 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
 
+from . import _app
 from ..errors import W13Error
 from ..fmt import euro
 from ..m2 import M2Result, compute_m1, compute_m2, m2_rows
 from ..sheets import LoadedPlan
 from ..workbook import load_plan
-from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
+from ._app import app, handles_input_errors, output_kind, show_warnings, write_json
 from ._options import CsvOpt, check_csv_style, parse_amount
-from ._tables import COMPACT, print_fitted
+from ._tables import CompactTable, print_fitted, print_markup
 
 SheetOpt = Annotated[Optional[str], typer.Option("--sheet", "-s", help="Budgetblad (standaard 'Synthese', "
                                                   "anders het eerste blad met een budgetindeling).")]
@@ -44,13 +44,13 @@ def load(workbook: Path, sheet: str | None, opening_reserve: float | None, minim
     return loaded
 
 
-def m2_table(result: M2Result, title: str, years: Sequence[int] | None = None) -> Table:
+def m2_table(result: M2Result, title: str, years: Sequence[int] | None = None) -> CompactTable:
     """Schema M2 as a terminal table (the years with these indices; default all). The label column
-    wraps, amounts never do."""
+    wraps, amounts never do. Printed without rich (start-up, issue 14)."""
     from ..m2 import M2_LINES, SECTION_TITLES
 
     idx = list(range(len(result.years))) if years is None else list(years)
-    table = Table(title=title, **COMPACT)
+    table = CompactTable(title=title)
     table.add_column("Nr", justify="right", style="dim", no_wrap=True)
     table.add_column("Schema M2", justify="left", min_width=22)
     for i in idx:
@@ -74,7 +74,7 @@ def m2_table(result: M2Result, title: str, years: Sequence[int] | None = None) -
 
 def print_m2(result: M2Result, title: str) -> None:
     """Schema M2 on the terminal, in blocks of years when the terminal is narrow."""
-    print_fitted(console, lambda block: m2_table(result, title, block), len(result.years))
+    print_fitted(None, lambda block: m2_table(result, title, block), len(result.years))
 
 
 def norm_lines(result: M2Result) -> list[tuple[bool, str]]:
@@ -104,7 +104,7 @@ def norm_lines(result: M2Result) -> list[tuple[bool, str]]:
 
 def print_norms(result: M2Result) -> None:
     for ok, text in norm_lines(result):
-        console.print(f"[green]✓[/] {text}" if ok else f"[bold red]✗[/] {text}")
+        print_markup(f"[green]✓[/] {text}" if ok else f"[bold red]✗[/] {text}")
 
 
 def m2_csv_rows(result: M2Result) -> list[list]:
@@ -132,7 +132,7 @@ def write_result(out: Path, result: M2Result, meta: dict, m1: list[dict] | None 
         from ..report import write_m2_workbook
 
         write_m2_workbook(out, {meta.get("scenario", "Meerjarenplan"): result})
-    console.print(f"Geschreven: {out}")
+    _app.console.print(f"Geschreven: {out}")
 
 
 @app.command("m2")
