@@ -855,27 +855,21 @@ class BatchEngine:
             history_wage.append(wage())
         final = m2_arrays(history_totals[-1], **base.m2_inputs)
         mr = base.minimum_reserve(history_wage[-1])  # the engine's rule (minimum_reserve_rule)
+        rows = np.array(batched, dtype=int)  # (the scenarios that run on the engine are filled in below)
+        lines = {k: np.zeros((B, n)) for k in LINE_KEYS}
+        for k in LINE_KEYS:
+            lines[k][rows] = final[k]  # (a line no scenario changes comes per year: broadcast)
+        minimum = None
+        if mr is not None:
+            minimum = np.zeros((B, n))
+            minimum[rows] = mr
         # per scenario, the state after each of its steps (shorter scenarios keep their last)
-        full_t, full_w = np.stack(history_totals), np.stack(history_wage)
-        if nb == B:
-            # (lines that do not depend on the scenario come per year only: one row each)
-            lines = {k: np.array(np.broadcast_to(final[k], (B, n)), dtype=float) for k in LINE_KEYS}
-            minimum = None if mr is None else np.array(np.broadcast_to(mr, (B, n)), dtype=float)
-        else:  # the scenarios that run on the engine are filled in below
-            rows = np.array(batched, dtype=int)
-            lines = {k: np.zeros((B, n)) for k in LINE_KEYS}
-            for k in LINE_KEYS:
-                lines[k][rows] = final[k]
-            minimum = None
-            if mr is not None:
-                minimum = np.zeros((B, n))
-                minimum[rows] = mr
-            full_t, full_w = np.zeros((J + 1, B, 3, 2, n)), np.zeros((J + 1, B, n))
-            full_t[:, rows], full_w[:, rows] = np.stack(history_totals), np.stack(history_wage)
+        full_t, full_w = np.zeros((J + 1, B, 3, 2, n)), np.zeros((J + 1, B, n))
+        full_t[:, rows], full_w[:, rows] = np.stack(history_totals), np.stack(history_wage)
         result = BatchResult(base, scenarios, lines, minimum, changes, fallback,
                              _history=(full_t, full_w, np.zeros(B, dtype=int)),
                              _chains=[tuple(s.name for s in chain[:-1]) for chain in chains], _engine=self.engine)
-        result._history[2][np.array(batched, dtype=int)] = steps
+        result._history[2][rows] = steps
         fallback.update(dead)
         for i in fallback:
             run = self.engine.run(scenarios[i], library)
