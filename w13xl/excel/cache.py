@@ -46,12 +46,14 @@ class FrozenGrid(tuple):
         """Equal cells, and booleans in the same places: ``0 == False`` and ``1 == True``, yet
         a boolean in an amount cell is refused and a 0 is not (so a cached result for the one
         must not answer the other)."""
-        if not tuple.__eq__(self, other):
-            return False
+        equal = tuple.__eq__(self, other)
+        if equal is NotImplemented or not equal:
+            return equal
         return not isinstance(other, FrozenGrid) or self.booleans() == other.booleans()
 
     def __ne__(self, other: object) -> bool:
-        return not self.__eq__(other)
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
 
     def booleans(self) -> frozenset:
         """Positions (row, column) of the boolean cells (computed once)."""
