@@ -266,3 +266,34 @@ def test_a_rule_that_indexes_a_year_runs_per_state_and_still_equals_the_engine(s
     engine = Engine(baseline)
     for i, s in enumerate(scenarios):
         assert_same(engine.run(s), result.run(i))
+
+
+def test_probes_stacked_in_one_engine_run_measure_exactly_what_one_run_each_measures(study, monkeypatch):
+    """measure() runs its probes (random, mirrored, one per input) as one engine run on stacked
+    states where the change's arithmetic is elementwise: the response is bit for bit the one
+    measured with one engine run per probe."""
+    from w13xl.scenario import batch as batch_module
+
+    baseline = study[0]
+    changes = [scenario_from_dict({"changes": [c]}, name="m").changes[0] for c in (
+        {"type": "subsidy_end", "subsidy": "SUB-PACT", "date": dt.date(2028, 12, 31)},
+        {"type": "subsidy_end", "subsidy": "SUB-OPEN", "date": dt.date(2026, 12, 31), "policy": "keep_staff"},
+        {"type": "subsidy_cut", "subsidy": "SUB-KONEKTI", "date": dt.date(2029, 1, 1), "factor": 0.5},
+        {"type": "fte", "position": "P05", "fte": 0.5, "date": dt.date(2027, 7, 1)},
+        {"type": "contribution", "from_year": 2027, "pct": 0.03})]
+    stacked_runs = []
+    original = batch_module._Measure.run
+
+    def counting(self, perturb=None):
+        stacked_runs.append(any(isinstance(v, batch_module._States) for v in (perturb or {}).values()))
+        return original(self, perturb)
+
+    monkeypatch.setattr(batch_module._Measure, "run", counting)
+    stacked = [measure(Engine(baseline), ch) for ch in changes]
+    assert sum(stacked_runs) >= len(changes)  # the probes did go through stacked
+    monkeypatch.setattr(batch_module._Measure, "run_many", lambda self, perturbs: [self.run(p)[:2] for p in perturbs])
+    for ch, r in zip(changes, stacked):
+        one = measure(Engine(baseline), ch)
+        assert r.keys == one.keys and r.inputs == one.inputs
+        np.testing.assert_array_equal(r.alpha, one.alpha)
+        np.testing.assert_array_equal(r.d0, one.d0)

@@ -287,6 +287,27 @@ class _Measure:
                 deltas[key] = now - (np.zeros(n) if old is None else old)
         return deltas, st._contribution - contrib_before, st, description
 
+    def run_many(self, perturbs: list[dict]) -> list[tuple[dict, np.ndarray]]:
+        """(line deltas, contribution delta) for each perturbation: from one engine run with the
+        perturbations stacked on a leading axis (:class:`_States`) where the change's arithmetic
+        is elementwise, else one run each (the same numbers: elementwise arithmetic is the same
+        per element)."""
+        n = len(self.base.years)
+        if len(perturbs) > 1:
+            names = list(dict.fromkeys(var for p in perturbs for var in p))
+            stacked = {var: np.stack([np.broadcast_to(p.get(var, 0.0), (n,)) for p in perturbs]).view(_States)
+                       for var in names}
+            try:
+                deltas, dc, _, _ = self.run(stacked)
+            except (NotBatchable, W13Error, ValueError):
+                pass
+            else:
+                rows = [{k: np.broadcast_to(_plain(d), (len(perturbs), n))[i] for k, d in deltas.items()}
+                        for i in range(len(perturbs))]
+                dcs = np.broadcast_to(_plain(dc), (len(perturbs), n))
+                return [(r, dcs[i]) for i, r in enumerate(rows)]
+        return [self.run(p)[:2] for p in perturbs]
+
 
 class NotAffine(NotBatchable):
     """Not affine in the state it reads; ``reads``/``writes`` still tell its footprint and
@@ -322,22 +343,24 @@ def measure(engine: Engine, ch, mult: np.ndarray | None = None, rng: np.random.G
     dx = {var: (rng.uniform(-0.1, 0.1, n) if var[0] == "mult" else
                 m.value(var) * rng.uniform(-0.3, 0.3, n)
                 + np.where(np.abs(m.value(var)) > HALF_CENT, rng.uniform(-500, 500, n), 0.0)) for var in inputs}
-    dr, cr, _, _ = m.run(dx)
-    # and its mirror image: an affine effect agrees on both sides of the measured state (a rule
-    # with a kink, such as the overhead capped at what the project's line leaves, fails one side)
-    dr2, cr2, _, _ = m.run({var: -d for var, d in dx.items()})
     #: probe step per input: 1 euro on an amount, 1% on an index multiplier (a +100% step
     #: would cross the kinks of rules such as the overhead cap)
     step = {var: (0.01 if var[0] == "mult" else 1.0) for var in inputs}
+    # the random probe and its mirror image (an affine effect agrees on both sides of the measured
+    # state; a rule with a kink, such as the overhead capped at what the project's line leaves,
+    # fails one side), and a probe per input (all years at once), in one go
+    (dr, cr), (dr2, cr2), *diagonal = m.run_many(
+        [dx, {var: -d for var, d in dx.items()}, *({var: step[var] * np.ones(n)} for var in inputs)])
     # a change that reads the index multipliers and is not diagonal is measured per index state
     tries = (False, True) if mult is not None or not any(v[0] == "mult" for v in inputs) else (False,)
     for full in tries:
         # diagonal: year y of the effect depends on year y of the inputs (probe all years at
         # once); full: on any year (probe one year at a time)
         if full:
-            probes = [[m.run({var: step[var] * np.eye(n)[z]}) for z in range(n)] for var in inputs]
+            flat = m.run_many([{var: step[var] * np.eye(n)[z]} for var in inputs for z in range(n)])
+            probes = [flat[v * n:(v + 1) * n] for v in range(len(inputs))]
         else:
-            probes = [[m.run({var: step[var] * np.ones(n)})] for var in inputs]
+            probes = [[p] for p in diagonal]
         keys = sorted(set(d0).union(*(p[0] for ps in probes for p in ps)))
 
         def vector(deltas: dict, contrib: np.ndarray) -> np.ndarray:
