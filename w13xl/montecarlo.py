@@ -79,6 +79,7 @@ from .scenario.spec import (
     ScenarioLibrary,
     SubsidyEndChange,
     SubsidyRenewChange,
+    refuse_retired_policy,
 )
 
 PERCENTILES: tuple[int, ...] = (5, 25, 50, 75, 95)
@@ -178,11 +179,7 @@ class SubsidyUncertainty(_Model):
     @field_validator("policy", mode="before")
     @classmethod
     def _retired(cls, v: Any) -> Any:
-        from .scenario.spec import RETIRED_POLICIES
-
-        if isinstance(v, str) and v.strip().lower() in RETIRED_POLICIES:
-            raise ValueError(RETIRED_POLICIES[v.strip().lower()])
-        return v
+        return refuse_retired_policy(v)
 
 
 class UncertaintySpec(_Model):

@@ -53,6 +53,14 @@ RETIRED_POLICIES = {"keep": "'keep' no longer exists: use 'keep_staff' (W13 keep
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
+def refuse_retired_policy(value: Any) -> Any:
+    """A policy as given; a retired name (``keep``) is refused with a pointer to the new ones
+    (a pydantic ``mode="before"`` validator of every model with a subsidy-end policy)."""
+    if isinstance(value, str) and value.strip().lower() in RETIRED_POLICIES:
+        raise ValueError(RETIRED_POLICIES[value.strip().lower()])
+    return value
+
+
 def as_fraction(value: Any) -> Any:
     """THE rule for percentages in scenarios (TOML and the Scenario's sheet): a number is a
     fraction (0.05 = 5%, never multiplied or divided by 100); text with a percent sign is a
@@ -218,9 +226,7 @@ class _SubsidyPolicy(_Change):
     @field_validator("policy", mode="before")
     @classmethod
     def _retired(cls, v: Any) -> Any:
-        if isinstance(v, str) and v.strip().lower() in RETIRED_POLICIES:
-            raise ValueError(RETIRED_POLICIES[v.strip().lower()])
-        return v
+        return refuse_retired_policy(v)
 
     @field_validator("share", mode="before")
     @classmethod
