@@ -83,26 +83,36 @@ def solution_rows(solutions: Sequence[Solution]) -> list[list]:
     return rows
 
 
+def _sheet(name: str, title: str, created_text: str) -> SheetContent:
+    """A sheet of this module, started: its title, the w13xl marker and when it was made."""
+    c = SheetContent(name)
+    c.add("title", title)
+    c.add("marker", MARKER_TEXT)
+    c.add("meta", "Aangemaakt op", created_text)
+    return c
+
+
+def _table(c: SheetContent, name: str, rows: list[list]) -> None:
+    """``rows`` as a table named ``name``: its first row the header, the rest data."""
+    c.ranges[name] = c.extend("data", rows)
+    c.kinds[c.ranges[name][0] - 1] = "header"
+
+
 def uncertainty_contents(simulation: Simulation | None = None, cliffs: CliffTable | None = None,
                          solutions: Sequence[Solution] = (), *, created: date | datetime | None = None
                          ) -> list[SheetContent]:
     created_text = _fmt_created(created)
     out = []
     if simulation is not None:
-        c = SheetContent(FAN_SHEET)
         paths = f"{simulation.paths:_}".replace("_", ".")
-        c.add("title", f"Waaier van de reserve — {simulation.title}")
-        c.add("marker", MARKER_TEXT)
-        c.add("meta", "Aangemaakt op", created_text)
+        c = _sheet(FAN_SHEET, f"Waaier van de reserve — {simulation.title}", created_text)
         c.add("meta", "Simulatie", f"{paths} paden, seed {simulation.seed}")
         c.add("note", "Waaier van de reserve (gecumuleerd budgettair resultaat): 90% van de paden ligt tussen "
                       "P5 en P95, de helft tussen P25 en P75; de rode lijn is de minimumreserve.")
         c.add("blank")
-        c.ranges["fan"] = c.extend("data", fan_rows(simulation))
-        c.kinds[c.ranges["fan"][0] - 1] = "header"
+        _table(c, "fan", fan_rows(simulation))
         c.add("blank")
-        c.ranges["prob"] = c.extend("data", probability_rows(simulation))
-        c.kinds[c.ranges["prob"][0] - 1] = "header"
+        _table(c, "prob", probability_rows(simulation))
         c.add("blank")
         c.blank_rows("chart_fan", 20)
         c.print_last = len(c.rows)
@@ -111,31 +121,23 @@ def uncertainty_contents(simulation: Simulation | None = None, cliffs: CliffTabl
         c.ranges["bands"] = c.extend("detail", fan_band_rows(simulation))
         out.append(c.padded())
     if cliffs is not None:
-        c = SheetContent(CLIFF_SHEET)
-        c.add("title", f"Subsidiekliffen — {cliffs.title}")
-        c.add("marker", MARKER_TEXT)
-        c.add("meta", "Aangemaakt op", created_text)
+        c = _sheet(CLIFF_SHEET, f"Subsidiekliffen — {cliffs.title}", created_text)
         c.add("note", "Effect op de reserve en de AFM van het laatste planjaar t.o.v. het scenario: (a) de subsidie "
                       "stopt een jaar vroeger en het project stopt mee; (b) de subsidie wordt niet verlengd en het "
                       "personeel blijft, betaald door de basiswerking. Subsidies zonder einddatum: verondersteld "
                       "einde op 31/12 van het voorlaatste planjaar.")
         c.add("blank")
-        c.ranges["tornado"] = c.extend("data", tornado_rows(cliffs))
-        c.kinds[c.ranges["tornado"][0] - 1] = "header"
+        _table(c, "tornado", tornado_rows(cliffs))
         c.add("blank")
         c.blank_rows("chart_tornado", max(12, 2 * len(cliffs.cliffs) + 4))
         out.append(c.padded())
     if solutions:
-        c = SheetContent(GOAL_SHEET)
-        c.add("title", f"Doelzoeken — {solutions[0].title}")
-        c.add("marker", MARKER_TEXT)
-        c.add("meta", "Aangemaakt op", created_text)
+        c = _sheet(GOAL_SHEET, f"Doelzoeken — {solutions[0].title}", created_text)
         c.add("note", "Wat is er nodig voor een AFM ≥ 0 in het laatste jaar, een reserve ≥ de minimumreserve en een "
                       "BBR ≥ 0 in elk jaar? Elk antwoord is gecontroleerd door het scenario ermee opnieuw door te "
                       "rekenen.")
         c.add("blank")
-        c.ranges["solutions"] = c.extend("data", solution_rows(solutions))
-        c.kinds[c.ranges["solutions"][0] - 1] = "header"
+        _table(c, "solutions", solution_rows(solutions))
         out.append(c.padded())
     return out
 
