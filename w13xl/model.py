@@ -91,9 +91,9 @@ class LineKey(NamedTuple):
 def check_years(years: Iterable[int]) -> tuple[int, ...]:
     years = tuple(int(y) for y in years)
     if not years:
-        raise ValueError("a plan needs at least one year")
+        raise ValueError("een plan heeft minstens één jaar nodig")
     if any(b - a != 1 for a, b in zip(years, years[1:])):
-        raise ValueError(f"years must be consecutive, got {list(years)}")
+        raise ValueError(f"de jaren moeten opeenvolgend zijn (gegeven: {list(years)})")
     return years
 
 
@@ -117,7 +117,7 @@ class Plan:
         if len(set(self.keys)) != len(self.keys):
             seen: set[LineKey] = set()
             dup = next(k for k in self.keys if k in seen or seen.add(k))
-            raise ValueError(f"duplicate budget line {dup}")
+            raise ValueError(f"dubbele begrotingslijn {dup}")
         actions = dict(self.actions)
         for key in self.keys:
             if key.action not in actions:
@@ -156,7 +156,7 @@ class Plan:
         try:
             return self.years.index(int(year))
         except ValueError:
-            raise ValueError(f"year {year} is outside the plan ({self.years[0]}-{self.years[-1]})") from None
+            raise ValueError(f"jaar {year} valt buiten het plan ({self.years[0]}-{self.years[-1]})") from None
 
     def has_line(self, action: str, category: int, direction: int) -> bool:
         return LineKey(action, category, direction) in self._index  # type: ignore[attr-defined]
