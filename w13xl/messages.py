@@ -160,3 +160,49 @@ def pydantic_message(error: Mapping[str, Any]) -> str:
         return template.format(**fields)
     except (KeyError, IndexError):
         return template.split(" {")[0].split("{")[0].strip()
+
+
+# -- the system's own messages ----------------------------------------------------------------
+_ERRNO = {
+    "ENOENT": "bestand of map niet gevonden",
+    "EACCES": "geen toegang",
+    "EPERM": "niet toegestaan",
+    "ENOSPC": "de schijf is vol",
+    "EDQUOT": "de schijfruimte (quota) is op",
+    "EROFS": "alleen-lezen bestandssysteem",
+    "ENAMETOOLONG": "naam te lang",
+    "EISDIR": "het is een map",
+    "ENOTDIR": "een deel van het pad is geen map",
+    "EEXIST": "bestaat al",
+    "EBUSY": "in gebruik",
+    "ETXTBSY": "in gebruik",
+    "EINVAL": "ongeldige naam of bewerking",
+    "EIO": "invoer-/uitvoerfout",
+    "ELOOP": "te veel symbolische koppelingen",
+    "EXDEV": "ander bestandssysteem",
+    "ENOTEMPTY": "de map is niet leeg",
+    "EMFILE": "te veel open bestanden",
+    "EFBIG": "bestand te groot",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused a file operation, in Dutch (from the error number, not its English
+    text)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    reason = _ERRNO.get(name)
+    if reason is None:
+        return f"systeemfout {name or exc.errno or type(exc).__name__}"
+    return reason
+
+
+def toml_reason(exc: Exception) -> str:
+    """Where a TOML file is malformed, in Dutch (line and column of the parser's error)."""
+    import re
+
+    m = re.search(r"line (\d+), column (\d+)", str(exc))
+    if m:
+        return f"regel {m.group(1)}, kolom {m.group(2)}"
+    return "onleesbaar"
