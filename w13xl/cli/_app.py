@@ -178,7 +178,7 @@ def write_json(path: Path, data: object) -> None:
 def output_kind(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in (".json", ".csv", ".xlsx"):
-        raise W13Error(f"--out {path}: unknown output type '{suffix}' (expected .json, .csv or .xlsx)")
+        raise W13Error(f"--out {path}: onbekend soort uitvoer '{suffix}' (verwacht: .json, .csv of .xlsx)")
     return suffix[1:]
 
 
