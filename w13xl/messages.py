@@ -206,3 +206,35 @@ def toml_reason(exc: Exception) -> str:
     if m:
         return f"regel {m.group(1)}, kolom {m.group(2)}"
     return "onleesbaar"
+
+
+# -- the command line's own texts (typer) -----------------------------------------------------
+#: Dutch for the texts typer marks for gettext (``_()`` in typer.core and typer.rich_utils), by
+#: their English msgid. Compiled into
+#: ``w13xl/locale/nl/LC_MESSAGES/w13xl.mo`` (``python -m w13xl.cli._i18n``; a test checks the
+#: file matches this table).
+TYPER_NL: dict[str, str] = {
+    "Arguments": "Argumenten",
+    "Options": "Opties",
+    "Commands": "Commando's",
+    "Error": "Fout",
+    "Aborted.": "Afgebroken.",
+    "Aborted!": "Afgebroken!",
+    "(deprecated) ": "(verouderd) ",
+    "[default: {}]": "[standaard: {}]",
+    "[env var: {}]": "[omgevingsvariabele: {}]",
+    "[required]": "[verplicht]",
+    "Try [blue]'{command_path} {help_option}'[/] for help.": "Hulp: [blue]'{command_path} {help_option}'[/]",
+    "required": "verplicht",
+    "default: {default}": "standaard: {default}",
+    "env var: {var}": "omgevingsvariabele: {var}",
+    "(dynamic)": "(dynamisch)",
+    "Missing command.": "Commando ontbreekt.",
+    "No such command {name!r}.": "Onbekend commando {name!r}.",
+}
+
+#: What typer's vendored click writes without gettext, in Dutch (used by w13xl.cli._i18n).
+CLI_USAGE = "Gebruik: "
+CLI_HELP_OPTION = "Toon deze hulp en stop."
+CLI_OPTIONS_METAVAR = "[OPTIES]"
+CLI_COMMAND_METAVAR = "COMMANDO [ARGUMENTEN]..."

@@ -8,13 +8,14 @@ from typing import Annotated, Optional
 import typer
 
 from ._app import app, console, handles_input_errors
+from ._i18n import DutchCommand, DutchGroup
 
 excel_app = typer.Typer(name="excel", help="Excel-invoegtoepassing (xlwings): een werkboek dat klaar is voor gebruik.\n\nVoorbeeld: w13xl excel workbook W13_plan.xlsm",
-                        no_args_is_help=True)
+                        no_args_is_help=True, cls=DutchGroup)
 app.add_typer(excel_app, name="excel")
 
 
-@excel_app.command("workbook")
+@excel_app.command("workbook", cls=DutchCommand)
 @handles_input_errors
 def workbook_command(
     out: Annotated[Path, typer.Argument(help="Het werkboek dat gemaakt wordt (.xlsm; alleen letters, cijfers en _, "
