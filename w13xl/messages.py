@@ -238,3 +238,10 @@ CLI_USAGE = "Gebruik: "
 CLI_HELP_OPTION = "Toon deze hulp en stop."
 CLI_OPTIONS_METAVAR = "[OPTIES]"
 CLI_COMMAND_METAVAR = "COMMANDO [ARGUMENTEN]..."
+#: The commands' arguments by their (English) parameter name, as help and usage errors name them.
+CLI_ARGUMENT_NAMES = {"workbook": "WERKBOEK", "scenarios": "SCENARIO'S", "scenario": "SCENARIO", "out": "UITVOER",
+                      "old": "OUD", "new": "NIEUW", "name": "NAAM", "plan": "PLAN", "accounts": "REKENING"}
+#: What an option's value is, by its type, where the option names no placeholder of its own.
+CLI_VALUE_NAMES = {"str": "TEKST", "text": "TEKST", "path": "PAD", "int": "GETAL", "integer": "GETAL",
+                   "float": "GETAL", "int range": "GETAL", "float range": "GETAL", "datetime": "DATUM",
+                   "filename": "BESTAND"}

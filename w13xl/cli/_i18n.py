@@ -12,7 +12,7 @@ Two mechanisms, each the one typer offers for the texts concerned:
   and its usage errors without gettext. The command classes here give them in Dutch through
   click's extension points: ``format_usage`` (``write_usage(prefix=...)``), ``get_help_option``,
   and the usage errors rebuilt from their fields (parameter, kind, option name, suggestions) in
-  ``make_context`` and ``resolve_command`` (:func:`dutch_usage_error`).
+  ``parse_args`` and ``resolve_command`` (:func:`dutch_usage_error`).
 
 ``python -m w13xl.cli._i18n`` writes the .mo file from the catalogue.
 """
@@ -27,7 +27,7 @@ from pathlib import Path
 from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
-from ..messages import CLI_COMMAND_METAVAR, CLI_HELP_OPTION, CLI_OPTIONS_METAVAR, CLI_USAGE, TYPER_NL
+from ..messages import CLI_ARGUMENT_NAMES, CLI_COMMAND_METAVAR, CLI_HELP_OPTION, CLI_OPTIONS_METAVAR, CLI_USAGE, CLI_VALUE_NAMES, TYPER_NL
 
 DOMAIN = "w13xl"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -143,17 +143,30 @@ class _Dutch:
             option.help = CLI_HELP_OPTION
         return option
 
-    def make_context(self, info_name, args, parent=None, **extra):
+    def parse_args(self, ctx, args):
         try:
-            return super().make_context(info_name, args, parent=parent, **extra)  # type: ignore[misc]
+            return super().parse_args(ctx, args)  # type: ignore[misc]
         except _click.exceptions.UsageError as exc:
             if isinstance(exc, _click.exceptions.NoArgsIsHelpError):
                 raise
-            raise dutch_usage_error(exc, None) from None
+            raise dutch_usage_error(exc, ctx) from None
 
 
 class DutchCommand(_Dutch, TyperCommand):
-    """A typer command whose help and usage errors are Dutch."""
+    """A typer command whose help and usage errors are Dutch (argument names and the value
+    placeholders of options too: click's ``metavar``)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from typer.core import TyperArgument
+
+        for param in self.params:
+            if param.metavar is not None:
+                continue
+            if isinstance(param, TyperArgument):
+                param.metavar = CLI_ARGUMENT_NAMES.get(param.name or "", (param.name or "").upper())
+            elif not getattr(param, "is_flag", False):
+                param.metavar = CLI_VALUE_NAMES.get(getattr(param.type, "name", ""))
 
     def parse_args(self, ctx, args):
         allow = ctx.allow_extra_args
