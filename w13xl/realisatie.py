@@ -116,8 +116,8 @@ def read_action_mapping(grid, ctx: SheetContext) -> list[ActionMap]:
             new_col = next(c for c, t in enumerate(texts) if t.startswith("nieuw"))
             break
     if header_row is None:
-        raise ctx.error("no header row with 'Oude actie' and 'Nieuwe actie'", 0, None,
-                        "columns Oude actie | Nieuwe actie")
+        raise ctx.error("geen kopregel met 'Oude actie' en 'Nieuwe actie'", 0, None,
+                        "kolommen Oude actie | Nieuwe actie")
     out: list[ActionMap] = []
     seen: dict[str, str] = {}
     for r in range(header_row + 1, len(grid)):
@@ -125,15 +125,15 @@ def read_action_mapping(grid, ctx: SheetContext) -> list[ActionMap]:
         if is_blank(old) and is_blank(new):
             continue
         if is_blank(old):
-            raise ctx.error("a new action code without an old one", r, old_col, "the old action code")
+            raise ctx.error("een nieuwe actiecode zonder oude", r, old_col, "de oude actiecode")
         old = str(old).strip().split()[0]
         if is_blank(new):
-            raise ctx.error(f"old action {old} maps to nothing", r, new_col,
-                            "the new action code (remove the row if the action has no successor)")
+            raise ctx.error(f"oude actie {old} wordt niets", r, new_col,
+                            "de nieuwe actiecode (verwijder de rij als de actie geen opvolger heeft)")
         new = str(new).strip().split()[0]
         if old in seen:
-            raise ctx.error(f"old action {old} appears twice (also in {seen[old]})", r, old_col,
-                            "one row per old action")
+            raise ctx.error(f"oude actie {old} staat er twee keer (ook in {seen[old]})", r, old_col,
+                            "één rij per oude actie")
         seen[old] = cell_name(r, old_col)
         out.append(ActionMap(old, new, cell_name(r, new_col)))
     return out
