@@ -618,7 +618,7 @@ def test_cli_board_needs_an_output(tmp_path):
     from w13xl.cli import app
 
     result = CliRunner().invoke(app, ["board", str(SAMPLE)])
-    assert result.exit_code == 2 and "nothing to write" in result.output
+    assert result.exit_code == 2 and "niets te schrijven" in result.output
     result = CliRunner().invoke(app, ["board", str(SAMPLE), "--into", str(tmp_path / "x.xlsx"), "--pdf"])
     assert result.exit_code == 2 and "--pdf" in result.output
 
