@@ -15,7 +15,7 @@ from w13xl.cli import COMMAND_MODULES, app
 from w13xl.errors import InputError, InputWarning, RowError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
-from build import CASES, SAMPLE  # noqa: E402
+from build import CASES, SAMPLE
 
 runner = CliRunner()
 
@@ -134,7 +134,8 @@ def test_every_pydantic_error_type_has_a_dutch_text():
                  "date_parsing", "date_from_datetime_inexact", "finite_number", "union_tag_invalid"):
         assert kind in PYDANTIC
     assert pydantic_message({"type": "less_than_equal", "ctx": {"le": 1.5}}) == "mag hoogstens 1.5 zijn"
-    assert pydantic_message({"type": "literal_error", "ctx": {"expected": "'a' or 'b'"}}) == "verwacht een van: 'a' of 'b'"
+    assert pydantic_message({"type": "literal_error", "ctx": {"expected": "'a' or 'b'"}}) == \
+        "verwacht een van: 'a' of 'b'"
 
 
 # -- help -----------------------------------------------------------------------------------
@@ -169,7 +170,8 @@ def test_help_is_dutch_throughout(command):
     (["m2", str(SAMPLE), "--out"], "Optie --out vraagt een waarde."),
     (["m2", str(SAMPLE), "extra"], "Onverwacht(e) extra argument(en) (extra)"),
     (["m2x"], "Onbekend commando 'm2x'. Bedoelde u 'm2'?"),
-    (["simulate", str(SAMPLE), "--paths", "0"], "Ongeldige waarde voor '--paths' / '-n': verwacht een geheel getal ≥ 1"),
+    (["simulate", str(SAMPLE), "--paths", "0"],
+     "Ongeldige waarde voor '--paths' / '-n': verwacht een geheel getal ≥ 1"),
     (["m2", str(SAMPLE), "--opening-reserve", "veel"], "'veel' is geen bedrag"),
 ])
 def test_usage_errors_are_dutch(args, fragment):

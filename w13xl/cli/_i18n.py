@@ -27,7 +27,15 @@ from pathlib import Path
 from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
-from ..messages import CLI_ARGUMENT_NAMES, CLI_COMMAND_METAVAR, CLI_HELP_OPTION, CLI_OPTIONS_METAVAR, CLI_USAGE, CLI_VALUE_NAMES, TYPER_NL
+from ..messages import (
+    CLI_ARGUMENT_NAMES,
+    CLI_COMMAND_METAVAR,
+    CLI_HELP_OPTION,
+    CLI_OPTIONS_METAVAR,
+    CLI_USAGE,
+    CLI_VALUE_NAMES,
+    TYPER_NL,
+)
 
 DOMAIN = "w13xl"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -104,10 +112,10 @@ def dutch_usage_error(exc: _click.exceptions.UsageError, ctx) -> _click.exceptio
         what = {"argument": "Ontbrekend argument", "option": "Ontbrekende optie"}.get(kind, "Ontbrekende parameter")
         text = f"{what} {_hint(exc, ctx)}.".replace(" .", ".")
     elif isinstance(exc, e.BadParameter):
-        kind = exc.param.type if exc.param is not None else None
-        name = getattr(kind, "name", "")
-        if name in _TYPES and type(kind).__module__.startswith("typer._click"):
-            message = f"verwacht {_TYPES[name]}{_range(kind)}"
+        ptype = exc.param.type if exc.param is not None else None
+        name = getattr(ptype, "name", "")
+        if name in _TYPES and type(ptype).__module__.startswith("typer._click"):
+            message = f"verwacht {_TYPES[name]}{_range(ptype)}"
         else:
             message = exc.message  # w13xl's own callbacks and parsers: Dutch at source
         hint = _hint(exc, ctx)
@@ -129,23 +137,23 @@ class _Dutch:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if getattr(self, "options_metavar", None) == "[OPTIONS]":
-            self.options_metavar = CLI_OPTIONS_METAVAR
+            setattr(self, "options_metavar", CLI_OPTIONS_METAVAR)  # noqa: B010 - typer's attribute
         if getattr(self, "subcommand_metavar", None):
-            self.subcommand_metavar = CLI_COMMAND_METAVAR
+            setattr(self, "subcommand_metavar", CLI_COMMAND_METAVAR)  # noqa: B010
 
     def format_usage(self, ctx, formatter) -> None:
-        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=CLI_USAGE)
 
     def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)  # type: ignore[misc]
+        option = super().get_help_option(ctx)
         if option is not None:
             option.help = CLI_HELP_OPTION
         return option
 
     def parse_args(self, ctx, args):
         try:
-            return super().parse_args(ctx, args)  # type: ignore[misc]
+            return super().parse_args(ctx, args)
         except _click.exceptions.UsageError as exc:
             if isinstance(exc, _click.exceptions.NoArgsIsHelpError):
                 raise

@@ -210,7 +210,8 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
             continue
         else:
             raise InputError(f"'{arg}' is geen scenariobestand en geen scenario op het blad Scenario's",
-                             file=str(path), expected=f"een .toml-bestand of een van: {', '.join(sheet_scenarios) or '(geen)'}")
+                             file=str(path),
+                             expected=f"een .toml-bestand of een van: {', '.join(sheet_scenarios) or '(geen)'}")
         for f in files:
             s = load_scenario_file(f)
             library.add(s)
