@@ -173,6 +173,11 @@ class DutchCommand(_Dutch, TyperCommand):
                 continue
             if isinstance(param, TyperArgument):
                 param.metavar = CLI_ARGUMENT_NAMES.get(param.name or "", (param.name or "").upper())
+                if getattr(param.type, "name", "") in CLI_VALUE_NAMES:  # the help's type column: <pad>
+                    import copy
+
+                    param.type = copy.copy(param.type)  # this argument's own (STRING is shared)
+                    param.type.name = CLI_VALUE_NAMES[param.type.name].lower()
             elif not getattr(param, "is_flag", False):
                 param.metavar = CLI_VALUE_NAMES.get(getattr(param.type, "name", ""))
 
