@@ -424,7 +424,7 @@ def test_write_back_refuses_a_sheet_without_marker(runs, tmp_path):
     mine["A1"] = "my own overview"
     wb.save(target)
     original = target.read_bytes()
-    with pytest.raises(InputError, match="not written by w13xl"):
+    with pytest.raises(InputError, match="niet door w13xl geschreven"):
         write_board_into(runs, target, plan_name=PLAN, created=CREATED)
     assert target.read_bytes() == original
 

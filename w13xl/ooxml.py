@@ -1066,6 +1066,6 @@ def write_sheets_into(target: str | os.PathLike, scratch_wb, *, is_owned: Callab
 
 class OwnershipError(InputError):
     def __init__(self, sheet: str, file: str) -> None:
-        super().__init__(f"blad '{sheet}' bestaat al maar is niet door w13xl geschreven (geen markering); geef het "
-                         "een andere naam of verwijder het, er is niets gewijzigd", file=file)
+        super().__init__("het blad bestaat al maar is niet door w13xl geschreven (geen markering); geef het "
+                         "een andere naam of verwijder het, er is niets gewijzigd", file=file, sheet=sheet)
         self.sheet = sheet
