@@ -303,9 +303,15 @@ def test_shipped_indexschok(study, engine):
 
 
 def test_shipped_krachtwonen_renewed(study, engine):
-    """38,921.30 (A10102 O 2026) / 12 x 7 months in 2027, then 38,921.30 a year."""
-    effect = np.array([0, 7 / 12, 1, 1, 1, 1]) * 38_921.30
+    """Budget-neutral (plan 3.7; issue 18): the subsidy pays the plan's costs from 2027, so the
+    ES effect is minus A10102's net in the synthesis: 22,597.54 - 16,631.48 = 5,966.06 (2027),
+    then the whole U line 23,054.86 / 23,511.03 / 23,966.13 / 24,420.17. (It used to be 2026's
+    38,921.30 a year, a surplus on a project whose costs are 23-24k.)"""
+    effect = np.array([0, 22_597.54 - 16_631.48, 23_054.86, 23_511.03, 23_966.13, 24_420.17])
     assert_shipped(study, engine, "krachtwonen-verlengd-2031", effect)
+    _, _, r = shipped(study, engine, "krachtwonen-verlengd-2031")
+    o, u = r.plan.line("A10102", 0, O), r.plan.line("A10102", 0, U)
+    np.testing.assert_allclose(o[1:], u[1:], atol=CENT)  # budget-neutral every renewed year
 
 
 def test_shipped_pact_stops_2028(study, engine):
@@ -348,9 +354,10 @@ def test_shipped_regierol_stops_after_2026(study, engine):
 
 
 def test_shipped_foodact_investment_unfunded(study, engine):
-    """Plan 3.2: the 445,000 investment (250,000 move + 195,000 fleet) without its receipts: the
-    reserve falls by 445,000 from 2026, below the minimum; the AFM does not move."""
-    reserve, afm, r = shipped(study, engine, "foodact13-zonder-financiering")
+    """A board decision against plan 3.2's rule: the 445,000 investment (250,000 move + 195,000
+    fleet) carried out without its receipts: the reserve falls by 445,000 from 2026, below the
+    minimum; the AFM does not move. (The plan's own alternative: tests/test_plan_scenarios.py.)"""
+    reserve, afm, r = shipped(study, engine, "foodact13-toch-uitgevoerd")
     assert reserve == pytest.approx(PLAN_GBR_2031 - 250_000 - 195_000, abs=0.01)
     assert afm == pytest.approx(PLAN_AFM_2031, abs=0.01)
     assert r.m2.norms["reserve_above_minimum"].first_breach_year == 2026

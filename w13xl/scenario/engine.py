@@ -56,6 +56,7 @@ from .spec import (
     IndexsprongChange,
     LineChange,
     MoveChange,
+    OverheadChange,
     Scenario,
     ScenarioLibrary,
     StepChange,
@@ -978,12 +979,15 @@ class Engine:
     def _apply_subsidy_renew(self, state: _Run, ch: SubsidyRenewChange) -> str:
         s = state.subsidy(ch)
         self.base.check_date(ch, ch.until, "until")
-        self._renew(state, ch, s, ch.until, ch.amount)
+        self._renew(state, ch, s, ch.until, ch.amount, ch.budget_neutral)
         amount = "" if ch.amount is None else f" aan {ch.amount:,.2f} euro per jaar".replace(",", "X").replace(
             ".", ",").replace("X", ".")
+        if ch.budget_neutral:
+            amount = " (budgetneutraal: de subsidie dekt de kosten van het project)"
         return f"Subsidie {s.name} ({s.id}) verlengd tot {ch.until:%d/%m/%Y}{amount}"
 
-    def _renew(self, state: _Run, ch, s: Subsidy, until: dt.date, amount: float | None) -> None:
+    def _renew(self, state: _Run, ch, s: Subsidy, until: dt.date, amount: float | None,
+               budget_neutral: bool = False) -> None:
         start, end = state.windows[s.id]
         if end is None or until <= end:
             raise ch.error(f"subsidy {s.id} runs until {end or 'the end of the plan'} already",
@@ -1033,11 +1037,54 @@ class Engine:
         after_end = np.array([y > end.year for y in years])
         goes_on = bool(np.any(after_end & (a == 0) & (u_line > 0.005)))
         continues = np.full(state.n, goes_on) | ((a == 0) & (u_line > 0.005))
-        self.add_renewal(state, s, o_m * g, np.where(continues, overhead, u_m * g), overhead)
+        if budget_neutral:
+            # plan 3.7: the renewed subsidy pays the project's costs. Where the plan lets the
+            # costs go on without the subsidy (Kracht.Wonen), those costs carry their own
+            # recharge already (plan 3.7: "Op actieniveau"): the receipts rise to the costs, pro
+            # rata the months covered; nothing else moves. Where the costs come back with the
+            # renewal ('t PACT), they come back with their recharge and the subsidy pays them.
+            covered_y = np.minimum(a + g, 12) / 12.0
+            o_line_now = state.line(s.action, O)
+            top_up = np.where(g > 0, np.maximum(u_line * covered_y - o_line_now, 0.0), 0.0)
+            back = u_m * g
+            receipts = np.where(continues, top_up, back)
+            overhead = np.where(continues, 0.0, overhead)
+            self.add_renewal(state, s, receipts, np.where(continues, 0.0, back), overhead)
+        else:
+            self.add_renewal(state, s, o_m * g, np.where(continues, overhead, u_m * g), overhead)
         for old, new in zip(funded, extended):
             state.positions.remove(old)
             state.positions.append(new)
         state.windows[s.id] = (start, until)
+
+    def _apply_overhead(self, state: _Run, ch: OverheadChange) -> str:
+        """The overhead recharge of the listed subsidies (all when none are listed) becomes
+        ``ch.rate`` of their staff cost from ``ch.date`` (see :class:`OverheadChange`): in the
+        subsidy's months from that date the recharge falls from what :meth:`_Run.project_split`
+        gives (the register's rate, capped by the line) to the new rate (same cap); the action's
+        receipts and expenditure fall by the difference, and so do A50111's receipts."""
+        self.base.check_date(ch, ch.date)
+        ids = list(self.base.subsidies) if ch.subsidies is None else ch.subsidies
+        unknown = [i for i in ids if i not in self.base.subsidies]
+        if unknown:
+            raise ch.error(f"unknown subsidy '{unknown[0]}'", "subsidies",
+                           f"subsidy ids of the 'Subsidies' sheet: {', '.join(self.base.subsidies)}")
+        months = self.base.years[0] * 12 + np.arange(12 * state.n)
+        after = months >= _month(ch.date)
+        for sid in ids:
+            s = self.base.subsidies[sid]
+            if s.action == OVERHEAD_ACTION:
+                continue
+            _, lost_y, _, u_m = state._lost_months(s, after)
+            staff_m, ovh_m, _ = state.project_split(s, u_m, state.funded(s))
+            new_m = np.minimum(ch.rate * staff_m, u_m - staff_m)
+            diff = (ovh_m - new_m) * lost_y
+            state.add(s.action, O, -diff)
+            state.add(s.action, U, -diff)
+            state.add(OVERHEAD_ACTION, O, -diff)
+        which = "alle gesubsidieerde acties" if ch.subsidies is None else ", ".join(ids)
+        return (f"Overheadbijdrage {ch.rate * 100:.0f}% van de personeelskost vanaf {ch.date:%d/%m/%Y} "
+                f"({which})")
 
     @staticmethod
     def add_renewal(state: _Run, s: Subsidy, receipts: np.ndarray, costs: np.ndarray, overhead: np.ndarray) -> None:

@@ -254,12 +254,23 @@ class SubsidyEndChange(_SubsidyPolicy):
 
 
 class SubsidyRenewChange(_Change):
-    """The subsidy is renewed up to ``until``, at ``amount`` a year (default: its last full year)."""
+    """The subsidy is renewed up to ``until``, at ``amount`` a year (default: its last full year).
+    ``budget_neutral``: the renewed subsidy pays what the project costs (plan 3.7: "W13 gaat uit
+    van een budgetneutrale werking bij de gesubsidieerde projecten"): in every year the renewal
+    reaches, the action's receipts are brought up to its expenditure (pro rata the months the
+    subsidy covers that year), never above it."""
 
     type: Literal["subsidy_renew"]
     subsidy: str
     until: dt.date
     amount: float | None = Field(None, ge=0)
+    budget_neutral: bool = Field(False, description="The renewed subsidy equals the project's costs.")
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> SubsidyRenewChange:
+        if self.budget_neutral and self.amount is not None:
+            raise ValueError("give amount or budget_neutral = true, not both")
+        return self
 
 
 class SubsidyCutChange(_SubsidyPolicy):
@@ -316,6 +327,31 @@ class LineChange(_Change):
     amounts: dict[int, float]
 
 
+class OverheadChange(_Change):
+    """From ``date`` the overhead recharge of the listed subsidies (all in the register when
+    none are listed) is ``rate`` of their staff cost instead of the register's rate (plan 3.7:
+    "een overheadkost van minimaal 15% op de personeelskost"; "Waar dit niet mogelijk is omwille
+    van bijvoorbeeld de regelgeving vanuit de subsidiërende overheid, wordt de werkelijke
+    overheadkost of het wettelijk toegestane maximum aangerekend"). The project stays
+    budget-neutral: the funder pays the lower recharge, so the action's receipts and expenditure
+    fall alike, and the overhead action A50111 receives that much less."""
+
+    type: Literal["overhead"]
+    date: dt.date = Field(description="First day of the new rate.")
+    rate: float = Field(0.0, ge=0, le=1)
+    subsidies: list[str] | None = None
+
+    @field_validator("rate", mode="before")
+    @classmethod
+    def _rate_fraction(cls, v: Any) -> Any:
+        return as_fraction(v)
+
+    @field_validator("subsidies", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+
 class IndexsprongChange(_Change):
     """An indexsprong: one indexation skipped for the given classes (default wages). Exactly one of
     ``year`` (the class's growth of that year is skipped; its level stays that much lower from
@@ -351,7 +387,7 @@ class IndexsprongChange(_Change):
 
 Change = Annotated[
     Union[IndexChange, IndexsprongChange, HireChange, EndPositionChange, FteChange, StepChange, MoveChange,
-          SubsidyEndChange, SubsidyRenewChange, SubsidyCutChange, ContributionChange, LineChange],
+          SubsidyEndChange, SubsidyRenewChange, SubsidyCutChange, ContributionChange, LineChange, OverheadChange],
     Field(discriminator="type"),
 ]
 #: Dutch names of the change types, for sheets the board reads.
@@ -359,10 +395,10 @@ CHANGE_LABELS = {
     "index": "indexering", "indexsprong": "indexsprong", "hire": "aanwerving", "end_position": "einde positie", "fte": "VTE-wijziging",
     "step": "trapwijziging", "move": "verschuiving", "subsidy_end": "einde subsidie",
     "subsidy_renew": "verlenging subsidie", "subsidy_cut": "vermindering subsidie",
-    "contribution": "bijdrage lokale besturen", "line": "bijsturing",
+    "contribution": "bijdrage lokale besturen", "line": "bijsturing", "overhead": "overheadbijdrage",
 }
 CHANGE_TYPES = ("index", "hire", "end_position", "fte", "step", "move", "subsidy_end", "subsidy_renew",
-                "subsidy_cut", "contribution", "line")
+                "subsidy_cut", "contribution", "line", "overhead")
 
 
 class Scenario(BaseModel):
@@ -492,6 +528,7 @@ SHEET_COLUMNS: dict[str, str] = {
     "jaar": "from_year", "tarief": "rate", "spilindex": "crossings", "extra spilindex": "extra_crossings",
     "richting": "direction", "categorie": "category", "omschrijving": "description",
     "sleutel": "uncertainty_key", "waarde": "uncertainty_value", "buiten grenzen": "override_bounds",
+    "budgetneutraal": "budget_neutral",
 }
 #: Rows of this type carry the scenario's ``[uncertainty]`` table: 'Sleutel' is a dotted key
 #: (``index.sd``, ``subsidies.SUB-PACT.renewal``), 'Waarde' its value (see w13xl.montecarlo).
@@ -519,7 +556,7 @@ def _cell_value(value: Any, fieldname: str) -> Any:
         return int(value)
     if fieldname in ("pct", "share", "factor", "rate") and isinstance(value, str) and value.endswith("%"):
         return as_fraction(value)
-    if fieldname == "override_bounds" and isinstance(value, str):
+    if fieldname in ("override_bounds", "budget_neutral") and isinstance(value, str):
         return value.strip().lower() in ("ja", "yes", "true", "waar", "1", "x")
     if isinstance(value, str) and re.fullmatch(r"-?\d+(,\d+)?", value):
         return float(value.replace(",", "."))
