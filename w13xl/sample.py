@@ -156,18 +156,25 @@ def add_parameters(wb: Workbook) -> None:
         ("Standaardindex", 0.02, None),
         ("Bijdrage lokale besturen", None, [round(801391 * 1.02 ** k, 2) for k in range(len(YEARS))]),
         ("Inwoners", 332211, None),
+        ("Bijdrage lokale besturen: CPI-gekoppeld deel", 1.0, None),
     ]
     for r, (label, value, per_year) in enumerate(rows, start=2):
         ws.cell(row=r, column=1, value=label)
         if value is not None:
             cell = ws.cell(row=r, column=2, value=value)
-            cell.number_format = "0%" if value < 1 else ("#,##0" if label == "Inwoners" else MONEY)
+            cell.number_format = ("0%" if value < 1 or label.endswith("deel") else
+                                  ("#,##0" if label == "Inwoners" else MONEY))
         for c, v in enumerate(per_year or [], start=3):
             ws.cell(row=r, column=c, value=v).number_format = MONEY
     r = len(rows) + 3
     ws.cell(row=r, column=1, value="Minimumreserve = sociaal passief: 211.211,09 in het plan (schema M2, bijlage "
                                    "3.1), 10% van de totale jaarloonkost (3.7). Een scenario verschuift ze met 10% "
                                    "van zijn wijziging in jaarloonkost (personeelsbestand) tegenover het plan, per jaar.")
+    ws.cell(row=r + 2, column=1, value=(
+        "CPI-gekoppeld deel: aanname 100%. Het plan boekt 801.391 (T2 'van het OCMW', 2026) en laat het elk jaar "
+        "exact 2% groeien; 3.3 koppelt 'de basisbijdrage' aan de consumptieprijzen vanaf 1 januari 2027; 3.7 noemt "
+        "voor 2025 een bijdrage van 391.186,74 en verklaart de sprong niet. Is enkel een deel CPI-gekoppeld, zet dan "
+        "dat deel (bv. 48,81% = 391.186,74 / 801.391): zie 'w13xl aannames' voor het effect op een indexschok."))
     ws.cell(row=r + 1, column=1, value="Bijdrage lokale besturen: 801.391 in 2026, +2% per jaar in het plan; "
                                        "inwoners: 332.211 (regio Zuid-West-Vlaanderen, 2024).")
 
@@ -245,11 +252,37 @@ def add_subsidies(wb: Workbook) -> None:
 
 #: Declared index classes (sheet 'Indexering'). On a U line the wage part comes from the roster
 #: ('Personeel'); a row here classes the REST of the line (Aandeel = share of the rest). What no row
-#: covers is 'vast' (not indexed). Each row cites the plan.
+#: covers is 'vast' (not indexed). On an O line a row classes a share of the whole line (it wins over
+#: the register's class). Each row cites the plan or says 'aanname'.
+#: Issue 18: the plan's budget tool indexes with one standard index (3.7 'Indexering'); an operating
+#: cost is classed 'prijzen' where the plan's own U line grows over the plan years, 'vast' where it
+#: stays flat, 'doorgestort' where the plan says the money is passed on.
+STANDARD_INDEX = ("3.7: 'Voor de index hanteren we een standaardindex van 2% ingebed in de budgettool van "
+                  "Lima – Cipal Schaubroeck.'")
+#: Food Act 13 receipts (A10401 O): share that is the members' CPI-linked contribution (aanname).
+FOODACT_MEMBER_SHARE = 0.5
 INDEX_ROWS = [
     ("A50111", "U", "prijzen", 1.0,
-     "aanname: werkingskosten van de basiswerking (overhead) volgen de prijzen; het plan laat de uitgaven van "
-     "A50111 groeien van 949.122 (2026) tot 1.076.052 (2031)"),
+     f"werkingskosten van de basiswerking (infrastructuur, preventie); het plan laat de uitgaven groeien van "
+     f"964.122,36 (2026) tot 1.084.051,53 (2031); {STANDARD_INDEX}"),
+    ("A10102", "U", "prijzen", 1.0,
+     f"werkingskosten Kracht.Wonen; uitgaven 22.597,54 (2027) tot 24.420,17 (2031): geïndexeerd; {STANDARD_INDEX}"),
+    ("A10201", "U", "prijzen", 1.0,
+     f"werkingskosten energieleningen; uitgaven 187.635,24 (2026) tot 221.711,38 (2031): geïndexeerd; "
+     f"{STANDARD_INDEX}"),
+    ("A10205", "U", "prijzen", 1.0,
+     f"werkingskosten basisfinanciering Energiehuis; uitgaven 431.503,61 (2026) tot 449.843,55 (2031): "
+     f"geïndexeerd; {STANDARD_INDEX}"),
+    ("A10301", "U", "prijzen", 1.0,
+     f"werkingskosten wijk-werken; uitgaven 155.728,70 (2026) tot 160.246,34 (2028), daarna begrensd op de "
+     f"ontvangsten (160.247): geïndexeerd tot 2028; {STANDARD_INDEX}"),
+    ("A10401", "U", "prijzen", 1.0,
+     f"werkingskosten Food Act 13; uitgaven 259.476,44 (2026) tot 278.756,67 (2031): geïndexeerd; {STANDARD_INDEX}"),
+    ("A10502", "U", "prijzen", 1.0,
+     f"werkingskosten Konekti; uitgaven 436.368,28 (2027) tot 462.529,14 (2031): geïndexeerd; {STANDARD_INDEX}"),
+    ("A30301", "U", "prijzen", 1.0,
+     "werkingskosten regierol; A30301: 'onder de vorm van een loonkost en werkingskost'; uitgaven 81.062,13 "
+     f"(2026) tot 91.936,78 (2030): geïndexeerd; {STANDARD_INDEX}"),
     ("A10203", "U", "doorgestort", 1.0,
      "A10203: 'W13 stort deze vervolgens door naar de betrokken partners of lokale besturen of burgers'"),
     ("A10302", "U", "doorgestort", 1.0,
@@ -259,6 +292,17 @@ INDEX_ROWS = [
      "A10303: 'Als netwerkcoördinator zorgt W13 voor een correcte toewijzing naar dienstverleners en volgt de "
      "administratieve en financiële flow op'"),
     ("A10101", "U", "vast", 1.0, "A10101: 21.000 elk jaar 2026-2031 (niet geïndexeerd in het plan)"),
+    ("A10501", "U", "vast", 1.0, "A10501: 1.200 elk jaar 2026-2031 (niet geïndexeerd in het plan)"),
+    ("A50108", "U", "vast", 1.0, "A50108: 8.000 elk jaar 2027-2031 (niet geïndexeerd in het plan)"),
+    ("A10401", "O", "bijdrage", FOODACT_MEMBER_SHARE,
+     "aanname 50%: het deel van de ontvangsten van Food Act 13 dat de bijdrage van de deelgenoten is; het plan "
+     "geeft het bedrag niet in tekst (bijlage 'berekening bijdrage Food Act 13'). 3.3: 'De bijdrage van de "
+     "deelgenoten gedurende de periode van het meerjarenplan is gekoppeld aan de jaarlijkse index van de "
+     "consumptieprijzen vanaf 1 januari 2027.'"),
+    ("A10401", "O", "vast", 1.0 - FOODACT_MEMBER_SHARE,
+     "de rest van de ontvangsten van Food Act 13: A10401 'Financiering: in natura bijdrage deelgenoten; "
+     "subsidies; giften; betaalde dienstverlening.'; 3.3: 'subsidies/dotaties die forfaitair vastliggen voor "
+     "een hele legislatuur en zo geen rekening houden met de indexering'"),
 ]
 
 

@@ -487,7 +487,8 @@ def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetC
 #: Rates and their plausibility bound. One rule for percentages everywhere: a number is a fraction
 #: (0.10 = 10%), text with a percent sign is a percentage ('10%'); nothing is divided by 100 because
 #: it looks large. A value above the bound is refused (it is almost surely 10 typed for 10%).
-RATE_BOUNDS = {"minimum_reserve_pct": 1.0, "designated_repayment_rate": 1.0, "index_rate": 0.5}
+RATE_BOUNDS = {"minimum_reserve_pct": 1.0, "designated_repayment_rate": 1.0, "index_rate": 0.5,
+               "contribution_cpi_share": 1.0}
 _RATE_IDS = set(RATE_BOUNDS)
 
 

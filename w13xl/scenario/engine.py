@@ -253,6 +253,9 @@ class Baseline:
         self.lines = {k: self.plan.amounts[i] for i, k in enumerate(self.plan.keys)}
         self.totals = self.plan.totals()
         self.contribution = self.params.per_year("contribution", years)
+        #: the part of the member contribution that no index moves (parameter 'Bijdrage lokale
+        #: besturen: CPI-gekoppeld deel'; 0 when all of it follows the CPI, as in the sample)
+        self.contribution_fixed = self.contribution * (1.0 - float(self.params.contribution_cpi_share))
         self.declared: dict[tuple[str, int, int], dict[str, float]] = {}
         self.declared_sources: dict[tuple[str, int, int], dict[str, str]] = {}
         for s in self.index_shares:
@@ -384,6 +387,7 @@ class _Run:
         self.totals = base.totals.copy()
         self.mult = dict(base.base_mult)
         self.contribution = base.contribution.copy()
+        self.contribution_fixed = base.contribution_fixed.copy()
         self.positions = list(base.positions)
         self.windows = {s.id: (s.start, s.end) for s in base.subsidies.values()}
         self.hired = 0
@@ -778,6 +782,7 @@ class Engine:
         mask = np.array([y >= ch.from_year for y in self.base.years], dtype=float)
         delta = state.contribution * (factor - 1.0) * mask
         state.contribution = state.contribution + delta
+        state.contribution_fixed = state.contribution_fixed * (1.0 + (factor - 1.0) * mask)
         state.add(CONTRIBUTION_ACTION, O, delta)
         return f"Bijdrage lokale besturen {what} vanaf {ch.from_year}"
 
@@ -864,7 +869,9 @@ class Engine:
         for key, delta in index_deltas(self.base, state.lines, ratios, state.wage_parts()).items():
             state.add(key.action, key.direction, delta, key.category)
         if "bijdrage" in paths:
-            delta = state.contribution * (paths["bijdrage"] / state.mult["bijdrage"] - 1.0)
+            # only the CPI-linked part moves (the rest: state.contribution_fixed)
+            linked = state.contribution - state.contribution_fixed
+            delta = linked * (paths["bijdrage"] / state.mult["bijdrage"] - 1.0)
             state.contribution = state.contribution + delta
             state.add(CONTRIBUTION_ACTION, O, delta)
         # staff cost added or removed by earlier changes sits on the U lines and was rescaled
