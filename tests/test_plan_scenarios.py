@@ -149,3 +149,52 @@ def test_loss_of_the_overhead_recharge(study, engine):
     for action in (*last_year, *open_ended):
         net = r.plan.line(action, 0, O) - r.plan.line(action, 0, U)
         np.testing.assert_allclose(net, base.plan.line(action, 0, O) - base.plan.line(action, 0, U), atol=0.01)
+
+
+# -- index exposure: the member contribution and Food Act 13 (issue 18) ------------------------
+def test_only_the_cpi_linked_part_of_the_contribution_moves(engine):
+    """Parameter 'Bijdrage lokale besturen: CPI-gekoppeld deel'. At 100% (the sample's aanname)
+    a CPI of 8% in 2028 moves 801,391 x 1.02^t by 1.08/1.02 - 1 from 2028; at 391,186.74 /
+    801,391 (only the 2025 amount of plan 3.7 linked) it moves 391,186.74 x 1.02^t by as much.
+    Food Act 13's member half (A10401 O x 50%, aanname) moves in both."""
+    from w13xl.scenario.engine import Engine
+    from w13xl.scenario.spec import scenario_from_dict
+
+    shock = scenario_from_dict({"changes": [{"type": "index", "classes": ["bijdrage"], "rates": {2028: 0.08}}]},
+                               name="cpi")
+    step = np.where(T >= 2, 1.08 / 1.02 - 1, 0.0)
+    food = 0.5 * engine.base.plan.line("A10401", 0, O)
+    full = engine.run(shock).difference(ES)
+    np.testing.assert_allclose(full, (801_391 * FLAT + food) * step, atol=0.01)
+    assert full[2] - food[2] * step[2] == pytest.approx(49_045.13, abs=0.01)
+    base = dataclasses.replace(engine.base, params=engine.base.params.replace(
+        contribution_cpi_share=391_186.74 / 801_391))
+    part = Engine(base).run(shock).difference(ES)
+    np.testing.assert_allclose(part, (391_186.74 * FLAT + food) * step, atol=0.01)
+    assert part[2] - food[2] * step[2] == pytest.approx(23_940.63, abs=0.01)
+    # a contribution change still applies to the whole contribution (bijdrage-plus-5: +5% of 801,391)
+    plus = Engine(base).run(scenario_from_dict({"changes": [{"type": "contribution", "from_year": 2027,
+                                                             "pct": 0.05}]}, name="p")).difference(ES)
+    np.testing.assert_allclose(plus, 0.05 * 801_391 * FLAT * (T >= 1), atol=0.01)
+
+
+def test_aannames_show_the_contribution_question_and_its_effect(engine):
+    """w13xl aannames: 100% (aanname) and the shock's effect both ways: 49.045,13 vs 23.940,63 in
+    2028 (see the test above); Food Act 13's 50% with 7.761,64 (263,895.80 x 0.5 x 0.0588...)."""
+    from w13xl.assumptions import contribution_rows
+
+    text = " | ".join(" ".join(map(str, r)) for r in contribution_rows(engine.base))
+    assert "100,0% (aanname)" in text and "391.186,74" in text
+    assert "49.045,13" in text and "23.940,63" in text and "25.104,50" in text
+    assert "7.761,64" in text and "aanname" in text
+
+
+def test_konekti_subsidy_is_fixed_and_regierol_follows_wages(engine):
+    """Plan 3.3 says Regierol's income rises with its (wage) costs; for Konekti no source does,
+    and 3.3 says subsidies are often fixed for a legislature: its receipts are 'vast'."""
+    from w13xl.model import LineKey
+
+    base = engine.base
+    assert set(base.exposure(LineKey("A10502", 0, O)).amounts) == {"vast"}
+    assert "volgt_loon" in base.exposure(LineKey("A30301", 0, O)).amounts
+    assert base.subsidies["SUB-KONEKTI"].index_class == "vast"
