@@ -10,11 +10,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-from w13xl.model import CATEGORIES
+from w13xl.model import CATEGORIES, O, U
 
 T = np.arange(6)
 FLAT = 1.02 ** T
-O, U = 0, 1
 INV = CATEGORIES.index("investeringen")
 CENT = 0.005
 
@@ -138,7 +137,7 @@ def test_loss_of_the_overhead_recharge(study, engine):
     expected = np.zeros(6)
     for action in (*last_year, *open_ended):
         cost = staff(base, action)
-        mask = (T >= 1) & (2026 + T <= last_year.get(action, 2031))
+        mask = (T >= 1) & (T + 2026 <= last_year.get(action, 2031))
         share = np.ones(6)
         share[1] = months_2027.get(action, 12) / 12
         expected -= 0.15 * cost * mask * share

@@ -258,7 +258,7 @@ def add_subsidies(wb: Workbook) -> None:
 #: cost is classed 'prijzen' where the plan's own U line grows over the plan years, 'vast' where it
 #: stays flat, 'doorgestort' where the plan says the money is passed on.
 STANDARD_INDEX = ("3.7: 'Voor de index hanteren we een standaardindex van 2% ingebed in de budgettool van "
-                  "Lima – Cipal Schaubroeck.'")
+                  "Lima – Cipal Schaubroeck.'")  # noqa: RUF001 - the plan's own dash, quoted verbatim
 #: Food Act 13 receipts (A10401 O): share that is the members' CPI-linked contribution (aanname).
 FOODACT_MEMBER_SHARE = 0.5
 INDEX_ROWS = [
