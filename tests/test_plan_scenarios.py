@@ -137,7 +137,8 @@ def test_loss_of_the_overhead_recharge(study, engine):
     expected = np.zeros(6)
     for action in (*last_year, *open_ended):
         cost = staff(base, action)
-        mask = (T >= 1) & (T + 2026 <= last_year.get(action, 2031))
+        years = T + 2026
+        mask = (T >= 1) & (years <= last_year.get(action, 2031))
         share = np.ones(6)
         share[1] = months_2027.get(action, 12) / 12
         expected -= 0.15 * cost * mask * share
