@@ -216,6 +216,22 @@ def test_forecast_errors_per_class():
     assert fe.errors["ontvangsten"] == [pytest.approx(-0.1)]
     assert fe.errors["personeel"] == [pytest.approx(0.1)] and fe.errors["overige_kosten"] == [pytest.approx(0.1)]
     assert fe.sd("ontvangsten") == pytest.approx(0.1)
+    assert fe.pass_through == () and fe.errors["doorgeefsaldo"] == [0.0]
+
+
+def test_forecast_errors_measure_pass_through_actions_on_their_net():
+    """A2 passes a subsidy on (O = U in the plan): realised 80 / 78 against 100 / 100, its net
+    is off by +2 on 100 of planned expenditure: +2%; receipts and costs classes leave it out."""
+    from w13xl.model import EXPLOITATIE, O, U, Plan
+    plan = Plan.from_lines([2025], [("A1", EXPLOITATIE, O, [50.0]), ("A1", EXPLOITATIE, U, [40.0]),
+                                    ("A2", EXPLOITATIE, O, [100.0]), ("A2", EXPLOITATIE, U, [100.0])])
+    acc = Plan.from_lines([2025], [("A1", EXPLOITATIE, O, [55.0]), ("A1", EXPLOITATIE, U, [40.0]),
+                                   ("A2", EXPLOITATIE, O, [80.0]), ("A2", EXPLOITATIE, U, [78.0])])
+    fe = forecast_errors(plan, acc, staff_share=0.5)
+    assert fe.pass_through == ("A2",)
+    assert fe.errors["ontvangsten"] == [pytest.approx(0.1)]            # 55 / 50 - 1, A1 only
+    assert fe.errors["personeel"] == [pytest.approx(0.0)]
+    assert fe.errors["doorgeefsaldo"] == [pytest.approx(0.02)]         # (2 - 0) / 100
 
 
 def test_board_pack_gains_the_realisatie_sheet(tmp_path, accounts_files):

@@ -358,17 +358,42 @@ def reforecast(plan: Plan, plan_opening: float, closed_year: int, closed_reserve
 
 
 # -- backtest ----------------------------------------------------------------------------------------
-ERROR_CLASSES = ("ontvangsten", "personeel", "overige_kosten")
+#: Classes of the forecast error. ``doorgeefsaldo``: the net (O - U) of the pass-through actions
+#: (:func:`pass_through_actions`), relative to their planned expenditure: their receipts and
+#: expenditure move together (a subsidy passed on), so their net is measured and drawn, never
+#: their receipts and expenditure apart (issue 18).
+ERROR_CLASSES = ("ontvangsten", "personeel", "overige_kosten", "doorgeefsaldo")
+#: An action is pass-through when its exploitation receipts equal its expenditure in every plan
+#: year it has any, within this share of the expenditure (or one euro): budget-neutral projects
+#: (plan 3.7: "W13 gaat uit van een budgetneutrale werking bij de gesubsidieerde projecten").
+PASS_THROUGH_TOLERANCE = 0.005
+
+
+def pass_through_actions(plan: Plan, tolerance: float = PASS_THROUGH_TOLERANCE) -> frozenset[str]:
+    """Actions whose exploitation O equals U (within ``tolerance`` of U, or 1 euro) in every year
+    where either is non-zero, and that have expenditure at all."""
+    out = set()
+    for action in plan.actions:
+        o = plan.line(action, EXPLOITATIE, O)
+        u = plan.line(action, EXPLOITATIE, U)
+        if not np.any(u > 0.005):
+            continue
+        active = (np.abs(o) > 0.005) | (np.abs(u) > 0.005)
+        if np.all(np.abs(o - u)[active] <= np.maximum(1.0, tolerance * np.abs(u[active]))):
+            out.add(action)
+    return frozenset(out)
 
 
 @dataclass
 class ForecastErrors:
-    """Relative forecast error (accounts / plan - 1) per class and year where both are given."""
+    """Relative forecast error (accounts / plan - 1) per class and year where both are given;
+    for ``doorgeefsaldo`` (accounts net - plan net) / plan expenditure of the pass-through actions."""
 
     years: tuple[int, ...]
     errors: dict[str, list[float]]
     plan: dict[str, list[float]]
     accounts: dict[str, list[float]]
+    pass_through: tuple[str, ...] = ()
 
     @property
     def n_years(self) -> int:
@@ -381,34 +406,55 @@ class ForecastErrors:
 
     def to_dict(self) -> dict:
         return {"years": list(self.years), "aantal_jaren": self.n_years, "fout": self.errors,
-                "spreiding": {k: self.sd(k) for k in ERROR_CLASSES}, "plan": self.plan, "rekening": self.accounts}
+                "spreiding": {k: self.sd(k) for k in ERROR_CLASSES}, "plan": self.plan, "rekening": self.accounts,
+                "doorgeefacties": list(self.pass_through)}
 
 
-def class_totals(plan: Plan, staff_share: Mapping[str, float] | float = 0.4) -> dict[str, np.ndarray]:
-    """Exploitation receipts, staff cost and other costs per year. Staff = ``staff_share`` of each
-    action's exploitation expenditure (per action, default 40%: the engine's wage share)."""
+def class_totals(plan: Plan, staff_share: Mapping[str, float] | float = 0.4,
+                 pass_through: frozenset[str] | set[str] = frozenset()) -> dict[str, np.ndarray]:
+    """Exploitation receipts, staff cost and other costs per year of the actions that are not
+    pass-through. Staff = ``staff_share`` of each action's exploitation expenditure (per action,
+    default 40%: the engine's wage share). For the pass-through actions: their expenditure
+    (``doorgeefuitgaven``) and their net O - U (``doorgeefsaldo``)."""
     rec = np.zeros(plan.n_years)
     staff = np.zeros(plan.n_years)
     other = np.zeros(plan.n_years)
+    pass_u = np.zeros(plan.n_years)
+    pass_net = np.zeros(plan.n_years)
     for key, row in zip(plan.keys, plan.amounts):
         if key.category != EXPLOITATIE:
             continue
-        if key.direction == O:
+        if key.action in pass_through:
+            if key.direction == O:
+                pass_net += row
+            else:
+                pass_u += row
+                pass_net -= row
+        elif key.direction == O:
             rec += row
         else:
             share = staff_share if isinstance(staff_share, float) else staff_share.get(key.action, 0.4)
             staff += share * row
             other += (1 - share) * row
-    return {"ontvangsten": rec, "personeel": staff, "overige_kosten": other}
+    return {"ontvangsten": rec, "personeel": staff, "overige_kosten": other, "doorgeefuitgaven": pass_u,
+            "doorgeefsaldo": pass_net}
 
 
-def forecast_errors(plan: Plan, accounts: Plan, staff_share: Mapping[str, float] | float = 0.4) -> ForecastErrors:
+def forecast_errors(plan: Plan, accounts: Plan, staff_share: Mapping[str, float] | float = 0.4,
+                    pass_through: frozenset[str] | None = None) -> ForecastErrors:
+    """The forecast error per class. ``pass_through``: the plan's pass-through actions (default
+    :func:`pass_through_actions` of ``plan``), measured on their net only."""
     years = common_years(plan, accounts)
-    p = class_totals(_restrict(plan, years), staff_share) if years else {k: np.zeros(0) for k in ERROR_CLASSES}
-    a = class_totals(_restrict(accounts, years), staff_share) if years else {k: np.zeros(0) for k in ERROR_CLASSES}
-    errors = {k: [float(y / x - 1.0) if abs(x) > 0.005 else 0.0 for x, y in zip(p[k], a[k])] for k in ERROR_CLASSES}
+    passing = pass_through_actions(plan) if pass_through is None else pass_through
+    zero = {k: np.zeros(0) for k in (*ERROR_CLASSES, "doorgeefuitgaven")}
+    p = class_totals(_restrict(plan, years), staff_share, passing) if years else zero
+    a = class_totals(_restrict(accounts, years), staff_share, passing) if years else zero
+    errors = {k: [float(y / x - 1.0) if abs(x) > 0.005 else 0.0 for x, y in zip(p[k], a[k])]
+              for k in ERROR_CLASSES if k != "doorgeefsaldo"}
+    errors["doorgeefsaldo"] = [float((y - x) / g) if abs(g) > 0.005 else 0.0
+                               for x, y, g in zip(p["doorgeefsaldo"], a["doorgeefsaldo"], p["doorgeefuitgaven"])]
     return ForecastErrors(years, errors, {k: [float(v) for v in p[k]] for k in ERROR_CLASSES},
-                          {k: [float(v) for v in a[k]] for k in ERROR_CLASSES})
+                          {k: [float(v) for v in a[k]] for k in ERROR_CLASSES}, tuple(sorted(passing)))
 
 
 def check_overlap(plan: Plan, accounts: Plan, *, file: str | None, sheet: str, cell_ref: str | None) -> None:
