@@ -101,3 +101,25 @@ def test_the_calibration_note_names_its_years():
     assert calibration_note(1, (2024,)) == ("Kalibratie op de rekening: rust op 1 jaar (2024) "
                                             "(ruwe indicatie: minder dan 3 jaar)")
     assert calibration_note(3, (2022, 2023, 2024)) == "Kalibratie op de rekening: rust op 3 jaar (2022, 2023, 2024)"
+
+
+def test_every_calibrated_output_says_how_many_years_it_rests_on():
+    """Terminal table (caption), CSV, the board's fan sheet: 'rust op 2 jaar (2026, 2027)'."""
+    from rich.console import Console
+
+    from w13xl.board.uncertainty import uncertainty_contents
+    from w13xl.cli.uncertainty import simulation_csv_rows, simulation_table
+
+    grids, named = _grids_with_accounts((0.95, 1.05))
+    base = baseline_from_grids(grids, file="x.xlsx", named=named)
+    sim = simulate(base, _scenario(calibrate="realisatie", paths=200))
+    note = "Kalibratie op de rekening: rust op 2 jaar (2026, 2027) (ruwe indicatie: minder dan 3 jaar)"
+    assert sim.calibration_note == note
+    console = Console(width=200, record=True)
+    console.print(simulation_table(sim))
+    assert "rust op 2 jaar (2026, 2027)" in console.export_text()
+    assert ["kalibratie", note] == [r for r in simulation_csv_rows(sim) if r[1] == "kalibratie"][0][1::2]
+    fan = uncertainty_contents(sim)[0]
+    assert any(note in [str(v) for v in row] for row in fan.rows)
+    plain = simulate(base, _scenario(paths=50))
+    assert plain.calibration_note is None

@@ -592,6 +592,12 @@ class Simulation:
     def percentile(self, key: str, p: int) -> np.ndarray:
         return self.percentiles[key][PERCENTILES.index(p)]
 
+    @property
+    def calibration_note(self) -> str | None:
+        """'Kalibratie op de rekening: rust op N jaar (...)' when the spread is calibrated on the
+        accounts (calibrate = "realisatie"): printed with every calibrated result."""
+        return None if self.calibration is None else str(self.calibration["opmerking"])
+
     def to_dict(self) -> dict:
         """JSON: the M2 keys with {"P5": [...], ...} per line, the minimum reserve and the
         probabilities."""

@@ -107,6 +107,8 @@ def uncertainty_contents(simulation: Simulation | None = None, cliffs: CliffTabl
         paths = f"{simulation.paths:_}".replace("_", ".")
         c = _sheet(FAN_SHEET, f"Waaier van de reserve — {simulation.title}", created_text)
         c.add("meta", "Simulatie", f"{paths} paden, seed {simulation.seed}")
+        if simulation.calibration_note is not None:
+            c.add("meta", "Kalibratie", simulation.calibration_note)
         c.add("note", "Waaier van de reserve (gecumuleerd budgettair resultaat): 90% van de paden ligt tussen "
                       "P5 en P95, de helft tussen P25 en P75; de rode lijn is de minimumreserve.")
         c.add("blank")

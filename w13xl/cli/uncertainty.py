@@ -83,7 +83,7 @@ def simulation_table(sim) -> Table:
 
     paths = f"{sim.paths:_}".replace("_", ".")
     table = Table(title=f"Monte Carlo — {sim.title} ({paths} paden, seed {sim.seed})",
-                  title_justify="left")
+                  title_justify="left", caption=sim.calibration_note, caption_justify="left")
     table.add_column("Lijn", no_wrap=True)
     table.add_column("", no_wrap=True)
     for y in sim.years:
@@ -124,6 +124,8 @@ def simulation_csv_rows(sim) -> list[list]:
         rows.append([sim.scenario, "kans_reserve_onder_minimum_ooit", "", f"{sim.p_reserve_below_minimum_any:.6f}"])
     rows.append([sim.scenario, "kans_afm_laatste_jaar_negatief", "", f"{sim.p_afm_last_negative:.6f}"])
     rows.append([sim.scenario, "kans_bbr_negatief_ooit", "", f"{sim.p_bbr_negative_any:.6f}"])
+    if sim.calibration_note is not None:
+        rows.append([sim.scenario, "kalibratie", "", sim.calibration_note])
     return rows
 
 
