@@ -263,26 +263,16 @@ STANDARD_INDEX = ("3.7: 'Voor de index hanteren we een standaardindex van 2% ing
 FOODACT_MEMBER_SHARE = 0.5
 INDEX_ROWS = [
     ("A50111", "U", "prijzen", 1.0,
-     f"werkingskosten van de basiswerking (infrastructuur, preventie); het plan laat de uitgaven groeien van "
-     f"964.122,36 (2026) tot 1.084.051,53 (2031); {STANDARD_INDEX}"),
-    ("A10102", "U", "prijzen", 1.0,
-     f"werkingskosten Kracht.Wonen; uitgaven 22.597,54 (2027) tot 24.420,17 (2031): geïndexeerd; {STANDARD_INDEX}"),
-    ("A10201", "U", "prijzen", 1.0,
-     f"werkingskosten energieleningen; uitgaven 187.635,24 (2026) tot 221.711,38 (2031): geïndexeerd; "
-     f"{STANDARD_INDEX}"),
-    ("A10205", "U", "prijzen", 1.0,
-     f"werkingskosten basisfinanciering Energiehuis; uitgaven 431.503,61 (2026) tot 449.843,55 (2031): "
-     f"geïndexeerd; {STANDARD_INDEX}"),
-    ("A10301", "U", "prijzen", 1.0,
-     f"werkingskosten wijk-werken; uitgaven 155.728,70 (2026) tot 160.246,34 (2028), daarna begrensd op de "
-     f"ontvangsten (160.247): geïndexeerd tot 2028; {STANDARD_INDEX}"),
-    ("A10401", "U", "prijzen", 1.0,
-     f"werkingskosten Food Act 13; uitgaven 259.476,44 (2026) tot 278.756,67 (2031): geïndexeerd; {STANDARD_INDEX}"),
-    ("A10502", "U", "prijzen", 1.0,
-     f"werkingskosten Konekti; uitgaven 436.368,28 (2027) tot 462.529,14 (2031): geïndexeerd; {STANDARD_INDEX}"),
-    ("A30301", "U", "prijzen", 1.0,
-     "werkingskosten regierol; A30301: 'onder de vorm van een loonkost en werkingskost'; uitgaven 81.062,13 "
-     f"(2026) tot 91.936,78 (2030): geïndexeerd; {STANDARD_INDEX}"),
+     f"werkingskosten basiswerking; uitgaven 964.122,36 (2026) tot 1.084.051,53 (2031); {STANDARD_INDEX}"),
+    ("A10102", "U", "prijzen", 1.0, "uitgaven 22.597,54 (2027) tot 24.420,17 (2031); 3.7: 'standaardindex van 2%'"),
+    ("A10201", "U", "prijzen", 1.0, "uitgaven 187.635,24 (2026) tot 221.711,38 (2031); 3.7: 'standaardindex van 2%'"),
+    ("A10205", "U", "prijzen", 1.0, "uitgaven 431.503,61 (2026) tot 449.843,55 (2031); 3.7: 'standaardindex van 2%'"),
+    ("A10301", "U", "prijzen", 1.0, "uitgaven 155.728,70 (2026) tot 160.246,34 (2028), dan gelijk aan de "
+     "ontvangsten; 3.7: 'standaardindex van 2%'"),
+    ("A10401", "U", "prijzen", 1.0, "uitgaven 259.476,44 (2026) tot 278.756,67 (2031); 3.7: 'standaardindex van 2%'"),
+    ("A10502", "U", "prijzen", 1.0, "uitgaven 436.368,28 (2027) tot 462.529,14 (2031); 3.7: 'standaardindex van 2%'"),
+    ("A30301", "U", "prijzen", 1.0, "'onder de vorm van een loonkost en werkingskost'; uitgaven 81.062,13 (2026) tot "
+     "91.936,78 (2030); 3.7: 'standaardindex van 2%'"),
     ("A10203", "U", "doorgestort", 1.0,
      "A10203: 'W13 stort deze vervolgens door naar de betrokken partners of lokale besturen of burgers'"),
     ("A10302", "U", "doorgestort", 1.0,
@@ -295,14 +285,11 @@ INDEX_ROWS = [
     ("A10501", "U", "vast", 1.0, "A10501: 1.200 elk jaar 2026-2031 (niet geïndexeerd in het plan)"),
     ("A50108", "U", "vast", 1.0, "A50108: 8.000 elk jaar 2027-2031 (niet geïndexeerd in het plan)"),
     ("A10401", "O", "bijdrage", FOODACT_MEMBER_SHARE,
-     "aanname 50%: het deel van de ontvangsten van Food Act 13 dat de bijdrage van de deelgenoten is; het plan "
-     "geeft het bedrag niet in tekst (bijlage 'berekening bijdrage Food Act 13'). 3.3: 'De bijdrage van de "
-     "deelgenoten gedurende de periode van het meerjarenplan is gekoppeld aan de jaarlijkse index van de "
-     "consumptieprijzen vanaf 1 januari 2027.'"),
+     "aanname 50%: het bedrag staat niet in de tekst van het plan (bijlage 'berekening bijdrage Food Act 13'); "
+     "3.3: 'gekoppeld aan de jaarlijkse index van de consumptieprijzen vanaf 1 januari 2027'"),
     ("A10401", "O", "vast", 1.0 - FOODACT_MEMBER_SHARE,
-     "de rest van de ontvangsten van Food Act 13: A10401 'Financiering: in natura bijdrage deelgenoten; "
-     "subsidies; giften; betaalde dienstverlening.'; 3.3: 'subsidies/dotaties die forfaitair vastliggen voor "
-     "een hele legislatuur en zo geen rekening houden met de indexering'"),
+     "rest: 'subsidies; giften; betaalde dienstverlening' (A10401); 3.3: 'forfaitair vastliggen voor een hele "
+     "legislatuur'"),
 ]
 
 
@@ -420,7 +407,7 @@ def _mapping_sheet(wb: Workbook, title: str, note: str, header: list[str], rows:
         for c, v in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c, value=v)
             if isinstance(v, float):
-                cell.number_format = MONEY
+                cell.number_format = "0.0000%" if header[c - 1].startswith("Aandeel") else MONEY
     ws.freeze_panes = "A4"
 
 
@@ -446,9 +433,11 @@ def add_schema_sheets(wb: Workbook) -> None:
          for r in _data_rows("economische-aard.csv")], [10, 13, 9, 36] + [13] * len(YEARS))
     _mapping_sheet(
         wb, "Actiemapping", "Oude actiecode (meerjarenplan 2020-2025) -> nieuwe actiecode (2026-2031); aanname op "
-        "de naam van de actie. Oude acties zonder opvolger staan er niet in.",
-        ["Oude actie", "Nieuwe actie", "Toelichting"],
-        [[r["oud"], r["nieuw"], r["toelichting"]] for r in _data_rows("actiemapping.csv")], [12, 12, 70])
+        "de naam van de actie. Oude acties zonder opvolger staan er niet in. Een oude actie die over meer nieuwe "
+        "verdeeld is, krijgt per richting een aandeel (samen 100%): A0402 Energiehuis volgens de synthese 2026.",
+        ["Oude actie", "Nieuwe actie", "Aandeel O", "Aandeel U", "Toelichting"],
+        [[r["oud"], r["nieuw"], float(r["aandeel_o"]), float(r["aandeel_u"]), r["toelichting"]]
+         for r in _data_rows("actiemapping.csv")], [12, 12, 11, 11, 90])
     ws = wb.create_sheet("Schema's (plan)")
     ws["A1"] = "Schema's M3, T1, T2 en T3 zoals gedrukt in het meerjarenplan 2026-2031 (hele euro; M3 enkel 2026)."
     ws["A1"].font = Font(italic=True)
