@@ -121,7 +121,7 @@ def _share_columns(texts: Sequence[str]) -> dict[str, int]:
     cols: dict[str, int] = {}
     for c, t in enumerate(texts):
         for head in sorted(SHARE_HEADERS, key=len, reverse=True):
-            if t == head or t.startswith(head + " ") or t.startswith(head + "("):
+            if t == head or t.startswith((head + " ", head + "(")):
                 cols.setdefault(SHARE_HEADERS[head], c)
                 break
     return cols
@@ -198,10 +198,10 @@ def read_action_mapping(grid, ctx: SheetContext) -> list[ActionMap]:
                                 f"geen aandeel voor {'de ontvangsten' if so is None else 'de uitgaven'}", r, col,
                                 "een aandeel per rij (de aandelen van één oude actie tellen op tot 100%)")
             resolved.append((r, new, float(so), float(su)))
-        for label, idx in (("ontvangsten", 2), ("uitgaven", 3)):
-            total = sum(x[idx] for x in resolved)
+        for label, kind, values in (("ontvangsten", "o", [x[2] for x in resolved]),
+                                    ("uitgaven", "u", [x[3] for x in resolved])):
+            total = sum(values)
             if abs(total - 1.0) > SHARE_TOLERANCE:
-                kind = "o" if idx == 2 else "u"
                 col = share_cols.get(kind, share_cols.get("both", new_col))
                 cells = ", ".join(cell_name(x[0], col) for x in resolved)
                 raise ctx.error(f"de aandelen van oude actie {old} voor de {label} tellen op tot "
