@@ -198,3 +198,29 @@ def test_konekti_subsidy_is_fixed_and_regierol_follows_wages(engine):
     assert set(base.exposure(LineKey("A10502", 0, O)).amounts) == {"vast"}
     assert "volgt_loon" in base.exposure(LineKey("A30301", 0, O)).amounts
     assert base.subsidies["SUB-KONEKTI"].index_class == "vast"
+
+
+def test_new_keys_are_checked(engine):
+    """budget_neutral and amount together, and an overhead change naming an unknown subsidy, are
+    refused with a Dutch message naming the key."""
+    from w13xl.errors import InputError
+    from w13xl.scenario.spec import scenario_from_dict
+
+    with pytest.raises(InputError, match="niet allebei"):
+        scenario_from_dict({"changes": [{"type": "subsidy_renew", "subsidy": "SUB-PACT", "until": "2031-12-31",
+                                         "amount": 1000, "budget_neutral": True}]}, name="t")
+    bad = scenario_from_dict({"changes": [{"type": "overhead", "date": "2027-01-01", "subsidies": ["SUB-X"]}]},
+                             name="t")
+    with pytest.raises(InputError, match="onbekende subsidie 'SUB-X'"):
+        engine.run(bad)
+
+
+def test_overhead_change_for_one_subsidy_and_a_lower_rate(engine):
+    """10% instead of 15% for 't PACT only, from 2028: A50111 loses 5% of the staff cost on A10302
+    in 2028 and 2029 (the subsidy ends after 2029); nothing else moves."""
+    from w13xl.scenario.spec import scenario_from_dict
+
+    r = engine.run(scenario_from_dict({"changes": [{"type": "overhead", "date": "2028-01-01", "rate": "10%",
+                                                    "subsidies": "SUB-PACT"}]}, name="t"))
+    cost = staff(engine.base, "A10302")
+    np.testing.assert_allclose(r.difference(ES), -0.05 * cost * ((T >= 2) & (T <= 3)), atol=0.01)

@@ -1074,8 +1074,8 @@ class Engine:
         ids = list(self.base.subsidies) if ch.subsidies is None else ch.subsidies
         unknown = [i for i in ids if i not in self.base.subsidies]
         if unknown:
-            raise ch.error(f"unknown subsidy '{unknown[0]}'", "subsidies",
-                           f"subsidy ids of the 'Subsidies' sheet: {', '.join(self.base.subsidies)}")
+            raise ch.error(f"onbekende subsidie '{unknown[0]}'", "subsidies",
+                           f"subsidie-id's van het blad 'Subsidies': {', '.join(self.base.subsidies)}")
         months = self.base.years[0] * 12 + np.arange(12 * state.n)
         after = months >= _month(ch.date)
         for sid in ids:

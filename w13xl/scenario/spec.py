@@ -269,7 +269,7 @@ class SubsidyRenewChange(_Change):
     @model_validator(mode="after")
     def _one_amount(self) -> SubsidyRenewChange:
         if self.budget_neutral and self.amount is not None:
-            raise ValueError("give amount or budget_neutral = true, not both")
+            raise ValueError("geef amount of budget_neutral = true, niet allebei")
         return self
 
 
