@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import InputError
-from .model import EXPLOITATIE, U, Plan
+from .model import EXPLOITATIE, Plan, U
 from .realisatie import ERROR_CLASSES, ForecastErrors, class_totals, forecast_errors, load_budget
 
 ACCOUNT_PREFIXES = ("rekening", "jaarrekening", "realisatie")

@@ -65,10 +65,10 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import indexation as ix
-from .numbers import parse_date
 from .errors import InputError
 from .m2 import HALF_CENT
 from .model import EXPLOITATIE, O
+from .numbers import parse_date
 from .scenario.engine import PIVOT_AFTER_2025, Baseline, Engine, index_deltas
 from .scenario.result import ScenarioRun
 from .scenario.spec import (

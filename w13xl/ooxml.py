@@ -402,7 +402,7 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
     wanted = set(sheets) if sheets is not None else None
     try:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(transitional(pkg)))
-    except Exception as exc:  # noqa: BLE001 - calamine's errors: CalamineError, ZipError, XmlError, ...
+    except Exception as exc:
         for info in pkg.infos:  # a damaged part is reported as such (the read raises)
             pkg.read(info.filename)
         raise InputError(f"the file could not be read as a workbook ({type(exc).__name__}: {exc})",
@@ -415,7 +415,7 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
             xml = pkg.get(entry.part, b"")  # unpacked (checksum checked) before calamine reads it
             try:
                 rows = book.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
-            except Exception as exc:  # noqa: BLE001 - a damaged shared-strings or styles part, bad XML
+            except Exception as exc:
                 raise InputError(f"the sheet could not be read, the file is damaged ({type(exc).__name__}: {exc})",
                                  file=pkg.file, sheet=entry.name, expected=_READ_EXPECTED) from None
             grid = _normal_rows(rows)
@@ -803,7 +803,7 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
                             f'Target="{_xml_name(target)}"{mode}/>')
             new_parts[rels_name(name)] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                                           f'<Relationships xmlns="{PKG_REL_NS}">{"".join(body)}</Relationships>'
-                                          ).encode("utf-8")
+                                          ).encode()
 
     # 4. workbook.xml.rels: drop the removed sheets' relationships, add the new ones
     removed_rids = {s.rid for s in removed_entries}
@@ -982,9 +982,9 @@ def _calc_chain_mentions(xml: bytes, sheet_ids: set[int]) -> bool:
 
 def verify(before: Package, after_bytes: bytes, allowed: set[str], expected_sheets: list[str]) -> None:
     """Every part not in ``allowed`` is byte-identical; the result opens and lists the sheets."""
-    import python_calamine as pc
-
     import xml.etree.ElementTree as ET
+
+    import python_calamine as pc
 
     with zipfile.ZipFile(io.BytesIO(after_bytes)) as z:
         after = {n: z.read(n) for n in z.namelist()}

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import InputError
-from .model import CATEGORIES, DIRECTIONS, EXPLOITATIE, FINANCIERING, INVESTERINGEN, O, U, LineKey, Plan
+from .model import CATEGORIES, DIRECTIONS, EXPLOITATIE, FINANCIERING, INVESTERINGEN, LineKey, O, Plan, U
 from .sheets import (
     LoadedPlan,
     SheetContext,

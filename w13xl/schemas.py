@@ -29,8 +29,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import InputError
-from .model import CATEGORIES, DIRECTIONS, EXPLOITATIE, FINANCIERING, INVESTERINGEN, O, U, Plan, parse_category, \
-    parse_direction
+from .model import (
+    CATEGORIES,
+    DIRECTIONS,
+    EXPLOITATIE,
+    FINANCIERING,
+    INVESTERINGEN,
+    O,
+    Plan,
+    U,
+    parse_category,
+    parse_direction,
+)
 from .params import Parameters
 
 SCHEMAS = ("M3", "T1", "T2", "T3")

@@ -76,7 +76,7 @@ def read_grids_openpyxl(path: str | os.PathLike) -> tuple[dict[str, Grid], dict[
         for name, defn in wb.defined_names.items():
             try:
                 dests = list(defn.destinations)
-            except Exception:  # noqa: BLE001 - formulas and external refs have no destinations
+            except Exception:
                 continue
             if len(dests) == 1 and dests[0][0] in wb.sheetnames and ":" not in dests[0][1]:
                 named[name] = wb[dests[0][0]][dests[0][1].replace("$", "")].value

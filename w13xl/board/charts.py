@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ..scenario.result import ScenarioRun
 from .base import SheetContent
-from .look import AXIS_EURO, _SERIES_COLOURS, _chart_title, _fill_sheet, _print_setup, _styles
+from .look import _SERIES_COLOURS, AXIS_EURO, _chart_title, _fill_sheet, _print_setup, _styles
 from .scenario_pages import change_chart_height, nice_step
 from .summary import _ROW_CM, OVERVIEW_CHART_ROWS
 

@@ -13,16 +13,15 @@ reserve, the subsidy-cliff tornado and the goal-seek answers.
 from __future__ import annotations
 
 import math
-
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from .base import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, MARKER_TEXT, SheetContent, _fmt_created, is_owned
 from ..cliffs import CliffTable
 from ..errors import W13Error
 from ..fmt import EXCEL_EURO, EXCEL_PERCENT
 from ..goalseek import TARGET_LABELS, Solution
 from ..montecarlo import GBR, PERCENTILES, Simulation
+from .base import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, MARKER_TEXT, SheetContent, _fmt_created, is_owned
 
 AXIS_EURO = "[$-813]#,##0"
 PCT = EXCEL_PERCENT  # Belgian: 54,2%
@@ -231,10 +230,10 @@ def _axis_title(text: str):
 
 
 def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, created_text: str) -> None:
-    from openpyxl.styles import Alignment
     from openpyxl.chart import AreaChart, LineChart, Reference
     from openpyxl.chart.shapes import GraphicalProperties
     from openpyxl.drawing.line import LineProperties
+    from openpyxl.styles import Alignment
 
     widths = [44, 14, 14, 14, 14, 14, 16, 18]
     _fill_sheet(ws, content, widths)
@@ -284,7 +283,6 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
 def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str, created_text: str) -> None:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.shapes import GraphicalProperties
-
     from openpyxl.styles import Alignment
 
     from .look import text_lines

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -76,7 +76,7 @@ def print_index_classes(workbook: Path, sheet: str | None = None) -> None:
 def aannames_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     sheet: SheetOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf de tabellen ook weg: .json of .csv.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf de tabellen ook weg: .json of .csv.")] = None,
     csv_style: CsvOpt = "be",
 ) -> None:
     """Aannames met hun bron: indexklasse per lijn, subsidies, beleid bij einde subsidie, werkgeverskost, minimumreserve en indexering.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,9 +19,9 @@ app.add_typer(excel_app, name="excel")
 def workbook_command(
     out: Annotated[Path, typer.Argument(help="Het werkboek dat gemaakt wordt (.xlsm; alleen letters, cijfers en _, "
                                              "bv. W13_plan.xlsm); OUT.py komt ernaast.")],
-    plan: Annotated[Optional[Path], typer.Option(
+    plan: Annotated[Path | None, typer.Option(
         "--plan", "-p", help="Werkboek waarvan de bladen overgenomen worden (standaard het meegeleverde voorbeeldplan).")] = None,
-    interpreter: Annotated[Optional[str], typer.Option(
+    interpreter: Annotated[str | None, typer.Option(
         "--interpreter", help="Interpreter_Win in xlwings.conf (standaard de Python die dit commando "
                               "uitvoert, op Windows zijn pythonw.exe).")] = None,
     budget_sheet: Annotated[str, typer.Option("--sheet", "-s", help="Budgetblad voor de voorbeeldformules.")]

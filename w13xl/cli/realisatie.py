@@ -4,7 +4,7 @@ the plan re-based on the last closed year, and two plan versions side by side.""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -73,10 +73,10 @@ def load_comparison(plan_path: Path, accounts_path: Path | None, plan_sheet: str
         apply_action_mapping,
         check_overlap,
         compare,
+        load_budget,
         read_action_mapping,
         year_header_cell,
     )
-    from ..realisatie import load_budget
 
     cache: dict = {}
     same = accounts_path is None or accounts_path.resolve() == plan_path.resolve()
@@ -196,11 +196,11 @@ def write_comparison(out: Path, c, meta: dict, extra: dict | None = None, csv_st
     console.print(f"Geschreven: {out}")
 
 
-PlanSheetOpt = Annotated[Optional[str], typer.Option("--plan-sheet", help="Budgetblad van het plan (standaard 'Synthese').")]
-AccountsSheetOpt = Annotated[Optional[str], typer.Option(
+PlanSheetOpt = Annotated[str | None, typer.Option("--plan-sheet", help="Budgetblad van het plan (standaard 'Synthese').")]
+AccountsSheetOpt = Annotated[str | None, typer.Option(
     "--accounts-sheet", help="Blad met de rekening (standaard: het eerste blad van REKENING met een budgetindeling; in "
                              "het werkboek van het plan het eerste blad 'Rekening ...').")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
 TopOpt = Annotated[int, typer.Option("--top", help="Aantal acties in de lijst, grootste verschil eerst.")]
 
 
@@ -208,7 +208,7 @@ TopOpt = Annotated[int, typer.Option("--top", help="Aantal acties in de lijst, g
 @handles_input_errors
 def realisatie_command(
     plan: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.", metavar="PLAN")],
-    accounts: Annotated[Optional[Path], typer.Argument(
+    accounts: Annotated[Path | None, typer.Argument(
         help="Het werkboek met de rekening (jaarrekening); standaard PLAN.", metavar="REKENING")] = None,
     plan_sheet: PlanSheetOpt = None,
     accounts_sheet: AccountsSheetOpt = None,
@@ -233,8 +233,8 @@ def realisatie_command(
 def versies_command(
     old: Annotated[Path, typer.Argument(help="Het werkboek met de oude versie van het plan.", metavar="OUD")],
     new: Annotated[Path, typer.Argument(help="Het werkboek met de nieuwe versie (mag OUD zijn, met --new-sheet).", metavar="NIEUW")],
-    old_sheet: Annotated[Optional[str], typer.Option("--old-sheet", help="Budgetblad van OUD.")] = None,
-    new_sheet: Annotated[Optional[str], typer.Option("--new-sheet", help="Budgetblad van NIEUW.")] = None,
+    old_sheet: Annotated[str | None, typer.Option("--old-sheet", help="Budgetblad van OUD.")] = None,
+    new_sheet: Annotated[str | None, typer.Option("--new-sheet", help="Budgetblad van NIEUW.")] = None,
     top: TopOpt = 15,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
@@ -264,18 +264,18 @@ def versies_command(
 @handles_input_errors
 def herraming_command(
     plan: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.", metavar="PLAN")],
-    accounts: Annotated[Optional[Path], typer.Argument(
+    accounts: Annotated[Path | None, typer.Argument(
         help="Het werkboek met de rekening (jaarrekening); standaard PLAN.", metavar="REKENING")] = None,
     plan_sheet: PlanSheetOpt = None,
     accounts_sheet: AccountsSheetOpt = None,
-    estimate_sheet: Annotated[Optional[list[str]], typer.Option(
+    estimate_sheet: Annotated[list[str] | None, typer.Option(
         "--estimate-sheet", help="Blad (of bladen) met de raming van de jaren tussen de rekening en het plan "
                                  "(bv. 'Raming 2025'), in het werkboek van de rekening.")] = None,
-    reserve: Annotated[Optional[float], typer.Option(
+    reserve: Annotated[float | None, typer.Option(
         "--reserve", parser=parse_amount, metavar="BEDRAG",
         help="Gecumuleerd budgettair resultaat op 31/12 van het laatste jaar van de rekening, bv. 732.274,21 "
              "(standaard de rij 'Reserves' op het blad van de rekening).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json.")] = None,
 ) -> None:
     """Herraming: het plan herrekend op het laatste afgesloten jaar; de echte reserve op 31/12 (plus de raming van de tussenliggende jaren) vervangt de beginreserve van het plan.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.padding import Padding
@@ -100,9 +100,9 @@ def compute_from_workbook(workbook: Path, name: str, sheet: str | None = None, y
 def schema_command(
     name: Annotated[str, typer.Argument(help="M3, T1, T2 of T3.")],
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het budgetblad en de bladen Economische aard en Beleidsvelden.")],
-    sheet: Annotated[Optional[str], typer.Option("--sheet", "-s", help="Budgetblad (standaard 'Synthese').")] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help="M3: het jaar (standaard het eerste planjaar).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het schema ook weg: .json, .csv of .xlsx.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", "-s", help="Budgetblad (standaard 'Synthese').")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="M3: het jaar (standaard het eerste planjaar).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf het schema ook weg: .json, .csv of .xlsx.")] = None,
     csv_style: CsvOpt = "be",
 ) -> None:
     """Schema M3 (kredieten), T1 (functionele aard), T2 (economische aard) of T3 (financiële schulden).

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -22,7 +22,7 @@ BASE_FUNDING = "basiswerking"
 OPEN = "open"
 #: What a scenario can say happens to the staff when a subsidy ends (``policy`` of subsidy_end /
 #: subsidy_cut, see README "Scenario's").
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf de lijst ook weg als .csv.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf de lijst ook weg als .csv.")]
 
 
 def _day(d: dt.date | None) -> str:

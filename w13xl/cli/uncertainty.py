@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -16,10 +16,10 @@ from ._options import CsvOpt, check_csv_style
 from ._tables import COMPACT
 from .m2 import SheetOpt
 
-ScenarioArg = Annotated[Optional[str], typer.Argument(
+ScenarioArg = Annotated[str | None, typer.Argument(
     help="Eén scenario: een .toml-bestand of de naam van een scenario op het blad \"Scenario's\". "
          "Geen: het plan zoals het is.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json of .csv.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json of .csv.")]
 
 LINES = (("gecumuleerd_budgettair_resultaat", "Reserve (GBR)"),
          ("beschikbaar_budgettair_resultaat", "BBR"),
@@ -132,13 +132,13 @@ def simulation_csv_rows(sim) -> list[list]:
 def simulate_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     scenario: ScenarioArg = None,
-    paths: Annotated[Optional[int], typer.Option("--paths", "-n", min=1, help="Aantal paden (standaard: paths uit de "
+    paths: Annotated[int | None, typer.Option("--paths", "-n", min=1, help="Aantal paden (standaard: paths uit de "
                                                  "\\[uncertainty]-tabel van het scenario, anders 10.000).")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", min=0, help="Startwaarde van het toeval (standaard: die van het scenario).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Startwaarde van het toeval (standaard: die van het scenario).")] = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
-    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress",
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress",
                                                      help="Voortgangsbalk (standaard: aan bij lange berekeningen).")] = None,
 ) -> None:
     """Monte Carlo van de \\[uncertainty]-tabel van een scenario: percentielen P5-P95 van reserve, BBR en AFM per jaar en de kans dat een norm niet gehaald wordt.
@@ -272,12 +272,12 @@ def solution_table(solutions) -> Table:
 def solve_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     scenario: ScenarioArg = None,
-    lever: Annotated[Optional[list[str]], typer.Option(
+    lever: Annotated[list[str] | None, typer.Option(
         "--lever", "-l", help="contribution (% vanaf --from-year), per_inhabitant (euro per inwoner) of fte "
                               "(VTE basiswerking vanaf --date). Herhaalbaar; standaard contribution en fte.")] = None,
-    from_year: Annotated[Optional[int], typer.Option("--from-year", help="Eerste jaar van de hogere "
+    from_year: Annotated[int | None, typer.Option("--from-year", help="Eerste jaar van de hogere "
                                                      "bijdrage (standaard: het tweede planjaar).")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="Eerste dag van de VTE-vermindering, bv. 01/01/2027 "
+    date: Annotated[str | None, typer.Option("--date", help="Eerste dag van de VTE-vermindering, bv. 01/01/2027 "
                                                 "(standaard: 1 januari van het tweede planjaar).")] = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..numbers import parse_decimal
 from ..errors import InputError, W13Error
 from ..m2 import M2Result, compute_m2, m2_rows
+from ..numbers import parse_decimal
 from ..sheets import (
     LoadedPlan,
     SheetContext,
@@ -302,7 +302,7 @@ def _m2(budget: Frozen, parameters: Frozen, categories: Frozen) -> M2Result | st
     try:
         loaded = load_from_ranges(budget, parameters, categories)
         return compute_m2(loaded.plan, loaded.params)
-    except Exception as exc:  # noqa: BLE001 - cached as a message
+    except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13: computing M2 failed")
         return error_text(exc)
@@ -390,7 +390,7 @@ def table(kind: str, budget: object, parameters: object = None, categories: obje
         if rows is None:
             rows = by_kind[kind] = _table(kind, freeze(budget), freeze(parameters), freeze(categories))
         return _copy(rows)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         logger.exception("W13 %s failed", kind)
         return [[error_text(exc)]]
 
@@ -425,11 +425,11 @@ def _path_rates(path: Frozen, column: str, years: Sequence[int]) -> dict[int, fl
     ``year | rate`` (rate of year y = change from y-1 to y; one rate for every class) or a range
     with a header row ``Jaar | loon | prijzen | bijdrage`` (one column per class)."""
     if is_empty(path):
-        return {y: PLAN_RATE for y in years}
+        return dict.fromkeys(years, PLAN_RATE)
     rows = [r for r in path if any(not is_blank(v) for v in r)]  # type: ignore[union-attr]
     if len(rows) == 1 and len([v for v in rows[0] if not is_blank(v)]) == 1:
         rate = _rate(next(v for v in rows[0] if not is_blank(v)), "pad")
-        return {y: rate for y in years}
+        return dict.fromkeys(years, rate)
     col = 1
     header = [str(v).strip().lower() if isinstance(v, str) else None for v in rows[0]]
     if year_of_header(rows[0][0]) is None:  # a header row
@@ -475,7 +475,7 @@ def indexeer(amount: object, from_year: object, to_year: object, klass: object =
         if name not in INDEX_CLASSES:
             raise InputError(f"onbekende klasse '{name}'", expected="loon, prijzen, bijdrage, vast of volgt_loon")
         return _indexeer(value, y0, y1, name, freeze(path))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return error_text(exc)
 
 
@@ -499,7 +499,7 @@ def loonkost(scale: object, step: object, fte: object, year: object, months: obj
         f = _number(fte, "vte", default=1.0)
         m = _number(months, "maanden", default=12.0)
         return _loonkost(name, int(s), f, _year(year, "jaar"), m)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return error_text(exc)
 
 
@@ -629,7 +629,7 @@ def _scenario_run(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
         if chosen is None:
             raise InputError("geen scenario", expected="de naam van een scenario of een .toml-bestand")
         return batch_engine(baseline).run([chosen], library).run(0)
-    except Exception as exc:  # noqa: BLE001 - cached as a message
+    except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13: scenario run failed")
         return error_text(exc)
@@ -707,7 +707,7 @@ def scenario(budget: object, name: object, lijn: object = None, *ranges: object)
 
     try:
         return memo_rows(_scenarios, "scenario", (budget, name, lijn, *ranges), compute)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13 SCENARIO failed")
         return [[error_text(exc)]]

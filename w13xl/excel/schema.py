@@ -7,8 +7,7 @@ import re
 
 from . import cache
 from .cache import scalar
-from .core import (BUDGET, CATEGORIES, PARAMETERS, Frozen, error_text, freeze, is_empty, memo_rows,
-                   ranges_by_kind)
+from .core import BUDGET, CATEGORIES, PARAMETERS, Frozen, error_text, freeze, is_empty, memo_rows, ranges_by_kind
 
 ECONOMIC, FUNCTIONAL = "Economische aard", "Beleidsvelden"
 SCHEMA_HEADER = ("Deel", "Omschrijving")
@@ -67,7 +66,7 @@ def _schema(budget: Frozen, name: str, ranges: tuple[Frozen, ...]) -> tuple[tupl
             raise InputError(f"jaar {year} valt buiten het plan", expected="een jaar van de begroting")
         result = compute_schema(schema, loaded.plan, loaded.params, economic=economic, functional=functional,
                                 year=year, **where)
-    except Exception as exc:  # noqa: BLE001 - cached as a message
+    except Exception as exc:
         return ((error_text(exc),),)
     rows = [(*SCHEMA_HEADER, *[int(c) if c.isdigit() else c for c in result.columns])]
     rows += [(section, label, *map(float, values)) for section, label, values in result.rows]
@@ -87,5 +86,5 @@ def schema(budget: object, name: object, *ranges: object) -> list[list]:
 
     try:
         return memo_rows(_schemas, "schema", (budget, name, *ranges), compute)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return [[error_text(exc)]]

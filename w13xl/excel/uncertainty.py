@@ -50,7 +50,7 @@ def _simulation(budget: Frozen, scenario: str, paths: int | None, seed: int | No
         n = paths or (prepared.spec.paths if chosen is not None and chosen.uncertainty and
                       "paths" in chosen.uncertainty else EXCEL_DEFAULT_PATHS)
         return simulate(baseline, paths=n, seed=seed, prepared=prepared)
-    except Exception as exc:  # noqa: BLE001 - cached as a message
+    except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13: Monte Carlo failed")
         return error_text(exc)
@@ -75,7 +75,7 @@ def _count(value: object, what: str) -> int | None:
     v = _number(value, what, default=-1.0)
     if v < 0:
         return None
-    if not float(v).is_integer() or v < 1 and what == "paden":
+    if not float(v).is_integer() or (v < 1 and what == "paden"):
         raise InputError(f"{what}: {v:g} is geen geheel getal ≥ 1", expected="een geheel getal")
     return int(v)
 
@@ -119,7 +119,7 @@ def _kans(budget: object, scenario: object, wat: object, paden: object, seed: ob
         if year not in sim.years:
             raise InputError(f"{year} valt buiten het plan", expected=f"een jaar {sim.years[0]}-{sim.years[-1]}")
         return float(sim.p_reserve_below_minimum[sim.years.index(year)])
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13 KANS failed")
         return error_text(exc)
@@ -138,7 +138,7 @@ def _solve(budget: Frozen, scenario: str, lever: str, year: int | None,
     try:
         baseline, chosen, library = _inputs(budget, scenario, ranges)
         s = solve(baseline, chosen, library, lever=lever, from_year=year)
-    except Exception as exc:  # noqa: BLE001 - cached as a message
+    except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13: goal seek failed")
         return ((error_text(exc),),)
@@ -175,7 +175,7 @@ def doelzoeken(budget: object, scenario: object = None, hefboom: object = None, 
 
     try:
         return memo_rows(_solutions, "doelzoeken", (budget, scenario, hefboom, vanaf, *ranges), compute)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13 DOELZOEKEN failed")
         return [[error_text(exc)]]

@@ -41,10 +41,17 @@ import numpy as np
 from .. import indexation as ix
 from ..errors import InputError
 from ..m2 import LINE_KEYS, M2Result, check_norms, compute_m2, designated_repayments, m2_arrays
-from ..model import CATEGORIES, EXPLOITATIE, O, U, LineKey, Plan, parse_category, parse_direction
+from ..model import CATEGORIES, EXPLOITATIE, LineKey, O, Plan, U, parse_category, parse_direction
 from ..params import Parameters
-from ..staffing import (Position, SalaryScales, StaffParameters, cost_breakdown, head_shares, seniority_months,
-                        statutory_notice_months)
+from ..staffing import (
+    Position,
+    SalaryScales,
+    StaffParameters,
+    cost_breakdown,
+    head_shares,
+    seniority_months,
+    statutory_notice_months,
+)
 from ..subsidies import Subsidy, month_number, months_per_year, window_mask
 from .result import ChangeEffect, ScenarioRun
 from .spec import (
@@ -787,14 +794,14 @@ class Engine:
         base_rate = float(self.base.params.index_rate)
         if ch.rate is not None:
             path = (1.0 + ch.rate) ** np.arange(len(years))
-            return {c: path for c in ch.classes}
+            return dict.fromkeys(ch.classes, path)
         if ch.rates is not None:
             for y in ch.rates:
                 if y not in years:
                     raise ch.error(f"year {y} is outside the plan", "rates")
             rates = {y: ch.rates.get(y, base_rate) for y in years}
             path = ix.yearly_rate_multipliers(rates, years)
-            return {c: path for c in ch.classes}
+            return dict.fromkeys(ch.classes, path)
         if ch.crossings is not None or ch.extra_crossings is not None:
             for m in ch.months:
                 if not t0 - 1 <= m[0] <= years[-1]:

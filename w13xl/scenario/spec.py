@@ -22,7 +22,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -350,8 +350,7 @@ class IndexsprongChange(_Change):
 
 
 Change = Annotated[
-    Union[IndexChange, IndexsprongChange, HireChange, EndPositionChange, FteChange, StepChange, MoveChange,
-          SubsidyEndChange, SubsidyRenewChange, SubsidyCutChange, ContributionChange, LineChange],
+    IndexChange | IndexsprongChange | HireChange | EndPositionChange | FteChange | StepChange | MoveChange | SubsidyEndChange | SubsidyRenewChange | SubsidyCutChange | ContributionChange | LineChange,
     Field(discriminator="type"),
 ]
 #: Dutch names of the change types, for sheets the board reads.
