@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
@@ -18,7 +19,7 @@ import numpy as np
 CATEGORIES: tuple[str, ...] = ("exploitatie", "investeringen", "financiering")
 DIRECTIONS: tuple[str, ...] = ("O", "U")
 EXPLOITATIE, INVESTERINGEN, FINANCIERING = 0, 1, 2
-O, U = 0, 1
+O, U = 0, 1  # noqa: E741 - the BBC's own letters: O(ntvangsten), U(itgaven), as DIRECTIONS
 
 #: Beleidsdoelstellingen of W13, keyed by the first digit of the action code (A1.... -> 1).
 BELEIDSDOELSTELLINGEN: dict[str, str] = {
@@ -92,7 +93,7 @@ def check_years(years: Iterable[int]) -> tuple[int, ...]:
     years = tuple(int(y) for y in years)
     if not years:
         raise ValueError("a plan needs at least one year")
-    if any(b - a != 1 for a, b in zip(years, years[1:])):
+    if any(b - a != 1 for a, b in pairwise(years)):
         raise ValueError(f"years must be consecutive, got {list(years)}")
     return years
 
@@ -186,7 +187,7 @@ class Plan:
         key = LineKey(action, category, direction)
         i = self._index.get(key)  # type: ignore[attr-defined]
         if i is None:
-            return Plan(years=self.years, keys=self.keys + (key,),
+            return Plan(years=self.years, keys=(*self.keys, key),
                         amounts=np.vstack([self.amounts, delta[None, :]]), actions=self.actions)
         amounts = self.amounts.copy()
         amounts[i] += delta
@@ -202,7 +203,7 @@ class Plan:
     def to_records(self) -> list[dict]:
         """One dict per line with Dutch column names and signed amounts (U negative)."""
         out = []
-        for key, row in zip(self.keys, self.amounts):
+        for key, row in zip(self.keys, self.amounts, strict=True):
             act = self.actions[key.action]
             sign = -1.0 if key.direction == U else 1.0
             rec = {
@@ -213,7 +214,7 @@ class Plan:
                 "categorie": CATEGORIES[key.category],
                 "richting": DIRECTIONS[key.direction],
             }
-            rec.update({str(y): float(sign * v) for y, v in zip(self.years, row)})
+            rec.update({str(y): float(sign * v) for y, v in zip(self.years, row, strict=True)})
             out.append(rec)
         return out
 

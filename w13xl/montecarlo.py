@@ -418,7 +418,7 @@ def inflation_paths(rates: np.ndarray, years: Sequence[int]) -> dict[str, np.nda
     result = ix.pivot_mechanism(path.values, start=path.start, pivot=PIVOT_AFTER_2025, coefficient=1.0)
     level = result.coefficient[..., 3:] / result.coefficient[..., 3:4]
     wages = ix.yearly_average_multipliers(level, (t0, 1), years)
-    ones = np.ones(rates.shape[:-1] + (1,))
+    ones = np.ones((*rates.shape[:-1], 1))
     prices = np.cumprod(np.concatenate([ones, 1.0 + rates[..., 1:]], axis=-1), axis=-1)
     contribution = np.cumprod(np.concatenate([ones, 1.0 + rates[..., :-1]], axis=-1), axis=-1)
     return {"loon": wages, "prijzen": prices, "bijdrage": contribution}
@@ -599,11 +599,12 @@ class Simulation:
                                "seed": self.seed, "years": list(self.years),
                                "percentiles": [f"P{p}" for p in PERCENTILES]}
         for key in OUTPUT_LINES:
-            out[key] = {f"P{p}": [float(v) for v in row] for p, row in zip(PERCENTILES, self.percentiles[key])}
+            out[key] = {f"P{p}": [float(v) for v in row]
+                        for p, row in zip(PERCENTILES, self.percentiles[key], strict=True)}
         out["minimumreserve"] = None if self.minimum_reserve is None else [float(v) for v in self.minimum_reserve]
         if self.minimum_percentiles is not None:
             out["minimumreserve_percentielen"] = {f"P{p}": [float(v) for v in row]
-                                                  for p, row in zip(PERCENTILES, self.minimum_percentiles)}
+                                                  for p, row in zip(PERCENTILES, self.minimum_percentiles, strict=True)}
         out["deterministisch"] = {key: [float(v) for v in self.deterministic.m2[key]] for key in OUTPUT_LINES}
         out["kansen"] = {
             "reserve_onder_minimum_ooit": self.p_reserve_below_minimum_any,
@@ -687,16 +688,16 @@ def path_changes(prepared: Prepared, d: Draws, i: int) -> list:
     to append to the scenario and check a path against the engine."""
     years = prepared.years
     out: list = []
-    for o, b in zip(prepared.subsidies, d.renewed[i]):
+    for o, b in zip(prepared.subsidies, d.renewed[i], strict=True):
         out.append(o.renew_change if b else o.fail_change)
-    for y, g in zip(years, d.growth[i]):
+    for y, g in zip(years, d.growth[i], strict=True):
         if g != 0:
             out.append(ContributionChange(type="contribution", from_year=y, pct=float(g)))
     u = prepared.spec.index
     if u.model == "crossings" and d.crossings is not None and d.crossings[i].any():
-        months = [f"{years[yi]}-{m + 1:02d}" for yi, m in zip(*np.nonzero(d.crossings[i]))]
+        months = [f"{years[yi]}-{m + 1:02d}" for yi, m in zip(*np.nonzero(d.crossings[i]), strict=True)]
         out.append(IndexChange(type="index", classes=["loon"], extra_crossings=months))
     elif u.model == "inflation" and d.inflation is not None:
         out.append(IndexChange(type="index", classes=["loon"],
-                               inflation={y: float(r) for y, r in zip(years, d.inflation[i])}))
+                               inflation={y: float(r) for y, r in zip(years, d.inflation[i], strict=True)}))
     return out

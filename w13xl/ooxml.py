@@ -570,7 +570,7 @@ class StyleMerger:
         norm = [_prefixed(i, self.prefix) for i in items]
         index = {x: n for n, x in reversed(list(enumerate(existing)))}
         mapping, new = [], []
-        for item, key in zip(items, norm):
+        for item, key in zip(items, norm, strict=True):
             if key in index:
                 mapping.append(index[key])
             else:
@@ -586,8 +586,8 @@ class StyleMerger:
         def fmts(xml: str) -> list[tuple[str, str]]:  # (id, raw formatCode), any attribute order
             out = []
             for m in re.finditer(r"<(?:[\w.-]+:)?numFmt\b([^>]*)/?>", xml):
-                a = {k: v for k, v in ((x.group(1), x.group(3) if x.group(3) is not None else x.group(4))
-                                       for x in _ATTR.finditer(m.group(1)))}
+                a = {x.group(1): x.group(3) if x.group(3) is not None else x.group(4)
+                     for x in _ATTR.finditer(m.group(1))}
                 if "numFmtId" in a and "formatCode" in a:
                     out.append((a["numFmtId"], a["formatCode"]))
             return out
@@ -846,7 +846,7 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
     new_index = {name: i for i, name in enumerate(order)}
     next_id = max([s.sheet_id for s in sheets] + [0]) + 1
     sheet_xml = []
-    for s, rid in zip(new_sheets, new_rids):
+    for s, rid in zip(new_sheets, new_rids, strict=True):
         state = attrs(s.raw).get("state")
         state_attr = f' state="{state}"' if state and state != "visible" else ""
         sheet_xml.append(f'<{prefix}sheet name="{_xml_name(s.name)}" sheetId="{next_id}"{state_attr} '

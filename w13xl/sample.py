@@ -105,8 +105,8 @@ def add_export(wb: Workbook, rows: list[dict]) -> None:
     r = 4
     total = [0.0] * len(YEARS)
     for code, a in actions.items():
-        net = [o + u for o, u in zip(a["O"], a["U"])]
-        total = [t + n for t, n in zip(total, net)]
+        net = [o + u for o, u in zip(a["O"], a["U"], strict=True)]
+        total = [t + n for t, n in zip(total, net, strict=True)]
         ws.cell(row=r, column=1, value=f"{code} {a['naam']}").font = Font(bold=True)
         for c, v in enumerate(net, start=2):
             ws.cell(row=r, column=c, value=round(v, 2)).number_format = MONEY
@@ -167,7 +167,8 @@ def add_parameters(wb: Workbook) -> None:
     r = len(rows) + 3
     ws.cell(row=r, column=1, value="Minimumreserve = sociaal passief: 211.211,09 in het plan (schema M2, bijlage "
                                    "3.1), 10% van de totale jaarloonkost (3.7). Een scenario verschuift ze met 10% "
-                                   "van zijn wijziging in jaarloonkost (personeelsbestand) tegenover het plan, per jaar.")
+                                   "van zijn wijziging in jaarloonkost (personeelsbestand) tegenover het plan, "
+                                   "per jaar.")
     ws.cell(row=r + 1, column=1, value="Bijdrage lokale besturen: 801.391 in 2026, +2% per jaar in het plan; "
                                        "inwoners: 332.211 (regio Zuid-West-Vlaanderen, 2024).")
 
@@ -198,7 +199,7 @@ def _table_sheet(wb: Workbook, title: str, note: str, rows: list[list[str]], wid
     header, data = rows[0], rows[1:]
     _header(ws, 3, header, widths)
     for r, row in enumerate(data, start=4):
-        for c, (v, col) in enumerate(zip(row, header), start=1):
+        for c, (v, col) in enumerate(zip(row, header, strict=True), start=1):
             cell = ws.cell(row=r, column=c, value=_typed(v, col))
             if col in ("start", "einde"):
                 cell.number_format = "DD/MM/YYYY"
@@ -239,7 +240,8 @@ def add_staff_sheets(wb: Workbook) -> None:
 
 def add_subsidies(wb: Workbook) -> None:
     _table_sheet(wb, "Subsidies", "Subsidieregister: bedrag 'O-lijn' = de volledige ontvangstenlijn van de actie. "
-                 "Elke rij citeert het plan (kolom verwijzing) of zegt 'aanname' met de reden.", _csv_rows("subsidies.csv"),
+                 "Elke rij citeert het plan (kolom verwijzing) of zegt 'aanname' met de reden.",
+                 _csv_rows("subsidies.csv"),
                  [18, 36, 9, 40, 10, 12, 12, 12, 10, 12, 100])
 
 

@@ -201,7 +201,7 @@ def split_plan(plan: Plan, rules: Sequence[SplitRule], default: callable, *, wha
         return ((rule.category is None or rule.category == key.category)
                 and (rule.direction is None or rule.direction == key.direction))
 
-    for key, line in zip(plan.keys, plan.amounts):
+    for key, line in zip(plan.keys, plan.amounts, strict=True):
         rest = np.array(line, dtype=np.float64)
         own = [r for r in rules if r.action == key.action and matches(r, key)]
         for rule in own:
@@ -402,7 +402,8 @@ T2_LINES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Investeringen", "- van het OCMW", ("is_ocmw",)),
     ("Investeringen", "- van andere entiteiten", ("is_andere",)),
     ("Financiering", "I. Totaal financieringsuitgaven", tuple(_keys(FINANCIERING, U))),
-    ("Financiering", "A. Vereffening van financiële schulden", ("periodieke_aflossingen", "niet_periodieke_aflossingen")),
+    ("Financiering", "A. Vereffening van financiële schulden",
+     ("periodieke_aflossingen", "niet_periodieke_aflossingen")),
     ("Financiering", "1. Periodieke aflossingen van opgenomen leningen en leasings", ("periodieke_aflossingen",)),
     ("Financiering", "2. Niet-periodieke aflossingen van opgenomen leningen en leasings",
      ("niet_periodieke_aflossingen",)),

@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
@@ -95,7 +96,7 @@ def parse_amount(value: object, ctx: SheetContext, row: int, col: int) -> float:
     """A cell as an amount in euro. Empty is 0. Text in Belgian format is accepted with a warning."""
     if value is None:
         return 0.0
-    if isinstance(value, bool) or isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
+    if isinstance(value, (bool, _dt.date, _dt.datetime, _dt.time)):
         raise ctx.error(f"'{value}' is not an amount", row, col, "a number in euro, e.g. 1234,56")
     if isinstance(value, (int, float, np.integer, np.floating)):
         v = float(value)
@@ -179,7 +180,7 @@ def year_columns(grid: Grid, row: int, ctx: SheetContext, start_col: int = 0) ->
             raise ctx.error(f"year {y} appears twice in the header (also in {cell_name(row, seen[y])})",
                             row, c, "one column per year")
         seen[y] = c
-    for (_, y0), (c1, y1) in zip(cols, cols[1:]):
+    for (_, y0), (c1, y1) in pairwise(cols):
         if y1 != y0 + 1:
             missing = f"missing year {y0 + 1}" if y1 > y0 + 1 else f"{y1} does not follow {y0}"
             raise ctx.error(f"year columns are not consecutive: {missing}", row, c1,
@@ -450,8 +451,8 @@ def read_category_mapping(grid: Grid, ctx: SheetContext) -> list[MappingRule]:
         cells = [cell(grid, r, c) for c, _ in cols]
         amounts = None
         if any(not is_blank(v) for v in cells):
-            amounts = tuple(abs(parse_amount(v, ctx, r, c)) for v, (c, _) in zip(cells, cols))
-            amounts = dict(zip([y for _, y in cols], amounts))  # type: ignore[assignment]
+            amounts = tuple(abs(parse_amount(v, ctx, r, c)) for v, (c, _) in zip(cells, cols, strict=True))
+            amounts = dict(zip([y for _, y in cols], amounts, strict=True))  # type: ignore[assignment]
         rules.append(MappingRule(m.group(1), direction, category,
                                  None if amounts is None else tuple(sorted(amounts.items())),  # type: ignore[union-attr]
                                  cell_name(r, columns["actie"])))
@@ -461,7 +462,7 @@ def read_category_mapping(grid: Grid, ctx: SheetContext) -> list[MappingRule]:
 def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetContext | None = None) -> Plan:
     """Move the mapped parts of exploitatie lines to investeringen or financiering."""
     for rule in rules:
-        def fail(message: str, expected: str) -> InputError:
+        def fail(message: str, expected: str, rule: MappingRule = rule) -> InputError:
             return InputError(message, file=ctx.file if ctx else None, sheet=ctx.sheet if ctx else None,
                               cell=rule.where or None, expected=expected)
         if not plan.has_line(rule.action, EXPLOITATIE, rule.direction):

@@ -570,7 +570,8 @@ def position_cost(scale: str, step: int, fte: float = 1.0, months: float = 12,
         raise ValueError(f"fte {fte} outside 0..{FTE_MAX}")
     frac = float(months) / 12.0 if year_fraction is None else float(year_fraction)
     if not (0.0 <= frac <= 1.0):
-        raise ValueError(f"months/year fraction outside 0..12 months: {months if year_fraction is None else year_fraction}")
+        raise ValueError("months/year fraction outside 0..12 months: "
+                         f"{months if year_fraction is None else year_fraction}")
     if not (wage_multiplier >= 0 and math.isfinite(wage_multiplier)):
         raise ValueError(f"wage_multiplier must be finite and >= 0, got {wage_multiplier}")
     gross = scales.amount(scale, int(step)) * params.salary_coefficient * fte * frac
@@ -652,7 +653,7 @@ def costs_by(positions: Sequence[Position], costs: np.ndarray,
     if costs.shape[0] != len(positions):
         raise ValueError(f"costs has {costs.shape[0]} rows for {len(positions)} positions")
     out: dict[str, np.ndarray] = {}
-    for p, row in zip(positions, costs):
+    for p, row in zip(positions, costs, strict=True):
         k = getattr(p, key)
         out[k] = out[k] + row if k in out else row.copy()
     return out
@@ -663,7 +664,7 @@ def overhead_contribution(positions: Sequence[Position], costs: np.ndarray,
     """Overhead each subsidised action pays to A50111: ``rate`` x its staff cost (n_years,)
     per action; basiswerking positions pay none."""
     mask = [p.subsidised for p in positions]
-    sub = [p for p, m in zip(positions, mask) if m]
+    sub = [p for p, m in zip(positions, mask, strict=True) if m]
     by = costs_by(sub, np.asarray(costs, dtype=float)[np.array(mask, dtype=bool)], "action")
     return {k: v * rate for k, v in by.items()}
 
@@ -768,7 +769,7 @@ def roster_from_rows(rows: Sequence[Sequence]) -> list[Position]:
             raise ValueError(f"{tag}: duplicate position id")
         seen.add(pid)
 
-        def text(col: str, default: str = "") -> str:
+        def text(col: str, default: str = "", row: Sequence = row) -> str:
             v = _cell(row, cols.get(col))
             return default if _blank(v) else str(v).strip()
 

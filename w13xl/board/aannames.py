@@ -31,7 +31,7 @@ def page_breaks(heights: list[float], starts: list[tuple[int, int]]) -> list[int
     """Rows (1-based) that should start a page: ``heights`` of rows 1.., ``starts`` (first row of
     a table's title, its header row). Auto breaks are simulated with :data:`PAGE_ROWS_HEIGHT`."""
     breaks: list[int] = []
-    first_of = {title: header for title, header in starts}
+    first_of = dict(starts)
     used = 0.0
     for r, h in enumerate(heights, start=1):
         if r in first_of and used > 0:
@@ -112,7 +112,7 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
         notes = [i for i, h in enumerate(t.header) if h in NOTE_HEADERS]
         where = spans(t.header)
         lines = 1
-        for (_, h), (first, last) in zip(shown, where):
+        for (_, h), (first, last) in zip(shown, where, strict=True):
             put(r, first, last, h, head_font).fill = head_fill
             for c in range(first, last + 1):
                 ws.cell(row=r, column=c).border = bottom
@@ -122,7 +122,7 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
         r += 1
         for row in t.rows:
             lines = 1
-            for (i, h), (first, last) in zip(shown, where):
+            for (i, h), (first, last) in zip(shown, where, strict=True):
                 v = row[i]
                 percent = h in PERCENT_HEADERS and isinstance(v, float)
                 put(r, first, last, v, body_font, number_format=EXCEL_PERCENT if percent else None)

@@ -115,7 +115,7 @@ def _scenario_sheet(ws, content: SheetContent, run: ScenarioRun, *, plan_name: s
         chart.add_data(Reference(ws, min_col=2, max_col=9, min_row=hfirst, max_row=hlast), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=hfirst + 1, max_row=hlast))
         fills = (None, None, "stijging", "stijging", "daling", "daling", "totaal", "totaal")
-        for s, fill in zip(chart.series, fills):
+        for s, fill in zip(chart.series, fills, strict=True):
             if fill is None:  # the invisible base a floating bar stands on
                 s.graphicalProperties = GraphicalProperties(noFill=True)
                 s.graphicalProperties.line.noFill = True

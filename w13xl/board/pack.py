@@ -47,7 +47,7 @@ def board_contents(runs: Sequence[ScenarioRun], *, plan_name: str, created: date
     pages = scenario_page_runs(runs)
     names = scenario_sheet_names(pages)
     return [overview_content(runs, plan_name=plan_name, created=created, extra=extra, simulation=simulation),
-            *(scenario_content(run, name) for run, name in zip(pages, names)),
+            *(scenario_content(run, name) for run, name in zip(pages, names, strict=True)),
             annex_content(runs)]
 
 
@@ -74,7 +74,7 @@ def add_pack_sheets(wb, runs: Sequence[ScenarioRun], contents: Sequence[SheetCon
     if uncertainty.get("cliffs") is not None:
         names += [ws.title for ws in add_uncertainty_sheets(wb, cliffs=uncertainty["cliffs"], plan_name=plan_name,
                                                             created=created, index=at())]
-    for run, content in zip(scenario_page_runs(runs), contents[1:-1]):
+    for run, content in zip(scenario_page_runs(runs), contents[1:-1], strict=True):
         _scenario_sheet(new_sheet(content), content, run, plan_name=plan_name, created_text=created_text)
     if uncertainty.get("simulation") is not None or uncertainty.get("solutions"):
         names += [ws.title for ws in add_uncertainty_sheets(

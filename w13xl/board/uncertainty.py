@@ -29,7 +29,8 @@ PCT = EXCEL_PERCENT  # Belgian: 54,2%
 
 # -- content (pure) ---------------------------------------------------------------------------
 def fan_rows(sim: Simulation) -> list[list]:
-    """Header + one row per year: Jaar | P5 | P25 | P50 | P75 | P95 | Minimumreserve | the scenario's deterministic run (its central path, not the plan)."""
+    """Header + one row per year: Jaar | P5 | P25 | P50 | P75 | P95 | Minimumreserve | the scenario's
+    deterministic run (its central path, not the plan)."""
     rows: list[list] = [["Jaar", *(f"P{p}" for p in PERCENTILES), "Minimumreserve", "Centraal pad (zonder toeval)"]]
     for i, y in enumerate(sim.years):
         rows.append([y, *(float(sim.percentiles[GBR][j][i]) for j in range(len(PERCENTILES))),
@@ -53,7 +54,7 @@ def probability_rows(sim: Simulation) -> list[list]:
     rows: list[list] = [["Kans", "Waarde"]]
     if sim.p_reserve_below_minimum_any is not None:
         rows.append(["Reserve zakt ooit onder de minimumreserve", sim.p_reserve_below_minimum_any])
-        for y, p in zip(sim.years, sim.p_reserve_below_minimum):
+        for y, p in zip(sim.years, sim.p_reserve_below_minimum, strict=True):
             rows.append([f"Reserve onder de minimumreserve in {y}", float(p)])
     rows.append([f"AFM-norm {last} niet gehaald (AFM {last} < 0)", sim.p_afm_last_negative])
     rows.append(["BBR negatief in enig jaar", sim.p_bbr_negative_any])
@@ -175,7 +176,7 @@ def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
     from openpyxl.utils import get_column_letter
 
     st = _styles()
-    for r, (row, kind) in enumerate(zip(content.rows, content.kinds), start=1):
+    for r, (row, kind) in enumerate(zip(content.rows, content.kinds, strict=True), start=1):
         for col, value in enumerate(row, start=1):
             if value is None:
                 continue
@@ -252,7 +253,7 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
     area.add_data(Reference(ws, min_col=2, max_col=6, min_row=bfirst, max_row=blast), titles_from_data=True)
     area.set_categories(Reference(ws, min_col=1, min_row=bfirst + 1, max_row=blast))
     fills = (None, "DEEBF7", "9DC3E6", "9DC3E6", "DEEBF7")
-    for s, fill in zip(area.series, fills):
+    for s, fill in zip(area.series, fills, strict=True):
         if fill is None:
             s.graphicalProperties = GraphicalProperties(noFill=True)
             s.graphicalProperties.line.noFill = True
@@ -267,7 +268,8 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
     if sim.minimum_reserve is not None:
         lines.add_data(Reference(ws, min_col=7, min_row=ffirst, max_row=flast), titles_from_data=True)
     styles = (("1F4E79", 28575, None), ("C00000", 28575, "dash"))
-    for s, (colour, width, dash) in zip(lines.series, styles):
+    # one series (P50) or two (and the minimum reserve): the second style only when it is drawn
+    for s, (colour, width, dash) in zip(lines.series, styles, strict=False):
         s.smooth = False
         s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=colour, w=width, prstDash=dash))
         s.marker.symbol = "none"
@@ -318,7 +320,7 @@ def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str
     chart.legend.position = "b"
     chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=first, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last))
-    for s, colour in zip(chart.series, ("C55A11", "1F4E79")):
+    for s, colour in zip(chart.series, ("C55A11", "1F4E79"), strict=True):
         s.graphicalProperties = GraphicalProperties(solidFill=colour)
     chart.height = max(7.5, 0.9 * (last - first) + 3)
     chart.width = 28.0

@@ -36,7 +36,7 @@ def assumption_table(t, max_source: int | None = None) -> Table:
             if i:
                 table.add_section()
             table.add_row(f"[bold]{_cell(row[0])}[/]", f"[bold]{_cell(row[1])}[/]")
-            for h, v in zip(t.header[2:], row[2:]):
+            for h, v in zip(t.header[2:], row[2:], strict=True):
                 table.add_row(h, _cell(v))
         return table
     table = Table(title=t.title, caption=t.note or None, caption_justify="left", **COMPACT)
@@ -82,7 +82,7 @@ def aannames_command(
     """Aannames met hun bron: indexklasse per lijn, subsidies, beleid bij einde subsidie, werkgeverskost, minimumreserve en indexering.
 
     Voorbeeld: w13xl aannames workbooks/w13-mjp-2026-2031.xlsx --out aannames.csv
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     from ..assumptions import assumption_tables
     from ..scenario.loader import load_baseline
 

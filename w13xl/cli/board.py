@@ -82,7 +82,8 @@ def board_command(
     scenarios: Annotated[list[str] | None, typer.Argument(
         help="Scenariobestanden (.toml), mappen ermee, of namen van scenario's op het blad \"Scenario's\". "
              "Geen: elk scenario van dat blad, anders het plan zelf.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Het bordpakket dat geschreven wordt (.xlsx).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Het bordpakket dat geschreven wordt (.xlsx).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Druk het bordpakket ook af als PDF (OUT met .pdf), "
                                                     "met LibreOffice.")] = False,
     into: Annotated[Path | None, typer.Option(
@@ -92,11 +93,13 @@ def board_command(
     plan_name: Annotated[str | None, typer.Option(
         "--plan-name", help="Naam in titels en paginakoppen (standaard 'meerjarenplan EERSTE-LAATSTE').")] = None,
     created: Annotated[str | None, typer.Option(
-        "--created", help="De datum 'aangemaakt op' (standaard: nu), bv. 15/01/2026, voor herhaalbare pakketten.")] = None,
+        "--created", help="De datum 'aangemaakt op' (standaard: nu), bv. 15/01/2026, "
+                          "voor herhaalbare pakketten.")] = None,
     sheet: SheetOpt = None,
     uncertainty: Annotated[bool, typer.Option(
         "--uncertainty/--no-uncertainty", help="Voeg de subsidiekliffen, het doelzoeken voor het plan en de "
-                                               "waaier van het eerste scenario met een \\[uncertainty]-tabel toe.")] = True,
+                                               "waaier van het eerste scenario met een "
+                                               "\\[uncertainty]-tabel toe.")] = True,
     accounts: Annotated[Path | None, typer.Option(
         "--accounts", help="Werkboek met de rekeningen: voegt het blad 'Realisatie vs plan' toe.")] = None,
     accounts_sheet: Annotated[str | None, typer.Option(

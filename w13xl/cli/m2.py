@@ -27,7 +27,8 @@ OpeningOpt = Annotated[float | None, typer.Option(
 MinimumOpt = Annotated[float | None, typer.Option(
     "--minimum-reserve", parser=parse_amount, metavar="BEDRAG",
     help="Minimumreserve als bedrag, bv. 211.211 (vervangt het blad Parameters).")]
-USignOpt = Annotated[str, typer.Option("--u-sign", help="Teken van de U-bedragen op het blad: auto, negative of positive.")]
+USignOpt = Annotated[str, typer.Option(
+    "--u-sign", help="Teken van de U-bedragen op het blad: auto, negative of positive.")]
 
 
 def load(workbook: Path, sheet: str | None, opening_reserve: float | None, minimum_reserve: float | None,
@@ -97,7 +98,8 @@ def norm_lines(result: M2Result) -> list[tuple[bool, str]]:
         elif len(norm.breach_years) == 1:
             text = f"{norm.label}: niet voldaan in {norm.first_breach_year}"
         else:
-            text = f"{norm.label}: niet voldaan vanaf {norm.first_breach_year} ({', '.join(map(str, norm.breach_years))})"
+            text = (f"{norm.label}: niet voldaan vanaf {norm.first_breach_year} "
+                    f"({', '.join(map(str, norm.breach_years))})")
         out.append((norm.ok, text))
     return out
 
@@ -143,7 +145,8 @@ def m2_command(
     opening_reserve: OpeningOpt = None,
     minimum_reserve: MinimumOpt = None,
     u_sign: USignOpt = "auto",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")] = None,
     csv_style: CsvOpt = "be",
 ) -> None:
     """Schema M2 (staat van het financieel evenwicht) met de normen.

@@ -75,7 +75,7 @@ def raster_command(
     """Raster van scenario's: elke subsidie x eindjaar x beleid (x indexpad), één lijn in één jaar.
 
     Voorbeeld: w13xl raster workbooks/w13-mjp-2026-2031.xlsx --policy stop --policy keep_staff --index 2% --index 4% -o raster.xlsx
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     from ..errors import W13Error
     from ..scenario.grid import parse_policy, subsidy_grid
     from ..scenario.loader import load_study

@@ -196,11 +196,13 @@ def write_comparison(out: Path, c, meta: dict, extra: dict | None = None, csv_st
     console.print(f"Geschreven: {out}")
 
 
-PlanSheetOpt = Annotated[str | None, typer.Option("--plan-sheet", help="Budgetblad van het plan (standaard 'Synthese').")]
+PlanSheetOpt = Annotated[str | None, typer.Option(
+    "--plan-sheet", help="Budgetblad van het plan (standaard 'Synthese').")]
 AccountsSheetOpt = Annotated[str | None, typer.Option(
     "--accounts-sheet", help="Blad met de rekening (standaard: het eerste blad van REKENING met een budgetindeling; in "
                              "het werkboek van het plan het eerste blad 'Rekening ...').")]
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
+OutOpt = Annotated[Path | None, typer.Option(
+    "--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
 TopOpt = Annotated[int, typer.Option("--top", help="Aantal acties in de lijst, grootste verschil eerst.")]
 
 
@@ -219,7 +221,7 @@ def realisatie_command(
     """Realisatie: de rekening (jaarrekening) tegenover het plan: schema M2 per jaar, verschil en % gerealiseerd, per actie (grootste verschil eerst) en de acties die maar aan één kant staan.
 
     Voorbeeld: w13xl realisatie workbooks/w13-mjp-2026-2031.xlsx rekening-2026.xlsx --out realisatie.xlsx
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     _check_out(out, plan, accounts)
     c, p, a = load_comparison(plan, accounts, plan_sheet, accounts_sheet)
     print_comparison(c, f"Realisatie: {a.sheet} tegenover {p.sheet}", top)
@@ -232,7 +234,8 @@ def realisatie_command(
 @handles_input_errors
 def versies_command(
     old: Annotated[Path, typer.Argument(help="Het werkboek met de oude versie van het plan.", metavar="OUD")],
-    new: Annotated[Path, typer.Argument(help="Het werkboek met de nieuwe versie (mag OUD zijn, met --new-sheet).", metavar="NIEUW")],
+    new: Annotated[Path, typer.Argument(help="Het werkboek met de nieuwe versie (mag OUD zijn, met --new-sheet).",
+                                        metavar="NIEUW")],
     old_sheet: Annotated[str | None, typer.Option("--old-sheet", help="Budgetblad van OUD.")] = None,
     new_sheet: Annotated[str | None, typer.Option("--new-sheet", help="Budgetblad van NIEUW.")] = None,
     top: TopOpt = 15,
@@ -242,7 +245,7 @@ def versies_command(
     """Twee versies van een plan (bv. initieel budget en aanpassing): wat veranderde per actie en per lijn van schema M2, en het effect op de reserve en de AFM per jaar.
 
     Voorbeeld: w13xl versies workbooks/w13-mjp-2026-2031.xlsx workbooks/w13-mjp-2026-2031.xlsx --old-sheet "Budget 2025" --new-sheet "Raming 2025"
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     _check_out(out, old, new)
     if old.resolve() == new.resolve() and (new_sheet is None or new_sheet == old_sheet):
         raise InputError("OLD and NEW are the same sheet", file=str(new), expected="--new-sheet with another sheet")
@@ -257,7 +260,8 @@ def versies_command(
     t.add_row("Autofinancieringsmarge", *[euro(v) for v in afm])
     console.print(t)
     if out is not None:
-        write_comparison(out, c, {"oud": str(old), "oud_sheet": p.sheet, "nieuw": str(new), "nieuw_sheet": a.sheet}, csv_style=csv_style)
+        write_comparison(out, c, {"oud": str(old), "oud_sheet": p.sheet, "nieuw": str(new), "nieuw_sheet": a.sheet},
+                         csv_style=csv_style)
 
 
 @app.command("herraming")
@@ -280,7 +284,7 @@ def herraming_command(
     """Herraming: het plan herrekend op het laatste afgesloten jaar; de echte reserve op 31/12 (plus de raming van de tussenliggende jaren) vervangt de beginreserve van het plan.
 
     Voorbeeld: w13xl herraming workbooks/w13-mjp-2026-2031.xlsx --accounts-sheet "Rekening 2024" --estimate-sheet "Raming 2025"
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     from ..realisatie import load_budget, m2_lines, reforecast, reserve_row
     from ..sheets import SheetContext
 
@@ -309,7 +313,7 @@ def herraming_command(
     for name in estimate_sheet or []:
         e = load_budget(agrids, file=str(accounts_path), sheet=name, named=anamed)
         v = m2_lines(e.plan)["budgettair_resultaat"]
-        for y, x in zip(e.plan.years, v):
+        for y, x in zip(e.plan.years, v, strict=True):
             if closed < y < p.plan.years[0]:
                 if y in bridge:
                     raise InputError(f"year {y} is in two estimate sheets", file=str(accounts_path), sheet=name,

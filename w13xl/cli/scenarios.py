@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # the scenario engine (and pydantic) load only when a scenari
 ScenarioArgs = Annotated[list[str] | None, typer.Argument(
     help="Scenariobestanden (.toml), mappen ermee, of namen van scenario's op het blad \"Scenario's\" van het "
          "werkboek. Geen: elk scenario van dat blad.")]
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
+OutOpt = Annotated[Path | None, typer.Option(
+    "--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
 
 SUMMARY_LINES = (
     ("gecumuleerd_budgettair_resultaat", "Reserve (GBR)"),

@@ -31,12 +31,13 @@ def serve_command(
     hostname: Annotated[str | None, typer.Option(
         "--hostname", help="Publieke hostnaam voor het manifest, bv. w13.example.be (https://HOSTNAME).")] = None,
     manifest: Annotated[Path | None, typer.Option(
-        "--manifest", help="Schrijf het manifest van de invoegtoepassing naar dit bestand en stop (om te sideloaden of uit te rollen).")] = None,
+        "--manifest", help="Schrijf het manifest van de invoegtoepassing naar dit bestand en stop "
+                           "(om te sideloaden of uit te rollen).")] = None,
 ) -> None:
     """Server voor de Excel-invoegtoepassing (Office.js, xlwings Server): =W13.M2(...), =W13.RESERVE(...), ... en het taakvenster "Scenario's doorrekenen", over HTTPS (een lokaal ontwikkelcertificaat tenzij --cert).
 
     Voorbeeld: w13xl serve --scenarios scenarios --port 8000
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     from .. import server
 
     missing = [m for m in ("xlwings_server", "uvicorn") if importlib.util.find_spec(m) is None]

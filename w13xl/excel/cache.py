@@ -93,10 +93,7 @@ def freeze(value: object) -> Frozen:
     if isinstance(value, (list, tuple)):
         if not value:
             return ()
-        if isinstance(value[0], (list, tuple)):
-            frozen = FrozenGrid(map(tuple, value))
-        else:
-            frozen = FrozenGrid((tuple(value),))
+        frozen = FrozenGrid(map(tuple, value)) if isinstance(value[0], (list, tuple)) else FrozenGrid((tuple(value),))
     else:
         frozen = FrozenGrid(((value,),))
     try:

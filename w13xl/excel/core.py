@@ -149,8 +149,8 @@ _DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(a), b) for a
      "een kopregel met Actie, Categorie, Richting en jaarkolommen, of een draaitabel-export vanaf 'Rijlabels'"),
     (r"a budget table or a pivot export", "een begrotingstabel of een draaitabel-export"),
     (r"a 'Weddeschalen' sheet for staffing changes", "een bereik 'Weddeschalen' voor personeelswijzigingen"),
-    (r"columns Scenario, Type, Subsidie/Positie/Actie, Datum, \.\.\.", "kolommen Scenario, Type, Subsidie/Positie/Actie, "
-     "Datum, ..."),
+    (r"columns Scenario, Type, Subsidie/Positie/Actie, Datum, \.\.\.",
+     "kolommen Scenario, Type, Subsidie/Positie/Actie, Datum, ..."),
     (r"fractions such as 0,32 for 32%", "breuken zoals 0,32 voor 32%"),
     (r"rows with O and U amounts", "rijen met O- en U-bedragen"),
     (r"the name of the scenario", "de naam van het scenario"),
@@ -330,7 +330,7 @@ SERIES: dict[str, tuple[str, str]] = {
 
 def series_rows(result: M2Result, key: str, label: str) -> Rows:
     """``Jaar | label`` then ``year | amount`` per plan year."""
-    return [["Jaar", label], *([y, float(v)] for y, v in zip(result.years, result.lines[key]))]
+    return [["Jaar", label], *([y, float(v)] for y, v in zip(result.years, result.lines[key], strict=True))]
 
 
 NORM_HEADER = ["Norm", "Voldaan", "Eerste jaar niet voldaan", "Jaren niet voldaan"]
@@ -685,7 +685,8 @@ def _scenario_table(budget: Frozen, scenario: str, line: str,
     elif line == "minimumreserve":
         if run.m2.minimum_reserve is None:
             return ((PREFIX + "het plan heeft geen minimumreserve (blad Parameters)",),)
-        rows = [["Jaar", "Minimumreserve"], *([y, float(v)] for y, v in zip(run.years, run.m2.minimum_reserve))]
+        rows = [["Jaar", "Minimumreserve"],
+                *([y, float(v)] for y, v in zip(run.years, run.m2.minimum_reserve, strict=True))]
     else:
         rows = series_rows(run.m2, line, LINE_LABELS[line])
     return tuple(map(tuple, rows))

@@ -363,7 +363,7 @@ def measure(engine: Engine, ch, mult: np.ndarray | None = None, rng: np.random.G
             probes = [[p] for p in diagonal]
         keys = sorted(set(d0).union(*(p[0] for ps in probes for p in ps)))
 
-        def vector(deltas: dict, contrib: np.ndarray) -> np.ndarray:
+        def vector(deltas: dict, contrib: np.ndarray, keys: list = keys) -> np.ndarray:
             return np.vstack([*(deltas.get(k, np.zeros(n)) for k in keys), contrib])
 
         v0 = vector(d0, c0)
@@ -755,7 +755,8 @@ class BatchEngine:
         changes = [[c for s in chain for c in s.changes] for chain in chains]
         ckeys = [[self.key(c) for c in cs] for cs in changes]
         fallback: dict[int, str] = {}
-        self._index_paths({k: c for cs, ks in zip(changes, ckeys) for c, k in zip(cs, ks) if c.type == "index"})
+        self._index_paths({k: c for cs, ks in zip(changes, ckeys, strict=True)
+                           for c, k in zip(cs, ks, strict=True) if c.type == "index"})
         # which scenarios batch: every change measured, no structural change reading what an
         # earlier one of the same scenario wrote (a verdict per sequence of structural changes)
         verdicts: dict[tuple, str | None] = {}
@@ -767,7 +768,7 @@ class BatchEngine:
         for i, cs in enumerate(changes):
             try:
                 structural = []
-                for ch, ck in zip(cs, ckeys[i]):
+                for ch, ck in zip(cs, ckeys[i], strict=True):
                     if ch.type == "index":
                         if isinstance(self._paths[ck], Exception):
                             raise NotBatchable(f"index path: {self._paths[ck]}")
@@ -789,7 +790,7 @@ class BatchEngine:
             batched.append(i)
             while len(plan) < len(cs):
                 plan.append(([], {}))
-            for j, (ch, ck) in enumerate(zip(cs, ckeys[i])):
+            for j, (ch, ck) in enumerate(zip(cs, ckeys[i], strict=True)):
                 if ch.type in _INDEX_TYPES:
                     plan[j][0].append(r)
                 else:
@@ -809,7 +810,7 @@ class BatchEngine:
         r_index = {a: r for r, a in enumerate(roster_t)}
         contrib_key = LineKey(CONTRIBUTION_ACTION, EXPLOITATIE, O)
         # the lines the changes read or write are groups of their own (their amounts are state)
-        groups, key_group, reps, cds, A0 = self._layout(frozenset(roster_t),
+        _, key_group, reps, cds, A0 = self._layout(frozenset(roster_t),
                                                         frozenset(tracked_set | out_keys | {contrib_key}))
         G = len(reps)
         nb = len(batched)
@@ -976,7 +977,9 @@ class BatchEngine:
 def _same_effect(together: tuple, one: tuple, n: int) -> bool:
     """Does the first row of an effect computed for many rows at once equal, bit for bit, the
     effect computed for that row alone? (line deltas, contribution delta, roster change)"""
-    first = (lambda v: np.broadcast_to(v, (1, n)) if np.ndim(v) < 2 else v[:1])
+    def first(v: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(v, (1, n)) if np.ndim(v) < 2 else v[:1]
+
     return (together[0].keys() == one[0].keys() and together[2].keys() == one[2].keys()
             and all(np.array_equal(first(together[0][k]), np.broadcast_to(d, (1, n))) for k, d in one[0].items())
             and np.array_equal(first(together[1]), np.broadcast_to(one[1], (1, n))))

@@ -144,7 +144,7 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
         row = grid[r]
         if all(is_blank(v) for v in row):
             continue
-        get = lambda k: row[col[k]] if k in col and col[k] < len(row) else None  # noqa: E731
+        get = lambda k, row=row: row[col[k]] if k in col and col[k] < len(row) else None  # noqa: E731
         direction = parse_direction(get("richting"))
         if direction is None:
             raise ctx.error(f"unknown direction '{get('richting')}'", r, col["richting"], "O or U")
@@ -516,7 +516,7 @@ class _Run:
         project's other costs (U minus staff minus overhead) ``other_kept`` goes on. The staff
         cost is left to the caller's roster change (:func:`staff_after_end`)."""
         _, lost_y, o_m, u_m = self._lost_months(s, lost)
-        staff_m, ovh_m, other_m = self.project_split(s, u_m, self.funded(s))
+        _staff_m, ovh_m, other_m = self.project_split(s, u_m, self.funded(s))
         self.add(s.action, O, -o_m * lost_y)
         self.add(s.action, U, -((1.0 - other_kept) * other_m + ovh_m) * lost_y)
         self.add(OVERHEAD_ACTION, O, -ovh_m * lost_y)
@@ -757,7 +757,8 @@ class Engine:
         self.base.check_action(ch, ch.action)
         for y in ch.amounts:
             if y not in self.base.years:
-                raise ch.error(f"year {y} is outside the plan", "amounts", f"years {self.base.years[0]}-{self.base.years[-1]}")
+                raise ch.error(f"year {y} is outside the plan", "amounts",
+                               f"years {self.base.years[0]}-{self.base.years[-1]}")
         delta = np.array([float(ch.amounts.get(y, 0.0)) for y in self.base.years])
         state.add(ch.action, 0 if ch.direction == "O" else 1, delta, CATEGORIES.index(ch.category))
         return f"Bijsturing {ch.action} {ch.category} {ch.direction}"
@@ -1030,7 +1031,7 @@ class Engine:
         extended = [dataclasses.replace(p, end=until) for p in funded]
         loon = state.mult["loon"]
         staff_gain = np.zeros(state.n)
-        for old, new in zip(funded, extended):
+        for old, new in zip(funded, extended, strict=True):
             staff_gain += (self.base.position_cost(new) - self.base.position_cost(old)) * loon
         if not funded:
             staff_gain = u_m * g * wage_share_t0
@@ -1041,7 +1042,7 @@ class Engine:
         goes_on = bool(np.any(after_end & (a == 0) & (u_line > 0.005)))
         continues = np.full(state.n, goes_on) | ((a == 0) & (u_line > 0.005))
         self.add_renewal(state, s, o_m * g, np.where(continues, overhead, u_m * g), overhead)
-        for old, new in zip(funded, extended):
+        for old, new in zip(funded, extended, strict=True):
             state.positions.remove(old)
             state.positions.append(new)
         state.windows[s.id] = (start, until)

@@ -244,7 +244,8 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
             continue
         else:
             raise InputError(f"'{arg}' is neither a scenario file nor a scenario on the Scenario's sheet",
-                             file=str(path), expected=f"a .toml file or one of: {', '.join(sheet_scenarios) or '(none)'}")
+                             file=str(path),
+                             expected=f"a .toml file or one of: {', '.join(sheet_scenarios) or '(none)'}")
         for f in files:
             s = load_scenario_file(f)
             library.add(s)

@@ -17,6 +17,7 @@ on (``"baseline"``, the plan as it is, by default). Example::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import tomllib
@@ -94,10 +95,8 @@ class _Change(BaseModel):
         if isinstance(data, dict):
             for key in ("date", "until", "start", "end"):
                 if isinstance(data.get(key), str):
-                    try:
+                    with contextlib.suppress(ValueError):  # reported by the field's own validation
                         data = {**data, key: parse_date(data[key])}
-                    except ValueError:
-                        pass  # reported by the field's own validation
         return data
 
     def error(self, message: str, field: str | None = None, expected: str | None = None) -> InputError:
@@ -161,7 +160,8 @@ class IndexChange(_Change):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> IndexChange:
-        given = [k for k in ("rate", "rates", "crossings", "extra_crossings", "inflation") if getattr(self, k) is not None]
+        given = [k for k in ("rate", "rates", "crossings", "extra_crossings", "inflation")
+                 if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of rate, rates, crossings, extra_crossings, inflation "
                              f"(got {', '.join(given) or 'none'})")
@@ -350,12 +350,14 @@ class IndexsprongChange(_Change):
 
 
 Change = Annotated[
-    IndexChange | IndexsprongChange | HireChange | EndPositionChange | FteChange | StepChange | MoveChange | SubsidyEndChange | SubsidyRenewChange | SubsidyCutChange | ContributionChange | LineChange,
+    IndexChange | IndexsprongChange | HireChange | EndPositionChange | FteChange | StepChange | MoveChange
+    | SubsidyEndChange | SubsidyRenewChange | SubsidyCutChange | ContributionChange | LineChange,
     Field(discriminator="type"),
 ]
 #: Dutch names of the change types, for sheets the board reads.
 CHANGE_LABELS = {
-    "index": "indexering", "indexsprong": "indexsprong", "hire": "aanwerving", "end_position": "einde positie", "fte": "VTE-wijziging",
+    "index": "indexering", "indexsprong": "indexsprong", "hire": "aanwerving", "end_position": "einde positie",
+    "fte": "VTE-wijziging",
     "step": "trapwijziging", "move": "verschuiving", "subsidy_end": "einde subsidie",
     "subsidy_renew": "verlenging subsidie", "subsidy_cut": "vermindering subsidie",
     "contribution": "bijdrage lokale besturen", "line": "bijsturing",
@@ -612,7 +614,8 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
         scenario.title = scenario.title or name
         scenario._source = f"{file or 'workbook'} [{sheet}]"
         scenario._uncertainty_cells = uncertainty_cells.get(name, {})
-        for change, (r, where) in zip(scenario.changes, origins.get(name, [])):
+        # one origin per change row read above
+        for change, (r, where) in zip(scenario.changes, origins.get(name, []), strict=True):
             change._origin = (file, sheet, cell_name(r, where.get("type", scenario_col)), None)
         out[name] = scenario
     return out
