@@ -221,7 +221,7 @@ def compute_m1(plan: Plan) -> list[dict]:
         block = sums.sum(axis=0) if bd == "Totaal" else sums[groups[bd]]
         for c, cat in enumerate(CATEGORIES):
             for d, direction in enumerate(DIRECTIONS):
-                rec = {"beleidsdoelstelling": bd, "categorie": cat, "richting": direction}
+                rec: dict[str, object] = {"beleidsdoelstelling": bd, "categorie": cat, "richting": direction}
                 rec.update({str(y): float(v) for y, v in zip(plan.years, block[c, d], strict=True)})
                 records.append(rec)
     return records

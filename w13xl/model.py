@@ -109,6 +109,9 @@ class Plan:
     keys: tuple[LineKey, ...]
     amounts: np.ndarray
     actions: Mapping[str, Action] = field(default_factory=dict)
+    #: category and direction per line, derived from ``keys`` by __post_init__
+    categories: np.ndarray = field(init=False, repr=False)
+    directions: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "years", check_years(self.years))
@@ -117,8 +120,10 @@ class Plan:
         object.__setattr__(self, "amounts", amounts)
         if len(set(self.keys)) != len(self.keys):
             seen: set[LineKey] = set()
-            dup = next(k for k in self.keys if k in seen or seen.add(k))
-            raise ValueError(f"duplicate budget line {dup}")
+            for dup in self.keys:
+                if dup in seen:
+                    raise ValueError(f"duplicate budget line {dup}")
+                seen.add(dup)
         actions = dict(self.actions)
         for key in self.keys:
             if key.action not in actions:
@@ -206,7 +211,7 @@ class Plan:
         for key, row in zip(self.keys, self.amounts, strict=True):
             act = self.actions[key.action]
             sign = -1.0 if key.direction == U else 1.0
-            rec = {
+            rec: dict[str, object] = {
                 "beleidsdoelstelling": act.beleidsdoelstelling,
                 "actieplan": act.actieplan,
                 "actie": key.action,

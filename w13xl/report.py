@@ -16,7 +16,7 @@ def write_m2_workbook(path: Path, results: Mapping[str, M2Result]) -> Path:
     from openpyxl.styles import Font
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the new workbook's empty sheet
     for name, result in results.items():
         ws = wb.create_sheet(_sheet_title(name))
         ws.append(["", "Schema M2", *result.years])

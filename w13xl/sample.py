@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
 
 SAMPLE_PATH = Path("workbooks/w13-mjp-2026-2031.xlsx")
 YEARS = list(range(2026, 2032))
@@ -53,6 +54,7 @@ def _header(ws, row: int, values: list, widths: list[int] | None = None) -> None
 
 def add_readme(wb: Workbook) -> None:
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "Toelichting"
     lines = [
         "W13 meerjarenplan 2026-2031: voorbeeldwerkmap voor w13xl",
@@ -144,7 +146,7 @@ def add_mapping(wb: Workbook) -> None:
 def add_parameters(wb: Workbook) -> None:
     ws = wb.create_sheet("Parameters")
     _header(ws, 1, ["Parameter", "Waarde", *map(str, YEARS)], [52, 16] + [14] * len(YEARS))
-    rows: list[tuple[str, object, list | None]] = [
+    rows: list[tuple[str, float | None, list | None]] = [
         ("Gecumuleerd budgettair resultaat vorig boekjaar", 404701.70, None),
         ("Minimumreserve", 211211.09, None),
         ("Minimumreserve (% jaarloonkost)", 0.10, None),
@@ -277,7 +279,7 @@ def add_indexing(wb: Workbook) -> None:
         ws.cell(row=r, column=4).number_format = "0%"
 
 
-SCENARIO_SHEET_ROWS = [
+SCENARIO_SHEET_ROWS: list[list[object]] = [
     ["Scenario", "Titel", "Basis", "Type", "Subsidie", "Positie", "Actie", "Datum", "Percentage",
      "Jaar", "Beleid", "Opzeg (maanden)", "Omschrijving"],
     ["hbdh-stopt-juni-2026", "Hulp Bij Duurzaam Huren stopt eind juni 2026", "baseline", "subsidy_end",

@@ -23,7 +23,7 @@ Nothing is rounded here; the printed schemas are in whole euro, so compare round
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -176,7 +176,7 @@ class Split:
             self.order.append(group)
 
 
-def split_plan(plan: Plan, rules: Sequence[SplitRule], default: callable, *, what: str,
+def split_plan(plan: Plan, rules: Sequence[SplitRule], default: Callable[[int, int], str], *, what: str,
                file: str | None = None, sheet: str | None = None) -> Split:
     """Distribute every line of ``plan`` over groups: first the parts with amounts of the rules
     for that line, then the rest to the line's own rule without amounts, else to a ``*`` rule,
@@ -530,7 +530,7 @@ def schema_rules_from_grids(grids, file: str | None = None):
     a missing sheet gives no rules (every line goes to the defaults)."""
     from .sheets import SheetContext, _find_sheet
 
-    out = []
+    out: list[tuple[list[SplitRule], dict[str, str | None]]] = []
     for names, header, kind in ((ECONOMIC_SHEETS, ("Rubriek", "Economische rubriek", "Economische aard"), "rubric"),
                                 (FUNCTIONAL_SHEETS, ("Beleidsveld", "Functie"), "beleidsveld")):
         name = _find_sheet(grids, names)

@@ -313,14 +313,14 @@ def read_table_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
     # Duplicates are an error in the table layout: the sheet would be ambiguous.
     seen: dict[tuple, int] = {}
     for line in lines:
-        key = (line.action, line.category, line.direction)
-        if key in seen:
+        line_key = (line.action, line.category, line.direction)
+        if line_key in seen:
             desc = f"{line.action} {DIRECTIONS[line.direction]}"
             if line.category is not None:
                 desc = f"{line.action} {CATEGORIES[line.category]} {DIRECTIONS[line.direction]}"
-            raise ctx.error(f"duplicate line {desc} (also on row {seen[key] + 1})", line.row, columns["actie"],
+            raise ctx.error(f"duplicate line {desc} (also on row {seen[line_key] + 1})", line.row, columns["actie"],
                             "one row per action, category and direction")
-        seen[key] = line.row
+        seen[line_key] = line.row
     return years, lines, actions, "categorie" in columns
 
 
@@ -412,7 +412,7 @@ class MappingRule:
     action: str
     direction: int
     category: int
-    amounts: tuple[float, ...] | None = None
+    amounts: tuple[tuple[int, float], ...] | None = None  # (year, magnitude) pairs
     where: str = ""  # e.g. "sheet 'Categorieën', row 3" for messages
 
 
@@ -449,13 +449,11 @@ def read_category_mapping(grid: Grid, ctx: SheetContext) -> list[MappingRule]:
             raise ctx.error(f"unknown category '{cell(grid, r, columns['categorie'])}'", r, columns["categorie"],
                             "exploitatie, investeringen or financiering")
         cells = [cell(grid, r, c) for c, _ in cols]
-        amounts = None
+        amounts: tuple[tuple[int, float], ...] | None = None
         if any(not is_blank(v) for v in cells):
-            amounts = tuple(abs(parse_amount(v, ctx, r, c)) for v, (c, _) in zip(cells, cols, strict=True))
-            amounts = dict(zip([y for _, y in cols], amounts, strict=True))  # type: ignore[assignment]
-        rules.append(MappingRule(m.group(1), direction, category,
-                                 None if amounts is None else tuple(sorted(amounts.items())),  # type: ignore[union-attr]
-                                 cell_name(r, columns["actie"])))
+            values = tuple(abs(parse_amount(v, ctx, r, c)) for v, (c, _) in zip(cells, cols, strict=True))
+            amounts = tuple(sorted(dict(zip([y for _, y in cols], values, strict=True)).items()))
+        rules.append(MappingRule(m.group(1), direction, category, amounts, cell_name(r, columns["actie"])))
     return rules
 
 
@@ -472,7 +470,7 @@ def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetC
         if rule.amounts is None:
             part = line.copy()
         else:
-            given = dict(rule.amounts)  # type: ignore[arg-type]
+            given = dict(rule.amounts)
             part = np.array([given.get(y, 0.0) for y in plan.years])
             too_much = np.flatnonzero(part > line + 0.005)
             if too_much.size:

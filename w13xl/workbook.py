@@ -186,7 +186,7 @@ def remove_stale_temps(target: Path) -> list[Path]:
     return removed
 
 
-def safe_write(target: str | os.PathLike, write: Callable[[Path], None], *, backup: bool = False) -> Path:
+def safe_write(target: str | os.PathLike, write: Callable[[Path], object], *, backup: bool = False) -> Path:
     """Write a file safely: ``write(tmp_path)`` fills a temporary file next to the target, which
     then atomically replaces it. If anything fails before the replace, the target is untouched.
     With ``backup`` the previous file is kept as ``NAME.bak`` first."""

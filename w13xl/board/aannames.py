@@ -74,7 +74,7 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
     from openpyxl.utils import get_column_letter
 
     from ..assumptions import assumption_tables
-    from .look import CELL_STYLES, _font, _hf
+    from .look import _HEADER_FILL, CELL_STYLES, _font, _hf
 
     ws = wb.create_sheet(AANNAMES_SHEET, index)
     ws["A1"] = f"Aannames en bronnen{' — ' + plan_name if plan_name else ''}"
@@ -83,7 +83,7 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
     ws["A2"] = MARKER_TEXT
     ws["A2"].font = _font(CELL_STYLES["marker"])
     head_font = Font(bold=True, size=SIZE)
-    head_fill = PatternFill("solid", fgColor=CELL_STYLES["header"].fill)
+    head_fill = PatternFill("solid", fgColor=_HEADER_FILL)  # as CELL_STYLES["header"]
     body_font, note_font = Font(size=SIZE), Font(italic=True, size=SIZE - 1, color="595959")
     bottom = Border(bottom=Side(style="thin", color="808080"))
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -142,8 +142,8 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
     from openpyxl.worksheet.pagebreak import Break
 
     heights = [ws.row_dimensions[i].height or 15.0 for i in range(1, r)]
-    for row in page_breaks(heights, starts):
-        ws.row_breaks.append(Break(id=row - 1))
+    for break_row in page_breaks(heights, starts):
+        ws.row_breaks.append(Break(id=break_row - 1))
     ws.print_area = f"A1:{get_column_letter(len(WIDTHS))}{r - 1}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -38,13 +38,15 @@ class LazyCommands(TyperGroup):
         for module in modules:
             importlib.import_module(f"{__package__}.{module}")
         for info in app.registered_commands:
+            assert info.callback is not None  # every command here is registered with @app.command
             name = info.name or get_command_name(info.callback.__name__)
             if name not in self.commands:
                 self.commands[name] = get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
                                                             rich_markup_mode=app.rich_markup_mode)
-        for info in app.registered_groups:
-            if info.name not in self.commands:
-                self.commands[info.name] = get_group_from_info(info,
+        for group in app.registered_groups:
+            assert group.name is not None  # every group here is added with a name
+            if group.name not in self.commands:
+                self.commands[group.name] = get_group_from_info(group,
                                                                pretty_exceptions_short=app.pretty_exceptions_short,
                                                                rich_markup_mode=app.rich_markup_mode,
                                                                suggest_commands=app.suggest_commands)

@@ -349,7 +349,8 @@ def print_markup(text: str, stream=None) -> None:
     width = output_width(stream)
     pieces = _spans(text)
     plain = "".join(t for _, t in pieces)
-    bounds, offset = [], 0
+    bounds: list[tuple[int, int]] = []
+    offset = 0
     for part in plain.split("\n"):
         bounds.extend((offset + a, offset + b) for a, b in _breaks(part, width))
         offset += len(part) + 1

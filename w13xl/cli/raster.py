@@ -160,12 +160,14 @@ def write_grid_workbook(path: Path, grid, label: str) -> Path:
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from ..fmt import EXCEL_EURO
     from ..workbook import safe_write
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "Raster"
     ws.append([f"{label} {grid.year} per einddatum van de subsidie"])
     ws["A1"].font = Font(bold=True, size=13)

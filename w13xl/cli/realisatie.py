@@ -4,7 +4,7 @@ the plan re-based on the last closed year, and two plan versions side by side.""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -126,8 +126,10 @@ def print_comparison(c, title: str, top: int) -> None:
         console.print(t)
     t = Table(title=f"Acties met de grootste verschillen ({year_span(c.years)}, netto; O en U)",
               **COMPACT)
-    for col, just in (("Actie", "left"), ("Naam", "left"), ("", "left"), (c.first_label, "right"),
-                      (c.second_label, "right"), ("Verschil", "right"), ("%", "right")):
+    columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
+        ("Actie", "left"), ("Naam", "left"), ("", "left"), (c.first_label, "right"),
+        (c.second_label, "right"), ("Verschil", "right"), ("%", "right"))
+    for col, just in columns:
         t.add_column(col, justify=just, no_wrap=True)
     shown = 0
     for row in c.actions:
@@ -190,7 +192,7 @@ def write_comparison(out: Path, c, meta: dict, extra: dict | None = None, csv_st
 
         from ..board.realisatie import add_realisatie_sheet
         wb = Workbook()
-        wb.remove(wb.active)
+        wb.remove(wb.worksheets[0])  # the new workbook's empty sheet
         add_realisatie_sheet(wb, c, title="Realisatie vs plan" if c.first_label == "Plan" else "Versies")
         safe_write(out, lambda tmp: wb.save(tmp))
     console.print(f"Geschreven: {out}")
@@ -325,8 +327,8 @@ def herraming_command(
         raise InputError(str(exc), file=str(accounts_path),
                          expected="--estimate-sheet with the estimate of those years") from None
     console.print(f"Reserve 31/12/{closed} ({a.sheet}): {euro(r.closed_reserve, 2)}")
-    for y, v in r.bridge.items():
-        console.print(f"Budgettair resultaat {y} (raming): {euro(v, 2)}")
+    for y, amount in r.bridge.items():
+        console.print(f"Budgettair resultaat {y} (raming): {euro(amount, 2)}")
     diff = r.new_opening - r.plan_opening
     console.print(f"Beginreserve herraming 31/12/{p.plan.years[0] - 1}: {euro(r.new_opening, 2)}")
     console.print(f"Beginreserve van het plan ({p.sheet}): {euro(r.plan_opening, 2)}")

@@ -58,12 +58,14 @@ def schema_csv(result, style: str = "be") -> str:
 def write_schema_xlsx(path: Path, result) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from ..fmt import EXCEL_EURO_CENTS
     from ..workbook import safe_write
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = f"Schema {result.schema}"
     ws.append([result.title])
     ws["A1"].font = Font(bold=True)

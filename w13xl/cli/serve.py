@@ -63,7 +63,7 @@ def serve_command(
         return
     certfile = keyfile = None
     if not http:
-        if cert is not None:
+        if cert is not None and key is not None:  # both or neither (checked above)
             certfile, keyfile = cert, key
             for path in (cert, key):
                 if not Path(path).is_file():

@@ -209,7 +209,7 @@ class ValueMemo:
 
     def __init__(self, name: str, maxsize: int = DEFAULT_MAXSIZE, *, register: bool = True):
         self.name, self.maxsize = name, maxsize
-        self._buckets: OrderedDict[tuple, list[tuple[tuple, object, tuple]]] = OrderedDict()
+        self._buckets: OrderedDict[tuple, list[tuple[tuple, object, Callable[[tuple], bool] | None]]] = OrderedDict()
         self._size = self.hits = self.misses = 0
         self._lock = threading.Lock()
         if register:  # emptied by clear(), listed by info()
@@ -256,7 +256,7 @@ class ValueMemo:
             self._size = self.hits = self.misses = 0
 
     def cache_info(self):
-        return functools._CacheInfo(self.hits, self.misses, self.maxsize, self._size)  # type: ignore[attr-defined]
+        return functools._CacheInfo(self.hits, self.misses, self.maxsize, self._size)
 
 
 _memos: list[ValueMemo] = []

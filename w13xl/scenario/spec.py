@@ -41,6 +41,13 @@ from ..numbers import parse_date
 
 BASELINE = "baseline"
 IndexClass = Literal["loon", "prijzen", "bijdrage", "volgt_loon"]
+
+
+def _wages_only() -> list[IndexClass]:
+    """The default index classes of an index change: the wages."""
+    return ["loon"]
+
+
 #: What happens when a subsidy ends (see README "Subsidy-end policies"):
 #: ``stop``: the project stops; its staff leave after their notice (statutory by seniority, or
 #: ``notice_months``), cost counted. ``keep_staff``: W13 keeps (and pays) the staff; partner
@@ -113,7 +120,7 @@ class IndexChange(_Change):
     ("2027-03"); wages rise 2% two months later."""
 
     type: Literal["index"]
-    classes: list[IndexClass] = Field(default_factory=lambda: ["loon"])
+    classes: list[IndexClass] = Field(default_factory=_wages_only)
     rate: float | None = None
     rates: dict[int, float] | None = None
     crossings: list[str] | None = None
@@ -323,7 +330,7 @@ class IndexsprongChange(_Change):
     is skipped: wages stay 2% lower from two months after it; only for wages)."""
 
     type: Literal["indexsprong"]
-    classes: list[IndexClass] = Field(default_factory=lambda: ["loon"])
+    classes: list[IndexClass] = Field(default_factory=_wages_only)
     year: int | None = None
     crossing: str | None = None
 
@@ -604,19 +611,19 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
         except ValidationError as exc:
             err = exc.errors()[0]
             loc = err["loc"]
-            cell = None
+            bad_cell = None
             if len(loc) >= 2 and loc[0] == "changes" and isinstance(loc[1], int):
                 r, where = origins[name][loc[1]]
-                fieldname = next((str(p) for p in loc[2:] if str(p) in where), None)
-                cell = cell_name(r, where.get(fieldname, where.get("type", scenario_col)))
-            raise _validation_error(exc, file, sheet, cell or "?") from None
+                bad_field = next((str(p) for p in loc[2:] if str(p) in where), "type")
+                bad_cell = cell_name(r, where.get(bad_field, where.get("type", scenario_col)))
+            raise _validation_error(exc, file, sheet, bad_cell or "?") from None
         scenario.name = name
         scenario.title = scenario.title or name
         scenario._source = f"{file or 'workbook'} [{sheet}]"
         scenario._uncertainty_cells = uncertainty_cells.get(name, {})
         # one origin per change row read above
-        for change, (r, where) in zip(scenario.changes, origins.get(name, []), strict=True):
-            change._origin = (file, sheet, cell_name(r, where.get("type", scenario_col)), None)
+        for parsed, (r, where) in zip(scenario.changes, origins.get(name, []), strict=True):
+            parsed._origin = (file, sheet, cell_name(r, where.get("type", scenario_col)), None)
         out[name] = scenario
     return out
 
