@@ -74,7 +74,7 @@ def year_header_cell(grids: Mapping[str, list], sheet: str) -> str | None:
     return None
 
 
-def load_budget(grids: Mapping[str, list], *, file: str | None, sheet: str | None,
+def load_budget(grids: Mapping[str, Sequence[Sequence[object]]], *, file: str | None, sheet: str | None,
                 u_sign: str = "auto", named: Mapping | None = None) -> LoadedPlan:
     """A budget sheet with the workbook's category rules for the actions on that sheet only."""
     name = choose_budget_sheet(grids, sheet, file)

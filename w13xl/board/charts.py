@@ -5,6 +5,7 @@ the scenario, and the annex."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from ..scenario.result import ScenarioRun
 from .base import SheetContent
@@ -54,11 +55,12 @@ def _overview_sheet(ws, content: SheetContent, runs: Sequence[ScenarioRun], *, p
     chart = LineChart()
     chart.title = None
     _line_chart_axes(chart, "Jaar", "Reserve (euro)")
-    chart.height, chart.width = OVERVIEW_CHART_ROWS * _ROW_CM - 0.6, 33.0
+    chart.height, chart.width = OVERVIEW_CHART_ROWS * _ROW_CM - 0.6, 33
     for r in range(rfirst, rlast + 1):
         chart.add_data(Reference(ws, min_col=1, max_col=1 + n_years, min_row=r, max_row=r),
                        from_rows=True, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=2, max_col=1 + n_years, min_row=header, max_row=header))
+    dash: Literal["dash"] | None
     for i, s in enumerate(chart.series):
         row = rfirst + i
         s.smooth = False

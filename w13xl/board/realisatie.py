@@ -140,8 +140,8 @@ def add_realisatie_sheet(wb, comparison: Comparison, *, title: str = SHEET_TITLE
             cell = ws.cell(row=r, column=name_col)
             if isinstance(cell.value, str) and cell.font is not None and not cell.font.b and r < top_row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for col, width in WIDTHS.items():
-        ws.column_dimensions[col].width = width
+    for letter, width in WIDTHS.items():
+        ws.column_dimensions[letter].width = width
     ws.print_area = f"A1:L{row - 1}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

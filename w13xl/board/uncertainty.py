@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Literal
 
 from ..cliffs import CliffTable
 from ..errors import W13Error
@@ -52,7 +53,7 @@ def probability_rows(sim: Simulation) -> list[list]:
     """Label | probability (0..1) rows."""
     last = sim.years[-1]
     rows: list[list] = [["Kans", "Waarde"]]
-    if sim.p_reserve_below_minimum_any is not None:
+    if sim.p_reserve_below_minimum_any is not None and sim.p_reserve_below_minimum is not None:  # set together
         rows.append(["Reserve zakt ooit onder de minimumreserve", sim.p_reserve_below_minimum_any])
         for y, p in zip(sim.years, sim.p_reserve_below_minimum, strict=True):
             rows.append([f"Reserve onder de minimumreserve in {y}", float(p)])
@@ -248,6 +249,7 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
     area.y_axis.number_format = AXIS_EURO
     area.x_axis.delete = False
     area.y_axis.delete = False
+    assert area.legend is not None  # a new chart has its legend
     area.legend.position = "b"
     area.x_axis.tickLblPos = "low"  # years under the plot, not on the zero line
     area.add_data(Reference(ws, min_col=2, max_col=6, min_row=bfirst, max_row=blast), titles_from_data=True)
@@ -267,14 +269,15 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
     lines.add_data(Reference(ws, min_col=4, min_row=ffirst, max_row=flast), titles_from_data=True)  # P50
     if sim.minimum_reserve is not None:
         lines.add_data(Reference(ws, min_col=7, min_row=ffirst, max_row=flast), titles_from_data=True)
-    styles = (("1F4E79", 28575, None), ("C00000", 28575, "dash"))
+    styles: tuple[tuple[str, int, Literal["dash"] | None], ...] = (("1F4E79", 28575, None),
+                                                                   ("C00000", 28575, "dash"))
     # one series (P50) or two (and the minimum reserve): the second style only when it is drawn
     for s, (colour, width, dash) in zip(lines.series, styles, strict=False):
         s.smooth = False
         s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=colour, w=width, prstDash=dash))
         s.marker.symbol = "none"
     area += lines
-    area.height, area.width = 10.0, 28.0
+    area.height, area.width = 10.0, 28
     area.x_axis.title = _axis_title("Jaar")
     area.y_axis.title = _axis_title("Reserve (euro)")
     chart_row = content.ranges["chart_fan"][0]
@@ -323,7 +326,7 @@ def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str
     for s, colour in zip(chart.series, ("C55A11", "1F4E79"), strict=True):
         s.graphicalProperties = GraphicalProperties(solidFill=colour)
     chart.height = max(7.5, 0.9 * (last - first) + 3)
-    chart.width = 28.0
+    chart.width = 28
     chart_row = content.ranges["chart_tornado"][0]
     ws.add_chart(chart, f"A{chart_row}")
     _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None)
@@ -365,8 +368,10 @@ def add_uncertainty_sheets(wb, *, simulation: Simulation | None = None, cliffs: 
             wb.remove(old)
         ws = wb.create_sheet(content.name, None if index is None else index + i)
         if content.name == FAN_SHEET:
+            assert simulation is not None  # uncertainty_contents makes this sheet only for a simulation
             _fan_sheet(ws, content, simulation, plan_name, created_text)
         elif content.name == CLIFF_SHEET:
+            assert cliffs is not None  # and this one only for cliffs
             _tornado_sheet(ws, content, cliffs, plan_name, created_text)
         else:
             _goal_sheet(ws, content, plan_name, created_text)

@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -156,10 +157,11 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
         share = 1.0 if share is None else (share / 100 if share > 1 else share)
         category = EXPLOITATIE
         if "categorie" in col and not is_blank(get("categorie")):
-            category = parse_category(get("categorie"))
-            if category is None:
+            parsed = parse_category(get("categorie"))
+            if parsed is None:
                 raise ctx.error(f"unknown category '{get('categorie')}'", r, col["categorie"],
                                 "exploitatie, investeringen or financiering")
+            category = parsed
         action = str(get("actie") or "").strip()
         if not action:
             raise ctx.error("no action", r, col.get("actie", 0), "an action code such as A10302")
@@ -246,6 +248,9 @@ class Baseline:
     file: str | None = None
     sheet: str | None = None
     warnings: list = field(default_factory=list)
+    #: ``calibrate(sheet=...)``: the Monte Carlo's calibration on the workbook's accounts, read
+    #: only when a scenario asks for it (set by the loader; None without a workbook)
+    calibrate: Callable[..., Any] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         years = self.plan.years
@@ -271,7 +276,7 @@ class Baseline:
         self._vector_cache: dict[LineKey, np.ndarray] = {}
         p = self.params
         #: The parameters of schema M2 per year, computed once for every run.
-        self.m2_inputs = {
+        self.m2_inputs: dict[str, Any] = {
             "opening_reserve": p.opening_reserve,
             "unavailable": p.per_year("unavailable", years),
             "repayments": p.per_year("repayments", years),
@@ -280,8 +285,8 @@ class Baseline:
         }
         self._cost_cache: dict[Position, np.ndarray] = {}
         by_action: dict[str, list[Subsidy]] = {}
-        for s in self.subsidies.values():
-            by_action.setdefault(s.action, []).append(s)
+        for sub in self.subsidies.values():
+            by_action.setdefault(sub.action, []).append(sub)
         self.subsidies_by_action = by_action
         #: each roster position's share of its person (for the per-head other personnel cost);
         #: positions added by a scenario count as one head
@@ -573,6 +578,8 @@ def skip_indexation(path: np.ndarray, years: Sequence[int], year: int | None = N
         out = path.copy()
         out[i:] = path[i:] / factor
         return out
+    if crossing is None:
+        raise ValueError("an indexsprong skips a year or a crossing: give one of them")
     steps = ix.wage_steps_from_crossings([crossing])
     level = ix.monthly_level(steps, (years[0], 1), 12 * len(years))
     return path / ix.yearly_average_multipliers(level, (years[0], 1), list(years))
@@ -821,8 +828,8 @@ class Engine:
                 raise ch.error(f"year {y} is outside the plan", "inflation")
         monthly = np.repeat([(1.0 + rates[y]) ** (1 / 12) - 1.0 for y in years], 12)
         health = ix.bundled_health_index().slice((t0 - 1, 10), (t0 - 1, 12))
-        path = ix.health_index_path(health, monthly)
-        result = ix.pivot_mechanism(path.values, start=path.start, pivot=PIVOT_AFTER_2025,
+        health_path = ix.health_index_path(health, monthly)
+        result = ix.pivot_mechanism(health_path.values, start=health_path.start, pivot=PIVOT_AFTER_2025,
                                     coefficient=1.0)
         level = result.coefficient[3:] / result.coefficient[3]
         wages = ix.yearly_average_multipliers(level, (t0, 1), years)
@@ -858,9 +865,11 @@ class Engine:
             if not years[0] - 1 <= y <= years[-1]:
                 raise ch.error(f"crossing {ch.crossing} is outside the plan", "crossing")
             crossing = (y, m)
-        paths = {c: skip_indexation(state.mult[c], years, ch.year, crossing) for c in ch.classes}
+        paths: dict[str, np.ndarray] = {c: skip_indexation(state.mult[c], years, ch.year, crossing)
+                                        for c in ch.classes}
         self._set_paths(state, paths)
-        what = f"jaar {ch.year}" if ch.year is not None else f"overschrijding {crossing[1]:02d}/{crossing[0]}"
+        # exactly one of year and crossing (IndexsprongChange checks it)
+        what = f"jaar {ch.year}" if crossing is None else f"overschrijding {crossing[1]:02d}/{crossing[0]}"
         return f"Indexsprong ({', '.join(sorted(paths))}): {what} overgeslagen"
 
     def _set_paths(self, state: _Run, paths: dict[str, np.ndarray]) -> None:
