@@ -151,7 +151,7 @@ def board_command(
                                                backup=backup, uncertainty=parts, extra_sheets=sheets)
         console.print(f"Bijgewerkt: {into}: bladen {', '.join(written)}"
                       + (f"; verwijderd: {', '.join(removed)}" if removed else ""))
-    if pdf:
+    if pdf and out is not None:  # --pdf without --out is refused above
         try:
             target = render_pdf(out)
         except W13Error as exc:

@@ -55,6 +55,8 @@ def _write_csv(out: Path, rows: list[list], style: str = "be") -> None:
 
 def _write_output(out: Path | None, kind: str | None, data: dict, csv_rows, csv_style: str = "be") -> None:
     """Write ``--out``: the JSON ``data``, or the CSV rows (``csv_rows()`` is only built for CSV)."""
+    if out is None:
+        return
     if kind == "json":
         write_json(out, data)
     elif kind == "csv":

@@ -28,7 +28,9 @@ _ERROR_STRINGS = {
     "Ref": "#REF!", "Value": "#VALUE!", "Spill": "#SPILL!", "Calc": "#CALC!", "Busy": "#BUSY!",
 }
 
-Frozen = tuple[tuple[object, ...], ...] | None
+#: A range as a hashable grid of row tuples; Frozen: or None for an omitted argument.
+Grid = tuple[tuple[object, ...], ...]
+Frozen = Grid | None
 
 
 class FrozenGrid(tuple):

@@ -16,8 +16,9 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -33,7 +34,7 @@ from ..sheets import (
     year_of_header,
 )
 from . import cache
-from .cache import Frozen, freeze, is_empty, scalar
+from .cache import Frozen, Grid, freeze, is_empty, scalar
 
 logger = logging.getLogger(__name__)
 
@@ -284,15 +285,15 @@ def _text(value: object, default: str | None = None) -> str | None:
 def load_from_ranges(budget: Frozen, parameters: Frozen = None, categories: Frozen = None) -> LoadedPlan:
     """Read the plan from the budget range (table or pivot layout), the parameter range
     (label | value [| year columns]) and the optional category mapping range."""
-    if is_empty(budget):
+    if budget is None or is_empty(budget):
         raise InputError("het bereik is leeg", sheet=BUDGET,
                          expected="het bereik van een begrotingsblad: kop Actie/Categorie/Richting/jaren "
                                   "of een draaitabel met Rijlabels")
-    grids = {BUDGET: budget}
-    if not is_empty(parameters):
+    grids: dict[str, Grid] = {BUDGET: budget}
+    if parameters is not None and not is_empty(parameters):
         grids[PARAMETERS] = parameters
     mapping = None
-    if not is_empty(categories):
+    if categories is not None and not is_empty(categories):
         mapping = read_category_mapping(categories, SheetContext(None, CATEGORIES))
     return load_plan_from_grids(grids, sheet=BUDGET, mapping=mapping)
 
@@ -330,7 +331,9 @@ SERIES: dict[str, tuple[str, str]] = {
 
 def series_rows(result: M2Result, key: str, label: str) -> Rows:
     """``Jaar | label`` then ``year | amount`` per plan year."""
-    return [["Jaar", label], *([y, float(v)] for y, v in zip(result.years, result.lines[key], strict=True))]
+    rows: Rows = [["Jaar", label]]
+    rows.extend([y, float(v)] for y, v in zip(result.years, result.lines[key], strict=True))
+    return rows
 
 
 NORM_HEADER = ["Norm", "Voldaan", "Eerste jaar niet voldaan", "Jaren niet voldaan"]
@@ -360,12 +363,12 @@ def _table(kind: str, budget: Frozen, parameters: Frozen, categories: Frozen) ->
     return tuple(map(tuple, rows))
 
 
-def memo_rows(memo: cache.ValueMemo, head: object, args: tuple, compute) -> Rows:
+def memo_rows(memo: cache.ValueMemo, head: object, args: tuple, compute: Callable[[], Grid]) -> Rows:
     """A fresh copy of the rows remembered in ``memo`` for ``head`` and the argument values
     ``args`` as Excel sends them; else of ``compute()`` (rows as tuples), then remembered. A
     recalculation's repeated call costs one comparison of the input cells (see
     :class:`cache.ValueMemo`). What ``compute`` raises is not remembered."""
-    rows = memo.get(head, args)
+    rows = cast("Grid | None", memo.get(head, args))  # what compute() gave
     if rows is None:
         rows = compute()
         memo.put(head, args, rows)
@@ -382,7 +385,7 @@ def table(kind: str, budget: object, parameters: object = None, categories: obje
     """The spilled result of W13.M2 (``kind='m2'``), RESERVE, AFM, BBR or NORMEN."""
     try:
         args = (budget, parameters, categories)
-        by_kind = _tables.get("plan", args)
+        by_kind = cast("dict[str, Grid] | None", _tables.get("plan", args))  # the rows per kind
         if by_kind is None:
             by_kind = {}
             _tables.put("plan", args, by_kind)
@@ -531,12 +534,12 @@ def classify_range(grid: Frozen) -> str | None:
     return None
 
 
-def ranges_by_kind(ranges: Sequence[Frozen], classify, *, after: str, expected: str) -> dict[str, Frozen]:
+def ranges_by_kind(ranges: Sequence[Frozen], classify, *, after: str, expected: str) -> dict[str, Grid]:
     """The further ranges of a function, each recognised by its header (``classify`` gives its
     kind or None); empty ones are skipped, an unknown or a second range of a kind is refused."""
-    found: dict[str, Frozen] = {}
+    found: dict[str, Grid] = {}
     for i, grid in enumerate(ranges, start=1):
-        if is_empty(grid):
+        if grid is None or is_empty(grid):
             continue
         kind = classify(grid)
         if kind is None:
@@ -547,7 +550,7 @@ def ranges_by_kind(ranges: Sequence[Frozen], classify, *, after: str, expected: 
     return found
 
 
-def _scenario_grids(budget: Frozen, ranges: tuple[Frozen, ...]) -> dict[str, Frozen]:
+def _scenario_grids(budget: Grid, ranges: tuple[Frozen, ...]) -> dict[str, Grid]:
     found = ranges_by_kind(ranges, classify_range, after="de lijn",
                            expected="bereiken met de kop van Parameters, Categorieën, Personeel, Weddeschalen, "
                                     "Subsidies, Indexering of Scenario's")
@@ -591,7 +594,7 @@ def scenario_file(name: str) -> Path:
 def _baseline(budget: Frozen, ranges: tuple[Frozen, ...]):
     from ..scenario.loader import baseline_from_grids
 
-    if is_empty(budget):
+    if budget is None or is_empty(budget):
         raise InputError("het bereik is leeg", sheet=BUDGET, expected="het bereik van een begrotingsblad")
     return baseline_from_grids(_scenario_grids(budget, ranges), sheet=BUDGET)
 
@@ -603,6 +606,7 @@ def scenario_inputs(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
     from ..scenario.spec import SCENARIO_SHEET, ScenarioLibrary, load_scenario_file
 
     baseline = _baseline(budget, ranges)
+    assert budget is not None  # _baseline refuses an empty budget
     grids = _scenario_grids(budget, ranges)
     sheet_scenarios = workbook_scenarios(grids) if SCENARIO_SHEET in grids else {}
     library = ScenarioLibrary(sheet_scenarios.values())

@@ -7,7 +7,7 @@ import re
 
 from . import cache
 from .cache import scalar
-from .core import BUDGET, CATEGORIES, PARAMETERS, Frozen, error_text, freeze, is_empty, memo_rows, ranges_by_kind
+from .core import BUDGET, CATEGORIES, PARAMETERS, Frozen, Grid, error_text, freeze, is_empty, memo_rows, ranges_by_kind
 
 ECONOMIC, FUNCTIONAL = "Economische aard", "Beleidsvelden"
 SCHEMA_HEADER = ("Deel", "Omschrijving")
@@ -45,9 +45,9 @@ def _schema(budget: Frozen, name: str, ranges: tuple[Frozen, ...]) -> tuple[tupl
 
     try:
         schema, year = _parse_name(name)
-        if is_empty(budget):
+        if budget is None or is_empty(budget):
             raise InputError("het bereik is leeg", sheet=BUDGET, expected="het bereik van een begrotingsblad")
-        grids = {BUDGET: budget}
+        grids: dict[str, Grid] = {BUDGET: budget}
         by_kind = ranges_by_kind(ranges, classify, after="het schema",
                                  expected="bereiken met de kop van Parameters, Categorieën, Economische aard "
                                           "(Actie | Categorie | Richting | Rubriek) of Beleidsvelden")
@@ -68,7 +68,7 @@ def _schema(budget: Frozen, name: str, ranges: tuple[Frozen, ...]) -> tuple[tupl
                                 year=year, **where)
     except Exception as exc:
         return ((error_text(exc),),)
-    rows = [(*SCHEMA_HEADER, *[int(c) if c.isdigit() else c for c in result.columns])]
+    rows: list[tuple[object, ...]] = [(*SCHEMA_HEADER, *[int(c) if c.isdigit() else c for c in result.columns])]
     rows += [(section, label, *map(float, values)) for section, label, values in result.rows]
     return tuple(rows)
 

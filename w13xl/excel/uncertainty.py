@@ -102,7 +102,7 @@ def _kans(budget: object, scenario: object, wat: object, paden: object, seed: ob
         if kind == "waaier":
             from ..montecarlo import GBR, PERCENTILES
 
-            header = ["Jaar", *(f"P{p}" for p in PERCENTILES), "Minimumreserve"]
+            header: list[object] = ["Jaar", *(f"P{p}" for p in PERCENTILES), "Minimumreserve"]
             rows = [header]
             for i, y in enumerate(sim.years):
                 minimum = "" if sim.minimum_reserve is None else float(sim.minimum_reserve[i])
@@ -143,12 +143,13 @@ def _solve(budget: Frozen, scenario: str, lever: str, year: int | None,
             logger.exception("W13: goal seek failed")
         return ((error_text(exc),),)
     if lever == "fte":
-        answer = [["VTE minder (basiswerking)", s.fte_reduction], ["Aandeel van de basiswerking", s.value],
-                  ["Vanaf", s.date.isoformat()]]
+        answer: list[list[object]] = [["VTE minder (basiswerking)", s.fte_reduction],
+                                      ["Aandeel van de basiswerking", s.value],
+                                      ["Vanaf", "" if s.date is None else s.date.isoformat()]]
     else:
         answer = [["Verhoging bijdrage", s.value], ["Per inwoner (euro)", "" if s.per_inhabitant is None
                                                      else s.per_inhabitant], ["Vanaf", s.from_year]]
-    rows = [["Doelzoeken", "Waarde"], *answer,
+    rows: list[list[object]] = [["Doelzoeken", "Waarde"], *answer,
             [f"AFM {s.proof.years[-1]} (herrekend)", s.afm_last],
             ["Bindend", f"{TARGET_LABELS[s.binding]} ({s.binding_year})"],
             ["Haalbaar", s.feasible], ["Uitleg", s.sentence()]]
