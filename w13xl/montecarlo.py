@@ -92,7 +92,12 @@ OUTPUT_LINES = (GBR, BBR, AFM)
 CHUNK = 25_000
 DEFAULT_PATHS = 10_000
 DEFAULT_SEED = 2026
-INDEX_CLASSES = ("loon", "prijzen", "bijdrage")
+IndexClassName = Literal["loon", "prijzen", "bijdrage"]
+INDEX_CLASSES: tuple[IndexClassName, ...] = ("loon", "prijzen", "bijdrage")
+
+
+def _all_index_classes() -> list[IndexClassName]:
+    return list(INDEX_CLASSES)
 
 
 # -- the [uncertainty] table -------------------------------------------------------------------
@@ -136,7 +141,7 @@ class IndexUncertainty(_Model):
     mean: Num | dict[int, Num] = 0.02
     sd: Num = Field(0.0, ge=0, le=0.5)
     persistence: Num = Field(0.0, ge=0, lt=1)
-    classes: list[Literal["loon", "prijzen", "bijdrage"]] = Field(default_factory=lambda: list(INDEX_CLASSES))
+    classes: list[IndexClassName] = Field(default_factory=_all_index_classes)
 
     @field_validator("classes", mode="before")
     @classmethod
@@ -271,13 +276,13 @@ class Exposure:
     classes: dict[str, np.ndarray]
     contribution: np.ndarray
     minimum: np.ndarray | None
-    wage_cost: np.ndarray | None = None  # the state's roster wage cost (minimum reserve rule, issue 9)
+    wage_cost: np.ndarray  # the state's roster wage cost (minimum reserve rule, issue 9)
 
 
 def _exposure(base: Baseline, run: ScenarioRun, state) -> Exposure:
     n = len(base.years)
     es_v = np.stack([run.m2["exploitatiesaldo"], run.m2["budgettair_resultaat"]])
-    classes = {}
+    classes: dict[str, np.ndarray] = {}
     for klass in INDEX_CLASSES:
         members = ("loon", "volgt_loon") if klass == "loon" else (klass,)
         deltas = index_deltas(base, state.lines, {k: np.full(n, 2.0) for k in members}, state.wage_parts())
@@ -586,7 +591,7 @@ class Simulation:
     p_bbr_negative_any: float
     deterministic: ScenarioRun
     spec: UncertaintySpec
-    values: dict[str, np.ndarray] | None = None  # the paths themselves when kept
+    values: dict[str, np.ndarray | None] | None = None  # the paths themselves when kept (minimumreserve: or None)
     calibration: dict | None = None  # what the spread rests on (calibrate = "realisatie")
 
     def percentile(self, key: str, p: int) -> np.ndarray:
@@ -668,7 +673,7 @@ def summarise(prepared: Prepared, store: dict[str, np.ndarray], minimum_paths: n
             minimum_pct = np.percentile(minimum_paths, q, axis=0)
     p_afm = float((store[AFM][:, -1] < -HALF_CENT).mean())
     p_bbr = float((store[BBR] < -HALF_CENT).any(axis=1).mean())
-    values = None
+    values: dict[str, np.ndarray | None] | None = None
     if keep_paths:
         values = dict(store)
         values["minimumreserve"] = minimum_paths

@@ -3,6 +3,7 @@ path) as one batch, shown as a table and written as a heat-map sheet (.xlsx), .j
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -110,7 +111,7 @@ def _rate_label(rate: float | None) -> str:
     return "index van het plan" if rate is None else f"index {percent(rate)} per jaar"
 
 
-def _table(grid, label: str, years: list[int] | None = None):
+def _table(grid, label: str, years: Sequence[int] | None = None):
     """The grid for the end years with these indices (default all): subsidy and policy down, end
     years across, in the compact style of the other tables (labels wrap, amounts never)."""
     from rich.table import Table
@@ -200,6 +201,7 @@ def write_grid_workbook(path: Path, grid, label: str) -> Path:
                                                            mid_type="percentile", mid_value=50, mid_color="FFFFFF",
                                                            end_type="max", end_color="63BE7B"))
     ws.page_setup.orientation = "landscape"
+    assert ws.sheet_properties.pageSetUpPr is not None  # openpyxl gives every sheet one
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.freeze_panes = "C1"
