@@ -112,6 +112,7 @@ class Plan:
     #: category and direction per line, derived from ``keys`` by __post_init__
     categories: np.ndarray = field(init=False, repr=False)
     directions: np.ndarray = field(init=False, repr=False)
+    _index: dict[LineKey, int] = field(init=False, repr=False)  # line -> row of ``amounts``
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "years", check_years(self.years))
@@ -165,11 +166,11 @@ class Plan:
             raise ValueError(f"year {year} is outside the plan ({self.years[0]}-{self.years[-1]})") from None
 
     def has_line(self, action: str, category: int, direction: int) -> bool:
-        return LineKey(action, category, direction) in self._index  # type: ignore[attr-defined]
+        return LineKey(action, category, direction) in self._index
 
     def line(self, action: str, category: int = EXPLOITATIE, direction: int = O) -> np.ndarray:
         """Amounts of one line (zeros if the plan has no such line)."""
-        i = self._index.get(LineKey(action, category, direction))  # type: ignore[attr-defined]
+        i = self._index.get(LineKey(action, category, direction))
         return np.zeros(self.n_years) if i is None else self.amounts[i]
 
     def action_lines(self, action: str, direction: int | None = None) -> np.ndarray:
@@ -190,7 +191,7 @@ class Plan:
         """A new plan with ``delta`` (per year, magnitude) added to one line (created if absent)."""
         delta = np.asarray(delta, dtype=np.float64)
         key = LineKey(action, category, direction)
-        i = self._index.get(key)  # type: ignore[attr-defined]
+        i = self._index.get(key)
         if i is None:
             return Plan(years=self.years, keys=(*self.keys, key),
                         amounts=np.vstack([self.amounts, delta[None, :]]), actions=self.actions)

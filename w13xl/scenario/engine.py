@@ -822,8 +822,9 @@ class Engine:
                 return {"loon": state.mult["loon"] * path}
             return {"loon": path}
         # inflation: a health index path through the pivot mechanism (wages), CPI for the rest
-        rates = {y: ch.inflation.get(y, base_rate) for y in years}  # type: ignore[union-attr]
-        for y in ch.inflation or {}:
+        inflation = ch.inflation or {}  # (the one left of rate, rates, crossings and inflation)
+        rates = {y: inflation.get(y, base_rate) for y in years}
+        for y in inflation:
             if y not in years:
                 raise ch.error(f"year {y} is outside the plan", "inflation")
         monthly = np.repeat([(1.0 + rates[y]) ** (1 / 12) - 1.0 for y in years], 12)
