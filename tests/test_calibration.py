@@ -84,7 +84,7 @@ def test_pass_through_receipts_and_costs_move_together_and_cost_nothing():
     header = list(syn[0])
     rows = [["Actie", "Categorie", "Richting", "JR 2026", "JR 2027"]]
     for r in syn[1:]:
-        rec = dict(zip(header, r))
+        rec = dict(zip(header, r, strict=False))
         f = 0.7 if rec["Actie"] == "A10302" and rec["Categorie"] == "exploitatie" else 1.0
         rows.append([rec["Actie"], rec["Categorie"], rec["Richting"], rec["2026"] * f, rec["2027"] * f])
     grids = {**grids, "Rekening 2026-2027": rows}
@@ -118,7 +118,7 @@ def test_every_calibrated_output_says_how_many_years_it_rests_on():
     console = Console(width=200, record=True)
     console.print(simulation_table(sim))
     assert "rust op 2 jaar (2026, 2027)" in console.export_text()
-    assert ["kalibratie", note] == [r for r in simulation_csv_rows(sim) if r[1] == "kalibratie"][0][1::2]
+    assert next(r for r in simulation_csv_rows(sim) if r[1] == "kalibratie")[1::2] == ["kalibratie", note]
     fan = uncertainty_contents(sim)[0]
     assert any(note in [str(v) for v in row] for row in fan.rows)
     plain = simulate(base, _scenario(paths=50))

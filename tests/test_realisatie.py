@@ -268,6 +268,7 @@ def test_forecast_errors_measure_pass_through_actions_on_their_net():
     """A2 passes a subsidy on (O = U in the plan): realised 80 / 78 against 100 / 100, its net
     is off by +2 on 100 of planned expenditure: +2%; receipts and costs classes leave it out."""
     from w13xl.model import EXPLOITATIE, O, U, Plan
+
     plan = Plan.from_lines([2025], [("A1", EXPLOITATIE, O, [50.0]), ("A1", EXPLOITATIE, U, [40.0]),
                                     ("A2", EXPLOITATIE, O, [100.0]), ("A2", EXPLOITATIE, U, [100.0])])
     acc = Plan.from_lines([2025], [("A1", EXPLOITATIE, O, [55.0]), ("A1", EXPLOITATIE, U, [40.0]),

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import InputError
-from .model import CATEGORIES, DIRECTIONS, EXPLOITATIE, FINANCIERING, INVESTERINGEN, O, U, LineKey, Plan
+from .model import CATEGORIES, DIRECTIONS, EXPLOITATIE, FINANCIERING, INVESTERINGEN, LineKey, O, Plan, U
 from .sheets import (
     LoadedPlan,
     SheetContext,
@@ -74,7 +74,7 @@ def year_header_cell(grids: Mapping[str, list], sheet: str) -> str | None:
     return None
 
 
-def load_budget(grids: Mapping[str, list], *, file: str | None, sheet: str | None,
+def load_budget(grids: Mapping[str, Sequence[Sequence[object]]], *, file: str | None, sheet: str | None,
                 u_sign: str = "auto", named: Mapping | None = None) -> LoadedPlan:
     """A budget sheet with the workbook's category rules for the actions on that sheet only."""
     name = choose_budget_sheet(grids, sheet, file)
@@ -237,7 +237,7 @@ def apply_action_mapping(accounts: Plan, mapping: Sequence[ActionMap], plan: Pla
     if not targets:
         return accounts, applied
     merged: dict[LineKey, np.ndarray] = {}
-    for key, row in zip(accounts.keys, accounts.amounts):
+    for key, row in zip(accounts.keys, accounts.amounts, strict=True):
         for m in targets.get(key.action, ()):
             new = LineKey(m.new, key.category, key.direction)
             share = m.share_o if key.direction == O else m.share_u
@@ -302,7 +302,7 @@ class Comparison:
 def _series(first: np.ndarray, second: np.ndarray) -> dict:
     diff = second - first
     return {"first": [float(x) for x in first], "second": [float(x) for x in second],
-            "diff": [float(x) for x in diff], "pct": [_pct(a, b) for a, b in zip(first, second)]}
+            "diff": [float(x) for x in diff], "pct": [_pct(a, b) for a, b in zip(first, second, strict=True)]}
 
 
 def _restrict(plan: Plan, years: Sequence[int]) -> Plan:
@@ -412,7 +412,7 @@ class Reforecast:
 
     @property
     def difference(self) -> list[float]:
-        return [b - a for a, b in zip(self.plan_gbr, self.new_gbr)]
+        return [b - a for a, b in zip(self.plan_gbr, self.new_gbr, strict=True)]
 
     def to_dict(self) -> dict:
         return {"years": list(self.years), "afgesloten_jaar": self.closed_year,
@@ -504,7 +504,7 @@ def class_totals(plan: Plan, staff_share: Mapping[str, float] | float = 0.4,
     other = np.zeros(plan.n_years)
     pass_u = np.zeros(plan.n_years)
     pass_net = np.zeros(plan.n_years)
-    for key, row in zip(plan.keys, plan.amounts):
+    for key, row in zip(plan.keys, plan.amounts, strict=True):
         if key.category != EXPLOITATIE:
             continue
         if key.action in pass_through:
@@ -532,10 +532,11 @@ def forecast_errors(plan: Plan, accounts: Plan, staff_share: Mapping[str, float]
     zero = {k: np.zeros(0) for k in (*ERROR_CLASSES, "doorgeefuitgaven")}
     p = class_totals(_restrict(plan, years), staff_share, passing) if years else zero
     a = class_totals(_restrict(accounts, years), staff_share, passing) if years else zero
-    errors = {k: [float(y / x - 1.0) if abs(x) > 0.005 else 0.0 for x, y in zip(p[k], a[k])]
+    errors = {k: [float(y / x - 1.0) if abs(x) > 0.005 else 0.0 for x, y in zip(p[k], a[k], strict=True)]
               for k in ERROR_CLASSES if k != "doorgeefsaldo"}
+    net_p, net_a, gross = p["doorgeefsaldo"], a["doorgeefsaldo"], p["doorgeefuitgaven"]
     errors["doorgeefsaldo"] = [float((y - x) / g) if abs(g) > 0.005 else 0.0
-                               for x, y, g in zip(p["doorgeefsaldo"], a["doorgeefsaldo"], p["doorgeefuitgaven"])]
+                               for x, y, g in zip(net_p, net_a, gross, strict=True)]
     return ForecastErrors(years, errors, {k: [float(v) for v in p[k]] for k in ERROR_CLASSES},
                           {k: [float(v) for v in a[k]] for k in ERROR_CLASSES}, tuple(sorted(passing)))
 
