@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
@@ -98,7 +99,7 @@ def parse_amount(value: object, ctx: SheetContext, row: int, col: int) -> float:
     """A cell as an amount in euro. Empty is 0. Text in Belgian format is accepted with a warning."""
     if value is None:
         return 0.0
-    if isinstance(value, bool) or isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
+    if isinstance(value, (bool, _dt.date, _dt.datetime, _dt.time)):
         raise ctx.error(msg("amount.not_an_amount", value=value), row, col, msg("expected.amount"))
     if isinstance(value, (int, float, np.integer, np.floating)):
         v = float(value)
@@ -181,7 +182,7 @@ def year_columns(grid: Grid, row: int, ctx: SheetContext, start_col: int = 0) ->
             raise ctx.error(f"jaar {y} staat twee keer in de kop (ook in {cell_name(row, seen[y])})",
                             row, c, "één kolom per jaar")
         seen[y] = c
-    for (_, y0), (c1, y1) in zip(cols, cols[1:]):
+    for (_, y0), (c1, y1) in pairwise(cols):
         if y1 != y0 + 1:
             missing = f"jaar {y0 + 1} ontbreekt" if y1 > y0 + 1 else f"{y1} volgt niet op {y0}"
             raise ctx.error(f"jaarkolommen niet opeenvolgend: {missing}", row, c1,
@@ -314,14 +315,14 @@ def read_table_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
     # Duplicates are an error in the table layout: the sheet would be ambiguous.
     seen: dict[tuple, int] = {}
     for line in lines:
-        key = (line.action, line.category, line.direction)
-        if key in seen:
+        line_key = (line.action, line.category, line.direction)
+        if line_key in seen:
             desc = f"{line.action} {DIRECTIONS[line.direction]}"
             if line.category is not None:
                 desc = f"{line.action} {CATEGORIES[line.category]} {DIRECTIONS[line.direction]}"
-            raise ctx.error(f"dubbele lijn {desc} (ook op rij {seen[key] + 1})", line.row, columns["actie"],
+            raise ctx.error(f"dubbele lijn {desc} (ook op rij {seen[line_key] + 1})", line.row, columns["actie"],
                             "één rij per actie, categorie en richting")
-        seen[key] = line.row
+        seen[line_key] = line.row
     return years, lines, actions, "categorie" in columns
 
 
@@ -413,7 +414,7 @@ class MappingRule:
     action: str
     direction: int
     category: int
-    amounts: tuple[float, ...] | None = None
+    amounts: tuple[tuple[int, float], ...] | None = None  # (year, magnitude) pairs
     where: str = ""  # e.g. "sheet 'Categorieën', row 3" for messages
 
 
@@ -450,20 +451,18 @@ def read_category_mapping(grid: Grid, ctx: SheetContext) -> list[MappingRule]:
             raise ctx.error(f"onbekende categorie '{cell(grid, r, columns['categorie'])}'", r, columns["categorie"],
                             "exploitatie, investeringen of financiering")
         cells = [cell(grid, r, c) for c, _ in cols]
-        amounts = None
+        amounts: tuple[tuple[int, float], ...] | None = None
         if any(not is_blank(v) for v in cells):
-            amounts = tuple(abs(parse_amount(v, ctx, r, c)) for v, (c, _) in zip(cells, cols))
-            amounts = dict(zip([y for _, y in cols], amounts))  # type: ignore[assignment]
-        rules.append(MappingRule(m.group(1), direction, category,
-                                 None if amounts is None else tuple(sorted(amounts.items())),  # type: ignore[union-attr]
-                                 cell_name(r, columns["actie"])))
+            values = tuple(abs(parse_amount(v, ctx, r, c)) for v, (c, _) in zip(cells, cols, strict=True))
+            amounts = tuple(sorted(dict(zip([y for _, y in cols], values, strict=True)).items()))
+        rules.append(MappingRule(m.group(1), direction, category, amounts, cell_name(r, columns["actie"])))
     return rules
 
 
 def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetContext | None = None) -> Plan:
     """Move the mapped parts of exploitatie lines to investeringen or financiering."""
     for rule in rules:
-        def fail(message: str, expected: str) -> InputError:
+        def fail(message: str, expected: str, rule: MappingRule = rule) -> InputError:
             return InputError(message, file=ctx.file if ctx else None, sheet=ctx.sheet if ctx else None,
                               cell=rule.where or None, expected=expected)
         if not plan.has_line(rule.action, EXPLOITATIE, rule.direction):
@@ -473,7 +472,7 @@ def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetC
         if rule.amounts is None:
             part = line.copy()
         else:
-            given = dict(rule.amounts)  # type: ignore[arg-type]
+            given = dict(rule.amounts)
             part = np.array([given.get(y, 0.0) for y in plan.years])
             too_much = np.flatnonzero(part > line + 0.005)
             if too_much.size:
@@ -490,7 +489,8 @@ def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetC
 #: Rates and their plausibility bound. One rule for percentages everywhere: a number is a fraction
 #: (0.10 = 10%), text with a percent sign is a percentage ('10%'); nothing is divided by 100 because
 #: it looks large. A value above the bound is refused (it is almost surely 10 typed for 10%).
-RATE_BOUNDS = {"minimum_reserve_pct": 1.0, "designated_repayment_rate": 1.0, "index_rate": 0.5}
+RATE_BOUNDS = {"minimum_reserve_pct": 1.0, "designated_repayment_rate": 1.0, "index_rate": 0.5,
+               "contribution_cpi_share": 1.0}
 _RATE_IDS = set(RATE_BOUNDS)
 
 

@@ -122,7 +122,7 @@ def subsidies_from_rows(rows: Sequence[Sequence[object]]) -> dict[str, Subsidy]:
             raise RowError(f"geen kolom '{needed}'", row=1, expected=f"de kolommen {', '.join(SUBSIDY_COLUMNS)}")
     out: dict[str, Subsidy] = {}
     for r, row in enumerate(rows[1:], start=2):
-        def get(key: str) -> object:
+        def get(key: str, row: Sequence = row) -> object:
             i = cols.get(key)
             return row[i] if i is not None and i < len(row) else None
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):

@@ -11,7 +11,6 @@ from pathlib import Path
 from ..errors import W13Error
 from ..workbook import safe_write
 
-
 INSTALL_HINT = ("LibreOffice is niet geïnstalleerd; installeer het met 'apt-get install libreoffice-calc-nogui' "
                 "(Debian/Ubuntu) of van libreoffice.org, en probeer opnieuw met --pdf")
 

@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import os
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ..errors import InputError, InputWarning, RowError
 from ..messages import msg
@@ -105,7 +106,7 @@ def _roster_cell(grid: Grid, position: str, column: str) -> str | None:
 
 
 def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters:
-    values = {}
+    values: dict[str, Any] = {}  # floats, and one boolean
     for r, row in enumerate(grid):
         for c, v in enumerate(row[:-1]):
             if isinstance(v, str) and v.strip().lower() in STAFF_PARAMETER_LABELS:
