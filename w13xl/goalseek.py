@@ -225,7 +225,8 @@ def solve_fte(baseline: Baseline, scenario: Scenario | None = None, library: Sce
         raise InputError(f"datum {date:%d/%m/%Y} valt buiten het plan", expected=f"een datum in {years[0]}-{years[-1]}")
     positions = basiswerking_positions(baseline, date, scenario, library)
     if not positions:
-        raise InputError("geen posities in de basiswerking op die datum (blad 'Personeel', financiering 'basiswerking')",
+        raise InputError("geen posities in de basiswerking op die datum (blad 'Personeel', financiering "
+                         "'basiswerking')",
                          file=baseline.file, sheet="Personeel")
     total = float(sum(f for _, f in positions))
     engine = Engine(baseline)

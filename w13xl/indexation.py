@@ -191,7 +191,8 @@ def _parse_monthly_csv(lines: list[str], name: str) -> MonthlySeries:
         try:
             v = float(raw_w)
         except ValueError:
-            raise ValueError(f"{name}, regel {lineno}: ongeldige waarde {raw_w!r} (gebruik een decimale punt)") from None
+            raise ValueError(f"{name}, regel {lineno}: ongeldige waarde {raw_w!r} "
+                             "(gebruik een decimale punt)") from None
         if not math.isfinite(v) or v <= 0:
             raise ValueError(f"{name}, regel {lineno}: de waarde moet een positief getal zijn (gegeven: {raw_w!r})")
         idx = month_index(y, m)

@@ -66,8 +66,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from . import indexation as ix
 from .errors import InputError
-from .messages import pydantic_message
 from .m2 import HALF_CENT
+from .messages import pydantic_message
 from .model import EXPLOITATIE, O
 from .numbers import parse_date
 from .scenario.engine import PIVOT_AFTER_2025, Baseline, Engine, index_deltas

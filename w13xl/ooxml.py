@@ -89,7 +89,7 @@ class Package:
                 data = self.zip.read(name)
             except zipfile.BadZipFile as exc:  # bad CRC, bad header
                 raise _damaged(self.file, f"onderdeel {name}: {_zip_reason(exc)}") from None
-            except (zlib.error, EOFError, ValueError, NotImplementedError) as exc:
+            except (zlib.error, EOFError, ValueError, NotImplementedError):
                 raise _damaged(self.file, f"onderdeel {name} kan niet uitgepakt worden") from None
             self._cache[name] = data
         return data
@@ -125,7 +125,8 @@ class _LazyParts(Mapping):
 
 def _damaged(file: str, detail: str) -> InputError:
     return InputError(f"het bestand is beschadigd ({detail}); er is niets gelezen", file=file,
-                      expected="een onbeschadigde kopie van het werkboek (een reservekopie, of bewaar het opnieuw in Excel)")
+                      expected="een onbeschadigde kopie van het werkboek (een reservekopie, of bewaar het opnieuw "
+                               "in Excel)")
 
 
 def _zip_reason(exc: Exception) -> str:

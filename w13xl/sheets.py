@@ -29,6 +29,7 @@ import numpy as np
 
 from .errors import InputError, InputWarning
 from .fmt import euro
+from .messages import msg
 from .model import (
     CATEGORIES,
     DIRECTIONS,
@@ -39,7 +40,6 @@ from .model import (
     parse_category,
     parse_direction,
 )
-from .messages import msg
 from .params import PARAM_SPECS, Parameters, spec_for_label
 
 Grid = Sequence[Sequence[object]]

@@ -40,6 +40,5 @@ def render_pdf(workbook: str | os.PathLike, pdf: str | os.PathLike | None = None
             raise W13Error(f"LibreOffice had {workbook} niet omgezet binnen {timeout:.0f} s") from None
         produced = Path(tmp) / f"{workbook.stem}.pdf"
         if proc.returncode != 0 or not produced.exists():
-            detail = (proc.stderr or proc.stdout or "").strip().splitlines()
             raise W13Error(f"LibreOffice kon {workbook} niet naar PDF omzetten (afsluitcode {proc.returncode})")
         return safe_write(pdf, lambda tmp: shutil.copyfile(produced, tmp))

@@ -58,7 +58,8 @@ def _plan_categories(acc, agrids, pgrids, plan_file: str) -> None:
     if rules:
         acc.plan = apply_category_mapping(acc.plan, rules, ctx)
         acc.warnings.append(InputWarning(
-            f"de rekeningen hebben geen categorie: de regels van het plan voor {', '.join(sorted({r.action for r in rules}))} "
+            "de rekeningen hebben geen categorie: de regels van het plan voor "
+            f"{', '.join(sorted({r.action for r in rules}))} "
             "zijn toegepast (voeg een blad Categorieën toe aan het rekeningenwerkboek voor de echte verdeling)",
             acc.file, acc.sheet))
 
@@ -304,7 +305,8 @@ def herraming_command(
     if closed >= p.plan.years[0]:
         raise InputError(f"de rekeningen lopen tot {closed}, tot in het plan ({p.plan.years[0]}-{p.plan.years[-1]})",
                          file=str(accounts_path), sheet=a.sheet,
-                         expected="rekeningen van jaren voor het plan (vergelijk overlappende jaren met w13xl realisatie)")
+                         expected="rekeningen van jaren voor het plan (vergelijk overlappende jaren met "
+                                  "w13xl realisatie)")
     if reserve is None:
         found = reserve_row(agrids[a.sheet], SheetContext(str(accounts_path), a.sheet))
         if found is None:

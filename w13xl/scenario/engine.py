@@ -460,7 +460,8 @@ class _Run:
         found = [p for p in self.positions if p.id == pid]
         if not found:
             raise change.error(f"onbekende positie '{pid}'", "position",
-                               "een positie van het blad 'Personeel' (of een die eerder in het scenario is aangeworven)")
+                               "een positie van het blad 'Personeel' (of een die eerder in het scenario is "
+                               "aangeworven)")
         return found
 
     def split(self, p: Position, date: dt.date, **changes) -> list[Position]:
@@ -865,7 +866,8 @@ class Engine:
         years = list(self.base.years)
         if ch.year is not None and not years[0] < ch.year <= years[-1]:
             raise ch.error(f"jaar {ch.year} ligt niet in het plan na het eerste jaar", "year",
-                           f"een jaar in {years[1]}-{years[-1]} (het peil van het eerste jaar is de basis van het plan)")
+                           f"een jaar in {years[1]}-{years[-1]} (het peil van het eerste jaar is de basis van "
+                           "het plan)")
         crossing = None
         if ch.crossing is not None:
             y, m = (int(x) for x in ch.crossing.split("-"))
@@ -943,7 +945,8 @@ class Engine:
         changes = {"action": ch.action}
         if ch.funded_by is not None:
             if ch.funded_by != BASE_FUNDING and ch.funded_by not in self.base.subsidies:
-                raise ch.error(f"onbekende financiering '{ch.funded_by}'", "funded_by", "basiswerking of een subsidie-id")
+                raise ch.error(f"onbekende financiering '{ch.funded_by}'", "funded_by",
+                               "basiswerking of een subsidie-id")
             changes["funded_by"] = ch.funded_by
         self._segment_change(state, ch, **changes)
         return f"Positie {ch.position} naar {ch.action} vanaf {ch.date:%d/%m/%Y}"

@@ -114,7 +114,8 @@ def subsidy_grid(baseline: Baseline, *, subsidies: Sequence[str] | None = None,
                              expected=f"jaren in {years[0]}-{years[-1]}")
     year = years[-1] if year is None else year
     if year not in years:
-        raise InputError(f"jaar {year} valt buiten het plan", key="--year", expected=f"een jaar in {years[0]}-{years[-1]}")
+        raise InputError(f"jaar {year} valt buiten het plan", key="--year",
+                         expected=f"een jaar in {years[0]}-{years[-1]}")
     library = library or ScenarioLibrary([base] if base is not None else [])
     scenarios = []
     for rate, sid, pol, end in itertools.product(index_rates, subsidies, policies, end_years):
