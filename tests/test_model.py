@@ -61,7 +61,7 @@ def test_check_years():
     assert check_years([2020, 2021, 2022]) == (2020, 2021, 2022)
     with pytest.raises(ValueError, match="opeenvolgend"):
         check_years([2026, 2028])
-    with pytest.raises(ValueError, match="at least one year"):
+    with pytest.raises(ValueError, match="minstens één jaar"):
         check_years([])
 
 
