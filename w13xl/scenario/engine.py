@@ -43,8 +43,8 @@ from ..errors import InputError
 from ..m2 import LINE_KEYS, M2Result, check_norms, compute_m2, designated_repayments, m2_arrays
 from ..model import CATEGORIES, EXPLOITATIE, O, U, LineKey, Plan, parse_category, parse_direction
 from ..params import Parameters
-from ..staffing import (Position, SalaryScales, StaffParameters, cost_breakdown, head_shares, seniority_months,
-                        statutory_notice_months)
+from ..staffing import (Notice, Position, SalaryScales, StaffCheck, StaffParameters, cost_breakdown, head_shares,
+                        notice, roster_is_illustrative, staff_check)
 from ..subsidies import Subsidy, month_number, months_per_year, window_mask
 from .result import ChangeEffect, ScenarioRun
 from .spec import (
@@ -239,6 +239,9 @@ class Baseline:
     file: str | None = None
     sheet: str | None = None
     warnings: list = field(default_factory=list)
+    #: the plan's personnel cost per year (schema T2 line 2, its parts 2.b + 2.c and 2.f) and
+    #: where it comes from, for :meth:`staff_check`; None: the workbook gives no schema T2
+    staff_plan: Mapping[str, object] | None = None
 
     def __post_init__(self) -> None:
         years = self.plan.years
@@ -336,6 +339,19 @@ class Baseline:
         for p in positions:
             total = total + self.position_cost(p)
         return total * wage_multiplier
+
+    @property
+    def roster_illustrative(self) -> bool:
+        """The roster is (partly) the illustrative sample: position-driven outputs say so."""
+        return roster_is_illustrative(self.positions)
+
+    def staff_check(self) -> StaffCheck | None:
+        """The roster's cost per year against schema T2 line 2 (None without roster, scales or T2)."""
+        if not self.positions or self.scales is None or not self.staff_plan:
+            return None
+        sp = self.staff_plan
+        return staff_check(self.positions, self.scales, self.staff_params, self.years, self.base_mult["loon"],
+                           sp["line2"], sp.get("salaries"), sp.get("other"), str(sp.get("source", "")))
 
     def wage_cost_base(self) -> np.ndarray | None:
         """The plan's annual wage cost per year (parameter Jaarloonkost), or None if not given."""

@@ -19,6 +19,8 @@ import functools
 import os
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from ..errors import InputError, InputWarning
 from ..sheets import Grid, SheetContext, is_blank, load_plan_from_grids, parse_number
 from ..staffing import StaffParameters, roster_from_rows, scales_from_rows
@@ -189,10 +191,38 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
                                  expected=f"one of the scales on '{SCALES_SHEET}'")
     baseline = Baseline(plan=loaded.plan, params=loaded.params, positions=tuple(positions), scales=scales,
                         staff_params=staff, subsidies=subsidies, index_shares=shares, file=file,
-                        sheet=loaded.sheet, warnings=loaded.warnings)
+                        sheet=loaded.sheet, warnings=loaded.warnings,
+                        staff_plan=_staff_plan(grids, loaded.plan, file) if positions else None)
+    check = baseline.staff_check()
+    if check is not None and check.warning():
+        loaded.warnings.append(InputWarning(check.warning(), file=file, sheet=ROSTER_SHEET))
     from ..calibration import calibration_from_grids  # [uncertainty] calibrate = "realisatie" reads accounts lazily
     baseline.calibrate = functools.partial(calibration_from_grids, grids, loaded.plan, file=file, index_shares=shares)
     return baseline
+
+
+T2_LINE2 = "2. Bezoldigingen, sociale lasten en pensioenen"
+
+
+def _staff_plan(grids: Mapping[str, Grid], plan, file: str | None) -> dict | None:
+    """Schema T2 line 2 and its parts per year, computed from the workbook's budget lines with
+    its mapping 'Economische aard' (None without that sheet or when it cannot be applied; the
+    command ``schema T2`` reports why)."""
+    from ..schemas import compute_t2, schema_rules_from_grids
+
+    try:
+        (economic, where), _ = schema_rules_from_grids(grids, file)
+        if where.get("sheet") is None:
+            return None
+        t2 = compute_t2(plan, economic, **where)
+        value = lambda label: np.asarray(t2.value("Exploitatie", label), dtype=float)  # noqa: E731
+    except (InputError, ValueError, KeyError):
+        return None
+    return {"line2": value(T2_LINE2),
+            "salaries": value("b. Vast benoemd niet-onderwijzend personeel")
+            + value("c. Niet vast benoemd niet-onderwijzend personeel"),
+            "other": value("f. Andere personeelskosten"),
+            "source": f"schema T2 lijn 2 uit de begroting (blad '{where['sheet']}')"}
 
 
 def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto") -> Baseline:
