@@ -192,7 +192,7 @@ def _completed_months(begin: date, on: date) -> int:
 #: Where the seniority of a position comes from (shown with every notice).
 ENTRY_HIRED = "datum in dienst"
 ENTRY_START = "start van de positie"
-ENTRY_STEP = "trap (aanname: geldelijke anciënniteit = jaren dienst, een bovengrens)"
+ENTRY_STEP = "trap; aanname: geldelijke anciënniteit = jaren dienst, een bovengrens"
 
 
 def entry_date(position: Position, reference_year: int = PLAN_YEARS[0]) -> tuple[date, str]:

@@ -43,11 +43,14 @@ from ..errors import InputError
 from ..m2 import LINE_KEYS, M2Result, check_norms, compute_m2, designated_repayments, m2_arrays
 from ..model import CATEGORIES, EXPLOITATIE, O, U, LineKey, Plan, parse_category, parse_direction
 from ..params import Parameters
-from ..staffing import (Notice, Position, SalaryScales, StaffCheck, StaffParameters, cost_breakdown, head_shares,
+from ..staffing import (CONTRACTUAL, Notice, Position, SalaryScales, StaffCheck, StaffParameters, cost_breakdown, head_shares,
                         notice, roster_is_illustrative, staff_check)
 from ..subsidies import Subsidy, month_number, months_per_year, window_mask
 from .result import ChangeEffect, ScenarioRun
 from .spec import (
+    DEFAULT_NOTICE,
+    NOTICE_AFTER_STOP,
+    NOTICE_IN_TIME,
     ContributionChange,
     EndPositionChange,
     FteChange,
@@ -596,12 +599,37 @@ SUBSIDY_END_POLICIES = {
 }
 
 
-def notice_months_for(p: Position, ch, reference_year: int) -> int:
-    """Notice of one position when its subsidy stops: the scenario's ``notice_months`` if given,
-    else the statutory notice by seniority (staffing.statutory_notice_months)."""
+def notice_mode(ch) -> tuple[str, bool]:
+    """(mode, chosen by default) of a ``stop``: the change's ``opzeg``, else DEFAULT_NOTICE."""
+    if getattr(ch, "opzeg", None) is not None:
+        return ch.opzeg, False
+    return DEFAULT_NOTICE, True
+
+
+def notice_details(base: Baseline, ch, funded: Sequence[Position]) -> dict[str, Notice]:
+    """The statutory notice of each funded position on the stop date (seniority, its source, the
+    two parts for a contract from before 2014): shown whatever the mode, so that the board sees
+    what serving notice in time avoids. A statutory (vast benoemd) position has no notice under
+    the Arbeidsovereenkomstenwet: refused."""
+    out = {}
+    for p in funded:
+        if p.statute != CONTRACTUAL:
+            raise ch.error(f"positie {p.id} is statutair: geen opzeg volgens de Arbeidsovereenkomstenwet",
+                           "policy", "keep_staff, of de positie als contractueel in het personeelsbestand")
+        out[p.id] = notice(p, ch.date, scales=base.scales, params=base.staff_params,
+                           reference_year=base.staff_params.reference_year)
+    return out
+
+
+def notice_months_for(p: Position, ch, details: Mapping[str, Notice]) -> int:
+    """Months the position stays paid after the stop date: 0 when notice was served in time, the
+    scenario's ``notice_months`` if given, else the statutory notice (:func:`staffing.notice`)."""
+    mode, _ = notice_mode(ch)
+    if mode == NOTICE_IN_TIME:
+        return 0
     if ch.notice_months is not None:
         return int(ch.notice_months)
-    return statutory_notice_months(seniority_months(p, ch.date, reference_year))
+    return details[p.id].months
 
 
 def staff_after_end(funded: Sequence[Position], policy: str, date: dt.date, share: float | None,
@@ -643,14 +671,30 @@ def staff_after_end(funded: Sequence[Position], policy: str, date: dt.date, shar
     return out
 
 
-def describe_subsidy_end(s: Subsidy, ch, notices: Mapping[str, int]) -> str:
+def describe_notice(ch, notices: Mapping[str, int], details: Mapping[str, Notice]) -> str:
+    """The notice of a ``stop`` in Dutch: the mode (and whether it is the default), then per
+    position the seniority used, its source and the statutory notice."""
+    mode, default = notice_mode(ch)
+    chosen = "standaard, niet opgegeven in het scenario" if default else "opgegeven"
+    if mode == NOTICE_IN_TIME:
+        head = f"opzeg tijdig ({chosen}): gegeven zodat ze eindigt op {ch.date:%d/%m/%Y}, geen opzegvergoeding"
+    elif ch.notice_months is not None:
+        head = f"opzeg na stopzetting ({chosen}): {ch.notice_months} mnd (notice_months)"
+    else:
+        head = f"opzeg na stopzetting ({chosen}): wettelijke opzeg vanaf {ch.date:%d/%m/%Y}, betaald zonder subsidie"
+    parts = [d.describe() + ("" if notices.get(pid) == d.months else f" (betaald: {notices.get(pid, 0)} mnd)")
+             for pid, d in details.items()]
+    return head + ("; " + "; ".join(parts) if parts else "")
+
+
+def describe_subsidy_end(s: Subsidy, ch, notices: Mapping[str, int],
+                         details: Mapping[str, Notice] | None = None) -> str:
     what = SUBSIDY_END_POLICIES[ch.policy]
     if ch.policy == "share":
         what = f"{(ch.share or 0) * 100:.0f}% van de kosten blijft"
     desc = f"Subsidie {s.name} ({s.id}) stopt op {ch.date:%d/%m/%Y}: {what}"
-    if ch.policy == "stop" and notices:
-        how = "opgegeven" if ch.notice_months is not None else "wettelijk, volgens anciënniteit"
-        desc += f", opzeg {', '.join(f'{k} {v} mnd' for k, v in notices.items())} ({how})"
+    if ch.policy == "stop":
+        desc += "; " + describe_notice(ch, notices, details or {})
     return desc
 
 
@@ -958,14 +1002,16 @@ class Engine:
         months = self.base.years[0] * 12 + np.arange(12 * state.n)
         lost = months > _month(ch.date)
         funded = state.funded(s)
-        notices = {}
+        notices: dict[str, int] = {}
+        details: dict[str, Notice] = {}
         if ch.policy == "stop":
-            notices = {p.id: notice_months_for(p, ch, self.base.staff_params.reference_year) for p in funded}
+            details = notice_details(self.base, ch, funded)
+            notices = {p.id: notice_months_for(p, ch, details) for p in funded}
         state.end_subsidy(s, lost, other_kept=ch.kept)
         new = staff_after_end(funded, ch.policy, ch.date, ch.share, notices)
         state.replace_positions(funded, new, route=False, on=s.action)
         state.windows[s.id] = (start, ch.date if end is None or ch.date < end else end)
-        return describe_subsidy_end(s, ch, notices)
+        return describe_subsidy_end(s, ch, notices, details)
 
     def _apply_subsidy_cut(self, state: _Run, ch: SubsidyCutChange) -> str:
         """From ``ch.date`` the subsidy pays ``ch.factor``. ``stop``: the project's costs
