@@ -33,6 +33,7 @@ from .m2 import HALF_CENT
 from .montecarlo import AFM, GBR, _scenario_or_baseline, extended
 from .scenario.engine import Baseline, Engine
 from .scenario.result import ScenarioRun
+from .staffing import ILLUSTRATIVE_LABEL
 from .scenario.spec import NOTICE_AFTER_STOP, NOTICE_IN_TIME, Scenario, ScenarioLibrary, SubsidyEndChange
 
 
@@ -91,11 +92,13 @@ class CliffTable:
     years: tuple[int, ...]
     reference: ScenarioRun
     cliffs: tuple[Cliff, ...]  # worst first
+    roster_label: str = ""  # "personeel: illustratief bestand" while the roster is the sample
 
     def to_dict(self) -> dict:
         last = self.years[-1]
         return {"scenario": self.scenario, "title": self.title, "years": list(self.years), "jaar": last,
                 "referentie": {GBR: float(self.reference.m2[GBR][-1]), AFM: float(self.reference.m2[AFM][-1])},
+                "personeel": self.roster_label or "personeelsbestand van het werkboek",
                 "kliffen": [c.to_dict() for c in self.cliffs]}
 
     def tornado_rows(self) -> list[list]:
@@ -154,4 +157,5 @@ def subsidy_cliffs(baseline: Baseline, scenario: Scenario | None = None, library
         out.append(Cliff(sid, s.name, s.action, None if open_ended else end, open_ended, early, keep,
                          clean(r_a), clean(a_a), clean(r_b), clean(a_b), b_a, b_b, note, clean(r_t), clean(a_t)))
     out.sort(key=lambda c: (c.worst_reserve, min(c.afm_early, c.afm_keep), c.subsidy))
-    return CliffTable(scenario.name, scenario.title or scenario.name, years, ref, tuple(out))
+    label = ILLUSTRATIVE_LABEL if baseline.roster_illustrative else ""
+    return CliffTable(scenario.name, scenario.title or scenario.name, years, ref, tuple(out), label)

@@ -128,7 +128,9 @@ def uncertainty_contents(simulation: Simulation | None = None, cliffs: CliffTabl
                       "vanaf de stopdatum (opzeg na stopzetting); de opmerking geeft (a) met tijdige opzeg (geen "
                       "opzegvergoeding); (b) de subsidie wordt niet verlengd en het "
                       "personeel blijft, betaald door de basiswerking. Subsidies zonder einddatum: verondersteld "
-                      "einde op 31/12 van het voorlaatste planjaar.")
+                      "einde op 31/12 van het voorlaatste planjaar."
+                      + (f" {cliffs.roster_label}: de opzeg en de loonkost per subsidie rusten op het "
+                         "voorbeeldbestand." if cliffs.roster_label else ""))
         c.add("blank")
         _table(c, "tornado", tornado_rows(cliffs))
         c.add("blank")

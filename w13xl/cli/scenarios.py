@@ -177,7 +177,8 @@ def staff_lines(baseline) -> list[str]:
                     "personeelsbestand (docs/personeel.md)")
     check = baseline.staff_check()
     if check is not None:
-        parts = [f"{y} {r * 100:+.1f}%".replace(".", ",") for y, r in zip(check.years, check.relative)]
+        parts = [f"{y} {r * 100:+.1f}%".replace(".", ",").replace("-0,0%", "0,0%").replace("+0,0%", "0,0%")
+                 for y, r in zip(check.years, check.relative)]
         colour = "red" if check.years_over() else "green"
         out.append(f"Loonkost personeelsbestand t.o.v. schema T2 lijn 2: [{colour}]{'; '.join(parts)}[/] "
                    "(waarschuwing boven 1%)")

@@ -61,13 +61,26 @@ def subsidy_rows(baseline) -> list[list]:
     return rows
 
 
-def staff_rows(baseline) -> list[list]:
-    """Header + one row per position of the roster."""
+def staff_rows(baseline, pseudonym: bool = False) -> list[list]:
+    """Header + one row per position of the roster. Names (an HR export's ``naam``) and the
+    in-service date, statute and actual annual cost appear only when the roster gives them;
+    ``pseudonym``: ids and names replaced by 'persoon 01', ... (staffing.pseudonyms)."""
+    from ..staffing import pseudonyms
+
+    positions = baseline.positions
+    names = pseudonyms(positions) if pseudonym else {}
+    extra = [(h, f) for h, f, shown in (
+        ("Naam", lambda p: names.get(p.id, "") if pseudonym else p.name, any(p.name for p in positions)),
+        ("Statuut", lambda p: p.statute, any(p.statute != "contractueel" for p in positions)),
+        ("In dienst", lambda p: _day(p.hired) if p.hired else "-", any(p.hired for p in positions)),
+        ("Jaarkost", lambda p: "-" if p.annual_cost is None else euro(p.annual_cost, 2),
+         any(p.annual_cost is not None for p in positions))) if shown]
     rows: list[list] = [["Positie", "Functie", "Niveau", "Schaal", "Trap", "VTE", "Actie", "Financiering",
-                         "Start", "Einde"]]
-    for p in baseline.positions:
-        rows.append([p.id, p.function, p.level, p.scale, p.step, p.fte, p.action, p.funded_by,
-                     _day(p.start) if p.start else "-", _day(p.end)])
+                         "Start", "Einde", *[h for h, _ in extra]]]
+    for p in positions:
+        step = f"{p.step} (uit in dienst)" if p.step_from_hired else p.step
+        rows.append([names.get(p.id, p.id), p.function, p.level, p.scale or "-", step, p.fte, p.action,
+                     p.funded_by, _day(p.start) if p.start else "-", _day(p.end), *[f(p) for _, f in extra]])
     return rows
 
 
@@ -144,13 +157,19 @@ def personeel_command(
     sheet: SheetOpt = None,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
+    pseudonym: Annotated[bool, typer.Option("--pseudoniem", help="Vervang namen en positienummers door "
+                                            "'persoon 01', 'persoon 02', ... in de uitvoer.")] = False,
 ) -> None:
     """Het personeelsbestand: per positie functie, schaal, trap, VTE, actie, financiering en einddatum, met de VTE per financiering.
 
     Voorbeeld: w13xl personeel workbooks/w13-mjp-2026-2031.xlsx
     """
+    from .scenarios import staff_lines
+
     baseline = _baseline(workbook, sheet)
-    rows = staff_rows(baseline)
+    for line in staff_lines(baseline):
+        console.print(line)
+    rows = staff_rows(baseline, pseudonym)
     table = Table(title=f"Personeel — {workbook.name}", **COMPACT)
     for i, name in enumerate(rows[0]):
         table.add_column(name, justify="right" if name in ("Trap", "VTE") else "left", overflow="fold",

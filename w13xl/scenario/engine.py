@@ -40,6 +40,7 @@ import numpy as np
 
 from .. import indexation as ix
 from ..errors import InputError
+from ..fmt import euro
 from ..m2 import LINE_KEYS, M2Result, check_norms, compute_m2, designated_repayments, m2_arrays
 from ..model import CATEGORIES, EXPLOITATIE, O, U, LineKey, Plan, parse_category, parse_direction
 from ..params import Parameters
@@ -1011,7 +1012,17 @@ class Engine:
         new = staff_after_end(funded, ch.policy, ch.date, ch.share, notices)
         state.replace_positions(funded, new, route=False, on=s.action)
         state.windows[s.id] = (start, ch.date if end is None or ch.date < end else end)
-        return describe_subsidy_end(s, ch, notices, details)
+        desc = describe_subsidy_end(s, ch, notices, details)
+        if details:
+            # the other notice variant in one figure: the staff cost of the statutory notice
+            # months after the stop date (never past a planned end), at this state's wage index
+            after = staff_after_end(funded, "stop", ch.date, None, {k: d.months for k, d in details.items()})
+            in_time = staff_after_end(funded, "stop", ch.date, None, {})
+            extra = float(np.sum(self.base.roster_cost(after, state.mult["loon"])
+                                 - self.base.roster_cost(in_time, state.mult["loon"])))
+            desc += (f"; loonkost van de wettelijke opzeg na de stopdatum (verschil tussen opzeg na stopzetting en "
+                     f"tijdig): {euro(extra, 2)} euro")
+        return desc
 
     def _apply_subsidy_cut(self, state: _Run, ch: SubsidyCutChange) -> str:
         """From ``ch.date`` the subsidy pays ``ch.factor``. ``stop``: the project's costs
