@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..fmt import euro
 from ..staffing import pseudonymise
 from ._app import app, console, err_console, handles_input_errors, output_kind, show_warnings, write_json
-from ._options import CsvOpt, check_csv_style
+from ._options import CsvOpt, PseudoOpt, RosterOpt, check_csv_style
 from ._tables import COMPACT, print_fitted
 from .m2 import SheetOpt, print_m2, print_norms
 
@@ -23,8 +23,6 @@ if TYPE_CHECKING:  # the scenario engine (and pydantic) load only when a scenari
 ScenarioArgs = Annotated[Optional[list[str]], typer.Argument(
     help="Scenariobestanden (.toml), mappen ermee, of namen van scenario's op het blad \"Scenario's\" van het "
          "werkboek. Geen: elk scenario van dat blad.")]
-PseudoOpt = Annotated[bool, typer.Option("--pseudoniem", help="Vervang namen en positienummers van het "
-                                         "personeelsbestand door 'persoon 01', 'persoon 02', ... in de uitvoer.")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
 
 SUMMARY_LINES = (
@@ -185,10 +183,10 @@ def staff_lines(baseline) -> list[str]:
     return out
 
 
-def _study(workbook: Path, scenarios: list[str] | None, sheet: str | None):
+def _study(workbook: Path, scenarios: list[str] | None, sheet: str | None, roster: Path | None = None):
     from ..scenario.loader import load_study
 
-    return load_study(workbook, scenarios or [], sheet=sheet)
+    return load_study(workbook, scenarios or [], sheet=sheet, roster=roster)
 
 
 def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None,
@@ -222,12 +220,13 @@ def run_command(
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
     pseudonym: PseudoOpt = False,
+    roster: RosterOpt = None,
 ) -> None:
     """Scenario's doorrekenen: schema M2 per scenario, de normen en het effect van elke wijziging.
 
     Voorbeeld: w13xl run workbooks/w13-mjp-2026-2031.xlsx scenarios/pact-stopt-2028.toml
     """
-    study = _study(workbook, scenarios, sheet)
+    study = _study(workbook, scenarios, sheet, roster)
     runs = _run_all(workbook, scenarios, sheet, study=study)
     from ..scenario.engine import Engine
     from ..scenario.notice import notice_variants
@@ -236,7 +235,7 @@ def run_command(
 
     baseline, library, selected = study
     names = pseudonyms(baseline.positions) if pseudonym else None
-    print_index_classes(workbook, sheet)  # issue 9: which index class and share each line got, and from where
+    print_index_classes(workbook, sheet, baseline)  # issue 9: which index class and share each line got, and from where
     for line in staff_lines(baseline):
         console.print(line)
     engine = Engine(baseline)

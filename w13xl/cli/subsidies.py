@@ -14,7 +14,7 @@ from rich.table import Table
 
 from ..fmt import euro
 from ._app import app, console, handles_input_errors, output_kind, show_warnings
-from ._options import CsvOpt, check_csv_style
+from ._options import CsvOpt, PseudoOpt, RosterOpt, check_csv_style
 from ._tables import COMPACT
 from .m2 import SheetOpt
 
@@ -109,10 +109,10 @@ def _write(out: Path | None, rows: list[list], csv_style: str) -> None:
     console.print(f"Geschreven: {out}")
 
 
-def _baseline(workbook: Path, sheet: str | None):
+def _baseline(workbook: Path, sheet: str | None, roster: Path | None = None):
     from ..scenario.loader import load_baseline
 
-    baseline = load_baseline(workbook, sheet=sheet)
+    baseline = load_baseline(workbook, sheet=sheet, roster=roster)
     show_warnings(baseline.warnings)
     return baseline
 
@@ -157,8 +157,8 @@ def personeel_command(
     sheet: SheetOpt = None,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
-    pseudonym: Annotated[bool, typer.Option("--pseudoniem", help="Vervang namen en positienummers door "
-                                            "'persoon 01', 'persoon 02', ... in de uitvoer.")] = False,
+    pseudonym: PseudoOpt = False,
+    roster: RosterOpt = None,
 ) -> None:
     """Het personeelsbestand: per positie functie, schaal, trap, VTE, actie, financiering en einddatum, met de VTE per financiering.
 
@@ -166,7 +166,7 @@ def personeel_command(
     """
     from .scenarios import staff_lines
 
-    baseline = _baseline(workbook, sheet)
+    baseline = _baseline(workbook, sheet, roster)
     for line in staff_lines(baseline):
         console.print(line)
     rows = staff_rows(baseline, pseudonym)

@@ -12,7 +12,7 @@ from rich.table import Table
 from ..errors import InputError
 from ..fmt import euro, percent
 from ._app import app, console, err_console, handles_input_errors, output_kind, show_warnings, write_json
-from ._options import CsvOpt, check_csv_style
+from ._options import CsvOpt, RosterOpt, check_csv_style
 from ._tables import COMPACT
 from .m2 import SheetOpt
 
@@ -26,11 +26,11 @@ LINES = (("gecumuleerd_budgettair_resultaat", "Reserve (GBR)"),
          ("autofinancieringsmarge", "AFM"))
 
 
-def _study(workbook: Path, scenario: str | None, sheet: str | None):
+def _study(workbook: Path, scenario: str | None, sheet: str | None, roster: Path | None = None):
     from ..scenario.loader import load_study
 
     baseline, library, selected = load_study(workbook, [scenario] if scenario else [], sheet=sheet,
-                                             all_if_empty=False)
+                                             all_if_empty=False, roster=roster)
     show_warnings(baseline.warnings)
     if len(selected) > 1:
         raise InputError(f"'{scenario}' holds {len(selected)} scenarios; give one", file=str(workbook),
@@ -224,6 +224,7 @@ def cliffs_command(
     sheet: SheetOpt = None,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
+    roster: RosterOpt = None,
 ) -> None:
     """Subsidiekliffen: per subsidie het effect op reserve en AFM in het laatste jaar als (a) de subsidie een jaar vroeger stopt (project stopt) en (b) niet verlengd wordt terwijl het personeel blijft; ergste eerst.
 
@@ -232,7 +233,7 @@ def cliffs_command(
     from ..cliffs import subsidy_cliffs
 
     kind = _out_kind(out)
-    baseline, library, chosen = _study(workbook, scenario, sheet)
+    baseline, library, chosen = _study(workbook, scenario, sheet, roster)
     if not baseline.subsidies:
         raise InputError("the workbook has no subsidy register (sheet 'Subsidies')", file=str(workbook))
     table = subsidy_cliffs(baseline, chosen, library)
