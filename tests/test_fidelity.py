@@ -54,7 +54,9 @@ def test_pact_wage_share_comes_from_the_roster_not_a_flat_40_percent(engine):
     assert exp.origins == {"loon": "personeel", "doorgestort": "Indexering"}
     share = base.shares(key)["loon"]
     assert share == pytest.approx(p06[:4].sum() / base.lines[key][:4].sum())
-    assert 0.08 < share < 0.11  # the issue: "near 9%, not 40%"
+    # the issue: "near 9%, not 40%"; with the calibrated roster of issue 18 (P06 = B4-B5 step 6:
+    # 24.300 x 2,1223 x 1,5217 + 3.019,80 = 81.5k in 2026 of 1.090.768) about 8%
+    assert 0.07 < share < 0.11
 
 
 def test_indexschok_splits_into_a_roster_wage_part_and_a_price_part(study, engine):
@@ -115,14 +117,19 @@ def test_statutory_notice_table():
 
 
 def test_stop_without_notice_months_uses_the_statutory_notice(engine):
-    """'t PACT stops end 2028. P06 (step 16 in 2026, taken as 16 years of service: aanname) has
-    19 years on 31/12/2028 -> 60 weeks -> 14 months: beyond the planned end (31/12/2029), so W13
-    pays P06 all of 2029 without subsidy, plus the lost overhead recharge: -1.15 x P06 2029."""
+    """'t PACT stops end 2028, opzeg not given: the default 'na stopzetting'. P06 (step 6 in 2026,
+    taken as 6 years of service: aanname, in service from 1/1/2020) has 9 years on 31/12/2028 ->
+    30 weeks (art. 37/2) = 210 days / 30,44 = 6,9 -> 7 months, January-July 2029 without
+    subsidy, plus the lost overhead recharge of 2029: -(7/12 + 0,15) x P06 2029."""
     base = engine.base
     effect = run(engine, {"type": "subsidy_end", "subsidy": "SUB-PACT", "date": "2028-12-31",
                           "policy": "stop"}).difference("exploitatiesaldo")
     p06 = roster(base, ids={"P06"})
-    np.testing.assert_allclose(effect, [0, 0, 0, -1.15 * p06[3], 0, 0], atol=CENT)
+    np.testing.assert_allclose(effect, [0, 0, 0, -(7 / 12 + 0.15) * p06[3], 0, 0], atol=CENT)
+    # served in time: only the overhead recharge A50111 loses
+    in_time = run(engine, {"type": "subsidy_end", "subsidy": "SUB-PACT", "date": "2028-12-31",
+                           "policy": "stop", "opzeg": "tijdig"}).difference("exploitatiesaldo")
+    np.testing.assert_allclose(in_time, [0, 0, 0, -0.15 * p06[3], 0, 0], atol=CENT)
     # a declared notice of 3 months: staff cost January-March 2029 only
     three = run(engine, {"type": "subsidy_end", "subsidy": "SUB-PACT", "date": "2028-12-31",
                          "policy": "stop", "notice_months": 3}).difference("exploitatiesaldo")
@@ -150,12 +157,13 @@ def test_keep_project_pays_everything(engine):
     np.testing.assert_allclose(effect, [0, 0, 0, 0, 0, -409_920.0], atol=0.01)
 
 
-@pytest.mark.parametrize("sid, action, ids", [("SUB-EH-PRESTATIE", "A10203", {"P12"}),
+@pytest.mark.parametrize("sid, action, ids", [("SUB-EH-PRESTATIE", "A10203", set()),
                                                ("SUB-KONEKTI", "A10502", {"P04", "P14", "P15"})])
 def test_cliff_b_is_the_staff_cost_plus_overhead_never_the_partner_payments(engine, sid, action, ids):
     """Open-ended subsidies get an assumed end 31/12/2030; (b) keep_staff then costs the 2031
-    reserve the staff's 2031 cost plus the 15% overhead recharge A50111 loses. A10203: P12 (about
-    105k) not the 409,920 passed on to partners; Konekti: P04, P14, P15 (about 324k), not 462,529."""
+    reserve the staff's 2031 cost plus the 15% overhead recharge A50111 loses. A10203: no W13
+    staff (issue 18: its receipts are passed on in full), so 0, not the 409,920 passed on to
+    partners; Konekti: P04, P14, P15, not its 462,529."""
     from w13xl.cliffs import subsidy_cliffs
 
     base = engine.base
@@ -309,9 +317,27 @@ def test_shipped_krachtwonen_renewed(study, engine):
 
 
 def test_shipped_pact_stops_2028(study, engine):
+    """opzeg = "tijdig": the scenario costs only the overhead recharge A50111 loses in 2029,
+    15% (plan 3.7) of P06's employer cost 2029. By hand (illustrative scale and standard
+    parameters): B4-B5 step 9 = 26.100 x 2,1223 = 55.392,03 gross; employer factor
+    1 + 0,92/12 + 0,07 + 1,07 x 0,32 + 0,03 x 1,0886 = 1,52172467; (55.392,03 x 1,52172467 +
+    3.019,80) x 1,02^3 = 92.655,36; x 0,15 = 13.898,30."""
+    p06_2029 = (26_100 * 2.1223 * (1 + 0.92 / 12 + 0.07 + 1.07 * 0.32 + 0.03 * 1.0886) + 3_019.80) * 1.02 ** 3
+    assert p06_2029 == pytest.approx(92_655.36, abs=0.01)
+    assert roster(engine.base, ids={"P06"})[3] == pytest.approx(p06_2029, abs=0.01)
     effect = np.zeros(6)
-    effect[3] = -1.15 * roster(engine.base, ids={"P06"})[3]
+    effect[3] = -0.15 * p06_2029
     assert_shipped(study, engine, "pact-stopt-2028", effect)
+    # both notice variants: in time (-13.898,30) and after the stop (7 months more: -67.947,27)
+    from w13xl.scenario.notice import notice_variants
+
+    base, library, scenarios = study
+    scenario = scenarios["pact-stopt-2028"]
+    variants = {v.mode: v for v in notice_variants(engine, scenario, library)}
+    assert variants["tijdig"].used and not variants["na stopzetting"].used
+    assert variants["tijdig"].reserve_effect == pytest.approx(-13_898.30, abs=0.02)
+    assert variants["na stopzetting"].reserve_effect == pytest.approx(-(0.15 + 7 / 12) * p06_2029, abs=0.02)
+    assert variants["na stopzetting"].reserve_effect == pytest.approx(-67_947.27, abs=0.02)
 
 
 def test_shipped_open_staff_kept(study, engine):
@@ -357,14 +383,15 @@ def test_shipped_foodact_investment_unfunded(study, engine):
 
 
 def test_notice_uses_the_date_of_entry_when_the_roster_gives_one():
-    """P06 hired 1/3/2025 (column in_dienst): on 31/12/2028 3 years 9 months of service ->
-    13 weeks -> 3 months, instead of the step-based upper bound (19 years -> 14 months)."""
+    """P06 hired 1/3/2025 (column in_dienst): on 31/12/2028 3 years 10 months of service
+    (March 2025 - December 2028 = 46 whole months) -> 13 weeks -> 3 months, instead of the
+    step-based upper bound (step 6 in 2026: 9 years on 31/12/2028 -> 30 weeks -> 7 months)."""
     from w13xl.staffing import bundled_roster, seniority_months, statutory_notice_months
 
     p06 = next(p for p in bundled_roster() if p.id == "P06")
-    assert statutory_notice_months(seniority_months(p06, dt.date(2028, 12, 31))) == 14
+    assert statutory_notice_months(seniority_months(p06, dt.date(2028, 12, 31))) == 7
     hired = dataclasses.replace(p06, hired=dt.date(2025, 3, 1))
-    assert seniority_months(hired, dt.date(2028, 12, 31)) == 45
+    assert seniority_months(hired, dt.date(2028, 12, 31)) == 46
     assert statutory_notice_months(seniority_months(hired, dt.date(2028, 12, 31))) == 3
 
 

@@ -56,7 +56,7 @@ def subsidy_rows(baseline) -> list[list]:
     for sid, s in sorted(baseline.subsidies.items(), key=lambda kv: (kv[1].end or dt.date.max, kv[0])):
         positions = funded_positions(baseline, sid)
         rows.append([sid, s.name, s.action, s.source, _day(s.start), _day(s.end),
-                     sum(p.fte for p in positions), ", ".join(p.id for p in positions) or "-",
+                     sum((p.fte for p in positions), 0.0), ", ".join(p.id for p in positions) or "-",
                      staff_after_end(s, positions)])
     return rows
 
