@@ -237,7 +237,7 @@ def run_command(
     names = pseudonyms(baseline.positions) if pseudonym else None
     print_index_classes(workbook, sheet, baseline)  # issue 9: which index class and share each line got, and from where
     for line in staff_lines(baseline):
-        console.print(line)
+        console.print(line, width=min(console.width, 100))
     engine = Engine(baseline)
     for scenario, run in zip(selected, runs):
         print_m2(run.m2, f"Schema M2 — {run.title}")

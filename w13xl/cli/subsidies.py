@@ -168,7 +168,7 @@ def personeel_command(
 
     baseline = _baseline(workbook, sheet, roster)
     for line in staff_lines(baseline):
-        console.print(line)
+        console.print(line, width=min(console.width, 100))
     rows = staff_rows(baseline, pseudonym)
     table = Table(title=f"Personeel — {workbook.name}", **COMPACT)
     for i, name in enumerate(rows[0]):

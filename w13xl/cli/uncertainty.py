@@ -240,7 +240,7 @@ def cliffs_command(
     from .scenarios import staff_lines
 
     for line in staff_lines(baseline):
-        console.print(line)
+        console.print(line, width=min(console.width, 100))
     console.print(cliff_table(table))
     _write_output(out, kind, {"workbook": str(workbook), **table.to_dict()}, lambda: cliff_csv_rows(table), csv_style)
 
