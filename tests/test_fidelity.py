@@ -341,11 +341,24 @@ def test_shipped_pact_stops_2028(study, engine):
 
 
 def test_shipped_open_staff_kept(study, engine):
+    """keep_staff from 1/7/2027: W13 pays P08 (0,5 VTE B1-B3; illustrative roster of issue 18: step 25
+    in 2026, 26 in 2027 = 29.360, 27 = the last step from 2028 = 29.780) by hand:
+    (0,5 x amount x 2,1223 x 1,521725 + 3.019,80 per head) x months/12 x 1,02^t
+    = 25.719,15 (2027, six months), 53.172,66, 54.236,12, 55.320,84, 56.427,25: 244.876,02 in all.
+    The 2031 reserve 454.276 - 244.876 = 209.400 is below the minimum moved by 10% of the 2031 wage
+    change (211.211,09 + 5.642,73 = 216.853,82): with this illustrative roster the board would
+    breach its own minimum; the figure rests on P08's step, which no source gives."""
     base = engine.base
     effect = -(roster(base, ids={"P08"}, end=None) - roster(base, ids={"P08"}))
+    factor = 1 + 0.076667 + 0.07 + 1.07 * 0.32 + 0.03 * 1.0886
+    hand = np.array([0.0] + [(0.5 * a * 2.1223 * factor + 3_019.80) * m / 12 * 1.02 ** t for t, a, m in
+                             ((1, 29_360, 6), (2, 29_780, 12), (3, 29_780, 12), (4, 29_780, 12), (5, 29_780, 12))])
+    np.testing.assert_allclose(-effect, hand, atol=0.01)
+    assert hand.sum() == pytest.approx(244_876.02, abs=0.01)
     assert_shipped(study, engine, "open-personeel-blijft", effect)
     _, _, r = shipped(study, engine, "open-personeel-blijft")
     assert r.m2.minimum_reserve[-1] == pytest.approx(211_211.09 - 0.10 * effect[-1], abs=0.01)
+    assert r.m2["gecumuleerd_budgettair_resultaat"][-1] == pytest.approx(PLAN_GBR_2031 - 244_876.02, abs=0.02)
 
 
 def test_shipped_activering_extended(study, engine):

@@ -33,7 +33,7 @@ from .m2 import HALF_CENT
 from .montecarlo import AFM, GBR, _scenario_or_baseline, extended
 from .scenario.engine import Baseline, Engine
 from .scenario.result import ScenarioRun
-from .staffing import ILLUSTRATIVE_LABEL
+from .staffing import CONTRACTUAL, ENTRY_STEP, ILLUSTRATIVE_LABEL, Notice, notice
 from .scenario.spec import NOTICE_AFTER_STOP, NOTICE_IN_TIME, Scenario, ScenarioLibrary, SubsidyEndChange
 
 
@@ -59,6 +59,15 @@ class Cliff:
     note: str = ""
     reserve_early_in_time: float = 0.0  # (a) with the notice served in time (opzeg = "tijdig")
     afm_early_in_time: float = 0.0
+    notices: tuple[Notice, ...] = ()  # the statutory notice of the subsidy's staff on the (a) date
+
+    def notice_summary(self) -> str:
+        """'P06 9 j -> 7 mnd (trap, aanname)' per position: the seniority (a) uses."""
+        parts = []
+        for n in self.notices:
+            source = "trap, aanname" if n.entry_source == ENTRY_STEP else n.entry_source
+            parts.append(f"{n.position} {n.seniority_months // 12} j -> {n.months} mnd ({source})")
+        return ", ".join(parts)
 
     def notice_note(self) -> str:
         """The in-time variant of (a) in words, for the board's remark column."""
@@ -82,6 +91,7 @@ class Cliff:
                                                GBR: self.reserve_keep, AFM: self.afm_keep,
                                                "eerste_jaar_reserve_onder_minimum": self.first_breach_keep},
             "opmerking": self.note,
+            "opzeg_posities": [n.describe() for n in self.notices],
         }
 
 
@@ -145,17 +155,20 @@ def subsidy_cliffs(baseline: Baseline, scenario: Scenario | None = None, library
                 early = first_day
                 note = f"loopt minder dan een jaar in het plan: (a) eindigt in januari {years[0]}"
         effects = []
-        for date, policy, notice in ((early, "stop", NOTICE_AFTER_STOP), (keep, "keep_staff", None),
+        for date, policy, mode in ((early, "stop", NOTICE_AFTER_STOP), (keep, "keep_staff", None),
                                      (early, "stop", NOTICE_IN_TIME)):
-            change = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=date, policy=policy, opzeg=notice)
+            change = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=date, policy=policy, opzeg=mode)
             s2, lib2 = extended(scenario, library, [change])
             run = engine.run(s2, lib2)
             effects.append((float(run.m2[GBR][-1] - ref.m2[GBR][-1]), float(run.m2[AFM][-1] - ref.m2[AFM][-1]),
                             _first_breach(run)))
         (r_a, a_a, b_a), (r_b, a_b, b_b), (r_t, a_t, _) = effects
+        notices = tuple(notice(p, early, scales=baseline.scales, params=baseline.staff_params,
+                               reference_year=baseline.staff_params.reference_year)
+                        for p in state.funded(s) if p.statute == CONTRACTUAL and (p.end is None or p.end > early))
         clean = lambda v: 0.0 if abs(v) < HALF_CENT else v  # noqa: E731
         out.append(Cliff(sid, s.name, s.action, None if open_ended else end, open_ended, early, keep,
-                         clean(r_a), clean(a_a), clean(r_b), clean(a_b), b_a, b_b, note, clean(r_t), clean(a_t)))
+                         clean(r_a), clean(a_a), clean(r_b), clean(a_b), b_a, b_b, note, clean(r_t), clean(a_t), notices))
     out.sort(key=lambda c: (c.worst_reserve, min(c.afm_early, c.afm_keep), c.subsidy))
     label = ILLUSTRATIVE_LABEL if baseline.roster_illustrative else ""
     return CliffTable(scenario.name, scenario.title or scenario.name, years, ref, tuple(out), label)

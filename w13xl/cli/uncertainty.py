@@ -242,6 +242,10 @@ def cliffs_command(
     for line in staff_lines(baseline):
         console.print(line, width=min(console.width, 100))
     console.print(cliff_table(table))
+    seniority = [f"{c.subsidy}: {c.notice_summary()}" for c in table.cliffs if c.notices]
+    if seniority:
+        console.print("Anciënniteit en wettelijke opzeg in (a), per positie: " + "; ".join(seniority),
+                      width=min(console.width, 100))
     _write_output(out, kind, {"workbook": str(workbook), **table.to_dict()}, lambda: cliff_csv_rows(table), csv_style)
 
 
