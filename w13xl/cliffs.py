@@ -33,8 +33,8 @@ from .m2 import HALF_CENT
 from .montecarlo import AFM, GBR, _scenario_or_baseline, extended
 from .scenario.engine import Baseline, Engine
 from .scenario.result import ScenarioRun
-from .staffing import CONTRACTUAL, ENTRY_STEP, ILLUSTRATIVE_LABEL, Notice, notice
 from .scenario.spec import NOTICE_AFTER_STOP, NOTICE_IN_TIME, Scenario, ScenarioLibrary, SubsidyEndChange
+from .staffing import CONTRACTUAL, ENTRY_STEP, ILLUSTRATIVE_LABEL, Notice, notice
 
 
 def _euro(x: float) -> str:
@@ -168,7 +168,8 @@ def subsidy_cliffs(baseline: Baseline, scenario: Scenario | None = None, library
                         for p in state.funded(s) if p.statute == CONTRACTUAL and (p.end is None or p.end > early))
         clean = lambda v: 0.0 if abs(v) < HALF_CENT else v  # noqa: E731
         out.append(Cliff(sid, s.name, s.action, None if open_ended else end, open_ended, early, keep,
-                         clean(r_a), clean(a_a), clean(r_b), clean(a_b), b_a, b_b, note, clean(r_t), clean(a_t), notices))
+                         clean(r_a), clean(a_a), clean(r_b), clean(a_b), b_a, b_b, note, clean(r_t), clean(a_t),
+                         notices))
     out.sort(key=lambda c: (c.worst_reserve, min(c.afm_early, c.afm_keep), c.subsidy))
     label = ILLUSTRATIVE_LABEL if baseline.roster_illustrative else ""
     return CliffTable(scenario.name, scenario.title or scenario.name, years, ref, tuple(out), label)

@@ -62,58 +62,58 @@ import numpy as np
 from .numbers import parse_date, parse_decimal
 
 __all__ = [
-    "PLAN_YEARS",
-    "PLAN_HEAD_COUNT",
-    "PLAN_T2_STAFF_COST",
-    "PLAN_T2_OTHER_STAFF_COST",
-    "PLAN_T2_LINE2",
-    "PLAN_SECOND_PILLAR",
-    "PLAN_INDEX_RATE",
-    "LEVELS",
     "BASE_FUNDING",
+    "FTE_MAX",
+    "ILLUSTRATIVE_LABEL",
+    "LEVELS",
+    "NOTICE_WEEKS_BY_YEAR",
+    "NOTICE_WEEKS_FIRST_TWO_YEARS",
     "OVERHEAD_ACTION",
     "OVERHEAD_RATE",
-    "FTE_MAX",
-    "NOTICE_WEEKS_FIRST_TWO_YEARS",
-    "NOTICE_WEEKS_BY_YEAR",
-    "statutory_notice_weeks",
-    "statutory_notice_months",
-    "seniority_months",
-    "entry_date",
-    "notice",
-    "Notice",
-    "part1_months",
-    "roster_is_illustrative",
-    "pseudonyms",
-    "pseudonymise",
-    "ILLUSTRATIVE_LABEL",
     "PERSONNEL_ALIASES",
-    "StaffCheck",
-    "staff_check",
+    "PERSONNEL_COLUMNS",
+    "PLAN_HEAD_COUNT",
+    "PLAN_INDEX_RATE",
+    "PLAN_SECOND_PILLAR",
+    "PLAN_T2_LINE2",
+    "PLAN_T2_OTHER_STAFF_COST",
+    "PLAN_T2_STAFF_COST",
+    "PLAN_YEARS",
+    "SCALE_COLUMNS",
+    "CostBreakdown",
+    "Notice",
     "Position",
     "SalaryScales",
+    "StaffCheck",
     "StaffParameters",
-    "CostBreakdown",
-    "flat_wage_index",
     "active_months",
-    "position_steps",
-    "cost_breakdown",
-    "head_shares",
-    "position_costs",
-    "position_cost",
-    "loonkost",
-    "head_count",
-    "head_count_table",
-    "wage_cost_total",
-    "second_pillar_total",
-    "overhead_contribution",
-    "costs_by",
-    "roster_from_rows",
-    "scales_from_rows",
     "bundled_roster",
     "bundled_scales",
-    "PERSONNEL_COLUMNS",
-    "SCALE_COLUMNS",
+    "cost_breakdown",
+    "costs_by",
+    "entry_date",
+    "flat_wage_index",
+    "head_count",
+    "head_count_table",
+    "head_shares",
+    "loonkost",
+    "notice",
+    "overhead_contribution",
+    "part1_months",
+    "position_cost",
+    "position_costs",
+    "position_steps",
+    "pseudonymise",
+    "pseudonyms",
+    "roster_from_rows",
+    "roster_is_illustrative",
+    "scales_from_rows",
+    "second_pillar_total",
+    "seniority_months",
+    "staff_check",
+    "statutory_notice_months",
+    "statutory_notice_weeks",
+    "wage_cost_total",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -740,7 +740,8 @@ def position_cost(scale: str, step: int, fte: float = 1.0, months: float = 12,
         raise ValueError(f"fte {fte} outside 0..{FTE_MAX}")
     frac = float(months) / 12.0 if year_fraction is None else float(year_fraction)
     if not (0.0 <= frac <= 1.0):
-        raise ValueError(f"months/year fraction outside 0..12 months: {months if year_fraction is None else year_fraction}")
+        given = months if year_fraction is None else year_fraction
+        raise ValueError(f"months/year fraction outside 0..12 months: {given}")
     if not (wage_multiplier >= 0 and math.isfinite(wage_multiplier)):
         raise ValueError(f"wage_multiplier must be finite and >= 0, got {wage_multiplier}")
     gross = scales.amount(scale, int(step)) * params.salary_coefficient * fte * frac
@@ -822,7 +823,7 @@ def costs_by(positions: Sequence[Position], costs: np.ndarray,
     if costs.shape[0] != len(positions):
         raise ValueError(f"costs has {costs.shape[0]} rows for {len(positions)} positions")
     out: dict[str, np.ndarray] = {}
-    for p, row in zip(positions, costs):
+    for p, row in zip(positions, costs, strict=True):
         k = getattr(p, key)
         out[k] = out[k] + row if k in out else row.copy()
     return out
@@ -833,7 +834,7 @@ def overhead_contribution(positions: Sequence[Position], costs: np.ndarray,
     """Overhead each subsidised action pays to A50111: ``rate`` x its staff cost (n_years,)
     per action; basiswerking positions pay none."""
     mask = [p.subsidised for p in positions]
-    sub = [p for p, m in zip(positions, mask) if m]
+    sub = [p for p, m in zip(positions, mask, strict=True) if m]
     by = costs_by(sub, np.asarray(costs, dtype=float)[np.array(mask, dtype=bool)], "action")
     return {k: v * rate for k, v in by.items()}
 
@@ -994,7 +995,7 @@ def roster_from_rows(rows: Sequence[Sequence], reference_year: int = PLAN_YEARS[
         if row is None or all(_blank(v) for v in row):
             continue
 
-        def text(col: str, default: str = "") -> str:
+        def text(col: str, default: str = "", row: Sequence = row) -> str:
             v = _cell(row, cols.get(col))
             if isinstance(v, float) and v.is_integer():
                 v = int(v)  # Excel gives numbers as floats
@@ -1010,7 +1011,8 @@ def roster_from_rows(rows: Sequence[Sequence], reference_year: int = PLAN_YEARS[
         seen.add(pid)
         scale = text("schaal")
         try:
-            annual = None if _blank(_cell(row, cols.get("jaarkost"))) else _number(_cell(row, cols["jaarkost"]), "jaarkost")
+            annual = (None if _blank(_cell(row, cols.get("jaarkost")))
+                      else _number(_cell(row, cols["jaarkost"]), "jaarkost"))
             salary_2013 = (None if _blank(_cell(row, cols.get("jaarloon_2013")))
                            else _number(_cell(row, cols["jaarloon_2013"]), "jaarloon_2013"))
             if _blank(_cell(row, cols["vte"])):
@@ -1206,14 +1208,14 @@ class StaffCheck:
         return np.divide(self.gap, self.plan_line2, out=out, where=np.abs(self.plan_line2) > 0.005)
 
     def years_over(self, limit: float = STAFF_GAP_WARN) -> list[int]:
-        return [y for y, r in zip(self.years, self.relative) if abs(r) > limit]
+        return [y for y, r in zip(self.years, self.relative, strict=True) if abs(r) > limit]
 
     def warning(self, limit: float = STAFF_GAP_WARN) -> str | None:
         """A Dutch warning when the gap exceeds ``limit`` in some year (None otherwise)."""
         over = self.years_over(limit)
         if not over:
             return None
-        worst = max(zip(self.years, self.relative), key=lambda yr: abs(yr[1]))
+        worst = max(zip(self.years, self.relative, strict=True), key=lambda yr: abs(yr[1]))
         pct = f"{worst[1] * 100:+.1f}%".replace(".", ",")
         return (f"loonkost van het personeelsbestand wijkt meer dan {limit * 100:.0f}% af van schema T2 lijn 2 "
                 f"in {', '.join(map(str, over))} (grootste: {pct} in {worst[0]}); de cijfers die van posities "
