@@ -44,7 +44,7 @@ from ..fmt import euro
 from ..m2 import LINE_KEYS, M2Result, check_norms, compute_m2, designated_repayments, m2_arrays
 from ..model import CATEGORIES, EXPLOITATIE, O, U, LineKey, Plan, parse_category, parse_direction
 from ..params import Parameters
-from ..staffing import (CONTRACTUAL, Notice, Position, SalaryScales, StaffCheck, StaffParameters, cost_breakdown, head_shares,
+from ..staffing import (CONTRACTUAL, ILLUSTRATIVE_LABEL, Notice, Position, SalaryScales, StaffCheck, StaffParameters, cost_breakdown, head_shares,
                         notice, roster_is_illustrative, staff_check)
 from ..subsidies import Subsidy, month_number, months_per_year, window_mask
 from .result import ChangeEffect, ScenarioRun
@@ -1022,6 +1022,8 @@ class Engine:
                                  - self.base.roster_cost(in_time, state.mult["loon"])))
             desc += (f"; loonkost van de wettelijke opzeg na de stopdatum (verschil tussen opzeg na stopzetting en "
                      f"tijdig): {euro(extra, 2)} euro")
+        if funded and ch.policy != "keep_project" and self.base.roster_illustrative:
+            desc += f" ({ILLUSTRATIVE_LABEL})"
         return desc
 
     def _apply_subsidy_cut(self, state: _Run, ch: SubsidyCutChange) -> str:
