@@ -1015,13 +1015,14 @@ class Engine:
         desc = describe_subsidy_end(s, ch, notices, details)
         if details:
             # the other notice variant in one figure: the staff cost of the statutory notice
-            # months after the stop date (never past a planned end), at this state's wage index
+            # months after the stop date (never past a planned end), at the plan's wage index
+            # (a text must not depend on how a run is batched)
             after = staff_after_end(funded, "stop", ch.date, None, {k: d.months for k, d in details.items()})
             in_time = staff_after_end(funded, "stop", ch.date, None, {})
-            extra = float(np.sum(self.base.roster_cost(after, state.mult["loon"])
-                                 - self.base.roster_cost(in_time, state.mult["loon"])))
+            loon = self.base.base_mult["loon"]
+            extra = float(np.sum(self.base.roster_cost(after, loon) - self.base.roster_cost(in_time, loon)))
             desc += (f"; loonkost van de wettelijke opzeg na de stopdatum (verschil tussen opzeg na stopzetting en "
-                     f"tijdig): {euro(extra, 2)} euro")
+                     f"tijdig, aan de index van het plan): {euro(extra, 2)} euro")
         if funded and ch.policy != "keep_project" and self.base.roster_illustrative:
             desc += f" ({ILLUSTRATIVE_LABEL})"
         return desc
