@@ -164,7 +164,8 @@ def subsidy_cliffs(baseline: Baseline, scenario: Scenario | None = None, library
                             _first_breach(run)))
         (r_a, a_a, b_a), (r_b, a_b, b_b), (r_t, a_t, _) = effects
         notices = tuple(notice(p, early, scales=baseline.scales, params=baseline.staff_params,
-                               reference_year=baseline.staff_params.reference_year)
+                               reference_year=baseline.staff_params.reference_year,
+                               person_fte=sum(q.fte for q in state.positions if q.person_key == p.person_key))
                         for p in state.funded(s) if p.statute == CONTRACTUAL and (p.end is None or p.end > early))
         clean = lambda v: 0.0 if abs(v) < HALF_CENT else v  # noqa: E731
         out.append(Cliff(sid, s.name, s.action, None if open_ended else end, open_ended, early, keep,

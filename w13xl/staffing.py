@@ -278,24 +278,26 @@ def part1_months(seniority_2013_months: int, salary_2013: float) -> int:
 
 
 def _estimated_salary_2013(position: Position, scales: SalaryScales | None, params: StaffParameters | None,
-                           reference_year: int) -> tuple[float | None, str]:
+                           reference_year: int, person_fte: float | None = None) -> tuple[float | None, str]:
     if position.salary_2013 is not None:
         return position.salary_2013, "jaarloon_2013"
     if scales is None or position.scale not in scales:
         return None, "onbekend"
     params = params or StaffParameters()
     step = max(position.step - (reference_year - 2013), 0)
-    gross = scales.amount(position.scale, step) * SALARY_COEFFICIENT_2013 * position.fte
+    gross = scales.amount(position.scale, step) * SALARY_COEFFICIENT_2013 * (person_fte or position.fte)
     return (gross * (1.0 + params.holiday_pay + params.end_of_year_bonus),
             "aanname: schaal x 1,6084 (coëfficiënt 2013) met vakantiegeld en eindejaarstoelage")
 
 
 def notice(position: Position, on: date, *, scales: SalaryScales | None = None,
-           params: StaffParameters | None = None, reference_year: int = PLAN_YEARS[0]) -> Notice:
+           params: StaffParameters | None = None, reference_year: int = PLAN_YEARS[0],
+           person_fte: float | None = None) -> Notice:
     """The employer's statutory notice for ``position`` given on ``on`` (art. 37/2; two parts for
     a contract from before 1/1/2014, art. 67-69 Wet Eenheidsstatuut). The salary of 31/12/2013
-    decides part 1's rule: the roster's ``jaarloon_2013``, else estimated from the scale (aanname;
-    without scales the higher-salary rule, the larger notice, is used)."""
+    decides part 1's rule: the roster's ``jaarloon_2013``, else estimated from the scale at the
+    person's whole fte (``person_fte``: all their positions; aanname; without scales the
+    higher-salary rule, the larger notice, is used)."""
     entry, source = entry_date(position, reference_year)
     seniority = _completed_months(entry, on)
     if entry >= NEW_REGIME_START:
@@ -303,7 +305,7 @@ def notice(position: Position, on: date, *, scales: SalaryScales | None = None,
         return Notice(position.id, on, entry, source, seniority, statutory_notice_months(seniority), weeks)
     old = _completed_months(entry, NEW_REGIME_START - timedelta(days=1))
     new = _completed_months(NEW_REGIME_START, on)
-    salary, salary_source = _estimated_salary_2013(position, scales, params, reference_year)
+    salary, salary_source = _estimated_salary_2013(position, scales, params, reference_year, person_fte)
     part1 = part1_months(old, SALARY_LIMIT_2013 + 1 if salary is None else salary)
     weeks = statutory_notice_weeks(new)
     months = math.ceil(part1 + weeks * 7 / DAYS_PER_MONTH - 1e-9)

@@ -617,8 +617,9 @@ def notice_details(base: Baseline, ch, funded: Sequence[Position]) -> dict[str, 
         if p.statute != CONTRACTUAL:
             raise ch.error(f"positie {p.id} is statutair: geen opzeg volgens de Arbeidsovereenkomstenwet",
                            "policy", "keep_staff, of de positie als contractueel in het personeelsbestand")
+        person_fte = sum(q.fte for q in base.positions if q.person_key == p.person_key) or p.fte
         out[p.id] = notice(p, ch.date, scales=base.scales, params=base.staff_params,
-                           reference_year=base.staff_params.reference_year)
+                           reference_year=base.staff_params.reference_year, person_fte=person_fte)
     return out
 
 
