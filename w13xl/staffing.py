@@ -577,9 +577,9 @@ class CostBreakdown:
 
     def scaled(self, multiplier: np.ndarray) -> CostBreakdown:
         m = np.asarray(multiplier, dtype=float)[None, :]
-        return CostBreakdown(*(None if getattr(self, f) is None else getattr(self, f) * m for f in
-                               ("gross", "holiday_pay", "end_of_year_bonus",
-                                "social_security", "second_pillar", "other")))
+        return CostBreakdown(self.gross * m, self.holiday_pay * m, self.end_of_year_bonus * m,
+                             self.social_security * m, self.second_pillar * m,
+                             None if self.other is None else self.other * m)
 
 
 # --------------------------------------------------------------------------------------------
@@ -725,7 +725,7 @@ def position_costs(positions: Sequence[Position], scales: SalaryScales,
     return base if m is None else base * m[None, :]
 
 
-def position_cost(scale: str, step: int, fte: float = 1.0, months: float = 12,
+def position_cost(scale: str, step: int | float, fte: float = 1.0, months: float = 12,
                   *, scales: SalaryScales | None = None, params: StaffParameters | None = None,
                   wage_multiplier: float = 1.0, year_fraction: float | None = None) -> float:
     """Employer cost of one position at a given step, for ``months`` of a year (or

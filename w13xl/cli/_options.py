@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -35,7 +35,7 @@ def parse_day(text: str):
         raise typer.BadParameter(f"'{text}' is geen datum (bijvoorbeeld 31/12/2028 of 2028-12-31)") from None
 
 
-RosterOpt = Annotated[Optional[Path], typer.Option(
+RosterOpt = Annotated[Path | None, typer.Option(
     "--personeel", help="Personeelsbestand (export van het personeelsbeheer, .csv of .xlsx) in plaats van het blad "
                         "Personeel van het werkboek; kolommen: docs/personeel.md.")]
 PseudoOpt = Annotated[bool, typer.Option("--pseudoniem", help="Vervang namen en positienummers van het "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -20,10 +20,11 @@ from .m2 import SheetOpt, print_m2, print_norms
 if TYPE_CHECKING:  # the scenario engine (and pydantic) load only when a scenario command runs
     from ..scenario.result import ScenarioRun
 
-ScenarioArgs = Annotated[Optional[list[str]], typer.Argument(
+ScenarioArgs = Annotated[list[str] | None, typer.Argument(
     help="Scenariobestanden (.toml), mappen ermee, of namen van scenario's op het blad \"Scenario's\" van het "
          "werkboek. Geen: elk scenario van dat blad.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
+OutOpt = Annotated[Path | None, typer.Option(
+    "--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
 
 SUMMARY_LINES = (
     ("gecumuleerd_budgettair_resultaat", "Reserve (GBR)"),
@@ -43,8 +44,8 @@ def _cells(values, minimum=None) -> list[str]:
 def norm_facts(run: ScenarioRun) -> list[str]:
     """The norms of a run in the board pack's words: the statutory AFM norm (last plan year) and
     the first year with a negative AFM are two facts with two labels."""
-    from ..m2 import first_year_below
     from ..fmt import FIRST_NEGATIVE_AFM_LABEL, NORM_MET, NORM_NOT_MET, afm_norm_label
+    from ..m2 import first_year_below
 
     years = run.years
     afm = run.m2["autofinancieringsmarge"]
@@ -61,7 +62,7 @@ def norm_facts(run: ScenarioRun) -> list[str]:
 def flags(run: ScenarioRun) -> str:
     """One line with the norm facts, red when a norm is not met."""
     facts = norm_facts(run)
-    ok = all(not ("niet voldaan" in f) for f in facts)
+    ok = all("niet voldaan" not in f for f in facts)
     return ("[green]" if ok else "[red]") + "; ".join(facts) + "[/]"
 
 
@@ -176,7 +177,7 @@ def staff_lines(baseline) -> list[str]:
     check = baseline.staff_check()
     if check is not None:
         parts = [f"{y} {r * 100:+.1f}%".replace(".", ",").replace("-0,0%", "0,0%").replace("+0,0%", "0,0%")
-                 for y, r in zip(check.years, check.relative)]
+                 for y, r in zip(check.years, check.relative, strict=True)]
         colour = "red" if check.years_over() else "green"
         out.append(f"Loonkost personeelsbestand t.o.v. schema T2 lijn 2: [{colour}]{'; '.join(parts)}[/] "
                    "(waarschuwing boven 1%)")
@@ -239,7 +240,7 @@ def run_command(
     for line in staff_lines(baseline):
         console.print(line, width=min(console.width, 100))
     engine = Engine(baseline)
-    for scenario, run in zip(selected, runs):
+    for scenario, run in zip(selected, runs, strict=True):
         print_m2(run.m2, f"Schema M2 — {run.title}")
         print_norms(run.m2)
         if run.effects:

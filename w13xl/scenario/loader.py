@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import os
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -113,7 +114,8 @@ def _sheet_error(exc: ValueError, file: str | None, sheet: str, offset: int,
     return InputError(text, file=file, sheet=sheet, cell=cell)
 
 
-def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str, parse, file: str | None):
+def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str | frozenset[str], parse,
+                file: str | None):
     """``parse(rows)`` of a sheet from its header row on; None when the sheet or header is absent.
     A ValueError of the parser becomes an InputError naming the sheet and row."""
     if name not in grids:
@@ -151,7 +153,7 @@ def _roster_cell(grid: Grid, position: str, column: str) -> str | None:
 
 
 def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters:
-    values = {}
+    values: dict[str, Any] = {}  # floats, and one boolean
     for r, row in enumerate(grid):
         for c, v in enumerate(row[:-1]):
             if isinstance(v, str) and v.strip().lower() in STAFF_PARAMETER_LABELS:
@@ -204,8 +206,9 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
                         sheet=loaded.sheet, warnings=loaded.warnings,
                         staff_plan=_staff_plan(grids, loaded.plan, file) if positions else None)
     check = baseline.staff_check()
-    if check is not None and check.warning():
-        loaded.warnings.append(InputWarning(check.warning(), file=file, sheet=ROSTER_SHEET))
+    gap = None if check is None else check.warning()
+    if gap:
+        loaded.warnings.append(InputWarning(gap, file=file, sheet=ROSTER_SHEET))
     from ..calibration import calibration_from_grids  # [uncertainty] calibrate = "realisatie" reads accounts lazily
     baseline.calibrate = functools.partial(calibration_from_grids, grids, loaded.plan, file=file, index_shares=shares)
     return baseline
@@ -269,11 +272,14 @@ def roster_grid(path: str | os.PathLike) -> Grid:
     return [list(row) for row in csv.reader(lines, delimiter=delimiter)]
 
 
-def with_roster(grids: Mapping[str, Grid], roster: str | os.PathLike | None) -> tuple[Mapping[str, Grid], bool]:
-    """``grids`` with the sheet Personeel replaced by the roster file (if given)."""
+def with_roster(grids, roster: str | os.PathLike | None) -> tuple:
+    """``grids`` (a copy of the same kind, its other attributes kept) with the sheet Personeel
+    replaced by the roster file, if given."""
     if roster is None:
         return grids, False
-    out = dict(grids)
+    import copy
+
+    out = copy.copy(grids)
     out[ROSTER_SHEET] = roster_grid(roster)
     return out, True
 
@@ -332,7 +338,8 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
             continue
         else:
             raise InputError(f"'{arg}' is neither a scenario file nor a scenario on the Scenario's sheet",
-                             file=str(path), expected=f"a .toml file or one of: {', '.join(sheet_scenarios) or '(none)'}")
+                             file=str(path),
+                             expected=f"a .toml file or one of: {', '.join(sheet_scenarios) or '(none)'}")
         for f in files:
             s = load_scenario_file(f)
             library.add(s)
