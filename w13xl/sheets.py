@@ -26,6 +26,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .contract import BUDGET_TABLE, SheetSpec, normalise
+from .contract import CATEGORIES as CATEGORIES_SHEET
+from .contract import PARAMETERS as PARAMETERS_SHEET
 from .errors import InputError, InputWarning
 from .model import (
     CATEGORIES,
@@ -187,20 +190,23 @@ def year_columns(grid: Grid, row: int, ctx: SheetContext, start_col: int = 0) ->
     return cols
 
 
-_TABLE_HEADERS = {
-    "actie": ("actie", "actiecode", "code", "action"),
-    "naam": ("naam", "actienaam", "omschrijving", "name", "actie naam"),
-    "beleidsdoelstelling": ("beleidsdoelstelling", "bd", "beleidsdomein"),
-    "actieplan": ("actieplan", "ap"),
-    "categorie": ("categorie", "category", "budgetcategorie"),
-    "richting": ("richting", "o/u", "direction", "ontvangst/uitgave"),
-}
+def _table_headers() -> dict[str, tuple[str, ...]]:
+    """Header key -> normalised names, from the contract (w13xl.contract.BUDGET_TABLE)."""
+    from .contract import BUDGET_TABLE, normalise
+
+    return {c.name.lower(): tuple(normalise(n) for n in c.names()) for c in BUDGET_TABLE.columns
+            if c.type != "jaar"}
+
+
+_TABLE_HEADERS = _table_headers()
 
 
 def _header_key(value: object) -> str | None:
+    from .contract import normalise
+
     if not isinstance(value, str):
         return None
-    text = value.strip().lower()
+    text = normalise(value)
     for key, names in _TABLE_HEADERS.items():
         if text in names:
             return key
@@ -565,9 +571,9 @@ def expand_constants(params: Parameters, years: Sequence[int]) -> Parameters:
 
 
 # -- whole workbook -----------------------------------------------------------------------------
-DEFAULT_BUDGET_SHEETS = ("Synthese", "Begroting", "Budget")
-MAPPING_SHEETS = ("Categorieën", "Categorieen", "Categorie")
-PARAMETER_SHEETS = ("Parameters", "Parameter")
+DEFAULT_BUDGET_SHEETS = BUDGET_TABLE.names()
+MAPPING_SHEETS = CATEGORIES_SHEET.names()
+PARAMETER_SHEETS = PARAMETERS_SHEET.names()
 
 
 @dataclass
@@ -578,23 +584,50 @@ class LoadedPlan:
     file: str | None
     sheet: str
     layout: str
+    #: The Parameters sheet read (None: none), and whether an opening reserve was given at all.
+    parameters_sheet: str | None = None
+    opening_given: bool = True
 
 
-def _find_sheet(grids: Mapping[str, Grid], names: Sequence[str]) -> str | None:
-    lower = {n.lower(): n for n in grids}
-    for name in names:
-        if name.lower() in lower:
-            return lower[name.lower()]
+def find_sheet(grids: Mapping[str, Grid], names: SheetSpec | Sequence[str], file: str | None = None) -> str | None:
+    """The workbook's sheet for a declared sheet (its name, then its aliases), matched by the one
+    normalising rule (:func:`w13xl.contract.normalise`: NFC, case, surrounding spaces). Two sheets
+    that normalise alike are refused, naming both: w13xl does not pick one silently."""
+    wanted = names.names() if isinstance(names, SheetSpec) else tuple(names)
+    groups: dict[str, list[str]] = {}
+    for n in grids:
+        groups.setdefault(normalise(n), []).append(n)
+    for name in wanted:
+        found = groups.get(normalise(name), [])
+        if len(found) > 1:
+            shown = " en ".join(f"'{f}'" for f in found)
+            raise InputError(f"twee bladen heten (na normalisatie van hoofdletters, spaties en accenten) "
+                             f"gelijk: {shown}; w13xl kiest er niet zelf één", file=file,
+                             expected=f"één blad '{name}': hernoem of verwijder het andere")
+        if found:
+            return found[0]
     return None
+
+
+_find_sheet = find_sheet
+
+
+def absent_warning(spec: SheetSpec, file: str | None) -> InputWarning:
+    """The warning for an optional sheet that is absent: what was looked for and what is assumed."""
+    looked = ", ".join(f"'{n}'" for n in spec.names())
+    return InputWarning(f"geen blad {looked} gevonden; aangenomen: {spec.absent}", file)
 
 
 def choose_budget_sheet(grids: Mapping[str, Grid], sheet: str | None, file: str | None) -> str:
     if sheet is not None:
         if sheet in grids:
             return sheet
+        found = find_sheet(grids, (sheet,), file)
+        if found:
+            return found
         raise InputError(f"there is no sheet '{sheet}'", file=file,
                          expected=f"one of: {', '.join(repr(n) for n in grids)}")
-    found = _find_sheet(grids, DEFAULT_BUDGET_SHEETS)
+    found = find_sheet(grids, DEFAULT_BUDGET_SHEETS, file)
     if found:
         return found
     for name, grid in grids.items():
@@ -637,13 +670,29 @@ def load_plan_from_grids(
         rules = list(mapping) if mapping is not None else []
         map_ctx = ctx
         if mapping is None:
-            map_name = _find_sheet(grids, MAPPING_SHEETS)
+            map_name = find_sheet(grids, CATEGORIES_SHEET, file)
             if map_name:
                 map_ctx = SheetContext(file, map_name, ctx.warnings)
                 rules = read_category_mapping(grids[map_name], map_ctx)
+            else:
+                ctx.warnings.append(absent_warning(CATEGORIES_SHEET, file))
         plan = apply_category_mapping(plan, rules, map_ctx)
-    params_name = _find_sheet(grids, PARAMETER_SHEETS)
+    params_name = find_sheet(grids, PARAMETERS_SHEET, file)
     pctx = SheetContext(file, params_name or "Parameters", ctx.warnings)
     params = read_parameters(grids[params_name] if params_name else None, pctx, named)
     params = expand_constants(params, plan.years)
-    return LoadedPlan(plan, params, ctx.warnings, file, name, layout)
+    opening_given = _opening_given(grids[params_name] if params_name else None, named)
+    if params_name is None and not opening_given:
+        ctx.warnings.append(absent_warning(PARAMETERS_SHEET, file))
+    return LoadedPlan(plan, params, ctx.warnings, file, name, layout, params_name, opening_given)
+
+
+def _opening_given(grid: Grid | None, named: Mapping[str, object] | None) -> bool:
+    """Whether the Parameters sheet (or a defined name) gives the opening reserve."""
+    rows = [(row[0], row[1:]) for row in grid or () if row and not is_blank(row[0])]
+    rows += [(k, [v]) for k, v in (named or {}).items()]
+    for label, rest in rows:
+        spec = spec_for_label(label)
+        if spec is not None and spec.id == "opening_reserve" and any(not is_blank(v) for v in rest):
+            return True
+    return False

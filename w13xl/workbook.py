@@ -118,10 +118,11 @@ def refuse_uncalculated(grids: Mapping[str, Grid], sheet: str | None, file: str)
 
 def used_sheets(grids: Mapping[str, Grid], budget_sheet: str) -> list[str]:
     """The sheets w13xl reads numbers from: the budget sheet and the known auxiliary sheets."""
-    from .sheets import MAPPING_SHEETS, PARAMETER_SHEETS
+    from . import contract
 
-    known = {n.lower() for n in (*MAPPING_SHEETS, *PARAMETER_SHEETS, *AUXILIARY_SHEETS)}
-    return [budget_sheet] + [n for n in grids if n != budget_sheet and n.lower() in known]
+    known = {contract.normalise(n) for s in contract.SHEETS if s.key not in ("budget_table", "budget_pivot",
+                                                                             "accounts") for n in s.names()}
+    return [budget_sheet] + [n for n in grids if n != budget_sheet and contract.normalise(n) in known]
 
 
 #: Sheets of the scenario engine (w13xl.scenario.loader) read besides the plan.

@@ -19,8 +19,9 @@ import functools
 import os
 from collections.abc import Mapping, Sequence
 
+from .. import contract
 from ..errors import InputError, InputWarning
-from ..sheets import Grid, SheetContext, is_blank, load_plan_from_grids, parse_number
+from ..sheets import Grid, SheetContext, absent_warning, find_sheet, is_blank, load_plan_from_grids, parse_number
 from ..staffing import StaffParameters, roster_from_rows, scales_from_rows
 from ..subsidies import subsidies_from_rows, unsourced
 from .engine import Baseline, index_shares_from_grid
@@ -101,10 +102,10 @@ def _sheet_error(exc: ValueError, file: str | None, sheet: str, offset: int,
     return InputError(text, file=file, sheet=sheet, cell=cell)
 
 
-def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str, parse, file: str | None):
+def _read_sheet(grids: Mapping[str, Grid], name: str | None, first_header: str, parse, file: str | None):
     """``parse(rows)`` of a sheet from its header row on; None when the sheet or header is absent.
     A ValueError of the parser becomes an InputError naming the sheet and row."""
-    if name not in grids:
+    if name is None or name not in grids:
         return None
     offset, rows = _from_header(grids[name], first_header)
     if not rows:
@@ -165,28 +166,36 @@ def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters
 def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, sheet: str | None = None,
                         u_sign: str = "auto", named: Mapping[str, object] | None = None) -> Baseline:
     loaded = load_plan_from_grids(grids, file=file, sheet=sheet, u_sign=u_sign, named=named)
-    positions = _read_sheet(grids, ROSTER_SHEET, "positie", roster_from_rows, file) or ()
-    scales = _read_sheet(grids, SCALES_SHEET, "schaal", lambda rows: scales_from_rows(
+    roster_sheet = find_sheet(grids, contract.ROSTER, file)
+    scales_sheet = find_sheet(grids, contract.SCALES, file)
+    subsidy_sheet = find_sheet(grids, contract.SUBSIDIES, file)
+    index_sheet = find_sheet(grids, contract.INDEXATION, file)
+    positions = _read_sheet(grids, roster_sheet, "positie", roster_from_rows, file) or ()
+    if roster_sheet is None:
+        loaded.warnings.append(absent_warning(contract.ROSTER, file))
+    scales = _read_sheet(grids, scales_sheet, "schaal", lambda rows: scales_from_rows(
         [row[:3] for row in rows if not all(is_blank(v) for v in row[:3])]), file)
-    staff = (staff_parameters_from_grid(grids[SCALES_SHEET], SheetContext(file, SCALES_SHEET, loaded.warnings))
-             if SCALES_SHEET in grids else StaffParameters())
-    subsidies = _read_sheet(grids, SUBSIDY_SHEET, "id", subsidies_from_rows, file) or {}
+    staff = (staff_parameters_from_grid(grids[scales_sheet], SheetContext(file, scales_sheet, loaded.warnings))
+             if scales_sheet else StaffParameters())
+    subsidies = _read_sheet(grids, subsidy_sheet, "id", subsidies_from_rows, file) or {}
     for s in subsidies.values():
         if s.action not in loaded.plan.actions:
             raise InputError(f"subsidy {s.id} names action '{s.action}', which is not on the budget sheet",
-                             file=file, sheet=SUBSIDY_SHEET, cell=_row_cell(grids[SUBSIDY_SHEET], "id", s.id, "actie"),
+                             file=file, sheet=subsidy_sheet,
+                             cell=_row_cell(grids[subsidy_sheet], "id", s.id, "actie") if subsidy_sheet else None,
                              expected="an action of the budget sheet")
     for sid in unsourced(subsidies):  # issue 9: every figure has a source
         loaded.warnings.append(InputWarning(
             f"subsidy {sid} has no funder ('financier') or no source ('verwijzing': plan section or action "
-            f"text with dates and amounts, or 'aanname' with the reason)", file=file, sheet=SUBSIDY_SHEET))
-    shares = index_shares_from_grid(grids[INDEX_SHEET], file, INDEX_SHEET) if INDEX_SHEET in grids else []
+            f"text with dates and amounts, or 'aanname' with the reason)", file=file, sheet=subsidy_sheet))
+    shares = index_shares_from_grid(grids[index_sheet], file, index_sheet) if index_sheet else []
     if scales is not None:
         for p in positions:
             if p.scale not in scales:
                 raise InputError(f"position {p.id} has unknown salary scale '{p.scale}'", file=file,
-                                 sheet=ROSTER_SHEET, cell=_roster_cell(grids[ROSTER_SHEET], p.id, "schaal"),
-                                 expected=f"one of the scales on '{SCALES_SHEET}'")
+                                 sheet=roster_sheet,
+                                 cell=_roster_cell(grids[roster_sheet], p.id, "schaal") if roster_sheet else None,
+                                 expected=f"one of the scales on '{scales_sheet}'")
     baseline = Baseline(plan=loaded.plan, params=loaded.params, positions=tuple(positions), scales=scales,
                         staff_params=staff, subsidies=subsidies, index_shares=shares, file=file,
                         sheet=loaded.sheet, warnings=loaded.warnings)
@@ -208,7 +217,9 @@ def workbook_scenarios(grids: Mapping[str, Grid], file: str | None = None):
     """Scenarios defined on the workbook's "Scenario's" sheet (empty if there is none)."""
     from .spec import SCENARIO_SHEET, scenarios_from_grid
 
-    name = next((n for n in grids if n.lower() == SCENARIO_SHEET.lower()), None)
+    from .. import contract
+
+    name = find_sheet(grids, (SCENARIO_SHEET, *contract.SCENARIOS.aliases), file)
     return scenarios_from_grid(grids[name], file=file, sheet=name) if name else {}
 
 
