@@ -227,7 +227,7 @@ SCENARIOS = SheetSpec(
         ColumnSpec("Opzeg (maanden)", NUMBER, "Opzegtermijn.", unit="maanden", required=False, bounds=(0, 60)),
         ColumnSpec("Omschrijving", TEXT, "Vrije tekst.", required=False),
     ),
-    SCENARIO_COMMANDS, aliases=("Scenarios", "Scenario’s"),
+    SCENARIO_COMMANDS, aliases=("Scenarios", "Scenario\u2019s"),
 )
 
 ACCOUNTS = SheetSpec(
