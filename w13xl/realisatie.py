@@ -79,7 +79,8 @@ def load_budget(grids: Mapping[str, list], *, file: str | None, sheet: str | Non
                 u_sign: str = "auto", named: Mapping | None = None) -> LoadedPlan:
     """A budget sheet with the workbook's category rules for the actions on that sheet only."""
     name = choose_budget_sheet(grids, sheet, file)
-    loaded = load_plan_from_grids(grids, file=file, sheet=name, u_sign=u_sign, named=named, mapping=[])
+    loaded = load_plan_from_grids(grids, file=file, sheet=name, u_sign=u_sign, named=named, mapping=[],
+                                  warn_absent=False)
     map_name = _find_sheet(grids, MAPPING_SHEETS, file)
     if map_name and loaded.plan.categories.max(initial=0) == EXPLOITATIE:
         ctx = SheetContext(file, map_name, loaded.warnings)

@@ -646,6 +646,7 @@ def load_plan_from_grids(
     u_sign: str = "auto",
     named: Mapping[str, object] | None = None,
     mapping: Sequence[MappingRule] | None = None,
+    warn_absent: bool = True,
 ) -> LoadedPlan:
     """Read the budget sheet, category mapping and parameters of a workbook given as grids."""
     name = choose_budget_sheet(grids, sheet, file)
@@ -674,7 +675,7 @@ def load_plan_from_grids(
             if map_name:
                 map_ctx = SheetContext(file, map_name, ctx.warnings)
                 rules = read_category_mapping(grids[map_name], map_ctx)
-            else:
+            elif warn_absent:
                 ctx.warnings.append(absent_warning(CATEGORIES_SHEET, file))
         plan = apply_category_mapping(plan, rules, map_ctx)
     params_name = find_sheet(grids, PARAMETERS_SHEET, file)
@@ -682,7 +683,7 @@ def load_plan_from_grids(
     params = read_parameters(grids[params_name] if params_name else None, pctx, named)
     params = expand_constants(params, plan.years)
     opening_given = _opening_given(grids[params_name] if params_name else None, named)
-    if params_name is None and not opening_given:
+    if params_name is None and not opening_given and warn_absent:
         ctx.warnings.append(absent_warning(PARAMETERS_SHEET, file))
     return LoadedPlan(plan, params, ctx.warnings, file, name, layout, params_name, opening_given)
 

@@ -1,0 +1,156 @@
+"""Corpus cases of issue 19 (ordinary mistakes that changed a board figure without a word): each
+is refused (exit 2, one ``Fout:`` line naming the place), or accepted with a warning that names
+what was assumed, or accepted with the plan's own figures.
+
+    uv run python tests/corpus/contract_cases.py OUTDIR   # writes every case's files and prints its command
+
+Plan figures (schema M2 as printed in the plan, EUR): GBR 2031 454.276, AFM 2031 -15.569; the
+'t PACT case: the effect -126.891 of stopping its subsidy on 31/12/2028 with the sample's
+(illustrative) roster, as the unchanged sample gives it (tests/test_scenarios.py).
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
+SCENARIOS = ROOT / "scenarios"
+
+
+@dataclass(frozen=True)
+class Case:
+    build: Callable[[Path], list[str]]
+    #: In the Fout line (exit 2) or in the standard output (exit 0).
+    fragments: tuple[str, ...]
+    exit_code: int = 2
+    #: Each must appear in a ``Waarschuwing:`` line (exit 0).
+    warnings: tuple[str, ...] = ()
+    #: None of these may appear in the warnings (exit 0).
+    no_warnings: tuple[str, ...] = ()
+
+
+def edited(folder: Path, name: str, edit: Callable) -> Path:
+    """The sample with its sheets edited through openpyxl (the sample has no formulas to lose)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(SAMPLE)
+    edit(wb)
+    path = folder / name
+    wb.save(path)
+    return path
+
+
+def rename(old: str, new: str) -> Callable:
+    def edit(wb):
+        wb[old].title = new
+    return edit
+
+
+def copy_sheet(name: str, new: str) -> Callable:
+    def edit(wb):
+        wb.copy_worksheet(wb[name]).title = new
+    return edit
+
+
+def remove(*names: str) -> Callable:
+    def edit(wb):
+        for n in names:
+            wb.remove(wb[n])
+    return edit
+
+
+def only(name: str, new: str) -> Callable:
+    def edit(wb):
+        for n in list(wb.sheetnames):
+            if n != name:
+                wb.remove(wb[n])
+        wb[name].title = new
+    return edit
+
+
+def retitled(path: Path, old: str, new: str) -> Path:
+    """The workbook with a sheet's name changed in xl/workbook.xml: Excel and openpyxl refuse two
+    names that differ only in case, other programs (and hand-edited packages) do not."""
+    import zipfile
+
+    tmp = path.with_name(path.stem + "-tmp" + path.suffix)
+    path.rename(tmp)
+    with zipfile.ZipFile(tmp) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(f'name="{old}"'.encode(), f'name="{new}"'.encode())
+            zout.writestr(item, data)
+    tmp.unlink()
+    return path
+
+
+def both(*edits: Callable) -> Callable:
+    def edit(wb):
+        for e in edits:
+            e(wb)
+    return edit
+
+
+PACT = str(SCENARIOS / "pact-stopt-2028.toml")
+NFD_CATEGORIES = unicodedata.normalize("NFD", "Categorieën")
+
+CASES: dict[str, Case] = {
+    # -- finding sheets ------------------------------------------------------------------------
+    "parameters_trailing_space": Case(
+        lambda f: ["m2", str(edited(f, "spatie.xlsx", rename("Parameters", "Parameters ")))],
+        ("454.276", "-15.569"), exit_code=0, no_warnings=("Parameters",)),
+    "categories_decomposed_on_pivot": Case(
+        lambda f: ["m2", str(edited(f, "mac.xlsx", rename("Categorieën", NFD_CATEGORIES))), "--sheet",
+                   "Synthese (export)"],
+        ("454.276", "-15.569"), exit_code=0, no_warnings=("Categorie",)),
+    "parameters_twice": Case(
+        lambda f: ["m2", str(retitled(edited(f, "tweemaal.xlsx", copy_sheet("Parameters", "PARAMETERS1")),
+                                      "PARAMETERS1", "PARAMETERS"))],
+        ("tweemaal.xlsx", "twee bladen", "'Parameters'", "'PARAMETERS'")),
+    "parameters_and_parameters_with_space": Case(
+        lambda f: ["m2", str(edited(f, "spaties.xlsx", copy_sheet("Parameters", "Parameters ")))],
+        ("spaties.xlsx", "twee bladen", "'Parameters'", "'Parameters '")),
+    "roster_renamed_personeelsbestand": Case(
+        lambda f: ["run", str(edited(f, "bestand.xlsx", rename("Personeel", "Personeelsbestand"))), PACT],
+        ("-126.891",), exit_code=0, no_warnings=("Personeel",)),
+    "roster_renamed_unknown": Case(
+        lambda f: ["run", str(edited(f, "medewerkers.xlsx", rename("Personeel", "Medewerkers"))), PACT],
+        (), exit_code=0, warnings=("medewerkers.xlsx", "geen blad 'Personeel', 'Personeelsbestand'",
+                                   "personeelseffecten", "zijn 0")),
+    "pivot_without_categories": Case(
+        lambda f: ["m2", str(edited(f, "zonder-cat.xlsx", remove("Categorieën"))), "--sheet", "Synthese (export)"],
+        (), exit_code=0, warnings=("geen blad 'Categorieën'", "exploitatie")),
+    "no_parameters": Case(
+        lambda f: ["m2", str(edited(f, "zonder-param.xlsx", remove("Parameters")))],
+        (), exit_code=0, warnings=("geen blad 'Parameters'", "reserve begint bij 0")),
+    # versies: NEW without Parameters. Reference: the same two sheets with Parameters on both
+    # sides give a reserve effect of -81.375 in 2025 (the opening reserves are equal and cancel);
+    # before issue 19, NEW's missing opening reserve counted as 0: -81.375 - 404.702 = -486.077.
+    "versies_without_parameters": Case(
+        lambda f: ["versies", str(SAMPLE), str(edited(f, "nieuw.xlsx", remove("Parameters"))),
+                   "--old-sheet", "Budget 2025", "--new-sheet", "Raming 2025"],
+        ("-81.375",), exit_code=0, warnings=("NIEUW geeft geen gecumuleerd budgettair resultaat vorig boekjaar",
+                                             "aangenomen gelijk aan dat van OUD", "404.701,70")),
+    # realisatie: accounts as a pivot without categories against a plan with investments
+    "realisatie_pivot_without_categories": Case(
+        lambda f: ["realisatie", str(edited(f, "plan.xlsx", remove("Categorieën"))),
+                   str(edited(f, "rekening.xlsx", only("Synthese (export)", "Rekening 2026")))],
+        (), exit_code=0, warnings=("rekening.xlsx", "'Rekening 2026' (de rekening) heeft geen categorieën",
+                                   "alles is als exploitatie gelezen", "A10402, A50111")),
+}
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "corpus-out")
+    out.mkdir(parents=True, exist_ok=True)
+    for name, case in CASES.items():
+        folder = out / name
+        folder.mkdir(exist_ok=True)
+        print(name, "->", "w13xl " + " ".join(case.build(folder)))
