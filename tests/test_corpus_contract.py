@@ -33,7 +33,11 @@ def test_contract_case(name, tmp_path):
     assert "Traceback" not in result.output
     assert result.exit_code == case.exit_code, result.output
     err = " ".join(result.stderr.split())
-    if case.exit_code == 2:
+    if case.usage:
+        assert result.exit_code == 2
+        for fragment in case.fragments:
+            assert fragment in err, (fragment, err)
+    elif case.exit_code == 2:
         assert err.startswith("Fout: ") and err.count("Fout:") == 1, err
         for fragment in case.fragments:
             assert fragment in err, (fragment, err)

@@ -30,6 +30,7 @@ from .contract import BUDGET_TABLE, SheetSpec, normalise
 from .contract import CATEGORIES as CATEGORIES_SHEET
 from .contract import PARAMETERS as PARAMETERS_SHEET
 from .errors import InputError, InputWarning
+from .numbers import ambiguous_rate, exact_sum, implausible_amount
 from .model import (
     CATEGORIES,
     DIRECTIONS,
@@ -104,6 +105,8 @@ def parse_amount(value: object, ctx: SheetContext, row: int, col: int) -> float:
         v = float(value)
         if not math.isfinite(v):
             raise ctx.error("the amount is not a finite number", row, col, "a number in euro")
+        if message := implausible_amount(v):
+            raise ctx.error(message, row, col, "een bedrag in euro")
         return v
     text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("€", "").replace("EUR", "")
     if text == "":
@@ -112,6 +115,8 @@ def parse_amount(value: object, ctx: SheetContext, row: int, col: int) -> float:
         raise ctx.error(f"the cell holds the Excel error {text}", row, col, "a number in euro")
     if _BELGIAN.match(text):
         amount = float(text.replace(".", "").replace(",", "."))
+        if message := implausible_amount(amount):
+            raise ctx.error(message, row, col, "een bedrag in euro")
         ctx.warn(f"amount stored as text '{value}', read as {amount:.2f}", row, col)
         return amount
     raise ctx.error(f"text '{value}' in an amount cell", row, col,
@@ -390,7 +395,7 @@ def resolve_u_sign(lines: list[RawLine], u_sign: str) -> int:
         return 1
     if u_sign != "auto":
         raise ValueError(f"u_sign must be auto, negative or positive, not {u_sign!r}")
-    total = sum(float(line.values.sum()) for line in lines if line.direction == 1)
+    total = exact_sum([float(v) for line in lines if line.direction == 1 for v in line.values])
     return -1 if total < 0 else 1
 
 
@@ -505,6 +510,23 @@ def check_rate(key: str, value: float, ctx: SheetContext, row: int | None, col: 
                         row, col, "a fraction such as 0,1 or '10%'")
 
 
+#: Parameters that are amounts in euro and cannot be negative.
+NON_NEGATIVE_AMOUNTS = {"minimum_reserve", "inhabitants"}
+
+
+def check_sign_and_unit(key: str, raw: object, value: float, ctx: SheetContext, row: int | None, col: int | None,
+                        label: str) -> None:
+    """The one rule for units and signs on the Parameters sheet: a bare 1 for a rate is ambiguous
+    (1% or 100%?), a percentage is not an amount, a minimum reserve is not negative."""
+    if key in RATE_BOUNDS and (message := ambiguous_rate(raw)):
+        raise ctx.error(f"{label}: {message}", row, col, "een fractie zoals 0,01 of tekst '1%'")
+    if key not in RATE_BOUNDS and key in {s.id for s in PARAM_SPECS} and isinstance(raw, str) \
+            and raw.strip().endswith("%"):
+        raise ctx.error(f"{label}: '{raw.strip()}' is een percentage, geen bedrag", row, col, "een bedrag in euro")
+    if key in NON_NEGATIVE_AMOUNTS and value < 0:
+        raise ctx.error(f"{label}: {value:.2f} is negatief".replace(".", ","), row, col, "een bedrag van 0 of meer")
+
+
 _PARAM_HEADER_LABELS = {"parameter", "parameters", "naam", "omschrijving", "name"}
 
 
@@ -544,8 +566,10 @@ def read_parameters(grid: Grid | None, ctx: SheetContext, named: Mapping[str, ob
                     per_year = {"*": constant}  # type: ignore[dict-item]
                 values[spec.id] = per_year
             else:
-                v = parse_number(cell(grid, r, 1), ctx, r, 1, spec.label)
+                raw = cell(grid, r, 1)
+                v = parse_number(raw, ctx, r, 1, spec.label)
                 if v is not None:
+                    check_sign_and_unit(spec.id, raw, v, ctx, r, 1, spec.label)
                     check_rate(spec.id, v, ctx, r, 1, spec.label)
                     values[spec.id] = v
     for name, raw in (named or {}).items():
@@ -553,6 +577,7 @@ def read_parameters(grid: Grid | None, ctx: SheetContext, named: Mapping[str, ob
         if spec is not None and not spec.yearly and raw is not None:
             v = parse_number(raw, ctx, 0, 0, spec.label)
             if v is not None:
+                check_sign_and_unit(spec.id, raw, v, SheetContext(ctx.file, f"name {name}"), None, None, spec.label)
                 check_rate(spec.id, v, SheetContext(ctx.file, f"name {name}"), None, None, spec.label)
                 values[spec.id] = v
     params = base or Parameters()

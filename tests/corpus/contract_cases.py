@@ -33,6 +33,8 @@ class Case:
     warnings: tuple[str, ...] = ()
     #: None of these may appear in the warnings (exit 0).
     no_warnings: tuple[str, ...] = ()
+    #: exit 2 from the option parser (typer's usage error) rather than a Fout line
+    usage: bool = False
 
 
 def edited(folder: Path, name: str, edit: Callable) -> Path:
@@ -98,7 +100,28 @@ def both(*edits: Callable) -> Callable:
     return edit
 
 
+def toml(text: str, name: str = "s.toml") -> Callable[[Path], list[str]]:
+    def build(folder: Path) -> list[str]:
+        (folder / name).write_text(text, encoding="utf-8")
+        return ["run", str(SAMPLE), str(folder / name)]
+    return build
+
+
+def cell(sheet: str, ref: str, value) -> Callable:
+    def edit(wb):
+        wb[sheet][ref] = value
+    return edit
+
+
 PACT = str(SCENARIOS / "pact-stopt-2028.toml")
+CONTRIBUTION = 'title = "x"\n[[changes]]\ntype = "contribution"\nfrom_year = 2027\n'
+INDEX = 'title = "x"\n[[changes]]\ntype = "index"\nclasses = ["loon"]\n'
+
+
+def scenario_sheet_pct(value) -> Callable:
+    """The Scenario's sheet's contribution row (row 5: bijdrage-plus-3-2028) with another Percentage."""
+    return cell("Scenario's", "I5", value)
+
 NFD_CATEGORIES = unicodedata.normalize("NFD", "Categorieën")
 
 CASES: dict[str, Case] = {
@@ -144,6 +167,38 @@ CASES: dict[str, Case] = {
                    str(edited(f, "rekening.xlsx", only("Synthese (export)", "Rekening 2026")))],
         (), exit_code=0, warnings=("rekening.xlsx", "'Rekening 2026' (de rekening) heeft geen categorieën",
                                    "alles is als exploitatie gelezen", "A10402, A50111")),
+    # -- numbers with units ----------------------------------------------------------------------
+    "toml_pct_1": Case(toml(CONTRIBUTION + "pct = 1\n"), ("s.toml", "changes[0].pct", "dubbelzinnig",
+                                                          "'1%'", "'100%'")),
+    "toml_pct_1_text_percent_accepted": Case(toml(CONTRIBUTION + 'pct = "1%"\n'), ("+1,0%",), exit_code=0),
+    "toml_pct_100_text_accepted": Case(toml(CONTRIBUTION + 'pct = "100%"\n'), ("+100,0%",), exit_code=0),
+    "toml_index_rate_1": Case(toml(INDEX + "rate = 1\n"), ("changes[0].rate", "dubbelzinnig", "'1%'")),
+    "sheet_pct_1": Case(lambda f: ["run", str(edited(f, "blad-pct.xlsx", scenario_sheet_pct(1))),
+                                   "bijdrage-plus-3-2028"],
+                        ("blad-pct.xlsx", "sheet 'Scenario's'", "I5", "dubbelzinnig", "'1%'", "'100%'")),
+    "sheet_pct_text_3_percent": Case(lambda f: ["run", str(edited(f, "blad-pct3.xlsx", scenario_sheet_pct("3%"))),
+                                                "bijdrage-plus-3-2028"], ("+3,0%",), exit_code=0),
+    "parameter_index_1": Case(lambda f: ["m2", str(edited(f, "index1.xlsx", cell("Parameters", "B10", 1)))],
+                              ("index1.xlsx", "sheet 'Parameters', cell B10", "Standaardindex", "dubbelzinnig")),
+    "parameter_minimum_reserve_percent": Case(
+        lambda f: ["m2", str(edited(f, "min-pct.xlsx", cell("Parameters", "B3", "10%")))],
+        ("sheet 'Parameters', cell B3", "Minimumreserve", "'10%' is een percentage, geen bedrag")),
+    "parameter_minimum_reserve_negative": Case(
+        lambda f: ["m2", str(edited(f, "min-neg.xlsx", cell("Parameters", "B3", -211211.09)))],
+        ("sheet 'Parameters', cell B3", "Minimumreserve", "negatief")),
+    "option_minimum_reserve_percent": Case(lambda f: ["m2", str(SAMPLE), "--minimum-reserve", "10%"],
+                                           ("--minimum-reserve", "'10%' is een percentage, geen bedrag"),
+                                           usage=True),
+    "option_minimum_reserve_negative": Case(lambda f: ["m2", str(SAMPLE), "--minimum-reserve", "-5"],
+                                            ("--minimum-reserve", "negatief"), usage=True),
+    "option_minimum_reserve_amount": Case(lambda f: ["m2", str(SAMPLE), "--minimum-reserve", "500.000"],
+                                          ("Gecumuleerd budgettair resultaat ≥ minimumreserve",
+                                           "500.000"), exit_code=0),
+    "amount_1e300": Case(lambda f: ["m2", str(edited(f, "groot.xlsx", cell("Synthese", "H2", 1e300)))],
+                         ("groot.xlsx", "sheet 'Synthese', cell H2", "groter dan elk plausibel bedrag")),
+    "amount_1e12_text": Case(lambda f: ["m2", str(edited(f, "groot-tekst.xlsx",
+                                                          cell("Synthese", "H2", "1.000.000.000.000,00")))],
+                             ("sheet 'Synthese', cell H2", "groter dan elk plausibel bedrag")),
 }
 
 

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 
 from .. import contract
 from ..errors import InputError, InputWarning
+from ..numbers import ambiguous_rate
 from ..sheets import Grid, SheetContext, absent_warning, find_sheet, is_blank, load_plan_from_grids, parse_number
 from ..staffing import StaffParameters, roster_from_rows, scales_from_rows
 from ..subsidies import subsidies_from_rows, unsourced
@@ -150,6 +151,9 @@ def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters
                     if key == "social_security_on_holiday_pay":
                         values[key] = bool(number)
                         continue
+                    if key not in ("salary_coefficient", "second_pillar_admin", "other_cost_per_head") \
+                            and (message := ambiguous_rate(row[c + 1])):
+                        raise ctx.error(f"{v.strip()}: {message}", r, c + 1, "een fractie zoals 0,32 of tekst '32%'")
                     if key not in ("salary_coefficient", "second_pillar_admin", "other_cost_per_head") \
                             and abs(number) > 1:
                         # one rule for percentages (w13xl.sheets.RATE_BOUNDS): a number is a fraction

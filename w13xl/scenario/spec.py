@@ -36,7 +36,7 @@ from pydantic import (
 )
 
 from ..errors import InputError
-from ..numbers import parse_date
+from ..numbers import ambiguous_rate, parse_date
 
 BASELINE = "baseline"
 IndexClass = Literal["loon", "prijzen", "bijdrage", "volgt_loon"]
@@ -73,6 +73,15 @@ def as_fraction(value: Any) -> Any:
             except ValueError:
                 return value
     return value
+
+
+def as_rate(value: Any) -> Any:
+    """:func:`as_fraction` for a rate of change (pct, rate, rates, inflation), where a bare 1 is
+    ambiguous (1% or 100%?) and refused with both readings (w13xl.numbers.ambiguous_rate)."""
+    message = ambiguous_rate(value)
+    if message:
+        raise ValueError(message)
+    return as_fraction(value)
 
 
 #: Plausibility bounds (fractions) that catch a percentage typed as a whole number (8 for 8%).
@@ -129,12 +138,12 @@ class IndexChange(_Change):
     @field_validator("rate", mode="before")
     @classmethod
     def _rate_fraction(cls, v: Any) -> Any:
-        return as_fraction(v)
+        return as_rate(v)
 
     @field_validator("rates", "inflation", mode="before")
     @classmethod
     def _rates_fraction(cls, v: Any) -> Any:
-        return {k: as_fraction(x) for k, x in v.items()} if isinstance(v, dict) else v
+        return {k: as_rate(x) for k, x in v.items()} if isinstance(v, dict) else v
 
     @field_validator("rate", "rates", "inflation", mode="after")
     @classmethod
@@ -288,7 +297,7 @@ class ContributionChange(_Change):
     @field_validator("pct", mode="before")
     @classmethod
     def _pct_fraction(cls, v: Any) -> Any:
-        return as_fraction(v)
+        return as_rate(v)
 
     @field_validator("pct", mode="after")
     @classmethod
@@ -517,8 +526,8 @@ def _cell_value(value: Any, fieldname: str) -> Any:
         return [v for v in re.split(r"[;,\s]+", value) if v]
     if fieldname in _INT_FIELDS and isinstance(value, float) and value.is_integer():
         return int(value)
-    if fieldname in ("pct", "share", "factor", "rate") and isinstance(value, str) and value.endswith("%"):
-        return as_fraction(value)
+    if fieldname in ("share", "factor") and isinstance(value, str) and value.endswith("%"):
+        return as_fraction(value)  # pct and rate: as text to the model, which refuses a bare 1 (as_rate)
     if fieldname == "override_bounds" and isinstance(value, str):
         return value.strip().lower() in ("ja", "yes", "true", "waar", "1", "x")
     if isinstance(value, str) and re.fullmatch(r"-?\d+(,\d+)?", value):
