@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
-from contract_cases import CASES  # noqa: E402
+from contract_cases import CASES
 
-from w13xl.cli import app  # noqa: E402
+from w13xl.cli import app
 
 
 def digests(folder: Path) -> dict[str, str]:
