@@ -134,10 +134,19 @@ def test_pivot_tolerates_empty_duplicates_blank_rows_and_leeg():
     rows.insert(6, ["U", None, None, None])  # duplicated empty U row after A10101
     rows.insert(7, [None])
     rows.insert(8, ["(leeg)", None, None, None])
-    rows.append(["A99999 after the total", 1, 2, 3])  # ignored: below Eindtotaal
+    rows.append(["Notitie: export van 3/12/2025"])  # text below Eindtotaal: not a budget row
     plan = load({"Export": rows}).plan
     np.testing.assert_array_equal(plan.line("A10101", EXPLOITATIE, U), [50, 60, 70])
-    assert "A99999" not in plan.actions
+
+
+def test_pivot_action_below_the_total_is_refused_naming_both_rows():
+    """Issue 19: a 'Totaal' row mid-sheet used to end the read, dropping every action below it
+    (this test once asserted that 'A99999 after the total' was ignored)."""
+    rows = pivot_rows(GOOD_LINES, GOOD_YEARS)
+    rows.append(["A99999 after the total", 1, 2, 3])
+    with pytest.raises(InputError, match=r"cell A9: de rij 'Eindtotaal' \(A9\) staat midden in het blad: "
+                                         r"eronder staat nog 'A99999 after the total' \(A10\)"):
+        load({"Export": rows})
 
 
 def test_pivot_duplicate_filled_row_is_an_error():

@@ -335,6 +335,31 @@ def error_cells(sheet_xml: bytes) -> dict[str, str]:
     return out
 
 
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*?)/?>")
+_ATTR_R = re.compile(rb'\br="(\d+)"')
+_HIDDEN = re.compile(rb'\bhidden="(1|true)"')
+
+
+def hidden_rows_cols(sheet_xml: bytes) -> tuple[frozenset[int], frozenset[int]]:
+    """The hidden rows and columns of a sheet part (0-based), from ``<row hidden="1">`` and
+    ``<col min max hidden="1">``: calamine gives their values like any other."""
+    if b"hidden=" not in sheet_xml:
+        return frozenset(), frozenset()
+    rows, cols = set(), set()
+    for m in _ROW_TAG.finditer(sheet_xml):
+        if _HIDDEN.search(m.group(1)) and (r := _ATTR_R.search(m.group(1))):
+            rows.add(int(r.group(1)) - 1)
+    for m in _COL_TAG.finditer(sheet_xml):
+        a = m.group(1)
+        if _HIDDEN.search(a):
+            lo = re.search(rb'\bmin="(\d+)"', a)
+            hi = re.search(rb'\bmax="(\d+)"', a)
+            if lo and hi:
+                cols.update(range(int(lo.group(1)) - 1, min(int(hi.group(1)), 16384)))
+    return frozenset(rows), frozenset(cols)
+
+
 def cell_position(ref: str) -> tuple[int, int]:
     """'B3' -> (2, 1): 0-based row and column."""
     m = re.match(r"([A-Z]+)(\d+)$", ref)
@@ -429,6 +454,9 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
             missing = uncalculated_cells(xml)
             if missing:
                 grids.uncalculated[entry.name] = missing
+            hidden = hidden_rows_cols(xml)
+            if hidden[0] or hidden[1]:
+                grids.hidden[entry.name] = hidden
     finally:
         book.close()
     named: dict[str, object] = {}

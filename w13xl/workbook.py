@@ -46,10 +46,13 @@ class Grids(dict):
     hold a formula without a stored (calculated) result, which are empty in the grid."""
 
     uncalculated: dict[str, list[str]]
+    #: Per sheet the hidden rows and columns (0-based), where there are any.
+    hidden: dict[str, tuple[frozenset[int], frozenset[int]]]
 
     def __init__(self, *args, uncalculated: dict[str, list[str]] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.uncalculated = uncalculated or {}
+        self.hidden = {}
 
 
 def read_grids(path: str | os.PathLike, sheets: Iterable[str] | None = None) -> tuple[Grids, dict[str, object]]:

@@ -113,6 +113,62 @@ def cell(sheet: str, ref: str, value) -> Callable:
     return edit
 
 
+def date_formatted(sheet: str, ref: str, value) -> Callable:
+    def edit(wb):
+        wb[sheet][ref] = value
+        wb[sheet][ref].number_format = "dd/mm/yyyy"
+    return edit
+
+
+EXPORT = "Synthese (export)"
+
+
+def pivot_row(ws, label: str, nth: int = 1) -> int:
+    """The row number of the nth row whose first cell is ``label`` (stripped)."""
+    seen = 0
+    for row in ws.iter_rows(min_col=1, max_col=1):
+        if isinstance(row[0].value, str) and row[0].value.strip() == label:
+            seen += 1
+            if seen == nth:
+                return row[0].row
+    raise LookupError(label)
+
+
+def pivot_typo(wb):
+    """10.000 added to the first U row of 2026 (B column), its action row and total untouched."""
+    ws = wb[EXPORT]
+    r = pivot_row(ws, "U")
+    ws.cell(r, 2).value = ws.cell(r, 2).value - 10000
+
+
+def pivot_total_typo(wb):
+    ws = wb[EXPORT]
+    r = pivot_row(ws, "Eindtotaal")
+    ws.cell(r, 7).value = ws.cell(r, 7).value + 10000
+
+
+def pivot_total_mid_sheet(wb):
+    """A 'Totaal' row inserted above the 5th action row, with the sum of the actions above it."""
+    ws = wb[EXPORT]
+    actions = [row[0].row for row in ws.iter_rows(min_col=1, max_col=1)
+               if isinstance(row[0].value, str) and row[0].value.startswith("A")]
+    r = actions[4]
+    ws.insert_rows(r)
+    ws.cell(r, 1).value = "Totaal"
+
+
+def hide_row(sheet: str, row: int) -> Callable:
+    def edit(wb):
+        wb[sheet].row_dimensions[row].hidden = True
+    return edit
+
+
+def hide_col(sheet: str, col: str) -> Callable:
+    def edit(wb):
+        wb[sheet].column_dimensions[col].hidden = True
+    return edit
+
+
 PACT = str(SCENARIOS / "pact-stopt-2028.toml")
 CONTRIBUTION = 'title = "x"\n[[changes]]\ntype = "contribution"\nfrom_year = 2027\n'
 INDEX = 'title = "x"\n[[changes]]\ntype = "index"\nclasses = ["loon"]\n'
@@ -199,6 +255,42 @@ CASES: dict[str, Case] = {
     "amount_1e12_text": Case(lambda f: ["m2", str(edited(f, "groot-tekst.xlsx",
                                                           cell("Synthese", "H2", "1.000.000.000.000,00")))],
                              ("sheet 'Synthese', cell H2", "groter dan elk plausibel bedrag")),
+    # -- layout ----------------------------------------------------------------------------------
+    # 2031 typed in a date-formatted cell (shown as 23/07/1905) and 01/01/2031 typed as the header:
+    # read as 2031 with a warning naming the cell; the plan's figures, 2031 included
+    "year_header_2031_in_date_cell": Case(
+        lambda f: ["m2", str(edited(f, "datumcel.xlsx", date_formatted("Synthese", "L1", 2031)))],
+        ("2031", "454.276", "-15.569"), exit_code=0,
+        warnings=("sheet 'Synthese', cell L1", "de kop is een datum (23/07/1905)", "gelezen als het jaar 2031")),
+    "year_header_typed_as_date": Case(
+        lambda f: ["m2", str(edited(f, "datum.xlsx", cell("Synthese", "L1", __import__("datetime").datetime(2031, 1, 1))))],
+        ("454.276", "-15.569"), exit_code=0,
+        warnings=("cell L1", "de kop is een datum (01/01/2031)", "gelezen als het jaar 2031")),
+    "year_header_date_with_time_refused": Case(
+        lambda f: ["m2", str(edited(f, "tijd.xlsx", cell("Synthese", "L1",
+                                                         __import__("datetime").datetime(2031, 1, 1, 12, 30))))],
+        ("tijd.xlsx, sheet 'Synthese', cell L1", "de kop is een datum (01/01/2031 12:30), geen jaar")),
+    "pivot_u_row_typo": Case(
+        lambda f: ["m2", str(edited(f, "typo.xlsx", pivot_typo)), "--sheet", EXPORT],
+        ("typo.xlsx, sheet 'Synthese (export)', cell B4", "het saldo van A10101 in 2026", "B5 + B6",
+         "verschil 10.000,00")),
+    "pivot_eindtotaal_typo": Case(
+        lambda f: ["m2", str(edited(f, "totaal.xlsx", pivot_total_typo)), "--sheet", EXPORT],
+        ("sheet 'Synthese (export)'", "het eindtotaal 2031", "verschil 10.000,00")),
+    "pivot_total_mid_sheet": Case(
+        lambda f: ["m2", str(edited(f, "midden.xlsx", pivot_total_mid_sheet)), "--sheet", EXPORT],
+        ("midden.xlsx, sheet 'Synthese (export)'", "de rij 'Totaal'", "staat midden in het blad",
+         "eronder staat nog")),
+    "hidden_row_with_amounts": Case(
+        lambda f: ["m2", str(edited(f, "verborgen-rij.xlsx", hide_row("Synthese", 5)))],
+        ("454.276", "-15.569"), exit_code=0,
+        warnings=("sheet 'Synthese', cell G5", "verborgen rij 5 met bedragen", "tellen mee")),
+    "hidden_column_with_amounts": Case(
+        lambda f: ["m2", str(edited(f, "verborgen-kolom.xlsx", hide_col("Synthese", "L")))],
+        ("454.276",), exit_code=0, warnings=("verborgen kolom L met bedragen",)),
+    "hidden_roster_row": Case(
+        lambda f: ["run", str(edited(f, "verborgen-personeel.xlsx", hide_row("Personeel", 6))), PACT],
+        ("-126.891",), exit_code=0, warnings=("sheet 'Personeel'", "verborgen rij 6 met bedragen")),
 }
 
 

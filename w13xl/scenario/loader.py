@@ -22,7 +22,16 @@ from collections.abc import Mapping, Sequence
 from .. import contract
 from ..errors import InputError, InputWarning
 from ..numbers import ambiguous_rate
-from ..sheets import Grid, SheetContext, absent_warning, find_sheet, is_blank, load_plan_from_grids, parse_number
+from ..sheets import (
+    Grid,
+    SheetContext,
+    absent_warning,
+    find_sheet,
+    is_blank,
+    load_plan_from_grids,
+    parse_number,
+    warn_hidden,
+)
 from ..staffing import StaffParameters, roster_from_rows, scales_from_rows
 from ..subsidies import subsidies_from_rows, unsourced
 from .engine import Baseline, index_shares_from_grid
@@ -174,6 +183,8 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
     scales_sheet = find_sheet(grids, contract.SCALES, file)
     subsidy_sheet = find_sheet(grids, contract.SUBSIDIES, file)
     index_sheet = find_sheet(grids, contract.INDEXATION, file)
+    for name in (roster_sheet, scales_sheet, subsidy_sheet, index_sheet):
+        warn_hidden(grids, name, file, loaded.warnings)
     positions = _read_sheet(grids, roster_sheet, "positie", roster_from_rows, file) or ()
     if roster_sheet is None:
         loaded.warnings.append(absent_warning(contract.ROSTER, file))
