@@ -11,6 +11,7 @@ Plan figures (schema M2 as printed in the plan, EUR): GBR 2031 454.276, AFM 2031
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import unicodedata
 from collections.abc import Callable
@@ -263,12 +264,12 @@ CASES: dict[str, Case] = {
         ("2031", "454.276", "-15.569"), exit_code=0,
         warnings=("sheet 'Synthese', cell L1", "de kop is een datum (23/07/1905)", "gelezen als het jaar 2031")),
     "year_header_typed_as_date": Case(
-        lambda f: ["m2", str(edited(f, "datum.xlsx", cell("Synthese", "L1", __import__("datetime").datetime(2031, 1, 1))))],
+        lambda f: ["m2", str(edited(f, "datum.xlsx", cell("Synthese", "L1", dt.datetime(2031, 1, 1))))],
         ("454.276", "-15.569"), exit_code=0,
         warnings=("cell L1", "de kop is een datum (01/01/2031)", "gelezen als het jaar 2031")),
     "year_header_date_with_time_refused": Case(
         lambda f: ["m2", str(edited(f, "tijd.xlsx", cell("Synthese", "L1",
-                                                         __import__("datetime").datetime(2031, 1, 1, 12, 30))))],
+                                                         dt.datetime(2031, 1, 1, 12, 30))))],
         ("tijd.xlsx, sheet 'Synthese', cell L1", "de kop is een datum (01/01/2031 12:30), geen jaar")),
     "pivot_u_row_typo": Case(
         lambda f: ["m2", str(edited(f, "typo.xlsx", pivot_typo)), "--sheet", EXPORT],
