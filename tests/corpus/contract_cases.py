@@ -170,6 +170,47 @@ def hide_col(sheet: str, col: str) -> Callable:
     return edit
 
 
+def files(folder: Path, texts: dict[str, str]) -> list[str]:
+    out = []
+    for name, text in texts.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        out.append(str(path))
+    return out
+
+
+def basis(pct: str) -> str:
+    return f'title = "basis {pct}"\n[[changes]]\ntype = "contribution"\nfrom_year = 2027\npct = "{pct}"\n'
+
+
+EXTENDS = 'title = "{0}"\nextends = "basis"\n[[changes]]\ntype = "index"\nclasses = ["prijzen"]\nrate = 0.02\n'
+
+
+def two_folders(folder: Path) -> list[str]:
+    """a/basis.toml (+5%) and b/basis.toml (+10%); a/x.toml and b/y.toml both extend 'basis': each
+    takes the basis beside it."""
+    paths = files(folder, {"a/basis.toml": basis("5%"), "b/basis.toml": basis("10%"),
+                           "a/x.toml": EXTENDS.format("x"), "b/y.toml": EXTENDS.format("y")})
+    return ["run", str(SAMPLE), paths[2], paths[3]]
+
+
+def ambiguous_extends(folder: Path) -> list[str]:
+    """c/z.toml extends 'basis' with none beside it, and the folders given (a, b) hold one each."""
+    paths = files(folder, {"a/basis.toml": basis("5%"), "b/basis.toml": basis("10%"),
+                           "a/x.toml": EXTENDS.format("x"), "b/y.toml": EXTENDS.format("y"),
+                           "c/z.toml": EXTENDS.format("z")})
+    return ["run", str(SAMPLE), paths[2], paths[3], paths[4]]
+
+
+def deep_toml(depth: int) -> Callable[[Path], list[str]]:
+    def build(folder: Path) -> list[str]:
+        path = folder / "diep.toml"
+        path.write_text('title = "x"\na = ' + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+        return ["run", str(SAMPLE), str(path)]
+    return build
+
+
 PACT = str(SCENARIOS / "pact-stopt-2028.toml")
 CONTRIBUTION = 'title = "x"\n[[changes]]\ntype = "contribution"\nfrom_year = 2027\n'
 INDEX = 'title = "x"\n[[changes]]\ntype = "index"\nclasses = ["loon"]\n'
@@ -292,6 +333,12 @@ CASES: dict[str, Case] = {
     "hidden_roster_row": Case(
         lambda f: ["run", str(edited(f, "verborgen-personeel.xlsx", hide_row("Personeel", 6))), PACT],
         ("-126.891",), exit_code=0, warnings=("sheet 'Personeel'", "verborgen rij 6 met bedragen")),
+    # -- scenario resolution ---------------------------------------------------------------------
+    "extends_takes_the_basis_beside_the_file": Case(two_folders, ("+5,0%", "+10,0%"), exit_code=0),
+    "extends_two_candidates_refused": Case(ambiguous_extends, (
+        "z.toml", "extends", 'extends = "basis" past op meer dan één scenario', "a/basis.toml", "b/basis.toml")),
+    "toml_20000_deep": Case(deep_toml(20000), ("diep.toml", "te diep genest")),
+    "toml_100_deep": Case(deep_toml(100), ("diep.toml", "te diep genest", "meer dan 32 niveaus")),
 }
 
 

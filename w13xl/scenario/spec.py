@@ -476,6 +476,10 @@ def load_scenario_file(path: str | Path) -> Scenario:
         raise InputError(f"'{path.suffix}' is not a scenario file", file=name, expected="a .toml file")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Notepad) is accepted
+    except RecursionError:
+        raise InputError("het TOML-bestand is te diep genest (honderden niveaus lijsten of tabellen in "
+                         "elkaar); een scenario heeft er hoogstens een paar", file=name,
+                         expected="een scenariobestand zoals in scenarios/") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=name) from None
     except UnicodeDecodeError:
@@ -485,7 +489,30 @@ def load_scenario_file(path: str | Path) -> Scenario:
     if not data:
         raise InputError("the scenario file is empty (it would run as the plan without a word)", file=name,
                          expected="a title and at least one [[changes]] table, or extends = \"...\"")
+    if _depth(data) > MAX_TOML_DEPTH:
+        raise InputError(f"het TOML-bestand is te diep genest (meer dan {MAX_TOML_DEPTH} niveaus lijsten of tabellen "
+                         "in elkaar); een scenario heeft er hoogstens een paar", file=name,
+                         expected="een scenariobestand zoals in scenarios/")
     return scenario_from_dict(data, name=path.stem, file=name)
+
+
+#: Nesting deeper than this in a scenario file is refused before validation (a scenario needs 4).
+MAX_TOML_DEPTH = 32
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of lists and tables, without recursion (a 20.000-deep file must not overflow)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_TOML_DEPTH:
+            return deepest
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
 
 
 # -- the workbook sheet "Scenario's" ----------------------------------------------------------
@@ -638,16 +665,47 @@ class ScenarioLibrary:
         for s in scenarios:
             self.add(s)
 
-    def find(self, name: str) -> Scenario | None:
-        if name in self.scenarios:
-            return self.scenarios[name]
+    def find(self, name: str, beside: str | None = None) -> Scenario | None:
+        """The scenario ``extends = name`` means: ``name.toml`` beside the extending file
+        (``beside``) first; else the one loaded or on the sheet, or ``name.toml`` in the folders
+        given. Two different candidates there are refused, naming both: w13xl does not pick one."""
+        if beside and beside.lower().endswith(".toml"):
+            candidate = Path(beside).parent / f"{name}.toml"
+            if candidate.is_file():
+                return self._from_path(candidate)
+        loaded = self.scenarios.get(name)
+        found: list[tuple[str, Path | None]] = [(loaded.source or name, None)] if loaded else []
         for folder in self.search_dirs:
             candidate = folder / f"{name}.toml"
-            if candidate.exists():
-                scenario = load_scenario_file(candidate)
-                self.add(scenario)
-                return scenario
-        return None
+            if candidate.is_file() and not any(_same_file(candidate, where) for where, _ in found):
+                found.append((str(candidate), candidate))
+        if len(found) > 1:
+            raise InputError(f"extends = \"{name}\" past op meer dan één scenario: "
+                             + " en ".join(f"'{where}'" for where, _ in found) + "; w13xl kiest er niet zelf één",
+                             file=beside, key="extends",
+                             expected="één scenario met die naam: hernoem er één, of zet het basisscenario naast "
+                                      "het bestand dat het uitbreidt")
+        if not found:
+            return None
+        where, path = found[0]
+        return loaded if path is None else self._from_path(path)
+
+    def _from_path(self, path: Path) -> Scenario:
+        """The scenario of a file, loaded once; added to the library unless another scenario with
+        its name is there already (a file beside the extending one wins over it for ``extends``)."""
+        key = str(path.resolve())
+        cache = self.__dict__.setdefault("_by_path", {})
+        if key in cache:
+            return cache[key]
+        existing = self.scenarios.get(path.stem)
+        if existing is not None and _same_file(path, existing.source):
+            cache[key] = existing
+            return existing
+        scenario = load_scenario_file(path)
+        if existing is None:
+            self.add(scenario)
+        cache[key] = scenario
+        return scenario
 
     def add(self, scenario: Scenario) -> None:
         if scenario.name in self.scenarios and scenario.name != BASELINE:
@@ -661,7 +719,7 @@ class ScenarioLibrary:
         seen = {scenario.name}
         current = scenario
         while current.extends and current.extends != BASELINE:
-            parent = self.find(current.extends)
+            parent = self.find(current.extends, beside=current.source)
             if parent is None:
                 raise InputError(f"extends unknown scenario '{current.extends}'", file=current.source,
                                  key="extends", expected=f"'baseline' or one of: {', '.join(self.scenarios)}")
@@ -675,6 +733,15 @@ class ScenarioLibrary:
 
     def changes(self, scenario: Scenario) -> list:
         return [c for s in self.chain(scenario) for c in s.changes]
+
+
+def _same_file(path: Path, source: str | None) -> bool:
+    if not source:
+        return False
+    try:
+        return path.resolve() == Path(source).resolve()
+    except OSError:
+        return False
 
 
 def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
