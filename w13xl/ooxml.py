@@ -1037,15 +1037,19 @@ def verify(before: Package, after_bytes: bytes, allowed: set[str], expected_shee
 
 
 def write_sheets_into(target: str | os.PathLike, scratch_wb, *, is_owned: Callable[[str, list[list]], bool],
-                      prefix: str, active: str | None = None, backup: bool = False) -> WriteResult:
+                      prefix: str, active: str | None = None, backup: bool = False,
+                      stamp: tuple[int, int, int, str] | None = None) -> WriteResult:
     """Write the sheets of the openpyxl workbook ``scratch_wb`` into the workbook file ``target``:
     sheets named ``prefix...`` for which ``is_owned(name, grid)`` holds are replaced or removed, a
     sheet with one of the new names that is not owned stops the write. Every other part of the
     package is kept byte for byte (see the module's docstring). Written safely (temp file +
     replace), or not at all."""
-    from .workbook import safe_write
+    from .workbook import file_stamp, safe_write
 
     target = Path(target)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))  # the real file is written, the link stays
+    stamp = stamp or file_stamp(target)  # the file as read; checked again just before the replace
     pkg = open_package(target)
     if pkg.strict:
         raise InputError("the workbook is saved as Strict Open XML; w13xl reads it but does not write into it",
@@ -1075,7 +1079,7 @@ def write_sheets_into(target: str | os.PathLike, scratch_wb, *, is_owned: Callab
     def write(tmp: Path) -> None:
         tmp.write_bytes(data)
 
-    safe_write(target, write, backup=backup)
+    safe_write(target, write, backup=backup, unchanged=stamp)
     return result
 
 

@@ -211,6 +211,19 @@ def deep_toml(depth: int) -> Callable[[Path], list[str]]:
     return build
 
 
+def out_locked(folder: Path) -> list[str]:
+    (folder / ".~lock.uit.xlsx#").write_text(",gebruiker,pc,07.12.2026 10:00,file:///\n", encoding="utf-8")
+    return ["m2", str(SAMPLE), "--out", str(folder / "uit.xlsx")]
+
+
+def out_hard_linked(folder: Path) -> list[str]:
+    import os
+
+    (folder / "uit.json").write_text("{}\n", encoding="utf-8")
+    os.link(folder / "uit.json", folder / "kopie.json")
+    return ["m2", str(SAMPLE), "--out", str(folder / "uit.json")]
+
+
 PACT = str(SCENARIOS / "pact-stopt-2028.toml")
 CONTRIBUTION = 'title = "x"\n[[changes]]\ntype = "contribution"\nfrom_year = 2027\n'
 INDEX = 'title = "x"\n[[changes]]\ntype = "index"\nclasses = ["loon"]\n'
@@ -339,6 +352,11 @@ CASES: dict[str, Case] = {
         "z.toml", "extends", 'extends = "basis" past op meer dan één scenario', "a/basis.toml", "b/basis.toml")),
     "toml_20000_deep": Case(deep_toml(20000), ("diep.toml", "te diep genest")),
     "toml_100_deep": Case(deep_toml(100), ("diep.toml", "te diep genest", "meer dan 32 niveaus")),
+    # -- files -----------------------------------------------------------------------------------
+    "out_name_too_long": Case(lambda f: ["m2", str(SAMPLE), "--out", str(f / ("m" * 300 + ".json"))],
+                              ("schrijven mislukt: de naam is te lang", "305 bytes", "er is niets gewijzigd")),
+    "out_open_in_libreoffice": Case(out_locked, ("uit.xlsx", "open in LibreOffice", ".~lock.uit.xlsx#")),
+    "out_hard_link_refused": Case(out_hard_linked, ("uit.json", "2 namen (een harde koppeling)")),
 }
 
 
