@@ -19,10 +19,10 @@ import datetime as dt
 import unicodedata
 
 import pytest
+from helpers import PLAN_AFM_2031, PLAN_GBR_2031, SAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import PLAN_AFM_2031, PLAN_GBR_2031, SAMPLE
 from w13xl.errors import InputError
 from w13xl.m2 import compute_m2
 from w13xl.sheets import cell_name, load_plan_from_grids

@@ -299,7 +299,26 @@ def markdown() -> str:
            "Bladnamen en kolomkoppen worden vergeleken na normalisatie: Unicode NFC, hoofdletters genegeerd, "
            "spaties eromheen genegeerd. Twee bladen die zo gelijk zijn (bv. `Parameters` en `PARAMETERS`) "
            "worden geweigerd. Een optioneel blad dat ontbreekt, geeft een waarschuwing met wat w13xl dan "
-           "aanneemt.", ""]
+           "aanneemt.", "",
+           "## Regels voor alle bladen", "",
+           "- **Percentages**: een getal is een fractie (0,05 = 5%), tekst met % een percentage ('5%'). Een kaal "
+           "getal 1 waar een percentage verwacht wordt, is dubbelzinnig (1% of 100%?) en wordt geweigerd met beide "
+           "lezingen; schrijf '1%' of '100%'. Dezelfde regel geldt in TOML-bestanden, op het blad Scenario's, op "
+           "het blad Parameters en op de opdrachtregel.",
+           "- **Bedragen**: '10%' is geen bedrag (bv. `--minimum-reserve 10%` wordt geweigerd); een minimumreserve "
+           "is nooit negatief; een bedrag vanaf 1e12 euro wordt geweigerd met de cel. Sommen die elkaar "
+           "opheffen, worden exact opgeteld (math.fsum).",
+           "- **Jaarkoppen**: een kop die als datum is opgemaakt (of 2026 in een datumcel) wordt gelezen als het "
+           "jaar dat hij toont, met een waarschuwing en de cel; een datum met een uur wordt geweigerd.",
+           "- **Draaitabel**: het saldo van elke actie en het eindtotaal moeten op een cent gelijk zijn aan de "
+           "O- en U-rijen, anders een fout met beide cellen; een totaalrij met nog acties eronder wordt geweigerd.",
+           "- **Verborgen rijen en kolommen** met bedragen tellen mee; een waarschuwing noemt ze.",
+           "- **Schrijven**: elke fout (alleen-lezen, schijf vol, naam te lang, geen toestemming) is één regel "
+           "`Fout:` met het pad. `board --into` schrijft in het echte bestand achter een snelkoppeling, weigert "
+           "een harde koppeling en een werkboek dat open is in Excel (`~$NAAM`) of LibreOffice "
+           "(`.~lock.NAAM#`), verwijdert alleen bladen die het zelf schreef (een kopie `W13 Overzicht (2)` "
+           "blijft) en vervangt het bestand niet als het tijdens de berekening gewijzigd is.",
+           ""]
     for s in SHEETS:
         out.append(f"## {s.name}")
         out.append("")
