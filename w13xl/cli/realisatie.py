@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
+from ..contract import normalise
 from ..errors import InputError, W13Error
 from ..fmt import euro, percent, year_span
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
@@ -40,7 +41,7 @@ def _accounts_sheet(grids, sheet: str | None, file: str, same_file: bool) -> str
     if sheet is not None or not same_file:
         return sheet
     for name in grids:
-        if name.strip().lower().startswith(ACCOUNT_SHEET_PREFIXES):
+        if normalise(name).startswith(ACCOUNT_SHEET_PREFIXES):  # the contract's one rule for names
             return name
     raise InputError("no accounts sheet in the plan workbook", file=file,
                      expected="--accounts-sheet NAME, a sheet named 'Rekening ...', or a second workbook")
