@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import os
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from .. import contract
 from ..errors import InputError, InputWarning
@@ -150,7 +151,7 @@ def _roster_cell(grid: Grid, position: str, column: str) -> str | None:
 
 
 def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters:
-    values = {}
+    values: dict[str, Any] = {}  # floats, and one boolean
     for r, row in enumerate(grid):
         for c, v in enumerate(row[:-1]):
             if isinstance(v, str) and v.strip().lower() in STAFF_PARAMETER_LABELS:
@@ -230,9 +231,8 @@ def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: 
 
 def workbook_scenarios(grids: Mapping[str, Grid], file: str | None = None):
     """Scenarios defined on the workbook's "Scenario's" sheet (empty if there is none)."""
-    from .spec import SCENARIO_SHEET, scenarios_from_grid
-
     from .. import contract
+    from .spec import SCENARIO_SHEET, scenarios_from_grid
 
     name = find_sheet(grids, (SCENARIO_SHEET, *contract.SCENARIOS.aliases), file)
     return scenarios_from_grid(grids[name], file=file, sheet=name) if name else {}
@@ -270,7 +270,8 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
             continue
         else:
             raise InputError(f"'{arg}' is neither a scenario file nor a scenario on the Scenario's sheet",
-                             file=str(path), expected=f"a .toml file or one of: {', '.join(sheet_scenarios) or '(none)'}")
+                             file=str(path),
+                             expected=f"a .toml file or one of: {', '.join(sheet_scenarios) or '(none)'}")
         for f in files:
             s = load_scenario_file(f)
             library.add(s)
