@@ -599,6 +599,8 @@ def check_rate(key: str, value: float, ctx: SheetContext, row: int | None, col: 
                         row, col, "a fraction such as 0,1 or '10%'")
 
 
+#: Rates that are shares of a whole: 1 is the whole (100%), not ambiguous.
+SHARES = {"contribution_cpi_share"}
 #: Parameters that are amounts in euro and cannot be negative.
 NON_NEGATIVE_AMOUNTS = {"minimum_reserve", "inhabitants"}
 
@@ -607,7 +609,7 @@ def check_sign_and_unit(key: str, raw: object, value: float, ctx: SheetContext, 
                         label: str) -> None:
     """The one rule for units and signs on the Parameters sheet: a bare 1 for a rate is ambiguous
     (1% or 100%?), a percentage is not an amount, a minimum reserve is not negative."""
-    if key in RATE_BOUNDS and (message := ambiguous_rate(raw)):
+    if key in RATE_BOUNDS and key not in SHARES and (message := ambiguous_rate(raw)):
         raise ctx.error(f"{label}: {message}", row, col, "een fractie zoals 0,01 of tekst '1%'")
     if key not in RATE_BOUNDS and key in {s.id for s in PARAM_SPECS} and isinstance(raw, str) \
             and raw.strip().endswith("%"):
