@@ -37,6 +37,9 @@ def compare(pkg: ooxml.Package, grids, named) -> str | None:
             wb = openpyxl.load_workbook(io.BytesIO(pkg.data), data_only=True)
     except Exception:  # noqa: BLE001 - a file only the new reader reads (e.g. Strict Open XML)
         return None
+    if len({t.casefold() for t in grids}) < len(grids):
+        wb.close()
+        return None  # two names differing only in case: openpyxl (like Excel) keeps one of them
     try:
         for title, grid in grids.items():
             theirs = _trim(wb[title].iter_rows(values_only=True))

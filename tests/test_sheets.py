@@ -134,10 +134,19 @@ def test_pivot_tolerates_empty_duplicates_blank_rows_and_leeg():
     rows.insert(6, ["U", None, None, None])  # duplicated empty U row after A10101
     rows.insert(7, [None])
     rows.insert(8, ["(leeg)", None, None, None])
-    rows.append(["A99999 after the total", 1, 2, 3])  # ignored: below Eindtotaal
+    rows.append(["Notitie: export van 3/12/2025"])  # text below Eindtotaal: not a budget row
     plan = load({"Export": rows}).plan
     np.testing.assert_array_equal(plan.line("A10101", EXPLOITATIE, U), [50, 60, 70])
-    assert "A99999" not in plan.actions
+
+
+def test_pivot_action_below_the_total_is_refused_naming_both_rows():
+    """Issue 19: a 'Totaal' row mid-sheet used to end the read, dropping every action below it
+    (this test once asserted that 'A99999 after the total' was ignored)."""
+    rows = pivot_rows(GOOD_LINES, GOOD_YEARS)
+    rows.append(["A99999 after the total", 1, 2, 3])
+    with pytest.raises(InputError, match=r"cell A9: de rij 'Eindtotaal' \(A9\) staat midden in het blad: "
+                                         r"eronder staat nog 'A99999 after the total' \(A10\)"):
+        load({"Export": rows})
 
 
 def test_pivot_duplicate_filled_row_is_an_error():
@@ -362,7 +371,9 @@ def test_belgian_text_amounts_in_a_file_warn_with_the_cell(tmp_path):
     loaded = load_plan(path)
     np.testing.assert_array_equal(loaded.plan.line("A10101", EXPLOITATIE, O), [1234.56, 200, 300])
     np.testing.assert_array_equal(loaded.plan.line("A10101", EXPLOITATIE, U), [50, 21000, 70])
-    assert [w.cell for w in loaded.warnings] == ["D2", "E3"]
+    assert [w.cell for w in loaded.warnings if w.cell] == ["D2", "E3"]
+    # the workbook has no Parameters sheet: the assumed opening reserve 0 is named (issue 19)
+    assert [w.message for w in loaded.warnings if not w.cell][0].startswith("geen blad 'Parameters', 'Parameter'")
     assert str(loaded.warnings[1]) == (f"{path}, blad 'Synthese', cel E3: "
                                        "bedrag als tekst '-21.000,00', gelezen als -21.000,00")
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .contract import normalise
 from .errors import InputError
 from .model import EXPLOITATIE, Plan, U
 from .realisatie import (
@@ -102,7 +103,7 @@ def calibration_from_grids(grids: Mapping[str, Sequence[Sequence[object]]], plan
     """The calibration from the workbook's accounts sheet (``sheet``, else the first sheet named
     'Rekening ...', 'Jaarrekening ...' or 'Realisatie ...' whose years overlap the plan); None
     when there is no such sheet."""
-    names = [sheet] if sheet else [n for n in grids if n.strip().lower().startswith(ACCOUNT_PREFIXES)]
+    names = [sheet] if sheet else [n for n in grids if normalise(n).startswith(ACCOUNT_PREFIXES)]
     if sheet and sheet not in grids:
         raise InputError(f"er is geen blad '{sheet}'", file=file, key="uncertainty.accounts_sheet",
                          expected=f"een van: {', '.join(repr(n) for n in grids)}")

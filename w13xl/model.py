@@ -177,7 +177,9 @@ class Plan:
         """Sum over categories of an action's lines (optionally one direction)."""
         mask = np.array([k.action == action and (direction is None or k.direction == direction)
                          for k in self.keys], dtype=bool)
-        return self.amounts[mask].sum(axis=0) if mask.any() else np.zeros(self.n_years)
+        from .numbers import exact_sum
+
+        return np.asarray(exact_sum(self.amounts[mask], axis=0)) if mask.any() else np.zeros(self.n_years)
 
     def totals(self) -> np.ndarray:
         """Totals per category and direction: shape (3, 2, years)."""

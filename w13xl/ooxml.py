@@ -348,6 +348,32 @@ def error_cells(sheet_xml: bytes) -> dict[str, str]:
     return out
 
 
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*?)/?>")
+_ATTR_R = re.compile(rb'\br="(\d+)"')
+_HIDDEN = re.compile(rb'\bhidden="(1|true)"')
+
+
+def hidden_rows_cols(sheet_xml: bytes) -> tuple[frozenset[int], frozenset[int]]:
+    """The hidden rows and columns of a sheet part (0-based), from ``<row hidden="1">`` and
+    ``<col min max hidden="1">``: calamine gives their values like any other."""
+    if b"hidden=" not in sheet_xml:
+        return frozenset(), frozenset()
+    rows: set[int] = set()
+    cols: set[int] = set()
+    for m in _ROW_TAG.finditer(sheet_xml):
+        if _HIDDEN.search(m.group(1)) and (r := _ATTR_R.search(m.group(1))):
+            rows.add(int(r.group(1)) - 1)
+    for m in _COL_TAG.finditer(sheet_xml):
+        a = m.group(1)
+        if _HIDDEN.search(a):
+            lo = re.search(rb'\bmin="(\d+)"', a)
+            hi = re.search(rb'\bmax="(\d+)"', a)
+            if lo and hi:
+                cols.update(range(int(lo.group(1)) - 1, min(int(hi.group(1)), 16384)))
+    return frozenset(rows), frozenset(cols)
+
+
 def cell_position(ref: str) -> tuple[int, int]:
     """'B3' -> (2, 1): 0-based row and column."""
     m = re.match(r"([A-Z]+)(\d+)$", ref)
@@ -444,6 +470,9 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
             missing = uncalculated_cells(xml)
             if missing:
                 grids.uncalculated[entry.name] = missing
+            hidden = hidden_rows_cols(xml)
+            if hidden[0] or hidden[1]:
+                grids.hidden[entry.name] = hidden
     finally:
         book.close()
     named: dict[str, object] = {}
@@ -1031,15 +1060,19 @@ def verify(before: Package, after_bytes: bytes, allowed: set[str], expected_shee
 
 
 def write_sheets_into(target: str | os.PathLike, scratch_wb, *, is_owned: Callable[[str, list[list]], bool],
-                      prefix: str, active: str | None = None, backup: bool = False) -> WriteResult:
+                      prefix: str, active: str | None = None, backup: bool = False,
+                      stamp: tuple[int, int, int, str] | None = None) -> WriteResult:
     """Write the sheets of the openpyxl workbook ``scratch_wb`` into the workbook file ``target``:
     sheets named ``prefix...`` for which ``is_owned(name, grid)`` holds are replaced or removed, a
     sheet with one of the new names that is not owned stops the write. Every other part of the
     package is kept byte for byte (see the module's docstring). Written safely (temp file +
     replace), or not at all."""
-    from .workbook import safe_write
+    from .workbook import file_stamp, safe_write
 
     target = Path(target)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))  # the real file is written, the link stays
+    stamp = stamp or file_stamp(target)  # the file as read; checked again just before the replace
     pkg = open_package(target)
     if pkg.strict:
         raise InputError("het werkboek is bewaard als Strict Open XML; w13xl leest het maar schrijft er niet in",
@@ -1069,7 +1102,7 @@ def write_sheets_into(target: str | os.PathLike, scratch_wb, *, is_owned: Callab
     def write(tmp: Path) -> None:
         tmp.write_bytes(data)
 
-    safe_write(target, write, backup=backup)
+    safe_write(target, write, backup=backup, unchanged=stamp)
     return result
 
 

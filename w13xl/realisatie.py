@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import contract as _contract
 from .errors import InputError
 from .model import CATEGORIES, DIRECTIONS, EXPLOITATIE, FINANCIERING, INVESTERINGEN, LineKey, O, Plan, U
 from .sheets import (
@@ -43,8 +44,8 @@ from .sheets import (
     year_of_header,
 )
 
-ACTION_MAPPING_SHEETS = ("Actiemapping", "Actie-mapping", "Acties oud-nieuw")
-MAPPING_SHEETS = ("Categorieën", "Categorieen", "Categorie")
+ACTION_MAPPING_SHEETS = _contract.ACTION_MAPPING.names()
+MAPPING_SHEETS = _contract.CATEGORIES.names()
 
 #: M2 lines compared per year: (key, Dutch label).
 M2_COMPARE_LINES: tuple[tuple[str, str], ...] = (
@@ -78,8 +79,9 @@ def load_budget(grids: Mapping[str, Sequence[Sequence[object]]], *, file: str | 
                 u_sign: str = "auto", named: Mapping | None = None) -> LoadedPlan:
     """A budget sheet with the workbook's category rules for the actions on that sheet only."""
     name = choose_budget_sheet(grids, sheet, file)
-    loaded = load_plan_from_grids(grids, file=file, sheet=name, u_sign=u_sign, named=named, mapping=[])
-    map_name = _find_sheet(grids, MAPPING_SHEETS)
+    loaded = load_plan_from_grids(grids, file=file, sheet=name, u_sign=u_sign, named=named, mapping=[],
+                                  warn_absent=False)
+    map_name = _find_sheet(grids, MAPPING_SHEETS, file)
     if map_name and loaded.plan.categories.max(initial=0) == EXPLOITATIE:
         ctx = SheetContext(file, map_name, loaded.warnings)
         rules = [r for r in read_category_mapping(grids[map_name], ctx)
@@ -90,7 +92,7 @@ def load_budget(grids: Mapping[str, Sequence[Sequence[object]]], *, file: str | 
 
 def category_rules_for(grids: Mapping[str, list], file: str | None, plan: Plan):
     """The workbook's Categorieën rules that apply to ``plan``'s exploitation lines."""
-    map_name = _find_sheet(grids, MAPPING_SHEETS)
+    map_name = _find_sheet(grids, MAPPING_SHEETS, file)
     if not map_name:
         return [], None
     ctx = SheetContext(file, map_name)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import contract as _contract
 from .errors import InputError
 from .fmt import euro
 from .model import (
@@ -522,19 +523,19 @@ def compute_schema(name: str, plan: Plan, params: Parameters, *, economic: Seque
     raise ValueError(f"onbekend schema '{name}' (verwacht een van: {', '.join(SCHEMAS)})")
 
 
-ECONOMIC_SHEETS = ("Economische aard", "Economische rubrieken", "T2-mapping")
-FUNCTIONAL_SHEETS = ("Beleidsvelden", "Beleidsveld", "T1-mapping")
+ECONOMIC_SHEETS = _contract.ECONOMIC.names()
+FUNCTIONAL_SHEETS = _contract.FUNCTIONAL.names()
 
 
 def schema_rules_from_grids(grids, file: str | None = None):
     """(economic rules, functional rules, where-dicts) read from the workbook's mapping sheets;
     a missing sheet gives no rules (every line goes to the defaults)."""
-    from .sheets import SheetContext, _find_sheet
+    from .sheets import SheetContext, find_sheet
 
     out: list[tuple[list[SplitRule], dict[str, str | None]]] = []
     for names, header, kind in ((ECONOMIC_SHEETS, ("Rubriek", "Economische rubriek", "Economische aard"), "rubric"),
                                 (FUNCTIONAL_SHEETS, ("Beleidsveld", "Functie"), "beleidsveld")):
-        name = _find_sheet(grids, names)
+        name = find_sheet(grids, names, file)
         if name is None:
             out.append(([], {"file": file, "sheet": None}))
             continue

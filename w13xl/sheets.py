@@ -27,6 +27,9 @@ from itertools import pairwise
 
 import numpy as np
 
+from .contract import BUDGET_TABLE, SheetSpec, normalise
+from .contract import CATEGORIES as CATEGORIES_SHEET
+from .contract import PARAMETERS as PARAMETERS_SHEET
 from .errors import InputError, InputWarning
 from .fmt import euro
 from .messages import msg
@@ -40,6 +43,7 @@ from .model import (
     parse_category,
     parse_direction,
 )
+from .numbers import ambiguous_rate, exact_sum, implausible_amount
 from .params import PARAM_SPECS, Parameters, spec_for_label
 
 Grid = Sequence[Sequence[object]]
@@ -105,6 +109,8 @@ def parse_amount(value: object, ctx: SheetContext, row: int, col: int) -> float:
         v = float(value)
         if not math.isfinite(v):
             raise ctx.error(msg("amount.not_finite"), row, col, msg("expected.amount"))
+        if message := implausible_amount(v):
+            raise ctx.error(message, row, col, msg("expected.amount"))
         return v
     text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("€", "").replace("EUR", "")
     if text == "":
@@ -113,6 +119,8 @@ def parse_amount(value: object, ctx: SheetContext, row: int, col: int) -> float:
         raise ctx.error(msg("amount.excel_error", error=text), row, col, msg("expected.amount"))
     if _BELGIAN.match(text):
         amount = float(text.replace(".", "").replace(",", "."))
+        if message := implausible_amount(amount):
+            raise ctx.error(message, row, col, msg("expected.amount"))
         ctx.warn(msg("amount.as_text", value=value, amount=euro(amount, 2)), row, col)
         return amount
     raise ctx.error(msg("amount.text", value=value), row, col, msg("expected.amount_or_text"))
@@ -145,9 +153,22 @@ def year_of_header(value: object) -> int | None:
         v = float(value)
         return int(v) if v.is_integer() and 1900 <= v <= 2100 else None
     if isinstance(value, (_dt.date, _dt.datetime)):
-        return None
+        return year_of_date_header(value)
     found = _YEAR.findall(str(value))
     return int(found[0]) if len(found) == 1 else None
+
+
+def year_of_date_header(value: _dt.date) -> int | None:
+    """The year a header typed as a date shows: a whole year N stored in a date-formatted cell is
+    the date N days after 30/12/1899 (2026 shows as 18/07/1905), read back as N; any other date
+    (01/01/2026, or 2026-03-31 formatted 'jjjj') as its own year."""
+    day = value.date() if isinstance(value, _dt.datetime) else value
+    serial = (day - _dt.date(1899, 12, 30)).days
+    if isinstance(value, _dt.datetime) and value.time() != _dt.time(0):
+        return None
+    if 1900 <= serial <= 2100:
+        return serial
+    return day.year if 1900 <= day.year <= 2100 else None
 
 
 _PART_YEAR = re.compile(r"^\s*(?:19|20)\d{2}[.,]\d+\s*$")
@@ -157,6 +178,18 @@ def check_year_header(value: object, ctx: SheetContext, row: int, col: int) -> N
     """Refuse a header that looks like a year but is not a whole one (2026.5, '2026,5'): it would
     otherwise drop its column without a word."""
     if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        year = year_of_date_header(value)
+        shown = value.strftime("%d/%m/%Y") + ("" if not isinstance(value, _dt.datetime) or
+                                              value.time() == _dt.time(0) else value.strftime(" %H:%M"))
+        if year is None:
+            raise ctx.error(f"de kop is een datum ({shown}), geen jaar", row, col,
+                            "een jaartal zoals 2026 (als getal of tekst)")
+        warning = InputWarning(f"de kop is een datum ({shown}): gelezen als het jaar {year}; maak de cel op "
+                               "als getal of tekst", ctx.file, ctx.sheet, cell_name(row, col))
+        if warning not in ctx.warnings:  # a header row is checked more than once
+            ctx.warnings.append(warning)
         return
     if isinstance(value, (int, float, np.integer, np.floating)):
         v = float(value)
@@ -190,20 +223,23 @@ def year_columns(grid: Grid, row: int, ctx: SheetContext, start_col: int = 0) ->
     return cols
 
 
-_TABLE_HEADERS = {
-    "actie": ("actie", "actiecode", "code", "action"),
-    "naam": ("naam", "actienaam", "omschrijving", "name", "actie naam"),
-    "beleidsdoelstelling": ("beleidsdoelstelling", "bd", "beleidsdomein"),
-    "actieplan": ("actieplan", "ap"),
-    "categorie": ("categorie", "category", "budgetcategorie"),
-    "richting": ("richting", "o/u", "direction", "ontvangst/uitgave"),
-}
+def _table_headers() -> dict[str, tuple[str, ...]]:
+    """Header key -> normalised names, from the contract (w13xl.contract.BUDGET_TABLE)."""
+    from .contract import BUDGET_TABLE, normalise
+
+    return {c.name.lower(): tuple(normalise(n) for n in c.names()) for c in BUDGET_TABLE.columns
+            if c.type != "jaar"}
+
+
+_TABLE_HEADERS = _table_headers()
 
 
 def _header_key(value: object) -> str | None:
+    from .contract import normalise
+
     if not isinstance(value, str):
         return None
-    text = value.strip().lower()
+    text = normalise(value)
     for key, names in _TABLE_HEADERS.items():
         if text in names:
             return key
@@ -337,10 +373,14 @@ def read_pivot_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
     actions: dict[str, Action] = {}
     by_key: dict[tuple[str, int], RawLine] = {}
     current: str | None = None
+    nets: dict[str, list[tuple[int, np.ndarray]]] = {}
+    total: tuple[int, np.ndarray] | None = None
     for r in range(header_row + 1, len(grid)):
         label = cell(grid, r, label_col)
         text = "" if label is None else str(label).strip()
         if text.lower() in _TOTAL_LABELS:
+            refuse_rows_below_total(grid, r, label_col, cols, ctx)
+            total = (r, _values(grid, r, cols, ctx))
             break
         if text == "" or text.lower() in _BLANK_LABELS:
             vals = _values(grid, r, cols, ctx)
@@ -353,7 +393,7 @@ def read_pivot_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
             current = m.group(1)
             if current not in actions:
                 actions[current] = Action.from_code(current, m.group(2))
-            _values(grid, r, cols, ctx)  # the net amount must be a number too
+            nets.setdefault(current, []).append((r, _values(grid, r, cols, ctx)))  # checked below
             continue
         direction = parse_direction(text) if len(text) <= 12 else None
         if direction is None:
@@ -376,7 +416,67 @@ def read_pivot_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
         line = RawLine(current, None, direction, vals, r, actions[current].name)
         by_key[key] = line
         lines.append(line)
+    check_pivot_totals(lines, nets, total, cols, label_col, ctx)
     return years, lines, actions
+
+
+#: A pivot's own total may differ from the sum of its rows by at most this much (a cent).
+TOTAL_TOLERANCE = 0.01 + 1e-9
+
+
+def _euro2(x: float) -> str:
+    text = f"{x:,.2f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def check_pivot_totals(lines: list[RawLine], nets: Mapping[str, list[tuple[int, np.ndarray]]],
+                       total: tuple[int, np.ndarray] | None, cols: list[tuple[int, int]], label_col: int,
+                       ctx: SheetContext) -> None:
+    """The pivot's own totals against its O and U rows, within a cent: each action row (its saldo
+    = O + U as the pivot sums them) and the Eindtotaal (the sum of every O and U row). A mismatch
+    (a typo in a U row, a row pasted over) is refused naming both cells."""
+    rows = {(line.action, line.direction): line for line in lines}
+    for action, found in nets.items():
+        if len(found) != 1:
+            continue  # an action row repeated: its O and U rows are checked for duplicates instead
+        r, net = found[0]
+        parts = [rows[(action, d)] for d in (0, 1) if (action, d) in rows]
+        for i, (c, year) in enumerate(cols):
+            expected = math.fsum(float(p.values[i]) for p in parts)
+            # a pivot sums its rows (O + U, U negative); some exports show U positive and the
+            # action row as O - U: either reading within a cent
+            other = math.fsum(float(p.values[i]) * (-1.0 if p.direction == 1 else 1.0) for p in parts)
+            if min(abs(float(net[i]) - expected), abs(float(net[i]) - other)) > TOTAL_TOLERANCE:
+                detail = " + ".join(cell_name(p.row, c) for p in parts) or "geen O- of U-rij"
+                raise ctx.error(f"het saldo van {action} in {year} ({_euro2(float(net[i]))}) is niet de som van zijn "
+                                f"O- en U-rij ({detail} = {_euro2(expected)}; verschil "
+                                f"{_euro2(float(net[i]) - expected)})", r, c,
+                                "een draaitabel waarvan elk actiesaldo de som is van de O- en U-rij, op een cent")
+    if total is not None:
+        r, values = total
+        for i, (c, year) in enumerate(cols):
+            expected = math.fsum(float(line.values[i]) for line in lines)
+            other = math.fsum(float(line.values[i]) * (-1.0 if line.direction == 1 else 1.0) for line in lines)
+            if min(abs(float(values[i]) - expected), abs(float(values[i]) - other)) > TOTAL_TOLERANCE:
+                raise ctx.error(f"het eindtotaal {year} ({_euro2(float(values[i]))}) is niet de som van de O- en "
+                                f"U-rijen ({_euro2(expected)}; verschil {_euro2(float(values[i]) - expected)}), "
+                                f"de rijen {cell_name(lines[0].row, c)} tot {cell_name(lines[-1].row, c)}"
+                                if lines else f"het eindtotaal {year} staat boven geen enkele O- of U-rij", r, c,
+                                "een eindtotaal dat de som is van de O- en U-rijen, op een cent")
+
+
+def refuse_rows_below_total(grid: Grid, total_row: int, label_col: int, cols: list[tuple[int, int]],
+                            ctx: SheetContext) -> None:
+    """A total row ends the pivot; budget rows below it (an action, an O or U row) mean the total
+    stands mid-sheet: refused, naming both rows, rather than silently dropping everything below."""
+    for r in range(total_row + 1, len(grid)):
+        text = str(cell(grid, r, label_col) or "").strip()
+        if _ACTION_LABEL.match(text) or (len(text) <= 12 and text and parse_direction(text) is not None):
+            label = str(cell(grid, total_row, label_col)).strip()
+            raise ctx.error(f"de rij '{label}' ({cell_name(total_row, label_col)}) staat midden in het blad: "
+                            f"eronder staat nog '{text}' ({cell_name(r, label_col)}); w13xl leest niet stil verder "
+                            "of stopt niet stil bij een totaalrij", total_row, label_col,
+                            "de totaalrij als laatste rij van de draaitabel, of verwijder ze")
 
 
 def resolve_u_sign(lines: list[RawLine], u_sign: str) -> int:
@@ -387,7 +487,7 @@ def resolve_u_sign(lines: list[RawLine], u_sign: str) -> int:
         return 1
     if u_sign != "auto":
         raise InputError(f"teken van de U-bedragen {u_sign!r} onbekend", expected="auto, negative of positive")
-    total = sum(float(line.values.sum()) for line in lines if line.direction == 1)
+    total = exact_sum([float(v) for line in lines if line.direction == 1 for v in line.values])
     return -1 if total < 0 else 1
 
 
@@ -502,6 +602,25 @@ def check_rate(key: str, value: float, ctx: SheetContext, row: int | None, col: 
                         row, col, msg("expected.fraction", fraction="0,1", percent="10%"))
 
 
+#: Rates that are shares of a whole: 1 is the whole (100%), not ambiguous.
+SHARES = {"contribution_cpi_share"}
+#: Parameters that are amounts in euro and cannot be negative.
+NON_NEGATIVE_AMOUNTS = {"minimum_reserve", "inhabitants"}
+
+
+def check_sign_and_unit(key: str, raw: object, value: float, ctx: SheetContext, row: int | None, col: int | None,
+                        label: str) -> None:
+    """The one rule for units and signs on the Parameters sheet: a bare 1 for a rate is ambiguous
+    (1% or 100%?), a percentage is not an amount, a minimum reserve is not negative."""
+    if key in RATE_BOUNDS and key not in SHARES and (message := ambiguous_rate(raw)):
+        raise ctx.error(f"{label}: {message}", row, col, "een fractie zoals 0,01 of tekst '1%'")
+    if key not in RATE_BOUNDS and key in {s.id for s in PARAM_SPECS} and isinstance(raw, str) \
+            and raw.strip().endswith("%"):
+        raise ctx.error(f"{label}: '{raw.strip()}' is een percentage, geen bedrag", row, col, "een bedrag in euro")
+    if key in NON_NEGATIVE_AMOUNTS and value < 0:
+        raise ctx.error(f"{label}: {value:.2f} is negatief".replace(".", ","), row, col, "een bedrag van 0 of meer")
+
+
 _PARAM_HEADER_LABELS = {"parameter", "parameters", "naam", "omschrijving", "name"}
 
 
@@ -541,8 +660,10 @@ def read_parameters(grid: Grid | None, ctx: SheetContext, named: Mapping[str, ob
                     per_year = {"*": constant}  # type: ignore[dict-item]
                 values[spec.id] = per_year
             else:
-                v = parse_number(cell(grid, r, 1), ctx, r, 1, spec.label)
+                raw = cell(grid, r, 1)
+                v = parse_number(raw, ctx, r, 1, spec.label)
                 if v is not None:
+                    check_sign_and_unit(spec.id, raw, v, ctx, r, 1, spec.label)
                     check_rate(spec.id, v, ctx, r, 1, spec.label)
                     values[spec.id] = v
     for name, raw in (named or {}).items():
@@ -550,6 +671,7 @@ def read_parameters(grid: Grid | None, ctx: SheetContext, named: Mapping[str, ob
         if spec is not None and not spec.yearly and raw is not None:
             v = parse_number(raw, ctx, 0, 0, spec.label)
             if v is not None:
+                check_sign_and_unit(spec.id, raw, v, SheetContext(ctx.file, f"naam {name}"), None, None, spec.label)
                 check_rate(spec.id, v, SheetContext(ctx.file, f"naam {name}"), None, None, spec.label)
                 values[spec.id] = v
     params = base or Parameters()
@@ -568,9 +690,9 @@ def expand_constants(params: Parameters, years: Sequence[int]) -> Parameters:
 
 
 # -- whole workbook -----------------------------------------------------------------------------
-DEFAULT_BUDGET_SHEETS = ("Synthese", "Begroting", "Budget")
-MAPPING_SHEETS = ("Categorieën", "Categorieen", "Categorie")
-PARAMETER_SHEETS = ("Parameters", "Parameter")
+DEFAULT_BUDGET_SHEETS = BUDGET_TABLE.names()
+MAPPING_SHEETS = CATEGORIES_SHEET.names()
+PARAMETER_SHEETS = PARAMETERS_SHEET.names()
 
 
 @dataclass
@@ -581,23 +703,79 @@ class LoadedPlan:
     file: str | None
     sheet: str
     layout: str
+    #: The Parameters sheet read (None: none), and whether an opening reserve was given at all.
+    parameters_sheet: str | None = None
+    opening_given: bool = True
 
 
-def _find_sheet(grids: Mapping[str, Grid], names: Sequence[str]) -> str | None:
-    lower = {n.lower(): n for n in grids}
-    for name in names:
-        if name.lower() in lower:
-            return lower[name.lower()]
+def find_sheet(grids: Mapping[str, Grid], names: SheetSpec | Sequence[str], file: str | None = None) -> str | None:
+    """The workbook's sheet for a declared sheet (its name, then its aliases), matched by the one
+    normalising rule (:func:`w13xl.contract.normalise`: NFC, case, surrounding spaces). Two sheets
+    that normalise alike are refused, naming both: w13xl does not pick one silently."""
+    wanted = names.names() if isinstance(names, SheetSpec) else tuple(names)
+    groups: dict[str, list[str]] = {}
+    for n in grids:
+        groups.setdefault(normalise(n), []).append(n)
+    for name in wanted:
+        found = groups.get(normalise(name), [])
+        if len(found) > 1:
+            shown = " en ".join(f"'{f}'" for f in found)
+            raise InputError(f"twee bladen heten (na normalisatie van hoofdletters, spaties en accenten) "
+                             f"gelijk: {shown}; w13xl kiest er niet zelf één", file=file,
+                             expected=f"één blad '{name}': hernoem of verwijder het andere")
+        if found:
+            return found[0]
     return None
+
+
+_find_sheet = find_sheet
+
+
+def _is_amount(value: object) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) and value != 0
+
+
+def warn_hidden(grids: Mapping[str, Grid], sheet: str | None, file: str | None, warnings: list[InputWarning]) -> None:
+    """A warning naming the hidden rows and columns of ``sheet`` that hold amounts: w13xl reads
+    them like any other (a hidden stale line or old year counts), so the user should know."""
+    hidden = (getattr(grids, "hidden", None) or {}).get(sheet) if sheet else None
+    if not hidden or sheet is None:
+        return
+    grid = grids[sheet]
+    rows = sorted(r for r in hidden[0] if r < len(grid) and any(_is_amount(v) for v in grid[r]))
+    cols = sorted(c for c in hidden[1] if any(c < len(row) and _is_amount(row[c]) for row in grid))
+    if not rows and not cols:
+        return
+    parts = []
+    if rows:
+        parts.append(("rij " if len(rows) == 1 else "rijen ") + ", ".join(str(r + 1) for r in rows[:12])
+                     + (" ..." if len(rows) > 12 else ""))
+    if cols:
+        parts.append(("kolom " if len(cols) == 1 else "kolommen ") + ", ".join(column_letter(c + 1) for c in cols[:12])
+                     + (" ..." if len(cols) > 12 else ""))
+    first = next((cell_name(r, c) for r in rows for c, v in enumerate(grid[r]) if _is_amount(v)), None) if rows \
+        else next(cell_name(r, c) for c in cols for r, row in enumerate(grid) if c < len(row) and _is_amount(row[c]))
+    warnings.append(InputWarning(f"verborgen {' en '.join(parts)} met bedragen: ze tellen mee zoals elke andere "
+                                 "rij of kolom (maak ze zichtbaar, of verwijder ze als ze niet mogen meetellen)",
+                                 file, sheet, first))
+
+
+def absent_warning(spec: SheetSpec, file: str | None) -> InputWarning:
+    """The warning for an optional sheet that is absent: what was looked for and what is assumed."""
+    looked = ", ".join(f"'{n}'" for n in spec.names())
+    return InputWarning(f"geen blad {looked} gevonden; aangenomen: {spec.absent}", file)
 
 
 def choose_budget_sheet(grids: Mapping[str, Grid], sheet: str | None, file: str | None) -> str:
     if sheet is not None:
         if sheet in grids:
             return sheet
+        found = find_sheet(grids, (sheet,), file)
+        if found:
+            return found
         raise InputError(f"er is geen blad '{sheet}'", file=file,
                          expected=f"een van: {', '.join(repr(n) for n in grids)}")
-    found = _find_sheet(grids, DEFAULT_BUDGET_SHEETS)
+    found = find_sheet(grids, DEFAULT_BUDGET_SHEETS, file)
     if found:
         return found
     for name, grid in grids.items():
@@ -616,6 +794,7 @@ def load_plan_from_grids(
     u_sign: str = "auto",
     named: Mapping[str, object] | None = None,
     mapping: Sequence[MappingRule] | None = None,
+    warn_absent: bool = True,
 ) -> LoadedPlan:
     """Read the budget sheet, category mapping and parameters of a workbook given as grids."""
     name = choose_budget_sheet(grids, sheet, file)
@@ -623,6 +802,7 @@ def load_plan_from_grids(
     ctx = SheetContext(file, name)
     if _first_nonblank_row(grid) is None:
         raise ctx.error("het blad is leeg", expected="een begrotingstabel of een draaitabel-export")
+    warn_hidden(grids, name, file, ctx.warnings)
     layout = detect_layout(grid)
     if layout is None:
         raise ctx.error("de opmaak van de begroting is niet herkend", _first_nonblank_row(grid), None,
@@ -640,13 +820,31 @@ def load_plan_from_grids(
         rules = list(mapping) if mapping is not None else []
         map_ctx = ctx
         if mapping is None:
-            map_name = _find_sheet(grids, MAPPING_SHEETS)
+            map_name = find_sheet(grids, CATEGORIES_SHEET, file)
             if map_name:
+                warn_hidden(grids, map_name, file, ctx.warnings)
                 map_ctx = SheetContext(file, map_name, ctx.warnings)
                 rules = read_category_mapping(grids[map_name], map_ctx)
+            elif warn_absent:
+                ctx.warnings.append(absent_warning(CATEGORIES_SHEET, file))
         plan = apply_category_mapping(plan, rules, map_ctx)
-    params_name = _find_sheet(grids, PARAMETER_SHEETS)
+    params_name = find_sheet(grids, PARAMETERS_SHEET, file)
+    warn_hidden(grids, params_name, file, ctx.warnings)
     pctx = SheetContext(file, params_name or "Parameters", ctx.warnings)
     params = read_parameters(grids[params_name] if params_name else None, pctx, named)
     params = expand_constants(params, plan.years)
-    return LoadedPlan(plan, params, ctx.warnings, file, name, layout)
+    opening_given = _opening_given(grids[params_name] if params_name else None, named)
+    if params_name is None and not opening_given and warn_absent:
+        ctx.warnings.append(absent_warning(PARAMETERS_SHEET, file))
+    return LoadedPlan(plan, params, ctx.warnings, file, name, layout, params_name, opening_given)
+
+
+def _opening_given(grid: Grid | None, named: Mapping[str, object] | None) -> bool:
+    """Whether the Parameters sheet (or a defined name) gives the opening reserve."""
+    rows = [(row[0], row[1:]) for row in grid or () if row and not is_blank(row[0])]
+    rows += [(k, [v]) for k, v in (named or {}).items()]
+    for label, rest in rows:
+        spec = spec_for_label(label)
+        if spec is not None and spec.id == "opening_reserve" and any(not is_blank(v) for v in rest):
+            return True
+    return False

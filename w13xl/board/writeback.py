@@ -5,6 +5,7 @@ other part of the user's file stays byte for byte; replaced atomically or not at
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -14,23 +15,44 @@ from ..scenario.result import ScenarioRun
 from .base import MARKER, OVERVIEW_SHEET, PREFIX
 from .pack import SheetAdder, build_board_workbook
 
+#: Written after the marker in A2 by write-back: the name of the sheet w13xl wrote. A copy the user
+#: makes (Excel names it 'W13 Overzicht (2)') carries the text of its original, so it is not owned.
+_NAMED = re.compile(r"\(blad '(.*)'\)\s*$")
+_COPY = re.compile(r" \(\d+\)$")
+
 
 def _owned(name: str, grid: list[list]) -> bool:
-    """A sheet w13xl wrote: the marker in A2 (the name prefix is checked by the caller)."""
-    return len(grid) > 1 and bool(grid[1]) and isinstance(grid[1][0], str) and grid[1][0].startswith(MARKER)
+    """A sheet w13xl wrote: the marker in A2 naming this very sheet (the name prefix is checked by
+    the caller). Markers written before the name was added are owned unless the sheet's name is
+    that of a copy ('... (2)'): a user's copy of a W13 sheet is the user's."""
+    if not (len(grid) > 1 and bool(grid[1]) and isinstance(grid[1][0], str) and grid[1][0].startswith(MARKER)):
+        return False
+    named = _NAMED.search(grid[1][0])
+    return named.group(1) == name if named else not _COPY.search(name)
+
+
+def _name_markers(scratch) -> None:
+    """The marker of every sheet to write names the sheet (see :func:`_owned`)."""
+    for ws in scratch.worksheets:
+        value = ws["A2"].value
+        if isinstance(value, str) and value.startswith(MARKER) and not _NAMED.search(value):
+            ws["A2"].value = f"{value} (blad '{ws.title}')"
 
 
 def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, plan_name: str,
                      created: date | datetime | None = None, extra: Mapping[str, object] | None = None,
                      backup: bool = False, uncertainty: Mapping[str, object] | None = None,
                      extra_sheets: Sequence[SheetAdder] = (),
+                     stamp: tuple[int, int, int, str] | None = None,
                      ) -> tuple[Path, list[str], list[str]]:
     """Add or replace the board sheets inside the user's workbook (.xlsx or .xlsm).
 
     Only sheets w13xl owns (prefix and marker, see :func:`w13xl.board.base.is_owned`) are removed or
     replaced; a sheet with one of the new names but without the marker stops the write. Every other
     part of the package (sheets, cached formula results, pivot caches, charts, defined names, the VBA
-    project, ...) is kept byte for byte. Returns (target, sheets written, old owned sheets removed)."""
+    project, ...) is kept byte for byte. ``stamp`` (w13xl.workbook.file_stamp, taken when the run
+    read the workbook): the file must be unchanged just before the replace. Returns (target,
+    sheets written, old owned sheets removed)."""
     from ..ooxml import write_sheets_into
 
     target = Path(target)
@@ -45,6 +67,7 @@ def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, 
         raise InputError(f"{exc}; er is niets gewijzigd", file=str(target)) from None
     for ws in scratch.worksheets:
         ws.sheet_view.tabSelected = False
+    _name_markers(scratch)
     result = write_sheets_into(target, scratch, prefix=PREFIX, active=OVERVIEW_SHEET, backup=backup,
-                               is_owned=_owned)
+                               is_owned=_owned, stamp=stamp)
     return target, result.written, result.removed

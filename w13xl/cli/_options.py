@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..numbers import parse_date, parse_decimal
+from ..numbers import implausible_amount, not_an_amount, parse_date, parse_decimal
 
 _THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
 
@@ -18,13 +18,26 @@ def parse_amount(text: str) -> float:
     404.701 (a point before exactly three digits is a thousands separator, as in Belgium)."""
     if isinstance(text, (int, float)):
         return float(text)
+    if message := not_an_amount(text):
+        raise typer.BadParameter(f"{message} (een bedrag in euro, bijvoorbeeld 404.701,70 of 404701.70)")
     clean = str(text).strip().replace(" ", "").replace("€", "")
     if _THOUSANDS.fullmatch(clean):
         clean = clean.replace(".", "")
     try:
-        return parse_decimal(clean)
+        value = parse_decimal(clean)
     except ValueError:
         raise typer.BadParameter(f"'{text}' is geen bedrag (bijvoorbeeld 404.701,70 of 404701.70)") from None
+    if message := implausible_amount(value):
+        raise typer.BadParameter(message)
+    return value
+
+
+def parse_nonnegative_amount(text: str) -> float:
+    """:func:`parse_amount` of an amount that cannot be negative (a minimum reserve)."""
+    value = parse_amount(text)
+    if value < 0:
+        raise typer.BadParameter(f"'{text}' is negatief; verwacht een bedrag van 0 of meer")
+    return value
 
 
 def parse_day(text: str):

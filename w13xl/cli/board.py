@@ -124,7 +124,10 @@ def board_command(
             raise InputError("--out zou het invoerwerkboek overschrijven; gebruik --into om erin te schrijven",
                              file=str(out))
     when = _parse_created(created) or datetime.now().replace(second=0, microsecond=0)
-    realisatie = None
+    from ..workbook import file_stamp
+
+    into_stamp = file_stamp(into) if into is not None else None  # before anything is read: a save
+    realisatie = None                                             # during the run is not overwritten
     if accounts is not None or accounts_sheet is not None:  # checked before anything is written
         from .realisatie import load_comparison
         realisatie = load_comparison(workbook, accounts, sheet, accounts_sheet)[0]
@@ -148,7 +151,8 @@ def board_command(
         console.print(f"Geschreven: {out} ({count(len(runs), 'scenario', 'scenario' + chr(39) + 's')})")
     if into is not None:
         _, written, removed = write_board_into(runs, into, plan_name=name, created=when, extra=extra,
-                                               backup=backup, uncertainty=parts, extra_sheets=sheets)
+                                               backup=backup, uncertainty=parts, extra_sheets=sheets,
+                                               stamp=into_stamp)
         console.print(f"Bijgewerkt: {into}: bladen {', '.join(written)}"
                       + (f"; verwijderd: {', '.join(removed)}" if removed else ""))
     if pdf and out is not None:  # --pdf without --out is refused above

@@ -16,7 +16,7 @@ from ..sheets import LoadedPlan
 from ..workbook import load_plan
 from . import _app
 from ._app import app, handles_input_errors, output_kind, show_warnings, write_json
-from ._options import CsvOpt, check_csv_style, parse_amount
+from ._options import CsvOpt, check_csv_style, parse_amount, parse_nonnegative_amount
 from ._tables import CompactTable, print_fitted, print_markup
 
 SheetOpt = Annotated[str | None, typer.Option("--sheet", "-s", help="Budgetblad (standaard 'Synthese', "
@@ -25,7 +25,7 @@ OpeningOpt = Annotated[float | None, typer.Option(
     "--opening-reserve", parser=parse_amount, metavar="BEDRAG",
     help="Gecumuleerd budgettair resultaat vorig boekjaar, bv. 404.701,70 (vervangt het blad Parameters).")]
 MinimumOpt = Annotated[float | None, typer.Option(
-    "--minimum-reserve", parser=parse_amount, metavar="BEDRAG",
+    "--minimum-reserve", parser=parse_nonnegative_amount, metavar="BEDRAG",
     help="Minimumreserve als bedrag, bv. 211.211 (vervangt het blad Parameters).")]
 USignOpt = Annotated[str, typer.Option(
     "--u-sign", help="Teken van de U-bedragen op het blad: auto, negative of positive.")]

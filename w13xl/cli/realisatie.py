@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 import typer
 from rich.table import Table
 
+from ..contract import normalise
 from ..errors import InputError, W13Error
 from ..fmt import euro, percent, year_span
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
@@ -40,7 +41,7 @@ def _accounts_sheet(grids, sheet: str | None, file: str, same_file: bool) -> str
     if sheet is not None or not same_file:
         return sheet
     for name in grids:
-        if name.strip().lower().startswith(ACCOUNT_SHEET_PREFIXES):
+        if normalise(name).startswith(ACCOUNT_SHEET_PREFIXES):  # the contract's one rule for names
             return name
     raise InputError("geen rekeningenblad in het planwerkboek", file=file,
                      expected="--accounts-sheet NAAM, een blad 'Rekening ...', of een tweede werkboek")
@@ -62,6 +63,40 @@ def _plan_categories(acc, agrids, pgrids, plan_file: str) -> None:
             f"{', '.join(sorted({r.action for r in rules}))} "
             "zijn toegepast (voeg een blad Categorieën toe aan het rekeningenwerkboek voor de echte verdeling)",
             acc.file, acc.sheet))
+
+
+def _one_sided(first, second, versions: bool) -> list:
+    """Warnings where one side lacks what the other has (issue 19): categories (a side read as all
+    exploitatie while the other has investments or financing) and, for ``versies``, the opening
+    reserve (then assumed equal on both sides, so that the reserve effect is the budget's alone)."""
+    from ..errors import InputWarning
+    from ..fmt import euro
+    from ..model import EXPLOITATIE
+
+    labels = ("OUD", "NIEUW") if versions else ("het plan", "de rekening")
+    out = []
+    for (a, a_label), (b, b_label) in (((first, labels[0]), (second, labels[1])),
+                                        ((second, labels[1]), (first, labels[0]))):
+        if a.plan.categories.max(initial=EXPLOITATIE) != EXPLOITATIE:
+            continue
+        years = [y for y in b.plan.years if y in a.plan.years]
+        cols = [b.plan.years.index(y) for y in years]
+        other = sorted({k.action for k, row in zip(b.plan.keys, b.plan.amounts, strict=True)
+                        if k.category != EXPLOITATIE and any(abs(row[c]) > 0.005 for c in cols)})
+        if other:
+            out.append(InputWarning(
+                f"'{a.sheet}' ({a_label}) heeft geen categorieën (geen kolom Categorie en geen blad Categorieën "
+                f"voor deze acties): alles is als exploitatie gelezen, terwijl '{b.sheet}' ({b_label}) "
+                f"investeringen of financiering heeft ({', '.join(other)}); de verschillen in exploitatie en "
+                "investeringen zijn daardoor niet vergelijkbaar", a.file, a.sheet))
+    if versions and first.opening_given != second.opening_given:
+        given, missing = (first, second) if first.opening_given else (second, first)
+        out.append(InputWarning(
+            f"{'NIEUW' if missing is second else 'OUD'} geeft geen gecumuleerd budgettair resultaat vorig boekjaar "
+            f"(geen blad Parameters): aangenomen gelijk aan dat van {'OUD' if given is first else 'NIEUW'} "
+            f"({euro(given.params.opening_reserve, 2)}); het effect op de reserve is dat van de "
+            "begroting alleen", missing.file))
+    return out
 
 
 def load_comparison(plan_path: Path, accounts_path: Path | None, plan_sheet: str | None,
@@ -92,7 +127,8 @@ def load_comparison(plan_path: Path, accounts_path: Path | None, plan_sheet: str
     acc = load_budget(agrids, file=str(accounts_path), sheet=sheet, named=anamed)
     if not same:
         _plan_categories(acc, agrids, pgrids, str(plan_path))
-    show_warnings(plan.warnings + acc.warnings)
+    side_warnings = _one_sided(plan, acc, versions)
+    show_warnings(plan.warnings + acc.warnings + side_warnings)
     check_overlap(plan.plan, acc.plan, file=str(accounts_path), sheet=acc.sheet,
                   cell_ref=year_header_cell(agrids, acc.sheet))
     mapping, ctx = [], None
@@ -104,7 +140,8 @@ def load_comparison(plan_path: Path, accounts_path: Path | None, plan_sheet: str
             break
     accounts, renamed = apply_action_mapping(acc.plan, mapping, plan.plan, ctx)
     labels = ("Oud", "Nieuw") if versions else ("Plan", "Rekening")
-    opening = (acc.params.opening_reserve - plan.params.opening_reserve) if versions else 0.0
+    opening = (acc.params.opening_reserve - plan.params.opening_reserve) \
+        if versions and plan.opening_given == acc.opening_given else 0.0
     comparison = compare(plan.plan, accounts, first_label=labels[0], second_label=labels[1], renamed=renamed,
                          opening_diff=opening)
     return comparison, plan, acc

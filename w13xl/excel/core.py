@@ -25,7 +25,7 @@ import numpy as np
 from .. import messages
 from ..errors import InputError, W13Error
 from ..m2 import M2Result, compute_m2, m2_rows
-from ..numbers import parse_decimal
+from ..numbers import implausible_amount, parse_decimal
 from ..sheets import (
     LoadedPlan,
     SheetContext,
@@ -87,9 +87,12 @@ def _number(value: object, what: str, *, default: float | None = None) -> float:
             raise InputError(f"{what} ontbreekt", expected="een getal")
         return default
     try:
-        return parse_decimal(value)
+        number = parse_decimal(value)
     except ValueError:
         raise InputError(f"{what}: '{value}' is geen (eindig) getal", expected="een getal") from None
+    if message := implausible_amount(number):
+        raise InputError(f"{what}: {message}", expected="een getal")
+    return number
 
 
 def _year(value: object, what: str) -> int:

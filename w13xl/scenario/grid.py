@@ -59,7 +59,7 @@ def parse_policy(text: str) -> Policy:
 
     expected = "stop, keep_staff, keep_project of een behouden deel zoals 50% of 0,5"
     try:
-        share = parse_fraction(text)
+        share = parse_fraction(text, whole_one=True)  # a kept share: 1 is the whole
     except ValueError as exc:
         if any(ch.isdigit() for ch in t):
             raise InputError(f"deel {text}: {exc}", key="--policy", expected=expected) from None

@@ -22,9 +22,20 @@ from typing import Any
 
 import numpy as np
 
+from .. import contract
 from ..errors import InputError, InputWarning, RowError
 from ..messages import msg
-from ..sheets import Grid, SheetContext, is_blank, load_plan_from_grids, parse_number
+from ..numbers import ambiguous_rate
+from ..sheets import (
+    Grid,
+    SheetContext,
+    absent_warning,
+    find_sheet,
+    is_blank,
+    load_plan_from_grids,
+    parse_number,
+    warn_hidden,
+)
 from ..staffing import PERSONNEL_ALIASES, StaffParameters, roster_from_rows, scales_from_rows
 from ..subsidies import subsidies_from_rows, unsourced
 from .engine import Baseline, index_shares_from_grid
@@ -80,11 +91,11 @@ def _sheet_error(exc: RowError, file: str | None, sheet: str, offset: int) -> In
     return InputError(exc._source_message(), file=file, sheet=sheet, cell=cell, row=row, expected=exc.expected)
 
 
-def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str | frozenset[str], parse,
+def _read_sheet(grids: Mapping[str, Grid], name: str | None, first_header: str | frozenset[str], parse,
                 file: str | None):
     """``parse(rows)`` of a sheet from its header row on; None when the sheet or header is absent.
     A ValueError of the parser becomes an InputError naming the sheet and row."""
-    if name not in grids:
+    if name is None or name not in grids:
         return None
     offset, rows = _from_header(grids[name], first_header)
     if not rows:
@@ -130,6 +141,9 @@ def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters
                         values[key] = bool(number)
                         continue
                     if key not in ("salary_coefficient", "second_pillar_admin", "other_cost_per_head") \
+                            and (message := ambiguous_rate(row[c + 1])):
+                        raise ctx.error(f"{v.strip()}: {message}", r, c + 1, "een fractie zoals 0,32 of tekst '32%'")
+                    if key not in ("salary_coefficient", "second_pillar_admin", "other_cost_per_head") \
                             and abs(number) > 1:
                         # one rule for percentages (w13xl.sheets.RATE_BOUNDS): a number is a fraction
                         raise ctx.error(msg("rate.above_100", label=v.strip(), number=f"{number:g}",
@@ -145,28 +159,38 @@ def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters
 def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, sheet: str | None = None,
                         u_sign: str = "auto", named: Mapping[str, object] | None = None) -> Baseline:
     loaded = load_plan_from_grids(grids, file=file, sheet=sheet, u_sign=u_sign, named=named)
-    positions = _read_sheet(grids, ROSTER_SHEET, ROSTER_FIRST_HEADERS, roster_from_rows, file) or ()
-    scales = _read_sheet(grids, SCALES_SHEET, "schaal", lambda rows: scales_from_rows(
+    roster_sheet = find_sheet(grids, contract.ROSTER, file)
+    scales_sheet = find_sheet(grids, contract.SCALES, file)
+    subsidy_sheet = find_sheet(grids, contract.SUBSIDIES, file)
+    index_sheet = find_sheet(grids, contract.INDEXATION, file)
+    for name in (roster_sheet, scales_sheet, subsidy_sheet, index_sheet):
+        warn_hidden(grids, name, file, loaded.warnings)
+    positions = _read_sheet(grids, roster_sheet, ROSTER_FIRST_HEADERS, roster_from_rows, file) or ()
+    if roster_sheet is None:
+        loaded.warnings.append(absent_warning(contract.ROSTER, file))
+    scales = _read_sheet(grids, scales_sheet, "schaal", lambda rows: scales_from_rows(
         [row[:3] for row in rows if not all(is_blank(v) for v in row[:3])]), file)
-    staff = (staff_parameters_from_grid(grids[SCALES_SHEET], SheetContext(file, SCALES_SHEET, loaded.warnings))
-             if SCALES_SHEET in grids else StaffParameters())
-    subsidies = _read_sheet(grids, SUBSIDY_SHEET, "id", subsidies_from_rows, file) or {}
+    staff = (staff_parameters_from_grid(grids[scales_sheet], SheetContext(file, scales_sheet, loaded.warnings))
+             if scales_sheet else StaffParameters())
+    subsidies = _read_sheet(grids, subsidy_sheet, "id", subsidies_from_rows, file) or {}
     for s in subsidies.values():
         if s.action not in loaded.plan.actions:
             raise InputError(f"subsidie {s.id} verwijst naar actie '{s.action}', die niet op het begrotingsblad staat",
-                             file=file, sheet=SUBSIDY_SHEET, cell=_row_cell(grids[SUBSIDY_SHEET], "id", s.id, "actie"),
+                             file=file, sheet=subsidy_sheet,
+                             cell=_row_cell(grids[subsidy_sheet], "id", s.id, "actie") if subsidy_sheet else None,
                              expected="een actie van het begrotingsblad")
     for sid in unsourced(subsidies):  # issue 9: every figure has a source
         loaded.warnings.append(InputWarning(
             f"subsidie {sid} heeft geen financier ('financier') of geen bron ('verwijzing': planonderdeel of "
-            f"actietekst met data en bedragen, of 'aanname' met de reden)", file=file, sheet=SUBSIDY_SHEET))
-    shares = index_shares_from_grid(grids[INDEX_SHEET], file, INDEX_SHEET) if INDEX_SHEET in grids else []
+            f"actietekst met data en bedragen, of 'aanname' met de reden)", file=file, sheet=subsidy_sheet))
+    shares = index_shares_from_grid(grids[index_sheet], file, index_sheet) if index_sheet else []
     if scales is not None:
         for p in positions:
             if p.scale not in scales:
                 raise InputError(f"positie {p.id} heeft een onbekende weddeschaal '{p.scale}'", file=file,
-                                 sheet=ROSTER_SHEET, cell=_roster_cell(grids[ROSTER_SHEET], p.id, "schaal"),
-                                 expected=f"een van de schalen op '{SCALES_SHEET}'")
+                                 sheet=roster_sheet,
+                                 cell=_roster_cell(grids[roster_sheet], p.id, "schaal") if roster_sheet else None,
+                                 expected=f"een van de schalen op '{scales_sheet}'")
     baseline = Baseline(plan=loaded.plan, params=loaded.params, positions=tuple(positions), scales=scales,
                         staff_params=staff, subsidies=subsidies, index_shares=shares, file=file,
                         sheet=loaded.sheet, warnings=loaded.warnings,
@@ -174,7 +198,7 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
     check = baseline.staff_check()
     gap = None if check is None else check.warning()
     if gap:
-        loaded.warnings.append(InputWarning(gap, file=file, sheet=ROSTER_SHEET))
+        loaded.warnings.append(InputWarning(gap, file=file, sheet=roster_sheet or ROSTER_SHEET))
     from ..calibration import calibration_from_grids  # [uncertainty] calibrate = "realisatie" reads accounts lazily
     baseline.calibrate = functools.partial(calibration_from_grids, grids, loaded.plan, file=file, index_shares=shares)
     return baseline
@@ -264,9 +288,10 @@ def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: 
 
 def workbook_scenarios(grids: Mapping[str, Grid], file: str | None = None):
     """Scenarios defined on the workbook's "Scenario's" sheet (empty if there is none)."""
+    from .. import contract
     from .spec import SCENARIO_SHEET, scenarios_from_grid
 
-    name = next((n for n in grids if n.lower() == SCENARIO_SHEET.lower()), None)
+    name = find_sheet(grids, (SCENARIO_SHEET, *contract.SCENARIOS.aliases), file)
     return scenarios_from_grid(grids[name], file=file, sheet=name) if name else {}
 
 

@@ -39,7 +39,7 @@ from pydantic import (
 from .. import messages
 from ..errors import InputError
 from ..messages import os_reason, pydantic_message, toml_reason
-from ..numbers import parse_date
+from ..numbers import ambiguous_rate, parse_date
 
 BASELINE = "baseline"
 IndexClass = Literal["loon", "prijzen", "bijdrage", "volgt_loon"]
@@ -100,6 +100,15 @@ def as_fraction(value: Any) -> Any:
     return value
 
 
+def as_rate(value: Any) -> Any:
+    """:func:`as_fraction` for a rate of change (pct, rate, rates, inflation), where a bare 1 is
+    ambiguous (1% or 100%?) and refused with both readings (w13xl.numbers.ambiguous_rate)."""
+    message = ambiguous_rate(value)
+    if message:
+        raise ValueError(message)
+    return as_fraction(value)
+
+
 #: Plausibility bounds (fractions) that catch a percentage typed as a whole number (8 for 8%).
 #: A change with ``override_bounds = true`` (sheet column 'Buiten grenzen') skips them.
 MAX_INDEX_RATE = 0.5      # 50% a year for an index (rate, rates, inflation)
@@ -152,12 +161,12 @@ class IndexChange(_Change):
     @field_validator("rate", mode="before")
     @classmethod
     def _rate_fraction(cls, v: Any) -> Any:
-        return as_fraction(v)
+        return as_rate(v)
 
     @field_validator("rates", "inflation", mode="before")
     @classmethod
     def _rates_fraction(cls, v: Any) -> Any:
-        return {k: as_fraction(x) for k, x in v.items()} if isinstance(v, dict) else v
+        return {k: as_rate(x) for k, x in v.items()} if isinstance(v, dict) else v
 
     @field_validator("rate", "rates", "inflation", mode="after")
     @classmethod
@@ -340,7 +349,7 @@ class ContributionChange(_Change):
     @field_validator("pct", mode="before")
     @classmethod
     def _pct_fraction(cls, v: Any) -> Any:
-        return as_fraction(v)
+        return as_rate(v)
 
     @field_validator("pct", mode="after")
     @classmethod
@@ -546,6 +555,10 @@ def load_scenario_file(path: str | Path) -> Scenario:
         raise InputError(f"'{path.suffix}' is geen scenariobestand", file=name, expected="een .toml-bestand")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Notepad) is accepted
+    except RecursionError:
+        raise InputError("het TOML-bestand is te diep genest (honderden niveaus lijsten of tabellen in "
+                         "elkaar); een scenario heeft er hoogstens een paar", file=name,
+                         expected="een scenariobestand zoals in scenarios/") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"geen geldige TOML ({toml_reason(exc)})", file=name) from None
     except UnicodeDecodeError:
@@ -555,7 +568,30 @@ def load_scenario_file(path: str | Path) -> Scenario:
     if not data:
         raise InputError("het scenariobestand is leeg (het zou zonder een woord als het plan zelf lopen)", file=name,
                          expected="een titel en minstens één tabel [[changes]], of extends = \"...\"")
+    if _depth(data) > MAX_TOML_DEPTH:
+        raise InputError(f"het TOML-bestand is te diep genest (meer dan {MAX_TOML_DEPTH} niveaus lijsten of tabellen "
+                         "in elkaar); een scenario heeft er hoogstens een paar", file=name,
+                         expected="een scenariobestand zoals in scenarios/")
     return scenario_from_dict(data, name=path.stem, file=name)
+
+
+#: Nesting deeper than this in a scenario file is refused before validation (a scenario needs 4).
+MAX_TOML_DEPTH = 32
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of lists and tables, without recursion (a 20.000-deep file must not overflow)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_TOML_DEPTH:
+            return deepest
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
 
 
 # -- the workbook sheet "Scenario's" ----------------------------------------------------------
@@ -597,8 +633,8 @@ def _cell_value(value: Any, fieldname: str) -> Any:
         return [v for v in re.split(r"[;,\s]+", value) if v]
     if fieldname in _INT_FIELDS and isinstance(value, float) and value.is_integer():
         return int(value)
-    if fieldname in ("pct", "share", "factor", "rate") and isinstance(value, str) and value.endswith("%"):
-        return as_fraction(value)
+    if fieldname in ("share", "factor") and isinstance(value, str) and value.endswith("%"):
+        return as_fraction(value)  # pct and rate: as text to the model, which refuses a bare 1 (as_rate)
     if fieldname in ("override_bounds", "budget_neutral") and isinstance(value, str):
         return value.strip().lower() in ("ja", "yes", "true", "waar", "1", "x")
     if isinstance(value, str) and re.fullmatch(r"-?\d+(,\d+)?", value):
@@ -711,16 +747,47 @@ class ScenarioLibrary:
         for s in scenarios:
             self.add(s)
 
-    def find(self, name: str) -> Scenario | None:
-        if name in self.scenarios:
-            return self.scenarios[name]
+    def find(self, name: str, beside: str | None = None) -> Scenario | None:
+        """The scenario ``extends = name`` means: ``name.toml`` beside the extending file
+        (``beside``) first; else the one loaded or on the sheet, or ``name.toml`` in the folders
+        given. Two different candidates there are refused, naming both: w13xl does not pick one."""
+        if beside and beside.lower().endswith(".toml"):
+            candidate = Path(beside).parent / f"{name}.toml"
+            if candidate.is_file():
+                return self._from_path(candidate)
+        loaded = self.scenarios.get(name)
+        found: list[tuple[str, Path | None]] = [(loaded.source or name, None)] if loaded else []
         for folder in self.search_dirs:
             candidate = folder / f"{name}.toml"
-            if candidate.exists():
-                scenario = load_scenario_file(candidate)
-                self.add(scenario)
-                return scenario
-        return None
+            if candidate.is_file() and not any(_same_file(candidate, where) for where, _ in found):
+                found.append((str(candidate), candidate))
+        if len(found) > 1:
+            raise InputError(f"extends = \"{name}\" past op meer dan één scenario: "
+                             + " en ".join(f"'{where}'" for where, _ in found) + "; w13xl kiest er niet zelf één",
+                             file=beside, key="extends",
+                             expected="één scenario met die naam: hernoem er één, of zet het basisscenario naast "
+                                      "het bestand dat het uitbreidt")
+        if not found:
+            return None
+        path = found[0][1]
+        return loaded if path is None else self._from_path(path)
+
+    def _from_path(self, path: Path) -> Scenario:
+        """The scenario of a file, loaded once; added to the library unless another scenario with
+        its name is there already (a file beside the extending one wins over it for ``extends``)."""
+        key = str(path.resolve())
+        cache = self.__dict__.setdefault("_by_path", {})
+        if key in cache:
+            return cache[key]
+        existing = self.scenarios.get(path.stem)
+        if existing is not None and _same_file(path, existing.source):
+            cache[key] = existing
+            return existing
+        scenario = load_scenario_file(path)
+        if existing is None:
+            self.add(scenario)
+        cache[key] = scenario
+        return scenario
 
     def add(self, scenario: Scenario) -> None:
         if scenario.name in self.scenarios and scenario.name != BASELINE:
@@ -734,7 +801,7 @@ class ScenarioLibrary:
         seen = {scenario.name}
         current = scenario
         while current.extends and current.extends != BASELINE:
-            parent = self.find(current.extends)
+            parent = self.find(current.extends, beside=current.source)
             if parent is None:
                 raise InputError(f"bouwt voort op een onbekend scenario '{current.extends}'", file=current.source,
                                  key="extends", expected=f"'baseline' of een van: {', '.join(self.scenarios)}")
@@ -748,6 +815,15 @@ class ScenarioLibrary:
 
     def changes(self, scenario: Scenario) -> list:
         return [c for s in self.chain(scenario) for c in s.changes]
+
+
+def _same_file(path: Path, source: str | None) -> bool:
+    if not source:
+        return False
+    try:
+        return path.resolve() == Path(source).resolve()
+    except OSError:
+        return False
 
 
 def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
