@@ -144,7 +144,7 @@ def test_pivot_action_below_the_total_is_refused_naming_both_rows():
     (this test once asserted that 'A99999 after the total' was ignored)."""
     rows = pivot_rows(GOOD_LINES, GOOD_YEARS)
     rows.append(["A99999 after the total", 1, 2, 3])
-    with pytest.raises(InputError, match=r"cell A9: de rij 'Eindtotaal' \(A9\) staat midden in het blad: "
+    with pytest.raises(InputError, match=r"cel A9: de rij 'Eindtotaal' \(A9\) staat midden in het blad: "
                                          r"eronder staat nog 'A99999 after the total' \(A10\)"):
         load({"Export": rows})
 

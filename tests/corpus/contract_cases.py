@@ -291,17 +291,17 @@ CASES: dict[str, Case] = {
     "toml_index_rate_1": Case(toml(INDEX + "rate = 1\n"), ("changes[0].rate", "dubbelzinnig", "'1%'")),
     "sheet_pct_1": Case(lambda f: ["run", str(edited(f, "blad-pct.xlsx", scenario_sheet_pct(1))),
                                    "bijdrage-plus-3-2028"],
-                        ("blad-pct.xlsx", "sheet 'Scenario's'", "I5", "dubbelzinnig", "'1%'", "'100%'")),
+                        ("blad-pct.xlsx", "blad 'Scenario's'", "I5", "dubbelzinnig", "'1%'", "'100%'")),
     "sheet_pct_text_3_percent": Case(lambda f: ["run", str(edited(f, "blad-pct3.xlsx", scenario_sheet_pct("3%"))),
                                                 "bijdrage-plus-3-2028"], ("+3,0%",), exit_code=0),
     "parameter_index_1": Case(lambda f: ["m2", str(edited(f, "index1.xlsx", cell("Parameters", "B10", 1)))],
-                              ("index1.xlsx", "sheet 'Parameters', cell B10", "Standaardindex", "dubbelzinnig")),
+                              ("index1.xlsx", "blad 'Parameters', cel B10", "Standaardindex", "dubbelzinnig")),
     "parameter_minimum_reserve_percent": Case(
         lambda f: ["m2", str(edited(f, "min-pct.xlsx", cell("Parameters", "B3", "10%")))],
-        ("sheet 'Parameters', cell B3", "Minimumreserve", "'10%' is een percentage, geen bedrag")),
+        ("blad 'Parameters', cel B3", "Minimumreserve", "'10%' is een percentage, geen bedrag")),
     "parameter_minimum_reserve_negative": Case(
         lambda f: ["m2", str(edited(f, "min-neg.xlsx", cell("Parameters", "B3", -211211.09)))],
-        ("sheet 'Parameters', cell B3", "Minimumreserve", "negatief")),
+        ("blad 'Parameters', cel B3", "Minimumreserve", "negatief")),
     "option_minimum_reserve_percent": Case(lambda f: ["m2", str(SAMPLE), "--minimum-reserve", "10%"],
                                            ("--minimum-reserve", "'10%' is een percentage, geen bedrag"),
                                            usage=True),
@@ -311,46 +311,46 @@ CASES: dict[str, Case] = {
                                           ("Gecumuleerd budgettair resultaat ≥ minimumreserve",
                                            "500.000"), exit_code=0),
     "amount_1e300": Case(lambda f: ["m2", str(edited(f, "groot.xlsx", cell("Synthese", "H2", 1e300)))],
-                         ("groot.xlsx", "sheet 'Synthese', cell H2", "groter dan elk plausibel bedrag")),
+                         ("groot.xlsx", "blad 'Synthese', cel H2", "groter dan elk plausibel bedrag")),
     "amount_1e12_text": Case(lambda f: ["m2", str(edited(f, "groot-tekst.xlsx",
                                                           cell("Synthese", "H2", "1.000.000.000.000,00")))],
-                             ("sheet 'Synthese', cell H2", "groter dan elk plausibel bedrag")),
+                             ("blad 'Synthese', cel H2", "groter dan elk plausibel bedrag")),
     # -- layout ----------------------------------------------------------------------------------
     # 2031 typed in a date-formatted cell (shown as 23/07/1905) and 01/01/2031 typed as the header:
     # read as 2031 with a warning naming the cell; the plan's figures, 2031 included
     "year_header_2031_in_date_cell": Case(
         lambda f: ["m2", str(edited(f, "datumcel.xlsx", date_formatted("Synthese", "L1", 2031)))],
         ("2031", "454.276", "-15.569"), exit_code=0,
-        warnings=("sheet 'Synthese', cell L1", "de kop is een datum (23/07/1905)", "gelezen als het jaar 2031")),
+        warnings=("blad 'Synthese', cel L1", "de kop is een datum (23/07/1905)", "gelezen als het jaar 2031")),
     "year_header_typed_as_date": Case(
         lambda f: ["m2", str(edited(f, "datum.xlsx", cell("Synthese", "L1", dt.datetime(2031, 1, 1))))],
         ("454.276", "-15.569"), exit_code=0,
-        warnings=("cell L1", "de kop is een datum (01/01/2031)", "gelezen als het jaar 2031")),
+        warnings=("cel L1", "de kop is een datum (01/01/2031)", "gelezen als het jaar 2031")),
     "year_header_date_with_time_refused": Case(
         lambda f: ["m2", str(edited(f, "tijd.xlsx", cell("Synthese", "L1",
                                                          dt.datetime(2031, 1, 1, 12, 30))))],
-        ("tijd.xlsx, sheet 'Synthese', cell L1", "de kop is een datum (01/01/2031 12:30), geen jaar")),
+        ("tijd.xlsx, blad 'Synthese', cel L1", "de kop is een datum (01/01/2031 12:30), geen jaar")),
     "pivot_u_row_typo": Case(
         lambda f: ["m2", str(edited(f, "typo.xlsx", pivot_typo)), "--sheet", EXPORT],
-        ("typo.xlsx, sheet 'Synthese (export)', cell B4", "het saldo van A10101 in 2026", "B5 + B6",
+        ("typo.xlsx, blad 'Synthese (export)', cel B4", "het saldo van A10101 in 2026", "B5 + B6",
          "verschil 10.000,00")),
     "pivot_eindtotaal_typo": Case(
         lambda f: ["m2", str(edited(f, "totaal.xlsx", pivot_total_typo)), "--sheet", EXPORT],
-        ("sheet 'Synthese (export)'", "het eindtotaal 2031", "verschil 10.000,00")),
+        ("blad 'Synthese (export)'", "het eindtotaal 2031", "verschil 10.000,00")),
     "pivot_total_mid_sheet": Case(
         lambda f: ["m2", str(edited(f, "midden.xlsx", pivot_total_mid_sheet)), "--sheet", EXPORT],
-        ("midden.xlsx, sheet 'Synthese (export)'", "de rij 'Totaal'", "staat midden in het blad",
+        ("midden.xlsx, blad 'Synthese (export)'", "de rij 'Totaal'", "staat midden in het blad",
          "eronder staat nog")),
     "hidden_row_with_amounts": Case(
         lambda f: ["m2", str(edited(f, "verborgen-rij.xlsx", hide_row("Synthese", 5)))],
         ("454.276", "-15.569"), exit_code=0,
-        warnings=("sheet 'Synthese', cell G5", "verborgen rij 5 met bedragen", "tellen mee")),
+        warnings=("blad 'Synthese', cel G5", "verborgen rij 5 met bedragen", "tellen mee")),
     "hidden_column_with_amounts": Case(
         lambda f: ["m2", str(edited(f, "verborgen-kolom.xlsx", hide_col("Synthese", "L")))],
         ("454.276",), exit_code=0, warnings=("verborgen kolom L met bedragen",)),
     "hidden_roster_row": Case(
         lambda f: ["run", str(edited(f, "verborgen-personeel.xlsx", hide_row("Personeel", 6))), PACT],
-        (PACT_EFFECT,), exit_code=0, warnings=("sheet 'Personeel'", "verborgen rij 6 met bedragen")),
+        (PACT_EFFECT,), exit_code=0, warnings=("blad 'Personeel'", "verborgen rij 6 met bedragen")),
     # -- scenario resolution ---------------------------------------------------------------------
     "extends_takes_the_basis_beside_the_file": Case(two_folders, ("+5,0%", "+10,0%"), exit_code=0),
     "extends_two_candidates_refused": Case(ambiguous_extends, (
