@@ -732,7 +732,8 @@ class Engine:
         plan = Plan(years=self.base.years, keys=keys, amounts=np.vstack([state.lines[k] for k in keys]),
                     actions=self.base.plan.actions)
         lines = {k: np.array(v) for k, v in lines_before.items()}
-        m2 = M2Result(self.base.years, lines, minimum, check_norms(self.base.years, lines, minimum))
+        bestuur = self.base.m2.bestuur
+        m2 = M2Result(self.base.years, lines, minimum, check_norms(self.base.years, lines, minimum, bestuur), bestuur)
         return ScenarioRun(name=scenario.name, title=scenario.title or scenario.name,
                            description=scenario.description, plan=plan, m2=m2, baseline=self.base.m2,
                            effects=tuple(effects), wage_cost=wage_cost,
