@@ -145,7 +145,6 @@ def add_parameters(wb: Workbook) -> None:
     ws = wb.create_sheet("Parameters")
     _header(ws, 1, ["Parameter", "Waarde", *map(str, YEARS)], [52, 16] + [14] * len(YEARS))
     rows: list[tuple[str, object, list | None]] = [
-        ("Soort bestuur", "OCMW-vereniging", None),
         ("Gecumuleerd budgettair resultaat vorig boekjaar", 404701.70, None),
         ("Minimumreserve", 211211.09, None),
         ("Minimumreserve (% jaarloonkost)", 0.10, None),
@@ -157,6 +156,7 @@ def add_parameters(wb: Workbook) -> None:
         ("Standaardindex", 0.02, None),
         ("Bijdrage lokale besturen", None, [round(801391 * 1.02 ** k, 2) for k in range(len(YEARS))]),
         ("Inwoners", 332211, None),
+        ("Soort bestuur", "OCMW-vereniging", None),
     ]
     for r, (label, value, per_year) in enumerate(rows, start=2):
         ws.cell(row=r, column=1, value=label)

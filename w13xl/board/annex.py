@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..m2 import KIND_WORDS, M2Result, bestuur_name, m2_rows
+from ..m2 import M2Result, bestuur_name, m2_rows
 from ..scenario.result import ScenarioRun
 from .base import AFM, ANNEX_SHEET, KEY_LINES, MARKER_TEXT, SheetContent, _check_runs
 from .scenario_pages import norm_rows
@@ -24,7 +24,7 @@ MINIMUM_RESERVE_NOTE = ("Minimumreserve = sociaal passief 211.211,09 zoals gegev
 
 def check_notes(result: M2Result) -> list[str]:
     """One line per check: its kind and source; then the kind of bestuur and the minimum reserve."""
-    lines = [f"{rule.label} — {KIND_WORDS[rule.kind]}; bron: {rule.source}." for rule in result.rules.values()
+    lines = [f"{rule.label}: {rule.why}. Bron: {rule.source}." for rule in result.rules.values()
              if rule.key in result.norms]
     lines.append(f"Soort bestuur: {bestuur_name(result.bestuur)}.")
     if result.minimum_reserve is not None and abs(float(result.minimum_reserve[0]) - PLAN_SOCIAL_LIABILITY) < 0.005:
@@ -47,10 +47,10 @@ def annex_content(runs: Sequence[ScenarioRun]) -> SheetContent:
     for n, label, key, values in m2_rows(base):
         c.add("detail" if n in ("a", "b") else "key" if key in KEY_LINES else "data", n, label, *values)
     c.ranges["basis"] = (first, len(c.rows))
-    c.add("section", "Normen, engagementen en beleid (meerjarenplan)")
+    c.add("section", "Controles (meerjarenplan)")
     c.extend("norm", norm_rows(base))
     for line in check_notes(base):
-        c.add("note", line)
+        c.add("wrap", "", line)
     c.page_break()
     c.add("section", "Autofinancieringsmarge per jaar, per scenario")
     rows = yearly_rows(runs, AFM)

@@ -159,7 +159,7 @@ def scenario_content(run: ScenarioRun, sheet_name: str | None = None) -> SheetCo
                         key == GBR and minimum is not None and value < minimum[j] - HALF_CENT):
                     c.status[(r, 3 + j)] = "breach"
     c.ranges["key"] = (first, len(c.rows))
-    c.add("section", "Normen, engagementen en beleid")
+    c.add("section", "Controles")
     first, last = c.extend("norm", norm_rows(run.m2))
     for r in range(first, last + 1):
         c.status[(r, 3)] = "ok" if c.rows[r - 1][2] == NORM_MET or str(c.rows[r - 1][2]).startswith(

@@ -168,7 +168,7 @@ def overview_content(runs: Sequence[ScenarioRun], *, plan_name: str, created: da
     for k, v in (extra or {}).items():
         c.add("meta", str(k), v if isinstance(v, (int, float)) else str(v))
     c.add("blank")
-    c.add("section", f"Resultaat op het einde van het plan ({last}): normen, engagementen en beleid")
+    c.add("section", f"Resultaat op het einde van het plan ({last}) en de controles")
     rows = overview_rows(runs)
     c.add("header", *rows[0])
     c.ranges["overview"] = c.extend("data", rows[1:])

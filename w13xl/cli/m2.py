@@ -109,8 +109,7 @@ def bestuur_line(result: M2Result) -> str:
 
     statutory = [r for r in result.rules.values() if r.statutory]
     tail = ("wettelijke normen (BBC-besluit, art. 16) zijn als zodanig aangeduid" if statutory else
-            "geen van deze controles is als wettelijke norm aangeduid; engagement en beleid zijn keuzes "
-            "van het bestuur zelf")
+            "engagement en beleid zijn keuzes van het bestuur zelf, de andere regels controles")
     return f"Soort bestuur: {bestuur_name(result.bestuur)}; {tail} (zie docs/normen.md)."
 
 

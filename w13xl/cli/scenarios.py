@@ -91,7 +91,7 @@ def comparison_table(runs: list[ScenarioRun], years: Sequence[int] | None = None
 def print_comparison(runs: list[ScenarioRun]) -> None:
     """The comparison table(s), fitted to the terminal, then the norms per scenario."""
     print_fitted(console, lambda block: comparison_table(runs, block), len(runs[0].years))
-    console.print("[bold]Normen, engagementen en beleid[/]")
+    console.print("[bold]Controles[/]")
     for run in runs:
         console.print(f"{run.title or run.name}: {flags(run)}", soft_wrap=False)
     from .m2 import bestuur_line
