@@ -1,7 +1,7 @@
 """Checks on schema M2 by kind of bestuur: no layer calls a W13 policy a statutory norm.
 
 W13 is an OCMW-vereniging. The plan (3.9, financial committee) says a negative AFM at the end of
-the plan „is toegelaten voor een OCMW-vereniging in het algemeen”; W13 „neemt het engagement om te
+the plan „dit toegelaten is voor een OCMW-vereniging in het algemeen”; W13 „neemt het engagement om te
 eindigen met een positieve autofinancieringsmarge in 2031” (3.3), and keeps its reserve „met het
 absolute minimum van het sociaal passief” (3.3). Art. 16 of the BBC-besluit (30 March 2018) makes
 BBR >= 0 each year and AFM >= 0 in the last plan year statutory for gemeenten and OCMW's.
@@ -77,7 +77,7 @@ def test_the_rules_per_kind_of_bestuur():
     assert w13["reserve_above_minimum"].label == "Beleid W13: reserve ≥ sociaal passief"
     assert "„W13 neemt het engagement om te eindigen met een positieve autofinancieringsmarge in 2031.”" in \
         w13["afm_last_year_nonnegative"].source
-    assert "„toegelaten voor een OCMW-vereniging in het algemeen”" in w13["afm_last_year_nonnegative"].source
+    assert "„dit toegelaten is voor een OCMW-vereniging in het algemeen”" in w13["afm_last_year_nonnegative"].source
     assert "het absolute minimum van het sociaal passief" in w13["reserve_above_minimum"].source
     for kind in ("gemeente", "ocmw"):
         rules = check_rules(kind, 2031)

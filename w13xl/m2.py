@@ -113,7 +113,7 @@ def m2_arrays(
 #
 # One home for the rules: which check applies to which kind of bestuur, whether it is a statutory
 # norm, an engagement or a policy of the bestuur, and its source. Every layer (terminal, board
-# pack, Excel) renders its words from here. Plan passages are quoted between „ and ” (the
+# pack, Excel) renders its words from here. Plan passages are quoted between „…” (the
 # repository's convention, checked verbatim against the plan text by tests/test_citations.py).
 
 #: Kinds of bestuur: id -> (Dutch name, accepted spellings on the Parameters sheet).
@@ -157,7 +157,7 @@ KIND_WORDS = {WETTELIJK: "wettelijke norm (BBC)", ENGAGEMENT: "engagement", BELE
 BBC_ART16 = ("art. 16 van het besluit van de Vlaamse Regering van 30 maart 2018 over de beleids- en "
              "beheerscyclus (BBC-besluit), zoals toegelicht door Agentschap Binnenlands Bestuur "
              "(lokaalbestuur.vlaanderen.be, 'Financieel evenwicht'): gemeenten en OCMW's")
-PLAN_AFM_OCMW_VERENIGING = ("meerjarenplan 3.9 (verslag financiële commissie): negatieve AFM „toegelaten voor "
+PLAN_AFM_OCMW_VERENIGING = ("meerjarenplan 3.9 (verslag financiële commissie): negatieve AFM „dit toegelaten is voor "
                             "een OCMW-vereniging in het algemeen”; „W13 geeft aan dat een positieve "
                             "autofinancieringsmarge niet verplicht is voor een welzijnsvereniging”")
 PLAN_AFM_ENGAGEMENT = ("meerjarenplan 3.3: „W13 neemt het engagement om te eindigen met een positieve "
