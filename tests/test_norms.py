@@ -24,14 +24,13 @@ import openpyxl
 import pytest
 import xlwings as xw
 import xlwings.server
+from helpers import ROOT, SAMPLE
 from typer.testing import CliRunner
 
 from w13xl import board
 from w13xl.cli import app
 from w13xl.excel import functions as F
 from w13xl.m2 import BELEID, CONTROLE, ENGAGEMENT, WETTELIJK, check_rules
-
-from helpers import ROOT, SAMPLE
 
 runner = CliRunner()
 SCENARIOS = [str(ROOT / "scenarios" / f) for f in ("pact-stopt-2028.toml", "bijdrage-plus-5-2027.toml")]

@@ -202,7 +202,8 @@ def assumption_tables(base: Baseline) -> list[AssumptionTable]:
         AssumptionTable("subsidies", "Subsidies",
                         ("Subsidie", "Naam", "Actie", "Financier", "Start", "Einde", "Indexklasse", "Overhead",
                          "Posities", "Verwijzing"), tuple(subsidy_rows(base)),
-                        "Overhead: minimaal 15% van de personeelskost (plan 3.7), tenzij de financier lager toelaat."),
+                        "Overhead: plan 3.7: „een overheadkost van minimaal 15% op de personeelskost”, tenzij de "
+                        "financier lager toelaat."),
         AssumptionTable("beleid", "Beleid bij einde subsidie", ("Beleid", "Betekenis", "Regel"),
                         tuple(policy_rows())),
         AssumptionTable("werkgeverskost", "Werkgeverskost per component", ("Component", "Tarief", "Bron"),

@@ -126,9 +126,9 @@ BESTUUR_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "agb": ("autonoom gemeentebedrijf (AGB)", ("agb", "autonoom gemeentebedrijf",
                                                "autonoom gemeentebedrijf (agb)")),
 }
-#: W13 is an OCMW-vereniging: plan, introduction: „W13 is de welzijnsvereniging van 14 OCMW’s”.
+#: W13 is an OCMW-vereniging: plan, introduction: „W13 is de welzijnsvereniging van 14 OCMW's”.
 DEFAULT_BESTUUR = "ocmw-vereniging"
-DEFAULT_BESTUUR_SOURCE = "meerjarenplan 2026-2031: „W13 is de welzijnsvereniging van 14 OCMW’s”"
+DEFAULT_BESTUUR_SOURCE = "meerjarenplan 2026-2031: „W13 is de welzijnsvereniging van 14 OCMW's”"
 
 
 def parse_bestuur(text: object) -> str | None:
@@ -253,7 +253,7 @@ class NormCheck:
 
 
 def _norm(rule: CheckRule, years: Sequence[int], breach: np.ndarray) -> NormCheck:
-    breach_years = tuple(int(y) for y, b in zip(years, breach) if b)
+    breach_years = tuple(int(y) for y, b in zip(years, breach, strict=False) if b)
     return NormCheck(rule.key, rule, not breach_years, breach_years[0] if breach_years else None, breach_years)
 
 
@@ -352,8 +352,8 @@ def compute_m1(plan: Plan) -> list[dict]:
         block = sums.sum(axis=0) if bd == "Totaal" else sums[groups[bd]]
         for c, cat in enumerate(CATEGORIES):
             for d, direction in enumerate(DIRECTIONS):
-                rec = {"beleidsdoelstelling": bd, "categorie": cat, "richting": direction}
-                rec.update({str(y): float(v) for y, v in zip(plan.years, block[c, d])})
+                rec: dict[str, object] = {"beleidsdoelstelling": bd, "categorie": cat, "richting": direction}
+                rec.update({str(y): float(v) for y, v in zip(plan.years, block[c, d], strict=False)})
                 records.append(rec)
     return records
 
@@ -365,7 +365,8 @@ SECTION_TITLES = {
 }
 
 
-def m2_rows(result: M2Result, *, details: bool = True, minimum_reserve: bool = True) -> list[tuple[str, str, str, list[float]]]:
+def m2_rows(result: M2Result, *, details: bool = True,
+            minimum_reserve: bool = True) -> list[tuple[str, str, str, list[float]]]:
     """(number, Dutch label, key, values per year) in statutory order, for tables and sheets.
 
     AFM lines follow the M2 lines; the minimum reserve (if any) comes last."""
@@ -383,4 +384,4 @@ def m2_rows(result: M2Result, *, details: bool = True, minimum_reserve: bool = T
 def first_year_below(years: Sequence[int], values: np.ndarray, floor: np.ndarray | float = 0.0) -> int | None:
     """First year in which ``values`` is below ``floor`` by at least half a cent (as the norms)."""
     below = np.asarray(values) < np.asarray(floor) - HALF_CENT
-    return next((int(y) for y, b in zip(years, below) if b), None)
+    return next((int(y) for y, b in zip(years, below, strict=False) if b), None)

@@ -11,7 +11,6 @@ from .base import AFM, ANNEX_SHEET, KEY_LINES, MARKER_TEXT, SheetContent, _check
 from .scenario_pages import norm_rows
 from .summary import yearly_rows
 
-
 #: Why the minimum reserve is the amount it is (domain check: 10% of T2's personnel cost gives
 #: 177k-182k, not 211.211,09).
 PLAN_SOCIAL_LIABILITY = 211_211.09  # plan 3.1: „Sociaal passief 211.211,09”

@@ -531,8 +531,10 @@ class _Run:
 
 def minimum_reserve_rule(params: Parameters, years: Sequence[int], wage_change: np.ndarray | None,
                          wage_cost_param: np.ndarray | None = None) -> np.ndarray | None:
-    """THE minimum reserve rule (the sociaal passief; plan 3.7: "Voor de voorziening van het
-    sociaal passief wordt uitgegaan van 10% van de totale jaarloonkost"; M2 annex: 211.211,09).
+    """THE minimum reserve rule (the sociaal passief, W13's policy; plan 3.7: „Voor de voorziening
+    van het sociaal passief wordt uitgegaan van 10% van de totale jaarloonkost”; amount: plan 3.1
+    „Sociaal passief 211.211,09”, which is not 10% of any plan year's personnel cost: the amount
+    as given, the 10% rule for changes).
 
     * With an amount (parameter Minimumreserve): the baseline keeps the plan's amount in every
       year; a scenario moves it by ``pct`` (parameter Minimumreserve (% jaarloonkost), 10%) of
