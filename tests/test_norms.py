@@ -97,11 +97,13 @@ def test_m2_and_compare_call_no_w13_policy_a_norm():
     assert "✗ Engagement W13: AFM 2031 ≥ 0: niet voldaan (AFM -15.569); eerste jaar met negatieve AFM: 2030" in lines
     assert "✓ Beleid W13: reserve ≥ sociaal passief: voldaan" in lines
     assert offending(lines) == [] and "AFM-norm" not in m2.stdout and "Wettelijke norm" not in m2.stdout
-    compare = runner.invoke(app, ["compare", str(SAMPLE), *SCENARIOS], env={"COLUMNS": "400"})
+    compare = runner.invoke(app, ["compare", str(SAMPLE), *SCENARIOS])
     assert compare.exit_code == 0, compare.output
-    # one line per scenario: 'title: fact; fact; ...'
-    facts = [f for line in compare.stdout.splitlines() if ": Engagement W13" in line
-             for f in line.split(": ", 1)[1].split("; ")]
+    # one (wrapped) line per scenario after the heading 'Controles': 'title: fact; fact; ...'
+    text = " ".join(compare.stdout.split("\nControles\n", 1)[1].split("Soort bestuur:")[0].split())
+    titles = ("'t PACT stopt eind 2028: ", "Bijdrage lokale besturen +5% vanaf 2027: ")
+    assert text.startswith(titles[0]) and titles[1] in text
+    facts = [f.strip() for part in text[len(titles[0]):].split(titles[1]) for f in part.split("; ")]
     assert "Engagement W13: AFM 2031 niet voldaan" in facts and "Beleid W13: reserve ≥ sociaal passief voldaan" in facts
     assert len(facts) == 2 * 4  # two scenarios, four facts each
     assert offending(facts) == []
