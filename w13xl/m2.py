@@ -253,7 +253,7 @@ class NormCheck:
 
 
 def _norm(rule: CheckRule, years: Sequence[int], breach: np.ndarray) -> NormCheck:
-    breach_years = tuple(int(y) for y, b in zip(years, breach, strict=False) if b)
+    breach_years = tuple(int(y) for y, b in zip(years, breach, strict=True) if b)
     return NormCheck(rule.key, rule, not breach_years, breach_years[0] if breach_years else None, breach_years)
 
 
@@ -353,7 +353,7 @@ def compute_m1(plan: Plan) -> list[dict]:
         for c, cat in enumerate(CATEGORIES):
             for d, direction in enumerate(DIRECTIONS):
                 rec: dict[str, object] = {"beleidsdoelstelling": bd, "categorie": cat, "richting": direction}
-                rec.update({str(y): float(v) for y, v in zip(plan.years, block[c, d], strict=False)})
+                rec.update({str(y): float(v) for y, v in zip(plan.years, block[c, d], strict=True)})
                 records.append(rec)
     return records
 
@@ -384,4 +384,4 @@ def m2_rows(result: M2Result, *, details: bool = True,
 def first_year_below(years: Sequence[int], values: np.ndarray, floor: np.ndarray | float = 0.0) -> int | None:
     """First year in which ``values`` is below ``floor`` by at least half a cent (as the norms)."""
     below = np.asarray(values) < np.asarray(floor) - HALF_CENT
-    return next((int(y) for y, b in zip(years, below, strict=False) if b), None)
+    return next((int(y) for y, b in zip(years, below, strict=True) if b), None)

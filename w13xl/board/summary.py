@@ -11,9 +11,20 @@ import numpy as np
 from ..fmt import FIRST_NEGATIVE_AFM_LABEL, NORM_MET, NORM_NOT_MET, euro
 from ..m2 import HALF_CENT, M2Result
 from ..scenario.result import ScenarioRun
-from .base import (AFM, BASELINE_LABEL, BBR, GBR, MARKER_TEXT, NA_TEXT, NONE_TEXT, OVERVIEW_SHEET, SheetContent,
-                   _check_runs, _fmt_created, outcome)
-
+from .base import (
+    AFM,
+    BASELINE_LABEL,
+    BBR,
+    GBR,
+    MARKER_TEXT,
+    NA_TEXT,
+    NONE_TEXT,
+    OVERVIEW_SHEET,
+    SheetContent,
+    _check_runs,
+    _fmt_created,
+    outcome,
+)
 
 MINIMUM_LABEL = "Minimumreserve (plan)"
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
-from ._options import CsvOpt, check_csv_style
+from ._options import CsvOpt, RosterOpt, check_csv_style
 from ._tables import COMPACT
 from .m2 import SheetOpt
 
@@ -36,7 +36,7 @@ def assumption_table(t, max_source: int | None = None) -> Table:
             if i:
                 table.add_section()
             table.add_row(f"[bold]{_cell(row[0])}[/]", f"[bold]{_cell(row[1])}[/]")
-            for h, v in zip(t.header[2:], row[2:]):
+            for h, v in zip(t.header[2:], row[2:], strict=True):
                 table.add_row(h, _cell(v))
         return table
     table = Table(title=t.title, caption=t.note or None, caption_justify="left", **COMPACT)
@@ -64,11 +64,11 @@ def index_class_table(baseline, width: int = 100) -> Table:
     return table
 
 
-def print_index_classes(workbook: Path, sheet: str | None = None) -> None:
-    """Print the compact index table for ``w13xl run`` (reads the workbook's baseline)."""
+def print_index_classes(workbook: Path, sheet: str | None = None, baseline=None) -> None:
+    """Print the compact index table for ``w13xl run`` (the given baseline, else the workbook's)."""
     from ..scenario.loader import load_baseline
 
-    console.print(index_class_table(load_baseline(workbook, sheet=sheet)))
+    console.print(index_class_table(baseline if baseline is not None else load_baseline(workbook, sheet=sheet)))
 
 
 @app.command("aannames")
@@ -76,17 +76,18 @@ def print_index_classes(workbook: Path, sheet: str | None = None) -> None:
 def aannames_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     sheet: SheetOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf de tabellen ook weg: .json of .csv.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf de tabellen ook weg: .json of .csv.")] = None,
     csv_style: CsvOpt = "be",
+    roster: RosterOpt = None,
 ) -> None:
     """Aannames met hun bron: indexklasse per lijn, subsidies, beleid bij einde subsidie, werkgeverskost, minimumreserve en indexering.
 
     Voorbeeld: w13xl aannames workbooks/w13-mjp-2026-2031.xlsx --out aannames.csv
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     from ..assumptions import assumption_tables
     from ..scenario.loader import load_baseline
 
-    baseline = load_baseline(workbook, sheet=sheet)
+    baseline = load_baseline(workbook, sheet=sheet, roster=roster)
     show_warnings(baseline.warnings)
     tables = assumption_tables(baseline)
     for t in tables:
