@@ -14,18 +14,16 @@ from .summary import yearly_rows
 #: Why the minimum reserve is the amount it is (domain check: 10% of T2's personnel cost gives
 #: 177k-182k, not 211.211,09).
 PLAN_SOCIAL_LIABILITY = 211_211.09  # plan 3.1: „Sociaal passief 211.211,09”
-MINIMUM_RESERVE_NOTE = ("Minimumreserve = sociaal passief 211.211,09 zoals gegeven in het plan (3.1). Het plan zegt "
-                        "ook dat het sociaal passief 10% van de totale jaarloonkost is (3.7), maar 211.211,09 is geen "
-                        "10% van de personeelskost van een planjaar: het bedrag geldt zoals gegeven, de 10%-regel is "
-                        "de methode van het plan voor wijzigingen (een scenario verschuift de minimumreserve met 10% "
-                        "van zijn wijziging in loonkost).")
+MINIMUM_RESERVE_NOTE = ("Minimumreserve = sociaal passief 211.211,09 (plan 3.1); 211.211,09 is geen 10% van de "
+                        "personeelskost van een planjaar: het bedrag geldt zoals gegeven, de 10%-regel (3.7) geldt "
+                        "voor wijzigingen in loonkost.")
 
 
 def check_notes(result: M2Result) -> list[str]:
-    """One line per check: its kind and source; then the kind of bestuur and the minimum reserve."""
-    lines = [f"{rule.label}: {rule.why}. Bron: {rule.source}." for rule in result.rules.values()
-             if rule.key in result.norms]
-    lines.append(f"Soort bestuur: {bestuur_name(result.bestuur)}.")
+    """What each check is (w13xl.m2.check_rules) for the plan's kind of bestuur, in one line; then
+    the minimum reserve explained (the full sources: docs/normen.md, W13.NORMEN's Bron column)."""
+    kinds = " ".join(f"{rule.label}: {rule.why}." for rule in result.rules.values() if rule.key in result.norms)
+    lines = [f"Soort bestuur: {bestuur_name(result.bestuur)}. {kinds}"]
     if result.minimum_reserve is not None and abs(float(result.minimum_reserve[0]) - PLAN_SOCIAL_LIABILITY) < 0.005:
         lines.append(MINIMUM_RESERVE_NOTE)
     return lines

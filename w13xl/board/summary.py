@@ -153,14 +153,12 @@ def simulation_sentence(sim) -> str:
 
 
 def overview_note(baseline: M2Result) -> str:
-    """The note under the outcome table: what each check is (a statutory norm, an engagement or a
-    policy, w13xl.m2.check_rules) for the plan's kind of bestuur."""
-    last = baseline.years[-1]
-    parts = ["Reserve = gecumuleerd budgettair resultaat."]
-    parts += [f"{rule.label}: {rule.why}." for rule in baseline.rules.values()]
-    parts.append(f"{FIRST_NEGATIVE_AFM_LABEL}: een waarschuwing, geen controle. De AFM-controle kijkt naar het "
-                 f"laatste planjaar ({last}); bronnen in de bijlage.")
-    return " ".join(parts)
+    """The note under the outcome table; what each check is (a statutory norm, an engagement or a
+    policy, w13xl.m2.check_rules) is in its column header and explained in the annex."""
+    from ..m2 import bestuur_name
+
+    return (f"Reserve = gecumuleerd budgettair resultaat. {FIRST_NEGATIVE_AFM_LABEL}: een waarschuwing, geen "
+            f"controle. Soort bestuur: {bestuur_name(baseline.bestuur)}; wat elke controle is: bijlage.")
 
 
 def overview_content(runs: Sequence[ScenarioRun], *, plan_name: str, created: date | datetime | None = None,
