@@ -119,15 +119,15 @@ def test_effects_add_up_to_the_difference(runs):
 def test_overview_rows_values_and_breaches(runs):
     rows = overview_rows(runs)
     assert rows[0] == ["Scenario", "Reserve eind 2031", "Verschil t.o.v. plan", "Minimumreserve 2031",
-                       "AFM 2031", "AFM-norm 2031", "Eerste jaar met negatieve AFM", "BBR-norm (elk jaar ≥ 0)",
-                       "Reserve ≥ minimumreserve"]
+                       "AFM 2031", "Engagement W13: AFM 2031", "Eerste jaar met negatieve AFM",
+                       "Controle BBR (elk jaar ≥ 0)", "Beleid W13: reserve ≥ sociaal passief"]
     base = rows[1]
     assert base[0] == "Meerjarenplan (basis)"
     assert base[1] == pytest.approx(454_275.79, abs=0.01)  # the plan's reserve end 2031 (domain notes)
     assert base[2] == 0
     assert base[3] == pytest.approx(211_211.09)
     assert base[4] == pytest.approx(-15_569.39, abs=0.01)
-    # the statutory AFM norm (last plan year) and the first negative year are two facts
+    # W13's AFM engagement (last plan year) and the first negative year are two facts
     assert base[5:] == ["niet voldaan", 2030, "voldaan", "voldaan"]
     pact = rows[2]
     run = runs[0]
@@ -141,14 +141,16 @@ def test_overview_rows_values_and_breaches(runs):
 def test_outcome_sentences(runs, loaded):
     base = compute_m2(loaded.plan, loaded.params)
     assert outcome_sentence(base) == ("De reserve stijgt tot 454.276 euro in 2031, blijft boven de minimumreserve "
-                                      "van 211.211 euro en de AFM-norm 2031 is niet gehaald (AFM -15.569 euro; "
+                                      "van 211.211 euro en het engagement van W13 (AFM 2031 ≥ 0) is niet gehaald "
+                                      "(AFM -15.569 euro; "
                                       "eerste jaar met negatieve AFM: 2030).")
     assert outcome_sentence(runs[0]) == (
         "De reserve daalt tot -731.946 euro in 2031 (1.186.222 euro minder dan in het plan), ligt onder de minimumreserve vanaf 2029, het beschikbaar "
-        "budgettair resultaat is negatief vanaf 2030 en de AFM-norm 2031 is niet gehaald (AFM -375.103 euro; "
+        "budgettair resultaat is negatief vanaf 2030 en het engagement van W13 (AFM 2031 ≥ 0) is niet gehaald "
+        "(AFM -375.103 euro; "
         "eerste jaar met negatieve AFM: 2027).")
     # AFM 2031: the plan's -15.569,39 - 300.000 (subsidy) - 59.533,65 (the hire) = -375.103,04
-    assert outcome_sentence(runs[1]).endswith("en de autofinancieringsmarge blijft positief (AFM-norm 2031 gehaald).")
+    assert outcome_sentence(runs[1]).endswith("en de autofinancieringsmarge blijft positief (het engagement van W13 (AFM 2031 ≥ 0) gehaald).")
 
 
 def test_scenario_rows_statutory_order_and_difference(runs):

@@ -68,7 +68,7 @@ def test_compare_fits_100_columns_with_every_amount():
                 assert euro(v) in words, (run.name, key, euro(v))
     # one meaning per norm word: the AFM norm is about 2031, the first negative year is a separate fact
     (pact,) = rows_with(out, "'t PACT stopt eind 2028:")
-    assert "AFM-norm 2031 niet voldaan" in pact and "eerste jaar met negatieve AFM: 2029" in pact
+    assert "Engagement W13: AFM 2031 niet voldaan" in pact and "eerste jaar met negatieve AFM: 2029" in pact
 
 
 def test_compare_says_an_uncertainty_scenario_shows_only_its_central_path():

@@ -73,11 +73,12 @@ def test_prints_the_plans_m2(sample_output):
 
 def test_flags_afm_in_2031_and_no_bbr_breach(sample_output):
     out = sample_output
-    # the statutory norm (last plan year) and the first negative year: two facts, two labels
-    assert ("✗ AFM-norm 2031 (autofinancieringsmarge ≥ 0 in het laatste planjaar): niet voldaan (AFM -15.569); "
+    # W13 (an OCMW-vereniging): AFM >= 0 in 2031 is its engagement (plan 3.3), not a statutory
+    # norm (3.9); the check (last plan year) and the first negative year: two facts, two labels
+    assert ("✗ Engagement W13: AFM 2031 ≥ 0: niet voldaan (AFM -15.569); "
             "eerste jaar met negatieve AFM: 2030") in out
-    assert "✓ Beschikbaar budgettair resultaat ≥ 0 in elk jaar" in out
-    assert "✓ Gecumuleerd budgettair resultaat ≥ minimumreserve" in out
+    assert "✓ Controle: beschikbaar budgettair resultaat ≥ 0 in elk jaar: voldaan" in out
+    assert "✓ Beleid W13: reserve ≥ sociaal passief: voldaan" in out
 
 
 def test_pivot_sheet_option(tmp_path):
@@ -107,8 +108,15 @@ def test_json_output(tmp_path):
     assert data["norms"]["afm_last_year_nonnegative"]["ok"] is False
     assert data["norms"]["afm_last_year_nonnegative"]["first_breach_year"] == 2031
     assert data["norms"]["afm_last_year_nonnegative"]["breach_years"] == [2031]
-    assert data["norms"]["bbr_nonnegative"] == {"label": "Beschikbaar budgettair resultaat ≥ 0 in elk jaar",
-                                                "ok": True, "first_breach_year": None, "breach_years": []}
+    # W13 is an OCMW-vereniging: art. 16 of the BBC-besluit binds gemeenten and OCMW's, so the BBR
+    # check is shown as a check (its source says so), never as a statutory norm
+    bbr = data["norms"]["bbr_nonnegative"]
+    assert {k: v for k, v in bbr.items() if k != "bron"} == {
+        "label": "Controle: beschikbaar budgettair resultaat ≥ 0 in elk jaar", "soort": "controle",
+        "ok": True, "first_breach_year": None, "breach_years": []}
+    assert data["bestuur"] == "ocmw-vereniging"
+    assert data["norms"]["afm_last_year_nonnegative"]["soort"] == "engagement"
+    assert data["norms"]["reserve_above_minimum"]["soort"] == "beleid"
 
 
 def test_csv_output(tmp_path):
@@ -165,10 +173,9 @@ def test_xlsx_output(tmp_path):
     assert rows["Exploitatiesaldo"][0] == "I"
     assert rows["Exploitatiesaldo"][2] == pytest.approx(59_851.13, abs=0.005)
     assert rows["Gecumuleerd budgettair resultaat"][7] == pytest.approx(454_275.79, abs=0.005)
-    # the board pack's norm words: the AFM norm of the last plan year, the first negative year apart
-    assert rows["AFM-norm 2031: AFM ≥ 0 in het laatste planjaar"][2] == (
-        "niet voldaan (eerste jaar met negatieve AFM: 2030)")
-    assert rows["Beschikbaar budgettair resultaat ≥ 0 in elk jaar"][2] == "voldaan"
+    # the board pack's words: W13's engagement for the last plan year, the first negative year apart
+    assert rows["Engagement W13: AFM 2031 ≥ 0"][2] == "niet voldaan (eerste jaar met negatieve AFM: 2030)"
+    assert rows["Controle: beschikbaar budgettair resultaat ≥ 0 in elk jaar"][2] == "voldaan"
 
 
 def test_opening_reserve_override_shifts_gbr_by_the_difference(tmp_path):
@@ -189,7 +196,7 @@ def test_opening_reserve_override_can_breach_the_bbr_norm(tmp_path):
     out = tmp_path / "x.json"
     result = run(SAMPLE, "--opening-reserve", str(PLAN_OPENING - 460_000), "--out", out)
     assert result.exit_code == 0
-    assert "✗ Beschikbaar budgettair resultaat ≥ 0 in elk jaar: niet voldaan vanaf 2026 (2026, 2031)" \
+    assert "✗ Controle: beschikbaar budgettair resultaat ≥ 0 in elk jaar: niet voldaan vanaf 2026 (2026, 2031)" \
         in result.stdout
     data = json.loads(out.read_text())
     assert data["norms"]["bbr_nonnegative"]["breach_years"] == [2026, 2031]

@@ -164,11 +164,11 @@ def test_afm_of_the_plan_matches_the_printed_figures(sample):
 
 def test_normen(sample):
     out = call("w13_normen", sample["Synthese"], sample["Parameters"], None)
-    assert out[0] == ["Norm", "Voldaan", "Eerste jaar niet voldaan", "Jaren niet voldaan"]
-    rows = {r[0]: r[1:] for r in out[1:]}
-    assert rows["Beschikbaar budgettair resultaat ≥ 0 in elk jaar"] == [True, "", ""]
-    assert rows["Autofinancieringsmarge ≥ 0 in het laatste jaar"] == [False, 2031, "2031"]
-    assert rows["Gecumuleerd budgettair resultaat ≥ minimumreserve"] == [True, "", ""]
+    assert out[0] == ["Controle", "Voldaan", "Eerste jaar niet voldaan", "Jaren niet voldaan", "Soort", "Bron"]
+    rows = {r[0]: r[1:5] for r in out[1:]}
+    assert rows["Controle: beschikbaar budgettair resultaat ≥ 0 in elk jaar"] == [True, "", "", "controle"]
+    assert rows["Engagement W13: AFM 2031 ≥ 0"] == [False, 2031, "2031", "engagement"]
+    assert rows["Beleid W13: reserve ≥ sociaal passief"] == [True, "", "", "beleid"]
 
 
 def test_normen_with_a_high_minimum_reserve(sample):
@@ -178,8 +178,8 @@ def test_normen_with_a_high_minimum_reserve(sample):
         if row[0] == "Minimumreserve (% jaarloonkost)":
             row[1] = ""
     out = call("w13_normen", sample["Synthese"], params)
-    row = next(r for r in out if r[0] == "Gecumuleerd budgettair resultaat ≥ minimumreserve")
-    assert row[1:] == [False, 2026, "2026, 2027, 2030, 2031"]
+    row = next(r for r in out if r[0] == "Beleid W13: reserve ≥ sociaal passief")
+    assert row[1:4] == [False, 2026, "2026, 2027, 2030, 2031"]
 
 
 # -- bad input: a message in the cell, never an exception ------------------------------------------
@@ -346,7 +346,7 @@ def test_the_table_functions_over_the_same_ranges_share_one_memo_entry(sample):
     assert (info.hits, info.misses, info.currsize) == (4, 1, 1)  # found the plan's entry, added its function
     assert [call(f, fresh(sample["Synthese"]), fresh(sample["Parameters"])) for f in funcs] == first
     assert core._tables.cache_info().currsize == 1
-    assert first[1][0] == ["Jaar", "Gecumuleerd budgettair resultaat"] and first[4][0][0] == "Norm"
+    assert first[1][0] == ["Jaar", "Gecumuleerd budgettair resultaat"] and first[4][0][0] == "Controle"
 
 
 def test_a_changed_cell_anywhere_in_the_ranges_invalidates_the_cached_result(sample):

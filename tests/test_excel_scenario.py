@@ -92,7 +92,7 @@ def test_toml_scenario_file(values, study, scenario_dir):
     assert [r[1] for r in out[1:]] == pytest.approx([float(v) for v in run.m2["autofinancieringsmarge"]], abs=0.005)
     assert call(values["Synthese"], [[str(path)]], [["afm"]], *extra(values)) == out  # full path inside the folder
     norms = call(values["Synthese"], [[str(path)]], [["normen"]], *extra(values))
-    assert norms[0][0] == "Norm"
+    assert norms[0][0] == "Controle"
     assert [r[1] for r in norms[1:]] == [n.ok for n in run.m2.norms.values()]
 
 

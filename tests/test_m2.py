@@ -219,16 +219,20 @@ def test_batch_axes_match_single_runs():
 
 
 def test_to_dict_holds_documented_keys():
-    d = compute_m2(loan_plan(), LOAN_PARAMS).to_dict()
+    d = compute_m2(loan_plan(), LOAN_PARAMS.replace(bestuur="gemeente")).to_dict()
     assert d["years"] == [2026, 2027, 2028]
+    assert d["bestuur"] == "gemeente"
     for key in LINE_KEYS:
         assert len(d[key]) == 3, key
     assert d["gecorrigeerde_autofinancieringsmarge"] == pytest.approx([257, 249, -102.4])
     assert d["minimumreserve"] == [800.0, 800.0, 800.0]
     assert set(d["norms"]) == {"bbr_nonnegative", "afm_last_year_nonnegative", "reserve_above_minimum"}
-    assert d["norms"]["afm_last_year_nonnegative"] == {
-        "label": "Autofinancieringsmarge ≥ 0 in het laatste jaar", "ok": False,
-        "first_breach_year": 2028, "breach_years": [2028]}
+    afm = d["norms"]["afm_last_year_nonnegative"]
+    assert afm["bron"].startswith("art. 16 van het besluit van de Vlaamse Regering van 30 maart 2018")
+    assert {k: v for k, v in afm.items() if k != "bron"} == {
+        "label": "Wettelijke norm (BBC): autofinancieringsmarge ≥ 0 in het laatste planjaar (2028)",
+        "soort": "wettelijk", "ok": False, "first_breach_year": 2028, "breach_years": [2028]}
+    assert d["norms"]["reserve_above_minimum"]["soort"] == "beleid"  # a gemeente's own minimum: never law
 
 
 def test_m2_rows_statutory_order():

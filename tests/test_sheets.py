@@ -219,7 +219,8 @@ ACCOUNT_LINES = [
 
 def test_accounts_2020_2024_with_jr_and_rek_headers(tmp_path):
     labels = ["JR 2020", "JR 2021", "JR 2022", "JR 2023", "Rek 2024"]
-    params = [["Parameter", "Waarde"], ["Gecumuleerd budgettair resultaat vorig boekjaar", 100]]
+    params = [["Parameter", "Waarde"], ["Gecumuleerd budgettair resultaat vorig boekjaar", 100],
+              ["Soort bestuur", "OCMW-vereniging"]]  # given: no warning that it was assumed
     path = write_workbook(tmp_path / "rekeningen.xlsx", {
         "Synthese": table_rows(ACCOUNT_LINES, ACCOUNT_YEARS, header_labels=labels), "Parameters": params})
     loaded = load_plan(path)
@@ -275,9 +276,11 @@ def test_two_column_parameters_sheet():
         ["Periodieke aflossingen", 10],  # a constant for a yearly parameter: every year
         ["Aangewezen aflossingen (% financiële schulden)", "8%"],
         ["Iets anders", 5],
+        ["Soort bestuur", "welzijnsvereniging"],  # another spelling of OCMW-vereniging
     ]
     loaded = load({"Synthese": good_table(), "Parameters": params})
     p = loaded.params
+    assert p.bestuur == "ocmw-vereniging"
     assert p.opening_reserve == 1000.0 and p.minimum_reserve == 1500.0
     assert p.repayments == {2026: 10.0, 2027: 10.0, 2028: 10.0}
     assert p.designated_repayment_rate == pytest.approx(0.08)
@@ -371,8 +374,9 @@ def test_belgian_text_amounts_in_a_file_warn_with_the_cell(tmp_path):
     loaded = load_plan(path)
     np.testing.assert_array_equal(loaded.plan.line("A10101", EXPLOITATIE, O), [1234.56, 200, 300])
     np.testing.assert_array_equal(loaded.plan.line("A10101", EXPLOITATIE, U), [50, 21000, 70])
-    assert [w.cell for w in loaded.warnings if w.cell] == ["D2", "E3"]
-    # the workbook has no Parameters sheet: the assumed opening reserve 0 is named (issue 19)
+    assert [w.cell for w in loaded.warnings if w.sheet == "Synthese"] == ["D2", "E3"]
+    # the workbook has no Parameters sheet: the assumed opening reserve 0 is named (issue 19), and the
+    # assumed Soort bestuur (see test_norms)
     assert [w.message for w in loaded.warnings if not w.cell][0].startswith("geen blad 'Parameters', 'Parameter'")
     assert str(loaded.warnings[1]) == (f"{path}, blad 'Synthese', cel E3: "
                                        "bedrag als tekst '-21.000,00', gelezen als -21.000,00")

@@ -177,7 +177,7 @@ def test_norm_lines_wrap_as_rich_wraps_them(width, monkeypatch):
     from w13xl.cli._tables import print_markup
 
     monkeypatch.setenv("COLUMNS", str(width))
-    text = ("[bold red]✗[/] AFM-norm 2031 (autofinancieringsmarge ≥ 0 in het laatste planjaar): niet voldaan "
+    text = ("[bold red]✗[/] Engagement W13: AFM 2031 ≥ 0: niet voldaan "
             "(AFM -15.569); eerste jaar met negatieve AFM: 2030")
     ours = io.StringIO()
     print_markup(text, ours)

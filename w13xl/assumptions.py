@@ -142,7 +142,8 @@ def employer_rows(base: Baseline) -> list[tuple]:
     p = base.staff_params
     return [
         ("Brutoloon", f"schaalbedrag aan 100% x {p.salary_coefficient:.4f}".replace(".", ","),
-         "salariscoëfficiënt sinds 1/3/2025 (plan 3.3/3.7); schalen: blad Weddeschalen (ILLUSTRATIEF)"),
+         "salariscoëfficiënt sinds 1/3/2025 (BOSA, index januari 2025: 2,1223; een openbaar feit, niet uit het "
+         "plan); schalen: blad Weddeschalen (ILLUSTRATIEF)"),
         ("Vakantiegeld", _pct(p.holiday_pay) + " van het jaarloon",
          "92% van een maandwedde (rechtspositie lokale besturen)"),
         ("Eindejaarstoelage", _pct(p.end_of_year_bonus), "raming vast deel + percentage voor A/B-lonen"),
@@ -153,12 +154,14 @@ def employer_rows(base: Baseline) -> list[tuple]:
          "(RSZ, instructies DmfAPPL: inhouding op het vakantiegeld van de openbare sector)"),
         ("Tweede pijler", _pct(p.second_pillar_rate) + f" + {p.second_pillar_levy * 100:.2f}% bijzondere bijdrage"
          .replace(".", ","),
-         "plan 3.7: 3% van het brutojaarloon (OFP Prolocus, protocol BOC 30/3/2022); 8,86% heffing"),
-        ("Beheerskost tweede pijler", _money(p.second_pillar_admin) + " per jaar", "plan 3.7: ongeveer 1.500 EUR"),
+         "plan 3.7: „W13 stort 3% van het brutojaarloon van de contractuele personeelsleden” (OFP Prolocus); "
+         "8,86% heffing"),
+        ("Beheerskost tweede pijler", _money(p.second_pillar_admin) + " per jaar",
+         "plan 3.7: „een vaste jaarlijkse administratieve kost van ongeveer € 1.500”"),
         ("Andere personeelskosten", _money(p.other_cost_per_head) + " per hoofd per jaar",
          "schema T2 lijn f 2026: 60.396 / 20 koppen (tabel 3.4); geïndexeerd zoals de lonen"),
         ("Anciënniteit", "+1 trap per jaar" if p.yearly_step else "vaste trap",
-         "plan 3.3: 'verhoging van de anciënniteit'"),
+         "plan 3.3: „verhoging van de anciënniteit”"),
     ]
 
 
@@ -167,12 +170,14 @@ def minimum_rows(base: Baseline) -> list[tuple]:
     rows = []
     if p.minimum_reserve is not None:
         rows.append(("Minimumreserve in het plan", _money(p.minimum_reserve),
-                     "sociaal passief, schema M2 / bijlage 3.1: 211.211,09"))
+                     "beleid van W13, plan 3.3: „met het absolute minimum van het sociaal passief”; "
+                     "bedrag: 3.1 „Sociaal passief 211.211,09”"))
     if p.minimum_reserve_pct is not None:
         rows.append(("Wijziging per scenario", f"{_pct(p.minimum_reserve_pct)} van de wijziging in jaarloonkost",
-                     "plan 3.7: 'Voor de voorziening van het sociaal passief wordt uitgegaan van 10% van de totale "
-                     "jaarloonkost'; jaarloonkost = werkgeverskost van het personeelsbestand, per jaar "
-                     "t.o.v. het plan"))
+                     "plan 3.7: „Voor de voorziening van het sociaal passief wordt uitgegaan van 10% van de totale "
+                     "jaarloonkost”; 211.211,09 is geen 10% van de personeelskost van een planjaar: het bedrag geldt "
+                     "zoals gegeven, de 10%-regel voor wijzigingen; jaarloonkost = werkgeverskost van het "
+                     "personeelsbestand, per jaar t.o.v. het plan"))
     if not rows:
         rows.append(("Minimumreserve", "geen", "geen parameter Minimumreserve op het blad Parameters"))
     return rows
@@ -181,12 +186,14 @@ def minimum_rows(base: Baseline) -> list[tuple]:
 def index_rule_rows(base: Baseline) -> list[tuple]:
     return [
         ("Standaardindex", _pct(float(base.params.index_rate)) + " per jaar",
-         "plan 3.3: de budgettool rekent 2% stijging van de personeelskost"),
+         "plan 3.7: „Voor de index hanteren we een standaardindex van 2% ingebed in de budgettool”"),
         ("Loonindexering", "+2% twee maanden na een spilindexoverschrijding",
          "spilindexmechanisme (afgevlakte gezondheidsindex); w13xl/data/SOURCES.md"),
         ("Bijdrage lokale besturen", "CPI december t-1 / december 2025, vanaf 2027",
          "plan 3.3; statuten art. 9"),
-        ("Niet geïndexeerd", "vast, doorgestort", "plan 3.3: forfaitaire subsidies volgen de indexering niet; "
+        ("Niet geïndexeerd", "vast, doorgestort",
+         "plan 3.3: „subsidies/dotaties die forfaitair vastliggen voor een hele legislatuur en zo geen "
+         "rekening houden met de indexering”; "
          "doorgestorte bedragen volgen wat de financier stort"),
         ("Klassen", ", ".join(LINE_CLASSES), "blad Indexering (kolommen Actie, Richting, Klasse, Aandeel, Bron)"),
         *contribution_rows(base),
@@ -294,7 +301,8 @@ def assumption_tables(base: Baseline) -> list[AssumptionTable]:
         AssumptionTable("subsidies", "Subsidies",
                         ("Subsidie", "Naam", "Actie", "Financier", "Start", "Einde", "Indexklasse", "Overhead",
                          "Posities", "Verwijzing"), tuple(subsidy_rows(base)),
-                        "Overhead: minimaal 15% van de personeelskost (plan 3.7), tenzij de financier lager toelaat."),
+                        "Overhead: plan 3.7: „een overheadkost van minimaal 15% op de personeelskost”, tenzij de "
+                        "financier lager toelaat."),
         AssumptionTable("beleid", "Beleid bij einde subsidie", ("Beleid", "Betekenis", "Regel"),
                         tuple(policy_rows())),
         AssumptionTable("werkgeverskost", "Werkgeverskost per component", ("Component", "Tarief", "Bron"),

@@ -26,19 +26,13 @@ def percent(value: float, decimals: int = 1) -> str:
     return euro(value * 100, decimals) + "%"
 
 
-# One meaning per norm word, the same in `compare`, the board pack and the Excel script: the
-# statutory AFM norm looks at the last plan year only (BBC: AFM >= 0 in the last year of the
-# plan); the first year with a negative AFM is a warning sign, not a norm.
+# One meaning per status word, the same in `compare`, the board pack and the Excel script. What a
+# check is called (a statutory norm, an engagement or a policy) depends on the kind of bestuur and
+# lives in w13xl.m2.check_rules. The AFM check looks at the last plan year only; the first year
+# with a negative AFM is a warning sign, not a check.
 NORM_MET = "voldaan"
 NORM_NOT_MET = "niet voldaan"
 FIRST_NEGATIVE_AFM_LABEL = "Eerste jaar met negatieve AFM"
-BBR_NORM_LABEL = "BBR-norm (elk jaar ≥ 0)"
-RESERVE_NORM_LABEL = "Reserve ≥ minimumreserve"
-
-
-def afm_norm_label(last_year: int) -> str:
-    """'AFM-norm 2031': the statutory norm, AFM >= 0 in the last plan year."""
-    return f"AFM-norm {last_year}"
 
 
 def year_span(years) -> str:

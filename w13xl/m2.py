@@ -1,4 +1,5 @@
-"""Schema M2 (staat van het financieel evenwicht), the norms, and schema M1 totals.
+"""Schema M2 (staat van het financieel evenwicht), its checks (statutory norms, engagements and
+policies, by kind of bestuur), and schema M1 totals.
 
 Pure core. The arithmetic works on arrays with optional leading batch axes, so one call can
 compute M2 for many scenarios or Monte Carlo paths at once.
@@ -108,48 +109,170 @@ def m2_arrays(
     return out
 
 
+# -- the checks on schema M2 and what kind of rule each is --------------------------------------
+#
+# One home for the rules: which check applies to which kind of bestuur, whether it is a statutory
+# norm, an engagement or a policy of the bestuur, and its source. Every layer (terminal, board
+# pack, Excel) renders its words from here. Plan passages are quoted between „…” (the
+# repository's convention, checked verbatim against the plan text by tests/test_citations.py).
+
+#: Kinds of bestuur: id -> (Dutch name, accepted spellings on the Parameters sheet).
+BESTUUR_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "gemeente": ("gemeente", ("gemeente", "stad")),
+    "ocmw": ("OCMW", ("ocmw", "openbaar centrum voor maatschappelijk welzijn")),
+    "ocmw-vereniging": ("OCMW-vereniging (welzijnsvereniging)",
+                        ("ocmw-vereniging", "ocmw vereniging", "welzijnsvereniging",
+                         "ocmw-vereniging (welzijnsvereniging)")),
+    "agb": ("autonoom gemeentebedrijf (AGB)", ("agb", "autonoom gemeentebedrijf",
+                                               "autonoom gemeentebedrijf (agb)")),
+}
+#: W13 is an OCMW-vereniging: plan, introduction: „W13 is de welzijnsvereniging van 14 OCMW's”.
+DEFAULT_BESTUUR = "ocmw-vereniging"
+DEFAULT_BESTUUR_SOURCE = "meerjarenplan 2026-2031: „W13 is de welzijnsvereniging van 14 OCMW's”"
+
+
+def parse_bestuur(text: object) -> str | None:
+    """The id of a kind of bestuur from its name or spelling (any case), or None if unknown."""
+    key = " ".join(str(text).strip().lower().split())
+    for kind, (_name, spellings) in BESTUUR_KINDS.items():
+        if key == kind or key in spellings:
+            return kind
+    return None
+
+
+def bestuur_name(kind: str) -> str:
+    return BESTUUR_KINDS[kind][0]
+
+
+#: The kinds of rule. Only WETTELIJK is a statutory norm; the others must never be called one.
+WETTELIJK = "wettelijk"
+ENGAGEMENT = "engagement"
+BELEID = "beleid"
+CONTROLE = "controle"
+#: How a kind of rule is named in a 'Soort' column.
+KIND_WORDS = {WETTELIJK: "wettelijke norm (BBC)", ENGAGEMENT: "engagement", BELEID: "beleid",
+              CONTROLE: "controle"}
+
+#: Sources, as read (see docs/normen.md).
+BBC_ART16 = ("art. 16 van het besluit van de Vlaamse Regering van 30 maart 2018 over de beleids- en "
+             "beheerscyclus (BBC-besluit), zoals toegelicht door Agentschap Binnenlands Bestuur "
+             "(lokaalbestuur.vlaanderen.be, 'Financieel evenwicht'): gemeenten en OCMW's")
+PLAN_AFM_OCMW_VERENIGING = ("meerjarenplan 3.9 (verslag financiële commissie): negatieve AFM „dit toegelaten is voor "
+                            "een OCMW-vereniging in het algemeen”; „W13 geeft aan dat een positieve "
+                            "autofinancieringsmarge niet verplicht is voor een welzijnsvereniging”")
+PLAN_AFM_ENGAGEMENT = ("meerjarenplan 3.3: „W13 neemt het engagement om te eindigen met een positieve "
+                       "autofinancieringsmarge in 2031.”")
+PLAN_RESERVE_POLICY = ("meerjarenplan 3.3: „Het is de bedoeling om de huidige reserve aan te houden, met het "
+                       "absolute minimum van het sociaal passief.”; bedrag: 3.1 „Sociaal passief 211.211,09”")
+NOT_VERIFIED = ("art. 16 BBC-besluit legt dit op aan gemeenten en OCMW's; voor dit soort bestuur is niet "
+                "nagegaan of het een wettelijke norm is: getoond als controle (aanname)")
+
+WHY_STATUTORY = "wettelijke norm voor gemeenten en OCMW's (BBC-besluit, art. 16)"
+WHY_CHECK = "controle; voor dit soort bestuur niet nagegaan als verplichting (aanname)"
+
+
 @dataclass(frozen=True)
-class NormCheck:
-    """One statutory (or W13) norm with the years it is breached."""
+class CheckRule:
+    """How one check on schema M2 is named for a kind of bestuur, and why."""
 
     key: str
-    label: str
+    kind: str     # WETTELIJK, ENGAGEMENT, BELEID or CONTROLE
+    label: str    # full Dutch label, e.g. 'Engagement W13: AFM 2031 ≥ 0'
+    short: str    # for a table header, e.g. 'Engagement W13: AFM 2031'
+    noun: str     # in a sentence, e.g. 'het engagement van W13 (AFM 2031 ≥ 0)'
+    source: str   # the passage or article, quoted where it is the plan („...”)
+    why: str = "" # one short Dutch clause: what kind of rule this is, for notes under tables
+
+    @property
+    def statutory(self) -> bool:
+        return self.kind == WETTELIJK
+
+    def to_dict(self) -> dict:
+        return {"soort": self.kind, "label": self.label, "bron": self.source}
+
+
+def check_rules(bestuur: str, last_year: int) -> dict[str, CheckRule]:
+    """The checks on schema M2 for a kind of bestuur (plan ending in ``last_year``), by key."""
+    if bestuur not in BESTUUR_KINDS:
+        raise ValueError(f"unknown kind of bestuur {bestuur!r}")
+    municipal = bestuur in ("gemeente", "ocmw")
+    w13 = bestuur == "ocmw-vereniging"
+    y = last_year
+    if municipal:
+        bbr = CheckRule("bbr_nonnegative", WETTELIJK,
+                        "Wettelijke norm (BBC): beschikbaar budgettair resultaat ≥ 0 in elk jaar",
+                        "Wettelijke norm BBR (elk jaar ≥ 0)", "de wettelijke norm BBR ≥ 0", BBC_ART16, WHY_STATUTORY)
+        afm = CheckRule("afm_last_year_nonnegative", WETTELIJK,
+                        f"Wettelijke norm (BBC): autofinancieringsmarge ≥ 0 in het laatste planjaar ({y})",
+                        f"Wettelijke norm AFM {y}", f"de wettelijke norm AFM {y} ≥ 0", BBC_ART16, WHY_STATUTORY)
+    else:
+        bbr = CheckRule("bbr_nonnegative", CONTROLE, "Controle: beschikbaar budgettair resultaat ≥ 0 in elk jaar",
+                        "Controle BBR (elk jaar ≥ 0)", "de controle BBR ≥ 0", NOT_VERIFIED, WHY_CHECK)
+        if w13:
+            afm = CheckRule("afm_last_year_nonnegative", ENGAGEMENT, f"Engagement W13: AFM {y} ≥ 0",
+                            f"Engagement W13: AFM {y}", f"het engagement van W13 (AFM {y} ≥ 0)",
+                            f"{PLAN_AFM_ENGAGEMENT}; {PLAN_AFM_OCMW_VERENIGING}",
+                            "engagement van W13 in het plan (3.3); een negatieve AFM is toegelaten voor een "
+                            "OCMW-vereniging (3.9)")
+        else:
+            afm = CheckRule("afm_last_year_nonnegative", CONTROLE, f"Controle: AFM {y} ≥ 0",
+                            f"Controle AFM {y}", f"de controle AFM {y} ≥ 0", NOT_VERIFIED, WHY_CHECK)
+    if w13:
+        reserve = CheckRule("reserve_above_minimum", BELEID, "Beleid W13: reserve ≥ sociaal passief",
+                            "Beleid W13: reserve ≥ sociaal passief", "het beleid van W13 (reserve ≥ sociaal passief)",
+                            PLAN_RESERVE_POLICY, "beleid van W13 in het plan (3.3)")
+    else:
+        reserve = CheckRule("reserve_above_minimum", BELEID, "Eigen beleid: reserve ≥ minimumreserve",
+                            "Eigen beleid: reserve ≥ minimumreserve", "het eigen beleid (reserve ≥ minimumreserve)",
+                            "beleid van het bestuur (blad Parameters: Minimumreserve)", "beleid van het bestuur")
+    return {r.key: r for r in (bbr, afm, reserve)}
+
+
+@dataclass(frozen=True)
+class NormCheck:
+    """One check on schema M2 (a statutory norm, an engagement or a policy: see ``rule``) with
+    the years it is not met."""
+
+    key: str
+    rule: CheckRule
     ok: bool
     first_breach_year: int | None
     breach_years: tuple[int, ...]
 
+    @property
+    def label(self) -> str:
+        return self.rule.label
+
+    @property
+    def kind(self) -> str:
+        return self.rule.kind
+
     def to_dict(self) -> dict:
-        return {"label": self.label, "ok": self.ok, "first_breach_year": self.first_breach_year,
-                "breach_years": list(self.breach_years)}
+        return {"label": self.label, "soort": self.rule.kind, "bron": self.rule.source, "ok": self.ok,
+                "first_breach_year": self.first_breach_year, "breach_years": list(self.breach_years)}
 
 
-NORM_LABELS = {
-    "bbr_nonnegative": "Beschikbaar budgettair resultaat ≥ 0 in elk jaar",
-    "afm_last_year_nonnegative": "Autofinancieringsmarge ≥ 0 in het laatste jaar",
-    "reserve_above_minimum": "Gecumuleerd budgettair resultaat ≥ minimumreserve",
-}
-
-
-def _norm(key: str, years: Sequence[int], breach: np.ndarray) -> NormCheck:
+def _norm(rule: CheckRule, years: Sequence[int], breach: np.ndarray) -> NormCheck:
     breach_years = tuple(int(y) for y, b in zip(years, breach, strict=True) if b)
-    return NormCheck(key, NORM_LABELS[key], not breach_years,
-                     breach_years[0] if breach_years else None, breach_years)
+    return NormCheck(rule.key, rule, not breach_years, breach_years[0] if breach_years else None, breach_years)
 
 
 def check_norms(years: Sequence[int], lines: dict[str, np.ndarray],
-                minimum_reserve: np.ndarray | None) -> dict[str, NormCheck]:
+                minimum_reserve: np.ndarray | None, bestuur: str = DEFAULT_BESTUUR) -> dict[str, NormCheck]:
+    """The checks of :func:`check_rules` for ``bestuur`` on the M2 lines."""
+    rules = check_rules(bestuur, int(years[-1]))
     bbr = lines["beschikbaar_budgettair_resultaat"]
     afm = lines["autofinancieringsmarge"]
     last = np.zeros(len(years), dtype=bool)
     last[-1] = afm[-1] < -HALF_CENT
     norms = {
-        "bbr_nonnegative": _norm("bbr_nonnegative", years, bbr < -HALF_CENT),
-        "afm_last_year_nonnegative": _norm("afm_last_year_nonnegative", years, last),
+        "bbr_nonnegative": _norm(rules["bbr_nonnegative"], years, bbr < -HALF_CENT),
+        "afm_last_year_nonnegative": _norm(rules["afm_last_year_nonnegative"], years, last),
     }
     if minimum_reserve is not None:
         gbr = lines["gecumuleerd_budgettair_resultaat"]
         norms["reserve_above_minimum"] = _norm(
-            "reserve_above_minimum", years, gbr < minimum_reserve - HALF_CENT)
+            rules["reserve_above_minimum"], years, gbr < minimum_reserve - HALF_CENT)
     return norms
 
 
@@ -161,6 +284,12 @@ class M2Result:
     lines: dict[str, np.ndarray]
     minimum_reserve: np.ndarray | None
     norms: dict[str, NormCheck]
+    bestuur: str = DEFAULT_BESTUUR
+
+    @property
+    def rules(self) -> dict[str, CheckRule]:
+        """The checks for this result's kind of bestuur (also those without a minimum reserve)."""
+        return check_rules(self.bestuur, int(self.years[-1]))
 
     def __getitem__(self, key: str) -> np.ndarray:
         return self.lines[key]
@@ -175,6 +304,7 @@ class M2Result:
         for key in LINE_KEYS:
             out[key] = [float(v) for v in self.lines[key]]
         out["minimumreserve"] = None if self.minimum_reserve is None else [float(v) for v in self.minimum_reserve]
+        out["bestuur"] = self.bestuur
         out["norms"] = {k: n.to_dict() for k, n in self.norms.items()}
         return out
 
@@ -197,7 +327,8 @@ def compute_m2(plan: Plan, params: Parameters, *, totals: np.ndarray | None = No
     )
     if minimum_reserve is None:
         minimum_reserve = params.minimum_reserve_per_year(years)
-    return M2Result(years, lines, minimum_reserve, check_norms(years, lines, minimum_reserve))
+    bestuur = params.bestuur or DEFAULT_BESTUUR
+    return M2Result(years, lines, minimum_reserve, check_norms(years, lines, minimum_reserve, bestuur), bestuur)
 
 
 def compute_m1(plan: Plan) -> list[dict]:

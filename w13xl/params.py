@@ -22,9 +22,15 @@ class ParamSpec:
     yearly: bool
     aliases: tuple[str, ...] = ()
     help: str = ""
+    text: bool = False  # a word (e.g. the kind of bestuur), not an amount
 
 
 PARAM_SPECS: tuple[ParamSpec, ...] = (
+    ParamSpec("bestuur", "Soort bestuur", False,
+              ("soort bestuur", "type bestuur", "bestuur", "kind of bestuur"),
+              "Kind of bestuur: gemeente, OCMW, OCMW-vereniging (welzijnsvereniging) or AGB. It decides "
+              "which checks on schema M2 are statutory norms (w13xl.m2.check_rules; docs/normen.md).",
+              text=True),
     ParamSpec("opening_reserve", "Gecumuleerd budgettair resultaat vorig boekjaar", False,
               ("gbr vorig boekjaar", "gbrvbj", "gbr_vorig_boekjaar", "opening reserve", "reserve 31/12"),
               "Reserve at 31/12 of the year before the first plan year (M2 line VI of the first year)."),
@@ -109,6 +115,7 @@ class Parameters:
     inhabitants: float | None = None
     index_rate: float = 0.02
     contribution_cpi_share: float = 1.0
+    bestuur: str | None = None  # a key of w13xl.m2.BESTUUR_KINDS; None: not given (the loader assumes one)
 
     def replace(self, **changes: Any) -> Parameters:
         """A copy with some fields replaced (None values are ignored: 'not overridden')."""

@@ -146,7 +146,7 @@ def add_mapping(wb: Workbook) -> None:
 def add_parameters(wb: Workbook) -> None:
     ws = wb.create_sheet("Parameters")
     _header(ws, 1, ["Parameter", "Waarde", *map(str, YEARS)], [52, 16] + [14] * len(YEARS))
-    rows: list[tuple[str, float | None, list | None]] = [
+    rows: list[tuple[str, float | str | None, list | None]] = [
         ("Gecumuleerd budgettair resultaat vorig boekjaar", 404701.70, None),
         ("Minimumreserve", 211211.09, None),
         ("Minimumreserve (% jaarloonkost)", 0.10, None),
@@ -159,20 +159,30 @@ def add_parameters(wb: Workbook) -> None:
         ("Bijdrage lokale besturen", None, [round(801391 * 1.02 ** k, 2) for k in range(len(YEARS))]),
         ("Inwoners", 332211, None),
         ("Bijdrage lokale besturen: CPI-gekoppeld deel", 1.0, None),
+        ("Soort bestuur", "OCMW-vereniging", None),
     ]
     for r, (label, value, per_year) in enumerate(rows, start=2):
         ws.cell(row=r, column=1, value=label)
-        if value is not None:
+        if isinstance(value, str):
+            ws.cell(row=r, column=2, value=value)
+        elif value is not None:
             cell = ws.cell(row=r, column=2, value=value)
             cell.number_format = ("0%" if value < 1 or label.endswith("deel") else
                                   ("#,##0" if label == "Inwoners" else MONEY))
         for c, v in enumerate(per_year or [], start=3):
             ws.cell(row=r, column=c, value=v).number_format = MONEY
     r = len(rows) + 3
-    ws.cell(row=r, column=1, value="Minimumreserve = sociaal passief: 211.211,09 in het plan (schema M2, bijlage "
-                                   "3.1), 10% van de totale jaarloonkost (3.7). Een scenario verschuift ze met 10% "
-                                   "van zijn wijziging in jaarloonkost (personeelsbestand) tegenover het plan, "
-                                   "per jaar.")
+    ws.cell(row=r, column=1, value="Soort bestuur: W13 is een OCMW-vereniging (plan: „W13 is de welzijnsvereniging "
+                                   "van 14 OCMW's”). Dat bepaalt welke controles wettelijke normen zijn: gemeente, "
+                                   "OCMW, OCMW-vereniging of AGB (zie docs/normen.md).")
+    r += 1
+    ws.cell(row=r, column=1, value="Minimumreserve = sociaal passief, beleid van W13 (plan 3.3: „met het absolute "
+                                   "minimum van het sociaal passief”): 211.211,09 zoals gegeven in het plan (3.1). "
+                                   "Het plan rekent het sociaal passief als 10% van de totale jaarloonkost (3.7), "
+                                   "maar 211.211,09 is geen 10% van de personeelskost van een planjaar: het bedrag "
+                                   "geldt zoals gegeven; de 10%-regel is de methode voor wijzigingen (een scenario "
+                                   "verschuift de minimumreserve met 10% van zijn wijziging in jaarloonkost "
+                                   "tegenover het plan, per jaar).")
     ws.cell(row=r + 2, column=1, value=(
         "CPI-gekoppeld deel: aanname 100%. Het plan boekt 801.391 (T2 'van het OCMW', 2026) en laat het elk jaar "
         "exact 2% groeien; 3.3 koppelt 'de basisbijdrage' aan de consumptieprijzen vanaf 1 januari 2027; 3.7 noemt "

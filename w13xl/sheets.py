@@ -621,6 +621,30 @@ def check_sign_and_unit(key: str, raw: object, value: float, ctx: SheetContext, 
         raise ctx.error(f"{label}: {value:.2f} is negatief".replace(".", ","), row, col, "een bedrag van 0 of meer")
 
 
+def _parse_bestuur(value: object, ctx: SheetContext, row: int | None, col: int | None) -> str:
+    """The kind of bestuur of the Parameters sheet ('Soort bestuur'), refused when unknown."""
+    from .m2 import BESTUUR_KINDS, parse_bestuur
+
+    kind = parse_bestuur(value)
+    if kind is None:
+        names = ", ".join(name for name, _ in BESTUUR_KINDS.values())
+        raise ctx.error(f"Soort bestuur '{value}' is onbekend", row, col, f"een van: {names}")
+    return kind
+
+
+def assume_bestuur(params: Parameters, ctx: SheetContext) -> Parameters:
+    """Without a 'Soort bestuur' on the Parameters sheet, assume W13's kind and say so."""
+    from .m2 import DEFAULT_BESTUUR, DEFAULT_BESTUUR_SOURCE, bestuur_name
+
+    if params.bestuur is not None:
+        return params
+    ctx.warnings.append(InputWarning(
+        f"geen sleutel 'Soort bestuur' op het blad; aangenomen: {bestuur_name(DEFAULT_BESTUUR)} "
+        f"(W13, {DEFAULT_BESTUUR_SOURCE}). Dat bepaalt welke controles wettelijke normen zijn.",
+        ctx.file, ctx.sheet, None))
+    return params.replace(bestuur=DEFAULT_BESTUUR)
+
+
 _PARAM_HEADER_LABELS = {"parameter", "parameters", "naam", "omschrijving", "name"}
 
 
@@ -649,6 +673,10 @@ def read_parameters(grid: Grid | None, ctx: SheetContext, named: Mapping[str, ob
                     ctx.warn(f"onbekende parameter '{row[0]}' genegeerd "
                              f"(bekend: {', '.join(s.label for s in PARAM_SPECS)})", r, 0)
                 continue
+            if spec.text:
+                if not is_blank(cell(grid, r, 1)):
+                    values[spec.id] = _parse_bestuur(cell(grid, r, 1), ctx, r, 1)
+                continue
             if spec.yearly:
                 per_year = {}
                 for c, y in year_cols:
@@ -668,6 +696,9 @@ def read_parameters(grid: Grid | None, ctx: SheetContext, named: Mapping[str, ob
                     values[spec.id] = v
     for name, raw in (named or {}).items():
         spec = spec_for_label(name)
+        if spec is not None and spec.text and not is_blank(raw):
+            values[spec.id] = _parse_bestuur(raw, SheetContext(ctx.file, f"name {name}"), None, None)
+            continue
         if spec is not None and not spec.yearly and raw is not None:
             v = parse_number(raw, ctx, 0, 0, spec.label)
             if v is not None:
@@ -836,6 +867,7 @@ def load_plan_from_grids(
     opening_given = _opening_given(grids[params_name] if params_name else None, named)
     if params_name is None and not opening_given and warn_absent:
         ctx.warnings.append(absent_warning(PARAMETERS_SHEET, file))
+    params = assume_bestuur(params, pctx)
     return LoadedPlan(plan, params, ctx.warnings, file, name, layout, params_name, opening_given)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ..fmt import FIRST_NEGATIVE_AFM_LABEL, NORM_MET, NORM_NOT_MET, afm_norm_label, euro
+from ..fmt import FIRST_NEGATIVE_AFM_LABEL, NORM_MET, NORM_NOT_MET, euro
 from ..m2 import HALF_CENT, M2Result, m2_rows
 from ..scenario.result import ScenarioRun
 from ..scenario.spec import CHANGE_LABELS
@@ -45,13 +45,12 @@ def change_rows(run: ScenarioRun, key: str = GBR) -> list[list]:
 
 
 def norm_rows(result: M2Result) -> list[list]:
-    """['', norm, status] per norm; the AFM norm (last plan year) also names the first year with a
-    negative AFM, as a separate fact."""
+    """['', check, status] per check, named by w13xl.m2.check_rules (a statutory norm, an
+    engagement or a policy, by kind of bestuur); the AFM check (last plan year) also names the
+    first year with a negative AFM, as a separate fact."""
     years = result.years
     rows = []
     for key, norm in result.norms.items():
-        label = f"{afm_norm_label(years[-1])}: AFM ≥ 0 in het laatste planjaar" \
-            if key == "afm_last_year_nonnegative" else norm.label
         if key == "afm_last_year_nonnegative":
             status = NORM_MET if norm.ok else NORM_NOT_MET
             first = first_year_below(years, result[AFM])
@@ -60,7 +59,7 @@ def norm_rows(result: M2Result) -> list[list]:
         else:
             status = NORM_MET if norm.ok else (
                 f"{NORM_NOT_MET} vanaf {norm.first_breach_year} ({', '.join(map(str, norm.breach_years))})")
-        rows.append(["", label, status])
+        rows.append(["", norm.label, status])
     return rows
 
 
@@ -160,7 +159,7 @@ def scenario_content(run: ScenarioRun, sheet_name: str | None = None) -> SheetCo
                         key == GBR and minimum is not None and value < minimum[j] - HALF_CENT):
                     c.status[(r, 3 + j)] = "breach"
     c.ranges["key"] = (first, len(c.rows))
-    c.add("section", "Normen")
+    c.add("section", "Controles")
     first, last = c.extend("norm", norm_rows(run.m2))
     for r in range(first, last + 1):
         c.status[(r, 3)] = "ok" if c.rows[r - 1][2] == NORM_MET or str(c.rows[r - 1][2]).startswith(

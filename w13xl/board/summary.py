@@ -8,15 +8,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-from ..fmt import (
-    BBR_NORM_LABEL,
-    FIRST_NEGATIVE_AFM_LABEL,
-    NORM_MET,
-    NORM_NOT_MET,
-    RESERVE_NORM_LABEL,
-    afm_norm_label,
-    euro,
-)
+from ..fmt import FIRST_NEGATIVE_AFM_LABEL, NORM_MET, NORM_NOT_MET, euro
 from ..m2 import HALF_CENT, M2Result
 from ..scenario.result import ScenarioRun
 from .base import (
@@ -37,10 +29,13 @@ from .base import (
 MINIMUM_LABEL = "Minimumreserve (plan)"
 
 
-def overview_header(years: Sequence[int]) -> list[str]:
-    last = years[-1]
+def overview_header(baseline: M2Result) -> list[str]:
+    """The column headers; the checks are named for the plan's kind of bestuur (w13xl.m2.check_rules)."""
+    last = baseline.years[-1]
+    rules = baseline.rules
     return ["Scenario", f"Reserve eind {last}", "Verschil t.o.v. plan", f"Minimumreserve {last}",
-            f"AFM {last}", afm_norm_label(last), FIRST_NEGATIVE_AFM_LABEL, BBR_NORM_LABEL, RESERVE_NORM_LABEL]
+            f"AFM {last}", rules["afm_last_year_nonnegative"].short, FIRST_NEGATIVE_AFM_LABEL,
+            rules["bbr_nonnegative"].short, rules["reserve_above_minimum"].short]
 
 
 def _norm_text(year: int | None, applicable: bool = True) -> str:
@@ -82,7 +77,7 @@ def overview_rows(runs: Sequence[ScenarioRun]) -> list[list]:
     each breach (an int, or 'geen')."""
     entries = overview_entries(runs)
     baseline = runs[0].baseline
-    return [overview_header(baseline.years),
+    return [overview_header(baseline),
             *(overview_row(label, m2, baseline if run is None else run.baseline) for label, m2, run in entries)]
 
 
@@ -108,13 +103,14 @@ def outcome_sentence(run: ScenarioRun | M2Result, *, opening: float | None = Non
     if o.bbr_breach is not None:
         clauses.append(f"het beschikbaar budgettair resultaat is negatief vanaf {o.bbr_breach}")
     last = years[-1]
+    afm_check = result.rules["afm_last_year_nonnegative"].noun
     if o.afm_end < -HALF_CENT:
         first = "" if o.afm_breach == last else f"; eerste jaar met negatieve AFM: {o.afm_breach}"
-        clauses.append(f"de AFM-norm {last} is niet gehaald (AFM {euro(o.afm_end)} euro{first})")
+        clauses.append(f"{afm_check} is niet gehaald (AFM {euro(o.afm_end)} euro{first})")
     elif o.afm_breach is not None:
-        clauses.append(f"de AFM-norm {last} is gehaald, maar de AFM is negatief vanaf {o.afm_breach}")
+        clauses.append(f"{afm_check} is gehaald, maar de AFM is negatief vanaf {o.afm_breach}")
     else:
-        clauses.append(f"de autofinancieringsmarge blijft positief (AFM-norm {last} gehaald)")
+        clauses.append(f"de autofinancieringsmarge blijft positief ({afm_check} gehaald)")
     if len(clauses) == 1:
         text += f" en {clauses[0]}"
     else:
@@ -152,8 +148,17 @@ def simulation_sentence(sim) -> str:
             f"tussen {euro(p[5])} en {euro(p[95])} euro (mediaan {euro(p[50])} euro)").replace("_", ".")
     if sim.p_reserve_below_minimum_any is not None:
         text += f"; kans dat de reserve ooit onder de minimumreserve zakt: {percent(sim.p_reserve_below_minimum_any)}"
-    text += f"; kans dat de AFM-norm {last} niet gehaald wordt: {percent(sim.p_afm_last_negative)}."
+    text += f"; kans op een negatieve AFM in {last}: {percent(sim.p_afm_last_negative)}."
     return text
+
+
+def overview_note(baseline: M2Result) -> str:
+    """The note under the outcome table; what each check is (a statutory norm, an engagement or a
+    policy, w13xl.m2.check_rules) is in its column header and explained in the annex."""
+    from ..m2 import bestuur_name
+
+    return (f"Reserve = gecumuleerd budgettair resultaat. {FIRST_NEGATIVE_AFM_LABEL}: een waarschuwing, geen "
+            f"controle. Soort bestuur: {bestuur_name(baseline.bestuur)}; wat elke controle is: bijlage.")
 
 
 def overview_content(runs: Sequence[ScenarioRun], *, plan_name: str, created: date | datetime | None = None,
@@ -172,7 +177,7 @@ def overview_content(runs: Sequence[ScenarioRun], *, plan_name: str, created: da
     for k, v in (extra or {}).items():
         c.add("meta", str(k), v if isinstance(v, (int, float)) else str(v))
     c.add("blank")
-    c.add("section", f"Resultaat op het einde van het plan ({last}) en de normen")
+    c.add("section", f"Resultaat op het einde van het plan ({last}) en de controles")
     rows = overview_rows(runs)
     c.add("header", *rows[0])
     c.ranges["overview"] = c.extend("data", rows[1:])
@@ -186,10 +191,7 @@ def overview_content(runs: Sequence[ScenarioRun], *, plan_name: str, created: da
         for col in (8, 9):
             if row[col - 1] != NA_TEXT:
                 c.status[(r, col)] = "ok" if row[col - 1] == NORM_MET else "breach"
-    c.add("note", f"Reserve = gecumuleerd budgettair resultaat. {afm_norm_label(last)}: de wettelijke norm, "
-                  f"autofinancieringsmarge (AFM) ≥ 0 in het laatste planjaar ({last}). "
-                  f"{FIRST_NEGATIVE_AFM_LABEL}: een waarschuwing, geen norm. BBR-norm: beschikbaar budgettair "
-                  f"resultaat ≥ 0 in elk jaar.")
+    c.add("note", overview_note(runs[0].baseline))
     if simulation is not None:
         c.add("sentence", simulation_sentence(simulation))
     c.add("blank")
@@ -205,5 +207,5 @@ def overview_content(runs: Sequence[ScenarioRun], *, plan_name: str, created: da
     c.ranges["reserve_header"] = (c.add("header", "Reserve (gecumuleerd budgettair resultaat)", *rows[0][1:]),) * 2
     c.ranges["reserve"] = c.extend("data", rows[1:])
     c.ranges["reserve_minimum"] = (c.ranges["reserve"][0] + len(overview_entries(runs)), c.ranges["reserve"][1])
-    c.width = len(overview_header(years))
+    c.width = len(overview_header(runs[0].baseline))
     return c.padded()

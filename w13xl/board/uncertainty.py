@@ -57,7 +57,7 @@ def probability_rows(sim: Simulation) -> list[list]:
         rows.append(["Reserve zakt ooit onder de minimumreserve", sim.p_reserve_below_minimum_any])
         for y, p in zip(sim.years, sim.p_reserve_below_minimum, strict=True):
             rows.append([f"Reserve onder de minimumreserve in {y}", float(p)])
-    rows.append([f"AFM-norm {last} niet gehaald (AFM {last} < 0)", sim.p_afm_last_negative])
+    rows.append([f"AFM {last} negatief (AFM {last} < 0)", sim.p_afm_last_negative])
     rows.append(["BBR negatief in enig jaar", sim.p_bbr_negative_any])
     return rows
 

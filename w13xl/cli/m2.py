@@ -79,22 +79,23 @@ def print_m2(result: M2Result, title: str) -> None:
 
 
 def norm_lines(result: M2Result) -> list[tuple[bool, str]]:
-    """(ok, text) per norm, in the words of the board pack: the statutory AFM norm looks at the
-    last plan year; the first year with a negative AFM is named as a separate fact."""
-    from ..fmt import FIRST_NEGATIVE_AFM_LABEL, afm_norm_label
+    """(ok, text) per check, in the words of :func:`w13xl.m2.check_rules` (a statutory norm, an
+    engagement or a policy, by kind of bestuur). The AFM check looks at the last plan year; the
+    first year with a negative AFM is named as a separate fact."""
+    from ..fmt import FIRST_NEGATIVE_AFM_LABEL
     from ..m2 import first_year_below
 
     out = []
     years = result.years
     for key, norm in result.norms.items():
         if key == "afm_last_year_nonnegative":
-            text = f"{afm_norm_label(years[-1])} (autofinancieringsmarge ≥ 0 in het laatste planjaar)"
+            text = norm.label
             text += ": voldaan" if norm.ok else f": niet voldaan (AFM {euro(result['autofinancieringsmarge'][-1])})"
             first = first_year_below(years, result["autofinancieringsmarge"])
             if first is not None:
                 text += f"; e{FIRST_NEGATIVE_AFM_LABEL[1:]}: {first}"
         elif norm.ok:
-            text = norm.label
+            text = f"{norm.label}: voldaan"
         elif len(norm.breach_years) == 1:
             text = f"{norm.label}: niet voldaan in {norm.first_breach_year}"
         else:
@@ -104,9 +105,20 @@ def norm_lines(result: M2Result) -> list[tuple[bool, str]]:
     return out
 
 
+def bestuur_line(result: M2Result) -> str:
+    """'Soort bestuur: ...' and which checks are statutory norms for it."""
+    from ..m2 import bestuur_name
+
+    statutory = [r for r in result.rules.values() if r.statutory]
+    tail = ("wettelijke normen (BBC-besluit, art. 16) zijn als zodanig aangeduid" if statutory else
+            "engagement en beleid zijn keuzes van het bestuur zelf, de andere regels controles")
+    return f"Soort bestuur: {bestuur_name(result.bestuur)}; {tail} (zie docs/normen.md)."
+
+
 def print_norms(result: M2Result) -> None:
     for ok, text in norm_lines(result):
         print_markup(f"[green]✓[/] {text}" if ok else f"[bold red]✗[/] {text}")
+    print_markup(f"[dim]{bestuur_line(result)}[/]")
 
 
 def m2_csv_rows(result: M2Result) -> list[list]:

@@ -121,7 +121,8 @@ def _table(grid, label: str, years: Sequence[int] | None = None):
 
     idx = list(range(len(grid.end_years))) if years is None else list(years)
     table = Table(title=f"{label} {grid.year} per einddatum subsidie (basis: {euro(grid.baseline_value)})",
-                  caption="rood: een norm van schema M2 is niet voldaan", caption_justify="left", **COMPACT)
+                  caption="rood: een controle van schema M2 (norm, engagement of beleid) is niet voldaan",
+                  caption_justify="left", **COMPACT)
     table.add_column("Subsidie / beleid", min_width=14)
     for d in idx:
         table.add_column(f"einde {grid.end_years[d]}", justify="right", no_wrap=True)
@@ -174,7 +175,8 @@ def write_grid_workbook(path: Path, grid, label: str) -> Path:
     ws["A1"].font = Font(bold=True, size=13)
     ws.append(["Basis (het plan zonder wijziging)", grid.baseline_value])
     ws["B2"].number_format = EXCEL_EURO
-    ws.append(["Cursief: een norm van schema M2 is niet voldaan. Einde = 31 december van het jaar. "
+    ws.append(["Cursief: een controle van schema M2 (norm, engagement of beleid) is niet voldaan. "
+               "Einde = 31 december van het jaar. "
                "Kleur: van laag (rood) naar hoog (groen)."])
     ncols = len(grid.end_years)
     for a, rate in enumerate(grid.index_rates):

@@ -42,19 +42,22 @@ def _cells(values, minimum=None) -> list[str]:
 
 
 def norm_facts(run: ScenarioRun) -> list[str]:
-    """The norms of a run in the board pack's words: the statutory AFM norm (last plan year) and
-    the first year with a negative AFM are two facts with two labels."""
-    from ..fmt import FIRST_NEGATIVE_AFM_LABEL, NORM_MET, NORM_NOT_MET, afm_norm_label
+    """The checks of a run in the board pack's words (w13xl.m2.check_rules: a statutory norm, an
+    engagement or a policy by kind of bestuur); the AFM check (last plan year) and the first year
+    with a negative AFM are two facts with two labels."""
+    from ..fmt import FIRST_NEGATIVE_AFM_LABEL, NORM_MET, NORM_NOT_MET
     from ..m2 import first_year_below
 
     years = run.years
     afm = run.m2["autofinancieringsmarge"]
-    parts = [f"{afm_norm_label(years[-1])} {NORM_MET if afm[-1] >= -0.005 else NORM_NOT_MET}"]
+    rules = run.m2.rules
+    parts = [f"{rules['afm_last_year_nonnegative'].short} {NORM_MET if afm[-1] >= -0.005 else NORM_NOT_MET}"]
     first = first_year_below(years, afm)
     parts.append(f"e{FIRST_NEGATIVE_AFM_LABEL[1:]}: {first if first is not None else 'geen'}")
-    for key, label in (("bbr_nonnegative", "BBR-norm"), ("reserve_above_minimum", "reserve ≥ minimumreserve")):
+    for key in ("bbr_nonnegative", "reserve_above_minimum"):
         norm = run.m2.norms.get(key)
         if norm is not None:
+            label = norm.rule.short
             parts.append(f"{label} {NORM_MET}" if norm.ok else f"{label} {NORM_NOT_MET} vanaf {norm.first_breach_year}")
     return parts
 
@@ -90,9 +93,12 @@ def comparison_table(runs: list[ScenarioRun], years: Sequence[int] | None = None
 def print_comparison(runs: list[ScenarioRun]) -> None:
     """The comparison table(s), fitted to the terminal, then the norms per scenario."""
     print_fitted(console, lambda block: comparison_table(runs, block), len(runs[0].years))
-    console.print("[bold]Normen[/]")
+    console.print("[bold]Controles[/]")
     for run in runs:
         console.print(f"{run.title or run.name}: {flags(run)}", soft_wrap=False)
+    from .m2 import bestuur_line
+
+    console.print(f"[dim]{bestuur_line(runs[0].m2)}[/]", soft_wrap=False)
 
 
 def audit_table(run: ScenarioRun, names: Mapping[str, str] | None = None) -> Table:

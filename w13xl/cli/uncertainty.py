@@ -108,7 +108,7 @@ def print_probabilities(sim) -> None:
     if sim.p_reserve_below_minimum_any is not None:
         console.print("Kans dat de reserve ooit onder de minimumreserve zakt: "
                       f"[bold]{percent(sim.p_reserve_below_minimum_any)}[/]")
-    console.print(f"Kans dat de AFM-norm {last} niet gehaald wordt (AFM {last} < 0): "
+    console.print(f"Kans op een negatieve AFM in {last} (AFM {last} < 0): "
                   f"[bold]{percent(sim.p_afm_last_negative)}[/]")
     console.print(f"Kans op een negatief BBR in enig jaar: [bold]{percent(sim.p_bbr_negative_any)}[/]")
 
@@ -149,7 +149,7 @@ def simulate_command(
     progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress", help="Voortgangsbalk (standaard: aan bij lange berekeningen).")] = None,
 ) -> None:
-    """Monte Carlo van de \\[uncertainty]-tabel van een scenario: percentielen P5-P95 van reserve, BBR en AFM per jaar en de kans dat een norm niet gehaald wordt.
+    """Monte Carlo van de \\[uncertainty]-tabel van een scenario: percentielen P5-P95 van reserve, BBR en AFM per jaar en de kans dat een controle (norm, engagement of beleid) niet gehaald wordt.
 
     Voorbeeld: w13xl simulate workbooks/w13-mjp-2026-2031.xlsx scenarios/onzekerheid.toml --paths 2000
     """  # noqa: E501 - command help: typer keeps these lines as they are

@@ -167,15 +167,19 @@ def series_rows(result: M2Result, key: str, label: str) -> Rows:
     return rows
 
 
-NORM_HEADER = ["Norm", "Voldaan", "Eerste jaar niet voldaan", "Jaren niet voldaan"]
+NORM_HEADER = ["Controle", "Voldaan", "Eerste jaar niet voldaan", "Jaren niet voldaan", "Soort", "Bron"]
 
 
 def norm_rows(result: M2Result) -> Rows:
-    """One row per norm: Dutch label | TRUE/FALSE | first year of breach ('' if none) | years."""
+    """One row per check (w13xl.m2.check_rules: a statutory norm, an engagement or a policy, by
+    kind of bestuur): Dutch label | TRUE/FALSE | first year not met ('' if none) | years | kind |
+    source."""
+    from ..m2 import KIND_WORDS
+
     rows: Rows = [list(NORM_HEADER)]
     for norm in result.norms.values():
         rows.append([norm.label, norm.ok, "" if norm.first_breach_year is None else norm.first_breach_year,
-                     ", ".join(map(str, norm.breach_years))])
+                     ", ".join(map(str, norm.breach_years)), KIND_WORDS[norm.kind], norm.rule.source])
     return rows
 
 

@@ -95,8 +95,10 @@ def w13_bbr(budget, parameters=None, categorieen=None):
 @xw.func(name="NORMEN", category="W13")
 @_plan_args
 def w13_normen(budget, parameters=None, categorieen=None):
-    """De normen (BBR ≥ 0 elk jaar, AFM ≥ 0 in het laatste jaar, reserve ≥ minimumreserve):
-    voldaan (WAAR/ONWAAR), eerste jaar en alle jaren waarin de norm niet gehaald wordt."""
+    """De controles op schema M2 (BBR ≥ 0 elk jaar, AFM ≥ 0 in het laatste jaar, reserve ≥
+    minimumreserve), elk met zijn soort (wettelijke norm, engagement of beleid, volgens de
+    Soort bestuur op het blad Parameters) en bron: voldaan (WAAR/ONWAAR), eerste jaar en alle
+    jaren waarin de controle niet gehaald wordt."""
     return core.table("normen", budget, parameters, categorieen)
 
 

@@ -117,7 +117,7 @@ def _start_sheet(ws, plan_name: str, budget: str, params: str, module: str) -> N
         ("Functies (klassieke add-in op Windows; eerst xlwings-tab > Import Functions):", True),
         (f"=W13_M2({budget};{params})   schema M2, één kolom per jaar", False),
         (f"=W13_RESERVE({budget};{params})   =W13_AFM(...)   =W13_BBR(...)   jaar | bedrag", False),
-        (f"=W13_NORMEN({budget};{params})   normen met eerste jaar waarin ze niet gehaald worden", False),
+        (f"=W13_NORMEN({budget};{params})   controles (norm, engagement, beleid) en eerste jaar niet gehaald", False),
         ("=W13_INDEXEER(1000;2026;2031)   =W13_INDEXEER(1000;2026;2031;\"vast\")   "
          "=W13_INDEXEER(1000;2026;2031;\"loon\";3%)", False),
         ("=W13_LOONKOST(\"B1-B3\";5;0,8;2027)   werkgeverskost (illustratieve weddeschalen)", False),

@@ -437,7 +437,8 @@ class BatchResult:
     def m2(self, i: int) -> M2Result:
         lines = {k: self.lines[k][i].copy() for k in LINE_KEYS}
         minimum = None if self.minimum_reserve is None else self.minimum_reserve[i].copy()
-        return M2Result(self.years, lines, minimum, check_norms(self.years, lines, minimum))
+        bestuur = self.base.m2.bestuur
+        return M2Result(self.years, lines, minimum, check_norms(self.years, lines, minimum, bestuur), bestuur)
 
     def run(self, i: int) -> ScenarioRun:
         """Scenario ``i`` as a ScenarioRun: M2 and the audit trail (each change's effect) from

@@ -573,8 +573,10 @@ class _Run:
 
 def minimum_reserve_rule(params: Parameters, years: Sequence[int], wage_change: np.ndarray | None,
                          wage_cost_param: np.ndarray | None = None) -> np.ndarray | None:
-    """THE minimum reserve rule (the sociaal passief; plan 3.7: "Voor de voorziening van het
-    sociaal passief wordt uitgegaan van 10% van de totale jaarloonkost"; M2 annex: 211.211,09).
+    """THE minimum reserve rule (the sociaal passief, W13's policy; plan 3.7: „Voor de voorziening
+    van het sociaal passief wordt uitgegaan van 10% van de totale jaarloonkost”; amount: plan 3.1
+    „Sociaal passief 211.211,09”, which is not 10% of any plan year's personnel cost: the amount
+    as given, the 10% rule for changes).
 
     * With an amount (parameter Minimumreserve): the baseline keeps the plan's amount in every
       year; a scenario moves it by ``pct`` (parameter Minimumreserve (% jaarloonkost), 10%) of
@@ -818,7 +820,8 @@ class Engine:
         plan = Plan(years=self.base.years, keys=keys, amounts=np.vstack([state.lines[k] for k in keys]),
                     actions=self.base.plan.actions)
         lines = {k: np.array(v) for k, v in lines_before.items()}
-        m2 = M2Result(self.base.years, lines, minimum, check_norms(self.base.years, lines, minimum))
+        bestuur = self.base.m2.bestuur
+        m2 = M2Result(self.base.years, lines, minimum, check_norms(self.base.years, lines, minimum, bestuur), bestuur)
         return ScenarioRun(name=scenario.name, title=scenario.title or scenario.name,
                            description=scenario.description, plan=plan, m2=m2, baseline=self.base.m2,
                            effects=tuple(effects), wage_cost=wage_cost,
