@@ -38,6 +38,7 @@ from helpers import PLAN_GBR, stop_process
 from w13xl.cli import app
 from w13xl.excel import functions as F
 from w13xl.server import MANIFEST_ID
+from w13xl.server.testing import TestIssuer
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
@@ -62,10 +63,13 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running(args: list[str], port: int, log: Path, *, scheme: str = "https", ca: Path | None = None,
-            wait_for: Path | None = None):
-    """`w13xl serve ARGS` in its own process until the block ends; yields an httpx client."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+            wait_for: Path | None = None, extra_env: dict[str, str] | None = None,
+            headers: dict[str, str] | None = None):
+    """`w13xl serve ARGS` in its own process until the block ends; yields an httpx client
+    (sending ``headers`` with every request, e.g. a test token)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "W13XL_"))}
     env["XLWINGS_LICENSE_KEY"] = "noncommercial"  # README, "Licentie"
+    env.update(extra_env or {})
     with open(log, "wb") as out:
         proc = subprocess.Popen([*w13xl_command(), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
                                 env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -78,7 +82,7 @@ def running(args: list[str], port: int, log: Path, *, scheme: str = "https", ca:
                 pytest.fail(f"w13xl serve stopped: {log.read_text(errors='replace')}")
             if client is None and (wait_for is None or wait_for.exists()):
                 verify = ssl.create_default_context(cafile=str(ca)) if ca else True
-                client = httpx.Client(base_url=base, verify=verify, timeout=60)
+                client = httpx.Client(base_url=base, verify=verify, timeout=60, headers=headers)
             if client is not None:
                 try:
                     if client.get("/").status_code == 200:
@@ -109,15 +113,28 @@ def own_certificate(folder):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """(base url, httpx client trusting the CA); the server stops afterwards. The certificate is
-    given with --cert/--key (a team server's way); the development certificate that `w13xl serve`
-    makes itself is exercised by the README's laptop command (tests/test_readme_excel.py)."""
-    cert, key, ca_file = own_certificate(tmp_path_factory.mktemp("certs"))
+def issuer():
+    """Signs Entra ID test tokens with a locally generated RSA key (w13xl.server.testing)."""
+    return TestIssuer()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, issuer):
+    """(base url, httpx client trusting the CA and sending a test token); the server stops
+    afterwards. Sign-in with Entra ID is on: the server checks the tokens against the test
+    key's public key set (W13XL_ENTRAID_JWKS_FILE) with xlwings Server's own validation. The
+    certificate is given with --cert/--key (a team server's way); the development certificate
+    that `w13xl serve` makes itself is exercised by test_own_certificate's neighbours below."""
+    folder = tmp_path_factory.mktemp("certs")
+    cert, key, ca_file = own_certificate(folder)
+    jwks = issuer.write_jwks(folder / "jwks.json")
     port = free_port()
     log = tmp_path_factory.mktemp("log") / "server.log"
-    with running(["--cert", str(cert), "--key", str(key), "--scenarios", str(ROOT / "scenarios")], port, log,
-                 ca=ca_file) as client:
+    data = tmp_path_factory.mktemp("data")
+    with running(["--cert", str(cert), "--key", str(key), "--scenarios", str(ROOT / "scenarios"),
+                  "--data", str(data)], port, log, ca=ca_file, extra_env=issuer.environment(jwks),
+                 headers={"Authorization": issuer.token("Els Peeters")}) as client:
+        client.ca_file = ca_file  # type: ignore[attr-defined]
         yield f"https://127.0.0.1:{port}", client
 
 
@@ -296,14 +313,20 @@ def test_serve_refuses_without_a_licence_key(monkeypatch, tmp_path):
 def test_own_certificate(tmp_path):
     """`w13xl serve --cert FILE --key FILE` serves HTTPS with that certificate."""
     cert, key, ca_file = own_certificate(tmp_path)
-    with running(["--cert", str(cert), "--key", str(key)], free_port(), tmp_path / "log", ca=ca_file) as client:
+    with running(["--anoniem", "--cert", str(cert), "--key", str(key)], free_port(), tmp_path / "log",
+                 ca=ca_file) as client:
         assert client.get("/").json() == {"status": "ok"}
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (["--host", "0.0.0.0"], "--host 0.0.0.0: het lokale ontwikkelingscertificaat geldt alleen voor 127.0.0.1"),
+    (["--anoniem", "--host", "0.0.0.0", "--hostname", "w13.example.be"],
+     "--anoniem --host 0.0.0.0: anoniem gebruik alleen op 127.0.0.1"),
+    (["--anoniem", "--host", "192.168.1.20", "--hostname", "w13.example.be", "--http"],
+     "--anoniem --host 192.168.1.20: anoniem gebruik alleen op 127.0.0.1"),
+    ([], "geen aanmelding ingesteld: zet XLWINGS_AUTH_PROVIDERS"),
+    (["--host", "0.0.0.0"], "--host 0.0.0.0: geef --hostname"),
     (["--cert", "c.pem"], "--cert en --key horen samen"),
-    (["--scenarios", "bestaat-niet"], "--scenarios bestaat-niet: die map bestaat niet"),
+    (["--anoniem", "--scenarios", "bestaat-niet"], "--scenarios bestaat-niet: die map bestaat niet"),
 ])
 def test_serve_refuses_bad_options(monkeypatch, tmp_path, args, fragment):
     monkeypatch.chdir(tmp_path)
@@ -318,8 +341,8 @@ def test_serve_reads_the_licence_key_from_dot_env(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("XLWINGS_LICENSE_KEY", raising=False)
     (tmp_path / ".env").write_text('XLWINGS_LICENSE_KEY="noncommercial"\nOTHER=1\n', encoding="utf-8")
-    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
-    assert result.exit_code == 2 and "--host 0.0.0.0: het lokale" in result.output, result.output
+    result = CliRunner().invoke(app, ["serve", "--anoniem", "--host", "0.0.0.0", "--hostname", "w13.example.be"])
+    assert result.exit_code == 2 and "--anoniem --host 0.0.0.0: anoniem" in result.output, result.output
     from w13xl import server
 
     env = server.server_environment({"PATH": "/bin"}, dotenv=tmp_path / ".env")
@@ -367,3 +390,65 @@ def test_development_certificate_with_trustme_is_valid_for_localhost(tmp_path):
     context.load_cert_chain(str(made.certfile), str(made.keyfile))  # key and certificate belong together
     pem = made.certfile.read_text()
     assert pem.startswith("-----BEGIN CERTIFICATE-----")
+
+
+# -- sign-in (Entra ID, tokens signed with a local test key) -------------------------------------
+def test_a_call_without_a_token_is_refused(server, sheets):
+    base, client = server
+    body = function_body("w13_reserve", [rng(sheets["Synthese"]), rng(sheets["Parameters"]), None])
+    with httpx.Client(base_url=base, verify=ssl.create_default_context(cafile=str(client.ca_file))) as bare:
+        response = bare.post("/xlwings/custom-functions-call", json=body)
+        assert response.status_code == 401
+        assert response.text.startswith("Aanmelden: geen geldig token meegestuurd")
+        assert bare.get("/xlwings/custom-functions-meta.json").status_code == 200  # registration is public
+
+
+@pytest.mark.parametrize("change, status, fragment", [
+    ({"lifetime": -120}, 401, "het token is niet geldig"),                                   # expired
+    ({"audience": "00000000-0000-4000-8000-000000000bad"}, 401, "het token is niet geldig"),  # another app
+    ({"tenant_id": "00000000-0000-4000-8000-000000000bad"}, 401, "het token is niet geldig"),  # another tenant
+    ({"roles": ()}, 403, "Aanmelden: Jan Janssens heeft de rol W13.Gebruiker niet"),
+    ({"key": "other"}, 401, "het token is niet geldig"),                                     # signed by another key
+])
+def test_bad_tokens_are_refused(server, issuer, change, status, fragment):
+    _, client = server
+    if change.get("key") == "other":
+        change = {"key": TestIssuer().key}
+    token = issuer.token("Jan Janssens", **change)
+    response = client.post("/xlwings/custom-functions-call", headers={"Authorization": token},
+                           json=function_body("w13_indexeer", [[[1000]], [[2026]], [[2027]], None, None]))
+    assert response.status_code == status and fragment in response.text, response.text
+
+
+def test_a_valid_token_computes(server):
+    _, client = server
+    # 1000 indexed from 2026 to 2027 at the plan's 2% a year: 1000 x 1,02 = 1020
+    out = client.post("/xlwings/custom-functions-call",
+                      json=function_body("w13_indexeer", [[[1000]], [[2026]], [[2027]], None, None])).json()
+    assert out["result"] == [[pytest.approx(1020.0)]]
+
+
+def test_manifest_with_entraid_has_web_application_info(server, issuer):
+    base, client = server
+    root = ElementTree.fromstring(client.get("/manifest").text.encode())
+    ns = {"o": "http://schemas.microsoft.com/office/appforoffice/1.1",
+          "v": "http://schemas.microsoft.com/office/taskpaneappversionoverrides"}
+    info = root.find(".//v:WebApplicationInfo", ns)
+    assert info is not None
+    assert info.find("v:Id", ns).text == issuer.client_id
+    assert info.find("v:Resource", ns).text == f"api://{base.removeprefix('https://')}/{issuer.client_id}"
+
+
+def test_serve_refuses_the_custom_provider_and_bad_ids(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    monkeypatch.setenv("XLWINGS_AUTH_PROVIDERS", '["custom"]')
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 2 and "XLWINGS_AUTH_PROVIDERS: 'custom' wordt niet ondersteund" in result.output
+    monkeypatch.setenv("XLWINGS_AUTH_PROVIDERS", '["entraid"]')
+    monkeypatch.setenv("XLWINGS_AUTH_ENTRAID_CLIENT_ID", "mijn-app")
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 2 and "XLWINGS_AUTH_ENTRAID_CLIENT_ID=mijn-app: geen GUID" in result.output
+    monkeypatch.setenv("XLWINGS_AUTH_PROVIDERS", "entraid")
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 2 and "XLWINGS_AUTH_PROVIDERS=entraid: geen lijst" in result.output

@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib.util
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ._app import app, console, err_console, handles_input_errors
 from ..errors import W13Error
+from ._app import app, console, err_console, handles_input_errors
 
 
 @app.command("serve")
@@ -19,19 +19,25 @@ def serve_command(
     host: Annotated[str, typer.Option("--host", help="Adres waarop de server luistert (0.0.0.0 = elke netwerkkaart).")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Poort.")] = 8000,
-    scenarios: Annotated[Optional[Path], typer.Option(
+    scenarios: Annotated[Path | None, typer.Option(
         "--scenarios", help="Map met .toml-bestanden die W13.SCENARIO mag lezen (standaard geen: alleen het "
                             "blad Scenario's; of W13XL_SCENARIO_DIR).")] = None,
-    cert: Annotated[Optional[Path], typer.Option("--cert", help="TLS-certificaat (PEM) van een echte hostnaam.")] = None,
-    key: Annotated[Optional[Path], typer.Option("--key", help="Privésleutel (PEM) van --cert.")] = None,
-    certs: Annotated[Optional[Path], typer.Option(
+    cert: Annotated[Path | None, typer.Option("--cert", help="TLS-certificaat (PEM) van een echte hostnaam.")] = None,
+    key: Annotated[Path | None, typer.Option("--key", help="Privésleutel (PEM) van --cert.")] = None,
+    certs: Annotated[Path | None, typer.Option(
         "--certs", help="Map voor het lokale ontwikkelcertificaat (standaard ~/.w13xl/certs).")] = None,
     http: Annotated[bool, typer.Option(
         "--http", help="Gewone HTTP, alleen achter een reverse proxy die HTTPS doet (README).")] = False,
-    hostname: Annotated[Optional[str], typer.Option(
+    hostname: Annotated[str | None, typer.Option(
         "--hostname", help="Publieke hostnaam voor het manifest, bv. w13.example.be (https://HOSTNAME).")] = None,
-    manifest: Annotated[Optional[Path], typer.Option(
+    manifest: Annotated[Path | None, typer.Option(
         "--manifest", help="Schrijf het manifest van de invoegtoepassing naar dit bestand en stop (om te sideloaden of uit te rollen).")] = None,
+    data: Annotated[Path | None, typer.Option(
+        "--data", help="Gegevensmap van de server: de scenariobibliotheek (SQLite) tenzij W13XL_DATABASE_URL "
+                       "(standaard ~/.w13xl/server, of W13XL_DATA_DIR).")] = None,
+    anoniem: Annotated[bool, typer.Option(
+        "--anoniem", help="Zonder aanmelden, alleen op 127.0.0.1/localhost (om op deze pc te proberen); anders is "
+                          "aanmelden met Entra ID verplicht (docs/server.md).")] = False,
 ) -> None:
     """Server voor de Excel-invoegtoepassing (Office.js, xlwings Server): =W13.M2(...), =W13.RESERVE(...), ... en het taakvenster "Scenario's doorrekenen", over HTTPS (een lokaal ontwikkelcertificaat tenzij --cert).
 
@@ -49,11 +55,15 @@ def serve_command(
     settings = {**server.dotenv_settings(dotenv), **os.environ}
     env_dir = settings.get(server.SCENARIO_DIR_ENV, "").strip()
     folder = scenarios if scenarios is not None else (Path(env_dir) if env_dir else None)
-    env = server.server_environment(os.environ, scenario_dir=folder, hostname=hostname, dotenv=dotenv)
+    public = server.manifest_hostname(host, port, hostname)
+    data_dir = data if data is not None else Path(
+        settings.get(server.DATA_DIR_ENV, "").strip() or server.default_data_dir())
+    env = server.server_environment(os.environ, scenario_dir=folder, hostname=public, dotenv=dotenv,
+                                    anonymous=anoniem, host=host, data_dir=data_dir)
     scheme = "http" if http else "https"
     if manifest is not None:
         server.apply_environment(env)
-        address = f"{scheme}://{hostname or f'{host}:{port}'}"
+        address = f"https://{public}"
         text = server.render_manifest(address)
         from ..workbook import safe_write
 
@@ -79,6 +89,8 @@ def serve_command(
                                   "(README, sectie Excel).", soft_wrap=True)
     server.apply_environment(env)
     folder_text = env.get(server.SCENARIO_DIR_ENV, "geen (alleen het blad Scenario's)")
-    console.print(f"W13-add-in op {scheme}://{host}:{port}  (manifest: {scheme}://{host}:{port}/manifest; "
-                  f"scenariomap: {folder_text}). Stoppen: Ctrl+C.", soft_wrap=True)
+    sign_in = "anoniem (alleen op deze pc)" if anoniem else "aanmelden met Entra ID"
+    folder_text += f"; gegevensmap: {env[server.DATA_DIR_ENV]}"
+    console.print(f"W13-add-in op {scheme}://{host}:{port}  (manifest: https://{public}/manifest; "
+                  f"scenariomap: {folder_text}; {sign_in}). Stoppen: Ctrl+C.", soft_wrap=True)
     server.run(host, port, certfile=certfile, keyfile=keyfile)
