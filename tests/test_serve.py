@@ -452,3 +452,84 @@ def test_serve_refuses_the_custom_provider_and_bad_ids(monkeypatch, tmp_path):
     monkeypatch.setenv("XLWINGS_AUTH_PROVIDERS", "entraid")
     result = CliRunner().invoke(app, ["serve"])
     assert result.exit_code == 2 and "XLWINGS_AUTH_PROVIDERS=entraid: geen lijst" in result.output
+
+
+# -- CORS, request size, heavy calls --------------------------------------------------------------
+def test_a_cross_origin_preflight_gets_no_permission(server):
+    _, client = server
+    for origin in ("https://evil.example", "null"):
+        response = client.options("/xlwings/custom-functions-call", headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type"})
+        assert "access-control-allow-origin" not in response.headers, response.headers
+        simple = client.get("/xlwings/custom-functions-meta.json", headers={"Origin": origin})
+        assert "access-control-allow-origin" not in simple.headers
+
+
+def test_serve_refuses_cors_for_every_origin(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    monkeypatch.setenv("XLWINGS_CORS_ALLOW_ORIGINS", '["*"]')
+    result = CliRunner().invoke(app, ["serve", "--anoniem"])
+    assert result.exit_code == 2 and "XLWINGS_CORS_ALLOW_ORIGINS bevat '*'" in result.output, result.output
+
+
+def test_a_60_mb_body_gets_413_in_dutch(server):
+    _, client = server
+    body = b'{"func_name": "w13_m2", "args": [[["' + b"x" * (60 * 1024 * 1024) + b'"]]]}'
+    try:
+        response = client.post("/xlwings/custom-functions-call", content=body,
+                               headers={"Content-Type": "application/json"})
+    except httpx.WriteError:  # the server may close before the client has sent it all
+        pytest.fail("the server closed the connection without an answer")
+    assert response.status_code == 413
+    assert response.text.startswith("Het verzoek is te groot: meer dan 20 MB")
+    assert client.get("/").status_code == 200  # and the server is fine
+
+
+def kans_body(sheets, paths):
+    others = [rng(sheets[n]) for n in ("Parameters", "Personeel", "Weddeschalen", "Subsidies", "Indexering")]
+    return function_body("w13_kans", [rng(sheets["Synthese"]), None, [["reserve"]], [[paths]], [[7]], others])
+
+
+def test_a_million_paths_is_refused_at_once(server, sheets):
+    _, client = server
+    started = time.monotonic()
+    out = client.post("/xlwings/custom-functions-call", json=kans_body(sheets, 1_000_000)).json()["result"]
+    assert out == [["#W13: paden: 1.000.000 is meer dan de grens van 100.000 paden per berekening "
+                    "(verwacht: hoogstens 100.000 paden (meer: w13xl simulate op de pc))"]]
+    assert time.monotonic() - started < 5
+
+
+def test_other_requests_answer_while_a_heavy_call_runs(server, sheets):
+    """The largest allowed W13.KANS (100.000 paths) runs in the heavy pool; meanwhile the health
+    check and a light function answer in under 100 ms each."""
+    import threading
+
+    base, client = server
+    done = {}
+
+    def heavy():
+        with httpx.Client(base_url=base, verify=ssl.create_default_context(cafile=str(client.ca_file)),
+                          headers=client.headers, timeout=120) as other:
+            started = time.monotonic()
+            done["result"] = other.post("/xlwings/custom-functions-call", json=kans_body(sheets, 100_000)).json()
+            done["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=heavy)
+    thread.start()
+    time.sleep(0.3)  # the heavy call is under way
+    light = function_body("w13_indexeer", [[[1000]], [[2026]], [[2027]], None, None])
+    worst, samples = 0.0, 0
+    while thread.is_alive() and samples < 40:
+        for call in (lambda: client.get("/"), lambda: client.post("/xlwings/custom-functions-call", json=light)):
+            started = time.monotonic()
+            assert call().status_code == 200
+            worst = max(worst, time.monotonic() - started)
+        samples += 1
+        time.sleep(0.05)
+    thread.join()
+    assert samples >= 3, f"the heavy call took only {done['seconds']:.2f} s"
+    assert worst < 0.1, f"a light request took {worst * 1000:.0f} ms while W13.KANS ran"
+    probability = done["result"]["result"][0][0]
+    assert isinstance(probability, float) and 0.0 <= probability <= 1.0

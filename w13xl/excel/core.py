@@ -223,6 +223,9 @@ def dutch(text: str) -> str:
     return text
 
 
+INTERNAL_ERROR = "interne fout in w13xl; de details staan in het logboek (meld het aan de beheerder)"
+
+
 def error_text(exc: BaseException) -> str:
     """A one-line Dutch message for a cell: where (argument and cell in the range) and what."""
     if isinstance(exc, InputError):
@@ -242,7 +245,9 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, (W13Error, ValueError, KeyError)):
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         return PREFIX + dutch(str(msg))
-    return PREFIX + f"interne fout ({type(exc).__name__}: {exc})"
+    # Never the exception's name, text or a path in a cell: those tell a caller about the server
+    # (the log has the details: every caller logs unexpected errors with logger.exception).
+    return PREFIX + INTERNAL_ERROR
 
 
 def _copy(rows: tuple[tuple[object, ...], ...]) -> Rows:
@@ -576,12 +581,22 @@ def scenario_file(name: str) -> Path:
         raise InputError(f"scenariobestand '{name}': er is geen scenariomap ingesteld",
                          expected=f"een scenario van het blad Scenario's, of een scenariomap ({SCENARIO_DIR_ENV}; "
                                   "w13xl serve --scenarios MAP)")
-    given = Path(name.strip())
-    path = (given if given.is_absolute() else folder / given).resolve()
+    shown = name if len(name) <= 80 else name[:77] + "..."
+    unreadable = InputError(f"scenariobestand '{shown}' kan niet gelezen worden",
+                            expected="de naam van een .toml-bestand in de scenariomap, bv. pact-stopt-2028.toml")
+    try:
+        given = Path(name.strip())
+        path = (given if given.is_absolute() else folder / given).resolve()
+    except (OSError, RuntimeError, ValueError):  # a name too long, a symlink loop, a NUL byte
+        raise unreadable from None
     if not path.is_relative_to(folder) or path.suffix.lower() != ".toml":
-        raise InputError(f"scenariobestand '{name}' ligt buiten de scenariomap",
+        raise InputError(f"scenariobestand '{shown}' ligt buiten de scenariomap",
                          expected="de naam van een .toml-bestand in de scenariomap, bv. pact-stopt-2028.toml")
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except (OSError, ValueError):
+        raise unreadable from None
+    if not found:
         raise InputError(f"scenariobestand '{given.name}' niet gevonden in de scenariomap",
                          expected="de naam van een .toml-bestand in de scenariomap")
     return path
@@ -601,10 +616,12 @@ def scenario_inputs(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
     ``scenario`` is a name on the Scenario's range or the path of a .toml file."""
     from ..scenario.loader import workbook_scenarios
     from ..scenario.spec import SCENARIO_SHEET, ScenarioLibrary, load_scenario_file
+    from .limits import check_scenarios
 
     baseline = _baseline(budget, ranges)
     grids = _scenario_grids(budget, ranges)
     sheet_scenarios = workbook_scenarios(grids) if SCENARIO_SHEET in grids else {}
+    check_scenarios(len(sheet_scenarios))
     library = ScenarioLibrary(sheet_scenarios.values())
     if not scenario:
         return baseline, None, library

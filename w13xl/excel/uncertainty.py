@@ -23,6 +23,7 @@ from ..errors import InputError, W13Error
 from . import cache
 from .cache import Frozen, freeze
 from .core import PREFIX, _copy, _number, _text, _year, error_text, memo_rows, scenario_inputs
+from .limits import check_paths
 
 __xlwings_func_namespace__ = "W13"
 
@@ -49,6 +50,7 @@ def _simulation(budget: Frozen, scenario: str, paths: int | None, seed: int | No
         prepared = prepare(baseline, chosen, library)
         n = paths or (prepared.spec.paths if chosen is not None and chosen.uncertainty and
                       "paths" in chosen.uncertainty else EXCEL_DEFAULT_PATHS)
+        check_paths(n)
         return simulate(baseline, paths=n, seed=seed, prepared=prepared)
     except Exception as exc:  # noqa: BLE001 - cached as a message
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
@@ -95,7 +97,10 @@ def kans(budget: object, scenario: object = None, wat: object = None, paden: obj
 def _kans(budget: object, scenario: object, wat: object, paden: object, seed: object, *ranges: object) -> object:
     try:
         kind, year = _what(wat)
-        sim = _simulation(freeze(budget), _text(scenario, "") or "", _count(paden, "paden"), _count(seed, "seed"),
+        paths = _count(paden, "paden")
+        if paths is not None:
+            check_paths(paths)  # before anything is read or cached
+        sim = _simulation(freeze(budget), _text(scenario, "") or "", paths, _count(seed, "seed"),
                           tuple(freeze(r) for r in ranges))
         if isinstance(sim, str):
             return [[sim]]
