@@ -9,9 +9,9 @@ import tracemalloc
 
 import pytest
 
+from w13xl.errors import InputError
 from w13xl.excel import cache, core
 from w13xl.excel.limits import check_cells
-from w13xl.errors import InputError
 from w13xl.server.pool import Pool
 
 

@@ -345,7 +345,7 @@ def _kind_check(args: tuple) -> Callable[[tuple], bool] | None:
     if not lines:
         return None
     namespace: dict = {}
-    exec("def same_kinds(args):\n" + "\n".join(lines) + "\n return True\n", namespace)  # noqa: S102
+    exec("def same_kinds(args):\n" + "\n".join(lines) + "\n return True\n", namespace)
     return namespace["same_kinds"]
 
 
