@@ -131,7 +131,16 @@ def server(tmp_path_factory, issuer):
     port = free_port()
     log = tmp_path_factory.mktemp("log") / "server.log"
     data = tmp_path_factory.mktemp("data")
-    with running(["--cert", str(cert), "--key", str(key), "--scenarios", str(ROOT / "scenarios"),
+    # the shipped scenarios, plus traps for the bad-call corpus: a symlink loop, a link out of the
+    # folder, a folder named like a file, a file that is not UTF-8
+    scenarios = tmp_path_factory.mktemp("scenarios")
+    for toml in (ROOT / "scenarios").glob("*.toml"):
+        (scenarios / toml.name).write_bytes(toml.read_bytes())
+    (scenarios / "lus.toml").symlink_to(scenarios / "lus.toml")
+    (scenarios / "buiten.toml").symlink_to(ROOT / "pyproject.toml")
+    (scenarios / "map.toml").mkdir()
+    (scenarios / "binair.toml").write_bytes(b"\xff\xfe\x00title = 1")
+    with running(["--cert", str(cert), "--key", str(key), "--scenarios", str(scenarios),
                   "--data", str(data)], port, log, ca=ca_file, extra_env=issuer.environment(jwks),
                  headers={"Authorization": issuer.token("Els Peeters")}) as client:
         client.ca_file = ca_file  # type: ignore[attr-defined]

@@ -152,16 +152,21 @@ def build(main_app, fastapi_app):
     async def invalid(request: Request, exc: Exception):
         return PlainTextResponse(BAD_REQUEST, status_code=400)
 
+    async def malformed(request: Request, exc: Exception):
+        logger.info("refused a malformed request to %s: %r", request.url.path, exc)
+        return PlainTextResponse(BAD_REQUEST, status_code=400)
+
     async def internal(request: Request, exc: Exception):
-        if isinstance(exc, (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError)):
-            logger.info("refused a malformed request to %s: %r", request.url.path, exc)
-            return PlainTextResponse(BAD_REQUEST, status_code=400)
         logger.error("unexpected error on %s", request.url.path, exc_info=exc)
         return PlainTextResponse(INTERNAL_ERROR, status_code=500)
 
     fastapi_app.add_exception_handler(HTTPException, http_error)
     fastapi_app.add_exception_handler(StarletteHTTPException, http_error)
     fastapi_app.add_exception_handler(RequestValidationError, invalid)
+    # A body xlwings Server cannot read (not JSON, not UTF-8, a missing key, a wrong shape) is
+    # the caller's mistake: 400, handled per class so the connection stays usable.
+    for kind in (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, AttributeError, IndexError):
+        fastapi_app.add_exception_handler(kind, malformed)
     fastapi_app.add_exception_handler(Exception, internal)
     fastapi_app.include_router(library_router)
     return BodyLimit(main_app, max_body_bytes())
