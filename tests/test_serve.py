@@ -542,3 +542,29 @@ def test_other_requests_answer_while_a_heavy_call_runs(server, sheets):
     assert worst < 0.1, f"a light request took {worst * 1000:.0f} ms while W13.KANS ran"
     probability = done["result"]["result"][0][0]
     assert isinstance(probability, float) and 0.0 <= probability <= 1.0
+
+
+# -- manifest and task pane ----------------------------------------------------------------------
+def test_manifest_urls_never_come_from_the_host_header(server):
+    base, client = server
+    for headers in ({"Host": "evil.example"}, {"Host": "evil.example", "X-Forwarded-Host": "evil.example",
+                                              "X-Forwarded-Proto": "http"}):
+        manifest = client.get("/manifest", headers=headers).text
+        assert "evil.example" not in manifest
+        assert f'DefaultValue="{base}/taskpane.html"' in manifest  # --hostname absent: the loopback address
+
+
+def test_task_pane_outside_excel_says_what_it_is_without_reloading(server):
+    import json
+    import re
+
+    _, client = server
+    pane = client.get("/taskpane.html").text
+    assert "/static/js/w13-buiten-excel.js" in pane
+    assert 'id="w13-buiten-excel" hidden' in pane
+    assert "Dit is het taakvenster van de <b>W13-invoegtoepassing</b> voor Excel" in pane
+    assert '<a href="/manifest.xml">/manifest.xml</a>' in pane and "Een aangepaste invoegtoepassing uploaden" in pane
+    config = json.loads(re.search(r'<script id="config" type="application/json">(.*?)</script>', pane, re.S).group(1))
+    assert config["taskpaneReloadAttempts"] == 0  # xlwings' automatic reloads are off
+    script = client.get("/static/js/w13-buiten-excel.js").text
+    assert "_host_Info" in script and 'sessionStorage.setItem("xlwingsTaskpaneReloadCount"' in script
