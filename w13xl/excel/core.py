@@ -602,6 +602,40 @@ def scenario_file(name: str) -> Path:
     return path
 
 
+# -- the scenario library (w13xl.library): names the server resolves --------------------------------
+#: The library W13.SCENARIO, W13.KANS and W13.DOELZOEKEN find names in (``naam`` = the latest
+#: approved version, ``naam@versie``); set by the server (w13xl.server.library_api). None: none.
+_library = None
+
+
+def set_library(library) -> None:
+    global _library
+    _library = library
+
+
+def library_generation() -> int:
+    """Changes whenever the library may resolve a name differently: part of the cache keys."""
+    return _library.generation if _library is not None else 0
+
+
+def library_scenario(name: str):
+    """The library's scenario for ``name`` / ``name@versie``, or None without a library."""
+    if _library is None:
+        return None
+    from ..library.store import LibraryError, check_toml
+
+    try:
+        version = _library.resolve(name)
+    except LibraryError as exc:
+        text = str(exc)
+        raise InputError(text, expected=None if "(verwacht:" in text else
+                         "een scenario van het blad Scenario's, een .toml-bestand of een naam uit de "
+                         "scenariobibliotheek (naam of naam@versie)") from None
+    scenario = check_toml(version.name, version.toml)
+    scenario.name = version.ref if "@" in name else version.name
+    return scenario
+
+
 @cache.cached(maxsize=16)
 def _baseline(budget: Frozen, ranges: tuple[Frozen, ...]):
     from ..scenario.loader import baseline_from_grids
@@ -630,6 +664,9 @@ def scenario_inputs(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
         library.add(chosen)
     elif scenario in sheet_scenarios:
         chosen = sheet_scenarios[scenario]
+    elif _library is not None:
+        chosen = library_scenario(scenario)
+        library.add(chosen)
     else:
         known = ", ".join(sheet_scenarios) or "(geen: geef het bereik van het blad Scenario's mee)"
         raise InputError(f"onbekend scenario '{scenario}'",
@@ -638,7 +675,7 @@ def scenario_inputs(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
 
 
 @cache.cached(maxsize=64)
-def _scenario_run(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
+def _scenario_run(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...], generation: int = 0):
     from ..scenario.batch import batch_engine
 
     try:
@@ -689,10 +726,10 @@ def resolve_line(lijn: object) -> str:
 
 @cache.cached()
 def _scenario_table(budget: Frozen, scenario: str, line: str,
-                    ranges: tuple[Frozen, ...]) -> tuple[tuple[object, ...], ...]:
+                    ranges: tuple[Frozen, ...], generation: int = 0) -> tuple[tuple[object, ...], ...]:
     from ..m2 import LINE_LABELS
 
-    run = _scenario_run(budget, scenario, ranges)
+    run = _scenario_run(budget, scenario, ranges, generation)
     if isinstance(run, str):
         return ((run,),)
     if line == "m2":
@@ -720,10 +757,11 @@ def scenario(budget: object, name: object, lijn: object = None, *ranges: object)
         if not text:
             raise InputError("geen scenario opgegeven", expected="de naam van een scenario of een .toml-bestand")
         frozen = tuple(freeze(r) for r in ranges)
-        return _scenario_table(freeze(budget), text, resolve_line(lijn), frozen)
+        return _scenario_table(freeze(budget), text, resolve_line(lijn), frozen, generation)
 
     try:
-        return memo_rows(_scenarios, "scenario", (budget, name, lijn, *ranges), compute)
+        generation = library_generation()
+        return memo_rows(_scenarios, ("scenario", generation), (budget, name, lijn, *ranges), compute)
     except Exception as exc:  # noqa: BLE001
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13 SCENARIO failed")

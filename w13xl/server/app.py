@@ -143,6 +143,7 @@ def build(main_app, fastapi_app):
     from fastapi.responses import PlainTextResponse
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
+    from .library_api import library
     from .library_api import router as library_router
 
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -169,6 +170,7 @@ def build(main_app, fastapi_app):
         fastapi_app.add_exception_handler(kind, malformed)
     fastapi_app.add_exception_handler(Exception, internal)
     fastapi_app.include_router(library_router)
+    library()  # opened (and migrated) now: a database that cannot be opened stops the start
     return BodyLimit(main_app, max_body_bytes())
 
 
