@@ -568,3 +568,41 @@ def test_task_pane_outside_excel_says_what_it_is_without_reloading(server):
     assert config["taskpaneReloadAttempts"] == 0  # xlwings' automatic reloads are off
     script = client.get("/static/js/w13-buiten-excel.js").text
     assert "_host_Info" in script and 'sessionStorage.setItem("xlwingsTaskpaneReloadCount"' in script
+
+
+def test_task_pane_has_the_library(server):
+    _, client = server
+    pane = client.get("/taskpane.html").text
+    assert "/static/js/w13-bibliotheek.js" in pane
+    for element in ("w13-bib-lijst", "w13-bib-openen", "w13-bib-opslaan", "w13-bib-indienen", "w13-bib-goedkeuren",
+                    "w13-bib-besluitdatum", "w13-bib-besluitref", "w13-bib-toml"):
+        assert f'id="{element}"' in pane, element
+    script = client.get("/static/js/w13-bibliotheek.js").text
+    # the endpoints of w13xl.server.library_api, with the functions' sign-in
+    for path in ('"/scenarios"', "/versies/${latest.versie}", "/indienen`", "/goedkeuren`", "globalThis.getAuth"):
+        assert path in script, path
+
+
+def test_task_pane_library_script_against_the_server(server, issuer):
+    """The task pane's library script itself (Node, with a stand-in page and the real server):
+    save, submit, list, open; approving without the approver role shows the server's refusal."""
+    import json
+    import shutil
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js ontbreekt: het taakvensterscript wordt alleen statisch gecontroleerd")
+    base, client = server
+    toml = (ROOT / "scenarios" / "pact-stopt-2028.toml").read_text(encoding="utf-8")
+    script = ROOT / "w13xl" / "server" / "project" / "static" / "js" / "w13-bibliotheek.js"
+    done = subprocess.run([node, str(ROOT / "tests" / "taskpane_library.cjs"), str(script), base,
+                           issuer.token("Els Peeters"), toml], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "NODE_EXTRA_CA_CERTS": str(client.ca_file)})
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["saved"] == "Opgeslagen als uit-taakvenster@1 (concept)."
+    assert out["submitted"] == "uit-taakvenster@1 ingediend (nagezien)."
+    assert out["opened"].startswith("uit-taakvenster@1 geopend (nagezien, Els Peeters <els.peeters@w13.example.be>)")
+    assert out["toml"] == toml
+    assert out["refused"].startswith("goedkeuren vraagt de rol W13.Goedkeurder")
+    assert "uit-taakvenster: v1 nagezien" in out["list"]
