@@ -104,3 +104,23 @@ def export_command(
 
     safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     console.print(f"Geschreven: {out} ({version.ref}, {version.status})")
+
+
+@library_app.command("backup")
+@handles_input_errors
+@_library_errors
+def backup_command(
+    out: Annotated[Path, typer.Argument(help="Het reservekopiebestand (.sqlite) dat gemaakt wordt.")],
+    data: DataOption = None,
+    database: UrlOption = None,
+) -> None:
+    """Reservekopie van de SQLite-bibliotheek, ook terwijl de server draait (PostgreSQL: pg_dump).
+
+    Voorbeeld: w13xl bibliotheek backup bibliotheek-2026-12-07.sqlite --data /srv/w13
+    """
+    from ..library.store import backup
+
+    lib = _open(data, database)
+    versions = sum(s["laatste_versie"] for s in lib.names())
+    path = backup(lib, out)
+    console.print(f"Reservekopie: {path} ({len(lib.names())} scenario's, {versions} versies)")

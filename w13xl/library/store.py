@@ -329,3 +329,25 @@ def open_library(data_dir: str | Path | None = None, url: str | None = None) -> 
         raise W13Error(f"de scenariobibliotheek kan niet geopend worden ({engine.url.render_as_string(hide_password=True)}: "
                        f"{type(exc).__name__})") from None
     return Library(engine)
+
+
+def backup(library: Library, out: Path) -> Path:
+    """A consistent copy of an SQLite library while the server runs (SQLite's online backup).
+    PostgreSQL: pg_dump (docs/server.md)."""
+    import sqlite3
+
+    if library.engine.dialect.name != "sqlite":
+        raise W13Error("backup maakt alleen een kopie van een SQLite-bibliotheek (verwacht: pg_dump voor PostgreSQL)")
+    source_path = library.engine.url.database
+    out = Path(out)
+    if out.exists():
+        raise W13Error(f"{out}: het bestand bestaat al (verwacht: een nieuwe bestandsnaam)")
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(out)
+        with target:
+            source.backup(target)
+        target.close()
+    finally:
+        source.close()
+    return out
