@@ -47,9 +47,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     opts = parser.parse_args()
 
-    import xlwings as xw  # noqa: F401 - the version in the bodies
-
     import trustme
+    import xlwings as xw
 
     from w13xl.server.testing import TestIssuer
 
@@ -70,7 +69,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "W13XL_"))}
     env.update(issuer.environment(jwks), XLWINGS_LICENSE_KEY="noncommercial", W13XL_BENCHMARK="1",
                XLWINGS_LOG_LEVEL="WARNING")
-    log = open(work / "server.log", "wb")
+    log = open(work / "server.log", "wb")  # noqa: SIM115 - open while the server runs
     proc = subprocess.Popen([*w13xl, "serve", "--host", "127.0.0.1", "--port", str(port), "--cert", str(cert),
                              "--key", str(key), "--scenarios", str(ROOT / "scenarios"), "--data", str(work / "data")],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -130,7 +129,8 @@ def main() -> None:
                         else:
                             r = c.post("/xlwings/custom-functions-call", json=payload)
                         took = time.perf_counter() - started
-                        ok = r.status_code == 200 and (method == "GET" or not str(r.json()["result"][0][0]).startswith("#W13"))
+                        ok = r.status_code == 200 and (
+                            method == "GET" or not str(r.json()["result"][0][0]).startswith("#W13"))
                         problem = None if ok else f"{kind}: {r.status_code} {r.text[:120]}"
                     except httpx.HTTPError as exc:
                         took, problem = time.perf_counter() - started, f"{kind}: {type(exc).__name__}"
@@ -151,7 +151,7 @@ def main() -> None:
 
         def pct(values, q):
             values = sorted(values)
-            return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+            return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
         total = sum(len(v) for v in results.values())
         echo50, echo99 = pct(results["ECHO"], 0.5), pct(results["ECHO"], 0.99)

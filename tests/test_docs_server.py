@@ -14,7 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from helpers import stop_process
 from test_serve import free_port, w13xl_command
 

@@ -11,13 +11,12 @@ engine): the library must resolve the right version, not compute anything of its
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import httpx
 import pytest
+from test_serve import ROOT, free_port, function_body, own_certificate, rng, running, sheets  # noqa: F401
 from typer.testing import CliRunner
 
-from test_serve import (ROOT, free_port, function_body, own_certificate, rng, running, sheets)  # noqa: F401
 from w13xl.cli import app
 from w13xl.server.testing import TestIssuer
 

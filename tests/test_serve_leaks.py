@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from test_serve import ROOT, function_body, issuer, rng, server, sheets  # noqa: F401 - fixtures
 
 #: Folders of this server (the caller's own input, e.g. C:\Windows or /etc/passwd, may be echoed)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import getpass
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ._app import app, console, handles_input_errors
 from ..errors import W13Error
+from ._app import app, console, handles_input_errors
 
 library_app = typer.Typer(
     name="bibliotheek", no_args_is_help=True,
@@ -18,9 +18,9 @@ library_app = typer.Typer(
          "Voorbeeld: w13xl bibliotheek import scenarios/pact-stopt-2028.toml --data /srv/w13")
 app.add_typer(library_app, name="bibliotheek")
 
-DataOption = Annotated[Optional[Path], typer.Option(
+DataOption = Annotated[Path | None, typer.Option(
     "--data", help="Gegevensmap van de server (standaard W13XL_DATA_DIR of ~/.w13xl/server).")]
-UrlOption = Annotated[Optional[str], typer.Option(
+UrlOption = Annotated[str | None, typer.Option(
     "--database", help="Database-URL in plaats van SQLite in de gegevensmap (of W13XL_DATABASE_URL), "
                        "bv. postgresql+psycopg://w13@db/w13.")]
 
@@ -54,15 +54,17 @@ def _library_errors(func):
 @_library_errors
 def import_command(
     files: Annotated[list[Path], typer.Argument(help="Eén of meer .toml-scenariobestanden.")],
-    naam: Annotated[Optional[str], typer.Option("--naam", help="Naam in de bibliotheek (standaard de bestandsnaam "
+    naam: Annotated[str | None, typer.Option("--naam", help="Naam in de bibliotheek (standaard de bestandsnaam "
                                                               "zonder .toml; alleen bij één bestand).")] = None,
-    auteur: Annotated[Optional[str], typer.Option("--auteur", help="Wie importeert (standaard de gebruiker van de pc).")]
+    auteur: Annotated[str | None, typer.Option("--auteur", help="Wie importeert (standaard de gebruiker van de pc).")]
     = None,
-    commentaar: Annotated[Optional[str], typer.Option("--commentaar", help="Commentaar bij de nieuwe versie.")] = None,
+    commentaar: Annotated[str | None, typer.Option("--commentaar", help="Commentaar bij de nieuwe versie.")] = None,
     data: DataOption = None,
     database: UrlOption = None,
 ) -> None:
-    """Importeer scenariobestanden als nieuwe versie (status concept) in de bibliotheek; het auditlogboek vermeldt wie en wanneer.
+    """Importeer scenariobestanden als nieuwe versie (status concept) in de bibliotheek.
+
+    Het auditlogboek vermeldt wie en wanneer.
 
     Voorbeeld: w13xl bibliotheek import scenarios/pact-stopt-2028.toml --data /srv/w13
     """
@@ -80,12 +82,14 @@ def import_command(
 @_library_errors
 def export_command(
     naam: Annotated[str, typer.Argument(help="naam (de laatste goedgekeurde versie), naam@versie, of naam@laatste.")],
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf naar dit .toml-bestand (standaard het scherm).")]
-    = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Schrijf naar dit .toml-bestand (standaard het scherm).")] = None,
     data: DataOption = None,
     database: UrlOption = None,
 ) -> None:
-    """Exporteer een versie uit de bibliotheek als TOML (precies de opgeslagen tekst, met een kopregel over versie en status).
+    """Exporteer een versie uit de bibliotheek als TOML.
+
+    Precies de opgeslagen tekst, met een kopregel over versie en status.
 
     Voorbeeld: w13xl bibliotheek export pact-stopt-2028@1 --out pact.toml
     """
@@ -102,7 +106,10 @@ def export_command(
         return
     from ..workbook import safe_write
 
-    safe_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    safe_write(out, write)
     console.print(f"Geschreven: {out} ({version.ref}, {version.status})")
 
 

@@ -432,7 +432,7 @@ class ValueMemo:
         _budget.add(-n)
 
     def cache_info(self):
-        return functools._CacheInfo(self.hits, self.misses, self.maxsize, self._size)  # type: ignore[attr-defined]
+        return functools._CacheInfo(self.hits, self.misses, self.maxsize, self._size)
 
 
 _memos: list[ValueMemo] = []

@@ -28,7 +28,6 @@ import copy
 import importlib.util
 import os
 import re
-import sys
 import warnings
 from pathlib import Path
 

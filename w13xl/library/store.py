@@ -268,8 +268,8 @@ class Library:
                 row.approved_by, row.approved_at = who, self._now()
                 row.decision_date, row.decision_ref = decision_date, decision_ref
                 self.generation += 1
-            self._log(session, who, action, name, row.number, van=frm, naar=to,
-                      besluit_datum=decision_date.isoformat() if decision_date else None, besluit_referentie=decision_ref)
+            self._log(session, who, action, name, row.number, van=frm, naar=to, besluit_referentie=decision_ref,
+                      besluit_datum=decision_date.isoformat() if decision_date else None)
             session.flush()
             return _version(row)
 
@@ -278,8 +278,8 @@ class Library:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
-            raise LibraryError(f"{path.name}: het bestand kan niet gelezen worden (verwacht: een UTF-8 .toml-bestand)") \
-                from None
+            raise LibraryError(f"{path.name}: het bestand kan niet gelezen worden "
+                               "(verwacht: een UTF-8 .toml-bestand)") from None
         return self.save(name or path.stem, text, who=who, comment=comment or f"geïmporteerd uit {path.name}",
                          action="importeren")
 
@@ -314,7 +314,7 @@ def open_library(data_dir: str | Path | None = None, url: str | None = None) -> 
     target = database_url(data_dir, url)
     try:
         engine = create_engine(target, pool_pre_ping=True)
-    except Exception as exc:  # noqa: BLE001 - a malformed URL: say so without echoing a password
+    except Exception as exc:
         raise W13Error(f"W13XL_DATABASE_URL is geen geldige database-URL ({type(exc).__name__})") from None
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
@@ -325,9 +325,9 @@ def open_library(data_dir: str | Path | None = None, url: str | None = None) -> 
             cursor.close()
     try:
         migrate(engine)
-    except Exception as exc:  # noqa: BLE001
-        raise W13Error(f"de scenariobibliotheek kan niet geopend worden ({engine.url.render_as_string(hide_password=True)}: "
-                       f"{type(exc).__name__})") from None
+    except Exception as exc:
+        shown = engine.url.render_as_string(hide_password=True)
+        raise W13Error(f"de scenariobibliotheek kan niet geopend worden ({shown}: {type(exc).__name__})") from None
     return Library(engine)
 
 

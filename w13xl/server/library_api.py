@@ -24,10 +24,10 @@ import datetime as dt
 import logging
 import os
 import threading
+from typing import Annotated
 
 from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
-
 from xlwings_server import dependencies as dep
 
 from ..errors import W13Error
@@ -103,11 +103,12 @@ def open_version(naam: str, versie: int, user: dep.User):
 
 
 @router.post("/scenarios/{naam}")
-def save(naam: str, user: dep.User, body: dict = Body(...)):
+def save(naam: str, user: dep.User, body: Annotated[dict, Body()]):
     try:
         if not isinstance(body, dict):
             raise LibraryError("verwacht een JSON-object {toml, commentaar, gebaseerd_op}")
-        version = library().save(naam, body.get("toml"), who=user_name(user), comment=str(body.get("commentaar") or ""),
+        version = library().save(naam, str(body.get("toml") or ""), who=user_name(user),
+                                 comment=str(body.get("commentaar") or ""),
                                  based_on=_number(body.get("gebaseerd_op"), "gebaseerd_op"))
         return JSONResponse(version.as_json(with_toml=False), status_code=201)
     except W13Error as exc:
@@ -123,7 +124,7 @@ def submit(naam: str, versie: int, user: dep.User):
 
 
 @router.post("/scenarios/{naam}/versies/{versie}/goedkeuren")
-def approve(naam: str, versie: int, user: dep.User, body: dict = Body(...)):
+def approve(naam: str, versie: int, user: dep.User, body: Annotated[dict, Body()]):
     try:
         from xlwings_server.config import settings
 

@@ -6,7 +6,7 @@ pool (w13xl.server.pool) so that it does not hold up the server's other requests
 import xlwings as xw
 
 from w13xl.errors import W13Error
-from w13xl.excel.scripts import SCRIPT_TITLE, doorrekenen, user_message
+from w13xl.excel.scripts import SCRIPT_TITLE, Outcome, doorrekenen, user_message
 from w13xl.server.pool import Refused, pool
 
 
@@ -14,7 +14,7 @@ from w13xl.server.pool import Refused, pool
 async def scenarios_doorrekenen(book: xw.Book):
     """Office.js (xlwings Server): run every scenario of the workbook."""
     try:
-        outcome = await pool("zwaar").submit(doorrekenen, book)
+        outcome: Outcome = await pool("zwaar").submit(doorrekenen, book)  # type: ignore[assignment]
     except W13Error as exc:
         raise xw.XlwingsError(f"{SCRIPT_TITLE}: {user_message(exc)}") from None
     except Refused as exc:
