@@ -141,7 +141,8 @@ def employer_rows(base: Baseline) -> list[tuple]:
     return [
         ("Brutoloon", f"schaalbedrag aan 100% x {p.salary_coefficient:.4f}".replace(".", ","),
          "salariscoëfficiënt sinds 1/3/2025 (plan 3.3/3.7); schalen: blad Weddeschalen (ILLUSTRATIEF)"),
-        ("Vakantiegeld", _pct(p.holiday_pay) + " van het jaarloon", "92% van een maandwedde (rechtspositie lokale besturen)"),
+        ("Vakantiegeld", _pct(p.holiday_pay) + " van het jaarloon",
+         "92% van een maandwedde (rechtspositie lokale besturen)"),
         ("Eindejaarstoelage", _pct(p.end_of_year_bonus), "raming vast deel + percentage voor A/B-lonen"),
         ("RSZ werkgever", _pct(p.employer_social_security) + (
             " op bruto, eindejaarstoelage en vakantiegeld" if p.social_security_on_holiday_pay
@@ -154,7 +155,8 @@ def employer_rows(base: Baseline) -> list[tuple]:
         ("Beheerskost tweede pijler", _money(p.second_pillar_admin) + " per jaar", "plan 3.7: ongeveer 1.500 EUR"),
         ("Andere personeelskosten", _money(p.other_cost_per_head) + " per hoofd per jaar",
          "schema T2 lijn f 2026: 60.396 / 20 koppen (tabel 3.4); geïndexeerd zoals de lonen"),
-        ("Anciënniteit", "+1 trap per jaar" if p.yearly_step else "vaste trap", "plan 3.3: 'verhoging van de anciënniteit'"),
+        ("Anciënniteit", "+1 trap per jaar" if p.yearly_step else "vaste trap",
+         "plan 3.3: 'verhoging van de anciënniteit'"),
     ]
 
 
@@ -167,7 +169,8 @@ def minimum_rows(base: Baseline) -> list[tuple]:
     if p.minimum_reserve_pct is not None:
         rows.append(("Wijziging per scenario", f"{_pct(p.minimum_reserve_pct)} van de wijziging in jaarloonkost",
                      "plan 3.7: 'Voor de voorziening van het sociaal passief wordt uitgegaan van 10% van de totale "
-                     "jaarloonkost'; jaarloonkost = werkgeverskost van het personeelsbestand, per jaar t.o.v. het plan"))
+                     "jaarloonkost'; jaarloonkost = werkgeverskost van het personeelsbestand, per jaar "
+                     "t.o.v. het plan"))
     if not rows:
         rows.append(("Minimumreserve", "geen", "geen parameter Minimumreserve op het blad Parameters"))
     return rows

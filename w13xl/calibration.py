@@ -17,13 +17,13 @@ spread is a rough indication, and the output says so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .errors import InputError
-from .model import EXPLOITATIE, U, Plan
+from .model import EXPLOITATIE, Plan, U
 from .realisatie import ERROR_CLASSES, ForecastErrors, class_totals, forecast_errors, load_budget
 
 ACCOUNT_PREFIXES = ("rekening", "jaarrekening", "realisatie")
@@ -68,7 +68,7 @@ def staff_shares(index_shares) -> dict[str, float]:
     return out
 
 
-def calibration_from_grids(grids: Mapping[str, list], plan: Plan, *, file: str | None = None,
+def calibration_from_grids(grids: Mapping[str, Sequence[Sequence[object]]], plan: Plan, *, file: str | None = None,
                            sheet: str | None = None, index_shares=()) -> Calibration | None:
     """The calibration from the workbook's accounts sheet (``sheet``, else the first sheet named
     'Rekening ...', 'Jaarrekening ...' or 'Realisatie ...' whose years overlap the plan); None

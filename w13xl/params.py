@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -104,7 +105,7 @@ class Parameters:
     inhabitants: float | None = None
     index_rate: float = 0.02
 
-    def replace(self, **changes: object) -> Parameters:
+    def replace(self, **changes: Any) -> Parameters:
         """A copy with some fields replaced (None values are ignored: 'not overridden')."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 

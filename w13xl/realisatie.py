@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import InputError
-from .model import CATEGORIES, DIRECTIONS, EXPLOITATIE, FINANCIERING, INVESTERINGEN, O, U, LineKey, Plan
+from .model import CATEGORIES, DIRECTIONS, EXPLOITATIE, FINANCIERING, INVESTERINGEN, LineKey, O, Plan, U
 from .sheets import (
     LoadedPlan,
     SheetContext,
@@ -74,7 +74,7 @@ def year_header_cell(grids: Mapping[str, list], sheet: str) -> str | None:
     return None
 
 
-def load_budget(grids: Mapping[str, list], *, file: str | None, sheet: str | None,
+def load_budget(grids: Mapping[str, Sequence[Sequence[object]]], *, file: str | None, sheet: str | None,
                 u_sign: str = "auto", named: Mapping | None = None) -> LoadedPlan:
     """A budget sheet with the workbook's category rules for the actions on that sheet only."""
     name = choose_budget_sheet(grids, sheet, file)
@@ -159,7 +159,7 @@ def apply_action_mapping(accounts: Plan, mapping: Sequence[ActionMap], plan: Pla
     if not rename:
         return accounts, applied
     merged: dict[LineKey, np.ndarray] = {}
-    for key, row in zip(accounts.keys, accounts.amounts):
+    for key, row in zip(accounts.keys, accounts.amounts, strict=True):
         new = LineKey(rename.get(key.action, key.action), key.category, key.direction)
         merged[new] = merged.get(new, 0.0) + row
     actions = {a: act for a, act in accounts.actions.items() if a not in rename}
@@ -219,7 +219,7 @@ class Comparison:
 def _series(first: np.ndarray, second: np.ndarray) -> dict:
     diff = second - first
     return {"first": [float(x) for x in first], "second": [float(x) for x in second],
-            "diff": [float(x) for x in diff], "pct": [_pct(a, b) for a, b in zip(first, second)]}
+            "diff": [float(x) for x in diff], "pct": [_pct(a, b) for a, b in zip(first, second, strict=True)]}
 
 
 def _restrict(plan: Plan, years: Sequence[int]) -> Plan:
@@ -329,7 +329,7 @@ class Reforecast:
 
     @property
     def difference(self) -> list[float]:
-        return [b - a for a, b in zip(self.plan_gbr, self.new_gbr)]
+        return [b - a for a, b in zip(self.plan_gbr, self.new_gbr, strict=True)]
 
     def to_dict(self) -> dict:
         return {"years": list(self.years), "afgesloten_jaar": self.closed_year,
@@ -390,7 +390,7 @@ def class_totals(plan: Plan, staff_share: Mapping[str, float] | float = 0.4) -> 
     rec = np.zeros(plan.n_years)
     staff = np.zeros(plan.n_years)
     other = np.zeros(plan.n_years)
-    for key, row in zip(plan.keys, plan.amounts):
+    for key, row in zip(plan.keys, plan.amounts, strict=True):
         if key.category != EXPLOITATIE:
             continue
         if key.direction == O:
@@ -406,7 +406,8 @@ def forecast_errors(plan: Plan, accounts: Plan, staff_share: Mapping[str, float]
     years = common_years(plan, accounts)
     p = class_totals(_restrict(plan, years), staff_share) if years else {k: np.zeros(0) for k in ERROR_CLASSES}
     a = class_totals(_restrict(accounts, years), staff_share) if years else {k: np.zeros(0) for k in ERROR_CLASSES}
-    errors = {k: [float(y / x - 1.0) if abs(x) > 0.005 else 0.0 for x, y in zip(p[k], a[k])] for k in ERROR_CLASSES}
+    errors = {k: [float(y / x - 1.0) if abs(x) > 0.005 else 0.0 for x, y in zip(p[k], a[k], strict=True)]
+              for k in ERROR_CLASSES}
     return ForecastErrors(years, errors, {k: [float(v) for v in p[k]] for k in ERROR_CLASSES},
                           {k: [float(v) for v in a[k]] for k in ERROR_CLASSES})
 

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
 
 SAMPLE_PATH = Path("workbooks/w13-mjp-2026-2031.xlsx")
 YEARS = list(range(2026, 2032))
@@ -53,6 +54,7 @@ def _header(ws, row: int, values: list, widths: list[int] | None = None) -> None
 
 def add_readme(wb: Workbook) -> None:
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "Toelichting"
     lines = [
         "W13 meerjarenplan 2026-2031: voorbeeldwerkmap voor w13xl",
@@ -105,8 +107,8 @@ def add_export(wb: Workbook, rows: list[dict]) -> None:
     r = 4
     total = [0.0] * len(YEARS)
     for code, a in actions.items():
-        net = [o + u for o, u in zip(a["O"], a["U"])]
-        total = [t + n for t, n in zip(total, net)]
+        net = [o + u for o, u in zip(a["O"], a["U"], strict=True)]
+        total = [t + n for t, n in zip(total, net, strict=True)]
         ws.cell(row=r, column=1, value=f"{code} {a['naam']}").font = Font(bold=True)
         for c, v in enumerate(net, start=2):
             ws.cell(row=r, column=c, value=round(v, 2)).number_format = MONEY
@@ -144,7 +146,7 @@ def add_mapping(wb: Workbook) -> None:
 def add_parameters(wb: Workbook) -> None:
     ws = wb.create_sheet("Parameters")
     _header(ws, 1, ["Parameter", "Waarde", *map(str, YEARS)], [52, 16] + [14] * len(YEARS))
-    rows: list[tuple[str, object, list | None]] = [
+    rows: list[tuple[str, float | None, list | None]] = [
         ("Gecumuleerd budgettair resultaat vorig boekjaar", 404701.70, None),
         ("Minimumreserve", 211211.09, None),
         ("Minimumreserve (% jaarloonkost)", 0.10, None),
@@ -167,7 +169,8 @@ def add_parameters(wb: Workbook) -> None:
     r = len(rows) + 3
     ws.cell(row=r, column=1, value="Minimumreserve = sociaal passief: 211.211,09 in het plan (schema M2, bijlage "
                                    "3.1), 10% van de totale jaarloonkost (3.7). Een scenario verschuift ze met 10% "
-                                   "van zijn wijziging in jaarloonkost (personeelsbestand) tegenover het plan, per jaar.")
+                                   "van zijn wijziging in jaarloonkost (personeelsbestand) tegenover het plan, "
+                                   "per jaar.")
     ws.cell(row=r + 1, column=1, value="Bijdrage lokale besturen: 801.391 in 2026, +2% per jaar in het plan; "
                                        "inwoners: 332.211 (regio Zuid-West-Vlaanderen, 2024).")
 
@@ -198,7 +201,7 @@ def _table_sheet(wb: Workbook, title: str, note: str, rows: list[list[str]], wid
     header, data = rows[0], rows[1:]
     _header(ws, 3, header, widths)
     for r, row in enumerate(data, start=4):
-        for c, (v, col) in enumerate(zip(row, header), start=1):
+        for c, (v, col) in enumerate(zip(row, header, strict=True), start=1):
             cell = ws.cell(row=r, column=c, value=_typed(v, col))
             if col in ("start", "einde"):
                 cell.number_format = "DD/MM/YYYY"
@@ -239,7 +242,8 @@ def add_staff_sheets(wb: Workbook) -> None:
 
 def add_subsidies(wb: Workbook) -> None:
     _table_sheet(wb, "Subsidies", "Subsidieregister: bedrag 'O-lijn' = de volledige ontvangstenlijn van de actie. "
-                 "Elke rij citeert het plan (kolom verwijzing) of zegt 'aanname' met de reden.", _csv_rows("subsidies.csv"),
+                 "Elke rij citeert het plan (kolom verwijzing) of zegt 'aanname' met de reden.",
+                 _csv_rows("subsidies.csv"),
                  [18, 36, 9, 40, 10, 12, 12, 12, 10, 12, 100])
 
 
@@ -275,7 +279,7 @@ def add_indexing(wb: Workbook) -> None:
         ws.cell(row=r, column=4).number_format = "0%"
 
 
-SCENARIO_SHEET_ROWS = [
+SCENARIO_SHEET_ROWS: list[list[object]] = [
     ["Scenario", "Titel", "Basis", "Type", "Subsidie", "Positie", "Actie", "Datum", "Percentage",
      "Jaar", "Beleid", "Opzeg (maanden)", "Omschrijving"],
     ["hbdh-stopt-juni-2026", "Hulp Bij Duurzaam Huren stopt eind juni 2026", "baseline", "subsidy_end",

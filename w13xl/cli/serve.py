@@ -31,7 +31,8 @@ def serve_command(
     hostname: Annotated[str | None, typer.Option(
         "--hostname", help="Publieke hostnaam voor het manifest, bv. w13.example.be (https://HOSTNAME).")] = None,
     manifest: Annotated[Path | None, typer.Option(
-        "--manifest", help="Schrijf het manifest van de invoegtoepassing naar dit bestand en stop (om te sideloaden of uit te rollen).")] = None,
+        "--manifest", help="Schrijf het manifest van de invoegtoepassing naar dit bestand en stop "
+                           "(om te sideloaden of uit te rollen).")] = None,
     data: Annotated[Path | None, typer.Option(
         "--data", help="Gegevensmap van de server: de scenariobibliotheek (SQLite) tenzij W13XL_DATABASE_URL "
                        "(standaard ~/.w13xl/server, of W13XL_DATA_DIR).")] = None,
@@ -42,7 +43,7 @@ def serve_command(
     """Server voor de Excel-invoegtoepassing (Office.js, xlwings Server): =W13.M2(...), =W13.RESERVE(...), ... en het taakvenster "Scenario's doorrekenen", over HTTPS (een lokaal ontwikkelcertificaat tenzij --cert).
 
     Voorbeeld: w13xl serve --scenarios scenarios --port 8000
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     from .. import server
 
     missing = [m for m in ("xlwings_server", "uvicorn") if importlib.util.find_spec(m) is None]
@@ -72,7 +73,7 @@ def serve_command(
         return
     certfile = keyfile = None
     if not http:
-        if cert is not None:
+        if cert is not None and key is not None:  # both or neither (checked above)
             certfile, keyfile = cert, key
             for path in (cert, key):
                 if not Path(path).is_file():

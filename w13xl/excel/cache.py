@@ -30,7 +30,9 @@ _ERROR_STRINGS = {
     "Ref": "#REF!", "Value": "#VALUE!", "Spill": "#SPILL!", "Calc": "#CALC!", "Busy": "#BUSY!",
 }
 
-Frozen = tuple[tuple[object, ...], ...] | None
+#: A range as a hashable grid of row tuples; Frozen: or None for an omitted argument.
+Grid = tuple[tuple[object, ...], ...]
+Frozen = Grid | None
 
 
 class FrozenGrid(tuple):
@@ -95,10 +97,7 @@ def freeze(value: object) -> Frozen:
     if isinstance(value, (list, tuple)):
         if not value:
             return ()
-        if isinstance(value[0], (list, tuple)):
-            frozen = FrozenGrid(map(tuple, value))
-        else:
-            frozen = FrozenGrid((tuple(value),))
+        frozen = FrozenGrid(map(tuple, value)) if isinstance(value[0], (list, tuple)) else FrozenGrid((tuple(value),))
     else:
         frozen = FrozenGrid(((value,),))
     try:
@@ -363,7 +362,9 @@ class ValueMemo:
 
     def __init__(self, name: str, maxsize: int = DEFAULT_MAXSIZE, *, register: bool = True):
         self.name, self.maxsize = name, maxsize
-        self._buckets: OrderedDict[tuple, list[tuple[tuple, object, Callable | None, int]]] = OrderedDict()
+        #: bucket key -> entries (argument copies, result, boolean check, estimated bytes)
+        self._buckets: OrderedDict[tuple, list[tuple[tuple, object, Callable[[tuple], bool] | None, int]]] = \
+            OrderedDict()
         self._size = self.hits = self.misses = 0
         self._lock = threading.Lock()
         if register:  # emptied by clear(), listed by info(), counted in the shared byte budget

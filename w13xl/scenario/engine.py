@@ -33,18 +33,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from .. import indexation as ix
 from ..errors import InputError
 from ..m2 import LINE_KEYS, M2Result, check_norms, compute_m2, designated_repayments, m2_arrays
-from ..model import CATEGORIES, EXPLOITATIE, O, U, LineKey, Plan, parse_category, parse_direction
+from ..model import CATEGORIES, EXPLOITATIE, LineKey, O, Plan, U, parse_category, parse_direction
 from ..params import Parameters
-from ..staffing import (Position, SalaryScales, StaffParameters, cost_breakdown, head_shares, seniority_months,
-                        statutory_notice_months)
+from ..staffing import (
+    Position,
+    SalaryScales,
+    StaffParameters,
+    cost_breakdown,
+    head_shares,
+    seniority_months,
+    statutory_notice_months,
+)
 from ..subsidies import Subsidy, month_number, months_per_year, window_mask
 from .result import ChangeEffect, ScenarioRun
 from .spec import (
@@ -137,7 +145,7 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
         row = grid[r]
         if all(is_blank(v) for v in row):
             continue
-        get = lambda k: row[col[k]] if k in col and col[k] < len(row) else None  # noqa: E731
+        get = lambda k, row=row: row[col[k]] if k in col and col[k] < len(row) else None  # noqa: E731
         direction = parse_direction(get("richting"))
         if direction is None:
             raise ctx.error(f"unknown direction '{get('richting')}'", r, col["richting"], "O or U")
@@ -149,10 +157,11 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
         share = 1.0 if share is None else (share / 100 if share > 1 else share)
         category = EXPLOITATIE
         if "categorie" in col and not is_blank(get("categorie")):
-            category = parse_category(get("categorie"))
-            if category is None:
+            parsed = parse_category(get("categorie"))
+            if parsed is None:
                 raise ctx.error(f"unknown category '{get('categorie')}'", r, col["categorie"],
                                 "exploitatie, investeringen or financiering")
+            category = parsed
         action = str(get("actie") or "").strip()
         if not action:
             raise ctx.error("no action", r, col.get("actie", 0), "an action code such as A10302")
@@ -239,6 +248,9 @@ class Baseline:
     file: str | None = None
     sheet: str | None = None
     warnings: list = field(default_factory=list)
+    #: ``calibrate(sheet=...)``: the Monte Carlo's calibration on the workbook's accounts, read
+    #: only when a scenario asks for it (set by the loader; None without a workbook)
+    calibrate: Callable[..., Any] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         years = self.plan.years
@@ -264,7 +276,7 @@ class Baseline:
         self._vector_cache: dict[LineKey, np.ndarray] = {}
         p = self.params
         #: The parameters of schema M2 per year, computed once for every run.
-        self.m2_inputs = {
+        self.m2_inputs: dict[str, Any] = {
             "opening_reserve": p.opening_reserve,
             "unavailable": p.per_year("unavailable", years),
             "repayments": p.per_year("repayments", years),
@@ -273,8 +285,8 @@ class Baseline:
         }
         self._cost_cache: dict[Position, np.ndarray] = {}
         by_action: dict[str, list[Subsidy]] = {}
-        for s in self.subsidies.values():
-            by_action.setdefault(s.action, []).append(s)
+        for sub in self.subsidies.values():
+            by_action.setdefault(sub.action, []).append(sub)
         self.subsidies_by_action = by_action
         #: each roster position's share of its person (for the per-head other personnel cost);
         #: positions added by a scenario count as one head
@@ -509,7 +521,7 @@ class _Run:
         project's other costs (U minus staff minus overhead) ``other_kept`` goes on. The staff
         cost is left to the caller's roster change (:func:`staff_after_end`)."""
         _, lost_y, o_m, u_m = self._lost_months(s, lost)
-        staff_m, ovh_m, other_m = self.project_split(s, u_m, self.funded(s))
+        _staff_m, ovh_m, other_m = self.project_split(s, u_m, self.funded(s))
         self.add(s.action, O, -o_m * lost_y)
         self.add(s.action, U, -((1.0 - other_kept) * other_m + ovh_m) * lost_y)
         self.add(OVERHEAD_ACTION, O, -ovh_m * lost_y)
@@ -566,6 +578,8 @@ def skip_indexation(path: np.ndarray, years: Sequence[int], year: int | None = N
         out = path.copy()
         out[i:] = path[i:] / factor
         return out
+    if crossing is None:
+        raise ValueError("an indexsprong skips a year or a crossing: give one of them")
     steps = ix.wage_steps_from_crossings([crossing])
     level = ix.monthly_level(steps, (years[0], 1), 12 * len(years))
     return path / ix.yearly_average_multipliers(level, (years[0], 1), list(years))
@@ -750,7 +764,8 @@ class Engine:
         self.base.check_action(ch, ch.action)
         for y in ch.amounts:
             if y not in self.base.years:
-                raise ch.error(f"year {y} is outside the plan", "amounts", f"years {self.base.years[0]}-{self.base.years[-1]}")
+                raise ch.error(f"year {y} is outside the plan", "amounts",
+                               f"years {self.base.years[0]}-{self.base.years[-1]}")
         delta = np.array([float(ch.amounts.get(y, 0.0)) for y in self.base.years])
         state.add(ch.action, 0 if ch.direction == "O" else 1, delta, CATEGORIES.index(ch.category))
         return f"Bijsturing {ch.action} {ch.category} {ch.direction}"
@@ -787,14 +802,14 @@ class Engine:
         base_rate = float(self.base.params.index_rate)
         if ch.rate is not None:
             path = (1.0 + ch.rate) ** np.arange(len(years))
-            return {c: path for c in ch.classes}
+            return dict.fromkeys(ch.classes, path)
         if ch.rates is not None:
             for y in ch.rates:
                 if y not in years:
                     raise ch.error(f"year {y} is outside the plan", "rates")
             rates = {y: ch.rates.get(y, base_rate) for y in years}
             path = ix.yearly_rate_multipliers(rates, years)
-            return {c: path for c in ch.classes}
+            return dict.fromkeys(ch.classes, path)
         if ch.crossings is not None or ch.extra_crossings is not None:
             for m in ch.months:
                 if not t0 - 1 <= m[0] <= years[-1]:
@@ -807,14 +822,15 @@ class Engine:
                 return {"loon": state.mult["loon"] * path}
             return {"loon": path}
         # inflation: a health index path through the pivot mechanism (wages), CPI for the rest
-        rates = {y: ch.inflation.get(y, base_rate) for y in years}  # type: ignore[union-attr]
-        for y in ch.inflation or {}:
+        inflation = ch.inflation or {}  # (the one left of rate, rates, crossings and inflation)
+        rates = {y: inflation.get(y, base_rate) for y in years}
+        for y in inflation:
             if y not in years:
                 raise ch.error(f"year {y} is outside the plan", "inflation")
         monthly = np.repeat([(1.0 + rates[y]) ** (1 / 12) - 1.0 for y in years], 12)
         health = ix.bundled_health_index().slice((t0 - 1, 10), (t0 - 1, 12))
-        path = ix.health_index_path(health, monthly)
-        result = ix.pivot_mechanism(path.values, start=path.start, pivot=PIVOT_AFTER_2025,
+        health_path = ix.health_index_path(health, monthly)
+        result = ix.pivot_mechanism(health_path.values, start=health_path.start, pivot=PIVOT_AFTER_2025,
                                     coefficient=1.0)
         level = result.coefficient[3:] / result.coefficient[3]
         wages = ix.yearly_average_multipliers(level, (t0, 1), years)
@@ -850,9 +866,11 @@ class Engine:
             if not years[0] - 1 <= y <= years[-1]:
                 raise ch.error(f"crossing {ch.crossing} is outside the plan", "crossing")
             crossing = (y, m)
-        paths = {c: skip_indexation(state.mult[c], years, ch.year, crossing) for c in ch.classes}
+        paths: dict[str, np.ndarray] = {c: skip_indexation(state.mult[c], years, ch.year, crossing)
+                                        for c in ch.classes}
         self._set_paths(state, paths)
-        what = f"jaar {ch.year}" if ch.year is not None else f"overschrijding {crossing[1]:02d}/{crossing[0]}"
+        # exactly one of year and crossing (IndexsprongChange checks it)
+        what = f"jaar {ch.year}" if crossing is None else f"overschrijding {crossing[1]:02d}/{crossing[0]}"
         return f"Indexsprong ({', '.join(sorted(paths))}): {what} overgeslagen"
 
     def _set_paths(self, state: _Run, paths: dict[str, np.ndarray]) -> None:
@@ -1023,7 +1041,7 @@ class Engine:
         extended = [dataclasses.replace(p, end=until) for p in funded]
         loon = state.mult["loon"]
         staff_gain = np.zeros(state.n)
-        for old, new in zip(funded, extended):
+        for old, new in zip(funded, extended, strict=True):
             staff_gain += (self.base.position_cost(new) - self.base.position_cost(old)) * loon
         if not funded:
             staff_gain = u_m * g * wage_share_t0
@@ -1034,7 +1052,7 @@ class Engine:
         goes_on = bool(np.any(after_end & (a == 0) & (u_line > 0.005)))
         continues = np.full(state.n, goes_on) | ((a == 0) & (u_line > 0.005))
         self.add_renewal(state, s, o_m * g, np.where(continues, overhead, u_m * g), overhead)
-        for old, new in zip(funded, extended):
+        for old, new in zip(funded, extended, strict=True):
             state.positions.remove(old)
             state.positions.append(new)
         state.windows[s.id] = (start, until)

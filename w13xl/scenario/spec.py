@@ -17,12 +17,13 @@ on (``"baseline"``, the plan as it is, by default). Example::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -40,6 +41,13 @@ from ..numbers import parse_date
 
 BASELINE = "baseline"
 IndexClass = Literal["loon", "prijzen", "bijdrage", "volgt_loon"]
+
+
+def _wages_only() -> list[IndexClass]:
+    """The default index classes of an index change: the wages."""
+    return ["loon"]
+
+
 #: What happens when a subsidy ends (see README "Subsidy-end policies"):
 #: ``stop``: the project stops; its staff leave after their notice (statutory by seniority, or
 #: ``notice_months``), cost counted. ``keep_staff``: W13 keeps (and pays) the staff; partner
@@ -94,10 +102,8 @@ class _Change(BaseModel):
         if isinstance(data, dict):
             for key in ("date", "until", "start", "end"):
                 if isinstance(data.get(key), str):
-                    try:
+                    with contextlib.suppress(ValueError):  # reported by the field's own validation
                         data = {**data, key: parse_date(data[key])}
-                    except ValueError:
-                        pass  # reported by the field's own validation
         return data
 
     def error(self, message: str, field: str | None = None, expected: str | None = None) -> InputError:
@@ -114,7 +120,7 @@ class IndexChange(_Change):
     ("2027-03"); wages rise 2% two months later."""
 
     type: Literal["index"]
-    classes: list[IndexClass] = Field(default_factory=lambda: ["loon"])
+    classes: list[IndexClass] = Field(default_factory=_wages_only)
     rate: float | None = None
     rates: dict[int, float] | None = None
     crossings: list[str] | None = None
@@ -161,7 +167,8 @@ class IndexChange(_Change):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> IndexChange:
-        given = [k for k in ("rate", "rates", "crossings", "extra_crossings", "inflation") if getattr(self, k) is not None]
+        given = [k for k in ("rate", "rates", "crossings", "extra_crossings", "inflation")
+                 if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of rate, rates, crossings, extra_crossings, inflation "
                              f"(got {', '.join(given) or 'none'})")
@@ -323,7 +330,7 @@ class IndexsprongChange(_Change):
     is skipped: wages stay 2% lower from two months after it; only for wages)."""
 
     type: Literal["indexsprong"]
-    classes: list[IndexClass] = Field(default_factory=lambda: ["loon"])
+    classes: list[IndexClass] = Field(default_factory=_wages_only)
     year: int | None = None
     crossing: str | None = None
 
@@ -350,13 +357,14 @@ class IndexsprongChange(_Change):
 
 
 Change = Annotated[
-    Union[IndexChange, IndexsprongChange, HireChange, EndPositionChange, FteChange, StepChange, MoveChange,
-          SubsidyEndChange, SubsidyRenewChange, SubsidyCutChange, ContributionChange, LineChange],
+    IndexChange | IndexsprongChange | HireChange | EndPositionChange | FteChange | StepChange | MoveChange
+    | SubsidyEndChange | SubsidyRenewChange | SubsidyCutChange | ContributionChange | LineChange,
     Field(discriminator="type"),
 ]
 #: Dutch names of the change types, for sheets the board reads.
 CHANGE_LABELS = {
-    "index": "indexering", "indexsprong": "indexsprong", "hire": "aanwerving", "end_position": "einde positie", "fte": "VTE-wijziging",
+    "index": "indexering", "indexsprong": "indexsprong", "hire": "aanwerving", "end_position": "einde positie",
+    "fte": "VTE-wijziging",
     "step": "trapwijziging", "move": "verschuiving", "subsidy_end": "einde subsidie",
     "subsidy_renew": "verlenging subsidie", "subsidy_cut": "vermindering subsidie",
     "contribution": "bijdrage lokale besturen", "line": "bijsturing",
@@ -603,18 +611,19 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
         except ValidationError as exc:
             err = exc.errors()[0]
             loc = err["loc"]
-            cell = None
+            bad_cell = None
             if len(loc) >= 2 and loc[0] == "changes" and isinstance(loc[1], int):
                 r, where = origins[name][loc[1]]
-                fieldname = next((str(p) for p in loc[2:] if str(p) in where), None)
-                cell = cell_name(r, where.get(fieldname, where.get("type", scenario_col)))
-            raise _validation_error(exc, file, sheet, cell or "?") from None
+                bad_field = next((str(p) for p in loc[2:] if str(p) in where), "type")
+                bad_cell = cell_name(r, where.get(bad_field, where.get("type", scenario_col)))
+            raise _validation_error(exc, file, sheet, bad_cell or "?") from None
         scenario.name = name
         scenario.title = scenario.title or name
         scenario._source = f"{file or 'workbook'} [{sheet}]"
         scenario._uncertainty_cells = uncertainty_cells.get(name, {})
-        for change, (r, where) in zip(scenario.changes, origins.get(name, [])):
-            change._origin = (file, sheet, cell_name(r, where.get("type", scenario_col)), None)
+        # one origin per change row read above
+        for parsed, (r, where) in zip(scenario.changes, origins.get(name, []), strict=True):
+            parsed._origin = (file, sheet, cell_name(r, where.get("type", scenario_col)), None)
         out[name] = scenario
     return out
 
