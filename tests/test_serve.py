@@ -525,10 +525,11 @@ def test_other_requests_answer_while_a_heavy_call_runs(server, sheets):
             done["result"] = other.post("/xlwings/custom-functions-call", json=kans_body(sheets, 100_000)).json()
             done["seconds"] = time.monotonic() - started
 
+    light = function_body("w13_indexeer", [[[1000]], [[2026]], [[2027]], None, None])
+    assert client.post("/xlwings/custom-functions-call", json=light).status_code == 200  # warm (imports, cache)
     thread = threading.Thread(target=heavy)
     thread.start()
     time.sleep(0.3)  # the heavy call is under way
-    light = function_body("w13_indexeer", [[[1000]], [[2026]], [[2027]], None, None])
     worst, samples = 0.0, 0
     while thread.is_alive() and samples < 40:
         for call in (lambda: client.get("/"), lambda: client.post("/xlwings/custom-functions-call", json=light)):
@@ -606,3 +607,14 @@ def test_task_pane_library_script_against_the_server(server, issuer):
     assert out["toml"] == toml
     assert out["refused"].startswith("goedkeuren vraagt de rol W13.Goedkeurder")
     assert "uit-taakvenster: v1 nagezien" in out["list"]
+
+
+def test_manifest_for_this_pc_without_sign_in_and_refused_for_a_host_name(monkeypatch, tmp_path):
+    """A manifest for 127.0.0.1 (the anonymous laptop server) needs no sign-in settings; one for
+    a host name others reach does, so that it carries WebApplicationInfo."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    result = CliRunner().invoke(app, ["serve", "--hostname", "w13.example.be", "--manifest", "m.xml"])
+    assert result.exit_code == 2 and "geen aanmelding ingesteld" in result.output, result.output
+    assert not (tmp_path / "m.xml").exists()

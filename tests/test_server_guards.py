@@ -85,3 +85,27 @@ def test_the_cell_bound(monkeypatch):
         check_cells(([[1] * 10] * 100, [[2]]))
     assert core.error_text(err.value) == ("#W13: de bereiken hebben samen 1.001 cellen, meer dan de grens van 1.000 "
                                           "(verwacht: hoogstens 1.000 cellen per formule)")
+
+
+def test_a_worker_process_over_the_time_limit_is_ended():
+    """The heavy pool computes in processes: a runaway is ended at the time limit (not left
+    running), and the pool answers the next call."""
+    import os
+
+    async def main():
+        pool = Pool("test", workers=1, queue=1, time_limit=120, processes=True)
+        first = await pool.run(os.getpid)  # warm: the process exists (its first start imports w13xl)
+        pool.time_limit = 0.5
+        process = next(iter(pool._executor._processes.values()))
+        out = await pool.run(time.sleep, 30)
+        await asyncio.sleep(0.5)
+        ended = not process.is_alive()
+        pool.time_limit = 120
+        again = await pool.run(os.getpid)
+        return first, out, ended, again
+
+    first, out, ended, again = asyncio.run(main())
+    assert isinstance(first, int) and first != os.getpid()  # computed in another process
+    assert out[0][0].startswith("#W13: de berekening duurde langer dan 0.5 seconden en is afgebroken")
+    assert ended
+    assert isinstance(again, int) and again != first  # a fresh worker

@@ -59,8 +59,12 @@ def serve_command(
     public = server.manifest_hostname(host, port, hostname)
     data_dir = data if data is not None else Path(
         settings.get(server.DATA_DIR_ENV, "").strip() or server.default_data_dir())
+    anonymous = anoniem
+    if manifest is not None and not anoniem and hostname is None and server.is_local(host) \
+            and not server.json_list(settings, "XLWINGS_AUTH_PROVIDERS"):
+        anonymous = True  # a manifest for this PC's own anonymous server (w13xl serve --anoniem)
     env = server.server_environment(os.environ, scenario_dir=folder, hostname=public, dotenv=dotenv,
-                                    anonymous=anoniem, host=host, data_dir=data_dir)
+                                    anonymous=anonymous, host=host, data_dir=data_dir)
     scheme = "http" if http else "https"
     if manifest is not None:
         server.apply_environment(env)

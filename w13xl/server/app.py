@@ -171,6 +171,9 @@ def build(main_app, fastapi_app):
     fastapi_app.add_exception_handler(Exception, internal)
     fastapi_app.include_router(library_router)
     library()  # opened (and migrated) now: a database that cannot be opened stops the start
+    from .pool import warm_up
+
+    warm_up()
     return BodyLimit(main_app, max_body_bytes())
 
 

@@ -52,14 +52,65 @@ class Refused(Exception):
         self.text = text
 
 
-class Pool:
-    """``workers`` threads, at most ``queue`` calls waiting, ``time_limit`` seconds per call."""
+def _child_start() -> None:
+    """A heavy worker process: the library (for names in W13.KANS / W13.DOELZOEKEN) from the
+    same settings as the server."""
+    from .. import server
+    from ..excel import core
+    from ..library import open_library
 
-    def __init__(self, name: str, workers: int, queue: int, time_limit: float):
+    url = os.environ.get(server.DATABASE_URL_ENV, "").strip() or None
+    data_dir = os.environ.get(server.DATA_DIR_ENV, "").strip() or None
+    core.set_library(open_library(data_dir, url) if (url or data_dir) else None)
+
+
+def _child_call(module: str, name: str, generation: int, args: tuple, kwargs: dict) -> object:
+    """Run the custom function ``module.name`` in a worker process, with the server's library
+    generation (so cached results keyed on library names stay in step with the server)."""
+    import importlib
+
+    from ..excel import core
+
+    if core._library is not None:
+        core._library.generation = generation
+    return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+
+class Pool:
+    """``workers`` threads (or processes), at most ``queue`` calls waiting, ``time_limit``
+    seconds per call."""
+
+    def __init__(self, name: str, workers: int, queue: int, time_limit: float, *, processes: bool = False):
         self.name, self.workers, self.queue, self.time_limit = name, workers, queue, time_limit
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"w13-{name}")
+        self.processes = processes
+        self._executor = self._new_executor()
         self._admitted = 0  # running + waiting (changed on the event loop only)
         self._slots: asyncio.Semaphore | None = None
+
+    def _new_executor(self):
+        if self.processes:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # forkserver: workers fork from a clean process that has imported w13xl once (not from
+            # the server with its threads and connections); spawn where there is no fork (Windows)
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["w13xl.excel.functions", "w13xl.library.store", "w13xl.server.pool"])
+            else:
+                context = multiprocessing.get_context("spawn")
+            return ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_child_start)
+        return ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix=f"w13-{self.name}")
+
+    def _stop_runaway(self) -> None:
+        """Over the time limit in a worker process: end the processes (their futures fail, which
+        frees the slots) and start afresh. Threads cannot be ended; they finish in the background."""
+        if not self.processes:
+            return
+        old, self._executor = self._executor, self._new_executor()
+        for process in list(getattr(old, "_processes", {}).values()):
+            process.kill()
+        old.shutdown(wait=False, cancel_futures=True)
 
     def busy_text(self) -> str:
         return (PREFIX + "de server is bezig met andere zware berekeningen; probeer het zo meteen opnieuw "
@@ -91,7 +142,17 @@ class Pool:
         except TimeoutError:
             self._admitted -= 1
             raise Refused(self.timeout_text()) from None
-        future = loop.run_in_executor(self._executor, functools.partial(func, *args, **kwargs))
+        if self.processes:
+            from ..excel.core import library_generation
+
+            call = functools.partial(_child_call, func.__module__, func.__name__, library_generation(), args, kwargs)
+        else:
+            call = functools.partial(func, *args, **kwargs)
+        try:
+            future = loop.run_in_executor(self._executor, call)
+        except Exception:  # a broken process pool: start afresh once
+            self._executor = self._new_executor()
+            future = loop.run_in_executor(self._executor, call)
 
         def release(_):  # when the thread is really done, not when the caller stops waiting
             slots.release()
@@ -101,7 +162,15 @@ class Pool:
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout=max(0.0, deadline - loop.time()))
         except TimeoutError:
+            self._stop_runaway()
             raise Refused(self.timeout_text()) from None
+        except Exception as exc:
+            from concurrent.futures.process import BrokenProcessPool
+
+            if isinstance(exc, BrokenProcessPool):
+                self._executor = self._new_executor()
+                raise Refused(PREFIX + "de berekening is afgebroken; probeer het opnieuw") from None
+            raise
 
 
 HEAVY = ("w13_kans", "w13_doelzoeken")
@@ -112,12 +181,23 @@ def pool(name: str) -> Pool:
     """The pool ``zwaar`` or ``licht``, made on first use from the environment."""
     if name not in _pools:
         limit = _setting("W13XL_TIME_LIMIT", 60, 1, 3600)
-        if name == "zwaar":
+        if name in ("zwaar", "script"):
+            # W13.KANS and W13.DOELZOEKEN compute in worker processes: no lock shared with the
+            # server (Python's GIL), and a runaway is ended at the time limit. The script works on
+            # the request's workbook object, so it stays in a thread.
             _pools[name] = Pool(name, int(_setting("W13XL_HEAVY_WORKERS", 1, 1, 64)),
-                                int(_setting("W13XL_HEAVY_QUEUE", 4, 0, 1000)), limit)
+                                int(_setting("W13XL_HEAVY_QUEUE", 4, 0, 1000)), limit, processes=name == "zwaar")
         else:
             _pools[name] = Pool(name, int(_setting("W13XL_WORKERS", 4, 1, 64)), 64, limit)
     return _pools[name]
+
+
+def warm_up() -> None:
+    """Start the heavy pool's worker processes now (at server start), not at the first W13.KANS."""
+    from ..excel.functions import w13_indexeer
+
+    executor = pool("zwaar")._executor
+    executor.submit(_child_call, w13_indexeer.__module__, w13_indexeer.__name__, 0, (1000, 2026, 2027), {})
 
 
 def offload(func: Callable) -> Callable:

@@ -14,7 +14,7 @@ from w13xl.server.pool import Refused, pool
 async def scenarios_doorrekenen(book: xw.Book):
     """Office.js (xlwings Server): run every scenario of the workbook."""
     try:
-        outcome: Outcome = await pool("zwaar").submit(doorrekenen, book)  # type: ignore[assignment]
+        outcome: Outcome = await pool("script").submit(doorrekenen, book)  # type: ignore[assignment]
     except W13Error as exc:
         raise xw.XlwingsError(f"{SCRIPT_TITLE}: {user_message(exc)}") from None
     except Refused as exc:
