@@ -5,14 +5,18 @@ computes, no other request of any user is answered. On the W13 server every func
 a worker thread instead (:func:`offload` makes the async adapter xlwings Server awaits):
 
 * ``zwaar`` (W13.KANS, W13.DOELZOEKEN: Monte Carlo and goal seeking): ``W13XL_HEAVY_WORKERS``
-  threads (default 1) and at most ``W13XL_HEAVY_QUEUE`` calls waiting (default 4);
+  worker *processes* (default 1; forked from a forkserver that imported w13xl once) and at most
+  ``W13XL_HEAVY_QUEUE`` calls waiting (default 4). A process shares no lock with the server
+  (Python's GIL), and one over the time limit is ended and replaced;
+* ``script`` ("Scenario's doorrekenen"): the same sizes, in threads (it works on the request's
+  workbook object);
 * ``licht`` (every other function): ``W13XL_WORKERS`` threads (default 4), queue 64.
 
 A call that finds its pool's queue full is refused at once; a call that has not finished within
 ``W13XL_TIME_LIMIT`` seconds (default 60, waiting included) answers with a message. A worker
-thread cannot be stopped from outside: a timed-out computation finishes in the background and
-keeps its worker until then, so the pool never runs more than its workers at once. The size
-bounds on the arguments (w13xl.excel.limits) keep any one computation short.
+thread cannot be stopped from outside: a timed-out computation in a thread finishes in the
+background and keeps its worker until then, so the pool never runs more than its workers at
+once. The size bounds on the arguments (w13xl.excel.limits) keep any one computation short.
 
 Refusals are cell texts (``#W13: ...``), as for bad input: Excel shows them in the cell.
 """
