@@ -526,21 +526,31 @@ def test_other_requests_answer_while_a_heavy_call_runs(server, sheets):
             done["seconds"] = time.monotonic() - started
 
     light = function_body("w13_indexeer", [[[1000]], [[2026]], [[2027]], None, None])
-    assert client.post("/xlwings/custom-functions-call", json=light).status_code == 200  # warm (imports, cache)
+    calls = (lambda: client.get("/"), lambda: client.post("/xlwings/custom-functions-call", json=light))
+
+    def worst_of(rounds, keep_going=lambda: True):
+        worst, samples = 0.0, 0
+        while keep_going() and samples < rounds:
+            for call in calls:
+                started = time.monotonic()
+                assert call().status_code == 200
+                worst = max(worst, time.monotonic() - started)
+            samples += 1
+            time.sleep(0.05)
+        return worst, samples
+
+    worst_of(2)  # warm (imports, caches)
+    # control: the same requests without a heavy call, to tell this machine's own noise (a shared
+    # 2-core machine) from a server that waits for the heavy call (seconds)
+    control, _ = worst_of(10)
     thread = threading.Thread(target=heavy)
     thread.start()
     time.sleep(0.3)  # the heavy call is under way
-    worst, samples = 0.0, 0
-    while thread.is_alive() and samples < 40:
-        for call in (lambda: client.get("/"), lambda: client.post("/xlwings/custom-functions-call", json=light)):
-            started = time.monotonic()
-            assert call().status_code == 200
-            worst = max(worst, time.monotonic() - started)
-        samples += 1
-        time.sleep(0.05)
+    worst, samples = worst_of(40, thread.is_alive)
     thread.join()
     assert samples >= 3, f"the heavy call took only {done['seconds']:.2f} s"
-    assert worst < 0.1, f"a light request took {worst * 1000:.0f} ms while W13.KANS ran"
+    assert worst < max(0.1, 2 * control), (f"a light request took {worst * 1000:.0f} ms while W13.KANS ran "
+                                           f"(without it: {control * 1000:.0f} ms)")
     probability = done["result"]["result"][0][0]
     assert isinstance(probability, float) and 0.0 <= probability <= 1.0
 

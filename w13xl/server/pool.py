@@ -57,8 +57,11 @@ class Refused(Exception):
 
 
 def _child_start() -> None:
-    """A heavy worker process: the library (for names in W13.KANS / W13.DOELZOEKEN) from the
-    same settings as the server."""
+    """A heavy worker process: a lower CPU priority than the server (so that on a busy machine
+    the server's answers to other requests come first), and the library (for names in W13.KANS /
+    W13.DOELZOEKEN) from the same settings as the server."""
+    if hasattr(os, "nice"):
+        os.nice(10)
     from .. import server
     from ..excel import core
     from ..library import open_library
