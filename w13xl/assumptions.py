@@ -24,7 +24,8 @@ import numpy as np
 
 from .model import EXPLOITATIE, O
 from .scenario.engine import CLASSES, CONTRIBUTION_ACTION, LINE_CLASSES, SUBSIDY_END_POLICIES, Baseline
-from .staffing import NOTICE_WEEKS_BY_YEAR
+from .scenario.spec import NOTICE_AFTER_STOP, NOTICE_IN_TIME
+from .staffing import ILLUSTRATIVE_LABEL, NOTICE_WEEKS_BY_YEAR
 
 ORIGIN_LABELS = {"personeel": "personeel", "Indexering": "blad Indexering", "register": "subsidieregister",
                  "standaard": "standaard", "Parameters": "blad Parameters"}
@@ -73,7 +74,8 @@ def line_classes(base: Baseline) -> list[LineClass]:
         origins, sources = dict(exp.origins), dict(exp.sources)
         if key.action == CONTRIBUTION_ACTION and key.direction == O and np.any(base.contribution):
             # the member contribution sits in this line; the engine indexes it apart (CPI rule)
-            part = float(np.sum(np.minimum(base.contribution, amount))) / float(np.sum(np.abs(amount)))
+            linked = base.contribution - base.contribution_fixed
+            part = float(np.sum(np.minimum(linked, amount))) / float(np.sum(np.abs(amount)))
             shares = {k: v * (1.0 - part) for k, v in shares.items()}
             shares["bijdrage"] = shares.get("bijdrage", 0.0) + part
             origins["bijdrage"] = "Parameters"
@@ -118,12 +120,12 @@ def subsidy_rows(base: Baseline) -> list[tuple]:
 
 
 def policy_rows() -> list[tuple]:
-    notice = ("wettelijke opzeg volgens anciënniteit (art. 37/2 Arbeidsovereenkomstenwet, eenheidsstatuut "
-              "2014, gewijzigd 2018): bv. 3 jaar 13 weken, 5 jaar 18 weken, 10 jaar "
-              f"{NOTICE_WEEKS_BY_YEAR[10]} weken, 19 jaar {NOTICE_WEEKS_BY_YEAR[19]} weken, 20 jaar 62 weken "
-              "(+1 per jaar); in hele maanden, nooit na het geplande einde; of notice_months in het scenario. "
-              "Anciënniteit vanaf kolom in_dienst van het personeelsbestand; zonder datum: trap op 1/1/2026 "
-              "(aanname, een bovengrens)")
+    notice = (f"opzeg \"{NOTICE_IN_TIME}\": loopt af op de stopdatum, geen opzegvergoeding (zoals het plan bij "
+              f"geplande projecteinden); \"{NOTICE_AFTER_STOP}\" (standaard, altijd zo getoond): wettelijke opzeg "
+              "vanaf de stopdatum, zonder subsidie (art. 37/2 Arbeidsovereenkomstenwet: 3 jaar 13 weken, 10 jaar "
+              f"{NOTICE_WEEKS_BY_YEAR[10]}, 20 jaar 62 + 1 per jaar; hele maanden, nooit na het geplande einde); "
+              "contract van vóór 2014: twee delen (art. 67-69 wet van 26/12/2013); anciënniteit uit in_dienst, "
+              "anders de trap (aanname, bovengrens); of notice_months (docs/personeel.md)")
     return [
         ("stop", SUBSIDY_END_POLICIES["stop"], notice),
         ("keep_staff", SUBSIDY_END_POLICIES["keep_staff"],
@@ -187,11 +189,103 @@ def index_rule_rows(base: Baseline) -> list[tuple]:
         ("Niet geïndexeerd", "vast, doorgestort", "plan 3.3: forfaitaire subsidies volgen de indexering niet; "
          "doorgestorte bedragen volgen wat de financier stort"),
         ("Klassen", ", ".join(LINE_CLASSES), "blad Indexering (kolommen Actie, Richting, Klasse, Aandeel, Bron)"),
+        *contribution_rows(base),
     ]
 
 
+def staff_rows(base: Baseline) -> list[tuple]:
+    """The roster against schema T2 line 2 per year (issue 18)."""
+    check = base.staff_check()
+    if check is None:
+        return []
+
+    def pair(a: float, b: float | None) -> str:
+        return f"{_money(a)} / {'-' if b is None else _money(b)}"
+
+    return [(str(y), _money(roster), _money(plan), _money(gap), f"{rel * 100:+.2f}%".replace(".", ",").replace(
+             "-0,00%", "0,00%"), pair(sal, plan_sal), pair(oth, plan_oth))
+            for y, roster, plan, gap, rel, sal, plan_sal, oth, plan_oth in check.rows()]
+
+
+def staff_title(base: Baseline) -> str:
+    title = "Personeelsbestand tegenover schema T2 lijn 2"
+    return f"{title} ({ILLUSTRATIVE_LABEL})" if base.roster_illustrative else title
+
+
+def staff_note(base: Baseline) -> str:
+    check = base.staff_check()
+    if check is None:
+        return ""
+    note = f"Werkgeverskost van het bestand (index van het plan) tegenover {check.source}; waarschuwing boven 1%."
+    gap = check.warning()
+    if gap:
+        note += " WAARSCHUWING: " + gap + "."
+    if base.roster_illustrative:
+        note += " Illustratief voorbeeld, afgestemd op T2 lijn 2 (binnen 0,5%) en tabel 3.4 (docs/personeel.md)."
+    return note
+
+
+#: Plan 3.7: "concreet 391.186,74 euro ten opzichte van 422.562,16 euro" (the 2025 contribution).
+PLAN_CONTRIBUTION_2025 = 391_186.74
+#: The CPI shock the effects below are shown for: 8% instead of the plan's 2% (indexschok-2027).
+SHOCK_CPI = 0.08
+
+
+def contribution_rows(base: Baseline) -> list[tuple]:
+    """The CPI-linked share of the member contribution (an aanname: plan 3.7 gives 391.186,74 for
+    2025 and T2 801.391 for 2026 without explaining the jump) and of Food Act 13's receipts, each
+    with what the choice does to a CPI shock of 8% instead of 2% in one year (indexschok-2027: 2028)."""
+    rows: list[tuple] = []
+    years = list(base.years)
+    rate = float(base.params.index_rate)
+    step = (1.0 + SHOCK_CPI) / (1.0 + rate) - 1.0
+    t = 2 if len(years) > 2 else len(years) - 1
+    if np.any(base.contribution):
+        share = float(base.params.contribution_cpi_share)
+        total = float(base.contribution[t])
+        linked = total - float(base.contribution_fixed[t])
+        rows.append(("Bijdrage lokale besturen: CPI-gekoppeld deel",
+                     f"{_pct(share)} (aanname) = {_money(linked)} in {years[t]}",
+                     "parameter op het blad Parameters; het plan laat T2 'van het OCMW' (801.391 in 2026) elk jaar "
+                     "2% groeien en noemt in 3.7 voor 2025 een bijdrage van 391.186,74 zonder de sprong te verklaren"))
+        alt = PLAN_CONTRIBUTION_2025 / float(base.contribution[0])
+        if alt < 1.0:
+            rows.append((f"Effect op een CPI-schok ({_pct(SHOCK_CPI)} in {years[t]})",
+                         f"{_money(linked * step)} bij {_pct(share)}; {_money(total * alt * step)} als enkel "
+                         f"391.186,74 ({_pct(alt)}) CPI-gekoppeld is",
+                         f"verschil {_money(linked * step - total * alt * step)} in {years[t]} en elk jaar daarna "
+                         "(geïndexeerd); indexschok-2027 rekent met de CPI van december 2027 vanaf 2028"))
+    for key, shares in base.declared.items():
+        action, category, direction = key
+        if direction != O or category != EXPLOITATIE or "bijdrage" not in shares:
+            continue
+        line = base.lines.get(_line_key(action, category, direction))
+        if line is None:
+            continue
+        share = shares["bijdrage"]
+        rows.append((f"{action}: deel bijdrage deelgenoten (CPI)", f"{_pct(share)} van de ontvangsten",
+                     base.declared_sources.get(key, {}).get("bijdrage", "")))
+        rows.append((f"Effect op een CPI-schok ({_pct(SHOCK_CPI)} in {years[t]})",
+                     f"{_money(float(line[t]) * share * step)} bij {_pct(share)}; "
+                     f"{_money(float(line[t]) * 0.10 * step)} per 10 procentpunt",
+                     f"{action} ontvangsten {years[t]}: {_money(float(line[t]))}"))
+    return rows
+
+
+def _line_key(action: str, category: int, direction: int):
+    from .model import LineKey
+
+    return LineKey(action, category, direction)
+
+
 def assumption_tables(base: Baseline) -> list[AssumptionTable]:
-    return [
+    staff = []
+    if base.staff_check() is not None:
+        staff.append(AssumptionTable(
+            "personeel", staff_title(base),
+            ("Jaar", "Bestand", "Plan lijn 2", "Verschil", "Verschil %", "Lonen: bestand / plan 2.b+2.c",
+             "Andere: bestand / plan 2.f"), tuple(staff_rows(base)), staff_note(base)))
+    return [*staff,
         AssumptionTable("indexklassen", "Indexklassen per lijn",
                         ("Actie", "Naam", "Richting", "Klasse", "Aandeel", "Herkomst", "Bron"),
                         tuple(index_rows(base)),

@@ -54,50 +54,64 @@ import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from importlib import resources
 
 import numpy as np
 
+from .errors import RowError
 from .numbers import parse_date, parse_decimal
 
 __all__ = [
     "BASE_FUNDING",
     "FTE_MAX",
+    "ILLUSTRATIVE_LABEL",
     "LEVELS",
     "NOTICE_WEEKS_BY_YEAR",
     "NOTICE_WEEKS_FIRST_TWO_YEARS",
     "OVERHEAD_ACTION",
     "OVERHEAD_RATE",
+    "PERSONNEL_ALIASES",
     "PERSONNEL_COLUMNS",
     "PLAN_HEAD_COUNT",
     "PLAN_INDEX_RATE",
     "PLAN_SECOND_PILLAR",
+    "PLAN_T2_LINE2",
+    "PLAN_T2_OTHER_STAFF_COST",
     "PLAN_T2_STAFF_COST",
     "PLAN_YEARS",
     "SCALE_COLUMNS",
     "CostBreakdown",
+    "Notice",
     "Position",
     "SalaryScales",
+    "StaffCheck",
     "StaffParameters",
     "active_months",
     "bundled_roster",
     "bundled_scales",
     "cost_breakdown",
     "costs_by",
+    "entry_date",
     "flat_wage_index",
     "head_count",
     "head_count_table",
     "head_shares",
     "loonkost",
+    "notice",
     "overhead_contribution",
+    "part1_months",
     "position_cost",
     "position_costs",
     "position_steps",
+    "pseudonymise",
+    "pseudonyms",
     "roster_from_rows",
+    "roster_is_illustrative",
     "scales_from_rows",
     "second_pillar_total",
     "seniority_months",
+    "staff_check",
     "statutory_notice_months",
     "statutory_notice_weeks",
     "wage_cost_total",
@@ -116,6 +130,11 @@ PLAN_HEAD_COUNT: dict[str, tuple[int, ...]] = {
 PLAN_T2_STAFF_COST: tuple[float, ...] = (
     1_757_500.0, 1_754_322.0, 1_741_685.0, 1_794_885.0, 1_750_785.0, 1_715_595.0,
 )
+#: Schema T2, exploitation expenditure 2.f "Andere personeelskosten".
+PLAN_T2_OTHER_STAFF_COST: tuple[float, ...] = (60_396.0, 58_720.0, 56_419.0, 57_117.0, 54_629.0, 53_778.0)
+#: Schema T2, exploitation expenditure 2 "Bezoldigingen, sociale lasten en pensioenen" (= 2.c +
+#: 2.f; 2030 prints 1.805.415 where c + f = 1.805.414: rounding in the plan).
+PLAN_T2_LINE2: tuple[float, ...] = (1_817_896.0, 1_813_042.0, 1_798_104.0, 1_852_002.0, 1_805_415.0, 1_769_373.0)
 #: 3.7 "Geraamde werkgeversbijdrage 2de PP" (budget tool estimate, current staffing).
 PLAN_SECOND_PILLAR: tuple[float, ...] = (
     39_305.56, 40_827.37, 42_211.47, 43_509.40, 45_023.53, 46_161.89,
@@ -124,6 +143,9 @@ PLAN_SECOND_PILLAR: tuple[float, ...] = (
 PLAN_INDEX_RATE = 0.02
 
 LEVELS: tuple[str, ...] = ("A", "B", "C", "D", "E")
+CONTRACTUAL = "contractueel"
+STATUTORY = "statutair"
+STATUTES: tuple[str, ...] = (CONTRACTUAL, STATUTORY)
 BASE_FUNDING = "basiswerking"
 OVERHEAD_ACTION = "A50111"
 #: Every subsidised action pays at least 15% of its staff cost as overhead to A50111.
@@ -147,7 +169,7 @@ DAYS_PER_MONTH = 365.25 / 12
 def statutory_notice_weeks(seniority_months: int) -> int:
     """Employer's notice in weeks for ``seniority_months`` of uninterrupted service (art. 37/2)."""
     if seniority_months < 0:
-        raise ValueError(f"negative seniority {seniority_months}")
+        raise ValueError(f"negatieve anciënniteit {seniority_months}")
     for below, weeks in NOTICE_WEEKS_FIRST_TWO_YEARS:
         if seniority_months < below:
             return weeks
@@ -160,26 +182,149 @@ def statutory_notice_months(seniority_months: int) -> int:
     return math.ceil(statutory_notice_weeks(seniority_months) * 7 / DAYS_PER_MONTH - 1e-9)
 
 
-def seniority_months(position: Position, on: date, reference_year: int = PLAN_YEARS[0]) -> int:
-    """Months of service of ``position`` on ``on``.
+def _completed_months(begin: date, on: date) -> int:
+    """Whole months of service from ``begin`` through ``on`` (both days worked): 1/3/2025 to
+    31/12/2028 = 46 months."""
+    after = on + timedelta(days=1)
+    months = (after.year - begin.year) * 12 + after.month - begin.month - (1 if after.day < begin.day else 0)
+    return max(months, 0)
 
-    From the date of entry (roster column ``in_dienst``) when given. Otherwise the seniority
-    step (``trap``, pay seniority) on 1 January of ``reference_year`` stands for the years of
-    service then (aanname: pay seniority also counts earlier employers, so this is an upper
-    bound; give ``in_dienst`` or the scenario's ``notice_months`` when the real seniority is
-    known). A position that starts inside the plan counts from its start."""
+
+#: Where the seniority of a position comes from (shown with every notice).
+ENTRY_HIRED = "datum in dienst"
+ENTRY_START = "start van de positie"
+ENTRY_STEP = "trap; aanname: geldelijke anciënniteit = jaren dienst, een bovengrens"
+
+
+def entry_date(position: Position, reference_year: int = PLAN_YEARS[0]) -> tuple[date, str]:
+    """The in-service date used for the notice and where it comes from: the roster's
+    ``in_dienst``; else the start of a position that starts inside the plan; else 1 January of
+    ``reference_year`` minus the step (aanname: pay seniority also counts earlier employers, so
+    this is an upper bound; give ``in_dienst`` when the real date is known)."""
     if position.hired is not None:
-        begin = position.hired
-        return max((on.year - begin.year) * 12 + on.month - begin.month, 0)
+        return position.hired, ENTRY_HIRED
     if position.start is not None and position.start.year >= reference_year:
-        begin = position.start
-        return max((on.year - begin.year) * 12 + on.month - begin.month, 0)
-    return max(position.step * 12 + (on.year - reference_year) * 12 + on.month, 0)
+        return position.start, ENTRY_START
+    return date(reference_year - position.step, 1, 1), ENTRY_STEP
+
+
+def seniority_months(position: Position, on: date, reference_year: int = PLAN_YEARS[0]) -> int:
+    """Months of service of ``position`` on ``on`` from :func:`entry_date`."""
+    return _completed_months(entry_date(position, reference_year)[0], on)
+
+
+#: Wet van 26 december 2013 betreffende de invoering van een eenheidsstatuut (BS 31/12/2013),
+#: art. 67-69: for a contract that started before 1 January 2014 the employer's notice is the
+#: sum of two parts: (1) the seniority acquired on 31/12/2013 under the rules of that date,
+#: (2) the seniority from 1/1/2014 under art. 37/2 (the weeks table above).
+NEW_REGIME_START = date(2014, 1, 1)
+#: Part 1 for bedienden (art. 68 Wet Eenheidsstatuut): gross annual salary on 31/12/2013 up to
+#: this limit: 3 months per started period of 5 years (the old art. 82 par. 2
+#: Arbeidsovereenkomstenwet); above it: 1 month per started year of seniority, at least 3 months.
+SALARY_LIMIT_2013 = 32_254.0
+#: Salary coefficient of the local and federal public sector on 31/12/2013 (1,6084 = 1,02^24,
+#: in force 1/12/2012 - 31/5/2016): used only to estimate the 2013 salary from the scale when the
+#: roster has no ``jaarloon_2013`` (aanname).
+SALARY_COEFFICIENT_2013 = 1.6084
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The statutory notice of one position on a date, with every figure it rests on."""
+
+    position: str
+    on: date
+    entry: date
+    entry_source: str  # ENTRY_HIRED, ENTRY_START or ENTRY_STEP
+    seniority_months: int
+    months: int  # whole months (rounded up), the engine's unit
+    weeks_new: int  # art. 37/2 weeks (whole notice, or part 2 for a contract from before 2014)
+    part1_months: int | None = None  # part 1 (old rules on 31/12/2013); None: contract from 2014
+    salary_2013: float | None = None
+    salary_2013_source: str = ""
+
+    @property
+    def two_part(self) -> bool:
+        return self.part1_months is not None
+
+    @property
+    def assumed(self) -> bool:
+        return self.entry_source == ENTRY_STEP or (self.two_part and self.salary_2013_source != "jaarloon_2013")
+
+    def describe(self) -> str:
+        """One Dutch line: 'P06: anciënniteit 5 j 0 m (datum in dienst 01/01/2024) -> 18 weken = 5 mnd'."""
+        y, m = divmod(self.seniority_months, 12)
+        text = f"{self.position}: anciënniteit {y} j {m} m op {self.on:%d/%m/%Y} (in dienst {self.entry:%d/%m/%Y}, " \
+               f"bron: {self.entry_source})"
+        if self.two_part:
+            limit = f"{SALARY_LIMIT_2013:,.0f}".replace(",", ".")
+            salary = f"{self.salary_2013:,.0f}".replace(",", ".") if self.salary_2013 else "?"
+            text += (f"; contract van vóór 2014: deel 1 {self.part1_months} mnd (regels 31/12/2013, jaarloon 2013 "
+                     f"{salary} {'≤' if (self.salary_2013 or 0) <= SALARY_LIMIT_2013 else '>'} {limit}, "
+                     f"{self.salary_2013_source}) + deel 2 {self.weeks_new} weken (art. 37/2 vanaf 1/1/2014)")
+        else:
+            text += f"; {self.weeks_new} weken (art. 37/2)"
+        return text + f" = {self.months} mnd opzeg"
+
+
+def part1_months(seniority_2013_months: int, salary_2013: float) -> int:
+    """Part 1 of the two-part notice (art. 68 Wet Eenheidsstatuut) for a bediende: seniority on
+    31/12/2013 under the old rules. Salary up to 32.254: 3 months per started period of 5 years;
+    above: 1 month per started year, at least 3 months."""
+    if seniority_2013_months <= 0:
+        return 0
+    if salary_2013 <= SALARY_LIMIT_2013:
+        return 3 * math.ceil(seniority_2013_months / 60)
+    return max(3, math.ceil(seniority_2013_months / 12))
+
+
+def _estimated_salary_2013(position: Position, scales: SalaryScales | None, params: StaffParameters | None,
+                           reference_year: int, person_fte: float | None = None) -> tuple[float | None, str]:
+    if position.salary_2013 is not None:
+        return position.salary_2013, "jaarloon_2013"
+    if scales is None or position.scale not in scales:
+        return None, "onbekend"
+    params = params or StaffParameters()
+    step = max(position.step - (reference_year - 2013), 0)
+    gross = scales.amount(position.scale, step) * SALARY_COEFFICIENT_2013 * (person_fte or position.fte)
+    return (gross * (1.0 + params.holiday_pay + params.end_of_year_bonus),
+            "aanname: schaal x 1,6084 (coëfficiënt 2013) met vakantiegeld en eindejaarstoelage")
+
+
+def notice(position: Position, on: date, *, scales: SalaryScales | None = None,
+           params: StaffParameters | None = None, reference_year: int = PLAN_YEARS[0],
+           person_fte: float | None = None) -> Notice:
+    """The employer's statutory notice for ``position`` given on ``on`` (art. 37/2; two parts for
+    a contract from before 1/1/2014, art. 67-69 Wet Eenheidsstatuut). The salary of 31/12/2013
+    decides part 1's rule: the roster's ``jaarloon_2013``, else estimated from the scale at the
+    person's whole fte (``person_fte``: all their positions; aanname; without scales the
+    higher-salary rule, the larger notice, is used)."""
+    entry, source = entry_date(position, reference_year)
+    seniority = _completed_months(entry, on)
+    if entry >= NEW_REGIME_START:
+        weeks = statutory_notice_weeks(seniority)
+        return Notice(position.id, on, entry, source, seniority, statutory_notice_months(seniority), weeks)
+    old = _completed_months(entry, NEW_REGIME_START - timedelta(days=1))
+    new = _completed_months(NEW_REGIME_START, on)
+    salary, salary_source = _estimated_salary_2013(position, scales, params, reference_year, person_fte)
+    part1 = part1_months(old, SALARY_LIMIT_2013 + 1 if salary is None else salary)
+    weeks = statutory_notice_weeks(new)
+    months = math.ceil(part1 + weeks * 7 / DAYS_PER_MONTH - 1e-9)
+    return Notice(position.id, on, entry, source, seniority, months, weeks, part1, salary,
+                  salary_source if salary is not None else "onbekend: regel boven 32.254 (grootste opzeg)")
 
 
 # --------------------------------------------------------------------------------------------
 # Data classes
 # --------------------------------------------------------------------------------------------
+#: Date fields of a position -> the roster's (Dutch) column headers, for messages.
+_DUTCH_FIELDS = {"start": "start", "end": "einde", "hired": "in_dienst"}
+#: Employer-cost rates -> their Dutch labels on the Weddeschalen sheet, for messages.
+STAFF_LABELS = {"employer_social_security": "RSZ werkgever", "holiday_pay": "vakantiegeld",
+                "end_of_year_bonus": "eindejaarstoelage", "second_pillar_rate": "tweede pijler",
+                "second_pillar_levy": "heffing tweede pijler"}
+
+
 @dataclass(frozen=True)
 class Position:
     """One budgeted position (a person's assignment to one action).
@@ -202,28 +347,50 @@ class Position:
     end: date | None = None
     person: str = ""
     hired: date | None = None  # date of entry (seniority for the statutory notice); None: unknown
+    #: the person's name as the HR export gives it (shown only by ``personeel``; ``--pseudoniem``
+    #: replaces it); empty for the illustrative roster
+    name: str = ""
+    #: "contractueel" (T2 line 2.c, the Arbeidsovereenkomstenwet applies) or "statutair" (2.b)
+    statute: str = CONTRACTUAL
+    #: the actual yearly employer cost of the position (full year, at its fte, first plan year);
+    #: when given it wins over the scale computation (indexed, no seniority step)
+    annual_cost: float | None = None
+    #: gross annual salary on 31/12/2013 (two-part notice, art. 68 Wet Eenheidsstatuut); None:
+    #: estimated from the scale (aanname)
+    salary_2013: float | None = None
+    #: the row comes from the illustrative sample roster (column ``illustratief``)
+    illustrative: bool = False
+    #: the step was derived from the in-service date (no ``trap`` given): aanname
+    step_from_hired: bool = False
 
     def __post_init__(self) -> None:
         pid = self.id
         if not str(pid).strip():
-            raise ValueError("position without id")
+            raise RowError("positie zonder id", column="positie")
         if self.level not in LEVELS:
-            raise ValueError(f"position {pid}: level {self.level!r} is not one of {LEVELS}")
-        if not str(self.scale).strip():
-            raise ValueError(f"position {pid}: empty scale")
+            raise RowError(f"positie {pid}: niveau {self.level!r} is niet een van {', '.join(LEVELS)}", column="niveau")
+        if not str(self.scale).strip() and self.annual_cost is None:
+            raise RowError(f"positie {pid}: schaal is leeg", column="schaal")
+        if self.statute not in STATUTES:
+            raise ValueError(f"positie {pid}: statuut {self.statute!r} is geen van {', '.join(STATUTES)}")
+        if self.annual_cost is not None and not (math.isfinite(self.annual_cost) and self.annual_cost >= 0):
+            raise ValueError(f"positie {pid}: jaarkost {self.annual_cost!r} moet een bedrag >= 0 zijn")
+        if self.salary_2013 is not None and not (math.isfinite(self.salary_2013) and self.salary_2013 > 0):
+            raise ValueError(f"positie {pid}: jaarloon_2013 {self.salary_2013!r} moet een bedrag > 0 zijn")
         if isinstance(self.step, bool) or not isinstance(self.step, (int, np.integer)):
-            raise ValueError(f"position {pid}: step must be an integer, got {self.step!r}")
+            raise RowError(f"positie {pid}: trap moet een geheel getal zijn (gegeven: {self.step!r})", column="trap")
         if self.step < 0:
-            raise ValueError(f"position {pid}: negative step {self.step}")
+            raise RowError(f"positie {pid}: negatieve trap {self.step}", column="trap")
         fte = float(self.fte)
         if not (0.0 <= fte <= FTE_MAX) or math.isnan(fte):
-            raise ValueError(f"position {pid}: fte {self.fte!r} outside 0..{FTE_MAX}")
+            raise RowError(f"positie {pid}: vte {self.fte!r} buiten 0..{FTE_MAX}", column="vte")
         for name in ("start", "end", "hired"):
             v = getattr(self, name)
             if v is not None and (not isinstance(v, date) or isinstance(v, datetime)):
-                raise ValueError(f"position {pid}: {name} must be a date or None, got {v!r}")
+                raise RowError(f"positie {pid}: {_DUTCH_FIELDS[name]} moet een datum of leeg zijn (gegeven: {v!r})",
+                               column=_DUTCH_FIELDS[name])
         if self.start is not None and self.end is not None and self.end < self.start:
-            raise ValueError(f"position {pid}: end {self.end} before start {self.start}")
+            raise RowError(f"positie {pid}: einde {self.end} ligt voor start {self.start}", column="einde")
 
     @property
     def person_key(self) -> str:
@@ -254,7 +421,7 @@ class SalaryScales:
 
     def __post_init__(self) -> None:
         if not self.amounts:
-            raise ValueError("no salary scales")
+            raise ValueError("geen weddeschalen")
         names = tuple(self.amounts)
         index: dict[str, int] = {}
         width = max(len(v) for v in self.amounts.values())
@@ -263,12 +430,12 @@ class SalaryScales:
         for i, name in enumerate(names):
             vals = np.asarray(self.amounts[name], dtype=float)
             if vals.ndim != 1 or vals.size == 0:
-                raise ValueError(f"scale {name!r}: no amounts")
+                raise ValueError(f"schaal {name!r}: geen bedragen")
             if not np.all(np.isfinite(vals)) or np.any(vals <= 0):
-                raise ValueError(f"scale {name!r}: amounts must be positive numbers")
+                raise ValueError(f"schaal {name!r}: de bedragen moeten positieve getallen zijn")
             key = _scale_key(name)
             if key in index:
-                raise ValueError(f"scale {name!r} given twice")
+                raise ValueError(f"schaal {name!r} staat er twee keer")
             index[key] = i
             matrix[i, : vals.size] = vals
             matrix[i, vals.size:] = vals[-1]  # beyond the last step: stay at the last
@@ -292,7 +459,7 @@ class SalaryScales:
             return self._index[_scale_key(scale)]
         except KeyError:
             raise ValueError(
-                f"unknown salary scale {scale!r} (known: {', '.join(self._names)})"
+                f"onbekende weddeschaal {scale!r} (bekend: {', '.join(self._names)})"
             ) from None
 
     def last_step(self, scale: str) -> int:
@@ -301,7 +468,7 @@ class SalaryScales:
     def amount(self, scale: str, step: int) -> float:
         """Amount at 100% for one scale and step (steps past the last stay at the last)."""
         if step < 0:
-            raise ValueError(f"scale {scale!r}: negative step {step}")
+            raise ValueError(f"schaal {scale!r}: negatieve trap {step}")
         i = self.code(scale)
         return float(self._matrix[i, min(int(step), int(self._last[i]))])
 
@@ -374,16 +541,17 @@ class StaffParameters:
 
     def __post_init__(self) -> None:
         if not self.salary_coefficient > 0:
-            raise ValueError(f"salary_coefficient must be > 0, got {self.salary_coefficient}")
+            raise ValueError(f"salariscoëfficiënt moet > 0 zijn (gegeven: {self.salary_coefficient})")
         for name in ("employer_social_security", "holiday_pay", "end_of_year_bonus",
                      "second_pillar_rate", "second_pillar_levy"):
             v = getattr(self, name)
             if not (0.0 <= v < 1.0):
-                raise ValueError(f"{name} must be a fraction in [0, 1), got {v}")
+                raise ValueError(f"{STAFF_LABELS.get(name, name)} moet een breuk in [0, 1) zijn (gegeven: {v})")
         if self.second_pillar_admin < 0:
-            raise ValueError(f"second_pillar_admin must be >= 0, got {self.second_pillar_admin}")
+            raise ValueError(f"beheerskost tweede pijler moet >= 0 zijn (gegeven: {self.second_pillar_admin})")
         if not (0.0 <= self.other_cost_per_head < 100_000):
-            raise ValueError(f"other_cost_per_head must be a yearly amount >= 0, got {self.other_cost_per_head}")
+            raise ValueError("andere personeelskosten per hoofd moeten een jaarbedrag >= 0 zijn "
+                             f"(gegeven: {self.other_cost_per_head})")
 
     @property
     def social_security_base(self) -> float:
@@ -431,7 +599,7 @@ class CostBreakdown:
 def _years(years: Iterable[int]) -> np.ndarray:
     arr = np.asarray(list(years), dtype=np.int64)
     if arr.ndim != 1 or arr.size == 0:
-        raise ValueError("years must be a non-empty sequence of integers")
+        raise ValueError("de jaren moeten een niet-lege reeks gehele getallen zijn")
     return arr
 
 
@@ -478,10 +646,13 @@ def position_steps(positions: Sequence[Position], years: Iterable[int],
 def _scale_codes(positions: Sequence[Position], scales: SalaryScales) -> np.ndarray:
     codes = np.empty(len(positions), dtype=np.int64)
     for i, p in enumerate(positions):
+        if p.annual_cost is not None and p.scale not in scales:
+            codes[i] = 0  # the actual cost wins; the scale is not read
+            continue
         try:
             codes[i] = scales.code(p.scale)
         except ValueError as exc:
-            raise ValueError(f"position {p.id}: {exc}") from None
+            raise ValueError(f"positie {p.id}: {exc}") from None
     return codes
 
 
@@ -492,9 +663,9 @@ def _multiplier(wage_multiplier, n_years: int) -> np.ndarray | None:
     if m.ndim == 0:
         m = np.full(n_years, float(m))
     if m.shape != (n_years,):
-        raise ValueError(f"wage_multiplier must have one value per year ({n_years}), got shape {m.shape}")
+        raise ValueError(f"de loonindex moet één waarde per jaar hebben ({n_years}), niet de vorm {m.shape}")
     if not np.all(np.isfinite(m)) or np.any(m < 0):
-        raise ValueError("wage_multiplier must be finite and non-negative")
+        raise ValueError("de loonindex moet eindig en niet-negatief zijn")
     return m
 
 
@@ -533,6 +704,18 @@ def cost_breakdown(positions: Sequence[Position], scales: SalaryScales,
     share = head_shares(positions) if shares is None else shares
     heads = np.array([share.get(p.id, 1.0) for p in positions], dtype=float)[:, None]
     other = params.other_cost_per_head * heads * months
+    actual = [i for i, p in enumerate(positions) if p.annual_cost is not None]
+    if actual:
+        # the actual yearly cost (everything included, at the position's fte) wins over the
+        # scale: split over the components in the proportions of the cost factor, no per-head
+        # other cost on top, pro rata the active months; indexed like the rest (below)
+        idx = np.array(actual)
+        year_cost = np.array([positions[i].annual_cost for i in actual], dtype=float)[:, None] * months[idx]
+        g = year_cost / params.cost_factor
+        gross[idx], holiday[idx], bonus[idx] = g, g * params.holiday_pay, g * params.end_of_year_bonus
+        social[idx] = g * params.social_security_base * params.employer_social_security
+        pillar[idx] = g * (params.second_pillar_rate * (1.0 + params.second_pillar_levy))
+        other[idx] = 0.0
     out = CostBreakdown(gross, holiday, bonus, social, pillar, other)
     m = _multiplier(wage_multiplier, y.size)
     return out if m is None else out.scaled(m)
@@ -564,16 +747,16 @@ def position_cost(scale: str, step: int | float, fte: float = 1.0, months: float
     if isinstance(step, float) and step.is_integer():
         step = int(step)
     if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
-        raise ValueError(f"step must be a non-negative integer, got {step!r}")
+        raise ValueError(f"trap moet een geheel getal >= 0 zijn (gegeven: {step!r})")
     fte = float(fte)
     if not (0.0 <= fte <= FTE_MAX):
-        raise ValueError(f"fte {fte} outside 0..{FTE_MAX}")
+        raise ValueError(f"vte {fte} buiten 0..{FTE_MAX}")
     frac = float(months) / 12.0 if year_fraction is None else float(year_fraction)
     if not (0.0 <= frac <= 1.0):
-        raise ValueError("months/year fraction outside 0..12 months: "
-                         f"{months if year_fraction is None else year_fraction}")
+        given = months if year_fraction is None else year_fraction
+        raise ValueError(f"maanden buiten 0..12: {given}")
     if not (wage_multiplier >= 0 and math.isfinite(wage_multiplier)):
-        raise ValueError(f"wage_multiplier must be finite and >= 0, got {wage_multiplier}")
+        raise ValueError(f"de loonindex moet eindig en >= 0 zijn (gegeven: {wage_multiplier})")
     gross = scales.amount(scale, int(step)) * params.salary_coefficient * fte * frac
     other = params.other_cost_per_head * frac if fte > 0 else 0.0  # one head
     return (gross * params.cost_factor + other) * float(wage_multiplier)
@@ -599,7 +782,7 @@ def head_count(positions: Sequence[Position], years: Iterable[int] = PLAN_YEARS,
     counts at each of them (and once in the total)."""
     y = _years(years)
     if level is not None and level not in LEVELS:
-        raise ValueError(f"level {level!r} is not one of {LEVELS}")
+        raise ValueError(f"niveau {level!r} is niet een van {', '.join(LEVELS)}")
     out = np.zeros(y.size, dtype=np.int64)
     for j, yr in enumerate(y):
         jan1 = date(int(yr), 1, 1)
@@ -651,7 +834,7 @@ def costs_by(positions: Sequence[Position], costs: np.ndarray,
     level, scale...). Keys in first-seen order."""
     costs = np.asarray(costs, dtype=float)
     if costs.shape[0] != len(positions):
-        raise ValueError(f"costs has {costs.shape[0]} rows for {len(positions)} positions")
+        raise ValueError(f"kosten hebben {costs.shape[0]} rijen voor {len(positions)} posities")
     out: dict[str, np.ndarray] = {}
     for p, row in zip(positions, costs, strict=True):
         k = getattr(p, key)
@@ -672,18 +855,51 @@ def overhead_contribution(positions: Sequence[Position], costs: np.ndarray,
 # --------------------------------------------------------------------------------------------
 # Reading rows (CSV or an Excel sheet)
 # --------------------------------------------------------------------------------------------
-#: Columns of personeel.csv / the workbook's staff sheet (Dutch); ``persoon`` is optional.
+#: Columns of personeel.csv / the workbook's staff sheet (Dutch). Required: ``positie`` (or a
+#: name), ``schaal`` (unless ``jaarkost``), ``trap`` or ``in_dienst`` (unless ``jaarkost``),
+#: ``vte``, ``actie``; the rest is optional (docs/personeel.md).
 PERSONNEL_COLUMNS: tuple[str, ...] = (
     "positie", "functie", "niveau", "schaal", "trap", "vte", "actie", "financiering",
-    "start", "einde", "persoon", "in_dienst",
+    "start", "einde", "persoon", "in_dienst", "naam", "statuut", "jaarkost", "jaarloon_2013", "illustratief",
 )
-_PERSONNEL_ALIASES = {
-    "id": "positie", "position": "positie", "function": "functie", "level": "niveau",
-    "scale": "schaal", "step": "trap", "fte": "vte", "action": "actie",
-    "funded_by": "financiering", "end": "einde", "begin": "start", "person": "persoon",
+#: Other names of the columns, as HR and payroll packages export them (compared lower case,
+#: blanks and dashes as '_', accents kept). One home: the docs table is built from it.
+PERSONNEL_ALIASES: dict[str, str] = {
+    # position or person id
+    "id": "positie", "position": "positie", "personeelsnummer": "positie", "personeelsnr": "positie",
+    "personeelsnr.": "positie", "stamnummer": "positie", "werknemersnummer": "positie", "nr": "positie",
+    "positienummer": "positie",
+    # name (pseudonymised on request)
+    "werknemer": "naam", "personeelslid": "naam", "naam_en_voornaam": "naam", "volledige_naam": "naam",
+    "name": "naam",
+    "function": "functie", "functietitel": "functie", "functiebenaming": "functie", "graad": "functie",
+    "level": "niveau",
+    "scale": "schaal", "weddeschaal": "schaal", "salarisschaal": "schaal", "loonschaal": "schaal",
+    "barema": "schaal",
+    "step": "trap", "schaaltrap": "trap", "geldelijke_anciënniteit": "trap", "geldelijke_anciënniteit_(jaren)": "trap",
+    "fte": "vte", "tewerkstellingsbreuk": "vte", "prestatiebreuk": "vte", "tewerkstellingspercentage": "vte",
+    "tewerkstelling": "vte", "werkregime": "vte",
+    "action": "actie", "actiecode": "actie", "kostenplaats": "actie", "kostenplaats_(actie)": "actie",
+    "funded_by": "financiering", "subsidie": "financiering", "financieringsbron": "financiering",
+    "begin": "start", "begindatum": "start", "startdatum": "start", "datum_begin": "start",
+    "end": "einde", "einddatum": "einde", "datum_einde": "einde", "datum_uit_dienst": "einde", "uit_dienst": "einde",
+    "person": "persoon",
     "hired": "in_dienst", "indiensttreding": "in_dienst", "in_dienst_sinds": "in_dienst",
+    "datum_in_dienst": "in_dienst", "datum_indiensttreding": "in_dienst", "anciënniteitsdatum": "in_dienst",
+    "status": "statuut", "contracttype": "statuut", "aard_aanstelling": "statuut",
+    "werkelijke_jaarkost": "jaarkost", "jaarlijkse_kost": "jaarkost", "loonkost": "jaarkost",
+    "werkgeverskost": "jaarkost", "annual_cost": "jaarkost",
+    "brutojaarloon_2013": "jaarloon_2013", "jaarloon_31/12/2013": "jaarloon_2013",
 }
-_PERSONNEL_REQUIRED = PERSONNEL_COLUMNS[:8]
+_PERSONNEL_ALIASES = PERSONNEL_ALIASES
+_PERSONNEL_REQUIRED = ("vte", "actie")
+#: Values of ``statuut`` (lower case) -> STATUTES.
+STATUTE_WORDS = {"contractueel": CONTRACTUAL, "contractuele": CONTRACTUAL, "contract": CONTRACTUAL,
+                 "niet vast benoemd": CONTRACTUAL, "cont": CONTRACTUAL, "c": CONTRACTUAL,
+                 "statutair": STATUTORY, "statutaire": STATUTORY, "vast benoemd": STATUTORY, "stat": STATUTORY,
+                 "s": STATUTORY}
+_YES = {"ja", "j", "yes", "x", "1", "waar", "true"}
+_NO = {"nee", "n", "no", "0", "onwaar", "false", ""}
 #: Columns of weddeschalen.csv / the workbook's scale sheet; ``graad`` is informative.
 SCALE_COLUMNS: tuple[str, ...] = ("schaal", "trap", "bedrag_100")
 _SCALE_ALIASES = {"scale": "schaal", "step": "trap", "amount": "bedrag_100",
@@ -705,11 +921,11 @@ def _header_map(header: Sequence, aliases: Mapping[str, str], required: Sequence
         name = str(h).strip().casefold().replace(" ", "_")
         name = aliases.get(name, name)
         if name in cols:
-            raise ValueError(f"{what}: column {name!r} appears twice")
+            raise RowError(f"{what}: kolom {name!r} staat er twee keer", row=1, col=i)
         cols[name] = i
     missing = [c for c in required if c not in cols]
     if missing:
-        raise ValueError(f"{what}: missing column(s) {', '.join(missing)}")
+        raise RowError(f"{what}: ontbrekende kolom(men) {', '.join(missing)}", row=1)
     return cols
 
 
@@ -717,13 +933,13 @@ def _number(v, what: str) -> float:
     try:
         return parse_decimal(v)
     except ValueError as exc:
-        raise ValueError(f"{what}: {exc}") from None
+        raise RowError(f"{what}: {exc}", column=what) from None
 
 
 def _integer(v, what: str) -> int:
     x = _number(v, what)
     if not x.is_integer():
-        raise ValueError(f"{what}: not a whole number: {v!r}")
+        raise RowError(f"{what}: geen geheel getal: {v!r}", column=what)
     return int(x)
 
 
@@ -733,7 +949,7 @@ def _date(v, what: str) -> date | None:
     try:
         return parse_date(v)
     except ValueError as exc:
-        raise ValueError(f"{what}: {exc}") from None
+        raise RowError(f"{what}: {exc}", column=what) from None
 
 
 def _cell(row: Sequence, i: int | None):
@@ -742,62 +958,167 @@ def _cell(row: Sequence, i: int | None):
     return row[i]
 
 
-def roster_from_rows(rows: Sequence[Sequence]) -> list[Position]:
-    """Positions from a header row plus data rows (CSV or Excel values).
+def _personnel_header(header: Sequence) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if _blank(h):
+            continue
+        name = "_".join(str(h).strip().casefold().replace("-", " ").split())
+        name = PERSONNEL_ALIASES.get(name, name)
+        if name in cols:
+            raise RowError(f"personeel: kolom {name!r} staat er twee keer", row=1, col=i)
+        cols[name] = i
+    missing = [c for c in _PERSONNEL_REQUIRED if c not in cols]
+    if "positie" not in cols and "naam" not in cols:
+        missing.insert(0, "positie")
+    if missing:
+        raise RowError(f"personeel: ontbrekende kolom(men) {', '.join(missing)}", row=1)
+    return cols
 
-    Header: ``positie, functie, niveau, schaal, trap, vte, actie, financiering, start, einde``
-    (optional ``persoon``; English aliases accepted; case-insensitive). Numbers may be strings
-    (``"0,8"``), dates ``date``/``datetime``/ISO or ``dd/mm/yyyy`` strings/Excel serials, empty
-    = open. Blank rows are skipped. Errors name the position and row."""
+
+#: Headers whose values are percentages of a full-time job (80 = 0,8 VTE).
+PERCENT_FTE_HEADERS = ("tewerkstellingspercentage", "tewerkstellingsbreuk", "prestatiebreuk", "tewerkstelling",
+                       "werkregime")
+
+
+def _fte(v, percent: bool) -> float:
+    """FTE as a fraction. In a percentage column (:data:`PERCENT_FTE_HEADERS`) a number above 1,5
+    is a percentage (80 = 0,8 VTE); in a ``vte`` column it is refused by the position's check."""
+    x = _number(v, "vte")
+    return x / 100.0 if percent and FTE_MAX < x <= 100.0 else x
+
+
+def roster_from_rows(rows: Sequence[Sequence], reference_year: int = PLAN_YEARS[0]) -> list[Position]:
+    """Positions from a header row plus data rows (CSV, Excel values or an HR/payroll export).
+
+    Columns: :data:`PERSONNEL_COLUMNS` or their :data:`PERSONNEL_ALIASES` (case-insensitive).
+    Numbers may be strings (``"0,8"``), dates ``date``/``datetime``/ISO or ``dd/mm/yyyy``
+    strings/Excel serials, empty = open. Without ``trap`` the step is the completed years of
+    service on 1 January of ``reference_year`` (from ``in_dienst``; aanname, marked on the
+    position). Blank rows are skipped. Errors name the position and row."""
     rows = list(rows)
     if not rows:
-        raise ValueError("personnel: no header row")
-    cols = _header_map(rows[0], _PERSONNEL_ALIASES, _PERSONNEL_REQUIRED, "personnel")
+        raise RowError("personeel: geen kopregel")
+    cols = _personnel_header(rows[0])
+    fte_header = "_".join(str(rows[0][cols["vte"]]).strip().casefold().split())
+    percent_fte = fte_header in PERCENT_FTE_HEADERS
     out: list[Position] = []
     seen: set[str] = set()
     for n, row in enumerate(rows[1:], start=2):
         if row is None or all(_blank(v) for v in row):
             continue
-        raw = _cell(row, cols["positie"])
-        if isinstance(raw, float) and raw.is_integer():
-            raw = int(raw)  # Excel gives numbers as floats
-        pid = "" if _blank(raw) else str(raw).strip()
-        tag = f"position {pid or '?'} (row {n})"
-        if not pid:
-            raise ValueError(f"{tag}: empty position id")
-        if pid in seen:
-            raise ValueError(f"{tag}: duplicate position id")
-        seen.add(pid)
 
         def text(col: str, default: str = "", row: Sequence = row) -> str:
             v = _cell(row, cols.get(col))
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)  # Excel gives numbers as floats
             return default if _blank(v) else str(v).strip()
 
-        level = text("niveau").upper()
+        name = " ".join(x for x in (text("voornaam"), text("naam")) if x)
+        pid = text("positie") or name
+        tag = f"positie {pid or '?'}"
+
+        def fail(text: str, column: str | None = None, *, n: int = n, tag: str = tag) -> RowError:
+            return RowError(f"{tag}: {text}", row=n, column=column, col=cols.get(column) if column else None)
+
+        if not pid:
+            raise fail("lege positie-id", "positie")
+        if pid in seen:
+            raise fail("dubbele positie-id", "positie")
+        seen.add(pid)
         scale = text("schaal")
-        if not scale:
-            raise ValueError(f"{tag}: empty scale")
-        for col in ("trap", "vte"):
-            if _blank(_cell(row, cols[col])):
-                raise ValueError(f"{tag}: empty {col}")
         try:
-            step = _integer(_cell(row, cols["trap"]), "trap")
-            fte = _number(_cell(row, cols["vte"]), "vte")
+            annual = (None if _blank(_cell(row, cols.get("jaarkost")))
+                      else _number(_cell(row, cols["jaarkost"]), "jaarkost"))
+            salary_2013 = (None if _blank(_cell(row, cols.get("jaarloon_2013")))
+                           else _number(_cell(row, cols["jaarloon_2013"]), "jaarloon_2013"))
+            if _blank(_cell(row, cols["vte"])):
+                raise RowError("vte is leeg", column="vte")
+            fte = _fte(_cell(row, cols["vte"]), percent_fte)
             start = _date(_cell(row, cols.get("start")), "start")
             end = _date(_cell(row, cols.get("einde")), "einde")
             hired = _date(_cell(row, cols.get("in_dienst")), "in_dienst")
-        except ValueError as exc:
-            raise ValueError(f"{tag}: {exc}") from None
+            step_from_hired = False
+            if not _blank(_cell(row, cols.get("trap"))):
+                step = _integer(_cell(row, cols["trap"]), "trap")
+            elif hired is not None:
+                step = max((reference_year - hired.year) - (1 if (hired.month, hired.day) > (1, 1) else 0), 0)
+                step_from_hired = True
+            elif annual is not None:
+                step = 0
+            else:
+                raise RowError("lege trap en geen in_dienst (verwacht de trap of de datum in dienst)", column="trap")
+        except RowError as exc:
+            raise fail(exc.message, exc.column) from None
+        if not scale and annual is None:
+            raise fail("schaal is leeg", "schaal")
+        level = text("niveau").upper() or (scale[:1].upper() if scale[:1].upper() in LEVELS else "")
+        if not level:
+            raise fail("niveau ontbreekt en volgt niet uit de schaal (verwacht A, B, C, D of E)", "niveau")
+        statute_text = text("statuut", CONTRACTUAL).casefold()
+        if statute_text not in STATUTE_WORDS:
+            raise fail(f"statuut {statute_text!r} onbekend (verwacht contractueel of statutair)", "statuut")
+        flag = text("illustratief").casefold()
+        if flag not in _YES | _NO:
+            raise fail(f"illustratief {flag!r} (verwacht ja of leeg)", "illustratief")
         try:
             out.append(Position(
                 id=pid, function=text("functie"), level=level, scale=scale, step=step,
                 fte=fte, action=text("actie"), funded_by=text("financiering", BASE_FUNDING),
-                start=start, end=end, person=text("persoon"), hired=hired,
+                start=start, end=end, person=text("persoon"), hired=hired, name=name,
+                statute=STATUTE_WORDS[statute_text], annual_cost=annual, salary_2013=salary_2013,
+                illustrative=flag in _YES, step_from_hired=step_from_hired,
             ))
+        except RowError as exc:
+            raise fail(exc.message.removeprefix(f"positie {pid}: "), exc.column) from None
         except ValueError as exc:
-            msg = str(exc).removeprefix(f"position {pid}: ")
-            raise ValueError(f"{tag}: {msg}") from None
+            raise fail(str(exc).removeprefix(f"positie {pid}: ")) from None
+        if not out[-1].action:
+            raise fail("lege actie (verwacht een actiecode zoals A10205)", "actie")
     return out
+
+
+def roster_is_illustrative(positions: Sequence[Position]) -> bool:
+    """True when the roster is (partly) the illustrative sample (column ``illustratief``)."""
+    return any(p.illustrative for p in positions)
+
+
+#: The label every position-driven output carries while the roster is the illustrative sample.
+ILLUSTRATIVE_LABEL = "personeel: illustratief bestand"
+
+
+def pseudonyms(positions: Sequence[Position]) -> dict[str, str]:
+    """Stable pseudonyms for outputs (``--pseudoniem``): each position id, person key and name ->
+    'persoon 01', 'persoon 02', ... in roster order (one person, one pseudonym; a person's
+    positions get 'persoon 01a', 'persoon 01b')."""
+    persons: dict[str, str] = {}
+    for p in positions:
+        persons.setdefault(p.person_key, f"persoon {len(persons) + 1:02d}")
+    count: dict[str, int] = {}
+    for p in positions:
+        count[p.person_key] = count.get(p.person_key, 0) + 1
+    out: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for p in positions:
+        base = persons[p.person_key]
+        if count[p.person_key] > 1:
+            seen[p.person_key] = seen.get(p.person_key, 0) + 1
+            out[p.id] = base + "abcdefghijklmnopqrstuvwxyz"[(seen[p.person_key] - 1) % 26]
+        else:
+            out[p.id] = base
+        out.setdefault(p.person_key, base)
+        if p.name:
+            out.setdefault(p.name, base)
+    return out
+
+
+def pseudonymise(text: str, mapping: Mapping[str, str]) -> str:
+    """``text`` with every id or name of ``mapping`` replaced (longest first, whole words)."""
+    import re
+
+    for key in sorted(mapping, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){re.escape(key)}(?![\w-])", mapping[key], text)
+    return text
 
 
 def scales_from_rows(rows: Sequence[Sequence]) -> SalaryScales:
@@ -807,8 +1128,8 @@ def scales_from_rows(rows: Sequence[Sequence]) -> SalaryScales:
     step before it (scales that only change every other year may list just the changes)."""
     rows = list(rows)
     if not rows:
-        raise ValueError("salary scales: no header row")
-    cols = _header_map(rows[0], _SCALE_ALIASES, SCALE_COLUMNS, "salary scales")
+        raise RowError("weddeschalen: geen kopregel")
+    cols = _header_map(rows[0], _SCALE_ALIASES, SCALE_COLUMNS, "weddeschalen")
     table: dict[str, dict[int, float]] = {}
     names: dict[str, str] = {}
     for n, row in enumerate(rows[1:], start=2):
@@ -816,29 +1137,33 @@ def scales_from_rows(rows: Sequence[Sequence]) -> SalaryScales:
             continue
         scale = _cell(row, cols["schaal"])
         if _blank(scale):
-            raise ValueError(f"salary scales row {n}: empty scale")
+            raise RowError("weddeschalen: schaal is leeg", row=n, column="schaal", col=cols["schaal"])
         scale = str(scale).strip()
         key = _scale_key(scale)
         names.setdefault(key, scale)
         try:
             step = _integer(_cell(row, cols["trap"]), "trap")
             amount = _number(_cell(row, cols["bedrag_100"]), "bedrag_100")
-        except ValueError as exc:
-            raise ValueError(f"salary scales row {n} (scale {scale}): {exc}") from None
+        except RowError as exc:
+            raise RowError(f"weddeschalen (schaal {scale}): {exc.message}", row=n, column=exc.column,
+                           col=cols.get(exc.column or "")) from None
         if step < 0:
-            raise ValueError(f"salary scales row {n} (scale {scale}): negative step {step}")
+            raise RowError(f"weddeschalen (schaal {scale}): negatieve trap {step}", row=n, column="trap",
+                           col=cols["trap"])
         if amount <= 0:
-            raise ValueError(f"salary scales row {n} (scale {scale}): amount must be > 0")
+            raise RowError(f"weddeschalen (schaal {scale}): het bedrag moet > 0 zijn", row=n, column="bedrag_100",
+                           col=cols["bedrag_100"])
         steps = table.setdefault(key, {})
         if step in steps:
-            raise ValueError(f"salary scales row {n}: scale {scale} step {step} given twice")
+            raise RowError(f"weddeschalen: schaal {scale} trap {step} staat er twee keer", row=n, column="trap",
+                           col=cols["trap"])
         steps[step] = amount
     if not table:
-        raise ValueError("salary scales: no rows")
+        raise RowError("weddeschalen: geen rijen")
     amounts: dict[str, tuple[float, ...]] = {}
     for key, steps in table.items():
         if 0 not in steps:
-            raise ValueError(f"salary scales: scale {names[key]} has no step 0")
+            raise RowError(f"weddeschalen: schaal {names[key]} heeft geen trap 0")
         vals, last = [], steps[0]
         for s in range(max(steps) + 1):
             last = steps.get(s, last)
@@ -867,3 +1192,76 @@ def _bundled_roster() -> tuple[Position, ...]:
 def bundled_roster() -> list[Position]:
     """The ILLUSTRATIVE roster shipped in ``w13xl/data/personeel.csv`` (a fresh list)."""
     return list(_bundled_roster())
+
+
+# --------------------------------------------------------------------------------------------
+# The roster against the plan (T2 line 2)
+# --------------------------------------------------------------------------------------------
+#: Above this relative gap per year between the roster's cost and T2 line 2 the outputs warn.
+STAFF_GAP_WARN = 0.01
+
+
+@dataclass(frozen=True, eq=False)
+class StaffCheck:
+    """The roster's employer cost per year against the plan's personnel cost (schema T2 line 2
+    "Bezoldigingen, sociale lasten en pensioenen" = 2.c salaries + 2.f other personnel cost),
+    at the plan's own wage index."""
+
+    years: tuple[int, ...]
+    salaries: np.ndarray  # roster cost without the per-head other cost (compare 2.b + 2.c)
+    other: np.ndarray  # the per-head other personnel cost (compare 2.f)
+    plan_line2: np.ndarray
+    plan_salaries: np.ndarray | None = None  # 2.b + 2.c
+    plan_other: np.ndarray | None = None  # 2.f
+    illustrative: bool = False
+    source: str = ""
+
+    @property
+    def roster(self) -> np.ndarray:
+        return self.salaries + self.other
+
+    @property
+    def gap(self) -> np.ndarray:
+        return self.roster - self.plan_line2
+
+    @property
+    def relative(self) -> np.ndarray:
+        out = np.zeros(len(self.years))
+        return np.divide(self.gap, self.plan_line2, out=out, where=np.abs(self.plan_line2) > 0.005)
+
+    def years_over(self, limit: float = STAFF_GAP_WARN) -> list[int]:
+        return [y for y, r in zip(self.years, self.relative, strict=True) if abs(r) > limit]
+
+    def warning(self, limit: float = STAFF_GAP_WARN) -> str | None:
+        """A Dutch warning when the gap exceeds ``limit`` in some year (None otherwise)."""
+        over = self.years_over(limit)
+        if not over:
+            return None
+        worst = max(zip(self.years, self.relative, strict=True), key=lambda yr: abs(yr[1]))
+        pct = f"{worst[1] * 100:+.1f}%".replace(".", ",")
+        return (f"loonkost van het personeelsbestand wijkt meer dan {limit * 100:.0f}% af van schema T2 lijn 2 "
+                f"in {', '.join(map(str, over))} (grootste: {pct} in {worst[0]}); de cijfers die van posities "
+                f"afhangen (opzeg, kliffen, personeel blijft) rusten op dit bestand")
+
+    def rows(self) -> list[tuple]:
+        """(jaar, bestand, plan lijn 2, verschil, verschil %, bestand c, plan c, bestand f, plan f) per year."""
+        out = []
+        for j, y in enumerate(self.years):
+            out.append((y, float(self.roster[j]), float(self.plan_line2[j]), float(self.gap[j]),
+                        float(self.relative[j]), float(self.salaries[j]),
+                        None if self.plan_salaries is None else float(self.plan_salaries[j]),
+                        float(self.other[j]), None if self.plan_other is None else float(self.plan_other[j])))
+        return out
+
+
+def staff_check(positions: Sequence[Position], scales: SalaryScales, params: StaffParameters,
+                years: Iterable[int], wage_multiplier, plan_line2, plan_salaries=None, plan_other=None,
+                source: str = "") -> StaffCheck:
+    """:class:`StaffCheck` of ``positions`` (cost at ``wage_multiplier``, the plan's index)."""
+    y = tuple(int(v) for v in years)
+    b = cost_breakdown(positions, scales, params, y, wage_multiplier)
+    other = b.other if b.other is not None else np.zeros((len(positions), len(y)))
+    return StaffCheck(y, (b.total - other).sum(axis=0), other.sum(axis=0), np.asarray(plan_line2, dtype=float),
+                      None if plan_salaries is None else np.asarray(plan_salaries, dtype=float),
+                      None if plan_other is None else np.asarray(plan_other, dtype=float),
+                      roster_is_illustrative(positions), source)

@@ -68,7 +68,8 @@ def tornado_rows(cliffs: CliffTable) -> list[list]:
                          f"(b) niet verlengd, personeel blijft: reserve {last}", f"(a) AFM {last}",
                          f"(b) AFM {last}", "Opmerking"]]
     for c in cliffs.cliffs:
-        rows.append([f"{c.name} ({c.subsidy})", c.reserve_early, c.reserve_keep, c.afm_early, c.afm_keep, c.note])
+        note = "; ".join(x for x in (c.notice_note(), c.note) if x)
+        rows.append([f"{c.name} ({c.subsidy})", c.reserve_early, c.reserve_keep, c.afm_early, c.afm_keep, note])
     return rows
 
 
@@ -108,6 +109,8 @@ def uncertainty_contents(simulation: Simulation | None = None, cliffs: CliffTabl
         paths = f"{simulation.paths:_}".replace("_", ".")
         c = _sheet(FAN_SHEET, f"Waaier van de reserve — {simulation.title}", created_text)
         c.add("meta", "Simulatie", f"{paths} paden, seed {simulation.seed}")
+        if simulation.calibration_note is not None:
+            c.add("meta", "Kalibratie", simulation.calibration_note)
         c.add("note", "Waaier van de reserve (gecumuleerd budgettair resultaat): 90% van de paden ligt tussen "
                       "P5 en P95, de helft tussen P25 en P75; de rode lijn is de minimumreserve.")
         c.add("blank")
@@ -124,9 +127,13 @@ def uncertainty_contents(simulation: Simulation | None = None, cliffs: CliffTabl
     if cliffs is not None:
         c = _sheet(CLIFF_SHEET, f"Subsidiekliffen — {cliffs.title}", created_text)
         c.add("note", "Effect op de reserve en de AFM van het laatste planjaar t.o.v. het scenario: (a) de subsidie "
-                      "stopt een jaar vroeger en het project stopt mee; (b) de subsidie wordt niet verlengd en het "
+                      "stopt een jaar vroeger en het project stopt mee, het personeel krijgt de wettelijke opzeg "
+                      "vanaf de stopdatum (opzeg na stopzetting); de opmerking geeft (a) met tijdige opzeg (geen "
+                      "opzegvergoeding); (b) de subsidie wordt niet verlengd en het "
                       "personeel blijft, betaald door de basiswerking. Subsidies zonder einddatum: verondersteld "
-                      "einde op 31/12 van het voorlaatste planjaar.")
+                      "einde op 31/12 van het voorlaatste planjaar."
+                      + (f" {cliffs.roster_label}: de opzeg en de loonkost per subsidie rusten op het "
+                         "voorbeeldbestand." if cliffs.roster_label else ""))
         c.add("blank")
         _table(c, "tornado", tornado_rows(cliffs))
         c.add("blank")
@@ -364,7 +371,8 @@ def add_uncertainty_sheets(wb, *, simulation: Simulation | None = None, cliffs: 
             old = wb[clash]
             kind = str(content.rows[0][0]).split(" — ")[0]
             if not (is_owned(old) and str(old["A1"].value or "").startswith(kind)):
-                raise W13Error(f"sheet '{clash}' exists and is not w13xl's {kind.lower()} sheet: rename it first")
+                raise W13Error(f"blad '{clash}' bestaat al en is niet het blad {kind.lower()} van w13xl: geef het "
+                               "eerst een andere naam")
             wb.remove(old)
         ws = wb.create_sheet(content.name, None if index is None else index + i)
         if content.name == FAN_SHEET:

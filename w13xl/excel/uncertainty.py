@@ -113,6 +113,8 @@ def _kans(budget: object, scenario: object, wat: object, paden: object, seed: ob
             for i, y in enumerate(sim.years):
                 minimum = "" if sim.minimum_reserve is None else float(sim.minimum_reserve[i])
                 rows.append([y, *(float(sim.percentiles[GBR][j][i]) for j in range(len(PERCENTILES))), minimum])
+            if sim.calibration_note is not None:  # how many years the spread rests on, under the table
+                rows.append([sim.calibration_note, *[""] * (len(header) - 1)])
             return _copy(tuple(map(tuple, rows)))
         if kind == "afm":
             return sim.p_afm_last_negative

@@ -41,21 +41,29 @@ import numpy as np
 
 from .. import indexation as ix
 from ..errors import InputError
+from ..fmt import euro
 from ..m2 import LINE_KEYS, M2Result, check_norms, compute_m2, designated_repayments, m2_arrays
 from ..model import CATEGORIES, EXPLOITATIE, LineKey, O, Plan, U, parse_category, parse_direction
 from ..params import Parameters
 from ..staffing import (
+    CONTRACTUAL,
+    ILLUSTRATIVE_LABEL,
+    Notice,
     Position,
     SalaryScales,
+    StaffCheck,
     StaffParameters,
     cost_breakdown,
     head_shares,
-    seniority_months,
-    statutory_notice_months,
+    notice,
+    roster_is_illustrative,
+    staff_check,
 )
 from ..subsidies import Subsidy, month_number, months_per_year, window_mask
 from .result import ChangeEffect, ScenarioRun
 from .spec import (
+    DEFAULT_NOTICE,
+    NOTICE_IN_TIME,
     ContributionChange,
     EndPositionChange,
     FteChange,
@@ -64,6 +72,7 @@ from .spec import (
     IndexsprongChange,
     LineChange,
     MoveChange,
+    OverheadChange,
     Scenario,
     ScenarioLibrary,
     StepChange,
@@ -138,8 +147,8 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
            if name in header}
     for needed in ("richting", "klasse"):
         if needed not in col:
-            raise ctx.error(f"no '{needed.capitalize()}' column", header_row, None,
-                            "columns Actie, Richting, Klasse, Aandeel")
+            raise ctx.error(f"geen kolom '{needed.capitalize()}'", header_row, None,
+                            "kolommen Actie, Richting, Klasse, Aandeel")
     out = []
     for r in range(header_row + 1, len(grid)):
         row = grid[r]
@@ -148,10 +157,10 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
         get = lambda k, row=row: row[col[k]] if k in col and col[k] < len(row) else None  # noqa: E731
         direction = parse_direction(get("richting"))
         if direction is None:
-            raise ctx.error(f"unknown direction '{get('richting')}'", r, col["richting"], "O or U")
+            raise ctx.error(f"onbekende richting '{get('richting')}'", r, col["richting"], "O of U")
         klass = str(get("klasse") or "").strip().lower()
         if klass not in LINE_CLASSES:
-            raise ctx.error(f"unknown index class '{get('klasse')}'", r, col["klasse"],
+            raise ctx.error(f"onbekende indexklasse '{get('klasse')}'", r, col["klasse"],
                             ", ".join(LINE_CLASSES))
         share = parse_number(get("aandeel"), ctx, r, col.get("aandeel", 0), "Aandeel") if "aandeel" in col else None
         share = 1.0 if share is None else (share / 100 if share > 1 else share)
@@ -159,12 +168,12 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
         if "categorie" in col and not is_blank(get("categorie")):
             parsed = parse_category(get("categorie"))
             if parsed is None:
-                raise ctx.error(f"unknown category '{get('categorie')}'", r, col["categorie"],
-                                "exploitatie, investeringen or financiering")
+                raise ctx.error(f"onbekende categorie '{get('categorie')}'", r, col["categorie"],
+                                "exploitatie, investeringen of financiering")
             category = parsed
         action = str(get("actie") or "").strip()
         if not action:
-            raise ctx.error("no action", r, col.get("actie", 0), "an action code such as A10302")
+            raise ctx.error("geen actie", r, col.get("actie", 0), "een actiecode zoals A10302")
         source = "" if is_blank(get("bron")) else str(get("bron")).strip()
         out.append(IndexShare(action, direction, klass, float(share), category, source))
     return out
@@ -251,6 +260,9 @@ class Baseline:
     #: ``calibrate(sheet=...)``: the Monte Carlo's calibration on the workbook's accounts, read
     #: only when a scenario asks for it (set by the loader; None without a workbook)
     calibrate: Callable[..., Any] | None = field(default=None, repr=False)
+    #: the plan's personnel cost per year (schema T2 line 2, its parts 2.b + 2.c and 2.f) and
+    #: where it comes from, for :meth:`staff_check`; None: the workbook gives no schema T2
+    staff_plan: Mapping[str, object] | None = None
 
     def __post_init__(self) -> None:
         years = self.plan.years
@@ -264,6 +276,9 @@ class Baseline:
         self.lines = {k: self.plan.amounts[i] for i, k in enumerate(self.plan.keys)}
         self.totals = self.plan.totals()
         self.contribution = self.params.per_year("contribution", years)
+        #: the part of the member contribution that no index moves (parameter 'Bijdrage lokale
+        #: besturen: CPI-gekoppeld deel'; 0 when all of it follows the CPI, as in the sample)
+        self.contribution_fixed = self.contribution * (1.0 - float(self.params.contribution_cpi_share))
         self.declared: dict[tuple[str, int, int], dict[str, float]] = {}
         self.declared_sources: dict[tuple[str, int, int], dict[str, str]] = {}
         for s in self.index_shares:
@@ -333,8 +348,8 @@ class Baseline:
         cost = self._cost_cache.get(p)
         if cost is None:
             if self.scales is None:
-                raise InputError("the workbook has no salary scales (sheet 'Weddeschalen')",
-                                 file=self.file, expected="a 'Weddeschalen' sheet for staffing changes")
+                raise InputError("het werkboek heeft geen weddeschalen (blad 'Weddeschalen')",
+                                 file=self.file, expected="een blad 'Weddeschalen' voor personeelswijzigingen")
             try:
                 share = {p.id: self.head_share.get(p.id, 1.0)}
                 cost = cost_breakdown([p], self.scales, self.staff_params, self.years, shares=share).total[0]
@@ -348,6 +363,19 @@ class Baseline:
         for p in positions:
             total = total + self.position_cost(p)
         return total * wage_multiplier
+
+    @property
+    def roster_illustrative(self) -> bool:
+        """The roster is (partly) the illustrative sample: position-driven outputs say so."""
+        return roster_is_illustrative(self.positions)
+
+    def staff_check(self) -> StaffCheck | None:
+        """The roster's cost per year against schema T2 line 2 (None without roster, scales or T2)."""
+        if not self.positions or self.scales is None or not self.staff_plan:
+            return None
+        sp = self.staff_plan
+        return staff_check(self.positions, self.scales, self.staff_params, self.years, self.base_mult["loon"],
+                           sp["line2"], sp.get("salaries"), sp.get("other"), str(sp.get("source", "")))
 
     def wage_cost_base(self) -> np.ndarray | None:
         """The plan's annual wage cost per year (parameter Jaarloonkost), or None if not given."""
@@ -375,13 +403,13 @@ class Baseline:
 
     def check_action(self, change, action: str, fieldname: str = "action") -> None:
         if action not in self.plan.actions:
-            raise change.error(f"unknown action '{action}'", fieldname,
-                               "an action of the budget sheet, e.g. A10302")
+            raise change.error(f"onbekende actie '{action}'", fieldname,
+                               "een actie van het begrotingsblad, bv. A10302")
 
     def check_date(self, change, date: dt.date, fieldname: str = "date") -> None:
         if not self.years[0] <= date.year <= self.years[-1]:
-            raise change.error(f"date {date.isoformat()} is outside the plan ({self.years[0]}-{self.years[-1]})",
-                               fieldname, f"a date in {self.years[0]}-{self.years[-1]}")
+            raise change.error(f"datum {date:%d/%m/%Y} valt buiten het plan ({self.years[0]}-{self.years[-1]})",
+                               fieldname, f"een datum in {self.years[0]}-{self.years[-1]}")
 
 
 class _Run:
@@ -395,6 +423,7 @@ class _Run:
         self.totals = base.totals.copy()
         self.mult = dict(base.base_mult)
         self.contribution = base.contribution.copy()
+        self.contribution_fixed = base.contribution_fixed.copy()
         self.positions = list(base.positions)
         self.windows = {s.id: (s.start, s.end) for s in base.subsidies.values()}
         self.hired = 0
@@ -454,8 +483,9 @@ class _Run:
     def position(self, change, pid: str) -> list[Position]:
         found = [p for p in self.positions if p.id == pid]
         if not found:
-            raise change.error(f"unknown position '{pid}'", "position",
-                               "a position id of the 'Personeel' sheet (or one hired earlier in the scenario)")
+            raise change.error(f"onbekende positie '{pid}'", "position",
+                               "een positie van het blad 'Personeel' (of een die eerder in het scenario is "
+                               "aangeworven)")
         return found
 
     def split(self, p: Position, date: dt.date, **changes) -> list[Position]:
@@ -474,8 +504,8 @@ class _Run:
     def subsidy(self, change) -> Subsidy:
         s = self.base.subsidies.get(change.subsidy)
         if s is None:
-            raise change.error(f"unknown subsidy '{change.subsidy}'", "subsidy",
-                               f"a subsidy id of the 'Subsidies' sheet: {', '.join(self.base.subsidies) or '(none)'}")
+            raise change.error(f"onbekende subsidie '{change.subsidy}'", "subsidy",
+                               f"een subsidie van het blad 'Subsidies': {', '.join(self.base.subsidies) or '(geen)'}")
         return s
 
     def funded(self, s: Subsidy) -> list[Position]:
@@ -594,12 +624,38 @@ SUBSIDY_END_POLICIES = {
 }
 
 
-def notice_months_for(p: Position, ch, reference_year: int) -> int:
-    """Notice of one position when its subsidy stops: the scenario's ``notice_months`` if given,
-    else the statutory notice by seniority (staffing.statutory_notice_months)."""
+def notice_mode(ch) -> tuple[str, bool]:
+    """(mode, chosen by default) of a ``stop``: the change's ``opzeg``, else DEFAULT_NOTICE."""
+    if getattr(ch, "opzeg", None) is not None:
+        return ch.opzeg, False
+    return DEFAULT_NOTICE, True
+
+
+def notice_details(base: Baseline, ch, funded: Sequence[Position]) -> dict[str, Notice]:
+    """The statutory notice of each funded position on the stop date (seniority, its source, the
+    two parts for a contract from before 2014): shown whatever the mode, so that the board sees
+    what serving notice in time avoids. A statutory (vast benoemd) position has no notice under
+    the Arbeidsovereenkomstenwet: refused."""
+    out = {}
+    for p in funded:
+        if p.statute != CONTRACTUAL:
+            raise ch.error(f"positie {p.id} is statutair: geen opzeg volgens de Arbeidsovereenkomstenwet",
+                           "policy", "keep_staff, of de positie als contractueel in het personeelsbestand")
+        person_fte = sum(q.fte for q in base.positions if q.person_key == p.person_key) or p.fte
+        out[p.id] = notice(p, ch.date, scales=base.scales, params=base.staff_params,
+                           reference_year=base.staff_params.reference_year, person_fte=person_fte)
+    return out
+
+
+def notice_months_for(p: Position, ch, details: Mapping[str, Notice]) -> int:
+    """Months the position stays paid after the stop date: 0 when notice was served in time, the
+    scenario's ``notice_months`` if given, else the statutory notice (:func:`staffing.notice`)."""
+    mode, _ = notice_mode(ch)
+    if mode == NOTICE_IN_TIME:
+        return 0
     if ch.notice_months is not None:
         return int(ch.notice_months)
-    return statutory_notice_months(seniority_months(p, ch.date, reference_year))
+    return details[p.id].months
 
 
 def staff_after_end(funded: Sequence[Position], policy: str, date: dt.date, share: float | None,
@@ -641,14 +697,30 @@ def staff_after_end(funded: Sequence[Position], policy: str, date: dt.date, shar
     return out
 
 
-def describe_subsidy_end(s: Subsidy, ch, notices: Mapping[str, int]) -> str:
+def describe_notice(ch, notices: Mapping[str, int], details: Mapping[str, Notice]) -> str:
+    """The notice of a ``stop`` in Dutch: the mode (and whether it is the default), then per
+    position the seniority used, its source and the statutory notice."""
+    mode, default = notice_mode(ch)
+    chosen = "standaard, niet opgegeven in het scenario" if default else "opgegeven"
+    if mode == NOTICE_IN_TIME:
+        head = f"opzeg tijdig ({chosen}): gegeven zodat ze eindigt op {ch.date:%d/%m/%Y}, geen opzegvergoeding"
+    elif ch.notice_months is not None:
+        head = f"opzeg na stopzetting ({chosen}): {ch.notice_months} mnd (notice_months)"
+    else:
+        head = f"opzeg na stopzetting ({chosen}): wettelijke opzeg vanaf {ch.date:%d/%m/%Y}, betaald zonder subsidie"
+    parts = [d.describe() + ("" if notices.get(pid) == d.months else f" (betaald: {notices.get(pid, 0)} mnd)")
+             for pid, d in details.items()]
+    return head + ("; " + "; ".join(parts) if parts else "")
+
+
+def describe_subsidy_end(s: Subsidy, ch, notices: Mapping[str, int],
+                         details: Mapping[str, Notice] | None = None) -> str:
     what = SUBSIDY_END_POLICIES[ch.policy]
     if ch.policy == "share":
         what = f"{(ch.share or 0) * 100:.0f}% van de kosten blijft"
     desc = f"Subsidie {s.name} ({s.id}) stopt op {ch.date:%d/%m/%Y}: {what}"
-    if ch.policy == "stop" and notices:
-        how = "opgegeven" if ch.notice_months is not None else "wettelijk, volgens anciënniteit"
-        desc += f", opzeg {', '.join(f'{k} {v} mnd' for k, v in notices.items())} ({how})"
+    if ch.policy == "stop":
+        desc += "; " + describe_notice(ch, notices, details or {})
     return desc
 
 
@@ -764,19 +836,19 @@ class Engine:
         self.base.check_action(ch, ch.action)
         for y in ch.amounts:
             if y not in self.base.years:
-                raise ch.error(f"year {y} is outside the plan", "amounts",
-                               f"years {self.base.years[0]}-{self.base.years[-1]}")
+                raise ch.error(f"jaar {y} valt buiten het plan", "amounts",
+                               f"jaren {self.base.years[0]}-{self.base.years[-1]}")
         delta = np.array([float(ch.amounts.get(y, 0.0)) for y in self.base.years])
         state.add(ch.action, 0 if ch.direction == "O" else 1, delta, CATEGORIES.index(ch.category))
         return f"Bijsturing {ch.action} {ch.category} {ch.direction}"
 
     def _apply_contribution(self, state: _Run, ch: ContributionChange) -> str:
         if ch.from_year not in self.base.years:
-            raise ch.error(f"year {ch.from_year} is outside the plan", "from_year",
-                           f"a year in {self.base.years[0]}-{self.base.years[-1]}")
+            raise ch.error(f"jaar {ch.from_year} valt buiten het plan", "from_year",
+                           f"een jaar in {self.base.years[0]}-{self.base.years[-1]}")
         if not np.any(state.contribution):
-            raise ch.error("the plan has no member contribution (parameter 'Bijdrage lokale besturen')", None,
-                           "a 'Bijdrage lokale besturen' row on the Parameters sheet")
+            raise ch.error("het plan heeft geen bijdrage van de lokale besturen (parameter 'Bijdrage lokale besturen')",
+                           None, "een rij 'Bijdrage lokale besturen' op het blad Parameters")
         if ch.pct is not None:
             pct = ch.pct  # a fraction (w13xl.scenario.spec.as_fraction): 0.05 = +5%
             factor = 1.0 + pct
@@ -784,14 +856,15 @@ class Engine:
         else:
             inhabitants = self.base.params.inhabitants
             if not inhabitants:
-                raise ch.error("per_inhabitant needs the number of inhabitants (parameter 'Inwoners')",
-                               "per_inhabitant", "an 'Inwoners' row on the Parameters sheet")
+                raise ch.error("per_inhabitant vraagt het aantal inwoners (parameter 'Inwoners')",
+                               "per_inhabitant", "een rij 'Inwoners' op het blad Parameters")
             current = self.base.contribution[0] / inhabitants
             factor = ch.per_inhabitant / current
             what = f"{ch.per_inhabitant:.4f} euro per inwoner (was {current:.4f})".replace(".", ",")
         mask = np.array([y >= ch.from_year for y in self.base.years], dtype=float)
         delta = state.contribution * (factor - 1.0) * mask
         state.contribution = state.contribution + delta
+        state.contribution_fixed = state.contribution_fixed * (1.0 + (factor - 1.0) * mask)
         state.add(CONTRIBUTION_ACTION, O, delta)
         return f"Bijdrage lokale besturen {what} vanaf {ch.from_year}"
 
@@ -806,14 +879,14 @@ class Engine:
         if ch.rates is not None:
             for y in ch.rates:
                 if y not in years:
-                    raise ch.error(f"year {y} is outside the plan", "rates")
+                    raise ch.error(f"jaar {y} valt buiten het plan", "rates")
             rates = {y: ch.rates.get(y, base_rate) for y in years}
             path = ix.yearly_rate_multipliers(rates, years)
             return dict.fromkeys(ch.classes, path)
         if ch.crossings is not None or ch.extra_crossings is not None:
             for m in ch.months:
                 if not t0 - 1 <= m[0] <= years[-1]:
-                    raise ch.error(f"crossing {m[0]}-{m[1]:02d} is outside the plan",
+                    raise ch.error(f"spilindexoverschrijding {m[0]}-{m[1]:02d} valt buiten het plan",
                                    "crossings" if ch.crossings is not None else "extra_crossings")
             steps = ix.wage_steps_from_crossings(ch.months)
             level = ix.monthly_level(steps, (t0, 1), 12 * len(years))
@@ -826,7 +899,7 @@ class Engine:
         rates = {y: inflation.get(y, base_rate) for y in years}
         for y in inflation:
             if y not in years:
-                raise ch.error(f"year {y} is outside the plan", "inflation")
+                raise ch.error(f"jaar {y} valt buiten het plan", "inflation")
         monthly = np.repeat([(1.0 + rates[y]) ** (1 / 12) - 1.0 for y in years], 12)
         health = ix.bundled_health_index().slice((t0 - 1, 10), (t0 - 1, 12))
         health_path = ix.health_index_path(health, monthly)
@@ -858,13 +931,14 @@ class Engine:
         """The rule of an indexsprong (see :func:`skip_indexation`)."""
         years = list(self.base.years)
         if ch.year is not None and not years[0] < ch.year <= years[-1]:
-            raise ch.error(f"year {ch.year} is not inside the plan after its first year", "year",
-                           f"a year in {years[1]}-{years[-1]} (the first year's level is the plan's base)")
+            raise ch.error(f"jaar {ch.year} ligt niet in het plan na het eerste jaar", "year",
+                           f"een jaar in {years[1]}-{years[-1]} (het peil van het eerste jaar is de basis van "
+                           "het plan)")
         crossing = None
         if ch.crossing is not None:
             y, m = (int(x) for x in ch.crossing.split("-"))
             if not years[0] - 1 <= y <= years[-1]:
-                raise ch.error(f"crossing {ch.crossing} is outside the plan", "crossing")
+                raise ch.error(f"spilindexoverschrijding {ch.crossing} valt buiten het plan", "crossing")
             crossing = (y, m)
         paths: dict[str, np.ndarray] = {c: skip_indexation(state.mult[c], years, ch.year, crossing)
                                         for c in ch.classes}
@@ -881,7 +955,9 @@ class Engine:
         for key, delta in index_deltas(self.base, state.lines, ratios, state.wage_parts()).items():
             state.add(key.action, key.direction, delta, key.category)
         if "bijdrage" in paths:
-            delta = state.contribution * (paths["bijdrage"] / state.mult["bijdrage"] - 1.0)
+            # only the CPI-linked part moves (the rest: state.contribution_fixed)
+            linked = state.contribution - state.contribution_fixed
+            delta = linked * (paths["bijdrage"] / state.mult["bijdrage"] - 1.0)
             state.contribution = state.contribution + delta
             state.add(CONTRIBUTION_ACTION, O, delta)
         # staff cost added or removed by earlier changes sits on the U lines and was rescaled
@@ -893,12 +969,12 @@ class Engine:
         self.base.check_action(ch, ch.action)
         self.base.check_date(ch, ch.start, "start")
         if ch.end is not None and ch.end < ch.start:
-            raise ch.error("end is before start", "end")
+            raise ch.error("einde ligt voor start", "end")
         if ch.funded_by != BASE_FUNDING and ch.funded_by not in self.base.subsidies:
-            raise ch.error(f"unknown funding '{ch.funded_by}'", "funded_by", "basiswerking or a subsidy id")
+            raise ch.error(f"onbekende financiering '{ch.funded_by}'", "funded_by", "basiswerking of een subsidie-id")
         if self.base.scales is not None and ch.scale not in self.base.scales:
-            raise ch.error(f"unknown salary scale '{ch.scale}'", "scale",
-                           f"one of: {', '.join(self.base.scales.names)}")
+            raise ch.error(f"onbekende weddeschaal '{ch.scale}'", "scale",
+                           f"een van: {', '.join(self.base.scales.names)}")
         state.hired += 1
         pid = ch.id or f"NIEUW-{state.hired}"
         p = Position(id=pid, function=ch.function, level=ch.level, scale=ch.scale, step=ch.step, fte=ch.fte,
@@ -935,7 +1011,8 @@ class Engine:
         changes = {"action": ch.action}
         if ch.funded_by is not None:
             if ch.funded_by != BASE_FUNDING and ch.funded_by not in self.base.subsidies:
-                raise ch.error(f"unknown funding '{ch.funded_by}'", "funded_by", "basiswerking or a subsidy id")
+                raise ch.error(f"onbekende financiering '{ch.funded_by}'", "funded_by",
+                               "basiswerking of een subsidie-id")
             changes["funded_by"] = ch.funded_by
         self._segment_change(state, ch, **changes)
         return f"Positie {ch.position} naar {ch.action} vanaf {ch.date:%d/%m/%Y}"
@@ -960,14 +1037,29 @@ class Engine:
         months = self.base.years[0] * 12 + np.arange(12 * state.n)
         lost = months > _month(ch.date)
         funded = state.funded(s)
-        notices = {}
+        notices: dict[str, int] = {}
+        details: dict[str, Notice] = {}
         if ch.policy == "stop":
-            notices = {p.id: notice_months_for(p, ch, self.base.staff_params.reference_year) for p in funded}
+            details = notice_details(self.base, ch, funded)
+            notices = {p.id: notice_months_for(p, ch, details) for p in funded}
         state.end_subsidy(s, lost, other_kept=ch.kept)
         new = staff_after_end(funded, ch.policy, ch.date, ch.share, notices)
         state.replace_positions(funded, new, route=False, on=s.action)
         state.windows[s.id] = (start, ch.date if end is None or ch.date < end else end)
-        return describe_subsidy_end(s, ch, notices)
+        desc = describe_subsidy_end(s, ch, notices, details)
+        if details:
+            # the other notice variant in one figure: the staff cost of the statutory notice
+            # months after the stop date (never past a planned end), at the plan's wage index
+            # (a text must not depend on how a run is batched)
+            after = staff_after_end(funded, "stop", ch.date, None, {k: d.months for k, d in details.items()})
+            in_time = staff_after_end(funded, "stop", ch.date, None, {})
+            loon = self.base.base_mult["loon"]
+            extra = float(np.sum(self.base.roster_cost(after, loon) - self.base.roster_cost(in_time, loon)))
+            desc += (f"; loonkost van de wettelijke opzeg na de stopdatum (verschil tussen opzeg na stopzetting en "
+                     f"tijdig, aan de index van het plan): {euro(extra, 2)} euro")
+        if funded and ch.policy != "keep_project" and self.base.roster_illustrative:
+            desc += f" ({ILLUSTRATIVE_LABEL})"
+        return desc
 
     def _apply_subsidy_cut(self, state: _Run, ch: SubsidyCutChange) -> str:
         """From ``ch.date`` the subsidy pays ``ch.factor``. ``stop``: the project's costs
@@ -996,16 +1088,19 @@ class Engine:
     def _apply_subsidy_renew(self, state: _Run, ch: SubsidyRenewChange) -> str:
         s = state.subsidy(ch)
         self.base.check_date(ch, ch.until, "until")
-        self._renew(state, ch, s, ch.until, ch.amount)
+        self._renew(state, ch, s, ch.until, ch.amount, ch.budget_neutral)
         amount = "" if ch.amount is None else f" aan {ch.amount:,.2f} euro per jaar".replace(",", "X").replace(
             ".", ",").replace("X", ".")
+        if ch.budget_neutral:
+            amount = " (budgetneutraal: de subsidie dekt de kosten van het project)"
         return f"Subsidie {s.name} ({s.id}) verlengd tot {ch.until:%d/%m/%Y}{amount}"
 
-    def _renew(self, state: _Run, ch, s: Subsidy, until: dt.date, amount: float | None) -> None:
+    def _renew(self, state: _Run, ch, s: Subsidy, until: dt.date, amount: float | None,
+               budget_neutral: bool = False) -> None:
         start, end = state.windows[s.id]
         if end is None or until <= end:
-            raise ch.error(f"subsidy {s.id} runs until {end or 'the end of the plan'} already",
-                           "until", f"a date after {end}" if end else "a subsidy with an end date")
+            raise ch.error(f"subsidie {s.id} loopt al tot {f'{end:%d/%m/%Y}' if end else 'het einde van het plan'}",
+                           "until", f"een datum na {end:%d/%m/%Y}" if end else "een subsidie met een einddatum")
         years = self.base.years
         window = window_mask(start, end, years)
         a = months_per_year(window)
@@ -1014,8 +1109,8 @@ class Engine:
         g = months_per_year(gained)
         full = [i for i in range(state.n) if a[i] > 0]
         if not full:
-            raise ch.error(f"subsidy {s.id} has no months inside the plan to renew from", "amount",
-                           "an amount for the renewal")
+            raise ch.error(f"subsidie {s.id} heeft geen maanden in het plan om van te verlengen", "amount",
+                           "een bedrag voor de verlenging")
         t0 = max((i for i in full if a[i] == 12), default=full[-1])
         o_line = state.line(s.action, O) if s.amount is None else np.full(state.n, float(s.amount))
         u_line = state.line(s.action, U)
@@ -1051,11 +1146,54 @@ class Engine:
         after_end = np.array([y > end.year for y in years])
         goes_on = bool(np.any(after_end & (a == 0) & (u_line > 0.005)))
         continues = np.full(state.n, goes_on) | ((a == 0) & (u_line > 0.005))
-        self.add_renewal(state, s, o_m * g, np.where(continues, overhead, u_m * g), overhead)
+        if budget_neutral:
+            # plan 3.7: the renewed subsidy pays the project's costs. Where the plan lets the
+            # costs go on without the subsidy (Kracht.Wonen), those costs carry their own
+            # recharge already (plan 3.7: "Op actieniveau"): the receipts rise to the costs, pro
+            # rata the months covered; nothing else moves. Where the costs come back with the
+            # renewal ('t PACT), they come back with their recharge and the subsidy pays them.
+            covered_y = np.minimum(a + g, 12) / 12.0
+            o_line_now = state.line(s.action, O)
+            top_up = np.where(g > 0, np.maximum(u_line * covered_y - o_line_now, 0.0), 0.0)
+            back = u_m * g
+            receipts = np.where(continues, top_up, back)
+            overhead = np.where(continues, 0.0, overhead)
+            self.add_renewal(state, s, receipts, np.where(continues, 0.0, back), overhead)
+        else:
+            self.add_renewal(state, s, o_m * g, np.where(continues, overhead, u_m * g), overhead)
         for old, new in zip(funded, extended, strict=True):
             state.positions.remove(old)
             state.positions.append(new)
         state.windows[s.id] = (start, until)
+
+    def _apply_overhead(self, state: _Run, ch: OverheadChange) -> str:
+        """The overhead recharge of the listed subsidies (all when none are listed) becomes
+        ``ch.rate`` of their staff cost from ``ch.date`` (see :class:`OverheadChange`): in the
+        subsidy's months from that date the recharge falls from what :meth:`_Run.project_split`
+        gives (the register's rate, capped by the line) to the new rate (same cap); the action's
+        receipts and expenditure fall by the difference, and so do A50111's receipts."""
+        self.base.check_date(ch, ch.date)
+        ids = list(self.base.subsidies) if ch.subsidies is None else ch.subsidies
+        unknown = [i for i in ids if i not in self.base.subsidies]
+        if unknown:
+            raise ch.error(f"onbekende subsidie '{unknown[0]}'", "subsidies",
+                           f"subsidie-id's van het blad 'Subsidies': {', '.join(self.base.subsidies)}")
+        months = self.base.years[0] * 12 + np.arange(12 * state.n)
+        after = months >= _month(ch.date)
+        for sid in ids:
+            s = self.base.subsidies[sid]
+            if s.action == OVERHEAD_ACTION:
+                continue
+            _, lost_y, _, u_m = state._lost_months(s, after)
+            staff_m, ovh_m, _ = state.project_split(s, u_m, state.funded(s))
+            new_m = np.minimum(ch.rate * staff_m, u_m - staff_m)
+            diff = (ovh_m - new_m) * lost_y
+            state.add(s.action, O, -diff)
+            state.add(s.action, U, -diff)
+            state.add(OVERHEAD_ACTION, O, -diff)
+        which = "alle gesubsidieerde acties" if ch.subsidies is None else ", ".join(ids)
+        return (f"Overheadbijdrage {ch.rate * 100:.0f}% van de personeelskost vanaf {ch.date:%d/%m/%Y} "
+                f"({which})")
 
     @staticmethod
     def add_renewal(state: _Run, s: Subsidy, receipts: np.ndarray, costs: np.ndarray, overhead: np.ndarray) -> None:

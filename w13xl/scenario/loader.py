@@ -20,9 +20,12 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import InputError, InputWarning
+import numpy as np
+
+from ..errors import InputError, InputWarning, RowError
+from ..messages import msg
 from ..sheets import Grid, SheetContext, is_blank, load_plan_from_grids, parse_number
-from ..staffing import StaffParameters, roster_from_rows, scales_from_rows
+from ..staffing import PERSONNEL_ALIASES, StaffParameters, roster_from_rows, scales_from_rows
 from ..subsidies import subsidies_from_rows, unsourced
 from .engine import Baseline, index_shares_from_grid
 
@@ -47,62 +50,38 @@ STAFF_PARAMETER_LABELS: dict[str, str] = {
 STAFF_PARAMETER_NAMES = {v: k for k, v in STAFF_PARAMETER_LABELS.items()}
 
 
-def _from_header(grid: Grid, first_header: str) -> tuple[int, list[list[object]]]:
-    """Rows from the header row (the first row whose first cell is ``first_header``)."""
+#: First header cells that open a roster (the id or the name, as HR exports name them).
+ROSTER_FIRST_HEADERS = frozenset({"positie", "naam", "voornaam"} | {
+    alias for alias, column in PERSONNEL_ALIASES.items() if column in ("positie", "naam")})
+
+
+def _header_word(value: object) -> str:
+    return "_".join(str(value).strip().casefold().replace("-", " ").split())
+
+
+def _from_header(grid: Grid, first_header: str | frozenset[str]) -> tuple[int, list[list[object]]]:
+    """Rows from the header row (the first row whose first cell is ``first_header``, or one of them)."""
+    words = {first_header} if isinstance(first_header, str) else first_header
     for r, row in enumerate(grid[:30]):
-        if row and isinstance(row[0], str) and row[0].strip().lower() == first_header:
+        if row and isinstance(row[0], str) and _header_word(row[0]) in words:
             return r, [list(x) for x in grid[r:]]
     return -1, []
 
 
-#: Words in the loaders' messages -> the (Dutch) column header they are about.
-_MESSAGE_COLUMNS = {
-    "scale": "schaal", "step": "trap", "fte": "vte", "level": "niveau", "end": "einde", "begin": "start",
-    "index class": "indexklasse", "overhead rate": "overhead", "amount": "bedrag", "action": "actie",
-    "function": "functie", "funded_by": "financiering", "positions": "posities",
-}
-
-
-def _message_column(text: str, header: list | None) -> int | None:
-    """The column of ``header`` a loader's message is about: the header (or its English word in
-    the message) that the message mentions first after the row's subject."""
-    import re
-
-    if not header:
-        return None
-    names = {str(h).strip().lower(): c for c, h in enumerate(header) if isinstance(h, str) and h.strip()}
-    body = re.sub(r"^(position|subsidy|scale)\s+\S+\s*", "", text)  # not the subject ('position P01')
-    best = None
-    for word, column in [*((n, n) for n in names), *_MESSAGE_COLUMNS.items()]:
-        if column not in names:
-            continue
-        m = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", body)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), names[column])
-    return best[1] if best else None
-
-
-def _sheet_error(exc: ValueError, file: str | None, sheet: str, offset: int,
-                 header: list | None = None) -> InputError:
-    """A loader's ValueError ('row N: ...', N counted from the header row) as an InputError naming
-    the sheet, the row and, where the message names a column, the cell."""
-    import re
-
+def _sheet_error(exc: RowError, file: str | None, sheet: str, offset: int) -> InputError:
+    """A table reader's error (row counted from the header row, column index in the rows) as an
+    InputError naming the sheet and the cell (or the row when no column is known)."""
     from ..sheets import cell_name
 
-    row = re.compile(r"\s*\(?\brow (\d+)\)?:?")
-    m = row.search(str(exc))
-    cell = f"row {int(m.group(1)) + offset}" if m else None
-    text = str(exc)
-    if m:  # the row goes into the location
-        text = (text[m.end():] if m.start() == 0 else text[:m.start()] + ":" + text[m.end():]).strip(" ,")
-        column = _message_column(text, header)
-        if column is not None:
-            cell = cell_name(int(m.group(1)) + offset - 1, column)
-    return InputError(text, file=file, sheet=sheet, cell=cell)
+    if exc.row is None:
+        return exc.at(file=file, sheet=sheet)
+    row = exc.row + offset  # 1-based on the sheet
+    cell = cell_name(row - 1, exc.col) if exc.col is not None else None
+    return InputError(exc._source_message(), file=file, sheet=sheet, cell=cell, row=row, expected=exc.expected)
 
 
-def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str, parse, file: str | None):
+def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str | frozenset[str], parse,
+                file: str | None):
     """``parse(rows)`` of a sheet from its header row on; None when the sheet or header is absent.
     A ValueError of the parser becomes an InputError naming the sheet and row."""
     if name not in grids:
@@ -112,11 +91,11 @@ def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str, parse, 
         return None
     try:
         return parse(rows)
-    except ValueError as exc:
-        raise _sheet_error(exc, file, name, offset, list(rows[0])) from None
+    except RowError as exc:
+        raise _sheet_error(exc, file, name, offset) from None
 
 
-def _row_cell(grid: Grid, first_header: str, key: str, column: str) -> str | None:
+def _row_cell(grid: Grid, first_header: str | frozenset[str], key: str, column: str) -> str | None:
     """The cell (e.g. 'D7') of ``column`` on the row whose first cell is ``key`` (a sheet whose
     header row starts with ``first_header``), for messages; the row alone if the column is absent."""
     from ..sheets import cell_name
@@ -131,12 +110,12 @@ def _row_cell(grid: Grid, first_header: str, key: str, column: str) -> str | Non
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
         if raw is not None and str(raw).strip() == key:
-            return cell_name(r, col) if col is not None else f"row {r + 1}"
+            return cell_name(r, col) if col is not None else f"rij {r + 1}"
     return None
 
 
 def _roster_cell(grid: Grid, position: str, column: str) -> str | None:
-    return _row_cell(grid, "positie", position, column)
+    return _row_cell(grid, ROSTER_FIRST_HEADERS, position, column)
 
 
 def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters:
@@ -153,20 +132,20 @@ def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters
                     if key not in ("salary_coefficient", "second_pillar_admin", "other_cost_per_head") \
                             and abs(number) > 1:
                         # one rule for percentages (w13xl.sheets.RATE_BOUNDS): a number is a fraction
-                        raise ctx.error(f"{v.strip()}: {number:g} is read as {number * 100:g}%, above 100% "
-                                        f"(percentages are fractions: {number / 100:g} = {number:g}%, or text "
-                                        f"'{number:g}%')", r, c + 1, "a fraction such as 0,32 or '32%'")
+                        raise ctx.error(msg("rate.above_100", label=v.strip(), number=f"{number:g}",
+                                            percent=f"{number * 100:g}", fraction=f"{number / 100:g}"),
+                                        r, c + 1, msg("expected.fraction", fraction="0,32", percent="32%"))
                     values[key] = number
     try:
         return dataclasses.replace(StaffParameters(), **values)
     except ValueError as exc:
-        raise ctx.error(str(exc), expected="fractions such as 0,32 for 32%") from None
+        raise ctx.error(str(exc), expected="breuken zoals 0,32 voor 32%") from None
 
 
 def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, sheet: str | None = None,
                         u_sign: str = "auto", named: Mapping[str, object] | None = None) -> Baseline:
     loaded = load_plan_from_grids(grids, file=file, sheet=sheet, u_sign=u_sign, named=named)
-    positions = _read_sheet(grids, ROSTER_SHEET, "positie", roster_from_rows, file) or ()
+    positions = _read_sheet(grids, ROSTER_SHEET, ROSTER_FIRST_HEADERS, roster_from_rows, file) or ()
     scales = _read_sheet(grids, SCALES_SHEET, "schaal", lambda rows: scales_from_rows(
         [row[:3] for row in rows if not all(is_blank(v) for v in row[:3])]), file)
     staff = (staff_parameters_from_grid(grids[SCALES_SHEET], SheetContext(file, SCALES_SHEET, loaded.warnings))
@@ -174,35 +153,113 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
     subsidies = _read_sheet(grids, SUBSIDY_SHEET, "id", subsidies_from_rows, file) or {}
     for s in subsidies.values():
         if s.action not in loaded.plan.actions:
-            raise InputError(f"subsidy {s.id} names action '{s.action}', which is not on the budget sheet",
+            raise InputError(f"subsidie {s.id} verwijst naar actie '{s.action}', die niet op het begrotingsblad staat",
                              file=file, sheet=SUBSIDY_SHEET, cell=_row_cell(grids[SUBSIDY_SHEET], "id", s.id, "actie"),
-                             expected="an action of the budget sheet")
+                             expected="een actie van het begrotingsblad")
     for sid in unsourced(subsidies):  # issue 9: every figure has a source
         loaded.warnings.append(InputWarning(
-            f"subsidy {sid} has no funder ('financier') or no source ('verwijzing': plan section or action "
-            f"text with dates and amounts, or 'aanname' with the reason)", file=file, sheet=SUBSIDY_SHEET))
+            f"subsidie {sid} heeft geen financier ('financier') of geen bron ('verwijzing': planonderdeel of "
+            f"actietekst met data en bedragen, of 'aanname' met de reden)", file=file, sheet=SUBSIDY_SHEET))
     shares = index_shares_from_grid(grids[INDEX_SHEET], file, INDEX_SHEET) if INDEX_SHEET in grids else []
     if scales is not None:
         for p in positions:
             if p.scale not in scales:
-                raise InputError(f"position {p.id} has unknown salary scale '{p.scale}'", file=file,
+                raise InputError(f"positie {p.id} heeft een onbekende weddeschaal '{p.scale}'", file=file,
                                  sheet=ROSTER_SHEET, cell=_roster_cell(grids[ROSTER_SHEET], p.id, "schaal"),
-                                 expected=f"one of the scales on '{SCALES_SHEET}'")
+                                 expected=f"een van de schalen op '{SCALES_SHEET}'")
     baseline = Baseline(plan=loaded.plan, params=loaded.params, positions=tuple(positions), scales=scales,
                         staff_params=staff, subsidies=subsidies, index_shares=shares, file=file,
-                        sheet=loaded.sheet, warnings=loaded.warnings)
+                        sheet=loaded.sheet, warnings=loaded.warnings,
+                        staff_plan=_staff_plan(grids, loaded.plan, file) if positions else None)
+    check = baseline.staff_check()
+    gap = None if check is None else check.warning()
+    if gap:
+        loaded.warnings.append(InputWarning(gap, file=file, sheet=ROSTER_SHEET))
     from ..calibration import calibration_from_grids  # [uncertainty] calibrate = "realisatie" reads accounts lazily
     baseline.calibrate = functools.partial(calibration_from_grids, grids, loaded.plan, file=file, index_shares=shares)
     return baseline
 
 
-def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto") -> Baseline:
-    """Read a workbook file (openpyxl) into a Baseline."""
+T2_LINE2 = "2. Bezoldigingen, sociale lasten en pensioenen"
+
+
+def _staff_plan(grids: Mapping[str, Grid], plan, file: str | None) -> dict | None:
+    """Schema T2 line 2 and its parts per year, computed from the workbook's budget lines with
+    its mapping 'Economische aard' (None without that sheet or when it cannot be applied; the
+    command ``schema T2`` reports why)."""
+    from ..schemas import compute_t2, schema_rules_from_grids
+
+    try:
+        (economic, where), _ = schema_rules_from_grids(grids, file)
+        if where.get("sheet") is None:
+            return None
+        t2 = compute_t2(plan, economic, **where)
+        value = lambda label: np.asarray(t2.value("Exploitatie", label), dtype=float)  # noqa: E731
+    except (InputError, ValueError, KeyError):
+        return None
+    return {"line2": value(T2_LINE2),
+            "salaries": value("b. Vast benoemd niet-onderwijzend personeel")
+            + value("c. Niet vast benoemd niet-onderwijzend personeel"),
+            "other": value("f. Andere personeelskosten"),
+            "source": f"schema T2 lijn 2 uit de begroting (blad '{where['sheet']}')"}
+
+
+def roster_grid(path: str | os.PathLike) -> Grid:
+    """The roster of an HR/payroll export given apart from the workbook (``--personeel``): a CSV
+    (separator ';', ',' or tab; UTF-8 or Windows-1252) or an .xlsx (its sheet 'Personeel', else its
+    first sheet). Columns: docs/personeel.md."""
+    import csv
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError("personeelsbestand niet gevonden", file=str(p), expected="een .csv- of .xlsx-bestand")
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from ..workbook import read_grids
+
+        grids, _ = read_grids(p)
+        name = next((n for n in grids if n.strip().lower() == ROSTER_SHEET.lower()), next(iter(grids), None))
+        if name is None:
+            raise InputError("het werkboek heeft geen bladen", file=str(p), expected="een blad met het personeel")
+        return grids[name]
+    if p.suffix.lower() not in (".csv", ".txt"):
+        raise InputError("onbekend bestandstype voor het personeelsbestand", file=str(p),
+                         expected="een .csv- of .xlsx-bestand")
+    raw = p.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    lines = text.splitlines()
+    sample = "\n".join(lines[:5])
+    delimiter = max(";,\t", key=sample.count)
+    return [list(row) for row in csv.reader(lines, delimiter=delimiter)]
+
+
+def with_roster(grids, roster: str | os.PathLike | None) -> tuple:
+    """``grids`` (a copy of the same kind, its other attributes kept) with the sheet Personeel
+    replaced by the roster file, if given."""
+    if roster is None:
+        return grids, False
+    import copy
+
+    out = copy.copy(grids)
+    out[ROSTER_SHEET] = roster_grid(roster)
+    return out, True
+
+
+def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto",
+                  roster: str | os.PathLike | None = None) -> Baseline:
+    """Read a workbook file into a Baseline; ``roster``: an HR export replacing its Personeel sheet."""
     from ..workbook import read_grids, refuse_uncalculated
 
     grids, named = read_grids(path)
     refuse_uncalculated(grids, sheet, str(path))
-    return baseline_from_grids(grids, file=str(path), sheet=sheet, u_sign=u_sign, named=named)
+    grids, _ = with_roster(grids, roster)
+    return baseline_from_grids(grids, file=str(path) if roster is None else f"{path} + {roster}", sheet=sheet,
+                               u_sign=u_sign, named=named)
 
 
 def workbook_scenarios(grids: Mapping[str, Grid], file: str | None = None):
@@ -214,7 +271,7 @@ def workbook_scenarios(grids: Mapping[str, Grid], file: str | None = None):
 
 
 def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sheet: str | None = None,
-               u_sign: str = "auto", all_if_empty: bool = True):
+               u_sign: str = "auto", all_if_empty: bool = True, roster: str | os.PathLike | None = None):
     """Read a workbook and pick scenarios: each argument is a TOML file, a folder of them, or the
     name of a scenario on the workbook's "Scenario's" sheet. Without arguments: every scenario of
     the sheet (if ``all_if_empty``). Returns (baseline, library, selected scenarios).
@@ -227,7 +284,9 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
 
     grids, named = read_grids(path)
     refuse_uncalculated(grids, sheet, str(path))
-    baseline = baseline_from_grids(grids, file=str(path), sheet=sheet, u_sign=u_sign, named=named)
+    grids, _ = with_roster(grids, roster)
+    baseline = baseline_from_grids(grids, file=str(path) if roster is None else f"{path} + {roster}", sheet=sheet,
+                                   u_sign=u_sign, named=named)
     sheet_scenarios = workbook_scenarios(grids, str(path))
     library = ScenarioLibrary(sheet_scenarios.values())
     selected = []
@@ -244,9 +303,9 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
             selected.append(sheet_scenarios[arg])
             continue
         else:
-            raise InputError(f"'{arg}' is neither a scenario file nor a scenario on the Scenario's sheet",
+            raise InputError(f"'{arg}' is geen scenariobestand en geen scenario op het blad Scenario's",
                              file=str(path),
-                             expected=f"a .toml file or one of: {', '.join(sheet_scenarios) or '(none)'}")
+                             expected=f"een .toml-bestand of een van: {', '.join(sheet_scenarios) or '(geen)'}")
         for f in files:
             s = load_scenario_file(f)
             library.add(s)
