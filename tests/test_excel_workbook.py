@@ -77,7 +77,11 @@ def test_run_main_runs_the_scenario_script_with_a_mock_caller(tmp_path, monkeypa
     assert script.exists()
     wb = openpyxl.load_workbook(out, keep_vba=True)
     conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(values_only=True) if r[0]}
-    assert conf["Interpreter_Win"] == sys.executable  # the Python that ran the command (Linux: no pythonw)
+    # no --interpreter: no Interpreter_Win row, so xlwings takes the PC's own setting; the
+    # building machine's interpreter path is never written (issue 22)
+    assert "Interpreter_Win" not in conf
+    assert not any(sys.prefix in str(v) or ".venv" in str(v) for ws in wb.worksheets
+                   for row in ws.iter_rows(values_only=True) for v in row)
     assert not any("%CD%" in str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
                    for v in row)
     with zipfile.ZipFile(out) as z:  # the template's macro that runs `import <name>; <name>.main()`
@@ -107,3 +111,21 @@ def test_run_main_file_is_not_overwritten_without_force(tmp_path):
     result = runner.invoke(app, ["excel", "workbook", str(out)])
     assert result.exit_code == 2 and "--force" in result.output
     assert not out.exists() and (tmp_path / "W13_plan.py").read_text(encoding="utf-8") == "# mine"
+
+
+@pytest.mark.parametrize("given", ["/home/bouw/w13xl/.venv/bin/python", "python", r"C:\w13xl\python.txt", ""])
+def test_interpreter_must_be_a_windows_python(tmp_path, given):
+    result = runner.invoke(app, ["excel", "workbook", str(tmp_path / "W13_plan.xlsm"), "--interpreter", given])
+    assert result.exit_code == 2
+    assert f"--interpreter {given}: geen Windows-pad naar python.exe of pythonw.exe" in result.output
+    assert not (tmp_path / "W13_plan.xlsm").exists()
+
+
+def test_interpreter_with_an_environment_variable(tmp_path):
+    out = tmp_path / "W13_plan.xlsm"
+    given = r"%LOCALAPPDATA%\w13xl\.venv\Scripts\pythonw.exe"
+    result = runner.invoke(app, ["excel", "workbook", str(out), "--interpreter", given])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out, keep_vba=True)
+    conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(values_only=True) if r[0]}
+    assert conf["Interpreter_Win"] == given and conf["UDF Modules"] == "w13xl.excel.functions"

@@ -25,7 +25,7 @@ COMMAND_MODULES = {
     "m2": "m2", "run": "scenarios", "compare": "scenarios", "board": "board", "simulate": "uncertainty",
     "cliffs": "uncertainty", "solve": "uncertainty", "schema": "schema", "realisatie": "realisatie",
     "versies": "realisatie", "herraming": "realisatie", "aannames": "aannames", "subsidies": "subsidies",
-    "personeel": "subsidies", "serve": "serve", "raster": "raster", "excel": "excel",
+    "personeel": "subsidies", "serve": "serve", "bibliotheek": "library", "raster": "raster", "excel": "excel",
 }
 
 

@@ -25,8 +25,9 @@ def workbook_command(
         "--plan", "-p", help="Werkboek waarvan de bladen overgenomen worden "
                              "(standaard het meegeleverde voorbeeldplan).")] = None,
     interpreter: Annotated[str | None, typer.Option(
-        "--interpreter", help="Interpreter_Win in xlwings.conf (standaard de Python die dit commando "
-                              "uitvoert, op Windows zijn pythonw.exe).")] = None,
+        "--interpreter", help="Interpreter_Win in xlwings.conf: het Windows-pad naar pythonw.exe op de "
+                              "pc's (standaard geen: Excel neemt de interpreter uit de xlwings-instellingen "
+                              "van de pc).")] = None,
     budget_sheet: Annotated[str, typer.Option("--sheet", "-s", help="Budgetblad voor de voorbeeldformules.")]
     = "Synthese",
     force: Annotated[bool, typer.Option("--force", help="Vervang UITVOER als het al bestaat.")] = False,

@@ -33,6 +33,12 @@ def serve_command(
     manifest: Annotated[Path | None, typer.Option(
         "--manifest", help="Schrijf het manifest van de invoegtoepassing naar dit bestand en stop "
                            "(om te sideloaden of uit te rollen).")] = None,
+    data: Annotated[Path | None, typer.Option(
+        "--data", help="Gegevensmap van de server: de scenariobibliotheek (SQLite) tenzij W13XL_DATABASE_URL "
+                       "(standaard ~/.w13xl/server, of W13XL_DATA_DIR).")] = None,
+    anoniem: Annotated[bool, typer.Option(
+        "--anoniem", help="Zonder aanmelden, alleen op 127.0.0.1/localhost (om op deze pc te proberen); anders is "
+                          "aanmelden met Entra ID verplicht (docs/server.md).")] = False,
 ) -> None:
     """Server voor de Excel-invoegtoepassing (Office.js, xlwings Server): =W13.M2(...), =W13.RESERVE(...), ... en het taakvenster "Scenario's doorrekenen", over HTTPS (een lokaal ontwikkelcertificaat tenzij --cert).
 
@@ -50,11 +56,19 @@ def serve_command(
     settings = {**server.dotenv_settings(dotenv), **os.environ}
     env_dir = settings.get(server.SCENARIO_DIR_ENV, "").strip()
     folder = scenarios if scenarios is not None else (Path(env_dir) if env_dir else None)
-    env = server.server_environment(os.environ, scenario_dir=folder, hostname=hostname, dotenv=dotenv)
+    public = server.manifest_hostname(host, port, hostname)
+    data_dir = data if data is not None else Path(
+        settings.get(server.DATA_DIR_ENV, "").strip() or server.default_data_dir())
+    anonymous = anoniem
+    if manifest is not None and not anoniem and hostname is None and server.is_local(host) \
+            and not server.json_list(settings, "XLWINGS_AUTH_PROVIDERS"):
+        anonymous = True  # a manifest for this PC's own anonymous server (w13xl serve --anoniem)
+    env = server.server_environment(os.environ, scenario_dir=folder, hostname=public, dotenv=dotenv,
+                                    anonymous=anonymous, host=host, data_dir=data_dir)
     scheme = "http" if http else "https"
     if manifest is not None:
         server.apply_environment(env)
-        address = f"{scheme}://{hostname or f'{host}:{port}'}"
+        address = f"https://{public}"
         text = server.render_manifest(address)
         from ..workbook import safe_write
 
@@ -80,6 +94,8 @@ def serve_command(
                                   "(README, sectie Excel).", soft_wrap=True)
     server.apply_environment(env)
     folder_text = env.get(server.SCENARIO_DIR_ENV, "geen (alleen het blad Scenario's)")
-    console.print(f"W13-add-in op {scheme}://{host}:{port}  (manifest: {scheme}://{host}:{port}/manifest; "
-                  f"scenariomap: {folder_text}). Stoppen: Ctrl+C.", soft_wrap=True)
+    sign_in = "anoniem (alleen op deze pc)" if anoniem else "aanmelden met Entra ID"
+    folder_text += f"; gegevensmap: {env[server.DATA_DIR_ENV]}"
+    console.print(f"W13-add-in op {scheme}://{host}:{port}  (manifest: https://{public}/manifest; "
+                  f"scenariomap: {folder_text}; {sign_in}). Stoppen: Ctrl+C.", soft_wrap=True)
     server.run(host, port, certfile=certfile, keyfile=keyfile)

@@ -17,6 +17,8 @@ Pure Python: no xlwings import.
 from __future__ import annotations
 
 import functools
+import os
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -125,22 +127,174 @@ def is_empty(grid: Frozen) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for row in grid for v in row)
 
 
+_MISSING = object()
+
 F = TypeVar("F", bound=Callable)
 
 #: How many distinct argument combinations each function remembers (a workbook with a few
 #: dozen W13 formulas over the same ranges needs far fewer).
 DEFAULT_MAXSIZE = 128
+#: All caches together hold at most this many megabytes (estimated: the argument copies or keys
+#: and the results, see :func:`estimate`); the least recently used entries go first. A server
+#: with many users and large budgets needs this bound more than the entry counts: a few calls
+#: with 10 MB ranges would otherwise stay in memory. ``W13XL_CACHE_MB`` overrides it.
+DEFAULT_CACHE_MB = 100
+CACHE_MB_ENV = "W13XL_CACHE_MB"
+
+
+def budget_bytes() -> int:
+    raw = os.environ.get(CACHE_MB_ENV, "").strip()
+    try:
+        mb = float(raw) if raw else DEFAULT_CACHE_MB
+    except ValueError:
+        mb = DEFAULT_CACHE_MB
+    return int(max(mb, 0) * 1024 * 1024)
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def estimate(obj: object, _seen: set[int] | None = None, _depth: int = 0) -> int:
+    """Bytes an object holds, estimated: containers and their items, numpy arrays' buffers,
+    objects' attributes (each object counted once). Deep enough for grids and results."""
+    seen = set() if _seen is None else _seen
+    if id(obj) in seen:
+        return 0
+    seen.add(id(obj))
+    if isinstance(obj, FrozenGrid):  # estimated once, like its hash
+        known = obj.__dict__.get("_nbytes")
+        if known is None:
+            known = obj.__dict__["_nbytes"] = estimate(tuple(obj), seen, _depth)
+        return known
+    size = sys.getsizeof(obj, 64)
+    if isinstance(obj, (str, bytes, int, float, bool, type(None))):
+        return size
+    nbytes = getattr(obj, "nbytes", None)
+    if isinstance(nbytes, int):  # numpy array (or a view: the buffer counts all the same)
+        return size + nbytes
+    if _depth > 12:
+        return size
+    if isinstance(obj, (tuple, list, set, frozenset)):
+        # cells (scalars) in one C-level pass; shared small numbers and strings count each time
+        size += sum(map(sys.getsizeof, [x for x in obj if type(x) in _SCALARS]))
+        return size + sum(estimate(x, seen, _depth + 1) for x in obj if type(x) not in _SCALARS)
+    if isinstance(obj, dict):
+        return size + sum(estimate(k, seen, _depth + 1) + estimate(v, seen, _depth + 1) for k, v in obj.items())
+    fields = getattr(obj, "__dict__", None)
+    if isinstance(fields, dict):
+        size += estimate(fields, seen, _depth + 1)
+    for slot in getattr(type(obj), "__slots__", ()):
+        size += estimate(getattr(obj, slot, None), seen, _depth + 1)
+    return size
+
+
+class _Budget:
+    """The bytes held by all caches together, and the containers to evict from."""
+
+    def __init__(self) -> None:
+        self.used = 0
+        self.lock = threading.Lock()
+        self.containers: list = []
+
+    def add(self, n: int) -> None:
+        with self.lock:
+            self.used += n
+
+    def over(self) -> bool:
+        return self.used > budget_bytes()
+
+    def make_room(self, prefer) -> None:
+        """Evict least recently used entries, from ``prefer`` first, until the total fits."""
+        while self.over():
+            if prefer.evict_one():
+                continue
+            if not any(c.evict_one() for c in self.containers if c is not prefer):
+                break
+
+
+_budget = _Budget()
+
+
+def bytes_used() -> int:
+    """Estimated bytes held by all caches together (at most the budget, :func:`budget_bytes`)."""
+    return _budget.used
+
+
+class _LRU:
+    """An LRU of results keyed by argument tuples: at most ``maxsize`` entries, and its bytes
+    count against the shared budget."""
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self.data: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
+        self.lock = threading.Lock()
+        self.hits = self.misses = 0
+        _budget.containers.append(self)
+
+    def get(self, key: tuple) -> object:
+        with self.lock:
+            found = self.data.get(key, _MISSING)
+            if found is _MISSING:
+                self.misses += 1
+                return _MISSING
+            self.data.move_to_end(key)
+            self.hits += 1
+            return found[0]  # type: ignore[index]
+
+    def put(self, key: tuple, value: object) -> None:
+        n = estimate(key) + estimate(value)
+        if n > budget_bytes():
+            return  # larger than all caches together: not remembered
+        with self.lock:
+            old = self.data.pop(key, None)
+            self.data[key] = (value, n)
+            freed = (old[1] if old else 0)
+            while len(self.data) > self.maxsize:
+                freed += self.data.popitem(last=False)[1][1]
+        _budget.add(n - freed)
+        _budget.make_room(self)
+
+    def evict_one(self) -> bool:
+        with self.lock:
+            if not self.data:
+                return False
+            n = self.data.popitem(last=False)[1][1]
+        _budget.add(-n)
+        return True
+
+    def clear(self) -> None:
+        with self.lock:
+            n = sum(v[1] for v in self.data.values())
+            self.data.clear()
+            self.hits = self.misses = 0
+        _budget.add(-n)
+
 
 _caches: list[Callable] = []
 
 
 def cached(maxsize: int = DEFAULT_MAXSIZE) -> Callable[[F], F]:
-    """``functools.lru_cache`` for functions of frozen grids and scalars, registered so that
+    """An LRU cache (like ``functools.lru_cache(typed=True)``) for functions of frozen grids
+    and scalars, bounded in entries and, with all other caches, in bytes; registered so that
     :func:`clear` can empty them all (e.g. in tests and benchmarks)."""
 
     def decorator(func: F) -> F:
-        # typed: a scalar argument True is not the number 1 (see FrozenGrid.__eq__ for ranges)
-        wrapped = functools.lru_cache(maxsize=maxsize, typed=True)(func)
+        lru = _LRU(maxsize)
+
+        @functools.wraps(func)
+        def wrapped(*args):
+            # typed: a scalar argument True is not the number 1 (see FrozenGrid.__eq__ for ranges)
+            key = (*args, *map(type, args))
+            found = lru.get(key)
+            if found is not _MISSING:
+                return found
+            value = func(*args)
+            lru.put(key, value)
+            return value
+
+        wrapped.cache_clear = lru.clear  # type: ignore[attr-defined]
+        wrapped.cache_info = lambda: functools._CacheInfo(  # type: ignore[attr-defined]
+            lru.hits, lru.misses, lru.maxsize, len(lru.data))
         _caches.append(wrapped)
         return wrapped  # type: ignore[return-value]
 
@@ -163,9 +317,6 @@ def _snapshot(value: object) -> object:
     if type(value) is list:
         return [row[:] if type(row) is list else row for row in value]
     return value
-
-
-_MISSING = object()
 
 
 def _kind_check(args: tuple) -> Callable[[tuple], bool] | None:
@@ -211,11 +362,14 @@ class ValueMemo:
 
     def __init__(self, name: str, maxsize: int = DEFAULT_MAXSIZE, *, register: bool = True):
         self.name, self.maxsize = name, maxsize
-        self._buckets: OrderedDict[tuple, list[tuple[tuple, object, Callable[[tuple], bool] | None]]] = OrderedDict()
+        #: bucket key -> entries (argument copies, result, boolean check, estimated bytes)
+        self._buckets: OrderedDict[tuple, list[tuple[tuple, object, Callable[[tuple], bool] | None, int]]] = \
+            OrderedDict()
         self._size = self.hits = self.misses = 0
         self._lock = threading.Lock()
-        if register:  # emptied by clear(), listed by info()
+        if register:  # emptied by clear(), listed by info(), counted in the shared byte budget
             _memos.append(self)
+            _budget.containers.append(self)
 
     def get(self, head: object, args: tuple, default: object = None) -> object:
         """The result stored for ``head`` and argument values equal to ``args``, else ``default``."""
@@ -236,7 +390,12 @@ class ValueMemo:
     def put(self, head: object, args: tuple, result: object) -> None:
         """Remember ``result`` for ``head`` and (a copy of) the argument values ``args``."""
         key = _bucket_key(head, args)
-        entry = (tuple(map(_snapshot, args)), result, _kind_check(args))
+        snapshot = tuple(map(_snapshot, args))
+        n = estimate(snapshot) + estimate(result)
+        if n > budget_bytes():
+            return  # larger than all caches together: not remembered
+        entry = (snapshot, result, _kind_check(args), n)
+        freed = 0
         with self._lock:
             bucket = self._buckets.get(key)
             if bucket is None:
@@ -246,16 +405,32 @@ class ValueMemo:
                 bucket.insert(0, entry)
             self._size += 1
             while self._size > self.maxsize:
-                oldest_key, oldest = next(iter(self._buckets.items()))
-                oldest.pop()
-                self._size -= 1
-                if not oldest:
-                    del self._buckets[oldest_key]
+                freed += self._pop_oldest()
+        _budget.add(n - freed)
+        _budget.make_room(self)
+
+    def _pop_oldest(self) -> int:
+        oldest_key, oldest = next(iter(self._buckets.items()))
+        entry = oldest.pop()
+        self._size -= 1
+        if not oldest:
+            del self._buckets[oldest_key]
+        return entry[3]
+
+    def evict_one(self) -> bool:
+        with self._lock:
+            if not self._size:
+                return False
+            n = self._pop_oldest()
+        _budget.add(-n)
+        return True
 
     def cache_clear(self) -> None:
         with self._lock:
+            n = sum(e[3] for bucket in self._buckets.values() for e in bucket)
             self._buckets.clear()
             self._size = self.hits = self.misses = 0
+        _budget.add(-n)
 
     def cache_info(self):
         return functools._CacheInfo(self.hits, self.misses, self.maxsize, self._size)

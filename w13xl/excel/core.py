@@ -50,6 +50,9 @@ _CELL = re.compile(r"^[A-Z]{1,3}\d+$")
 
 
 # -- errors -----------------------------------------------------------------------------------
+INTERNAL_ERROR = "interne fout in w13xl; de details staan in het logboek (meld het aan de beheerder)"
+
+
 def error_text(exc: BaseException) -> str:
     """A one-line Dutch message for a cell: where (argument and cell in the range) and what. The
     message itself is the same Dutch text the command line shows (Dutch at source)."""
@@ -71,7 +74,9 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, (W13Error, ValueError, KeyError)):
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         return PREFIX + str(msg)
-    return PREFIX + messages.msg("internal", kind=type(exc).__name__, detail=exc)
+    # Never the exception's name, text or a path in a cell: those tell a caller about the server
+    # (the log has the details: every caller logs unexpected errors with logger.exception).
+    return PREFIX + INTERNAL_ERROR
 
 
 def _copy(rows: tuple[tuple[object, ...], ...]) -> Rows:
@@ -414,15 +419,59 @@ def scenario_file(name: str) -> Path:
         raise InputError(f"scenariobestand '{name}': er is geen scenariomap ingesteld",
                          expected=f"een scenario van het blad Scenario's, of een scenariomap ({SCENARIO_DIR_ENV}; "
                                   "w13xl serve --scenarios MAP)")
-    given = Path(name.strip())
-    path = (given if given.is_absolute() else folder / given).resolve()
+    shown = name if len(name) <= 80 else name[:77] + "..."
+    unreadable = InputError(f"scenariobestand '{shown}' kan niet gelezen worden",
+                            expected="de naam van een .toml-bestand in de scenariomap, bv. pact-stopt-2028.toml")
+    try:
+        given = Path(name.strip())
+        path = (given if given.is_absolute() else folder / given).resolve()
+    except (OSError, RuntimeError, ValueError):  # a name too long, a symlink loop, a NUL byte
+        raise unreadable from None
     if not path.is_relative_to(folder) or path.suffix.lower() != ".toml":
-        raise InputError(f"scenariobestand '{name}' ligt buiten de scenariomap",
+        raise InputError(f"scenariobestand '{shown}' ligt buiten de scenariomap",
                          expected="de naam van een .toml-bestand in de scenariomap, bv. pact-stopt-2028.toml")
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except (OSError, ValueError):
+        raise unreadable from None
+    if not found:
         raise InputError(f"scenariobestand '{given.name}' niet gevonden in de scenariomap",
                          expected="de naam van een .toml-bestand in de scenariomap")
     return path
+
+
+# -- the scenario library (w13xl.library): names the server resolves --------------------------------
+#: The library W13.SCENARIO, W13.KANS and W13.DOELZOEKEN find names in (``naam`` = the latest
+#: approved version, ``naam@versie``); set by the server (w13xl.server.library_api). None: none.
+_library = None
+
+
+def set_library(library) -> None:
+    global _library
+    _library = library
+
+
+def library_generation() -> int:
+    """Changes whenever the library may resolve a name differently: part of the cache keys."""
+    return _library.generation if _library is not None else 0
+
+
+def library_scenario(name: str):
+    """The library's scenario for ``name`` / ``name@versie``, or None without a library."""
+    if _library is None:
+        return None
+    from ..library.store import LibraryError, check_toml
+
+    try:
+        version = _library.resolve(name)
+    except LibraryError as exc:
+        text = str(exc)
+        raise InputError(text, expected=None if "(verwacht:" in text else
+                         "een scenario van het blad Scenario's, een .toml-bestand of een naam uit de "
+                         "scenariobibliotheek (naam of naam@versie)") from None
+    scenario = check_toml(version.name, version.toml)
+    scenario.name = version.ref if "@" in name else version.name
+    return scenario
 
 
 @cache.cached(maxsize=16)
@@ -439,11 +488,13 @@ def scenario_inputs(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
     ``scenario`` is a name on the Scenario's range or the path of a .toml file."""
     from ..scenario.loader import workbook_scenarios
     from ..scenario.spec import SCENARIO_SHEET, ScenarioLibrary, load_scenario_file
+    from .limits import check_scenarios
 
     baseline = _baseline(budget, ranges)
     assert budget is not None  # _baseline refuses an empty budget
     grids = _scenario_grids(budget, ranges)
     sheet_scenarios = workbook_scenarios(grids) if SCENARIO_SHEET in grids else {}
+    check_scenarios(len(sheet_scenarios))
     library = ScenarioLibrary(sheet_scenarios.values())
     if not scenario:
         return baseline, None, library
@@ -452,6 +503,9 @@ def scenario_inputs(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
         library.add(chosen)
     elif scenario in sheet_scenarios:
         chosen = sheet_scenarios[scenario]
+    elif _library is not None:
+        chosen = library_scenario(scenario)
+        library.add(chosen)
     else:
         known = ", ".join(sheet_scenarios) or "(geen: geef het bereik van het blad Scenario's mee)"
         raise InputError(f"onbekend scenario '{scenario}'",
@@ -460,7 +514,7 @@ def scenario_inputs(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
 
 
 @cache.cached(maxsize=64)
-def _scenario_run(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
+def _scenario_run(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...], generation: int = 0):
     from ..scenario.batch import batch_engine
 
     try:
@@ -511,10 +565,10 @@ def resolve_line(lijn: object) -> str:
 
 @cache.cached()
 def _scenario_table(budget: Frozen, scenario: str, line: str,
-                    ranges: tuple[Frozen, ...]) -> tuple[tuple[object, ...], ...]:
+                    ranges: tuple[Frozen, ...], generation: int = 0) -> tuple[tuple[object, ...], ...]:
     from ..m2 import LINE_LABELS
 
-    run = _scenario_run(budget, scenario, ranges)
+    run = _scenario_run(budget, scenario, ranges, generation)
     if isinstance(run, str):
         return ((run,),)
     if line == "m2":
@@ -543,10 +597,11 @@ def scenario(budget: object, name: object, lijn: object = None, *ranges: object)
         if not text:
             raise InputError("geen scenario opgegeven", expected="de naam van een scenario of een .toml-bestand")
         frozen = tuple(freeze(r) for r in ranges)
-        return _scenario_table(freeze(budget), text, resolve_line(lijn), frozen)
+        return _scenario_table(freeze(budget), text, resolve_line(lijn), frozen, generation)
 
     try:
-        return memo_rows(_scenarios, "scenario", (budget, name, lijn, *ranges), compute)
+        generation = library_generation()
+        return memo_rows(_scenarios, ("scenario", generation), (budget, name, lijn, *ranges), compute)
     except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13 SCENARIO failed")

@@ -85,9 +85,11 @@ def compute(grids: dict[str, list[list]], *, file: str | None = None,
     from ..scenario.engine import run_scenarios
     from ..scenario.loader import baseline_from_grids, workbook_scenarios
     from ..scenario.spec import SCENARIO_SHEET
+    from .limits import check_scenarios
 
     baseline = baseline_from_grids(grids, file=file)
     scenarios = workbook_scenarios(grids, file)
+    check_scenarios(len(scenarios))
     if not scenarios:
         raise InputError(f"de werkmap heeft geen scenario's (blad \"{SCENARIO_SHEET}\" ontbreekt of is leeg)",
                          file=file, expected=f"een blad \"{SCENARIO_SHEET}\" met één rij per wijziging")

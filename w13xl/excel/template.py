@@ -13,8 +13,11 @@
   **Run main** button and the template's own macro ``SampleCall`` (Alt+F8, or a button
   assigned to it) both run ``import OUT; OUT.main()`` with the workbook's folder on the
   Python path, so no VBA has to be pasted;
-* ``Interpreter_Win`` defaults to the Python that runs the command (its ``pythonw.exe`` on
-  Windows, which opens no console window), so Excel uses the environment that has w13xl.
+* ``Interpreter_Win`` is written only when ``--interpreter`` gives it (a Windows path to
+  ``python.exe`` or ``pythonw.exe``, checked): otherwise the row is removed, so that xlwings on
+  each PC takes the interpreter from that PC's own xlwings settings (the xlwings ribbon's
+  Interpreter field, the file xlwings.conf in the user folder .xlwings). The building machine's Python is
+  never written: its path means nothing on another PC (issue 22).
 
 openpyxl only; xlwings is not imported (the template is located through the package spec).
 """
@@ -24,7 +27,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import os
-import sys
+import re
 import warnings
 from pathlib import Path
 
@@ -59,14 +62,20 @@ if __name__ == "__main__":
 '''
 
 
-def default_interpreter() -> str:
-    """The Python running this command; on Windows its pythonw.exe when there is one."""
-    exe = Path(sys.executable)
-    if os.name == "nt":
-        windowless = exe.with_name("pythonw.exe")
-        if windowless.exists():
-            return str(windowless)
-    return str(exe)
+#: A Windows path to the interpreter: a drive, a UNC share or an environment variable such as
+#: %LOCALAPPDATA% / %CD% at the start, python.exe or pythonw.exe at the end.
+_WINDOWS_PYTHON = re.compile(r"^([A-Za-z]:\\|\\\\|%[A-Za-z_]+%\\).*\\pythonw?\.exe$", re.IGNORECASE)
+
+
+def check_interpreter(value: str) -> str:
+    """``--interpreter``: a Windows path to python.exe or pythonw.exe (the workbook runs on a PC)."""
+    text = value.strip().strip('"')
+    if not _WINDOWS_PYTHON.match(text):
+        raise InputError(f"--interpreter {value}: geen Windows-pad naar python.exe of pythonw.exe",
+                         expected="bv. C:\\w13xl\\.venv\\Scripts\\pythonw.exe of "
+                                  "%LOCALAPPDATA%\\w13xl\\.venv\\Scripts\\pythonw.exe; zonder --interpreter neemt "
+                                  "Excel de interpreter uit de xlwings-instellingen van de pc")
+    return text
 
 
 def run_main_path(out: Path) -> Path:
@@ -178,8 +187,13 @@ def build_addin_workbook(out: str | os.PathLike, *, plan: str | os.PathLike | No
     conf_name = CONF_SHEET if CONF_SHEET in wb.sheetnames else INACTIVE_CONF_SHEET
     conf = wb[conf_name]
     conf.title = CONF_SHEET
-    settings = {"UDF Modules": UDF_MODULES, "Interpreter_Win": interpreter or default_interpreter()}
+    settings = {"UDF Modules": UDF_MODULES}
+    if interpreter is not None:
+        settings["Interpreter_Win"] = check_interpreter(interpreter)
     rows = {conf.cell(row=r, column=1).value: r for r in range(1, conf.max_row + 1)}
+    if interpreter is None and "Interpreter_Win" in rows:  # the template's 'python': the PC's setting instead
+        conf.delete_rows(rows["Interpreter_Win"])
+        rows = {conf.cell(row=r, column=1).value: r for r in range(1, conf.max_row + 1)}
     for key, value in settings.items():
         r = rows.get(key) or conf.max_row + 1
         conf.cell(row=r, column=1, value=key)

@@ -22,7 +22,8 @@ import xlwings as xw
 from ..errors import InputError, W13Error
 from . import cache
 from .cache import Frozen, freeze
-from .core import PREFIX, _copy, _number, _text, _year, error_text, memo_rows, scenario_inputs
+from .core import PREFIX, _copy, _number, _text, _year, error_text, library_generation, memo_rows, scenario_inputs
+from .limits import check_paths
 
 __xlwings_func_namespace__ = "W13"
 
@@ -41,7 +42,8 @@ _inputs = scenario_inputs  # (baseline, chosen scenario or None = the plan, libr
 
 
 @cache.cached(maxsize=32)
-def _simulation(budget: Frozen, scenario: str, paths: int | None, seed: int | None, ranges: tuple[Frozen, ...]):
+def _simulation(budget: Frozen, scenario: str, paths: int | None, seed: int | None, ranges: tuple[Frozen, ...],
+                generation: int = 0):
     from ..montecarlo import prepare, simulate
 
     try:
@@ -49,6 +51,7 @@ def _simulation(budget: Frozen, scenario: str, paths: int | None, seed: int | No
         prepared = prepare(baseline, chosen, library)
         n = paths or (prepared.spec.paths if chosen is not None and chosen.uncertainty and
                       "paths" in chosen.uncertainty else EXCEL_DEFAULT_PATHS)
+        check_paths(n)
         return simulate(baseline, paths=n, seed=seed, prepared=prepared)
     except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
@@ -95,8 +98,11 @@ def kans(budget: object, scenario: object = None, wat: object = None, paden: obj
 def _kans(budget: object, scenario: object, wat: object, paden: object, seed: object, *ranges: object) -> object:
     try:
         kind, year = _what(wat)
-        sim = _simulation(freeze(budget), _text(scenario, "") or "", _count(paden, "paden"), _count(seed, "seed"),
-                          tuple(freeze(r) for r in ranges))
+        paths = _count(paden, "paden")
+        if paths is not None:
+            check_paths(paths)  # before anything is read or cached
+        sim = _simulation(freeze(budget), _text(scenario, "") or "", paths, _count(seed, "seed"),
+                          tuple(freeze(r) for r in ranges), library_generation())
         if isinstance(sim, str):
             return [[sim]]
         if kind == "waaier":
@@ -134,7 +140,7 @@ LEVER_NAMES = {"bijdrage": "contribution", "contribution": "contribution", "%": 
 
 @cache.cached(maxsize=64)
 def _solve(budget: Frozen, scenario: str, lever: str, year: int | None,
-           ranges: tuple[Frozen, ...]) -> tuple[tuple[object, ...], ...]:
+           ranges: tuple[Frozen, ...], generation: int = 0) -> tuple[tuple[object, ...], ...]:
     from ..goalseek import TARGET_LABELS, solve
 
     try:
@@ -174,10 +180,11 @@ def doelzoeken(budget: object, scenario: object = None, hefboom: object = None, 
             raise InputError(f"onbekende hefboom '{name}'", expected="bijdrage, per inwoner of vte")
         year = None if _text(vanaf) is None else _year(vanaf, "vanaf")
         return _solve(freeze(budget), _text(scenario, "") or "", LEVER_NAMES[name], year,
-                      tuple(freeze(r) for r in ranges))
+                      tuple(freeze(r) for r in ranges), generation)
 
     try:
-        return memo_rows(_solutions, "doelzoeken", (budget, scenario, hefboom, vanaf, *ranges), compute)
+        generation = library_generation()
+        return memo_rows(_solutions, ("doelzoeken", generation), (budget, scenario, hefboom, vanaf, *ranges), compute)
     except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13 DOELZOEKEN failed")

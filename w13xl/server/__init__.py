@@ -8,7 +8,11 @@ The server is xlwings' own, unchanged: the ``xlwings-server`` package from PyPI 
 * ``custom_scripts/__init__.py`` imports the script ``scenarios_doorrekenen``;
 * ``templates/taskpane.html`` (Dutch task pane with the button "Scenario's doorrekenen"),
   ``templates/manifest.xml`` (W13 ribbon tab) and ``static/js/ribbon.js`` (its button) replace
-  xlwings Server's hello-world defaults.
+  xlwings Server's hello-world defaults;
+* ``auth/`` overrides two pieces of xlwings Server's sign-in: the Entra ID key set may come from
+  a file (``W13XL_ENTRAID_JWKS_FILE``, an air-gapped server, and the tests' locally signed
+  tokens), and the ``custom`` provider refuses every token (xlwings' example accepts the
+  literal "test-token").
 
 and the settings (:func:`server_environment`), which xlwings Server reads from the environment
 when it is imported. That is why this module never imports ``xlwings_server`` itself: the
@@ -18,7 +22,9 @@ environment must be complete first.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Mapping
@@ -35,6 +41,9 @@ PROJECT_NAME = "W13 meerjarenplan"
 MANIFEST_ID = "b710c107-2e86-4c00-aedb-4c23d687015b"
 LICENSE_ENV = "XLWINGS_LICENSE_KEY"
 SCENARIO_DIR_ENV = "W13XL_SCENARIO_DIR"  # same name as w13xl.excel.core.SCENARIO_DIR_ENV
+#: The server's data folder (the scenario library's SQLite file), and a database URL instead.
+DATA_DIR_ENV = "W13XL_DATA_DIR"
+DATABASE_URL_ENV = "W13XL_DATABASE_URL"
 
 #: Settings w13xl fixes: production names (W13.M2, not XLWINGS.W13.M2 or W13.M2 with an
 #: environment suffix) and the W13 project folder.
@@ -42,14 +51,17 @@ FIXED = {
     "XLWINGS_PROJECT_DIR": str(PROJECT_DIR),
     "XLWINGS_ENVIRONMENT": "prod",
     "XLWINGS_FUNCTIONS_NAMESPACE": "",
+    # Outside Excel the task pane says what it is (templates/taskpane.html) instead of reloading.
+    "XLWINGS_TASKPANE_RELOAD_ATTEMPTS": "0",
 }
 #: Defaults the operator may override in the environment (or the server's .env, see README).
 DEFAULTS = {
     "XLWINGS_PROJECT_NAME": PROJECT_NAME,
     "XLWINGS_MANIFEST_ID_PROD": MANIFEST_ID,
-    # Excel on the web loads the add-in from its own origin (CORS); the server has no
-    # cookies or credentials to protect (allow_credentials is off).
-    "XLWINGS_CORS_ALLOW_ORIGINS": '["*"]',
+    # No other origin may call the server from a browser (xlwings Server's own default): the
+    # task pane and the functions are served from the server's own origin. Excel on the web
+    # needs its origins listed (docs/server.md, "CORS").
+    "XLWINGS_CORS_ALLOW_ORIGINS": "[]",
     "XLWINGS_ENABLE_EXAMPLES": "false",
     "XLWINGS_ENABLE_HOTRELOAD": "false",
     "XLWINGS_ENABLE_SOCKETIO": "false",
@@ -75,13 +87,86 @@ def dotenv_settings(path: Path) -> dict[str, str]:
             if v is not None and k.startswith(("XLWINGS_", "W13XL_"))}
 
 
+#: The sign-in providers w13xl accepts (xlwings Server's ``entraid``; its ``custom`` provider
+#: is an example that must be written first, see docs/server.md).
+SUPPORTED_PROVIDERS = ("entraid",)
+ANONYMOUS_ENV = "W13XL_ANONIEM"
+#: The app role every user needs with sign-in on, unless XLWINGS_AUTH_REQUIRED_ROLES says otherwise.
+USER_ROLE = "W13.Gebruiker"
+#: The app role that may approve a scenario version in the library (the raad van bestuur's secretary).
+APPROVER_ROLE = "W13.Goedkeurder"
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def json_list(env: Mapping[str, str], key: str) -> list[str]:
+    """A setting holding a JSON list of strings (as xlwings Server reads it); refuses other text."""
+    raw = env.get(key, "").strip()
+    if not raw:
+        return []
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise W13Error(f"{key}={raw}: geen lijst (verwacht: een JSON-lijst, bv. {key}='[\"entraid\"]')")
+    return value
+
+
+def sign_in_settings(env: dict[str, str], *, anonymous: bool, host: str) -> None:
+    """Check and complete the sign-in settings in ``env`` (in place).
+
+    Without sign-in only ``--anoniem`` on a loopback address starts: anyone who can reach the
+    port could otherwise compute with (and read the answers of) the W13 functions."""
+    providers = json_list(env, "XLWINGS_AUTH_PROVIDERS")
+    if anonymous:
+        if providers:
+            raise W13Error("--anoniem en XLWINGS_AUTH_PROVIDERS sluiten elkaar uit (verwacht: aanmelden, of "
+                           "anoniem zonder XLWINGS_AUTH_PROVIDERS)")
+        if not is_local(host):
+            raise W13Error(f"--anoniem --host {host}: anoniem gebruik alleen op 127.0.0.1, ::1 of localhost "
+                           "(verwacht: aanmelden met Entra ID voor een server die anderen bereiken, docs/server.md)")
+        env[ANONYMOUS_ENV] = "1"
+        return
+    env.pop(ANONYMOUS_ENV, None)
+    if not providers:
+        raise W13Error("geen aanmelding ingesteld: zet XLWINGS_AUTH_PROVIDERS='[\"entraid\"]' met "
+                       "XLWINGS_AUTH_ENTRAID_CLIENT_ID en XLWINGS_AUTH_ENTRAID_TENANT_ID (docs/server.md), of "
+                       "start met --anoniem op 127.0.0.1 om alleen op deze pc te proberen")
+    unknown = [p for p in providers if p not in SUPPORTED_PROVIDERS]
+    if unknown:
+        raise W13Error(f"XLWINGS_AUTH_PROVIDERS: '{unknown[0]}' wordt niet ondersteund (verwacht: "
+                       + ", ".join(SUPPORTED_PROVIDERS) + ")")
+    for key in ("XLWINGS_AUTH_ENTRAID_CLIENT_ID", "XLWINGS_AUTH_ENTRAID_TENANT_ID"):
+        value = env.get(key, "").strip()
+        if not _GUID.match(value):
+            raise W13Error(f"{key}={value or '(leeg)'}: geen GUID (verwacht: de Application (client) ID en "
+                           "Directory (tenant) ID van de app-registratie, docs/server.md)")
+    env.setdefault("XLWINGS_AUTH_REQUIRED_ROLES", json.dumps([USER_ROLE]))
+    json_list(env, "XLWINGS_AUTH_REQUIRED_ROLES")  # well-formed
+
+
+def manifest_hostname(host: str, port: int, hostname: str | None) -> str:
+    """The host name (and port) the manifest's URLs use: ``--hostname``, else the loopback
+    address the server listens on; never the Host header of a request."""
+    if hostname:
+        return hostname
+    if not is_local(host):
+        raise W13Error(f"--host {host}: geef --hostname, de naam waaronder Excel de server bereikt (verwacht: "
+                       "bv. --hostname w13.example.be; het manifest neemt nooit de naam uit een verzoek over)")
+    shown = f"[{host}]" if ":" in host else host
+    return f"{shown}:{port}"
+
+
 def server_environment(environ: Mapping[str, str], *, scenario_dir: Path | None = None,
-                       hostname: str | None = None, dotenv: Path | None = None) -> dict[str, str]:
+                       hostname: str | None = None, dotenv: Path | None = None,
+                       anonymous: bool | None = None, host: str = "127.0.0.1",
+                       data_dir: Path | None = None) -> dict[str, str]:
     """The environment for xlwings Server: ``environ`` plus the settings of the ``dotenv`` file
     (the environment wins), w13xl's fixed settings and defaults.
 
     Refuses (W13Error, in Dutch) without a licence key: which key W13 may use is a decision
-    for the operator (README), not something to default silently."""
+    for the operator (README), not something to default silently. With ``anonymous`` given
+    (``w13xl serve``) the sign-in settings are checked too (:func:`sign_in_settings`)."""
     env = {**(dotenv_settings(dotenv) if dotenv is not None else {}), **environ}
     if not env.get(LICENSE_ENV, "").strip():
         raise W13Error(LICENSE_HELP)
@@ -89,8 +174,22 @@ def server_environment(environ: Mapping[str, str], *, scenario_dir: Path | None 
         env.setdefault(key, value)
     env.update(FIXED)
     env["XLWINGS_ON_SERVER"] = "true"
+    if anonymous is not None:
+        sign_in_settings(env, anonymous=anonymous, host=host)
+    origins = json_list(env, "XLWINGS_CORS_ALLOW_ORIGINS")
+    if "*" in origins:
+        raise W13Error("XLWINGS_CORS_ALLOW_ORIGINS bevat '*': dan mag elke webpagina de server aanspreken en de "
+                       "antwoorden lezen (verwacht: de lijst van toegelaten origins, docs/server.md)")
     if hostname:
         env["XLWINGS_HOSTNAME"] = hostname
+    if data_dir is not None:
+        folder = Path(data_dir).expanduser().resolve()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise W13Error(f"--data {data_dir}: de map kan niet gemaakt worden ({exc.strerror}; verwacht: een map "
+                           "waarin de server mag schrijven)") from None
+        env[DATA_DIR_ENV] = str(folder)
     if scenario_dir is not None:
         folder = Path(scenario_dir).expanduser().resolve()
         if not folder.is_dir():
@@ -154,6 +253,10 @@ def development_certificate(folder: Path, *, use_mkcert: bool | None = None) -> 
     return Certificate(cert, key, ca, "trustme")
 
 
+def default_data_dir() -> Path:
+    return Path.home() / ".w13xl" / "server"
+
+
 def default_cert_dir() -> Path:
     return Path.home() / ".w13xl" / "certs"
 
@@ -178,10 +281,10 @@ def render_manifest(base_url: str) -> str:
         warnings.simplefilter("ignore")  # starlette asks for httpx2; httpx works
         from starlette.testclient import TestClient
 
-    from xlwings_server.main import main_app
+    from .app import app
 
     scheme = base_url.split("://", 1)[0]
-    with TestClient(main_app, base_url=base_url) as client:
+    with TestClient(app, base_url=base_url) as client:
         response = client.get("/manifest", headers={"X-Forwarded-Proto": scheme})
     response.raise_for_status()
     return response.text
@@ -191,6 +294,6 @@ def run(host: str, port: int, *, certfile: Path | None, keyfile: Path | None, lo
     """Start xlwings Server (uvicorn, one process) until Ctrl+C. Needs :func:`apply_environment`."""
     import uvicorn
 
-    uvicorn.run("xlwings_server.main:main_app", host=host, port=port, log_level=log_level,
+    uvicorn.run("w13xl.server.app:app", host=host, port=port, log_level=log_level,
                 ssl_certfile=str(certfile) if certfile else None, ssl_keyfile=str(keyfile) if keyfile else None,
                 proxy_headers=True, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
