@@ -482,15 +482,27 @@ def build_workbook() -> Workbook:
     return wb
 
 
+def add_excel_layer(wb: Workbook) -> list[str]:
+    """Issue 23 (w13xl.excel.layer): a workbook name per input table, the sheet 'W13 Formules' with
+    live Office.js formulas on those names, and drop-down lists on Scenario's. Gives the formula cells."""
+    from .excel.layer import add_excel_layer as layer
+
+    return layer(wb, "officejs")
+
+
 def build_sample_workbook(path: str | Path = SAMPLE_PATH) -> Path:
     from .workbook import safe_write
 
     wb = build_workbook()
+    formula_cells = add_excel_layer(wb)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
 
     def write(tmp: Path) -> None:
+        from .excel.layer import mark_dynamic_arrays
+
         wb.save(tmp)
+        mark_dynamic_arrays(tmp, cells=formula_cells)
         _fix_zip_times(tmp)
 
     return safe_write(path, write)
