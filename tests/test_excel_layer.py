@@ -104,6 +104,17 @@ def book():
 
 
 @pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    """The three workbooks: the sample (Office.js), the classic add-in workbook, the Office.js template."""
+    from w13xl.excel.template import build_addin_workbook, build_officejs_workbook
+
+    folder = tmp_path_factory.mktemp("books")
+    classic = build_addin_workbook(folder / "W13_plan.xlsm", plan=SAMPLE, interpreter="python")
+    officejs = build_officejs_workbook(folder / "W13_officejs.xlsx", plan=SAMPLE)
+    return {"officejs": SAMPLE, "classic": classic, "sjabloon": officejs}
+
+
+@pytest.fixture(scope="module")
 def cli_runs(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli") / "run.json"
     subprocess.run(["w13xl", "run", str(SAMPLE), "hbdh-stopt-juni-2026", "bijdrage-plus-3-2028", "-o", str(out)],
@@ -120,6 +131,23 @@ def test_every_input_sheet_has_a_name_over_its_whole_table(book):
     assert len(name_values(book, "Personeel")) == 1 + 21
     assert len(name_values(book, "Scenarios")) == 3
     assert name_values(book, "Begroting")[0][:3] == ["Beleidsdoelstelling", "Actieplan", "Actie"]
+
+
+@pytest.mark.parametrize("kind", ["officejs", "classic", "sjabloon"])
+def test_each_workbook_has_the_names_the_formulas_and_the_lists(shipped, kind, cli_runs):
+    wb = openpyxl.load_workbook(shipped[kind], keep_vba=kind == "classic")
+    prefix = "=W13_" if kind == "classic" else "=_xldudf_W13_"
+    texts = [t for _, t in formula_cells(wb)]
+    assert texts and all(t.startswith(prefix) for t in texts)
+    assert f"{prefix}M2(Begroting,Parameters,Categorieen)" in texts
+    for key, (name, _) in SHEET_NAMES.items():
+        assert name_values(wb, name)[0][0], (kind, key)
+    assert len(wb["Scenario's"].data_validations.dataValidation) == 13  # one per column, no doubles
+    # the classic UDFs are the same Python functions: the same figures as the CLI
+    cache.clear()
+    text = next(t for t in texts if '"bijdrage-plus-3-2028","reserve"' in t)
+    got = [r[1] for r in call(wb, text)[1:]]
+    assert got == pytest.approx(cli_runs["bijdrage-plus-3-2028"]["gecumuleerd_budgettair_resultaat"], abs=0.005)
 
 
 def test_stored_formula_text(book):
@@ -230,6 +258,14 @@ def test_libreoffice_opens_it_and_resolves_the_names(tmp_path):
                    check=True, capture_output=True, timeout=240)
     # header + 45 budget lines, header + 21 positions, header + 2 scenario rows
     assert (tmp_path / "check-Controle.csv").read_text(encoding="utf-8").split() == ["46", "22", "3"]
-    pdf = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(SAMPLE)],
-                         capture_output=True, timeout=240)
-    assert pdf.returncode == 0 and (tmp_path / (SAMPLE.stem + ".pdf")).stat().st_size > 10_000
+
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_converts_the_three_workbooks(shipped, tmp_path):
+    """Each workbook opens in LibreOffice without a repair and converts to PDF."""
+    pdf = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                          *map(str, shipped.values())], capture_output=True, timeout=400, text=True)
+    assert pdf.returncode == 0, pdf.stderr
+    for path in shipped.values():
+        assert (tmp_path / (Path(path).stem + ".pdf")).stat().st_size > 10_000, path

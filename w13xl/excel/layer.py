@@ -267,6 +267,13 @@ def _id_list(wb, key: str, column: str, list_name: str) -> str | None:
     return list_name
 
 
+def _replace_validation(ws, dv: DataValidation) -> None:
+    """Add ``dv``, dropping an earlier validation on the same cells (a second run changes nothing)."""
+    ws.data_validations.dataValidation = [d for d in ws.data_validations.dataValidation
+                                          if str(d.sqref) != str(dv.sqref)]
+    ws.add_data_validation(dv)
+
+
 def add_scenario_validation(wb) -> list[DataValidation]:
     """Drop-down lists and an input message per column on Scenario's (rows below the header up to
     :data:`VALIDATION_ROWS`), dates and percentages formatted; the index class on Indexering."""
@@ -311,7 +318,7 @@ def add_scenario_validation(wb) -> list[DataValidation]:
                 dv.errorTitle = "Ongeldige waarde"
                 dv.error = f"Verwacht in kolom {head}: {text}"[:255]
                 dv.add(cells)
-                ws.add_data_validation(dv)
+                _replace_validation(ws, dv)
                 added.append(dv)
                 if fmt:
                     for r in range(top + 1, VALIDATION_ROWS + 1):
@@ -328,7 +335,7 @@ def add_scenario_validation(wb) -> list[DataValidation]:
                     dv.promptTitle, dv.prompt = SCENARIO_HELP["klasse"]
                     dv.showInputMessage = dv.showErrorMessage = True
                     dv.add(f"{letter}{top + 1}:{letter}{VALIDATION_ROWS}")
-                    index.add_data_validation(dv)
+                    _replace_validation(index, dv)
                     added.append(dv)
     return added
 
