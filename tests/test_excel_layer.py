@@ -21,6 +21,7 @@ import pytest
 import xlwings as xw
 import xlwings.server
 from helpers import PLAN_GBR, PLAN_YEARS, SAMPLE
+from openpyxl.worksheet.formula import ArrayFormula
 
 from w13xl.excel import cache
 from w13xl.excel import functions as F
@@ -64,10 +65,8 @@ def formula_cells(wb) -> list[tuple[str, str]]:
     out = []
     for row in ws.iter_rows(min_col=1, max_col=1):
         value = row[0].value
-        text = getattr(value, "text", value)  # a dynamic-array cell reads back as an ArrayFormula
-        if isinstance(text, str) and text.startswith("=") and "_xldudf_" in text or (
-                isinstance(value, openpyxl.worksheet.formula.ArrayFormula)):
-            out.append((row[0].coordinate, text))
+        if isinstance(value, ArrayFormula):  # a dynamic-array formula reads back as an array formula
+            out.append((row[0].coordinate, value.text))
     return out
 
 
@@ -124,7 +123,7 @@ def cli_runs(tmp_path_factory):
 
 
 def test_every_input_sheet_has_a_name_over_its_whole_table(book):
-    for key, (name, _) in SHEET_NAMES.items():
+    for name, _ in SHEET_NAMES.values():
         rows = name_values(book, name)
         assert all(isinstance(v, str) and v for v in rows[0]), f"{name}: first row is the header"
     # Personeel: header + 21 positions (w13xl/data/personeel.csv); Scenario's: header + 2 rows
@@ -269,3 +268,46 @@ def test_libreoffice_converts_the_three_workbooks(shipped, tmp_path):
     assert pdf.returncode == 0, pdf.stderr
     for path in shipped.values():
         assert (tmp_path / (Path(path).stem + ".pdf")).stat().st_size > 10_000, path
+
+
+def test_trailing_empty_rows_are_ignored(book):
+    """A whole-column name (Synthese!$A:$L) would hand the function empty rows below the table."""
+    cache.clear()
+    text = "=_xldudf_W13_RESERVE(Begroting,Parameters,Categorieen)"
+    table = call(book, text)
+    budget = name_values(book, "Begroting") + [[""] * 12 for _ in range(1000)]
+    padded = asyncio.run(xlwings.server.custom_functions_call(
+        {"func_name": "w13_reserve",
+         "args": [budget, name_values(book, "Parameters"), name_values(book, "Categorieen")],
+         "version": xw.__version__, "runtime": "1.4", "client": "Office.js"}, F))
+    assert padded == table
+
+
+def test_bijdrage_plus_3_by_hand(book):
+    """bijdrage-plus-3-2028: +3% on the contribution 801.391 x 1,02^k (Parameters) from 2028:
+    25.013,02 + 25.513,28 + 26.023,54 + 26.544,01 = 103.093,85 more reserve by 2031;
+    454.275,79 (plan, 2031) + 103.093,85 = 557.369,64."""
+    text = next(t for _, t in formula_cells(book) if '"bijdrage-plus-3-2028","reserve"' in t)
+    extra = sum(0.03 * 801391 * 1.02 ** k for k in range(2, 6))
+    assert extra == pytest.approx(103093.85, abs=0.01)
+    assert call(book, text)[-1] == [2031, pytest.approx(454275.79 + extra, abs=0.01)]
+
+
+def test_the_commands_of_the_page_run(tmp_path):
+    """Every `uv run ...` line of the bash blocks of docs/excel-start.md, in a copy of the repo's files."""
+    import os
+    import sysconfig
+
+    root = Path(__file__).resolve().parents[1]
+    for folder in ("workbooks", "scenarios"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    page = (root / "docs" / "excel-start.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)```", page, re.S)
+    commands = [line.strip() for block in blocks for line in block.splitlines() if line.startswith("uv run ")]
+    assert len(commands) == 4
+    env = {**os.environ, "PATH": sysconfig.get_path("scripts") + os.pathsep + os.environ["PATH"]}
+    for command in commands:
+        done = subprocess.run(command.removeprefix("uv run "), shell=True, cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (command, done.stderr)
+    assert (tmp_path / "W13_officejs.xlsx").exists() and (tmp_path / "W13_plan.xlsm").exists()

@@ -150,7 +150,7 @@ def formulas(names: dict[str, str]) -> list[tuple[str, str, list[str], int]]:
     out.append(("Kans dat de AFM in het laatste jaar negatief is (1.000 paden, seed 1)", "KANS",
                 [budget, "", '"afm"', "1000", "1", *further], 3))
     out.append(("Doelzoeken: nodige verhoging van de bijdrage lokale besturen vanaf 2027", "DOELZOEKEN",
-                [budget, "", '"bijdrage"', "2027", *further], 6))
+                [budget, "", '"bijdrage"', "2027", *further], 10))
     return out
 
 
@@ -380,7 +380,7 @@ def mark_dynamic_arrays(path: str | Path, sheet: str = FORMULA_SHEET, cells: Seq
     xml = parts[target].decode("utf-8")
     for ref in cells:
         pattern = re.compile(rf'<c r="{ref}"([^>]*)><f>')
-        xml, n = pattern.subn(lambda m, ref=ref: f'<c r="{ref}"{m.group(1)} cm="1"><f t="array" ref="{ref}">', xml)
+        xml, n = pattern.subn(rf'<c r="{ref}"\1 cm="1"><f t="array" ref="{ref}">', xml)
         if n != 1:
             raise ValueError(f"formula cell {ref} not found on {sheet}")
     parts[target] = xml.encode("utf-8")
