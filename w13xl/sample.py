@@ -476,6 +476,7 @@ def build_workbook() -> Workbook:
     add_schema_sheets(wb)
     for extra in EXTRA_SHEETS:
         extra(wb)
+    add_excel_layer(wb)
     wb.properties.creator = "w13xl"
     wb.properties.created = FIXED_DATE
     wb.properties.modified = FIXED_DATE
@@ -494,7 +495,6 @@ def build_sample_workbook(path: str | Path = SAMPLE_PATH) -> Path:
     from .workbook import safe_write
 
     wb = build_workbook()
-    formula_cells = add_excel_layer(wb)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -502,7 +502,7 @@ def build_sample_workbook(path: str | Path = SAMPLE_PATH) -> Path:
         from .excel.layer import mark_dynamic_arrays
 
         wb.save(tmp)
-        mark_dynamic_arrays(tmp, cells=formula_cells)
+        mark_dynamic_arrays(tmp)
         _fix_zip_times(tmp)
 
     return safe_write(path, write)

@@ -364,7 +364,7 @@ METADATA_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 METADATA_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sheetMetadata"
 
 
-def mark_dynamic_arrays(path: str | Path, sheet: str = FORMULA_SHEET, cells: Sequence[str] = ()) -> None:
+def mark_dynamic_arrays(path: str | Path, sheet: str = FORMULA_SHEET, cells: Sequence[str] | None = None) -> None:
     """Make the formulas in ``cells`` of ``sheet`` dynamic-array formulas in the saved file:
     ``<c r="A7" cm="1"><f t="array" ref="A7">...</f>`` plus the part xl/metadata.xml (what Excel
     365 itself writes; without it Excel opens the formula as ``=@W13.M2(...)`` and shows one value)."""
@@ -375,14 +375,22 @@ def mark_dynamic_arrays(path: str | Path, sheet: str = FORMULA_SHEET, cells: Seq
         entries = [(info, src.read(info)) for info in src.infolist()]
     parts = {info.filename: data for info, data in entries}
     target = next((s.part for s in workbook_sheets(parts) if s.name == sheet), None)
-    if target is None or not cells:
+    if target is None:
         return
     xml = parts[target].decode("utf-8")
-    for ref in cells:
-        pattern = re.compile(rf'<c r="{ref}"([^>]*)><f>')
-        xml, n = pattern.subn(rf'<c r="{ref}"\1 cm="1"><f t="array" ref="{ref}">', xml)
-        if n != 1:
-            raise ValueError(f"formula cell {ref} not found on {sheet}")
+    wanted = set(cells) if cells else None  # None: every formula cell of the sheet
+    marked: set[str] = set()
+
+    def mark(m: re.Match) -> str:
+        ref = m.group(1)
+        if wanted is not None and ref not in wanted:
+            return m.group(0)
+        marked.add(ref)
+        return f'<c r="{ref}"{m.group(2)} cm="1"><f t="array" ref="{ref}">'
+
+    xml = re.sub(r'<c r="([A-Z]+\d+)"((?:(?! cm=)[^>])*)><f>', mark, xml)
+    if wanted is not None and wanted - marked:
+        raise ValueError(f"formula cells {sorted(wanted - marked)} not found on {sheet}")
     parts[target] = xml.encode("utf-8")
     if "xl/metadata.xml" not in parts:
         parts["xl/metadata.xml"] = METADATA_XML.encode("utf-8")
