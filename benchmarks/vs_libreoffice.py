@@ -119,7 +119,7 @@ def model_data(baseline) -> dict:
     import types
 
     from w13xl.model import CATEGORIES
-    from w13xl.scenario.engine import notice_months_for, staff_after_end
+    from w13xl.scenario.engine import notice_details, notice_months_for, staff_after_end
 
     years = baseline.years
     ones = np.ones(len(years))
@@ -136,7 +136,8 @@ def model_data(baseline) -> dict:
         stops = {}
         for stop in years:
             ch = types.SimpleNamespace(notice_months=None, date=dt.date(stop, 12, 31))
-            notices = {p.id: notice_months_for(p, ch, baseline.staff_params.reference_year) for p in funded}
+            details = notice_details(baseline, ch, funded)  # the statutory notice after the stop (default)
+            notices = {p.id: notice_months_for(p, ch, details) for p in funded}
             new = staff_after_end(funded, "stop", ch.date, None, notices)
             stops[stop] = {"notice": notices,
                            "delta": [float(v) for v in baseline.roster_cost(new, ones) - staff]}

@@ -24,7 +24,12 @@ def test_aannames_lists_every_assumption_with_a_source(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
     tables = {t["sleutel"]: t for t in data["aannames"]}
-    assert set(tables) == {"indexklassen", "subsidies", "beleid", "werkgeverskost", "minimumreserve", "indexering"}
+    assert set(tables) == {"personeel", "indexklassen", "subsidies", "beleid", "werkgeverskost", "minimumreserve",
+                           "indexering"}
+    # issue 18: the roster against schema T2 line 2, labelled while the roster is the illustrative sample
+    assert "personeel: illustratief bestand" in tables["personeel"]["titel"]
+    assert [r[2] for r in tables["personeel"]["rijen"]] == [  # T2 line 2 as printed (2030: c + f = ...414,55)
+        "1.817.896,00", "1.813.042,00", "1.798.104,00", "1.852.002,00", "1.805.414,55", "1.769.373,05"]
     # every line part has a class, a share, an origin and a source text
     for row in tables["indexklassen"]["rijen"]:
         action, _name, direction, klass, share, origin, source = row
@@ -44,7 +49,9 @@ def test_run_shows_the_class_per_line_within_100_columns():
     assert result.exit_code == 0, result.output
     start = result.output.index("Indexklasse per lijn")
     block = result.output[start:result.output.index("Schema M2")]
-    assert "A10302 │ U │ doorgestort 90,4% blad; loon 9,6% pers." in block
+    # P06 (B4-B5, steps 6-9 in 2026-2029: 24.300, 24.900, 25.500, 26.100 x 2,1223 x 1,5217 + 3.019,80,
+    # x 1,02^t) = 348.080 of 4 x 1.090.768 = 8,0% of A10302's U line (issue 18's calibrated roster)
+    assert "A10302 │ U │ doorgestort 92,0% blad; loon 8,0% pers." in block
     assert max(len(line) for line in block.splitlines()) <= 100
 
 

@@ -69,9 +69,12 @@ def test_cliffs_csv(tmp_path):
     assert result.exit_code == 0, result.output
     rows = [{k: v.replace(",", ".") for k, v in r.items()}
             for r in csv.DictReader(out.open(encoding="utf-8-sig"), delimiter=";")]
-    assert len(rows) == 12 and rows[0]["subsidie"] == "SUB-KONEKTI"
+    assert len(rows) == 12 and rows[0]["subsidie"] == "SUB-EH-BASIS"  # P03, P11, P12 (issue 18)
     pact = next(r for r in rows if r["subsidie"] == "SUB-PACT")
-    assert float(pact["reserve_a"]) == pytest.approx(-1.15 * roster_cost(["P06"], 3), abs=ROSTER_TOL)
+    # (a) after the stop: P06's 7 months of statutory notice (9 years, 30 weeks) + 15% overhead in 2029;
+    # (a) in time: the overhead only (issue 18)
+    assert float(pact["reserve_a"]) == pytest.approx(-(7 / 12 + 0.15) * roster_cost(["P06"], 3), abs=ROSTER_TOL)
+    assert float(pact["reserve_a_tijdig"]) == pytest.approx(-0.15 * roster_cost(["P06"], 3), abs=ROSTER_TOL)
 
 
 def test_solve_json_is_proved(tmp_path):

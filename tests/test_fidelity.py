@@ -54,7 +54,9 @@ def test_pact_wage_share_comes_from_the_roster_not_a_flat_40_percent(engine):
     assert exp.origins == {"loon": "personeel", "doorgestort": "Indexering"}
     share = base.shares(key)["loon"]
     assert share == pytest.approx(p06[:4].sum() / base.lines[key][:4].sum())
-    assert 0.08 < share < 0.11  # the issue: "near 9%, not 40%"
+    # the issue: "near 9%, not 40%"; with the calibrated roster of issue 18 (P06 = B4-B5 step 6:
+    # 24.300 x 2,1223 x 1,5217 + 3.019,80 = 81.5k in 2026 of 1.090.768) about 8%
+    assert 0.07 < share < 0.11
 
 
 def test_indexschok_splits_into_a_roster_wage_part_and_a_price_part(study, engine):
@@ -144,14 +146,19 @@ def test_statutory_notice_table():
 
 
 def test_stop_without_notice_months_uses_the_statutory_notice(engine):
-    """'t PACT stops end 2028. P06 (step 16 in 2026, taken as 16 years of service: aanname) has
-    19 years on 31/12/2028 -> 60 weeks -> 14 months: beyond the planned end (31/12/2029), so W13
-    pays P06 all of 2029 without subsidy, plus the lost overhead recharge: -1.15 x P06 2029."""
+    """'t PACT stops end 2028, opzeg not given: the default 'na stopzetting'. P06 (step 6 in 2026,
+    taken as 6 years of service: aanname, in service from 1/1/2020) has 9 years on 31/12/2028 ->
+    30 weeks (art. 37/2) = 210 days / 30,44 = 6,9 -> 7 months, January-July 2029 without
+    subsidy, plus the lost overhead recharge of 2029: -(7/12 + 0,15) x P06 2029."""
     base = engine.base
     effect = run(engine, {"type": "subsidy_end", "subsidy": "SUB-PACT", "date": "2028-12-31",
                           "policy": "stop"}).difference("exploitatiesaldo")
     p06 = roster(base, ids={"P06"})
-    np.testing.assert_allclose(effect, [0, 0, 0, -1.15 * p06[3], 0, 0], atol=CENT)
+    np.testing.assert_allclose(effect, [0, 0, 0, -(7 / 12 + 0.15) * p06[3], 0, 0], atol=CENT)
+    # served in time: only the overhead recharge A50111 loses
+    in_time = run(engine, {"type": "subsidy_end", "subsidy": "SUB-PACT", "date": "2028-12-31",
+                           "policy": "stop", "opzeg": "tijdig"}).difference("exploitatiesaldo")
+    np.testing.assert_allclose(in_time, [0, 0, 0, -0.15 * p06[3], 0, 0], atol=CENT)
     # a declared notice of 3 months: staff cost January-March 2029 only
     three = run(engine, {"type": "subsidy_end", "subsidy": "SUB-PACT", "date": "2028-12-31",
                          "policy": "stop", "notice_months": 3}).difference("exploitatiesaldo")
@@ -179,12 +186,13 @@ def test_keep_project_pays_everything(engine):
     np.testing.assert_allclose(effect, [0, 0, 0, 0, 0, -409_920.0], atol=0.01)
 
 
-@pytest.mark.parametrize("sid, action, ids", [("SUB-EH-PRESTATIE", "A10203", {"P12"}),
+@pytest.mark.parametrize("sid, action, ids", [("SUB-EH-PRESTATIE", "A10203", set()),
                                                ("SUB-KONEKTI", "A10502", {"P04", "P14", "P15"})])
 def test_cliff_b_is_the_staff_cost_plus_overhead_never_the_partner_payments(engine, sid, action, ids):
     """Open-ended subsidies get an assumed end 31/12/2030; (b) keep_staff then costs the 2031
-    reserve the staff's 2031 cost plus the 15% overhead recharge A50111 loses. A10203: P12 (about
-    105k) not the 409,920 passed on to partners; Konekti: P04, P14, P15 (about 324k), not 462,529."""
+    reserve the staff's 2031 cost plus the 15% overhead recharge A50111 loses. A10203: no W13
+    staff (issue 18: its receipts are passed on in full), so 0, not the 409,920 passed on to
+    partners; Konekti: P04, P14, P15, not its 462,529."""
     from w13xl.cliffs import subsidy_cliffs
 
     base = engine.base
@@ -343,17 +351,48 @@ def test_shipped_krachtwonen_renewed(study, engine):
 
 
 def test_shipped_pact_stops_2028(study, engine):
+    """opzeg = "tijdig": the scenario costs only the overhead recharge A50111 loses in 2029,
+    15% (plan 3.7) of P06's employer cost 2029. By hand (illustrative scale and the parameters on the
+    sample's Weddeschalen sheet, holiday pay 7,6667%): B4-B5 step 9 = 26.100 x 2,1223 = 55.392,03
+    gross; employer factor 1 + 0,076667 + 0,07 + 1,07 x 0,32 + 0,03 x 1,0886 = 1,521725;
+    (55.392,03 x 1,521725 + 3.019,80) x 1,02^3 = 92.655,38; x 0,15 = 13.898,31."""
+    p06_2029 = (26_100 * 2.1223 * (1 + 0.076667 + 0.07 + 1.07 * 0.32 + 0.03 * 1.0886) + 3_019.80) * 1.02 ** 3
+    assert p06_2029 == pytest.approx(92_655.38, abs=0.01)
+    assert roster(engine.base, ids={"P06"})[3] == pytest.approx(p06_2029, abs=0.01)
     effect = np.zeros(6)
-    effect[3] = -1.15 * roster(engine.base, ids={"P06"})[3]
+    effect[3] = -0.15 * p06_2029
     assert_shipped(study, engine, "pact-stopt-2028", effect)
+    # both notice variants: in time (-13.898,31) and after the stop (7 months more: -67.947,28)
+    from w13xl.scenario.notice import notice_variants
+
+    base, library, scenarios = study
+    scenario = scenarios["pact-stopt-2028"]
+    variants = {v.mode: v for v in notice_variants(engine, scenario, library)}
+    assert variants["tijdig"].used and not variants["na stopzetting"].used
+    assert variants["tijdig"].reserve_effect == pytest.approx(-13_898.31, abs=0.01)
+    assert variants["na stopzetting"].reserve_effect == pytest.approx(-(0.15 + 7 / 12) * p06_2029, abs=0.02)
+    assert variants["na stopzetting"].reserve_effect == pytest.approx(-67_947.28, abs=0.01)
 
 
 def test_shipped_open_staff_kept(study, engine):
+    """keep_staff from 1/7/2027: W13 pays P08 (0,5 VTE B1-B3; illustrative roster of issue 18: step 25
+    in 2026, 26 in 2027 = 29.360, 27 = the last step from 2028 = 29.780) by hand:
+    (0,5 x amount x 2,1223 x 1,521725 + 3.019,80 per head) x months/12 x 1,02^t
+    = 25.719,15 (2027, six months), 53.172,66, 54.236,12, 55.320,84, 56.427,25: 244.876,02 in all.
+    The 2031 reserve 454.276 - 244.876 = 209.400 is below the minimum moved by 10% of the 2031 wage
+    change (211.211,09 + 5.642,73 = 216.853,82): with this illustrative roster the board would
+    breach its own minimum; the figure rests on P08's step, which no source gives."""
     base = engine.base
     effect = -(roster(base, ids={"P08"}, end=None) - roster(base, ids={"P08"}))
+    factor = 1 + 0.076667 + 0.07 + 1.07 * 0.32 + 0.03 * 1.0886
+    hand = np.array([0.0] + [(0.5 * a * 2.1223 * factor + 3_019.80) * m / 12 * 1.02 ** t for t, a, m in
+                             ((1, 29_360, 6), (2, 29_780, 12), (3, 29_780, 12), (4, 29_780, 12), (5, 29_780, 12))])
+    np.testing.assert_allclose(-effect, hand, atol=0.01)
+    assert hand.sum() == pytest.approx(244_876.02, abs=0.01)
     assert_shipped(study, engine, "open-personeel-blijft", effect)
     _, _, r = shipped(study, engine, "open-personeel-blijft")
     assert r.m2.minimum_reserve[-1] == pytest.approx(211_211.09 - 0.10 * effect[-1], abs=0.01)
+    assert r.m2["gecumuleerd_budgettair_resultaat"][-1] == pytest.approx(PLAN_GBR_2031 - 244_876.02, abs=0.02)
 
 
 def test_shipped_activering_extended(study, engine):
@@ -392,14 +431,15 @@ def test_shipped_foodact_investment_unfunded(study, engine):
 
 
 def test_notice_uses_the_date_of_entry_when_the_roster_gives_one():
-    """P06 hired 1/3/2025 (column in_dienst): on 31/12/2028 3 years 9 months of service ->
-    13 weeks -> 3 months, instead of the step-based upper bound (19 years -> 14 months)."""
+    """P06 hired 1/3/2025 (column in_dienst): on 31/12/2028 3 years 10 months of service
+    (March 2025 - December 2028 = 46 whole months) -> 13 weeks -> 3 months, instead of the
+    step-based upper bound (step 6 in 2026: 9 years on 31/12/2028 -> 30 weeks -> 7 months)."""
     from w13xl.staffing import bundled_roster, seniority_months, statutory_notice_months
 
     p06 = next(p for p in bundled_roster() if p.id == "P06")
-    assert statutory_notice_months(seniority_months(p06, dt.date(2028, 12, 31))) == 14
+    assert statutory_notice_months(seniority_months(p06, dt.date(2028, 12, 31))) == 7
     hired = dataclasses.replace(p06, hired=dt.date(2025, 3, 1))
-    assert seniority_months(hired, dt.date(2028, 12, 31)) == 45
+    assert seniority_months(hired, dt.date(2028, 12, 31)) == 46
     assert statutory_notice_months(seniority_months(hired, dt.date(2028, 12, 31))) == 3
 
 

@@ -63,7 +63,7 @@ NO_OP_CHANGES = [
     {"type": "subsidy_end", "subsidy": "SUB-ACTIVERING", "date": dt.date(2027, 12, 31), "policy": "stop"},
     {"type": "line", "action": "A10101", "direction": "U", "amounts": {"2027": 0.0}},
     {"type": "subsidy_cut", "subsidy": "SUB-KONEKTI", "factor": 1.0, "date": dt.date(2027, 1, 1)},
-    {"type": "step", "position": "P19", "step": 28, "date": dt.date(2027, 1, 1)},  # P19 is at trap 28 in 2027
+    {"type": "step", "position": "P19", "step": 24, "date": dt.date(2027, 1, 1)},  # P19 is at trap 24 in 2027
     {"type": "move", "position": "P05", "action": "A50111", "date": dt.date(2028, 3, 1)},
 ]
 

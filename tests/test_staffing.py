@@ -220,13 +220,38 @@ def test_bundled_head_count_equals_plan_table():
         a + b for a, b in zip(PLAN_HEAD_COUNT["A"], PLAN_HEAD_COUNT["B"])]
 
 
-def test_bundled_total_close_to_t2_under_flat_2pct():
+#: Schema T2 line 2 "Bezoldigingen, sociale lasten en pensioenen", typed from the plan text
+#: (2.c niet vast benoemd personeel + 2.f andere personeelskosten; 2030 prints 1.805.415).
+T2_LINE2 = [1_817_896, 1_813_042, 1_798_104, 1_852_002, 1_805_415, 1_769_373]
+#: Table 3.4 "Overzicht van de personeelsinzet", typed from the plan text.
+TABLE_3_4 = {"A": [5, 5, 5, 5, 5, 5], "B": [15, 15, 13, 13, 12, 11]}
+
+
+def test_bundled_roster_reproduces_t2_line2_within_half_a_percent():
+    """The illustrative roster at the plan's flat 2% index (plan 3.3) gives T2 line 2 within 0,5%
+    in every year (issue 18); per-head other cost included (line f)."""
     ps = sf.bundled_roster()
     total = sf.wage_cost_total(ps, sf.bundled_scales(), StaffParameters(), PLAN_YEARS,
                                sf.flat_wage_index(PLAN_YEARS, 0.02))
-    rel = total / np.array(PLAN_T2_STAFF_COST) - 1.0
-    print("roster vs T2:", [f"{y}: {r:+.2%}" for y, r in zip(PLAN_YEARS, rel)])
-    assert np.all(np.abs(rel) < 0.03), rel
+    rel = total / np.array(T2_LINE2, dtype=float) - 1.0
+    assert np.all(np.abs(rel) < 0.005), rel
+
+
+def test_bundled_head_count_is_table_3_4():
+    table = sf.head_count_table(sf.bundled_roster(), PLAN_YEARS)
+    assert {lv: table[lv].tolist() for lv in "AB"} == TABLE_3_4
+    assert all(table[lv].tolist() == [0] * 6 for lv in "CDE")
+
+
+def test_no_position_on_the_pass_through_line_a10203():
+    """A10203: "W13 stort deze vervolgens door naar de betrokken partners of lokale besturen of
+    burgers" (plan text): its receipts are passed on in full, so no W13 staff is charged to it."""
+    assert [p.id for p in sf.bundled_roster() if p.action == "A10203"] == []
+
+
+def test_bundled_roster_is_marked_illustrative():
+    ps = sf.bundled_roster()
+    assert all(p.illustrative for p in ps) and sf.roster_is_illustrative(ps)
 
 
 def test_bundled_roster_follows_subsidy_ends():

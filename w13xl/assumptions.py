@@ -24,7 +24,8 @@ import numpy as np
 
 from .model import EXPLOITATIE, O
 from .scenario.engine import CLASSES, CONTRIBUTION_ACTION, LINE_CLASSES, SUBSIDY_END_POLICIES, Baseline
-from .staffing import NOTICE_WEEKS_BY_YEAR
+from .scenario.spec import NOTICE_AFTER_STOP, NOTICE_IN_TIME
+from .staffing import ILLUSTRATIVE_LABEL, NOTICE_WEEKS_BY_YEAR
 
 ORIGIN_LABELS = {"personeel": "personeel", "Indexering": "blad Indexering", "register": "subsidieregister",
                  "standaard": "standaard", "Parameters": "blad Parameters"}
@@ -119,12 +120,18 @@ def subsidy_rows(base: Baseline) -> list[tuple]:
 
 
 def policy_rows() -> list[tuple]:
-    notice = ("wettelijke opzeg volgens anciënniteit (art. 37/2 Arbeidsovereenkomstenwet, eenheidsstatuut "
-              "2014, gewijzigd 2018): bv. 3 jaar 13 weken, 5 jaar 18 weken, 10 jaar "
-              f"{NOTICE_WEEKS_BY_YEAR[10]} weken, 19 jaar {NOTICE_WEEKS_BY_YEAR[19]} weken, 20 jaar 62 weken "
-              "(+1 per jaar); in hele maanden, nooit na het geplande einde; of notice_months in het scenario. "
-              "Anciënniteit vanaf kolom in_dienst van het personeelsbestand; zonder datum: trap op 1/1/2026 "
-              "(aanname, een bovengrens)")
+    notice = (f"opzeg = \"{NOTICE_IN_TIME}\": de opzeg is tijdens de gefinancierde periode gegeven en loopt af op "
+              "de stopdatum, geen opzegvergoeding (zoals het plan bij elk gepland projecteinde: de begroting boekt "
+              f"geen opzegvergoeding); opzeg = \"{NOTICE_AFTER_STOP}\" (standaard als het scenario niets zegt, "
+              "altijd zo getoond): wettelijke opzeg vanaf de stopdatum, betaald zonder subsidie, volgens "
+              "anciënniteit (art. 37/2 Arbeidsovereenkomstenwet, eenheidsstatuut 2014, gewijzigd 2018): bv. 3 jaar "
+              f"13 weken, 5 jaar 18 weken, 10 jaar {NOTICE_WEEKS_BY_YEAR[10]} weken, 19 jaar "
+              f"{NOTICE_WEEKS_BY_YEAR[19]} weken, 20 jaar 62 weken (+1 per jaar); contract van vóór 1/1/2014: deel 1 "
+              "(anciënniteit op 31/12/2013, oude regels: jaarloon 2013 tot 32.254 euro 3 maanden per begonnen 5 "
+              "jaar, daarboven 1 maand per begonnen jaar, minstens 3) + deel 2 (art. 37/2 vanaf 1/1/2014), art. "
+              "67-69 wet van 26 december 2013; in hele maanden, nooit na het geplande einde; of notice_months. "
+              "Anciënniteit vanaf kolom in_dienst van het personeelsbestand; zonder datum: de trap op 1/1/2026 "
+              "(aanname, een bovengrens). run, cliffs en het bordpakket tonen beide varianten")
     return [
         ("stop", SUBSIDY_END_POLICIES["stop"], notice),
         ("keep_staff", SUBSIDY_END_POLICIES["keep_staff"],
@@ -192,6 +199,40 @@ def index_rule_rows(base: Baseline) -> list[tuple]:
     ]
 
 
+def staff_rows(base: Baseline) -> list[tuple]:
+    """The roster against schema T2 line 2 per year (issue 18)."""
+    check = base.staff_check()
+    if check is None:
+        return []
+
+    def pair(a: float, b: float | None) -> str:
+        return f"{_money(a)} / {'-' if b is None else _money(b)}"
+
+    return [(str(y), _money(roster), _money(plan), _money(gap), f"{rel * 100:+.2f}%".replace(".", ",").replace(
+             "-0,00%", "0,00%"), pair(sal, plan_sal), pair(oth, plan_oth))
+            for y, roster, plan, gap, rel, sal, plan_sal, oth, plan_oth in check.rows()]
+
+
+def staff_title(base: Baseline) -> str:
+    title = "Personeelsbestand tegenover schema T2 lijn 2"
+    return f"{title} ({ILLUSTRATIVE_LABEL})" if base.roster_illustrative else title
+
+
+def staff_note(base: Baseline) -> str:
+    check = base.staff_check()
+    if check is None:
+        return ""
+    note = (f"Werkgeverskost van het personeelsbestand aan de index van het plan tegenover {check.source}: lijn 2 = "
+            "2.b vast benoemd + 2.c niet vast benoemd personeel + 2.f andere personeelskosten. Waarschuwing boven 1%.")
+    gap = check.warning()
+    if gap:
+        note += " WAARSCHUWING: " + gap + "."
+    if base.roster_illustrative:
+        note += (" Het bestand is het illustratieve voorbeeld (kolom illustratief): geen echte personen, afgestemd op "
+                 "T2 lijn 2 (binnen 0,5%) en tabel 3.4; geef het echte personeelsbestand (docs/personeel.md).")
+    return note
+
+
 #: Plan 3.7: "concreet 391.186,74 euro ten opzichte van 422.562,16 euro" (the 2025 contribution).
 PLAN_CONTRIBUTION_2025 = 391_186.74
 #: The CPI shock the effects below are shown for: 8% instead of the plan's 2% (indexschok-2027).
@@ -246,7 +287,13 @@ def _line_key(action: str, category: int, direction: int):
 
 
 def assumption_tables(base: Baseline) -> list[AssumptionTable]:
-    return [
+    staff = []
+    if base.staff_check() is not None:
+        staff.append(AssumptionTable(
+            "personeel", staff_title(base),
+            ("Jaar", "Bestand", "Plan lijn 2", "Verschil", "Verschil %", "Lonen: bestand / plan 2.b+2.c",
+             "Andere: bestand / plan 2.f"), tuple(staff_rows(base)), staff_note(base)))
+    return [*staff,
         AssumptionTable("indexklassen", "Indexklassen per lijn",
                         ("Actie", "Naam", "Richting", "Klasse", "Aandeel", "Herkomst", "Bron"),
                         tuple(index_rows(base)),

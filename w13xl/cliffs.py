@@ -4,8 +4,9 @@ For every subsidy, two deterministic engine runs on top of a scenario (default t
 
 * **(a) one year early, project stops** (``subsidy_end``, policy ``stop``): the subsidy ends one
   year before its end date (its end in the scenario, after renewals or cuts) and the project's
-  costs stop with it; its staff leave after their statutory notice (by seniority), whose cost
-  counts;
+  costs stop with it; its staff leave after their statutory notice (by seniority) from the stop
+  date, whose cost counts (``opzeg = "na stopzetting"``); and the same with the notice served in
+  time (``opzeg = "tijdig"``: no notice pay, only the lost overhead), both shown (issue 18);
 * **(b) not renewed, staff stay** (``subsidy_end`` at its end date, policy ``keep_staff``): the
   subsidy ends as planned but W13 keeps its staff, paid by the basic operation; the partners'
   part and the other project costs stop with the funding. So (b) is the staff cost of the
@@ -32,7 +33,12 @@ from .m2 import HALF_CENT
 from .montecarlo import AFM, GBR, _scenario_or_baseline, extended
 from .scenario.engine import Baseline, Engine
 from .scenario.result import ScenarioRun
-from .scenario.spec import Scenario, ScenarioLibrary, SubsidyEndChange
+from .scenario.spec import NOTICE_AFTER_STOP, NOTICE_IN_TIME, Scenario, ScenarioLibrary, SubsidyEndChange
+from .staffing import CONTRACTUAL, ENTRY_STEP, ILLUSTRATIVE_LABEL, Notice, notice
+
+
+def _euro(x: float) -> str:
+    return f"{x:,.0f}".replace(",", ".")
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,22 @@ class Cliff:
     first_breach_early: int | None  # first year the reserve < minimum under (a)
     first_breach_keep: int | None
     note: str = ""
+    reserve_early_in_time: float = 0.0  # (a) with the notice served in time (opzeg = "tijdig")
+    afm_early_in_time: float = 0.0
+    notices: tuple[Notice, ...] = ()  # the statutory notice of the subsidy's staff on the (a) date
+
+    def notice_summary(self) -> str:
+        """'P06 9 j -> 7 mnd (trap, aanname)' per position: the seniority (a) uses."""
+        parts = []
+        for n in self.notices:
+            source = "trap, aanname" if n.entry_source == ENTRY_STEP else n.entry_source
+            parts.append(f"{n.position} {n.seniority_months // 12} j -> {n.months} mnd ({source})")
+        return ", ".join(parts)
+
+    def notice_note(self) -> str:
+        """The in-time variant of (a) in words, for the board's remark column."""
+        return (f"(a) met tijdige opzeg: reserve {_euro(self.reserve_early_in_time)}, AFM "
+                f"{_euro(self.afm_early_in_time)}")
 
     @property
     def worst_reserve(self) -> float:
@@ -60,13 +82,16 @@ class Cliff:
         return {
             "subsidie": self.subsidy, "naam": self.name, "actie": self.action,
             "einde": None if self.end is None else self.end.isoformat(), "open_einde": self.open_ended,
-            "vroeger_stoppen": {"datum": self.early_date.isoformat(),
+            "vroeger_stoppen": {"datum": self.early_date.isoformat(), "opzeg": NOTICE_AFTER_STOP,
                                 GBR: self.reserve_early, AFM: self.afm_early,
                                 "eerste_jaar_reserve_onder_minimum": self.first_breach_early},
+            "vroeger_stoppen_tijdige_opzeg": {"datum": self.early_date.isoformat(), "opzeg": NOTICE_IN_TIME,
+                                              GBR: self.reserve_early_in_time, AFM: self.afm_early_in_time},
             "niet_verlengd_personeel_blijft": {"datum": self.keep_date.isoformat(),
                                                GBR: self.reserve_keep, AFM: self.afm_keep,
                                                "eerste_jaar_reserve_onder_minimum": self.first_breach_keep},
             "opmerking": self.note,
+            "opzeg_posities": [n.describe() for n in self.notices],
         }
 
 
@@ -77,11 +102,13 @@ class CliffTable:
     years: tuple[int, ...]
     reference: ScenarioRun
     cliffs: tuple[Cliff, ...]  # worst first
+    roster_label: str = ""  # "personeel: illustratief bestand" while the roster is the sample
 
     def to_dict(self) -> dict:
         last = self.years[-1]
         return {"scenario": self.scenario, "title": self.title, "years": list(self.years), "jaar": last,
                 "referentie": {GBR: float(self.reference.m2[GBR][-1]), AFM: float(self.reference.m2[AFM][-1])},
+                "personeel": self.roster_label or "personeelsbestand van het werkboek",
                 "kliffen": [c.to_dict() for c in self.cliffs]}
 
     def tornado_rows(self) -> list[list]:
@@ -128,15 +155,22 @@ def subsidy_cliffs(baseline: Baseline, scenario: Scenario | None = None, library
                 early = first_day
                 note = f"loopt minder dan een jaar in het plan: (a) eindigt in januari {years[0]}"
         effects = []
-        for date, policy in ((early, "stop"), (keep, "keep_staff")):
-            change = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=date, policy=policy)
+        for date, policy, mode in ((early, "stop", NOTICE_AFTER_STOP), (keep, "keep_staff", None),
+                                     (early, "stop", NOTICE_IN_TIME)):
+            change = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=date, policy=policy, opzeg=mode)
             s2, lib2 = extended(scenario, library, [change])
             run = engine.run(s2, lib2)
             effects.append((float(run.m2[GBR][-1] - ref.m2[GBR][-1]), float(run.m2[AFM][-1] - ref.m2[AFM][-1]),
                             _first_breach(run)))
-        (r_a, a_a, b_a), (r_b, a_b, b_b) = effects
+        (r_a, a_a, b_a), (r_b, a_b, b_b), (r_t, a_t, _) = effects
+        notices = tuple(notice(p, early, scales=baseline.scales, params=baseline.staff_params,
+                               reference_year=baseline.staff_params.reference_year,
+                               person_fte=sum(q.fte for q in state.positions if q.person_key == p.person_key))
+                        for p in state.funded(s) if p.statute == CONTRACTUAL and (p.end is None or p.end > early))
         clean = lambda v: 0.0 if abs(v) < HALF_CENT else v  # noqa: E731
         out.append(Cliff(sid, s.name, s.action, None if open_ended else end, open_ended, early, keep,
-                         clean(r_a), clean(a_a), clean(r_b), clean(a_b), b_a, b_b, note))
+                         clean(r_a), clean(a_a), clean(r_b), clean(a_b), b_a, b_b, note, clean(r_t), clean(a_t),
+                         notices))
     out.sort(key=lambda c: (c.worst_reserve, min(c.afm_early, c.afm_keep), c.subsidy))
-    return CliffTable(scenario.name, scenario.title or scenario.name, years, ref, tuple(out))
+    label = ILLUSTRATIVE_LABEL if baseline.roster_illustrative else ""
+    return CliffTable(scenario.name, scenario.title or scenario.name, years, ref, tuple(out), label)

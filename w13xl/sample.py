@@ -219,9 +219,10 @@ def add_staff_sheets(wb: Workbook) -> None:
     """Illustrative roster and salary scales (see w13xl/data/SOURCES.md)."""
     from .staffing import StaffParameters
 
-    _table_sheet(wb, "Personeel", "ILLUSTRATIEF personeelsbestand: geen echte personen of lonen; "
-                 "consistent met de personeelsinzet (A 5; B 15-15-13-13-12-11) en de T2-loonkost van het plan.",
-                 _csv_rows("personeel.csv"), [8, 40, 7, 10, 6, 6, 9, 20, 12, 12, 8])
+    _table_sheet(wb, "Personeel", "ILLUSTRATIEF personeelsbestand (kolom illustratief = ja): geen echte personen of "
+                 "lonen. Geeft de personeelsinzet van tabel 3.4 (A 5; B 15-15-13-13-12-11) en schema T2 lijn 2 binnen "
+                 "0,5% per jaar. Vervang het door de export van het personeelsbeheer (docs/personeel.md).",
+                 _csv_rows("personeel.csv"), [8, 40, 7, 10, 6, 6, 9, 20, 12, 12, 8, 11])
     scale_rows = _csv_rows("weddeschalen.csv")
     _table_sheet(wb, "Weddeschalen", "ILLUSTRATIEVE weddeschalen (jaarbedrag aan 100%); vervang door de "
                  "schalen van de rechtspositieregeling.", scale_rows, [10, 6, 14])

@@ -54,7 +54,7 @@ import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from importlib import resources
 
 import numpy as np
@@ -64,40 +64,53 @@ from .numbers import parse_date, parse_decimal
 __all__ = [
     "BASE_FUNDING",
     "FTE_MAX",
+    "ILLUSTRATIVE_LABEL",
     "LEVELS",
     "NOTICE_WEEKS_BY_YEAR",
     "NOTICE_WEEKS_FIRST_TWO_YEARS",
     "OVERHEAD_ACTION",
     "OVERHEAD_RATE",
+    "PERSONNEL_ALIASES",
     "PERSONNEL_COLUMNS",
     "PLAN_HEAD_COUNT",
     "PLAN_INDEX_RATE",
     "PLAN_SECOND_PILLAR",
+    "PLAN_T2_LINE2",
+    "PLAN_T2_OTHER_STAFF_COST",
     "PLAN_T2_STAFF_COST",
     "PLAN_YEARS",
     "SCALE_COLUMNS",
     "CostBreakdown",
+    "Notice",
     "Position",
     "SalaryScales",
+    "StaffCheck",
     "StaffParameters",
     "active_months",
     "bundled_roster",
     "bundled_scales",
     "cost_breakdown",
     "costs_by",
+    "entry_date",
     "flat_wage_index",
     "head_count",
     "head_count_table",
     "head_shares",
     "loonkost",
+    "notice",
     "overhead_contribution",
+    "part1_months",
     "position_cost",
     "position_costs",
     "position_steps",
+    "pseudonymise",
+    "pseudonyms",
     "roster_from_rows",
+    "roster_is_illustrative",
     "scales_from_rows",
     "second_pillar_total",
     "seniority_months",
+    "staff_check",
     "statutory_notice_months",
     "statutory_notice_weeks",
     "wage_cost_total",
@@ -116,6 +129,11 @@ PLAN_HEAD_COUNT: dict[str, tuple[int, ...]] = {
 PLAN_T2_STAFF_COST: tuple[float, ...] = (
     1_757_500.0, 1_754_322.0, 1_741_685.0, 1_794_885.0, 1_750_785.0, 1_715_595.0,
 )
+#: Schema T2, exploitation expenditure 2.f "Andere personeelskosten".
+PLAN_T2_OTHER_STAFF_COST: tuple[float, ...] = (60_396.0, 58_720.0, 56_419.0, 57_117.0, 54_629.0, 53_778.0)
+#: Schema T2, exploitation expenditure 2 "Bezoldigingen, sociale lasten en pensioenen" (= 2.c +
+#: 2.f; 2030 prints 1.805.415 where c + f = 1.805.414: rounding in the plan).
+PLAN_T2_LINE2: tuple[float, ...] = (1_817_896.0, 1_813_042.0, 1_798_104.0, 1_852_002.0, 1_805_415.0, 1_769_373.0)
 #: 3.7 "Geraamde werkgeversbijdrage 2de PP" (budget tool estimate, current staffing).
 PLAN_SECOND_PILLAR: tuple[float, ...] = (
     39_305.56, 40_827.37, 42_211.47, 43_509.40, 45_023.53, 46_161.89,
@@ -124,6 +142,9 @@ PLAN_SECOND_PILLAR: tuple[float, ...] = (
 PLAN_INDEX_RATE = 0.02
 
 LEVELS: tuple[str, ...] = ("A", "B", "C", "D", "E")
+CONTRACTUAL = "contractueel"
+STATUTORY = "statutair"
+STATUTES: tuple[str, ...] = (CONTRACTUAL, STATUTORY)
 BASE_FUNDING = "basiswerking"
 OVERHEAD_ACTION = "A50111"
 #: Every subsidised action pays at least 15% of its staff cost as overhead to A50111.
@@ -160,21 +181,136 @@ def statutory_notice_months(seniority_months: int) -> int:
     return math.ceil(statutory_notice_weeks(seniority_months) * 7 / DAYS_PER_MONTH - 1e-9)
 
 
-def seniority_months(position: Position, on: date, reference_year: int = PLAN_YEARS[0]) -> int:
-    """Months of service of ``position`` on ``on``.
+def _completed_months(begin: date, on: date) -> int:
+    """Whole months of service from ``begin`` through ``on`` (both days worked): 1/3/2025 to
+    31/12/2028 = 46 months."""
+    after = on + timedelta(days=1)
+    months = (after.year - begin.year) * 12 + after.month - begin.month - (1 if after.day < begin.day else 0)
+    return max(months, 0)
 
-    From the date of entry (roster column ``in_dienst``) when given. Otherwise the seniority
-    step (``trap``, pay seniority) on 1 January of ``reference_year`` stands for the years of
-    service then (aanname: pay seniority also counts earlier employers, so this is an upper
-    bound; give ``in_dienst`` or the scenario's ``notice_months`` when the real seniority is
-    known). A position that starts inside the plan counts from its start."""
+
+#: Where the seniority of a position comes from (shown with every notice).
+ENTRY_HIRED = "datum in dienst"
+ENTRY_START = "start van de positie"
+ENTRY_STEP = "trap; aanname: geldelijke anciënniteit = jaren dienst, een bovengrens"
+
+
+def entry_date(position: Position, reference_year: int = PLAN_YEARS[0]) -> tuple[date, str]:
+    """The in-service date used for the notice and where it comes from: the roster's
+    ``in_dienst``; else the start of a position that starts inside the plan; else 1 January of
+    ``reference_year`` minus the step (aanname: pay seniority also counts earlier employers, so
+    this is an upper bound; give ``in_dienst`` when the real date is known)."""
     if position.hired is not None:
-        begin = position.hired
-        return max((on.year - begin.year) * 12 + on.month - begin.month, 0)
+        return position.hired, ENTRY_HIRED
     if position.start is not None and position.start.year >= reference_year:
-        begin = position.start
-        return max((on.year - begin.year) * 12 + on.month - begin.month, 0)
-    return max(position.step * 12 + (on.year - reference_year) * 12 + on.month, 0)
+        return position.start, ENTRY_START
+    return date(reference_year - position.step, 1, 1), ENTRY_STEP
+
+
+def seniority_months(position: Position, on: date, reference_year: int = PLAN_YEARS[0]) -> int:
+    """Months of service of ``position`` on ``on`` from :func:`entry_date`."""
+    return _completed_months(entry_date(position, reference_year)[0], on)
+
+
+#: Wet van 26 december 2013 betreffende de invoering van een eenheidsstatuut (BS 31/12/2013),
+#: art. 67-69: for a contract that started before 1 January 2014 the employer's notice is the
+#: sum of two parts: (1) the seniority acquired on 31/12/2013 under the rules of that date,
+#: (2) the seniority from 1/1/2014 under art. 37/2 (the weeks table above).
+NEW_REGIME_START = date(2014, 1, 1)
+#: Part 1 for bedienden (art. 68 Wet Eenheidsstatuut): gross annual salary on 31/12/2013 up to
+#: this limit: 3 months per started period of 5 years (the old art. 82 par. 2
+#: Arbeidsovereenkomstenwet); above it: 1 month per started year of seniority, at least 3 months.
+SALARY_LIMIT_2013 = 32_254.0
+#: Salary coefficient of the local and federal public sector on 31/12/2013 (1,6084 = 1,02^24,
+#: in force 1/12/2012 - 31/5/2016): used only to estimate the 2013 salary from the scale when the
+#: roster has no ``jaarloon_2013`` (aanname).
+SALARY_COEFFICIENT_2013 = 1.6084
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The statutory notice of one position on a date, with every figure it rests on."""
+
+    position: str
+    on: date
+    entry: date
+    entry_source: str  # ENTRY_HIRED, ENTRY_START or ENTRY_STEP
+    seniority_months: int
+    months: int  # whole months (rounded up), the engine's unit
+    weeks_new: int  # art. 37/2 weeks (whole notice, or part 2 for a contract from before 2014)
+    part1_months: int | None = None  # part 1 (old rules on 31/12/2013); None: contract from 2014
+    salary_2013: float | None = None
+    salary_2013_source: str = ""
+
+    @property
+    def two_part(self) -> bool:
+        return self.part1_months is not None
+
+    @property
+    def assumed(self) -> bool:
+        return self.entry_source == ENTRY_STEP or (self.two_part and self.salary_2013_source != "jaarloon_2013")
+
+    def describe(self) -> str:
+        """One Dutch line: 'P06: anciënniteit 5 j 0 m (datum in dienst 01/01/2024) -> 18 weken = 5 mnd'."""
+        y, m = divmod(self.seniority_months, 12)
+        text = f"{self.position}: anciënniteit {y} j {m} m op {self.on:%d/%m/%Y} (in dienst {self.entry:%d/%m/%Y}, " \
+               f"bron: {self.entry_source})"
+        if self.two_part:
+            limit = f"{SALARY_LIMIT_2013:,.0f}".replace(",", ".")
+            salary = f"{self.salary_2013:,.0f}".replace(",", ".") if self.salary_2013 else "?"
+            text += (f"; contract van vóór 2014: deel 1 {self.part1_months} mnd (regels 31/12/2013, jaarloon 2013 "
+                     f"{salary} {'≤' if (self.salary_2013 or 0) <= SALARY_LIMIT_2013 else '>'} {limit}, "
+                     f"{self.salary_2013_source}) + deel 2 {self.weeks_new} weken (art. 37/2 vanaf 1/1/2014)")
+        else:
+            text += f"; {self.weeks_new} weken (art. 37/2)"
+        return text + f" = {self.months} mnd opzeg"
+
+
+def part1_months(seniority_2013_months: int, salary_2013: float) -> int:
+    """Part 1 of the two-part notice (art. 68 Wet Eenheidsstatuut) for a bediende: seniority on
+    31/12/2013 under the old rules. Salary up to 32.254: 3 months per started period of 5 years;
+    above: 1 month per started year, at least 3 months."""
+    if seniority_2013_months <= 0:
+        return 0
+    if salary_2013 <= SALARY_LIMIT_2013:
+        return 3 * math.ceil(seniority_2013_months / 60)
+    return max(3, math.ceil(seniority_2013_months / 12))
+
+
+def _estimated_salary_2013(position: Position, scales: SalaryScales | None, params: StaffParameters | None,
+                           reference_year: int, person_fte: float | None = None) -> tuple[float | None, str]:
+    if position.salary_2013 is not None:
+        return position.salary_2013, "jaarloon_2013"
+    if scales is None or position.scale not in scales:
+        return None, "onbekend"
+    params = params or StaffParameters()
+    step = max(position.step - (reference_year - 2013), 0)
+    gross = scales.amount(position.scale, step) * SALARY_COEFFICIENT_2013 * (person_fte or position.fte)
+    return (gross * (1.0 + params.holiday_pay + params.end_of_year_bonus),
+            "aanname: schaal x 1,6084 (coëfficiënt 2013) met vakantiegeld en eindejaarstoelage")
+
+
+def notice(position: Position, on: date, *, scales: SalaryScales | None = None,
+           params: StaffParameters | None = None, reference_year: int = PLAN_YEARS[0],
+           person_fte: float | None = None) -> Notice:
+    """The employer's statutory notice for ``position`` given on ``on`` (art. 37/2; two parts for
+    a contract from before 1/1/2014, art. 67-69 Wet Eenheidsstatuut). The salary of 31/12/2013
+    decides part 1's rule: the roster's ``jaarloon_2013``, else estimated from the scale at the
+    person's whole fte (``person_fte``: all their positions; aanname; without scales the
+    higher-salary rule, the larger notice, is used)."""
+    entry, source = entry_date(position, reference_year)
+    seniority = _completed_months(entry, on)
+    if entry >= NEW_REGIME_START:
+        weeks = statutory_notice_weeks(seniority)
+        return Notice(position.id, on, entry, source, seniority, statutory_notice_months(seniority), weeks)
+    old = _completed_months(entry, NEW_REGIME_START - timedelta(days=1))
+    new = _completed_months(NEW_REGIME_START, on)
+    salary, salary_source = _estimated_salary_2013(position, scales, params, reference_year, person_fte)
+    part1 = part1_months(old, SALARY_LIMIT_2013 + 1 if salary is None else salary)
+    weeks = statutory_notice_weeks(new)
+    months = math.ceil(part1 + weeks * 7 / DAYS_PER_MONTH - 1e-9)
+    return Notice(position.id, on, entry, source, seniority, months, weeks, part1, salary,
+                  salary_source if salary is not None else "onbekend: regel boven 32.254 (grootste opzeg)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -202,6 +338,21 @@ class Position:
     end: date | None = None
     person: str = ""
     hired: date | None = None  # date of entry (seniority for the statutory notice); None: unknown
+    #: the person's name as the HR export gives it (shown only by ``personeel``; ``--pseudoniem``
+    #: replaces it); empty for the illustrative roster
+    name: str = ""
+    #: "contractueel" (T2 line 2.c, the Arbeidsovereenkomstenwet applies) or "statutair" (2.b)
+    statute: str = CONTRACTUAL
+    #: the actual yearly employer cost of the position (full year, at its fte, first plan year);
+    #: when given it wins over the scale computation (indexed, no seniority step)
+    annual_cost: float | None = None
+    #: gross annual salary on 31/12/2013 (two-part notice, art. 68 Wet Eenheidsstatuut); None:
+    #: estimated from the scale (aanname)
+    salary_2013: float | None = None
+    #: the row comes from the illustrative sample roster (column ``illustratief``)
+    illustrative: bool = False
+    #: the step was derived from the in-service date (no ``trap`` given): aanname
+    step_from_hired: bool = False
 
     def __post_init__(self) -> None:
         pid = self.id
@@ -209,8 +360,14 @@ class Position:
             raise ValueError("position without id")
         if self.level not in LEVELS:
             raise ValueError(f"position {pid}: level {self.level!r} is not one of {LEVELS}")
-        if not str(self.scale).strip():
+        if not str(self.scale).strip() and self.annual_cost is None:
             raise ValueError(f"position {pid}: empty scale")
+        if self.statute not in STATUTES:
+            raise ValueError(f"positie {pid}: statuut {self.statute!r} is geen van {', '.join(STATUTES)}")
+        if self.annual_cost is not None and not (math.isfinite(self.annual_cost) and self.annual_cost >= 0):
+            raise ValueError(f"positie {pid}: jaarkost {self.annual_cost!r} moet een bedrag >= 0 zijn")
+        if self.salary_2013 is not None and not (math.isfinite(self.salary_2013) and self.salary_2013 > 0):
+            raise ValueError(f"positie {pid}: jaarloon_2013 {self.salary_2013!r} moet een bedrag > 0 zijn")
         if isinstance(self.step, bool) or not isinstance(self.step, (int, np.integer)):
             raise ValueError(f"position {pid}: step must be an integer, got {self.step!r}")
         if self.step < 0:
@@ -478,6 +635,9 @@ def position_steps(positions: Sequence[Position], years: Iterable[int],
 def _scale_codes(positions: Sequence[Position], scales: SalaryScales) -> np.ndarray:
     codes = np.empty(len(positions), dtype=np.int64)
     for i, p in enumerate(positions):
+        if p.annual_cost is not None and p.scale not in scales:
+            codes[i] = 0  # the actual cost wins; the scale is not read
+            continue
         try:
             codes[i] = scales.code(p.scale)
         except ValueError as exc:
@@ -533,6 +693,18 @@ def cost_breakdown(positions: Sequence[Position], scales: SalaryScales,
     share = head_shares(positions) if shares is None else shares
     heads = np.array([share.get(p.id, 1.0) for p in positions], dtype=float)[:, None]
     other = params.other_cost_per_head * heads * months
+    actual = [i for i, p in enumerate(positions) if p.annual_cost is not None]
+    if actual:
+        # the actual yearly cost (everything included, at the position's fte) wins over the
+        # scale: split over the components in the proportions of the cost factor, no per-head
+        # other cost on top, pro rata the active months; indexed like the rest (below)
+        idx = np.array(actual)
+        year_cost = np.array([positions[i].annual_cost for i in actual], dtype=float)[:, None] * months[idx]
+        g = year_cost / params.cost_factor
+        gross[idx], holiday[idx], bonus[idx] = g, g * params.holiday_pay, g * params.end_of_year_bonus
+        social[idx] = g * params.social_security_base * params.employer_social_security
+        pillar[idx] = g * (params.second_pillar_rate * (1.0 + params.second_pillar_levy))
+        other[idx] = 0.0
     out = CostBreakdown(gross, holiday, bonus, social, pillar, other)
     m = _multiplier(wage_multiplier, y.size)
     return out if m is None else out.scaled(m)
@@ -570,8 +742,8 @@ def position_cost(scale: str, step: int | float, fte: float = 1.0, months: float
         raise ValueError(f"fte {fte} outside 0..{FTE_MAX}")
     frac = float(months) / 12.0 if year_fraction is None else float(year_fraction)
     if not (0.0 <= frac <= 1.0):
-        raise ValueError("months/year fraction outside 0..12 months: "
-                         f"{months if year_fraction is None else year_fraction}")
+        given = months if year_fraction is None else year_fraction
+        raise ValueError(f"months/year fraction outside 0..12 months: {given}")
     if not (wage_multiplier >= 0 and math.isfinite(wage_multiplier)):
         raise ValueError(f"wage_multiplier must be finite and >= 0, got {wage_multiplier}")
     gross = scales.amount(scale, int(step)) * params.salary_coefficient * fte * frac
@@ -672,18 +844,51 @@ def overhead_contribution(positions: Sequence[Position], costs: np.ndarray,
 # --------------------------------------------------------------------------------------------
 # Reading rows (CSV or an Excel sheet)
 # --------------------------------------------------------------------------------------------
-#: Columns of personeel.csv / the workbook's staff sheet (Dutch); ``persoon`` is optional.
+#: Columns of personeel.csv / the workbook's staff sheet (Dutch). Required: ``positie`` (or a
+#: name), ``schaal`` (unless ``jaarkost``), ``trap`` or ``in_dienst`` (unless ``jaarkost``),
+#: ``vte``, ``actie``; the rest is optional (docs/personeel.md).
 PERSONNEL_COLUMNS: tuple[str, ...] = (
     "positie", "functie", "niveau", "schaal", "trap", "vte", "actie", "financiering",
-    "start", "einde", "persoon", "in_dienst",
+    "start", "einde", "persoon", "in_dienst", "naam", "statuut", "jaarkost", "jaarloon_2013", "illustratief",
 )
-_PERSONNEL_ALIASES = {
-    "id": "positie", "position": "positie", "function": "functie", "level": "niveau",
-    "scale": "schaal", "step": "trap", "fte": "vte", "action": "actie",
-    "funded_by": "financiering", "end": "einde", "begin": "start", "person": "persoon",
+#: Other names of the columns, as HR and payroll packages export them (compared lower case,
+#: blanks and dashes as '_', accents kept). One home: the docs table is built from it.
+PERSONNEL_ALIASES: dict[str, str] = {
+    # position or person id
+    "id": "positie", "position": "positie", "personeelsnummer": "positie", "personeelsnr": "positie",
+    "personeelsnr.": "positie", "stamnummer": "positie", "werknemersnummer": "positie", "nr": "positie",
+    "positienummer": "positie",
+    # name (pseudonymised on request)
+    "werknemer": "naam", "personeelslid": "naam", "naam_en_voornaam": "naam", "volledige_naam": "naam",
+    "name": "naam",
+    "function": "functie", "functietitel": "functie", "functiebenaming": "functie", "graad": "functie",
+    "level": "niveau",
+    "scale": "schaal", "weddeschaal": "schaal", "salarisschaal": "schaal", "loonschaal": "schaal",
+    "barema": "schaal",
+    "step": "trap", "schaaltrap": "trap", "geldelijke_anciënniteit": "trap", "geldelijke_anciënniteit_(jaren)": "trap",
+    "fte": "vte", "tewerkstellingsbreuk": "vte", "prestatiebreuk": "vte", "tewerkstellingspercentage": "vte",
+    "tewerkstelling": "vte", "werkregime": "vte",
+    "action": "actie", "actiecode": "actie", "kostenplaats": "actie", "kostenplaats_(actie)": "actie",
+    "funded_by": "financiering", "subsidie": "financiering", "financieringsbron": "financiering",
+    "begin": "start", "begindatum": "start", "startdatum": "start", "datum_begin": "start",
+    "end": "einde", "einddatum": "einde", "datum_einde": "einde", "datum_uit_dienst": "einde", "uit_dienst": "einde",
+    "person": "persoon",
     "hired": "in_dienst", "indiensttreding": "in_dienst", "in_dienst_sinds": "in_dienst",
+    "datum_in_dienst": "in_dienst", "datum_indiensttreding": "in_dienst", "anciënniteitsdatum": "in_dienst",
+    "status": "statuut", "contracttype": "statuut", "aard_aanstelling": "statuut",
+    "werkelijke_jaarkost": "jaarkost", "jaarlijkse_kost": "jaarkost", "loonkost": "jaarkost",
+    "werkgeverskost": "jaarkost", "annual_cost": "jaarkost",
+    "brutojaarloon_2013": "jaarloon_2013", "jaarloon_31/12/2013": "jaarloon_2013",
 }
-_PERSONNEL_REQUIRED = PERSONNEL_COLUMNS[:8]
+_PERSONNEL_ALIASES = PERSONNEL_ALIASES
+_PERSONNEL_REQUIRED = ("vte", "actie")
+#: Values of ``statuut`` (lower case) -> STATUTES.
+STATUTE_WORDS = {"contractueel": CONTRACTUAL, "contractuele": CONTRACTUAL, "contract": CONTRACTUAL,
+                 "niet vast benoemd": CONTRACTUAL, "cont": CONTRACTUAL, "c": CONTRACTUAL,
+                 "statutair": STATUTORY, "statutaire": STATUTORY, "vast benoemd": STATUTORY, "stat": STATUTORY,
+                 "s": STATUTORY}
+_YES = {"ja", "j", "yes", "x", "1", "waar", "true"}
+_NO = {"nee", "n", "no", "0", "onwaar", "false", ""}
 #: Columns of weddeschalen.csv / the workbook's scale sheet; ``graad`` is informative.
 SCALE_COLUMNS: tuple[str, ...] = ("schaal", "trap", "bedrag_100")
 _SCALE_ALIASES = {"scale": "schaal", "step": "trap", "amount": "bedrag_100",
@@ -742,62 +947,162 @@ def _cell(row: Sequence, i: int | None):
     return row[i]
 
 
-def roster_from_rows(rows: Sequence[Sequence]) -> list[Position]:
-    """Positions from a header row plus data rows (CSV or Excel values).
+def _personnel_header(header: Sequence) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if _blank(h):
+            continue
+        name = "_".join(str(h).strip().casefold().replace("-", " ").split())
+        name = PERSONNEL_ALIASES.get(name, name)
+        if name in cols:
+            raise ValueError(f"personnel: column {name!r} appears twice")
+        cols[name] = i
+    missing = [c for c in _PERSONNEL_REQUIRED if c not in cols]
+    if "positie" not in cols and "naam" not in cols:
+        missing.insert(0, "positie")
+    if missing:
+        raise ValueError(f"personnel: missing column(s) {', '.join(missing)}")
+    return cols
 
-    Header: ``positie, functie, niveau, schaal, trap, vte, actie, financiering, start, einde``
-    (optional ``persoon``; English aliases accepted; case-insensitive). Numbers may be strings
-    (``"0,8"``), dates ``date``/``datetime``/ISO or ``dd/mm/yyyy`` strings/Excel serials, empty
-    = open. Blank rows are skipped. Errors name the position and row."""
+
+#: Headers whose values are percentages of a full-time job (80 = 0,8 VTE).
+PERCENT_FTE_HEADERS = ("tewerkstellingspercentage", "tewerkstellingsbreuk", "prestatiebreuk", "tewerkstelling",
+                       "werkregime")
+
+
+def _fte(v, percent: bool) -> float:
+    """FTE as a fraction. In a percentage column (:data:`PERCENT_FTE_HEADERS`) a number above 1,5
+    is a percentage (80 = 0,8 VTE); in a ``vte`` column it is refused by the position's check."""
+    x = _number(v, "vte")
+    return x / 100.0 if percent and FTE_MAX < x <= 100.0 else x
+
+
+def roster_from_rows(rows: Sequence[Sequence], reference_year: int = PLAN_YEARS[0]) -> list[Position]:
+    """Positions from a header row plus data rows (CSV, Excel values or an HR/payroll export).
+
+    Columns: :data:`PERSONNEL_COLUMNS` or their :data:`PERSONNEL_ALIASES` (case-insensitive).
+    Numbers may be strings (``"0,8"``), dates ``date``/``datetime``/ISO or ``dd/mm/yyyy``
+    strings/Excel serials, empty = open. Without ``trap`` the step is the completed years of
+    service on 1 January of ``reference_year`` (from ``in_dienst``; aanname, marked on the
+    position). Blank rows are skipped. Errors name the position and row."""
     rows = list(rows)
     if not rows:
         raise ValueError("personnel: no header row")
-    cols = _header_map(rows[0], _PERSONNEL_ALIASES, _PERSONNEL_REQUIRED, "personnel")
+    cols = _personnel_header(rows[0])
+    fte_header = "_".join(str(rows[0][cols["vte"]]).strip().casefold().split())
+    percent_fte = fte_header in PERCENT_FTE_HEADERS
     out: list[Position] = []
     seen: set[str] = set()
     for n, row in enumerate(rows[1:], start=2):
         if row is None or all(_blank(v) for v in row):
             continue
-        raw = _cell(row, cols["positie"])
-        if isinstance(raw, float) and raw.is_integer():
-            raw = int(raw)  # Excel gives numbers as floats
-        pid = "" if _blank(raw) else str(raw).strip()
+
+        def text(col: str, default: str = "", row: Sequence = row) -> str:
+            v = _cell(row, cols.get(col))
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)  # Excel gives numbers as floats
+            return default if _blank(v) else str(v).strip()
+
+        name = " ".join(x for x in (text("voornaam"), text("naam")) if x)
+        pid = text("positie") or name
         tag = f"position {pid or '?'} (row {n})"
         if not pid:
             raise ValueError(f"{tag}: empty position id")
         if pid in seen:
             raise ValueError(f"{tag}: duplicate position id")
         seen.add(pid)
-
-        def text(col: str, default: str = "", row: Sequence = row) -> str:
-            v = _cell(row, cols.get(col))
-            return default if _blank(v) else str(v).strip()
-
-        level = text("niveau").upper()
         scale = text("schaal")
-        if not scale:
-            raise ValueError(f"{tag}: empty scale")
-        for col in ("trap", "vte"):
-            if _blank(_cell(row, cols[col])):
-                raise ValueError(f"{tag}: empty {col}")
         try:
-            step = _integer(_cell(row, cols["trap"]), "trap")
-            fte = _number(_cell(row, cols["vte"]), "vte")
+            annual = (None if _blank(_cell(row, cols.get("jaarkost")))
+                      else _number(_cell(row, cols["jaarkost"]), "jaarkost"))
+            salary_2013 = (None if _blank(_cell(row, cols.get("jaarloon_2013")))
+                           else _number(_cell(row, cols["jaarloon_2013"]), "jaarloon_2013"))
+            if _blank(_cell(row, cols["vte"])):
+                raise ValueError("empty vte")
+            fte = _fte(_cell(row, cols["vte"]), percent_fte)
             start = _date(_cell(row, cols.get("start")), "start")
             end = _date(_cell(row, cols.get("einde")), "einde")
             hired = _date(_cell(row, cols.get("in_dienst")), "in_dienst")
+            step_from_hired = False
+            if not _blank(_cell(row, cols.get("trap"))):
+                step = _integer(_cell(row, cols["trap"]), "trap")
+            elif hired is not None:
+                step = max((reference_year - hired.year) - (1 if (hired.month, hired.day) > (1, 1) else 0), 0)
+                step_from_hired = True
+            elif annual is not None:
+                step = 0
+            else:
+                raise ValueError("lege trap en geen in_dienst (verwacht de trap of de datum in dienst)")
         except ValueError as exc:
             raise ValueError(f"{tag}: {exc}") from None
+        if not scale and annual is None:
+            raise ValueError(f"{tag}: empty scale")
+        level = text("niveau").upper() or (scale[:1].upper() if scale[:1].upper() in LEVELS else "")
+        if not level:
+            raise ValueError(f"{tag}: niveau ontbreekt en volgt niet uit de schaal (verwacht A, B, C, D of E)")
+        statute_text = text("statuut", CONTRACTUAL).casefold()
+        if statute_text not in STATUTE_WORDS:
+            raise ValueError(f"{tag}: statuut {statute_text!r} onbekend (verwacht contractueel of statutair)")
+        flag = text("illustratief").casefold()
+        if flag not in _YES | _NO:
+            raise ValueError(f"{tag}: illustratief {flag!r} (verwacht ja of leeg)")
         try:
             out.append(Position(
                 id=pid, function=text("functie"), level=level, scale=scale, step=step,
                 fte=fte, action=text("actie"), funded_by=text("financiering", BASE_FUNDING),
-                start=start, end=end, person=text("persoon"), hired=hired,
+                start=start, end=end, person=text("persoon"), hired=hired, name=name,
+                statute=STATUTE_WORDS[statute_text], annual_cost=annual, salary_2013=salary_2013,
+                illustrative=flag in _YES, step_from_hired=step_from_hired,
             ))
         except ValueError as exc:
-            msg = str(exc).removeprefix(f"position {pid}: ")
+            msg = str(exc).removeprefix(f"position {pid}: ").removeprefix(f"positie {pid}: ")
             raise ValueError(f"{tag}: {msg}") from None
+        if not out[-1].action:
+            raise ValueError(f"{tag}: lege actie (verwacht een actiecode zoals A10205)")
     return out
+
+
+def roster_is_illustrative(positions: Sequence[Position]) -> bool:
+    """True when the roster is (partly) the illustrative sample (column ``illustratief``)."""
+    return any(p.illustrative for p in positions)
+
+
+#: The label every position-driven output carries while the roster is the illustrative sample.
+ILLUSTRATIVE_LABEL = "personeel: illustratief bestand"
+
+
+def pseudonyms(positions: Sequence[Position]) -> dict[str, str]:
+    """Stable pseudonyms for outputs (``--pseudoniem``): each position id, person key and name ->
+    'persoon 01', 'persoon 02', ... in roster order (one person, one pseudonym; a person's
+    positions get 'persoon 01a', 'persoon 01b')."""
+    persons: dict[str, str] = {}
+    for p in positions:
+        persons.setdefault(p.person_key, f"persoon {len(persons) + 1:02d}")
+    count: dict[str, int] = {}
+    for p in positions:
+        count[p.person_key] = count.get(p.person_key, 0) + 1
+    out: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for p in positions:
+        base = persons[p.person_key]
+        if count[p.person_key] > 1:
+            seen[p.person_key] = seen.get(p.person_key, 0) + 1
+            out[p.id] = base + "abcdefghijklmnopqrstuvwxyz"[(seen[p.person_key] - 1) % 26]
+        else:
+            out[p.id] = base
+        out.setdefault(p.person_key, base)
+        if p.name:
+            out.setdefault(p.name, base)
+    return out
+
+
+def pseudonymise(text: str, mapping: Mapping[str, str]) -> str:
+    """``text`` with every id or name of ``mapping`` replaced (longest first, whole words)."""
+    import re
+
+    for key in sorted(mapping, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){re.escape(key)}(?![\w-])", mapping[key], text)
+    return text
 
 
 def scales_from_rows(rows: Sequence[Sequence]) -> SalaryScales:
@@ -867,3 +1172,76 @@ def _bundled_roster() -> tuple[Position, ...]:
 def bundled_roster() -> list[Position]:
     """The ILLUSTRATIVE roster shipped in ``w13xl/data/personeel.csv`` (a fresh list)."""
     return list(_bundled_roster())
+
+
+# --------------------------------------------------------------------------------------------
+# The roster against the plan (T2 line 2)
+# --------------------------------------------------------------------------------------------
+#: Above this relative gap per year between the roster's cost and T2 line 2 the outputs warn.
+STAFF_GAP_WARN = 0.01
+
+
+@dataclass(frozen=True, eq=False)
+class StaffCheck:
+    """The roster's employer cost per year against the plan's personnel cost (schema T2 line 2
+    "Bezoldigingen, sociale lasten en pensioenen" = 2.c salaries + 2.f other personnel cost),
+    at the plan's own wage index."""
+
+    years: tuple[int, ...]
+    salaries: np.ndarray  # roster cost without the per-head other cost (compare 2.b + 2.c)
+    other: np.ndarray  # the per-head other personnel cost (compare 2.f)
+    plan_line2: np.ndarray
+    plan_salaries: np.ndarray | None = None  # 2.b + 2.c
+    plan_other: np.ndarray | None = None  # 2.f
+    illustrative: bool = False
+    source: str = ""
+
+    @property
+    def roster(self) -> np.ndarray:
+        return self.salaries + self.other
+
+    @property
+    def gap(self) -> np.ndarray:
+        return self.roster - self.plan_line2
+
+    @property
+    def relative(self) -> np.ndarray:
+        out = np.zeros(len(self.years))
+        return np.divide(self.gap, self.plan_line2, out=out, where=np.abs(self.plan_line2) > 0.005)
+
+    def years_over(self, limit: float = STAFF_GAP_WARN) -> list[int]:
+        return [y for y, r in zip(self.years, self.relative, strict=True) if abs(r) > limit]
+
+    def warning(self, limit: float = STAFF_GAP_WARN) -> str | None:
+        """A Dutch warning when the gap exceeds ``limit`` in some year (None otherwise)."""
+        over = self.years_over(limit)
+        if not over:
+            return None
+        worst = max(zip(self.years, self.relative, strict=True), key=lambda yr: abs(yr[1]))
+        pct = f"{worst[1] * 100:+.1f}%".replace(".", ",")
+        return (f"loonkost van het personeelsbestand wijkt meer dan {limit * 100:.0f}% af van schema T2 lijn 2 "
+                f"in {', '.join(map(str, over))} (grootste: {pct} in {worst[0]}); de cijfers die van posities "
+                f"afhangen (opzeg, kliffen, personeel blijft) rusten op dit bestand")
+
+    def rows(self) -> list[tuple]:
+        """(jaar, bestand, plan lijn 2, verschil, verschil %, bestand c, plan c, bestand f, plan f) per year."""
+        out = []
+        for j, y in enumerate(self.years):
+            out.append((y, float(self.roster[j]), float(self.plan_line2[j]), float(self.gap[j]),
+                        float(self.relative[j]), float(self.salaries[j]),
+                        None if self.plan_salaries is None else float(self.plan_salaries[j]),
+                        float(self.other[j]), None if self.plan_other is None else float(self.plan_other[j])))
+        return out
+
+
+def staff_check(positions: Sequence[Position], scales: SalaryScales, params: StaffParameters,
+                years: Iterable[int], wage_multiplier, plan_line2, plan_salaries=None, plan_other=None,
+                source: str = "") -> StaffCheck:
+    """:class:`StaffCheck` of ``positions`` (cost at ``wage_multiplier``, the plan's index)."""
+    y = tuple(int(v) for v in years)
+    b = cost_breakdown(positions, scales, params, y, wage_multiplier)
+    other = b.other if b.other is not None else np.zeros((len(positions), len(y)))
+    return StaffCheck(y, (b.total - other).sum(axis=0), other.sum(axis=0), np.asarray(plan_line2, dtype=float),
+                      None if plan_salaries is None else np.asarray(plan_salaries, dtype=float),
+                      None if plan_other is None else np.asarray(plan_other, dtype=float),
+                      roster_is_illustrative(positions), source)

@@ -52,6 +52,8 @@ def spans(header: tuple[str, ...]) -> list[tuple[int, int]]:
     shown = [h for h in header if h not in NOTE_HEADERS]
     if len(shown) == 3:
         return [(1, 1), (2, 4), (5, last)]
+    if len(shown) == 7 and shown[0] == "Jaar":  # the roster against T2 line 2: amounts need room
+        return [(1, 1), (2, 2), (3, 4), (5, 5), (6, 6), (7, 8), (9, last)]
     if len(shown) == 9:  # Subsidies: the funder gets three columns
         return [(1, 1), (2, 2), (3, 3), (4, 6), (7, 7), (8, 8), (9, 9), (10, 10), (11, 11)]
     out = [(c, c) for c in range(1, len(shown) + 1)]

@@ -68,7 +68,8 @@ def tornado_rows(cliffs: CliffTable) -> list[list]:
                          f"(b) niet verlengd, personeel blijft: reserve {last}", f"(a) AFM {last}",
                          f"(b) AFM {last}", "Opmerking"]]
     for c in cliffs.cliffs:
-        rows.append([f"{c.name} ({c.subsidy})", c.reserve_early, c.reserve_keep, c.afm_early, c.afm_keep, c.note])
+        note = "; ".join(x for x in (c.notice_note(), c.note) if x)
+        rows.append([f"{c.name} ({c.subsidy})", c.reserve_early, c.reserve_keep, c.afm_early, c.afm_keep, note])
     return rows
 
 
@@ -126,9 +127,13 @@ def uncertainty_contents(simulation: Simulation | None = None, cliffs: CliffTabl
     if cliffs is not None:
         c = _sheet(CLIFF_SHEET, f"Subsidiekliffen — {cliffs.title}", created_text)
         c.add("note", "Effect op de reserve en de AFM van het laatste planjaar t.o.v. het scenario: (a) de subsidie "
-                      "stopt een jaar vroeger en het project stopt mee; (b) de subsidie wordt niet verlengd en het "
+                      "stopt een jaar vroeger en het project stopt mee, het personeel krijgt de wettelijke opzeg "
+                      "vanaf de stopdatum (opzeg na stopzetting); de opmerking geeft (a) met tijdige opzeg (geen "
+                      "opzegvergoeding); (b) de subsidie wordt niet verlengd en het "
                       "personeel blijft, betaald door de basiswerking. Subsidies zonder einddatum: verondersteld "
-                      "einde op 31/12 van het voorlaatste planjaar.")
+                      "einde op 31/12 van het voorlaatste planjaar."
+                      + (f" {cliffs.roster_label}: de opzeg en de loonkost per subsidie rusten op het "
+                         "voorbeeldbestand." if cliffs.roster_label else ""))
         c.add("blank")
         _table(c, "tornado", tornado_rows(cliffs))
         c.add("blank")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -33,6 +34,12 @@ def parse_day(text: str):
     except ValueError:
         raise typer.BadParameter(f"'{text}' is geen datum (bijvoorbeeld 31/12/2028 of 2028-12-31)") from None
 
+
+RosterOpt = Annotated[Path | None, typer.Option(
+    "--personeel", help="Personeelsbestand (export van het personeelsbeheer, .csv of .xlsx) in plaats van het blad "
+                        "Personeel van het werkboek; kolommen: docs/personeel.md.")]
+PseudoOpt = Annotated[bool, typer.Option("--pseudoniem", help="Vervang namen en positienummers van het "
+                                         "personeelsbestand door 'persoon 01', 'persoon 02', ... in de uitvoer.")]
 
 CsvOpt = Annotated[str, typer.Option(
     "--csv-stijl", help="CSV-uitvoer: 'be' = puntkomma en decimale komma (Excel met Belgische instellingen), "

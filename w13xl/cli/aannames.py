@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
-from ._options import CsvOpt, check_csv_style
+from ._options import CsvOpt, RosterOpt, check_csv_style
 from ._tables import COMPACT
 from .m2 import SheetOpt
 
@@ -64,11 +64,11 @@ def index_class_table(baseline, width: int = 100) -> Table:
     return table
 
 
-def print_index_classes(workbook: Path, sheet: str | None = None) -> None:
-    """Print the compact index table for ``w13xl run`` (reads the workbook's baseline)."""
+def print_index_classes(workbook: Path, sheet: str | None = None, baseline=None) -> None:
+    """Print the compact index table for ``w13xl run`` (the given baseline, else the workbook's)."""
     from ..scenario.loader import load_baseline
 
-    console.print(index_class_table(load_baseline(workbook, sheet=sheet)))
+    console.print(index_class_table(baseline if baseline is not None else load_baseline(workbook, sheet=sheet)))
 
 
 @app.command("aannames")
@@ -78,6 +78,7 @@ def aannames_command(
     sheet: SheetOpt = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf de tabellen ook weg: .json of .csv.")] = None,
     csv_style: CsvOpt = "be",
+    roster: RosterOpt = None,
 ) -> None:
     """Aannames met hun bron: indexklasse per lijn, subsidies, beleid bij einde subsidie, werkgeverskost, minimumreserve en indexering.
 
@@ -86,7 +87,7 @@ def aannames_command(
     from ..assumptions import assumption_tables
     from ..scenario.loader import load_baseline
 
-    baseline = load_baseline(workbook, sheet=sheet)
+    baseline = load_baseline(workbook, sheet=sheet, roster=roster)
     show_warnings(baseline.warnings)
     tables = assumption_tables(baseline)
     for t in tables:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,8 +11,9 @@ from rich.table import Table
 
 from ..errors import InputError
 from ..fmt import euro
+from ..staffing import pseudonymise
 from ._app import app, console, err_console, handles_input_errors, output_kind, show_warnings, write_json
-from ._options import CsvOpt, check_csv_style
+from ._options import CsvOpt, PseudoOpt, RosterOpt, check_csv_style
 from ._tables import COMPACT, print_fitted
 from .m2 import SheetOpt, print_m2, print_norms
 
@@ -94,7 +95,7 @@ def print_comparison(runs: list[ScenarioRun]) -> None:
         console.print(f"{run.title or run.name}: {flags(run)}", soft_wrap=False)
 
 
-def audit_table(run: ScenarioRun) -> Table:
+def audit_table(run: ScenarioRun, names: Mapping[str, str] | None = None) -> Table:
     last = run.years[-1]
     table = Table(title=f"Effect per wijziging — {run.title}", title_justify="left")
     table.add_column("#", justify="right")
@@ -103,12 +104,28 @@ def audit_table(run: ScenarioRun) -> Table:
     table.add_column(f"Reserve {last}", justify="right", no_wrap=True)
     table.add_column(f"AFM {last}", justify="right", no_wrap=True)
     for e in run.effects:
-        table.add_row(str(e.index), e.description, *_cells([e.effect("exploitatiesaldo"),
+        text = e.description if not names else pseudonymise(e.description, names)
+        table.add_row(str(e.index), text, *_cells([e.effect("exploitatiesaldo"),
                                                              e.effect("gecumuleerd_budgettair_resultaat"),
                                                              e.effect("autofinancieringsmarge")]))
     table.add_row("", "[bold]Totaal t.o.v. basis[/]",
                   *_cells([run.difference(k)[-1] for k in ("exploitatiesaldo", "gecumuleerd_budgettair_resultaat",
                                                             "autofinancieringsmarge")]))
+    return table
+
+
+def notice_table(variants) -> Table:
+    """Both notice variants of a scenario with ``stop`` changes (issue 18)."""
+    from ..scenario.notice import variant_rows
+
+    rows = variant_rows(variants)
+    table = Table(title="Opzeg bij stopzetting: beide varianten (tijdig = opzeg loopt af op de stopdatum, geen "
+                        "opzegvergoeding; na stopzetting = wettelijke opzeg vanaf de stopdatum, zonder subsidie)",
+                  **COMPACT)
+    for i, h in enumerate(rows[0]):
+        table.add_column(h, justify="right" if i >= 2 else "left", no_wrap=True)
+    for row in rows[1:]:
+        table.add_row(row[0], row[1], *_cells(row[2:]))
     return table
 
 
@@ -147,12 +164,37 @@ def write_runs(out: Path, runs: list[ScenarioRun], meta: dict, csv_style: str = 
     console.print(f"Geschreven: {out}")
 
 
-def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None,
-             batched: bool = False) -> list[ScenarioRun]:
-    from ..scenario.engine import Engine
+def staff_lines(baseline) -> list[str]:
+    """The roster's label and its gap with schema T2 line 2 per year, for every position-driven
+    output (issue 18): "personeel: illustratief bestand" until a real file is given."""
+    from ..staffing import ILLUSTRATIVE_LABEL
+
+    out = []
+    if baseline.positions and baseline.roster_illustrative:
+        out.append(f"[yellow]{ILLUSTRATIVE_LABEL}[/]: de cijfers die van posities afhangen (opzeg, kliffen, "
+                    "personeel blijft, aanwervingen) rusten op het voorbeeldbestand; geef het echte "
+                    "personeelsbestand (docs/personeel.md)")
+    check = baseline.staff_check()
+    if check is not None:
+        parts = [f"{y} {r * 100:+.1f}%".replace(".", ",").replace("-0,0%", "0,0%").replace("+0,0%", "0,0%")
+                 for y, r in zip(check.years, check.relative, strict=True)]
+        colour = "red" if check.years_over() else "green"
+        out.append(f"Loonkost personeelsbestand t.o.v. schema T2 lijn 2: [{colour}]{'; '.join(parts)}[/] "
+                   "(waarschuwing boven 1%)")
+    return out
+
+
+def _study(workbook: Path, scenarios: list[str] | None, sheet: str | None, roster: Path | None = None):
     from ..scenario.loader import load_study
 
-    baseline, library, selected = load_study(workbook, scenarios or [], sheet=sheet)
+    return load_study(workbook, scenarios or [], sheet=sheet, roster=roster)
+
+
+def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None,
+             batched: bool = False, study=None) -> list[ScenarioRun]:
+    from ..scenario.engine import Engine
+
+    baseline, library, selected = study or _study(workbook, scenarios, sheet)
     show_warnings(baseline.warnings)
     if not selected:
         raise InputError("no scenarios to run: the workbook has no \"Scenario's\" sheet with scenarios and none "
@@ -178,20 +220,34 @@ def run_command(
     sheet: SheetOpt = None,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
+    pseudonym: PseudoOpt = False,
+    roster: RosterOpt = None,
 ) -> None:
     """Scenario's doorrekenen: schema M2 per scenario, de normen en het effect van elke wijziging.
 
     Voorbeeld: w13xl run workbooks/w13-mjp-2026-2031.xlsx scenarios/pact-stopt-2028.toml
     """
-    runs = _run_all(workbook, scenarios, sheet)
+    study = _study(workbook, scenarios, sheet, roster)
+    runs = _run_all(workbook, scenarios, sheet, study=study)
+    from ..scenario.engine import Engine
+    from ..scenario.notice import notice_variants
+    from ..staffing import pseudonyms
     from .aannames import print_index_classes
 
-    print_index_classes(workbook, sheet)  # issue 9: which index class and share each line got, and from where
-    for run in runs:
+    baseline, library, selected = study
+    names = pseudonyms(baseline.positions) if pseudonym else None
+    print_index_classes(workbook, sheet, baseline)  # issue 9: which index class and share each line got, and from where
+    for line in staff_lines(baseline):
+        console.print(line, width=min(console.width, 100))
+    engine = Engine(baseline)
+    for scenario, run in zip(selected, runs, strict=True):
         print_m2(run.m2, f"Schema M2 — {run.title}")
         print_norms(run.m2)
         if run.effects:
-            console.print(audit_table(run))
+            console.print(audit_table(run, names))
+        variants = notice_variants(engine, scenario, library, run)
+        if variants:
+            console.print(notice_table(variants))
         console.print()
     if out is not None:
         write_runs(out, runs, {"workbook": str(workbook)}, csv_style)

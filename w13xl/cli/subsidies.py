@@ -14,7 +14,7 @@ from rich.table import Table
 
 from ..fmt import euro
 from ._app import app, console, handles_input_errors, output_kind, show_warnings
-from ._options import CsvOpt, check_csv_style
+from ._options import CsvOpt, PseudoOpt, RosterOpt, check_csv_style
 from ._tables import COMPACT
 from .m2 import SheetOpt
 
@@ -56,18 +56,31 @@ def subsidy_rows(baseline) -> list[list]:
     for sid, s in sorted(baseline.subsidies.items(), key=lambda kv: (kv[1].end or dt.date.max, kv[0])):
         positions = funded_positions(baseline, sid)
         rows.append([sid, s.name, s.action, s.source, _day(s.start), _day(s.end),
-                     sum(p.fte for p in positions), ", ".join(p.id for p in positions) or "-",
+                     sum((p.fte for p in positions), 0.0), ", ".join(p.id for p in positions) or "-",
                      staff_after_end(s, positions)])
     return rows
 
 
-def staff_rows(baseline) -> list[list]:
-    """Header + one row per position of the roster."""
+def staff_rows(baseline, pseudonym: bool = False) -> list[list]:
+    """Header + one row per position of the roster. Names (an HR export's ``naam``) and the
+    in-service date, statute and actual annual cost appear only when the roster gives them;
+    ``pseudonym``: ids and names replaced by 'persoon 01', ... (staffing.pseudonyms)."""
+    from ..staffing import pseudonyms
+
+    positions = baseline.positions
+    names = pseudonyms(positions) if pseudonym else {}
+    extra = [(h, f) for h, f, shown in (
+        ("Naam", lambda p: names.get(p.id, "") if pseudonym else p.name, any(p.name for p in positions)),
+        ("Statuut", lambda p: p.statute, any(p.statute != "contractueel" for p in positions)),
+        ("In dienst", lambda p: _day(p.hired) if p.hired else "-", any(p.hired for p in positions)),
+        ("Jaarkost", lambda p: "-" if p.annual_cost is None else euro(p.annual_cost, 2),
+         any(p.annual_cost is not None for p in positions))) if shown]
     rows: list[list] = [["Positie", "Functie", "Niveau", "Schaal", "Trap", "VTE", "Actie", "Financiering",
-                         "Start", "Einde"]]
-    for p in baseline.positions:
-        rows.append([p.id, p.function, p.level, p.scale, p.step, p.fte, p.action, p.funded_by,
-                     _day(p.start) if p.start else "-", _day(p.end)])
+                         "Start", "Einde", *[h for h, _ in extra]]]
+    for p in positions:
+        step = f"{p.step} (uit in dienst)" if p.step_from_hired else p.step
+        rows.append([names.get(p.id, p.id), p.function, p.level, p.scale or "-", step, p.fte, p.action,
+                     p.funded_by, _day(p.start) if p.start else "-", _day(p.end), *[f(p) for _, f in extra]])
     return rows
 
 
@@ -96,10 +109,10 @@ def _write(out: Path | None, rows: list[list], csv_style: str) -> None:
     console.print(f"Geschreven: {out}")
 
 
-def _baseline(workbook: Path, sheet: str | None):
+def _baseline(workbook: Path, sheet: str | None, roster: Path | None = None):
     from ..scenario.loader import load_baseline
 
-    baseline = load_baseline(workbook, sheet=sheet)
+    baseline = load_baseline(workbook, sheet=sheet, roster=roster)
     show_warnings(baseline.warnings)
     return baseline
 
@@ -144,13 +157,19 @@ def personeel_command(
     sheet: SheetOpt = None,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
+    pseudonym: PseudoOpt = False,
+    roster: RosterOpt = None,
 ) -> None:
     """Het personeelsbestand: per positie functie, schaal, trap, VTE, actie, financiering en einddatum, met de VTE per financiering.
 
     Voorbeeld: w13xl personeel workbooks/w13-mjp-2026-2031.xlsx
     """  # noqa: E501 - command help: typer keeps these lines as they are
-    baseline = _baseline(workbook, sheet)
-    rows = staff_rows(baseline)
+    from .scenarios import staff_lines
+
+    baseline = _baseline(workbook, sheet, roster)
+    for line in staff_lines(baseline):
+        console.print(line, width=min(console.width, 100))
+    rows = staff_rows(baseline, pseudonym)
     table = Table(title=f"Personeel — {workbook.name}", **COMPACT)
     for name in rows[0]:
         table.add_column(name, justify="right" if name in ("Trap", "VTE") else "left", overflow="fold",

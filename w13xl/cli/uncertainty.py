@@ -12,7 +12,7 @@ from rich.table import Table
 from ..errors import InputError
 from ..fmt import euro, percent
 from ._app import app, console, err_console, handles_input_errors, output_kind, show_warnings, write_json
-from ._options import CsvOpt, check_csv_style
+from ._options import CsvOpt, RosterOpt, check_csv_style
 from ._tables import COMPACT
 from .m2 import SheetOpt
 
@@ -26,11 +26,11 @@ LINES = (("gecumuleerd_budgettair_resultaat", "Reserve (GBR)"),
          ("autofinancieringsmarge", "AFM"))
 
 
-def _study(workbook: Path, scenario: str | None, sheet: str | None):
+def _study(workbook: Path, scenario: str | None, sheet: str | None, roster: Path | None = None):
     from ..scenario.loader import load_study
 
     baseline, library, selected = load_study(workbook, [scenario] if scenario else [], sheet=sheet,
-                                             all_if_empty=False)
+                                             all_if_empty=False, roster=roster)
     show_warnings(baseline.warnings)
     if len(selected) > 1:
         raise InputError(f"'{scenario}' holds {len(selected)} scenarios; give one", file=str(workbook),
@@ -192,6 +192,7 @@ def cliff_table(table) -> Table:
     t.add_column("Einde", no_wrap=True)
     t.add_column("(a) reserve", justify="right", min_width=8, max_width=10)
     t.add_column("(a) AFM", justify="right", min_width=8, max_width=10)
+    t.add_column("(a) tijdig reserve", justify="right", min_width=8, max_width=10)
     t.add_column("(b) reserve", justify="right", min_width=8, max_width=10)
     t.add_column("(b) AFM", justify="right", min_width=8, max_width=10)
     t.add_column("Opmerking", overflow="fold", min_width=16)
@@ -201,21 +202,25 @@ def cliff_table(table) -> Table:
 
     for c in table.cliffs:
         t.add_row(f"{c.name} ({c.subsidy}, {c.action})", "open" if c.end is None else f"{c.end:%d/%m/%Y}",
-                  red(c.reserve_early), red(c.afm_early), red(c.reserve_keep), red(c.afm_keep), c.note)
+                  red(c.reserve_early), red(c.afm_early), red(c.reserve_early_in_time), red(c.reserve_keep),
+                  red(c.afm_keep), c.note)
     return t
 
 
 CLIFF_LEGEND = ("Reserve en AFM van het laatste planjaar. (a) de subsidie stopt 1 jaar vroeger en het project "
-                "stopt mee; (b) de subsidie wordt niet verlengd en het personeel blijft.")
+                "stopt mee; het personeel krijgt de wettelijke opzeg vanaf de stopdatum (opzeg na stopzetting, "
+                "anciënniteit uit in_dienst of de trap); (a) tijdig: de opzeg is tijdig gegeven en loopt af op de "
+                "stopdatum (geen opzegvergoeding). (b) de subsidie wordt niet verlengd en het personeel blijft.")
 
 
 def cliff_csv_rows(table) -> list[list]:
     rows: list[list] = [["subsidie", "naam", "actie", "einde", "datum_a", "reserve_a", "afm_a", "datum_b",
-                         "reserve_b", "afm_b", "opmerking"]]
+                         "reserve_b", "afm_b", "opmerking", "reserve_a_tijdig", "afm_a_tijdig"]]
     for c in table.cliffs:
         rows.append([c.subsidy, c.name, c.action, "" if c.end is None else c.end.isoformat(),
                      c.early_date.isoformat(), _fmt(c.reserve_early), _fmt(c.afm_early), c.keep_date.isoformat(),
-                     _fmt(c.reserve_keep), _fmt(c.afm_keep), c.note])
+                     _fmt(c.reserve_keep), _fmt(c.afm_keep), c.note, _fmt(c.reserve_early_in_time),
+                     _fmt(c.afm_early_in_time)])
     return rows
 
 
@@ -227,6 +232,7 @@ def cliffs_command(
     sheet: SheetOpt = None,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
+    roster: RosterOpt = None,
 ) -> None:
     """Subsidiekliffen: per subsidie het effect op reserve en AFM in het laatste jaar als (a) de subsidie een jaar vroeger stopt (project stopt) en (b) niet verlengd wordt terwijl het personeel blijft; ergste eerst.
 
@@ -235,11 +241,19 @@ def cliffs_command(
     from ..cliffs import subsidy_cliffs
 
     kind = _out_kind(out)
-    baseline, library, chosen = _study(workbook, scenario, sheet)
+    baseline, library, chosen = _study(workbook, scenario, sheet, roster)
     if not baseline.subsidies:
         raise InputError("the workbook has no subsidy register (sheet 'Subsidies')", file=str(workbook))
     table = subsidy_cliffs(baseline, chosen, library)
+    from .scenarios import staff_lines
+
+    for line in staff_lines(baseline):
+        console.print(line, width=min(console.width, 100))
     console.print(cliff_table(table))
+    seniority = [f"{c.subsidy}: {c.notice_summary()}" for c in table.cliffs if c.notices]
+    if seniority:
+        console.print("Anciënniteit en wettelijke opzeg in (a), per positie: " + "; ".join(seniority),
+                      width=min(console.width, 100))
     _write_output(out, kind, {"workbook": str(workbook), **table.to_dict()}, lambda: cliff_csv_rows(table), csv_style)
 
 

@@ -41,21 +41,29 @@ import numpy as np
 
 from .. import indexation as ix
 from ..errors import InputError
+from ..fmt import euro
 from ..m2 import LINE_KEYS, M2Result, check_norms, compute_m2, designated_repayments, m2_arrays
 from ..model import CATEGORIES, EXPLOITATIE, LineKey, O, Plan, U, parse_category, parse_direction
 from ..params import Parameters
 from ..staffing import (
+    CONTRACTUAL,
+    ILLUSTRATIVE_LABEL,
+    Notice,
     Position,
     SalaryScales,
+    StaffCheck,
     StaffParameters,
     cost_breakdown,
     head_shares,
-    seniority_months,
-    statutory_notice_months,
+    notice,
+    roster_is_illustrative,
+    staff_check,
 )
 from ..subsidies import Subsidy, month_number, months_per_year, window_mask
 from .result import ChangeEffect, ScenarioRun
 from .spec import (
+    DEFAULT_NOTICE,
+    NOTICE_IN_TIME,
     ContributionChange,
     EndPositionChange,
     FteChange,
@@ -252,6 +260,9 @@ class Baseline:
     #: ``calibrate(sheet=...)``: the Monte Carlo's calibration on the workbook's accounts, read
     #: only when a scenario asks for it (set by the loader; None without a workbook)
     calibrate: Callable[..., Any] | None = field(default=None, repr=False)
+    #: the plan's personnel cost per year (schema T2 line 2, its parts 2.b + 2.c and 2.f) and
+    #: where it comes from, for :meth:`staff_check`; None: the workbook gives no schema T2
+    staff_plan: Mapping[str, object] | None = None
 
     def __post_init__(self) -> None:
         years = self.plan.years
@@ -352,6 +363,19 @@ class Baseline:
         for p in positions:
             total = total + self.position_cost(p)
         return total * wage_multiplier
+
+    @property
+    def roster_illustrative(self) -> bool:
+        """The roster is (partly) the illustrative sample: position-driven outputs say so."""
+        return roster_is_illustrative(self.positions)
+
+    def staff_check(self) -> StaffCheck | None:
+        """The roster's cost per year against schema T2 line 2 (None without roster, scales or T2)."""
+        if not self.positions or self.scales is None or not self.staff_plan:
+            return None
+        sp = self.staff_plan
+        return staff_check(self.positions, self.scales, self.staff_params, self.years, self.base_mult["loon"],
+                           sp["line2"], sp.get("salaries"), sp.get("other"), str(sp.get("source", "")))
 
     def wage_cost_base(self) -> np.ndarray | None:
         """The plan's annual wage cost per year (parameter Jaarloonkost), or None if not given."""
@@ -599,12 +623,38 @@ SUBSIDY_END_POLICIES = {
 }
 
 
-def notice_months_for(p: Position, ch, reference_year: int) -> int:
-    """Notice of one position when its subsidy stops: the scenario's ``notice_months`` if given,
-    else the statutory notice by seniority (staffing.statutory_notice_months)."""
+def notice_mode(ch) -> tuple[str, bool]:
+    """(mode, chosen by default) of a ``stop``: the change's ``opzeg``, else DEFAULT_NOTICE."""
+    if getattr(ch, "opzeg", None) is not None:
+        return ch.opzeg, False
+    return DEFAULT_NOTICE, True
+
+
+def notice_details(base: Baseline, ch, funded: Sequence[Position]) -> dict[str, Notice]:
+    """The statutory notice of each funded position on the stop date (seniority, its source, the
+    two parts for a contract from before 2014): shown whatever the mode, so that the board sees
+    what serving notice in time avoids. A statutory (vast benoemd) position has no notice under
+    the Arbeidsovereenkomstenwet: refused."""
+    out = {}
+    for p in funded:
+        if p.statute != CONTRACTUAL:
+            raise ch.error(f"positie {p.id} is statutair: geen opzeg volgens de Arbeidsovereenkomstenwet",
+                           "policy", "keep_staff, of de positie als contractueel in het personeelsbestand")
+        person_fte = sum(q.fte for q in base.positions if q.person_key == p.person_key) or p.fte
+        out[p.id] = notice(p, ch.date, scales=base.scales, params=base.staff_params,
+                           reference_year=base.staff_params.reference_year, person_fte=person_fte)
+    return out
+
+
+def notice_months_for(p: Position, ch, details: Mapping[str, Notice]) -> int:
+    """Months the position stays paid after the stop date: 0 when notice was served in time, the
+    scenario's ``notice_months`` if given, else the statutory notice (:func:`staffing.notice`)."""
+    mode, _ = notice_mode(ch)
+    if mode == NOTICE_IN_TIME:
+        return 0
     if ch.notice_months is not None:
         return int(ch.notice_months)
-    return statutory_notice_months(seniority_months(p, ch.date, reference_year))
+    return details[p.id].months
 
 
 def staff_after_end(funded: Sequence[Position], policy: str, date: dt.date, share: float | None,
@@ -646,14 +696,30 @@ def staff_after_end(funded: Sequence[Position], policy: str, date: dt.date, shar
     return out
 
 
-def describe_subsidy_end(s: Subsidy, ch, notices: Mapping[str, int]) -> str:
+def describe_notice(ch, notices: Mapping[str, int], details: Mapping[str, Notice]) -> str:
+    """The notice of a ``stop`` in Dutch: the mode (and whether it is the default), then per
+    position the seniority used, its source and the statutory notice."""
+    mode, default = notice_mode(ch)
+    chosen = "standaard, niet opgegeven in het scenario" if default else "opgegeven"
+    if mode == NOTICE_IN_TIME:
+        head = f"opzeg tijdig ({chosen}): gegeven zodat ze eindigt op {ch.date:%d/%m/%Y}, geen opzegvergoeding"
+    elif ch.notice_months is not None:
+        head = f"opzeg na stopzetting ({chosen}): {ch.notice_months} mnd (notice_months)"
+    else:
+        head = f"opzeg na stopzetting ({chosen}): wettelijke opzeg vanaf {ch.date:%d/%m/%Y}, betaald zonder subsidie"
+    parts = [d.describe() + ("" if notices.get(pid) == d.months else f" (betaald: {notices.get(pid, 0)} mnd)")
+             for pid, d in details.items()]
+    return head + ("; " + "; ".join(parts) if parts else "")
+
+
+def describe_subsidy_end(s: Subsidy, ch, notices: Mapping[str, int],
+                         details: Mapping[str, Notice] | None = None) -> str:
     what = SUBSIDY_END_POLICIES[ch.policy]
     if ch.policy == "share":
         what = f"{(ch.share or 0) * 100:.0f}% van de kosten blijft"
     desc = f"Subsidie {s.name} ({s.id}) stopt op {ch.date:%d/%m/%Y}: {what}"
-    if ch.policy == "stop" and notices:
-        how = "opgegeven" if ch.notice_months is not None else "wettelijk, volgens anciënniteit"
-        desc += f", opzeg {', '.join(f'{k} {v} mnd' for k, v in notices.items())} ({how})"
+    if ch.policy == "stop":
+        desc += "; " + describe_notice(ch, notices, details or {})
     return desc
 
 
@@ -968,14 +1034,29 @@ class Engine:
         months = self.base.years[0] * 12 + np.arange(12 * state.n)
         lost = months > _month(ch.date)
         funded = state.funded(s)
-        notices = {}
+        notices: dict[str, int] = {}
+        details: dict[str, Notice] = {}
         if ch.policy == "stop":
-            notices = {p.id: notice_months_for(p, ch, self.base.staff_params.reference_year) for p in funded}
+            details = notice_details(self.base, ch, funded)
+            notices = {p.id: notice_months_for(p, ch, details) for p in funded}
         state.end_subsidy(s, lost, other_kept=ch.kept)
         new = staff_after_end(funded, ch.policy, ch.date, ch.share, notices)
         state.replace_positions(funded, new, route=False, on=s.action)
         state.windows[s.id] = (start, ch.date if end is None or ch.date < end else end)
-        return describe_subsidy_end(s, ch, notices)
+        desc = describe_subsidy_end(s, ch, notices, details)
+        if details:
+            # the other notice variant in one figure: the staff cost of the statutory notice
+            # months after the stop date (never past a planned end), at the plan's wage index
+            # (a text must not depend on how a run is batched)
+            after = staff_after_end(funded, "stop", ch.date, None, {k: d.months for k, d in details.items()})
+            in_time = staff_after_end(funded, "stop", ch.date, None, {})
+            loon = self.base.base_mult["loon"]
+            extra = float(np.sum(self.base.roster_cost(after, loon) - self.base.roster_cost(in_time, loon)))
+            desc += (f"; loonkost van de wettelijke opzeg na de stopdatum (verschil tussen opzeg na stopzetting en "
+                     f"tijdig, aan de index van het plan): {euro(extra, 2)} euro")
+        if funded and ch.policy != "keep_project" and self.base.roster_illustrative:
+            desc += f" ({ILLUSTRATIVE_LABEL})"
+        return desc
 
     def _apply_subsidy_cut(self, state: _Run, ch: SubsidyCutChange) -> str:
         """From ``ch.date`` the subsidy pays ``ch.factor``. ``stop``: the project's costs

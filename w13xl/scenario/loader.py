@@ -20,9 +20,11 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from ..errors import InputError, InputWarning
 from ..sheets import Grid, SheetContext, is_blank, load_plan_from_grids, parse_number
-from ..staffing import StaffParameters, roster_from_rows, scales_from_rows
+from ..staffing import PERSONNEL_ALIASES, StaffParameters, roster_from_rows, scales_from_rows
 from ..subsidies import subsidies_from_rows, unsourced
 from .engine import Baseline, index_shares_from_grid
 
@@ -47,10 +49,20 @@ STAFF_PARAMETER_LABELS: dict[str, str] = {
 STAFF_PARAMETER_NAMES = {v: k for k, v in STAFF_PARAMETER_LABELS.items()}
 
 
-def _from_header(grid: Grid, first_header: str) -> tuple[int, list[list[object]]]:
-    """Rows from the header row (the first row whose first cell is ``first_header``)."""
+#: First header cells that open a roster (the id or the name, as HR exports name them).
+ROSTER_FIRST_HEADERS = frozenset({"positie", "naam", "voornaam"} | {
+    alias for alias, column in PERSONNEL_ALIASES.items() if column in ("positie", "naam")})
+
+
+def _header_word(value: object) -> str:
+    return "_".join(str(value).strip().casefold().replace("-", " ").split())
+
+
+def _from_header(grid: Grid, first_header: str | frozenset[str]) -> tuple[int, list[list[object]]]:
+    """Rows from the header row (the first row whose first cell is ``first_header``, or one of them)."""
+    words = {first_header} if isinstance(first_header, str) else first_header
     for r, row in enumerate(grid[:30]):
-        if row and isinstance(row[0], str) and row[0].strip().lower() == first_header:
+        if row and isinstance(row[0], str) and _header_word(row[0]) in words:
             return r, [list(x) for x in grid[r:]]
     return -1, []
 
@@ -102,7 +114,8 @@ def _sheet_error(exc: ValueError, file: str | None, sheet: str, offset: int,
     return InputError(text, file=file, sheet=sheet, cell=cell)
 
 
-def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str, parse, file: str | None):
+def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str | frozenset[str], parse,
+                file: str | None):
     """``parse(rows)`` of a sheet from its header row on; None when the sheet or header is absent.
     A ValueError of the parser becomes an InputError naming the sheet and row."""
     if name not in grids:
@@ -116,7 +129,7 @@ def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str, parse, 
         raise _sheet_error(exc, file, name, offset, list(rows[0])) from None
 
 
-def _row_cell(grid: Grid, first_header: str, key: str, column: str) -> str | None:
+def _row_cell(grid: Grid, first_header: str | frozenset[str], key: str, column: str) -> str | None:
     """The cell (e.g. 'D7') of ``column`` on the row whose first cell is ``key`` (a sheet whose
     header row starts with ``first_header``), for messages; the row alone if the column is absent."""
     from ..sheets import cell_name
@@ -136,7 +149,7 @@ def _row_cell(grid: Grid, first_header: str, key: str, column: str) -> str | Non
 
 
 def _roster_cell(grid: Grid, position: str, column: str) -> str | None:
-    return _row_cell(grid, "positie", position, column)
+    return _row_cell(grid, ROSTER_FIRST_HEADERS, position, column)
 
 
 def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters:
@@ -166,7 +179,7 @@ def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters
 def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, sheet: str | None = None,
                         u_sign: str = "auto", named: Mapping[str, object] | None = None) -> Baseline:
     loaded = load_plan_from_grids(grids, file=file, sheet=sheet, u_sign=u_sign, named=named)
-    positions = _read_sheet(grids, ROSTER_SHEET, "positie", roster_from_rows, file) or ()
+    positions = _read_sheet(grids, ROSTER_SHEET, ROSTER_FIRST_HEADERS, roster_from_rows, file) or ()
     scales = _read_sheet(grids, SCALES_SHEET, "schaal", lambda rows: scales_from_rows(
         [row[:3] for row in rows if not all(is_blank(v) for v in row[:3])]), file)
     staff = (staff_parameters_from_grid(grids[SCALES_SHEET], SheetContext(file, SCALES_SHEET, loaded.warnings))
@@ -190,19 +203,97 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
                                  expected=f"one of the scales on '{SCALES_SHEET}'")
     baseline = Baseline(plan=loaded.plan, params=loaded.params, positions=tuple(positions), scales=scales,
                         staff_params=staff, subsidies=subsidies, index_shares=shares, file=file,
-                        sheet=loaded.sheet, warnings=loaded.warnings)
+                        sheet=loaded.sheet, warnings=loaded.warnings,
+                        staff_plan=_staff_plan(grids, loaded.plan, file) if positions else None)
+    check = baseline.staff_check()
+    gap = None if check is None else check.warning()
+    if gap:
+        loaded.warnings.append(InputWarning(gap, file=file, sheet=ROSTER_SHEET))
     from ..calibration import calibration_from_grids  # [uncertainty] calibrate = "realisatie" reads accounts lazily
     baseline.calibrate = functools.partial(calibration_from_grids, grids, loaded.plan, file=file, index_shares=shares)
     return baseline
 
 
-def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto") -> Baseline:
-    """Read a workbook file (openpyxl) into a Baseline."""
+T2_LINE2 = "2. Bezoldigingen, sociale lasten en pensioenen"
+
+
+def _staff_plan(grids: Mapping[str, Grid], plan, file: str | None) -> dict | None:
+    """Schema T2 line 2 and its parts per year, computed from the workbook's budget lines with
+    its mapping 'Economische aard' (None without that sheet or when it cannot be applied; the
+    command ``schema T2`` reports why)."""
+    from ..schemas import compute_t2, schema_rules_from_grids
+
+    try:
+        (economic, where), _ = schema_rules_from_grids(grids, file)
+        if where.get("sheet") is None:
+            return None
+        t2 = compute_t2(plan, economic, **where)
+        value = lambda label: np.asarray(t2.value("Exploitatie", label), dtype=float)  # noqa: E731
+    except (InputError, ValueError, KeyError):
+        return None
+    return {"line2": value(T2_LINE2),
+            "salaries": value("b. Vast benoemd niet-onderwijzend personeel")
+            + value("c. Niet vast benoemd niet-onderwijzend personeel"),
+            "other": value("f. Andere personeelskosten"),
+            "source": f"schema T2 lijn 2 uit de begroting (blad '{where['sheet']}')"}
+
+
+def roster_grid(path: str | os.PathLike) -> Grid:
+    """The roster of an HR/payroll export given apart from the workbook (``--personeel``): a CSV
+    (separator ';', ',' or tab; UTF-8 or Windows-1252) or an .xlsx (its sheet 'Personeel', else its
+    first sheet). Columns: docs/personeel.md."""
+    import csv
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError("personeelsbestand niet gevonden", file=str(p), expected="een .csv- of .xlsx-bestand")
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from ..workbook import read_grids
+
+        grids, _ = read_grids(p)
+        name = next((n for n in grids if n.strip().lower() == ROSTER_SHEET.lower()), next(iter(grids), None))
+        if name is None:
+            raise InputError("het werkboek heeft geen bladen", file=str(p), expected="een blad met het personeel")
+        return grids[name]
+    if p.suffix.lower() not in (".csv", ".txt"):
+        raise InputError("onbekend bestandstype voor het personeelsbestand", file=str(p),
+                         expected="een .csv- of .xlsx-bestand")
+    raw = p.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    lines = text.splitlines()
+    sample = "\n".join(lines[:5])
+    delimiter = max(";,\t", key=sample.count)
+    return [list(row) for row in csv.reader(lines, delimiter=delimiter)]
+
+
+def with_roster(grids, roster: str | os.PathLike | None) -> tuple:
+    """``grids`` (a copy of the same kind, its other attributes kept) with the sheet Personeel
+    replaced by the roster file, if given."""
+    if roster is None:
+        return grids, False
+    import copy
+
+    out = copy.copy(grids)
+    out[ROSTER_SHEET] = roster_grid(roster)
+    return out, True
+
+
+def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto",
+                  roster: str | os.PathLike | None = None) -> Baseline:
+    """Read a workbook file into a Baseline; ``roster``: an HR export replacing its Personeel sheet."""
     from ..workbook import read_grids, refuse_uncalculated
 
     grids, named = read_grids(path)
     refuse_uncalculated(grids, sheet, str(path))
-    return baseline_from_grids(grids, file=str(path), sheet=sheet, u_sign=u_sign, named=named)
+    grids, _ = with_roster(grids, roster)
+    return baseline_from_grids(grids, file=str(path) if roster is None else f"{path} + {roster}", sheet=sheet,
+                               u_sign=u_sign, named=named)
 
 
 def workbook_scenarios(grids: Mapping[str, Grid], file: str | None = None):
@@ -214,7 +305,7 @@ def workbook_scenarios(grids: Mapping[str, Grid], file: str | None = None):
 
 
 def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sheet: str | None = None,
-               u_sign: str = "auto", all_if_empty: bool = True):
+               u_sign: str = "auto", all_if_empty: bool = True, roster: str | os.PathLike | None = None):
     """Read a workbook and pick scenarios: each argument is a TOML file, a folder of them, or the
     name of a scenario on the workbook's "Scenario's" sheet. Without arguments: every scenario of
     the sheet (if ``all_if_empty``). Returns (baseline, library, selected scenarios).
@@ -227,7 +318,9 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
 
     grids, named = read_grids(path)
     refuse_uncalculated(grids, sheet, str(path))
-    baseline = baseline_from_grids(grids, file=str(path), sheet=sheet, u_sign=u_sign, named=named)
+    grids, _ = with_roster(grids, roster)
+    baseline = baseline_from_grids(grids, file=str(path) if roster is None else f"{path} + {roster}", sheet=sheet,
+                                   u_sign=u_sign, named=named)
     sheet_scenarios = workbook_scenarios(grids, str(path))
     library = ScenarioLibrary(sheet_scenarios.values())
     selected = []

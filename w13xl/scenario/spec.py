@@ -54,6 +54,21 @@ def _wages_only() -> list[IndexClass]:
 #: payments and the other project costs stop with the funding. ``keep_project``: everything goes
 #: on, W13 pays it all. ``share``: that share of the project's costs goes on (W13 pays).
 Policy = Literal["stop", "keep_staff", "keep_project", "share"]
+#: When the notice of the staff of a stopped project runs (policy ``stop``): ``tijdig`` = served
+#: during the funded period so that it ends on the stop date (no notice pay; what the plan does at
+#: every planned project end: its budget lines book no notice pay); ``na stopzetting`` = the
+#: statutory notice (art. 37/2 Arbeidsovereenkomstenwet; two parts for contracts from before
+#: 2014) runs from the stop date and is paid without subsidy.
+NOTICE_IN_TIME = "tijdig"
+NOTICE_AFTER_STOP = "na stopzetting"
+NoticeMode = Literal["tijdig", "na stopzetting"]
+#: The default for a ``stop`` that does not say (printed as the default wherever it is used): an
+#: early or unplanned stop is what a scenario asks about, and notice served after the money stops
+#: is the cost a board must be able to carry; ``tijdig`` needs the stop known a notice period ahead.
+DEFAULT_NOTICE = NOTICE_AFTER_STOP
+NOTICE_WORDS = {"tijdig": NOTICE_IN_TIME, "op tijd": NOTICE_IN_TIME, "in time": NOTICE_IN_TIME,
+                "na stopzetting": NOTICE_AFTER_STOP, "na stop": NOTICE_AFTER_STOP, "wettelijk": NOTICE_AFTER_STOP,
+                "after stop": NOTICE_AFTER_STOP}
 POLICIES: tuple[str, ...] = ("stop", "keep_staff", "keep_project", "share")
 #: Old names refused with a pointer to the new ones (their meaning was ambiguous).
 RETIRED_POLICIES = {"keep": "'keep' no longer exists: use 'keep_staff' (W13 keeps the staff; the partners' "
@@ -229,6 +244,18 @@ class _SubsidyPolicy(_Change):
     share: float | None = Field(None, ge=0, le=1, description="Kept share of the costs for policy 'share'.")
     notice_months: int | None = Field(None, ge=0, le=24, description=(
         "Notice in months for policy 'stop'; empty: the statutory notice by seniority of each position."))
+    opzeg: NoticeMode | None = Field(None, description=(
+        "Policy 'stop': 'tijdig' (notice served so that it ends on the stop date: no notice pay, the plan's "
+        "practice at planned ends) or 'na stopzetting' (the statutory notice runs from the stop date, art. 37/2 "
+        "Arbeidsovereenkomstenwet). Empty: 'na stopzetting' (DEFAULT_NOTICE), printed as the default."))
+
+    @field_validator("opzeg", mode="before")
+    @classmethod
+    def _notice_words(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            key = " ".join(v.strip().lower().replace("_", " ").replace("-", " ").split())
+            return NOTICE_WORDS.get(key, v)
+        return v
 
     @field_validator("policy", mode="before")
     @classmethod
@@ -244,6 +271,11 @@ class _SubsidyPolicy(_Change):
     def _share_given(self) -> _SubsidyPolicy:
         if self.policy == "share" and self.share is None:
             raise ValueError("policy 'share' needs share = the part of the costs that stays (0..1)")
+        if self.opzeg is not None and self.policy != "stop":
+            raise ValueError("opzeg geldt alleen bij policy 'stop' (verwacht: opzeg weglaten of policy = \"stop\")")
+        if self.opzeg == NOTICE_IN_TIME and self.notice_months:
+            raise ValueError("opzeg = \"tijdig\" en notice_months spreken elkaar tegen (tijdig = geen opzeg na de "
+                             "stopzetting; verwacht één van beide)")
         return self
 
     @property
@@ -532,7 +564,7 @@ SHEET_COLUMNS: dict[str, str] = {
     "start": "start", "einde": "end", "bedrag": "amount", "factor": "factor", "percentage": "pct",
     "per inwoner": "per_inhabitant", "vte": "fte", "trap": "step", "schaal": "scale", "niveau": "level",
     "functie": "function", "financiering": "funded_by", "beleid": "policy", "aandeel": "share",
-    "opzeg (maanden)": "notice_months", "opzeg": "notice_months", "klasse": "classes", "vanaf jaar": "from_year",
+    "opzeg (maanden)": "notice_months", "opzeg": "opzeg", "klasse": "classes", "vanaf jaar": "from_year",
     "jaar": "from_year", "tarief": "rate", "spilindex": "crossings", "extra spilindex": "extra_crossings",
     "richting": "direction", "categorie": "category", "omschrijving": "description",
     "sleutel": "uncertainty_key", "waarde": "uncertainty_value", "buiten grenzen": "override_bounds",
