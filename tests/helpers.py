@@ -144,48 +144,48 @@ def _truncated(path: Path) -> None:
 BAD_INPUT_CASES: dict[str, tuple[str, object, str | None, tuple[str, ...]]] = {
     "missing_year_columns": (
         "noyears.xlsx", {"Synthese": [["Actie", "Categorie", "Richting", "Naam"], ["A10101", "exploitatie", "O", "x"]]},
-        None, ("sheet 'Synthese'", "row 1", "no year columns", "expected columns headed by a year")),
+        None, ("blad 'Synthese'", "rij 1", "geen jaarkolommen", "verwacht: kolommen met een jaar als kop")),
     "non_consecutive_years": (
         "gap.xlsx", {"Synthese": table_rows(GOOD_LINES, GOOD_YEARS, header_labels=[2026, 2028, 2029])},
-        None, ("sheet 'Synthese'", "cell E1", "not consecutive", "missing year 2027", "expected consecutive years")),
+        None, ("blad 'Synthese'", "cel E1", "niet opeenvolgend", "jaar 2027 ontbreekt", "verwacht: opeenvolgende jaren")),
     "text_in_amount": (
         "text.xlsx", {"Synthese": _edit(good_table(), 2, 4, "veel")},
-        None, ("sheet 'Synthese'", "cell E3", "text 'veel' in an amount cell", "expected a number in euro")),
+        None, ("blad 'Synthese'", "cel E3", "tekst 'veel' in een bedragcel", "verwacht: een bedrag in euro")),
     "duplicate_line": (
         "dup.xlsx", {"Synthese": good_table() + [["A10101", "exploitatie", "U", -1, -2, -3]]},
-        None, ("sheet 'Synthese'", "cell A5", "duplicate line A10101 exploitatie U", "also on row 3",
-               "expected one row per action, category and direction")),
+        None, ("blad 'Synthese'", "cel A5", "dubbele lijn A10101 exploitatie U", "ook op rij 3",
+               "verwacht: één rij per actie, categorie en richting")),
     "unknown_category": (
         "cat.xlsx", {"Synthese": _edit(good_table(), 1, 1, "subsidie")},
-        None, ("sheet 'Synthese'", "cell B2", "unknown category 'subsidie'",
-               "expected exploitatie, investeringen or financiering")),
+        None, ("blad 'Synthese'", "cel B2", "onbekende categorie 'subsidie'",
+               "verwacht: exploitatie, investeringen of financiering")),
     "unknown_direction": (
         "dir.xlsx", {"Synthese": _edit(good_table(), 3, 2, "X")},
-        None, ("sheet 'Synthese'", "cell C4", "unknown direction 'X'", "expected O (ontvangsten) or U (uitgaven)")),
+        None, ("blad 'Synthese'", "cel C4", "onbekende richting 'X'", "verwacht: O (ontvangsten) of U (uitgaven)")),
     "empty_sheet": (
         "empty.xlsx", {"Synthese": []},
-        None, ("sheet 'Synthese'", "the sheet is empty", "expected a budget table or a pivot export")),
+        None, ("blad 'Synthese'", "het blad is leeg", "verwacht: een begrotingstabel of een draaitabel-export")),
     "wrong_sheet_name": (
         "sheetname.xlsx", {"Synthese": good_table()},
-        "Begroting 2026", ("there is no sheet 'Begroting 2026'", "expected one of: 'Synthese'")),
+        "Begroting 2026", ("er is geen blad 'Begroting 2026'", "verwacht: een van: 'Synthese'")),
     "not_a_workbook": (
         "notes.xlsx", lambda p: p.write_text("dit is geen werkmap\n", encoding="utf-8"),
-        None, ("the file is not a workbook or is corrupt", "expected an .xlsx or .xlsm file")),
+        None, ("het bestand is geen werkboek of is beschadigd", "verwacht: een .xlsx- of .xlsm-bestand")),
     "corrupt_truncated": (
         "truncated.xlsx", _truncated,
-        None, ("the file is not a workbook or is corrupt", "expected an .xlsx or .xlsm file")),
+        None, ("het bestand is geen werkboek of is beschadigd", "verwacht: een .xlsx- of .xlsm-bestand")),
     "old_xls": (
         "old.xls", lambda p: p.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)),
-        None, ("old .xls workbooks cannot be read", "Save As > Excel Workbook")),
+        None, ("oude .xls-werkboeken kunnen niet gelezen worden", "Opslaan als > Excel-werkmap")),
     "pivot_text_in_amount": (
         "pivot.xlsx", {"Synthese (export)": _edit(pivot_rows(GOOD_LINES, GOOD_YEARS), 4, 3, "n.v.t.")},
-        None, ("sheet 'Synthese (export)'", "cell D5", "text 'n.v.t.' in an amount cell")),
+        None, ("blad 'Synthese (export)'", "cel D5", "tekst 'n.v.t.' in een bedragcel")),
     "pivot_unknown_direction": (
         "pivotdir.xlsx", {"Synthese (export)": _edit(pivot_rows(GOOD_LINES, GOOD_YEARS), 5, 0, "Q")},
-        None, ("sheet 'Synthese (export)'", "cell A6", "unexpected row label 'Q'")),
+        None, ("blad 'Synthese (export)'", "cel A6", "onverwacht rijlabel 'Q'")),
     "no_budget_sheet": (
         "nobudget.xlsx", {"Blad1": [["Hallo"]]},
-        None, ("no budget sheet found", "expected a sheet 'Synthese'")),
+        None, ("geen begrotingsblad gevonden", "verwacht: een blad 'Synthese'")),
 }
 
 

@@ -427,7 +427,7 @@ def test_write_back_refuses_a_sheet_without_marker(runs, tmp_path):
     mine["A1"] = "my own overview"
     wb.save(target)
     original = target.read_bytes()
-    with pytest.raises(InputError, match="not written by w13xl"):
+    with pytest.raises(InputError, match="niet door w13xl geschreven"):
         write_board_into(runs, target, plan_name=PLAN, created=CREATED)
     assert target.read_bytes() == original
 
@@ -594,7 +594,9 @@ def test_board_pack_of_the_shipped_scenarios_has_at_most_16_pages(tmp_path):
     assert result.exit_code == 0, result.output
     pdf = out.with_suffix(".pdf").read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
-    assert 8 <= pages <= 16, pages  # 13 when this test was written (issue 12: it was 40), 16 with Aannames
+    # 13 when this test was written (issue 12: it was 40), 16 with Aannames, 17 with the roster against
+    # schema T2 line 2 on the Aannames sheet (issue 18: its last table runs onto one more page)
+    assert 8 <= pages <= 17, pages
 
 
 @pytest.mark.skipif(board.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
@@ -615,7 +617,7 @@ def test_board_pack_of_all_shipped_scenarios_adds_one_page_per_scenario(tmp_path
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", out.with_suffix(".pdf").read_bytes()))
     # one page for each of the 3 + 4 scenarios added after the count of 16, and with 15 scenarios
     # the overview's table runs onto a second page (checked on the PDF text, issue 18)
-    assert pages <= 16 + 3 + 4 + 1, pages
+    assert pages <= 17 + 3 + 4 + 1, pages  # 17: with the roster table on the Aannames sheet (issue 18)
 
 
 def test_cli_board_needs_an_output(tmp_path):
@@ -624,7 +626,7 @@ def test_cli_board_needs_an_output(tmp_path):
     from w13xl.cli import app
 
     result = CliRunner().invoke(app, ["board", str(SAMPLE)])
-    assert result.exit_code == 2 and "nothing to write" in result.output
+    assert result.exit_code == 2 and "niets te schrijven" in result.output
     result = CliRunner().invoke(app, ["board", str(SAMPLE), "--into", str(tmp_path / "x.xlsx"), "--pdf"])
     assert result.exit_code == 2 and "--pdf" in result.output
 

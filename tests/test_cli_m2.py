@@ -225,8 +225,8 @@ def test_belgian_text_amounts_warn_on_stderr(tmp_path):
     path = write_workbook(tmp_path / "tekst.xlsx", {"Synthese": rows})
     result = run(path)
     assert result.exit_code == 0
-    assert (f"Waarschuwing: {path}, sheet 'Synthese', cell D3: amount stored as text '-21.000,00', "
-            "read as -21000.00") in result.stderr.replace("\n", "")
+    assert (f"Waarschuwing: {path}, blad 'Synthese', cel D3: bedrag als tekst '-21.000,00', "
+            "gelezen als -21.000,00") in result.stderr.replace("\n", "")
     assert "-20.900" in result.stdout  # ES 2026 = 100 - 21,000
 
 
@@ -248,8 +248,8 @@ def test_bad_input_exit_code_2_without_traceback(case, tmp_path):
 
 
 @pytest.mark.parametrize(("args", "fragment"), [
-    (["--u-sign", "sideways"], "--u-sign sideways: expected auto, negative or positive"),
-    (["--out", "x.txt"], "unknown output type '.txt'"),
+    (["--u-sign", "sideways"], "--u-sign sideways: verwacht auto, negative of positive"),
+    (["--out", "x.txt"], "onbekend soort uitvoer '.txt'"),
 ])
 def test_bad_options_exit_code_2(args, fragment):
     result = run(SAMPLE, *args)
@@ -264,7 +264,7 @@ def test_out_may_not_overwrite_the_input(tmp_path):
     before = sha256(copy)
     result = run(copy, "--out", copy)
     assert result.exit_code == 2
-    assert "that is the input workbook" in result.stderr.replace("\n", "")
+    assert "dat is het invoerwerkboek" in result.stderr.replace("\n", "")
     assert sha256(copy) == before
 
 

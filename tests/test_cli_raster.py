@@ -75,14 +75,14 @@ def test_raster_heat_map_sheet_and_csv(tmp_path, engine):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--subsidy", "SUB-NIETS"], "unknown subsidy 'SUB-NIETS'"),
-    (["--years", "2020-2022"], "end year 2020 is outside the plan"),
-    (["--policy", "soms"], "unknown policy 'soms'"),
-    (["--policy", "keep"], "'keep' no longer exists: use 'keep_staff'"),
+    (["--subsidy", "SUB-NIETS"], "onbekende subsidie 'SUB-NIETS'"),
+    (["--years", "2020-2022"], "eindjaar 2020 valt buiten het plan"),
+    (["--policy", "soms"], "onbekend beleid 'soms'"),
+    (["--policy", "keep"], "'keep' bestaat niet meer: gebruik 'keep_staff'"),
     (["--line", "winst"], "--line winst"),
     # one percentage rule (w13xl.numbers.parse_fraction): a bare 50 or 3 would be 5000% or 300%
-    (["--policy", "50"], "50 is read as 5000%"),
-    (["--index", "3"], "3 is read as 300%"),
+    (["--policy", "50"], "50 wordt gelezen als 5000%"),
+    (["--index", "3"], "3 wordt gelezen als 300%"),
 ])
 def test_raster_refuses_bad_options(args, message):
     result = invoke("raster", SAMPLE, *args)

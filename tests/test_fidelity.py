@@ -286,7 +286,7 @@ def test_indexsprong_skips_one_pivot_crossing(engine):
     ratio = np.array([1.0, 12 / (6 + 6 * 1.02)] + [1 / 1.02] * 4)
     net = roster(base) - roster(base, "A30301")
     np.testing.assert_allclose(result.difference("exploitatiesaldo"), -net * (ratio - 1), atol=0.01)
-    with pytest.raises(Exception, match="exactly one"):
+    with pytest.raises(Exception, match="precies één"):
         run(engine, {"type": "indexsprong"})
 
 
@@ -453,5 +453,5 @@ def test_a_register_row_without_source_is_flagged_on_load():
     col = sub[header].index("verwijzing")
     sub[header + 1][col] = None  # SUB-KRACHTWONEN loses its reference
     base = baseline_from_grids({**grids, "Subsidies": sub}, file="x.xlsx", named=named)
-    assert any("SUB-KRACHTWONEN has no funder" in str(w) for w in base.warnings)
-    assert not any("no funder" in str(w) for w in baseline_from_grids(grids, file="x.xlsx", named=named).warnings)
+    assert any("SUB-KRACHTWONEN heeft geen financier" in str(w) for w in base.warnings)
+    assert not any("geen financier" in str(w) for w in baseline_from_grids(grids, file="x.xlsx", named=named).warnings)

@@ -77,14 +77,14 @@ def test_load_monthly_csv_ok(tmp_path):
 @pytest.mark.parametrize(
     ("body", "match"),
     [
-        ("maand,waarde\n2025-11,100\n2025-13,101\n", r"line 3: bad month '2025-13'"),
-        ("maand,waarde\n2025-11,100\n2025/12,101\n", r"line 3: bad month '2025/12'"),
-        ("maand,waarde\n2025-11,100\n2025-12,101,5\n", r"line 3: expected 2 fields"),
-        ("maand,waarde\n2025-11,100\n2025-12,abc\n", r"line 3: bad value 'abc'"),
-        ("# x\nmaand,waarde\n2025-11,100\n2026-01,101\n", r"line 4: month 2026-01 does not follow.*2025-12"),
-        ("maand,waarde\n2025-11,-3\n", r"line 2: value must be a positive"),
-        ("month,value\n2025-11,100\n", r"line 1: header must contain 'maand' and 'waarde'"),
-        ("maand,waarde\n", r"no data lines"),
+        ("maand,waarde\n2025-11,100\n2025-13,101\n", r"regel 3: ongeldige maand '2025-13'"),
+        ("maand,waarde\n2025-11,100\n2025/12,101\n", r"regel 3: ongeldige maand '2025/12'"),
+        ("maand,waarde\n2025-11,100\n2025-12,101,5\n", r"regel 3: 3 velden in plaats van 2"),
+        ("maand,waarde\n2025-11,100\n2025-12,abc\n", r"regel 3: ongeldige waarde 'abc'"),
+        ("# x\nmaand,waarde\n2025-11,100\n2026-01,101\n", r"regel 4: maand 2026-01 volgt niet op.*2025-12"),
+        ("maand,waarde\n2025-11,-3\n", r"regel 2: de waarde moet een positief getal zijn"),
+        ("month,value\n2025-11,100\n", r"regel 1: de kop moet 'maand' en 'waarde' bevatten"),
+        ("maand,waarde\n", r"geen gegevensregels"),
     ],
 )
 def test_load_monthly_csv_errors_name_the_line(tmp_path, body, match):

@@ -59,9 +59,9 @@ def test_action_from_code_derives_policy_structure():
 
 def test_check_years():
     assert check_years([2020, 2021, 2022]) == (2020, 2021, 2022)
-    with pytest.raises(ValueError, match="consecutive"):
+    with pytest.raises(ValueError, match="opeenvolgend"):
         check_years([2026, 2028])
-    with pytest.raises(ValueError, match="at least one year"):
+    with pytest.raises(ValueError, match="minstens één jaar"):
         check_years([])
 
 
@@ -87,7 +87,7 @@ def test_category_totals_with_batch_axes():
 
 
 def test_duplicate_line_is_rejected():
-    with pytest.raises(ValueError, match="duplicate budget line A10101 exploitatie O"):
+    with pytest.raises(ValueError, match="dubbele begrotingslijn A10101 exploitatie O"):
         Plan.from_lines((2026,), [("A10101", 0, 0, [1.0]), ("A10101", 0, 0, [2.0])])
 
 
@@ -106,7 +106,7 @@ def test_line_access_and_add():
     np.testing.assert_array_equal(plan.action_lines("A50111"), [1022.5, 18.25])
     np.testing.assert_array_equal(plan.action_lines("A50111", direction=U), [15.0, 10.0])
     assert plan.year_index(2027) == 1
-    with pytest.raises(ValueError, match="outside the plan"):
+    with pytest.raises(ValueError, match="buiten het plan"):
         plan.year_index(2031)
 
     more = plan.add("A10101", EXPLOITATIE, U, np.array([5.0, -5.0]))

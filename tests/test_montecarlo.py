@@ -162,17 +162,17 @@ def test_errors_name_file_and_key(study, tmp_path):
         mc.uncertainty_spec(scenario)
     assert str(bad) in str(err.value) and "uncertainty.index.sd" in str(err.value)
     bad.write_text('title = "x"\n[uncertainty]\npath = 10\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"key uncertainty\.path: unknown key"):
+    with pytest.raises(InputError, match=r"sleutel uncertainty\.path: onbekende sleutel"):
         mc.uncertainty_spec(load_scenario_file(bad))
     bad.write_text('title = "x"\n[uncertainty.subsidies.SUB-NIETS]\nrenewal = 0.5\n', encoding="utf-8")
-    with pytest.raises(InputError, match="unknown subsidy 'SUB-NIETS'"):
+    with pytest.raises(InputError, match="onbekende subsidie 'SUB-NIETS'"):
         mc.prepare(baseline, load_scenario_file(bad))
     bad.write_text('title = "x"\n[uncertainty.subsidies.SUB-KONEKTI]\nrenewal = 0.5\n', encoding="utf-8")
-    with pytest.raises(InputError, match="does not end inside the plan"):
+    with pytest.raises(InputError, match="eindigt niet binnen het plan"):
         mc.prepare(baseline, load_scenario_file(bad))
     # one meaning per policy word: the retired 'keep' is refused here too, as in scenario changes
     bad.write_text('title = "x"\n[uncertainty.subsidies.SUB-PACT]\nrenewal = 0.5\npolicy = "keep"\n', encoding="utf-8")
-    with pytest.raises(InputError, match="'keep' no longer exists: use 'keep_staff'"):
+    with pytest.raises(InputError, match="'keep' bestaat niet meer: gebruik 'keep_staff'"):
         mc.uncertainty_spec(load_scenario_file(bad))
 
 
@@ -193,7 +193,7 @@ def test_sheet_rows_declare_uncertainty():
     grid[3][6] = "veel"
     with pytest.raises(InputError) as err:
         mc.uncertainty_spec(scenarios_from_grid(grid, file="plan.xlsx")["onzeker"])
-    assert "sheet 'Scenario's'" in str(err.value) and "cell G4" in str(err.value)
+    assert "blad 'Scenario's'" in str(err.value) and "cel G4" in str(err.value)
 
 
 def test_shipped_scenario_runs_deterministically(study):

@@ -57,7 +57,7 @@ def test_actual_annual_cost_wins_over_the_scale():
 
 def test_percent_only_in_a_percentage_column():
     header = ["positie", "schaal", "trap", "vte", "actie"]
-    with pytest.raises(ValueError, match="fte"):
+    with pytest.raises(ValueError, match="vte 80.0 buiten"):
         sf.roster_from_rows([header, ["P1", "B1-B3", 3, 80, "A10205"]])
     pct = ["positie", "schaal", "trap", "tewerkstellingspercentage", "actie"]
     assert sf.roster_from_rows([pct, ["P1", "B1-B3", 3, 80, "A10205"]])[0].fte == 0.8

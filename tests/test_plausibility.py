@@ -39,11 +39,11 @@ def test_plausible_values_pass(data):
 
 
 @pytest.mark.parametrize(("data", "key", "fragment"), [
-    (contribution(pct=5), "changes[0].pct", "pct = 5 is read as +500%"),
-    (contribution(pct="150%"), "changes[0].pct", "pct = 1.5 is read as +150%"),
-    (index(rate=2), "changes[0].rate", "rate = 2 is read as +200% a year"),
-    (index(rates={2027: 0.02, 2028: 8}), "changes[0].rates", "rates.2028 = 8 is read as +800% a year"),
-    (index(inflation={2027: -0.6}), "changes[0].inflation", "inflation.2027 = -0.6 is read as -60% a year"),
+    (contribution(pct=5), "changes[0].pct", "pct = 5 wordt gelezen als +500%"),
+    (contribution(pct="150%"), "changes[0].pct", "pct = 1.5 wordt gelezen als +150%"),
+    (index(rate=2), "changes[0].rate", "rate = 2 wordt gelezen als +200% per jaar"),
+    (index(rates={2027: 0.02, 2028: 8}), "changes[0].rates", "rates.2028 = 8 wordt gelezen als +800% per jaar"),
+    (index(inflation={2027: -0.6}), "changes[0].inflation", "inflation.2027 = -0.6 wordt gelezen als -60% per jaar"),
 ])
 def test_implausible_values_are_refused_naming_the_key(data, key, fragment):
     with pytest.raises(InputError) as info:
@@ -69,7 +69,7 @@ def test_sheet_bounds_name_the_cell_and_the_override_column_works():
     with pytest.raises(InputError) as info:
         scenarios_from_grid(sheet(5), file="plan.xlsx")
     assert info.value.sheet == "Scenario's" and info.value.cell == "D2"
-    assert "pct = 5 is read as +500%" in str(info.value)
+    assert "pct = 5 wordt gelezen als +500%" in str(info.value)
     assert scenarios_from_grid(sheet("5%"), file="plan.xlsx")["plus"].changes[0].pct == pytest.approx(0.05)
     assert scenarios_from_grid(sheet(0.05), file="plan.xlsx")["plus"].changes[0].pct == 0.05
     assert scenarios_from_grid(sheet(5, "ja"), file="plan.xlsx")["plus"].changes[0].pct == 5
@@ -89,7 +89,7 @@ def test_subsidy_overhead_follows_the_rule():
 
     header = ["id", "naam", "actie", "bron", "bedrag", "start", "einde", "indexklasse", "overhead", "posities"]
     row = ["SUB-X", "x", "A10101", "VO", 1000, "2026-01-01", "2027-12-31", "vast", 15, ""]
-    with pytest.raises(ValueError, match="column overhead: 15 is read as 1500%"):
+    with pytest.raises(ValueError, match="overhead: 15 wordt gelezen als 1500%"):
         subsidies_from_rows([header, row])
     row[8] = "15%"
     assert subsidies_from_rows([header, row])["SUB-X"].overhead_rate == pytest.approx(0.15)
@@ -98,5 +98,5 @@ def test_subsidy_overhead_follows_the_rule():
 @pytest.mark.parametrize("data", [index(rate=float("nan")), contribution(pct=float("inf")),
                                   index(rates={2027: float("nan")})])
 def test_nan_and_inf_are_refused(data):
-    with pytest.raises(InputError, match="finite number"):
+    with pytest.raises(InputError, match="eindig getal"):
         scenario_from_dict(data, name="s")

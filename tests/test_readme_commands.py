@@ -273,7 +273,7 @@ def run_readme_command(cmd: Command, cwd: Path, env: dict[str, str]) -> list[str
     proc = _bash(_shell_line(cmd), cwd, env)
     if proc.returncode not in allowed:
         problems.append(f"exit code {proc.returncode}, expected {expected}")
-    if expected == 1 and pdf and "install it with" not in proc.stdout + proc.stderr:
+    if expected == 1 and pdf and "installeer het met" not in proc.stdout + proc.stderr:
         problems.append("--pdf without LibreOffice: no message saying how to install it")
     for stream, content in (("stderr", proc.stderr), ("stdout", proc.stdout)):
         if "Traceback (most recent call last)" in content:

@@ -162,10 +162,10 @@ def _bad(tmp_path, sheets):
 
 
 @pytest.mark.parametrize("case,cell,fragment", [
-    ("no_overlap", "C1", "no year in common"),
-    ("maps_to_nothing", "B2", "maps to nothing"),
-    ("missing_action", "B2", "not in the plan"),
-    ("same_year_twice", "D1", "appears twice"),
+    ("no_overlap", "C1", "geen jaar gemeen"),
+    ("maps_to_nothing", "B2", "wordt niets"),
+    ("missing_action", "B2", "staat niet in het plan"),
+    ("same_year_twice", "D1", "staat twee keer"),
 ])
 def test_bad_input_exit_2_names_file_sheet_cell_and_writes_nothing(tmp_path, case, cell, fragment):
     lines = [("A1310", "exploitatie", "U", [1.0, 2.0])]
@@ -182,7 +182,7 @@ def test_bad_input_exit_2_names_file_sheet_cell_and_writes_nothing(tmp_path, cas
     assert res.exit_code == 2, res.output
     text = " ".join(res.output.split())
     sheet = "Actiemapping" if case in ("maps_to_nothing", "missing_action") else "Rekening"
-    assert str(path) in text and f"sheet '{sheet}'" in text and f"cell {cell}" in text and fragment in text
+    assert str(path) in text and f"blad '{sheet}'" in text and f"cel {cell}" in text and fragment in text
     assert not out.exists()
 
 
@@ -302,7 +302,7 @@ def test_board_pack_gains_the_realisatie_sheet(tmp_path, accounts_files):
 def test_board_with_accounts_that_do_not_overlap_writes_nothing(tmp_path):
     out = tmp_path / "board.xlsx"
     res = run("board", SAMPLE, "--out", out, "--no-uncertainty", "--accounts-sheet", "Rekening 2024")
-    assert res.exit_code == 2 and "no year in common" in " ".join(res.output.split())
+    assert res.exit_code == 2 and "geen jaar gemeen" in " ".join(res.output.split())
     assert not out.exists()
 
 

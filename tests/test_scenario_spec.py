@@ -38,14 +38,14 @@ def test_shipped_files_validate():
 
 
 @pytest.mark.parametrize(("text", "key", "fragment"), [
-    ('[[changes]]\ntype = "contribution"\nfrom_year = 2028\npct = "veel"\n', "changes[0].pct", "valid number"),
-    ('[[changes]]\ntype = "explode"\n', "changes[0]", "unknown change type"),
+    ('[[changes]]\ntype = "contribution"\nfrom_year = 2028\npct = "veel"\n', "changes[0].pct", "geen getal"),
+    ('[[changes]]\ntype = "explode"\n', "changes[0]", "onbekend soort wijziging"),
     ('[[changes]]\ntype = "subsidy_end"\nsubsidy = "SUB-PACT"\ndate = 2028-12-31\ncolour = 1\n',
-     "changes[0].colour", "unknown key"),
+     "changes[0].colour", "onbekende sleutel"),
     ('[[changes]]\ntype = "subsidy_end"\nsubsidy = "SUB-PACT"\ndate = 2028-12-31\npolicy = "share"\n',
-     "changes[0]", "policy 'share' needs share"),
-    ('[[changes]]\ntype = "index"\nrate = 0.03\nrates = {2027 = 0.05}\n', "changes[0]", "exactly one of"),
-    ('[[changes]]\ntype = "index"\ncrossings = ["2027-13"]\n', "changes[0].crossings", "not a month"),
+     "changes[0]", "beleid 'share' vraagt share"),
+    ('[[changes]]\ntype = "index"\nrate = 0.03\nrates = {2027 = 0.05}\n', "changes[0]", "precies één van"),
+    ('[[changes]]\ntype = "index"\ncrossings = ["2027-13"]\n', "changes[0].crossings", "geen maand"),
 ])
 def test_invalid_file_names_file_and_key(tmp_path, text, key, fragment):
     path = write(tmp_path, "bad.toml", text)
@@ -58,13 +58,13 @@ def test_invalid_file_names_file_and_key(tmp_path, text, key, fragment):
 
 def test_toml_syntax_error(tmp_path):
     path = write(tmp_path, "broken.toml", "[[changes]\n")
-    with pytest.raises(InputError, match="not valid TOML.*line 1"):
+    with pytest.raises(InputError, match="geen geldige TOML.*regel 1"):
         load_scenario_file(path)
 
 
 @pytest.mark.parametrize(("change", "key", "fragment"), [
-    ('subsidy = "SUB-NOPE"\ndate = 2028-12-31', "changes[0].subsidy", "unknown subsidy 'SUB-NOPE'"),
-    ('subsidy = "SUB-PACT"\ndate = 2035-12-31', "changes[0].date", "outside the plan (2026-2031)"),
+    ('subsidy = "SUB-NOPE"\ndate = 2028-12-31', "changes[0].subsidy", "onbekende subsidie 'SUB-NOPE'"),
+    ('subsidy = "SUB-PACT"\ndate = 2035-12-31', "changes[0].date", "buiten het plan (2026-2031)"),
 ])
 def test_engine_checks_name_the_key(tmp_path, change, key, fragment):
     path = write(tmp_path, "x.toml", f'[[changes]]\ntype = "subsidy_end"\n{change}\n')
@@ -99,7 +99,7 @@ def test_extends_sibling_file_and_cycles(tmp_path):
     loop = write(tmp_path, "loop.toml", 'extends = "loop2"\n')
     write(tmp_path, "loop2.toml", 'extends = "loop"\n')
     baseline, library, selected = load_study(SAMPLE, [str(loop)])
-    with pytest.raises(InputError, match="extends itself"):
+    with pytest.raises(InputError, match="bouwt op zichzelf voort"):
         Engine(baseline).run(selected[0], library)
 
 
@@ -131,7 +131,7 @@ def test_sheet_errors_name_the_cell():
     grid = [HEADER + ["Kleur"], ["x"]]
     with pytest.raises(InputError) as info:
         scenarios_from_grid(grid, file="w.xlsx")
-    assert info.value.cell == "I1" and "unknown column" in str(info.value)
+    assert info.value.cell == "I1" and "onbekende kolom" in str(info.value)
 
 
 def test_sample_sheet_scenarios_run():
@@ -173,9 +173,9 @@ def test_run_prints_audit_trail_and_bad_file_exits_2(tmp_path):
     bad = write(tmp_path, "bad.toml", '[[changes]]\ntype = "subsidy_end"\nsubsidy = "SUB-NOPE"\ndate = 2028-12-31\n')
     result = runner.invoke(app, ["run", str(SAMPLE), str(bad)])
     assert result.exit_code == 2
-    assert "key changes[0].subsidy" in result.output and "Traceback" not in result.output
+    assert "sleutel changes[0].subsidy" in result.output and "Traceback" not in result.output
     result = runner.invoke(app, ["run", str(SAMPLE), "geen-scenario"])
-    assert result.exit_code == 2 and "neither a scenario file" in result.output
+    assert result.exit_code == 2 and "geen scenariobestand en geen scenario" in result.output
 
 
 def test_input_workbook_is_not_modified(tmp_path):
@@ -189,8 +189,8 @@ def test_input_workbook_is_not_modified(tmp_path):
 
 
 @pytest.mark.parametrize(("sheet", "col", "value", "fragment"), [
-    ("Personeel", 5, "veel", "position P03: vte: not a number: 'veel'"),
-    ("Subsidies", 5, "morgen", "column start: not a date"),
+    ("Personeel", 5, "veel", "positie P03: vte: geen getal: 'veel'"),
+    ("Subsidies", 5, "morgen", "start: geen datum"),
 ])
 def test_bad_roster_or_register_cell_names_sheet_and_row(sheet, col, value, fragment):
     """Row 6 of the sheet (the header is on row 3 of the sample) is reported once, as a location,
@@ -235,7 +235,7 @@ def test_unknown_key_is_named_with_a_suggestion(tmp_path, key, value, suggestion
     body = '[[changes]]\ntype = "subsidy_end"\n' + "".join(f"{k} = {v}\n" for k, v in base.items())
     with pytest.raises(InputError) as err:
         _toml(tmp_path, body + f"{key} = {value}\n")
-    assert f"changes[0].{key}: unknown key (bedoelde u '{suggestion}'?)" in str(err.value)
+    assert f"changes[0].{key}: onbekende sleutel (bedoelde u '{suggestion}'?)" in str(err.value)
 
 
 def test_messages_show_values_as_typed(tmp_path):
@@ -243,4 +243,4 @@ def test_messages_show_values_as_typed(tmp_path):
 
     with pytest.raises(InputError) as err:
         _toml(tmp_path, '[[changes]]\ntype = "fte"\nposition = "P1"\nfte = "veel"\ndate = 2027-07-01\n')
-    assert "datetime" not in str(err.value) and "(got 'veel')" in str(err.value)
+    assert "datetime" not in str(err.value) and "(gegeven: 'veel')" in str(err.value)

@@ -162,17 +162,17 @@ def _sample_with(tmp_path, sheet, edit):
 
 
 @pytest.mark.parametrize("sheet,cell,value,message", [
-    ("Economische aard", "D8", "Snoepgeld", "unknown economic rubric 'Snoepgeld'"),
-    ("Economische aard", "E11", 999999999, "only"),
-    ("Economische aard", "A8", "A99999", "A99999 is not on the budget sheet"),
-    ("Beleidsvelden", "E4", 5000000, "only"),
+    ("Economische aard", "D8", "Snoepgeld", "onbekende economische rubriek 'Snoepgeld'"),
+    ("Economische aard", "E11", 999999999, "blijft maar"),
+    ("Economische aard", "A8", "A99999", "A99999 staat niet op het begrotingsblad"),
+    ("Beleidsvelden", "E4", 5000000, "blijft maar"),
 ])
 def test_bad_mapping_names_sheet_and_cell(tmp_path, sheet, cell, value, message):
     path = _sample_with(tmp_path, sheet, lambda ws: ws.__setitem__(cell, value))
     name = "T1" if sheet == "Beleidsvelden" else "T2"
     res = runner.invoke(app, ["schema", name, str(path)])
     assert res.exit_code == 2, res.output
-    assert f"sheet '{sheet}'" in res.output and message in res.output
+    assert f"blad '{sheet}'" in res.output and message in res.output
 
 
 def test_cli_t2_from_the_pivot_export_equals_the_table(tmp_path):

@@ -61,7 +61,7 @@ def test_belgian_text_amount_is_accepted_with_warning(text, amount):
     ctx = SheetContext("f.xlsx", "Synthese")
     assert parse_amount(text, ctx, 2, 6) == pytest.approx(amount)
     assert len(ctx.warnings) == 1
-    assert str(ctx.warnings[0]).startswith("f.xlsx, sheet 'Synthese', cell G3: amount stored as text")
+    assert str(ctx.warnings[0]).startswith("f.xlsx, blad 'Synthese', cel G3: bedrag als tekst")
 
 
 @pytest.mark.parametrize("value", ["veel", "1,234.56", "12-3", "#REF!", "#WAARDE!", True, float("nan")])
@@ -143,18 +143,18 @@ def test_pivot_tolerates_empty_duplicates_blank_rows_and_leeg():
 def test_pivot_duplicate_filled_row_is_an_error():
     rows = pivot_rows(GOOD_LINES, GOOD_YEARS)
     rows.insert(6, ["U", -1, -2, -3])
-    with pytest.raises(InputError, match=r"cell A7: duplicate U row for A10101 \(also on row 6\)"):
+    with pytest.raises(InputError, match=r"cel A7: dubbele U-rij voor A10101 \(ook op rij 6\)"):
         load({"Export": rows})
 
 
 def test_pivot_amounts_without_label_or_before_action():
     rows = pivot_rows(GOOD_LINES, GOOD_YEARS)
     rows.insert(6, [None, 5, 0, 0])
-    with pytest.raises(InputError, match="cell A7: a row with amounts but no label"):
+    with pytest.raises(InputError, match="cel A7: een rij met bedragen maar zonder label"):
         load({"Export": rows})
     rows = pivot_rows(GOOD_LINES, GOOD_YEARS)
     rows.insert(3, ["O", 1, 1, 1])
-    with pytest.raises(InputError, match="cell A4: 'O' row before any action row"):
+    with pytest.raises(InputError, match="cel A4: rij 'O' voor de eerste actierij"):
         load({"Export": rows})
 
 
@@ -235,7 +235,7 @@ def test_mjp_labels_in_a_pivot():
 
 def test_duplicate_year_column_is_an_error():
     rows = table_rows(GOOD_LINES, GOOD_YEARS, header_labels=[2026, "MJP 2027", "Som van 2027 DT"])
-    with pytest.raises(InputError, match=r"cell F1: year 2027 appears twice in the header \(also in E1\)"):
+    with pytest.raises(InputError, match=r"cel F1: jaar 2027 staat twee keer in de kop \(ook in E1\)"):
         load({"Synthese": rows})
 
 
@@ -246,14 +246,14 @@ def test_mapping_errors_name_the_mapping_sheet():
     with pytest.raises(InputError) as info:
         load({"Export": pivot, "Categorieën": too_much})
     assert info.value.sheet == "Categorieën" and info.value.cell == "A2"
-    assert "moves 11.00 of A50111 U in 2026, but the line holds only 10.00" in str(info.value)
+    assert "verschuift 11,00 van A50111 U in 2026, maar de lijn bevat maar 10,00" in str(info.value)
 
     unknown = [["Actie", "Richting", "Categorie"], ["A77777", "O", "investeringen"]]
-    with pytest.raises(InputError, match="sheet 'Categorieën', cell A2: the budget sheet has no O line for A77777"):
+    with pytest.raises(InputError, match="blad 'Categorieën', cel A2: het begrotingsblad heeft geen O-lijn voor A77777"):
         load({"Export": pivot, "Categorieën": unknown})
 
     badcat = [["Actie", "Richting", "Categorie"], ["A50111", "U", "gebouwen"]]
-    with pytest.raises(InputError, match="sheet 'Categorieën', cell C2: unknown category 'gebouwen'"):
+    with pytest.raises(InputError, match="blad 'Categorieën', cel C2: onbekende categorie 'gebouwen'"):
         load({"Export": pivot, "Categorieën": badcat})
 
 
@@ -274,17 +274,17 @@ def test_two_column_parameters_sheet():
     assert p.designated_repayment_rate == pytest.approx(0.08)
     messages = [str(w) for w in loaded.warnings]
     assert len(messages) == 2, messages
-    assert "sheet 'Parameters', cell B3: amount stored as text '1.500,00'" in messages[0]
-    assert "sheet 'Parameters', cell A6: unknown parameter 'Iets anders' ignored" in messages[1]
+    assert "blad 'Parameters', cel B3: bedrag als tekst '1.500,00'" in messages[0]
+    assert "blad 'Parameters', cel A6: onbekende parameter 'Iets anders' genegeerd" in messages[1]
 
 
 def test_a_rate_typed_as_a_whole_number_is_refused_naming_the_cell():
     """One rule for percentages: a number is a fraction. 10 for 10% would be 1000%: refused."""
     params = [["Parameter", "Waarde"], ["Minimumreserve (% jaarloonkost)", 10]]
-    with pytest.raises(InputError, match=r"cell B2: Minimumreserve .*10 is read as 1000%.*0.1 = 10%"):
+    with pytest.raises(InputError, match=r"cel B2: Minimumreserve .*10 wordt gelezen als 1000%.*0.1 = 10%"):
         load({"Synthese": good_table(), "Parameters": params})
     params = [["Parameter", "Waarde"], ["Standaardindex", 0.6]]  # 60% a year for an index
-    with pytest.raises(InputError, match=r"cell B2: Standaardindex: 0.6 is read as 60%, above the plausible 50%"):
+    with pytest.raises(InputError, match=r"cel B2: Standaardindex: 0.6 wordt gelezen als 60%, boven de aannemelijke 50%"):
         load({"Synthese": good_table(), "Parameters": params})
 
 
@@ -363,17 +363,17 @@ def test_belgian_text_amounts_in_a_file_warn_with_the_cell(tmp_path):
     np.testing.assert_array_equal(loaded.plan.line("A10101", EXPLOITATIE, O), [1234.56, 200, 300])
     np.testing.assert_array_equal(loaded.plan.line("A10101", EXPLOITATIE, U), [50, 21000, 70])
     assert [w.cell for w in loaded.warnings] == ["D2", "E3"]
-    assert str(loaded.warnings[1]) == (f"{path}, sheet 'Synthese', cell E3: "
-                                       "amount stored as text '-21.000,00', read as -21000.00")
+    assert str(loaded.warnings[1]) == (f"{path}, blad 'Synthese', cel E3: "
+                                       "bedrag als tekst '-21.000,00', gelezen als -21.000,00")
 
 
 def test_missing_file_and_folder(tmp_path):
-    with pytest.raises(InputError, match="file not found"):
+    with pytest.raises(InputError, match="bestand niet gevonden"):
         load_plan(tmp_path / "nergens.xlsx")
-    with pytest.raises(InputError, match="folder, not a workbook"):
+    with pytest.raises(InputError, match="map, geen werkboek"):
         load_plan(tmp_path)
     (tmp_path / "x.csv").write_text("a,b\n")
-    with pytest.raises(InputError, match="'.csv' is not a workbook extension"):
+    with pytest.raises(InputError, match="'.csv' is geen extensie van een werkboek"):
         load_plan(tmp_path / "x.csv")
 
 

@@ -169,7 +169,7 @@ def test_step_progression_and_last_step_cap():
 def test_unknown_scale_is_named():
     with pytest.raises(ValueError, match="C9-C9"):
         SCALES.amount("C9-C9", 0)
-    with pytest.raises(ValueError, match=r"position P77.*C9-C9"):
+    with pytest.raises(ValueError, match=r"positie P77.*C9-C9"):
         sf.position_costs([pos("P77", scale="C9-C9")], SCALES, PARAMS, [2026])
 
 
@@ -202,7 +202,7 @@ def test_separability_property(mult):
 
 
 def test_bad_multiplier_shape():
-    with pytest.raises(ValueError, match="one value per year"):
+    with pytest.raises(ValueError, match="één waarde per jaar"):
         sf.position_costs([pos()], SCALES, PARAMS, [2026, 2027], [1.0, 1.02, 1.04])
 
 
@@ -298,7 +298,7 @@ def test_head_count_counts_persons_on_1_january():
     assert sf.head_count(ps, [2026, 2027, 2028], "B").tolist() == [1, 3, 2]
     assert sf.head_count(ps, [2026, 2027, 2028], "A").tolist() == [1, 1, 1]
     assert sf.head_count(ps, [2026, 2027, 2028]).tolist() == [2, 4, 3]
-    with pytest.raises(ValueError, match="level"):
+    with pytest.raises(ValueError, match="niveau"):
         sf.head_count(ps, [2026], "F")
 
 
@@ -307,37 +307,37 @@ def test_head_count_counts_persons_on_1_january():
 # --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("fte", [-0.1, 1.6, float("nan")])
 def test_fte_out_of_range_names_position(fte):
-    with pytest.raises(ValueError, match=r"position P42.*fte"):
+    with pytest.raises(ValueError, match=r"positie P42.*vte"):
         pos("P42", fte=fte)
 
 
 def test_other_bad_positions():
-    with pytest.raises(ValueError, match=r"position P43: end 2026-01-31 before start 2026-02-01"):
+    with pytest.raises(ValueError, match=r"positie P43: einde 2026-01-31 ligt voor start 2026-02-01"):
         pos("P43", start=date(2026, 2, 1), end=date(2026, 1, 31))
-    with pytest.raises(ValueError, match="P44.*level"):
+    with pytest.raises(ValueError, match="P44.*niveau"):
         pos("P44", level="X")
-    with pytest.raises(ValueError, match="P45.*negative step"):
+    with pytest.raises(ValueError, match="P45.*negatieve trap"):
         pos("P45", step=-1)
-    with pytest.raises(ValueError, match="P46.*integer"):
+    with pytest.raises(ValueError, match="P46.*geheel getal"):
         pos("P46", step=1.5)
     assert pos("ok", fte=1.5).fte == 1.5
 
 
 def test_position_cost_errors():
-    with pytest.raises(ValueError, match="unknown salary scale 'Z1'"):
+    with pytest.raises(ValueError, match="onbekende weddeschaal 'Z1'"):
         sf.position_cost("Z1", 0, scales=SCALES, params=PARAMS)
-    with pytest.raises(ValueError, match="fte"):
+    with pytest.raises(ValueError, match="vte"):
         sf.position_cost("B1-B3", 0, 2.0, scales=SCALES, params=PARAMS)
-    with pytest.raises(ValueError, match="months"):
+    with pytest.raises(ValueError, match="maanden"):
         sf.position_cost("B1-B3", 0, 1.0, 13, scales=SCALES, params=PARAMS)
-    with pytest.raises(ValueError, match="step"):
+    with pytest.raises(ValueError, match="trap"):
         sf.position_cost("B1-B3", -1, scales=SCALES, params=PARAMS)
 
 
 def test_bad_parameters():
-    with pytest.raises(ValueError, match="employer_social_security"):
+    with pytest.raises(ValueError, match="RSZ werkgever"):
         StaffParameters(employer_social_security=32.0)
-    with pytest.raises(ValueError, match="salary_coefficient"):
+    with pytest.raises(ValueError, match="salariscoëfficiënt"):
         StaffParameters(salary_coefficient=0)
 
 
@@ -370,14 +370,14 @@ def test_roster_from_excel_like_rows():
 
 
 @pytest.mark.parametrize("row, message", [
-    (["P9", "f", "B", "B1-B3", 1, 1.7, "A1", "SUB", None, None], r"position P9 .*fte"),
+    (["P9", "f", "B", "B1-B3", 1, 1.7, "A1", "SUB", None, None], r"rij 2: positie P9: vte"),
     (["P9", "f", "B", "B1-B3", 1, 1, "A1", "SUB", "2027-01-01", "2026-12-31"],
-     r"position P9 \(row 2\): end .* before start"),
-    (["P9", "f", "B", "B1-B3", 1.5, 1, "A1", "SUB", None, None], r"position P9 \(row 2\).*trap"),
-    (["P9", "f", "B", "B1-B3", 1, "veel", "A1", "SUB", None, None], r"position P9 \(row 2\).*vte"),
-    (["P9", "f", "B", "B1-B3", 1, 1, "A1", "SUB", "31/02/2026", None], r"P9 \(row 2\).*date"),
-    (["P9", "f", "B", "", 1, 1, "A1", "SUB", None, None], r"P9 \(row 2\).*scale"),
-    (["", "f", "B", "B1-B3", 1, 1, "A1", "SUB", None, None], r"row 2.*empty position id"),
+     r"rij 2: positie P9: einde .* ligt voor start"),
+    (["P9", "f", "B", "B1-B3", 1.5, 1, "A1", "SUB", None, None], r"rij 2: positie P9: trap"),
+    (["P9", "f", "B", "B1-B3", 1, "veel", "A1", "SUB", None, None], r"rij 2: positie P9: vte"),
+    (["P9", "f", "B", "B1-B3", 1, 1, "A1", "SUB", "31/02/2026", None], r"rij 2: positie P9: .*datum"),
+    (["P9", "f", "B", "", 1, 1, "A1", "SUB", None, None], r"rij 2: positie P9: schaal"),
+    (["", "f", "B", "B1-B3", 1, 1, "A1", "SUB", None, None], r"rij 2.*lege positie-id"),
 ])
 def test_roster_row_errors_name_the_position(row, message):
     with pytest.raises(ValueError, match=message):
@@ -385,10 +385,10 @@ def test_roster_row_errors_name_the_position(row, message):
 
 
 def test_roster_missing_column_and_duplicate():
-    with pytest.raises(ValueError, match="missing column.*vte"):
+    with pytest.raises(ValueError, match="ontbrekende kolom.*vte"):
         sf.roster_from_rows([[h for h in HEADER if h != "vte"]])
     row = ["P1", "f", "B", "B1-B3", 1, 1, "A1", "SUB", None, None]
-    with pytest.raises(ValueError, match="P1 .*duplicate"):
+    with pytest.raises(ValueError, match="P1: dubbele"):
         sf.roster_from_rows([HEADER, row, row])
 
 
@@ -398,11 +398,11 @@ def test_scales_from_rows():
     sc = sf.scales_from_rows(rows)
     assert sc.amounts["B1-B3"] == (16_600.0, 16_600.0, 17_000.0)   # missing step 1 filled
     assert sc.amount("C1-C3", 4) == 15_000.5
-    with pytest.raises(ValueError, match="no step 0"):
+    with pytest.raises(ValueError, match="geen trap 0"):
         sf.scales_from_rows([["schaal", "trap", "bedrag_100"], ["B1-B3", 1, 100]])
-    with pytest.raises(ValueError, match="row 3.*given twice"):
+    with pytest.raises(ValueError, match="rij 3.*staat er twee keer"):
         sf.scales_from_rows([["schaal", "trap", "bedrag_100"], ["B", 0, 1], ["b", 0, 2]])
-    with pytest.raises(ValueError, match="row 2 .*bedrag_100"):
+    with pytest.raises(ValueError, match="rij 2: .*bedrag_100"):
         sf.scales_from_rows([["schaal", "trap", "bedrag_100"], ["B", 0, "x"]])
 
 

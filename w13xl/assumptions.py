@@ -120,18 +120,12 @@ def subsidy_rows(base: Baseline) -> list[tuple]:
 
 
 def policy_rows() -> list[tuple]:
-    notice = (f"opzeg = \"{NOTICE_IN_TIME}\": de opzeg is tijdens de gefinancierde periode gegeven en loopt af op "
-              "de stopdatum, geen opzegvergoeding (zoals het plan bij elk gepland projecteinde: de begroting boekt "
-              f"geen opzegvergoeding); opzeg = \"{NOTICE_AFTER_STOP}\" (standaard als het scenario niets zegt, "
-              "altijd zo getoond): wettelijke opzeg vanaf de stopdatum, betaald zonder subsidie, volgens "
-              "anciënniteit (art. 37/2 Arbeidsovereenkomstenwet, eenheidsstatuut 2014, gewijzigd 2018): bv. 3 jaar "
-              f"13 weken, 5 jaar 18 weken, 10 jaar {NOTICE_WEEKS_BY_YEAR[10]} weken, 19 jaar "
-              f"{NOTICE_WEEKS_BY_YEAR[19]} weken, 20 jaar 62 weken (+1 per jaar); contract van vóór 1/1/2014: deel 1 "
-              "(anciënniteit op 31/12/2013, oude regels: jaarloon 2013 tot 32.254 euro 3 maanden per begonnen 5 "
-              "jaar, daarboven 1 maand per begonnen jaar, minstens 3) + deel 2 (art. 37/2 vanaf 1/1/2014), art. "
-              "67-69 wet van 26 december 2013; in hele maanden, nooit na het geplande einde; of notice_months. "
-              "Anciënniteit vanaf kolom in_dienst van het personeelsbestand; zonder datum: de trap op 1/1/2026 "
-              "(aanname, een bovengrens). run, cliffs en het bordpakket tonen beide varianten")
+    notice = (f"opzeg \"{NOTICE_IN_TIME}\": loopt af op de stopdatum, geen opzegvergoeding (zoals het plan bij "
+              f"geplande projecteinden); \"{NOTICE_AFTER_STOP}\" (standaard, altijd zo getoond): wettelijke opzeg "
+              "vanaf de stopdatum, zonder subsidie (art. 37/2 Arbeidsovereenkomstenwet: 3 jaar 13 weken, 10 jaar "
+              f"{NOTICE_WEEKS_BY_YEAR[10]}, 20 jaar 62 + 1 per jaar; hele maanden, nooit na het geplande einde); "
+              "contract van vóór 2014: twee delen (art. 67-69 wet van 26/12/2013); anciënniteit uit in_dienst, "
+              "anders de trap (aanname, bovengrens); of notice_months (docs/personeel.md)")
     return [
         ("stop", SUBSIDY_END_POLICIES["stop"], notice),
         ("keep_staff", SUBSIDY_END_POLICIES["keep_staff"],
@@ -222,14 +216,12 @@ def staff_note(base: Baseline) -> str:
     check = base.staff_check()
     if check is None:
         return ""
-    note = (f"Werkgeverskost van het personeelsbestand aan de index van het plan tegenover {check.source}: lijn 2 = "
-            "2.b vast benoemd + 2.c niet vast benoemd personeel + 2.f andere personeelskosten. Waarschuwing boven 1%.")
+    note = f"Werkgeverskost van het bestand (index van het plan) tegenover {check.source}; waarschuwing boven 1%."
     gap = check.warning()
     if gap:
         note += " WAARSCHUWING: " + gap + "."
     if base.roster_illustrative:
-        note += (" Het bestand is het illustratieve voorbeeld (kolom illustratief): geen echte personen, afgestemd op "
-                 "T2 lijn 2 (binnen 0,5%) en tabel 3.4; geef het echte personeelsbestand (docs/personeel.md).")
+        note += " Illustratief voorbeeld, afgestemd op T2 lijn 2 (binnen 0,5%) en tabel 3.4 (docs/personeel.md)."
     return note
 
 

@@ -104,8 +104,8 @@ def calibration_from_grids(grids: Mapping[str, Sequence[Sequence[object]]], plan
     when there is no such sheet."""
     names = [sheet] if sheet else [n for n in grids if n.strip().lower().startswith(ACCOUNT_PREFIXES)]
     if sheet and sheet not in grids:
-        raise InputError(f"there is no sheet '{sheet}'", file=file, key="uncertainty.accounts_sheet",
-                         expected=f"one of: {', '.join(repr(n) for n in grids)}")
+        raise InputError(f"er is geen blad '{sheet}'", file=file, key="uncertainty.accounts_sheet",
+                         expected=f"een van: {', '.join(repr(n) for n in grids)}")
     shares = staff_shares(index_shares)
     for name in names:
         accounts = load_budget(grids, file=file, sheet=name).plan

@@ -26,7 +26,7 @@ def csv_text(rows: Iterable[Sequence[object]], style: str = "be") -> str:
     """The rows as CSV text; numbers written as text with a decimal point ('1234.56', as
     ``f"{v:.2f}"`` makes them) get a decimal comma in the Belgian style."""
     if style not in STYLES:
-        raise ValueError(f"unknown CSV style {style!r} (expected be or int)")
+        raise ValueError(f"onbekende CSV-stijl {style!r} (verwacht: be of int)")
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";" if style == "be" else ",", lineterminator="\n")
     for row in rows:

@@ -167,14 +167,14 @@ def solve_contribution(baseline: Baseline, scenario: Scenario | None = None, lib
     years = baseline.years
     from_year = int(from_year if from_year is not None else (years[1] if len(years) > 1 else years[0]))
     if from_year not in years:
-        raise InputError(f"year {from_year} is outside the plan", expected=f"a year in {years[0]}-{years[-1]}")
+        raise InputError(f"jaar {from_year} valt buiten het plan", expected=f"een jaar in {years[0]}-{years[-1]}")
     if not np.any(baseline.contribution):
-        raise InputError("the plan has no member contribution (parameter 'Bijdrage lokale besturen')",
-                         file=baseline.file, expected="a 'Bijdrage lokale besturen' row on the Parameters sheet")
+        raise InputError("het plan heeft geen bijdrage van de lokale besturen (parameter 'Bijdrage lokale besturen')",
+                         file=baseline.file, expected="een rij 'Bijdrage lokale besturen' op het blad Parameters")
     inhabitants = baseline.params.inhabitants
     if per_inhabitant and not inhabitants:
-        raise InputError("a per-inhabitant answer needs the number of inhabitants (parameter 'Inwoners')",
-                         file=baseline.file, expected="an 'Inwoners' row on the Parameters sheet")
+        raise InputError("een antwoord per inwoner vraagt het aantal inwoners (parameter 'Inwoners')",
+                         file=baseline.file, expected="een rij 'Inwoners' op het blad Parameters")
     engine = Engine(baseline)
 
     def run(pct: float) -> ScenarioRun:
@@ -222,10 +222,11 @@ def solve_fte(baseline: Baseline, scenario: Scenario | None = None, library: Sce
     years = baseline.years
     date = date or dt.date(years[1] if len(years) > 1 else years[0], 1, 1)
     if not years[0] <= date.year <= years[-1]:
-        raise InputError(f"date {date.isoformat()} is outside the plan", expected=f"a date in {years[0]}-{years[-1]}")
+        raise InputError(f"datum {date:%d/%m/%Y} valt buiten het plan", expected=f"een datum in {years[0]}-{years[-1]}")
     positions = basiswerking_positions(baseline, date, scenario, library)
     if not positions:
-        raise InputError("no basiswerking positions on that date (sheet 'Personeel', financiering 'basiswerking')",
+        raise InputError("geen posities in de basiswerking op die datum (blad 'Personeel', financiering "
+                         "'basiswerking')",
                          file=baseline.file, sheet="Personeel")
     total = float(sum(f for _, f in positions))
     engine = Engine(baseline)
@@ -247,7 +248,7 @@ def solve_fte(baseline: Baseline, scenario: Scenario | None = None, library: Sce
 def solve(baseline: Baseline, scenario: Scenario | None = None, library: ScenarioLibrary | None = None, *,
           lever: str = "contribution", from_year: int | None = None, date: dt.date | None = None) -> Solution:
     if lever not in LEVERS:
-        raise InputError(f"unknown lever '{lever}'", expected=", ".join(LEVERS))
+        raise InputError(f"onbekende hefboom '{lever}'", expected=", ".join(LEVERS))
     if lever == "fte":
         if date is None and from_year is not None:
             date = dt.date(from_year, 1, 1)

@@ -67,7 +67,7 @@ def month_index(year: int, month: int) -> int:
     1
     """
     if not 1 <= int(month) <= 12:
-        raise ValueError(f"month must be 1..12, got {month!r}")
+        raise ValueError(f"maand moet 1..12 zijn (gegeven: {month!r})")
     return int(year) * 12 + int(month) - 1
 
 
@@ -84,13 +84,13 @@ def _add_months(month: Month, n: int) -> Month:
 def _year_list(years: int | Sequence[int]) -> list[int]:
     if isinstance(years, (int, np.integer)):
         if years < 1:
-            raise ValueError(f"need at least one year, got {years}")
+            raise ValueError(f"minstens één jaar nodig (gegeven: {years})")
         return list(range(int(years)))
     ys = [int(y) for y in years]
     if not ys:
-        raise ValueError("need at least one year")
+        raise ValueError("minstens één jaar nodig")
     if any(b != a + 1 for a, b in pairwise(ys)):
-        raise ValueError(f"years must be consecutive, got {ys}")
+        raise ValueError(f"de jaren moeten opeenvolgend zijn (gegeven: {ys})")
     return ys
 
 
@@ -111,7 +111,7 @@ class MonthlySeries:
         month_index(*self.start)  # validates the month
         vals = np.asarray(self.values, dtype=float)
         if vals.ndim not in (1, 2) or vals.shape[-1] == 0:
-            raise ValueError(f"values must have shape (months,) or (paths, months), got {vals.shape}")
+            raise ValueError(f"de waarden moeten de vorm (maanden,) of (paden, maanden) hebben, niet {vals.shape}")
         object.__setattr__(self, "start", (int(self.start[0]), int(self.start[1])))
         object.__setattr__(self, "values", vals)
 
@@ -134,7 +134,7 @@ class MonthlySeries:
         off = month_index(year, month) - month_index(*self.start)
         if not 0 <= off < self.n_months:
             raise KeyError(
-                f"{year:04d}-{month:02d} is outside the series "
+                f"{year:04d}-{month:02d} valt buiten de reeks "
                 f"({self.start[0]:04d}-{self.start[1]:02d} .. {self.end[0]:04d}-{self.end[1]:02d})"
             )
         return off
@@ -149,7 +149,7 @@ class MonthlySeries:
         a = 0 if start is None else self._offset(*start)
         b = self.n_months - 1 if end is None else self._offset(*end)
         if b < a:
-            raise ValueError(f"end {end} before start {start}")
+            raise ValueError(f"einde {end} ligt voor begin {start}")
         return MonthlySeries(index_month(month_index(*self.start) + a), self.values[..., a : b + 1].copy())
 
 
@@ -176,39 +176,40 @@ def _parse_monthly_csv(lines: list[str], name: str) -> MonthlySeries:
         if header is None:
             header = [c.lower() for c in cells]
             if "maand" not in header or "waarde" not in header:
-                raise ValueError(f"{name}, line {lineno}: header must contain 'maand' and 'waarde', got {cells}")
+                raise ValueError(f"{name}, regel {lineno}: de kop moet 'maand' en 'waarde' bevatten (gegeven: {cells})")
             i_m, i_w = header.index("maand"), header.index("waarde")
             continue
         if len(cells) != len(header):
-            raise ValueError(f"{name}, line {lineno}: expected {len(header)} fields, got {len(cells)}: {row}")
+            raise ValueError(f"{name}, regel {lineno}: {len(cells)} velden in plaats van {len(header)}: {row}")
         raw_m, raw_w = cells[i_m], cells[i_w]
         parts = raw_m.split("-")
         if len(parts) != 2 or len(parts[0]) != 4 or not all(p.isdigit() for p in parts):
-            raise ValueError(f"{name}, line {lineno}: bad month {raw_m!r}, expected YYYY-MM")
+            raise ValueError(f"{name}, regel {lineno}: ongeldige maand {raw_m!r} (verwacht: JJJJ-MM)")
         y, m = int(parts[0]), int(parts[1])
         if not 1 <= m <= 12:
-            raise ValueError(f"{name}, line {lineno}: bad month {raw_m!r}, month must be 01..12")
+            raise ValueError(f"{name}, regel {lineno}: ongeldige maand {raw_m!r}, de maand moet 01..12 zijn")
         try:
             v = float(raw_w)
         except ValueError:
-            raise ValueError(f"{name}, line {lineno}: bad value {raw_w!r} (use a decimal point)") from None
+            raise ValueError(f"{name}, regel {lineno}: ongeldige waarde {raw_w!r} "
+                             "(gebruik een decimale punt)") from None
         if not math.isfinite(v) or v <= 0:
-            raise ValueError(f"{name}, line {lineno}: value must be a positive number, got {raw_w!r}")
+            raise ValueError(f"{name}, regel {lineno}: de waarde moet een positief getal zijn (gegeven: {raw_w!r})")
         idx = month_index(y, m)
         if prev is not None and idx != prev + 1:
             expected = index_month(prev + 1)
             raise ValueError(
-                f"{name}, line {lineno}: month {raw_m} does not follow the previous month "
-                f"(expected {expected[0]:04d}-{expected[1]:02d})"
+                f"{name}, regel {lineno}: maand {raw_m} volgt niet op de vorige maand "
+                f"(verwacht: {expected[0]:04d}-{expected[1]:02d})"
             )
         if start is None:
             start = (y, m)
         prev = idx
         values.append(v)
     if header is None:
-        raise ValueError(f"{name}: no header line found")
+        raise ValueError(f"{name}: geen kopregel gevonden")
     if start is None:
-        raise ValueError(f"{name}: no data lines")
+        raise ValueError(f"{name}: geen gegevensregels")
     return MonthlySeries(start, np.asarray(values))
 
 
@@ -237,7 +238,7 @@ def smoothed_index(health: np.ndarray) -> np.ndarray:
     """
     h = np.asarray(health, dtype=float)
     if h.ndim == 0:
-        raise ValueError("health must have at least one (time) axis")
+        raise ValueError("de gezondheidsindex moet minstens één (tijd)as hebben")
     out = np.full(h.shape, np.nan)
     n = h.shape[-1]
     if n >= SMOOTHING_WINDOW:
@@ -300,7 +301,7 @@ def _exact_base(coefficient: float, factor: float) -> float:
     ``coefficient`` is such a rounded power, return the exact power; otherwise the value itself.
     """
     if coefficient <= 0:
-        raise ValueError(f"coefficient must be positive, got {coefficient}")
+        raise ValueError(f"de coëfficiënt moet positief zijn (gegeven: {coefficient})")
     n = round(math.log(coefficient) / math.log(factor))
     exact = factor**n
     if abs(exact - coefficient) <= 0.5e-4 + 1e-12:
@@ -344,11 +345,11 @@ def pivot_mechanism(
     """
     h = np.asarray(health, dtype=float)
     if h.ndim not in (1, 2):
-        raise ValueError(f"health must have shape (months,) or (paths, months), got {h.shape}")
+        raise ValueError(f"de gezondheidsindex moet de vorm (maanden,) of (paden, maanden) hebben, niet {h.shape}")
     if delay_months < 0:
-        raise ValueError(f"delay_months must be >= 0, got {delay_months}")
+        raise ValueError(f"de vertraging in maanden moet >= 0 zijn (gegeven: {delay_months})")
     if step <= 0:
-        raise ValueError(f"step must be positive, got {step}")
+        raise ValueError(f"de stap moet positief zijn (gegeven: {step})")
     month_index(*start)
     factor = 1.0 + step
 
@@ -396,12 +397,12 @@ def wage_steps_from_crossings(
     :func:`monthly_level`, which applies it.
     """
     if delay_months < 0:
-        raise ValueError(f"delay_months must be >= 0, got {delay_months}")
+        raise ValueError(f"de vertraging in maanden moet >= 0 zijn (gegeven: {delay_months})")
     if step <= 0:
-        raise ValueError(f"step must be positive, got {step}")
+        raise ValueError(f"de stap moet positief zijn (gegeven: {step})")
     out = [_add_months((int(y), int(m)), delay_months) for y, m in crossings]
     if len(set(out)) != len(out):
-        raise ValueError(f"two crossings in the same month: {sorted(crossings)}")
+        raise ValueError(f"twee overschrijdingen in dezelfde maand: {sorted(crossings)}")
     return sorted(out, key=lambda ym: month_index(*ym))
 
 
@@ -414,7 +415,7 @@ def monthly_level(
     element 0 is always 1.0. Returns shape ``(n_months,)``.
     """
     if n_months < 1:
-        raise ValueError(f"n_months must be >= 1, got {n_months}")
+        raise ValueError(f"het aantal maanden moet >= 1 zijn (gegeven: {n_months})")
     s = month_index(*start_month)
     offsets = np.array([month_index(*m) - s for m in effective_months], dtype=int)
     offsets = offsets[(offsets > 0) & (offsets < n_months)]
@@ -441,7 +442,7 @@ def yearly_rate_multipliers(rates: dict[int, float], years: Sequence[int]) -> np
     ys = _year_list(years)
     missing = [y for y in ys[1:] if y not in rates]
     if missing:
-        raise ValueError(f"no rate given for year(s) {missing}")
+        raise ValueError(f"geen percentage voor jaar (jaren) {missing}")
     growth = np.array([1.0] + [1.0 + float(rates[y]) for y in ys[1:]])
     return np.cumprod(growth)
 
@@ -463,8 +464,8 @@ def yearly_average_multipliers(
     if a < 0 or b >= lv.shape[-1]:
         end = index_month(s + lv.shape[-1] - 1)
         raise ValueError(
-            f"monthly levels cover {start_month[0]:04d}-{start_month[1]:02d}..{end[0]:04d}-{end[1]:02d}, "
-            f"need {ys[0]:04d}-01..{ys[-1]:04d}-12"
+            f"de maandpeilen lopen van {start_month[0]:04d}-{start_month[1]:02d} tot {end[0]:04d}-{end[1]:02d}, "
+            f"nodig: {ys[0]:04d}-01..{ys[-1]:04d}-12"
         )
     block = lv[..., a : b + 1].reshape((*lv.shape[:-1], len(ys), 12))
     return block.mean(axis=-1) / lv[..., a : a + 1]
@@ -502,12 +503,12 @@ def health_index_path(last_known: MonthlySeries, monthly_inflation: np.ndarray) 
     """
     hist = np.asarray(last_known.values, dtype=float)
     if hist.ndim != 1:
-        raise ValueError("last_known must be a single (1-D) series")
+        raise ValueError("de laatst gekende waarden moeten één reeks (1-D) zijn")
     r = np.asarray(monthly_inflation, dtype=float)
     if r.ndim not in (1, 2):
-        raise ValueError(f"monthly_inflation must have shape (k,) or (paths, k), got {r.shape}")
+        raise ValueError(f"de maandinflatie moet de vorm (k,) of (paden, k) hebben, niet {r.shape}")
     if np.any(r <= -1.0):
-        raise ValueError("monthly inflation rates must be > -100 %")
+        raise ValueError("de maandinflatie moet > -100 % zijn")
     ext = hist[-1] * np.cumprod(1.0 + r, axis=-1)
     head = np.broadcast_to(hist, r.shape[:-1] + hist.shape)
     return MonthlySeries(last_known.start, np.concatenate([head, ext], axis=-1))
@@ -537,7 +538,7 @@ def bundled_pivot_history() -> list[PivotEvent]:
     rows = [r for r in csv.reader(text.splitlines()) if r and not r[0].lstrip().startswith("#")]
     header, body = rows[0], rows[1:]
     if header != ["spilindex", "overschreden", "wedden_vanaf", "coefficient", "status"]:
-        raise ValueError(f"w13xl/data/spilindex_historiek.csv: unexpected header {header}")
+        raise ValueError(f"w13xl/data/spilindex_historiek.csv: onverwachte kop {header}")
 
     def ym(s: str) -> Month:
         y, m = s.split("-")

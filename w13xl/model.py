@@ -92,9 +92,9 @@ class LineKey(NamedTuple):
 def check_years(years: Iterable[int]) -> tuple[int, ...]:
     years = tuple(int(y) for y in years)
     if not years:
-        raise ValueError("a plan needs at least one year")
+        raise ValueError("een plan heeft minstens één jaar nodig")
     if any(b - a != 1 for a, b in pairwise(years)):
-        raise ValueError(f"years must be consecutive, got {list(years)}")
+        raise ValueError(f"de jaren moeten opeenvolgend zijn (gegeven: {list(years)})")
     return years
 
 
@@ -123,7 +123,7 @@ class Plan:
             seen: set[LineKey] = set()
             for dup in self.keys:
                 if dup in seen:
-                    raise ValueError(f"duplicate budget line {dup}")
+                    raise ValueError(f"dubbele begrotingslijn {dup}")
                 seen.add(dup)
         actions = dict(self.actions)
         for key in self.keys:
@@ -163,7 +163,7 @@ class Plan:
         try:
             return self.years.index(int(year))
         except ValueError:
-            raise ValueError(f"year {year} is outside the plan ({self.years[0]}-{self.years[-1]})") from None
+            raise ValueError(f"jaar {year} valt buiten het plan ({self.years[0]}-{self.years[-1]})") from None
 
     def has_line(self, action: str, category: int, direction: int) -> bool:
         return LineKey(action, category, direction) in self._index

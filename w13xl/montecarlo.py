@@ -67,6 +67,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from . import indexation as ix
 from .errors import InputError
 from .m2 import HALF_CENT
+from .messages import pydantic_message
 from .model import EXPLOITATIE, O
 from .numbers import parse_date
 from .scenario.engine import PIVOT_AFTER_2025, Baseline, Engine, index_deltas
@@ -153,7 +154,7 @@ class IndexUncertainty(_Model):
     def _nonnegative(cls, v: Any) -> Any:
         values = v.values() if isinstance(v, dict) else [v]
         if any(x < 0 or x > 12 for x in values):
-            raise ValueError("a mean number of crossings per year must be between 0 and 12")
+            raise ValueError("een gemiddeld aantal overschrijdingen per jaar moet tussen 0 en 12 liggen")
         return v
 
     @field_validator("mean")
@@ -161,7 +162,7 @@ class IndexUncertainty(_Model):
     def _rates(cls, v: Any) -> Any:
         values = v.values() if isinstance(v, dict) else [v]
         if any(not -0.5 < x < 1 for x in values):
-            raise ValueError("inflation is a yearly fraction such as 0.02 (2%)")
+            raise ValueError("inflatie is een breuk per jaar zoals 0.02 (2%)")
         return v
 
 
@@ -216,12 +217,10 @@ def _error(exc: ValidationError, scenario: Scenario | None) -> InputError:
     err = exc.errors()[0]
     loc = ".".join(str(p) for p in err["loc"])
     key = "uncertainty" + (f".{loc}" if loc else "")
-    msg = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        msg = "unknown key"
+    msg = pydantic_message(err)
     given = err.get("input")
     if given is not None and not isinstance(given, (dict, list)):
-        msg += f" (got {given!r})"
+        msg += f" (gegeven: {given!r})"
     file = scenario.source if scenario is not None else None
     cells = getattr(scenario, "_uncertainty_cells", {}) if scenario is not None else {}
     cell = None
@@ -343,17 +342,17 @@ def subsidy_outcome_changes(base: Baseline, windows: Mapping[str, tuple], sid: s
     key = f"uncertainty.subsidies.{sid}"
     s = base.subsidies.get(sid)
     if s is None:
-        raise InputError(f"unknown subsidy '{sid}'", file=scenario.source if scenario else None, key=key,
-                         expected=f"a subsidy id of the register: {', '.join(base.subsidies) or '(none)'}")
+        raise InputError(f"onbekende subsidie '{sid}'", file=scenario.source if scenario else None, key=key,
+                         expected=f"een subsidie van het register: {', '.join(base.subsidies) or '(geen)'}")
     end = windows[sid][1]
     last = dt.date(base.years[-1], 12, 31)
     if end is None or end >= last:
-        raise InputError(f"subsidy {sid} does not end inside the plan, so there is nothing to renew",
+        raise InputError(f"subsidie {sid} eindigt niet binnen het plan, er valt dus niets te verlengen",
                          file=scenario.source if scenario else None, key=key,
-                         expected="a subsidy with an end date before the plan's last day")
+                         expected="een subsidie met een einddatum voor de laatste dag van het plan")
     until = u.until or last
     if until <= end:
-        raise InputError(f"until {until.isoformat()} is not after the subsidy's end {end.isoformat()}",
+        raise InputError(f"until {until:%d/%m/%Y} ligt niet na het einde van de subsidie {end:%d/%m/%Y}",
                          file=scenario.source if scenario else None, key=f"{key}.until")
     renew = SubsidyRenewChange(type="subsidy_renew", subsidy=sid, until=until)
     fail = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=end, policy=u.policy,
@@ -382,8 +381,8 @@ def prepare(baseline: Baseline, scenario: Scenario | None = None, library: Scena
     years = baseline.years
     from_year = spec.contribution.from_year or (years[1] if len(years) > 1 else years[0])
     if from_year not in years:
-        raise InputError(f"year {from_year} is outside the plan", file=scenario.source,
-                         key="uncertainty.contribution.from_year", expected=f"a year in {years[0]}-{years[-1]}")
+        raise InputError(f"jaar {from_year} valt buiten het plan", file=scenario.source,
+                         key="uncertainty.contribution.from_year", expected=f"een jaar in {years[0]}-{years[-1]}")
     wage_based = baseline.params.minimum_reserve_pct is not None and baseline.wage_cost_base() is not None
     prepared = Prepared(baseline, scenario, spec, run, central, tuple(outcomes), wage_based, from_year)
     if spec.index.model == "inflation":
@@ -393,9 +392,10 @@ def prepare(baseline: Baseline, scenario: Scenario | None = None, library: Scena
         calibrate = getattr(baseline, "calibrate", None)
         cal = calibrate(sheet=spec.accounts_sheet) if calibrate is not None else None
         if cal is None:
-            raise InputError("calibrate = 'realisatie' needs accounts for at least one plan year", file=scenario.source,
+            raise InputError("calibrate = 'realisatie' vraagt een jaarrekening voor minstens één planjaar",
+                             file=scenario.source,
                              key="uncertainty.calibrate",
-                             expected="a sheet 'Rekening ...' (or accounts_sheet) with accounts such as 'JR 2026'")
+                             expected="een blad 'Rekening ...' (of accounts_sheet) met rekeningen zoals 'JR 2026'")
         object.__setattr__(prepared, "calibration", cal)
     return prepared
 
@@ -642,7 +642,7 @@ def simulate(baseline: Baseline, scenario: Scenario | None = None, library: Scen
     spec = prepared.spec
     n = int(paths if paths is not None else spec.paths)
     if n < 1:
-        raise InputError(f"the number of paths must be at least 1 (got {n})")
+        raise InputError(f"het aantal paden moet minstens 1 zijn (gegeven: {n})")
     seed = int(spec.seed if seed is None else seed)
     years = prepared.years
     ny = len(years)

@@ -17,7 +17,7 @@ def parse_decimal(value: object) -> float:
     values.
     """
     if isinstance(value, bool):
-        raise ValueError(f"not a number: {value!r}")
+        raise ValueError(f"geen getal: {value!r}")
     if isinstance(value, (int, float, np.integer, np.floating)):
         x = float(value)
     else:
@@ -32,11 +32,11 @@ def parse_decimal(value: object) -> float:
         try:
             x = float(text)
         except ValueError:
-            raise ValueError(f"not a number: {value!r}") from None
+            raise ValueError(f"geen getal: {value!r}") from None
         if percent:
             x /= 100.0
     if not math.isfinite(x):
-        raise ValueError(f"not a finite number: {value!r}")
+        raise ValueError(f"geen eindig getal: {value!r}")
     return x
 
 
@@ -46,7 +46,7 @@ def parse_fraction(value: object, *, limit: float = 1.0) -> float:
     is refused (ValueError naming both readings): '2' for 2% would otherwise silently mean 200%."""
     x = parse_decimal(value)
     if abs(x) > limit and not str(value).strip().endswith("%"):
-        raise ValueError(f"{value} is read as {x * 100:g}% (a number is a fraction: write {x:g}% or "
+        raise ValueError(f"{value} wordt gelezen als {x * 100:g}% (een getal is een breuk: schrijf {x:g}% of "
                          f"{x / 100:g})".replace(".", ","))
     return x
 
@@ -71,11 +71,11 @@ def parse_date(value: object) -> dt.date | None:
         x = float(value)
         if x.is_integer() and 1 <= x < 2_958_466:
             return EXCEL_EPOCH + dt.timedelta(days=int(x))
-        raise ValueError(f"not a date: {value!r}")
+        raise ValueError(f"geen datum: {value!r}")
     text = str(value).strip()
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             pass
-    raise ValueError(f"not a date (expected e.g. 2027-12-31 or 31/12/2027): {value!r}")
+    raise ValueError(f"geen datum (verwacht bv. 2027-12-31 of 31/12/2027): {value!r}")

@@ -39,6 +39,7 @@ from html import escape, unescape
 from pathlib import Path
 
 from .errors import InputError
+from .messages import os_reason
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 
@@ -58,7 +59,7 @@ STRICT_TO_TRANSITIONAL = (
 )
 _OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_READ_EXPECTED = "an .xlsx or .xlsm file saved by Excel or LibreOffice"
+_READ_EXPECTED = "een .xlsx- of .xlsm-bestand bewaard door Excel of LibreOffice"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,9 +88,9 @@ class Package:
             try:
                 data = self.zip.read(name)
             except zipfile.BadZipFile as exc:  # bad CRC, bad header
-                raise _damaged(self.file, f"part {name}: {exc}") from None
-            except (zlib.error, EOFError, ValueError, NotImplementedError) as exc:
-                raise _damaged(self.file, f"part {name} cannot be unpacked: {exc}") from None
+                raise _damaged(self.file, f"onderdeel {name}: {_zip_reason(exc)}") from None
+            except (zlib.error, EOFError, ValueError, NotImplementedError):
+                raise _damaged(self.file, f"onderdeel {name} kan niet uitgepakt worden") from None
             self._cache[name] = data
         return data
 
@@ -123,8 +124,19 @@ class _LazyParts(Mapping):
 
 
 def _damaged(file: str, detail: str) -> InputError:
-    return InputError(f"the file is damaged ({detail}); nothing was read", file=file,
-                      expected="an undamaged copy of the workbook (a backup, or save it again in Excel)")
+    return InputError(f"het bestand is beschadigd ({detail}); er is niets gelezen", file=file,
+                      expected="een onbeschadigde kopie van het werkboek (een reservekopie, of bewaar het opnieuw "
+                               "in Excel)")
+
+
+def _zip_reason(exc: Exception) -> str:
+    """Why zipfile refused a part, in Dutch (its own texts are English)."""
+    text = str(exc).lower()
+    if "crc" in text:
+        return "controlesom klopt niet"
+    if "header" in text:
+        return "ongeldige kop"
+    return "onleesbaar"
 
 
 def check_workbook_path(path: str | os.PathLike) -> Path:
@@ -132,15 +144,15 @@ def check_workbook_path(path: str | os.PathLike) -> Path:
     path = Path(path)
     name = str(path)
     if not path.exists():
-        raise InputError("file not found", file=name, expected="the path of an .xlsx or .xlsm workbook")
+        raise InputError("bestand niet gevonden", file=name, expected="het pad van een .xlsx- of .xlsm-werkboek")
     if path.is_dir():
-        raise InputError("this is a folder, not a workbook", file=name, expected="an .xlsx or .xlsm file")
+        raise InputError("dit is een map, geen werkboek", file=name, expected="een .xlsx- of .xlsm-bestand")
     if path.suffix.lower() == ".xls":
-        raise InputError("old .xls workbooks cannot be read", file=name,
-                         expected="an .xlsx or .xlsm file (in Excel: Save As > Excel Workbook)")
+        raise InputError("oude .xls-werkboeken kunnen niet gelezen worden", file=name,
+                         expected="een .xlsx- of .xlsm-bestand (in Excel: Opslaan als > Excel-werkmap)")
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        raise InputError(f"'{path.suffix}' is not a workbook extension", file=name,
-                         expected="an .xlsx or .xlsm file")
+        raise InputError(f"'{path.suffix}' is geen extensie van een werkboek", file=name,
+                         expected="een .xlsx- of .xlsm-bestand")
     return path
 
 
@@ -152,21 +164,22 @@ def open_package(path: str | os.PathLike) -> Package:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"the file could not be read ({exc.strerror or exc})", file=name) from None
+        raise InputError(f"het bestand kon niet gelezen worden ({os_reason(exc)})", file=name) from None
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED in data:
-            raise InputError("the workbook is password-protected (encrypted); w13xl cannot read it", file=name,
-                             expected="a workbook without a password to open (in Excel: File > Info > Protect "
-                                      "Workbook > Encrypt with Password, clear it, save)")
-        raise InputError("this is an old binary .xls workbook with an .xlsx name", file=name,
-                         expected="an .xlsx or .xlsm file (in Excel: Save As > Excel Workbook)")
+            raise InputError("het werkboek is beveiligd met een wachtwoord (versleuteld); w13xl kan het niet lezen",
+                             file=name, expected="een werkboek zonder wachtwoord om te openen (in Excel: Bestand > "
+                                                 "Info > Werkmap beveiligen > Versleutelen met wachtwoord, leegmaken, "
+                                                 "opslaan)")
+        raise InputError("dit is een oud binair .xls-werkboek met een .xlsx-naam", file=name,
+                         expected="een .xlsx- of .xlsm-bestand (in Excel: Opslaan als > Excel-werkmap)")
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, zlib.error):
-        raise InputError("the file is not a workbook or is corrupt", file=name, expected=_READ_EXPECTED) from None
+        raise InputError("het bestand is geen werkboek of is beschadigd", file=name, expected=_READ_EXPECTED) from None
     pkg = Package(name, data, z)
     if "xl/workbook.xml" not in pkg or "[Content_Types].xml" not in pkg:
-        raise InputError("the file is not a workbook or is corrupt (no xl/workbook.xml)", file=name,
+        raise InputError("het bestand is geen werkboek of is beschadigd (geen xl/workbook.xml)", file=name,
                          expected=_READ_EXPECTED)
     pkg.strict = b"http://purl.oclc.org/ooxml/spreadsheetml/main" in pkg.read("xl/workbook.xml")
     return pkg
@@ -407,7 +420,7 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
     except Exception as exc:
         for info in pkg.infos:  # a damaged part is reported as such (the read raises)
             pkg.read(info.filename)
-        raise InputError(f"the file could not be read as a workbook ({type(exc).__name__}: {exc})",
+        raise InputError(f"het bestand kon niet als werkboek gelezen worden ({type(exc).__name__})",
                          file=pkg.file, expected=_READ_EXPECTED) from None
     grids = Grids()
     try:
@@ -418,7 +431,7 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
             try:
                 rows = book.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
             except Exception as exc:
-                raise InputError(f"the sheet could not be read, the file is damaged ({type(exc).__name__}: {exc})",
+                raise InputError(f"het blad kon niet gelezen worden, het bestand is beschadigd ({type(exc).__name__})",
                                  file=pkg.file, sheet=entry.name, expected=_READ_EXPECTED) from None
             grid = _normal_rows(rows)
             for ref, text in error_cells(xml).items():
@@ -775,8 +788,8 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
     # 3. styles
     styles_name = _styles_part(parts)
     if styles_name is None or styles_name not in parts:
-        raise InputError("the workbook has no styles part (xl/styles.xml); w13xl cannot add sheets to it",
-                         file=file, expected="a workbook saved by Excel or LibreOffice")
+        raise InputError("het werkboek heeft geen opmaakonderdeel (xl/styles.xml); w13xl kan er geen bladen aan "
+                         "toevoegen", file=file, expected="een werkboek bewaard door Excel of LibreOffice")
     merger = StyleMerger(parts[styles_name].decode("utf-8"), scratch.get("xl/styles.xml", b"").decode("utf-8"))
     xf_map, dxf_map = merger.merge()
     shared = _shared_strings(scratch)
@@ -998,22 +1011,23 @@ def verify(before: Package, after_bytes: bytes, allowed: set[str], expected_shee
         after = {n: z.read(n) for n in z.namelist()}
     for name, data in before.parts.items():
         if name not in allowed and after.get(name) != data:
-            raise InputError(f"internal check failed: part {name} would change; nothing was changed",
+            raise InputError(f"interne controle mislukt: onderdeel {name} zou wijzigen; er is niets gewijzigd",
                              file=before.file)
     for name in allowed:  # every part w13xl wrote or edited is well-formed XML
         if name in after and name.endswith((".xml", ".rels")):
             try:
                 ET.fromstring(after[name])
             except ET.ParseError as exc:
-                raise InputError(f"internal check failed: part {name} is not well-formed ({exc}); "
-                                 "nothing was changed", file=before.file) from None
+                raise InputError(f"interne controle mislukt: onderdeel {name} is geen geldige XML ({exc.position}); "
+                                 "er is niets gewijzigd", file=before.file) from None
     book = pc.CalamineWorkbook.from_filelike(io.BytesIO(after_bytes))
     try:
         names = book.sheet_names
     finally:
         book.close()
     if names != expected_sheets:
-        raise InputError(f"internal check failed: the sheets would be {names}; nothing was changed", file=before.file)
+        raise InputError(f"interne controle mislukt: de bladen zouden {names} zijn; er is niets gewijzigd",
+                         file=before.file)
 
 
 def write_sheets_into(target: str | os.PathLike, scratch_wb, *, is_owned: Callable[[str, list[list]], bool],
@@ -1028,9 +1042,9 @@ def write_sheets_into(target: str | os.PathLike, scratch_wb, *, is_owned: Callab
     target = Path(target)
     pkg = open_package(target)
     if pkg.strict:
-        raise InputError("the workbook is saved as Strict Open XML; w13xl reads it but does not write into it",
-                         file=str(target), expected="a workbook saved as 'Excel Workbook (.xlsx)' or "
-                                                    "'Excel Macro-Enabled Workbook (.xlsm)'")
+        raise InputError("het werkboek is bewaard als Strict Open XML; w13xl leest het maar schrijft er niet in",
+                         file=str(target), expected="een werkboek bewaard als 'Excel-werkmap (.xlsx)' of "
+                                                    "'Excel-werkmap met macro's (.xlsm)'")
     sheets = workbook_sheets(pkg.parts)
     candidates = [s.name for s in sheets if s.name.startswith(prefix)]
     grids = read_grids(pkg, candidates)[0] if candidates else {}
@@ -1061,6 +1075,6 @@ def write_sheets_into(target: str | os.PathLike, scratch_wb, *, is_owned: Callab
 
 class OwnershipError(InputError):
     def __init__(self, sheet: str, file: str) -> None:
-        super().__init__(f"sheet '{sheet}' exists but was not written by w13xl (no marker); rename or delete it, "
-                         "nothing was changed", file=file)
+        super().__init__("het blad bestaat al maar is niet door w13xl geschreven (geen markering); geef het "
+                         "een andere naam of verwijder het, er is niets gewijzigd", file=file, sheet=sheet)
         self.sheet = sheet

@@ -150,8 +150,8 @@ def read_action_mapping(grid, ctx: SheetContext) -> list[ActionMap]:
             share_cols = _share_columns(texts)
             break
     if header_row is None:
-        raise ctx.error("no header row with 'Oude actie' and 'Nieuwe actie'", 0, None,
-                        "columns Oude actie | Nieuwe actie")
+        raise ctx.error("geen kopregel met 'Oude actie' en 'Nieuwe actie'", 0, None,
+                        "kolommen Oude actie | Nieuwe actie")
     rows: list[tuple[int, str, str, dict[str, float | None]]] = []
     seen: dict[str, str] = {}
     for r in range(header_row + 1, len(grid)):
@@ -159,15 +159,15 @@ def read_action_mapping(grid, ctx: SheetContext) -> list[ActionMap]:
         if is_blank(old) and is_blank(new):
             continue
         if is_blank(old):
-            raise ctx.error("a new action code without an old one", r, old_col, "the old action code")
+            raise ctx.error("een nieuwe actiecode zonder oude", r, old_col, "de oude actiecode")
         old = str(old).strip().split()[0]
         if is_blank(new):
-            raise ctx.error(f"old action {old} maps to nothing", r, new_col,
-                            "the new action code (remove the row if the action has no successor)")
+            raise ctx.error(f"oude actie {old} wordt niets", r, new_col,
+                            "de nieuwe actiecode (verwijder de rij als de actie geen opvolger heeft)")
         new = str(new).strip().split()[0]
         if old in seen and not share_cols:
-            raise ctx.error(f"old action {old} appears twice (also in {seen[old]})", r, old_col,
-                            "one row per old action")
+            raise ctx.error(f"oude actie {old} staat er twee keer (ook in {seen[old]})", r, old_col,
+                            "één rij per oude actie")
         seen.setdefault(old, cell_name(r, old_col))
         shares: dict[str, float | None] = {}
         for kind, c in share_cols.items():
@@ -225,9 +225,9 @@ def apply_action_mapping(accounts: Plan, mapping: Sequence[ActionMap], plan: Pla
         if m.old not in acc_actions or m.old in plan_actions:
             continue
         if m.new not in plan_actions:
-            raise InputError(f"old action {m.old} maps to {m.new}, which is not in the plan",
+            raise InputError(f"oude actie {m.old} wordt {m.new}, maar die staat niet in het plan",
                              file=ctx.file if ctx else None, sheet=ctx.sheet if ctx else None, cell=m.where,
-                             expected="an action code of the plan")
+                             expected="een actiecode van het plan")
         targets.setdefault(m.old, []).append(m)
     for old, ms in targets.items():
         for m in ms:
@@ -319,7 +319,7 @@ def compare(first: Plan, second: Plan, *, first_label: str = "Plan", second_labe
     """Compare for the common years (the caller checks there are some)."""
     years = common_years(first, second)
     if not years:
-        raise ValueError("the two plans have no year in common")
+        raise ValueError("de twee plannen hebben geen jaar gemeen")
     a, b = _restrict(first, years), _restrict(second, years)
     la, lb = m2_lines(a), m2_lines(b)
     m2 = [{"key": k, "label": label, **_series(la[k], lb[k])} for k, label in M2_COMPARE_LINES]
@@ -431,8 +431,8 @@ def reforecast(plan: Plan, plan_opening: float, closed_year: int, closed_reserve
     needed = list(range(closed_year + 1, plan.years[0]))
     missing = [y for y in needed if y not in bridge]
     if missing:
-        raise ValueError(f"no result for {', '.join(map(str, missing))} between the closed year {closed_year} "
-                         f"and the plan ({plan.years[0]})")
+        raise ValueError(f"geen resultaat voor {', '.join(map(str, missing))} tussen het afgesloten jaar {closed_year} "
+                         f"en het plan ({plan.years[0]})")
     new_opening = closed_reserve + sum(bridge[y] for y in needed)
     v = m2_lines(plan)["budgettair_resultaat"]
     return Reforecast(plan.years, closed_year, closed_reserve, {y: bridge[y] for y in needed}, plan_opening,
@@ -543,9 +543,9 @@ def forecast_errors(plan: Plan, accounts: Plan, staff_share: Mapping[str, float]
 
 def check_overlap(plan: Plan, accounts: Plan, *, file: str | None, sheet: str, cell_ref: str | None) -> None:
     if not common_years(plan, accounts):
-        raise InputError(f"the accounts cover {accounts.years[0]}-{accounts.years[-1]}, the plan "
-                         f"{plan.years[0]}-{plan.years[-1]}: no year in common", file=file, sheet=sheet,
-                         cell=cell_ref, expected="accounts for at least one year of the plan")
+        raise InputError(f"de rekeningen lopen over {accounts.years[0]}-{accounts.years[-1]}, het plan over "
+                         f"{plan.years[0]}-{plan.years[-1]}: geen jaar gemeen", file=file, sheet=sheet,
+                         cell=cell_ref, expected="rekeningen voor minstens één jaar van het plan")
 
 
 def reserve_row(grid, ctx: SheetContext) -> tuple[float, int] | None:

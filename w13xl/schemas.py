@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import InputError
+from .fmt import euro
 from .model import (
     CATEGORIES,
     DIRECTIONS,
@@ -194,8 +195,8 @@ def split_plan(plan: Plan, rules: Sequence[SplitRule], default: Callable[[int, i
     actions = {k.action for k in plan.keys}
     for rule in rules:
         if rule.action != "*" and rule.action not in actions:
-            raise fail(rule, f"{what}: action {rule.action} is not on the budget sheet",
-                       "an action of the budget sheet, or * for the rest")
+            raise fail(rule, f"{what}: actie {rule.action} staat niet op het begrotingsblad",
+                       "een actie van het begrotingsblad, of * voor de rest")
 
     def matches(rule: SplitRule, key) -> bool:
         return ((rule.category is None or rule.category == key.category)
@@ -212,8 +213,8 @@ def split_plan(plan: Plan, rules: Sequence[SplitRule], default: Callable[[int, i
             over = np.flatnonzero(np.abs(part) > np.abs(rest) + 0.005)
             if over.size:
                 i = int(over[0])
-                raise fail(rule, f"{what}: {part[i]:.2f} for {key} in {years[i]}, but only {rest[i]:.2f} of the line "
-                                 "is left", "parts that add up to at most the line's amount")
+                raise fail(rule, f"{what}: {euro(part[i], 2)} voor {key} in {years[i]}, maar van de lijn blijft maar "
+                                 f"{euro(rest[i], 2)} over", "delen die samen hoogstens het bedrag van de lijn zijn")
             split.add(rule.group, key.category, key.direction, part)
             rest = rest - part
         whole = [r for r in own if r.amounts is None]
@@ -233,8 +234,8 @@ def read_split_rules(grid, ctx, *, group_header: Sequence[str], kind: str) -> li
 
     header_row = find_table_header(grid)
     if header_row is None:
-        raise ctx.error("no header row with an 'Actie' column", 0, None,
-                        f"columns Actie, Categorie, Richting, {group_header[0]} and optionally year columns")
+        raise ctx.error("geen kopregel met een kolom 'Actie'", 0, None,
+                        f"kolommen Actie, Categorie, Richting, {group_header[0]} en eventueel jaarkolommen")
     header = [str(v).strip().lower() if isinstance(v, str) else v for v in grid[header_row]]
     cols: dict[str, int] = {}
     for c, v in enumerate(header):
@@ -247,8 +248,8 @@ def read_split_rules(grid, ctx, *, group_header: Sequence[str], kind: str) -> li
         elif v in [g.lower() for g in group_header]:
             cols["group"] = c
     if "group" not in cols:
-        raise ctx.error(f"no '{group_header[0]}' column", header_row, None,
-                        f"columns Actie, Categorie, Richting, {group_header[0]}")
+        raise ctx.error(f"geen kolom '{group_header[0]}'", header_row, None,
+                        f"kolommen Actie, Categorie, Richting, {group_header[0]}")
     ycols = [(c, y) for c in range(len(header)) if (y := year_of_header(grid[header_row][c])) is not None]
     rules = []
     for r in range(header_row + 1, len(grid)):
@@ -257,34 +258,34 @@ def read_split_rules(grid, ctx, *, group_header: Sequence[str], kind: str) -> li
             continue
         action = str(cell(grid, r, cols["actie"]) or "").strip()
         if action != "*" and not (action[:1] == "A" and action[1:].isdigit()):
-            raise ctx.error(f"'{action}' is not an action code", r, cols["actie"], "an action code such as A50111, "
-                            "or * for the rest of every line")
+            raise ctx.error(f"'{action}' is geen actiecode", r, cols["actie"], "een actiecode zoals A50111, "
+                            "of * voor de rest van elke lijn")
         category = direction = None
         if "categorie" in cols and not is_blank(cell(grid, r, cols["categorie"])):
             category = parse_category(cell(grid, r, cols["categorie"]))
             if category is None:
-                raise ctx.error(f"unknown category '{cell(grid, r, cols['categorie'])}'", r, cols["categorie"],
-                                "exploitatie, investeringen or financiering")
+                raise ctx.error(f"onbekende categorie '{cell(grid, r, cols['categorie'])}'", r, cols["categorie"],
+                                "exploitatie, investeringen of financiering")
         if "richting" in cols and not is_blank(cell(grid, r, cols["richting"])):
             direction = parse_direction(cell(grid, r, cols["richting"]))
             if direction is None:
-                raise ctx.error(f"unknown direction '{cell(grid, r, cols['richting'])}'", r, cols["richting"],
-                                "O or U")
+                raise ctx.error(f"onbekende richting '{cell(grid, r, cols['richting'])}'", r, cols["richting"],
+                                "O of U")
         text = cell(grid, r, cols["group"])
         if is_blank(text):
-            raise ctx.error(f"no {group_header[0].lower()}", r, cols["group"], f"a {group_header[0].lower()}")
+            raise ctx.error(f"geen {group_header[0].lower()}", r, cols["group"], f"een {group_header[0].lower()}")
         if kind == "rubric":
             rubric = rubric_for(text)
             if rubric is None:
-                raise ctx.error(f"unknown economic rubric '{text}'", r, cols["group"],
-                                "one of: " + ", ".join(x.label for x in RUBRICS))
+                raise ctx.error(f"onbekende economische rubriek '{text}'", r, cols["group"],
+                                "een van: " + ", ".join(x.label for x in RUBRICS))
             if (category is not None and category != rubric.category) or (
                     direction is not None and direction != rubric.direction):
-                raise ctx.error(f"rubric '{rubric.label}' is {CATEGORIES[rubric.category]} "
-                                f"{DIRECTIONS[rubric.direction]}, the row says "
+                raise ctx.error(f"rubriek '{rubric.label}' is {CATEGORIES[rubric.category]} "
+                                f"{DIRECTIONS[rubric.direction]}, de rij zegt "
                                 f"{CATEGORIES[category] if category is not None else '*'} "
                                 f"{DIRECTIONS[direction] if direction is not None else '*'}", r, cols["group"],
-                                "a rubric of the same category and direction")
+                                "een rubriek met dezelfde categorie en richting")
             category, direction, group = rubric.category, rubric.direction, rubric.key
         else:
             group = str(text).strip()
@@ -292,7 +293,7 @@ def read_split_rules(grid, ctx, *, group_header: Sequence[str], kind: str) -> li
         amounts = None
         if any(not is_blank(v) for v, _, _ in cells):
             if action == "*":
-                raise ctx.error("amounts on a * row", r, cells[0][1], "empty year cells: * takes the rest")
+                raise ctx.error("bedragen op een *-rij", r, cells[0][1], "lege jaarcellen: * neemt de rest")
             amounts = tuple((y, abs(parse_amount(v, ctx, r, c))) for v, c, y in cells)
         rules.append(SplitRule(action, category, direction, group, amounts, cell_name(r, cols["actie"])))
     return rules
@@ -518,7 +519,7 @@ def compute_schema(name: str, plan: Plan, params: Parameters, *, economic: Seque
         return compute_t2(plan, economic, **where)
     if name == "T3":
         return compute_t3(plan, economic, params, **where)
-    raise ValueError(f"unknown schema '{name}' (expected one of {', '.join(SCHEMAS)})")
+    raise ValueError(f"onbekend schema '{name}' (verwacht een van: {', '.join(SCHEMAS)})")
 
 
 ECONOMIC_SHEETS = ("Economische aard", "Economische rubrieken", "T2-mapping")

@@ -28,6 +28,8 @@ from itertools import pairwise
 import numpy as np
 
 from .errors import InputError, InputWarning
+from .fmt import euro
+from .messages import msg
 from .model import (
     CATEGORIES,
     DIRECTIONS,
@@ -68,8 +70,9 @@ class SheetContext:
     def error(self, message: str, row: int | None = None, col: int | None = None,
               expected: str | None = None) -> InputError:
         cell = cell_name(row, col) if row is not None and col is not None else (
-            f"row {row + 1}" if row is not None else None)
-        return InputError(message, file=self.file, sheet=self.sheet, cell=cell, expected=expected)
+            None)
+        return InputError(message, file=self.file, sheet=self.sheet, cell=cell, expected=expected,
+                          row=row + 1 if row is not None and col is None else None)
 
     def warn(self, message: str, row: int, col: int) -> None:
         self.warnings.append(InputWarning(message, self.file, self.sheet, cell_name(row, col)))
@@ -97,23 +100,22 @@ def parse_amount(value: object, ctx: SheetContext, row: int, col: int) -> float:
     if value is None:
         return 0.0
     if isinstance(value, (bool, _dt.date, _dt.datetime, _dt.time)):
-        raise ctx.error(f"'{value}' is not an amount", row, col, "a number in euro, e.g. 1234,56")
+        raise ctx.error(msg("amount.not_an_amount", value=value), row, col, msg("expected.amount"))
     if isinstance(value, (int, float, np.integer, np.floating)):
         v = float(value)
         if not math.isfinite(v):
-            raise ctx.error("the amount is not a finite number", row, col, "a number in euro")
+            raise ctx.error(msg("amount.not_finite"), row, col, msg("expected.amount"))
         return v
     text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("€", "").replace("EUR", "")
     if text == "":
         return 0.0
     if text.upper() in _EXCEL_ERRORS:
-        raise ctx.error(f"the cell holds the Excel error {text}", row, col, "a number in euro")
+        raise ctx.error(msg("amount.excel_error", error=text), row, col, msg("expected.amount"))
     if _BELGIAN.match(text):
         amount = float(text.replace(".", "").replace(",", "."))
-        ctx.warn(f"amount stored as text '{value}', read as {amount:.2f}", row, col)
+        ctx.warn(msg("amount.as_text", value=value, amount=euro(amount, 2)), row, col)
         return amount
-    raise ctx.error(f"text '{value}' in an amount cell", row, col,
-                    "a number in euro, e.g. 1234,56 or text in Belgian format like '1.234,56'")
+    raise ctx.error(msg("amount.text", value=value), row, col, msg("expected.amount_or_text"))
 
 
 def parse_number(value: object, ctx: SheetContext, row: int, col: int, what: str) -> float | None:
@@ -126,7 +128,7 @@ def parse_number(value: object, ctx: SheetContext, row: int, col: int, what: str
     try:
         return parse_amount(value, ctx, row, col)
     except InputError as exc:
-        raise ctx.error(f"{what}: {exc.message}", row, col, "a number") from None
+        raise ctx.error(f"{what}: {exc.message}", row, col, msg("expected.number")) from None
 
 
 # -- headers ----------------------------------------------------------------------------------
@@ -159,9 +161,9 @@ def check_year_header(value: object, ctx: SheetContext, row: int, col: int) -> N
     if isinstance(value, (int, float, np.integer, np.floating)):
         v = float(value)
         if 1900 <= v <= 2100 and not v.is_integer():
-            raise ctx.error(f"the header {value} is not a whole year", row, col, "a year such as 2026")
+            raise ctx.error(f"de kop {value} is geen heel jaar", row, col, "een jaar zoals 2026")
     elif isinstance(value, str) and _PART_YEAR.match(value):
-        raise ctx.error(f"the header '{value}' is not a whole year", row, col, "a year such as 2026")
+        raise ctx.error(f"de kop '{value}' is geen heel jaar", row, col, "een jaar zoals 2026")
 
 
 def year_columns(grid: Grid, row: int, ctx: SheetContext, start_col: int = 0) -> list[tuple[int, int]]:
@@ -172,19 +174,19 @@ def year_columns(grid: Grid, row: int, ctx: SheetContext, start_col: int = 0) ->
         check_year_header(header[c], ctx, row, c)
     cols = [(c, y) for c in range(start_col, len(header)) if (y := year_of_header(header[c])) is not None]
     if not cols:
-        raise ctx.error("no year columns in the header row", row, None,
-                        "columns headed by a year such as 2026, 'Som van 2026 DT', 'JR 2024' or 'MJP 2026'")
+        raise ctx.error("geen jaarkolommen in de kopregel", row, None,
+                        "kolommen met een jaar als kop, bv. 2026, 'Som van 2026 DT', 'JR 2024' of 'MJP 2026'")
     seen: dict[int, int] = {}
     for c, y in cols:
         if y in seen:
-            raise ctx.error(f"year {y} appears twice in the header (also in {cell_name(row, seen[y])})",
-                            row, c, "one column per year")
+            raise ctx.error(f"jaar {y} staat twee keer in de kop (ook in {cell_name(row, seen[y])})",
+                            row, c, "één kolom per jaar")
         seen[y] = c
     for (_, y0), (c1, y1) in pairwise(cols):
         if y1 != y0 + 1:
-            missing = f"missing year {y0 + 1}" if y1 > y0 + 1 else f"{y1} does not follow {y0}"
-            raise ctx.error(f"year columns are not consecutive: {missing}", row, c1,
-                            "consecutive years from left to right, e.g. 2026 ... 2031")
+            missing = f"jaar {y0 + 1} ontbreekt" if y1 > y0 + 1 else f"{y1} volgt niet op {y0}"
+            raise ctx.error(f"jaarkolommen niet opeenvolgend: {missing}", row, c1,
+                            "opeenvolgende jaren van links naar rechts, bv. 2026 ... 2031")
     return cols
 
 
@@ -261,9 +263,9 @@ def _values(grid: Grid, row: int, cols: list[tuple[int, int]], ctx: SheetContext
 def read_table_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[RawLine], dict[str, Action], bool]:
     header_row = find_table_header(grid)
     if header_row is None:
-        raise ctx.error("no header row with an 'Actie' column", _first_nonblank_row(grid) or 0, None,
-                        "a header row with Actie, Categorie, Richting and year columns, "
-                        "or a pivot export starting with 'Rijlabels'")
+        raise ctx.error("geen kopregel met een kolom 'Actie'", _first_nonblank_row(grid) or 0, None,
+                        "een kopregel met Actie, Categorie, Richting en jaarkolommen, "
+                        "of een draaitabel-export vanaf 'Rijlabels'")
     header = grid[header_row]
     columns: dict[str, int] = {}
     for c, v in enumerate(header):
@@ -271,8 +273,8 @@ def read_table_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
         if key and key not in columns:
             columns[key] = c
     if "richting" not in columns:
-        raise ctx.error("no 'Richting' column", header_row, None,
-                        "a column 'Richting' with O (ontvangsten) or U (uitgaven)")
+        raise ctx.error("geen kolom 'Richting'", header_row, None,
+                        "een kolom 'Richting' met O (ontvangsten) of U (uitgaven)")
     cols = year_columns(grid, header_row, ctx)
     years = [y for _, y in cols]
     lines: list[RawLine] = []
@@ -285,8 +287,8 @@ def read_table_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
         if isinstance(raw_action, str) and raw_action.strip().lower() in _TOTAL_LABELS:
             continue
         if is_blank(raw_action):
-            raise ctx.error("the row has amounts but no action code", r, columns["actie"],
-                            "an action code such as A10101")
+            raise ctx.error("de rij heeft bedragen maar geen actiecode", r, columns["actie"],
+                            "een actiecode zoals A10101")
         code, name = str(raw_action).strip(), ""
         m = _ACTION_LABEL.match(code)
         if m:
@@ -295,14 +297,14 @@ def read_table_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
             name = str(cell(grid, r, columns["naam"])).strip()
         direction = parse_direction(cell(grid, r, columns["richting"]))
         if direction is None:
-            raise ctx.error(f"unknown direction '{cell(grid, r, columns['richting'])}'", r, columns["richting"],
-                            "O (ontvangsten) or U (uitgaven)")
+            raise ctx.error(f"onbekende richting '{cell(grid, r, columns['richting'])}'", r, columns["richting"],
+                            "O (ontvangsten) of U (uitgaven)")
         category = None
         if "categorie" in columns:
             category = parse_category(cell(grid, r, columns["categorie"]))
             if category is None:
-                raise ctx.error(f"unknown category '{cell(grid, r, columns['categorie'])}'", r,
-                                columns["categorie"], "exploitatie, investeringen or financiering")
+                raise ctx.error(f"onbekende categorie '{cell(grid, r, columns['categorie'])}'", r,
+                                columns["categorie"], "exploitatie, investeringen of financiering")
         meta = {k: str(cell(grid, r, columns[k]) or "").strip() for k in ("beleidsdoelstelling", "actieplan")
                 if k in columns}
         default = Action.from_code(code, name)
@@ -318,8 +320,8 @@ def read_table_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
             desc = f"{line.action} {DIRECTIONS[line.direction]}"
             if line.category is not None:
                 desc = f"{line.action} {CATEGORIES[line.category]} {DIRECTIONS[line.direction]}"
-            raise ctx.error(f"duplicate line {desc} (also on row {seen[line_key] + 1})", line.row, columns["actie"],
-                            "one row per action, category and direction")
+            raise ctx.error(f"dubbele lijn {desc} (ook op rij {seen[line_key] + 1})", line.row, columns["actie"],
+                            "één rij per actie, categorie en richting")
         seen[line_key] = line.row
     return years, lines, actions, "categorie" in columns
 
@@ -327,7 +329,7 @@ def read_table_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
 def read_pivot_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[RawLine], dict[str, Action]]:
     found = find_pivot_header(grid)
     if found is None:
-        raise ctx.error("no 'Rijlabels' header", None, None, "the budget package's pivot export")
+        raise ctx.error("geen kop 'Rijlabels'", None, None, "de draaitabel-export van het budgetpakket")
     header_row, label_col = found
     cols = year_columns(grid, header_row, ctx, start_col=label_col + 1)
     years = [y for _, y in cols]
@@ -343,8 +345,8 @@ def read_pivot_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
         if text == "" or text.lower() in _BLANK_LABELS:
             vals = _values(grid, r, cols, ctx)
             if np.any(vals != 0):
-                raise ctx.error("a row with amounts but no label", r, label_col,
-                                "an action row like 'A10101 RCK', an 'O' or 'U' row, or 'Eindtotaal'")
+                raise ctx.error("een rij met bedragen maar zonder label", r, label_col,
+                                "een actierij zoals 'A10101 RCK', een rij 'O' of 'U', of 'Eindtotaal'")
             continue
         m = _ACTION_LABEL.match(text)
         if m:
@@ -355,11 +357,11 @@ def read_pivot_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
             continue
         direction = parse_direction(text) if len(text) <= 12 else None
         if direction is None:
-            raise ctx.error(f"unexpected row label '{text}'", r, label_col,
-                            "an action row like 'A10101 RCK', an 'O' or 'U' row, or 'Eindtotaal'")
+            raise ctx.error(f"onverwacht rijlabel '{text}'", r, label_col,
+                            "een actierij zoals 'A10101 RCK', een rij 'O' of 'U', of 'Eindtotaal'")
         if current is None:
-            raise ctx.error(f"'{text}' row before any action row", r, label_col,
-                            "an action row like 'A10101 RCK' above the O and U rows")
+            raise ctx.error(f"rij '{text}' voor de eerste actierij", r, label_col,
+                            "een actierij zoals 'A10101 RCK' boven de rijen O en U")
         vals = _values(grid, r, cols, ctx)
         key = (current, direction)
         if key in by_key:
@@ -367,8 +369,8 @@ def read_pivot_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
             if not np.any(vals != 0):
                 continue  # a duplicated empty row: tolerated
             if np.any(previous.values != 0):
-                raise ctx.error(f"duplicate {DIRECTIONS[direction]} row for {current} (also on row {previous.row + 1})",
-                                r, label_col, "one O and one U row per action")
+                raise ctx.error(f"dubbele {DIRECTIONS[direction]}-rij voor {current} (ook op rij {previous.row + 1})",
+                                r, label_col, "één O- en één U-rij per actie")
             previous.values, previous.row = vals, r
             continue
         line = RawLine(current, None, direction, vals, r, actions[current].name)
@@ -384,7 +386,7 @@ def resolve_u_sign(lines: list[RawLine], u_sign: str) -> int:
     if u_sign == "positive":
         return 1
     if u_sign != "auto":
-        raise ValueError(f"u_sign must be auto, negative or positive, not {u_sign!r}")
+        raise InputError(f"teken van de U-bedragen {u_sign!r} onbekend", expected="auto, negative of positive")
     total = sum(float(line.values.sum()) for line in lines if line.direction == 1)
     return -1 if total < 0 else 1
 
@@ -421,14 +423,14 @@ def read_category_mapping(grid: Grid, ctx: SheetContext) -> list[MappingRule]:
     if header_row is None:
         if _first_nonblank_row(grid) is None:
             return []
-        raise ctx.error("no header row with an 'Actie' column", _first_nonblank_row(grid), None,
-                        "columns Actie, Richting, Categorie and optionally year columns with the part to move")
+        raise ctx.error("geen kopregel met een kolom 'Actie'", _first_nonblank_row(grid), None,
+                        "kolommen Actie, Richting, Categorie en eventueel jaarkolommen met het deel dat verschuift")
     header = grid[header_row]
     columns = {k: c for c, v in enumerate(header) if (k := _header_key(v))}
     for needed in ("richting", "categorie"):
         if needed not in columns:
-            raise ctx.error(f"no '{needed.capitalize()}' column", header_row, None,
-                            "columns Actie, Richting, Categorie")
+            raise ctx.error(f"geen kolom '{needed.capitalize()}'", header_row, None,
+                            "kolommen Actie, Richting, Categorie")
     for c in range(len(header)):
         check_year_header(header[c], ctx, header_row, c)
     cols = [(c, y) for c in range(len(header)) if (y := year_of_header(header[c])) is not None]
@@ -439,15 +441,15 @@ def read_category_mapping(grid: Grid, ctx: SheetContext) -> list[MappingRule]:
         action = str(cell(grid, r, columns["actie"]) or "").strip()
         m = _ACTION_LABEL.match(action)
         if not m:
-            raise ctx.error(f"'{action}' is not an action code", r, columns["actie"], "an action code such as A50111")
+            raise ctx.error(f"'{action}' is geen actiecode", r, columns["actie"], "een actiecode zoals A50111")
         direction = parse_direction(cell(grid, r, columns["richting"]))
         if direction is None:
-            raise ctx.error(f"unknown direction '{cell(grid, r, columns['richting'])}'", r, columns["richting"],
-                            "O or U")
+            raise ctx.error(f"onbekende richting '{cell(grid, r, columns['richting'])}'", r, columns["richting"],
+                            "O of U")
         category = parse_category(cell(grid, r, columns["categorie"]))
         if category is None:
-            raise ctx.error(f"unknown category '{cell(grid, r, columns['categorie'])}'", r, columns["categorie"],
-                            "exploitatie, investeringen or financiering")
+            raise ctx.error(f"onbekende categorie '{cell(grid, r, columns['categorie'])}'", r, columns["categorie"],
+                            "exploitatie, investeringen of financiering")
         cells = [cell(grid, r, c) for c, _ in cols]
         amounts: tuple[tuple[int, float], ...] | None = None
         if any(not is_blank(v) for v in cells):
@@ -464,8 +466,8 @@ def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetC
             return InputError(message, file=ctx.file if ctx else None, sheet=ctx.sheet if ctx else None,
                               cell=rule.where or None, expected=expected)
         if not plan.has_line(rule.action, EXPLOITATIE, rule.direction):
-            raise fail(f"the budget sheet has no {DIRECTIONS[rule.direction]} line for {rule.action}",
-                       "an action and direction that appear on the budget sheet")
+            raise fail(f"het begrotingsblad heeft geen {DIRECTIONS[rule.direction]}-lijn voor {rule.action}",
+                       "een actie en richting die op het begrotingsblad staan")
         line = plan.line(rule.action, EXPLOITATIE, rule.direction)
         if rule.amounts is None:
             part = line.copy()
@@ -475,8 +477,9 @@ def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetC
             too_much = np.flatnonzero(part > line + 0.005)
             if too_much.size:
                 y = plan.years[int(too_much[0])]
-                raise fail(f"moves {part[too_much[0]]:.2f} of {rule.action} {DIRECTIONS[rule.direction]} in {y}, "
-                           f"but the line holds only {line[too_much[0]]:.2f}", "at most the line's amount")
+                raise fail(f"verschuift {euro(part[too_much[0]], 2)} van {rule.action} {DIRECTIONS[rule.direction]} "
+                           f"in {y}, maar de lijn bevat maar {euro(line[too_much[0]], 2)}",
+                           "hoogstens het bedrag van de lijn")
         plan = plan.add(rule.action, EXPLOITATIE, rule.direction, -part)
         plan = plan.add(rule.action, rule.category, rule.direction, part)
     return plan
@@ -494,9 +497,9 @@ _RATE_IDS = set(RATE_BOUNDS)
 def check_rate(key: str, value: float, ctx: SheetContext, row: int | None, col: int | None, label: str) -> None:
     bound = RATE_BOUNDS.get(key)
     if bound is not None and abs(value) > bound:
-        raise ctx.error(f"{label}: {value:g} is read as {value * 100:g}%, above the plausible {bound:.0%} "
-                        f"(percentages are fractions: {value / 100:g} = {value:g}%, or text '{value:g}%')",
-                        row, col, "a fraction such as 0,1 or '10%'")
+        raise ctx.error(f"{label}: {value:g} wordt gelezen als {value * 100:g}%, boven de aannemelijke "
+                        f"{bound:.0%} (percentages zijn breuken: {value / 100:g} = {value:g}%, of tekst '{value:g}%')",
+                        row, col, msg("expected.fraction", fraction="0,1", percent="10%"))
 
 
 _PARAM_HEADER_LABELS = {"parameter", "parameters", "naam", "omschrijving", "name"}
@@ -524,8 +527,8 @@ def read_parameters(grid: Grid | None, ctx: SheetContext, named: Mapping[str, ob
                 if str(row[0]).strip().lower() in _PARAM_HEADER_LABELS:
                     continue  # the header row of a two-column sheet ("Parameter | Waarde")
                 if any(not is_blank(v) for v in row[1:]):
-                    ctx.warn(f"unknown parameter '{row[0]}' ignored "
-                             f"(known: {', '.join(s.label for s in PARAM_SPECS)})", r, 0)
+                    ctx.warn(f"onbekende parameter '{row[0]}' genegeerd "
+                             f"(bekend: {', '.join(s.label for s in PARAM_SPECS)})", r, 0)
                 continue
             if spec.yearly:
                 per_year = {}
@@ -547,7 +550,7 @@ def read_parameters(grid: Grid | None, ctx: SheetContext, named: Mapping[str, ob
         if spec is not None and not spec.yearly and raw is not None:
             v = parse_number(raw, ctx, 0, 0, spec.label)
             if v is not None:
-                check_rate(spec.id, v, SheetContext(ctx.file, f"name {name}"), None, None, spec.label)
+                check_rate(spec.id, v, SheetContext(ctx.file, f"naam {name}"), None, None, spec.label)
                 values[spec.id] = v
     params = base or Parameters()
     return params.replace(**values)
@@ -592,17 +595,17 @@ def choose_budget_sheet(grids: Mapping[str, Grid], sheet: str | None, file: str 
     if sheet is not None:
         if sheet in grids:
             return sheet
-        raise InputError(f"there is no sheet '{sheet}'", file=file,
-                         expected=f"one of: {', '.join(repr(n) for n in grids)}")
+        raise InputError(f"er is geen blad '{sheet}'", file=file,
+                         expected=f"een van: {', '.join(repr(n) for n in grids)}")
     found = _find_sheet(grids, DEFAULT_BUDGET_SHEETS)
     if found:
         return found
     for name, grid in grids.items():
         if detect_layout(grid):
             return name
-    raise InputError("no budget sheet found", file=file,
-                     expected="a sheet 'Synthese' (table layout) or a pivot export with 'Rijlabels'; "
-                              "name it with --sheet")
+    raise InputError("geen begrotingsblad gevonden", file=file,
+                     expected="een blad 'Synthese' (tabel) of een draaitabel-export met 'Rijlabels'; "
+                              "geef de naam met --sheet")
 
 
 def load_plan_from_grids(
@@ -619,19 +622,19 @@ def load_plan_from_grids(
     grid = grids[name]
     ctx = SheetContext(file, name)
     if _first_nonblank_row(grid) is None:
-        raise ctx.error("the sheet is empty", expected="a budget table or a pivot export")
+        raise ctx.error("het blad is leeg", expected="een begrotingstabel of een draaitabel-export")
     layout = detect_layout(grid)
     if layout is None:
-        raise ctx.error("cannot recognise the budget layout", _first_nonblank_row(grid), None,
-                        "a header row with Actie, Categorie, Richting and year columns, "
-                        "or a pivot export starting with 'Rijlabels'")
+        raise ctx.error("de opmaak van de begroting is niet herkend", _first_nonblank_row(grid), None,
+                        "een kopregel met Actie, Categorie, Richting en jaarkolommen, "
+                        "of een draaitabel-export vanaf 'Rijlabels'")
     if layout == "pivot":
         years, lines, actions = read_pivot_lines(grid, ctx)
         has_category = False
     else:
         years, lines, actions, has_category = read_table_lines(grid, ctx)
     if not lines:
-        raise ctx.error("the sheet has a header but no budget lines", expected="rows with O and U amounts")
+        raise ctx.error("het blad heeft een kop maar geen begrotingslijnen", expected="rijen met O- en U-bedragen")
     plan = build_plan(years, lines, actions, u_sign)
     if not has_category:
         rules = list(mapping) if mapping is not None else []

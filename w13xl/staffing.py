@@ -59,6 +59,7 @@ from importlib import resources
 
 import numpy as np
 
+from .errors import RowError
 from .numbers import parse_date, parse_decimal
 
 __all__ = [
@@ -168,7 +169,7 @@ DAYS_PER_MONTH = 365.25 / 12
 def statutory_notice_weeks(seniority_months: int) -> int:
     """Employer's notice in weeks for ``seniority_months`` of uninterrupted service (art. 37/2)."""
     if seniority_months < 0:
-        raise ValueError(f"negative seniority {seniority_months}")
+        raise ValueError(f"negatieve anciënniteit {seniority_months}")
     for below, weeks in NOTICE_WEEKS_FIRST_TWO_YEARS:
         if seniority_months < below:
             return weeks
@@ -316,6 +317,14 @@ def notice(position: Position, on: date, *, scales: SalaryScales | None = None,
 # --------------------------------------------------------------------------------------------
 # Data classes
 # --------------------------------------------------------------------------------------------
+#: Date fields of a position -> the roster's (Dutch) column headers, for messages.
+_DUTCH_FIELDS = {"start": "start", "end": "einde", "hired": "in_dienst"}
+#: Employer-cost rates -> their Dutch labels on the Weddeschalen sheet, for messages.
+STAFF_LABELS = {"employer_social_security": "RSZ werkgever", "holiday_pay": "vakantiegeld",
+                "end_of_year_bonus": "eindejaarstoelage", "second_pillar_rate": "tweede pijler",
+                "second_pillar_levy": "heffing tweede pijler"}
+
+
 @dataclass(frozen=True)
 class Position:
     """One budgeted position (a person's assignment to one action).
@@ -357,11 +366,11 @@ class Position:
     def __post_init__(self) -> None:
         pid = self.id
         if not str(pid).strip():
-            raise ValueError("position without id")
+            raise RowError("positie zonder id", column="positie")
         if self.level not in LEVELS:
-            raise ValueError(f"position {pid}: level {self.level!r} is not one of {LEVELS}")
+            raise RowError(f"positie {pid}: niveau {self.level!r} is niet een van {', '.join(LEVELS)}", column="niveau")
         if not str(self.scale).strip() and self.annual_cost is None:
-            raise ValueError(f"position {pid}: empty scale")
+            raise RowError(f"positie {pid}: schaal is leeg", column="schaal")
         if self.statute not in STATUTES:
             raise ValueError(f"positie {pid}: statuut {self.statute!r} is geen van {', '.join(STATUTES)}")
         if self.annual_cost is not None and not (math.isfinite(self.annual_cost) and self.annual_cost >= 0):
@@ -369,18 +378,19 @@ class Position:
         if self.salary_2013 is not None and not (math.isfinite(self.salary_2013) and self.salary_2013 > 0):
             raise ValueError(f"positie {pid}: jaarloon_2013 {self.salary_2013!r} moet een bedrag > 0 zijn")
         if isinstance(self.step, bool) or not isinstance(self.step, (int, np.integer)):
-            raise ValueError(f"position {pid}: step must be an integer, got {self.step!r}")
+            raise RowError(f"positie {pid}: trap moet een geheel getal zijn (gegeven: {self.step!r})", column="trap")
         if self.step < 0:
-            raise ValueError(f"position {pid}: negative step {self.step}")
+            raise RowError(f"positie {pid}: negatieve trap {self.step}", column="trap")
         fte = float(self.fte)
         if not (0.0 <= fte <= FTE_MAX) or math.isnan(fte):
-            raise ValueError(f"position {pid}: fte {self.fte!r} outside 0..{FTE_MAX}")
+            raise RowError(f"positie {pid}: vte {self.fte!r} buiten 0..{FTE_MAX}", column="vte")
         for name in ("start", "end", "hired"):
             v = getattr(self, name)
             if v is not None and (not isinstance(v, date) or isinstance(v, datetime)):
-                raise ValueError(f"position {pid}: {name} must be a date or None, got {v!r}")
+                raise RowError(f"positie {pid}: {_DUTCH_FIELDS[name]} moet een datum of leeg zijn (gegeven: {v!r})",
+                               column=_DUTCH_FIELDS[name])
         if self.start is not None and self.end is not None and self.end < self.start:
-            raise ValueError(f"position {pid}: end {self.end} before start {self.start}")
+            raise RowError(f"positie {pid}: einde {self.end} ligt voor start {self.start}", column="einde")
 
     @property
     def person_key(self) -> str:
@@ -411,7 +421,7 @@ class SalaryScales:
 
     def __post_init__(self) -> None:
         if not self.amounts:
-            raise ValueError("no salary scales")
+            raise ValueError("geen weddeschalen")
         names = tuple(self.amounts)
         index: dict[str, int] = {}
         width = max(len(v) for v in self.amounts.values())
@@ -420,12 +430,12 @@ class SalaryScales:
         for i, name in enumerate(names):
             vals = np.asarray(self.amounts[name], dtype=float)
             if vals.ndim != 1 or vals.size == 0:
-                raise ValueError(f"scale {name!r}: no amounts")
+                raise ValueError(f"schaal {name!r}: geen bedragen")
             if not np.all(np.isfinite(vals)) or np.any(vals <= 0):
-                raise ValueError(f"scale {name!r}: amounts must be positive numbers")
+                raise ValueError(f"schaal {name!r}: de bedragen moeten positieve getallen zijn")
             key = _scale_key(name)
             if key in index:
-                raise ValueError(f"scale {name!r} given twice")
+                raise ValueError(f"schaal {name!r} staat er twee keer")
             index[key] = i
             matrix[i, : vals.size] = vals
             matrix[i, vals.size:] = vals[-1]  # beyond the last step: stay at the last
@@ -449,7 +459,7 @@ class SalaryScales:
             return self._index[_scale_key(scale)]
         except KeyError:
             raise ValueError(
-                f"unknown salary scale {scale!r} (known: {', '.join(self._names)})"
+                f"onbekende weddeschaal {scale!r} (bekend: {', '.join(self._names)})"
             ) from None
 
     def last_step(self, scale: str) -> int:
@@ -458,7 +468,7 @@ class SalaryScales:
     def amount(self, scale: str, step: int) -> float:
         """Amount at 100% for one scale and step (steps past the last stay at the last)."""
         if step < 0:
-            raise ValueError(f"scale {scale!r}: negative step {step}")
+            raise ValueError(f"schaal {scale!r}: negatieve trap {step}")
         i = self.code(scale)
         return float(self._matrix[i, min(int(step), int(self._last[i]))])
 
@@ -531,16 +541,17 @@ class StaffParameters:
 
     def __post_init__(self) -> None:
         if not self.salary_coefficient > 0:
-            raise ValueError(f"salary_coefficient must be > 0, got {self.salary_coefficient}")
+            raise ValueError(f"salariscoëfficiënt moet > 0 zijn (gegeven: {self.salary_coefficient})")
         for name in ("employer_social_security", "holiday_pay", "end_of_year_bonus",
                      "second_pillar_rate", "second_pillar_levy"):
             v = getattr(self, name)
             if not (0.0 <= v < 1.0):
-                raise ValueError(f"{name} must be a fraction in [0, 1), got {v}")
+                raise ValueError(f"{STAFF_LABELS.get(name, name)} moet een breuk in [0, 1) zijn (gegeven: {v})")
         if self.second_pillar_admin < 0:
-            raise ValueError(f"second_pillar_admin must be >= 0, got {self.second_pillar_admin}")
+            raise ValueError(f"beheerskost tweede pijler moet >= 0 zijn (gegeven: {self.second_pillar_admin})")
         if not (0.0 <= self.other_cost_per_head < 100_000):
-            raise ValueError(f"other_cost_per_head must be a yearly amount >= 0, got {self.other_cost_per_head}")
+            raise ValueError("andere personeelskosten per hoofd moeten een jaarbedrag >= 0 zijn "
+                             f"(gegeven: {self.other_cost_per_head})")
 
     @property
     def social_security_base(self) -> float:
@@ -588,7 +599,7 @@ class CostBreakdown:
 def _years(years: Iterable[int]) -> np.ndarray:
     arr = np.asarray(list(years), dtype=np.int64)
     if arr.ndim != 1 or arr.size == 0:
-        raise ValueError("years must be a non-empty sequence of integers")
+        raise ValueError("de jaren moeten een niet-lege reeks gehele getallen zijn")
     return arr
 
 
@@ -641,7 +652,7 @@ def _scale_codes(positions: Sequence[Position], scales: SalaryScales) -> np.ndar
         try:
             codes[i] = scales.code(p.scale)
         except ValueError as exc:
-            raise ValueError(f"position {p.id}: {exc}") from None
+            raise ValueError(f"positie {p.id}: {exc}") from None
     return codes
 
 
@@ -652,9 +663,9 @@ def _multiplier(wage_multiplier, n_years: int) -> np.ndarray | None:
     if m.ndim == 0:
         m = np.full(n_years, float(m))
     if m.shape != (n_years,):
-        raise ValueError(f"wage_multiplier must have one value per year ({n_years}), got shape {m.shape}")
+        raise ValueError(f"de loonindex moet één waarde per jaar hebben ({n_years}), niet de vorm {m.shape}")
     if not np.all(np.isfinite(m)) or np.any(m < 0):
-        raise ValueError("wage_multiplier must be finite and non-negative")
+        raise ValueError("de loonindex moet eindig en niet-negatief zijn")
     return m
 
 
@@ -736,16 +747,16 @@ def position_cost(scale: str, step: int | float, fte: float = 1.0, months: float
     if isinstance(step, float) and step.is_integer():
         step = int(step)
     if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
-        raise ValueError(f"step must be a non-negative integer, got {step!r}")
+        raise ValueError(f"trap moet een geheel getal >= 0 zijn (gegeven: {step!r})")
     fte = float(fte)
     if not (0.0 <= fte <= FTE_MAX):
-        raise ValueError(f"fte {fte} outside 0..{FTE_MAX}")
+        raise ValueError(f"vte {fte} buiten 0..{FTE_MAX}")
     frac = float(months) / 12.0 if year_fraction is None else float(year_fraction)
     if not (0.0 <= frac <= 1.0):
         given = months if year_fraction is None else year_fraction
-        raise ValueError(f"months/year fraction outside 0..12 months: {given}")
+        raise ValueError(f"maanden buiten 0..12: {given}")
     if not (wage_multiplier >= 0 and math.isfinite(wage_multiplier)):
-        raise ValueError(f"wage_multiplier must be finite and >= 0, got {wage_multiplier}")
+        raise ValueError(f"de loonindex moet eindig en >= 0 zijn (gegeven: {wage_multiplier})")
     gross = scales.amount(scale, int(step)) * params.salary_coefficient * fte * frac
     other = params.other_cost_per_head * frac if fte > 0 else 0.0  # one head
     return (gross * params.cost_factor + other) * float(wage_multiplier)
@@ -771,7 +782,7 @@ def head_count(positions: Sequence[Position], years: Iterable[int] = PLAN_YEARS,
     counts at each of them (and once in the total)."""
     y = _years(years)
     if level is not None and level not in LEVELS:
-        raise ValueError(f"level {level!r} is not one of {LEVELS}")
+        raise ValueError(f"niveau {level!r} is niet een van {', '.join(LEVELS)}")
     out = np.zeros(y.size, dtype=np.int64)
     for j, yr in enumerate(y):
         jan1 = date(int(yr), 1, 1)
@@ -823,7 +834,7 @@ def costs_by(positions: Sequence[Position], costs: np.ndarray,
     level, scale...). Keys in first-seen order."""
     costs = np.asarray(costs, dtype=float)
     if costs.shape[0] != len(positions):
-        raise ValueError(f"costs has {costs.shape[0]} rows for {len(positions)} positions")
+        raise ValueError(f"kosten hebben {costs.shape[0]} rijen voor {len(positions)} posities")
     out: dict[str, np.ndarray] = {}
     for p, row in zip(positions, costs, strict=True):
         k = getattr(p, key)
@@ -910,11 +921,11 @@ def _header_map(header: Sequence, aliases: Mapping[str, str], required: Sequence
         name = str(h).strip().casefold().replace(" ", "_")
         name = aliases.get(name, name)
         if name in cols:
-            raise ValueError(f"{what}: column {name!r} appears twice")
+            raise RowError(f"{what}: kolom {name!r} staat er twee keer", row=1, col=i)
         cols[name] = i
     missing = [c for c in required if c not in cols]
     if missing:
-        raise ValueError(f"{what}: missing column(s) {', '.join(missing)}")
+        raise RowError(f"{what}: ontbrekende kolom(men) {', '.join(missing)}", row=1)
     return cols
 
 
@@ -922,13 +933,13 @@ def _number(v, what: str) -> float:
     try:
         return parse_decimal(v)
     except ValueError as exc:
-        raise ValueError(f"{what}: {exc}") from None
+        raise RowError(f"{what}: {exc}", column=what) from None
 
 
 def _integer(v, what: str) -> int:
     x = _number(v, what)
     if not x.is_integer():
-        raise ValueError(f"{what}: not a whole number: {v!r}")
+        raise RowError(f"{what}: geen geheel getal: {v!r}", column=what)
     return int(x)
 
 
@@ -938,7 +949,7 @@ def _date(v, what: str) -> date | None:
     try:
         return parse_date(v)
     except ValueError as exc:
-        raise ValueError(f"{what}: {exc}") from None
+        raise RowError(f"{what}: {exc}", column=what) from None
 
 
 def _cell(row: Sequence, i: int | None):
@@ -955,13 +966,13 @@ def _personnel_header(header: Sequence) -> dict[str, int]:
         name = "_".join(str(h).strip().casefold().replace("-", " ").split())
         name = PERSONNEL_ALIASES.get(name, name)
         if name in cols:
-            raise ValueError(f"personnel: column {name!r} appears twice")
+            raise RowError(f"personeel: kolom {name!r} staat er twee keer", row=1, col=i)
         cols[name] = i
     missing = [c for c in _PERSONNEL_REQUIRED if c not in cols]
     if "positie" not in cols and "naam" not in cols:
         missing.insert(0, "positie")
     if missing:
-        raise ValueError(f"personnel: missing column(s) {', '.join(missing)}")
+        raise RowError(f"personeel: ontbrekende kolom(men) {', '.join(missing)}", row=1)
     return cols
 
 
@@ -987,7 +998,7 @@ def roster_from_rows(rows: Sequence[Sequence], reference_year: int = PLAN_YEARS[
     position). Blank rows are skipped. Errors name the position and row."""
     rows = list(rows)
     if not rows:
-        raise ValueError("personnel: no header row")
+        raise RowError("personeel: geen kopregel")
     cols = _personnel_header(rows[0])
     fte_header = "_".join(str(rows[0][cols["vte"]]).strip().casefold().split())
     percent_fte = fte_header in PERCENT_FTE_HEADERS
@@ -1005,11 +1016,15 @@ def roster_from_rows(rows: Sequence[Sequence], reference_year: int = PLAN_YEARS[
 
         name = " ".join(x for x in (text("voornaam"), text("naam")) if x)
         pid = text("positie") or name
-        tag = f"position {pid or '?'} (row {n})"
+        tag = f"positie {pid or '?'}"
+
+        def fail(text: str, column: str | None = None, *, n: int = n, tag: str = tag) -> RowError:
+            return RowError(f"{tag}: {text}", row=n, column=column, col=cols.get(column) if column else None)
+
         if not pid:
-            raise ValueError(f"{tag}: empty position id")
+            raise fail("lege positie-id", "positie")
         if pid in seen:
-            raise ValueError(f"{tag}: duplicate position id")
+            raise fail("dubbele positie-id", "positie")
         seen.add(pid)
         scale = text("schaal")
         try:
@@ -1018,7 +1033,7 @@ def roster_from_rows(rows: Sequence[Sequence], reference_year: int = PLAN_YEARS[
             salary_2013 = (None if _blank(_cell(row, cols.get("jaarloon_2013")))
                            else _number(_cell(row, cols["jaarloon_2013"]), "jaarloon_2013"))
             if _blank(_cell(row, cols["vte"])):
-                raise ValueError("empty vte")
+                raise RowError("vte is leeg", column="vte")
             fte = _fte(_cell(row, cols["vte"]), percent_fte)
             start = _date(_cell(row, cols.get("start")), "start")
             end = _date(_cell(row, cols.get("einde")), "einde")
@@ -1032,20 +1047,20 @@ def roster_from_rows(rows: Sequence[Sequence], reference_year: int = PLAN_YEARS[
             elif annual is not None:
                 step = 0
             else:
-                raise ValueError("lege trap en geen in_dienst (verwacht de trap of de datum in dienst)")
-        except ValueError as exc:
-            raise ValueError(f"{tag}: {exc}") from None
+                raise RowError("lege trap en geen in_dienst (verwacht de trap of de datum in dienst)", column="trap")
+        except RowError as exc:
+            raise fail(exc.message, exc.column) from None
         if not scale and annual is None:
-            raise ValueError(f"{tag}: empty scale")
+            raise fail("schaal is leeg", "schaal")
         level = text("niveau").upper() or (scale[:1].upper() if scale[:1].upper() in LEVELS else "")
         if not level:
-            raise ValueError(f"{tag}: niveau ontbreekt en volgt niet uit de schaal (verwacht A, B, C, D of E)")
+            raise fail("niveau ontbreekt en volgt niet uit de schaal (verwacht A, B, C, D of E)", "niveau")
         statute_text = text("statuut", CONTRACTUAL).casefold()
         if statute_text not in STATUTE_WORDS:
-            raise ValueError(f"{tag}: statuut {statute_text!r} onbekend (verwacht contractueel of statutair)")
+            raise fail(f"statuut {statute_text!r} onbekend (verwacht contractueel of statutair)", "statuut")
         flag = text("illustratief").casefold()
         if flag not in _YES | _NO:
-            raise ValueError(f"{tag}: illustratief {flag!r} (verwacht ja of leeg)")
+            raise fail(f"illustratief {flag!r} (verwacht ja of leeg)", "illustratief")
         try:
             out.append(Position(
                 id=pid, function=text("functie"), level=level, scale=scale, step=step,
@@ -1054,11 +1069,12 @@ def roster_from_rows(rows: Sequence[Sequence], reference_year: int = PLAN_YEARS[
                 statute=STATUTE_WORDS[statute_text], annual_cost=annual, salary_2013=salary_2013,
                 illustrative=flag in _YES, step_from_hired=step_from_hired,
             ))
+        except RowError as exc:
+            raise fail(exc.message.removeprefix(f"positie {pid}: "), exc.column) from None
         except ValueError as exc:
-            msg = str(exc).removeprefix(f"position {pid}: ").removeprefix(f"positie {pid}: ")
-            raise ValueError(f"{tag}: {msg}") from None
+            raise fail(str(exc).removeprefix(f"positie {pid}: ")) from None
         if not out[-1].action:
-            raise ValueError(f"{tag}: lege actie (verwacht een actiecode zoals A10205)")
+            raise fail("lege actie (verwacht een actiecode zoals A10205)", "actie")
     return out
 
 
@@ -1112,8 +1128,8 @@ def scales_from_rows(rows: Sequence[Sequence]) -> SalaryScales:
     step before it (scales that only change every other year may list just the changes)."""
     rows = list(rows)
     if not rows:
-        raise ValueError("salary scales: no header row")
-    cols = _header_map(rows[0], _SCALE_ALIASES, SCALE_COLUMNS, "salary scales")
+        raise RowError("weddeschalen: geen kopregel")
+    cols = _header_map(rows[0], _SCALE_ALIASES, SCALE_COLUMNS, "weddeschalen")
     table: dict[str, dict[int, float]] = {}
     names: dict[str, str] = {}
     for n, row in enumerate(rows[1:], start=2):
@@ -1121,29 +1137,33 @@ def scales_from_rows(rows: Sequence[Sequence]) -> SalaryScales:
             continue
         scale = _cell(row, cols["schaal"])
         if _blank(scale):
-            raise ValueError(f"salary scales row {n}: empty scale")
+            raise RowError("weddeschalen: schaal is leeg", row=n, column="schaal", col=cols["schaal"])
         scale = str(scale).strip()
         key = _scale_key(scale)
         names.setdefault(key, scale)
         try:
             step = _integer(_cell(row, cols["trap"]), "trap")
             amount = _number(_cell(row, cols["bedrag_100"]), "bedrag_100")
-        except ValueError as exc:
-            raise ValueError(f"salary scales row {n} (scale {scale}): {exc}") from None
+        except RowError as exc:
+            raise RowError(f"weddeschalen (schaal {scale}): {exc.message}", row=n, column=exc.column,
+                           col=cols.get(exc.column or "")) from None
         if step < 0:
-            raise ValueError(f"salary scales row {n} (scale {scale}): negative step {step}")
+            raise RowError(f"weddeschalen (schaal {scale}): negatieve trap {step}", row=n, column="trap",
+                           col=cols["trap"])
         if amount <= 0:
-            raise ValueError(f"salary scales row {n} (scale {scale}): amount must be > 0")
+            raise RowError(f"weddeschalen (schaal {scale}): het bedrag moet > 0 zijn", row=n, column="bedrag_100",
+                           col=cols["bedrag_100"])
         steps = table.setdefault(key, {})
         if step in steps:
-            raise ValueError(f"salary scales row {n}: scale {scale} step {step} given twice")
+            raise RowError(f"weddeschalen: schaal {scale} trap {step} staat er twee keer", row=n, column="trap",
+                           col=cols["trap"])
         steps[step] = amount
     if not table:
-        raise ValueError("salary scales: no rows")
+        raise RowError("weddeschalen: geen rijen")
     amounts: dict[str, tuple[float, ...]] = {}
     for key, steps in table.items():
         if 0 not in steps:
-            raise ValueError(f"salary scales: scale {names[key]} has no step 0")
+            raise RowError(f"weddeschalen: schaal {names[key]} heeft geen trap 0")
         vals, last = [], steps[0]
         for s in range(max(steps) + 1):
             last = steps.get(s, last)

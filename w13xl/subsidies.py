@@ -15,6 +15,7 @@ from importlib import resources
 
 import numpy as np
 
+from .errors import RowError
 from .numbers import parse_date, parse_decimal
 
 INDEX_CLASSES: tuple[str, ...] = ("loon", "prijzen", "bijdrage", "vast", "volgt_loon")
@@ -53,12 +54,13 @@ class Subsidy:
 
     def __post_init__(self) -> None:
         if self.index_class not in INDEX_CLASSES:
-            raise ValueError(f"subsidy {self.id}: unknown index class '{self.index_class}' "
-                             f"(expected one of {', '.join(INDEX_CLASSES)})")
+            raise RowError(f"subsidie {self.id}: onbekende indexklasse '{self.index_class}'", column="indexklasse",
+                           expected=f"een van: {', '.join(INDEX_CLASSES)}")
         if not 0 <= self.overhead_rate < 1:
-            raise ValueError(f"subsidy {self.id}: overhead rate {self.overhead_rate} must be a fraction in [0, 1)")
+            raise RowError(f"subsidie {self.id}: overheadpercentage {self.overhead_rate} moet een breuk in [0, 1) zijn",
+                           column="overhead")
         if self.start and self.end and self.end < self.start:
-            raise ValueError(f"subsidy {self.id}: end {self.end} is before start {self.start}")
+            raise RowError(f"subsidie {self.id}: einde {self.end} ligt voor start {self.start}", column="einde")
 
 
 def month_number(d: dt.date) -> int:
@@ -83,7 +85,7 @@ def _parse_date(value: object, what: str) -> dt.date | None:
     try:
         return parse_date(value)
     except ValueError as exc:
-        raise ValueError(f"{what}: {exc}") from None
+        raise RowError(f"{what}: {exc}", column=what) from None
 
 
 def _parse_float(value: object, what: str) -> float | None:
@@ -92,7 +94,15 @@ def _parse_float(value: object, what: str) -> float | None:
     try:
         return parse_decimal(value)
     except ValueError as exc:
-        raise ValueError(f"{what}: {exc}") from None
+        raise RowError(f"{what}: {exc}", column=what) from None
+
+
+def _at(r: int, cols: dict, parse, value: object, column: str):
+    """``parse(value, column)`` with an error naming row ``r`` and the column."""
+    try:
+        return parse(value, column)
+    except RowError as exc:
+        raise exc.at_row(r, cols.get(column)) from None
 
 
 def subsidies_from_rows(rows: Sequence[Sequence[object]]) -> dict[str, Subsidy]:
@@ -109,7 +119,7 @@ def subsidies_from_rows(rows: Sequence[Sequence[object]]) -> dict[str, Subsidy]:
             cols[key] = i
     for needed in ("id", "actie"):
         if needed not in cols:
-            raise ValueError(f"row 1: no '{needed}' column (expected columns {', '.join(SUBSIDY_COLUMNS)})")
+            raise RowError(f"geen kolom '{needed}'", row=1, expected=f"de kolommen {', '.join(SUBSIDY_COLUMNS)}")
     out: dict[str, Subsidy] = {}
     for r, row in enumerate(rows[1:], start=2):
         def get(key: str, row: Sequence = row) -> object:
@@ -118,34 +128,32 @@ def subsidies_from_rows(rows: Sequence[Sequence[object]]) -> dict[str, Subsidy]:
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
             continue
         sid = str(get("id") or "").strip()
-        where = f"row {r}"
         if not sid:
-            raise ValueError(f"{where}: the subsidy has no id")
+            raise RowError("de subsidie heeft geen id", row=r, column="id", col=cols["id"])
         if sid in out:
-            raise ValueError(f"{where}: subsidy id {sid} appears twice")
+            raise RowError(f"subsidie-id {sid} staat er twee keer", row=r, column="id", col=cols["id"])
         amount_raw = get("bedrag")
         amount = None
         if not (amount_raw is None or str(amount_raw).strip().lower() in ("", ACTION_LINE.lower(), "o", "o-lijn")):
-            amount = _parse_float(amount_raw, f"{where}, column bedrag")
-        overhead = _parse_float(get("overhead"), f"{where}, column overhead")
+            amount = _at(r, cols, _parse_float, amount_raw, "bedrag")
+        overhead = _at(r, cols, _parse_float, get("overhead"), "overhead")
         if overhead is not None and overhead > 1:  # one rule for percentages: a number is a fraction
-            raise ValueError(f"{where}, column overhead: {overhead:g} is read as {overhead * 100:g}% "
-                             f"(percentages are fractions: {overhead / 100:g} = {overhead:g}%, "
-                             f"or text '{overhead:g}%')")
+            raise RowError(f"overhead: {overhead:g} wordt gelezen als {overhead * 100:g}% (percentages zijn breuken: "
+                           f"{overhead / 100:g} = {overhead:g}%, of tekst '{overhead:g}%')", row=r, column="overhead",
+                           col=cols.get("overhead"))
         positions = tuple(p for p in str(get("posities") or "").replace(";", " ").replace(",", " ").split() if p)
         try:
             out[sid] = Subsidy(
                 id=sid, name=str(get("naam") or sid).strip(), action=str(get("actie") or "").strip(),
                 source=str(get("financier") or "").strip(), amount=amount,
-                start=_parse_date(get("start"), f"{where}, column start"),
-                end=_parse_date(get("einde"), f"{where}, column einde"),
+                start=_at(r, cols, _parse_date, get("start"), "start"),
+                end=_at(r, cols, _parse_date, get("einde"), "einde"),
                 index_class=str(get("indexklasse") or "vast").strip().lower(),
                 overhead_rate=DEFAULT_OVERHEAD_RATE if overhead is None else overhead,
                 positions=positions, reference=str(get("verwijzing") or "").strip(),
             )
-        except ValueError as exc:
-            message = str(exc)
-            raise ValueError(message if message.startswith(where) else f"{where}: {message}") from None
+        except RowError as exc:
+            raise exc.at_row(r, cols.get(exc.column or "")) from None
     return out
 
 

@@ -30,10 +30,10 @@ def open_workbook(path: str | os.PathLike, *, data_only: bool = True, keep_vba: 
             _warnings.simplefilter("ignore")  # openpyxl warns about data validation, etc.
             return openpyxl.load_workbook(name, data_only=data_only, keep_vba=keep_vba)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
-        kind = "is not a workbook or is corrupt" if isinstance(exc, (zipfile.BadZipFile, KeyError)) else \
-            f"could not be read ({type(exc).__name__}: {exc})"
-        raise InputError(f"the file {kind}", file=name,
-                         expected="an .xlsx or .xlsm file saved by Excel or LibreOffice") from None
+        kind = "is geen werkboek of is beschadigd" if isinstance(exc, (zipfile.BadZipFile, KeyError)) else \
+            f"kon niet gelezen worden ({type(exc).__name__})"
+        raise InputError(f"het bestand {kind}", file=name,
+                         expected="een .xlsx- of .xlsm-bestand bewaard door Excel of LibreOffice") from None
 
 
 def sheet_grid(ws) -> Grid:
@@ -93,11 +93,12 @@ def check_calculated(grids: Mapping[str, Grid], used: Iterable[str], file: str |
     for sheet in used:
         cells = missing.get(sheet)
         if cells:
-            shown = ", ".join(cells[:8]) + (f", ... ({len(cells)} cells)" if len(cells) > 8 else "")
-            raise InputError(f"formula cells without a calculated result: {shown}; w13xl does not read them as 0 "
-                             "and does not calculate them itself (the file was saved by a program that does "
-                             "not calculate)", file=file, sheet=sheet,
-                             expected="a workbook saved by Excel or LibreOffice: open it there, save it, and run again")
+            shown = ", ".join(cells[:8]) + (f", ... ({len(cells)} cellen)" if len(cells) > 8 else "")
+            raise InputError(f"formulecellen zonder berekend resultaat: {shown}; w13xl leest ze niet als 0 "
+                             "en rekent ze ook niet zelf uit (het bestand is bewaard door een programma dat niet "
+                             "rekent)", file=file, sheet=sheet,
+                             expected="een werkboek bewaard door Excel of LibreOffice: open het daar, bewaar het en "
+                                      "probeer opnieuw")
 
 
 def load_plan(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto") -> LoadedPlan:
@@ -193,15 +194,15 @@ def safe_write(target: str | os.PathLike, write: Callable[[Path], object], *, ba
     target = Path(target)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise InputError(f"the folder '{directory}' does not exist; nothing was written", file=str(target),
-                         expected="an existing folder")
+        raise InputError(f"de map '{directory}' bestaat niet; er is niets geschreven", file=str(target),
+                         expected="een bestaande map")
     if target.exists() and not os.access(target, os.W_OK):
-        raise InputError("the file is read-only; nothing was changed", file=str(target),
-                         expected="a writable file")
+        raise InputError("het bestand is alleen-lezen; er is niets gewijzigd", file=str(target),
+                         expected="een beschrijfbaar bestand")
     lock = directory / f"~${target.name}"
     if lock.exists():
-        raise InputError("the file is open in Excel (lock file ~$ present); close it and try again; "
-                         "nothing was changed", file=str(target))
+        raise InputError("het bestand is open in Excel (vergrendelbestand ~$ aanwezig); sluit het en probeer "
+                         "opnieuw; er is niets gewijzigd", file=str(target))
     for stale in remove_stale_temps(target):
         sys.stderr.write(f"Opgeruimd: {stale} (tijdelijk bestand van een onderbroken schrijfopdracht)\n")
     fd, tmp_name = tempfile.mkstemp(prefix=f"{target.stem}{TEMP_MARK}{os.getpid()}-", suffix=target.suffix,
@@ -217,7 +218,7 @@ def safe_write(target: str | os.PathLike, write: Callable[[Path], object], *, ba
         try:
             os.replace(tmp, target)
         except PermissionError:
-            raise InputError("the file is locked (open in another program?); nothing was changed",
+            raise InputError("het bestand is vergrendeld (open in een ander programma?); er is niets gewijzigd",
                              file=str(target)) from None
     finally:
         if tmp.exists():

@@ -201,55 +201,56 @@ INDEX = 'title = "x"\n[[changes]]\ntype = "index"\nclasses = ["loon"]\n'
 CASES: dict[str, Case] = {
     # 1. formula cells without a stored result: refused, naming the cells, never read as 0
     "formula_without_result": Case(formula_without_result, (
-        "zonder-resultaten.xlsx, sheet 'Synthese'", "formula cells without a calculated result: G2, H2",
-        "does not read them as 0", "open it there, save it")),
+        "zonder-resultaten.xlsx, blad 'Synthese'", "formulecellen zonder berekend resultaat: G2, H2",
+        "leest ze niet als 0", "open het daar, bewaar het")),
     "saved_by_openpyxl": Case(saved_by_openpyxl, (
-        "via-openpyxl.xlsx, sheet 'Synthese'", "formula cells without a calculated result: G2")),
+        "via-openpyxl.xlsx, blad 'Synthese'", "formulecellen zonder berekend resultaat: G2")),
     # 2. a year header with decimals
-    "year_header_2026_5": Case(half_year_header, ("halfjaar.xlsx, sheet 'Synthese', cell G1",
-                                                  "the header 2026.5 is not a whole year")),
-    "year_header_text_2026_5": Case(half_year_text_header, ("sheet 'Synthese', cell G1",
-                                                            "the header '2026,5' is not a whole year")),
+    "year_header_2026_5": Case(half_year_header, ("halfjaar.xlsx, blad 'Synthese', cel G1",
+                                                  "de kop 2026.5 is geen heel jaar")),
+    "year_header_text_2026_5": Case(half_year_text_header, ("blad 'Synthese', cel G1",
+                                                            "de kop '2026,5' is geen heel jaar")),
     # 3. implausible rates; one rule for percentages
     "contribution_pct_5000": Case(scenario(CONTRIBUTION + "pct = 5000\n"), (
-        "key changes[0].pct", "pct = 5000 is read as +500000%", "above the bound of 100%", "override_bounds = true")),
+        "sleutel changes[0].pct", "pct = 5000 wordt gelezen als +500000%", "boven de grens van 100%",
+        "override_bounds = true")),
     "contribution_pct_50_old_style": Case(scenario(CONTRIBUTION + "pct = 50\n"), (
-        "pct = 50 is read as +5000%", "0.05 = 5%")),
+        "pct = 50 wordt gelezen als +5000%", "0.05 = 5%")),
     "index_rates_8": Case(scenario(INDEX + "rates = { 2027 = 8 }\n"), (
-        "key changes[0].rates", "rates.2027 = 8 is read as +800% a year", "above the bound of 50%")),
+        "sleutel changes[0].rates", "rates.2027 = 8 wordt gelezen als +800% per jaar", "boven de grens van 50%")),
     "index_rate_over_bound_with_override": Case(scenario(INDEX + "rate = 0.6\noverride_bounds = true\n"),
                                                 ("Schema M2",), exit_code=0),
     "contribution_pct_text": Case(scenario(CONTRIBUTION + 'pct = "5%"\n'), ("+5,0%",), exit_code=0),
     "parameter_rate_whole_number": Case(rate_as_whole_number, (
-        "sheet 'Parameters', cell B10", "Standaardindex: 2 is read as 200%", "0.02 = 2%")),
+        "blad 'Parameters', cel B10", "Standaardindex: 2 wordt gelezen als 200%", "0.02 = 2%")),
     "staff_rate_whole_number": Case(staff_rate_as_whole_number, (
-        "sheet 'Weddeschalen', cell F5", "RSZ werkgever: 32 is read as 3200%")),
+        "blad 'Weddeschalen', cel F5", "RSZ werkgever: 32 wordt gelezen als 3200%")),
     # 4. corrupted packages, encrypted, Strict Open XML
-    "bit_rot_in_a_sheet": Case(bit_rot, ("bitrot.xlsx: the file is damaged", "xl/worksheets/sheet2.xml")),
-    "bit_rot_in_shared_strings": Case(bit_rot_shared_strings, ("bitrot-sst.xlsx: the file is damaged",
+    "bit_rot_in_a_sheet": Case(bit_rot, ("bitrot.xlsx: het bestand is beschadigd", "xl/worksheets/sheet2.xml")),
+    "bit_rot_in_shared_strings": Case(bit_rot_shared_strings, ("bitrot-sst.xlsx: het bestand is beschadigd",
                                                                "xl/sharedStrings.xml")),
-    "encrypted": Case(encrypted, ("versleuteld.xlsx: the workbook is password-protected",)),
+    "encrypted": Case(encrypted, ("versleuteld.xlsx: het werkboek is beveiligd met een wachtwoord",)),
     "strict_open_xml_is_read": Case(strict_read, ("Schema M2", "59.851", "454.276"), exit_code=0),
     "strict_open_xml_no_write_back": Case(strict_write, ("strict-into.xlsx", "Strict Open XML",
-                                                         "does not write into it")),
+                                                         "schrijft er niet in")),
     # 5. messages that keep the place
     "fte_field_name": Case(scenario('title = "x"\n[[changes]]\ntype = "fte"\nposition = "P01"\nfte = 3\n'
-                                    'date = 2027-01-01\n'), ("key changes[0].fte", "less than or equal to 1.5")),
+                                    'date = 2027-01-01\n'), ("sleutel changes[0].fte", "mag hoogstens 1.5 zijn")),
     "step_field_name": Case(scenario('title = "x"\n[[changes]]\ntype = "step"\nposition = "P01"\nstep = -1\n'
-                                     'date = 2027-01-01\n'), ("key changes[0].step", "greater than or equal to 0")),
-    "unknown_salary_scale": Case(unknown_scale, ("schaal.xlsx, sheet 'Personeel', cell D5",
-                                                 "position P02 has unknown salary scale 'Z9'")),
-    "roster_text_in_fte": Case(roster_text_in_fte, ("vte.xlsx, sheet 'Personeel', cell F5",
-                                                     "position P02: vte: not a number: 'veel'")),
+                                     'date = 2027-01-01\n'), ("sleutel changes[0].step", "moet minstens 0 zijn")),
+    "unknown_salary_scale": Case(unknown_scale, ("schaal.xlsx, blad 'Personeel', cel D5",
+                                                 "positie P02 heeft een onbekende weddeschaal 'Z9'")),
+    "roster_text_in_fte": Case(roster_text_in_fte, ("vte.xlsx, blad 'Personeel', cel F5",
+                                                     "positie P02: vte: geen getal: 'veel'")),
     "subsidy_unknown_action": Case(subsidy_unknown_action, (
-        "subsidie.xlsx, sheet 'Subsidies', cell C4", "names action 'A99999', which is not on the budget sheet")),
-    "folder_without_scenarios": Case(empty_folder, ("leeg: the folder holds no scenario files (*.toml)",)),
+        "subsidie.xlsx, blad 'Subsidies', cel C4", "verwijst naar actie 'A99999', die niet op het begrotingsblad staat")),
+    "folder_without_scenarios": Case(empty_folder, ("leeg: de map bevat geen scenariobestanden (*.toml)",)),
     "no_scenarios_at_all": Case(lambda folder: ["run", str(with_sheet(folder, "zonder.xlsx",
                                                                         lambda wb: wb.remove(wb["Scenario's"])))],
-                                ("zonder.xlsx: no scenarios to run",)),
-    "empty_scenario_file": Case(scenario("", name="leeg.toml"), ("leeg.toml: the scenario file is empty", "at least one [[changes]] table")),
+                                ("zonder.xlsx: geen scenario's om door te rekenen",)),
+    "empty_scenario_file": Case(scenario("", name="leeg.toml"), ("leeg.toml: het scenariobestand is leeg", "minstens één tabel [[changes]]")),
     "comments_only_scenario_file": Case(scenario("# nog in te vullen\n", name="commentaar.toml"),
-                                        ("commentaar.toml: the scenario file is empty",)),
+                                        ("commentaar.toml: het scenariobestand is leeg",)),
     "bom_in_toml_is_accepted": Case(scenario(CONTRIBUTION + "pct = 0.05\n", bom=True), ("Schema M2", "+5,0%"),
                                     exit_code=0),
 }

@@ -122,12 +122,12 @@ def _fmt_created(created: date | datetime | None) -> str:
 
 def _check_runs(runs: Sequence[ScenarioRun]) -> None:
     if not runs:
-        raise W13Error("a board pack needs at least one scenario run")
+        raise W13Error("een bordpakket heeft minstens één doorgerekend scenario nodig")
     years = runs[0].baseline.years
     for run in runs:
         if run.years != years or run.baseline.years != years:
-            raise W13Error(f"scenario '{run.name}' covers {run.years[0]}-{run.years[-1]}, "
-                           f"the others {years[0]}-{years[-1]}: a board pack needs one plan period")
+            raise W13Error(f"scenario '{run.name}' loopt over {run.years[0]}-{run.years[-1]}, "
+                           f"de andere over {years[0]}-{years[-1]}: een bordpakket vraagt één planperiode")
 
 
 def is_owned(ws) -> bool:

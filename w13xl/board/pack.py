@@ -121,8 +121,8 @@ def write_board_pack(runs: Sequence[ScenarioRun], out: str | os.PathLike, *, pla
     :data:`SheetAdder`."""
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
-        raise InputError(f"'{out.suffix}' is not supported for a board pack", file=str(out),
-                         expected="an .xlsx output file (use --into to write into an .xlsm)")
+        raise InputError(f"'{out.suffix}' kan niet voor een bordpakket", file=str(out),
+                         expected="een .xlsx-uitvoerbestand (gebruik --into om in een .xlsm te schrijven)")
     wb = build_board_workbook(runs, plan_name=plan_name, created=created, extra=extra, uncertainty=uncertainty,
                               extra_sheets=extra_sheets)
     return safe_write(out, wb.save, backup=backup)

@@ -11,8 +11,8 @@ from pathlib import Path
 from ..errors import W13Error
 from ..workbook import safe_write
 
-INSTALL_HINT = ("LibreOffice is not installed; install it with 'apt-get install libreoffice-calc-nogui' "
-                "(Debian/Ubuntu) or from libreoffice.org, then run again with --pdf")
+INSTALL_HINT = ("LibreOffice is niet geïnstalleerd; installeer het met 'apt-get install libreoffice-calc-nogui' "
+                "(Debian/Ubuntu) of van libreoffice.org, en probeer opnieuw met --pdf")
 
 
 def find_soffice() -> str | None:
@@ -37,10 +37,8 @@ def render_pdf(workbook: str | os.PathLike, pdf: str | os.PathLike | None = None
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            raise W13Error(f"LibreOffice did not finish converting {workbook} within {timeout:.0f} s") from None
+            raise W13Error(f"LibreOffice had {workbook} niet omgezet binnen {timeout:.0f} s") from None
         produced = Path(tmp) / f"{workbook.stem}.pdf"
         if proc.returncode != 0 or not produced.exists():
-            detail = (proc.stderr or proc.stdout or "").strip().splitlines()
-            raise W13Error(f"LibreOffice could not convert {workbook} to PDF (exit {proc.returncode})"
-                           + (f": {detail[-1]}" if detail else ""))
+            raise W13Error(f"LibreOffice kon {workbook} niet naar PDF omzetten (afsluitcode {proc.returncode})")
         return safe_write(pdf, lambda tmp: shutil.copyfile(produced, tmp))

@@ -26,7 +26,7 @@ def scenario_rows(run: ScenarioRun, which: str = "scenario") -> list[list]:
         for (n, label, _key, values), (_, _, _, base) in zip(m2_rows(run.m2), m2_rows(run.baseline), strict=True):
             out.append([n, label, *[float(v - b) for v, b in zip(values, base, strict=True)]])
         return out
-    raise ValueError(f"unknown block {which!r} (scenario, basis, verschil)")
+    raise ValueError(f"onbekend blok {which!r} (scenario, basis, verschil)")
 
 
 def scenario_row_keys(run: ScenarioRun) -> list[str]:

@@ -371,7 +371,8 @@ def add_uncertainty_sheets(wb, *, simulation: Simulation | None = None, cliffs: 
             old = wb[clash]
             kind = str(content.rows[0][0]).split(" — ")[0]
             if not (is_owned(old) and str(old["A1"].value or "").startswith(kind)):
-                raise W13Error(f"sheet '{clash}' exists and is not w13xl's {kind.lower()} sheet: rename it first")
+                raise W13Error(f"blad '{clash}' bestaat al en is niet het blad {kind.lower()} van w13xl: geef het "
+                               "eerst een andere naam")
             wb.remove(old)
         ws = wb.create_sheet(content.name, None if index is None else index + i)
         if content.name == FAN_SHEET:

@@ -36,13 +36,13 @@ def write_board_into(runs: Sequence[ScenarioRun], target: str | os.PathLike, *, 
     target = Path(target)
     suffix = target.suffix.lower()
     if suffix not in (".xlsx", ".xlsm"):
-        raise InputError(f"cannot write board sheets into a '{suffix}' file", file=str(target),
-                         expected="an .xlsx or .xlsm workbook")
+        raise InputError(f"kan geen bordbladen schrijven in een '{suffix}'-bestand", file=str(target),
+                         expected="een .xlsx- of .xlsm-werkboek")
     try:
         scratch = build_board_workbook(runs, plan_name=plan_name, created=created, extra=extra,
                                        uncertainty=uncertainty, extra_sheets=extra_sheets)
     except W13Error as exc:
-        raise InputError(f"{exc}; nothing was changed", file=str(target)) from None
+        raise InputError(f"{exc}; er is niets gewijzigd", file=str(target)) from None
     for ws in scratch.worksheets:
         ws.sheet_view.tabSelected = False
     result = write_sheets_into(target, scratch, prefix=PREFIX, active=OVERVIEW_SHEET, backup=backup,

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import TypeVar
 
 import typer
-from typer.core import TyperGroup
 
 from ..errors import InputWarning, W13Error
+from ._i18n import DutchCommand, DutchGroup, install
+
+install()  # typer's own texts in Dutch (gettext), before its help module loads
 
 #: Every command and the module of ``w13xl.cli`` that defines it (``@app.command`` there), in the
 #: order ``w13xl --help`` lists them. A module is imported when its command runs, or when help or
@@ -27,18 +29,21 @@ COMMAND_MODULES = {
 }
 
 
-class LazyCommands(TyperGroup):
+class LazyCommands(DutchGroup):
     """The root group: a command is made from its module only when it is asked for."""
 
     def _load(self, modules) -> None:
         import importlib
 
+        from typer.core import TyperCommand
         from typer.main import get_command_from_info, get_command_name, get_group_from_info
 
         for module in modules:
             importlib.import_module(f"{__package__}.{module}")
         for info in app.registered_commands:
             assert info.callback is not None  # every command here is registered with @app.command
+            if info.cls in (None, TyperCommand):
+                info.cls = DutchCommand  # Dutch help and usage errors
             name = info.name or get_command_name(info.callback.__name__)
             if name not in self.commands:
                 self.commands[name] = get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
@@ -85,45 +90,19 @@ def __getattr__(name: str):
         return _rich_console(name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-_DUTCH_HELP = (("ARGUMENTS_PANEL_TITLE", "Argumenten"), ("OPTIONS_PANEL_TITLE", "Opties"),
-               ("COMMANDS_PANEL_TITLE", "Commando's"), ("ERRORS_PANEL_TITLE", "Fout"),
-               ("REQUIRED_LONG_STRING", "[verplicht]"), ("DEFAULT_STRING", "[standaard: {}]"),
-               ("RICH_HELP", "Hulp: [blue]'{command_path} {help_option}'[/]"))
-
-
-def _dutch_help_panels(rich_utils) -> None:
-    """The help screen's panel titles in Dutch, like the rest of the output (typer's own texts)."""
-    for name, text in _DUTCH_HELP:
-        if hasattr(rich_utils, name):
-            setattr(rich_utils, name, text)
-
-
-class _DutchHelpOnImport:
-    """typer imports ``typer.rich_utils`` (rich's markdown, syntax, ...: ~0,14 s) only to show help or
-    a usage error; translate its texts when that happens instead of importing it at every start."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name != "typer.rich_utils":
-            return None
-        import importlib.util
-
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
-        if spec is not None and spec.loader is not None:
-            run = spec.loader.exec_module
-
-            def exec_module(module):
-                run(module)
-                _dutch_help_panels(module)
-
-            spec.loader.exec_module = exec_module
-        return spec
-
-
+#: typer.rich_utils' texts, evaluated with gettext when that module loads (after :func:`_i18n.install`);
+#: if it was loaded before w13xl.cli (another program in the same process), they are evaluated again.
+_RICH_TEXTS = {"ARGUMENTS_PANEL_TITLE": "Arguments", "OPTIONS_PANEL_TITLE": "Options",
+               "COMMANDS_PANEL_TITLE": "Commands", "ERRORS_PANEL_TITLE": "Error", "ABORTED_TEXT": "Aborted.",
+               "REQUIRED_LONG_STRING": "[required]", "DEFAULT_STRING": "[default: {}]",
+               "ENVVAR_STRING": "[env var: {}]", "DEPRECATED_STRING": "(deprecated) ",
+               "RICH_HELP": "Try [blue]'{command_path} {help_option}'[/] for help."}
 if "typer.rich_utils" in sys.modules:
-    _dutch_help_panels(sys.modules["typer.rich_utils"])
-else:
-    sys.meta_path.insert(0, _DutchHelpOnImport())
+    import gettext as _gettext
+
+    for _name, _msgid in _RICH_TEXTS.items():
+        setattr(sys.modules["typer.rich_utils"], _name, _gettext.gettext(_msgid))
+
 
 def _rich_console(name: str):
     """Output that is not a terminal (a pipe, a log, CI) gets a width that fits schema M2 unwrapped,
@@ -183,7 +162,7 @@ def write_json(path: Path, data: object) -> None:
 def output_kind(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in (".json", ".csv", ".xlsx"):
-        raise W13Error(f"--out {path}: unknown output type '{suffix}' (expected .json, .csv or .xlsx)")
+        raise W13Error(f"--out {path}: onbekend soort uitvoer '{suffix}' (verwacht: .json, .csv of .xlsx)")
     return suffix[1:]
 
 

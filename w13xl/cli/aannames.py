@@ -105,5 +105,5 @@ def aannames_command(
                 rows += [[t.title], list(t.header), *[["" if v is None else v for v in r] for r in t.rows], []]
             write_csv(out, rows, check_csv_style(csv_style))
         else:
-            raise typer.BadParameter("--out must be .json or .csv for w13xl aannames")
+            raise typer.BadParameter("--out moet .json of .csv zijn voor w13xl aannames")
         console.print(f"Geschreven: {out}")

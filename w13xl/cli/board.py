@@ -112,16 +112,16 @@ def board_command(
     from ..board import render_pdf, write_board_into, write_board_pack
 
     if out is None and into is None:
-        raise InputError("nothing to write", expected="--out board.xlsx and/or --into WORKBOOK")
+        raise InputError("niets te schrijven", expected="--out bord.xlsx en/of --into WERKBOEK")
     if pdf and out is None:
-        raise InputError("--pdf prints the board workbook", expected="--out board.xlsx with --pdf")
+        raise InputError("--pdf drukt het bordwerkboek af", expected="--out bord.xlsx met --pdf")
     if out is not None:
         if out.suffix.lower() != ".xlsx":
-            raise InputError(f"--out must be an .xlsx file, not '{out.suffix}'", file=str(out))
+            raise InputError(f"--out moet een .xlsx-bestand zijn, geen '{out.suffix}'", file=str(out))
         if not out.resolve().parent.is_dir():
-            raise InputError("the folder of --out does not exist", file=str(out), expected="an existing folder")
+            raise InputError("de map van --out bestaat niet", file=str(out), expected="een bestaande map")
         if out.resolve() == workbook.resolve() or (into is not None and out.resolve() == into.resolve()):
-            raise InputError("--out would overwrite the input workbook; use --into to write into it",
+            raise InputError("--out zou het invoerwerkboek overschrijven; gebruik --into om erin te schrijven",
                              file=str(out))
     when = _parse_created(created) or datetime.now().replace(second=0, microsecond=0)
     realisatie = None

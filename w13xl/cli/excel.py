@@ -8,18 +8,19 @@ from typing import Annotated
 import typer
 
 from ._app import app, console, handles_input_errors
+from ._i18n import DutchCommand, DutchGroup
 
 excel_app = typer.Typer(name="excel", help="Excel-invoegtoepassing (xlwings): een werkboek dat klaar is voor "
                                            "gebruik.\n\nVoorbeeld: w13xl excel workbook W13_plan.xlsm",
-                        no_args_is_help=True)
+                        no_args_is_help=True, cls=DutchGroup)
 app.add_typer(excel_app, name="excel")
 
 
-@excel_app.command("workbook")
+@excel_app.command("workbook", cls=DutchCommand)
 @handles_input_errors
 def workbook_command(
     out: Annotated[Path, typer.Argument(help="Het werkboek dat gemaakt wordt (.xlsm; alleen letters, cijfers en _, "
-                                             "bv. W13_plan.xlsm); OUT.py komt ernaast.")],
+                                             "bv. W13_plan.xlsm); UITVOER.py komt ernaast.")],
     plan: Annotated[Path | None, typer.Option(
         "--plan", "-p", help="Werkboek waarvan de bladen overgenomen worden "
                              "(standaard het meegeleverde voorbeeldplan).")] = None,
@@ -28,9 +29,9 @@ def workbook_command(
                               "uitvoert, op Windows zijn pythonw.exe).")] = None,
     budget_sheet: Annotated[str, typer.Option("--sheet", "-s", help="Budgetblad voor de voorbeeldformules.")]
     = "Synthese",
-    force: Annotated[bool, typer.Option("--force", help="Vervang OUT als het al bestaat.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Vervang UITVOER als het al bestaat.")] = False,
 ) -> None:
-    """Een werkboek met macro's uit het quickstart-sjabloon van xlwings: het VBA-project, een actief blad xlwings.conf (UDF Modules = w13xl.excel.functions, Interpreter_Win), de bladen van het plan, een blad Start, en OUT.py ernaast waarvan main() "Scenario's doorrekenen" uitvoert (Run main).
+    """Een werkboek met macro's uit het quickstart-sjabloon van xlwings: het VBA-project, een actief blad xlwings.conf (UDF Modules = w13xl.excel.functions, Interpreter_Win), de bladen van het plan, een blad Start, en UITVOER.py ernaast waarvan main() "Scenario's doorrekenen" uitvoert (Run main).
 
     Voorbeeld: w13xl excel workbook W13_plan.xlsm --plan workbooks/w13-mjp-2026-2031.xlsx
     """  # noqa: E501 - command help: typer keeps these lines as they are

@@ -35,7 +35,7 @@ def load(workbook: Path, sheet: str | None, opening_reserve: float | None, minim
          u_sign: str = "auto") -> LoadedPlan:
     """Read a workbook and apply command-line overrides of its parameters."""
     if u_sign not in ("auto", "negative", "positive"):
-        raise W13Error(f"--u-sign {u_sign}: expected auto, negative or positive")
+        raise W13Error(f"--u-sign {u_sign}: verwacht auto, negative of positive")
     loaded = load_plan(workbook, sheet=sheet, u_sign=u_sign)
     show_warnings(loaded.warnings)
     if minimum_reserve is not None:
@@ -156,7 +156,7 @@ def m2_command(
     if out is not None:
         output_kind(out)
         if out.resolve() == workbook.resolve():
-            raise W13Error(f"--out {out}: that is the input workbook, which w13xl never overwrites")
+            raise W13Error(f"--out {out}: dat is het invoerwerkboek, dat w13xl nooit overschrijft")
     loaded = load(workbook, sheet, opening_reserve, minimum_reserve, u_sign)
     result = compute_m2(loaded.plan, loaded.params)
     print_m2(result, f"Schema M2 — {workbook.name}, blad '{loaded.sheet}' ({loaded.layout})")

@@ -31,7 +31,7 @@ def _years(text: str | None):
     except ValueError:
         from ..errors import W13Error
 
-        raise W13Error(f"--years {text}: expected a range such as 2026-2031 or a list 2027,2029") from None
+        raise W13Error(f"--years {text}: verwacht een reeks zoals 2026-2031 of een lijst 2027,2029") from None
 
 
 def _rates(values: list[str] | None) -> list[float | None]:
@@ -47,7 +47,7 @@ def _rates(values: list[str] | None) -> list[float | None]:
         try:
             out.append(parse_fraction(v, limit=MAX_INDEX_RATE))
         except ValueError as exc:
-            raise W13Error(f"--index {v}: {exc} (expected a yearly rate such as 3% or 0,03)") from None
+            raise W13Error(f"--index {v}: {exc} (verwacht een jaarpercentage zoals 3% of 0,03)") from None
     return out
 
 
@@ -82,7 +82,7 @@ def raster_command(
     from ..scenario.loader import load_study
 
     if line not in LINES:
-        raise W13Error(f"--line {line}: expected one of {', '.join(LINES)}")
+        raise W13Error(f"--line {line}: verwacht een van: {', '.join(LINES)}")
     kind = output_kind(out) if out is not None else None
     baseline, library, selected = load_study(workbook, [base] if base else [], all_if_empty=False)
     show_warnings(baseline.warnings)

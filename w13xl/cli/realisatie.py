@@ -24,7 +24,7 @@ def _check_out(out: Path | None, *inputs: Path | None) -> None:
     output_kind(out)
     for path in inputs:
         if path is not None and out.resolve() == path.resolve():
-            raise W13Error(f"--out {out}: that is an input workbook, which w13xl never overwrites")
+            raise W13Error(f"--out {out}: dat is een invoerwerkboek, dat w13xl nooit overschrijft")
 
 
 def _grids(path: Path, cache: dict):
@@ -42,8 +42,8 @@ def _accounts_sheet(grids, sheet: str | None, file: str, same_file: bool) -> str
     for name in grids:
         if name.strip().lower().startswith(ACCOUNT_SHEET_PREFIXES):
             return name
-    raise InputError("no accounts sheet in the plan workbook", file=file,
-                     expected="--accounts-sheet NAME, a sheet named 'Rekening ...', or a second workbook")
+    raise InputError("geen rekeningenblad in het planwerkboek", file=file,
+                     expected="--accounts-sheet NAAM, een blad 'Rekening ...', of een tweede werkboek")
 
 
 def _plan_categories(acc, agrids, pgrids, plan_file: str) -> None:
@@ -58,8 +58,9 @@ def _plan_categories(acc, agrids, pgrids, plan_file: str) -> None:
     if rules:
         acc.plan = apply_category_mapping(acc.plan, rules, ctx)
         acc.warnings.append(InputWarning(
-            f"the accounts have no category: the plan's rules for {', '.join(sorted({r.action for r in rules}))} "
-            "were applied (add a Categorieën sheet to the accounts workbook for the real split)",
+            "de rekeningen hebben geen categorie: de regels van het plan voor "
+            f"{', '.join(sorted({r.action for r in rules}))} "
+            "zijn toegepast (voeg een blad Categorieën toe aan het rekeningenwerkboek voor de echte verdeling)",
             acc.file, acc.sheet))
 
 
@@ -86,8 +87,8 @@ def load_comparison(plan_path: Path, accounts_path: Path | None, plan_sheet: str
     plan = load_budget(pgrids, file=str(plan_path), sheet=plan_sheet, named=pnamed)
     sheet = _accounts_sheet(agrids, accounts_sheet, str(accounts_path), same)
     if same and sheet == plan.sheet:
-        raise InputError(f"the plan and the accounts are the same sheet '{sheet}'", file=str(plan_path),
-                         expected="--accounts-sheet with another sheet, or a second workbook")
+        raise InputError(f"het plan en de rekeningen zijn hetzelfde blad '{sheet}'", file=str(plan_path),
+                         expected="--accounts-sheet met een ander blad, of een tweede werkboek")
     acc = load_budget(agrids, file=str(accounts_path), sheet=sheet, named=anamed)
     if not same:
         _plan_categories(acc, agrids, pgrids, str(plan_path))
@@ -250,7 +251,7 @@ def versies_command(
     """  # noqa: E501 - command help: typer keeps these lines as they are
     _check_out(out, old, new)
     if old.resolve() == new.resolve() and (new_sheet is None or new_sheet == old_sheet):
-        raise InputError("OLD and NEW are the same sheet", file=str(new), expected="--new-sheet with another sheet")
+        raise InputError("OUD en NIEUW zijn hetzelfde blad", file=str(new), expected="--new-sheet met een ander blad")
     c, p, a = load_comparison(old, new, old_sheet, new_sheet, versions=True)
     print_comparison(c, f"Versies: {a.sheet} tegenover {p.sheet}", top)
     t = Table(title="Effect op de reserve en de AFM (nieuw - oud)", **COMPACT)
@@ -291,7 +292,7 @@ def herraming_command(
     from ..sheets import SheetContext
 
     if out is not None and output_kind(out) != "json":
-        raise W13Error(f"--out {out}: herraming writes .json")
+        raise W13Error(f"--out {out}: herraming schrijft .json")
     _check_out(out, plan, accounts)
     cache: dict = {}
     accounts_path = accounts or plan
@@ -302,14 +303,15 @@ def herraming_command(
     a = load_budget(agrids, file=str(accounts_path), sheet=sheet, named=anamed)
     closed = a.plan.years[-1]
     if closed >= p.plan.years[0]:
-        raise InputError(f"the accounts run to {closed}, into the plan ({p.plan.years[0]}-{p.plan.years[-1]})",
+        raise InputError(f"de rekeningen lopen tot {closed}, tot in het plan ({p.plan.years[0]}-{p.plan.years[-1]})",
                          file=str(accounts_path), sheet=a.sheet,
-                         expected="accounts of years before the plan (compare overlapping years with w13xl realisatie)")
+                         expected="rekeningen van jaren voor het plan (vergelijk overlappende jaren met "
+                                  "w13xl realisatie)")
     if reserve is None:
         found = reserve_row(agrids[a.sheet], SheetContext(str(accounts_path), a.sheet))
         if found is None:
-            raise InputError("no 'Reserves' row and no --reserve", file=str(accounts_path), sheet=a.sheet,
-                             expected=f"--reserve EUR: the reserve on 31/12/{closed}")
+            raise InputError("geen rij 'Reserves' en geen --reserve", file=str(accounts_path), sheet=a.sheet,
+                             expected=f"--reserve EUR: de reserve op 31/12/{closed}")
         reserve = found[0]
     bridge: dict[int, float] = {}
     for name in estimate_sheet or []:
@@ -318,14 +320,14 @@ def herraming_command(
         for y, x in zip(e.plan.years, v, strict=True):
             if closed < y < p.plan.years[0]:
                 if y in bridge:
-                    raise InputError(f"year {y} is in two estimate sheets", file=str(accounts_path), sheet=name,
-                                     expected="one estimate per year")
+                    raise InputError(f"jaar {y} staat op twee ramingsbladen", file=str(accounts_path), sheet=name,
+                                     expected="één raming per jaar")
                 bridge[y] = float(x)
     try:
         r = reforecast(p.plan, p.params.opening_reserve, closed, reserve, bridge)
     except ValueError as exc:
         raise InputError(str(exc), file=str(accounts_path),
-                         expected="--estimate-sheet with the estimate of those years") from None
+                         expected="--estimate-sheet met de raming van die jaren") from None
     console.print(f"Reserve 31/12/{closed} ({a.sheet}): {euro(r.closed_reserve, 2)}")
     for y, amount in r.bridge.items():
         console.print(f"Budgettair resultaat {y} (raming): {euro(amount, 2)}")

@@ -197,9 +197,9 @@ def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None,
     baseline, library, selected = study or _study(workbook, scenarios, sheet)
     show_warnings(baseline.warnings)
     if not selected:
-        raise InputError("no scenarios to run: the workbook has no \"Scenario's\" sheet with scenarios and none "
-                         "were given", file=str(workbook),
-                         expected="scenario files (.toml), a folder of them, or rows on the \"Scenario's\" sheet")
+        raise InputError("geen scenario's om door te rekenen: het werkboek heeft geen blad \"Scenario's\" met "
+                         "scenario's en er zijn er geen gegeven", file=str(workbook),
+                         expected="scenariobestanden (.toml), een map ervan, of rijen op het blad \"Scenario's\"")
     for s in selected:
         if s.uncertainty:
             err_console.print(f"[yellow]Waarschuwing:[/] '{s.name}' heeft een \\[uncertainty]-tabel: hier staat alleen "

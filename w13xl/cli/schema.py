@@ -85,14 +85,14 @@ def compute_from_workbook(workbook: Path, name: str, sheet: str | None = None, y
     from ..workbook import read_grids
 
     if name.strip().upper() not in SCHEMAS:
-        raise W13Error(f"schema '{name}': expected one of {', '.join(SCHEMAS)}")
+        raise W13Error(f"schema '{name}': verwacht een van: {', '.join(SCHEMAS)}")
     grids, named = read_grids(workbook)
     loaded = load_plan_from_grids(grids, file=str(workbook), sheet=sheet, named=named)
     show_warnings(loaded.warnings)
     (economic, ewhere), (functional, fwhere) = schema_rules_from_grids(grids, str(workbook))
     where = ewhere if name.strip().upper() != "T1" else fwhere
     if year is not None and year not in loaded.plan.years:
-        raise W13Error(f"--year {year}: the plan has {loaded.plan.years[0]}-{loaded.plan.years[-1]}")
+        raise W13Error(f"--year {year}: het plan loopt over {loaded.plan.years[0]}-{loaded.plan.years[-1]}")
     return loaded, compute_schema(name, loaded.plan, loaded.params, economic=economic, functional=functional,
                                   year=year, **where)
 
@@ -116,7 +116,7 @@ def schema_command(
     if out is not None:
         output_kind(out)
         if out.resolve() == workbook.resolve():
-            raise W13Error(f"--out {out}: that is the input workbook, which w13xl never overwrites")
+            raise W13Error(f"--out {out}: dat is het invoerwerkboek, dat w13xl nooit overschrijft")
     loaded, result = compute_from_workbook(workbook, name, sheet, year)
     print_schema(result, f"{result.title} — {workbook.name}, blad '{loaded.sheet}'")
     if out is not None:

@@ -33,8 +33,8 @@ def _study(workbook: Path, scenario: str | None, sheet: str | None, roster: Path
                                              all_if_empty=False, roster=roster)
     show_warnings(baseline.warnings)
     if len(selected) > 1:
-        raise InputError(f"'{scenario}' holds {len(selected)} scenarios; give one", file=str(workbook),
-                         expected="one .toml file or one scenario name")
+        raise InputError(f"'{scenario}' bevat {len(selected)} scenario's; geef er één", file=str(workbook),
+                         expected="één .toml-bestand of één scenarionaam")
     return baseline, library, (selected[0] if selected else None)
 
 
@@ -43,7 +43,7 @@ def _out_kind(out: Path | None) -> str | None:
         return None
     kind = output_kind(out)
     if kind == "xlsx":
-        raise InputError(f"--out {out}: this command writes .json or .csv (the board pack writes Excel)")
+        raise InputError(f"--out {out}: dit commando schrijft .json of .csv (het bordpakket schrijft Excel)")
     return kind
 
 
@@ -243,7 +243,7 @@ def cliffs_command(
     kind = _out_kind(out)
     baseline, library, chosen = _study(workbook, scenario, sheet, roster)
     if not baseline.subsidies:
-        raise InputError("the workbook has no subsidy register (sheet 'Subsidies')", file=str(workbook))
+        raise InputError("het werkboek heeft geen subsidieregister (blad 'Subsidies')", file=str(workbook))
     table = subsidy_cliffs(baseline, chosen, library)
     from .scenarios import staff_lines
 
@@ -315,13 +315,13 @@ def solve_command(
     levers = lever or ["contribution", "fte"]
     for name in levers:
         if name not in LEVERS:
-            raise InputError(f"--lever {name}: unknown lever", expected=", ".join(LEVERS))
+            raise InputError(f"--lever {name}: onbekende hefboom", expected=", ".join(LEVERS))
     when = None
     if date is not None:
         try:
             when = dt.date.fromisoformat(date)
         except ValueError:
-            raise InputError(f"--date {date}: not a date", expected="a date like 2027-01-01") from None
+            raise InputError(f"--date {date}: geen datum", expected="een datum zoals 2027-01-01") from None
     baseline, library, chosen = _study(workbook, scenario, sheet)
     solutions = [solve(baseline, chosen, library, lever=name, from_year=from_year, date=when) for name in levers]
     console.print(solution_table(solutions))

@@ -22,6 +22,7 @@ from typing import cast
 
 import numpy as np
 
+from .. import messages
 from ..errors import InputError, W13Error
 from ..m2 import M2Result, compute_m2, m2_rows
 from ..numbers import parse_decimal
@@ -49,201 +50,28 @@ _CELL = re.compile(r"^[A-Z]{1,3}\d+$")
 
 
 # -- errors -----------------------------------------------------------------------------------
-#: Dutch for the core's input messages (the command line reports them in English; a cell in
-#: Excel speaks Dutch). Applied in order to the message and to what was expected.
-_DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(a), b) for a, b in (
-    # issues 9, 10 and 13: retired policy, percentage bounds, the schema mapping sheets
-    (r"'keep' no longer exists: use 'keep_staff' \(W13 keeps the staff; the partners' part stops\) or "
-     r"'keep_project' \(the whole project goes on, paid by W13\)",
-     "'keep' bestaat niet meer: gebruik 'keep_staff' (W13 houdt het personeel; het deel van de partners stopt) "
-     "of 'keep_project' (het hele project loopt door, betaald door W13)"),
-    (r"(\S+) = (\S+) is read as ([+-]?[\d.]+)%( a year)?, above the bound of (\d+)% \(percentages are fractions: "
-     r"(\S+) = (\S+), or write \"(\S+)\"\); if this is really meant, add override_bounds = true",
-     r"\1 = \2 wordt gelezen als \3%\4, boven de grens van \5% (percentages zijn breuken: \6 = \7, of schrijf "
-     r"'\8'); is dat echt de bedoeling, zet dan override_bounds = true"),
-    (r" a year, boven", " per jaar, boven"),
-    (r"(.*): (\S+) is read as (\S+)%, above 100% \(percentages are fractions: (\S+) = (\S+)%, or text '(\S+)'\)",
-     r"\1: \2 wordt gelezen als \3%, boven 100% (percentages zijn breuken: \4 = \5%, of tekst '\6')"),
-    (r"a fraction such as (\S+) or '(\S+)'", r"een breuk zoals \1 of '\2'"),
-    (r"(.*): action (\S+) is not on the budget sheet", r"\1: actie \2 staat niet op het begrotingsblad"),
-    (r"an action of the budget sheet, or \* for the rest", "een actie van het begrotingsblad, of * voor de rest"),
-    (r"(.*): (\S+) for (.*) in (\d{4}), but only (\S+) of the line is left",
-     r"\1: \2 voor \3 in \4, maar van de lijn blijft maar \5 over"),
-    (r"parts that add up to at most the line's amount", "delen die samen hoogstens het bedrag van de lijn zijn"),
-    (r"unknown economic rubric '(.*)'", r"onbekende economische rubriek '\1'"),
-    (r"rubric '(.*)' is (.*), the row says (.*)", r"rubriek '\1' is \2, de rij zegt \3"),
-    (r"a rubric of the same category and direction", "een rubriek met dezelfde categorie en richting"),
-    (r"amounts on a \* row", "bedragen op een *-rij"),
-    (r"empty year cells: \* takes the rest", "lege jaarcellen: * neemt de rest"),
-    (r"^no (rubriek|beleidsveld|functie)$", r"geen \1"),
-    (r"^a (rubriek|beleidsveld|functie)$", r"een \1"),
-    (r"text '(.*)' in an amount cell", r"tekst '\1' in een bedragcel"),
-    (r"a number in euro, e\.g\. 1234,56 or text in Belgian format like '1\.234,56'",
-     "een bedrag in euro, bv. 1234,56 of tekst als '1.234,56'"),
-    (r"a number in euro", "een bedrag in euro"),
-    (r"the cell holds the Excel error (\S+)", r"de cel bevat de Excel-fout \1"),
-    (r"'(.*)' is not an amount", r"'\1' is geen bedrag"),
-    (r"no year columns in the header row", "geen jaarkolommen in de kopregel"),
-    (r"columns headed by a year such as (.*) or '(.*)'", r"kolommen met een jaar als kop, bv. \1 of '\2'"),
-    (r"year (\d{4}) appears twice in the header \(also in (\w+)\)", r"jaar \1 staat twee keer in de kop (ook in \2)"),
-    (r"one column per year", "één kolom per jaar"),
-    (r"year columns are not consecutive: missing year (\d{4})", r"jaarkolommen niet opeenvolgend: jaar \1 ontbreekt"),
-    (r"year columns are not consecutive: (\d{4}) does not follow (\d{4})",
-     r"jaarkolommen niet opeenvolgend: \1 volgt niet op \2"),
-    (r"consecutive years from left to right, e\.g\. (.*)", r"opeenvolgende jaren van links naar rechts, bv. \1"),
-    (r"duplicate line (.*) \(also on row (\d+)\)", r"dubbele lijn \1 (ook op rij \2)"),
-    (r"one row per action, category and direction", "één rij per actie, categorie en richting"),
-    (r"duplicate ([OU]) row for (\S+) \(also on row (\d+)\)", r"dubbele \1-rij voor \2 (ook op rij \3)"),
-    (r"one O and one U row per action", "één O- en één U-rij per actie"),
-    (r"unknown direction '(.*)'", r"onbekende richting '\1'"),
-    (r"O \(ontvangsten\) or U \(uitgaven\)", "O (ontvangsten) of U (uitgaven)"),
-    (r"unknown category '(.*)'", r"onbekende categorie '\1'"),
-    (r"exploitatie, investeringen or financiering", "exploitatie, investeringen of financiering"),
-    (r"the sheet is empty", "het bereik is leeg"),
-    (r"cannot recognise the budget layout", "de opmaak van de begroting is niet herkend"),
-    (r"the row has amounts but no action code", "de rij heeft bedragen maar geen actiecode"),
-    (r"an action code such as (\S+)", r"een actiecode zoals \1"),
-    (r"a row with amounts but no label", "een rij met bedragen maar zonder label"),
-    (r"unexpected row label '(.*)'", r"onverwacht rijlabel '\1'"),
-    (r"no header row with an 'Actie' column", "geen kopregel met een kolom 'Actie'"),
-    (r"the sheet has a header but no budget lines", "het bereik heeft een kop maar geen begrotingslijnen"),
-    (r"unknown subsidy '(.*)'", r"onbekende subsidie '\1'"),
-    (r"unknown position '(.*)'", r"onbekende positie '\1'"),
-    (r"unknown action '(.*)'", r"onbekende actie '\1'"),
-    (r"unknown salary scale '(.*)'", r"onbekende weddeschaal '\1'"),
-    (r"date (\S+) is outside the plan \((.*)\)", r"datum \1 valt buiten het plan (\2)"),
-    (r"year (-?\d+) is outside the plan", r"jaar \1 valt buiten het plan"),
-    (r"scenario file not found", "scenariobestand niet gevonden"),
-    # scenario files and the Scenario's sheet (pydantic's messages, w13xl's own)
-    (r"\(got (.*)\)$", r"(gegeven: \1)"),
-    (r"Input should be a valid date or datetime, (.*)", r"geen geldige datum (\1)"),
-    (r"Input should be a valid date", "geen geldige datum"),
-    (r"Input should be a valid number, unable to parse string as a number", "geen geldig getal"),
-    (r"Input should be a valid (number|integer|float)", "geen geldig getal"),
-    (r"Input should be a valid string", "geen tekst"),
-    (r"Input should be a valid boolean", "geen geldige waar/onwaar-waarde"),
-    (r"Input should be greater than or equal to (\S+)", r"moet minstens \1 zijn"),
-    (r"Input should be greater than (\S+)", r"moet groter zijn dan \1"),
-    (r"Input should be less than or equal to (\S+)", r"mag hoogstens \1 zijn"),
-    (r"Input should be less than (\S+)", r"moet kleiner zijn dan \1"),
-    (r"Input should be (.*)", r"waarde moet \1 zijn"),
-    (r"Field required", "verplicht veld ontbreekt"),
-    (r"unknown key", "onbekende sleutel"),
-    (r"unknown change type \(expected one of (.*)\)", r"onbekend soort wijziging (verwacht: \1)"),
-    (r"extends unknown scenario '(.*)'", r"bouwt voort op een onbekend scenario '\1'"),
-    (r"two scenarios are named '(.*)'", r"twee scenario's heten '\1'"),
-    (r"unique scenario names", "unieke scenarionamen"),
-    (r"input is too short", "invoer te kort"),
-    (r"invalid character", "ongeldig teken"),
-    (r"subsidy (\S+) names action '(.*)', which is not on the budget sheet",
-     r"subsidie \1 verwijst naar actie '\2', die niet op het begrotingsblad staat"),
-    (r"an action of the budget sheet", "een actie van het begrotingsblad"),
-    (r"position (\S+) has unknown salary scale '(.*)'", r"positie \1 heeft een onbekende weddeschaal '\2'"),
-    (r"one of the scales on '(.*)'", r"een van de schalen op '\1'"),
-    (r"there is no sheet '(.*)'", r"er is geen blad '\1'"),
-    (r"no budget sheet found", "geen begrotingsblad gevonden"),
-    (r"a sheet 'Synthese' \(table layout\) or a pivot export with 'Rijlabels'; name it with --sheet",
-     "een blad 'Synthese' (tabel) of een draaitabel-export met 'Rijlabels'"),
-    (r"a subsidy id of the '(.*)' sheet: \(none\)", r"een subsidie van het blad '\1' (geef dat bereik mee)"),
-    (r"a subsidy id of the '(.*)' sheet", r"een subsidie van het blad '\1'"),
-    (r"a header row with Actie, Categorie, Richting and year columns, or a pivot export starting with 'Rijlabels'",
-     "een kopregel met Actie, Categorie, Richting en jaarkolommen, of een draaitabel-export vanaf 'Rijlabels'"),
-    (r"a budget table or a pivot export", "een begrotingstabel of een draaitabel-export"),
-    (r"a 'Weddeschalen' sheet for staffing changes", "een bereik 'Weddeschalen' voor personeelswijzigingen"),
-    (r"columns Scenario, Type, Subsidie/Positie/Actie, Datum, \.\.\.",
-     "kolommen Scenario, Type, Subsidie/Positie/Actie, Datum, ..."),
-    (r"fractions such as 0,32 for 32%", "breuken zoals 0,32 voor 32%"),
-    (r"rows with O and U amounts", "rijen met O- en U-bedragen"),
-    (r"the name of the scenario", "de naam van het scenario"),
-    (r"a dotted key such as (.*)", r"een sleutel met punten zoals \1"),
-    (r"an 'onzekerheid' row needs a key in column 'Sleutel'", "een rij 'onzekerheid' heeft een sleutel nodig in de "
-     "kolom 'Sleutel'"),
-    (r"no header row with a 'Scenario' column", "geen kopregel met een kolom 'Scenario'"),
-    (r"the row has no scenario name", "de rij heeft geen scenarionaam"),
-    (r"no '(.*)' column", r"geen kolom '\1'"),
-    (r"unknown column '(.*)'", r"onbekende kolom '\1'"),
-    (r"key '(.*)' clashes with an earlier row", r"sleutel '\1' botst met een eerdere rij"),
-    (r"'(.*)' is not an action code", r"'\1' is geen actiecode"),
-    (r"'(.*)' is neither a scenario file nor a scenario on the Scenario's sheet",
-     r"'\1' is geen scenariobestand en geen scenario op het blad Scenario's"),
-    (r"scenario '(.*)' extends itself \(through '(.*)'\)", r"scenario '\1' bouwt op zichzelf voort (via '\2')"),
-    (r"not a date \(expected e\.g\. (\S+) or (\S+)\): (.*)", r"geen datum (verwacht bv. \1 of \2): \3"),
-    (r"not a date: (.*)", r"geen datum: \1"),
-    (r"not a (finite )?number: (.*)", r"geen getal: \2"),
-    (r"the amount is not a finite number", "het bedrag is geen eindig getal"),
-    (r"end (\S+) (is )?before start (\S+)", r"einde \1 ligt voor begin \3"),
-    (r"position (\S+): ", r"positie \1: "),
-    (r"subsidy (\S+): ", r"subsidie \1: "),
-    (r"unknown salary scale (\S+) \(known: (.*)\)", r"onbekende weddeschaal \1 (bekend: \2)"),
-    (r"salary scales", "weddeschalen"),
-    (r"no header row", "geen kopregel"),
-    (r"empty position id", "lege positie-id"),
-    (r"duplicate position id", "dubbele positie-id"),
-    (r"the subsidy has no id", "de subsidie heeft geen id"),
-    (r"subsidy id (\S+) appears twice", r"subsidie-id \1 staat er twee keer"),
-    (r"must be a fraction in \[0, 1\)", "moet een breuk in [0, 1) zijn"),
-    (r"position (\S+) has onbekende weddeschaal", r"positie \1 heeft een onbekende weddeschaal"),
-    (r"unknown index class '(.*?)'", r"onbekende indexklasse '\1'"),
-    (r"level '(.*)' is not one of (.*)", r"niveau '\1' is niet een van \2"),
-    (r"a year in (-?\d+)-(\d+)", r"een jaar in \1-\2"),
-    (r"\bcolumn (\S+): ", r"kolom \1: "),
-    (r"\(scale (\S+)\)", r"(schaal \1)"),
-    (r"amount must be > 0", "het bedrag moet > 0 zijn"),
-    (r"scale (\S+) has no step 0", r"schaal \1 heeft geen trap 0"),
-    (r"scale (\S+) step (\S+) given twice", r"schaal \1 trap \2 staat er twee keer"),
-    (r"scale (\S+) given twice", r"schaal \1 staat er twee keer"),
-    (r"negative step (\S+)", r"negatieve trap \1"),
-    (r"step must be an integer, got (.*)", r"trap moet een geheel getal zijn (gegeven: \1)"),
-    (r"fte (\S+) outside (\S+)", r"vte \1 buiten \2"),
-    (r"overhead rate (\S+)", r"overheadpercentage \1"),
-    (r"empty scale", "lege schaal"),
-    (r"\bempty (\S+)", r"\1 is leeg"),
-    (r"\ba number\b", "een getal"),
-    (r"Datetimes provided to dates should have zero time - e\.g\. be exact dates", "geen datum (een tijdstip of "
-     "een negatief getal)"),
-    (r"not a whole number: (.*)", r"geen geheel getal: \1"),
-    (r"\(known: (.*)\)", r"(bekend: \1)"),
-    (r"\bpersonnel\b", "personeel"),
-    (r"missing column\(s\) (.*)", r"ontbrekende kolom(men) \1"),
-    (r"the plan has no member contribution \(parameter '(.*)'\)",
-     r"het plan heeft geen bijdrage van de lokale besturen (parameter '\1')"),
-    (r"a '(.*)' row on the Parameters sheet", r"een rij '\1' op het blad Parameters"),
-    (r"\bnone\b", "geen"),
-    (r"\bone of\b", "een van"),
-    (r"file not found", "bestand niet gevonden"),
-    (r"\band\b", "en"),
-    (r"\bor\b", "of"),
-    (r"\bexpected\b", "verwacht"),
-))
-
-
-def dutch(text: str) -> str:
-    """The core's English input message in Dutch (known phrases; the rest as it is)."""
-    for pattern, replacement in _DUTCH:
-        text = pattern.sub(replacement, text)
-    return text
-
-
 def error_text(exc: BaseException) -> str:
-    """A one-line Dutch message for a cell: where (argument and cell in the range) and what."""
+    """A one-line Dutch message for a cell: where (argument and cell in the range) and what. The
+    message itself is the same Dutch text the command line shows (Dutch at source)."""
     if isinstance(exc, InputError):
         where = []
         if exc.sheet:
             where.append(f"argument {ARGUMENT_NAMES.get(exc.sheet, exc.sheet)}")
-        if getattr(exc, "key", None):
-            where.append(f"sleutel {exc.key}")
+        if exc.key:
+            where.append(f"{messages.KEY} {exc.key}")
         if exc.cell:
-            where.append(f"cel {exc.cell} van het bereik" if _CELL.match(exc.cell)
-                         else exc.cell.replace("row", "rij") + " van het bereik")
-        message = dutch(exc.message)
-        text = ", ".join(where) + ": " + message if where else message
+            where.append(f"{messages.CELL} {exc.cell} van het bereik" if _CELL.match(exc.cell)
+                         else f"{exc.cell} van het bereik")
+        elif exc.row is not None:
+            where.append(f"{messages.ROW} {exc.row} van het bereik")
+        text = ", ".join(where) + ": " + exc.message if where else exc.message
         if exc.expected:
-            text += f" (verwacht: {dutch(exc.expected)})"
+            text += f" ({messages.EXPECTED}: {exc.expected})"
         return PREFIX + text
     if isinstance(exc, (W13Error, ValueError, KeyError)):
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        return PREFIX + dutch(str(msg))
-    return PREFIX + f"interne fout ({type(exc).__name__}: {exc})"
+        return PREFIX + str(msg)
+    return PREFIX + messages.msg("internal", kind=type(exc).__name__, detail=exc)
 
 
 def _copy(rows: tuple[tuple[object, ...], ...]) -> Rows:

@@ -78,11 +78,11 @@ def quickstart_template() -> Path:
     """``quickstart.xlsm`` inside the installed xlwings package."""
     spec = importlib.util.find_spec("xlwings")
     if spec is None or not spec.submodule_search_locations:
-        raise InputError("xlwings is not installed", expected="xlwings==0.37.8 (uv sync)")
+        raise InputError("xlwings is niet geïnstalleerd", expected="xlwings==0.37.8 (uv sync)")
     path = Path(next(iter(spec.submodule_search_locations))) / "quickstart.xlsm"
     if not path.exists():
-        raise InputError("xlwings' quickstart.xlsm template is missing", file=str(path),
-                         expected="a complete xlwings installation (reinstall xlwings)")
+        raise InputError("het sjabloon quickstart.xlsm van xlwings ontbreekt", file=str(path),
+                         expected="een volledige installatie van xlwings (installeer xlwings opnieuw)")
     return path
 
 
@@ -151,20 +151,20 @@ def build_addin_workbook(out: str | os.PathLike, *, plan: str | os.PathLike | No
     """Write ``out`` (.xlsm): xlwings' quickstart template + config + the plan's sheets."""
     out = Path(out)
     if out.suffix.lower() != ".xlsm":
-        raise InputError(f"'{out.suffix}' cannot hold macros", file=str(out),
-                         expected="an output name ending in .xlsm")
+        raise InputError(f"'{out.suffix}' kan geen macro's bevatten", file=str(out),
+                         expected="een uitvoernaam die eindigt op .xlsm")
     if not out.stem.isidentifier():
-        raise InputError("xlwings' Run main imports the workbook's name as a Python module, so the name may "
-                         "hold only letters, digits and '_'", file=str(out),
-                         expected=f"a name such as {_identifier(out.stem)}.xlsm")
+        raise InputError("Run main van xlwings importeert de naam van de werkmap als Python-module, dus de naam "
+                         "mag alleen letters, cijfers en '_' bevatten", file=str(out),
+                         expected=f"een naam zoals {_identifier(out.stem)}.xlsm")
     script = run_main_path(out)
     for path in (out, script):
         if path.exists() and not force:
-            raise InputError("the file exists; nothing was changed", file=str(path),
-                             expected="a new file name, or --force to replace it")
+            raise InputError("het bestand bestaat al; er is niets gewijzigd", file=str(path),
+                             expected="een nieuwe bestandsnaam, of --force om het te vervangen")
     if plan is not None and Path(plan).resolve() == out.resolve():
-        raise InputError("the output would overwrite the plan workbook", file=str(out),
-                         expected="another output name")
+        raise InputError("de uitvoer zou het planwerkboek overschrijven", file=str(out),
+                         expected="een andere uitvoernaam")
     wb = open_workbook(quickstart_template(), data_only=False, keep_vba=True)
     if plan is None:
         from ..sample import build_workbook
@@ -174,8 +174,8 @@ def build_addin_workbook(out: str | os.PathLike, *, plan: str | os.PathLike | No
         source, plan_name = open_workbook(plan, data_only=False), Path(plan).name
     clash = [n for n in source.sheetnames if n.lower() in (CONF_SHEET, INACTIVE_CONF_SHEET, START_SHEET.lower())]
     if clash:
-        raise InputError(f"the plan workbook has a sheet named '{clash[0]}', which the add-in workbook needs",
-                         file=plan_name, expected="rename that sheet")
+        raise InputError(f"het planwerkboek heeft een blad '{clash[0]}', dat de werkmap van de invoegtoepassing "
+                         "nodig heeft", file=plan_name, expected="geef dat blad een andere naam")
     conf_name = CONF_SHEET if CONF_SHEET in wb.sheetnames else INACTIVE_CONF_SHEET
     conf = wb[conf_name]
     conf.title = CONF_SHEET

@@ -147,8 +147,8 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
            if name in header}
     for needed in ("richting", "klasse"):
         if needed not in col:
-            raise ctx.error(f"no '{needed.capitalize()}' column", header_row, None,
-                            "columns Actie, Richting, Klasse, Aandeel")
+            raise ctx.error(f"geen kolom '{needed.capitalize()}'", header_row, None,
+                            "kolommen Actie, Richting, Klasse, Aandeel")
     out = []
     for r in range(header_row + 1, len(grid)):
         row = grid[r]
@@ -157,10 +157,10 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
         get = lambda k, row=row: row[col[k]] if k in col and col[k] < len(row) else None  # noqa: E731
         direction = parse_direction(get("richting"))
         if direction is None:
-            raise ctx.error(f"unknown direction '{get('richting')}'", r, col["richting"], "O or U")
+            raise ctx.error(f"onbekende richting '{get('richting')}'", r, col["richting"], "O of U")
         klass = str(get("klasse") or "").strip().lower()
         if klass not in LINE_CLASSES:
-            raise ctx.error(f"unknown index class '{get('klasse')}'", r, col["klasse"],
+            raise ctx.error(f"onbekende indexklasse '{get('klasse')}'", r, col["klasse"],
                             ", ".join(LINE_CLASSES))
         share = parse_number(get("aandeel"), ctx, r, col.get("aandeel", 0), "Aandeel") if "aandeel" in col else None
         share = 1.0 if share is None else (share / 100 if share > 1 else share)
@@ -168,12 +168,12 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
         if "categorie" in col and not is_blank(get("categorie")):
             parsed = parse_category(get("categorie"))
             if parsed is None:
-                raise ctx.error(f"unknown category '{get('categorie')}'", r, col["categorie"],
-                                "exploitatie, investeringen or financiering")
+                raise ctx.error(f"onbekende categorie '{get('categorie')}'", r, col["categorie"],
+                                "exploitatie, investeringen of financiering")
             category = parsed
         action = str(get("actie") or "").strip()
         if not action:
-            raise ctx.error("no action", r, col.get("actie", 0), "an action code such as A10302")
+            raise ctx.error("geen actie", r, col.get("actie", 0), "een actiecode zoals A10302")
         source = "" if is_blank(get("bron")) else str(get("bron")).strip()
         out.append(IndexShare(action, direction, klass, float(share), category, source))
     return out
@@ -348,8 +348,8 @@ class Baseline:
         cost = self._cost_cache.get(p)
         if cost is None:
             if self.scales is None:
-                raise InputError("the workbook has no salary scales (sheet 'Weddeschalen')",
-                                 file=self.file, expected="a 'Weddeschalen' sheet for staffing changes")
+                raise InputError("het werkboek heeft geen weddeschalen (blad 'Weddeschalen')",
+                                 file=self.file, expected="een blad 'Weddeschalen' voor personeelswijzigingen")
             try:
                 share = {p.id: self.head_share.get(p.id, 1.0)}
                 cost = cost_breakdown([p], self.scales, self.staff_params, self.years, shares=share).total[0]
@@ -403,13 +403,13 @@ class Baseline:
 
     def check_action(self, change, action: str, fieldname: str = "action") -> None:
         if action not in self.plan.actions:
-            raise change.error(f"unknown action '{action}'", fieldname,
-                               "an action of the budget sheet, e.g. A10302")
+            raise change.error(f"onbekende actie '{action}'", fieldname,
+                               "een actie van het begrotingsblad, bv. A10302")
 
     def check_date(self, change, date: dt.date, fieldname: str = "date") -> None:
         if not self.years[0] <= date.year <= self.years[-1]:
-            raise change.error(f"date {date.isoformat()} is outside the plan ({self.years[0]}-{self.years[-1]})",
-                               fieldname, f"a date in {self.years[0]}-{self.years[-1]}")
+            raise change.error(f"datum {date:%d/%m/%Y} valt buiten het plan ({self.years[0]}-{self.years[-1]})",
+                               fieldname, f"een datum in {self.years[0]}-{self.years[-1]}")
 
 
 class _Run:
@@ -483,8 +483,9 @@ class _Run:
     def position(self, change, pid: str) -> list[Position]:
         found = [p for p in self.positions if p.id == pid]
         if not found:
-            raise change.error(f"unknown position '{pid}'", "position",
-                               "a position id of the 'Personeel' sheet (or one hired earlier in the scenario)")
+            raise change.error(f"onbekende positie '{pid}'", "position",
+                               "een positie van het blad 'Personeel' (of een die eerder in het scenario is "
+                               "aangeworven)")
         return found
 
     def split(self, p: Position, date: dt.date, **changes) -> list[Position]:
@@ -503,8 +504,8 @@ class _Run:
     def subsidy(self, change) -> Subsidy:
         s = self.base.subsidies.get(change.subsidy)
         if s is None:
-            raise change.error(f"unknown subsidy '{change.subsidy}'", "subsidy",
-                               f"a subsidy id of the 'Subsidies' sheet: {', '.join(self.base.subsidies) or '(none)'}")
+            raise change.error(f"onbekende subsidie '{change.subsidy}'", "subsidy",
+                               f"een subsidie van het blad 'Subsidies': {', '.join(self.base.subsidies) or '(geen)'}")
         return s
 
     def funded(self, s: Subsidy) -> list[Position]:
@@ -835,19 +836,19 @@ class Engine:
         self.base.check_action(ch, ch.action)
         for y in ch.amounts:
             if y not in self.base.years:
-                raise ch.error(f"year {y} is outside the plan", "amounts",
-                               f"years {self.base.years[0]}-{self.base.years[-1]}")
+                raise ch.error(f"jaar {y} valt buiten het plan", "amounts",
+                               f"jaren {self.base.years[0]}-{self.base.years[-1]}")
         delta = np.array([float(ch.amounts.get(y, 0.0)) for y in self.base.years])
         state.add(ch.action, 0 if ch.direction == "O" else 1, delta, CATEGORIES.index(ch.category))
         return f"Bijsturing {ch.action} {ch.category} {ch.direction}"
 
     def _apply_contribution(self, state: _Run, ch: ContributionChange) -> str:
         if ch.from_year not in self.base.years:
-            raise ch.error(f"year {ch.from_year} is outside the plan", "from_year",
-                           f"a year in {self.base.years[0]}-{self.base.years[-1]}")
+            raise ch.error(f"jaar {ch.from_year} valt buiten het plan", "from_year",
+                           f"een jaar in {self.base.years[0]}-{self.base.years[-1]}")
         if not np.any(state.contribution):
-            raise ch.error("the plan has no member contribution (parameter 'Bijdrage lokale besturen')", None,
-                           "a 'Bijdrage lokale besturen' row on the Parameters sheet")
+            raise ch.error("het plan heeft geen bijdrage van de lokale besturen (parameter 'Bijdrage lokale besturen')",
+                           None, "een rij 'Bijdrage lokale besturen' op het blad Parameters")
         if ch.pct is not None:
             pct = ch.pct  # a fraction (w13xl.scenario.spec.as_fraction): 0.05 = +5%
             factor = 1.0 + pct
@@ -855,8 +856,8 @@ class Engine:
         else:
             inhabitants = self.base.params.inhabitants
             if not inhabitants:
-                raise ch.error("per_inhabitant needs the number of inhabitants (parameter 'Inwoners')",
-                               "per_inhabitant", "an 'Inwoners' row on the Parameters sheet")
+                raise ch.error("per_inhabitant vraagt het aantal inwoners (parameter 'Inwoners')",
+                               "per_inhabitant", "een rij 'Inwoners' op het blad Parameters")
             current = self.base.contribution[0] / inhabitants
             factor = ch.per_inhabitant / current
             what = f"{ch.per_inhabitant:.4f} euro per inwoner (was {current:.4f})".replace(".", ",")
@@ -878,14 +879,14 @@ class Engine:
         if ch.rates is not None:
             for y in ch.rates:
                 if y not in years:
-                    raise ch.error(f"year {y} is outside the plan", "rates")
+                    raise ch.error(f"jaar {y} valt buiten het plan", "rates")
             rates = {y: ch.rates.get(y, base_rate) for y in years}
             path = ix.yearly_rate_multipliers(rates, years)
             return dict.fromkeys(ch.classes, path)
         if ch.crossings is not None or ch.extra_crossings is not None:
             for m in ch.months:
                 if not t0 - 1 <= m[0] <= years[-1]:
-                    raise ch.error(f"crossing {m[0]}-{m[1]:02d} is outside the plan",
+                    raise ch.error(f"spilindexoverschrijding {m[0]}-{m[1]:02d} valt buiten het plan",
                                    "crossings" if ch.crossings is not None else "extra_crossings")
             steps = ix.wage_steps_from_crossings(ch.months)
             level = ix.monthly_level(steps, (t0, 1), 12 * len(years))
@@ -898,7 +899,7 @@ class Engine:
         rates = {y: inflation.get(y, base_rate) for y in years}
         for y in inflation:
             if y not in years:
-                raise ch.error(f"year {y} is outside the plan", "inflation")
+                raise ch.error(f"jaar {y} valt buiten het plan", "inflation")
         monthly = np.repeat([(1.0 + rates[y]) ** (1 / 12) - 1.0 for y in years], 12)
         health = ix.bundled_health_index().slice((t0 - 1, 10), (t0 - 1, 12))
         health_path = ix.health_index_path(health, monthly)
@@ -930,13 +931,14 @@ class Engine:
         """The rule of an indexsprong (see :func:`skip_indexation`)."""
         years = list(self.base.years)
         if ch.year is not None and not years[0] < ch.year <= years[-1]:
-            raise ch.error(f"year {ch.year} is not inside the plan after its first year", "year",
-                           f"a year in {years[1]}-{years[-1]} (the first year's level is the plan's base)")
+            raise ch.error(f"jaar {ch.year} ligt niet in het plan na het eerste jaar", "year",
+                           f"een jaar in {years[1]}-{years[-1]} (het peil van het eerste jaar is de basis van "
+                           "het plan)")
         crossing = None
         if ch.crossing is not None:
             y, m = (int(x) for x in ch.crossing.split("-"))
             if not years[0] - 1 <= y <= years[-1]:
-                raise ch.error(f"crossing {ch.crossing} is outside the plan", "crossing")
+                raise ch.error(f"spilindexoverschrijding {ch.crossing} valt buiten het plan", "crossing")
             crossing = (y, m)
         paths: dict[str, np.ndarray] = {c: skip_indexation(state.mult[c], years, ch.year, crossing)
                                         for c in ch.classes}
@@ -967,12 +969,12 @@ class Engine:
         self.base.check_action(ch, ch.action)
         self.base.check_date(ch, ch.start, "start")
         if ch.end is not None and ch.end < ch.start:
-            raise ch.error("end is before start", "end")
+            raise ch.error("einde ligt voor start", "end")
         if ch.funded_by != BASE_FUNDING and ch.funded_by not in self.base.subsidies:
-            raise ch.error(f"unknown funding '{ch.funded_by}'", "funded_by", "basiswerking or a subsidy id")
+            raise ch.error(f"onbekende financiering '{ch.funded_by}'", "funded_by", "basiswerking of een subsidie-id")
         if self.base.scales is not None and ch.scale not in self.base.scales:
-            raise ch.error(f"unknown salary scale '{ch.scale}'", "scale",
-                           f"one of: {', '.join(self.base.scales.names)}")
+            raise ch.error(f"onbekende weddeschaal '{ch.scale}'", "scale",
+                           f"een van: {', '.join(self.base.scales.names)}")
         state.hired += 1
         pid = ch.id or f"NIEUW-{state.hired}"
         p = Position(id=pid, function=ch.function, level=ch.level, scale=ch.scale, step=ch.step, fte=ch.fte,
@@ -1009,7 +1011,8 @@ class Engine:
         changes = {"action": ch.action}
         if ch.funded_by is not None:
             if ch.funded_by != BASE_FUNDING and ch.funded_by not in self.base.subsidies:
-                raise ch.error(f"unknown funding '{ch.funded_by}'", "funded_by", "basiswerking or a subsidy id")
+                raise ch.error(f"onbekende financiering '{ch.funded_by}'", "funded_by",
+                               "basiswerking of een subsidie-id")
             changes["funded_by"] = ch.funded_by
         self._segment_change(state, ch, **changes)
         return f"Positie {ch.position} naar {ch.action} vanaf {ch.date:%d/%m/%Y}"
@@ -1096,8 +1099,8 @@ class Engine:
                budget_neutral: bool = False) -> None:
         start, end = state.windows[s.id]
         if end is None or until <= end:
-            raise ch.error(f"subsidy {s.id} runs until {end or 'the end of the plan'} already",
-                           "until", f"a date after {end}" if end else "a subsidy with an end date")
+            raise ch.error(f"subsidie {s.id} loopt al tot {f'{end:%d/%m/%Y}' if end else 'het einde van het plan'}",
+                           "until", f"een datum na {end:%d/%m/%Y}" if end else "een subsidie met een einddatum")
         years = self.base.years
         window = window_mask(start, end, years)
         a = months_per_year(window)
@@ -1106,8 +1109,8 @@ class Engine:
         g = months_per_year(gained)
         full = [i for i in range(state.n) if a[i] > 0]
         if not full:
-            raise ch.error(f"subsidy {s.id} has no months inside the plan to renew from", "amount",
-                           "an amount for the renewal")
+            raise ch.error(f"subsidie {s.id} heeft geen maanden in het plan om van te verlengen", "amount",
+                           "een bedrag voor de verlenging")
         t0 = max((i for i in full if a[i] == 12), default=full[-1])
         o_line = state.line(s.action, O) if s.amount is None else np.full(state.n, float(s.amount))
         u_line = state.line(s.action, U)

@@ -54,18 +54,18 @@ def parse_policy(text: str) -> Policy:
         return Policy(POLICY_WORDS[t])
     if t in RETIRED_POLICIES:
         raise InputError(RETIRED_POLICIES[t], key="--policy",
-                         expected="stop, keep_staff, keep_project or a kept share such as 50% or 0,5")
+                         expected="stop, keep_staff, keep_project of een behouden deel zoals 50% of 0,5")
     from ..numbers import parse_fraction
 
-    expected = "stop, keep_staff, keep_project or a kept share such as 50% or 0,5"
+    expected = "stop, keep_staff, keep_project of een behouden deel zoals 50% of 0,5"
     try:
         share = parse_fraction(text)
     except ValueError as exc:
         if any(ch.isdigit() for ch in t):
-            raise InputError(f"share {text}: {exc}", key="--policy", expected=expected) from None
-        raise InputError(f"unknown policy '{text}'", key="--policy", expected=expected) from None
+            raise InputError(f"deel {text}: {exc}", key="--policy", expected=expected) from None
+        raise InputError(f"onbekend beleid '{text}'", key="--policy", expected=expected) from None
     if not 0 <= share <= 1:
-        raise InputError(f"share {text} is outside 0-100%", key="--policy", expected="a share from 0% to 100%")
+        raise InputError(f"deel {text} valt buiten 0-100%", key="--policy", expected="een deel van 0% tot 100%")
     return Policy("share", share)
 
 
@@ -105,16 +105,17 @@ def subsidy_grid(baseline: Baseline, *, subsidies: Sequence[str] | None = None,
     subsidies = tuple(subsidies) if subsidies else tuple(baseline.subsidies)
     for sid in subsidies:
         if sid not in baseline.subsidies:
-            raise InputError(f"unknown subsidy '{sid}'", key="--subsidy",
-                             expected=f"a subsidy of the register: {', '.join(baseline.subsidies)}")
+            raise InputError(f"onbekende subsidie '{sid}'", key="--subsidy",
+                             expected=f"een subsidie van het register: {', '.join(baseline.subsidies)}")
     end_years = tuple(end_years) if end_years else tuple(years)
     for y in end_years:
         if y not in years:
-            raise InputError(f"end year {y} is outside the plan", key="--years",
-                             expected=f"years in {years[0]}-{years[-1]}")
+            raise InputError(f"eindjaar {y} valt buiten het plan", key="--years",
+                             expected=f"jaren in {years[0]}-{years[-1]}")
     year = years[-1] if year is None else year
     if year not in years:
-        raise InputError(f"year {year} is outside the plan", key="--year", expected=f"a year in {years[0]}-{years[-1]}")
+        raise InputError(f"jaar {year} valt buiten het plan", key="--year",
+                         expected=f"een jaar in {years[0]}-{years[-1]}")
     library = library or ScenarioLibrary([base] if base is not None else [])
     scenarios = []
     for rate, sid, pol, end in itertools.product(index_rates, subsidies, policies, end_years):

@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputError, InputWarning
+from ..errors import InputError, InputWarning, RowError
+from ..messages import msg
 from ..sheets import Grid, SheetContext, is_blank, load_plan_from_grids, parse_number
 from ..staffing import PERSONNEL_ALIASES, StaffParameters, roster_from_rows, scales_from_rows
 from ..subsidies import subsidies_from_rows, unsourced
@@ -67,51 +68,16 @@ def _from_header(grid: Grid, first_header: str | frozenset[str]) -> tuple[int, l
     return -1, []
 
 
-#: Words in the loaders' messages -> the (Dutch) column header they are about.
-_MESSAGE_COLUMNS = {
-    "scale": "schaal", "step": "trap", "fte": "vte", "level": "niveau", "end": "einde", "begin": "start",
-    "index class": "indexklasse", "overhead rate": "overhead", "amount": "bedrag", "action": "actie",
-    "function": "functie", "funded_by": "financiering", "positions": "posities",
-}
-
-
-def _message_column(text: str, header: list | None) -> int | None:
-    """The column of ``header`` a loader's message is about: the header (or its English word in
-    the message) that the message mentions first after the row's subject."""
-    import re
-
-    if not header:
-        return None
-    names = {str(h).strip().lower(): c for c, h in enumerate(header) if isinstance(h, str) and h.strip()}
-    body = re.sub(r"^(position|subsidy|scale)\s+\S+\s*", "", text)  # not the subject ('position P01')
-    best = None
-    for word, column in [*((n, n) for n in names), *_MESSAGE_COLUMNS.items()]:
-        if column not in names:
-            continue
-        m = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", body)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), names[column])
-    return best[1] if best else None
-
-
-def _sheet_error(exc: ValueError, file: str | None, sheet: str, offset: int,
-                 header: list | None = None) -> InputError:
-    """A loader's ValueError ('row N: ...', N counted from the header row) as an InputError naming
-    the sheet, the row and, where the message names a column, the cell."""
-    import re
-
+def _sheet_error(exc: RowError, file: str | None, sheet: str, offset: int) -> InputError:
+    """A table reader's error (row counted from the header row, column index in the rows) as an
+    InputError naming the sheet and the cell (or the row when no column is known)."""
     from ..sheets import cell_name
 
-    row = re.compile(r"\s*\(?\brow (\d+)\)?:?")
-    m = row.search(str(exc))
-    cell = f"row {int(m.group(1)) + offset}" if m else None
-    text = str(exc)
-    if m:  # the row goes into the location
-        text = (text[m.end():] if m.start() == 0 else text[:m.start()] + ":" + text[m.end():]).strip(" ,")
-        column = _message_column(text, header)
-        if column is not None:
-            cell = cell_name(int(m.group(1)) + offset - 1, column)
-    return InputError(text, file=file, sheet=sheet, cell=cell)
+    if exc.row is None:
+        return exc.at(file=file, sheet=sheet)
+    row = exc.row + offset  # 1-based on the sheet
+    cell = cell_name(row - 1, exc.col) if exc.col is not None else None
+    return InputError(exc._source_message(), file=file, sheet=sheet, cell=cell, row=row, expected=exc.expected)
 
 
 def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str | frozenset[str], parse,
@@ -125,8 +91,8 @@ def _read_sheet(grids: Mapping[str, Grid], name: str, first_header: str | frozen
         return None
     try:
         return parse(rows)
-    except ValueError as exc:
-        raise _sheet_error(exc, file, name, offset, list(rows[0])) from None
+    except RowError as exc:
+        raise _sheet_error(exc, file, name, offset) from None
 
 
 def _row_cell(grid: Grid, first_header: str | frozenset[str], key: str, column: str) -> str | None:
@@ -144,7 +110,7 @@ def _row_cell(grid: Grid, first_header: str | frozenset[str], key: str, column: 
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
         if raw is not None and str(raw).strip() == key:
-            return cell_name(r, col) if col is not None else f"row {r + 1}"
+            return cell_name(r, col) if col is not None else f"rij {r + 1}"
     return None
 
 
@@ -166,14 +132,14 @@ def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters
                     if key not in ("salary_coefficient", "second_pillar_admin", "other_cost_per_head") \
                             and abs(number) > 1:
                         # one rule for percentages (w13xl.sheets.RATE_BOUNDS): a number is a fraction
-                        raise ctx.error(f"{v.strip()}: {number:g} is read as {number * 100:g}%, above 100% "
-                                        f"(percentages are fractions: {number / 100:g} = {number:g}%, or text "
-                                        f"'{number:g}%')", r, c + 1, "a fraction such as 0,32 or '32%'")
+                        raise ctx.error(msg("rate.above_100", label=v.strip(), number=f"{number:g}",
+                                            percent=f"{number * 100:g}", fraction=f"{number / 100:g}"),
+                                        r, c + 1, msg("expected.fraction", fraction="0,32", percent="32%"))
                     values[key] = number
     try:
         return dataclasses.replace(StaffParameters(), **values)
     except ValueError as exc:
-        raise ctx.error(str(exc), expected="fractions such as 0,32 for 32%") from None
+        raise ctx.error(str(exc), expected="breuken zoals 0,32 voor 32%") from None
 
 
 def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, sheet: str | None = None,
@@ -187,20 +153,20 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
     subsidies = _read_sheet(grids, SUBSIDY_SHEET, "id", subsidies_from_rows, file) or {}
     for s in subsidies.values():
         if s.action not in loaded.plan.actions:
-            raise InputError(f"subsidy {s.id} names action '{s.action}', which is not on the budget sheet",
+            raise InputError(f"subsidie {s.id} verwijst naar actie '{s.action}', die niet op het begrotingsblad staat",
                              file=file, sheet=SUBSIDY_SHEET, cell=_row_cell(grids[SUBSIDY_SHEET], "id", s.id, "actie"),
-                             expected="an action of the budget sheet")
+                             expected="een actie van het begrotingsblad")
     for sid in unsourced(subsidies):  # issue 9: every figure has a source
         loaded.warnings.append(InputWarning(
-            f"subsidy {sid} has no funder ('financier') or no source ('verwijzing': plan section or action "
-            f"text with dates and amounts, or 'aanname' with the reason)", file=file, sheet=SUBSIDY_SHEET))
+            f"subsidie {sid} heeft geen financier ('financier') of geen bron ('verwijzing': planonderdeel of "
+            f"actietekst met data en bedragen, of 'aanname' met de reden)", file=file, sheet=SUBSIDY_SHEET))
     shares = index_shares_from_grid(grids[INDEX_SHEET], file, INDEX_SHEET) if INDEX_SHEET in grids else []
     if scales is not None:
         for p in positions:
             if p.scale not in scales:
-                raise InputError(f"position {p.id} has unknown salary scale '{p.scale}'", file=file,
+                raise InputError(f"positie {p.id} heeft een onbekende weddeschaal '{p.scale}'", file=file,
                                  sheet=ROSTER_SHEET, cell=_roster_cell(grids[ROSTER_SHEET], p.id, "schaal"),
-                                 expected=f"one of the scales on '{SCALES_SHEET}'")
+                                 expected=f"een van de schalen op '{SCALES_SHEET}'")
     baseline = Baseline(plan=loaded.plan, params=loaded.params, positions=tuple(positions), scales=scales,
                         staff_params=staff, subsidies=subsidies, index_shares=shares, file=file,
                         sheet=loaded.sheet, warnings=loaded.warnings,
@@ -337,9 +303,9 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
             selected.append(sheet_scenarios[arg])
             continue
         else:
-            raise InputError(f"'{arg}' is neither a scenario file nor a scenario on the Scenario's sheet",
+            raise InputError(f"'{arg}' is geen scenariobestand en geen scenario op het blad Scenario's",
                              file=str(path),
-                             expected=f"a .toml file or one of: {', '.join(sheet_scenarios) or '(none)'}")
+                             expected=f"een .toml-bestand of een van: {', '.join(sheet_scenarios) or '(geen)'}")
         for f in files:
             s = load_scenario_file(f)
             library.add(s)

@@ -36,7 +36,9 @@ from pydantic import (
     model_validator,
 )
 
+from .. import messages
 from ..errors import InputError
+from ..messages import os_reason, pydantic_message, toml_reason
 from ..numbers import parse_date
 
 BASELINE = "baseline"
@@ -71,8 +73,8 @@ NOTICE_WORDS = {"tijdig": NOTICE_IN_TIME, "op tijd": NOTICE_IN_TIME, "in time": 
                 "after stop": NOTICE_AFTER_STOP}
 POLICIES: tuple[str, ...] = ("stop", "keep_staff", "keep_project", "share")
 #: Old names refused with a pointer to the new ones (their meaning was ambiguous).
-RETIRED_POLICIES = {"keep": "'keep' no longer exists: use 'keep_staff' (W13 keeps the staff; the partners' "
-                            "part stops) or 'keep_project' (the whole project goes on, paid by W13)"}
+RETIRED_POLICIES = {"keep": "'keep' bestaat niet meer: gebruik 'keep_staff' (W13 houdt het personeel; het deel "
+                            "van de partners stopt) of 'keep_project' (het hele project loopt door, betaald door W13)"}
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
@@ -166,9 +168,9 @@ class IndexChange(_Change):
         for year, r in values:
             if abs(r) > MAX_INDEX_RATE:
                 where = info.field_name if year is None else f"{info.field_name}.{year}"
-                raise ValueError(f"{where} = {r:g} is read as {r * 100:+g}% a year, above the bound of "
-                                 f"{MAX_INDEX_RATE:.0%} (percentages are fractions: 0.08 = 8%, or write \"8%\"); "
-                                 "if this is really meant, add override_bounds = true")
+                raise ValueError(f"{where} = {r:g} wordt gelezen als {r * 100:+g}% per jaar, boven de grens van "
+                                 f"{MAX_INDEX_RATE:.0%} (percentages zijn breuken: 0.08 = 8%, of schrijf \"8%\"); "
+                                 "is dat echt de bedoeling, zet dan override_bounds = true")
         return v
 
     @field_validator("crossings", "extra_crossings")
@@ -177,7 +179,7 @@ class IndexChange(_Change):
         for m in v or []:
             match = _MONTH.match(str(m))
             if not match or not 1 <= int(match.group(2)) <= 12:
-                raise ValueError(f"'{m}' is not a month like 2027-03")
+                raise ValueError(f"'{m}' is geen maand zoals 2027-03")
         return v
 
     @model_validator(mode="after")
@@ -185,8 +187,8 @@ class IndexChange(_Change):
         given = [k for k in ("rate", "rates", "crossings", "extra_crossings", "inflation")
                  if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of rate, rates, crossings, extra_crossings, inflation "
-                             f"(got {', '.join(given) or 'none'})")
+            raise ValueError("geef precies één van rate, rates, crossings, extra_crossings, inflation "
+                             f"(gegeven: {', '.join(given) or 'geen'})")
         return self
 
     @property
@@ -270,7 +272,7 @@ class _SubsidyPolicy(_Change):
     @model_validator(mode="after")
     def _share_given(self) -> _SubsidyPolicy:
         if self.policy == "share" and self.share is None:
-            raise ValueError("policy 'share' needs share = the part of the costs that stays (0..1)")
+            raise ValueError("beleid 'share' vraagt share = het deel van de kosten dat blijft (0..1)")
         if self.opzeg is not None and self.policy != "stop":
             raise ValueError("opzeg geldt alleen bij policy 'stop' (verwacht: opzeg weglaten of policy = \"stop\")")
         if self.opzeg == NOTICE_IN_TIME and self.notice_months:
@@ -344,15 +346,15 @@ class ContributionChange(_Change):
     @classmethod
     def _pct_plausible(cls, v: float | None, info: ValidationInfo) -> float | None:
         if v is not None and abs(v) > MAX_CONTRIBUTION_PCT and not info.data.get("override_bounds"):
-            raise ValueError(f"pct = {v:g} is read as {v * 100:+g}%, above the bound of "
-                             f"{MAX_CONTRIBUTION_PCT:.0%} (percentages are fractions: 0.05 = 5%, or write \"5%\"); "
-                             "if this is really meant, add override_bounds = true")
+            raise ValueError(f"pct = {v:g} wordt gelezen als {v * 100:+g}%, boven de grens van "
+                             f"{MAX_CONTRIBUTION_PCT:.0%} (percentages zijn breuken: 0.05 = 5%, of schrijf \"5%\"); "
+                             "is dat echt de bedoeling, zet dan override_bounds = true")
         return v
 
     @model_validator(mode="after")
     def _one(self) -> ContributionChange:
         if (self.pct is None) == (self.per_inhabitant is None):
-            raise ValueError("give exactly one of pct or per_inhabitant")
+            raise ValueError("geef precies één van pct of per_inhabitant")
         return self
 
 
@@ -412,15 +414,16 @@ class IndexsprongChange(_Change):
     def _month(cls, v: str | None) -> str | None:
         match = _MONTH.match(str(v)) if v is not None else None
         if v is not None and (not match or not 1 <= int(match.group(2)) <= 12):
-            raise ValueError(f"'{v}' is not a month like 2027-03")
+            raise ValueError(f"'{v}' is geen maand zoals 2027-03")
         return v
 
     @model_validator(mode="after")
     def _exactly_one(self) -> IndexsprongChange:
         if (self.year is None) == (self.crossing is None):
-            raise ValueError("give exactly one of year (a skipped year) or crossing (a skipped pivot crossing)")
+            raise ValueError("geef precies één van year (een overgeslagen jaar) of crossing (een overgeslagen "
+                             "spilindexoverschrijding)")
         if self.crossing is not None and any(c not in ("loon", "volgt_loon") for c in self.classes):
-            raise ValueError("a skipped crossing applies to wages only (classes = ['loon'])")
+            raise ValueError("een overgeslagen spilindexoverschrijding geldt alleen voor lonen (classes = ['loon'])")
         return self
 
 
@@ -504,17 +507,17 @@ def _validation_error(exc: ValidationError, file: str | None, sheet: str | None 
             break
     loc = ".".join(str(p) for p in parts)
     loc = re.sub(r"\.(\d+)", r"[\1]", loc)
-    msg = err["msg"].removeprefix("Value error, ")
+    msg = pydantic_message(err)
     if err["type"] == "extra_forbidden":
         key = str(err["loc"][-1])
         tag = next((p for p in err["loc"] if isinstance(p, str) and p in CHANGE_TYPES), None)
         known = _change_fields().get(tag, set()) if tag else set(Scenario.model_fields)
-        msg = "unknown key" + did_you_mean(key, known - {"type"})
+        msg = messages.msg("scenario.unknown_key", hint=did_you_mean(key, known - {"type"}))
     elif err["type"] == "union_tag_invalid":
-        msg = f"unknown change type (expected one of {', '.join(CHANGE_TYPES)})"
+        msg = messages.msg("scenario.unknown_change_type", types=", ".join(CHANGE_TYPES))
     given = err.get("input")
     if given is not None and not isinstance(given, (dict, list)) and err["type"] != "extra_forbidden":
-        msg += f" (got {_show(given)})"
+        msg += f" (gegeven: {_show(given)})"
     return InputError(msg, file=file, sheet=sheet, cell=cell, key=None if cell else (loc or None))
 
 
@@ -538,20 +541,20 @@ def load_scenario_file(path: str | Path) -> Scenario:
     path = Path(path)
     name = str(path)
     if not path.exists():
-        raise InputError("scenario file not found", file=name, expected="a .toml file in scenarios/")
+        raise InputError("scenariobestand niet gevonden", file=name, expected="een .toml-bestand in scenarios/")
     if path.suffix.lower() != ".toml":
-        raise InputError(f"'{path.suffix}' is not a scenario file", file=name, expected="a .toml file")
+        raise InputError(f"'{path.suffix}' is geen scenariobestand", file=name, expected="een .toml-bestand")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Notepad) is accepted
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", file=name) from None
+        raise InputError(f"geen geldige TOML ({toml_reason(exc)})", file=name) from None
     except UnicodeDecodeError:
-        raise InputError("not a text file", file=name, expected="a UTF-8 TOML file") from None
+        raise InputError("geen tekstbestand", file=name, expected="een TOML-bestand in UTF-8") from None
     except OSError as exc:
-        raise InputError(f"the scenario file could not be read ({exc.strerror or exc})", file=name) from None
+        raise InputError(f"het scenariobestand kon niet gelezen worden ({os_reason(exc)})", file=name) from None
     if not data:
-        raise InputError("the scenario file is empty (it would run as the plan without a word)", file=name,
-                         expected="a title and at least one [[changes]] table, or extends = \"...\"")
+        raise InputError("het scenariobestand is leeg (het zou zonder een woord als het plan zelf lopen)", file=name,
+                         expected="een titel en minstens één tabel [[changes]], of extends = \"...\"")
     return scenario_from_dict(data, name=path.stem, file=name)
 
 
@@ -621,15 +624,15 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
     if header_row is None:
         if all(all(is_blank(v) for v in row) for row in rows):
             return {}
-        raise InputError("no header row with a 'Scenario' column", file=file, sheet=sheet,
-                         expected="columns Scenario, Type, Subsidie/Positie/Actie, Datum, ...")
+        raise InputError("geen kopregel met een kolom 'Scenario'", file=file, sheet=sheet,
+                         expected="kolommen Scenario, Type, Subsidie/Positie/Actie, Datum, ...")
     columns: dict[int, str] = {}
     for c, v in enumerate(rows[header_row]):
         if isinstance(v, str) and v.strip().lower() in SHEET_COLUMNS:
             columns[c] = SHEET_COLUMNS[v.strip().lower()]
         elif not is_blank(v):
-            raise InputError(f"unknown column '{v}'", file=file, sheet=sheet, cell=cell_name(header_row, c),
-                             expected=f"one of: {', '.join(sorted(set(SHEET_COLUMNS)))}")
+            raise InputError(f"onbekende kolom '{v}'", file=file, sheet=sheet, cell=cell_name(header_row, c),
+                             expected=f"een van: {', '.join(sorted(set(SHEET_COLUMNS)))}")
     scenario_col = next(c for c, f in columns.items() if f == "scenario")
     data: dict[str, dict[str, Any]] = {}
     uncertainty_cells: dict[str, dict[str, str]] = {}
@@ -640,8 +643,8 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
             continue
         name = row[scenario_col] if scenario_col < len(row) else None
         if is_blank(name):
-            raise InputError("the row has no scenario name", file=file, sheet=sheet,
-                             cell=cell_name(r, scenario_col), expected="the name of the scenario")
+            raise InputError("de rij heeft geen scenarionaam", file=file, sheet=sheet,
+                             cell=cell_name(r, scenario_col), expected="de naam van het scenario")
         name = str(name).strip()
         entry = data.setdefault(name, {"changes": []})
         change: dict[str, Any] = {}
@@ -660,15 +663,16 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
         if str(change.get("type", "")).strip().lower() in UNCERTAINTY_TYPES:
             key = change.get("uncertainty_key")
             if key is None:
-                raise InputError("an 'onzekerheid' row needs a key in column 'Sleutel'", file=file, sheet=sheet,
+                raise InputError("een rij 'onzekerheid' heeft een sleutel nodig in de kolom 'Sleutel'", file=file,
+                                 sheet=sheet,
                                  cell=cell_name(r, where.get("type", scenario_col)),
-                                 expected="a dotted key such as index.sd or subsidies.SUB-PACT.renewal")
+                                 expected="een sleutel met punten zoals index.sd of subsidies.SUB-PACT.renewal")
             node = entry.setdefault("uncertainty", {})
             parts = str(key).strip().split(".")
             for part in parts[:-1]:
                 node = node.setdefault(part, {})
                 if not isinstance(node, dict):
-                    raise InputError(f"key '{key}' clashes with an earlier row", file=file, sheet=sheet,
+                    raise InputError(f"sleutel '{key}' botst met een eerdere rij", file=file, sheet=sheet,
                                      cell=cell_name(r, where["uncertainty_key"]))
             node[parts[-1]] = change.get("uncertainty_value")
             cells = uncertainty_cells.setdefault(name, {})
@@ -694,7 +698,7 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
             raise _validation_error(exc, file, sheet, bad_cell or "?") from None
         scenario.name = name
         scenario.title = scenario.title or name
-        scenario._source = f"{file or 'workbook'} [{sheet}]"
+        scenario._source = f"{file or 'werkboek'} [{sheet}]"
         scenario._uncertainty_cells = uncertainty_cells.get(name, {})
         # one origin per change row read above
         for parsed, (r, where) in zip(scenario.changes, origins.get(name, []), strict=True):
@@ -726,8 +730,8 @@ class ScenarioLibrary:
 
     def add(self, scenario: Scenario) -> None:
         if scenario.name in self.scenarios and scenario.name != BASELINE:
-            raise InputError(f"two scenarios are named '{scenario.name}'", file=scenario.source,
-                             expected="unique scenario names")
+            raise InputError(f"twee scenario's heten '{scenario.name}'", file=scenario.source,
+                             expected="unieke scenarionamen")
         self.scenarios[scenario.name] = scenario
 
     def chain(self, scenario: Scenario) -> list[Scenario]:
@@ -738,10 +742,10 @@ class ScenarioLibrary:
         while current.extends and current.extends != BASELINE:
             parent = self.find(current.extends)
             if parent is None:
-                raise InputError(f"extends unknown scenario '{current.extends}'", file=current.source,
-                                 key="extends", expected=f"'baseline' or one of: {', '.join(self.scenarios)}")
+                raise InputError(f"bouwt voort op een onbekend scenario '{current.extends}'", file=current.source,
+                                 key="extends", expected=f"'baseline' of een van: {', '.join(self.scenarios)}")
             if parent.name in seen:
-                raise InputError(f"scenario '{scenario.name}' extends itself (through '{parent.name}')",
+                raise InputError(f"scenario '{scenario.name}' bouwt op zichzelf voort (via '{parent.name}')",
                                  file=current.source, key="extends")
             seen.add(parent.name)
             chain.append(parent)
@@ -766,6 +770,6 @@ def scenario_files(folder: Path) -> list[Path]:
     """The ``*.toml`` files of a scenario folder (sorted); a folder without any is an error."""
     files = sorted(folder.glob("*.toml"))
     if not files:
-        raise InputError("the folder holds no scenario files (*.toml)", file=str(folder),
-                         expected="a folder with .toml scenario files, e.g. scenarios/")
+        raise InputError("de map bevat geen scenariobestanden (*.toml)", file=str(folder),
+                         expected="een map met .toml-scenariobestanden, bv. scenarios/")
     return files
