@@ -97,6 +97,8 @@ def _stored(value: object) -> object:
     a date is a serial number that reads back as a datetime at midnight."""
     if value == "":
         return None
+    if type(value).__name__ == "ArrayFormula":  # a dynamic-array formula (W13 Formules) reads back so
+        return value.text  # type: ignore[attr-defined]
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day)
     return value

@@ -364,7 +364,10 @@ def quickstart_xlsm(tmp_path) -> Path:
 
 def all_values(path, skip=()):
     wb = openpyxl.load_workbook(path, data_only=False)
-    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets
+    def value(v):  # a dynamic-array formula (sheet W13 Formules) reads back as an ArrayFormula object
+        return ("array", v.ref, v.text) if type(v).__name__ == "ArrayFormula" else v
+
+    return {ws.title: [[value(c.value) for c in row] for row in ws.iter_rows()] for ws in wb.worksheets
             if ws.title not in skip}
 
 

@@ -487,10 +487,19 @@ def build_workbook() -> Workbook:
     add_schema_sheets(wb)
     for extra in EXTRA_SHEETS:
         extra(wb)
+    add_excel_layer(wb)
     wb.properties.creator = "w13xl"
     wb.properties.created = FIXED_DATE
     wb.properties.modified = FIXED_DATE
     return wb
+
+
+def add_excel_layer(wb: Workbook) -> list[str]:
+    """Issue 23 (w13xl.excel.layer): a workbook name per input table, the sheet 'W13 Formules' with
+    live Office.js formulas on those names, and drop-down lists on Scenario's. Gives the formula cells."""
+    from .excel.layer import add_excel_layer as layer
+
+    return layer(wb, "officejs")
 
 
 def build_sample_workbook(path: str | Path = SAMPLE_PATH) -> Path:
@@ -501,7 +510,10 @@ def build_sample_workbook(path: str | Path = SAMPLE_PATH) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
 
     def write(tmp: Path) -> None:
+        from .excel.layer import mark_dynamic_arrays
+
         wb.save(tmp)
+        mark_dynamic_arrays(tmp)
         _fix_zip_times(tmp)
 
     return safe_write(path, write)

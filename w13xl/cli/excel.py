@@ -41,5 +41,24 @@ def workbook_command(
     path = build_addin_workbook(out, plan=plan, interpreter=interpreter, budget_sheet=budget_sheet, force=force)
     console.print(f"Geschreven: {path} en {run_main_path(path)} (houd ze samen in één map)")
     console.print(f"UDF Modules = {UDF_MODULES}. In Excel: xlwings-tab > Import Functions, "
-                  "dan =W13_M2(Synthese!A1:L46;Parameters!A1:H15); Scenario's doorrekenen: xlwings-tab > "
+                  "dan =W13_M2(Begroting;Parameters) (blad W13 Formules); Scenario's doorrekenen: xlwings-tab > "
                   "Run main. Zie README, sectie Excel.")
+
+
+@excel_app.command("sjabloon")
+@handles_input_errors
+def template_command(
+    out: Annotated[Path, typer.Argument(help="Het werkboek dat gemaakt wordt (.xlsx).")],
+    plan: Annotated[Path | None, typer.Option(
+        "--plan", "-p", help="Werkboek met het plan (standaard het meegeleverde voorbeeldplan).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Vervang OUT als het al bestaat.")] = False,
+) -> None:
+    """Een werkboek voor de W13-add-in (w13xl serve) of xlwings Lite: het plan met een naam per invoertabel (Begroting, Parameters, Personeel, ...), het blad W13 Formules en keuzelijsten op Scenario's.
+
+    Voorbeeld: w13xl excel sjabloon W13_officejs.xlsx --plan workbooks/w13-mjp-2026-2031.xlsx
+    """  # noqa: E501 - command help: typer keeps these lines as they are
+    from ..excel.template import build_officejs_workbook
+
+    path = build_officejs_workbook(out, plan=plan, force=force)
+    console.print(f"Geschreven: {path}. Open het in Excel met de W13-add-in: het blad 'W13 Formules' rekent "
+                  "meteen (=W13.M2(Begroting;Parameters;Categorieen)).")

@@ -124,6 +124,7 @@ def _start_sheet(ws, plan_name: str, budget: str, params: str, module: str) -> N
         (f"Plan: {plan_name}", False),
         ("", False),
         ("Functies (klassieke add-in op Windows; eerst xlwings-tab > Import Functions):", True),
+        ("Het blad 'W13 Formules' rekent zodra de functies geïmporteerd zijn (daarna Ctrl+Alt+F9).", False),
         (f"=W13_M2({budget};{params})   schema M2, één kolom per jaar", False),
         (f"=W13_RESERVE({budget};{params})   =W13_AFM(...)   =W13_BBR(...)   jaar | bedrag", False),
         (f"=W13_NORMEN({budget};{params})   controles (norm, engagement, beleid) en eerste jaar niet gehaald", False),
@@ -204,17 +205,71 @@ def build_addin_workbook(out: str | os.PathLike, *, plan: str | os.PathLike | No
     start.title = START_SHEET
     start.delete_rows(1, start.max_row)
     wb.move_sheet(START_SHEET, offset=-wb.sheetnames.index(START_SHEET))
+    from .layer import OWN_SHEETS, add_excel_layer, mark_dynamic_arrays
+
     for ws in source.worksheets:
-        _copy_sheet(ws, wb)
-    budget, params = _ranges(source, budget_sheet)
+        if ws.title not in OWN_SHEETS:  # a plan that has them (the sample) gets them anew, classic
+            _copy_sheet(ws, wb)
+    formula_cells = add_excel_layer(wb, "classic")
+    budget, params = _names_or_ranges(wb, source, budget_sheet)
     _start_sheet(start, plan_name, budget, params, out.stem)
     wb.move_sheet(CONF_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(CONF_SHEET))
     wb.active = 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        safe_write(out, lambda tmp: wb.save(tmp))
+    def write(tmp: Path) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb.save(tmp)
+        mark_dynamic_arrays(tmp, cells=formula_cells)
+
+    safe_write(out, write)
     text = RUN_MAIN_TEMPLATE.format(workbook=out.name)
     safe_write(script, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return out
+
+
+def _names_or_ranges(wb, source, budget_sheet: str) -> tuple[str, str]:
+    """The workbook names Begroting and Parameters when the layer defined them, else the ranges."""
+    names = wb.defined_names
+    if "Begroting" in names and budget_sheet == "Synthese":
+        return "Begroting", "Parameters" if "Parameters" in names else ""
+    return _ranges(source, budget_sheet)
+
+
+def build_officejs_workbook(out: str | os.PathLike, *, plan: str | os.PathLike | None = None,
+                            force: bool = False) -> Path:
+    """Write ``out`` (.xlsx) for the Office.js add-in (w13xl serve, xlwings Lite): the plan's
+    workbook as it is, plus the names, the sheet 'W13 Formules' (=W13.M2(Begroting;...)) and the
+    drop-down lists on Scenario's. Without ``plan``: the sample plan."""
+    from .layer import OWN_SHEETS, add_excel_layer, mark_dynamic_arrays
+
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(f"'{out.suffix}' is not a workbook for the Office.js add-in", file=str(out),
+                         expected="an output name ending in .xlsx")
+    if out.exists() and not force:
+        raise InputError("the file exists; nothing was changed", file=str(out),
+                         expected="a new file name, or --force to replace it")
+    if plan is not None and Path(plan).resolve() == out.resolve():
+        raise InputError("the output would overwrite the plan workbook", file=str(out),
+                         expected="another output name")
+    if plan is None:
+        from ..sample import build_workbook
+
+        wb = build_workbook()
+    else:
+        wb = open_workbook(plan, data_only=False)
+    for title in OWN_SHEETS:
+        if title in wb.sheetnames:
+            del wb[title]
+    formula_cells = add_excel_layer(wb, "officejs")
+
+    def write(tmp: Path) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb.save(tmp)
+        mark_dynamic_arrays(tmp, cells=formula_cells)
+
+    safe_write(out, write)
     return out
 
 

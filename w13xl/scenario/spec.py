@@ -617,11 +617,17 @@ _LIST_FIELDS = {"crossings", "extra_crossings", "classes"}
 _INT_FIELDS = {"step", "notice_months", "from_year"}
 
 
+#: The Dutch labels of the change types, accepted in the column Type of the sheet (lower case).
+CHANGE_TYPE_BY_LABEL = {label.casefold(): code for code, label in CHANGE_LABELS.items()}
+
+
 def _cell_value(value: Any, fieldname: str) -> Any:
     if isinstance(value, str):
         value = value.strip()
         if value == "":
             return None
+        if fieldname == "type" and value.casefold() in CHANGE_TYPE_BY_LABEL:
+            return CHANGE_TYPE_BY_LABEL[value.casefold()]
     if isinstance(value, dt.datetime):
         return value.date()
     if fieldname in ("date", "until", "start", "end"):
