@@ -20,7 +20,7 @@ from ..errors import InputWarning, W13Error
 #: command cost each start ~40 ms (issue 14). tests/test_startup.py checks this table against the
 #: commands the modules define.
 COMMAND_MODULES = {
-    "m2": "m2", "run": "scenarios", "compare": "scenarios", "board": "board", "simulate": "uncertainty",
+    "m2": "m2", "run": "scenarios", "compare": "scenarios", "nota": "nota", "board": "board", "simulate": "uncertainty",
     "cliffs": "uncertainty", "solve": "uncertainty", "schema": "schema", "realisatie": "realisatie",
     "versies": "realisatie", "herraming": "realisatie", "aannames": "aannames", "subsidies": "subsidies",
     "personeel": "subsidies", "serve": "serve", "raster": "raster", "excel": "excel",
