@@ -1,4 +1,4 @@
-"""Every `uv run w13xl ...` command of the README's "Excel" section, run as written (from a
+"""Every `uv run w13xl ...` command of the docs page "Excel" (docs/reference/excel.md), run as written (from a
 folder that has the repo's workbooks/ and scenarios/): the workbook and manifest commands must
 write their files, the server commands must answer and are stopped again."""
 
@@ -21,9 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def excel_commands() -> list[str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("\n## Excel\n"):]
-    section = section[:section.index("\n## ", 1)]
+    # The README's former "Excel" section is the docs page docs/reference/excel.md.
+    section = (ROOT / "docs" / "reference" / "excel.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```bash\n(.*?)```", section, flags=re.S)
     return [line.strip() for block in blocks for line in block.splitlines() if line.strip().startswith("uv run w13xl")]
 

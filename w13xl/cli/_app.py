@@ -20,11 +20,14 @@ from ..errors import InputWarning, W13Error
 #: command cost each start ~40 ms (issue 14). tests/test_startup.py checks this table against the
 #: commands the modules define.
 COMMAND_MODULES = {
-    "m2": "m2", "run": "scenarios", "compare": "scenarios", "nota": "nota", "board": "board", "simulate": "uncertainty",
-    "cliffs": "uncertainty", "solve": "uncertainty", "schema": "schema", "realisatie": "realisatie",
-    "versies": "realisatie", "herraming": "realisatie", "aannames": "aannames", "subsidies": "subsidies",
-    "personeel": "subsidies", "serve": "serve", "raster": "raster", "excel": "excel",
+    "m2": "m2", "scenario": "scenarios", "vergelijk": "scenarios", "nota": "nota", "bordpakket": "board",
+    "onzekerheid": "uncertainty", "kliffen": "uncertainty", "doelzoek": "uncertainty", "schema": "schema",
+    "realisatie": "realisatie", "versies": "realisatie", "herraming": "realisatie", "aannames": "aannames",
+    "subsidies": "subsidies", "personeel": "subsidies", "server": "serve", "raster": "raster", "excel": "excel",
 }
+#: The English names of earlier versions, still accepted (not listed in the help).
+ALIASES = {"run": "scenario", "compare": "vergelijk", "board": "bordpakket", "simulate": "onzekerheid",
+           "cliffs": "kliffen", "solve": "doelzoek", "serve": "server"}
 
 
 class LazyCommands(TyperGroup):
@@ -52,6 +55,7 @@ class LazyCommands(TyperGroup):
         self._load(dict.fromkeys(COMMAND_MODULES.values()))
 
     def get_command(self, ctx, cmd_name):
+        cmd_name = ALIASES.get(cmd_name, cmd_name)
         if cmd_name not in self.commands:
             if cmd_name in COMMAND_MODULES:
                 self._load([COMMAND_MODULES[cmd_name]])

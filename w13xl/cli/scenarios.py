@@ -169,7 +169,7 @@ def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None,
     return [engine.run(s, library) for s in selected]
 
 
-@app.command("run")
+@app.command("scenario")
 @handles_input_errors
 def run_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
@@ -180,7 +180,7 @@ def run_command(
 ) -> None:
     """Scenario's doorrekenen: schema M2 per scenario, de normen en het effect van elke wijziging.
 
-    Voorbeeld: w13xl run workbooks/w13-mjp-2026-2031.xlsx scenarios/pact-stopt-2028.toml
+    Voorbeeld: w13xl scenario workbooks/w13-mjp-2026-2031.xlsx scenarios/pact-stopt-2028.toml
     """
     runs = _run_all(workbook, scenarios, sheet)
     from .aannames import print_index_classes
@@ -196,7 +196,7 @@ def run_command(
         write_runs(out, runs, {"workbook": str(workbook)}, csv_style)
 
 
-@app.command("compare")
+@app.command("vergelijk")
 @handles_input_errors
 def compare_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
@@ -207,7 +207,7 @@ def compare_command(
 ) -> None:
     """Scenario's naast elkaar: reserve, BBR en AFM per jaar, met de normen.
 
-    Voorbeeld: w13xl compare workbooks/w13-mjp-2026-2031.xlsx scenarios/
+    Voorbeeld: w13xl vergelijk workbooks/w13-mjp-2026-2031.xlsx scenarios/
     """
     runs = _run_all(workbook, scenarios, sheet, batched=True)
     print_comparison(runs)

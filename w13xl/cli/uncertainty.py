@@ -127,7 +127,7 @@ def simulation_csv_rows(sim) -> list[list]:
     return rows
 
 
-@app.command("simulate")
+@app.command("onzekerheid")
 @handles_input_errors
 def simulate_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
@@ -143,7 +143,7 @@ def simulate_command(
 ) -> None:
     """Monte Carlo van de \\[uncertainty]-tabel van een scenario: percentielen P5-P95 van reserve, BBR en AFM per jaar en de kans dat een norm niet gehaald wordt.
 
-    Voorbeeld: w13xl simulate workbooks/w13-mjp-2026-2031.xlsx scenarios/onzekerheid.toml --paths 2000
+    Voorbeeld: w13xl onzekerheid workbooks/w13-mjp-2026-2031.xlsx scenarios/onzekerheid.toml --paths 2000
     """
     from ..montecarlo import CHUNK, prepare, simulate
 
@@ -211,7 +211,7 @@ def cliff_csv_rows(table) -> list[list]:
     return rows
 
 
-@app.command("cliffs")
+@app.command("kliffen")
 @handles_input_errors
 def cliffs_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
@@ -222,7 +222,7 @@ def cliffs_command(
 ) -> None:
     """Subsidiekliffen: per subsidie het effect op reserve en AFM in het laatste jaar als (a) de subsidie een jaar vroeger stopt (project stopt) en (b) niet verlengd wordt terwijl het personeel blijft; ergste eerst.
 
-    Voorbeeld: w13xl cliffs workbooks/w13-mjp-2026-2031.xlsx -o kliffen.csv
+    Voorbeeld: w13xl kliffen workbooks/w13-mjp-2026-2031.xlsx -o kliffen.csv
     """
     from ..cliffs import subsidy_cliffs
 
@@ -267,7 +267,7 @@ def solution_table(solutions) -> Table:
     return t
 
 
-@app.command("solve")
+@app.command("doelzoek")
 @handles_input_errors
 def solve_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
@@ -285,7 +285,7 @@ def solve_command(
 ) -> None:
     """Doelzoeken: de kleinste verhoging van de bijdrage of vermindering van de VTE basiswerking voor een AFM ≥ 0 in het laatste jaar en een reserve ≥ het minimum in elk jaar, gecontroleerd door het scenario opnieuw door te rekenen.
 
-    Voorbeeld: w13xl solve workbooks/w13-mjp-2026-2031.xlsx --lever contribution
+    Voorbeeld: w13xl doelzoek workbooks/w13-mjp-2026-2031.xlsx --lever contribution
     """
     from ..goalseek import LEVERS, solve
 
