@@ -70,8 +70,7 @@ SKIP: dict[str, str] = {}
 #: Files the README calls the user's own, as the command names them -> the bash line that makes
 #: one before the first command naming it runs (in the section's folder, on the same PATH).
 USER_FILES: dict[str, str] = {
-    # board --into: the user's macro workbook; a ready one with the sample plan (`w13xl excel workbook`).
-    "mijn_werkboek.xlsm": "w13xl excel workbook mijn_werkboek.xlsm",
+    # (board --into: the docs make the user's workbook first, `w13xl excel workbook mijn_werkboek.xlsm`.)
     # a walkthrough's "write your own scenario" step: one of the shipped scenarios under that name.
     "scenarios/mijn-scenario.toml": "cp scenarios/open-personeel-blijft.toml scenarios/mijn-scenario.toml",
 }

@@ -126,15 +126,15 @@ else:
     sys.meta_path.insert(0, _DutchHelpOnImport())
 
 def _rich_console(name: str):
-    """Output that is not a terminal (a pipe, a log, CI) gets a width that fits schema M2 unwrapped,
-    unless COLUMNS says how wide it is (the same rule as ``w13xl.cli._tables.output_width``)."""
+    """Output that is not a terminal (a pipe, a log, CI) is laid out for 100 columns, unless COLUMNS
+    says how wide it is (the same rule as ``w13xl.cli._tables.output_width``)."""
     value = globals().get(name)
     if value is None:
         from rich.console import Console
 
         stream = sys.stderr if name == "err_console" else sys.stdout
         sized = stream.isatty() or os.environ.get("COLUMNS", "").isdigit()
-        value = Console(stderr=name == "err_console", highlight=False, width=None if sized else 150)
+        value = Console(stderr=name == "err_console", highlight=False, width=None if sized else 100)
         globals()[name] = value
     return value
 

@@ -177,21 +177,26 @@ def run_command(
     sheet: SheetOpt = None,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
+    index_classes: Annotated[bool, typer.Option(
+        "--indexklassen", help="Toon na het resultaat ook welke indexklasse elke lijn volgt en waarom.")] = False,
 ) -> None:
     """Scenario's doorrekenen: schema M2 per scenario, de normen en het effect van elke wijziging.
 
     Voorbeeld: w13xl scenario workbooks/w13-mjp-2026-2031.xlsx scenarios/pact-stopt-2028.toml
     """
     runs = _run_all(workbook, scenarios, sheet)
-    from .aannames import print_index_classes
-
-    print_index_classes(workbook, sheet)  # issue 9: which index class and share each line got, and from where
-    for run in runs:
+    for run in runs:  # the result first (issue 21)
         print_m2(run.m2, f"Schema M2 — {run.title}")
         print_norms(run.m2)
         if run.effects:
             console.print(audit_table(run))
         console.print()
+    if index_classes:  # issue 9: which index class and share each line got, and from where
+        from .aannames import print_index_classes
+
+        print_index_classes(workbook, sheet)
+    else:
+        console.print("Welke indexklasse elke lijn volgt: --indexklassen (of w13xl aannames).")
     if out is not None:
         write_runs(out, runs, {"workbook": str(workbook)}, csv_style)
 
@@ -210,6 +215,9 @@ def compare_command(
     Voorbeeld: w13xl vergelijk workbooks/w13-mjp-2026-2031.xlsx scenarios/
     """
     runs = _run_all(workbook, scenarios, sheet, batched=True)
+    from ..board.summary import is_baseline_run
+
+    runs = sorted(runs, key=lambda r: not is_baseline_run(r))  # the plan first (stable: the rest in order)
     print_comparison(runs)
     if out is not None:
         write_runs(out, runs, {"workbook": str(workbook)}, csv_style)

@@ -78,26 +78,32 @@ def _nothing_varies(sim) -> bool:
 
 
 
-def simulation_table(sim) -> Table:
+def simulation_table(sim, block=None) -> Table:
+    """Percentiles per line and year, in the compact look; ``block``: the year indices shown (all
+    by default), so that :func:`print_fitted` can split the years when the terminal is narrow."""
     from ..montecarlo import PERCENTILES
 
+    idx = list(range(len(sim.years))) if block is None else list(block)
     paths = f"{sim.paths:_}".replace("_", ".")
-    table = Table(title=f"Monte Carlo — {sim.title} ({paths} paden, seed {sim.seed})",
-                  title_justify="left")
-    table.add_column("Lijn", no_wrap=True)
+    table = Table(title=f"Monte Carlo — {sim.title} ({paths} paden, seed {sim.seed})", **COMPACT)
+    table.add_column("Lijn", overflow="fold", min_width=8)
     table.add_column("", no_wrap=True)
-    for y in sim.years:
-        table.add_column(str(y), justify="right", min_width=9)
+    for i in idx:
+        table.add_column(str(sim.years[i]), justify="right", no_wrap=True)
+
+    def cells(values) -> list[str]:
+        return [euro(values[i]) for i in idx]
+
     for key, label in LINES:
         for i, p in enumerate(PERCENTILES):
             style = "bold" if p == 50 else None
-            table.add_row(label if i == 0 else "", f"P{p}", *[euro(v) for v in sim.percentiles[key][i]], style=style)
-        table.add_row("", "plan", *[euro(v) for v in sim.deterministic.m2[key]], style="dim")
+            table.add_row(label if i == 0 else "", f"P{p}", *cells(sim.percentiles[key][i]), style=style)
+        table.add_row("", "plan", *cells(sim.deterministic.m2[key]), style="dim")
         table.add_section()
     if sim.minimum_reserve is not None:
-        table.add_row("Minimumreserve", "plan", *[euro(v) for v in sim.minimum_reserve], style="dim")
+        table.add_row("Minimumreserve", "plan", *cells(sim.minimum_reserve), style="dim")
     if sim.p_reserve_below_minimum is not None:
-        table.add_row("Kans reserve < minimum", "", *[percent(v) for v in sim.p_reserve_below_minimum])
+        table.add_row("Kans reserve < minimum", "", *[percent(sim.p_reserve_below_minimum[i]) for i in idx])
     return table
 
 
@@ -168,7 +174,9 @@ def simulate_command(
     if chosen is not None and chosen.uncertainty and _nothing_varies(sim):
         err_console.print("[yellow]Waarschuwing:[/] de \\[uncertainty]-tabel laat niets variëren: alle paden zijn "
                           "gelijk, dus elke kans hieronder is 0% of 100%.", soft_wrap=True)
-    console.print(simulation_table(sim))
+    from ._tables import print_fitted
+
+    print_fitted(console, lambda block: simulation_table(sim, block), len(sim.years))
     print_probabilities(sim)
     _write_output(out, kind, {"workbook": str(workbook), **sim.to_dict()}, lambda: simulation_csv_rows(sim), csv_style)
 
