@@ -84,7 +84,7 @@ def test_compare_says_an_uncertainty_scenario_shows_only_its_central_path():
 
     result = CliRunner().invoke(app, ["compare", str(SAMPLE), str(ROOT / "scenarios" / "onzekerheid.toml")])
     assert result.exit_code == 0, result.output
-    assert "alleen het centrale pad" in result.output and "w13xl simulate" in result.output
+    assert "alleen het centrale pad" in result.output and "w13xl onzekerheid" in result.output
 
 
 SCENARIO = str(ROOT / "scenarios" / "pact-stopt-2028.toml")

@@ -188,7 +188,7 @@ def skip_reason(cmd: Command) -> str | None:
             return f"synopsis ({word!r} is option syntax)"
         if METAVAR_RE.match(word) and not (len(word) == 1 and word in "OU"):
             return f"synopsis ({word!r} is a placeholder)"
-    if words[:2] == ["w13xl", "serve"] and not {"--manifest", "--help"} & set(words):
+    if words[:2] in (["w13xl", "serve"], ["w13xl", "server"]) and not {"--manifest", "--help"} & set(words):
         return "starts a server: run by tests/test_serve*.py"
     return None
 
@@ -389,6 +389,7 @@ def test_pdf_without_libreoffice(tmp_path: Path) -> None:
     ("uv run w13xl board PLAN.xlsx ... --out board.xlsx", "synopsis"),
     ('uv run w13xl excel workbook W13-plan.xlsm --interpreter "%CD%\\.venv\\Scripts\\pythonw.exe"', "Windows"),
     ("uv run w13xl serve --scenarios scenarios", "starts a server"),
+    ("uv run w13xl server --scenarios scenarios", "starts a server"),
     ("uv run w13xl serve --manifest manifest.xml", None),
     ("uv run w13xl schema T2 workbooks/w13-mjp-2026-2031.xlsx", None),
     ('uv run w13xl versies a.xlsx a.xlsx --old-sheet "Budget 2025"   # two sheets', None),

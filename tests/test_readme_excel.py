@@ -31,7 +31,7 @@ COMMANDS = excel_commands()
 
 
 def test_the_section_has_the_commands():
-    assert [c.split()[3] for c in COMMANDS] == ["serve", "serve", "serve", "serve", "excel"]
+    assert [c.split()[3] for c in COMMANDS] == ["server", "server", "server", "server", "excel"]
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def folder(tmp_path):
 def test_readme_command(command, folder):
     cwd, env = folder
     args = shlex.split(command)[3:]
-    if args[0] == "serve" and "--manifest" not in args:
+    if args[0] in ("serve", "server") and "--manifest" not in args:
         port = free_port()
         if "--port" in args:
             args[args.index("--port") + 1] = str(port)

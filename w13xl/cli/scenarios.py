@@ -160,7 +160,7 @@ def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None,
     for s in selected:
         if s.uncertainty:
             err_console.print(f"[yellow]Waarschuwing:[/] '{s.name}' heeft een \\[uncertainty]-tabel: hier staat alleen "
-                              f"het centrale pad; de spreiding en de kansen geeft w13xl simulate.", soft_wrap=True)
+                              f"het centrale pad; de spreiding en de kansen geeft w13xl onzekerheid.", soft_wrap=True)
     if batched:  # one array computation for all scenarios (same figures as the engine, tested)
         from ..scenario.batch import run_batch
 
