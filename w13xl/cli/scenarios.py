@@ -95,12 +95,15 @@ def print_comparison(runs: list[ScenarioRun]) -> None:
 
 def audit_table(run: ScenarioRun) -> Table:
     last = run.years[-1]
-    table = Table(title=f"Effect per wijziging — {run.title}", title_justify="left")
+    from ._tables import COMPACT
+
+    table = Table(title=f"Effect per wijziging — {run.title}", **COMPACT)
     table.add_column("#", justify="right")
-    table.add_column("Wijziging")
-    table.add_column(f"Exploitatiesaldo {last}", justify="right", no_wrap=True)
-    table.add_column(f"Reserve {last}", justify="right", no_wrap=True)
-    table.add_column(f"AFM {last}", justify="right", no_wrap=True)
+    # the description gets the room; an amount is one word (never broken), its header may wrap
+    table.add_column("Wijziging", min_width=40, overflow="fold")
+    table.add_column(f"Exploitatiesaldo\n{last}", justify="right", no_wrap=True)
+    table.add_column(f"Reserve\n{last}", justify="right", no_wrap=True, min_width=9)
+    table.add_column(f"AFM\n{last}", justify="right", no_wrap=True, min_width=9)
     for e in run.effects:
         table.add_row(str(e.index), e.description, *_cells([e.effect("exploitatiesaldo"),
                                                              e.effect("gecumuleerd_budgettair_resultaat"),
