@@ -63,10 +63,13 @@ def test_indexschok_splits_into_a_roster_wage_part_and_a_price_part(study, engin
 
     By hand: wage ratio L = 2027 average (2 + 4 x 1.02 + 4 x 1.02^2 + 2 x 1.02^3) / 12, then
     1.02^3; wage part = the roster's cost (every position at its action); receipts that follow
-    wages (Konekti, Regierol: 'volgt_loon') rise with the roster part of their action; price part
-    = A50111 U minus its roster part (the only line declared 'prijzen'), x 1.08/1.02 from 2027;
-    the member contribution (801,391 x 1.02^t) and Food Act 13 fees (A10401 O, 'bijdrage')
-    x 1.08/1.02 from 2028. Lines classed vast or doorgestort get no index effect."""
+    wages (only Regierol: plan 3.3 says its income rises with its wage cost; Konekti's subsidy
+    is 'vast' since issue 18) rise with the roster part of their action; price part = for every
+    line declared 'prijzen' (PRICE_ACTIONS: the lines whose U grows in the plan, plan 3.7
+    'standaardindex van 2%') its U minus its roster part, x 1.08/1.02 from 2027; the member
+    contribution (801,391 x 1.02^t, all CPI-linked: aanname) and the members' half of Food Act
+    13's receipts (A10401 O x 50%: aanname) x 1.08/1.02 from 2028. Lines classed vast or
+    doorgestort get no index effect."""
     base = engine.base
     _, library, scenarios = study
     result = engine.run(scenarios["indexschok-2027"], library)
@@ -74,12 +77,11 @@ def test_indexschok_splits_into_a_roster_wage_part_and_a_price_part(study, engin
     price = np.array([1.0] + [1.08 / 1.02] * 5)
     cpi = np.array([1.0, 1.0] + [1.08 / 1.02] * 4)
     wages = roster(base)
-    follows = roster(base, "A10502") + roster(base, "A30301")
-    a50111_rest = base.plan.line("A50111", 0, U) - roster(base, "A50111")
+    follows = roster(base, "A30301")
     contribution = 801_391 * FLAT
-    food = base.plan.line("A10401", 0, O)
+    food = 0.5 * base.plan.line("A10401", 0, O)
     wage_part = -(wages - follows) * (level - 1)
-    price_part = -a50111_rest * (price - 1)
+    price_part = -price_rest(base) * (price - 1)
     cpi_part = (contribution + food) * (cpi - 1)
     np.testing.assert_allclose(result.difference("exploitatiesaldo"), wage_part + price_part + cpi_part,
                                atol=0.01)
@@ -87,13 +89,40 @@ def test_indexschok_splits_into_a_roster_wage_part_and_a_price_part(study, engin
     for action in ("A10203", "A10302", "A10303"):
         np.testing.assert_allclose(line(result, action, U) - line(base, action, U),
                                    roster(base, action) * (level - 1), atol=CENT)
-    for action, direction in (("A10101", U), ("A10201", O), ("A10203", O), ("A10302", O)):
+    for action, direction in (("A10101", U), ("A10201", O), ("A10203", O), ("A10302", O), ("A10502", O)):
         np.testing.assert_allclose(line(result, action, direction), line(base, action, direction), atol=CENT)
     # the effects of the three changes are the wage part, the price part and the CPI part
     es = [e.deltas["exploitatiesaldo"] for e in result.effects]
     np.testing.assert_allclose(es[0], wage_part, atol=0.01)
     np.testing.assert_allclose(es[1], price_part, atol=0.01)
     np.testing.assert_allclose(es[2], cpi_part, atol=0.01)
+
+
+#: Lines whose rest (U minus the roster part) is declared 'prijzen' on the Indexering sheet
+#: (issue 18: the plan's U line grows over the plan years, plan 3.7 'standaardindex van 2%').
+PRICE_ACTIONS = ("A50111", "A10102", "A10201", "A10205", "A10301", "A10401", "A10502", "A30301")
+
+
+def price_rest(base):
+    """Sum over PRICE_ACTIONS of the plan's U line minus the roster's cost on it (never below 0)."""
+    total = np.zeros(6)
+    for action in PRICE_ACTIONS:
+        u = base.plan.line(action, 0, U)
+        total += u - np.minimum(roster(base, action), u)
+    return total
+
+
+def test_operating_costs_the_plan_indexes_follow_prices(engine):
+    """Issue 18: under a price shock the werkingskosten of A10201, A10205, A10301, A10401, A10502
+    (about 560k a year) move; before, only A50111's did."""
+    base = engine.base
+    rest = price_rest(base) - (base.plan.line("A50111", 0, U) - roster(base, "A50111"))
+    assert 450_000 < rest[1] < 700_000
+    shock = run(engine, {"type": "index", "classes": ["prijzen"], "rates": {2027: 0.08}})
+    np.testing.assert_allclose(shock.difference("exploitatiesaldo"),
+                               -price_rest(base) * np.array([0] + [1.08 / 1.02 - 1] * 5), atol=0.01)
+    for action in ("A10101", "A10501", "A50108", "A10203", "A10302"):
+        np.testing.assert_allclose(line(shock, action, U), line(base, action, U), atol=CENT)
 
 
 # -- 2. subsidy-end policies -------------------------------------------------------------------
@@ -232,12 +261,12 @@ def test_a_new_hire_gets_every_employer_cost_component(study, engine):
 
 # -- 6. indexsprong -------------------------------------------------------------------------------
 def test_indexsprong_skips_a_year_of_wage_indexation(engine):
-    """Skipping 2028's 2% for wages: the roster's cost (and the volgt_loon receipts of Konekti and
-    Regierol) is 1/1.02 lower from 2028 on."""
+    """Skipping 2028's 2% for wages: the roster's cost (and the volgt_loon receipts of Regierol,
+    plan 3.3) is 1/1.02 lower from 2028 on."""
     base = engine.base
     result = run(engine, {"type": "indexsprong", "year": 2028})
     ratio = np.array([1, 1, 1 / 1.02, 1 / 1.02, 1 / 1.02, 1 / 1.02])
-    net = roster(base) - roster(base, "A10502") - roster(base, "A30301")
+    net = roster(base) - roster(base, "A30301")
     np.testing.assert_allclose(result.difference("exploitatiesaldo"), -net * (ratio - 1), atol=0.01)
 
 
@@ -247,7 +276,7 @@ def test_indexsprong_skips_one_pivot_crossing(engine):
     base = engine.base
     result = run(engine, {"type": "indexsprong", "crossing": "2027-05"})
     ratio = np.array([1.0, 12 / (6 + 6 * 1.02)] + [1 / 1.02] * 4)
-    net = roster(base) - roster(base, "A10502") - roster(base, "A30301")
+    net = roster(base) - roster(base, "A30301")
     np.testing.assert_allclose(result.difference("exploitatiesaldo"), -net * (ratio - 1), atol=0.01)
     with pytest.raises(Exception, match="exactly one"):
         run(engine, {"type": "indexsprong"})
@@ -295,17 +324,22 @@ def test_shipped_indexschok(study, engine):
     level = np.array([1.0, (2 + 4 * 1.02 + 4 * 1.02 ** 2 + 2 * 1.02 ** 3) / 12] + [1.02 ** 3] * 4)
     price = np.array([1.0] + [1.08 / 1.02] * 5)
     cpi = np.array([1.0, 1.0] + [1.08 / 1.02] * 4)
-    net_wages = roster(base) - roster(base, "A10502") - roster(base, "A30301")
-    a50111_rest = base.plan.line("A50111", 0, U) - roster(base, "A50111")
-    effect = (-net_wages * (level - 1) - a50111_rest * (price - 1)
-              + (801_391 * FLAT + base.plan.line("A10401", 0, O)) * (cpi - 1))
+    net_wages = roster(base) - roster(base, "A30301")
+    effect = (-net_wages * (level - 1) - price_rest(base) * (price - 1)
+              + (801_391 * FLAT + 0.5 * base.plan.line("A10401", 0, O)) * (cpi - 1))
     assert_shipped(study, engine, "indexschok-2027", effect)
 
 
 def test_shipped_krachtwonen_renewed(study, engine):
-    """38,921.30 (A10102 O 2026) / 12 x 7 months in 2027, then 38,921.30 a year."""
-    effect = np.array([0, 7 / 12, 1, 1, 1, 1]) * 38_921.30
+    """Budget-neutral (plan 3.7; issue 18): the subsidy pays the plan's costs from 2027, so the
+    ES effect is minus A10102's net in the synthesis: 22,597.54 - 16,631.48 = 5,966.06 (2027),
+    then the whole U line 23,054.86 / 23,511.03 / 23,966.13 / 24,420.17. (It used to be 2026's
+    38,921.30 a year, a surplus on a project whose costs are 23-24k.)"""
+    effect = np.array([0, 22_597.54 - 16_631.48, 23_054.86, 23_511.03, 23_966.13, 24_420.17])
     assert_shipped(study, engine, "krachtwonen-verlengd-2031", effect)
+    _, _, r = shipped(study, engine, "krachtwonen-verlengd-2031")
+    o, u = r.plan.line("A10102", 0, O), r.plan.line("A10102", 0, U)
+    np.testing.assert_allclose(o[1:], u[1:], atol=CENT)  # budget-neutral every renewed year
 
 
 def test_shipped_pact_stops_2028(study, engine):
@@ -348,9 +382,10 @@ def test_shipped_regierol_stops_after_2026(study, engine):
 
 
 def test_shipped_foodact_investment_unfunded(study, engine):
-    """Plan 3.2: the 445,000 investment (250,000 move + 195,000 fleet) without its receipts: the
-    reserve falls by 445,000 from 2026, below the minimum; the AFM does not move."""
-    reserve, afm, r = shipped(study, engine, "foodact13-zonder-financiering")
+    """A board decision against plan 3.2's rule: the 445,000 investment (250,000 move + 195,000
+    fleet) carried out without its receipts: the reserve falls by 445,000 from 2026, below the
+    minimum; the AFM does not move. (The plan's own alternative: tests/test_plan_scenarios.py.)"""
+    reserve, afm, r = shipped(study, engine, "foodact13-toch-uitgevoerd")
     assert reserve == pytest.approx(PLAN_GBR_2031 - 250_000 - 195_000, abs=0.01)
     assert afm == pytest.approx(PLAN_AFM_2031, abs=0.01)
     assert r.m2.norms["reserve_above_minimum"].first_breach_year == 2026

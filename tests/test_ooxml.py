@@ -221,3 +221,12 @@ def test_libreoffice_opens_the_written_workbook(tmp_path):
                               check=True).stdout
         assert "Bordpakket meerjarenplan 2026-2031" in text and "454.276" in text  # board, Belgian format
         assert "Richting" in text and "Saldo" in text  # the pivot table and the check sheet are still there
+
+
+def test_cell_position_reads_a_reference_and_refuses_anything_else():
+    # 'B3': row 3 -> index 2, column B -> index 1; 'AA10': AA = 26 * 1 + 1 = 27 -> index 26
+    assert ooxml.cell_position("B3") == (2, 1)
+    assert ooxml.cell_position("AA10") == (9, 26)
+    # not a reference: a clear ValueError (it was an AttributeError on a None match)
+    with pytest.raises(ValueError, match="not a cell reference"):
+        ooxml.cell_position("3B")

@@ -112,6 +112,51 @@ def test_action_mapping_renames_old_codes(tmp_path):
     assert [x["action"] for x in data["enkel_tweede"]] == ["A0101"]
 
 
+def test_action_mapping_splits_one_old_action_by_shares_per_direction(tmp_path):
+    """A0402 Energiehuis (plan 2020-2025) became A10201, A10203, A10205 and A10206. JR 2026 of
+    A0402: O 1.000, U 800. Shares O 25/40/35/0, U 20/40/40/0 -> by hand A10201 O 250 U 160,
+    A10203 O 400 U 320, A10205 O 350 U 320, A10206 nothing."""
+    lines = [("A0402", "exploitatie", "O", [1000.0]), ("A0402", "exploitatie", "U", [800.0])]
+    mapping = [["Oude actie", "Nieuwe actie", "Aandeel O", "Aandeel U", "Toelichting"],
+               ["A0402", "A10201", 0.25, "20%", "energieleningen"],
+               ["A0402", "A10203", "40%", 0.4, "prestatiefinanciering"],
+               ["A0402", "A10205", 35, 40, "basisfinanciering"],
+               ["A0402", "A10206", 0, 0, "projectfinanciering"]]
+    path = write_workbook(tmp_path / "rek.xlsx", {
+        "Rekening": table_rows(lines, (2026,), header_labels=["JR 2026"]), "Actiemapping": mapping})
+    out = tmp_path / "r.json"
+    res = run("realisatie", SAMPLE, path, "--out", out)
+    assert res.exit_code == 0, res.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [h["oud"] for h in data["hernummerd"]] == ["A0402"] * 4
+    assert data["hernummerd"][0]["nieuw"] == "A10201 (O 25%, U 20%)"
+    got = {(r["action"], r["part"]): r["second"][0] for r in data["acties"] if r["part"] in ("O", "U")}
+    expected = {"A10201": (250.0, 160.0), "A10203": (400.0, 320.0), "A10205": (350.0, 320.0)}
+    for action, (o, u) in expected.items():
+        assert got[(action, "O")] == pytest.approx(o) and got[(action, "U")] == pytest.approx(u)
+    assert "A0402" not in [x["action"] for x in data["enkel_tweede"]]
+
+
+@pytest.mark.parametrize("shares,fragment,cell", [
+    ([(0.25, 0.25), (0.65, 0.75)], "voor de ontvangsten tellen op tot 90%", "C2"),
+    ([(0.5, 0.5), (0.5, None)], "geeft geen aandeel voor de uitgaven", "D3"),
+])
+def test_action_mapping_shares_must_add_up_to_100(tmp_path, shares, fragment, cell):
+    lines = [("A0402", "exploitatie", "O", [1000.0, 0.0]), ("A0402", "exploitatie", "U", [800.0, 0.0])]
+    mapping = [["Oude actie", "Nieuwe actie", "Aandeel O", "Aandeel U"],
+               ["A0402", "A10201", *shares[0]], ["A0402", "A10205", *shares[1]]]
+    path = _bad(tmp_path, {"Rekening": table_rows(lines, (0, 1), header_labels=["JR 2026", "JR 2027"]),
+                           "Actiemapping": mapping})
+    out = tmp_path / "out.json"
+    res = run("realisatie", SAMPLE, path, "--out", out)
+    assert res.exit_code == 2, res.output
+    text = " ".join(res.output.split())
+    assert "Actiemapping" in text and cell in text and fragment in text and "A0402" in text, text
+    if "90%" in fragment:
+        assert "rijen 2, 3: C2, C3" in text
+    assert not out.exists()
+
+
 def _bad(tmp_path, sheets):
     return write_workbook(tmp_path / "rek.xlsx", sheets)
 
@@ -216,6 +261,23 @@ def test_forecast_errors_per_class():
     assert fe.errors["ontvangsten"] == [pytest.approx(-0.1)]
     assert fe.errors["personeel"] == [pytest.approx(0.1)] and fe.errors["overige_kosten"] == [pytest.approx(0.1)]
     assert fe.sd("ontvangsten") == pytest.approx(0.1)
+    assert fe.pass_through == () and fe.errors["doorgeefsaldo"] == [0.0]
+
+
+def test_forecast_errors_measure_pass_through_actions_on_their_net():
+    """A2 passes a subsidy on (O = U in the plan): realised 80 / 78 against 100 / 100, its net
+    is off by +2 on 100 of planned expenditure: +2%; receipts and costs classes leave it out."""
+    from w13xl.model import EXPLOITATIE, O, U, Plan
+
+    plan = Plan.from_lines([2025], [("A1", EXPLOITATIE, O, [50.0]), ("A1", EXPLOITATIE, U, [40.0]),
+                                    ("A2", EXPLOITATIE, O, [100.0]), ("A2", EXPLOITATIE, U, [100.0])])
+    acc = Plan.from_lines([2025], [("A1", EXPLOITATIE, O, [55.0]), ("A1", EXPLOITATIE, U, [40.0]),
+                                   ("A2", EXPLOITATIE, O, [80.0]), ("A2", EXPLOITATIE, U, [78.0])])
+    fe = forecast_errors(plan, acc, staff_share=0.5)
+    assert fe.pass_through == ("A2",)
+    assert fe.errors["ontvangsten"] == [pytest.approx(0.1)]            # 55 / 50 - 1, A1 only
+    assert fe.errors["personeel"] == [pytest.approx(0.0)]
+    assert fe.errors["doorgeefsaldo"] == [pytest.approx(0.02)]         # (2 - 0) / 100
 
 
 def test_board_pack_gains_the_realisatie_sheet(tmp_path, accounts_files):

@@ -73,7 +73,8 @@ def line_classes(base: Baseline) -> list[LineClass]:
         origins, sources = dict(exp.origins), dict(exp.sources)
         if key.action == CONTRIBUTION_ACTION and key.direction == O and np.any(base.contribution):
             # the member contribution sits in this line; the engine indexes it apart (CPI rule)
-            part = float(np.sum(np.minimum(base.contribution, amount))) / float(np.sum(np.abs(amount)))
+            linked = base.contribution - base.contribution_fixed
+            part = float(np.sum(np.minimum(linked, amount))) / float(np.sum(np.abs(amount)))
             shares = {k: v * (1.0 - part) for k, v in shares.items()}
             shares["bijdrage"] = shares.get("bijdrage", 0.0) + part
             origins["bijdrage"] = "Parameters"
@@ -141,7 +142,8 @@ def employer_rows(base: Baseline) -> list[tuple]:
     return [
         ("Brutoloon", f"schaalbedrag aan 100% x {p.salary_coefficient:.4f}".replace(".", ","),
          "salariscoëfficiënt sinds 1/3/2025 (plan 3.3/3.7); schalen: blad Weddeschalen (ILLUSTRATIEF)"),
-        ("Vakantiegeld", _pct(p.holiday_pay) + " van het jaarloon", "92% van een maandwedde (rechtspositie lokale besturen)"),
+        ("Vakantiegeld", _pct(p.holiday_pay) + " van het jaarloon",
+         "92% van een maandwedde (rechtspositie lokale besturen)"),
         ("Eindejaarstoelage", _pct(p.end_of_year_bonus), "raming vast deel + percentage voor A/B-lonen"),
         ("RSZ werkgever", _pct(p.employer_social_security) + (
             " op bruto, eindejaarstoelage en vakantiegeld" if p.social_security_on_holiday_pay
@@ -154,7 +156,8 @@ def employer_rows(base: Baseline) -> list[tuple]:
         ("Beheerskost tweede pijler", _money(p.second_pillar_admin) + " per jaar", "plan 3.7: ongeveer 1.500 EUR"),
         ("Andere personeelskosten", _money(p.other_cost_per_head) + " per hoofd per jaar",
          "schema T2 lijn f 2026: 60.396 / 20 koppen (tabel 3.4); geïndexeerd zoals de lonen"),
-        ("Anciënniteit", "+1 trap per jaar" if p.yearly_step else "vaste trap", "plan 3.3: 'verhoging van de anciënniteit'"),
+        ("Anciënniteit", "+1 trap per jaar" if p.yearly_step else "vaste trap",
+         "plan 3.3: 'verhoging van de anciënniteit'"),
     ]
 
 
@@ -167,7 +170,8 @@ def minimum_rows(base: Baseline) -> list[tuple]:
     if p.minimum_reserve_pct is not None:
         rows.append(("Wijziging per scenario", f"{_pct(p.minimum_reserve_pct)} van de wijziging in jaarloonkost",
                      "plan 3.7: 'Voor de voorziening van het sociaal passief wordt uitgegaan van 10% van de totale "
-                     "jaarloonkost'; jaarloonkost = werkgeverskost van het personeelsbestand, per jaar t.o.v. het plan"))
+                     "jaarloonkost'; jaarloonkost = werkgeverskost van het personeelsbestand, per jaar "
+                     "t.o.v. het plan"))
     if not rows:
         rows.append(("Minimumreserve", "geen", "geen parameter Minimumreserve op het blad Parameters"))
     return rows
@@ -184,7 +188,61 @@ def index_rule_rows(base: Baseline) -> list[tuple]:
         ("Niet geïndexeerd", "vast, doorgestort", "plan 3.3: forfaitaire subsidies volgen de indexering niet; "
          "doorgestorte bedragen volgen wat de financier stort"),
         ("Klassen", ", ".join(LINE_CLASSES), "blad Indexering (kolommen Actie, Richting, Klasse, Aandeel, Bron)"),
+        *contribution_rows(base),
     ]
+
+
+#: Plan 3.7: "concreet 391.186,74 euro ten opzichte van 422.562,16 euro" (the 2025 contribution).
+PLAN_CONTRIBUTION_2025 = 391_186.74
+#: The CPI shock the effects below are shown for: 8% instead of the plan's 2% (indexschok-2027).
+SHOCK_CPI = 0.08
+
+
+def contribution_rows(base: Baseline) -> list[tuple]:
+    """The CPI-linked share of the member contribution (an aanname: plan 3.7 gives 391.186,74 for
+    2025 and T2 801.391 for 2026 without explaining the jump) and of Food Act 13's receipts, each
+    with what the choice does to a CPI shock of 8% instead of 2% in one year (indexschok-2027: 2028)."""
+    rows: list[tuple] = []
+    years = list(base.years)
+    rate = float(base.params.index_rate)
+    step = (1.0 + SHOCK_CPI) / (1.0 + rate) - 1.0
+    t = 2 if len(years) > 2 else len(years) - 1
+    if np.any(base.contribution):
+        share = float(base.params.contribution_cpi_share)
+        total = float(base.contribution[t])
+        linked = total - float(base.contribution_fixed[t])
+        rows.append(("Bijdrage lokale besturen: CPI-gekoppeld deel",
+                     f"{_pct(share)} (aanname) = {_money(linked)} in {years[t]}",
+                     "parameter op het blad Parameters; het plan laat T2 'van het OCMW' (801.391 in 2026) elk jaar "
+                     "2% groeien en noemt in 3.7 voor 2025 een bijdrage van 391.186,74 zonder de sprong te verklaren"))
+        alt = PLAN_CONTRIBUTION_2025 / float(base.contribution[0])
+        if alt < 1.0:
+            rows.append((f"Effect op een CPI-schok ({_pct(SHOCK_CPI)} in {years[t]})",
+                         f"{_money(linked * step)} bij {_pct(share)}; {_money(total * alt * step)} als enkel "
+                         f"391.186,74 ({_pct(alt)}) CPI-gekoppeld is",
+                         f"verschil {_money(linked * step - total * alt * step)} in {years[t]} en elk jaar daarna "
+                         "(geïndexeerd); indexschok-2027 rekent met de CPI van december 2027 vanaf 2028"))
+    for key, shares in base.declared.items():
+        action, category, direction = key
+        if direction != O or category != EXPLOITATIE or "bijdrage" not in shares:
+            continue
+        line = base.lines.get(_line_key(action, category, direction))
+        if line is None:
+            continue
+        share = shares["bijdrage"]
+        rows.append((f"{action}: deel bijdrage deelgenoten (CPI)", f"{_pct(share)} van de ontvangsten",
+                     base.declared_sources.get(key, {}).get("bijdrage", "")))
+        rows.append((f"Effect op een CPI-schok ({_pct(SHOCK_CPI)} in {years[t]})",
+                     f"{_money(float(line[t]) * share * step)} bij {_pct(share)}; "
+                     f"{_money(float(line[t]) * 0.10 * step)} per 10 procentpunt",
+                     f"{action} ontvangsten {years[t]}: {_money(float(line[t]))}"))
+    return rows
+
+
+def _line_key(action: str, category: int, direction: int):
+    from .model import LineKey
+
+    return LineKey(action, category, direction)
 
 
 def assumption_tables(base: Baseline) -> list[AssumptionTable]:

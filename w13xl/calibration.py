@@ -11,20 +11,32 @@ rule). The spread of a class is the root mean square of its yearly errors.
 normal error with mean 0 and that spread, applied to the baseline's class totals of that year:
 ``ES_p += R_t e_R - S_t e_S - K_t e_K``, and the budget result moves alike. Errors are independent
 between years and classes; a systematic bias in the history is reported, not extrapolated.
-**How many years it rests on** is part of the result (``n_years``); with fewer than 3 years the
-spread is a rough indication, and the output says so.
+**Pass-through actions** (budget-neutral in the plan: O = U every year, e.g. a subsidy passed on
+to partners) are one class of their own: their net (O - U) is measured and drawn, relative to
+their expenditure, never their receipts and expenditure apart (issue 18: drawn apart, a 't PACT
+realised 30% below plan on both sides made a band of millions against a real error of zero).
+**How many years it rests on** is part of the result (``n_years``, :attr:`Calibration.note`) and
+is printed with every calibrated result; with fewer than 3 years the spread is a rough
+indication, and the output says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .errors import InputError
-from .model import EXPLOITATIE, U, Plan
-from .realisatie import ERROR_CLASSES, ForecastErrors, class_totals, forecast_errors, load_budget
+from .model import EXPLOITATIE, Plan, U
+from .realisatie import (
+    ERROR_CLASSES,
+    ForecastErrors,
+    class_totals,
+    forecast_errors,
+    load_budget,
+    pass_through_actions,
+)
 
 ACCOUNT_PREFIXES = ("rekening", "jaarrekening", "realisatie")
 
@@ -43,20 +55,37 @@ class Calibration:
         return {k: float(self.errors.sd(k) or 0.0) for k in ERROR_CLASSES}
 
     def draw_es(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Additive change of ES (and V) per path and year, shape (n, years)."""
+        """Additive change of ES (and V) per path and year, shape (n, years). The pass-through
+        actions contribute one error on their net (relative to their expenditure), never their
+        receipts and expenditure drawn apart (those move together: a subsidy passed on)."""
         sd = self.sd()
         ny = len(next(iter(self.totals.values())))
         e = rng.standard_normal((3, n, ny))
-        return (sd["ontvangsten"] * e[0] * self.totals["ontvangsten"]
-                - sd["personeel"] * e[1] * self.totals["personeel"]
-                - sd["overige_kosten"] * e[2] * self.totals["overige_kosten"])
+        es = (sd["ontvangsten"] * e[0] * self.totals["ontvangsten"]
+              - sd["personeel"] * e[1] * self.totals["personeel"]
+              - sd["overige_kosten"] * e[2] * self.totals["overige_kosten"])
+        if sd["doorgeefsaldo"] and np.any(self.totals["doorgeefuitgaven"]):
+            # a fourth stream, drawn after the first three (their draws stay as they were)
+            es = es + sd["doorgeefsaldo"] * rng.standard_normal((n, ny)) * self.totals["doorgeefuitgaven"]
+        return es
+
+    @property
+    def note(self) -> str:
+        """How many years the calibration rests on, in Dutch: shown with every calibrated result."""
+        return calibration_note(self.n_years, self.errors.years)
 
     def to_dict(self) -> dict:
         bias = {k: (float(np.mean(v)) if v else None) for k, v in self.errors.errors.items()}
         return {"bron": "realisatie", "rekeningblad": self.sheet, "jaren": list(self.errors.years),
                 "aantal_jaren": self.n_years, "spreiding": self.sd(), "gemiddelde_fout": bias,
-                "opmerking": (f"rust op {self.n_years} jaar" + (" (ruwe indicatie: minder dan 3 jaar)"
-                                                                if self.n_years < 3 else ""))}
+                "doorgeefacties": list(self.errors.pass_through), "opmerking": self.note}
+
+
+def calibration_note(n_years: int, years=()) -> str:
+    """'Kalibratie op de rekening: rust op 1 jaar (2024) (ruwe indicatie: minder dan 3 jaar)'."""
+    which = f" ({', '.join(str(y) for y in years)})" if years else ""
+    rough = " (ruwe indicatie: minder dan 3 jaar)" if n_years < 3 else ""
+    return f"Kalibratie op de rekening: rust op {n_years} jaar{which}{rough}"
 
 
 def staff_shares(index_shares) -> dict[str, float]:
@@ -68,7 +97,7 @@ def staff_shares(index_shares) -> dict[str, float]:
     return out
 
 
-def calibration_from_grids(grids: Mapping[str, list], plan: Plan, *, file: str | None = None,
+def calibration_from_grids(grids: Mapping[str, Sequence[Sequence[object]]], plan: Plan, *, file: str | None = None,
                            sheet: str | None = None, index_shares=()) -> Calibration | None:
     """The calibration from the workbook's accounts sheet (``sheet``, else the first sheet named
     'Rekening ...', 'Jaarrekening ...' or 'Realisatie ...' whose years overlap the plan); None
@@ -83,6 +112,7 @@ def calibration_from_grids(grids: Mapping[str, list], plan: Plan, *, file: str |
         fe = forecast_errors(plan, accounts, shares)
         if fe.n_years:
             share: Mapping[str, float] | float = shares or 0.4
-            totals = class_totals(plan, {a: shares.get(a, 0.4) for a in plan.actions} if shares else share)
+            totals = class_totals(plan, {a: shares.get(a, 0.4) for a in plan.actions} if shares else share,
+                                  pass_through_actions(plan))
             return Calibration(fe, name, totals)
     return None

@@ -118,7 +118,7 @@ def subsidy_cliffs(baseline: Baseline, scenario: Scenario | None = None, library
         end = state.windows[sid][1]
         open_ended = end is None or end >= last_day
         note = ""
-        if open_ended:
+        if end is None or open_ended:
             early = keep = assumed
             note = f"open einde: verondersteld einde {assumed:%d/%m/%Y}"
         else:

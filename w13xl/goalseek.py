@@ -102,7 +102,8 @@ class Solution:
         if self.lever in ("contribution", "per_inhabitant"):
             text = f"De bijdrage lokale besturen moet vanaf {self.from_year} met {euro(self.value * 100, 2)}% stijgen"
             if self.per_inhabitant is not None:
-                text += f" ({euro(self.per_inhabitant, 4)} euro per inwoner i.p.v. {euro(self.per_inhabitant_current, 4)})"
+                text += (f" ({euro(self.per_inhabitant, 4)} euro per inwoner "
+                         f"i.p.v. {euro(self.per_inhabitant_current, 4)})")
         else:
             text = (f"De basiswerking moet vanaf {self.date:%d/%m/%Y} met {euro(self.fte_reduction, 2)} VTE dalen "
                     f"({euro(self.value * 100, 1)}% van {euro(self.fte_total, 2)} VTE)")

@@ -24,6 +24,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -35,9 +36,9 @@ __all__ = [
     "MonthlySeries",
     "PivotEvent",
     "PivotResult",
-    "bundled_pivot_history",
     "bundled_cpi",
     "bundled_health_index",
+    "bundled_pivot_history",
     "december_ratio_multipliers",
     "flat_multipliers",
     "health_index_path",
@@ -88,7 +89,7 @@ def _year_list(years: int | Sequence[int]) -> list[int]:
     ys = [int(y) for y in years]
     if not ys:
         raise ValueError("need at least one year")
-    if any(b != a + 1 for a, b in zip(ys, ys[1:])):
+    if any(b != a + 1 for a, b in pairwise(ys)):
         raise ValueError(f"years must be consecutive, got {ys}")
     return ys
 
@@ -241,7 +242,7 @@ def smoothed_index(health: np.ndarray) -> np.ndarray:
     n = h.shape[-1]
     if n >= SMOOTHING_WINDOW:
         c = np.cumsum(h, axis=-1)
-        c = np.concatenate([np.zeros(h.shape[:-1] + (1,)), c], axis=-1)
+        c = np.concatenate([np.zeros((*h.shape[:-1], 1)), c], axis=-1)
         window_sum = c[..., SMOOTHING_WINDOW:] - c[..., :-SMOOTHING_WINDOW]
         out[..., SMOOTHING_WINDOW - 1 :] = SMOOTHING_FACTOR * window_sum / SMOOTHING_WINDOW
     return out
@@ -465,7 +466,7 @@ def yearly_average_multipliers(
             f"monthly levels cover {start_month[0]:04d}-{start_month[1]:02d}..{end[0]:04d}-{end[1]:02d}, "
             f"need {ys[0]:04d}-01..{ys[-1]:04d}-12"
         )
-    block = lv[..., a : b + 1].reshape(lv.shape[:-1] + (len(ys), 12))
+    block = lv[..., a : b + 1].reshape((*lv.shape[:-1], len(ys), 12))
     return block.mean(axis=-1) / lv[..., a : a + 1]
 
 

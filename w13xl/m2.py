@@ -131,7 +131,7 @@ NORM_LABELS = {
 
 
 def _norm(key: str, years: Sequence[int], breach: np.ndarray) -> NormCheck:
-    breach_years = tuple(int(y) for y, b in zip(years, breach) if b)
+    breach_years = tuple(int(y) for y, b in zip(years, breach, strict=True) if b)
     return NormCheck(key, NORM_LABELS[key], not breach_years,
                      breach_years[0] if breach_years else None, breach_years)
 
@@ -221,8 +221,8 @@ def compute_m1(plan: Plan) -> list[dict]:
         block = sums.sum(axis=0) if bd == "Totaal" else sums[groups[bd]]
         for c, cat in enumerate(CATEGORIES):
             for d, direction in enumerate(DIRECTIONS):
-                rec = {"beleidsdoelstelling": bd, "categorie": cat, "richting": direction}
-                rec.update({str(y): float(v) for y, v in zip(plan.years, block[c, d])})
+                rec: dict[str, object] = {"beleidsdoelstelling": bd, "categorie": cat, "richting": direction}
+                rec.update({str(y): float(v) for y, v in zip(plan.years, block[c, d], strict=True)})
                 records.append(rec)
     return records
 
@@ -234,7 +234,8 @@ SECTION_TITLES = {
 }
 
 
-def m2_rows(result: M2Result, *, details: bool = True, minimum_reserve: bool = True) -> list[tuple[str, str, str, list[float]]]:
+def m2_rows(result: M2Result, *, details: bool = True,
+            minimum_reserve: bool = True) -> list[tuple[str, str, str, list[float]]]:
     """(number, Dutch label, key, values per year) in statutory order, for tables and sheets.
 
     AFM lines follow the M2 lines; the minimum reserve (if any) comes last."""
@@ -252,4 +253,4 @@ def m2_rows(result: M2Result, *, details: bool = True, minimum_reserve: bool = T
 def first_year_below(years: Sequence[int], values: np.ndarray, floor: np.ndarray | float = 0.0) -> int | None:
     """First year in which ``values`` is below ``floor`` by at least half a cent (as the norms)."""
     below = np.asarray(values) < np.asarray(floor) - HALF_CENT
-    return next((int(y) for y, b in zip(years, below) if b), None)
+    return next((int(y) for y, b in zip(years, below, strict=True) if b), None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
@@ -18,7 +19,7 @@ import numpy as np
 CATEGORIES: tuple[str, ...] = ("exploitatie", "investeringen", "financiering")
 DIRECTIONS: tuple[str, ...] = ("O", "U")
 EXPLOITATIE, INVESTERINGEN, FINANCIERING = 0, 1, 2
-O, U = 0, 1
+O, U = 0, 1  # noqa: E741 - the BBC's own letters: O(ntvangsten), U(itgaven), as DIRECTIONS
 
 #: Beleidsdoelstellingen of W13, keyed by the first digit of the action code (A1.... -> 1).
 BELEIDSDOELSTELLINGEN: dict[str, str] = {
@@ -92,7 +93,7 @@ def check_years(years: Iterable[int]) -> tuple[int, ...]:
     years = tuple(int(y) for y in years)
     if not years:
         raise ValueError("a plan needs at least one year")
-    if any(b - a != 1 for a, b in zip(years, years[1:])):
+    if any(b - a != 1 for a, b in pairwise(years)):
         raise ValueError(f"years must be consecutive, got {list(years)}")
     return years
 
@@ -108,6 +109,10 @@ class Plan:
     keys: tuple[LineKey, ...]
     amounts: np.ndarray
     actions: Mapping[str, Action] = field(default_factory=dict)
+    #: category and direction per line, derived from ``keys`` by __post_init__
+    categories: np.ndarray = field(init=False, repr=False)
+    directions: np.ndarray = field(init=False, repr=False)
+    _index: dict[LineKey, int] = field(init=False, repr=False)  # line -> row of ``amounts``
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "years", check_years(self.years))
@@ -116,8 +121,10 @@ class Plan:
         object.__setattr__(self, "amounts", amounts)
         if len(set(self.keys)) != len(self.keys):
             seen: set[LineKey] = set()
-            dup = next(k for k in self.keys if k in seen or seen.add(k))
-            raise ValueError(f"duplicate budget line {dup}")
+            for dup in self.keys:
+                if dup in seen:
+                    raise ValueError(f"duplicate budget line {dup}")
+                seen.add(dup)
         actions = dict(self.actions)
         for key in self.keys:
             if key.action not in actions:
@@ -159,11 +166,11 @@ class Plan:
             raise ValueError(f"year {year} is outside the plan ({self.years[0]}-{self.years[-1]})") from None
 
     def has_line(self, action: str, category: int, direction: int) -> bool:
-        return LineKey(action, category, direction) in self._index  # type: ignore[attr-defined]
+        return LineKey(action, category, direction) in self._index
 
     def line(self, action: str, category: int = EXPLOITATIE, direction: int = O) -> np.ndarray:
         """Amounts of one line (zeros if the plan has no such line)."""
-        i = self._index.get(LineKey(action, category, direction))  # type: ignore[attr-defined]
+        i = self._index.get(LineKey(action, category, direction))
         return np.zeros(self.n_years) if i is None else self.amounts[i]
 
     def action_lines(self, action: str, direction: int | None = None) -> np.ndarray:
@@ -184,9 +191,9 @@ class Plan:
         """A new plan with ``delta`` (per year, magnitude) added to one line (created if absent)."""
         delta = np.asarray(delta, dtype=np.float64)
         key = LineKey(action, category, direction)
-        i = self._index.get(key)  # type: ignore[attr-defined]
+        i = self._index.get(key)
         if i is None:
-            return Plan(years=self.years, keys=self.keys + (key,),
+            return Plan(years=self.years, keys=(*self.keys, key),
                         amounts=np.vstack([self.amounts, delta[None, :]]), actions=self.actions)
         amounts = self.amounts.copy()
         amounts[i] += delta
@@ -202,10 +209,10 @@ class Plan:
     def to_records(self) -> list[dict]:
         """One dict per line with Dutch column names and signed amounts (U negative)."""
         out = []
-        for key, row in zip(self.keys, self.amounts):
+        for key, row in zip(self.keys, self.amounts, strict=True):
             act = self.actions[key.action]
             sign = -1.0 if key.direction == U else 1.0
-            rec = {
+            rec: dict[str, object] = {
                 "beleidsdoelstelling": act.beleidsdoelstelling,
                 "actieplan": act.actieplan,
                 "actie": key.action,
@@ -213,7 +220,7 @@ class Plan:
                 "categorie": CATEGORIES[key.category],
                 "richting": DIRECTIONS[key.direction],
             }
-            rec.update({str(y): float(sign * v) for y, v in zip(self.years, row)})
+            rec.update({str(y): float(sign * v) for y, v in zip(self.years, row, strict=True)})
             out.append(rec)
         return out
 

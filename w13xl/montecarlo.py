@@ -65,10 +65,10 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import indexation as ix
-from .numbers import parse_date
 from .errors import InputError
 from .m2 import HALF_CENT
 from .model import EXPLOITATIE, O
+from .numbers import parse_date
 from .scenario.engine import PIVOT_AFTER_2025, Baseline, Engine, index_deltas
 from .scenario.result import ScenarioRun
 from .scenario.spec import (
@@ -92,7 +92,12 @@ OUTPUT_LINES = (GBR, BBR, AFM)
 CHUNK = 25_000
 DEFAULT_PATHS = 10_000
 DEFAULT_SEED = 2026
-INDEX_CLASSES = ("loon", "prijzen", "bijdrage")
+IndexClassName = Literal["loon", "prijzen", "bijdrage"]
+INDEX_CLASSES: tuple[IndexClassName, ...] = ("loon", "prijzen", "bijdrage")
+
+
+def _all_index_classes() -> list[IndexClassName]:
+    return list(INDEX_CLASSES)
 
 
 # -- the [uncertainty] table -------------------------------------------------------------------
@@ -136,7 +141,7 @@ class IndexUncertainty(_Model):
     mean: Num | dict[int, Num] = 0.02
     sd: Num = Field(0.0, ge=0, le=0.5)
     persistence: Num = Field(0.0, ge=0, lt=1)
-    classes: list[Literal["loon", "prijzen", "bijdrage"]] = Field(default_factory=lambda: list(INDEX_CLASSES))
+    classes: list[IndexClassName] = Field(default_factory=_all_index_classes)
 
     @field_validator("classes", mode="before")
     @classmethod
@@ -271,13 +276,13 @@ class Exposure:
     classes: dict[str, np.ndarray]
     contribution: np.ndarray
     minimum: np.ndarray | None
-    wage_cost: np.ndarray | None = None  # the state's roster wage cost (minimum reserve rule, issue 9)
+    wage_cost: np.ndarray  # the state's roster wage cost (minimum reserve rule, issue 9)
 
 
 def _exposure(base: Baseline, run: ScenarioRun, state) -> Exposure:
     n = len(base.years)
     es_v = np.stack([run.m2["exploitatiesaldo"], run.m2["budgettair_resultaat"]])
-    classes = {}
+    classes: dict[str, np.ndarray] = {}
     for klass in INDEX_CLASSES:
         members = ("loon", "volgt_loon") if klass == "loon" else (klass,)
         deltas = index_deltas(base, state.lines, {k: np.full(n, 2.0) for k in members}, state.wage_parts())
@@ -418,7 +423,7 @@ def inflation_paths(rates: np.ndarray, years: Sequence[int]) -> dict[str, np.nda
     result = ix.pivot_mechanism(path.values, start=path.start, pivot=PIVOT_AFTER_2025, coefficient=1.0)
     level = result.coefficient[..., 3:] / result.coefficient[..., 3:4]
     wages = ix.yearly_average_multipliers(level, (t0, 1), years)
-    ones = np.ones(rates.shape[:-1] + (1,))
+    ones = np.ones((*rates.shape[:-1], 1))
     prices = np.cumprod(np.concatenate([ones, 1.0 + rates[..., 1:]], axis=-1), axis=-1)
     contribution = np.cumprod(np.concatenate([ones, 1.0 + rates[..., :-1]], axis=-1), axis=-1)
     return {"loon": wages, "prijzen": prices, "bijdrage": contribution}
@@ -586,11 +591,17 @@ class Simulation:
     p_bbr_negative_any: float
     deterministic: ScenarioRun
     spec: UncertaintySpec
-    values: dict[str, np.ndarray] | None = None  # the paths themselves when kept
+    values: dict[str, np.ndarray | None] | None = None  # the paths themselves when kept (minimumreserve: or None)
     calibration: dict | None = None  # what the spread rests on (calibrate = "realisatie")
 
     def percentile(self, key: str, p: int) -> np.ndarray:
         return self.percentiles[key][PERCENTILES.index(p)]
+
+    @property
+    def calibration_note(self) -> str | None:
+        """'Kalibratie op de rekening: rust op N jaar (...)' when the spread is calibrated on the
+        accounts (calibrate = "realisatie"): printed with every calibrated result."""
+        return None if self.calibration is None else str(self.calibration["opmerking"])
 
     def to_dict(self) -> dict:
         """JSON: the M2 keys with {"P5": [...], ...} per line, the minimum reserve and the
@@ -599,11 +610,12 @@ class Simulation:
                                "seed": self.seed, "years": list(self.years),
                                "percentiles": [f"P{p}" for p in PERCENTILES]}
         for key in OUTPUT_LINES:
-            out[key] = {f"P{p}": [float(v) for v in row] for p, row in zip(PERCENTILES, self.percentiles[key])}
+            out[key] = {f"P{p}": [float(v) for v in row]
+                        for p, row in zip(PERCENTILES, self.percentiles[key], strict=True)}
         out["minimumreserve"] = None if self.minimum_reserve is None else [float(v) for v in self.minimum_reserve]
         if self.minimum_percentiles is not None:
             out["minimumreserve_percentielen"] = {f"P{p}": [float(v) for v in row]
-                                                  for p, row in zip(PERCENTILES, self.minimum_percentiles)}
+                                                  for p, row in zip(PERCENTILES, self.minimum_percentiles, strict=True)}
         out["deterministisch"] = {key: [float(v) for v in self.deterministic.m2[key]] for key in OUTPUT_LINES}
         out["kansen"] = {
             "reserve_onder_minimum_ooit": self.p_reserve_below_minimum_any,
@@ -667,7 +679,7 @@ def summarise(prepared: Prepared, store: dict[str, np.ndarray], minimum_paths: n
             minimum_pct = np.percentile(minimum_paths, q, axis=0)
     p_afm = float((store[AFM][:, -1] < -HALF_CENT).mean())
     p_bbr = float((store[BBR] < -HALF_CENT).any(axis=1).mean())
-    values = None
+    values: dict[str, np.ndarray | None] | None = None
     if keep_paths:
         values = dict(store)
         values["minimumreserve"] = minimum_paths
@@ -687,16 +699,16 @@ def path_changes(prepared: Prepared, d: Draws, i: int) -> list:
     to append to the scenario and check a path against the engine."""
     years = prepared.years
     out: list = []
-    for o, b in zip(prepared.subsidies, d.renewed[i]):
+    for o, b in zip(prepared.subsidies, d.renewed[i], strict=True):
         out.append(o.renew_change if b else o.fail_change)
-    for y, g in zip(years, d.growth[i]):
+    for y, g in zip(years, d.growth[i], strict=True):
         if g != 0:
             out.append(ContributionChange(type="contribution", from_year=y, pct=float(g)))
     u = prepared.spec.index
     if u.model == "crossings" and d.crossings is not None and d.crossings[i].any():
-        months = [f"{years[yi]}-{m + 1:02d}" for yi, m in zip(*np.nonzero(d.crossings[i]))]
+        months = [f"{years[yi]}-{m + 1:02d}" for yi, m in zip(*np.nonzero(d.crossings[i]), strict=True)]
         out.append(IndexChange(type="index", classes=["loon"], extra_crossings=months))
     elif u.model == "inflation" and d.inflation is not None:
         out.append(IndexChange(type="index", classes=["loon"],
-                               inflation={y: float(r) for y, r in zip(years, d.inflation[i])}))
+                               inflation={y: float(r) for y, r in zip(years, d.inflation[i], strict=True)}))
     return out

@@ -338,6 +338,8 @@ def error_cells(sheet_xml: bytes) -> dict[str, str]:
 def cell_position(ref: str) -> tuple[int, int]:
     """'B3' -> (2, 1): 0-based row and column."""
     m = re.match(r"([A-Z]+)(\d+)$", ref)
+    if m is None:
+        raise ValueError(f"not a cell reference: {ref!r}")
     col = 0
     for ch in m.group(1):
         col = col * 26 + ord(ch) - 64
@@ -402,7 +404,7 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
     wanted = set(sheets) if sheets is not None else None
     try:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(transitional(pkg)))
-    except Exception as exc:  # noqa: BLE001 - calamine's errors: CalamineError, ZipError, XmlError, ...
+    except Exception as exc:
         for info in pkg.infos:  # a damaged part is reported as such (the read raises)
             pkg.read(info.filename)
         raise InputError(f"the file could not be read as a workbook ({type(exc).__name__}: {exc})",
@@ -412,10 +414,10 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
         for entry in entries:
             if wanted is not None and entry.name not in wanted:
                 continue
-            xml = pkg.get(entry.part, b"")  # unpacked (checksum checked) before calamine reads it
+            xml = pkg.get(entry.part) or b""  # unpacked (checksum checked) before calamine reads it
             try:
                 rows = book.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
-            except Exception as exc:  # noqa: BLE001 - a damaged shared-strings or styles part, bad XML
+            except Exception as exc:
                 raise InputError(f"the sheet could not be read, the file is damaged ({type(exc).__name__}: {exc})",
                                  file=pkg.file, sheet=entry.name, expected=_READ_EXPECTED) from None
             grid = _normal_rows(rows)
@@ -439,10 +441,10 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
     for name, (sheet, row, col) in defined_cells(workbook_xml).items():
         if sheet not in all_names:
             continue
-        grid = grids.get(sheet)
-        if grid is None:
+        sheet_grid = grids.get(sheet)
+        if sheet_grid is None:
             continue
-        named[name] = grid[row][col] if row < len(grid) and col < len(grid[row]) else None
+        named[name] = sheet_grid[row][col] if row < len(sheet_grid) and col < len(sheet_grid[row]) else None
     return grids, named
 
 
@@ -569,8 +571,9 @@ class StyleMerger:
         existing = self._items(self.xml, local)
         norm = [_prefixed(i, self.prefix) for i in items]
         index = {x: n for n, x in reversed(list(enumerate(existing)))}
-        mapping, new = [], []
-        for item, key in zip(items, norm):
+        mapping: list[int] = []
+        new: list[str] = []
+        for item, key in zip(items, norm, strict=True):
             if key in index:
                 mapping.append(index[key])
             else:
@@ -586,8 +589,8 @@ class StyleMerger:
         def fmts(xml: str) -> list[tuple[str, str]]:  # (id, raw formatCode), any attribute order
             out = []
             for m in re.finditer(r"<(?:[\w.-]+:)?numFmt\b([^>]*)/?>", xml):
-                a = {k: v for k, v in ((x.group(1), x.group(3) if x.group(3) is not None else x.group(4))
-                                       for x in _ATTR.finditer(m.group(1)))}
+                a = {x.group(1): x.group(3) if x.group(3) is not None else x.group(4)
+                     for x in _ATTR.finditer(m.group(1))}
                 if "numFmtId" in a and "formatCode" in a:
                     out.append((a["numFmtId"], a["formatCode"]))
             return out
@@ -803,7 +806,7 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
                             f'Target="{_xml_name(target)}"{mode}/>')
             new_parts[rels_name(name)] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                                           f'<Relationships xmlns="{PKG_REL_NS}">{"".join(body)}</Relationships>'
-                                          ).encode("utf-8")
+                                          ).encode()
 
     # 4. workbook.xml.rels: drop the removed sheets' relationships, add the new ones
     removed_rids = {s.rid for s in removed_entries}
@@ -823,19 +826,21 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
         target = "/" + rename[s.part]
         rel_type = next(r.type for r in part_rels(scratch, "xl/workbook.xml") if r.id == s.rid)
         close = wb_rels_xml.rindex("</")  # the closing tag of <Relationships>, whatever its prefix
-        prefix_rel = re.match(r"</((?:[\w.-]+:)?)", wb_rels_xml[close:]).group(1)
+        closing = re.match(r"</((?:[\w.-]+:)?)", wb_rels_xml[close:])
+        assert closing is not None  # it starts with "</"
+        prefix_rel = closing.group(1)
         wb_rels_xml = (wb_rels_xml[:close] + f'<{prefix_rel}Relationship Id="{rid}" Type="{_xml_name(rel_type)}" '
                        f'Target="{_xml_name(target)}"/>' + wb_rels_xml[close:])
 
     # 5. workbook.xml: the <sheet> list, defined names, active tab
-    root = re.search(r"<((?:[\w.-]+:)?)workbook\b([^>]*)>", book)
-    prefix = root.group(1)
-    r_prefix = next((k.split(":", 1)[1] for k, v in attrs(root.group(2)).items()
+    wb_tag = re.search(r"<((?:[\w.-]+:)?)workbook\b([^>]*)>", book)
+    assert wb_tag is not None  # workbook_sheets read this workbook.xml above
+    prefix = wb_tag.group(1)
+    r_prefix = next((k.split(":", 1)[1] for k, v in attrs(wb_tag.group(2)).items()
                      if k.startswith("xmlns:") and v == REL_NS), None)
     if r_prefix is None:
-        book = book[:root.end() - 1] + f' xmlns:r="{REL_NS}"' + book[root.end() - 1:]
+        book = book[:wb_tag.end() - 1] + f' xmlns:r="{REL_NS}"' + book[wb_tag.end() - 1:]
         r_prefix = "r"
-        root = re.search(r"<((?:[\w.-]+:)?)workbook\b([^>]*)>", book)
         sheets = workbook_sheets({**parts, "xl/workbook.xml": book.encode()})
         removed_entries = [s for s in sheets if s.name in owned]
     old_index = {s.name: i for i, s in enumerate(sheets)}
@@ -846,7 +851,7 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
     new_index = {name: i for i, name in enumerate(order)}
     next_id = max([s.sheet_id for s in sheets] + [0]) + 1
     sheet_xml = []
-    for s, rid in zip(new_sheets, new_rids):
+    for s, rid in zip(new_sheets, new_rids, strict=True):
         state = attrs(s.raw).get("state")
         state_attr = f' state="{state}"' if state and state != "visible" else ""
         sheet_xml.append(f'<{prefix}sheet name="{_xml_name(s.name)}" sheetId="{next_id}"{state_attr} '
@@ -854,6 +859,7 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
         next_id += 1
     # rebuild the <sheets> content from the kept raw entries (unchanged text) and the new ones
     found = find_container(book, "sheets")
+    assert found is not None  # workbook_sheets read the <sheets> above
     _, a, b, _ = found
     raw_kept = [s.raw for s in sheets if s.name not in owned]
     pieces = raw_kept[:insert_at] + sheet_xml + raw_kept[insert_at:]
@@ -895,33 +901,35 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
             book = book[:anchor] + f"<{prefix}definedNames>" + "".join(added_names) + \
                 f"</{prefix}definedNames>" + book[anchor:]
         else:
-            s_, a_, b_, e_ = found
-            if a_ == e_:
+            s_, open_end, b_, e_ = found
+            if open_end == e_:
                 book = book[:s_] + f"<{prefix}definedNames>" + "".join(added_names) + \
                     f"</{prefix}definedNames>" + book[e_:]
             else:
                 book = book[:b_] + "".join(added_names) + book[b_:]
-    elif find_container(book, "definedNames") and not children(book, *find_container(book, "definedNames")[1:3]):
-        s_, _, _, e_ = find_container(book, "definedNames")
-        book = book[:s_] + book[e_:]  # an empty <definedNames> is not valid
+    else:
+        names_box = find_container(book, "definedNames")
+        if names_box and not children(book, *names_box[1:3]):
+            s_, _, _, e_ = names_box
+            book = book[:s_] + book[e_:]  # an empty <definedNames> is not valid
 
     # active tab and first visible tab: indexes follow the sheets
     view = re.search(r"<(?:[\w.-]+:)?workbookView\b[^>]*?/?>", book)
     if view:
         tag = view.group(0)
-        a_ = attrs(tag)
+        view_attrs = attrs(tag)
         new_tag = tag
         for key in ("activeTab", "firstSheet"):
-            i = int(a_.get(key, "0"))
-            name = sheets[i].name if i < len(sheets) else None
-            if name is None or name in owned:
+            i = int(view_attrs.get(key, "0"))
+            tab_name = sheets[i].name if i < len(sheets) else None
+            if tab_name is None or tab_name in owned:
                 target_name = active if key == "activeTab" and active in new_index else order[0]
                 value = new_index.get(target_name, 0)
             else:
-                value = new_index[name]
-            if key in a_ and value != i:
+                value = new_index[tab_name]
+            if key in view_attrs and value != i:
                 new_tag = re.sub(rf'\b{key}="\d+"', f'{key}="{value}"', new_tag)
-            elif key not in a_ and value != 0:
+            elif key not in view_attrs and value != 0:
                 new_tag = new_tag.replace(view.group(0)[:len(prefix) + 13], view.group(0)[:len(prefix) + 13]
                                           + f' {key}="{value}"', 1)
         book = book.replace(tag, new_tag, 1)
@@ -982,9 +990,9 @@ def _calc_chain_mentions(xml: bytes, sheet_ids: set[int]) -> bool:
 
 def verify(before: Package, after_bytes: bytes, allowed: set[str], expected_sheets: list[str]) -> None:
     """Every part not in ``allowed`` is byte-identical; the result opens and lists the sheets."""
-    import python_calamine as pc
-
     import xml.etree.ElementTree as ET
+
+    import python_calamine as pc
 
     with zipfile.ZipFile(io.BytesIO(after_bytes)) as z:
         after = {n: z.read(n) for n in z.namelist()}

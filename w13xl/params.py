@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -52,6 +53,10 @@ PARAM_SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("contribution", "Bijdrage lokale besturen", True,
               ("bijdrage deelgenoten", "basisbijdrage", "member contribution"),
               "Member contribution per year as budgeted (receipt on the overhead action A50111)."),
+    ParamSpec("contribution_cpi_share", "Bijdrage lokale besturen: CPI-gekoppeld deel", False,
+              ("cpi-gekoppeld deel bijdrage", "contribution cpi share"),
+              "Share of the member contribution that follows the CPI (plan 3.3: the basisbijdrage, "
+              "from 1 January 2027); the rest is not indexed. Default 100%."),
     ParamSpec("inhabitants", "Inwoners", False, ("aantal inwoners", "inhabitants"),
               "Inhabitants of the member municipalities (for a contribution per inhabitant)."),
     ParamSpec("index_rate", "Standaardindex", False, ("standaard index", "index", "index rate"),
@@ -103,8 +108,9 @@ class Parameters:
     contribution: YearValues = field(default_factory=dict)
     inhabitants: float | None = None
     index_rate: float = 0.02
+    contribution_cpi_share: float = 1.0
 
-    def replace(self, **changes: object) -> Parameters:
+    def replace(self, **changes: Any) -> Parameters:
         """A copy with some fields replaced (None values are ignored: 'not overridden')."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import InputError
-from .model import CATEGORIES, DIRECTIONS, EXPLOITATIE, FINANCIERING, INVESTERINGEN, O, U, LineKey, Plan
+from .model import CATEGORIES, DIRECTIONS, EXPLOITATIE, FINANCIERING, INVESTERINGEN, LineKey, O, Plan, U
 from .sheets import (
     LoadedPlan,
     SheetContext,
@@ -74,7 +74,7 @@ def year_header_cell(grids: Mapping[str, list], sheet: str) -> str | None:
     return None
 
 
-def load_budget(grids: Mapping[str, list], *, file: str | None, sheet: str | None,
+def load_budget(grids: Mapping[str, Sequence[Sequence[object]]], *, file: str | None, sheet: str | None,
                 u_sign: str = "auto", named: Mapping | None = None) -> LoadedPlan:
     """A budget sheet with the workbook's category rules for the actions on that sheet only."""
     name = choose_budget_sheet(grids, sheet, file)
@@ -100,13 +100,46 @@ def category_rules_for(grids: Mapping[str, list], file: str | None, plan: Plan):
 
 @dataclass(frozen=True)
 class ActionMap:
+    """One row of the Actiemapping sheet: ``old`` (its lines, or ``share_o`` of its receipts and
+    ``share_u`` of its expenditure) goes to ``new``. Shares are fractions (1.0 = all)."""
+
     old: str
     new: str
     where: str
+    share_o: float = 1.0
+    share_u: float = 1.0
+
+
+#: Share columns of the Actiemapping sheet (header text, lower case, as it starts): one for both
+#: directions, or one per direction.
+SHARE_HEADERS = {"aandeel o": "o", "aandeel ontvangsten": "o", "aandeel u": "u", "aandeel uitgaven": "u",
+                 "aandeel": "both"}
+SHARE_TOLERANCE = 1e-6
+
+
+def _share_columns(texts: Sequence[str]) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    for c, t in enumerate(texts):
+        for head in sorted(SHARE_HEADERS, key=len, reverse=True):
+            if t == head or t.startswith((head + " ", head + "(")):
+                cols.setdefault(SHARE_HEADERS[head], c)
+                break
+    return cols
+
+
+def _pct_text(x: float) -> str:
+    return f"{x * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
 
 
 def read_action_mapping(grid, ctx: SheetContext) -> list[ActionMap]:
-    """Rows ``Oude actie | Nieuwe actie [| Toelichting]`` (header found by its text)."""
+    """Rows ``Oude actie | Nieuwe actie [| Aandeel | Aandeel O | Aandeel U | Toelichting]``
+    (header found by its text). Without a share column an old action has one row. With one, an
+    old action may be split over several new ones (renumbering between plan generations: A0402
+    Energiehuis became four actions): ``Aandeel`` for both directions, or ``Aandeel O`` /
+    ``Aandeel U`` per direction (an empty cell: 100% when the old action has one row); per old
+    action and direction the shares must add up to 100%."""
+    from .sheets import parse_number
+
     header_row = None
     for r in range(min(30, len(grid))):
         texts = [str(v).strip().lower() if isinstance(v, str) else "" for v in grid[r]]
@@ -114,11 +147,12 @@ def read_action_mapping(grid, ctx: SheetContext) -> list[ActionMap]:
             header_row = r
             old_col = next(c for c, t in enumerate(texts) if t.startswith("oud"))
             new_col = next(c for c, t in enumerate(texts) if t.startswith("nieuw"))
+            share_cols = _share_columns(texts)
             break
     if header_row is None:
         raise ctx.error("no header row with 'Oude actie' and 'Nieuwe actie'", 0, None,
                         "columns Oude actie | Nieuwe actie")
-    out: list[ActionMap] = []
+    rows: list[tuple[int, str, str, dict[str, float | None]]] = []
     seen: dict[str, str] = {}
     for r in range(header_row + 1, len(grid)):
         old, new = cell(grid, r, old_col), cell(grid, r, new_col)
@@ -131,22 +165,62 @@ def read_action_mapping(grid, ctx: SheetContext) -> list[ActionMap]:
             raise ctx.error(f"old action {old} maps to nothing", r, new_col,
                             "the new action code (remove the row if the action has no successor)")
         new = str(new).strip().split()[0]
-        if old in seen:
+        if old in seen and not share_cols:
             raise ctx.error(f"old action {old} appears twice (also in {seen[old]})", r, old_col,
                             "one row per old action")
-        seen[old] = cell_name(r, old_col)
-        out.append(ActionMap(old, new, cell_name(r, new_col)))
+        seen.setdefault(old, cell_name(r, old_col))
+        shares: dict[str, float | None] = {}
+        for kind, c in share_cols.items():
+            v = parse_number(cell(grid, r, c), ctx, r, c, "Aandeel")
+            if v is not None and v > 1.0 + SHARE_TOLERANCE:
+                v = v / 100.0  # 25 written for 25%
+            if v is not None and not 0.0 <= v <= 1.0 + SHARE_TOLERANCE:
+                raise ctx.error(f"aandeel {v:g} voor oude actie {old} ligt niet tussen 0% en 100%", r, c,
+                                "een aandeel tussen 0% en 100%")
+            shares[kind] = v
+        rows.append((r, old, new, shares))
+    by_old: dict[str, list[tuple[int, str, str, dict[str, float | None]]]] = {}
+    for row in rows:
+        by_old.setdefault(row[1], []).append(row)
+    out: list[ActionMap] = []
+    for old, group in by_old.items():
+        resolved: list[tuple[int, str, float, float]] = []
+        for r, _, new, shares in group:
+            both = shares.get("both")
+            so = shares.get("o", both) if shares.get("o") is not None else both
+            su = shares.get("u", both) if shares.get("u") is not None else both
+            if len(group) == 1:
+                so, su = (1.0 if so is None else so), (1.0 if su is None else su)
+            elif so is None or su is None:
+                col = share_cols.get("o" if so is None and "o" in share_cols else "u" if "u" in share_cols
+                                     else "both", new_col)
+                raise ctx.error(f"oude actie {old} is verdeeld over {len(group)} rijen, maar rij {r + 1} geeft "
+                                f"geen aandeel voor {'de ontvangsten' if so is None else 'de uitgaven'}", r, col,
+                                "een aandeel per rij (de aandelen van één oude actie tellen op tot 100%)")
+            resolved.append((r, new, float(so), float(su)))
+        for label, kind, values in (("ontvangsten", "o", [x[2] for x in resolved]),
+                                    ("uitgaven", "u", [x[3] for x in resolved])):
+            total = sum(values)
+            if abs(total - 1.0) > SHARE_TOLERANCE:
+                col = share_cols.get(kind, share_cols.get("both", new_col))
+                cells = ", ".join(cell_name(x[0], col) for x in resolved)
+                raise ctx.error(f"de aandelen van oude actie {old} voor de {label} tellen op tot "
+                                f"{_pct_text(total)} (rijen {', '.join(str(x[0] + 1) for x in resolved)}: {cells})",
+                                resolved[0][0], col, "samen 100%")
+        out.extend(ActionMap(old, new, cell_name(r, new_col), so, su) for r, new, so, su in resolved)
     return out
 
 
 def apply_action_mapping(accounts: Plan, mapping: Sequence[ActionMap], plan: Plan,
                          ctx: SheetContext | None) -> tuple[Plan, list[tuple[str, str]]]:
     """Rename the accounts' old action codes that the plan does not have; lines of actions that
-    map to the same new code add up. Returns the new plan and the (old, new) pairs applied."""
+    map to the same new code add up; an old action split over several new ones gives each its
+    share (per direction) of its lines. Returns the new plan and the (old, new) pairs applied
+    (a split: ``new`` with its shares, e.g. 'A10203 (O 38,78%, U 39,83%)')."""
     plan_actions = set(plan.actions)
     acc_actions = {k.action for k in accounts.keys}
     applied: list[tuple[str, str]] = []
-    rename: dict[str, str] = {}
+    targets: dict[str, list[ActionMap]] = {}
     for m in mapping:
         if m.old not in acc_actions or m.old in plan_actions:
             continue
@@ -154,18 +228,27 @@ def apply_action_mapping(accounts: Plan, mapping: Sequence[ActionMap], plan: Pla
             raise InputError(f"old action {m.old} maps to {m.new}, which is not in the plan",
                              file=ctx.file if ctx else None, sheet=ctx.sheet if ctx else None, cell=m.where,
                              expected="an action code of the plan")
-        rename[m.old] = m.new
-        applied.append((m.old, m.new))
-    if not rename:
+        targets.setdefault(m.old, []).append(m)
+    for old, ms in targets.items():
+        for m in ms:
+            whole = m.share_o == 1.0 and m.share_u == 1.0
+            applied.append((old, m.new if whole else
+                            f"{m.new} (O {_pct_text(m.share_o)}, U {_pct_text(m.share_u)})"))
+    if not targets:
         return accounts, applied
     merged: dict[LineKey, np.ndarray] = {}
-    for key, row in zip(accounts.keys, accounts.amounts):
-        new = LineKey(rename.get(key.action, key.action), key.category, key.direction)
-        merged[new] = merged.get(new, 0.0) + row
-    actions = {a: act for a, act in accounts.actions.items() if a not in rename}
-    for a in rename.values():
-        if a in plan.actions:
-            actions[a] = plan.actions[a]
+    for key, row in zip(accounts.keys, accounts.amounts, strict=True):
+        for m in targets.get(key.action, ()):
+            new = LineKey(m.new, key.category, key.direction)
+            share = m.share_o if key.direction == O else m.share_u
+            merged[new] = merged.get(new, 0.0) + row * share
+        if key.action not in targets:
+            merged[key] = merged.get(key, 0.0) + row
+    actions = {a: act for a, act in accounts.actions.items() if a not in targets}
+    for ms in targets.values():
+        for m in ms:
+            if m.new in plan.actions:
+                actions[m.new] = plan.actions[m.new]
     keys = tuple(merged)
     return Plan(years=accounts.years, keys=keys, amounts=np.vstack([merged[k] for k in keys]),
                 actions=actions), applied
@@ -219,7 +302,7 @@ class Comparison:
 def _series(first: np.ndarray, second: np.ndarray) -> dict:
     diff = second - first
     return {"first": [float(x) for x in first], "second": [float(x) for x in second],
-            "diff": [float(x) for x in diff], "pct": [_pct(a, b) for a, b in zip(first, second)]}
+            "diff": [float(x) for x in diff], "pct": [_pct(a, b) for a, b in zip(first, second, strict=True)]}
 
 
 def _restrict(plan: Plan, years: Sequence[int]) -> Plan:
@@ -329,7 +412,7 @@ class Reforecast:
 
     @property
     def difference(self) -> list[float]:
-        return [b - a for a, b in zip(self.plan_gbr, self.new_gbr)]
+        return [b - a for a, b in zip(self.plan_gbr, self.new_gbr, strict=True)]
 
     def to_dict(self) -> dict:
         return {"years": list(self.years), "afgesloten_jaar": self.closed_year,
@@ -358,17 +441,42 @@ def reforecast(plan: Plan, plan_opening: float, closed_year: int, closed_reserve
 
 
 # -- backtest ----------------------------------------------------------------------------------------
-ERROR_CLASSES = ("ontvangsten", "personeel", "overige_kosten")
+#: Classes of the forecast error. ``doorgeefsaldo``: the net (O - U) of the pass-through actions
+#: (:func:`pass_through_actions`), relative to their planned expenditure: their receipts and
+#: expenditure move together (a subsidy passed on), so their net is measured and drawn, never
+#: their receipts and expenditure apart (issue 18).
+ERROR_CLASSES = ("ontvangsten", "personeel", "overige_kosten", "doorgeefsaldo")
+#: An action is pass-through when its exploitation receipts equal its expenditure in every plan
+#: year it has any, within this share of the expenditure (or one euro): budget-neutral projects
+#: (plan 3.7: "W13 gaat uit van een budgetneutrale werking bij de gesubsidieerde projecten").
+PASS_THROUGH_TOLERANCE = 0.005
+
+
+def pass_through_actions(plan: Plan, tolerance: float = PASS_THROUGH_TOLERANCE) -> frozenset[str]:
+    """Actions whose exploitation O equals U (within ``tolerance`` of U, or 1 euro) in every year
+    where either is non-zero, and that have expenditure at all."""
+    out = set()
+    for action in plan.actions:
+        o = plan.line(action, EXPLOITATIE, O)
+        u = plan.line(action, EXPLOITATIE, U)
+        if not np.any(u > 0.005):
+            continue
+        active = (np.abs(o) > 0.005) | (np.abs(u) > 0.005)
+        if np.all(np.abs(o - u)[active] <= np.maximum(1.0, tolerance * np.abs(u[active]))):
+            out.add(action)
+    return frozenset(out)
 
 
 @dataclass
 class ForecastErrors:
-    """Relative forecast error (accounts / plan - 1) per class and year where both are given."""
+    """Relative forecast error (accounts / plan - 1) per class and year where both are given;
+    for ``doorgeefsaldo`` (accounts net - plan net) / plan expenditure of the pass-through actions."""
 
     years: tuple[int, ...]
     errors: dict[str, list[float]]
     plan: dict[str, list[float]]
     accounts: dict[str, list[float]]
+    pass_through: tuple[str, ...] = ()
 
     @property
     def n_years(self) -> int:
@@ -381,34 +489,56 @@ class ForecastErrors:
 
     def to_dict(self) -> dict:
         return {"years": list(self.years), "aantal_jaren": self.n_years, "fout": self.errors,
-                "spreiding": {k: self.sd(k) for k in ERROR_CLASSES}, "plan": self.plan, "rekening": self.accounts}
+                "spreiding": {k: self.sd(k) for k in ERROR_CLASSES}, "plan": self.plan, "rekening": self.accounts,
+                "doorgeefacties": list(self.pass_through)}
 
 
-def class_totals(plan: Plan, staff_share: Mapping[str, float] | float = 0.4) -> dict[str, np.ndarray]:
-    """Exploitation receipts, staff cost and other costs per year. Staff = ``staff_share`` of each
-    action's exploitation expenditure (per action, default 40%: the engine's wage share)."""
+def class_totals(plan: Plan, staff_share: Mapping[str, float] | float = 0.4,
+                 pass_through: frozenset[str] | set[str] = frozenset()) -> dict[str, np.ndarray]:
+    """Exploitation receipts, staff cost and other costs per year of the actions that are not
+    pass-through. Staff = ``staff_share`` of each action's exploitation expenditure (per action,
+    default 40%: the engine's wage share). For the pass-through actions: their expenditure
+    (``doorgeefuitgaven``) and their net O - U (``doorgeefsaldo``)."""
     rec = np.zeros(plan.n_years)
     staff = np.zeros(plan.n_years)
     other = np.zeros(plan.n_years)
-    for key, row in zip(plan.keys, plan.amounts):
+    pass_u = np.zeros(plan.n_years)
+    pass_net = np.zeros(plan.n_years)
+    for key, row in zip(plan.keys, plan.amounts, strict=True):
         if key.category != EXPLOITATIE:
             continue
-        if key.direction == O:
+        if key.action in pass_through:
+            if key.direction == O:
+                pass_net += row
+            else:
+                pass_u += row
+                pass_net -= row
+        elif key.direction == O:
             rec += row
         else:
             share = staff_share if isinstance(staff_share, float) else staff_share.get(key.action, 0.4)
             staff += share * row
             other += (1 - share) * row
-    return {"ontvangsten": rec, "personeel": staff, "overige_kosten": other}
+    return {"ontvangsten": rec, "personeel": staff, "overige_kosten": other, "doorgeefuitgaven": pass_u,
+            "doorgeefsaldo": pass_net}
 
 
-def forecast_errors(plan: Plan, accounts: Plan, staff_share: Mapping[str, float] | float = 0.4) -> ForecastErrors:
+def forecast_errors(plan: Plan, accounts: Plan, staff_share: Mapping[str, float] | float = 0.4,
+                    pass_through: frozenset[str] | None = None) -> ForecastErrors:
+    """The forecast error per class. ``pass_through``: the plan's pass-through actions (default
+    :func:`pass_through_actions` of ``plan``), measured on their net only."""
     years = common_years(plan, accounts)
-    p = class_totals(_restrict(plan, years), staff_share) if years else {k: np.zeros(0) for k in ERROR_CLASSES}
-    a = class_totals(_restrict(accounts, years), staff_share) if years else {k: np.zeros(0) for k in ERROR_CLASSES}
-    errors = {k: [float(y / x - 1.0) if abs(x) > 0.005 else 0.0 for x, y in zip(p[k], a[k])] for k in ERROR_CLASSES}
+    passing = pass_through_actions(plan) if pass_through is None else pass_through
+    zero = {k: np.zeros(0) for k in (*ERROR_CLASSES, "doorgeefuitgaven")}
+    p = class_totals(_restrict(plan, years), staff_share, passing) if years else zero
+    a = class_totals(_restrict(accounts, years), staff_share, passing) if years else zero
+    errors = {k: [float(y / x - 1.0) if abs(x) > 0.005 else 0.0 for x, y in zip(p[k], a[k], strict=True)]
+              for k in ERROR_CLASSES if k != "doorgeefsaldo"}
+    net_p, net_a, gross = p["doorgeefsaldo"], a["doorgeefsaldo"], p["doorgeefuitgaven"]
+    errors["doorgeefsaldo"] = [float((y - x) / g) if abs(g) > 0.005 else 0.0
+                               for x, y, g in zip(net_p, net_a, gross, strict=True)]
     return ForecastErrors(years, errors, {k: [float(v) for v in p[k]] for k in ERROR_CLASSES},
-                          {k: [float(v) for v in a[k]] for k in ERROR_CLASSES})
+                          {k: [float(v) for v in a[k]] for k in ERROR_CLASSES}, tuple(sorted(passing)))
 
 
 def check_overlap(plan: Plan, accounts: Plan, *, file: str | None, sheet: str, cell_ref: str | None) -> None:

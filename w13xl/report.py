@@ -16,13 +16,13 @@ def write_m2_workbook(path: Path, results: Mapping[str, M2Result]) -> Path:
     from openpyxl.styles import Font
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the new workbook's empty sheet
     for name, result in results.items():
         ws = wb.create_sheet(_sheet_title(name))
         ws.append(["", "Schema M2", *result.years])
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        for number, label, key, values in m2_rows(result):
+        for number, label, _key, values in m2_rows(result):
             ws.append([number, label, *values])
             for cell in ws[ws.max_row][2:]:
                 cell.number_format = EXCEL_EURO_CENTS

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
 
 SAMPLE_PATH = Path("workbooks/w13-mjp-2026-2031.xlsx")
 YEARS = list(range(2026, 2032))
@@ -53,6 +54,7 @@ def _header(ws, row: int, values: list, widths: list[int] | None = None) -> None
 
 def add_readme(wb: Workbook) -> None:
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "Toelichting"
     lines = [
         "W13 meerjarenplan 2026-2031: voorbeeldwerkmap voor w13xl",
@@ -105,8 +107,8 @@ def add_export(wb: Workbook, rows: list[dict]) -> None:
     r = 4
     total = [0.0] * len(YEARS)
     for code, a in actions.items():
-        net = [o + u for o, u in zip(a["O"], a["U"])]
-        total = [t + n for t, n in zip(total, net)]
+        net = [o + u for o, u in zip(a["O"], a["U"], strict=True)]
+        total = [t + n for t, n in zip(total, net, strict=True)]
         ws.cell(row=r, column=1, value=f"{code} {a['naam']}").font = Font(bold=True)
         for c, v in enumerate(net, start=2):
             ws.cell(row=r, column=c, value=round(v, 2)).number_format = MONEY
@@ -144,7 +146,7 @@ def add_mapping(wb: Workbook) -> None:
 def add_parameters(wb: Workbook) -> None:
     ws = wb.create_sheet("Parameters")
     _header(ws, 1, ["Parameter", "Waarde", *map(str, YEARS)], [52, 16] + [14] * len(YEARS))
-    rows: list[tuple[str, object, list | None]] = [
+    rows: list[tuple[str, float | None, list | None]] = [
         ("Gecumuleerd budgettair resultaat vorig boekjaar", 404701.70, None),
         ("Minimumreserve", 211211.09, None),
         ("Minimumreserve (% jaarloonkost)", 0.10, None),
@@ -156,18 +158,26 @@ def add_parameters(wb: Workbook) -> None:
         ("Standaardindex", 0.02, None),
         ("Bijdrage lokale besturen", None, [round(801391 * 1.02 ** k, 2) for k in range(len(YEARS))]),
         ("Inwoners", 332211, None),
+        ("Bijdrage lokale besturen: CPI-gekoppeld deel", 1.0, None),
     ]
     for r, (label, value, per_year) in enumerate(rows, start=2):
         ws.cell(row=r, column=1, value=label)
         if value is not None:
             cell = ws.cell(row=r, column=2, value=value)
-            cell.number_format = "0%" if value < 1 else ("#,##0" if label == "Inwoners" else MONEY)
+            cell.number_format = ("0%" if value < 1 or label.endswith("deel") else
+                                  ("#,##0" if label == "Inwoners" else MONEY))
         for c, v in enumerate(per_year or [], start=3):
             ws.cell(row=r, column=c, value=v).number_format = MONEY
     r = len(rows) + 3
     ws.cell(row=r, column=1, value="Minimumreserve = sociaal passief: 211.211,09 in het plan (schema M2, bijlage "
                                    "3.1), 10% van de totale jaarloonkost (3.7). Een scenario verschuift ze met 10% "
-                                   "van zijn wijziging in jaarloonkost (personeelsbestand) tegenover het plan, per jaar.")
+                                   "van zijn wijziging in jaarloonkost (personeelsbestand) tegenover het plan, "
+                                   "per jaar.")
+    ws.cell(row=r + 2, column=1, value=(
+        "CPI-gekoppeld deel: aanname 100%. Het plan boekt 801.391 (T2 'van het OCMW', 2026) en laat het elk jaar "
+        "exact 2% groeien; 3.3 koppelt 'de basisbijdrage' aan de consumptieprijzen vanaf 1 januari 2027; 3.7 noemt "
+        "voor 2025 een bijdrage van 391.186,74 en verklaart de sprong niet. Is enkel een deel CPI-gekoppeld, zet dan "
+        "dat deel (bv. 48,81% = 391.186,74 / 801.391): zie 'w13xl aannames' voor het effect op een indexschok."))
     ws.cell(row=r + 1, column=1, value="Bijdrage lokale besturen: 801.391 in 2026, +2% per jaar in het plan; "
                                        "inwoners: 332.211 (regio Zuid-West-Vlaanderen, 2024).")
 
@@ -198,7 +208,7 @@ def _table_sheet(wb: Workbook, title: str, note: str, rows: list[list[str]], wid
     header, data = rows[0], rows[1:]
     _header(ws, 3, header, widths)
     for r, row in enumerate(data, start=4):
-        for c, (v, col) in enumerate(zip(row, header), start=1):
+        for c, (v, col) in enumerate(zip(row, header, strict=True), start=1):
             cell = ws.cell(row=r, column=c, value=_typed(v, col))
             if col in ("start", "einde"):
                 cell.number_format = "DD/MM/YYYY"
@@ -239,17 +249,34 @@ def add_staff_sheets(wb: Workbook) -> None:
 
 def add_subsidies(wb: Workbook) -> None:
     _table_sheet(wb, "Subsidies", "Subsidieregister: bedrag 'O-lijn' = de volledige ontvangstenlijn van de actie. "
-                 "Elke rij citeert het plan (kolom verwijzing) of zegt 'aanname' met de reden.", _csv_rows("subsidies.csv"),
+                 "Elke rij citeert het plan (kolom verwijzing) of zegt 'aanname' met de reden.",
+                 _csv_rows("subsidies.csv"),
                  [18, 36, 9, 40, 10, 12, 12, 12, 10, 12, 100])
 
 
 #: Declared index classes (sheet 'Indexering'). On a U line the wage part comes from the roster
 #: ('Personeel'); a row here classes the REST of the line (Aandeel = share of the rest). What no row
-#: covers is 'vast' (not indexed). Each row cites the plan.
+#: covers is 'vast' (not indexed). On an O line a row classes a share of the whole line (it wins over
+#: the register's class). Each row cites the plan or says 'aanname'.
+#: Issue 18: the plan's budget tool indexes with one standard index (3.7 'Indexering'); an operating
+#: cost is classed 'prijzen' where the plan's own U line grows over the plan years, 'vast' where it
+#: stays flat, 'doorgestort' where the plan says the money is passed on.
+STANDARD_INDEX = ("3.7: 'Voor de index hanteren we een standaardindex van 2% ingebed in de budgettool van "
+                  "Lima – Cipal Schaubroeck.'")  # noqa: RUF001 - the plan's own dash, quoted verbatim
+#: Food Act 13 receipts (A10401 O): share that is the members' CPI-linked contribution (aanname).
+FOODACT_MEMBER_SHARE = 0.5
 INDEX_ROWS = [
     ("A50111", "U", "prijzen", 1.0,
-     "aanname: werkingskosten van de basiswerking (overhead) volgen de prijzen; het plan laat de uitgaven van "
-     "A50111 groeien van 949.122 (2026) tot 1.076.052 (2031)"),
+     f"werkingskosten basiswerking; uitgaven 964.122,36 (2026) tot 1.084.051,53 (2031); {STANDARD_INDEX}"),
+    ("A10102", "U", "prijzen", 1.0, "uitgaven 22.597,54 (2027) tot 24.420,17 (2031); 3.7: 'standaardindex van 2%'"),
+    ("A10201", "U", "prijzen", 1.0, "uitgaven 187.635,24 (2026) tot 221.711,38 (2031); 3.7: 'standaardindex van 2%'"),
+    ("A10205", "U", "prijzen", 1.0, "uitgaven 431.503,61 (2026) tot 449.843,55 (2031); 3.7: 'standaardindex van 2%'"),
+    ("A10301", "U", "prijzen", 1.0, "uitgaven 155.728,70 (2026) tot 160.246,34 (2028), dan gelijk aan de "
+     "ontvangsten; 3.7: 'standaardindex van 2%'"),
+    ("A10401", "U", "prijzen", 1.0, "uitgaven 259.476,44 (2026) tot 278.756,67 (2031); 3.7: 'standaardindex van 2%'"),
+    ("A10502", "U", "prijzen", 1.0, "uitgaven 436.368,28 (2027) tot 462.529,14 (2031); 3.7: 'standaardindex van 2%'"),
+    ("A30301", "U", "prijzen", 1.0, "'onder de vorm van een loonkost en werkingskost'; uitgaven 81.062,13 (2026) tot "
+     "91.936,78 (2030); 3.7: 'standaardindex van 2%'"),
     ("A10203", "U", "doorgestort", 1.0,
      "A10203: 'W13 stort deze vervolgens door naar de betrokken partners of lokale besturen of burgers'"),
     ("A10302", "U", "doorgestort", 1.0,
@@ -259,6 +286,14 @@ INDEX_ROWS = [
      "A10303: 'Als netwerkcoördinator zorgt W13 voor een correcte toewijzing naar dienstverleners en volgt de "
      "administratieve en financiële flow op'"),
     ("A10101", "U", "vast", 1.0, "A10101: 21.000 elk jaar 2026-2031 (niet geïndexeerd in het plan)"),
+    ("A10501", "U", "vast", 1.0, "A10501: 1.200 elk jaar 2026-2031 (niet geïndexeerd in het plan)"),
+    ("A50108", "U", "vast", 1.0, "A50108: 8.000 elk jaar 2027-2031 (niet geïndexeerd in het plan)"),
+    ("A10401", "O", "bijdrage", FOODACT_MEMBER_SHARE,
+     "aanname 50%: het bedrag staat niet in de tekst van het plan (bijlage 'berekening bijdrage Food Act 13'); "
+     "3.3: 'gekoppeld aan de jaarlijkse index van de consumptieprijzen vanaf 1 januari 2027'"),
+    ("A10401", "O", "vast", 1.0 - FOODACT_MEMBER_SHARE,
+     "rest: 'subsidies; giften; betaalde dienstverlening' (A10401); 3.3: 'forfaitair vastliggen voor een hele "
+     "legislatuur'"),
 ]
 
 
@@ -275,7 +310,7 @@ def add_indexing(wb: Workbook) -> None:
         ws.cell(row=r, column=4).number_format = "0%"
 
 
-SCENARIO_SHEET_ROWS = [
+SCENARIO_SHEET_ROWS: list[list[object]] = [
     ["Scenario", "Titel", "Basis", "Type", "Subsidie", "Positie", "Actie", "Datum", "Percentage",
      "Jaar", "Beleid", "Opzeg (maanden)", "Omschrijving"],
     ["hbdh-stopt-juni-2026", "Hulp Bij Duurzaam Huren stopt eind juni 2026", "baseline", "subsidy_end",
@@ -376,7 +411,7 @@ def _mapping_sheet(wb: Workbook, title: str, note: str, header: list[str], rows:
         for c, v in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c, value=v)
             if isinstance(v, float):
-                cell.number_format = MONEY
+                cell.number_format = "0.0000%" if header[c - 1].startswith("Aandeel") else MONEY
     ws.freeze_panes = "A4"
 
 
@@ -402,9 +437,11 @@ def add_schema_sheets(wb: Workbook) -> None:
          for r in _data_rows("economische-aard.csv")], [10, 13, 9, 36] + [13] * len(YEARS))
     _mapping_sheet(
         wb, "Actiemapping", "Oude actiecode (meerjarenplan 2020-2025) -> nieuwe actiecode (2026-2031); aanname op "
-        "de naam van de actie. Oude acties zonder opvolger staan er niet in.",
-        ["Oude actie", "Nieuwe actie", "Toelichting"],
-        [[r["oud"], r["nieuw"], r["toelichting"]] for r in _data_rows("actiemapping.csv")], [12, 12, 70])
+        "de naam van de actie. Oude acties zonder opvolger staan er niet in. Een oude actie die over meer nieuwe "
+        "verdeeld is, krijgt per richting een aandeel (samen 100%): A0402 Energiehuis volgens de synthese 2026.",
+        ["Oude actie", "Nieuwe actie", "Aandeel O", "Aandeel U", "Toelichting"],
+        [[r["oud"], r["nieuw"], float(r["aandeel_o"]), float(r["aandeel_u"]), r["toelichting"]]
+         for r in _data_rows("actiemapping.csv")], [12, 12, 11, 11, 90])
     ws = wb.create_sheet("Schema's (plan)")
     ws["A1"] = "Schema's M3, T1, T2 en T3 zoals gedrukt in het meerjarenplan 2026-2031 (hele euro; M3 enkel 2026)."
     ws["A1"].font = Font(italic=True)

@@ -23,14 +23,24 @@ Nothing is rounded here; the printed schemas are in whole euro, so compare round
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .errors import InputError
-from .model import CATEGORIES, DIRECTIONS, EXPLOITATIE, FINANCIERING, INVESTERINGEN, O, U, Plan, parse_category, \
-    parse_direction
+from .model import (
+    CATEGORIES,
+    DIRECTIONS,
+    EXPLOITATIE,
+    FINANCIERING,
+    INVESTERINGEN,
+    O,
+    Plan,
+    U,
+    parse_category,
+    parse_direction,
+)
 from .params import Parameters
 
 SCHEMAS = ("M3", "T1", "T2", "T3")
@@ -166,7 +176,7 @@ class Split:
             self.order.append(group)
 
 
-def split_plan(plan: Plan, rules: Sequence[SplitRule], default: callable, *, what: str,
+def split_plan(plan: Plan, rules: Sequence[SplitRule], default: Callable[[int, int], str], *, what: str,
                file: str | None = None, sheet: str | None = None) -> Split:
     """Distribute every line of ``plan`` over groups: first the parts with amounts of the rules
     for that line, then the rest to the line's own rule without amounts, else to a ``*`` rule,
@@ -191,7 +201,7 @@ def split_plan(plan: Plan, rules: Sequence[SplitRule], default: callable, *, wha
         return ((rule.category is None or rule.category == key.category)
                 and (rule.direction is None or rule.direction == key.direction))
 
-    for key, line in zip(plan.keys, plan.amounts):
+    for key, line in zip(plan.keys, plan.amounts, strict=True):
         rest = np.array(line, dtype=np.float64)
         own = [r for r in rules if r.action == key.action and matches(r, key)]
         for rule in own:
@@ -392,7 +402,8 @@ T2_LINES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Investeringen", "- van het OCMW", ("is_ocmw",)),
     ("Investeringen", "- van andere entiteiten", ("is_andere",)),
     ("Financiering", "I. Totaal financieringsuitgaven", tuple(_keys(FINANCIERING, U))),
-    ("Financiering", "A. Vereffening van financiële schulden", ("periodieke_aflossingen", "niet_periodieke_aflossingen")),
+    ("Financiering", "A. Vereffening van financiële schulden",
+     ("periodieke_aflossingen", "niet_periodieke_aflossingen")),
     ("Financiering", "1. Periodieke aflossingen van opgenomen leningen en leasings", ("periodieke_aflossingen",)),
     ("Financiering", "2. Niet-periodieke aflossingen van opgenomen leningen en leasings",
      ("niet_periodieke_aflossingen",)),
@@ -519,7 +530,7 @@ def schema_rules_from_grids(grids, file: str | None = None):
     a missing sheet gives no rules (every line goes to the defaults)."""
     from .sheets import SheetContext, _find_sheet
 
-    out = []
+    out: list[tuple[list[SplitRule], dict[str, str | None]]] = []
     for names, header, kind in ((ECONOMIC_SHEETS, ("Rubriek", "Economische rubriek", "Economische aard"), "rubric"),
                                 (FUNCTIONAL_SHEETS, ("Beleidsveld", "Functie"), "beleidsveld")):
         name = _find_sheet(grids, names)

@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
@@ -95,7 +96,7 @@ def parse_amount(value: object, ctx: SheetContext, row: int, col: int) -> float:
     """A cell as an amount in euro. Empty is 0. Text in Belgian format is accepted with a warning."""
     if value is None:
         return 0.0
-    if isinstance(value, bool) or isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
+    if isinstance(value, (bool, _dt.date, _dt.datetime, _dt.time)):
         raise ctx.error(f"'{value}' is not an amount", row, col, "a number in euro, e.g. 1234,56")
     if isinstance(value, (int, float, np.integer, np.floating)):
         v = float(value)
@@ -179,7 +180,7 @@ def year_columns(grid: Grid, row: int, ctx: SheetContext, start_col: int = 0) ->
             raise ctx.error(f"year {y} appears twice in the header (also in {cell_name(row, seen[y])})",
                             row, c, "one column per year")
         seen[y] = c
-    for (_, y0), (c1, y1) in zip(cols, cols[1:]):
+    for (_, y0), (c1, y1) in pairwise(cols):
         if y1 != y0 + 1:
             missing = f"missing year {y0 + 1}" if y1 > y0 + 1 else f"{y1} does not follow {y0}"
             raise ctx.error(f"year columns are not consecutive: {missing}", row, c1,
@@ -312,14 +313,14 @@ def read_table_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
     # Duplicates are an error in the table layout: the sheet would be ambiguous.
     seen: dict[tuple, int] = {}
     for line in lines:
-        key = (line.action, line.category, line.direction)
-        if key in seen:
+        line_key = (line.action, line.category, line.direction)
+        if line_key in seen:
             desc = f"{line.action} {DIRECTIONS[line.direction]}"
             if line.category is not None:
                 desc = f"{line.action} {CATEGORIES[line.category]} {DIRECTIONS[line.direction]}"
-            raise ctx.error(f"duplicate line {desc} (also on row {seen[key] + 1})", line.row, columns["actie"],
+            raise ctx.error(f"duplicate line {desc} (also on row {seen[line_key] + 1})", line.row, columns["actie"],
                             "one row per action, category and direction")
-        seen[key] = line.row
+        seen[line_key] = line.row
     return years, lines, actions, "categorie" in columns
 
 
@@ -411,7 +412,7 @@ class MappingRule:
     action: str
     direction: int
     category: int
-    amounts: tuple[float, ...] | None = None
+    amounts: tuple[tuple[int, float], ...] | None = None  # (year, magnitude) pairs
     where: str = ""  # e.g. "sheet 'Categorieën', row 3" for messages
 
 
@@ -448,20 +449,18 @@ def read_category_mapping(grid: Grid, ctx: SheetContext) -> list[MappingRule]:
             raise ctx.error(f"unknown category '{cell(grid, r, columns['categorie'])}'", r, columns["categorie"],
                             "exploitatie, investeringen or financiering")
         cells = [cell(grid, r, c) for c, _ in cols]
-        amounts = None
+        amounts: tuple[tuple[int, float], ...] | None = None
         if any(not is_blank(v) for v in cells):
-            amounts = tuple(abs(parse_amount(v, ctx, r, c)) for v, (c, _) in zip(cells, cols))
-            amounts = dict(zip([y for _, y in cols], amounts))  # type: ignore[assignment]
-        rules.append(MappingRule(m.group(1), direction, category,
-                                 None if amounts is None else tuple(sorted(amounts.items())),  # type: ignore[union-attr]
-                                 cell_name(r, columns["actie"])))
+            values = tuple(abs(parse_amount(v, ctx, r, c)) for v, (c, _) in zip(cells, cols, strict=True))
+            amounts = tuple(sorted(dict(zip([y for _, y in cols], values, strict=True)).items()))
+        rules.append(MappingRule(m.group(1), direction, category, amounts, cell_name(r, columns["actie"])))
     return rules
 
 
 def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetContext | None = None) -> Plan:
     """Move the mapped parts of exploitatie lines to investeringen or financiering."""
     for rule in rules:
-        def fail(message: str, expected: str) -> InputError:
+        def fail(message: str, expected: str, rule: MappingRule = rule) -> InputError:
             return InputError(message, file=ctx.file if ctx else None, sheet=ctx.sheet if ctx else None,
                               cell=rule.where or None, expected=expected)
         if not plan.has_line(rule.action, EXPLOITATIE, rule.direction):
@@ -471,7 +470,7 @@ def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetC
         if rule.amounts is None:
             part = line.copy()
         else:
-            given = dict(rule.amounts)  # type: ignore[arg-type]
+            given = dict(rule.amounts)
             part = np.array([given.get(y, 0.0) for y in plan.years])
             too_much = np.flatnonzero(part > line + 0.005)
             if too_much.size:
@@ -487,7 +486,8 @@ def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetC
 #: Rates and their plausibility bound. One rule for percentages everywhere: a number is a fraction
 #: (0.10 = 10%), text with a percent sign is a percentage ('10%'); nothing is divided by 100 because
 #: it looks large. A value above the bound is refused (it is almost surely 10 typed for 10%).
-RATE_BOUNDS = {"minimum_reserve_pct": 1.0, "designated_repayment_rate": 1.0, "index_rate": 0.5}
+RATE_BOUNDS = {"minimum_reserve_pct": 1.0, "designated_repayment_rate": 1.0, "index_rate": 0.5,
+               "contribution_cpi_share": 1.0}
 _RATE_IDS = set(RATE_BOUNDS)
 
 

@@ -62,45 +62,45 @@ import numpy as np
 from .numbers import parse_date, parse_decimal
 
 __all__ = [
-    "PLAN_YEARS",
-    "PLAN_HEAD_COUNT",
-    "PLAN_T2_STAFF_COST",
-    "PLAN_SECOND_PILLAR",
-    "PLAN_INDEX_RATE",
-    "LEVELS",
     "BASE_FUNDING",
+    "FTE_MAX",
+    "LEVELS",
+    "NOTICE_WEEKS_BY_YEAR",
+    "NOTICE_WEEKS_FIRST_TWO_YEARS",
     "OVERHEAD_ACTION",
     "OVERHEAD_RATE",
-    "FTE_MAX",
-    "NOTICE_WEEKS_FIRST_TWO_YEARS",
-    "NOTICE_WEEKS_BY_YEAR",
-    "statutory_notice_weeks",
-    "statutory_notice_months",
-    "seniority_months",
+    "PERSONNEL_COLUMNS",
+    "PLAN_HEAD_COUNT",
+    "PLAN_INDEX_RATE",
+    "PLAN_SECOND_PILLAR",
+    "PLAN_T2_STAFF_COST",
+    "PLAN_YEARS",
+    "SCALE_COLUMNS",
+    "CostBreakdown",
     "Position",
     "SalaryScales",
     "StaffParameters",
-    "CostBreakdown",
-    "flat_wage_index",
     "active_months",
-    "position_steps",
-    "cost_breakdown",
-    "head_shares",
-    "position_costs",
-    "position_cost",
-    "loonkost",
-    "head_count",
-    "head_count_table",
-    "wage_cost_total",
-    "second_pillar_total",
-    "overhead_contribution",
-    "costs_by",
-    "roster_from_rows",
-    "scales_from_rows",
     "bundled_roster",
     "bundled_scales",
-    "PERSONNEL_COLUMNS",
-    "SCALE_COLUMNS",
+    "cost_breakdown",
+    "costs_by",
+    "flat_wage_index",
+    "head_count",
+    "head_count_table",
+    "head_shares",
+    "loonkost",
+    "overhead_contribution",
+    "position_cost",
+    "position_costs",
+    "position_steps",
+    "roster_from_rows",
+    "scales_from_rows",
+    "second_pillar_total",
+    "seniority_months",
+    "statutory_notice_months",
+    "statutory_notice_weeks",
+    "wage_cost_total",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -420,9 +420,9 @@ class CostBreakdown:
 
     def scaled(self, multiplier: np.ndarray) -> CostBreakdown:
         m = np.asarray(multiplier, dtype=float)[None, :]
-        return CostBreakdown(*(None if getattr(self, f) is None else getattr(self, f) * m for f in
-                               ("gross", "holiday_pay", "end_of_year_bonus",
-                                "social_security", "second_pillar", "other")))
+        return CostBreakdown(self.gross * m, self.holiday_pay * m, self.end_of_year_bonus * m,
+                             self.social_security * m, self.second_pillar * m,
+                             None if self.other is None else self.other * m)
 
 
 # --------------------------------------------------------------------------------------------
@@ -553,7 +553,7 @@ def position_costs(positions: Sequence[Position], scales: SalaryScales,
     return base if m is None else base * m[None, :]
 
 
-def position_cost(scale: str, step: int, fte: float = 1.0, months: float = 12,
+def position_cost(scale: str, step: int | float, fte: float = 1.0, months: float = 12,
                   *, scales: SalaryScales | None = None, params: StaffParameters | None = None,
                   wage_multiplier: float = 1.0, year_fraction: float | None = None) -> float:
     """Employer cost of one position at a given step, for ``months`` of a year (or
@@ -570,7 +570,8 @@ def position_cost(scale: str, step: int, fte: float = 1.0, months: float = 12,
         raise ValueError(f"fte {fte} outside 0..{FTE_MAX}")
     frac = float(months) / 12.0 if year_fraction is None else float(year_fraction)
     if not (0.0 <= frac <= 1.0):
-        raise ValueError(f"months/year fraction outside 0..12 months: {months if year_fraction is None else year_fraction}")
+        raise ValueError("months/year fraction outside 0..12 months: "
+                         f"{months if year_fraction is None else year_fraction}")
     if not (wage_multiplier >= 0 and math.isfinite(wage_multiplier)):
         raise ValueError(f"wage_multiplier must be finite and >= 0, got {wage_multiplier}")
     gross = scales.amount(scale, int(step)) * params.salary_coefficient * fte * frac
@@ -652,7 +653,7 @@ def costs_by(positions: Sequence[Position], costs: np.ndarray,
     if costs.shape[0] != len(positions):
         raise ValueError(f"costs has {costs.shape[0]} rows for {len(positions)} positions")
     out: dict[str, np.ndarray] = {}
-    for p, row in zip(positions, costs):
+    for p, row in zip(positions, costs, strict=True):
         k = getattr(p, key)
         out[k] = out[k] + row if k in out else row.copy()
     return out
@@ -663,7 +664,7 @@ def overhead_contribution(positions: Sequence[Position], costs: np.ndarray,
     """Overhead each subsidised action pays to A50111: ``rate`` x its staff cost (n_years,)
     per action; basiswerking positions pay none."""
     mask = [p.subsidised for p in positions]
-    sub = [p for p, m in zip(positions, mask) if m]
+    sub = [p for p, m in zip(positions, mask, strict=True) if m]
     by = costs_by(sub, np.asarray(costs, dtype=float)[np.array(mask, dtype=bool)], "action")
     return {k: v * rate for k, v in by.items()}
 
@@ -768,7 +769,7 @@ def roster_from_rows(rows: Sequence[Sequence]) -> list[Position]:
             raise ValueError(f"{tag}: duplicate position id")
         seen.add(pid)
 
-        def text(col: str, default: str = "") -> str:
+        def text(col: str, default: str = "", row: Sequence = row) -> str:
             v = _cell(row, cols.get(col))
             return default if _blank(v) else str(v).strip()
 

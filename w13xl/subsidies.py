@@ -112,7 +112,7 @@ def subsidies_from_rows(rows: Sequence[Sequence[object]]) -> dict[str, Subsidy]:
             raise ValueError(f"row 1: no '{needed}' column (expected columns {', '.join(SUBSIDY_COLUMNS)})")
     out: dict[str, Subsidy] = {}
     for r, row in enumerate(rows[1:], start=2):
-        def get(key: str) -> object:
+        def get(key: str, row: Sequence = row) -> object:
             i = cols.get(key)
             return row[i] if i is not None and i < len(row) else None
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
@@ -130,7 +130,8 @@ def subsidies_from_rows(rows: Sequence[Sequence[object]]) -> dict[str, Subsidy]:
         overhead = _parse_float(get("overhead"), f"{where}, column overhead")
         if overhead is not None and overhead > 1:  # one rule for percentages: a number is a fraction
             raise ValueError(f"{where}, column overhead: {overhead:g} is read as {overhead * 100:g}% "
-                             f"(percentages are fractions: {overhead / 100:g} = {overhead:g}%, or text '{overhead:g}%')")
+                             f"(percentages are fractions: {overhead / 100:g} = {overhead:g}%, "
+                             f"or text '{overhead:g}%')")
         positions = tuple(p for p in str(get("posities") or "").replace(";", " ").replace(",", " ").split() if p)
         try:
             out[sid] = Subsidy(

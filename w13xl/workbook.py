@@ -76,7 +76,7 @@ def read_grids_openpyxl(path: str | os.PathLike) -> tuple[dict[str, Grid], dict[
         for name, defn in wb.defined_names.items():
             try:
                 dests = list(defn.destinations)
-            except Exception:  # noqa: BLE001 - formulas and external refs have no destinations
+            except Exception:
                 continue
             if len(dests) == 1 and dests[0][0] in wb.sheetnames and ":" not in dests[0][1]:
                 named[name] = wb[dests[0][0]][dests[0][1].replace("$", "")].value
@@ -186,7 +186,7 @@ def remove_stale_temps(target: Path) -> list[Path]:
     return removed
 
 
-def safe_write(target: str | os.PathLike, write: Callable[[Path], None], *, backup: bool = False) -> Path:
+def safe_write(target: str | os.PathLike, write: Callable[[Path], object], *, backup: bool = False) -> Path:
     """Write a file safely: ``write(tmp_path)`` fills a temporary file next to the target, which
     then atomically replaces it. If anything fails before the replace, the target is untouched.
     With ``backup`` the previous file is kept as ``NAME.bak`` first."""

@@ -26,29 +26,119 @@ The names below are the public entry points other code (``w13xl.cli.board``,
 from __future__ import annotations
 
 from .annex import ANNEX_SHEET, annex_content
-from .base import (AFM, BASELINE_LABEL, BBR, GBR, KEY_LINES, MARKER, MARKER_CELL, MARKER_TEXT, NA_TEXT, NONE_TEXT,
-                   OVERVIEW_SHEET, PREFIX, Outcome, SheetContent, first_year_below, is_owned, outcome)
-from .look import CELL_STYLES, Block, CellStyle, Merge, SheetLook, merged_height, sheet_look, sheet_widths
-from .pack import SheetAdder, add_pack_sheets, board_contents, build_board_workbook, write_board_pack
-from .pdf import INSTALL_HINT, find_soffice, render_pdf
-from .scenario_pages import (change_rows, key_figure_rows, waterfall_rows, norm_rows, scenario_content, scenario_row_keys, scenario_rows,
-                             scenario_sheet_names)
-from .summary import (is_baseline_run, outcome_sentence, overview_content, overview_entries, overview_header,
-                      overview_rows, yearly_rows)
-from .writeback import write_board_into
 
 # Helpers the old single module exposed and sheet modules of other parts may import
 # (``from .board import SheetContent, MARKER_TEXT, _fmt_created``): still here.
-from .base import _check_runs, _fmt_created  # noqa: E402,F401
-from .look import AXIS_EURO, _apply_look, _chart_title, _fill_sheet, _print_setup, _styles  # noqa: E402,F401
+from .base import (  # noqa: F401
+                   AFM,
+                   BASELINE_LABEL,
+                   BBR,
+                   GBR,
+                   KEY_LINES,
+                   MARKER,
+                   MARKER_CELL,
+                   MARKER_TEXT,
+                   NA_TEXT,
+                   NONE_TEXT,
+                   OVERVIEW_SHEET,
+                   PREFIX,
+                   Outcome,
+                   SheetContent,
+                   _check_runs,
+                   _fmt_created,
+                   first_year_below,
+                   is_owned,
+                   outcome,
+)
+from .look import (  # noqa: F401
+                   AXIS_EURO,
+                   CELL_STYLES,
+                   Block,
+                   CellStyle,
+                   Merge,
+                   SheetLook,
+                   _apply_look,
+                   _chart_title,
+                   _fill_sheet,
+                   _print_setup,
+                   _styles,
+                   merged_height,
+                   sheet_look,
+                   sheet_widths,
+)
+from .pack import SheetAdder, add_pack_sheets, board_contents, build_board_workbook, write_board_pack
+from .pdf import INSTALL_HINT, find_soffice, render_pdf
+from .scenario_pages import (
+                   change_rows,
+                   key_figure_rows,
+                   norm_rows,
+                   scenario_content,
+                   scenario_row_keys,
+                   scenario_rows,
+                   scenario_sheet_names,
+                   waterfall_rows,
+)
+from .summary import (
+                   is_baseline_run,
+                   outcome_sentence,
+                   overview_content,
+                   overview_entries,
+                   overview_header,
+                   overview_rows,
+                   yearly_rows,
+)
+from .writeback import write_board_into
 
 __all__ = [
-    "ANNEX_SHEET", "annex_content", "SheetAdder", "add_pack_sheets", "key_figure_rows", "waterfall_rows",
-    "AFM", "BASELINE_LABEL", "BBR", "CELL_STYLES", "GBR", "INSTALL_HINT", "KEY_LINES", "MARKER", "MARKER_CELL",
-    "MARKER_TEXT", "NA_TEXT", "NONE_TEXT", "OVERVIEW_SHEET", "PREFIX", "Block", "CellStyle", "Merge", "Outcome",
-    "SheetContent", "SheetLook", "board_contents", "build_board_workbook", "change_rows", "find_soffice",
-    "first_year_below", "is_baseline_run", "is_owned", "merged_height", "norm_rows", "outcome", "outcome_sentence",
-    "overview_content", "overview_entries", "overview_header", "overview_rows", "render_pdf", "scenario_content",
-    "scenario_row_keys", "scenario_rows", "scenario_sheet_names", "sheet_look", "sheet_widths", "write_board_into",
-    "write_board_pack", "yearly_rows",
+                   "AFM",
+                   "ANNEX_SHEET",
+                   "BASELINE_LABEL",
+                   "BBR",
+                   "CELL_STYLES",
+                   "GBR",
+                   "INSTALL_HINT",
+                   "KEY_LINES",
+                   "MARKER",
+                   "MARKER_CELL",
+                   "MARKER_TEXT",
+                   "NA_TEXT",
+                   "NONE_TEXT",
+                   "OVERVIEW_SHEET",
+                   "PREFIX",
+                   "Block",
+                   "CellStyle",
+                   "Merge",
+                   "Outcome",
+                   "SheetAdder",
+                   "SheetContent",
+                   "SheetLook",
+                   "add_pack_sheets",
+                   "annex_content",
+                   "board_contents",
+                   "build_board_workbook",
+                   "change_rows",
+                   "find_soffice",
+                   "first_year_below",
+                   "is_baseline_run",
+                   "is_owned",
+                   "key_figure_rows",
+                   "merged_height",
+                   "norm_rows",
+                   "outcome",
+                   "outcome_sentence",
+                   "overview_content",
+                   "overview_entries",
+                   "overview_header",
+                   "overview_rows",
+                   "render_pdf",
+                   "scenario_content",
+                   "scenario_row_keys",
+                   "scenario_rows",
+                   "scenario_sheet_names",
+                   "sheet_look",
+                   "sheet_widths",
+                   "waterfall_rows",
+                   "write_board_into",
+                   "write_board_pack",
+                   "yearly_rows",
 ]

@@ -31,7 +31,7 @@ def page_breaks(heights: list[float], starts: list[tuple[int, int]]) -> list[int
     """Rows (1-based) that should start a page: ``heights`` of rows 1.., ``starts`` (first row of
     a table's title, its header row). Auto breaks are simulated with :data:`PAGE_ROWS_HEIGHT`."""
     breaks: list[int] = []
-    first_of = {title: header for title, header in starts}
+    first_of = dict(starts)
     used = 0.0
     for r, h in enumerate(heights, start=1):
         if r in first_of and used > 0:
@@ -74,7 +74,7 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
     from openpyxl.utils import get_column_letter
 
     from ..assumptions import assumption_tables
-    from .look import CELL_STYLES, _font, _hf
+    from .look import _HEADER_FILL, CELL_STYLES, _font, _hf
 
     ws = wb.create_sheet(AANNAMES_SHEET, index)
     ws["A1"] = f"Aannames en bronnen{' — ' + plan_name if plan_name else ''}"
@@ -83,7 +83,7 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
     ws["A2"] = MARKER_TEXT
     ws["A2"].font = _font(CELL_STYLES["marker"])
     head_font = Font(bold=True, size=SIZE)
-    head_fill = PatternFill("solid", fgColor=CELL_STYLES["header"].fill)
+    head_fill = PatternFill("solid", fgColor=_HEADER_FILL)  # as CELL_STYLES["header"]
     body_font, note_font = Font(size=SIZE), Font(italic=True, size=SIZE - 1, color="595959")
     bottom = Border(bottom=Side(style="thin", color="808080"))
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -112,7 +112,7 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
         notes = [i for i, h in enumerate(t.header) if h in NOTE_HEADERS]
         where = spans(t.header)
         lines = 1
-        for (_, h), (first, last) in zip(shown, where):
+        for (_, h), (first, last) in zip(shown, where, strict=True):
             put(r, first, last, h, head_font).fill = head_fill
             for c in range(first, last + 1):
                 ws.cell(row=r, column=c).border = bottom
@@ -122,7 +122,7 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
         r += 1
         for row in t.rows:
             lines = 1
-            for (i, h), (first, last) in zip(shown, where):
+            for (i, h), (first, last) in zip(shown, where, strict=True):
                 v = row[i]
                 percent = h in PERCENT_HEADERS and isinstance(v, float)
                 put(r, first, last, v, body_font, number_format=EXCEL_PERCENT if percent else None)
@@ -142,8 +142,8 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
     from openpyxl.worksheet.pagebreak import Break
 
     heights = [ws.row_dimensions[i].height or 15.0 for i in range(1, r)]
-    for row in page_breaks(heights, starts):
-        ws.row_breaks.append(Break(id=row - 1))
+    for break_row in page_breaks(heights, starts):
+        ws.row_breaks.append(Break(id=break_row - 1))
     ws.print_area = f"A1:{get_column_letter(len(WIDTHS))}{r - 1}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -9,11 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-
 from ..errors import W13Error
-from ..m2 import M2_LINES, M2Result, first_year_below  # noqa: F401  (first_year_below re-exported)
+from ..m2 import M2_LINES, M2Result, first_year_below
 from ..scenario.result import ScenarioRun
-
 
 #: Name prefix of every sheet w13xl writes.
 PREFIX = "W13 "

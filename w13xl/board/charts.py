@@ -5,10 +5,11 @@ the scenario, and the annex."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from ..scenario.result import ScenarioRun
 from .base import SheetContent
-from .look import AXIS_EURO, _SERIES_COLOURS, _chart_title, _fill_sheet, _print_setup, _styles
+from .look import _SERIES_COLOURS, AXIS_EURO, _chart_title, _fill_sheet, _print_setup, _styles
 from .scenario_pages import change_chart_height, nice_step
 from .summary import _ROW_CM, OVERVIEW_CHART_ROWS
 
@@ -54,11 +55,12 @@ def _overview_sheet(ws, content: SheetContent, runs: Sequence[ScenarioRun], *, p
     chart = LineChart()
     chart.title = None
     _line_chart_axes(chart, "Jaar", "Reserve (euro)")
-    chart.height, chart.width = OVERVIEW_CHART_ROWS * _ROW_CM - 0.6, 33.0
+    chart.height, chart.width = OVERVIEW_CHART_ROWS * _ROW_CM - 0.6, 33
     for r in range(rfirst, rlast + 1):
         chart.add_data(Reference(ws, min_col=1, max_col=1 + n_years, min_row=r, max_row=r),
                        from_rows=True, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=2, max_col=1 + n_years, min_row=header, max_row=header))
+    dash: Literal["dash"] | None
     for i, s in enumerate(chart.series):
         row = rfirst + i
         s.smooth = False
@@ -115,7 +117,7 @@ def _scenario_sheet(ws, content: SheetContent, run: ScenarioRun, *, plan_name: s
         chart.add_data(Reference(ws, min_col=2, max_col=9, min_row=hfirst, max_row=hlast), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=hfirst + 1, max_row=hlast))
         fills = (None, None, "stijging", "stijging", "daling", "daling", "totaal", "totaal")
-        for s, fill in zip(chart.series, fills):
+        for s, fill in zip(chart.series, fills, strict=True):
             if fill is None:  # the invisible base a floating bar stands on
                 s.graphicalProperties = GraphicalProperties(noFill=True)
                 s.graphicalProperties.line.noFill = True

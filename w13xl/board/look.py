@@ -151,7 +151,7 @@ def sheet_look(content: SheetContent) -> SheetLook:
     heights: dict[int, float] = {}
     merges: list[Merge] = []
     overview = content.layout == "overview"
-    for r, (row, kind) in enumerate(zip(content.rows, content.kinds), start=1):
+    for r, (row, kind) in enumerate(zip(content.rows, content.kinds, strict=True), start=1):
         filled = [col for col, value in enumerate(row, start=1) if value is not None]
         cells["amount"].update((r, col) for col in filled if isinstance(row[col - 1], float))
         if kind == "header":
@@ -188,7 +188,8 @@ def sheet_look(content: SheetContent) -> SheetLook:
         label_col = 1 if overview else 2
         label = row[label_col - 1] if len(row) >= label_col else None
         if kind not in ("title", "section", "marker", "note", "sentence", "wrap", "change", "header") \
-                and isinstance(label, str) and text_width(label, bold=kind in ("key", "total")) + 0.5 > widths[label_col - 1]:
+                and isinstance(label, str) \
+                and text_width(label, bold=kind in ("key", "total")) + 0.5 > widths[label_col - 1]:
             # a long scenario or line name wraps in its own column instead of running under the amounts
             cells["wrap"].add((r, label_col))
             heights[r] = max(heights.get(r, 15), 15 * text_lines(label, widths[label_col - 1], bold=True) + 2)
@@ -286,7 +287,7 @@ def _fill_sheet(ws, content: SheetContent) -> list[float]:
                 ws.cell(row=r, column=col, value=value)
     look = sheet_look(content)
     _apply_look(ws, look)
-    for r, (row, kind) in enumerate(zip(content.rows, content.kinds), start=1):
+    for r, (row, kind) in enumerate(zip(content.rows, content.kinds, strict=True), start=1):
         for col, value in enumerate(row, start=1):
             if value is None:
                 continue

@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from ..scenario.result import ScenarioRun
@@ -47,7 +48,7 @@ def board_contents(runs: Sequence[ScenarioRun], *, plan_name: str, created: date
     pages = scenario_page_runs(runs)
     names = scenario_sheet_names(pages)
     return [overview_content(runs, plan_name=plan_name, created=created, extra=extra, simulation=simulation),
-            *(scenario_content(run, name) for run, name in zip(pages, names)),
+            *(scenario_content(run, name) for run, name in zip(pages, names, strict=True)),
             annex_content(runs)]
 
 
@@ -58,7 +59,8 @@ def add_pack_sheets(wb, runs: Sequence[ScenarioRun], contents: Sequence[SheetCon
     end); returns their names. ``contents`` as :func:`board_contents` made them."""
     from .uncertainty import add_uncertainty_sheets
 
-    uncertainty = dict(uncertainty or {})
+    # cliffs (CliffTable), simulation (Simulation), solutions (Sequence[Solution]); each optional
+    parts: dict[str, Any] = dict(uncertainty or {})
     created_text = str(contents[0].rows[2][1])
     names: list[str] = []
 
@@ -71,14 +73,14 @@ def add_pack_sheets(wb, runs: Sequence[ScenarioRun], contents: Sequence[SheetCon
         return ws
 
     _overview_sheet(new_sheet(contents[0]), contents[0], runs, plan_name=plan_name)
-    if uncertainty.get("cliffs") is not None:
-        names += [ws.title for ws in add_uncertainty_sheets(wb, cliffs=uncertainty["cliffs"], plan_name=plan_name,
+    if parts.get("cliffs") is not None:
+        names += [ws.title for ws in add_uncertainty_sheets(wb, cliffs=parts["cliffs"], plan_name=plan_name,
                                                             created=created, index=at())]
-    for run, content in zip(scenario_page_runs(runs), contents[1:-1]):
+    for run, content in zip(scenario_page_runs(runs), contents[1:-1], strict=True):
         _scenario_sheet(new_sheet(content), content, run, plan_name=plan_name, created_text=created_text)
-    if uncertainty.get("simulation") is not None or uncertainty.get("solutions"):
+    if parts.get("simulation") is not None or parts.get("solutions"):
         names += [ws.title for ws in add_uncertainty_sheets(
-            wb, simulation=uncertainty.get("simulation"), solutions=uncertainty.get("solutions") or (),
+            wb, simulation=parts.get("simulation"), solutions=parts.get("solutions") or (),
             plan_name=plan_name, created=created, index=at())]
     for add in extra_sheets:  # the hook: assumptions, realisation vs plan, ...
         names += [ws.title for ws in add(wb, plan_name=plan_name, created=created, index=at())]
@@ -96,7 +98,7 @@ def build_board_workbook(runs: Sequence[ScenarioRun], *, plan_name: str, created
     contents = board_contents(runs, plan_name=plan_name, created=created, extra=extra,
                               simulation=(uncertainty or {}).get("simulation"))
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the new workbook's empty sheet
     add_pack_sheets(wb, runs, contents, plan_name=plan_name, created=created, uncertainty=uncertainty,
                     extra_sheets=extra_sheets)
     wb.active = 0

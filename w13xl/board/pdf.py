@@ -11,7 +11,6 @@ from pathlib import Path
 from ..errors import W13Error
 from ..workbook import safe_write
 
-
 INSTALL_HINT = ("LibreOffice is not installed; install it with 'apt-get install libreoffice-calc-nogui' "
                 "(Debian/Ubuntu) or from libreoffice.org, then run again with --pdf")
 

@@ -31,13 +31,13 @@ def add_realisatie_sheet(wb, comparison: Comparison, *, title: str = SHEET_TITLE
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    from .look import AXIS_EURO, CELL_STYLES, _chart_title, _font, _hf
+    from .look import _HEADER_FILL, AXIS_EURO, CELL_STYLES, _chart_title, _font, _hf
 
     if title in wb.sheetnames:
         del wb[title]
     ws = wb.create_sheet(title, index)
     head_font = Font(bold=True)
-    head_fill = PatternFill("solid", fgColor=CELL_STYLES["header"].fill)
+    head_fill = PatternFill("solid", fgColor=_HEADER_FILL)  # as CELL_STYLES["header"]
     bottom = Border(bottom=Side(style="thin", color="808080"))
     section_font = _font(CELL_STYLES["section"])
     c = comparison
@@ -136,12 +136,12 @@ def add_realisatie_sheet(wb, comparison: Comparison, *, title: str = SHEET_TITLE
     chart.width = 17
     ws.add_chart(chart, "H4")
     for r in range(4, row):  # long action and line names wrap in their column
-        for col in (1, 2):
-            cell = ws.cell(row=r, column=col)
+        for name_col in (1, 2):
+            cell = ws.cell(row=r, column=name_col)
             if isinstance(cell.value, str) and cell.font is not None and not cell.font.b and r < top_row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for col, width in WIDTHS.items():
-        ws.column_dimensions[col].width = width
+    for letter, width in WIDTHS.items():
+        ws.column_dimensions[letter].width = width
     ws.print_area = f"A1:L{row - 1}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

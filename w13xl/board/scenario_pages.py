@@ -23,8 +23,8 @@ def scenario_rows(run: ScenarioRun, which: str = "scenario") -> list[list]:
         return [[n, label, *values] for n, label, _key, values in m2_rows(run.baseline)]
     if which == "verschil":
         out = []
-        for (n, label, key, values), (_, _, _, base) in zip(m2_rows(run.m2), m2_rows(run.baseline)):
-            out.append([n, label, *[float(v - b) for v, b in zip(values, base)]])
+        for (n, label, _key, values), (_, _, _, base) in zip(m2_rows(run.m2), m2_rows(run.baseline), strict=True):
+            out.append([n, label, *[float(v - b) for v, b in zip(values, base, strict=True)]])
         return out
     raise ValueError(f"unknown block {which!r} (scenario, basis, verschil)")
 

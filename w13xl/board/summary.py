@@ -8,13 +8,31 @@ from datetime import date, datetime
 
 import numpy as np
 
-from ..fmt import (BBR_NORM_LABEL, FIRST_NEGATIVE_AFM_LABEL, NORM_MET, NORM_NOT_MET, RESERVE_NORM_LABEL,
-                   afm_norm_label, euro)
+from ..fmt import (
+    BBR_NORM_LABEL,
+    FIRST_NEGATIVE_AFM_LABEL,
+    NORM_MET,
+    NORM_NOT_MET,
+    RESERVE_NORM_LABEL,
+    afm_norm_label,
+    euro,
+)
 from ..m2 import HALF_CENT, M2Result
 from ..scenario.result import ScenarioRun
-from .base import (AFM, BASELINE_LABEL, BBR, GBR, MARKER_TEXT, NA_TEXT, NONE_TEXT, OVERVIEW_SHEET, SheetContent,
-                   _check_runs, _fmt_created, outcome)
-
+from .base import (
+    AFM,
+    BASELINE_LABEL,
+    BBR,
+    GBR,
+    MARKER_TEXT,
+    NA_TEXT,
+    NONE_TEXT,
+    OVERVIEW_SHEET,
+    SheetContent,
+    _check_runs,
+    _fmt_created,
+    outcome,
+)
 
 MINIMUM_LABEL = "Minimumreserve (plan)"
 

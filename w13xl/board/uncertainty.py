@@ -13,16 +13,16 @@ reserve, the subsidy-cliff tornado and the goal-seek answers.
 from __future__ import annotations
 
 import math
-
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Literal
 
-from .base import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, MARKER_TEXT, SheetContent, _fmt_created, is_owned
 from ..cliffs import CliffTable
 from ..errors import W13Error
 from ..fmt import EXCEL_EURO, EXCEL_PERCENT
 from ..goalseek import TARGET_LABELS, Solution
 from ..montecarlo import GBR, PERCENTILES, Simulation
+from .base import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, MARKER_TEXT, SheetContent, _fmt_created, is_owned
 
 AXIS_EURO = "[$-813]#,##0"
 PCT = EXCEL_PERCENT  # Belgian: 54,2%
@@ -30,7 +30,8 @@ PCT = EXCEL_PERCENT  # Belgian: 54,2%
 
 # -- content (pure) ---------------------------------------------------------------------------
 def fan_rows(sim: Simulation) -> list[list]:
-    """Header + one row per year: Jaar | P5 | P25 | P50 | P75 | P95 | Minimumreserve | the scenario's deterministic run (its central path, not the plan)."""
+    """Header + one row per year: Jaar | P5 | P25 | P50 | P75 | P95 | Minimumreserve | the scenario's
+    deterministic run (its central path, not the plan)."""
     rows: list[list] = [["Jaar", *(f"P{p}" for p in PERCENTILES), "Minimumreserve", "Centraal pad (zonder toeval)"]]
     for i, y in enumerate(sim.years):
         rows.append([y, *(float(sim.percentiles[GBR][j][i]) for j in range(len(PERCENTILES))),
@@ -52,9 +53,9 @@ def probability_rows(sim: Simulation) -> list[list]:
     """Label | probability (0..1) rows."""
     last = sim.years[-1]
     rows: list[list] = [["Kans", "Waarde"]]
-    if sim.p_reserve_below_minimum_any is not None:
+    if sim.p_reserve_below_minimum_any is not None and sim.p_reserve_below_minimum is not None:  # set together
         rows.append(["Reserve zakt ooit onder de minimumreserve", sim.p_reserve_below_minimum_any])
-        for y, p in zip(sim.years, sim.p_reserve_below_minimum):
+        for y, p in zip(sim.years, sim.p_reserve_below_minimum, strict=True):
             rows.append([f"Reserve onder de minimumreserve in {y}", float(p)])
     rows.append([f"AFM-norm {last} niet gehaald (AFM {last} < 0)", sim.p_afm_last_negative])
     rows.append(["BBR negatief in enig jaar", sim.p_bbr_negative_any])
@@ -107,6 +108,8 @@ def uncertainty_contents(simulation: Simulation | None = None, cliffs: CliffTabl
         paths = f"{simulation.paths:_}".replace("_", ".")
         c = _sheet(FAN_SHEET, f"Waaier van de reserve — {simulation.title}", created_text)
         c.add("meta", "Simulatie", f"{paths} paden, seed {simulation.seed}")
+        if simulation.calibration_note is not None:
+            c.add("meta", "Kalibratie", simulation.calibration_note)
         c.add("note", "Waaier van de reserve (gecumuleerd budgettair resultaat): 90% van de paden ligt tussen "
                       "P5 en P95, de helft tussen P25 en P75; de rode lijn is de minimumreserve.")
         c.add("blank")
@@ -176,7 +179,7 @@ def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
     from openpyxl.utils import get_column_letter
 
     st = _styles()
-    for r, (row, kind) in enumerate(zip(content.rows, content.kinds), start=1):
+    for r, (row, kind) in enumerate(zip(content.rows, content.kinds, strict=True), start=1):
         for col, value in enumerate(row, start=1):
             if value is None:
                 continue
@@ -231,10 +234,10 @@ def _axis_title(text: str):
 
 
 def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, created_text: str) -> None:
-    from openpyxl.styles import Alignment
     from openpyxl.chart import AreaChart, LineChart, Reference
     from openpyxl.chart.shapes import GraphicalProperties
     from openpyxl.drawing.line import LineProperties
+    from openpyxl.styles import Alignment
 
     widths = [44, 14, 14, 14, 14, 14, 16, 18]
     _fill_sheet(ws, content, widths)
@@ -248,12 +251,13 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
     area.y_axis.number_format = AXIS_EURO
     area.x_axis.delete = False
     area.y_axis.delete = False
+    assert area.legend is not None  # a new chart has its legend
     area.legend.position = "b"
     area.x_axis.tickLblPos = "low"  # years under the plot, not on the zero line
     area.add_data(Reference(ws, min_col=2, max_col=6, min_row=bfirst, max_row=blast), titles_from_data=True)
     area.set_categories(Reference(ws, min_col=1, min_row=bfirst + 1, max_row=blast))
     fills = (None, "DEEBF7", "9DC3E6", "9DC3E6", "DEEBF7")
-    for s, fill in zip(area.series, fills):
+    for s, fill in zip(area.series, fills, strict=True):
         if fill is None:
             s.graphicalProperties = GraphicalProperties(noFill=True)
             s.graphicalProperties.line.noFill = True
@@ -267,13 +271,15 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
     lines.add_data(Reference(ws, min_col=4, min_row=ffirst, max_row=flast), titles_from_data=True)  # P50
     if sim.minimum_reserve is not None:
         lines.add_data(Reference(ws, min_col=7, min_row=ffirst, max_row=flast), titles_from_data=True)
-    styles = (("1F4E79", 28575, None), ("C00000", 28575, "dash"))
-    for s, (colour, width, dash) in zip(lines.series, styles):
+    styles: tuple[tuple[str, int, Literal["dash"] | None], ...] = (("1F4E79", 28575, None),
+                                                                   ("C00000", 28575, "dash"))
+    # one series (P50) or two (and the minimum reserve): the second style only when it is drawn
+    for s, (colour, width, dash) in zip(lines.series, styles, strict=False):
         s.smooth = False
         s.graphicalProperties = GraphicalProperties(ln=LineProperties(solidFill=colour, w=width, prstDash=dash))
         s.marker.symbol = "none"
     area += lines
-    area.height, area.width = 10.0, 28.0
+    area.height, area.width = 10.0, 28
     area.x_axis.title = _axis_title("Jaar")
     area.y_axis.title = _axis_title("Reserve (euro)")
     chart_row = content.ranges["chart_fan"][0]
@@ -284,7 +290,6 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
 def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str, created_text: str) -> None:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.shapes import GraphicalProperties
-
     from openpyxl.styles import Alignment
 
     from .look import text_lines
@@ -320,10 +325,10 @@ def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str
     chart.legend.position = "b"
     chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=first, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last))
-    for s, colour in zip(chart.series, ("C55A11", "1F4E79")):
+    for s, colour in zip(chart.series, ("C55A11", "1F4E79"), strict=True):
         s.graphicalProperties = GraphicalProperties(solidFill=colour)
     chart.height = max(7.5, 0.9 * (last - first) + 3)
-    chart.width = 28.0
+    chart.width = 28
     chart_row = content.ranges["chart_tornado"][0]
     ws.add_chart(chart, f"A{chart_row}")
     _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None)
@@ -365,8 +370,10 @@ def add_uncertainty_sheets(wb, *, simulation: Simulation | None = None, cliffs: 
             wb.remove(old)
         ws = wb.create_sheet(content.name, None if index is None else index + i)
         if content.name == FAN_SHEET:
+            assert simulation is not None  # uncertainty_contents makes this sheet only for a simulation
             _fan_sheet(ws, content, simulation, plan_name, created_text)
         elif content.name == CLIFF_SHEET:
+            assert cliffs is not None  # and this one only for cliffs
             _tornado_sheet(ws, content, cliffs, plan_name, created_text)
         else:
             _goal_sheet(ws, content, plan_name, created_text)

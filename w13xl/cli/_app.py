@@ -41,13 +41,16 @@ class LazyCommands(TyperGroup):
         for module in modules:
             importlib.import_module(f"{__package__}.{module}")
         for info in app.registered_commands:
+            assert info.callback is not None  # every command here is registered with @app.command
             name = info.name or get_command_name(info.callback.__name__)
             if name not in self.commands:
                 self.commands[name] = get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
                                                             rich_markup_mode=app.rich_markup_mode)
-        for info in app.registered_groups:
-            if info.name not in self.commands:
-                self.commands[info.name] = get_group_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+        for group in app.registered_groups:
+            assert group.name is not None  # every group here is added with a name
+            if group.name not in self.commands:
+                self.commands[group.name] = get_group_from_info(group,
+                                                               pretty_exceptions_short=app.pretty_exceptions_short,
                                                                rich_markup_mode=app.rich_markup_mode,
                                                                suggest_commands=app.suggest_commands)
 
@@ -65,7 +68,8 @@ class LazyCommands(TyperGroup):
 
     def list_commands(self, ctx):
         self.load_all()
-        return [n for n in COMMAND_MODULES if n in self.commands] + [n for n in self.commands if n not in COMMAND_MODULES]
+        return ([n for n in COMMAND_MODULES if n in self.commands]
+                + [n for n in self.commands if n not in COMMAND_MODULES])
 
 
 app = typer.Typer(
@@ -155,7 +159,8 @@ def handles_input_errors(func: F) -> F:
         except W13Error as exc:
             from rich.markup import escape
 
-            _rich_console("err_console").print(f"[bold red]Fout:[/] {escape(str(exc))}", soft_wrap=True)  # '[[changes]]' is text
+            # escape: '[[changes]]' is text
+            _rich_console("err_console").print(f"[bold red]Fout:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper  # type: ignore[return-value]

@@ -20,6 +20,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 
@@ -37,7 +38,8 @@ def _compact() -> dict:
     if value is None:
         from rich import box
 
-        value = dict(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, title_justify="left", collapse_padding=True)
+        value = {"box": box.SIMPLE_HEAD, "pad_edge": False, "show_edge": False, "title_justify": "left",
+                 "collapse_padding": True}
         globals()["COMPACT"] = value
     return value
 
@@ -143,7 +145,7 @@ def _breaks(text: str, width: int) -> list[tuple[int, int]]:
             offset = len(word)
     bounds = [0, *breaks, len(text)]
     out = []
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in pairwise(bounds):
         if end - start > width:
             end = max(start + width, start + len(text[start:end].rstrip()))
         out.append((start, end))
@@ -181,7 +183,8 @@ class CompactTable:
     """A table in the compact look that lays itself out and prints without rich. The same calls as
     rich's ``Table`` for what it supports: a title, columns (header, justify left/right, style,
     no_wrap, min_width), rows with a style, sections; cells are text with ``[style]...[/]``
-    markup (styles on a terminal: the markup around a whole cell; inner markup is dropped). ``to_rich()`` gives the same table as rich's ``Table(**COMPACT)``."""
+    markup (styles on a terminal: the markup around a whole cell; inner markup is dropped).
+    ``to_rich()`` gives the same table as rich's ``Table(**COMPACT)``."""
 
     def __init__(self, title: str | None = None) -> None:
         self.title = title
@@ -197,7 +200,7 @@ class CompactTable:
     def add_row(self, *cells: str, style: str | None = None) -> None:
         if len(cells) != len(self.columns):
             raise ValueError(f"{len(cells)} cells for {len(self.columns)} columns")
-        for column, cell in zip(self.columns, cells):
+        for column, cell in zip(self.columns, cells, strict=True):
             column.cells.append(cell)
         self.rows.append(_Row(style))
 
@@ -235,21 +238,23 @@ class CompactTable:
         excess = sum(widths) - room
         wrapable = [not c.no_wrap for c in self.columns]
         while excess > 0 and any(wrapable):  # narrow the widest wrapping column(s) first
-            top = max(w for w, ok in zip(widths, wrapable) if ok)
-            second = max((w if ok and w != top else 0) for w, ok in zip(widths, wrapable))
-            ratios = [1 if ok and w == top else 0 for w, ok in zip(widths, wrapable)]
+            top = max(w for w, ok in zip(widths, wrapable, strict=True) if ok)
+            second = max((w if ok and w != top else 0) for w, ok in zip(widths, wrapable, strict=True))
+            ratios = [1 if ok and w == top else 0 for w, ok in zip(widths, wrapable, strict=True)]
             if not any(ratios) or top == second:
                 break
             widths = _ratio_reduce(excess, ratios, [min(excess, top - second)] * len(widths), widths)
             excess = sum(widths) - room
-        widths = [max(min(w, high), low) if ok else w for w, (low, high), ok in zip(widths, ranges, wrapable)]
+        widths = [max(min(w, high), low) if ok else w
+                  for w, (low, high), ok in zip(widths, ranges, wrapable, strict=True)]
         # Where that left a wrapping column narrower than its longest word (rich would cut the word
         # with '…'), it got its minimum back above: take the difference from the other wrapping
         # columns that have room, widest first. Below the table's minimum width nothing is cut:
         # the lines get wider than the output.
         excess = sum(widths) - room
         while excess > 0:
-            slack = [(w - low, i) for i, (w, (low, _), ok) in enumerate(zip(widths, ranges, wrapable)) if ok and w > low]
+            slack = [(w - low, i) for i, (w, (low, _), ok) in enumerate(zip(widths, ranges, wrapable, strict=True))
+                     if ok and w > low]
             if not slack:
                 break
             _, i = max(slack, key=lambda x: (widths[x[1]], -x[1]))
@@ -276,7 +281,7 @@ class CompactTable:
     def _row_lines(self, cells: list[str], widths: list[int], row_style: str | None, styles: bool,
                    colours: bool) -> list[str]:
         blocks = []
-        for i, (column, cell, w) in enumerate(zip(self.columns, cells, widths)):
+        for i, (column, cell, w) in enumerate(zip(self.columns, cells, widths, strict=True)):
             inner = w - self._pad(i)
             spans = _spans(cell)
             text = "".join(t for _, t in spans)
@@ -297,7 +302,8 @@ class CompactTable:
                 block.append(painted + " " * self._pad(i))
             blocks.append(block)
         height = max(len(b) for b in blocks)
-        return [" ".join(b[k] if k < len(b) else " " * w for b, w in zip(blocks, widths)) for k in range(height)]
+        return [" ".join(b[k] if k < len(b) else " " * w for b, w in zip(blocks, widths, strict=True))
+                for k in range(height)]
 
     def to_rich(self):
         """The same table as rich's ``Table(**COMPACT)`` (for the tests that compare the two)."""
@@ -313,13 +319,13 @@ class CompactTable:
 
 def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: list[int]) -> list[int]:
     """rich's ``ratio_reduce``: take ``total`` off ``values`` in proportion to ``ratios``."""
-    ratios = [r if m else 0 for r, m in zip(ratios, maximums)]
+    ratios = [r if m else 0 for r, m in zip(ratios, maximums, strict=True)]
     total_ratio = sum(ratios)
     if not total_ratio:
         return values[:]
     remaining = total
     out = []
-    for ratio, maximum, value in zip(ratios, maximums, values):
+    for ratio, maximum, value in zip(ratios, maximums, values, strict=True):
         if ratio and total_ratio > 0:
             distributed = min(maximum, round(ratio * remaining / total_ratio))
             out.append(value - distributed)
@@ -348,7 +354,8 @@ def print_markup(text: str, stream=None) -> None:
     width = output_width(stream)
     pieces = _spans(text)
     plain = "".join(t for _, t in pieces)
-    bounds, offset = [], 0
+    bounds: list[tuple[int, int]] = []
+    offset = 0
     for part in plain.split("\n"):
         bounds.extend((offset + a, offset + b) for a, b in _breaks(part, width))
         offset += len(part) + 1

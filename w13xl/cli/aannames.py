@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -36,7 +36,7 @@ def assumption_table(t, max_source: int | None = None) -> Table:
             if i:
                 table.add_section()
             table.add_row(f"[bold]{_cell(row[0])}[/]", f"[bold]{_cell(row[1])}[/]")
-            for h, v in zip(t.header[2:], row[2:]):
+            for h, v in zip(t.header[2:], row[2:], strict=True):
                 table.add_row(h, _cell(v))
         return table
     table = Table(title=t.title, caption=t.note or None, caption_justify="left", **COMPACT)
@@ -76,13 +76,13 @@ def print_index_classes(workbook: Path, sheet: str | None = None) -> None:
 def aannames_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     sheet: SheetOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf de tabellen ook weg: .json of .csv.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf de tabellen ook weg: .json of .csv.")] = None,
     csv_style: CsvOpt = "be",
 ) -> None:
     """Aannames met hun bron: indexklasse per lijn, subsidies, beleid bij einde subsidie, werkgeverskost, minimumreserve en indexering.
 
     Voorbeeld: w13xl aannames workbooks/w13-mjp-2026-2031.xlsx --out aannames.csv
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     from ..assumptions import assumption_tables
     from ..scenario.loader import load_baseline
 

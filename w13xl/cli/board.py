@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -79,27 +79,30 @@ def _parse_created(text: str | None) -> date | datetime | None:
 @handles_input_errors
 def board_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek (.xlsx/.xlsm) met het meerjarenplan.")],
-    scenarios: Annotated[Optional[list[str]], typer.Argument(
+    scenarios: Annotated[list[str] | None, typer.Argument(
         help="Scenariobestanden (.toml), mappen ermee, of namen van scenario's op het blad \"Scenario's\". "
              "Geen: elk scenario van dat blad, anders het plan zelf.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Het bordpakket dat geschreven wordt (.xlsx).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Het bordpakket dat geschreven wordt (.xlsx).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Druk het bordpakket ook af als PDF (OUT met .pdf), "
                                                     "met LibreOffice.")] = False,
-    into: Annotated[Optional[Path], typer.Option(
+    into: Annotated[Path | None, typer.Option(
         "--into", help="Voeg de bladen van het bordpakket ('W13 ...') toe aan deze .xlsx/.xlsm of vervang ze; "
                        "al de rest blijft.")] = None,
     backup: Annotated[bool, typer.Option("--backup", help="Bewaar het vorige bestand als NAAM.bak.")] = False,
-    plan_name: Annotated[Optional[str], typer.Option(
+    plan_name: Annotated[str | None, typer.Option(
         "--plan-name", help="Naam in titels en paginakoppen (standaard 'meerjarenplan EERSTE-LAATSTE').")] = None,
-    created: Annotated[Optional[str], typer.Option(
-        "--created", help="De datum 'aangemaakt op' (standaard: nu), bv. 15/01/2026, voor herhaalbare pakketten.")] = None,
+    created: Annotated[str | None, typer.Option(
+        "--created", help="De datum 'aangemaakt op' (standaard: nu), bv. 15/01/2026, "
+                          "voor herhaalbare pakketten.")] = None,
     sheet: SheetOpt = None,
     uncertainty: Annotated[bool, typer.Option(
         "--uncertainty/--no-uncertainty", help="Voeg de subsidiekliffen, het doelzoeken voor het plan en de "
-                                               "waaier van het eerste scenario met een \\[uncertainty]-tabel toe.")] = True,
-    accounts: Annotated[Optional[Path], typer.Option(
+                                               "waaier van het eerste scenario met een "
+                                               "\\[uncertainty]-tabel toe.")] = True,
+    accounts: Annotated[Path | None, typer.Option(
         "--accounts", help="Werkboek met de rekeningen: voegt het blad 'Realisatie vs plan' toe.")] = None,
-    accounts_sheet: Annotated[Optional[str], typer.Option(
+    accounts_sheet: Annotated[str | None, typer.Option(
         "--accounts-sheet", help="Blad met de rekeningen (in --accounts, of in WERKBOEK zonder --accounts).")] = None,
 ) -> None:
     """Bordpakket: overzicht, reservegrafiek, subsidiekliffen, één pagina per scenario, bijlage M2; PDF.
@@ -148,7 +151,7 @@ def board_command(
                                                backup=backup, uncertainty=parts, extra_sheets=sheets)
         console.print(f"Bijgewerkt: {into}: bladen {', '.join(written)}"
                       + (f"; verwijderd: {', '.join(removed)}" if removed else ""))
-    if pdf:
+    if pdf and out is not None:  # --pdf without --out is refused above
         try:
             target = render_pdf(out)
         except W13Error as exc:

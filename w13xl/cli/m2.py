@@ -5,29 +5,30 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from . import _app
 from ..errors import W13Error
 from ..fmt import euro
 from ..m2 import M2Result, compute_m1, compute_m2, m2_rows
 from ..sheets import LoadedPlan
 from ..workbook import load_plan
+from . import _app
 from ._app import app, handles_input_errors, output_kind, show_warnings, write_json
 from ._options import CsvOpt, check_csv_style, parse_amount
 from ._tables import CompactTable, print_fitted, print_markup
 
-SheetOpt = Annotated[Optional[str], typer.Option("--sheet", "-s", help="Budgetblad (standaard 'Synthese', "
+SheetOpt = Annotated[str | None, typer.Option("--sheet", "-s", help="Budgetblad (standaard 'Synthese', "
                                                   "anders het eerste blad met een budgetindeling).")]
-OpeningOpt = Annotated[Optional[float], typer.Option(
+OpeningOpt = Annotated[float | None, typer.Option(
     "--opening-reserve", parser=parse_amount, metavar="BEDRAG",
     help="Gecumuleerd budgettair resultaat vorig boekjaar, bv. 404.701,70 (vervangt het blad Parameters).")]
-MinimumOpt = Annotated[Optional[float], typer.Option(
+MinimumOpt = Annotated[float | None, typer.Option(
     "--minimum-reserve", parser=parse_amount, metavar="BEDRAG",
     help="Minimumreserve als bedrag, bv. 211.211 (vervangt het blad Parameters).")]
-USignOpt = Annotated[str, typer.Option("--u-sign", help="Teken van de U-bedragen op het blad: auto, negative of positive.")]
+USignOpt = Annotated[str, typer.Option(
+    "--u-sign", help="Teken van de U-bedragen op het blad: auto, negative of positive.")]
 
 
 def load(workbook: Path, sheet: str | None, opening_reserve: float | None, minimum_reserve: float | None,
@@ -80,8 +81,8 @@ def print_m2(result: M2Result, title: str) -> None:
 def norm_lines(result: M2Result) -> list[tuple[bool, str]]:
     """(ok, text) per norm, in the words of the board pack: the statutory AFM norm looks at the
     last plan year; the first year with a negative AFM is named as a separate fact."""
-    from ..m2 import first_year_below
     from ..fmt import FIRST_NEGATIVE_AFM_LABEL, afm_norm_label
+    from ..m2 import first_year_below
 
     out = []
     years = result.years
@@ -97,7 +98,8 @@ def norm_lines(result: M2Result) -> list[tuple[bool, str]]:
         elif len(norm.breach_years) == 1:
             text = f"{norm.label}: niet voldaan in {norm.first_breach_year}"
         else:
-            text = f"{norm.label}: niet voldaan vanaf {norm.first_breach_year} ({', '.join(map(str, norm.breach_years))})"
+            text = (f"{norm.label}: niet voldaan vanaf {norm.first_breach_year} "
+                    f"({', '.join(map(str, norm.breach_years))})")
         out.append((norm.ok, text))
     return out
 
@@ -143,7 +145,8 @@ def m2_command(
     opening_reserve: OpeningOpt = None,
     minimum_reserve: MinimumOpt = None,
     u_sign: USignOpt = "auto",
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")] = None,
     csv_style: CsvOpt = "be",
 ) -> None:
     """Schema M2 (staat van het financieel evenwicht) met de normen.

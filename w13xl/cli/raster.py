@@ -3,8 +3,9 @@ path) as one batch, shown as a table and written as a heat-map sheet (.xlsx), .j
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -54,28 +55,28 @@ def _rates(values: list[str] | None) -> list[float | None]:
 @handles_input_errors
 def raster_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
-    subsidy: Annotated[Optional[list[str]], typer.Option(
+    subsidy: Annotated[list[str] | None, typer.Option(
         "--subsidy", help="Subsidie-id (herhaalbaar; standaard: elke subsidie van het register).")] = None,
-    years: Annotated[Optional[str], typer.Option(
+    years: Annotated[str | None, typer.Option(
         "--years", help="Eindjaren, bv. 2026-2031 of 2027,2029 (standaard: de jaren van het plan).")] = None,
-    policy: Annotated[Optional[list[str]], typer.Option(
+    policy: Annotated[list[str] | None, typer.Option(
         "--policy", help="stop, keep_staff, keep_project of een behouden aandeel (50% of 0,5); herhaalbaar; "
                          "standaard: stop.")] = None,
-    index: Annotated[Optional[list[str]], typer.Option(
+    index: Annotated[list[str] | None, typer.Option(
         "--index", help="Indexpad: jaarlijkse index voor lonen, prijzen en bijdrage (3% of 0,03); herhaalbaar; "
                         "standaard: de index van het plan.")] = None,
     line: Annotated[str, typer.Option("--line", help="reserve, bbr, afm of es.")] = "reserve",
-    year: Annotated[Optional[int], typer.Option("--year", help="Getoond jaar (standaard: het laatste planjaar).")] = None,
-    base: Annotated[Optional[str], typer.Option(
+    year: Annotated[int | None, typer.Option("--year", help="Getoond jaar (standaard: het laatste planjaar).")] = None,
+    base: Annotated[str | None, typer.Option(
         "--base", help="Scenario om van te vertrekken (.toml of naam op het blad Scenario's).")] = None,
-    out: Annotated[Optional[Path], typer.Option(
+    out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Schrijf het raster ook weg: .xlsx (heatmap), .json of .csv.")] = None,
     csv_style: CsvOpt = "be",
 ) -> None:
     """Raster van scenario's: elke subsidie x eindjaar x beleid (x indexpad), één lijn in één jaar.
 
     Voorbeeld: w13xl raster workbooks/w13-mjp-2026-2031.xlsx --policy stop --policy keep_staff --index 2% --index 4% -o raster.xlsx
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     from ..errors import W13Error
     from ..scenario.grid import parse_policy, subsidy_grid
     from ..scenario.loader import load_study
@@ -110,7 +111,7 @@ def _rate_label(rate: float | None) -> str:
     return "index van het plan" if rate is None else f"index {percent(rate)} per jaar"
 
 
-def _table(grid, label: str, years: "list[int] | None" = None):
+def _table(grid, label: str, years: Sequence[int] | None = None):
     """The grid for the end years with these indices (default all): subsidy and policy down, end
     years across, in the compact style of the other tables (labels wrap, amounts never)."""
     from rich.table import Table
@@ -161,12 +162,14 @@ def write_grid_workbook(path: Path, grid, label: str) -> Path:
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from ..fmt import EXCEL_EURO
     from ..workbook import safe_write
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "Raster"
     ws.append([f"{label} {grid.year} per einddatum van de subsidie"])
     ws["A1"].font = Font(bold=True, size=13)
@@ -199,6 +202,7 @@ def write_grid_workbook(path: Path, grid, label: str) -> Path:
                                                            mid_type="percentile", mid_value=50, mid_color="FFFFFF",
                                                            end_type="max", end_color="63BE7B"))
     ws.page_setup.orientation = "landscape"
+    assert ws.sheet_properties.pageSetUpPr is not None  # openpyxl gives every sheet one
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.freeze_panes = "C1"

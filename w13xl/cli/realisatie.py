@@ -4,7 +4,7 @@ the plan re-based on the last closed year, and two plan versions side by side.""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -73,10 +73,10 @@ def load_comparison(plan_path: Path, accounts_path: Path | None, plan_sheet: str
         apply_action_mapping,
         check_overlap,
         compare,
+        load_budget,
         read_action_mapping,
         year_header_cell,
     )
-    from ..realisatie import load_budget
 
     cache: dict = {}
     same = accounts_path is None or accounts_path.resolve() == plan_path.resolve()
@@ -126,8 +126,10 @@ def print_comparison(c, title: str, top: int) -> None:
         console.print(t)
     t = Table(title=f"Acties met de grootste verschillen ({year_span(c.years)}, netto; O en U)",
               **COMPACT)
-    for col, just in (("Actie", "left"), ("Naam", "left"), ("", "left"), (c.first_label, "right"),
-                      (c.second_label, "right"), ("Verschil", "right"), ("%", "right")):
+    columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
+        ("Actie", "left"), ("Naam", "left"), ("", "left"), (c.first_label, "right"),
+        (c.second_label, "right"), ("Verschil", "right"), ("%", "right"))
+    for col, just in columns:
         t.add_column(col, justify=just, no_wrap=True)
     shown = 0
     for row in c.actions:
@@ -190,17 +192,19 @@ def write_comparison(out: Path, c, meta: dict, extra: dict | None = None, csv_st
 
         from ..board.realisatie import add_realisatie_sheet
         wb = Workbook()
-        wb.remove(wb.active)
+        wb.remove(wb.worksheets[0])  # the new workbook's empty sheet
         add_realisatie_sheet(wb, c, title="Realisatie vs plan" if c.first_label == "Plan" else "Versies")
         safe_write(out, lambda tmp: wb.save(tmp))
     console.print(f"Geschreven: {out}")
 
 
-PlanSheetOpt = Annotated[Optional[str], typer.Option("--plan-sheet", help="Budgetblad van het plan (standaard 'Synthese').")]
-AccountsSheetOpt = Annotated[Optional[str], typer.Option(
+PlanSheetOpt = Annotated[str | None, typer.Option(
+    "--plan-sheet", help="Budgetblad van het plan (standaard 'Synthese').")]
+AccountsSheetOpt = Annotated[str | None, typer.Option(
     "--accounts-sheet", help="Blad met de rekening (standaard: het eerste blad van REKENING met een budgetindeling; in "
                              "het werkboek van het plan het eerste blad 'Rekening ...').")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
+OutOpt = Annotated[Path | None, typer.Option(
+    "--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
 TopOpt = Annotated[int, typer.Option("--top", help="Aantal acties in de lijst, grootste verschil eerst.")]
 
 
@@ -208,7 +212,7 @@ TopOpt = Annotated[int, typer.Option("--top", help="Aantal acties in de lijst, g
 @handles_input_errors
 def realisatie_command(
     plan: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.", metavar="PLAN")],
-    accounts: Annotated[Optional[Path], typer.Argument(
+    accounts: Annotated[Path | None, typer.Argument(
         help="Het werkboek met de rekening (jaarrekening); standaard PLAN.", metavar="REKENING")] = None,
     plan_sheet: PlanSheetOpt = None,
     accounts_sheet: AccountsSheetOpt = None,
@@ -219,7 +223,7 @@ def realisatie_command(
     """Realisatie: de rekening (jaarrekening) tegenover het plan: schema M2 per jaar, verschil en % gerealiseerd, per actie (grootste verschil eerst) en de acties die maar aan één kant staan.
 
     Voorbeeld: w13xl realisatie workbooks/w13-mjp-2026-2031.xlsx rekening-2026.xlsx --out realisatie.xlsx
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     _check_out(out, plan, accounts)
     c, p, a = load_comparison(plan, accounts, plan_sheet, accounts_sheet)
     print_comparison(c, f"Realisatie: {a.sheet} tegenover {p.sheet}", top)
@@ -232,9 +236,10 @@ def realisatie_command(
 @handles_input_errors
 def versies_command(
     old: Annotated[Path, typer.Argument(help="Het werkboek met de oude versie van het plan.", metavar="OUD")],
-    new: Annotated[Path, typer.Argument(help="Het werkboek met de nieuwe versie (mag OUD zijn, met --new-sheet).", metavar="NIEUW")],
-    old_sheet: Annotated[Optional[str], typer.Option("--old-sheet", help="Budgetblad van OUD.")] = None,
-    new_sheet: Annotated[Optional[str], typer.Option("--new-sheet", help="Budgetblad van NIEUW.")] = None,
+    new: Annotated[Path, typer.Argument(help="Het werkboek met de nieuwe versie (mag OUD zijn, met --new-sheet).",
+                                        metavar="NIEUW")],
+    old_sheet: Annotated[str | None, typer.Option("--old-sheet", help="Budgetblad van OUD.")] = None,
+    new_sheet: Annotated[str | None, typer.Option("--new-sheet", help="Budgetblad van NIEUW.")] = None,
     top: TopOpt = 15,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
@@ -242,7 +247,7 @@ def versies_command(
     """Twee versies van een plan (bv. initieel budget en aanpassing): wat veranderde per actie en per lijn van schema M2, en het effect op de reserve en de AFM per jaar.
 
     Voorbeeld: w13xl versies workbooks/w13-mjp-2026-2031.xlsx workbooks/w13-mjp-2026-2031.xlsx --old-sheet "Budget 2025" --new-sheet "Raming 2025"
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     _check_out(out, old, new)
     if old.resolve() == new.resolve() and (new_sheet is None or new_sheet == old_sheet):
         raise InputError("OLD and NEW are the same sheet", file=str(new), expected="--new-sheet with another sheet")
@@ -257,30 +262,31 @@ def versies_command(
     t.add_row("Autofinancieringsmarge", *[euro(v) for v in afm])
     console.print(t)
     if out is not None:
-        write_comparison(out, c, {"oud": str(old), "oud_sheet": p.sheet, "nieuw": str(new), "nieuw_sheet": a.sheet}, csv_style=csv_style)
+        write_comparison(out, c, {"oud": str(old), "oud_sheet": p.sheet, "nieuw": str(new), "nieuw_sheet": a.sheet},
+                         csv_style=csv_style)
 
 
 @app.command("herraming")
 @handles_input_errors
 def herraming_command(
     plan: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.", metavar="PLAN")],
-    accounts: Annotated[Optional[Path], typer.Argument(
+    accounts: Annotated[Path | None, typer.Argument(
         help="Het werkboek met de rekening (jaarrekening); standaard PLAN.", metavar="REKENING")] = None,
     plan_sheet: PlanSheetOpt = None,
     accounts_sheet: AccountsSheetOpt = None,
-    estimate_sheet: Annotated[Optional[list[str]], typer.Option(
+    estimate_sheet: Annotated[list[str] | None, typer.Option(
         "--estimate-sheet", help="Blad (of bladen) met de raming van de jaren tussen de rekening en het plan "
                                  "(bv. 'Raming 2025'), in het werkboek van de rekening.")] = None,
-    reserve: Annotated[Optional[float], typer.Option(
+    reserve: Annotated[float | None, typer.Option(
         "--reserve", parser=parse_amount, metavar="BEDRAG",
         help="Gecumuleerd budgettair resultaat op 31/12 van het laatste jaar van de rekening, bv. 732.274,21 "
              "(standaard de rij 'Reserves' op het blad van de rekening).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json.")] = None,
 ) -> None:
     """Herraming: het plan herrekend op het laatste afgesloten jaar; de echte reserve op 31/12 (plus de raming van de tussenliggende jaren) vervangt de beginreserve van het plan.
 
     Voorbeeld: w13xl herraming workbooks/w13-mjp-2026-2031.xlsx --accounts-sheet "Rekening 2024" --estimate-sheet "Raming 2025"
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     from ..realisatie import load_budget, m2_lines, reforecast, reserve_row
     from ..sheets import SheetContext
 
@@ -309,7 +315,7 @@ def herraming_command(
     for name in estimate_sheet or []:
         e = load_budget(agrids, file=str(accounts_path), sheet=name, named=anamed)
         v = m2_lines(e.plan)["budgettair_resultaat"]
-        for y, x in zip(e.plan.years, v):
+        for y, x in zip(e.plan.years, v, strict=True):
             if closed < y < p.plan.years[0]:
                 if y in bridge:
                     raise InputError(f"year {y} is in two estimate sheets", file=str(accounts_path), sheet=name,
@@ -321,8 +327,8 @@ def herraming_command(
         raise InputError(str(exc), file=str(accounts_path),
                          expected="--estimate-sheet with the estimate of those years") from None
     console.print(f"Reserve 31/12/{closed} ({a.sheet}): {euro(r.closed_reserve, 2)}")
-    for y, v in r.bridge.items():
-        console.print(f"Budgettair resultaat {y} (raming): {euro(v, 2)}")
+    for y, amount in r.bridge.items():
+        console.print(f"Budgettair resultaat {y} (raming): {euro(amount, 2)}")
     diff = r.new_opening - r.plan_opening
     console.print(f"Beginreserve herraming 31/12/{p.plan.years[0] - 1}: {euro(r.new_opening, 2)}")
     console.print(f"Beginreserve van het plan ({p.sheet}): {euro(r.plan_opening, 2)}")

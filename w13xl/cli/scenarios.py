@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -19,10 +19,11 @@ from .m2 import SheetOpt, print_m2, print_norms
 if TYPE_CHECKING:  # the scenario engine (and pydantic) load only when a scenario command runs
     from ..scenario.result import ScenarioRun
 
-ScenarioArgs = Annotated[Optional[list[str]], typer.Argument(
+ScenarioArgs = Annotated[list[str] | None, typer.Argument(
     help="Scenariobestanden (.toml), mappen ermee, of namen van scenario's op het blad \"Scenario's\" van het "
          "werkboek. Geen: elk scenario van dat blad.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
+OutOpt = Annotated[Path | None, typer.Option(
+    "--out", "-o", help="Schrijf het resultaat ook weg: .json, .csv of .xlsx.")]
 
 SUMMARY_LINES = (
     ("gecumuleerd_budgettair_resultaat", "Reserve (GBR)"),
@@ -42,8 +43,8 @@ def _cells(values, minimum=None) -> list[str]:
 def norm_facts(run: ScenarioRun) -> list[str]:
     """The norms of a run in the board pack's words: the statutory AFM norm (last plan year) and
     the first year with a negative AFM are two facts with two labels."""
-    from ..m2 import first_year_below
     from ..fmt import FIRST_NEGATIVE_AFM_LABEL, NORM_MET, NORM_NOT_MET, afm_norm_label
+    from ..m2 import first_year_below
 
     years = run.years
     afm = run.m2["autofinancieringsmarge"]
@@ -60,7 +61,7 @@ def norm_facts(run: ScenarioRun) -> list[str]:
 def flags(run: ScenarioRun) -> str:
     """One line with the norm facts, red when a norm is not met."""
     facts = norm_facts(run)
-    ok = all(not ("niet voldaan" in f) for f in facts)
+    ok = all("niet voldaan" not in f for f in facts)
     return ("[green]" if ok else "[red]") + "; ".join(facts) + "[/]"
 
 

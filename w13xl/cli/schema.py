@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.padding import Padding
@@ -32,8 +32,8 @@ def schema_table(result, title: str, columns: Sequence[int] | None = None) -> Ta
             if previous is not None:
                 table.add_section()
             table.add_row(f"[bold]{section}[/]", *[""] * len(idx))
-        table.add_row(Padding(label, (0, 0, 0, 2)), *[f"[red]{euro(values[i])}[/]" if values[i] < -0.005 else euro(values[i])
-                                      for i in idx])
+        table.add_row(Padding(label, (0, 0, 0, 2)),
+                      *[f"[red]{euro(values[i])}[/]" if values[i] < -0.005 else euro(values[i]) for i in idx])
         previous = section
     return table
 
@@ -58,12 +58,14 @@ def schema_csv(result, style: str = "be") -> str:
 def write_schema_xlsx(path: Path, result) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from ..fmt import EXCEL_EURO_CENTS
     from ..workbook import safe_write
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = f"Schema {result.schema}"
     ws.append([result.title])
     ws["A1"].font = Font(bold=True)
@@ -99,10 +101,12 @@ def compute_from_workbook(workbook: Path, name: str, sheet: str | None = None, y
 @handles_input_errors
 def schema_command(
     name: Annotated[str, typer.Argument(help="M3, T1, T2 of T3.")],
-    workbook: Annotated[Path, typer.Argument(help="Het werkboek met het budgetblad en de bladen Economische aard en Beleidsvelden.")],
-    sheet: Annotated[Optional[str], typer.Option("--sheet", "-s", help="Budgetblad (standaard 'Synthese').")] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help="M3: het jaar (standaard het eerste planjaar).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het schema ook weg: .json, .csv of .xlsx.")] = None,
+    workbook: Annotated[Path, typer.Argument(
+        help="Het werkboek met het budgetblad en de bladen Economische aard en Beleidsvelden.")],
+    sheet: Annotated[str | None, typer.Option("--sheet", "-s", help="Budgetblad (standaard 'Synthese').")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="M3: het jaar (standaard het eerste planjaar).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Schrijf het schema ook weg: .json, .csv of .xlsx.")] = None,
     csv_style: CsvOpt = "be",
 ) -> None:
     """Schema M3 (kredieten), T1 (functionele aard), T2 (economische aard) of T3 (financiële schulden).

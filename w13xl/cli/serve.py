@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib.util
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ._app import app, console, err_console, handles_input_errors
 from ..errors import W13Error
+from ._app import app, console, err_console, handles_input_errors
 
 
 @app.command("server")
@@ -19,24 +19,25 @@ def serve_command(
     host: Annotated[str, typer.Option("--host", help="Adres waarop de server luistert (0.0.0.0 = elke netwerkkaart).")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Poort.")] = 8000,
-    scenarios: Annotated[Optional[Path], typer.Option(
+    scenarios: Annotated[Path | None, typer.Option(
         "--scenarios", help="Map met .toml-bestanden die W13.SCENARIO mag lezen (standaard geen: alleen het "
                             "blad Scenario's; of W13XL_SCENARIO_DIR).")] = None,
-    cert: Annotated[Optional[Path], typer.Option("--cert", help="TLS-certificaat (PEM) van een echte hostnaam.")] = None,
-    key: Annotated[Optional[Path], typer.Option("--key", help="Privésleutel (PEM) van --cert.")] = None,
-    certs: Annotated[Optional[Path], typer.Option(
+    cert: Annotated[Path | None, typer.Option("--cert", help="TLS-certificaat (PEM) van een echte hostnaam.")] = None,
+    key: Annotated[Path | None, typer.Option("--key", help="Privésleutel (PEM) van --cert.")] = None,
+    certs: Annotated[Path | None, typer.Option(
         "--certs", help="Map voor het lokale ontwikkelcertificaat (standaard ~/.w13xl/certs).")] = None,
     http: Annotated[bool, typer.Option(
         "--http", help="Gewone HTTP, alleen achter een reverse proxy die HTTPS doet (README).")] = False,
-    hostname: Annotated[Optional[str], typer.Option(
+    hostname: Annotated[str | None, typer.Option(
         "--hostname", help="Publieke hostnaam voor het manifest, bv. w13.example.be (https://HOSTNAME).")] = None,
-    manifest: Annotated[Optional[Path], typer.Option(
-        "--manifest", help="Schrijf het manifest van de invoegtoepassing naar dit bestand en stop (om te sideloaden of uit te rollen).")] = None,
+    manifest: Annotated[Path | None, typer.Option(
+        "--manifest", help="Schrijf het manifest van de invoegtoepassing naar dit bestand en stop "
+                           "(om te sideloaden of uit te rollen).")] = None,
 ) -> None:
     """Server voor de Excel-invoegtoepassing (Office.js, xlwings Server): =W13.M2(...), =W13.RESERVE(...), ... en het taakvenster "Scenario's doorrekenen", over HTTPS (een lokaal ontwikkelcertificaat tenzij --cert).
 
     Voorbeeld: w13xl server --scenarios scenarios --port 8000
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     from .. import server
 
     missing = [m for m in ("xlwings_server", "uvicorn") if importlib.util.find_spec(m) is None]
@@ -62,7 +63,7 @@ def serve_command(
         return
     certfile = keyfile = None
     if not http:
-        if cert is not None:
+        if cert is not None and key is not None:  # both or neither (checked above)
             certfile, keyfile = cert, key
             for path in (cert, key):
                 if not Path(path).is_file():

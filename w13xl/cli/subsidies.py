@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -22,7 +22,7 @@ BASE_FUNDING = "basiswerking"
 OPEN = "open"
 #: What a scenario can say happens to the staff when a subsidy ends (``policy`` of subsidy_end /
 #: subsidy_cut, see README "Scenario's").
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf de lijst ook weg als .csv.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf de lijst ook weg als .csv.")]
 
 
 def _day(d: dt.date | None) -> str:
@@ -115,7 +115,7 @@ def subsidies_command(
     """Het subsidieregister: per subsidie de einddatum, de VTE en posities die ze betaalt en wat er met het personeel gebeurt na het einde; eerst eindigend eerst.
 
     Voorbeeld: w13xl subsidies workbooks/w13-mjp-2026-2031.xlsx
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     baseline = _baseline(workbook, sheet)
     rows = subsidy_rows(baseline)
     table = Table(title=f"Subsidies — {workbook.name} (bron en start: zie --out)", **COMPACT)
@@ -148,11 +148,11 @@ def personeel_command(
     """Het personeelsbestand: per positie functie, schaal, trap, VTE, actie, financiering en einddatum, met de VTE per financiering.
 
     Voorbeeld: w13xl personeel workbooks/w13-mjp-2026-2031.xlsx
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     baseline = _baseline(workbook, sheet)
     rows = staff_rows(baseline)
     table = Table(title=f"Personeel — {workbook.name}", **COMPACT)
-    for i, name in enumerate(rows[0]):
+    for name in rows[0]:
         # Functie and Financiering wrap (a word, or an id at its hyphen); every other cell, the
         # dates above all, is shown whole: the table fits 100 columns in a terminal and a pipe.
         table.add_column(name, justify="right" if name in ("Trap", "VTE") else "left", overflow="fold",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -16,10 +16,10 @@ from ._options import CsvOpt, check_csv_style
 from ._tables import COMPACT
 from .m2 import SheetOpt
 
-ScenarioArg = Annotated[Optional[str], typer.Argument(
+ScenarioArg = Annotated[str | None, typer.Argument(
     help="Eén scenario: een .toml-bestand of de naam van een scenario op het blad \"Scenario's\". "
          "Geen: het plan zoals het is.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json of .csv.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Schrijf het resultaat ook weg: .json of .csv.")]
 
 LINES = (("gecumuleerd_budgettair_resultaat", "Reserve (GBR)"),
          ("beschikbaar_budgettair_resultaat", "BBR"),
@@ -55,6 +55,8 @@ def _write_csv(out: Path, rows: list[list], style: str = "be") -> None:
 
 def _write_output(out: Path | None, kind: str | None, data: dict, csv_rows, csv_style: str = "be") -> None:
     """Write ``--out``: the JSON ``data``, or the CSV rows (``csv_rows()`` is only built for CSV)."""
+    if out is None:
+        return
     if kind == "json":
         write_json(out, data)
     elif kind == "csv":
@@ -85,7 +87,8 @@ def simulation_table(sim, block=None) -> Table:
 
     idx = list(range(len(sim.years))) if block is None else list(block)
     paths = f"{sim.paths:_}".replace("_", ".")
-    table = Table(title=f"Monte Carlo — {sim.title} ({paths} paden, seed {sim.seed})", **COMPACT)
+    table = Table(title=f"Monte Carlo — {sim.title} ({paths} paden, seed {sim.seed})",
+                  caption=sim.calibration_note, caption_justify="left", **COMPACT)
     table.add_column("Lijn", overflow="fold", min_width=8)
     table.add_column("", no_wrap=True)
     for i in idx:
@@ -110,8 +113,10 @@ def simulation_table(sim, block=None) -> Table:
 def print_probabilities(sim) -> None:
     last = sim.years[-1]
     if sim.p_reserve_below_minimum_any is not None:
-        console.print(f"Kans dat de reserve ooit onder de minimumreserve zakt: [bold]{percent(sim.p_reserve_below_minimum_any)}[/]")
-    console.print(f"Kans dat de AFM-norm {last} niet gehaald wordt (AFM {last} < 0): [bold]{percent(sim.p_afm_last_negative)}[/]")
+        console.print("Kans dat de reserve ooit onder de minimumreserve zakt: "
+                      f"[bold]{percent(sim.p_reserve_below_minimum_any)}[/]")
+    console.print(f"Kans dat de AFM-norm {last} niet gehaald wordt (AFM {last} < 0): "
+                  f"[bold]{percent(sim.p_afm_last_negative)}[/]")
     console.print(f"Kans op een negatief BBR in enig jaar: [bold]{percent(sim.p_bbr_negative_any)}[/]")
 
 
@@ -120,16 +125,19 @@ def simulation_csv_rows(sim) -> list[list]:
 
     rows: list[list] = [["scenario", "key", "percentiel", *sim.years]]
     for key, _ in LINES:
-        for p, row in zip(PERCENTILES, sim.percentiles[key]):
+        for p, row in zip(PERCENTILES, sim.percentiles[key], strict=True):
             rows.append([sim.scenario, key, f"P{p}", *map(_fmt, row)])
         rows.append([sim.scenario, key, "plan", *map(_fmt, sim.deterministic.m2[key])])
     if sim.minimum_reserve is not None:
         rows.append([sim.scenario, "minimumreserve", "plan", *map(_fmt, sim.minimum_reserve)])
     if sim.p_reserve_below_minimum is not None:
-        rows.append([sim.scenario, "kans_reserve_onder_minimum", "", *[f"{v:.6f}" for v in sim.p_reserve_below_minimum]])
+        rows.append([sim.scenario, "kans_reserve_onder_minimum", "",
+                     *[f"{v:.6f}" for v in sim.p_reserve_below_minimum]])
         rows.append([sim.scenario, "kans_reserve_onder_minimum_ooit", "", f"{sim.p_reserve_below_minimum_any:.6f}"])
     rows.append([sim.scenario, "kans_afm_laatste_jaar_negatief", "", f"{sim.p_afm_last_negative:.6f}"])
     rows.append([sim.scenario, "kans_bbr_negatief_ooit", "", f"{sim.p_bbr_negative_any:.6f}"])
+    if sim.calibration_note is not None:
+        rows.append([sim.scenario, "kalibratie", "", sim.calibration_note])
     return rows
 
 
@@ -138,19 +146,20 @@ def simulation_csv_rows(sim) -> list[list]:
 def simulate_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     scenario: ScenarioArg = None,
-    paths: Annotated[Optional[int], typer.Option("--paths", "-n", min=1, help="Aantal paden (standaard: paths uit de "
+    paths: Annotated[int | None, typer.Option("--paths", "-n", min=1, help="Aantal paden (standaard: paths uit de "
                                                  "\\[uncertainty]-tabel van het scenario, anders 10.000).")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", min=0, help="Startwaarde van het toeval (standaard: die van het scenario).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, help="Startwaarde van het toeval (standaard: die van het scenario).")] = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
     csv_style: CsvOpt = "be",
-    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress",
-                                                     help="Voortgangsbalk (standaard: aan bij lange berekeningen).")] = None,
+    progress: Annotated[bool | None, typer.Option(
+        "--progress/--no-progress", help="Voortgangsbalk (standaard: aan bij lange berekeningen).")] = None,
 ) -> None:
     """Monte Carlo van de \\[uncertainty]-tabel van een scenario: percentielen P5-P95 van reserve, BBR en AFM per jaar en de kans dat een norm niet gehaald wordt.
 
     Voorbeeld: w13xl onzekerheid workbooks/w13-mjp-2026-2031.xlsx scenarios/onzekerheid.toml --paths 2000
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     from ..montecarlo import CHUNK, prepare, simulate
 
     kind = _out_kind(out)
@@ -231,7 +240,7 @@ def cliffs_command(
     """Subsidiekliffen: per subsidie het effect op reserve en AFM in het laatste jaar als (a) de subsidie een jaar vroeger stopt (project stopt) en (b) niet verlengd wordt terwijl het personeel blijft; ergste eerst.
 
     Voorbeeld: w13xl kliffen workbooks/w13-mjp-2026-2031.xlsx -o kliffen.csv
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     from ..cliffs import subsidy_cliffs
 
     kind = _out_kind(out)
@@ -280,12 +289,12 @@ def solution_table(solutions) -> Table:
 def solve_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
     scenario: ScenarioArg = None,
-    lever: Annotated[Optional[list[str]], typer.Option(
+    lever: Annotated[list[str] | None, typer.Option(
         "--lever", "-l", help="contribution (% vanaf --from-year), per_inhabitant (euro per inwoner) of fte "
                               "(VTE basiswerking vanaf --date). Herhaalbaar; standaard contribution en fte.")] = None,
-    from_year: Annotated[Optional[int], typer.Option("--from-year", help="Eerste jaar van de hogere "
+    from_year: Annotated[int | None, typer.Option("--from-year", help="Eerste jaar van de hogere "
                                                      "bijdrage (standaard: het tweede planjaar).")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="Eerste dag van de VTE-vermindering, bv. 01/01/2027 "
+    date: Annotated[str | None, typer.Option("--date", help="Eerste dag van de VTE-vermindering, bv. 01/01/2027 "
                                                 "(standaard: 1 januari van het tweede planjaar).")] = None,
     sheet: SheetOpt = None,
     out: OutOpt = None,
@@ -294,7 +303,7 @@ def solve_command(
     """Doelzoeken: de kleinste verhoging van de bijdrage of vermindering van de VTE basiswerking voor een AFM ≥ 0 in het laatste jaar en een reserve ≥ het minimum in elk jaar, gecontroleerd door het scenario opnieuw door te rekenen.
 
     Voorbeeld: w13xl doelzoek workbooks/w13-mjp-2026-2031.xlsx --lever contribution
-    """
+    """  # noqa: E501 - command help: typer keeps these lines as they are
     from ..goalseek import LEVERS, solve
 
     kind = _out_kind(out)

@@ -28,7 +28,9 @@ _ERROR_STRINGS = {
     "Ref": "#REF!", "Value": "#VALUE!", "Spill": "#SPILL!", "Calc": "#CALC!", "Busy": "#BUSY!",
 }
 
-Frozen = tuple[tuple[object, ...], ...] | None
+#: A range as a hashable grid of row tuples; Frozen: or None for an omitted argument.
+Grid = tuple[tuple[object, ...], ...]
+Frozen = Grid | None
 
 
 class FrozenGrid(tuple):
@@ -93,10 +95,7 @@ def freeze(value: object) -> Frozen:
     if isinstance(value, (list, tuple)):
         if not value:
             return ()
-        if isinstance(value[0], (list, tuple)):
-            frozen = FrozenGrid(map(tuple, value))
-        else:
-            frozen = FrozenGrid((tuple(value),))
+        frozen = FrozenGrid(map(tuple, value)) if isinstance(value[0], (list, tuple)) else FrozenGrid((tuple(value),))
     else:
         frozen = FrozenGrid(((value,),))
     try:
@@ -194,7 +193,7 @@ def _kind_check(args: tuple) -> Callable[[tuple], bool] | None:
     if not lines:
         return None
     namespace: dict = {}
-    exec("def same_kinds(args):\n" + "\n".join(lines) + "\n return True\n", namespace)  # noqa: S102
+    exec("def same_kinds(args):\n" + "\n".join(lines) + "\n return True\n", namespace)
     return namespace["same_kinds"]
 
 
@@ -212,7 +211,7 @@ class ValueMemo:
 
     def __init__(self, name: str, maxsize: int = DEFAULT_MAXSIZE, *, register: bool = True):
         self.name, self.maxsize = name, maxsize
-        self._buckets: OrderedDict[tuple, list[tuple[tuple, object, tuple]]] = OrderedDict()
+        self._buckets: OrderedDict[tuple, list[tuple[tuple, object, Callable[[tuple], bool] | None]]] = OrderedDict()
         self._size = self.hits = self.misses = 0
         self._lock = threading.Lock()
         if register:  # emptied by clear(), listed by info()
@@ -259,7 +258,7 @@ class ValueMemo:
             self._size = self.hits = self.misses = 0
 
     def cache_info(self):
-        return functools._CacheInfo(self.hits, self.misses, self.maxsize, self._size)  # type: ignore[attr-defined]
+        return functools._CacheInfo(self.hits, self.misses, self.maxsize, self._size)
 
 
 _memos: list[ValueMemo] = []

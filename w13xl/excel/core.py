@@ -16,14 +16,15 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
-from ..numbers import parse_decimal
 from ..errors import InputError, W13Error
 from ..m2 import M2Result, compute_m2, m2_rows
+from ..numbers import parse_decimal
 from ..sheets import (
     LoadedPlan,
     SheetContext,
@@ -33,7 +34,7 @@ from ..sheets import (
     year_of_header,
 )
 from . import cache
-from .cache import Frozen, freeze, is_empty, scalar
+from .cache import Frozen, Grid, freeze, is_empty, scalar
 
 logger = logging.getLogger(__name__)
 
@@ -149,8 +150,8 @@ _DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(a), b) for a
      "een kopregel met Actie, Categorie, Richting en jaarkolommen, of een draaitabel-export vanaf 'Rijlabels'"),
     (r"a budget table or a pivot export", "een begrotingstabel of een draaitabel-export"),
     (r"a 'Weddeschalen' sheet for staffing changes", "een bereik 'Weddeschalen' voor personeelswijzigingen"),
-    (r"columns Scenario, Type, Subsidie/Positie/Actie, Datum, \.\.\.", "kolommen Scenario, Type, Subsidie/Positie/Actie, "
-     "Datum, ..."),
+    (r"columns Scenario, Type, Subsidie/Positie/Actie, Datum, \.\.\.",
+     "kolommen Scenario, Type, Subsidie/Positie/Actie, Datum, ..."),
     (r"fractions such as 0,32 for 32%", "breuken zoals 0,32 voor 32%"),
     (r"rows with O and U amounts", "rijen met O- en U-bedragen"),
     (r"the name of the scenario", "de naam van het scenario"),
@@ -284,15 +285,15 @@ def _text(value: object, default: str | None = None) -> str | None:
 def load_from_ranges(budget: Frozen, parameters: Frozen = None, categories: Frozen = None) -> LoadedPlan:
     """Read the plan from the budget range (table or pivot layout), the parameter range
     (label | value [| year columns]) and the optional category mapping range."""
-    if is_empty(budget):
+    if budget is None or is_empty(budget):
         raise InputError("het bereik is leeg", sheet=BUDGET,
                          expected="het bereik van een begrotingsblad: kop Actie/Categorie/Richting/jaren "
                                   "of een draaitabel met Rijlabels")
-    grids = {BUDGET: budget}
-    if not is_empty(parameters):
+    grids: dict[str, Grid] = {BUDGET: budget}
+    if parameters is not None and not is_empty(parameters):
         grids[PARAMETERS] = parameters
     mapping = None
-    if not is_empty(categories):
+    if categories is not None and not is_empty(categories):
         mapping = read_category_mapping(categories, SheetContext(None, CATEGORIES))
     return load_plan_from_grids(grids, sheet=BUDGET, mapping=mapping)
 
@@ -302,7 +303,7 @@ def _m2(budget: Frozen, parameters: Frozen, categories: Frozen) -> M2Result | st
     try:
         loaded = load_from_ranges(budget, parameters, categories)
         return compute_m2(loaded.plan, loaded.params)
-    except Exception as exc:  # noqa: BLE001 - cached as a message
+    except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13: computing M2 failed")
         return error_text(exc)
@@ -330,7 +331,9 @@ SERIES: dict[str, tuple[str, str]] = {
 
 def series_rows(result: M2Result, key: str, label: str) -> Rows:
     """``Jaar | label`` then ``year | amount`` per plan year."""
-    return [["Jaar", label], *([y, float(v)] for y, v in zip(result.years, result.lines[key]))]
+    rows: Rows = [["Jaar", label]]
+    rows.extend([y, float(v)] for y, v in zip(result.years, result.lines[key], strict=True))
+    return rows
 
 
 NORM_HEADER = ["Norm", "Voldaan", "Eerste jaar niet voldaan", "Jaren niet voldaan"]
@@ -360,12 +363,12 @@ def _table(kind: str, budget: Frozen, parameters: Frozen, categories: Frozen) ->
     return tuple(map(tuple, rows))
 
 
-def memo_rows(memo: cache.ValueMemo, head: object, args: tuple, compute) -> Rows:
+def memo_rows(memo: cache.ValueMemo, head: object, args: tuple, compute: Callable[[], Grid]) -> Rows:
     """A fresh copy of the rows remembered in ``memo`` for ``head`` and the argument values
     ``args`` as Excel sends them; else of ``compute()`` (rows as tuples), then remembered. A
     recalculation's repeated call costs one comparison of the input cells (see
     :class:`cache.ValueMemo`). What ``compute`` raises is not remembered."""
-    rows = memo.get(head, args)
+    rows = cast("Grid | None", memo.get(head, args))  # what compute() gave
     if rows is None:
         rows = compute()
         memo.put(head, args, rows)
@@ -382,7 +385,7 @@ def table(kind: str, budget: object, parameters: object = None, categories: obje
     """The spilled result of W13.M2 (``kind='m2'``), RESERVE, AFM, BBR or NORMEN."""
     try:
         args = (budget, parameters, categories)
-        by_kind = _tables.get("plan", args)
+        by_kind = cast("dict[str, Grid] | None", _tables.get("plan", args))  # the rows per kind
         if by_kind is None:
             by_kind = {}
             _tables.put("plan", args, by_kind)
@@ -390,7 +393,7 @@ def table(kind: str, budget: object, parameters: object = None, categories: obje
         if rows is None:
             rows = by_kind[kind] = _table(kind, freeze(budget), freeze(parameters), freeze(categories))
         return _copy(rows)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         logger.exception("W13 %s failed", kind)
         return [[error_text(exc)]]
 
@@ -425,11 +428,11 @@ def _path_rates(path: Frozen, column: str, years: Sequence[int]) -> dict[int, fl
     ``year | rate`` (rate of year y = change from y-1 to y; one rate for every class) or a range
     with a header row ``Jaar | loon | prijzen | bijdrage`` (one column per class)."""
     if is_empty(path):
-        return {y: PLAN_RATE for y in years}
+        return dict.fromkeys(years, PLAN_RATE)
     rows = [r for r in path if any(not is_blank(v) for v in r)]  # type: ignore[union-attr]
     if len(rows) == 1 and len([v for v in rows[0] if not is_blank(v)]) == 1:
         rate = _rate(next(v for v in rows[0] if not is_blank(v)), "pad")
-        return {y: rate for y in years}
+        return dict.fromkeys(years, rate)
     col = 1
     header = [str(v).strip().lower() if isinstance(v, str) else None for v in rows[0]]
     if year_of_header(rows[0][0]) is None:  # a header row
@@ -475,7 +478,7 @@ def indexeer(amount: object, from_year: object, to_year: object, klass: object =
         if name not in INDEX_CLASSES:
             raise InputError(f"onbekende klasse '{name}'", expected="loon, prijzen, bijdrage, vast of volgt_loon")
         return _indexeer(value, y0, y1, name, freeze(path))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return error_text(exc)
 
 
@@ -499,7 +502,7 @@ def loonkost(scale: object, step: object, fte: object, year: object, months: obj
         f = _number(fte, "vte", default=1.0)
         m = _number(months, "maanden", default=12.0)
         return _loonkost(name, int(s), f, _year(year, "jaar"), m)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return error_text(exc)
 
 
@@ -531,12 +534,12 @@ def classify_range(grid: Frozen) -> str | None:
     return None
 
 
-def ranges_by_kind(ranges: Sequence[Frozen], classify, *, after: str, expected: str) -> dict[str, Frozen]:
+def ranges_by_kind(ranges: Sequence[Frozen], classify, *, after: str, expected: str) -> dict[str, Grid]:
     """The further ranges of a function, each recognised by its header (``classify`` gives its
     kind or None); empty ones are skipped, an unknown or a second range of a kind is refused."""
-    found: dict[str, Frozen] = {}
+    found: dict[str, Grid] = {}
     for i, grid in enumerate(ranges, start=1):
-        if is_empty(grid):
+        if grid is None or is_empty(grid):
             continue
         kind = classify(grid)
         if kind is None:
@@ -547,7 +550,7 @@ def ranges_by_kind(ranges: Sequence[Frozen], classify, *, after: str, expected: 
     return found
 
 
-def _scenario_grids(budget: Frozen, ranges: tuple[Frozen, ...]) -> dict[str, Frozen]:
+def _scenario_grids(budget: Grid, ranges: tuple[Frozen, ...]) -> dict[str, Grid]:
     found = ranges_by_kind(ranges, classify_range, after="de lijn",
                            expected="bereiken met de kop van Parameters, Categorieën, Personeel, Weddeschalen, "
                                     "Subsidies, Indexering of Scenario's")
@@ -591,7 +594,7 @@ def scenario_file(name: str) -> Path:
 def _baseline(budget: Frozen, ranges: tuple[Frozen, ...]):
     from ..scenario.loader import baseline_from_grids
 
-    if is_empty(budget):
+    if budget is None or is_empty(budget):
         raise InputError("het bereik is leeg", sheet=BUDGET, expected="het bereik van een begrotingsblad")
     return baseline_from_grids(_scenario_grids(budget, ranges), sheet=BUDGET)
 
@@ -603,6 +606,7 @@ def scenario_inputs(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
     from ..scenario.spec import SCENARIO_SHEET, ScenarioLibrary, load_scenario_file
 
     baseline = _baseline(budget, ranges)
+    assert budget is not None  # _baseline refuses an empty budget
     grids = _scenario_grids(budget, ranges)
     sheet_scenarios = workbook_scenarios(grids) if SCENARIO_SHEET in grids else {}
     library = ScenarioLibrary(sheet_scenarios.values())
@@ -629,7 +633,7 @@ def _scenario_run(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
         if chosen is None:
             raise InputError("geen scenario", expected="de naam van een scenario of een .toml-bestand")
         return batch_engine(baseline).run([chosen], library).run(0)
-    except Exception as exc:  # noqa: BLE001 - cached as a message
+    except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13: scenario run failed")
         return error_text(exc)
@@ -685,7 +689,8 @@ def _scenario_table(budget: Frozen, scenario: str, line: str,
     elif line == "minimumreserve":
         if run.m2.minimum_reserve is None:
             return ((PREFIX + "het plan heeft geen minimumreserve (blad Parameters)",),)
-        rows = [["Jaar", "Minimumreserve"], *([y, float(v)] for y, v in zip(run.years, run.m2.minimum_reserve))]
+        rows = [["Jaar", "Minimumreserve"],
+                *([y, float(v)] for y, v in zip(run.years, run.m2.minimum_reserve, strict=True))]
     else:
         rows = series_rows(run.m2, line, LINE_LABELS[line])
     return tuple(map(tuple, rows))
@@ -707,7 +712,7 @@ def scenario(budget: object, name: object, lijn: object = None, *ranges: object)
 
     try:
         return memo_rows(_scenarios, "scenario", (budget, name, lijn, *ranges), compute)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13 SCENARIO failed")
         return [[error_text(exc)]]

@@ -7,8 +7,7 @@ import re
 
 from . import cache
 from .cache import scalar
-from .core import (BUDGET, CATEGORIES, PARAMETERS, Frozen, error_text, freeze, is_empty, memo_rows,
-                   ranges_by_kind)
+from .core import BUDGET, CATEGORIES, PARAMETERS, Frozen, Grid, error_text, freeze, is_empty, memo_rows, ranges_by_kind
 
 ECONOMIC, FUNCTIONAL = "Economische aard", "Beleidsvelden"
 SCHEMA_HEADER = ("Deel", "Omschrijving")
@@ -46,9 +45,9 @@ def _schema(budget: Frozen, name: str, ranges: tuple[Frozen, ...]) -> tuple[tupl
 
     try:
         schema, year = _parse_name(name)
-        if is_empty(budget):
+        if budget is None or is_empty(budget):
             raise InputError("het bereik is leeg", sheet=BUDGET, expected="het bereik van een begrotingsblad")
-        grids = {BUDGET: budget}
+        grids: dict[str, Grid] = {BUDGET: budget}
         by_kind = ranges_by_kind(ranges, classify, after="het schema",
                                  expected="bereiken met de kop van Parameters, Categorieën, Economische aard "
                                           "(Actie | Categorie | Richting | Rubriek) of Beleidsvelden")
@@ -67,9 +66,9 @@ def _schema(budget: Frozen, name: str, ranges: tuple[Frozen, ...]) -> tuple[tupl
             raise InputError(f"jaar {year} valt buiten het plan", expected="een jaar van de begroting")
         result = compute_schema(schema, loaded.plan, loaded.params, economic=economic, functional=functional,
                                 year=year, **where)
-    except Exception as exc:  # noqa: BLE001 - cached as a message
+    except Exception as exc:
         return ((error_text(exc),),)
-    rows = [(*SCHEMA_HEADER, *[int(c) if c.isdigit() else c for c in result.columns])]
+    rows: list[tuple[object, ...]] = [(*SCHEMA_HEADER, *[int(c) if c.isdigit() else c for c in result.columns])]
     rows += [(section, label, *map(float, values)) for section, label, values in result.rows]
     return tuple(rows)
 
@@ -87,5 +86,5 @@ def schema(budget: object, name: object, *ranges: object) -> list[list]:
 
     try:
         return memo_rows(_schemas, "schema", (budget, name, *ranges), compute)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return [[error_text(exc)]]

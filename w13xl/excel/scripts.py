@@ -41,7 +41,8 @@ class Outcome:
 
     def message(self) -> str:
         n = len(self.scenarios)
-        text = f"{n} scenario{'' if n == 1 else chr(39) + 's'} doorgerekend; bladen geschreven: {', '.join(self.written)}"
+        text = (f"{n} scenario{'' if n == 1 else chr(39) + 's'} doorgerekend; "
+                f"bladen geschreven: {', '.join(self.written)}")
         if self.deleted:
             text += f"; verouderde bladen verwijderd: {', '.join(self.deleted)}"
         return text

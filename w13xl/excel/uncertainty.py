@@ -50,7 +50,7 @@ def _simulation(budget: Frozen, scenario: str, paths: int | None, seed: int | No
         n = paths or (prepared.spec.paths if chosen is not None and chosen.uncertainty and
                       "paths" in chosen.uncertainty else EXCEL_DEFAULT_PATHS)
         return simulate(baseline, paths=n, seed=seed, prepared=prepared)
-    except Exception as exc:  # noqa: BLE001 - cached as a message
+    except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13: Monte Carlo failed")
         return error_text(exc)
@@ -75,7 +75,7 @@ def _count(value: object, what: str) -> int | None:
     v = _number(value, what, default=-1.0)
     if v < 0:
         return None
-    if not float(v).is_integer() or v < 1 and what == "paden":
+    if not float(v).is_integer() or (v < 1 and what == "paden"):
         raise InputError(f"{what}: {v:g} is geen geheel getal ≥ 1", expected="een geheel getal")
     return int(v)
 
@@ -102,11 +102,13 @@ def _kans(budget: object, scenario: object, wat: object, paden: object, seed: ob
         if kind == "waaier":
             from ..montecarlo import GBR, PERCENTILES
 
-            header = ["Jaar", *(f"P{p}" for p in PERCENTILES), "Minimumreserve"]
+            header: list[object] = ["Jaar", *(f"P{p}" for p in PERCENTILES), "Minimumreserve"]
             rows = [header]
             for i, y in enumerate(sim.years):
                 minimum = "" if sim.minimum_reserve is None else float(sim.minimum_reserve[i])
                 rows.append([y, *(float(sim.percentiles[GBR][j][i]) for j in range(len(PERCENTILES))), minimum])
+            if sim.calibration_note is not None:  # how many years the spread rests on, under the table
+                rows.append([sim.calibration_note, *[""] * (len(header) - 1)])
             return _copy(tuple(map(tuple, rows)))
         if kind == "afm":
             return sim.p_afm_last_negative
@@ -119,7 +121,7 @@ def _kans(budget: object, scenario: object, wat: object, paden: object, seed: ob
         if year not in sim.years:
             raise InputError(f"{year} valt buiten het plan", expected=f"een jaar {sim.years[0]}-{sim.years[-1]}")
         return float(sim.p_reserve_below_minimum[sim.years.index(year)])
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13 KANS failed")
         return error_text(exc)
@@ -138,17 +140,18 @@ def _solve(budget: Frozen, scenario: str, lever: str, year: int | None,
     try:
         baseline, chosen, library = _inputs(budget, scenario, ranges)
         s = solve(baseline, chosen, library, lever=lever, from_year=year)
-    except Exception as exc:  # noqa: BLE001 - cached as a message
+    except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13: goal seek failed")
         return ((error_text(exc),),)
     if lever == "fte":
-        answer = [["VTE minder (basiswerking)", s.fte_reduction], ["Aandeel van de basiswerking", s.value],
-                  ["Vanaf", s.date.isoformat()]]
+        answer: list[list[object]] = [["VTE minder (basiswerking)", s.fte_reduction],
+                                      ["Aandeel van de basiswerking", s.value],
+                                      ["Vanaf", "" if s.date is None else s.date.isoformat()]]
     else:
         answer = [["Verhoging bijdrage", s.value], ["Per inwoner (euro)", "" if s.per_inhabitant is None
                                                      else s.per_inhabitant], ["Vanaf", s.from_year]]
-    rows = [["Doelzoeken", "Waarde"], *answer,
+    rows: list[list[object]] = [["Doelzoeken", "Waarde"], *answer,
             [f"AFM {s.proof.years[-1]} (herrekend)", s.afm_last],
             ["Bindend", f"{TARGET_LABELS[s.binding]} ({s.binding_year})"],
             ["Haalbaar", s.feasible], ["Uitleg", s.sentence()]]
@@ -175,7 +178,7 @@ def doelzoeken(budget: object, scenario: object = None, hefboom: object = None, 
 
     try:
         return memo_rows(_solutions, "doelzoeken", (budget, scenario, hefboom, vanaf, *ranges), compute)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13 DOELZOEKEN failed")
         return [[error_text(exc)]]

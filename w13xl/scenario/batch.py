@@ -118,11 +118,15 @@ class _Lines(dict):
     def _refuse(self, *args, **kwargs):
         raise NotBatchable("reads every line")
 
-    __iter__ = keys = items = values = __len__ = _refuse  # type: ignore[assignment]
+    __iter__ = keys = items = values = __len__ = _refuse
 
 
 class _ProbeRun(_Run):
     """A baseline engine state that records what a change reads."""
+
+    lines: _Lines  # the lines, recording the keys read
+    mult: _Reads
+    windows: _Reads
 
     def __init__(self, base: Baseline) -> None:
         super().__init__(base)
@@ -163,7 +167,7 @@ class _States(np.ndarray):
     def _refuse(self, *args, **kwargs):
         raise NotBatchable("the change's arithmetic is not elementwise")
 
-    __getitem__ = __setitem__ = __iter__ = __len__ = __bool__ = __float__ = __int__ = _refuse  # type: ignore[assignment]
+    __getitem__ = __setitem__ = __iter__ = __len__ = __bool__ = __float__ = __int__ = _refuse
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if method != "__call__":
@@ -363,7 +367,7 @@ def measure(engine: Engine, ch, mult: np.ndarray | None = None, rng: np.random.G
             probes = [[p] for p in diagonal]
         keys = sorted(set(d0).union(*(p[0] for ps in probes for p in ps)))
 
-        def vector(deltas: dict, contrib: np.ndarray) -> np.ndarray:
+        def vector(deltas: dict, contrib: np.ndarray, keys: list = keys) -> np.ndarray:
             return np.vstack([*(deltas.get(k, np.zeros(n)) for k in keys), contrib])
 
         v0 = vector(d0, c0)
@@ -441,6 +445,7 @@ class BatchResult:
         plan: run the engine for that)."""
         if i in self._runs:
             return self._runs[i]
+        assert self._history is not None  # set by BatchEngine.run with the scenarios
         totals, wages, steps = self._history
         s = self.scenarios[i]
         n = int(steps[i])
@@ -451,7 +456,8 @@ class BatchResult:
         effects = []
         for j, ch in enumerate(self.changes[i], start=1):
             deltas = {k: lines[k][j] - lines[k][j - 1] for k in LINE_KEYS}
-            mr = None if minres[j] is None or minres[j - 1] is None else minres[j] - minres[j - 1]
+            now, before = minres[j], minres[j - 1]
+            mr = None if now is None or before is None else now - before
             desc = ch.description or self._description(ch)
             effects.append(ChangeEffect(j, ch.type, desc, deltas, mr))
         run = ScenarioRun(name=s.name, title=s.title or s.name, description=s.description, plan=None,  # type: ignore[arg-type]
@@ -467,6 +473,7 @@ class BatchResult:
     def _description(self, ch) -> str:
         key = id(ch)
         if key not in self._descriptions:
+            assert self._engine is not None  # set by BatchEngine.run with the scenarios
             self._descriptions[key] = self._engine.apply(_Run(self.base), ch)
         return self._descriptions[key]
 
@@ -490,7 +497,7 @@ class BatchEngine:
         self._stacks: dict[tuple, bool] = {}
         self._sig: dict[LineKey, tuple] = {}
         self._dependent: dict[LineKey, bool] = {}
-        self._layouts: dict[frozenset, tuple] = {}
+        self._layouts: dict[tuple[frozenset, frozenset], tuple] = {}
         #: the roster's cost per action at wage multiplier 1 (the engine's ``wage_parts`` / loon)
         units: dict[str, np.ndarray] = {}
         for p in baseline.positions:
@@ -581,9 +588,10 @@ class BatchEngine:
         if inflation:
             from ..montecarlo import inflation_paths
 
-            ok = [ch for ch in inflation if all(y in years for y in ch.inflation)]
+            # (ch.inflation or {}): these have inflation (the filter above)
+            ok = [ch for ch in inflation if all(y in years for y in ch.inflation or {})]
             if ok:
-                rates = np.array([[ch.inflation.get(y, base_rate) for y in years] for ch in ok])
+                rates = np.array([[(ch.inflation or {}).get(y, base_rate) for y in years] for ch in ok])
                 batch = inflation_paths(rates, years)
                 for i, ch in enumerate(ok):
                     out = {k: v[i] for k, v in batch.items()}
@@ -626,7 +634,7 @@ class BatchEngine:
             for k in keys:
                 if k not in ids and isinstance(self._paths.get(k), tuple):
                     ids[k] = len(ids)
-            stored = sorted(ids, key=ids.get)
+            stored = sorted(ids, key=ids.__getitem__)
             self._path_stack = tuple(np.array([self._paths[k][f] for k in stored]) for f in range(3))
         if ids:
             P0, M0, R0 = self._path_stack
@@ -642,7 +650,10 @@ class BatchEngine:
     def _sprong_paths(self, ch, mult: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
         """An indexsprong's new paths from a scenario's current multipliers (classes, years),
         by the engine's rule :func:`~w13xl.scenario.engine.skip_indexation`."""
-        crossing = None if ch.crossing is None else tuple(int(x) for x in ch.crossing.split("-"))
+        crossing: tuple[int, int] | None = None
+        if ch.crossing is not None:
+            y, m = (int(x) for x in ch.crossing.split("-"))
+            crossing = (y, m)
         p = mult.copy()
         mask = np.zeros(len(CLASSES), dtype=bool)
         for c in ch.classes:
@@ -733,6 +744,7 @@ class BatchEngine:
         who funds whom, only read by subsidy changes; "a:" the roster on an action)."""
         written: set = set()
         for ck, ch in structural:
+            r: Response | NotAffine
             try:
                 r = self.response(ch, ck)
             except NotAffine as exc:  # run with the engine per state it reads (exact)
@@ -755,7 +767,8 @@ class BatchEngine:
         changes = [[c for s in chain for c in s.changes] for chain in chains]
         ckeys = [[self.key(c) for c in cs] for cs in changes]
         fallback: dict[int, str] = {}
-        self._index_paths({k: c for cs, ks in zip(changes, ckeys) for c, k in zip(cs, ks) if c.type == "index"})
+        self._index_paths({k: c for cs, ks in zip(changes, ckeys, strict=True)
+                           for c, k in zip(cs, ks, strict=True) if c.type == "index"})
         # which scenarios batch: every change measured, no structural change reading what an
         # earlier one of the same scenario wrote (a verdict per sequence of structural changes)
         verdicts: dict[tuple, str | None] = {}
@@ -767,7 +780,7 @@ class BatchEngine:
         for i, cs in enumerate(changes):
             try:
                 structural = []
-                for ch, ck in zip(cs, ckeys[i]):
+                for ch, ck in zip(cs, ckeys[i], strict=True):
                     if ch.type == "index":
                         if isinstance(self._paths[ck], Exception):
                             raise NotBatchable(f"index path: {self._paths[ck]}")
@@ -789,7 +802,7 @@ class BatchEngine:
             batched.append(i)
             while len(plan) < len(cs):
                 plan.append(([], {}))
-            for j, (ch, ck) in enumerate(zip(cs, ckeys[i])):
+            for j, (ch, ck) in enumerate(zip(cs, ckeys[i], strict=True)):
                 if ch.type in _INDEX_TYPES:
                     plan[j][0].append(r)
                 else:
@@ -809,7 +822,7 @@ class BatchEngine:
         r_index = {a: r for r, a in enumerate(roster_t)}
         contrib_key = LineKey(CONTRIBUTION_ACTION, EXPLOITATIE, O)
         # the lines the changes read or write are groups of their own (their amounts are state)
-        groups, key_group, reps, cds, A0 = self._layout(frozenset(roster_t),
+        _, key_group, reps, cds, A0 = self._layout(frozenset(roster_t),
                                                         frozenset(tracked_set | out_keys | {contrib_key}))
         G = len(reps)
         nb = len(batched)
@@ -834,7 +847,7 @@ class BatchEngine:
         history_wage = [wage()]
         dead: dict[int, str] = {}
 
-        def add(rows: np.ndarray, key: LineKey, delta: np.ndarray) -> None:
+        def add(rows: np.ndarray | slice, key: LineKey, delta: np.ndarray) -> None:
             A[rows, key_group[key]] += delta
 
         def state_of(rows: np.ndarray, var: tuple) -> np.ndarray:
@@ -889,10 +902,11 @@ class BatchEngine:
         # per scenario, the state after each of its steps (shorter scenarios keep their last)
         full_t, full_w = np.zeros((J + 1, B, 3, 2, n)), np.zeros((J + 1, B, n))
         full_t[:, rows], full_w[:, rows] = np.stack(history_totals), np.stack(history_wage)
+        step_counts = np.zeros(B, dtype=int)
+        step_counts[rows] = steps
         result = BatchResult(base, scenarios, lines, minimum, changes, fallback,
-                             _history=(full_t, full_w, np.zeros(B, dtype=int)),
+                             _history=(full_t, full_w, step_counts),
                              _chains=[tuple(s.name for s in chain[:-1]) for chain in chains], _engine=self.engine)
-        result._history[2][rows] = steps
         fallback.update(dead)
         for i in fallback:
             run = self.engine.run(scenarios[i], library)
@@ -915,17 +929,19 @@ class BatchEngine:
         distinct state. A row whose state makes the change read something else runs on the
         engine."""
         inputs = info.inputs
+        x0 = info.x0
+        assert x0 is not None  # measure() gives the state it measured at
         xs = [state_of(rows, var) for var in inputs]
         measure = _Measure(self.engine, ch)
         line_inputs = {v[1] for v in inputs if v[0] == "line"}
         mult_inputs = {v[1] for v in inputs if v[0] == "mult"}
         n = len(self.base.years)
 
-        def engine_run(members: np.ndarray | int) -> tuple | str:
+        def engine_run(members: np.ndarray | int | slice) -> tuple | str:
             """The engine's effect for the state of row ``members`` (an index: amounts per year),
             or for the rows ``members`` (a slice or an array: amounts with a leading axis), or
             why it cannot be used."""
-            perturb = {var: xs[v][members] - info.x0[v] for v, var in enumerate(inputs)}
+            perturb = {var: xs[v][members] - x0[v] for v, var in enumerate(inputs)}
             if not isinstance(members, (int, np.integer)):
                 perturb = {var: dx.view(_States) for var, dx in perturb.items()}
             try:
@@ -954,7 +970,8 @@ class BatchEngine:
             together = engine_run(slice(None))
             if cid not in self._stacks:  # the first time: can it stack, and is it bit for bit the same?
                 one = engine_run(0) if isinstance(together, tuple) else None
-                self._stacks[cid] = isinstance(one, tuple) and _same_effect(together, one, n)
+                self._stacks[cid] = (isinstance(together, tuple) and isinstance(one, tuple)
+                                     and _same_effect(together, one, n))
             if isinstance(together, tuple) and self._stacks.get(cid):
                 apply(rows, together, True)
                 return
@@ -976,7 +993,9 @@ class BatchEngine:
 def _same_effect(together: tuple, one: tuple, n: int) -> bool:
     """Does the first row of an effect computed for many rows at once equal, bit for bit, the
     effect computed for that row alone? (line deltas, contribution delta, roster change)"""
-    first = (lambda v: np.broadcast_to(v, (1, n)) if np.ndim(v) < 2 else v[:1])
+    def first(v: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(v, (1, n)) if np.ndim(v) < 2 else v[:1]
+
     return (together[0].keys() == one[0].keys() and together[2].keys() == one[2].keys()
             and all(np.array_equal(first(together[0][k]), np.broadcast_to(d, (1, n))) for k, d in one[0].items())
             and np.array_equal(first(together[1]), np.broadcast_to(one[1], (1, n))))

@@ -33,18 +33,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from .. import indexation as ix
 from ..errors import InputError
 from ..m2 import LINE_KEYS, M2Result, check_norms, compute_m2, designated_repayments, m2_arrays
-from ..model import CATEGORIES, EXPLOITATIE, O, U, LineKey, Plan, parse_category, parse_direction
+from ..model import CATEGORIES, EXPLOITATIE, LineKey, O, Plan, U, parse_category, parse_direction
 from ..params import Parameters
-from ..staffing import (Position, SalaryScales, StaffParameters, cost_breakdown, head_shares, seniority_months,
-                        statutory_notice_months)
+from ..staffing import (
+    Position,
+    SalaryScales,
+    StaffParameters,
+    cost_breakdown,
+    head_shares,
+    seniority_months,
+    statutory_notice_months,
+)
 from ..subsidies import Subsidy, month_number, months_per_year, window_mask
 from .result import ChangeEffect, ScenarioRun
 from .spec import (
@@ -56,6 +64,7 @@ from .spec import (
     IndexsprongChange,
     LineChange,
     MoveChange,
+    OverheadChange,
     Scenario,
     ScenarioLibrary,
     StepChange,
@@ -137,7 +146,7 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
         row = grid[r]
         if all(is_blank(v) for v in row):
             continue
-        get = lambda k: row[col[k]] if k in col and col[k] < len(row) else None  # noqa: E731
+        get = lambda k, row=row: row[col[k]] if k in col and col[k] < len(row) else None  # noqa: E731
         direction = parse_direction(get("richting"))
         if direction is None:
             raise ctx.error(f"unknown direction '{get('richting')}'", r, col["richting"], "O or U")
@@ -149,10 +158,11 @@ def index_shares_from_grid(grid: Sequence[Sequence[object]], file: str | None = 
         share = 1.0 if share is None else (share / 100 if share > 1 else share)
         category = EXPLOITATIE
         if "categorie" in col and not is_blank(get("categorie")):
-            category = parse_category(get("categorie"))
-            if category is None:
+            parsed = parse_category(get("categorie"))
+            if parsed is None:
                 raise ctx.error(f"unknown category '{get('categorie')}'", r, col["categorie"],
                                 "exploitatie, investeringen or financiering")
+            category = parsed
         action = str(get("actie") or "").strip()
         if not action:
             raise ctx.error("no action", r, col.get("actie", 0), "an action code such as A10302")
@@ -239,6 +249,9 @@ class Baseline:
     file: str | None = None
     sheet: str | None = None
     warnings: list = field(default_factory=list)
+    #: ``calibrate(sheet=...)``: the Monte Carlo's calibration on the workbook's accounts, read
+    #: only when a scenario asks for it (set by the loader; None without a workbook)
+    calibrate: Callable[..., Any] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         years = self.plan.years
@@ -252,6 +265,9 @@ class Baseline:
         self.lines = {k: self.plan.amounts[i] for i, k in enumerate(self.plan.keys)}
         self.totals = self.plan.totals()
         self.contribution = self.params.per_year("contribution", years)
+        #: the part of the member contribution that no index moves (parameter 'Bijdrage lokale
+        #: besturen: CPI-gekoppeld deel'; 0 when all of it follows the CPI, as in the sample)
+        self.contribution_fixed = self.contribution * (1.0 - float(self.params.contribution_cpi_share))
         self.declared: dict[tuple[str, int, int], dict[str, float]] = {}
         self.declared_sources: dict[tuple[str, int, int], dict[str, str]] = {}
         for s in self.index_shares:
@@ -264,7 +280,7 @@ class Baseline:
         self._vector_cache: dict[LineKey, np.ndarray] = {}
         p = self.params
         #: The parameters of schema M2 per year, computed once for every run.
-        self.m2_inputs = {
+        self.m2_inputs: dict[str, Any] = {
             "opening_reserve": p.opening_reserve,
             "unavailable": p.per_year("unavailable", years),
             "repayments": p.per_year("repayments", years),
@@ -273,8 +289,8 @@ class Baseline:
         }
         self._cost_cache: dict[Position, np.ndarray] = {}
         by_action: dict[str, list[Subsidy]] = {}
-        for s in self.subsidies.values():
-            by_action.setdefault(s.action, []).append(s)
+        for sub in self.subsidies.values():
+            by_action.setdefault(sub.action, []).append(sub)
         self.subsidies_by_action = by_action
         #: each roster position's share of its person (for the per-head other personnel cost);
         #: positions added by a scenario count as one head
@@ -383,6 +399,7 @@ class _Run:
         self.totals = base.totals.copy()
         self.mult = dict(base.base_mult)
         self.contribution = base.contribution.copy()
+        self.contribution_fixed = base.contribution_fixed.copy()
         self.positions = list(base.positions)
         self.windows = {s.id: (s.start, s.end) for s in base.subsidies.values()}
         self.hired = 0
@@ -509,7 +526,7 @@ class _Run:
         project's other costs (U minus staff minus overhead) ``other_kept`` goes on. The staff
         cost is left to the caller's roster change (:func:`staff_after_end`)."""
         _, lost_y, o_m, u_m = self._lost_months(s, lost)
-        staff_m, ovh_m, other_m = self.project_split(s, u_m, self.funded(s))
+        _staff_m, ovh_m, other_m = self.project_split(s, u_m, self.funded(s))
         self.add(s.action, O, -o_m * lost_y)
         self.add(s.action, U, -((1.0 - other_kept) * other_m + ovh_m) * lost_y)
         self.add(OVERHEAD_ACTION, O, -ovh_m * lost_y)
@@ -566,6 +583,8 @@ def skip_indexation(path: np.ndarray, years: Sequence[int], year: int | None = N
         out = path.copy()
         out[i:] = path[i:] / factor
         return out
+    if crossing is None:
+        raise ValueError("an indexsprong skips a year or a crossing: give one of them")
     steps = ix.wage_steps_from_crossings([crossing])
     level = ix.monthly_level(steps, (years[0], 1), 12 * len(years))
     return path / ix.yearly_average_multipliers(level, (years[0], 1), list(years))
@@ -750,7 +769,8 @@ class Engine:
         self.base.check_action(ch, ch.action)
         for y in ch.amounts:
             if y not in self.base.years:
-                raise ch.error(f"year {y} is outside the plan", "amounts", f"years {self.base.years[0]}-{self.base.years[-1]}")
+                raise ch.error(f"year {y} is outside the plan", "amounts",
+                               f"years {self.base.years[0]}-{self.base.years[-1]}")
         delta = np.array([float(ch.amounts.get(y, 0.0)) for y in self.base.years])
         state.add(ch.action, 0 if ch.direction == "O" else 1, delta, CATEGORIES.index(ch.category))
         return f"Bijsturing {ch.action} {ch.category} {ch.direction}"
@@ -777,6 +797,7 @@ class Engine:
         mask = np.array([y >= ch.from_year for y in self.base.years], dtype=float)
         delta = state.contribution * (factor - 1.0) * mask
         state.contribution = state.contribution + delta
+        state.contribution_fixed = state.contribution_fixed * (1.0 + (factor - 1.0) * mask)
         state.add(CONTRIBUTION_ACTION, O, delta)
         return f"Bijdrage lokale besturen {what} vanaf {ch.from_year}"
 
@@ -787,14 +808,14 @@ class Engine:
         base_rate = float(self.base.params.index_rate)
         if ch.rate is not None:
             path = (1.0 + ch.rate) ** np.arange(len(years))
-            return {c: path for c in ch.classes}
+            return dict.fromkeys(ch.classes, path)
         if ch.rates is not None:
             for y in ch.rates:
                 if y not in years:
                     raise ch.error(f"year {y} is outside the plan", "rates")
             rates = {y: ch.rates.get(y, base_rate) for y in years}
             path = ix.yearly_rate_multipliers(rates, years)
-            return {c: path for c in ch.classes}
+            return dict.fromkeys(ch.classes, path)
         if ch.crossings is not None or ch.extra_crossings is not None:
             for m in ch.months:
                 if not t0 - 1 <= m[0] <= years[-1]:
@@ -807,14 +828,15 @@ class Engine:
                 return {"loon": state.mult["loon"] * path}
             return {"loon": path}
         # inflation: a health index path through the pivot mechanism (wages), CPI for the rest
-        rates = {y: ch.inflation.get(y, base_rate) for y in years}  # type: ignore[union-attr]
-        for y in ch.inflation or {}:
+        inflation = ch.inflation or {}  # (the one left of rate, rates, crossings and inflation)
+        rates = {y: inflation.get(y, base_rate) for y in years}
+        for y in inflation:
             if y not in years:
                 raise ch.error(f"year {y} is outside the plan", "inflation")
         monthly = np.repeat([(1.0 + rates[y]) ** (1 / 12) - 1.0 for y in years], 12)
         health = ix.bundled_health_index().slice((t0 - 1, 10), (t0 - 1, 12))
-        path = ix.health_index_path(health, monthly)
-        result = ix.pivot_mechanism(path.values, start=path.start, pivot=PIVOT_AFTER_2025,
+        health_path = ix.health_index_path(health, monthly)
+        result = ix.pivot_mechanism(health_path.values, start=health_path.start, pivot=PIVOT_AFTER_2025,
                                     coefficient=1.0)
         level = result.coefficient[3:] / result.coefficient[3]
         wages = ix.yearly_average_multipliers(level, (t0, 1), years)
@@ -850,9 +872,11 @@ class Engine:
             if not years[0] - 1 <= y <= years[-1]:
                 raise ch.error(f"crossing {ch.crossing} is outside the plan", "crossing")
             crossing = (y, m)
-        paths = {c: skip_indexation(state.mult[c], years, ch.year, crossing) for c in ch.classes}
+        paths: dict[str, np.ndarray] = {c: skip_indexation(state.mult[c], years, ch.year, crossing)
+                                        for c in ch.classes}
         self._set_paths(state, paths)
-        what = f"jaar {ch.year}" if ch.year is not None else f"overschrijding {crossing[1]:02d}/{crossing[0]}"
+        # exactly one of year and crossing (IndexsprongChange checks it)
+        what = f"jaar {ch.year}" if crossing is None else f"overschrijding {crossing[1]:02d}/{crossing[0]}"
         return f"Indexsprong ({', '.join(sorted(paths))}): {what} overgeslagen"
 
     def _set_paths(self, state: _Run, paths: dict[str, np.ndarray]) -> None:
@@ -863,7 +887,9 @@ class Engine:
         for key, delta in index_deltas(self.base, state.lines, ratios, state.wage_parts()).items():
             state.add(key.action, key.direction, delta, key.category)
         if "bijdrage" in paths:
-            delta = state.contribution * (paths["bijdrage"] / state.mult["bijdrage"] - 1.0)
+            # only the CPI-linked part moves (the rest: state.contribution_fixed)
+            linked = state.contribution - state.contribution_fixed
+            delta = linked * (paths["bijdrage"] / state.mult["bijdrage"] - 1.0)
             state.contribution = state.contribution + delta
             state.add(CONTRIBUTION_ACTION, O, delta)
         # staff cost added or removed by earlier changes sits on the U lines and was rescaled
@@ -978,12 +1004,15 @@ class Engine:
     def _apply_subsidy_renew(self, state: _Run, ch: SubsidyRenewChange) -> str:
         s = state.subsidy(ch)
         self.base.check_date(ch, ch.until, "until")
-        self._renew(state, ch, s, ch.until, ch.amount)
+        self._renew(state, ch, s, ch.until, ch.amount, ch.budget_neutral)
         amount = "" if ch.amount is None else f" aan {ch.amount:,.2f} euro per jaar".replace(",", "X").replace(
             ".", ",").replace("X", ".")
+        if ch.budget_neutral:
+            amount = " (budgetneutraal: de subsidie dekt de kosten van het project)"
         return f"Subsidie {s.name} ({s.id}) verlengd tot {ch.until:%d/%m/%Y}{amount}"
 
-    def _renew(self, state: _Run, ch, s: Subsidy, until: dt.date, amount: float | None) -> None:
+    def _renew(self, state: _Run, ch, s: Subsidy, until: dt.date, amount: float | None,
+               budget_neutral: bool = False) -> None:
         start, end = state.windows[s.id]
         if end is None or until <= end:
             raise ch.error(f"subsidy {s.id} runs until {end or 'the end of the plan'} already",
@@ -1023,7 +1052,7 @@ class Engine:
         extended = [dataclasses.replace(p, end=until) for p in funded]
         loon = state.mult["loon"]
         staff_gain = np.zeros(state.n)
-        for old, new in zip(funded, extended):
+        for old, new in zip(funded, extended, strict=True):
             staff_gain += (self.base.position_cost(new) - self.base.position_cost(old)) * loon
         if not funded:
             staff_gain = u_m * g * wage_share_t0
@@ -1033,11 +1062,54 @@ class Engine:
         after_end = np.array([y > end.year for y in years])
         goes_on = bool(np.any(after_end & (a == 0) & (u_line > 0.005)))
         continues = np.full(state.n, goes_on) | ((a == 0) & (u_line > 0.005))
-        self.add_renewal(state, s, o_m * g, np.where(continues, overhead, u_m * g), overhead)
-        for old, new in zip(funded, extended):
+        if budget_neutral:
+            # plan 3.7: the renewed subsidy pays the project's costs. Where the plan lets the
+            # costs go on without the subsidy (Kracht.Wonen), those costs carry their own
+            # recharge already (plan 3.7: "Op actieniveau"): the receipts rise to the costs, pro
+            # rata the months covered; nothing else moves. Where the costs come back with the
+            # renewal ('t PACT), they come back with their recharge and the subsidy pays them.
+            covered_y = np.minimum(a + g, 12) / 12.0
+            o_line_now = state.line(s.action, O)
+            top_up = np.where(g > 0, np.maximum(u_line * covered_y - o_line_now, 0.0), 0.0)
+            back = u_m * g
+            receipts = np.where(continues, top_up, back)
+            overhead = np.where(continues, 0.0, overhead)
+            self.add_renewal(state, s, receipts, np.where(continues, 0.0, back), overhead)
+        else:
+            self.add_renewal(state, s, o_m * g, np.where(continues, overhead, u_m * g), overhead)
+        for old, new in zip(funded, extended, strict=True):
             state.positions.remove(old)
             state.positions.append(new)
         state.windows[s.id] = (start, until)
+
+    def _apply_overhead(self, state: _Run, ch: OverheadChange) -> str:
+        """The overhead recharge of the listed subsidies (all when none are listed) becomes
+        ``ch.rate`` of their staff cost from ``ch.date`` (see :class:`OverheadChange`): in the
+        subsidy's months from that date the recharge falls from what :meth:`_Run.project_split`
+        gives (the register's rate, capped by the line) to the new rate (same cap); the action's
+        receipts and expenditure fall by the difference, and so do A50111's receipts."""
+        self.base.check_date(ch, ch.date)
+        ids = list(self.base.subsidies) if ch.subsidies is None else ch.subsidies
+        unknown = [i for i in ids if i not in self.base.subsidies]
+        if unknown:
+            raise ch.error(f"onbekende subsidie '{unknown[0]}'", "subsidies",
+                           f"subsidie-id's van het blad 'Subsidies': {', '.join(self.base.subsidies)}")
+        months = self.base.years[0] * 12 + np.arange(12 * state.n)
+        after = months >= _month(ch.date)
+        for sid in ids:
+            s = self.base.subsidies[sid]
+            if s.action == OVERHEAD_ACTION:
+                continue
+            _, lost_y, _, u_m = state._lost_months(s, after)
+            staff_m, ovh_m, _ = state.project_split(s, u_m, state.funded(s))
+            new_m = np.minimum(ch.rate * staff_m, u_m - staff_m)
+            diff = (ovh_m - new_m) * lost_y
+            state.add(s.action, O, -diff)
+            state.add(s.action, U, -diff)
+            state.add(OVERHEAD_ACTION, O, -diff)
+        which = "alle gesubsidieerde acties" if ch.subsidies is None else ", ".join(ids)
+        return (f"Overheadbijdrage {ch.rate * 100:.0f}% van de personeelskost vanaf {ch.date:%d/%m/%Y} "
+                f"({which})")
 
     @staticmethod
     def add_renewal(state: _Run, s: Subsidy, receipts: np.ndarray, costs: np.ndarray, overhead: np.ndarray) -> None:

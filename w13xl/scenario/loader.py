@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import os
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ..errors import InputError, InputWarning
 from ..sheets import Grid, SheetContext, is_blank, load_plan_from_grids, parse_number
@@ -139,7 +140,7 @@ def _roster_cell(grid: Grid, position: str, column: str) -> str | None:
 
 
 def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters:
-    values = {}
+    values: dict[str, Any] = {}  # floats, and one boolean
     for r, row in enumerate(grid):
         for c, v in enumerate(row[:-1]):
             if isinstance(v, str) and v.strip().lower() in STAFF_PARAMETER_LABELS:
@@ -246,7 +247,8 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
             continue
         else:
             raise InputError(f"'{arg}' is neither a scenario file nor a scenario on the Scenario's sheet",
-                             file=str(path), expected=f"a .toml file or one of: {', '.join(sheet_scenarios) or '(none)'}")
+                             file=str(path),
+                             expected=f"a .toml file or one of: {', '.join(sheet_scenarios) or '(none)'}")
         for f in files:
             s = load_scenario_file(f)
             library.add(s)

@@ -17,12 +17,13 @@ on (``"baseline"``, the plan as it is, by default). Example::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -40,6 +41,13 @@ from ..numbers import parse_date
 
 BASELINE = "baseline"
 IndexClass = Literal["loon", "prijzen", "bijdrage", "volgt_loon"]
+
+
+def _wages_only() -> list[IndexClass]:
+    """The default index classes of an index change: the wages."""
+    return ["loon"]
+
+
 #: What happens when a subsidy ends (see README "Subsidy-end policies"):
 #: ``stop``: the project stops; its staff leave after their notice (statutory by seniority, or
 #: ``notice_months``), cost counted. ``keep_staff``: W13 keeps (and pays) the staff; partner
@@ -94,10 +102,8 @@ class _Change(BaseModel):
         if isinstance(data, dict):
             for key in ("date", "until", "start", "end"):
                 if isinstance(data.get(key), str):
-                    try:
+                    with contextlib.suppress(ValueError):  # reported by the field's own validation
                         data = {**data, key: parse_date(data[key])}
-                    except ValueError:
-                        pass  # reported by the field's own validation
         return data
 
     def error(self, message: str, field: str | None = None, expected: str | None = None) -> InputError:
@@ -114,7 +120,7 @@ class IndexChange(_Change):
     ("2027-03"); wages rise 2% two months later."""
 
     type: Literal["index"]
-    classes: list[IndexClass] = Field(default_factory=lambda: ["loon"])
+    classes: list[IndexClass] = Field(default_factory=_wages_only)
     rate: float | None = None
     rates: dict[int, float] | None = None
     crossings: list[str] | None = None
@@ -161,7 +167,8 @@ class IndexChange(_Change):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> IndexChange:
-        given = [k for k in ("rate", "rates", "crossings", "extra_crossings", "inflation") if getattr(self, k) is not None]
+        given = [k for k in ("rate", "rates", "crossings", "extra_crossings", "inflation")
+                 if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of rate, rates, crossings, extra_crossings, inflation "
                              f"(got {', '.join(given) or 'none'})")
@@ -254,12 +261,23 @@ class SubsidyEndChange(_SubsidyPolicy):
 
 
 class SubsidyRenewChange(_Change):
-    """The subsidy is renewed up to ``until``, at ``amount`` a year (default: its last full year)."""
+    """The subsidy is renewed up to ``until``, at ``amount`` a year (default: its last full year).
+    ``budget_neutral``: the renewed subsidy pays what the project costs (plan 3.7: "W13 gaat uit
+    van een budgetneutrale werking bij de gesubsidieerde projecten"): in every year the renewal
+    reaches, the action's receipts are brought up to its expenditure (pro rata the months the
+    subsidy covers that year), never above it."""
 
     type: Literal["subsidy_renew"]
     subsidy: str
     until: dt.date
     amount: float | None = Field(None, ge=0)
+    budget_neutral: bool = Field(False, description="The renewed subsidy equals the project's costs.")
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> SubsidyRenewChange:
+        if self.budget_neutral and self.amount is not None:
+            raise ValueError("geef amount of budget_neutral = true, niet allebei")
+        return self
 
 
 class SubsidyCutChange(_SubsidyPolicy):
@@ -316,6 +334,31 @@ class LineChange(_Change):
     amounts: dict[int, float]
 
 
+class OverheadChange(_Change):
+    """From ``date`` the overhead recharge of the listed subsidies (all in the register when
+    none are listed) is ``rate`` of their staff cost instead of the register's rate (plan 3.7:
+    "een overheadkost van minimaal 15% op de personeelskost"; "Waar dit niet mogelijk is omwille
+    van bijvoorbeeld de regelgeving vanuit de subsidiërende overheid, wordt de werkelijke
+    overheadkost of het wettelijk toegestane maximum aangerekend"). The project stays
+    budget-neutral: the funder pays the lower recharge, so the action's receipts and expenditure
+    fall alike, and the overhead action A50111 receives that much less."""
+
+    type: Literal["overhead"]
+    date: dt.date = Field(description="First day of the new rate.")
+    rate: float = Field(0.0, ge=0, le=1)
+    subsidies: list[str] | None = None
+
+    @field_validator("rate", mode="before")
+    @classmethod
+    def _rate_fraction(cls, v: Any) -> Any:
+        return as_fraction(v)
+
+    @field_validator("subsidies", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+
 class IndexsprongChange(_Change):
     """An indexsprong: one indexation skipped for the given classes (default wages). Exactly one of
     ``year`` (the class's growth of that year is skipped; its level stays that much lower from
@@ -323,7 +366,7 @@ class IndexsprongChange(_Change):
     is skipped: wages stay 2% lower from two months after it; only for wages)."""
 
     type: Literal["indexsprong"]
-    classes: list[IndexClass] = Field(default_factory=lambda: ["loon"])
+    classes: list[IndexClass] = Field(default_factory=_wages_only)
     year: int | None = None
     crossing: str | None = None
 
@@ -350,19 +393,20 @@ class IndexsprongChange(_Change):
 
 
 Change = Annotated[
-    Union[IndexChange, IndexsprongChange, HireChange, EndPositionChange, FteChange, StepChange, MoveChange,
-          SubsidyEndChange, SubsidyRenewChange, SubsidyCutChange, ContributionChange, LineChange],
+    IndexChange | IndexsprongChange | HireChange | EndPositionChange | FteChange | StepChange | MoveChange
+    | SubsidyEndChange | SubsidyRenewChange | SubsidyCutChange | ContributionChange | LineChange | OverheadChange,
     Field(discriminator="type"),
 ]
 #: Dutch names of the change types, for sheets the board reads.
 CHANGE_LABELS = {
-    "index": "indexering", "indexsprong": "indexsprong", "hire": "aanwerving", "end_position": "einde positie", "fte": "VTE-wijziging",
+    "index": "indexering", "indexsprong": "indexsprong", "hire": "aanwerving", "end_position": "einde positie",
+    "fte": "VTE-wijziging",
     "step": "trapwijziging", "move": "verschuiving", "subsidy_end": "einde subsidie",
     "subsidy_renew": "verlenging subsidie", "subsidy_cut": "vermindering subsidie",
-    "contribution": "bijdrage lokale besturen", "line": "bijsturing",
+    "contribution": "bijdrage lokale besturen", "line": "bijsturing", "overhead": "overheadbijdrage",
 }
 CHANGE_TYPES = ("index", "hire", "end_position", "fte", "step", "move", "subsidy_end", "subsidy_renew",
-                "subsidy_cut", "contribution", "line")
+                "subsidy_cut", "contribution", "line", "overhead")
 
 
 class Scenario(BaseModel):
@@ -492,6 +536,7 @@ SHEET_COLUMNS: dict[str, str] = {
     "jaar": "from_year", "tarief": "rate", "spilindex": "crossings", "extra spilindex": "extra_crossings",
     "richting": "direction", "categorie": "category", "omschrijving": "description",
     "sleutel": "uncertainty_key", "waarde": "uncertainty_value", "buiten grenzen": "override_bounds",
+    "budgetneutraal": "budget_neutral",
 }
 #: Rows of this type carry the scenario's ``[uncertainty]`` table: 'Sleutel' is a dotted key
 #: (``index.sd``, ``subsidies.SUB-PACT.renewal``), 'Waarde' its value (see w13xl.montecarlo).
@@ -519,7 +564,7 @@ def _cell_value(value: Any, fieldname: str) -> Any:
         return int(value)
     if fieldname in ("pct", "share", "factor", "rate") and isinstance(value, str) and value.endswith("%"):
         return as_fraction(value)
-    if fieldname == "override_bounds" and isinstance(value, str):
+    if fieldname in ("override_bounds", "budget_neutral") and isinstance(value, str):
         return value.strip().lower() in ("ja", "yes", "true", "waar", "1", "x")
     if isinstance(value, str) and re.fullmatch(r"-?\d+(,\d+)?", value):
         return float(value.replace(",", "."))
@@ -603,18 +648,19 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
         except ValidationError as exc:
             err = exc.errors()[0]
             loc = err["loc"]
-            cell = None
+            bad_cell = None
             if len(loc) >= 2 and loc[0] == "changes" and isinstance(loc[1], int):
                 r, where = origins[name][loc[1]]
-                fieldname = next((str(p) for p in loc[2:] if str(p) in where), None)
-                cell = cell_name(r, where.get(fieldname, where.get("type", scenario_col)))
-            raise _validation_error(exc, file, sheet, cell or "?") from None
+                bad_field = next((str(p) for p in loc[2:] if str(p) in where), "type")
+                bad_cell = cell_name(r, where.get(bad_field, where.get("type", scenario_col)))
+            raise _validation_error(exc, file, sheet, bad_cell or "?") from None
         scenario.name = name
         scenario.title = scenario.title or name
         scenario._source = f"{file or 'workbook'} [{sheet}]"
         scenario._uncertainty_cells = uncertainty_cells.get(name, {})
-        for change, (r, where) in zip(scenario.changes, origins.get(name, [])):
-            change._origin = (file, sheet, cell_name(r, where.get("type", scenario_col)), None)
+        # one origin per change row read above
+        for parsed, (r, where) in zip(scenario.changes, origins.get(name, []), strict=True):
+            parsed._origin = (file, sheet, cell_name(r, where.get("type", scenario_col)), None)
         out[name] = scenario
     return out
 

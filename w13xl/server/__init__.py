@@ -72,7 +72,7 @@ def dotenv_settings(path: Path) -> dict[str, str]:
     from dotenv import dotenv_values  # python-dotenv, a dependency of xlwings-server
 
     return {k: v for k, v in dotenv_values(path).items()
-            if v is not None and (k.startswith("XLWINGS_") or k.startswith("W13XL_"))}
+            if v is not None and k.startswith(("XLWINGS_", "W13XL_"))}
 
 
 def server_environment(environ: Mapping[str, str], *, scenario_dir: Path | None = None,
