@@ -121,7 +121,8 @@ def _table(grid, label: str, years: Sequence[int] | None = None):
 
     idx = list(range(len(grid.end_years))) if years is None else list(years)
     table = Table(title=f"{label} {grid.year} per einddatum subsidie (basis: {euro(grid.baseline_value)})",
-                  caption="✗ (rood op een scherm met kleur): een norm van schema M2 is niet voldaan", caption_justify="left", **COMPACT)
+                  caption="✗ (rood op een scherm met kleur): een norm van schema M2 is niet voldaan",
+                  caption_justify="left", **COMPACT)
     table.add_column("Subsidie / beleid", min_width=14)
     for d in idx:
         table.add_column(f"einde {grid.end_years[d]}", justify="right", no_wrap=True)
