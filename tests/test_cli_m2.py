@@ -45,7 +45,9 @@ def belgian(n: int) -> str:
 
 @pytest.fixture(scope="module")
 def sample_output():
-    result = run(SAMPLE)
+    # a wide log (COLUMNS=150): the labels and the norm lines unwrapped; a pipe without COLUMNS is
+    # laid out for 100 columns (tests/test_cli_layout.py)
+    result = runner.invoke(app, ["m2", str(SAMPLE)], env={"COLUMNS": "150"})
     assert result.exit_code == 0, result.output
     return result.stdout
 

@@ -54,6 +54,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+DOCS = ROOT / "docs"
 COPIED = ("workbooks", "scenarios", "benchmarks")
 
 #: Prefixes of the lines that are commands (after ``uv run ``).
@@ -69,8 +70,7 @@ SKIP: dict[str, str] = {}
 #: Files the README calls the user's own, as the command names them -> the bash line that makes
 #: one before the first command naming it runs (in the section's folder, on the same PATH).
 USER_FILES: dict[str, str] = {
-    # board --into: the user's macro workbook; a ready one with the sample plan (`w13xl excel workbook`).
-    "mijn_werkboek.xlsm": "w13xl excel workbook mijn_werkboek.xlsm",
+    # (board --into: the docs make the user's workbook first, `w13xl excel workbook mijn_werkboek.xlsm`.)
     # a walkthrough's "write your own scenario" step: one of the shipped scenarios under that name.
     "scenarios/mijn-scenario.toml": "cp scenarios/open-personeel-blijft.toml scenarios/mijn-scenario.toml",
 }
@@ -86,6 +86,7 @@ class Command:
     section: str
     line: int
     text: str  # the full line as in the README, starting with "uv run"
+    file: str = "README.md"
 
     @property
     def rest(self) -> str:
@@ -115,10 +116,10 @@ class Command:
         return int(m.group(1)) if m else 0
 
     def __str__(self) -> str:
-        return f"README.md:{self.line} [{self.section}] {self.text}"
+        return f"{self.file}:{self.line} [{self.section}] {self.text}"
 
 
-def readme_commands(text: str | None = None) -> list[Command]:
+def readme_commands(text: str | None = None, file: str = "README.md") -> list[Command]:
     """Every ``uv run w13xl|python -m w13xl|python benchmarks/`` line of the README's fenced code
     blocks (a trailing backslash continues the line) and inline code spans (which may wrap over
     lines, as Markdown allows), in README order, with its ``##`` section."""
@@ -136,8 +137,8 @@ def readme_commands(text: str | None = None) -> list[Command]:
             prose.append("")
             continue
         if not fence:
-            if line.startswith("## "):
-                sections.append((no, line[3:].strip()))
+            if line.startswith("## ") or (file != "README.md" and line.startswith("# ")):
+                sections.append((no, line.split(" ", 1)[1].strip()))
             prose.append(line)
             continue
         prose.append("")
@@ -159,8 +160,17 @@ def readme_commands(text: str | None = None) -> list[Command]:
         if COMMAND_RE.match(span):
             found.append((joined_prose.count("\n", 0, m.start()) + 1, span))
     found.sort(key=lambda item: item[0])
-    return [Command(next(name for start, name in reversed(sections) if start <= no), no, cmd)
+    prefix = "" if file == "README.md" else f"{file}: "
+    return [Command(prefix + next(name for start, name in reversed(sections) if start <= no), no, cmd, file)
             for no, cmd in found]
+
+
+def docs_commands() -> list[Command]:
+    """The commands of every docs page (docs/**/*.md), page by page in path order."""
+    out: list[Command] = []
+    for page in sorted(DOCS.rglob("*.md")):
+        out += readme_commands(page.read_text(encoding="utf-8"), file=str(page.relative_to(ROOT)))
+    return out
 
 
 def skip_reason(cmd: Command) -> str | None:
@@ -178,7 +188,7 @@ def skip_reason(cmd: Command) -> str | None:
             return f"synopsis ({word!r} is option syntax)"
         if METAVAR_RE.match(word) and not (len(word) == 1 and word in "OU"):
             return f"synopsis ({word!r} is a placeholder)"
-    if words[:2] == ["w13xl", "serve"] and not {"--manifest", "--help"} & set(words):
+    if words[:2] in (["w13xl", "serve"], ["w13xl", "server"]) and not {"--manifest", "--help"} & set(words):
         return "starts a server: run by tests/test_serve*.py"
     return None
 
@@ -193,12 +203,12 @@ def _reasons(commands: list[Command]) -> list[str | None]:
         if reason is None:
             earlier = first.setdefault(tuple(cmd.words), cmd)
             if earlier is not cmd:
-                reason = f"the same command as README.md:{earlier.line}, run there"
+                reason = f"the same command as {earlier.file}:{earlier.line}, run there"
         reasons.append(reason)
     return reasons
 
 
-COMMANDS = readme_commands()
+COMMANDS = readme_commands() + docs_commands()
 REASONS = _reasons(COMMANDS)
 RUN = [c for c, r in zip(COMMANDS, REASONS) if r is None]
 SKIPPED = [(c, r) for c, r in zip(COMMANDS, REASONS) if r is not None]
@@ -379,6 +389,7 @@ def test_pdf_without_libreoffice(tmp_path: Path) -> None:
     ("uv run w13xl board PLAN.xlsx ... --out board.xlsx", "synopsis"),
     ('uv run w13xl excel workbook W13-plan.xlsm --interpreter "%CD%\\.venv\\Scripts\\pythonw.exe"', "Windows"),
     ("uv run w13xl serve --scenarios scenarios", "starts a server"),
+    ("uv run w13xl server --scenarios scenarios", "starts a server"),
     ("uv run w13xl serve --manifest manifest.xml", None),
     ("uv run w13xl schema T2 workbooks/w13-mjp-2026-2031.xlsx", None),
     ('uv run w13xl versies a.xlsx a.xlsx --old-sheet "Budget 2025"   # two sheets', None),
@@ -403,3 +414,12 @@ def test_parser_reads_blocks_inline_and_comments() -> None:
         ("Sec", 8, "uv run w13xl m2 a.xlsx --out m2.json   # with exit code 2")]
     assert cmds[2].words == ["w13xl", "m2", "a.xlsx", "--out", "m2.json"]
     assert cmds[2].expected_exit == 2 and cmds[0].expected_exit == 0
+
+
+def test_docs_pages_are_read() -> None:
+    """The docs pages' commands are found and run too (README <= 150 lines, the rest in docs/)."""
+    files = {c.file for c in RUN}
+    assert "docs/handleiding/nota.md" in files and "docs/reference/scenarios.md" in files, sorted(files)
+    assert len(README.read_text(encoding="utf-8").splitlines()) <= 150
+    page = readme_commands("# Titel\n\n```bash\nuv run w13xl m2 a.xlsx\n```\n", file="docs/x.md")
+    assert [(c.section, c.file) for c in page] == [("docs/x.md: Titel", "docs/x.md")]

@@ -307,7 +307,7 @@ def test_inflation_path_through_the_pivot_mechanism_is_deterministic_and_plausib
 
 # -- the shipped scenarios: hand-derived 2031 figures are in test_fidelity.py (issue 9; the
 # engine-pinned regression figures that were here are gone); here: effects add up ------------
-SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.toml"))
+SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.toml") if not p.stem.startswith("voorstel"))  # w13xl nota's
 
 
 @pytest.mark.parametrize("name", SHIPPED)

@@ -72,8 +72,9 @@ def test_help_lists_every_command_and_a_typo_gets_a_suggestion():
 
     listed = [line.split()[1] for line in out.stdout.splitlines() if line.startswith("│ ") and line[2] != " "]
     assert [n for n in listed if n in COMMAND_MODULES] == list(COMMAND_MODULES)
-    typo = subprocess.run([sys.executable, "-m", "w13xl", "comapre"], capture_output=True, text=True, timeout=120, env=env)
-    assert typo.returncode == 2 and "'compare'" in typo.stderr
+    typo = subprocess.run([sys.executable, "-m", "w13xl", "vergelyk"], capture_output=True, text=True, timeout=120,
+                          env=env)
+    assert typo.returncode == 2 and "'vergelijk'" in typo.stderr
 
 
 # -- CompactTable (w13xl.cli._tables) against rich's Table(**COMPACT): the same characters --

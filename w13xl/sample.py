@@ -467,6 +467,28 @@ def add_schema_sheets(wb: Workbook) -> None:
     ws.freeze_panes = "D4"
 
 
+def add_members(wb: Workbook) -> None:
+    """Sheet 'Deelgenoten': the 14 OCMWs and the key that splits the member contribution
+    (w13xl/data/deelgenoten.csv: key = share of inhabitants, an assumption; see its header)."""
+    rows = _csv_rows("deelgenoten.csv")
+    data = rows[1:]
+    total = sum(int(r[1]) for r in data)
+    ws = wb.create_sheet("Deelgenoten")
+    ws["A1"] = ("AANNAME: verdeelsleutel = aandeel in de inwoners (de W13-introductie noemt de bijdrage "
+                "'per inwoner'); inwoners illustratief en afgerond, behalve Kortrijk. Vervang door de "
+                "sleutel van de statuten (art. 9).")
+    ws["A1"].font = Font(italic=True, color="7F6000")
+    ws["A1"].fill = ILLUSTRATIVE_FILL
+    _header(ws, 3, ["Deelgenoot", "Inwoners", "Sleutel", "Bron van de sleutel"], [20, 12, 12, 60])
+    for r, (name, inhabitants, source) in enumerate(data, start=4):
+        ws.cell(row=r, column=1, value=name)
+        ws.cell(row=r, column=2, value=int(inhabitants)).number_format = "#,##0"
+        # 10 decimals: what the .xlsx keeps exactly (15 significant digits), still adding up to 1
+        ws.cell(row=r, column=3, value=round(int(inhabitants) / total, 10)).number_format = "0.00%"
+        ws.cell(row=r, column=4, value=f"aandeel in de inwoners; {source}")
+    ws.freeze_panes = "A4"
+
+
 #: Extra sheet builders (roster, scales, subsidies, scenarios) registered by other modules.
 EXTRA_SHEETS: list[Callable[[Workbook], None]] = []
 
@@ -485,6 +507,7 @@ def build_workbook() -> Workbook:
     add_scenario_sheet(wb)
     add_reconciliation_sheets(wb)
     add_schema_sheets(wb)
+    add_members(wb)
     for extra in EXTRA_SHEETS:
         extra(wb)
     add_excel_layer(wb)

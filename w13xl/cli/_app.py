@@ -22,11 +22,15 @@ install()  # typer's own texts in Dutch (gettext), before its help module loads
 #: command cost each start ~40 ms (issue 14). tests/test_startup.py checks this table against the
 #: commands the modules define.
 COMMAND_MODULES = {
-    "m2": "m2", "run": "scenarios", "compare": "scenarios", "board": "board", "simulate": "uncertainty",
-    "cliffs": "uncertainty", "solve": "uncertainty", "schema": "schema", "realisatie": "realisatie",
-    "versies": "realisatie", "herraming": "realisatie", "aannames": "aannames", "subsidies": "subsidies",
-    "personeel": "subsidies", "serve": "serve", "bibliotheek": "library", "raster": "raster", "excel": "excel",
+    "m2": "m2", "scenario": "scenarios", "vergelijk": "scenarios", "nota": "nota", "bordpakket": "board",
+    "onzekerheid": "uncertainty", "kliffen": "uncertainty", "doelzoek": "uncertainty", "schema": "schema",
+    "realisatie": "realisatie", "versies": "realisatie", "herraming": "realisatie", "aannames": "aannames",
+    "subsidies": "subsidies", "personeel": "subsidies", "server": "serve", "bibliotheek": "library",
+    "raster": "raster", "excel": "excel",
 }
+#: The English names of earlier versions, still accepted (not listed in the help).
+ALIASES = {"run": "scenario", "compare": "vergelijk", "board": "bordpakket", "simulate": "onzekerheid",
+           "cliffs": "kliffen", "solve": "doelzoek", "serve": "server"}
 
 
 class LazyCommands(DutchGroup):
@@ -60,6 +64,7 @@ class LazyCommands(DutchGroup):
         self._load(dict.fromkeys(COMMAND_MODULES.values()))
 
     def get_command(self, ctx, cmd_name):
+        cmd_name = ALIASES.get(cmd_name, cmd_name)
         if cmd_name not in self.commands:
             if cmd_name in COMMAND_MODULES:
                 self._load([COMMAND_MODULES[cmd_name]])
@@ -105,15 +110,15 @@ if "typer.rich_utils" in sys.modules:
 
 
 def _rich_console(name: str):
-    """Output that is not a terminal (a pipe, a log, CI) gets a width that fits schema M2 unwrapped,
-    unless COLUMNS says how wide it is (the same rule as ``w13xl.cli._tables.output_width``)."""
+    """Output that is not a terminal (a pipe, a log, CI) is laid out for 100 columns, unless COLUMNS
+    says how wide it is (the same rule as ``w13xl.cli._tables.output_width``)."""
     value = globals().get(name)
     if value is None:
         from rich.console import Console
 
         stream = sys.stderr if name == "err_console" else sys.stdout
         sized = stream.isatty() or os.environ.get("COLUMNS", "").isdigit()
-        value = Console(stderr=name == "err_console", highlight=False, width=None if sized else 150)
+        value = Console(stderr=name == "err_console", highlight=False, width=None if sized else 100)
         globals()[name] = value
     return value
 

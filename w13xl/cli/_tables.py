@@ -51,15 +51,20 @@ _SGR = {"bold": "1", "dim": "2", "italic": "3", "red": "31", "green": "32", "yel
 _COLOURS = {"red", "green", "yellow", "blue"}
 
 
+#: The width of output to a pipe, a file or CI when COLUMNS does not say.
+PIPE_WIDTH = 100
+
+
 def output_width(stream=None) -> int:
     """The width output is laid out for (the rule of rich's consoles in ``_app``): COLUMNS when set;
-    a terminal's own width; otherwise (a pipe, a log, CI) 150, which fits schema M2 unwrapped."""
+    a terminal's own width; otherwise (a pipe, a log, CI) 100, the width every command fits
+    without cutting a value (issue 21; ``tests/test_cli_layout.py``)."""
     stream = sys.stdout if stream is None else stream
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit():
         return int(columns)
     if not _isatty(stream):
-        return 150
+        return PIPE_WIDTH
     if os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
         return 80
     for fd in (0, 1, 2):  # as rich: the first standard stream that knows the terminal's size

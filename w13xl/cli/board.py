@@ -75,7 +75,7 @@ def _parse_created(text: str | None) -> date | datetime | None:
                          expected="bv. 15/01/2026, 2026-01-15 of 2026-01-15T10:30") from None
 
 
-@app.command("board")
+@app.command("bordpakket")
 @handles_input_errors
 def board_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek (.xlsx/.xlsm) met het meerjarenplan.")],
@@ -107,7 +107,7 @@ def board_command(
 ) -> None:
     """Bordpakket: overzicht, reservegrafiek, subsidiekliffen, één pagina per scenario, bijlage M2; PDF.
 
-    Voorbeeld: w13xl board workbooks/w13-mjp-2026-2031.xlsx scenarios/*.toml --out bordpakket.xlsx --pdf
+    Voorbeeld: w13xl bordpakket workbooks/w13-mjp-2026-2031.xlsx scenarios/*.toml --out bordpakket.xlsx --pdf
     """
     from ..board import render_pdf, write_board_into, write_board_pack
 

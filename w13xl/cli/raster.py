@@ -121,7 +121,8 @@ def _table(grid, label: str, years: Sequence[int] | None = None):
 
     idx = list(range(len(grid.end_years))) if years is None else list(years)
     table = Table(title=f"{label} {grid.year} per einddatum subsidie (basis: {euro(grid.baseline_value)})",
-                  caption="rood: een controle van schema M2 (norm, engagement of beleid) is niet voldaan",
+                  caption="✗ (rood op een scherm met kleur): een controle van schema M2 (norm, engagement of "
+                          "beleid) is niet voldaan",
                   caption_justify="left", **COMPACT)
     table.add_column("Subsidie / beleid", min_width=14)
     for d in idx:
@@ -134,7 +135,8 @@ def _table(grid, label: str, years: Sequence[int] | None = None):
                 cells = []
                 for d in idx:
                     v = grid.values[a, b, c, d]
-                    cells.append(euro(v) if grid.norms_ok[a, b, c, d] else f"[red]{euro(v)}[/]")
+                    # the mark, not only the colour: a pipe, a log or a printout has no colour
+                    cells.append(f"{euro(v)}  " if grid.norms_ok[a, b, c, d] else f"[red]{euro(v)} ✗[/]")
                 table.add_row(f"{sid}: {pol.label}", *cells)
         table.add_section()
     return table

@@ -103,12 +103,15 @@ def print_comparison(runs: list[ScenarioRun]) -> None:
 
 def audit_table(run: ScenarioRun, names: Mapping[str, str] | None = None) -> Table:
     last = run.years[-1]
-    table = Table(title=f"Effect per wijziging — {run.title}", title_justify="left")
+    from ._tables import COMPACT
+
+    table = Table(title=f"Effect per wijziging — {run.title}", **COMPACT)
     table.add_column("#", justify="right")
-    table.add_column("Wijziging")
-    table.add_column(f"Exploitatiesaldo {last}", justify="right", no_wrap=True)
-    table.add_column(f"Reserve {last}", justify="right", no_wrap=True)
-    table.add_column(f"AFM {last}", justify="right", no_wrap=True)
+    # the description gets the room; an amount is one word (never broken), its header may wrap
+    table.add_column("Wijziging", min_width=40, overflow="fold")
+    table.add_column(f"Exploitatiesaldo\n{last}", justify="right", no_wrap=True)
+    table.add_column(f"Reserve\n{last}", justify="right", no_wrap=True, min_width=9)
+    table.add_column(f"AFM\n{last}", justify="right", no_wrap=True, min_width=9)
     for e in run.effects:
         text = e.description if not names else pseudonymise(e.description, names)
         table.add_row(str(e.index), text, *_cells([e.effect("exploitatiesaldo"),
@@ -209,7 +212,7 @@ def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None,
     for s in selected:
         if s.uncertainty:
             err_console.print(f"[yellow]Waarschuwing:[/] '{s.name}' heeft een \\[uncertainty]-tabel: hier staat alleen "
-                              f"het centrale pad; de spreiding en de kansen geeft w13xl simulate.", soft_wrap=True)
+                              f"het centrale pad; de spreiding en de kansen geeft w13xl onzekerheid.", soft_wrap=True)
     if batched:  # one array computation for all scenarios (same figures as the engine, tested)
         from ..scenario.batch import run_batch
 
@@ -218,7 +221,7 @@ def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None,
     return [engine.run(s, library) for s in selected]
 
 
-@app.command("run")
+@app.command("scenario")
 @handles_input_errors
 def run_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
@@ -228,25 +231,25 @@ def run_command(
     csv_style: CsvOpt = "be",
     pseudonym: PseudoOpt = False,
     roster: RosterOpt = None,
+    index_classes: Annotated[bool, typer.Option(
+        "--indexklassen", help="Toon na het resultaat ook welke indexklasse elke lijn volgt en waarom.")] = False,
 ) -> None:
     """Scenario's doorrekenen: schema M2 per scenario, de normen en het effect van elke wijziging.
 
-    Voorbeeld: w13xl run workbooks/w13-mjp-2026-2031.xlsx scenarios/pact-stopt-2028.toml
+    Voorbeeld: w13xl scenario workbooks/w13-mjp-2026-2031.xlsx scenarios/pact-stopt-2028.toml
     """
     study = _study(workbook, scenarios, sheet, roster)
     runs = _run_all(workbook, scenarios, sheet, study=study)
     from ..scenario.engine import Engine
     from ..scenario.notice import notice_variants
     from ..staffing import pseudonyms
-    from .aannames import print_index_classes
 
     baseline, library, selected = study
     names = pseudonyms(baseline.positions) if pseudonym else None
-    print_index_classes(workbook, sheet, baseline)  # issue 9: which index class and share each line got, and from where
     for line in staff_lines(baseline):
         console.print(line, width=min(console.width, 100))
     engine = Engine(baseline)
-    for scenario, run in zip(selected, runs, strict=True):
+    for scenario, run in zip(selected, runs, strict=True):  # the result first (issue 21)
         print_m2(run.m2, f"Schema M2 — {run.title}")
         print_norms(run.m2)
         if run.effects:
@@ -255,11 +258,17 @@ def run_command(
         if variants:
             console.print(notice_table(variants))
         console.print()
+    if index_classes:  # issue 9: which index class and share each line got, and from where
+        from .aannames import print_index_classes
+
+        print_index_classes(workbook, sheet, baseline)
+    else:
+        console.print("Welke indexklasse elke lijn volgt: --indexklassen (of w13xl aannames).")
     if out is not None:
         write_runs(out, runs, {"workbook": str(workbook)}, csv_style)
 
 
-@app.command("compare")
+@app.command("vergelijk")
 @handles_input_errors
 def compare_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
@@ -270,9 +279,12 @@ def compare_command(
 ) -> None:
     """Scenario's naast elkaar: reserve, BBR en AFM per jaar, met de normen.
 
-    Voorbeeld: w13xl compare workbooks/w13-mjp-2026-2031.xlsx scenarios/
+    Voorbeeld: w13xl vergelijk workbooks/w13-mjp-2026-2031.xlsx scenarios/
     """
     runs = _run_all(workbook, scenarios, sheet, batched=True)
+    from ..board.summary import is_baseline_run
+
+    runs = sorted(runs, key=lambda r: not is_baseline_run(r))  # the plan first (stable: the rest in order)
     print_comparison(runs)
     if out is not None:
         write_runs(out, runs, {"workbook": str(workbook)}, csv_style)

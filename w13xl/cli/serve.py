@@ -13,7 +13,7 @@ from ..errors import W13Error
 from ._app import app, console, err_console, handles_input_errors
 
 
-@app.command("serve")
+@app.command("server")
 @handles_input_errors
 def serve_command(
     host: Annotated[str, typer.Option("--host", help="Adres waarop de server luistert (0.0.0.0 = elke netwerkkaart).")]
@@ -42,7 +42,7 @@ def serve_command(
 ) -> None:
     """Server voor de Excel-invoegtoepassing (Office.js, xlwings Server): =W13.M2(...), =W13.RESERVE(...), ... en het taakvenster "Scenario's doorrekenen", over HTTPS (een lokaal ontwikkelcertificaat tenzij --cert).
 
-    Voorbeeld: w13xl serve --scenarios scenarios --port 8000
+    Voorbeeld: w13xl server --scenarios scenarios --port 8000
     """  # noqa: E501 - command help: typer keeps these lines as they are
     from .. import server
 

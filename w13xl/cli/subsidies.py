@@ -172,8 +172,11 @@ def personeel_command(
     rows = staff_rows(baseline, pseudonym)
     table = Table(title=f"Personeel — {workbook.name}", **COMPACT)
     for name in rows[0]:
+        # Functie and Financiering wrap (a word, or an id at its hyphen); every other cell, the
+        # dates above all, is shown whole: the table fits 100 columns in a terminal and a pipe.
         table.add_column(name, justify="right" if name in ("Trap", "VTE") else "left", overflow="fold",
-                         no_wrap=name != "Functie", min_width=18 if name == "Functie" else None)
+                         no_wrap=name not in ("Functie", "Financiering"),
+                         min_width={"Functie": 14, "Financiering": 12}.get(name))
     for row in rows[1:]:
         table.add_row(*[_fte(v) if isinstance(v, float) else str(v) for v in row])
     console.print(table)

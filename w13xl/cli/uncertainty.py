@@ -80,26 +80,33 @@ def _nothing_varies(sim) -> bool:
 
 
 
-def simulation_table(sim) -> Table:
+def simulation_table(sim, block=None) -> Table:
+    """Percentiles per line and year, in the compact look; ``block``: the year indices shown (all
+    by default), so that :func:`print_fitted` can split the years when the terminal is narrow."""
     from ..montecarlo import PERCENTILES
 
+    idx = list(range(len(sim.years))) if block is None else list(block)
     paths = f"{sim.paths:_}".replace("_", ".")
     table = Table(title=f"Monte Carlo — {sim.title} ({paths} paden, seed {sim.seed})",
-                  title_justify="left", caption=sim.calibration_note, caption_justify="left")
-    table.add_column("Lijn", no_wrap=True)
+                  caption=sim.calibration_note, caption_justify="left", **COMPACT)
+    table.add_column("Lijn", overflow="fold", min_width=8)
     table.add_column("", no_wrap=True)
-    for y in sim.years:
-        table.add_column(str(y), justify="right", min_width=9)
+    for i in idx:
+        table.add_column(str(sim.years[i]), justify="right", no_wrap=True)
+
+    def cells(values) -> list[str]:
+        return [euro(values[i]) for i in idx]
+
     for key, label in LINES:
         for i, p in enumerate(PERCENTILES):
             style = "bold" if p == 50 else None
-            table.add_row(label if i == 0 else "", f"P{p}", *[euro(v) for v in sim.percentiles[key][i]], style=style)
-        table.add_row("", "plan", *[euro(v) for v in sim.deterministic.m2[key]], style="dim")
+            table.add_row(label if i == 0 else "", f"P{p}", *cells(sim.percentiles[key][i]), style=style)
+        table.add_row("", "plan", *cells(sim.deterministic.m2[key]), style="dim")
         table.add_section()
     if sim.minimum_reserve is not None:
-        table.add_row("Minimumreserve", "plan", *[euro(v) for v in sim.minimum_reserve], style="dim")
+        table.add_row("Minimumreserve", "plan", *cells(sim.minimum_reserve), style="dim")
     if sim.p_reserve_below_minimum is not None:
-        table.add_row("Kans reserve < minimum", "", *[percent(v) for v in sim.p_reserve_below_minimum])
+        table.add_row("Kans reserve < minimum", "", *[percent(sim.p_reserve_below_minimum[i]) for i in idx])
     return table
 
 
@@ -134,7 +141,7 @@ def simulation_csv_rows(sim) -> list[list]:
     return rows
 
 
-@app.command("simulate")
+@app.command("onzekerheid")
 @handles_input_errors
 def simulate_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
@@ -151,7 +158,7 @@ def simulate_command(
 ) -> None:
     """Monte Carlo van de \\[uncertainty]-tabel van een scenario: percentielen P5-P95 van reserve, BBR en AFM per jaar en de kans dat een controle (norm, engagement of beleid) niet gehaald wordt.
 
-    Voorbeeld: w13xl simulate workbooks/w13-mjp-2026-2031.xlsx scenarios/onzekerheid.toml --paths 2000
+    Voorbeeld: w13xl onzekerheid workbooks/w13-mjp-2026-2031.xlsx scenarios/onzekerheid.toml --paths 2000
     """  # noqa: E501 - command help: typer keeps these lines as they are
     from ..montecarlo import CHUNK, prepare, simulate
 
@@ -176,7 +183,9 @@ def simulate_command(
     if chosen is not None and chosen.uncertainty and _nothing_varies(sim):
         err_console.print("[yellow]Waarschuwing:[/] de \\[uncertainty]-tabel laat niets variëren: alle paden zijn "
                           "gelijk, dus elke kans hieronder is 0% of 100%.", soft_wrap=True)
-    console.print(simulation_table(sim))
+    from ._tables import print_fitted
+
+    print_fitted(console, lambda block: simulation_table(sim, block), len(sim.years))
     print_probabilities(sim)
     _write_output(out, kind, {"workbook": str(workbook), **sim.to_dict()}, lambda: simulation_csv_rows(sim), csv_style)
 
@@ -224,7 +233,7 @@ def cliff_csv_rows(table) -> list[list]:
     return rows
 
 
-@app.command("cliffs")
+@app.command("kliffen")
 @handles_input_errors
 def cliffs_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
@@ -236,7 +245,7 @@ def cliffs_command(
 ) -> None:
     """Subsidiekliffen: per subsidie het effect op reserve en AFM in het laatste jaar als (a) de subsidie een jaar vroeger stopt (project stopt) en (b) niet verlengd wordt terwijl het personeel blijft; ergste eerst.
 
-    Voorbeeld: w13xl cliffs workbooks/w13-mjp-2026-2031.xlsx -o kliffen.csv
+    Voorbeeld: w13xl kliffen workbooks/w13-mjp-2026-2031.xlsx -o kliffen.csv
     """  # noqa: E501 - command help: typer keeps these lines as they are
     from ..cliffs import subsidy_cliffs
 
@@ -289,7 +298,7 @@ def solution_table(solutions) -> Table:
     return t
 
 
-@app.command("solve")
+@app.command("doelzoek")
 @handles_input_errors
 def solve_command(
     workbook: Annotated[Path, typer.Argument(help="Het werkboek met het meerjarenplan.")],
@@ -307,7 +316,7 @@ def solve_command(
 ) -> None:
     """Doelzoeken: de kleinste verhoging van de bijdrage of vermindering van de VTE basiswerking voor een AFM ≥ 0 in het laatste jaar en een reserve ≥ het minimum in elk jaar, gecontroleerd door het scenario opnieuw door te rekenen.
 
-    Voorbeeld: w13xl solve workbooks/w13-mjp-2026-2031.xlsx --lever contribution
+    Voorbeeld: w13xl doelzoek workbooks/w13-mjp-2026-2031.xlsx --lever contribution
     """  # noqa: E501 - command help: typer keeps these lines as they are
     from ..goalseek import LEVERS, solve
 

@@ -305,7 +305,7 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
     from pathlib import Path
 
     from ..workbook import read_grids, refuse_uncalculated
-    from .spec import ScenarioLibrary, load_scenario_file, scenario_files
+    from .spec import ScenarioLibrary, is_voorstel_file, load_scenario_file, scenario_files
 
     grids, named = read_grids(path)
     refuse_uncalculated(grids, sheet, str(path))
@@ -321,6 +321,8 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
         if p.is_dir():
             files = scenario_files(p)
             folders.add(p)
+        elif is_voorstel_file(p):  # scenarios/*.toml also names the voorstel of `w13xl nota`
+            continue
         elif p.suffix.lower() == ".toml" or p.exists():
             files = [p]
             folders.add(p.parent)

@@ -842,9 +842,15 @@ def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
     return out
 
 
+def is_voorstel_file(path: Path) -> bool:
+    """A voorstel for ``w13xl nota`` (``voorstel*.toml``) may sit beside the scenarios: not a scenario."""
+    return path.name.lower().startswith("voorstel") and path.suffix.lower() == ".toml"
+
+
 def scenario_files(folder: Path) -> list[Path]:
-    """The ``*.toml`` files of a scenario folder (sorted); a folder without any is an error."""
-    files = sorted(folder.glob("*.toml"))
+    """The ``*.toml`` files of a scenario folder (sorted), without a voorstel; a folder without any
+    is an error."""
+    files = sorted(f for f in folder.glob("*.toml") if not is_voorstel_file(f))
     if not files:
         raise InputError("de map bevat geen scenariobestanden (*.toml)", file=str(folder),
                          expected="een map met .toml-scenariobestanden, bv. scenarios/")
