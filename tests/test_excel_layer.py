@@ -108,7 +108,7 @@ def shipped(tmp_path_factory):
     from w13xl.excel.template import build_addin_workbook, build_officejs_workbook
 
     folder = tmp_path_factory.mktemp("books")
-    classic = build_addin_workbook(folder / "W13_plan.xlsm", plan=SAMPLE, interpreter="python")
+    classic = build_addin_workbook(folder / "W13_plan.xlsm", plan=SAMPLE)
     officejs = build_officejs_workbook(folder / "W13_officejs.xlsx", plan=SAMPLE)
     return {"officejs": SAMPLE, "classic": classic, "sjabloon": officejs}
 

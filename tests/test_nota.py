@@ -171,7 +171,7 @@ def test_members_refuse_a_key_that_does_not_add_up():
     grid = [["Deelgenoot", "Sleutel", "Bron van de sleutel"], ["A", 0.5, "x"], ["B", 0.4, "x"]]
     with pytest.raises(InputError, match="tellen op tot 0,9000"):
         read_members(grid, file="w.xlsx")
-    with pytest.raises(InputError, match="cell B3"):
+    with pytest.raises(InputError, match="cel B3"):
         read_members([["Deelgenoot", "Sleutel"], ["A", 1.0], ["B", "veel"]], file="w.xlsx")
 
 

@@ -308,7 +308,7 @@ CASES: dict[str, Case] = {
     "option_minimum_reserve_negative": Case(lambda f: ["m2", str(SAMPLE), "--minimum-reserve", "-5"],
                                             ("--minimum-reserve", "negatief"), usage=True),
     "option_minimum_reserve_amount": Case(lambda f: ["m2", str(SAMPLE), "--minimum-reserve", "500.000"],
-                                          ("Gecumuleerd budgettair resultaat ≥ minimumreserve",
+                                          ("Beleid W13: reserve ≥ sociaal passief: niet voldaan vanaf 2026",
                                            "500.000"), exit_code=0),
     "amount_1e300": Case(lambda f: ["m2", str(edited(f, "groot.xlsx", cell("Synthese", "H2", 1e300)))],
                          ("groot.xlsx", "blad 'Synthese', cel H2", "groter dan elk plausibel bedrag")),

@@ -11,9 +11,10 @@ import typer
 
 from ..errors import W13Error
 from ._app import app, console, handles_input_errors
+from ._i18n import DutchCommand, DutchGroup
 
 library_app = typer.Typer(
-    name="bibliotheek", no_args_is_help=True,
+    name="bibliotheek", no_args_is_help=True, cls=DutchGroup,
     help="De scenariobibliotheek van de server: scenario's importeren uit en exporteren naar TOML.\n\n"
          "Voorbeeld: w13xl bibliotheek import scenarios/pact-stopt-2028.toml --data /srv/w13")
 app.add_typer(library_app, name="bibliotheek")
@@ -49,11 +50,11 @@ def _library_errors(func):
     return wrapper
 
 
-@library_app.command("import")
+@library_app.command("import", cls=DutchCommand)
 @handles_input_errors
 @_library_errors
 def import_command(
-    files: Annotated[list[Path], typer.Argument(help="Eén of meer .toml-scenariobestanden.")],
+    files: Annotated[list[Path], typer.Argument(metavar="BESTANDEN", help="Eén of meer .toml-scenariobestanden.")],
     naam: Annotated[str | None, typer.Option("--naam", help="Naam in de bibliotheek (standaard de bestandsnaam "
                                                               "zonder .toml; alleen bij één bestand).")] = None,
     auteur: Annotated[str | None, typer.Option("--auteur", help="Wie importeert (standaard de gebruiker van de pc).")]
@@ -74,10 +75,10 @@ def import_command(
     who = auteur or getpass.getuser()
     for path in files:
         version = lib.import_file(path, who=who, name=naam, comment=commentaar)
-        console.print(f"Geïmporteerd: {path} als {version.ref} (concept, door {version.author})")
+        console.print(f"Geïmporteerd: {path} als {version.ref} (concept, door {version.author})", soft_wrap=True)
 
 
-@library_app.command("export")
+@library_app.command("export", cls=DutchCommand)
 @handles_input_errors
 @_library_errors
 def export_command(
@@ -110,10 +111,10 @@ def export_command(
         tmp.write_text(text, encoding="utf-8")
 
     safe_write(out, write)
-    console.print(f"Geschreven: {out} ({version.ref}, {version.status})")
+    console.print(f"Geschreven: {out} ({version.ref}, {version.status})", soft_wrap=True)
 
 
-@library_app.command("backup")
+@library_app.command("backup", cls=DutchCommand)
 @handles_input_errors
 @_library_errors
 def backup_command(
@@ -130,4 +131,4 @@ def backup_command(
     lib = _open(data, database)
     versions = sum(s["laatste_versie"] for s in lib.names())
     path = backup(lib, out)
-    console.print(f"Reservekopie: {path} ({len(lib.names())} scenario's, {versions} versies)")
+    console.print(f"Reservekopie: {path} ({len(lib.names())} scenario's, {versions} versies)", soft_wrap=True)

@@ -150,6 +150,23 @@ def subsidies_command(
     _write(out, rows, csv_style)
 
 
+#: Columns of the roster table that may wrap (text); every other cell is shown whole.
+_WRAPPING = ("Functie", "Financiering", "Naam", "Trap")
+
+
+def _roster_table(title: str, rows: list[list]) -> Table:
+    table = Table(title=title, **COMPACT)
+    for name in rows[0]:
+        # Dates, amounts and codes are never broken; text columns (function, funding, name, the
+        # step with its source) wrap at a space or hyphen: the table fits 100 columns.
+        table.add_column(name, justify="right" if name in ("Trap", "VTE", "Jaarkost") else "left",
+                         overflow="fold", no_wrap=name not in _WRAPPING,
+                         min_width={"Functie": 14, "Financiering": 12}.get(name))
+    for row in rows[1:]:
+        table.add_row(*[_fte(v) if isinstance(v, float) else str(v) for v in row])
+    return table
+
+
 @app.command("personeel")
 @handles_input_errors
 def personeel_command(
@@ -170,16 +187,13 @@ def personeel_command(
     for line in staff_lines(baseline):
         console.print(line, width=min(console.width, 100))
     rows = staff_rows(baseline, pseudonym)
-    table = Table(title=f"Personeel — {workbook.name}", **COMPACT)
-    for name in rows[0]:
-        # Functie and Financiering wrap (a word, or an id at its hyphen); every other cell, the
-        # dates above all, is shown whole: the table fits 100 columns in a terminal and a pipe.
-        table.add_column(name, justify="right" if name in ("Trap", "VTE") else "left", overflow="fold",
-                         no_wrap=name not in ("Functie", "Financiering"),
-                         min_width={"Functie": 14, "Financiering": 12}.get(name))
-    for row in rows[1:]:
-        table.add_row(*[_fte(v) if isinstance(v, float) else str(v) for v in row])
-    console.print(table)
+    # On screen the HR export's own columns (name, in service, actual cost) get a second table keyed
+    # by position, so that no value is cut at 100 columns; the CSV (--out) has every column in one.
+    main = rows[0].index("Einde") + 1
+    console.print(_roster_table(f"Personeel — {workbook.name}", [r[:main] for r in rows]))
+    if len(rows[0]) > main:
+        console.print(_roster_table("Personeel — gegevens uit het personeelsbestand",
+                                    [[r[0], *r[main:]] for r in rows]))
     totals = Table(title="VTE per financiering", **COMPACT)
     totals.add_column("Financiering")
     totals.add_column("VTE", justify="right")
