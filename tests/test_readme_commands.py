@@ -65,7 +65,16 @@ WINDOWS_VAR_RE = re.compile(r"%[A-Za-z_]+%")
 EXIT_RE = re.compile(r"exit(?: code)? (\d+)")
 
 #: Concrete commands deliberately not run here: command text (after ``uv run``) -> reason.
-SKIP: dict[str, str] = {}
+SKIP: dict[str, str] = {
+    # A manifest for a team host is written only with sign-in configured (issue 22): these commands
+    # follow the docs' sign-in settings (tenant, client id); the manifest with sign-in, with its
+    # WebApplicationInfo, and the refusal without it are tested in tests/test_server_guards.py and
+    # tests/test_docs_server.py.
+    "w13xl serve --hostname w13.example.be --manifest manifest.xml":
+        "needs the sign-in settings of docs/server.md step 2 (tested in test_server_guards/test_docs_server)",
+    "w13xl server --hostname w13.example.be --manifest manifest.xml":
+        "needs the sign-in settings of docs/server.md step 2 (tested in test_server_guards/test_docs_server)",
+}
 
 #: Files the README calls the user's own, as the command names them -> the bash line that makes
 #: one before the first command naming it runs (in the section's folder, on the same PATH).
