@@ -72,8 +72,6 @@ SKIP: dict[str, str] = {
     # tests/test_docs_server.py.
     "w13xl serve --hostname w13.example.be --manifest manifest.xml":
         "needs the sign-in settings of docs/server.md step 2 (tested in test_server_guards/test_docs_server)",
-    "w13xl server --hostname w13.example.be --manifest manifest.xml":
-        "needs the sign-in settings of docs/server.md step 2 (tested in test_server_guards/test_docs_server)",
 }
 
 #: Files the README calls the user's own, as the command names them -> the bash line that makes
