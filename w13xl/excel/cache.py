@@ -367,7 +367,10 @@ class ValueMemo:
             OrderedDict()
         self._size = self.hits = self.misses = 0
         self._lock = threading.Lock()
-        if register:  # emptied by clear(), listed by info(), counted in the shared byte budget
+        #: a registered memo is emptied by clear(), listed by info() and counted in the shared byte
+        #: budget; an unregistered one (a test's) is bounded by its entries only
+        self._budget = _budget if register else _Budget()
+        if register:
             _memos.append(self)
             _budget.containers.append(self)
 
@@ -406,8 +409,8 @@ class ValueMemo:
             self._size += 1
             while self._size > self.maxsize:
                 freed += self._pop_oldest()
-        _budget.add(n - freed)
-        _budget.make_room(self)
+        self._budget.add(n - freed)
+        self._budget.make_room(self)
 
     def _pop_oldest(self) -> int:
         oldest_key, oldest = next(iter(self._buckets.items()))
@@ -422,7 +425,7 @@ class ValueMemo:
             if not self._size:
                 return False
             n = self._pop_oldest()
-        _budget.add(-n)
+        self._budget.add(-n)
         return True
 
     def cache_clear(self) -> None:
@@ -430,7 +433,7 @@ class ValueMemo:
             n = sum(e[3] for bucket in self._buckets.values() for e in bucket)
             self._buckets.clear()
             self._size = self.hits = self.misses = 0
-        _budget.add(-n)
+        self._budget.add(-n)
 
     def cache_info(self):
         return functools._CacheInfo(self.hits, self.misses, self.maxsize, self._size)
