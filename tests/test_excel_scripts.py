@@ -59,7 +59,7 @@ def run_script(book: xw.Book) -> list[dict]:
 @pytest.fixture(scope="module")
 def sample_runs():
     baseline, _library, selected = load_study(SAMPLE)
-    runs = run_scenarios(baseline, selected)
+    runs = run_scenarios(baseline, selected).runs()
     assert len(runs) >= 2
     return runs
 

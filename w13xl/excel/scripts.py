@@ -93,7 +93,7 @@ def compute(grids: dict[str, list[list]], *, file: str | None = None,
     if not scenarios:
         raise InputError(f"de werkmap heeft geen scenario's (blad \"{SCENARIO_SHEET}\" ontbreekt of is leeg)",
                          file=file, expected=f"een blad \"{SCENARIO_SHEET}\" met één rij per wijziging")
-    runs = run_scenarios(baseline, list(scenarios.values()))
+    runs = run_scenarios(baseline, list(scenarios.values())).runs()
     return runs, board_contents(runs, plan_name=file or "meerjarenplan", created=created)
 
 

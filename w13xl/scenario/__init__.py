@@ -1,5 +1,9 @@
-"""Scenarios: named, ordered sets of dated changes applied to the baseline plan."""
+"""Scenarios: named, ordered sets of dated changes applied to the baseline plan.
 
-from .result import ChangeEffect, ScenarioRun
+One engine (:mod:`w13xl.scenario.engine`) runs one scenario or a million: every quantity of
+its state carries a leading scenario axis. Entry point: :func:`run_scenarios`."""
 
-__all__ = ["ChangeEffect", "ScenarioRun"]
+from .engine import run_scenarios
+from .result import ChangeEffect, ScenarioRun, ScenarioRuns
+
+__all__ = ["ChangeEffect", "ScenarioRun", "ScenarioRuns", "run_scenarios"]

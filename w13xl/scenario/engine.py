@@ -60,7 +60,7 @@ from ..staffing import (
     staff_check,
 )
 from ..subsidies import Subsidy, month_number, months_per_year, window_mask
-from .result import ChangeEffect, ScenarioRun
+from .result import ChangeEffect, ScenarioRun, ScenarioRuns
 from .spec import (
     DEFAULT_NOTICE,
     NOTICE_IN_TIME,
@@ -1210,7 +1210,17 @@ def run_scenario(baseline: Baseline, scenario: Scenario, library: ScenarioLibrar
     return Engine(baseline).run(scenario, library)
 
 
-def run_scenarios(baseline: Baseline, scenarios: Sequence[Scenario]) -> list[ScenarioRun]:
-    library = ScenarioLibrary(scenarios)
+def run_scenarios(baseline: Baseline, scenarios: Sequence[Scenario],
+                  library: ScenarioLibrary | None = None) -> ScenarioRuns:
+    """Run S scenarios: M2 lines per key as (S, years) arrays, the minimum reserve, and each
+    scenario's full run on demand. (Interim: one scenario at a time; being rebuilt on arrays.)"""
+    library = library or ScenarioLibrary(scenarios)
     engine = Engine(baseline)
-    return [engine.run(s, library) for s in scenarios]
+    runs = [engine.run(s, library) for s in scenarios]
+    years = baseline.years
+    lines = {k: np.array([r.m2[k] for r in runs]).reshape(len(runs), len(years)) for k in LINE_KEYS}
+    minimum = None if baseline.m2.minimum_reserve is None else np.array(
+        [r.m2.minimum_reserve for r in runs]).reshape(len(runs), len(years))
+    wage = np.array([r.wage_cost for r in runs]).reshape(len(runs), len(years))
+    return ScenarioRuns(tuple(s.name for s in scenarios), years, lines, minimum, wage, baseline.m2,
+                        lambda i: runs[i])

@@ -3,6 +3,7 @@ audit trail (each change's own effect on every M2 line per year)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,3 +60,38 @@ class ScenarioRun:
         return {"scenario": self.name, "title": self.title, "description": self.description,
                 **self.m2.to_dict(),
                 "changes": [e.to_dict() for e in self.effects]}
+
+
+@dataclass(eq=False)
+class ScenarioRuns:
+    """What :func:`w13xl.scenario.run_scenarios` gives back for S scenarios: every M2 line as a
+    (scenarios x years) array, the minimum reserve per scenario and year, and each scenario's
+    full run (projected plan, norms, audit trail) on demand (:meth:`run`)."""
+
+    names: tuple[str, ...]
+    years: tuple[int, ...]
+    lines: dict[str, np.ndarray]  # M2 line key -> (S, years)
+    minimum_reserve: np.ndarray | None  # (S, years); None: no minimum reserve
+    wage_cost: np.ndarray  # (S, years): each scenario's roster wage cost
+    baseline: M2Result
+    _run: Callable[[int], ScenarioRun] = field(repr=False)
+    _cache: dict[int, ScenarioRun] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self.lines[key]
+
+    def m2(self, i: int) -> M2Result:
+        """Schema M2 of scenario ``i`` with its norms."""
+        return self.run(i).m2
+
+    def run(self, i: int) -> ScenarioRun:
+        """Scenario ``i`` in full: plan, M2 with norms, and each change's effect (the audit trail)."""
+        if i not in self._cache:
+            self._cache[i] = self._run(i)
+        return self._cache[i]
+
+    def runs(self) -> list[ScenarioRun]:
+        return [self.run(i) for i in range(len(self))]
