@@ -98,7 +98,7 @@ def to_scenarios(baseline, specs: list[dict]) -> list:
 
     years = baseline.years
     return [scenario_from_dict({"changes": [
-        {"type": "index", "classes": ["loon"], "rates": dict(zip(years[1:], sp["rates"]))},
+        {"type": "index", "classes": ["loon"], "rates": dict(zip(years[1:], sp["rates"], strict=True))},
         {"type": "subsidy_end", "subsidy": sp["subsidy"], "date": _last_day(sp["stop"]), "policy": "stop"},
     ]}, name=sp["name"]) for sp in specs]
 
@@ -132,7 +132,7 @@ def floor_data(baseline, specs: list[dict]) -> FloorData:
     comes from the roster by the engine's rule (``notice_details`` / ``notice_months_for`` /
     ``staff_after_end``): a table of data, as the formula model has it."""
     from w13xl.m2 import designated_repayments
-    from w13xl.model import EXPLOITATIE, O, U, LineKey
+    from w13xl.model import EXPLOITATIE, LineKey, O, U
     from w13xl.scenario.engine import notice_details, notice_months_for, staff_after_end
     from w13xl.staffing import active_months
     from w13xl.subsidies import months_per_year, window_mask
@@ -306,25 +306,38 @@ def _prefix() -> tuple[list[str], str]:
     return [], "this interpreter"
 
 
+#: A small launcher: runs the command, reports its wall time and the peak RSS of its process tree
+#: (``os.wait4``). The launcher stays small on purpose: Linux keeps a process's resident peak from
+#: before ``exec``, and a child forked from a big process (run_all.py holds hundreds of MiB)
+#: would report the parent's size.
+LAUNCHER = """
+import json, os, subprocess, sys, time
+with open(sys.argv[1], "wb") as out:
+    t = time.perf_counter()
+    proc = subprocess.Popen(sys.argv[2:], stdout=out, stderr=subprocess.STDOUT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    sec = time.perf_counter() - t
+print(json.dumps({"sec": sec, "rss_kib": usage.ru_maxrss, "code": os.waitstatus_to_exitcode(status)}))
+"""
+
+
 def wall(cmd: list[str]) -> tuple[float, float, int, str]:
     """(wall seconds, peak RSS MiB of the process and its children, exit code, output tail)."""
-    with tempfile.TemporaryFile() as out:
-        t = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        sec = time.perf_counter() - t
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        text = out.read().decode("utf-8", "replace")
-    return sec, usage.ru_maxrss / 1024, proc.returncode, text[-600:]
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "out.txt"
+        done = subprocess.run([sys.executable, "-c", LAUNCHER, str(log), *cmd], cwd=ROOT, capture_output=True,
+                              text=True, check=True)
+        got = json.loads(done.stdout.strip().splitlines()[-1])
+        text = log.read_text(encoding="utf-8", errors="replace")
+    return got["sec"], got["rss_kib"] / 1024, got["code"], text[-600:]
 
 
 def monte_carlo(paths: int, runs: int = 2) -> dict:
     prefix, how = _prefix()
-    py = prefix + ["python"] if prefix else [sys.executable]
-    w13xl = prefix + ["w13xl"] if prefix else [sys.executable, "-m", "w13xl"]
-    imports = [wall(py + ["-c", "import numpy, scipy, openpyxl"]) for _ in range(3)]
-    sim_cmd = w13xl + ["onzekerheid", str(WORKBOOK), str(MC_SCENARIO), "--paths", str(paths), "--no-progress"]
+    py = [*prefix, "python"] if prefix else [sys.executable]
+    w13xl = [*prefix, "w13xl"] if prefix else [sys.executable, "-m", "w13xl"]
+    imports = [wall([*py, "-c", "import numpy, scipy, openpyxl"]) for _ in range(3)]
+    sim_cmd = [*w13xl, "onzekerheid", str(WORKBOOK), str(MC_SCENARIO), "--paths", str(paths), "--no-progress"]
     sims = [wall(sim_cmd) for _ in range(runs)]
     failed = [s for s in sims if s[2] != 0]
     return {"how": how, "import": min(i[0] for i in imports), "sim": min(s[0] for s in sims),
