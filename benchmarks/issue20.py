@@ -133,7 +133,6 @@ def floor_data(baseline, specs: list[dict]) -> FloorData:
     ``staff_after_end``): a table of data, as the formula model has it."""
     from w13xl.m2 import designated_repayments
     from w13xl.model import EXPLOITATIE, LineKey, O, U
-    from w13xl.scenario.engine import notice_details, notice_months_for, staff_after_end
     from w13xl.staffing import active_months
     from w13xl.subsidies import months_per_year, window_mask
 
@@ -155,10 +154,7 @@ def floor_data(baseline, specs: list[dict]) -> FloorData:
     pairs = sorted({(sp["subsidy"], sp["stop"]) for sp in specs})
     notice = []
     for sid, stop in pairs:
-        ch = _NoticeOf(_last_day(stop))
-        details = notice_details(baseline, ch, funded[sid])
-        months = {p.id: notice_months_for(p, ch, details) for p in funded[sid]}
-        new = staff_after_end(funded[sid], "stop", ch.date, None, months)
+        new = after_notice(baseline, funded[sid], _last_day(stop))
         notice.append(baseline.roster_cost(new, ones) - baseline.roster_cost(funded[sid], ones))
     p = baseline.params
     return FloorData(
@@ -176,6 +172,35 @@ def floor_data(baseline, specs: list[dict]) -> FloorData:
         m2_inputs={"opening_reserve": p.opening_reserve, "unavailable": p.per_year("unavailable", years),
                    "repayments": p.per_year("repayments", years), "recoveries": p.per_year("recoveries", years),
                    "designated_repayments": designated_repayments(p, years)})
+
+
+def after_notice(baseline, funded: list, date: dt.date) -> list:
+    """The funded positions after a stop on ``date`` with the default (statutory) notice: the
+    engine's rule functions where they are; else the same rule written out here on
+    :func:`w13xl.staffing.notice` (each position paid to the end of the month of ``date`` plus
+    its notice months, never past its planned end; one that would start later is dropped)."""
+    try:
+        from w13xl.scenario.engine import notice_details, notice_months_for, staff_after_end
+    except ImportError:
+        import dataclasses
+
+        from w13xl.staffing import notice
+
+        out = []
+        for p in funded:
+            person_fte = sum(q.fte for q in baseline.positions if q.person_key == p.person_key) or p.fte
+            months = notice(p, date, scales=baseline.scales, params=baseline.staff_params,
+                            reference_year=baseline.staff_params.reference_year, person_fte=person_fte).months
+            last = _last_day(_month(date) + months)
+            if p.end is not None and p.end <= last:
+                out.append(p)
+            elif p.start is None or p.start <= last:
+                out.append(dataclasses.replace(p, end=last))
+        return out
+    ch = _NoticeOf(date)
+    details = notice_details(baseline, ch, funded)
+    months = {p.id: notice_months_for(p, ch, details) for p in funded}
+    return staff_after_end(funded, "stop", date, None, months)
 
 
 @dataclass
@@ -337,10 +362,14 @@ def monte_carlo(paths: int, runs: int = 2) -> dict:
     py = [*prefix, "python"] if prefix else [sys.executable]
     w13xl = [*prefix, "w13xl"] if prefix else [sys.executable, "-m", "w13xl"]
     imports = [wall([*py, "-c", "import numpy, scipy, openpyxl"]) for _ in range(3)]
-    sim_cmd = [*w13xl, "onzekerheid", str(WORKBOOK), str(MC_SCENARIO), "--paths", str(paths), "--no-progress"]
-    sims = [wall(sim_cmd) for _ in range(runs)]
+    args = [str(WORKBOOK), str(MC_SCENARIO), "--paths", str(paths), "--no-progress"]
+    for command in ("onzekerheid", "simulate"):  # the Dutch command; the issue's English name if it is renamed
+        first = wall([*w13xl, command, *args])
+        if first[2] == 0:
+            break
+    sims = [first] + [wall([*w13xl, command, *args]) for _ in range(runs - 1 if first[2] == 0 else 0)]
     failed = [s for s in sims if s[2] != 0]
-    return {"how": how, "import": min(i[0] for i in imports), "sim": min(s[0] for s in sims),
+    return {"how": how, "command": command, "import": min(i[0] for i in imports), "sim": min(s[0] for s in sims),
             "sims": [s[0] for s in sims], "rss": max(s[1] for s in sims), "paths": paths,
             "failed": failed[0][3] if failed else None}
 
@@ -399,8 +428,8 @@ def measure(quick: bool = False, libreoffice: dict | None = None, say=print) -> 
         f"subsidy_grid cold {1e3 * raster['cold']:.0f} ms (baseline loaded in {1e3 * raster['load']:.0f} ms)")
     res["mc"] = mc = monte_carlo(paths, runs=1 if quick else 2)
     if mc["failed"]:
-        say(f"  Monte Carlo command failed: {mc['failed'].strip().splitlines()[-1:]}")
-    say(f"{paths:,} Monte Carlo paths end to end ({mc['how']}): "
+        say(f"  Monte Carlo command failed: {' '.join(mc['failed'].strip().splitlines()[-1:])}")
+    say(f"{paths:,} Monte Carlo paths end to end ({mc['how']} w13xl {mc['command']}): "
         f"{', '.join(f'{s:.2f}' for s in mc['sims'])} s, peak RSS {mc['rss']:.0f} MiB; "
         f"`python -c \"import numpy, scipy, openpyxl\"` {mc['import']:.2f} s (best of 3)")
     res["size"] = size = package_lines()

@@ -204,7 +204,11 @@ def board_packs(baseline, scenario, library, selected, engine, sim, table) -> No
         if sim is None:
             print("board pack + uncertainty sheets: skipped (no in-process Monte Carlo above)")
             return
-        sec, _ = best(with_uncertainty, 3)
+        try:  # the uncertainty pages follow the Monte Carlo being rebuilt (issue 20)
+            sec, _ = best(with_uncertainty, 3)
+        except Exception as exc:
+            print(f"board pack + uncertainty sheets: skipped ({type(exc).__name__}: {exc})")
+            return
         print(f"board pack + uncertainty sheets     {1000 * sec:8.1f} ms")
 
 
