@@ -461,8 +461,8 @@ def table(res: dict, say=print) -> list[tuple]:
         ratio = per / e["cold"]
         rows.append((f"{n:,} scenarios cold vs LibreOffice", f"{1e3 * e['cold']:.1f} ms",
                      f"LibreOffice calculateAll {1e3 * per:.0f} ms ({lo['n']:,} of its own scenarios"
-                     f"{'' if lo['n'] == n else ', scaled'})", f"{ratio:.0f}x faster", ">= 50x",
-                     _verdict(ratio >= 50)))
+                     f"{'' if lo['n'] == n else ', scaled'})", f"{ratio:.{0 if ratio >= 10 else 2}f}x faster",
+                     ">= 50x", _verdict(ratio >= 50)))
     else:
         why = "skipped (quick)" if res["quick"] else "LibreOffice not available"
         rows.append((f"{n:,} scenarios cold vs LibreOffice", f"{1e3 * e['cold']:.1f} ms", why, "", ">= 50x", "n/a"))
