@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -75,6 +76,7 @@ class ScenarioRuns:
     wage_cost: np.ndarray  # (S, years): each scenario's roster wage cost
     baseline: M2Result
     _run: Callable[[int], ScenarioRun] = field(repr=False)
+    _state: Callable[[int], Any] | None = field(default=None, repr=False)
     _cache: dict[int, ScenarioRun] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -95,3 +97,10 @@ class ScenarioRuns:
 
     def runs(self) -> list[ScenarioRun]:
         return [self.run(i) for i in range(len(self))]
+
+    def state(self, i: int) -> Any:
+        """Where scenario ``i``'s run ends (:class:`w13xl.scenario.engine.RunState`: roster,
+        subsidy windows, member contribution, index multipliers)."""
+        if self._state is None:
+            raise ValueError("deze resultaten bewaren geen eindtoestand")
+        return self._state(i)
