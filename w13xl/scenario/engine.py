@@ -348,16 +348,24 @@ class Baseline:
         """Employer cost per year of one position at wage multiplier 1 (cached)."""
         cost = self._cost_cache.get(p)
         if cost is None:
+            cost = self.position_costs([p])[0]
+        return cost
+
+    def position_costs(self, positions: Sequence[Position]) -> np.ndarray:
+        """Employer cost per year of each position at wage multiplier 1, (len, years): the
+        staffing rule (:func:`~w13xl.staffing.cost_breakdown`) once for all that are not cached."""
+        todo = list(dict.fromkeys(p for p in positions if p not in self._cost_cache))
+        if todo:
             if self.scales is None:
                 raise InputError("het werkboek heeft geen weddeschalen (blad 'Weddeschalen')",
                                  file=self.file, expected="een blad 'Weddeschalen' voor personeelswijzigingen")
             try:
-                share = {p.id: self.head_share.get(p.id, 1.0)}
-                cost = cost_breakdown([p], self.scales, self.staff_params, self.years, shares=share).total[0]
+                shares = {p.id: self.head_share.get(p.id, 1.0) for p in todo}
+                costs = cost_breakdown(todo, self.scales, self.staff_params, self.years, shares=shares).total
             except ValueError as exc:
                 raise InputError(str(exc), file=self.file, sheet="Personeel") from None
-            self._cost_cache[p] = cost
-        return cost
+            self._cost_cache.update(zip(todo, costs, strict=True))
+        return np.array([self._cost_cache[p] for p in positions]).reshape(len(positions), len(self.years))
 
     def roster_cost(self, positions: Iterable[Position], wage_multiplier: np.ndarray) -> np.ndarray:
         total = np.zeros(len(self.years))
@@ -597,17 +605,6 @@ def _ordinal(d: dt.date | None, open_value: int) -> int:
     return open_value if d is None else d.toordinal()
 
 
-def _month_of_ordinal(o: np.ndarray) -> np.ndarray:
-    """Month numbers (year * 12 + month - 1) of day ordinals; the open sentinels stay open."""
-    o = np.asarray(o)
-    out = np.where(o >= _OPEN, _OPEN, -_OPEN)
-    real = np.abs(o) < _OPEN
-    if np.any(real):
-        dates = [dt.date.fromordinal(int(v)) for v in o[real]]
-        out[real] = [month_number(d) for d in dates]
-    return out
-
-
 def _date_of_ordinal(o: int) -> dt.date | None:
     return None if abs(int(o)) >= _OPEN else dt.date.fromordinal(int(o))
 
@@ -636,13 +633,20 @@ class _State:
         self.contribution_fixed = np.repeat(base.contribution_fixed[None], size, axis=0)
         self.rows: list[Position] = []
         self.row_index: dict[Position, int] = {}
+        self.rows_by_action: dict[str, list[int]] = {}
+        self.rows_by_id: dict[str, list[int]] = {}
+        self.rows_by_funding: dict[str, list[int]] = {}
         self._cost = np.zeros((max(8, 2 * len(base.positions)), n))
         self._months = np.zeros((self._cost.shape[0], n))
         self._present = np.zeros((size, self._cost.shape[0]))
-        for p in base.positions:
-            self._present[:, self.row(p)] += 1.0
+        for r in self.add_rows(base.positions):
+            self._present[:, r] += 1.0
         self.starts = {s.id: np.full(size, _ordinal(s.start, -_OPEN)) for s in base.subsidies.values()}
         self.ends = {s.id: np.full(size, _ordinal(s.end, _OPEN)) for s in base.subsidies.values()}
+        #: the same days as month numbers (year * 12 + month - 1; open: -/+ _OPEN)
+        self.start_months = {s.id: month_number(s.start) if s.start else -_OPEN for s in base.subsidies.values()}
+        self.end_months = {s.id: np.full(size, month_number(s.end) if s.end else _OPEN)
+                           for s in base.subsidies.values()}
         self.hired = np.zeros(size, dtype=np.int64)
         self.month_axis = base.years[0] * 12 + np.arange(12 * n)
 
@@ -657,8 +661,8 @@ class _State:
 
     def add(self, key: LineKey, idx: np.ndarray, delta: np.ndarray) -> None:
         """Add ``delta`` ((len(idx), years) or broadcastable) to line ``key`` of scenarios ``idx``."""
-        delta = np.broadcast_to(np.asarray(delta, dtype=np.float64), (len(idx), self.n))
-        if not np.any(delta):
+        delta = np.asarray(delta, dtype=np.float64)
+        if not delta.any():
             return
         got = self.lines.get(key)
         if got is None:
@@ -674,6 +678,21 @@ class _State:
     # -- the roster table ------------------------------------------------------------------------
     def row(self, p: Position) -> int:
         """The row of position ``p`` (added, with its cost, the first time it is seen)."""
+        return self.add_rows([p])[0]
+
+    def add_rows(self, positions: Sequence[Position]) -> list[int]:
+        """The rows of ``positions``; new ones are added with their cost and active months."""
+        new = [p for p in dict.fromkeys(positions) if p not in self.row_index]
+        if new:
+            from ..staffing import active_months
+
+            costs = self.base.position_costs(new)
+            months = active_months(new, self.years)
+            for p, cost, active in zip(new, costs, months, strict=True):
+                self._add_row(p, cost, active)
+        return [self.row_index[p] for p in positions]
+
+    def _add_row(self, p: Position, cost: np.ndarray, active: np.ndarray) -> None:
         r = self.row_index.get(p)
         if r is None:
             r = len(self.rows)
@@ -682,13 +701,13 @@ class _State:
                 self._cost = np.vstack([self._cost, np.zeros((grow, self.n))])
                 self._months = np.vstack([self._months, np.zeros((grow, self.n))])
                 self._present = np.hstack([self._present, np.zeros((self.size, grow))])
-            self._cost[r] = self.base.position_cost(p)
-            from ..staffing import active_months
-
-            self._months[r] = active_months([p], self.years)[0]
+            self._cost[r] = cost
+            self._months[r] = active
             self.rows.append(p)
             self.row_index[p] = r
-        return r
+            self.rows_by_action.setdefault(p.action, []).append(r)
+            self.rows_by_id.setdefault(p.id, []).append(r)
+            self.rows_by_funding.setdefault(p.funded_by, []).append(r)
 
     @property
     def present(self) -> np.ndarray:
@@ -707,27 +726,27 @@ class _State:
         """Per action the roster's employer cost of the scenarios ``idx`` (the wage part of its U line)."""
         if self.base.scales is None:
             return {}
-        by_action: dict[str, list[int]] = {}
-        for r, p in enumerate(self.rows):
-            by_action.setdefault(p.action, []).append(r)
-        present, loon = self.present[idx], self.mult["loon"][idx]
-        return {a: (present[:, rows] @ self.cost[rows]) * loon for a, rows in by_action.items()}
+        present, loon, cost = self._present[idx], self.mult["loon"][idx], self._cost
+        return {a: (present[:, rows] @ cost[rows]) * loon for a, rows in self.rows_by_action.items()}
 
     def rows_with_id(self, change, pid: str, idx: np.ndarray) -> list[int]:
         """The rows of position ``pid`` that the scenarios ``idx`` have (each must have one)."""
-        rows = [r for r, p in enumerate(self.rows) if p.id == pid]
-        has = self.present[np.ix_(idx, rows)].sum(axis=1) > 0 if rows else np.zeros(len(idx), bool)
-        if not np.all(has):
+        rows = self.rows_by_id.get(pid, [])
+        present = self._present[np.ix_(idx, rows)]
+        if not np.all(np.any(present > 0, axis=1)):
             raise change.error(f"onbekende positie '{pid}'", "position",
                                "een positie van het blad 'Personeel' (of een die eerder in het scenario is "
                                "aangeworven)")
-        return [r for r in rows if np.any(self.present[idx, r])]
+        return [r for r, has in zip(rows, np.any(present > 0, axis=0), strict=True) if has]
 
     def funded_rows(self, s: Subsidy, idx: np.ndarray) -> list[int]:
         """The rows funded by subsidy ``s`` (its id, or listed on the register) that any of ``idx`` has."""
-        ids = set(s.positions)
-        rows = [r for r, p in enumerate(self.rows) if p.funded_by == s.id or p.id in ids]
-        return [r for r in rows if np.any(self.present[idx, r])]
+        rows = sorted({*self.rows_by_funding.get(s.id, ()), *(r for pid in s.positions
+                                                                for r in self.rows_by_id.get(pid, ()))})
+        if not rows:
+            return []
+        has = np.any(self._present[np.ix_(idx, rows)] > 0, axis=0)
+        return [r for r, h in zip(rows, has, strict=True) if h]
 
     def swap(self, idx: np.ndarray, rows: Sequence[int], new_rows: Callable[[Position], Sequence[Position]],
              route: bool = True, on: str | None = None) -> None:
@@ -737,12 +756,15 @@ class _State:
         (the caller has accounted for it)."""
         loon = self.mult["loon"][idx]
         bare = np.zeros((len(idx), self.n))
-        for r in rows:
-            count = self.present[idx, r].copy()
-            if not np.any(count):
+        counts = self._present[np.ix_(idx, rows)].copy()
+        made = {r: list(new_rows(self.rows[r])) for r, c in zip(rows, counts.T, strict=True) if c.any()}
+        self.add_rows([q for qs in made.values() for q in qs])
+        for c, r in enumerate(rows):
+            if r not in made:
                 continue
+            count = counts[:, c]
             old = self.rows[r]
-            news = [self.row(q) for q in new_rows(old)]
+            news = [self.row_index[q] for q in made[r]]
             self._present[idx, r] -= count
             for q in news:
                 self._present[idx, q] += count
@@ -774,9 +796,13 @@ class _State:
     # -- subsidy windows -------------------------------------------------------------------------
     def window(self, s: Subsidy, idx: np.ndarray) -> np.ndarray:
         """Per scenario and month of the plan: is the subsidy's window active? (len(idx), 12 x years)"""
-        lo = _month_of_ordinal(self.starts[s.id][idx])[:, None]
-        hi = _month_of_ordinal(self.ends[s.id][idx])[:, None]
-        return (self.month_axis >= lo) & (self.month_axis <= hi)
+        hi = self.end_months[s.id][idx][:, None]
+        return (self.month_axis >= self.start_months[s.id]) & (self.month_axis <= hi)
+
+    def set_end(self, sid: str, idx: np.ndarray, date: dt.date, where: np.ndarray | bool = True) -> None:
+        """The window of subsidy ``sid`` ends on ``date`` in the scenarios ``idx`` (where ``where``)."""
+        self.ends[sid][idx] = np.where(where, date.toordinal(), self.ends[sid][idx])
+        self.end_months[sid][idx] = np.where(where, month_number(date), self.end_months[sid][idx])
 
     def per_year(self, mask: np.ndarray) -> np.ndarray:
         return mask.reshape(*mask.shape[:-1], self.n, 12).sum(axis=-1)
@@ -847,8 +873,9 @@ class _State:
         positions = [p for r, p in enumerate(self.rows) for _ in range(round(float(self.present[i, r])))]
         windows = {sid: (_date_of_ordinal(self.starts[sid][i]), _date_of_ordinal(self.ends[sid][i]))
                    for sid in self.starts}
+        lines = {k: self.lines[k][i].copy() if k in self.lines else self.base.lines[k] for k in self.line_keys()}
         return RunState(positions, windows, self.contribution[i].copy(),
-                        {k: v[i].copy() for k, v in self.mult.items()})
+                        {k: v[i].copy() for k, v in self.mult.items()}, lines)
 
 
 @dataclass(frozen=True)
@@ -860,6 +887,11 @@ class RunState:
     windows: dict[str, tuple[dt.date | None, dt.date | None]]
     contribution: np.ndarray
     mult: dict[str, np.ndarray]
+    lines: dict[LineKey, np.ndarray]
+
+    def line(self, action: str, direction: int, category: int = EXPLOITATIE) -> np.ndarray:
+        got = self.lines.get(LineKey(action, category, direction))
+        return np.zeros(len(self.contribution)) if got is None else got
 
     def funded(self, s: Subsidy) -> list[Position]:
         ids = set(s.positions)
@@ -886,21 +918,38 @@ def _split(base: Baseline, p: Position, date: dt.date, **changes: Any) -> list[P
     return [before, after]
 
 
-def _groups(idx: np.ndarray, chs: Sequence[Any]) -> list[tuple[np.ndarray, Any]]:
-    """The scenarios ``idx`` grouped by equal change (the same object first, then equal fields)."""
+def _groups(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarray, Any]]:
+    """Positions in ``chs`` grouped by equal change (the same object first, then equal fields;
+    ``vary``: a field that may differ within a group, the rule takes it per scenario)."""
     by_id: dict[int, list[int]] = {}
     first: dict[int, Any] = {}
     for j, ch in enumerate(chs):
         by_id.setdefault(id(ch), []).append(j)
         first.setdefault(id(ch), ch)
-    merged: dict[str, list[int]] = {}
-    rep: dict[str, Any] = {}
+    merged: dict[tuple, list[int]] = {}
+    rep: dict[tuple, Any] = {}
     for key, members in by_id.items():
         ch = first[key]
-        frozen = ch.model_dump_json()
+        fields = ch.__dict__ if vary is None else {k: v for k, v in ch.__dict__.items() if k != vary}
+        try:
+            frozen = (type(ch), *fields.values())
+            hash(frozen)
+        except TypeError:  # a dict or list among the fields
+            frozen = (type(ch), *(_frozen(v) for v in fields.values()))
         merged.setdefault(frozen, []).extend(members)
         rep.setdefault(frozen, ch)
-    return [(idx[np.sort(np.array(m))], rep[k]) for k, m in merged.items()]
+    return [(np.sort(np.array(m)), rep[k]) for k, m in merged.items()]
+
+
+def _frozen(value: Any) -> Any:
+    """A change's fields as a hashable key (equal keys: equal changes)."""
+    if hasattr(value, "__pydantic_fields__"):
+        return (type(value).__name__, *(_frozen(v) for v in value.__dict__.values()))
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
 
 
 #: A change's text for the audit trail: fixed, or made on demand from the scenario index.
@@ -1059,8 +1108,9 @@ class Engine:
             group = [chs[j] for j in members]
             paths = self._index_paths(st, idx[members], form, group)
             self._set_paths(st, idx[members], paths)
+            names = sorted(paths)
             for j in members:
-                texts[j] = _describe_index(chs[j], sorted(paths))
+                texts[j] = functools.partial(_describe_index, chs[j], names)
         return texts
 
     def _index_paths(self, st: _State, idx: np.ndarray, form: str, chs: Sequence[IndexChange]) -> dict[str, np.ndarray]:
@@ -1142,7 +1192,7 @@ class Engine:
         """The rule of an indexsprong (see :func:`skip_indexation`)."""
         years = list(self.base.years)
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(np.arange(len(chs)), chs):
+        for members, ch in _groups(chs):
             if ch.year is not None and not years[0] < ch.year <= years[-1]:
                 raise ch.error(f"jaar {ch.year} ligt niet in het plan na het eerste jaar", "year",
                                f"een jaar in {years[1]}-{years[-1]} (het peil van het eerste jaar is de basis van "
@@ -1165,7 +1215,7 @@ class Engine:
     def _apply_hire(self, st: _State, idx: np.ndarray, chs: Sequence[HireChange]) -> list[Text]:
         base = self.base
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(np.arange(len(chs)), chs):
+        for members, ch in _groups(chs):
             base.check_action(ch, ch.action)
             base.check_date(ch, ch.start, "start")
             if ch.end is not None and ch.end < ch.start:
@@ -1195,7 +1245,7 @@ class Engine:
                    text: Callable[[Any], str], check: Callable[[Any], None] | None = None) -> list[Text]:
         """A change of one position from a date: its rows become ``new_rows(change)(row)``."""
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(np.arange(len(chs)), chs):
+        for members, ch in _groups(chs):
             if check is not None:
                 check(ch)
             self.base.check_date(ch, ch.date)
@@ -1252,52 +1302,68 @@ class Engine:
         (see :data:`SUBSIDY_END_POLICIES`). Early and planned ends follow the same rules: the
         lost months (after the date, inside the subsidy's window) lose the subsidy, and the
         staff rule of the policy applies to the funded positions from the date on. A date after
-        the window's end renews the subsidy to that date."""
+        the window's end renews the subsidy to that date. Ends of one subsidy with one policy
+        are computed together, each scenario with its own date."""
         base = self.base
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(np.arange(len(chs)), chs):
+        plan_end = dt.date(base.years[-1], 12, 31)
+        for members, ch in _groups(chs, vary="date"):
             s = self._subsidy(ch)
-            base.check_date(ch, ch.date)
+            by_date: dict[dt.date, SubsidyEndChange] = {}
+            for j in members:
+                if chs[j].date not in by_date:
+                    base.check_date(chs[j], chs[j].date)
+                    by_date[chs[j].date] = chs[j]
+            dates = [chs[j].date for j in members]
+            day = np.array([d.toordinal() for d in dates])
             sel = idx[members]
             end = st.ends[s.id][sel]
-            later = (end < _OPEN) & (ch.date.toordinal() > end)
-            if np.any(later):
-                self._renew(st, sel[later], ch, s, ch.date, None)
-                text = f"Subsidie {s.name} ({s.id}) loopt door tot {ch.date:%d/%m/%Y}"
-                for j in members[later]:
-                    texts[j] = text
-            sel, members = sel[~later], members[~later]
+            later = (end < _OPEN) & (day > end)
+            for date in sorted({d for d, late in zip(dates, later, strict=True) if late}):
+                on = later & (day == date.toordinal())
+                self._renew(st, sel[on], by_date[date], s, date, None)
+                for j in members[on]:
+                    texts[j] = f"Subsidie {s.name} ({s.id}) loopt door tot {date:%d/%m/%Y}"
+            sel, members, day = sel[~later], members[~later], day[~later]
             if not len(sel):
                 continue
-            plan_end = dt.date(base.years[-1], 12, 31)
+            dates = [chs[j].date for j in members]
             if ch.policy == "keep_project":
                 # the whole project goes on to the end of the plan: the renewal's costs, without its subsidy
                 short = st.ends[s.id][sel] < plan_end.toordinal()
                 if np.any(short):
                     self._renew(st, sel[short], ch, s, plan_end, None)
-            lost = st.month_axis > _month(ch.date)
+            month = np.array([_month(d) for d in dates])
             rows = st.funded_rows(s, sel)
             funded = [st.rows[r] for r in rows]
-            details: dict[str, Notice] = {}
-            notices: dict[str, int] = {}
-            if ch.policy == "stop":
-                details = notice_details(base, ch, funded)
-                notices = {p.id: notice_months_for(p, ch, details) for p in funded}
             present = st.present[np.ix_(sel, rows)].copy()
-            st.end_subsidy(s, sel, lost, other_kept=ch.kept)
-            st.swap(sel, rows, lambda p, ch=ch, notices=notices: staff_after_end([p], ch.policy, ch.date, ch.share,
-                                                                                 notices),
-                    route=False, on=s.action)
+            st.end_subsidy(s, sel, st.month_axis[None, :] > month[:, None], other_kept=ch.kept)
+            for date in sorted(set(dates)):
+                on = day == date.toordinal()
+                at = by_date[date]
+                details: dict[str, Notice] = {}
+                notices: dict[str, int] = {}
+                if ch.policy == "stop":
+                    details = notice_details(base, at, funded)
+                    notices = {p.id: notice_months_for(p, at, details) for p in funded}
+                st.swap(sel[on], rows, lambda p, at=at, notices=notices: staff_after_end(
+                    [p], at.policy, at.date, at.share, notices), route=False, on=s.action)
+                describe = functools.partial(self._describe_end, s, at, funded, present[on],
+                                             {int(v): k for k, v in enumerate(sel[on])}, details, notices)
+                for j in members[on]:
+                    texts[j] = describe
             end = st.ends[s.id][sel]
-            st.ends[s.id][sel] = np.where((end >= _OPEN) | (ch.date.toordinal() < end), ch.date.toordinal(), end)
-            for k, j in enumerate(members):
-                mine = [p for p, c in zip(funded, present[k], strict=True) if c > 0]
-                texts[j] = functools.partial(self._describe_end, s, ch, mine, details, notices)
+            shorter = (end >= _OPEN) | (day < end)
+            st.ends[s.id][sel] = np.where(shorter, day, end)
+            st.end_months[s.id][sel] = np.where(shorter, month, st.end_months[s.id][sel])
         return texts
 
-    def _describe_end(self, s: Subsidy, ch: SubsidyEndChange, funded: list[Position], details: Mapping[str, Notice],
-                      notices: Mapping[str, int], _i: int = 0) -> str:
-        """The audit text of a subsidy end for a scenario whose funded positions were ``funded``."""
+    def _describe_end(self, s: Subsidy, ch: SubsidyEndChange, rows: list[Position], present: np.ndarray,
+                      where: Mapping[int, int], details: Mapping[str, Notice], notices: Mapping[str, int],
+                      i: int) -> str:
+        """The audit text of a subsidy end for scenario ``i`` (its funded positions: the ``rows``
+        it had, ``present[where[i]]``)."""
+        funded = [p for p, c in zip(rows, present[where[i]], strict=True) if c > 0]
         mine = {p.id for p in funded}
         details = {k: d for k, d in details.items() if k in mine}
         notices = {k: v for k, v in notices.items() if k in mine}
@@ -1320,7 +1386,7 @@ class Engine:
         (staff FTE included) fall with it, no notice; ``keep_staff``: the staff stay, the other
         costs fall; ``keep_project``: every cost stays; ``share``: that share of the lost part stays."""
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(np.arange(len(chs)), chs):
+        for members, ch in _groups(chs):
             s = self._subsidy(ch)
             self.base.check_date(ch, ch.date)
             sel = idx[members]
@@ -1344,7 +1410,7 @@ class Engine:
 
     def _apply_subsidy_renew(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyRenewChange]) -> list[Text]:
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(np.arange(len(chs)), chs):
+        for members, ch in _groups(chs):
             s = self._subsidy(ch)
             self.base.check_date(ch, ch.until, "until")
             self._renew(st, idx[members], ch, s, ch.until, ch.amount, ch.budget_neutral)
@@ -1373,7 +1439,7 @@ class Engine:
         rows_k = np.arange(k)
         window = st.window(s, idx)
         a = st.per_year(window)
-        end_m = _month_of_ordinal(end_o)
+        end_m = st.end_months[s.id][idx]
         gained = (st.month_axis[None] > end_m[:, None]) & (st.month_axis <= _month(until))
         g = st.per_year(gained)
         if np.any(~np.any(a > 0, axis=1)):
@@ -1410,6 +1476,8 @@ class Engine:
         rows = [r for r in st.funded_rows(s, idx) if st.rows[r].end is not None]
         ends_at = np.array([st.rows[r].end.toordinal() for r in rows])  # type: ignore[union-attr]
         present = st.present[np.ix_(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
+        keep = np.any(present > 0, axis=0)
+        rows, present = [r for r, kept in zip(rows, keep, strict=True) if kept], present[:, keep]
         extended = [st.row(dataclasses.replace(st.rows[r], end=until)) for r in rows]
         gain = np.array([st.cost[e] - st.cost[r] for r, e in zip(rows, extended, strict=True)]).reshape(len(rows), n)
         staff_gain = (present @ gain) * st.mult["loon"][idx]
@@ -1445,7 +1513,7 @@ class Engine:
             moved = present[:, c]
             st._present[idx, r] -= moved
             st._present[idx, e] += moved
-        st.ends[s.id][idx] = until.toordinal()
+        st.set_end(s.id, idx, until)
 
     def _apply_overhead(self, st: _State, idx: np.ndarray, chs: Sequence[OverheadChange]) -> list[Text]:
         """The overhead recharge of the listed subsidies (all when none are listed) becomes
@@ -1455,7 +1523,7 @@ class Engine:
         receipts and expenditure fall by the difference, and so do A50111's receipts."""
         base = self.base
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(np.arange(len(chs)), chs):
+        for members, ch in _groups(chs):
             base.check_date(ch, ch.date)
             ids = list(base.subsidies) if ch.subsidies is None else ch.subsidies
             unknown = [i for i in ids if i not in base.subsidies]
@@ -1492,7 +1560,7 @@ def _text_for(step: Sequence[tuple[np.ndarray, Sequence[Text]]], i: int) -> str:
     return ""
 
 
-def _describe_index(ch: IndexChange, classes: Sequence[str]) -> str:
+def _describe_index(ch: IndexChange, classes: Sequence[str], _i: int = 0) -> str:
     if ch.rate is not None:
         what = f"{ch.rate * 100:.1f}% per jaar".replace(".", ",")
     elif ch.rates is not None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..m2 import LINE_KEYS, M2Result
+from ..m2 import LINE_KEYS, M2Result, check_norms
 from ..model import Plan
 
 
@@ -87,7 +87,12 @@ class ScenarioRuns:
 
     def m2(self, i: int) -> M2Result:
         """Schema M2 of scenario ``i`` with its norms."""
-        return self.run(i).m2
+        if i in self._cache:
+            return self._cache[i].m2
+        lines = {k: self.lines[k][i].copy() for k in LINE_KEYS}
+        minimum = None if self.minimum_reserve is None else self.minimum_reserve[i].copy()
+        bestuur = self.baseline.bestuur
+        return M2Result(self.years, lines, minimum, check_norms(self.years, lines, minimum, bestuur), bestuur)
 
     def run(self, i: int) -> ScenarioRun:
         """Scenario ``i`` in full: plan, M2 with norms, and each change's effect (the audit trail)."""
