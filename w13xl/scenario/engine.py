@@ -63,6 +63,7 @@ from ..staffing import (
 from ..subsidies import Subsidy, month_number
 from .result import ChangeEffect, ScenarioRun, ScenarioRuns
 from .spec import (
+    BASELINE,
     DEFAULT_NOTICE,
     NOTICE_IN_TIME,
     ContributionChange,
@@ -307,6 +308,10 @@ class Baseline:
         #: each roster position's share of its person (for the per-head other personnel cost);
         #: positions added by a scenario count as one head
         self.head_share = head_shares(self.positions)
+        #: each person's FTE over the roster's positions (the statutory notice's pay basis)
+        self.person_fte: dict[str, float] = {}
+        for p in self.positions:
+            self.person_fte[p.person_key] = self.person_fte.get(p.person_key, 0.0) + p.fte
         self.base_roster_cost = self.roster_cost(self.positions, self.base_mult["loon"])
         self.base_wage_parts = self.wage_parts(self.positions, self.base_mult["loon"]) if self.scales else {}
         self.m2 = compute_m2(self.plan, self.params, minimum_reserve=self.minimum_reserve(None))
@@ -483,7 +488,7 @@ def notice_details(base: Baseline, ch, funded: Sequence[Position]) -> dict[str, 
         if p.statute != CONTRACTUAL:
             raise ch.error(f"positie {p.id} is statutair: geen opzeg volgens de Arbeidsovereenkomstenwet",
                            "policy", "keep_staff, of de positie als contractueel in het personeelsbestand")
-        person_fte = sum(q.fte for q in base.positions if q.person_key == p.person_key) or p.fte
+        person_fte = base.person_fte.get(p.person_key) or p.fte
         out[p.id] = notice(p, ch.date, scales=base.scales, params=base.staff_params,
                            reference_year=base.staff_params.reference_year, person_fte=person_fte)
     return out
@@ -748,34 +753,47 @@ class _State:
         has = np.any(self._present[np.ix_(idx, rows)] > 0, axis=0)
         return [r for r, h in zip(rows, has, strict=True) if h]
 
-    def swap(self, idx: np.ndarray, rows: Sequence[int], new_rows: Callable[[Position], Sequence[Position]],
-             route: bool = True, on: str | None = None) -> None:
-        """In the scenarios ``idx``, each row of ``rows`` becomes ``new_rows(row)``. ``route``:
-        the cost change goes through :meth:`route_staff_cost` (overhead, funding) per position;
-        else, with ``on``, the bare cost change lands on that action's U line; else nowhere
-        (the caller has accounted for it)."""
-        loon = self.mult["loon"][idx]
-        bare = np.zeros((len(idx), self.n))
+    def swap(self, idx: np.ndarray, rows: Sequence[int],
+             new_rows: Callable[[Position], Sequence[Position]] | Sequence[Callable[[Position], Sequence[Position]]],
+             route: bool = True, on: str | None = None, variant: np.ndarray | None = None) -> None:
+        """In the scenarios ``idx``, each row of ``rows`` becomes ``new_rows(row)`` (with
+        ``variant``, an index per scenario: ``new_rows[variant](row)``). ``route``: the cost
+        change goes through :meth:`route_staff_cost` (overhead, funding) per position; else, with
+        ``on``, the bare cost change lands on that action's U line; else nowhere (the caller has
+        accounted for it)."""
+        fns = [new_rows] if callable(new_rows) else list(new_rows)
+        var = np.zeros(len(idx), dtype=np.int64) if variant is None else variant
         counts = self._present[np.ix_(idx, rows)].copy()
-        made = {r: list(new_rows(self.rows[r])) for r, c in zip(rows, counts.T, strict=True) if c.any()}
+        order = np.argsort(var, kind="stable")
+        bounds = np.searchsorted(var[order], np.arange(len(fns) + 1))
+        members = [order[bounds[v]:bounds[v + 1]] for v in range(len(fns))]
+        made: dict[tuple[int, int], list[Position]] = {}
+        for v, fn in enumerate(fns):
+            used = np.any(counts[members[v]] > 0, axis=0)
+            for c, r in enumerate(rows):
+                if used[c]:
+                    made[v, c] = list(fn(self.rows[r]))
         self.add_rows([q for qs in made.values() for q in qs])
-        for c, r in enumerate(rows):
-            if r not in made:
-                continue
-            count = counts[:, c]
-            old = self.rows[r]
-            news = [self.row_index[q] for q in made[r]]
-            self._present[idx, r] -= count
+        loon = self.mult["loon"][idx]
+        self._present[np.ix_(idx, rows)] -= counts
+        change = np.zeros((len(fns), len(rows), self.n))
+        for (v, c), qs in made.items():
+            news = [self.row_index[q] for q in qs]
+            who = members[v]
+            count = counts[who, c]
             for q in news:
-                self._present[idx, q] += count
+                self._present[idx[who], q] += count
             if route:
-                self.route_staff_cost(idx, old.action, old.funded_by, -count[:, None] * self.cost[r] * loon)
+                sub, mult = idx[who], loon[who]
+                old = self.rows[rows[c]]
+                self.route_staff_cost(sub, old.action, old.funded_by, -count[:, None] * self.cost[rows[c]] * mult)
                 for q in news:
                     p = self.rows[q]
-                    self.route_staff_cost(idx, p.action, p.funded_by, count[:, None] * self.cost[q] * loon)
+                    self.route_staff_cost(sub, p.action, p.funded_by, count[:, None] * self.cost[q] * mult)
             else:
-                bare += count[:, None] * (sum((self.cost[q] for q in news), np.zeros(self.n)) - self.cost[r])
+                change[v, c] = sum((self.cost[q] for q in news), np.zeros(self.n)) - self.cost[rows[c]]
         if on is not None and not route:
+            bare = np.einsum("kc,kcn->kn", counts, change[var])
             self.add(LineKey(on, EXPLOITATIE, U), idx, bare * loon)
 
     def hire(self, idx: np.ndarray, p: Position) -> None:
@@ -930,15 +948,29 @@ def _groups(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarra
     rep: dict[tuple, Any] = {}
     for key, members in by_id.items():
         ch = first[key]
-        fields = ch.__dict__ if vary is None else {k: v for k, v in ch.__dict__.items() if k != vary}
-        try:
-            frozen = (type(ch), *fields.values())
-            hash(frozen)
-        except TypeError:  # a dict or list among the fields
-            frozen = (type(ch), *(_frozen(v) for v in fields.values()))
+        frozen = _group_key(ch, vary)
         merged.setdefault(frozen, []).extend(members)
         rep.setdefault(frozen, ch)
     return [(np.sort(np.array(m)), rep[k]) for k, m in merged.items()]
+
+
+def _group_key(ch: Any, vary: str | None = None) -> tuple:
+    """A change's fields (but ``vary``) as a hashable key: equal keys, equal changes."""
+    values = tuple(ch.__dict__.values())
+    if vary is not None:
+        at = _field_position(type(ch), vary)
+        values = values[:at] + values[at + 1:]
+    try:
+        frozen = (type(ch), *values)
+        hash(frozen)
+    except TypeError:  # a dict or list among the fields
+        frozen = (type(ch), *(_frozen(v) for v in values))
+    return frozen
+
+
+@functools.cache
+def _field_position(kind: type, name: str) -> int:
+    return list(kind.model_fields).index(name)  # type: ignore[attr-defined]
 
 
 def _frozen(value: Any) -> Any:
@@ -954,6 +986,9 @@ def _frozen(value: Any) -> Any:
 
 #: A change's text for the audit trail: fixed, or made on demand from the scenario index.
 Text = str | Callable[[int], str]
+#: What a change type's rule gives back for the audit trail: a text per scenario it ran on, or
+#: one function of (scenario index, change) for all of them.
+Texts = list[Text] | Callable[[int, Any], str]
 
 
 # -- the engine ------------------------------------------------------------------------------------
@@ -979,15 +1014,18 @@ class Engine:
         """Run S scenarios (each with the chain it extends) as one state with a scenario axis.
         ``audit``: keep what is needed for each change's effect (the audit trail)."""
         base = self.base
-        library = library or ScenarioLibrary(list(scenarios))
-        chains = [library.chain(s) for s in scenarios]
+        plain = all(not s.extends or s.extends == BASELINE for s in scenarios)
+        if library is None and not plain:
+            library = ScenarioLibrary(list(scenarios))
+        chains = [[s] if not s.extends or s.extends == BASELINE else library.chain(s)  # type: ignore[union-attr]
+                  for s in scenarios]
         changes = [[c for s in chain for c in s.changes] for chain in chains]
         size = len(scenarios)
         st = _State(base, size)
         steps = max((len(c) for c in changes), default=0)
         totals_history = [st.totals.copy()] if audit else []
         wage_history = [st.wage_cost()] if audit else []
-        texts: list[list[tuple[np.ndarray, list[Text]]]] = []
+        texts: list[list[tuple[np.ndarray, Texts]]] = []
         for j in range(steps):
             by_type: dict[str, list[int]] = {}
             for i in range(size):
@@ -1027,7 +1065,7 @@ class Engine:
                 deltas = {k: steps[k][j] - steps[k][j - 1] for k in LINE_KEYS}
                 now, before = minres[j], minres[j - 1]
                 mr = None if now is None or before is None else now - before
-                text = ch.description or _text_for(texts[j - 1], i)
+                text = ch.description or _text_for(texts[j - 1], i, ch)
                 effects.append(ChangeEffect(j, ch.type, text, deltas, mr))
         keys = [k for k in st.line_keys() if k in base.lines or np.any(st.lines[k][i])]
         amounts = np.vstack([st.lines[k][i] if k in st.lines else base.lines[k] for k in keys])
@@ -1095,7 +1133,7 @@ class Engine:
         return texts
 
     # -- index ----------------------------------------------------------------------------------------
-    def _apply_index(self, st: _State, idx: np.ndarray, chs: Sequence[IndexChange]) -> list[Text]:
+    def _apply_index(self, st: _State, idx: np.ndarray, chs: Sequence[IndexChange]) -> Texts:
         """New multiplier paths for the index classes; every exposed line follows (:meth:`_set_paths`).
         Changes of one form (rate, rates, inflation, crossings) are computed together."""
         forms: dict[tuple, list[int]] = {}
@@ -1103,15 +1141,11 @@ class Engine:
             form = ("rate" if ch.rate is not None else "rates" if ch.rates is not None else
                     "crossings" if ch.crossings is not None or ch.extra_crossings is not None else "inflation")
             forms.setdefault((form, tuple(ch.classes), ch.extra_crossings is not None), []).append(j)
-        texts: list[Text] = [""] * len(chs)
         for (form, _classes, _extra), members in forms.items():
             group = [chs[j] for j in members]
             paths = self._index_paths(st, idx[members], form, group)
             self._set_paths(st, idx[members], paths)
-            names = sorted(paths)
-            for j in members:
-                texts[j] = functools.partial(_describe_index, chs[j], names)
-        return texts
+        return _describe_index
 
     def _index_paths(self, st: _State, idx: np.ndarray, form: str, chs: Sequence[IndexChange]) -> dict[str, np.ndarray]:
         """THE index paths of index changes of one form: class -> (len(chs), years) multipliers."""
@@ -1297,7 +1331,7 @@ class Engine:
                            f"een subsidie van het blad 'Subsidies': {', '.join(self.base.subsidies) or '(geen)'}")
         return s
 
-    def _apply_subsidy_end(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyEndChange]) -> list[Text]:
+    def _apply_subsidy_end(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyEndChange]) -> Texts:
         """The subsidy ends on ``ch.date``; ``ch.policy`` says what happens to the project
         (see :data:`SUBSIDY_END_POLICIES`). Early and planned ends follow the same rules: the
         lost months (after the date, inside the subsidy's window) lose the subsidy, and the
@@ -1305,65 +1339,75 @@ class Engine:
         the window's end renews the subsidy to that date. Ends of one subsidy with one policy
         are computed together, each scenario with its own date."""
         base = self.base
-        texts: list[Text] = [""] * len(chs)
+        renewed: set[int] = set()  # scenarios whose end date lies after the window: a renewal
+        describe: dict[tuple, Callable[[int], str]] = {}  # (change but its date, date) -> text
         plan_end = dt.date(base.years[-1], 12, 31)
         for members, ch in _groups(chs, vary="date"):
             s = self._subsidy(ch)
+            dates = [chs[j].date for j in members]
             by_date: dict[dt.date, SubsidyEndChange] = {}
             for j in members:
-                if chs[j].date not in by_date:
-                    base.check_date(chs[j], chs[j].date)
-                    by_date[chs[j].date] = chs[j]
-            dates = [chs[j].date for j in members]
-            day = np.array([d.toordinal() for d in dates])
+                by_date.setdefault(chs[j].date, chs[j])
+            for date, at in by_date.items():
+                base.check_date(at, date)
+            ordinals = {d: d.toordinal() for d in by_date}
+            day = np.array([ordinals[d] for d in dates])
             sel = idx[members]
             end = st.ends[s.id][sel]
             later = (end < _OPEN) & (day > end)
-            for date in sorted({d for d, late in zip(dates, later, strict=True) if late}):
-                on = later & (day == date.toordinal())
-                self._renew(st, sel[on], by_date[date], s, date, None)
-                for j in members[on]:
-                    texts[j] = f"Subsidie {s.name} ({s.id}) loopt door tot {date:%d/%m/%Y}"
-            sel, members, day = sel[~later], members[~later], day[~later]
+            if np.any(later):
+                for date, at in by_date.items():
+                    on = later & (day == ordinals[date])
+                    if np.any(on):
+                        self._renew(st, sel[on], at, s, date, None)
+                renewed.update(int(i) for i in sel[later])
+                sel, members, day = sel[~later], members[~later], day[~later]
             if not len(sel):
                 continue
-            dates = [chs[j].date for j in members]
             if ch.policy == "keep_project":
                 # the whole project goes on to the end of the plan: the renewal's costs, without its subsidy
                 short = st.ends[s.id][sel] < plan_end.toordinal()
                 if np.any(short):
                     self._renew(st, sel[short], ch, s, plan_end, None)
-            month = np.array([_month(d) for d in dates])
+            distinct = sorted(set(day.tolist()))
+            variant = np.searchsorted(np.array(distinct), day)
+            month = np.array([month_number(dt.date.fromordinal(d)) for d in distinct])[variant]
             rows = st.funded_rows(s, sel)
             funded = [st.rows[r] for r in rows]
             present = st.present[np.ix_(sel, rows)].copy()
             st.end_subsidy(s, sel, st.month_axis[None, :] > month[:, None], other_kept=ch.kept)
-            for date in sorted(set(dates)):
-                on = day == date.toordinal()
-                at = by_date[date]
+            rules = []
+            key = _group_key(ch, "date")
+            for v, ordinal in enumerate(distinct):
+                at = by_date[dt.date.fromordinal(ordinal)]
                 details: dict[str, Notice] = {}
                 notices: dict[str, int] = {}
                 if ch.policy == "stop":
                     details = notice_details(base, at, funded)
                     notices = {p.id: notice_months_for(p, at, details) for p in funded}
-                st.swap(sel[on], rows, lambda p, at=at, notices=notices: staff_after_end(
-                    [p], at.policy, at.date, at.share, notices), route=False, on=s.action)
-                describe = functools.partial(self._describe_end, s, at, funded, present[on],
-                                             {int(v): k for k, v in enumerate(sel[on])}, details, notices)
-                for j in members[on]:
-                    texts[j] = describe
+                rules.append(lambda p, at=at, notices=notices: staff_after_end([p], at.policy, at.date, at.share,
+                                                                               notices))
+                describe[key, at.date] = functools.partial(self._describe_end, s, at, funded, present, sel, details,
+                                                           notices)
+            st.swap(sel, rows, rules, route=False, on=s.action, variant=variant)
             end = st.ends[s.id][sel]
             shorter = (end >= _OPEN) | (day < end)
             st.ends[s.id][sel] = np.where(shorter, day, end)
             st.end_months[s.id][sel] = np.where(shorter, month, st.end_months[s.id][sel])
-        return texts
+
+        def text(i: int, ch: SubsidyEndChange) -> str:
+            s = base.subsidies[ch.subsidy]
+            if i in renewed:
+                return f"Subsidie {s.name} ({s.id}) loopt door tot {ch.date:%d/%m/%Y}"
+            return describe[_group_key(ch, "date"), ch.date](i)
+
+        return text
 
     def _describe_end(self, s: Subsidy, ch: SubsidyEndChange, rows: list[Position], present: np.ndarray,
-                      where: Mapping[int, int], details: Mapping[str, Notice], notices: Mapping[str, int],
-                      i: int) -> str:
+                      sel: np.ndarray, details: Mapping[str, Notice], notices: Mapping[str, int], i: int) -> str:
         """The audit text of a subsidy end for scenario ``i`` (its funded positions: the ``rows``
-        it had, ``present[where[i]]``)."""
-        funded = [p for p, c in zip(rows, present[where[i]], strict=True) if c > 0]
+        that scenario ``sel[k] = i`` had, ``present[k]``)."""
+        funded = [p for p, c in zip(rows, present[int(np.searchsorted(sel, i))], strict=True) if c > 0]
         mine = {p.id for p in funded}
         details = {k: d for k, d in details.items() if k in mine}
         notices = {k: v for k, v in notices.items() if k in mine}
@@ -1550,17 +1594,19 @@ class Engine:
         return texts
 
 
-def _text_for(step: Sequence[tuple[np.ndarray, Sequence[Text]]], i: int) -> str:
-    """The audit text of scenario ``i`` in one step's groups."""
+def _text_for(step: Sequence[tuple[np.ndarray, Texts]], i: int, ch: Any) -> str:
+    """The audit text of scenario ``i`` (its change ``ch``) in one step's groups."""
     for idx, texts in step:
         j = int(np.searchsorted(idx, i))
         if j < len(idx) and idx[j] == i:
+            if callable(texts):
+                return texts(i, ch)
             text = texts[j]
             return text if isinstance(text, str) else text(i)
     return ""
 
 
-def _describe_index(ch: IndexChange, classes: Sequence[str], _i: int = 0) -> str:
+def _describe_index(_i: int, ch: IndexChange) -> str:
     if ch.rate is not None:
         what = f"{ch.rate * 100:.1f}% per jaar".replace(".", ",")
     elif ch.rates is not None:
@@ -1571,7 +1617,19 @@ def _describe_index(ch: IndexChange, classes: Sequence[str], _i: int = 0) -> str
     else:
         label = "extra spilindexoverschrijdingen" if ch.extra_crossings is not None else "spilindexoverschrijdingen"
         what = f"{label} " + ", ".join(f"{m:02d}/{y}" for y, m in ch.months)
-    return f"Indexering ({', '.join(classes)}): {what}"
+    return f"Indexering ({', '.join(_index_classes(ch))}): {what}"
+
+
+def _index_classes(ch: IndexChange) -> list[str]:
+    """The classes an index change moves (its paths; ``volgt_loon`` goes with ``loon``)."""
+    if ch.crossings is not None or ch.extra_crossings is not None:
+        classes = {"loon"}
+    elif ch.rate is None and ch.rates is None:  # inflation: every class, or the ones named
+        every = {"loon", "prijzen", "bijdrage"}
+        classes = every if list(ch.classes) == ["loon"] else set(ch.classes) & every
+    else:
+        classes = set(ch.classes)
+    return sorted(classes | ({"volgt_loon"} if "loon" in classes else set()))
 
 
 def inflation_paths(rates: np.ndarray, years: Sequence[int]) -> dict[str, np.ndarray]:
