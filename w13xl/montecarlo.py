@@ -70,7 +70,7 @@ from .m2 import HALF_CENT
 from .messages import pydantic_message
 from .model import EXPLOITATIE, O
 from .numbers import parse_date
-from .scenario.engine import PIVOT_AFTER_2025, Baseline, Engine, index_deltas
+from .scenario.engine import PIVOT_AFTER_2025, Baseline, Engine  # interim (issue 20: the Monte Carlo moves onto the engine)
 from .scenario.result import ScenarioRun
 from .scenario.spec import (
     BASELINE,

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,9 +60,10 @@ from ..staffing import (
     roster_is_illustrative,
     staff_check,
 )
-from ..subsidies import Subsidy, month_number, months_per_year, window_mask
+from ..subsidies import Subsidy, month_number
 from .result import ChangeEffect, ScenarioRun, ScenarioRuns
 from .spec import (
+    BASELINE,
     DEFAULT_NOTICE,
     NOTICE_IN_TIME,
     ContributionChange,
@@ -306,6 +308,10 @@ class Baseline:
         #: each roster position's share of its person (for the per-head other personnel cost);
         #: positions added by a scenario count as one head
         self.head_share = head_shares(self.positions)
+        #: each person's FTE over the roster's positions (the statutory notice's pay basis)
+        self.person_fte: dict[str, float] = {}
+        for p in self.positions:
+            self.person_fte[p.person_key] = self.person_fte.get(p.person_key, 0.0) + p.fte
         self.base_roster_cost = self.roster_cost(self.positions, self.base_mult["loon"])
         self.base_wage_parts = self.wage_parts(self.positions, self.base_mult["loon"]) if self.scales else {}
         self.m2 = compute_m2(self.plan, self.params, minimum_reserve=self.minimum_reserve(None))
@@ -347,16 +353,24 @@ class Baseline:
         """Employer cost per year of one position at wage multiplier 1 (cached)."""
         cost = self._cost_cache.get(p)
         if cost is None:
+            cost = self.position_costs([p])[0]
+        return cost
+
+    def position_costs(self, positions: Sequence[Position]) -> np.ndarray:
+        """Employer cost per year of each position at wage multiplier 1, (len, years): the
+        staffing rule (:func:`~w13xl.staffing.cost_breakdown`) once for all that are not cached."""
+        todo = list(dict.fromkeys(p for p in positions if p not in self._cost_cache))
+        if todo:
             if self.scales is None:
                 raise InputError("het werkboek heeft geen weddeschalen (blad 'Weddeschalen')",
                                  file=self.file, expected="een blad 'Weddeschalen' voor personeelswijzigingen")
             try:
-                share = {p.id: self.head_share.get(p.id, 1.0)}
-                cost = cost_breakdown([p], self.scales, self.staff_params, self.years, shares=share).total[0]
+                shares = {p.id: self.head_share.get(p.id, 1.0) for p in todo}
+                costs = cost_breakdown(todo, self.scales, self.staff_params, self.years, shares=shares).total
             except ValueError as exc:
                 raise InputError(str(exc), file=self.file, sheet="Personeel") from None
-            self._cost_cache[p] = cost
-        return cost
+            self._cost_cache.update(zip(todo, costs, strict=True))
+        return np.array([self._cost_cache[p] for p in positions]).reshape(len(positions), len(self.years))
 
     def roster_cost(self, positions: Iterable[Position], wage_multiplier: np.ndarray) -> np.ndarray:
         total = np.zeros(len(self.years))
@@ -390,17 +404,6 @@ class Baseline:
         change = None if wage_cost is None else np.asarray(wage_cost, dtype=np.float64) - self.base_roster_cost
         return minimum_reserve_rule(self.params, self.years, change, self.wage_cost_base())
 
-    def subsidised(self, action: str, windows: Mapping[str, tuple]) -> tuple[np.ndarray, float]:
-        """Per year: is the action paid by a subsidy (any month)? And its overhead rate."""
-        subs = self.subsidies_by_action.get(action, [])
-        if not subs:
-            return np.zeros(len(self.years)), 0.0
-        active = np.zeros(len(self.years))
-        for s in subs:
-            start, end = windows[s.id]
-            active = np.maximum(active, months_per_year(window_mask(start, end, self.years)) > 0)
-        return active, subs[0].overhead_rate
-
     def check_action(self, change, action: str, fieldname: str = "action") -> None:
         if action not in self.plan.actions:
             raise change.error(f"onbekende actie '{action}'", fieldname,
@@ -411,164 +414,6 @@ class Baseline:
             raise change.error(f"datum {date:%d/%m/%Y} valt buiten het plan ({self.years[0]}-{self.years[-1]})",
                                fieldname, f"een datum in {self.years[0]}-{self.years[-1]}")
 
-
-class _Run:
-    """The mutable state of one scenario run."""
-
-    def __init__(self, base: Baseline) -> None:
-        self.base = base
-        self.years = base.years
-        self.n = len(base.years)
-        self.lines = dict(base.lines)
-        self.totals = base.totals.copy()
-        self.mult = dict(base.base_mult)
-        self.contribution = base.contribution.copy()
-        self.contribution_fixed = base.contribution_fixed.copy()
-        self.positions = list(base.positions)
-        self.windows = {s.id: (s.start, s.end) for s in base.subsidies.values()}
-        self.hired = 0
-
-    # -- lines ------------------------------------------------------------------------------
-    def line(self, action: str, direction: int, category: int = EXPLOITATIE) -> np.ndarray:
-        return self.lines.get(LineKey(action, category, direction), np.zeros(self.n))
-
-    def add(self, action: str, direction: int, delta: np.ndarray, category: int = EXPLOITATIE) -> None:
-        delta = np.asarray(delta, dtype=np.float64)
-        if not np.any(delta):
-            return
-        key = LineKey(action, category, direction)
-        self.lines[key] = self.lines.get(key, np.zeros(self.n)) + delta
-        self.totals[category, direction] += delta
-
-    # -- staff ------------------------------------------------------------------------------
-    def wage_parts(self) -> dict[str, np.ndarray]:
-        """The roster's employer cost per action in this state (the wage part of the U lines)."""
-        return self.base.wage_parts(self.positions, self.mult["loon"]) if self.base.scales else {}
-
-    def wage_cost(self) -> np.ndarray:
-        """The annual wage cost of this state: the roster's employer cost at the state's wage index."""
-        return self.base.roster_cost(self.positions, self.mult["loon"])
-
-    def route_staff_cost(self, action: str, funded_by: str, delta: np.ndarray) -> None:
-        """A change in staff cost on an action, with its overhead recharge and, for a
-        subsidy-funded position, the subsidy that follows it."""
-        active, rate = self.base.subsidised(action, self.windows)
-        overhead = rate * delta * active
-        self.add(action, U, delta + overhead)
-        self.add(OVERHEAD_ACTION, O, overhead)
-        if funded_by in self.base.subsidies:
-            self.add(action, O, delta + overhead)
-
-    def replace_positions(self, old: Sequence[Position], new: Sequence[Position], route: bool = True,
-                          on: str | None = None) -> None:
-        """Swap positions. ``route``: their cost change goes through :meth:`route_staff_cost`
-        (overhead, funding); else, with ``on``, the bare cost change lands on that action's U."""
-        loon = self.mult["loon"]
-        delta = np.zeros(self.n)
-        for p in old:
-            self.positions.remove(p)
-            if route:
-                self.route_staff_cost(p.action, p.funded_by, -self.base.position_cost(p) * loon)
-            else:
-                delta -= self.base.position_cost(p)
-        for p in new:
-            self.positions.append(p)
-            if route:
-                self.route_staff_cost(p.action, p.funded_by, self.base.position_cost(p) * loon)
-            else:
-                delta += self.base.position_cost(p)
-        if on is not None and not route:
-            self.add(on, U, delta * loon)
-
-    def position(self, change, pid: str) -> list[Position]:
-        found = [p for p in self.positions if p.id == pid]
-        if not found:
-            raise change.error(f"onbekende positie '{pid}'", "position",
-                               "een positie van het blad 'Personeel' (of een die eerder in het scenario is "
-                               "aangeworven)")
-        return found
-
-    def split(self, p: Position, date: dt.date, **changes) -> list[Position]:
-        """The position with ``changes`` from ``date`` on (two segments if it started before)."""
-        if p.end is not None and p.end < date:
-            return [p]
-        if p.start is not None and p.start >= date:
-            return [dataclasses.replace(p, **changes)]
-        before = dataclasses.replace(p, end=date - dt.timedelta(days=1))
-        ref = self.base.staff_params.reference_year
-        step_at = p.step + max(date.year - max(ref, p.start.year if p.start else ref), 0)
-        after = dataclasses.replace(p, start=date, **{"step": step_at, **changes})
-        return [before, after]
-
-    # -- subsidies ---------------------------------------------------------------------------
-    def subsidy(self, change) -> Subsidy:
-        s = self.base.subsidies.get(change.subsidy)
-        if s is None:
-            raise change.error(f"onbekende subsidie '{change.subsidy}'", "subsidy",
-                               f"een subsidie van het blad 'Subsidies': {', '.join(self.base.subsidies) or '(geen)'}")
-        return s
-
-    def funded(self, s: Subsidy) -> list[Position]:
-        ids = set(s.positions)
-        return [p for p in self.positions if p.funded_by == s.id or p.id in ids]
-
-    def staff_monthly(self, s: Subsidy, positions: Sequence[Position], u_monthly: np.ndarray) -> np.ndarray:
-        """Staff cost per month of the project per year (roster; else the U line's wage share)."""
-        if positions:
-            from ..staffing import active_months
-            cost = self.base.roster_cost(positions, self.mult["loon"])
-            months = active_months(positions, self.years).max(axis=0)
-            return self.monthly(cost, months)
-        share = self.base.shares(LineKey(s.action, EXPLOITATIE, U)).get("loon", 0.0)
-        return u_monthly * share
-
-    def monthly(self, amount: np.ndarray, months: np.ndarray) -> np.ndarray:
-        """Per year: ``amount`` per month of ``months`` (0 where there are none). Elementwise, so
-        ``amount`` may carry a leading scenario axis (the batch runs one change for many states)."""
-        out = np.zeros(np.broadcast_shapes(np.shape(amount), np.shape(months)))
-        return np.divide(amount, months, out=out, where=months > 0)
-
-    def _lost_months(self, s: Subsidy, lost: np.ndarray) -> tuple[np.ndarray, ...]:
-        """The subsidy's window (per-month mask) and, per year: the months of ``lost`` inside it,
-        the subsidy and the action's expenditure per month of the window."""
-        start, end = self.windows[s.id]
-        window = window_mask(start, end, self.years)
-        a = months_per_year(window)
-        o_line = self.line(s.action, O) if s.amount is None else np.full(self.n, float(s.amount))
-        return window, months_per_year(lost & window), self.monthly(o_line, a), self.monthly(self.line(s.action, U), a)
-
-    def project_split(self, s: Subsidy, u_m: np.ndarray, positions: Sequence[Position]) -> tuple[np.ndarray, ...]:
-        """The project's expenditure per month (``u_m``) split in staff, overhead recharge and
-        other costs. Plan 3.7: the recharge is at least 15% of the staff cost, or what the
-        subsidy's rules allow: here what the action's line holds after its staff (the cap)."""
-        staff_m = np.minimum(self.staff_monthly(s, positions, u_m), u_m)
-        ovh_m = np.minimum(s.overhead_rate * staff_m, u_m - staff_m)
-        return staff_m, ovh_m, u_m - staff_m - ovh_m
-
-    def end_subsidy(self, s: Subsidy, lost: np.ndarray, other_kept: float) -> None:
-        """Lose the subsidy in the months ``lost`` (a per-month mask) of its window, with the
-        overhead recharge (A50111 receives it no more, the action pays it no more). Of the
-        project's other costs (U minus staff minus overhead) ``other_kept`` goes on. The staff
-        cost is left to the caller's roster change (:func:`staff_after_end`)."""
-        _, lost_y, o_m, u_m = self._lost_months(s, lost)
-        _staff_m, ovh_m, other_m = self.project_split(s, u_m, self.funded(s))
-        self.add(s.action, O, -o_m * lost_y)
-        self.add(s.action, U, -((1.0 - other_kept) * other_m + ovh_m) * lost_y)
-        self.add(OVERHEAD_ACTION, O, -ovh_m * lost_y)
-
-    def lose(self, s: Subsidy, lost: np.ndarray, fraction: float, kept: float, notice_end: int | None) -> None:
-        """Lose ``fraction`` of the subsidy in the months ``lost`` (a per-month mask)."""
-        window, lost_y, o_m, u_m = self._lost_months(s, lost)
-        staff_m, ovh_m, _ = self.project_split(s, u_m, self.funded(s))
-        notice_y = np.zeros(self.n)
-        if notice_end is not None:
-            months = self.years[0] * 12 + np.arange(12 * self.n)
-            notice = lost & window & (months <= notice_end)
-            notice_y = months_per_year(notice)
-        self.add(s.action, O, -fraction * o_m * lost_y)
-        self.add(s.action, U, -(1 - kept) * fraction * (u_m * lost_y - staff_m * notice_y)
-                 - kept * fraction * ovh_m * lost_y)
-        self.add(OVERHEAD_ACTION, O, -fraction * ovh_m * lost_y)
 
 
 def minimum_reserve_rule(params: Parameters, years: Sequence[int], wage_change: np.ndarray | None,
@@ -606,9 +451,9 @@ def skip_indexation(path: np.ndarray, years: Sequence[int], year: int | None = N
     path = np.asarray(path, dtype=np.float64)
     if year is not None:
         i = list(years).index(year)
-        factor = path[i] / path[i - 1]
+        factor = path[..., i] / path[..., i - 1]
         out = path.copy()
-        out[i:] = path[i:] / factor
+        out[..., i:] = path[..., i:] / np.expand_dims(factor, -1)
         return out
     if crossing is None:
         raise ValueError("an indexsprong skips a year or a crossing: give one of them")
@@ -643,7 +488,7 @@ def notice_details(base: Baseline, ch, funded: Sequence[Position]) -> dict[str, 
         if p.statute != CONTRACTUAL:
             raise ch.error(f"positie {p.id} is statutair: geen opzeg volgens de Arbeidsovereenkomstenwet",
                            "policy", "keep_staff, of de positie als contractueel in het personeelsbestand")
-        person_fte = sum(q.fte for q in base.positions if q.person_key == p.person_key) or p.fte
+        person_fte = base.person_fte.get(p.person_key) or p.fte
         out[p.id] = notice(p, ch.date, scales=base.scales, params=base.staff_params,
                            reference_year=base.staff_params.reference_year, person_fte=person_fte)
     return out
@@ -745,39 +590,8 @@ def _may_move(base: Baseline, key: LineKey, classes: tuple[str, ...]) -> bool:
     return hit
 
 
-def index_deltas(base: Baseline, lines: Mapping[LineKey, np.ndarray],
-                 ratios: Mapping[str, np.ndarray],
-                 wage_parts: Mapping[str, np.ndarray] | None = None) -> dict[LineKey, np.ndarray]:
-    """The index rule: multiplying index class k's multiplier by ``ratios[k]`` (per year)
-    changes each line by its amount exposed to k (see :func:`line_exposure`) x (ratio - 1).
-    ``wage_parts``: the roster's cost per action in the state (default: the plan's roster).
-    Only lines that change are returned. (The member contribution, class ``bijdrage`` on the
-    parameter, is handled apart by the caller.)"""
-    if not lines or not ratios:
-        return {}
-    change = {k: np.asarray(r, dtype=np.float64) - 1.0 for k, r in ratios.items() if k in CLASSES}
-    moving = tuple(sorted(change))
-    out = {}
-    for key, amount in lines.items():
-        if not _may_move(base, key, moving) or not amount.any():
-            continue
-        exp = line_exposure(base, key, amount, wage_parts)
-        delta = None
-        for klass, r in change.items():
-            part = exp.amounts.get(klass)
-            if part is not None and np.any(part):
-                delta = part * r if delta is None else delta + part * r
-        if delta is not None and np.any(delta):
-            out[key] = delta
-    return out
-
-
 def _month(d: dt.date) -> int:
     return month_number(d)
-
-
-def _add_months(d: dt.date, n: int) -> int:
-    return month_number(d) + n
 
 
 def _last_day(month: int) -> dt.date:
@@ -786,274 +600,821 @@ def _last_day(month: int) -> dt.date:
     return dt.date(y, m + 1, 1) - dt.timedelta(days=1)
 
 
+
+# -- the state of S runs ---------------------------------------------------------------------------
+#: "no date" on the day and month axes of a subsidy window (an open start or end)
+_OPEN = 10**9
+
+
+def _ordinal(d: dt.date | None, open_value: int) -> int:
+    return open_value if d is None else d.toordinal()
+
+
+def _date_of_ordinal(o: int) -> dt.date | None:
+    return None if abs(int(o)) >= _OPEN else dt.date.fromordinal(int(o))
+
+
+class _State:
+    """The state of S scenario runs; every quantity carries the leading scenario axis.
+
+    * ``lines``: the budget lines a change touched, (S, years) each (the others are the plan's);
+      ``totals``: (S, 3 categories, 2 directions, years), kept with every change.
+    * ``mult``: index class -> (S, years) multipliers; ``contribution`` and its fixed part.
+    * The roster is ONE table of positions (``rows``, each a :class:`Position` with its own
+      dates, FTE, action and funding) with ``present[s, r]``: how many times scenario s has
+      row r. A change that alters a position replaces its row by new rows in the scenarios
+      that have it; ``cost[r]``: the row's employer cost per year at wage multiplier 1.
+    * Subsidy windows: first and last day (ordinals) per subsidy and scenario."""
+
+    def __init__(self, base: Baseline, size: int) -> None:
+        self.base = base
+        self.size = size
+        self.years = base.years
+        self.n = n = len(base.years)
+        self.lines: dict[LineKey, np.ndarray] = {}
+        self.totals = np.repeat(base.totals[None], size, axis=0)
+        self.mult = {k: np.repeat(v[None], size, axis=0) for k, v in base.base_mult.items()}
+        self.contribution = np.repeat(base.contribution[None], size, axis=0)
+        self.contribution_fixed = np.repeat(base.contribution_fixed[None], size, axis=0)
+        self.rows: list[Position] = []
+        self.row_index: dict[Position, int] = {}
+        self.rows_by_action: dict[str, list[int]] = {}
+        self.rows_by_id: dict[str, list[int]] = {}
+        self.rows_by_funding: dict[str, list[int]] = {}
+        self._cost = np.zeros((max(8, 2 * len(base.positions)), n))
+        self._months = np.zeros((self._cost.shape[0], n))
+        self._present = np.zeros((size, self._cost.shape[0]))
+        for r in self.add_rows(base.positions):
+            self._present[:, r] += 1.0
+        self.starts = {s.id: np.full(size, _ordinal(s.start, -_OPEN)) for s in base.subsidies.values()}
+        self.ends = {s.id: np.full(size, _ordinal(s.end, _OPEN)) for s in base.subsidies.values()}
+        #: the same days as month numbers (year * 12 + month - 1; open: -/+ _OPEN)
+        self.start_months = {s.id: month_number(s.start) if s.start else -_OPEN for s in base.subsidies.values()}
+        self.end_months = {s.id: np.full(size, month_number(s.end) if s.end else _OPEN)
+                           for s in base.subsidies.values()}
+        self.hired = np.zeros(size, dtype=np.int64)
+        self.month_axis = base.years[0] * 12 + np.arange(12 * n)
+
+    # -- lines ---------------------------------------------------------------------------------
+    def line(self, key: LineKey, idx: np.ndarray) -> np.ndarray:
+        """Line ``key`` of the scenarios ``idx``: (len(idx), years)."""
+        got = self.lines.get(key)
+        if got is not None:
+            return got[idx]
+        base = self.base.lines.get(key)
+        return np.zeros((len(idx), self.n)) if base is None else np.repeat(base[None], len(idx), axis=0)
+
+    def add(self, key: LineKey, idx: np.ndarray, delta: np.ndarray) -> None:
+        """Add ``delta`` ((len(idx), years) or broadcastable) to line ``key`` of scenarios ``idx``."""
+        delta = np.asarray(delta, dtype=np.float64)
+        if not delta.any():
+            return
+        got = self.lines.get(key)
+        if got is None:
+            base = self.base.lines.get(key)
+            got = np.zeros((self.size, self.n)) if base is None else np.repeat(base[None], self.size, axis=0)
+            self.lines[key] = got
+        got[idx] += delta
+        self.totals[idx, key.category, key.direction] += delta
+
+    def line_keys(self) -> list[LineKey]:
+        return [*self.base.lines, *(k for k in self.lines if k not in self.base.lines)]
+
+    # -- the roster table ------------------------------------------------------------------------
+    def row(self, p: Position) -> int:
+        """The row of position ``p`` (added, with its cost, the first time it is seen)."""
+        return self.add_rows([p])[0]
+
+    def add_rows(self, positions: Sequence[Position]) -> list[int]:
+        """The rows of ``positions``; new ones are added with their cost and active months."""
+        new = [p for p in dict.fromkeys(positions) if p not in self.row_index]
+        if new:
+            from ..staffing import active_months
+
+            costs = self.base.position_costs(new)
+            months = active_months(new, self.years)
+            for p, cost, active in zip(new, costs, months, strict=True):
+                self._add_row(p, cost, active)
+        return [self.row_index[p] for p in positions]
+
+    def _add_row(self, p: Position, cost: np.ndarray, active: np.ndarray) -> None:
+        r = self.row_index.get(p)
+        if r is None:
+            r = len(self.rows)
+            if r == self._cost.shape[0]:
+                grow = self._cost.shape[0]
+                self._cost = np.vstack([self._cost, np.zeros((grow, self.n))])
+                self._months = np.vstack([self._months, np.zeros((grow, self.n))])
+                self._present = np.hstack([self._present, np.zeros((self.size, grow))])
+            self._cost[r] = cost
+            self._months[r] = active
+            self.rows.append(p)
+            self.row_index[p] = r
+            self.rows_by_action.setdefault(p.action, []).append(r)
+            self.rows_by_id.setdefault(p.id, []).append(r)
+            self.rows_by_funding.setdefault(p.funded_by, []).append(r)
+
+    @property
+    def present(self) -> np.ndarray:
+        return self._present[:, : len(self.rows)]
+
+    @property
+    def cost(self) -> np.ndarray:
+        return self._cost[: len(self.rows)]
+
+    def wage_cost(self, idx: np.ndarray | None = None) -> np.ndarray:
+        """The roster's employer cost per year at each scenario's wage index."""
+        sel = slice(None) if idx is None else idx
+        return (self.present[sel] @ self.cost) * self.mult["loon"][sel]
+
+    def wage_parts(self, idx: np.ndarray) -> dict[str, np.ndarray]:
+        """Per action the roster's employer cost of the scenarios ``idx`` (the wage part of its U line)."""
+        if self.base.scales is None:
+            return {}
+        present, loon, cost = self._present[idx], self.mult["loon"][idx], self._cost
+        return {a: (present[:, rows] @ cost[rows]) * loon for a, rows in self.rows_by_action.items()}
+
+    def rows_with_id(self, change, pid: str, idx: np.ndarray) -> list[int]:
+        """The rows of position ``pid`` that the scenarios ``idx`` have (each must have one)."""
+        rows = self.rows_by_id.get(pid, [])
+        present = self._present[np.ix_(idx, rows)]
+        if not np.all(np.any(present > 0, axis=1)):
+            raise change.error(f"onbekende positie '{pid}'", "position",
+                               "een positie van het blad 'Personeel' (of een die eerder in het scenario is "
+                               "aangeworven)")
+        return [r for r, has in zip(rows, np.any(present > 0, axis=0), strict=True) if has]
+
+    def funded_rows(self, s: Subsidy, idx: np.ndarray) -> list[int]:
+        """The rows funded by subsidy ``s`` (its id, or listed on the register) that any of ``idx`` has."""
+        rows = sorted({*self.rows_by_funding.get(s.id, ()), *(r for pid in s.positions
+                                                                for r in self.rows_by_id.get(pid, ()))})
+        if not rows:
+            return []
+        has = np.any(self._present[np.ix_(idx, rows)] > 0, axis=0)
+        return [r for r, h in zip(rows, has, strict=True) if h]
+
+    def swap(self, idx: np.ndarray, rows: Sequence[int],
+             new_rows: Callable[[Position], Sequence[Position]] | Sequence[Callable[[Position], Sequence[Position]]],
+             route: bool = True, on: str | None = None, variant: np.ndarray | None = None) -> None:
+        """In the scenarios ``idx``, each row of ``rows`` becomes ``new_rows(row)`` (with
+        ``variant``, an index per scenario: ``new_rows[variant](row)``). ``route``: the cost
+        change goes through :meth:`route_staff_cost` (overhead, funding) per position; else, with
+        ``on``, the bare cost change lands on that action's U line; else nowhere (the caller has
+        accounted for it)."""
+        fns = [new_rows] if callable(new_rows) else list(new_rows)
+        var = np.zeros(len(idx), dtype=np.int64) if variant is None else variant
+        counts = self._present[np.ix_(idx, rows)].copy()
+        order = np.argsort(var, kind="stable")
+        bounds = np.searchsorted(var[order], np.arange(len(fns) + 1))
+        members = [order[bounds[v]:bounds[v + 1]] for v in range(len(fns))]
+        made: dict[tuple[int, int], list[Position]] = {}
+        for v, fn in enumerate(fns):
+            used = np.any(counts[members[v]] > 0, axis=0)
+            for c, r in enumerate(rows):
+                if used[c]:
+                    made[v, c] = list(fn(self.rows[r]))
+        self.add_rows([q for qs in made.values() for q in qs])
+        loon = self.mult["loon"][idx]
+        self._present[np.ix_(idx, rows)] -= counts
+        change = np.zeros((len(fns), len(rows), self.n))
+        for (v, c), qs in made.items():
+            news = [self.row_index[q] for q in qs]
+            who = members[v]
+            count = counts[who, c]
+            for q in news:
+                self._present[idx[who], q] += count
+            if route:
+                sub, mult = idx[who], loon[who]
+                old = self.rows[rows[c]]
+                self.route_staff_cost(sub, old.action, old.funded_by, -count[:, None] * self.cost[rows[c]] * mult)
+                for q in news:
+                    p = self.rows[q]
+                    self.route_staff_cost(sub, p.action, p.funded_by, count[:, None] * self.cost[q] * mult)
+            else:
+                change[v, c] = sum((self.cost[q] for q in news), np.zeros(self.n)) - self.cost[rows[c]]
+        if on is not None and not route:
+            bare = np.einsum("kc,kcn->kn", counts, change[var])
+            self.add(LineKey(on, EXPLOITATIE, U), idx, bare * loon)
+
+    def hire(self, idx: np.ndarray, p: Position) -> None:
+        r = self.row(p)
+        self._present[idx, r] += 1.0
+        self.route_staff_cost(idx, p.action, p.funded_by, self.cost[r] * self.mult["loon"][idx])
+
+    def route_staff_cost(self, idx: np.ndarray, action: str, funded_by: str, delta: np.ndarray) -> None:
+        """A change in staff cost on an action, with its overhead recharge (15% where the action
+        is subsidised that year) and, for a subsidy-funded position, the subsidy that follows it."""
+        active, rate = self.subsidised(action, idx)
+        overhead = rate * delta * active
+        self.add(LineKey(action, EXPLOITATIE, U), idx, delta + overhead)
+        self.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, overhead)
+        if funded_by in self.base.subsidies:
+            self.add(LineKey(action, EXPLOITATIE, O), idx, delta + overhead)
+
+    # -- subsidy windows -------------------------------------------------------------------------
+    def window(self, s: Subsidy, idx: np.ndarray) -> np.ndarray:
+        """Per scenario and month of the plan: is the subsidy's window active? (len(idx), 12 x years)"""
+        hi = self.end_months[s.id][idx][:, None]
+        return (self.month_axis >= self.start_months[s.id]) & (self.month_axis <= hi)
+
+    def set_end(self, sid: str, idx: np.ndarray, date: dt.date, where: np.ndarray | bool = True) -> None:
+        """The window of subsidy ``sid`` ends on ``date`` in the scenarios ``idx`` (where ``where``)."""
+        self.ends[sid][idx] = np.where(where, date.toordinal(), self.ends[sid][idx])
+        self.end_months[sid][idx] = np.where(where, month_number(date), self.end_months[sid][idx])
+
+    def per_year(self, mask: np.ndarray) -> np.ndarray:
+        return mask.reshape(*mask.shape[:-1], self.n, 12).sum(axis=-1)
+
+    def subsidised(self, action: str, idx: np.ndarray) -> tuple[np.ndarray, float]:
+        """Per scenario and year: is the action paid by a subsidy (any month)? And its overhead rate."""
+        subs = self.base.subsidies_by_action.get(action, [])
+        if not subs:
+            return np.zeros((len(idx), self.n)), 0.0
+        active = np.zeros((len(idx), self.n))
+        for s in subs:
+            active = np.maximum(active, self.per_year(self.window(s, idx)) > 0)
+        return active, subs[0].overhead_rate
+
+    def lost_months(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The subsidy's window (per month) and, per year: the months of ``lost`` inside it, the
+        subsidy and the action's expenditure per month of the window."""
+        window = self.window(s, idx)
+        a = self.per_year(window)
+        o_line = self.line(LineKey(s.action, EXPLOITATIE, O), idx) if s.amount is None else \
+            np.full((len(idx), self.n), float(s.amount))
+        u_line = self.line(LineKey(s.action, EXPLOITATIE, U), idx)
+        return window, self.per_year(lost & window), _per_month(o_line, a), _per_month(u_line, a)
+
+    def project_split(self, s: Subsidy, idx: np.ndarray, u_m: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The project's expenditure per month (``u_m``) split in staff, overhead recharge and
+        other costs. Plan 3.7: the recharge is at least 15% of the staff cost, or what the
+        subsidy's rules allow: here what the action's line holds after its staff (the cap).
+        The staff cost is the roster's funded positions; without any, the U line's wage share."""
+        rows = self.funded_rows(s, idx)
+        share = self.base.shares(LineKey(s.action, EXPLOITATIE, U)).get("loon", 0.0)
+        staff = u_m * share
+        if rows:
+            present = self.present[np.ix_(idx, rows)]
+            cost = (present @ self.cost[rows]) * self.mult["loon"][idx]
+            months = np.max(np.where(present[:, :, None] > 0, self._months[rows][None], 0.0), axis=1)
+            staff = np.where(np.any(present > 0, axis=1)[:, None], _per_month(cost, months), staff)
+        staff_m = np.minimum(staff, u_m)
+        ovh_m = np.minimum(s.overhead_rate * staff_m, u_m - staff_m)
+        return staff_m, ovh_m, u_m - staff_m - ovh_m
+
+    def end_subsidy(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray, other_kept: float) -> None:
+        """Lose the subsidy in the months ``lost`` of its window, with the overhead recharge
+        (A50111 receives it no more, the action pays it no more). Of the project's other costs
+        ``other_kept`` goes on. The staff cost is left to the roster change (:func:`staff_after_end`)."""
+        _, lost_y, o_m, u_m = self.lost_months(s, idx, lost)
+        _staff_m, ovh_m, other_m = self.project_split(s, idx, u_m)
+        self.add(LineKey(s.action, EXPLOITATIE, O), idx, -o_m * lost_y)
+        self.add(LineKey(s.action, EXPLOITATIE, U), idx, -((1.0 - other_kept) * other_m + ovh_m) * lost_y)
+        self.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, -ovh_m * lost_y)
+
+    def lose(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray, fraction: float, kept: float,
+             notice_end: int | None) -> None:
+        """Lose ``fraction`` of the subsidy in the months ``lost``; the staff stay paid up to the
+        month ``notice_end`` (None: no notice)."""
+        window, lost_y, o_m, u_m = self.lost_months(s, idx, lost)
+        staff_m, ovh_m, _ = self.project_split(s, idx, u_m)
+        notice_y = np.zeros((len(idx), self.n))
+        if notice_end is not None:
+            notice_y = self.per_year(lost & window & (self.month_axis <= notice_end))
+        self.add(LineKey(s.action, EXPLOITATIE, O), idx, -fraction * o_m * lost_y)
+        self.add(LineKey(s.action, EXPLOITATIE, U), idx, -(1 - kept) * fraction * (u_m * lost_y - staff_m * notice_y)
+                 - kept * fraction * ovh_m * lost_y)
+        self.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, -fraction * ovh_m * lost_y)
+
+    # -- one scenario's view -----------------------------------------------------------------------
+    def view(self, i: int) -> RunState:
+        positions = [p for r, p in enumerate(self.rows) for _ in range(round(float(self.present[i, r])))]
+        windows = {sid: (_date_of_ordinal(self.starts[sid][i]), _date_of_ordinal(self.ends[sid][i]))
+                   for sid in self.starts}
+        lines = {k: self.lines[k][i].copy() if k in self.lines else self.base.lines[k] for k in self.line_keys()}
+        return RunState(positions, windows, self.contribution[i].copy(),
+                        {k: v[i].copy() for k, v in self.mult.items()}, lines)
+
+
+@dataclass(frozen=True)
+class RunState:
+    """Where one scenario's run ends: its roster, subsidy windows, member contribution and index
+    multipliers (for the cliffs, goal seek and the note)."""
+
+    positions: list[Position]
+    windows: dict[str, tuple[dt.date | None, dt.date | None]]
+    contribution: np.ndarray
+    mult: dict[str, np.ndarray]
+    lines: dict[LineKey, np.ndarray]
+
+    def line(self, action: str, direction: int, category: int = EXPLOITATIE) -> np.ndarray:
+        got = self.lines.get(LineKey(action, category, direction))
+        return np.zeros(len(self.contribution)) if got is None else got
+
+    def funded(self, s: Subsidy) -> list[Position]:
+        ids = set(s.positions)
+        return [p for p in self.positions if p.funded_by == s.id or p.id in ids]
+
+
+def _per_month(amount: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Per year: ``amount`` per month of ``months`` (0 where there are none)."""
+    out = np.zeros(np.broadcast_shapes(np.shape(amount), np.shape(months)))
+    return np.divide(amount, months, out=out, where=months > 0)
+
+
+def _split(base: Baseline, p: Position, date: dt.date, **changes: Any) -> list[Position]:
+    """THE rule of a position change from ``date`` on: two segments if it started before (the
+    later one at the seniority step it has reached by then)."""
+    if p.end is not None and p.end < date:
+        return [p]
+    if p.start is not None and p.start >= date:
+        return [dataclasses.replace(p, **changes)]
+    before = dataclasses.replace(p, end=date - dt.timedelta(days=1))
+    ref = base.staff_params.reference_year
+    step_at = p.step + max(date.year - max(ref, p.start.year if p.start else ref), 0)
+    after = dataclasses.replace(p, start=date, **{"step": step_at, **changes})
+    return [before, after]
+
+
+def _groups(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarray, Any]]:
+    """Positions in ``chs`` grouped by equal change (the same object first, then equal fields;
+    ``vary``: a field that may differ within a group, the rule takes it per scenario)."""
+    by_id: dict[int, list[int]] = {}
+    first: dict[int, Any] = {}
+    for j, ch in enumerate(chs):
+        by_id.setdefault(id(ch), []).append(j)
+        first.setdefault(id(ch), ch)
+    merged: dict[tuple, list[int]] = {}
+    rep: dict[tuple, Any] = {}
+    for key, members in by_id.items():
+        ch = first[key]
+        frozen = _group_key(ch, vary)
+        merged.setdefault(frozen, []).extend(members)
+        rep.setdefault(frozen, ch)
+    return [(np.sort(np.array(m)), rep[k]) for k, m in merged.items()]
+
+
+def _group_key(ch: Any, vary: str | None = None) -> tuple:
+    """A change's fields (but ``vary``) as a hashable key: equal keys, equal changes."""
+    values = tuple(ch.__dict__.values())
+    if vary is not None:
+        at = _field_position(type(ch), vary)
+        values = values[:at] + values[at + 1:]
+    try:
+        frozen = (type(ch), *values)
+        hash(frozen)
+    except TypeError:  # a dict or list among the fields
+        frozen = (type(ch), *(_frozen(v) for v in values))
+    return frozen
+
+
+@functools.cache
+def _field_position(kind: type, name: str) -> int:
+    return list(kind.model_fields).index(name)  # type: ignore[attr-defined]
+
+
+def _frozen(value: Any) -> Any:
+    """A change's fields as a hashable key (equal keys: equal changes)."""
+    if hasattr(value, "__pydantic_fields__"):
+        return (type(value).__name__, *(_frozen(v) for v in value.__dict__.values()))
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+#: A change's text for the audit trail: fixed, or made on demand from the scenario index.
+Text = str | Callable[[int], str]
+#: What a change type's rule gives back for the audit trail: a text per scenario it ran on, or
+#: one function of (scenario index, change) for all of them.
+Texts = list[Text] | Callable[[int, Any], str]
+
+
+# -- the engine ------------------------------------------------------------------------------------
 class Engine:
-    """Applies scenarios to one baseline."""
+    """Applies scenarios to one baseline, all at once: step k of every scenario together, each
+    change type by one rule function over the scenarios that have it (:meth:`run_many`)."""
 
     def __init__(self, baseline: Baseline) -> None:
         self.base = baseline
 
     # -- public -------------------------------------------------------------------------------
     def run(self, scenario: Scenario, library: ScenarioLibrary | None = None) -> ScenarioRun:
-        return self.run_state(scenario, library)[0]
+        """One scenario: a batch of one."""
+        return self.run_many([scenario], library).run(0)
 
-    def run_state(self, scenario: Scenario, library: ScenarioLibrary | None = None) -> tuple[ScenarioRun, _Run]:
-        """The run and the engine state it ends in (lines, index multipliers, contribution,
-        roster), for measuring what a further change would do (see :func:`index_deltas`)."""
-        library = library or ScenarioLibrary([scenario])
-        chain = library.chain(scenario)
-        changes = [c for s in chain for c in s.changes]
-        state = _Run(self.base)
-        lines_before = self._m2_lines(state)
-        minres_before = self.base.m2.minimum_reserve
+    def run_state(self, scenario: Scenario, library: ScenarioLibrary | None = None) -> tuple[ScenarioRun, RunState]:
+        """The run and the state it ends in (roster, subsidy windows, member contribution)."""
+        runs = self.run_many([scenario], library)
+        return runs.run(0), runs.state(0)
+
+    def run_many(self, scenarios: Sequence[Scenario], library: ScenarioLibrary | None = None, *,
+                 audit: bool = True) -> ScenarioRuns:
+        """Run S scenarios (each with the chain it extends) as one state with a scenario axis.
+        ``audit``: keep what is needed for each change's effect (the audit trail)."""
+        base = self.base
+        plain = all(not s.extends or s.extends == BASELINE for s in scenarios)
+        if library is None and not plain:
+            library = ScenarioLibrary(list(scenarios))
+        chains = [[s] if not s.extends or s.extends == BASELINE else library.chain(s)  # type: ignore[union-attr]
+                  for s in scenarios]
+        changes = [[c for s in chain for c in s.changes] for chain in chains]
+        size = len(scenarios)
+        st = _State(base, size)
+        steps = max((len(c) for c in changes), default=0)
+        totals_history = [st.totals.copy()] if audit else []
+        wage_history = [st.wage_cost()] if audit else []
+        texts: list[list[tuple[np.ndarray, Texts]]] = []
+        for j in range(steps):
+            by_type: dict[str, list[int]] = {}
+            for i in range(size):
+                if len(changes[i]) > j:
+                    by_type.setdefault(changes[i][j].type, []).append(i)
+            step_texts = []
+            for kind, members in by_type.items():
+                idx = np.array(members)
+                chs = [changes[i][j] for i in members]
+                got = getattr(self, f"_apply_{kind}")(st, idx, chs)
+                step_texts.append((idx, got))
+            texts.append(step_texts)
+            if audit:
+                totals_history.append(st.totals.copy())
+                wage_history.append(st.wage_cost())
+        wage = st.wage_cost()
+        minimum = base.minimum_reserve(wage)
+        if minimum is not None:
+            minimum = np.broadcast_to(minimum, (size, len(base.years))).copy()
+        lines = m2_arrays(st.totals, **base.m2_inputs)
+
+        def one(i: int) -> ScenarioRun:
+            return self._one(st, i, scenarios[i], chains[i], changes[i], lines, minimum, wage,
+                             totals_history, wage_history, texts)
+
+        return ScenarioRuns(tuple(s.name for s in scenarios), base.years, lines, minimum, wage, base.m2, one,
+                            _state=st.view)
+
+    def _one(self, st: _State, i: int, scenario: Scenario, chain, changes, lines, minimum, wage,
+             totals_history, wage_history, texts) -> ScenarioRun:
+        base = self.base
         effects = []
-        for i, change in enumerate(changes, start=1):
-            description = self.apply(state, change)
-            lines_after = self._m2_lines(state)
-            minres_after = self.base.minimum_reserve(state.wage_cost())
-            deltas = {k: lines_after[k] - lines_before[k] for k in LINE_KEYS}
-            mr_delta = None if minres_after is None or minres_before is None else minres_after - minres_before
-            effects.append(ChangeEffect(i, change.type, change.description or description, deltas, mr_delta))
-            lines_before, minres_before = lines_after, minres_after
-        wage_cost = state.wage_cost()
-        minimum = self.base.minimum_reserve(wage_cost)
-        keys = tuple(state.lines)
-        plan = Plan(years=self.base.years, keys=keys, amounts=np.vstack([state.lines[k] for k in keys]),
-                    actions=self.base.plan.actions)
-        lines = {k: np.array(v) for k, v in lines_before.items()}
-        bestuur = self.base.m2.bestuur
-        m2 = M2Result(self.base.years, lines, minimum, check_norms(self.base.years, lines, minimum, bestuur), bestuur)
+        if totals_history:
+            steps = m2_arrays(np.stack([t[i] for t in totals_history[: len(changes) + 1]]), **base.m2_inputs)
+            minres = [base.minimum_reserve(w[i]) for w in wage_history[: len(changes) + 1]]
+            for j, ch in enumerate(changes, start=1):
+                deltas = {k: steps[k][j] - steps[k][j - 1] for k in LINE_KEYS}
+                now, before = minres[j], minres[j - 1]
+                mr = None if now is None or before is None else now - before
+                text = ch.description or _text_for(texts[j - 1], i, ch)
+                effects.append(ChangeEffect(j, ch.type, text, deltas, mr))
+        keys = [k for k in st.line_keys() if k in base.lines or np.any(st.lines[k][i])]
+        amounts = np.vstack([st.lines[k][i] if k in st.lines else base.lines[k] for k in keys])
+        plan = Plan(years=base.years, keys=tuple(keys), amounts=amounts, actions=base.plan.actions)
+        m2_lines = {k: lines[k][i].copy() for k in LINE_KEYS}
+        mr_i = None if minimum is None else minimum[i].copy()
+        bestuur = base.m2.bestuur
+        m2 = M2Result(base.years, m2_lines, mr_i, check_norms(base.years, m2_lines, mr_i, bestuur), bestuur)
         return ScenarioRun(name=scenario.name, title=scenario.title or scenario.name,
-                           description=scenario.description, plan=plan, m2=m2, baseline=self.base.m2,
-                           effects=tuple(effects), wage_cost=wage_cost,
-                           extends=tuple(s.name for s in chain[:-1])), state
+                           description=scenario.description, plan=plan, m2=m2, baseline=base.m2,
+                           effects=tuple(effects), wage_cost=wage[i].copy(),
+                           extends=tuple(s.name for s in chain[:-1]))
 
-    def _m2_lines(self, state: _Run) -> dict[str, np.ndarray]:
-        return m2_arrays(state.totals, **self.base.m2_inputs)
-
-    # -- changes ------------------------------------------------------------------------------
-    def apply(self, state: _Run, change) -> str:
-        handler = getattr(self, f"_apply_{change.type}")
-        return handler(state, change)
-
-    def _apply_line(self, state: _Run, ch: LineChange) -> str:
-        self.base.check_action(ch, ch.action)
-        for y in ch.amounts:
-            if y not in self.base.years:
-                raise ch.error(f"jaar {y} valt buiten het plan", "amounts",
-                               f"jaren {self.base.years[0]}-{self.base.years[-1]}")
-        delta = np.array([float(ch.amounts.get(y, 0.0)) for y in self.base.years])
-        state.add(ch.action, 0 if ch.direction == "O" else 1, delta, CATEGORIES.index(ch.category))
-        return f"Bijsturing {ch.action} {ch.category} {ch.direction}"
-
-    def _apply_contribution(self, state: _Run, ch: ContributionChange) -> str:
-        if ch.from_year not in self.base.years:
-            raise ch.error(f"jaar {ch.from_year} valt buiten het plan", "from_year",
-                           f"een jaar in {self.base.years[0]}-{self.base.years[-1]}")
-        if not np.any(state.contribution):
-            raise ch.error("het plan heeft geen bijdrage van de lokale besturen (parameter 'Bijdrage lokale besturen')",
-                           None, "een rij 'Bijdrage lokale besturen' op het blad Parameters")
-        if ch.pct is not None:
-            pct = ch.pct  # a fraction (w13xl.scenario.spec.as_fraction): 0.05 = +5%
-            factor = 1.0 + pct
-            what = f"{pct * 100:+.1f}%".replace(".", ",")
-        else:
-            inhabitants = self.base.params.inhabitants
-            if not inhabitants:
-                raise ch.error("per_inhabitant vraagt het aantal inwoners (parameter 'Inwoners')",
-                               "per_inhabitant", "een rij 'Inwoners' op het blad Parameters")
-            current = self.base.contribution[0] / inhabitants
-            factor = ch.per_inhabitant / current
-            what = f"{ch.per_inhabitant:.4f} euro per inwoner (was {current:.4f})".replace(".", ",")
-        mask = np.array([y >= ch.from_year for y in self.base.years], dtype=float)
-        delta = state.contribution * (factor - 1.0) * mask
-        state.contribution = state.contribution + delta
-        state.contribution_fixed = state.contribution_fixed * (1.0 + (factor - 1.0) * mask)
-        state.add(CONTRIBUTION_ACTION, O, delta)
-        return f"Bijdrage lokale besturen {what} vanaf {ch.from_year}"
-
-    # index ---------------------------------------------------------------------------------
-    def _index_paths(self, ch: IndexChange, state: _Run) -> dict[str, np.ndarray]:
-        years = list(self.base.years)
-        t0 = years[0]
-        base_rate = float(self.base.params.index_rate)
-        if ch.rate is not None:
-            path = (1.0 + ch.rate) ** np.arange(len(years))
-            return dict.fromkeys(ch.classes, path)
-        if ch.rates is not None:
-            for y in ch.rates:
+    # -- lines and the member contribution -----------------------------------------------------------
+    def _apply_line(self, st: _State, idx: np.ndarray, chs: Sequence[LineChange]) -> list[Text]:
+        """A line change adds its amounts to the line, per year."""
+        years = self.base.years
+        by_line: dict[LineKey, list[int]] = {}
+        for j, ch in enumerate(chs):
+            self.base.check_action(ch, ch.action)
+            for y in ch.amounts:
                 if y not in years:
-                    raise ch.error(f"jaar {y} valt buiten het plan", "rates")
-            rates = {y: ch.rates.get(y, base_rate) for y in years}
-            path = ix.yearly_rate_multipliers(rates, years)
-            return dict.fromkeys(ch.classes, path)
-        if ch.crossings is not None or ch.extra_crossings is not None:
-            for m in ch.months:
-                if not t0 - 1 <= m[0] <= years[-1]:
-                    raise ch.error(f"spilindexoverschrijding {m[0]}-{m[1]:02d} valt buiten het plan",
-                                   "crossings" if ch.crossings is not None else "extra_crossings")
-            steps = ix.wage_steps_from_crossings(ch.months)
-            level = ix.monthly_level(steps, (t0, 1), 12 * len(years))
-            path = ix.yearly_average_multipliers(level, (t0, 1), years)
-            if ch.extra_crossings is not None:
-                return {"loon": state.mult["loon"] * path}
-            return {"loon": path}
-        # inflation: a health index path through the pivot mechanism (wages), CPI for the rest
-        inflation = ch.inflation or {}  # (the one left of rate, rates, crossings and inflation)
-        rates = {y: inflation.get(y, base_rate) for y in years}
-        for y in inflation:
-            if y not in years:
-                raise ch.error(f"jaar {y} valt buiten het plan", "inflation")
-        monthly = np.repeat([(1.0 + rates[y]) ** (1 / 12) - 1.0 for y in years], 12)
-        health = ix.bundled_health_index().slice((t0 - 1, 10), (t0 - 1, 12))
-        health_path = ix.health_index_path(health, monthly)
-        result = ix.pivot_mechanism(health_path.values, start=health_path.start, pivot=PIVOT_AFTER_2025,
-                                    coefficient=1.0)
-        level = result.coefficient[3:] / result.coefficient[3]
-        wages = ix.yearly_average_multipliers(level, (t0, 1), years)
-        prices = ix.yearly_rate_multipliers(rates, years)
-        contribution = np.cumprod([1.0] + [1.0 + rates[y] for y in years[:-1]])
-        out = {"loon": wages, "prijzen": prices, "bijdrage": contribution}
-        return {c: out[c] for c in ch.classes if c in out} if ch.classes != ["loon"] else out
+                    raise ch.error(f"jaar {y} valt buiten het plan", "amounts", f"jaren {years[0]}-{years[-1]}")
+            key = LineKey(ch.action, CATEGORIES.index(ch.category), O if ch.direction == "O" else U)
+            by_line.setdefault(key, []).append(j)
+        for key, members in by_line.items():
+            delta = np.array([[float(chs[j].amounts.get(y, 0.0)) for y in years] for j in members])
+            st.add(key, idx[members], delta)
+        return [f"Bijsturing {ch.action} {ch.category} {ch.direction}" for ch in chs]
 
-    def _apply_index(self, state: _Run, ch: IndexChange) -> str:
-        paths = self._index_paths(ch, state)
-        self._set_paths(state, paths)
-        if ch.rate is not None:
-            what = f"{ch.rate * 100:.1f}% per jaar".replace(".", ",")
-        elif ch.rates is not None:
-            what = ", ".join(f"{y}: {r * 100:.1f}%".replace(".", ",") for y, r in sorted(ch.rates.items()))
-        elif ch.inflation is not None:
-            what = "inflatie " + ", ".join(f"{y}: {r * 100:.1f}%".replace(".", ",")
-                                           for y, r in sorted(ch.inflation.items()))
-        else:
-            label = "extra spilindexoverschrijdingen" if ch.extra_crossings is not None else "spilindexoverschrijdingen"
-            what = f"{label} " + ", ".join(f"{m:02d}/{y}" for y, m in ch.months)
-        return f"Indexering ({', '.join(sorted(paths))}): {what}"
+    def _apply_contribution(self, st: _State, idx: np.ndarray, chs: Sequence[ContributionChange]) -> list[Text]:
+        """The member contribution times a factor from a year on (``pct``, or a new amount per inhabitant)."""
+        base, years = self.base, self.base.years
+        factor = np.empty(len(chs))
+        from_year = np.empty(len(chs))
+        texts: list[Text] = []
+        has = np.any(st.contribution[idx], axis=1)
+        for j, ch in enumerate(chs):
+            if ch.from_year not in years:
+                raise ch.error(f"jaar {ch.from_year} valt buiten het plan", "from_year",
+                               f"een jaar in {years[0]}-{years[-1]}")
+            if not has[j]:
+                raise ch.error("het plan heeft geen bijdrage van de lokale besturen (parameter 'Bijdrage lokale "
+                               "besturen')", None, "een rij 'Bijdrage lokale besturen' op het blad Parameters")
+            if ch.pct is not None:
+                factor[j] = 1.0 + ch.pct  # a fraction (w13xl.scenario.spec.as_fraction): 0.05 = +5%
+                texts.append(f"Bijdrage lokale besturen {f'{ch.pct * 100:+.1f}%'.replace('.', ',')} "
+                             f"vanaf {ch.from_year}")
+            else:
+                inhabitants = base.params.inhabitants
+                if not inhabitants:
+                    raise ch.error("per_inhabitant vraagt het aantal inwoners (parameter 'Inwoners')",
+                                   "per_inhabitant", "een rij 'Inwoners' op het blad Parameters")
+                current = base.contribution[0] / inhabitants
+                factor[j] = ch.per_inhabitant / current
+                what = f"{ch.per_inhabitant:.4f} euro per inwoner (was {current:.4f})".replace(".", ",")
+                texts.append(f"Bijdrage lokale besturen {what} vanaf {ch.from_year}")
+            from_year[j] = ch.from_year
+        mask = (np.asarray(years)[None, :] >= from_year[:, None]).astype(float)
+        step = (factor[:, None] - 1.0) * mask
+        delta = st.contribution[idx] * step
+        st.contribution[idx] += delta
+        st.contribution_fixed[idx] *= 1.0 + step
+        st.add(LineKey(CONTRIBUTION_ACTION, EXPLOITATIE, O), idx, delta)
+        return texts
 
-    def _apply_indexsprong(self, state: _Run, ch: IndexsprongChange) -> str:
-        """The rule of an indexsprong (see :func:`skip_indexation`)."""
+    # -- index ----------------------------------------------------------------------------------------
+    def _apply_index(self, st: _State, idx: np.ndarray, chs: Sequence[IndexChange]) -> Texts:
+        """New multiplier paths for the index classes; every exposed line follows (:meth:`_set_paths`).
+        Changes of one form (rate, rates, inflation, crossings) are computed together."""
+        forms: dict[tuple, list[int]] = {}
+        for j, ch in enumerate(chs):
+            form = ("rate" if ch.rate is not None else "rates" if ch.rates is not None else
+                    "crossings" if ch.crossings is not None or ch.extra_crossings is not None else "inflation")
+            forms.setdefault((form, tuple(ch.classes), ch.extra_crossings is not None), []).append(j)
+        for (form, _classes, _extra), members in forms.items():
+            group = [chs[j] for j in members]
+            paths = self._index_paths(st, idx[members], form, group)
+            self._set_paths(st, idx[members], paths)
+        return _describe_index
+
+    def _index_paths(self, st: _State, idx: np.ndarray, form: str, chs: Sequence[IndexChange]) -> dict[str, np.ndarray]:
+        """THE index paths of index changes of one form: class -> (len(chs), years) multipliers."""
         years = list(self.base.years)
-        if ch.year is not None and not years[0] < ch.year <= years[-1]:
-            raise ch.error(f"jaar {ch.year} ligt niet in het plan na het eerste jaar", "year",
-                           f"een jaar in {years[1]}-{years[-1]} (het peil van het eerste jaar is de basis van "
-                           "het plan)")
-        crossing = None
-        if ch.crossing is not None:
-            y, m = (int(x) for x in ch.crossing.split("-"))
-            if not years[0] - 1 <= y <= years[-1]:
-                raise ch.error(f"spilindexoverschrijding {ch.crossing} valt buiten het plan", "crossing")
-            crossing = (y, m)
-        paths: dict[str, np.ndarray] = {c: skip_indexation(state.mult[c], years, ch.year, crossing)
-                                        for c in ch.classes}
-        self._set_paths(state, paths)
-        # exactly one of year and crossing (IndexsprongChange checks it)
-        what = f"jaar {ch.year}" if crossing is None else f"overschrijding {crossing[1]:02d}/{crossing[0]}"
-        return f"Indexsprong ({', '.join(sorted(paths))}): {what} overgeslagen"
+        n, t0 = len(years), years[0]
+        base_rate = float(self.base.params.index_rate)
+        classes = chs[0].classes
+        if form == "rate":
+            rate = np.array([ch.rate for ch in chs], dtype=np.float64)
+            return dict.fromkeys(classes, (1.0 + rate[:, None]) ** np.arange(n))
+        if form == "rates":
+            for ch in chs:
+                for y in ch.rates or {}:
+                    if y not in years:
+                        raise ch.error(f"jaar {y} valt buiten het plan", "rates")
+            growth = np.array([[1.0] + [1.0 + float((ch.rates or {}).get(y, base_rate)) for y in years[1:]]
+                               for ch in chs])
+            return dict.fromkeys(classes, np.cumprod(growth, axis=1))
+        if form == "crossings":
+            out = np.empty((len(chs), n))
+            cache: dict[tuple, np.ndarray] = {}
+            for j, ch in enumerate(chs):
+                key = tuple(ch.months)
+                if key not in cache:
+                    for m in ch.months:
+                        if not t0 - 1 <= m[0] <= years[-1]:
+                            raise ch.error(f"spilindexoverschrijding {m[0]}-{m[1]:02d} valt buiten het plan",
+                                           "crossings" if ch.crossings is not None else "extra_crossings")
+                    steps = ix.wage_steps_from_crossings(ch.months)
+                    cache[key] = ix.yearly_average_multipliers(ix.monthly_level(steps, (t0, 1), 12 * n), (t0, 1), years)
+                out[j] = cache[key]
+            if chs[0].extra_crossings is not None:
+                return {"loon": st.mult["loon"][idx] * out}
+            return {"loon": out}
+        # inflation: a health index path through the pivot mechanism (wages), CPI for the rest
+        for ch in chs:
+            for y in ch.inflation or {}:
+                if y not in years:
+                    raise ch.error(f"jaar {y} valt buiten het plan", "inflation")
+        rates = np.array([[float((ch.inflation or {}).get(y, base_rate)) for y in years] for ch in chs])
+        paths = inflation_paths(rates, years)
+        if list(classes) != ["loon"]:
+            return {c: paths[c] for c in classes if c in paths}
+        return paths
 
-    def _set_paths(self, state: _Run, paths: dict[str, np.ndarray]) -> None:
-        """Move the index classes to new multiplier paths; every exposed line follows."""
+    def _set_paths(self, st: _State, idx: np.ndarray, paths: dict[str, np.ndarray]) -> None:
+        """THE index rule: the classes move to new multiplier paths; each line moves by its part
+        exposed to a class (:func:`line_exposure`) x (new / old multiplier - 1); the member
+        contribution's CPI-linked part follows ``bijdrage``."""
         if "loon" in paths:
             paths["volgt_loon"] = paths["loon"]
-        ratios = {klass: paths[klass] / state.mult[klass] for klass in paths}
-        for key, delta in index_deltas(self.base, state.lines, ratios, state.wage_parts()).items():
-            state.add(key.action, key.direction, delta, key.category)
+        change = {k: paths[k] / st.mult[k][idx] - 1.0 for k in paths if k in CLASSES}
+        moving = tuple(sorted(change))
+        wage = st.wage_parts(idx)
+        deltas = []
+        for key in st.line_keys():
+            if not _may_move(self.base, key, moving):
+                continue
+            exp = line_exposure(self.base, key, st.line(key, idx), wage)
+            delta = None
+            for klass, r in change.items():
+                part = exp.amounts.get(klass)
+                if part is not None:
+                    delta = part * r if delta is None else delta + part * r
+            if delta is not None:
+                deltas.append((key, delta))
+        for key, delta in deltas:
+            st.add(key, idx, delta)
         if "bijdrage" in paths:
-            # only the CPI-linked part moves (the rest: state.contribution_fixed)
-            linked = state.contribution - state.contribution_fixed
-            delta = linked * (paths["bijdrage"] / state.mult["bijdrage"] - 1.0)
-            state.contribution = state.contribution + delta
-            state.add(CONTRIBUTION_ACTION, O, delta)
-        # staff cost added or removed by earlier changes sits on the U lines and was rescaled
-        # with their wage share above; later roster changes are costed at the new level
-        state.mult.update(paths)
+            linked = st.contribution[idx] - st.contribution_fixed[idx]
+            delta = linked * change["bijdrage"]
+            st.contribution[idx] += delta
+            st.add(LineKey(CONTRIBUTION_ACTION, EXPLOITATIE, O), idx, delta)
+        for k, path in paths.items():
+            st.mult[k][idx] = path
 
-    # staffing --------------------------------------------------------------------------------
-    def _apply_hire(self, state: _Run, ch: HireChange) -> str:
-        self.base.check_action(ch, ch.action)
-        self.base.check_date(ch, ch.start, "start")
-        if ch.end is not None and ch.end < ch.start:
-            raise ch.error("einde ligt voor start", "end")
-        if ch.funded_by != BASE_FUNDING and ch.funded_by not in self.base.subsidies:
-            raise ch.error(f"onbekende financiering '{ch.funded_by}'", "funded_by", "basiswerking of een subsidie-id")
-        if self.base.scales is not None and ch.scale not in self.base.scales:
-            raise ch.error(f"onbekende weddeschaal '{ch.scale}'", "scale",
-                           f"een van: {', '.join(self.base.scales.names)}")
-        state.hired += 1
-        pid = ch.id or f"NIEUW-{state.hired}"
-        p = Position(id=pid, function=ch.function, level=ch.level, scale=ch.scale, step=ch.step, fte=ch.fte,
-                     action=ch.action, funded_by=ch.funded_by, start=ch.start, end=ch.end)
-        state.replace_positions([], [p])
-        fte = f"{ch.fte:g}".replace(".", ",")
-        return f"Aanwerving {fte} VTE {ch.level} ({ch.scale}, trap {ch.step}) op {ch.action} vanaf {ch.start:%d/%m/%Y}"
+    def _apply_indexsprong(self, st: _State, idx: np.ndarray, chs: Sequence[IndexsprongChange]) -> list[Text]:
+        """The rule of an indexsprong (see :func:`skip_indexation`)."""
+        years = list(self.base.years)
+        texts: list[Text] = [""] * len(chs)
+        for members, ch in _groups(chs):
+            if ch.year is not None and not years[0] < ch.year <= years[-1]:
+                raise ch.error(f"jaar {ch.year} ligt niet in het plan na het eerste jaar", "year",
+                               f"een jaar in {years[1]}-{years[-1]} (het peil van het eerste jaar is de basis van "
+                               "het plan)")
+            crossing = None
+            if ch.crossing is not None:
+                y, m = (int(x) for x in ch.crossing.split("-"))
+                if not years[0] - 1 <= y <= years[-1]:
+                    raise ch.error(f"spilindexoverschrijding {ch.crossing} valt buiten het plan", "crossing")
+                crossing = (y, m)
+            sel = idx[members]
+            paths = {c: skip_indexation(st.mult[c][sel], years, ch.year, crossing) for c in ch.classes}
+            self._set_paths(st, sel, paths)
+            what = f"jaar {ch.year}" if crossing is None else f"overschrijding {crossing[1]:02d}/{crossing[0]}"
+            for j in members:
+                texts[j] = f"Indexsprong ({', '.join(sorted(paths))}): {what} overgeslagen"
+        return texts
 
-    def _apply_end_position(self, state: _Run, ch: EndPositionChange) -> str:
-        self.base.check_date(ch, ch.date)
-        old = state.position(ch, ch.position)
-        new = [q for p in old for q in ([p] if p.end is not None and p.end <= ch.date else
-                                        [] if p.start is not None and p.start > ch.date else
-                                        [dataclasses.replace(p, end=ch.date)])]
-        state.replace_positions(old, new)
-        return f"Positie {ch.position} stopt op {ch.date:%d/%m/%Y}"
-
-    def _segment_change(self, state: _Run, ch, **changes) -> None:
-        self.base.check_date(ch, ch.date)
-        old = state.position(ch, ch.position)
-        new = [q for p in old for q in state.split(p, ch.date, **changes)]
-        state.replace_positions(old, new)
-
-    def _apply_fte(self, state: _Run, ch: FteChange) -> str:
-        self._segment_change(state, ch, fte=ch.fte)
-        return f"Positie {ch.position} naar {ch.fte:g} VTE vanaf {ch.date:%d/%m/%Y}".replace(".", ",", 1)
-
-    def _apply_step(self, state: _Run, ch: StepChange) -> str:
-        self._segment_change(state, ch, step=ch.step)
-        return f"Positie {ch.position} naar trap {ch.step} vanaf {ch.date:%d/%m/%Y}"
-
-    def _apply_move(self, state: _Run, ch: MoveChange) -> str:
-        self.base.check_action(ch, ch.action)
-        changes = {"action": ch.action}
-        if ch.funded_by is not None:
-            if ch.funded_by != BASE_FUNDING and ch.funded_by not in self.base.subsidies:
+    # -- staffing -------------------------------------------------------------------------------------
+    def _apply_hire(self, st: _State, idx: np.ndarray, chs: Sequence[HireChange]) -> list[Text]:
+        base = self.base
+        texts: list[Text] = [""] * len(chs)
+        for members, ch in _groups(chs):
+            base.check_action(ch, ch.action)
+            base.check_date(ch, ch.start, "start")
+            if ch.end is not None and ch.end < ch.start:
+                raise ch.error("einde ligt voor start", "end")
+            if ch.funded_by != BASE_FUNDING and ch.funded_by not in base.subsidies:
                 raise ch.error(f"onbekende financiering '{ch.funded_by}'", "funded_by",
                                "basiswerking of een subsidie-id")
-            changes["funded_by"] = ch.funded_by
-        self._segment_change(state, ch, **changes)
-        return f"Positie {ch.position} naar {ch.action} vanaf {ch.date:%d/%m/%Y}"
+            if base.scales is not None and ch.scale not in base.scales:
+                raise ch.error(f"onbekende weddeschaal '{ch.scale}'", "scale",
+                               f"een van: {', '.join(base.scales.names)}")
+            sel = idx[members]
+            st.hired[sel] += 1
+            pids = [ch.id or f"NIEUW-{st.hired[i]}" for i in sel]
+            for pid in dict.fromkeys(pids):
+                who = sel[np.array([p == pid for p in pids])]
+                st.hire(who, Position(id=pid, function=ch.function, level=ch.level, scale=ch.scale, step=ch.step,
+                                      fte=ch.fte, action=ch.action, funded_by=ch.funded_by, start=ch.start,
+                                      end=ch.end))
+            fte = f"{ch.fte:g}".replace(".", ",")
+            for j in members:
+                texts[j] = (f"Aanwerving {fte} VTE {ch.level} ({ch.scale}, trap {ch.step}) op {ch.action} "
+                            f"vanaf {ch.start:%d/%m/%Y}")
+        return texts
 
-    # subsidies -------------------------------------------------------------------------------
-    def _apply_subsidy_end(self, state: _Run, ch: SubsidyEndChange) -> str:
+    def _positions(self, st: _State, idx: np.ndarray, chs: Sequence[Any],
+                   new_rows: Callable[[Any], Callable[[Position], Sequence[Position]]],
+                   text: Callable[[Any], str], check: Callable[[Any], None] | None = None) -> list[Text]:
+        """A change of one position from a date: its rows become ``new_rows(change)(row)``."""
+        texts: list[Text] = [""] * len(chs)
+        for members, ch in _groups(chs):
+            if check is not None:
+                check(ch)
+            self.base.check_date(ch, ch.date)
+            sel = idx[members]
+            st.swap(sel, st.rows_with_id(ch, ch.position, sel), new_rows(ch))
+            for j in members:
+                texts[j] = text(ch)
+        return texts
+
+    def _apply_end_position(self, st: _State, idx: np.ndarray, chs: Sequence[EndPositionChange]) -> list[Text]:
+        def ended(ch: EndPositionChange) -> Callable[[Position], list[Position]]:
+            return lambda p: ([p] if p.end is not None and p.end <= ch.date else
+                              [] if p.start is not None and p.start > ch.date else
+                              [dataclasses.replace(p, end=ch.date)])
+        return self._positions(st, idx, chs, ended, lambda ch: f"Positie {ch.position} stopt op {ch.date:%d/%m/%Y}")
+
+    def _apply_fte(self, st: _State, idx: np.ndarray, chs: Sequence[FteChange]) -> list[Text]:
+        return self._positions(st, idx, chs, lambda ch: lambda p: _split(self.base, p, ch.date, fte=ch.fte),
+                               lambda ch: f"Positie {ch.position} naar {ch.fte:g} VTE vanaf "
+                                          f"{ch.date:%d/%m/%Y}".replace(".", ",", 1))
+
+    def _apply_step(self, st: _State, idx: np.ndarray, chs: Sequence[StepChange]) -> list[Text]:
+        return self._positions(st, idx, chs, lambda ch: lambda p: _split(self.base, p, ch.date, step=ch.step),
+                               lambda ch: f"Positie {ch.position} naar trap {ch.step} vanaf {ch.date:%d/%m/%Y}")
+
+    def _apply_move(self, st: _State, idx: np.ndarray, chs: Sequence[MoveChange]) -> list[Text]:
+        base = self.base
+
+        def check(ch: MoveChange) -> None:
+            base.check_action(ch, ch.action)
+            if ch.funded_by is not None and ch.funded_by != BASE_FUNDING and ch.funded_by not in base.subsidies:
+                raise ch.error(f"onbekende financiering '{ch.funded_by}'", "funded_by",
+                               "basiswerking of een subsidie-id")
+
+        def moved(ch: MoveChange) -> Callable[[Position], list[Position]]:
+            changes: dict[str, Any] = {"action": ch.action}
+            if ch.funded_by is not None:
+                changes["funded_by"] = ch.funded_by
+            return lambda p: _split(base, p, ch.date, **changes)
+
+        return self._positions(st, idx, chs, moved,
+                               lambda ch: f"Positie {ch.position} naar {ch.action} vanaf {ch.date:%d/%m/%Y}", check)
+
+    # -- subsidies ------------------------------------------------------------------------------------
+    def _subsidy(self, ch: Any) -> Subsidy:
+        s = self.base.subsidies.get(ch.subsidy)
+        if s is None:
+            raise ch.error(f"onbekende subsidie '{ch.subsidy}'", "subsidy",
+                           f"een subsidie van het blad 'Subsidies': {', '.join(self.base.subsidies) or '(geen)'}")
+        return s
+
+    def _apply_subsidy_end(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyEndChange]) -> Texts:
         """The subsidy ends on ``ch.date``; ``ch.policy`` says what happens to the project
         (see :data:`SUBSIDY_END_POLICIES`). Early and planned ends follow the same rules: the
         lost months (after the date, inside the subsidy's window) lose the subsidy, and the
-        staff rule of the policy applies to the funded positions from the date on."""
-        s = state.subsidy(ch)
-        self.base.check_date(ch, ch.date)
-        start, end = state.windows[s.id]
-        if end is not None and ch.date > end:
-            self._renew(state, ch, s, ch.date, None)
-            return f"Subsidie {s.name} ({s.id}) loopt door tot {ch.date:%d/%m/%Y}"
-        plan_end = dt.date(self.base.years[-1], 12, 31)
-        if ch.policy == "keep_project" and end is not None and end < plan_end:
-            # the whole project goes on to the end of the plan: the renewal's costs, without its subsidy
-            self._renew(state, ch, s, plan_end, None)
-            start, end = state.windows[s.id]
-        months = self.base.years[0] * 12 + np.arange(12 * state.n)
-        lost = months > _month(ch.date)
-        funded = state.funded(s)
-        notices: dict[str, int] = {}
-        details: dict[str, Notice] = {}
-        if ch.policy == "stop":
-            details = notice_details(self.base, ch, funded)
-            notices = {p.id: notice_months_for(p, ch, details) for p in funded}
-        state.end_subsidy(s, lost, other_kept=ch.kept)
-        new = staff_after_end(funded, ch.policy, ch.date, ch.share, notices)
-        state.replace_positions(funded, new, route=False, on=s.action)
-        state.windows[s.id] = (start, ch.date if end is None or ch.date < end else end)
+        staff rule of the policy applies to the funded positions from the date on. A date after
+        the window's end renews the subsidy to that date. Ends of one subsidy with one policy
+        are computed together, each scenario with its own date."""
+        base = self.base
+        renewed: set[int] = set()  # scenarios whose end date lies after the window: a renewal
+        describe: dict[tuple, Callable[[int], str]] = {}  # (change but its date, date) -> text
+        plan_end = dt.date(base.years[-1], 12, 31)
+        for members, ch in _groups(chs, vary="date"):
+            s = self._subsidy(ch)
+            dates = [chs[j].date for j in members]
+            by_date: dict[dt.date, SubsidyEndChange] = {}
+            for j in members:
+                by_date.setdefault(chs[j].date, chs[j])
+            for date, at in by_date.items():
+                base.check_date(at, date)
+            ordinals = {d: d.toordinal() for d in by_date}
+            day = np.array([ordinals[d] for d in dates])
+            sel = idx[members]
+            end = st.ends[s.id][sel]
+            later = (end < _OPEN) & (day > end)
+            if np.any(later):
+                for date, at in by_date.items():
+                    on = later & (day == ordinals[date])
+                    if np.any(on):
+                        self._renew(st, sel[on], at, s, date, None)
+                renewed.update(int(i) for i in sel[later])
+                sel, members, day = sel[~later], members[~later], day[~later]
+            if not len(sel):
+                continue
+            if ch.policy == "keep_project":
+                # the whole project goes on to the end of the plan: the renewal's costs, without its subsidy
+                short = st.ends[s.id][sel] < plan_end.toordinal()
+                if np.any(short):
+                    self._renew(st, sel[short], ch, s, plan_end, None)
+            distinct = sorted(set(day.tolist()))
+            variant = np.searchsorted(np.array(distinct), day)
+            month = np.array([month_number(dt.date.fromordinal(d)) for d in distinct])[variant]
+            rows = st.funded_rows(s, sel)
+            funded = [st.rows[r] for r in rows]
+            present = st.present[np.ix_(sel, rows)].copy()
+            st.end_subsidy(s, sel, st.month_axis[None, :] > month[:, None], other_kept=ch.kept)
+            rules = []
+            key = _group_key(ch, "date")
+            for v, ordinal in enumerate(distinct):
+                at = by_date[dt.date.fromordinal(ordinal)]
+                details: dict[str, Notice] = {}
+                notices: dict[str, int] = {}
+                if ch.policy == "stop":
+                    details = notice_details(base, at, funded)
+                    notices = {p.id: notice_months_for(p, at, details) for p in funded}
+                rules.append(lambda p, at=at, notices=notices: staff_after_end([p], at.policy, at.date, at.share,
+                                                                               notices))
+                describe[key, at.date] = functools.partial(self._describe_end, s, at, funded, present, sel, details,
+                                                           notices)
+            st.swap(sel, rows, rules, route=False, on=s.action, variant=variant)
+            end = st.ends[s.id][sel]
+            shorter = (end >= _OPEN) | (day < end)
+            st.ends[s.id][sel] = np.where(shorter, day, end)
+            st.end_months[s.id][sel] = np.where(shorter, month, st.end_months[s.id][sel])
+
+        def text(i: int, ch: SubsidyEndChange) -> str:
+            s = base.subsidies[ch.subsidy]
+            if i in renewed:
+                return f"Subsidie {s.name} ({s.id}) loopt door tot {ch.date:%d/%m/%Y}"
+            return describe[_group_key(ch, "date"), ch.date](i)
+
+        return text
+
+    def _describe_end(self, s: Subsidy, ch: SubsidyEndChange, rows: list[Position], present: np.ndarray,
+                      sel: np.ndarray, details: Mapping[str, Notice], notices: Mapping[str, int], i: int) -> str:
+        """The audit text of a subsidy end for scenario ``i`` (its funded positions: the ``rows``
+        that scenario ``sel[k] = i`` had, ``present[k]``)."""
+        funded = [p for p, c in zip(rows, present[int(np.searchsorted(sel, i))], strict=True) if c > 0]
+        mine = {p.id for p in funded}
+        details = {k: d for k, d in details.items() if k in mine}
+        notices = {k: v for k, v in notices.items() if k in mine}
         desc = describe_subsidy_end(s, ch, notices, details)
         if details:
             # the other notice variant in one figure: the staff cost of the statutory notice
             # months after the stop date (never past a planned end), at the plan's wage index
-            # (a text must not depend on how a run is batched)
             after = staff_after_end(funded, "stop", ch.date, None, {k: d.months for k, d in details.items()})
             in_time = staff_after_end(funded, "stop", ch.date, None, {})
             loon = self.base.base_mult["loon"]
@@ -1064,91 +1425,115 @@ class Engine:
             desc += f" ({ILLUSTRATIVE_LABEL})"
         return desc
 
-    def _apply_subsidy_cut(self, state: _Run, ch: SubsidyCutChange) -> str:
+    def _apply_subsidy_cut(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyCutChange]) -> list[Text]:
         """From ``ch.date`` the subsidy pays ``ch.factor``. ``stop``: the project's costs
         (staff FTE included) fall with it, no notice; ``keep_staff``: the staff stay, the other
         costs fall; ``keep_project``: every cost stays; ``share``: that share of the lost part stays."""
-        s = state.subsidy(ch)
-        self.base.check_date(ch, ch.date)
-        months = self.base.years[0] * 12 + np.arange(12 * state.n)
-        lost = months >= _month(ch.date)
-        fraction = 1.0 - ch.factor
-        if ch.policy == "keep_staff":
-            # staff cost stays: treat the whole window as the staff's "notice"
-            state.lose(s, lost, fraction, 0.0, 10**9)
-        else:
-            state.lose(s, lost, fraction, ch.kept, None)
-        if ch.kept < 1 and ch.policy != "keep_staff":
-            funded = state.funded(s)
-            keep_fte = 1.0 - fraction * (1.0 - ch.kept)
-            new = [q for p in funded for q in state.split(p, ch.date, fte=p.fte * keep_fte)]
-            state.replace_positions(funded, new, route=False)
-        falls = {"stop": ": kosten dalen mee", "keep_staff": ": personeel blijft, andere kosten dalen mee",
-                 "keep_project": "", "share": f": {(1 - ch.kept) * 100:.0f}% van de kosten daalt mee"}
-        return (f"Subsidie {s.name} ({s.id}) daalt tot {ch.factor * 100:.0f}% vanaf {ch.date:%d/%m/%Y}"
-                + falls[ch.policy])
+        texts: list[Text] = [""] * len(chs)
+        for members, ch in _groups(chs):
+            s = self._subsidy(ch)
+            self.base.check_date(ch, ch.date)
+            sel = idx[members]
+            lost = st.month_axis >= _month(ch.date)
+            fraction = 1.0 - ch.factor
+            if ch.policy == "keep_staff":
+                # staff cost stays: treat the whole window as the staff's "notice"
+                st.lose(s, sel, lost, fraction, 0.0, 10**9)
+            else:
+                st.lose(s, sel, lost, fraction, ch.kept, None)
+            if ch.kept < 1 and ch.policy != "keep_staff":
+                keep_fte = 1.0 - fraction * (1.0 - ch.kept)
+                st.swap(sel, st.funded_rows(s, sel),
+                        lambda p, ch=ch, k=keep_fte: _split(self.base, p, ch.date, fte=p.fte * k), route=False)
+            falls = {"stop": ": kosten dalen mee", "keep_staff": ": personeel blijft, andere kosten dalen mee",
+                     "keep_project": "", "share": f": {(1 - ch.kept) * 100:.0f}% van de kosten daalt mee"}
+            for j in members:
+                texts[j] = (f"Subsidie {s.name} ({s.id}) daalt tot {ch.factor * 100:.0f}% vanaf {ch.date:%d/%m/%Y}"
+                            + falls[ch.policy])
+        return texts
 
-    def _apply_subsidy_renew(self, state: _Run, ch: SubsidyRenewChange) -> str:
-        s = state.subsidy(ch)
-        self.base.check_date(ch, ch.until, "until")
-        self._renew(state, ch, s, ch.until, ch.amount, ch.budget_neutral)
-        amount = "" if ch.amount is None else f" aan {ch.amount:,.2f} euro per jaar".replace(",", "X").replace(
-            ".", ",").replace("X", ".")
-        if ch.budget_neutral:
-            amount = " (budgetneutraal: de subsidie dekt de kosten van het project)"
-        return f"Subsidie {s.name} ({s.id}) verlengd tot {ch.until:%d/%m/%Y}{amount}"
+    def _apply_subsidy_renew(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyRenewChange]) -> list[Text]:
+        texts: list[Text] = [""] * len(chs)
+        for members, ch in _groups(chs):
+            s = self._subsidy(ch)
+            self.base.check_date(ch, ch.until, "until")
+            self._renew(st, idx[members], ch, s, ch.until, ch.amount, ch.budget_neutral)
+            amount = "" if ch.amount is None else f" aan {euro(ch.amount, 2)} euro per jaar"
+            if ch.budget_neutral:
+                amount = " (budgetneutraal: de subsidie dekt de kosten van het project)"
+            for j in members:
+                texts[j] = f"Subsidie {s.name} ({s.id}) verlengd tot {ch.until:%d/%m/%Y}{amount}"
+        return texts
 
-    def _renew(self, state: _Run, ch, s: Subsidy, until: dt.date, amount: float | None,
+    def _renew(self, st: _State, idx: np.ndarray, ch: Any, s: Subsidy, until: dt.date, amount: float | None,
                budget_neutral: bool = False) -> None:
-        start, end = state.windows[s.id]
-        if end is None or until <= end:
+        """THE renewal rule: the subsidy runs on to ``until``. Its receipts per month are its last
+        full year's, indexed by its class (or ``amount``); the project's costs come back in the
+        gained months where the baseline's had stopped, each part growing with its own class; the
+        overhead recharge comes back either way. ``budget_neutral``: the subsidy pays the costs."""
+        base = self.base
+        n = st.n
+        end_o = st.ends[s.id][idx]
+        bad = (end_o >= _OPEN) | (until.toordinal() <= end_o)
+        if np.any(bad):
+            end = _date_of_ordinal(end_o[np.argmax(bad)])
             raise ch.error(f"subsidie {s.id} loopt al tot {f'{end:%d/%m/%Y}' if end else 'het einde van het plan'}",
                            "until", f"een datum na {end:%d/%m/%Y}" if end else "een subsidie met een einddatum")
-        years = self.base.years
-        window = window_mask(start, end, years)
-        a = months_per_year(window)
-        months = years[0] * 12 + np.arange(12 * state.n)
-        gained = (months > _month(end)) & (months <= _month(until))
-        g = months_per_year(gained)
-        full = [i for i in range(state.n) if a[i] > 0]
-        if not full:
+        k = len(idx)
+        rows_k = np.arange(k)
+        window = st.window(s, idx)
+        a = st.per_year(window)
+        end_m = st.end_months[s.id][idx]
+        gained = (st.month_axis[None] > end_m[:, None]) & (st.month_axis <= _month(until))
+        g = st.per_year(gained)
+        if np.any(~np.any(a > 0, axis=1)):
             raise ch.error(f"subsidie {s.id} heeft geen maanden in het plan om van te verlengen", "amount",
                            "een bedrag voor de verlenging")
-        t0 = max((i for i in full if a[i] == 12), default=full[-1])
-        o_line = state.line(s.action, O) if s.amount is None else np.full(state.n, float(s.amount))
-        u_line = state.line(s.action, U)
-        klass = s.index_class
-        ratio = np.ones(state.n) if klass == "vast" else state.mult[klass] / state.mult[klass][t0]
-        o_m = (np.full(state.n, amount / 12.0) if amount is not None else o_line[t0] / a[t0] * ratio)
-        # the project's costs in the gained months: kept in the baseline (cost continues) or re-added,
-        # each part growing with its own class from the last full year t0 (see line_exposure)
+        # the last full year of the window, else its last year with months
+        t = np.arange(n)
+        t0 = np.where(np.any(a == 12, axis=1), np.max(np.where(a == 12, t, -1), axis=1),
+                      np.max(np.where(a > 0, t, -1), axis=1))
+        a0 = a[rows_k, t0].astype(float)
+        o_line = (st.line(LineKey(s.action, EXPLOITATIE, O), idx) if s.amount is None
+                  else np.full((k, n), float(s.amount)))
         u_key = LineKey(s.action, EXPLOITATIE, U)
-        exp = line_exposure(self.base, u_key, u_line, state.wage_parts())
-        u_ratio = np.zeros(state.n)
-        covered = 0.0
-        for k, part in exp.amounts.items():
-            if u_line[t0] <= 0:
-                break
-            w = part[t0] / u_line[t0]
+        u_line = st.line(u_key, idx)
+        klass = s.index_class
+        ratio = np.ones((k, n)) if klass == "vast" else st.mult[klass][idx] / st.mult[klass][idx, t0][:, None]
+        o_m = np.full((k, n), amount / 12.0) if amount is not None else (o_line[rows_k, t0] / a0)[:, None] * ratio
+        exp = line_exposure(base, u_key, u_line, st.wage_parts(idx))
+        u0 = u_line[rows_k, t0]
+        positive = u0 > 0
+        safe_u0 = np.where(positive, u0, 1.0)
+        u_ratio = np.zeros((k, n))
+        covered = np.zeros(k)
+        for cls, part in exp.amounts.items():
+            w = np.where(positive, part[rows_k, t0] / safe_u0, 0.0)
             covered += w
-            u_ratio += w * (state.mult[k] / state.mult[k][t0] if k in CLASSES else 1.0)
-        u_ratio += 1.0 - covered
-        wage_share_t0 = exp.amounts.get("loon", np.zeros(state.n))[t0] / u_line[t0] if u_line[t0] > 0 else 0.0
-        u_m = u_line[t0] / a[t0] * u_ratio
-        funded = [p for p in state.funded(s) if p.end is not None and p.end <= end]
-        extended = [dataclasses.replace(p, end=until) for p in funded]
-        loon = state.mult["loon"]
-        staff_gain = np.zeros(state.n)
-        for old, new in zip(funded, extended, strict=True):
-            staff_gain += (self.base.position_cost(new) - self.base.position_cost(old)) * loon
-        if not funded:
-            staff_gain = u_m * g * wage_share_t0
+            growth = st.mult[cls][idx] / st.mult[cls][idx, t0][:, None] if cls in CLASSES else 1.0
+            u_ratio += w[:, None] * growth
+        u_ratio += (1.0 - covered)[:, None]
+        wage_part = exp.amounts.get("loon", np.zeros((k, n)))[rows_k, t0]
+        wage_share_t0 = np.where(positive, wage_part / safe_u0, 0.0)
+        u_m = (u0 / a0)[:, None] * u_ratio
+        # funded positions that end with the window go on to ``until``
+        rows = [r for r in st.funded_rows(s, idx) if st.rows[r].end is not None]
+        ends_at = np.array([st.rows[r].end.toordinal() for r in rows])  # type: ignore[union-attr]
+        present = st.present[np.ix_(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
+        keep = np.any(present > 0, axis=0)
+        rows, present = [r for r, kept in zip(rows, keep, strict=True) if kept], present[:, keep]
+        extended = [st.row(dataclasses.replace(st.rows[r], end=until)) for r in rows]
+        gain = np.array([st.cost[e] - st.cost[r] for r, e in zip(rows, extended, strict=True)]).reshape(len(rows), n)
+        staff_gain = (present @ gain) * st.mult["loon"][idx]
+        none = ~np.any(present > 0, axis=1)
+        staff_gain = np.where(none[:, None], u_m * g * wage_share_t0[:, None], staff_gain)
         overhead = s.overhead_rate * staff_gain
         # costs that go on after the subsidy's end in the baseline (Kracht.Wonen) stay as they are
         # in every gained month; else the project's costs come back with the renewal
-        after_end = np.array([y > end.year for y in years])
-        goes_on = bool(np.any(after_end & (a == 0) & (u_line > 0.005)))
-        continues = np.full(state.n, goes_on) | ((a == 0) & (u_line > 0.005))
+        end_year = np.array([d.year if d else 10**6 for d in (_date_of_ordinal(o) for o in end_o)])
+        after_end = np.asarray(base.years)[None, :] > end_year[:, None]
+        goes_on = np.any(after_end & (a == 0) & (u_line > 0.005), axis=1)
+        continues = goes_on[:, None] | ((a == 0) & (u_line > 0.005))
         if budget_neutral:
             # plan 3.7: the renewed subsidy pays the project's costs. Where the plan lets the
             # costs go on without the subsidy (Kracht.Wonen), those costs carry their own
@@ -1156,53 +1541,116 @@ class Engine:
             # rata the months covered; nothing else moves. Where the costs come back with the
             # renewal ('t PACT), they come back with their recharge and the subsidy pays them.
             covered_y = np.minimum(a + g, 12) / 12.0
-            o_line_now = state.line(s.action, O)
-            top_up = np.where(g > 0, np.maximum(u_line * covered_y - o_line_now, 0.0), 0.0)
+            o_now = st.line(LineKey(s.action, EXPLOITATIE, O), idx)
+            top_up = np.where(g > 0, np.maximum(u_line * covered_y - o_now, 0.0), 0.0)
             back = u_m * g
             receipts = np.where(continues, top_up, back)
             overhead = np.where(continues, 0.0, overhead)
-            self.add_renewal(state, s, receipts, np.where(continues, 0.0, back), overhead)
+            costs = np.where(continues, 0.0, back)
         else:
-            self.add_renewal(state, s, o_m * g, np.where(continues, overhead, u_m * g), overhead)
-        for old, new in zip(funded, extended, strict=True):
-            state.positions.remove(old)
-            state.positions.append(new)
-        state.windows[s.id] = (start, until)
+            receipts = o_m * g
+            costs = np.where(continues, overhead, u_m * g)
+        st.add(LineKey(s.action, EXPLOITATIE, O), idx, receipts)
+        st.add(u_key, idx, costs)
+        st.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, overhead)
+        for c, (r, e) in enumerate(zip(rows, extended, strict=True)):
+            moved = present[:, c]
+            st._present[idx, r] -= moved
+            st._present[idx, e] += moved
+        st.set_end(s.id, idx, until)
 
-    def _apply_overhead(self, state: _Run, ch: OverheadChange) -> str:
+    def _apply_overhead(self, st: _State, idx: np.ndarray, chs: Sequence[OverheadChange]) -> list[Text]:
         """The overhead recharge of the listed subsidies (all when none are listed) becomes
         ``ch.rate`` of their staff cost from ``ch.date`` (see :class:`OverheadChange`): in the
-        subsidy's months from that date the recharge falls from what :meth:`_Run.project_split`
+        subsidy's months from that date the recharge falls from what :meth:`_State.project_split`
         gives (the register's rate, capped by the line) to the new rate (same cap); the action's
         receipts and expenditure fall by the difference, and so do A50111's receipts."""
-        self.base.check_date(ch, ch.date)
-        ids = list(self.base.subsidies) if ch.subsidies is None else ch.subsidies
-        unknown = [i for i in ids if i not in self.base.subsidies]
-        if unknown:
-            raise ch.error(f"onbekende subsidie '{unknown[0]}'", "subsidies",
-                           f"subsidie-id's van het blad 'Subsidies': {', '.join(self.base.subsidies)}")
-        months = self.base.years[0] * 12 + np.arange(12 * state.n)
-        after = months >= _month(ch.date)
-        for sid in ids:
-            s = self.base.subsidies[sid]
-            if s.action == OVERHEAD_ACTION:
-                continue
-            _, lost_y, _, u_m = state._lost_months(s, after)
-            staff_m, ovh_m, _ = state.project_split(s, u_m, state.funded(s))
-            new_m = np.minimum(ch.rate * staff_m, u_m - staff_m)
-            diff = (ovh_m - new_m) * lost_y
-            state.add(s.action, O, -diff)
-            state.add(s.action, U, -diff)
-            state.add(OVERHEAD_ACTION, O, -diff)
-        which = "alle gesubsidieerde acties" if ch.subsidies is None else ", ".join(ids)
-        return (f"Overheadbijdrage {ch.rate * 100:.0f}% van de personeelskost vanaf {ch.date:%d/%m/%Y} "
-                f"({which})")
+        base = self.base
+        texts: list[Text] = [""] * len(chs)
+        for members, ch in _groups(chs):
+            base.check_date(ch, ch.date)
+            ids = list(base.subsidies) if ch.subsidies is None else ch.subsidies
+            unknown = [i for i in ids if i not in base.subsidies]
+            if unknown:
+                raise ch.error(f"onbekende subsidie '{unknown[0]}'", "subsidies",
+                               f"subsidie-id's van het blad 'Subsidies': {', '.join(base.subsidies)}")
+            sel = idx[members]
+            after = st.month_axis >= _month(ch.date)
+            for sid in ids:
+                s = base.subsidies[sid]
+                if s.action == OVERHEAD_ACTION:
+                    continue
+                _, lost_y, _, u_m = st.lost_months(s, sel, after)
+                staff_m, ovh_m, _ = st.project_split(s, sel, u_m)
+                new_m = np.minimum(ch.rate * staff_m, u_m - staff_m)
+                diff = (ovh_m - new_m) * lost_y
+                st.add(LineKey(s.action, EXPLOITATIE, O), sel, -diff)
+                st.add(LineKey(s.action, EXPLOITATIE, U), sel, -diff)
+                st.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), sel, -diff)
+            which = "alle gesubsidieerde acties" if ch.subsidies is None else ", ".join(ids)
+            for j in members:
+                texts[j] = (f"Overheadbijdrage {ch.rate * 100:.0f}% van de personeelskost vanaf {ch.date:%d/%m/%Y} "
+                            f"({which})")
+        return texts
 
-    @staticmethod
-    def add_renewal(state: _Run, s: Subsidy, receipts: np.ndarray, costs: np.ndarray, overhead: np.ndarray) -> None:
-        state.add(s.action, O, receipts)
-        state.add(s.action, U, costs)
-        state.add(OVERHEAD_ACTION, O, overhead)
+
+def _text_for(step: Sequence[tuple[np.ndarray, Texts]], i: int, ch: Any) -> str:
+    """The audit text of scenario ``i`` (its change ``ch``) in one step's groups."""
+    for idx, texts in step:
+        j = int(np.searchsorted(idx, i))
+        if j < len(idx) and idx[j] == i:
+            if callable(texts):
+                return texts(i, ch)
+            text = texts[j]
+            return text if isinstance(text, str) else text(i)
+    return ""
+
+
+def _describe_index(_i: int, ch: IndexChange) -> str:
+    if ch.rate is not None:
+        what = f"{ch.rate * 100:.1f}% per jaar".replace(".", ",")
+    elif ch.rates is not None:
+        what = ", ".join(f"{y}: {r * 100:.1f}%".replace(".", ",") for y, r in sorted(ch.rates.items()))
+    elif ch.inflation is not None:
+        what = "inflatie " + ", ".join(f"{y}: {r * 100:.1f}%".replace(".", ",")
+                                       for y, r in sorted(ch.inflation.items()))
+    else:
+        label = "extra spilindexoverschrijdingen" if ch.extra_crossings is not None else "spilindexoverschrijdingen"
+        what = f"{label} " + ", ".join(f"{m:02d}/{y}" for y, m in ch.months)
+    return f"Indexering ({', '.join(_index_classes(ch))}): {what}"
+
+
+def _index_classes(ch: IndexChange) -> list[str]:
+    """The classes an index change moves (its paths; ``volgt_loon`` goes with ``loon``)."""
+    if ch.crossings is not None or ch.extra_crossings is not None:
+        classes = {"loon"}
+    elif ch.rate is None and ch.rates is None:  # inflation: every class, or the ones named
+        every = {"loon", "prijzen", "bijdrage"}
+        classes = every if list(ch.classes) == ["loon"] else set(ch.classes) & every
+    else:
+        classes = set(ch.classes)
+    return sorted(classes | ({"volgt_loon"} if "loon" in classes else set()))
+
+
+def inflation_paths(rates: np.ndarray, years: Sequence[int]) -> dict[str, np.ndarray]:
+    """THE inflation rule: yearly inflation ``rates`` (paths x years) as index multipliers. Wages
+    follow a health index path through the pivot mechanism (from the pivot after the December
+    2025 crossing, :data:`PIVOT_AFTER_2025`); prices follow the rates; the member contribution
+    follows the CPI of the year before."""
+    years = list(years)
+    t0 = years[0]
+    rates = np.asarray(rates, dtype=np.float64)
+    monthly = np.repeat((1.0 + rates) ** (1 / 12) - 1.0, 12, axis=-1)
+    health = ix.bundled_health_index().slice((t0 - 1, 10), (t0 - 1, 12))
+    health_path = ix.health_index_path(health, monthly)
+    result = ix.pivot_mechanism(health_path.values, start=health_path.start, pivot=PIVOT_AFTER_2025, coefficient=1.0)
+    level = result.coefficient[..., 3:] / result.coefficient[..., 3:4]
+    wages = ix.yearly_average_multipliers(level, (t0, 1), years)
+    growth = np.concatenate([np.ones((*rates.shape[:-1], 1)), 1.0 + rates[..., 1:]], axis=-1)
+    prices = np.cumprod(growth, axis=-1)
+    before = np.concatenate([np.ones((*rates.shape[:-1], 1)), 1.0 + rates[..., :-1]], axis=-1)
+    contribution = np.cumprod(before, axis=-1)
+    return {"loon": wages, "prijzen": prices, "bijdrage": contribution}
 
 
 def run_scenario(baseline: Baseline, scenario: Scenario, library: ScenarioLibrary | None = None) -> ScenarioRun:
@@ -1210,17 +1658,8 @@ def run_scenario(baseline: Baseline, scenario: Scenario, library: ScenarioLibrar
     return Engine(baseline).run(scenario, library)
 
 
-def run_scenarios(baseline: Baseline, scenarios: Sequence[Scenario],
-                  library: ScenarioLibrary | None = None) -> ScenarioRuns:
-    """Run S scenarios: M2 lines per key as (S, years) arrays, the minimum reserve, and each
-    scenario's full run on demand. (Interim: one scenario at a time; being rebuilt on arrays.)"""
-    library = library or ScenarioLibrary(scenarios)
-    engine = Engine(baseline)
-    runs = [engine.run(s, library) for s in scenarios]
-    years = baseline.years
-    lines = {k: np.array([r.m2[k] for r in runs]).reshape(len(runs), len(years)) for k in LINE_KEYS}
-    minimum = None if baseline.m2.minimum_reserve is None else np.array(
-        [r.m2.minimum_reserve for r in runs]).reshape(len(runs), len(years))
-    wage = np.array([r.wage_cost for r in runs]).reshape(len(runs), len(years))
-    return ScenarioRuns(tuple(s.name for s in scenarios), years, lines, minimum, wage, baseline.m2,
-                        lambda i: runs[i])
+def run_scenarios(baseline: Baseline, scenarios: Sequence[Scenario], library: ScenarioLibrary | None = None, *,
+                  audit: bool = True) -> ScenarioRuns:
+    """Run S scenarios at once: M2 lines per key as (S, years) arrays, the minimum reserve, and
+    each scenario's full run (plan, norms, audit trail) on demand. One scenario is a batch of one."""
+    return Engine(baseline).run_many(scenarios, library, audit=audit)

@@ -1,5 +1,5 @@
-"""A grid (raster) of scenarios: every subsidy x end year x policy (x index path), run as one
-batch (see :mod:`w13xl.scenario.batch`). Pure core: the CLI writes the sheet."""
+"""A grid (raster) of scenarios: every subsidy x end year x policy (x index path), run in one
+call of the engine (:func:`w13xl.scenario.engine.run_scenarios`). Pure core: the CLI writes the sheet."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
-from .batch import BatchResult, batch_engine
-from .engine import Baseline
+from .engine import Baseline, run_scenarios
+from .result import ScenarioRuns
 from .spec import Scenario, ScenarioLibrary, scenario_from_dict
 
 #: Short Dutch labels of the subsidy-end policies (spec.POLICIES; their meaning:
@@ -83,7 +83,8 @@ class Grid:
     values: np.ndarray
     norms_ok: np.ndarray
     baseline_value: float
-    result: BatchResult
+    result: ScenarioRuns
+    subsidy_names: tuple[str, ...] = ()
 
     def cells(self):
         """(index rate, subsidy, policy, end year, value, norms ok) per cell."""
@@ -126,9 +127,9 @@ def subsidy_grid(baseline: Baseline, *, subsidies: Sequence[str] | None = None,
         s = scenario_from_dict({"changes": changes, "extends": base.name if base is not None else "baseline"},
                                name=f"{sid} {end} {pol.policy}" + ("" if rate is None else f" {rate:g}"))
         scenarios.append(s)
-    result = batch_engine(baseline).run(scenarios, library)
+    result = run_scenarios(baseline, scenarios, library, audit=False)
     t = years.index(year)
     values = result.lines[line][:, t].reshape(len(index_rates), len(subsidies), len(policies), len(end_years))
     ok = np.array([result.m2(i).all_norms_ok for i in range(len(result))]).reshape(values.shape)
     return Grid(subsidies, tuple(policies), end_years, tuple(index_rates), line, year, values, ok,
-                float(baseline.m2[line][t]), result)
+                float(baseline.m2[line][t]), result, tuple(baseline.subsidies[s].name for s in subsidies))

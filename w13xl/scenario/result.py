@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from ..m2 import LINE_KEYS, M2Result
+from ..m2 import LINE_KEYS, M2Result, check_norms
 from ..model import Plan
 
 
@@ -75,6 +76,7 @@ class ScenarioRuns:
     wage_cost: np.ndarray  # (S, years): each scenario's roster wage cost
     baseline: M2Result
     _run: Callable[[int], ScenarioRun] = field(repr=False)
+    _state: Callable[[int], Any] | None = field(default=None, repr=False)
     _cache: dict[int, ScenarioRun] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -85,7 +87,12 @@ class ScenarioRuns:
 
     def m2(self, i: int) -> M2Result:
         """Schema M2 of scenario ``i`` with its norms."""
-        return self.run(i).m2
+        if i in self._cache:
+            return self._cache[i].m2
+        lines = {k: self.lines[k][i].copy() for k in LINE_KEYS}
+        minimum = None if self.minimum_reserve is None else self.minimum_reserve[i].copy()
+        bestuur = self.baseline.bestuur
+        return M2Result(self.years, lines, minimum, check_norms(self.years, lines, minimum, bestuur), bestuur)
 
     def run(self, i: int) -> ScenarioRun:
         """Scenario ``i`` in full: plan, M2 with norms, and each change's effect (the audit trail)."""
@@ -95,3 +102,10 @@ class ScenarioRuns:
 
     def runs(self) -> list[ScenarioRun]:
         return [self.run(i) for i in range(len(self))]
+
+    def state(self, i: int) -> Any:
+        """Where scenario ``i``'s run ends (:class:`w13xl.scenario.engine.RunState`: roster,
+        subsidy windows, member contribution, index multipliers)."""
+        if self._state is None:
+            raise ValueError("deze resultaten bewaren geen eindtoestand")
+        return self._state(i)
