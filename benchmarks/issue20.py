@@ -363,10 +363,12 @@ def monte_carlo(paths: int, runs: int = 2) -> dict:
     w13xl = [*prefix, "w13xl"] if prefix else [sys.executable, "-m", "w13xl"]
     imports = [wall([*py, "-c", "import numpy, scipy, openpyxl"]) for _ in range(3)]
     args = [str(WORKBOOK), str(MC_SCENARIO), "--paths", str(paths), "--no-progress"]
-    for command in ("onzekerheid", "simulate"):  # the Dutch command; the English name if it is renamed
-        first = wall([*w13xl, command, *args])
-        if first[2] == 0:
-            break
+    command = "onzekerheid"
+    first = wall([*w13xl, command, *args])
+    if first[2] == 2 and "Traceback" not in first[3]:  # not a command (any more): the English name
+        retry = wall([*w13xl, "simulate", *args])
+        if retry[2] == 0:
+            command, first = "simulate", retry
     sims = [first] + [wall([*w13xl, command, *args]) for _ in range(runs - 1 if first[2] == 0 else 0)]
     failed = [s for s in sims if s[2] != 0]
     return {"how": how, "command": command, "import": min(i[0] for i in imports), "sim": min(s[0] for s in sims),
