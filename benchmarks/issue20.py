@@ -472,10 +472,12 @@ def table(res: dict, say=print) -> list[tuple]:
                  "< 500 ms", _verdict(r["cold"] < 0.5)))
     ratio = mc["sim"] / mc["import"]
     ok = None if mc["failed"] else ratio <= 6
-    rows.append((f"{mc['paths']:,} Monte Carlo paths end to end", f"{mc['sim']:.2f} s",
-                 f"import numpy, scipy, openpyxl {mc['import']:.2f} s", f"{ratio:.1f}x", "<= 6x", _verdict(ok)))
-    rows.append((f"{mc['paths']:,} Monte Carlo paths peak RSS", f"{mc['rss']:.0f} MiB", "", "", "< 500 MB",
-                 _verdict(None if mc["failed"] else mc["rss"] * 2**20 < 500e6)))
+    failed = "the command failed (above)"
+    rows.append((f"{mc['paths']:,} Monte Carlo paths end to end", failed if mc["failed"] else f"{mc['sim']:.2f} s",
+                 f"import numpy, scipy, openpyxl {mc['import']:.2f} s", "" if mc["failed"] else f"{ratio:.1f}x",
+                 "<= 6x", _verdict(ok)))
+    rows.append((f"{mc['paths']:,} Monte Carlo paths peak RSS", failed if mc["failed"] else f"{mc['rss']:.0f} MiB",
+                 "", "", "< 500 MB", _verdict(None if mc["failed"] else mc["rss"] * 2**20 < 500e6)))
     if size["before"] is not None:
         d = size["now"] - size["before"]
         rows.append(("w13xl/**/*.py lines", f"{size['now']:,}", f"{size['before']:,} at {BEFORE}", f"{d:+,}",
