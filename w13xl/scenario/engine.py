@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -641,7 +642,7 @@ class _State:
         self.rows_by_action: dict[str, list[int]] = {}
         self.rows_by_id: dict[str, list[int]] = {}
         self.rows_by_funding: dict[str, list[int]] = {}
-        self._cost = np.zeros((max(8, 2 * len(base.positions)), n))
+        self._cost = np.zeros((max(64, 4 * len(base.positions)), n))
         self._months = np.zeros((self._cost.shape[0], n))
         self._present = np.zeros((size, self._cost.shape[0]))
         for r in self.add_rows(base.positions):
@@ -956,21 +957,19 @@ def _groups(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarra
 
 def _group_key(ch: Any, vary: str | None = None) -> tuple:
     """A change's fields (but ``vary``) as a hashable key: equal keys, equal changes."""
-    values = tuple(ch.__dict__.values())
-    if vary is not None:
-        at = _field_position(type(ch), vary)
-        values = values[:at] + values[at + 1:]
+    values = _fields_getter(type(ch), vary)(ch)
     try:
-        frozen = (type(ch), *values)
-        hash(frozen)
+        hash(values)
     except TypeError:  # a dict or list among the fields
-        frozen = (type(ch), *(_frozen(v) for v in values))
-    return frozen
+        values = tuple(_frozen(v) for v in values)
+    return (type(ch), *values)
 
 
 @functools.cache
-def _field_position(kind: type, name: str) -> int:
-    return list(kind.model_fields).index(name)  # type: ignore[attr-defined]
+def _fields_getter(kind: type, vary: str | None) -> Callable[[Any], tuple]:
+    names = [name for name in kind.model_fields if name != vary]  # type: ignore[attr-defined]
+    get = operator.attrgetter(*names)
+    return get if len(names) > 1 else lambda ch: (get(ch),)
 
 
 def _frozen(value: Any) -> Any:
@@ -1161,8 +1160,9 @@ class Engine:
                 for y in ch.rates or {}:
                     if y not in years:
                         raise ch.error(f"jaar {y} valt buiten het plan", "rates")
-            growth = np.array([[1.0] + [1.0 + float((ch.rates or {}).get(y, base_rate)) for y in years[1:]]
-                               for ch in chs])
+            later = years[1:]
+            rates = np.array([[(ch.rates or {}).get(y, base_rate) for y in later] for ch in chs], dtype=np.float64)
+            growth = np.concatenate([np.ones((len(chs), 1)), 1.0 + rates], axis=1)
             return dict.fromkeys(classes, np.cumprod(growth, axis=1))
         if form == "crossings":
             out = np.empty((len(chs), n))
@@ -1378,7 +1378,7 @@ class Engine:
             st.end_subsidy(s, sel, st.month_axis[None, :] > month[:, None], other_kept=ch.kept)
             rules = []
             key = _group_key(ch, "date")
-            for v, ordinal in enumerate(distinct):
+            for ordinal in distinct:
                 at = by_date[dt.date.fromordinal(ordinal)]
                 details: dict[str, Notice] = {}
                 notices: dict[str, int] = {}
