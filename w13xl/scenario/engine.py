@@ -311,8 +311,8 @@ class Baseline:
         self.head_share = head_shares(self.positions)
         #: each person's FTE over the roster's positions (the statutory notice's pay basis)
         self.person_fte: dict[str, float] = {}
-        for p in self.positions:
-            self.person_fte[p.person_key] = self.person_fte.get(p.person_key, 0.0) + p.fte
+        for pos in self.positions:
+            self.person_fte[pos.person_key] = self.person_fte.get(pos.person_key, 0.0) + pos.fte
         self.base_roster_cost = self.roster_cost(self.positions, self.base_mult["loon"])
         self.base_wage_parts = self.wage_parts(self.positions, self.base_mult["loon"]) if self.scales else {}
         self.m2 = compute_m2(self.plan, self.params, minimum_reserve=self.minimum_reserve(None))
@@ -738,7 +738,7 @@ class _State:
     def rows_with_id(self, change, pid: str, idx: np.ndarray) -> list[int]:
         """The rows of position ``pid`` that the scenarios ``idx`` have (each must have one)."""
         rows = self.rows_by_id.get(pid, [])
-        present = self._present[np.ix_(idx, rows)]
+        present = self._present[_cells(idx, rows)]
         if not np.all(np.any(present > 0, axis=1)):
             raise change.error(f"onbekende positie '{pid}'", "position",
                                "een positie van het blad 'Personeel' (of een die eerder in het scenario is "
@@ -751,7 +751,7 @@ class _State:
                                                                 for r in self.rows_by_id.get(pid, ()))})
         if not rows:
             return []
-        has = np.any(self._present[np.ix_(idx, rows)] > 0, axis=0)
+        has = np.any(self._present[_cells(idx, rows)] > 0, axis=0)
         return [r for r, h in zip(rows, has, strict=True) if h]
 
     def swap(self, idx: np.ndarray, rows: Sequence[int],
@@ -764,7 +764,7 @@ class _State:
         accounted for it)."""
         fns = [new_rows] if callable(new_rows) else list(new_rows)
         var = np.zeros(len(idx), dtype=np.int64) if variant is None else variant
-        counts = self._present[np.ix_(idx, rows)].copy()
+        counts = self._present[_cells(idx, rows)].copy()
         order = np.argsort(var, kind="stable")
         bounds = np.searchsorted(var[order], np.arange(len(fns) + 1))
         members = [order[bounds[v]:bounds[v + 1]] for v in range(len(fns))]
@@ -776,7 +776,7 @@ class _State:
                     made[v, c] = list(fn(self.rows[r]))
         self.add_rows([q for qs in made.values() for q in qs])
         loon = self.mult["loon"][idx]
-        self._present[np.ix_(idx, rows)] -= counts
+        self._present[_cells(idx, rows)] -= counts
         change = np.zeros((len(fns), len(rows), self.n))
         for (v, c), qs in made.items():
             news = [self.row_index[q] for q in qs]
@@ -855,7 +855,7 @@ class _State:
         share = self.base.shares(LineKey(s.action, EXPLOITATIE, U)).get("loon", 0.0)
         staff = u_m * share
         if rows:
-            present = self.present[np.ix_(idx, rows)]
+            present = self.present[_cells(idx, rows)]
             cost = (present @ self.cost[rows]) * self.mult["loon"][idx]
             months = np.max(np.where(present[:, :, None] > 0, self._months[rows][None], 0.0), axis=1)
             staff = np.where(np.any(present > 0, axis=1)[:, None], _per_month(cost, months), staff)
@@ -917,6 +917,11 @@ class RunState:
         return [p for p in self.positions if p.funded_by == s.id or p.id in ids]
 
 
+def _cells(idx: np.ndarray, rows: Sequence[int]) -> tuple[np.ndarray, ...]:
+    """Index of the cells (scenario in ``idx``, roster row in ``rows``)."""
+    return np.ix_(idx, np.asarray(rows, dtype=np.intp))
+
+
 def _per_month(amount: np.ndarray, months: np.ndarray) -> np.ndarray:
     """Per year: ``amount`` per month of ``months`` (0 where there are none)."""
     out = np.zeros(np.broadcast_shapes(np.shape(amount), np.shape(months)))
@@ -957,7 +962,12 @@ def _groups(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarra
 
 def _group_key(ch: Any, vary: str | None = None) -> tuple:
     """A change's fields (but ``vary``) as a hashable key: equal keys, equal changes."""
-    values = _fields_getter(type(ch), vary)(ch)
+    getter = _GETTERS.get((type(ch).__name__, vary))
+    if getter is None:
+        names = [name for name in type(ch).model_fields if name != vary]
+        get = operator.attrgetter(*names)
+        getter = _GETTERS[type(ch).__name__, vary] = get if len(names) > 1 else lambda c: (get(c),)
+    values = getter(ch)
     try:
         hash(values)
     except TypeError:  # a dict or list among the fields
@@ -965,11 +975,8 @@ def _group_key(ch: Any, vary: str | None = None) -> tuple:
     return (type(ch), *values)
 
 
-@functools.cache
-def _fields_getter(kind: type, vary: str | None) -> Callable[[Any], tuple]:
-    names = [name for name in kind.model_fields if name != vary]  # type: ignore[attr-defined]
-    get = operator.attrgetter(*names)
-    return get if len(names) > 1 else lambda ch: (get(ch),)
+#: (change type, varying field) -> the getter of its other fields
+_GETTERS: dict[tuple[str, str | None], Callable[[Any], tuple]] = {}
 
 
 def _frozen(value: Any) -> Any:
@@ -1374,7 +1381,7 @@ class Engine:
             month = np.array([month_number(dt.date.fromordinal(d)) for d in distinct])[variant]
             rows = st.funded_rows(s, sel)
             funded = [st.rows[r] for r in rows]
-            present = st.present[np.ix_(sel, rows)].copy()
+            present = st.present[_cells(sel, rows)].copy()
             st.end_subsidy(s, sel, st.month_axis[None, :] > month[:, None], other_kept=ch.kept)
             rules = []
             key = _group_key(ch, "date")
@@ -1443,8 +1450,10 @@ class Engine:
                 st.lose(s, sel, lost, fraction, ch.kept, None)
             if ch.kept < 1 and ch.policy != "keep_staff":
                 keep_fte = 1.0 - fraction * (1.0 - ch.kept)
-                st.swap(sel, st.funded_rows(s, sel),
-                        lambda p, ch=ch, k=keep_fte: _split(self.base, p, ch.date, fte=p.fte * k), route=False)
+                def smaller(p: Position, ch: SubsidyCutChange = ch, k: float = keep_fte) -> list[Position]:
+                    return _split(self.base, p, ch.date, fte=p.fte * k)
+
+                st.swap(sel, st.funded_rows(s, sel), smaller, route=False)
             falls = {"stop": ": kosten dalen mee", "keep_staff": ": personeel blijft, andere kosten dalen mee",
                      "keep_project": "", "share": f": {(1 - ch.kept) * 100:.0f}% van de kosten daalt mee"}
             for j in members:
@@ -1519,7 +1528,7 @@ class Engine:
         # funded positions that end with the window go on to ``until``
         rows = [r for r in st.funded_rows(s, idx) if st.rows[r].end is not None]
         ends_at = np.array([st.rows[r].end.toordinal() for r in rows])  # type: ignore[union-attr]
-        present = st.present[np.ix_(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
+        present = st.present[_cells(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
         keep = np.any(present > 0, axis=0)
         rows, present = [r for r, kept in zip(rows, keep, strict=True) if kept], present[:, keep]
         extended = [st.row(dataclasses.replace(st.rows[r], end=until)) for r in rows]
@@ -1622,13 +1631,14 @@ def _describe_index(_i: int, ch: IndexChange) -> str:
 
 def _index_classes(ch: IndexChange) -> list[str]:
     """The classes an index change moves (its paths; ``volgt_loon`` goes with ``loon``)."""
+    classes: set[str]
     if ch.crossings is not None or ch.extra_crossings is not None:
         classes = {"loon"}
     elif ch.rate is None and ch.rates is None:  # inflation: every class, or the ones named
-        every = {"loon", "prijzen", "bijdrage"}
-        classes = every if list(ch.classes) == ["loon"] else set(ch.classes) & every
+        every: set[str] = {"loon", "prijzen", "bijdrage"}
+        classes = every if list(ch.classes) == ["loon"] else {str(c) for c in ch.classes} & every
     else:
-        classes = set(ch.classes)
+        classes = {str(c) for c in ch.classes}
     return sorted(classes | ({"volgt_loon"} if "loon" in classes else set()))
 
 
