@@ -728,12 +728,14 @@ class _State:
         sel = slice(None) if idx is None else idx
         return (self.present[sel] @ self.cost) * self.mult["loon"][sel]
 
-    def wage_parts(self, idx: np.ndarray) -> dict[str, np.ndarray]:
-        """Per action the roster's employer cost of the scenarios ``idx`` (the wage part of its U line)."""
+    def wage_parts(self, idx: np.ndarray, action: str | None = None) -> dict[str, np.ndarray]:
+        """Per action (or for ``action`` only) the roster's employer cost of the scenarios ``idx``
+        (the wage part of its U line)."""
         if self.base.scales is None:
             return {}
         present, loon, cost = self._present[idx], self.mult["loon"][idx], self._cost
-        return {a: (present[:, rows] @ cost[rows]) * loon for a, rows in self.rows_by_action.items()}
+        actions = self.rows_by_action if action is None else {action: self.rows_by_action.get(action, [])}
+        return {a: (present[:, rows] @ cost[rows]) * loon for a, rows in actions.items() if rows}
 
     def rows_with_id(self, change, pid: str, idx: np.ndarray) -> list[int]:
         """The rows of position ``pid`` that the scenarios ``idx`` have (each must have one)."""
@@ -817,11 +819,6 @@ class _State:
         """Per scenario and month of the plan: is the subsidy's window active? (len(idx), 12 x years)"""
         hi = self.end_months[s.id][idx][:, None]
         return (self.month_axis >= self.start_months[s.id]) & (self.month_axis <= hi)
-
-    def set_end(self, sid: str, idx: np.ndarray, date: dt.date, where: np.ndarray | bool = True) -> None:
-        """The window of subsidy ``sid`` ends on ``date`` in the scenarios ``idx`` (where ``where``)."""
-        self.ends[sid][idx] = np.where(where, date.toordinal(), self.ends[sid][idx])
-        self.end_months[sid][idx] = np.where(where, month_number(date), self.end_months[sid][idx])
 
     def per_year(self, mask: np.ndarray) -> np.ndarray:
         return mask.reshape(*mask.shape[:-1], self.n, 12).sum(axis=-1)
@@ -1363,10 +1360,7 @@ class Engine:
             end = st.ends[s.id][sel]
             later = (end < _OPEN) & (day > end)
             if np.any(later):
-                for date, at in by_date.items():
-                    on = later & (day == ordinals[date])
-                    if np.any(on):
-                        self._renew(st, sel[on], at, s, date, None)
+                self._renew(st, sel[later], ch, s, [dates[k] for k in np.flatnonzero(later)], None)
                 renewed.update(int(i) for i in sel[later])
                 sel, members, day = sel[~later], members[~later], day[~later]
             if not len(sel):
@@ -1375,7 +1369,7 @@ class Engine:
                 # the whole project goes on to the end of the plan: the renewal's costs, without its subsidy
                 short = st.ends[s.id][sel] < plan_end.toordinal()
                 if np.any(short):
-                    self._renew(st, sel[short], ch, s, plan_end, None)
+                    self._renew(st, sel[short], ch, s, [plan_end] * int(np.sum(short)), None)
             distinct = sorted(set(day.tolist()))
             variant = np.searchsorted(np.array(distinct), day)
             month = np.array([month_number(dt.date.fromordinal(d)) for d in distinct])[variant]
@@ -1463,27 +1457,34 @@ class Engine:
 
     def _apply_subsidy_renew(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyRenewChange]) -> list[Text]:
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(chs):
+        for members, ch in _groups(chs, vary="until"):
             s = self._subsidy(ch)
-            self.base.check_date(ch, ch.until, "until")
-            self._renew(st, idx[members], ch, s, ch.until, ch.amount, ch.budget_neutral)
+            untils = [chs[j].until for j in members]
+            for j in members:
+                self.base.check_date(chs[j], chs[j].until, "until")
+            self._renew(st, idx[members], ch, s, untils, ch.amount, ch.budget_neutral)
             amount = "" if ch.amount is None else f" aan {euro(ch.amount, 2)} euro per jaar"
             if ch.budget_neutral:
                 amount = " (budgetneutraal: de subsidie dekt de kosten van het project)"
             for j in members:
-                texts[j] = f"Subsidie {s.name} ({s.id}) verlengd tot {ch.until:%d/%m/%Y}{amount}"
+                texts[j] = f"Subsidie {s.name} ({s.id}) verlengd tot {chs[j].until:%d/%m/%Y}{amount}"
         return texts
 
-    def _renew(self, st: _State, idx: np.ndarray, ch: Any, s: Subsidy, until: dt.date, amount: float | None,
-               budget_neutral: bool = False) -> None:
-        """THE renewal rule: the subsidy runs on to ``until``. Its receipts per month are its last
-        full year's, indexed by its class (or ``amount``); the project's costs come back in the
-        gained months where the baseline's had stopped, each part growing with its own class; the
-        overhead recharge comes back either way. ``budget_neutral``: the subsidy pays the costs."""
+    def _renew(self, st: _State, idx: np.ndarray, ch: Any, s: Subsidy, untils: Sequence[dt.date],
+               amount: float | None, budget_neutral: bool = False) -> None:
+        """THE renewal rule: the subsidy runs on to ``untils`` (one date per scenario of ``idx``).
+        Its receipts per month are its last full year's, indexed by its class (or ``amount``);
+        the project's costs come back in the gained months where the baseline's had stopped, each
+        part growing with its own class; the overhead recharge comes back either way.
+        ``budget_neutral``: the subsidy pays the costs."""
         base = self.base
         n = st.n
         end_o = st.ends[s.id][idx]
-        bad = (end_o >= _OPEN) | (until.toordinal() <= end_o)
+        distinct = sorted(set(untils))
+        variant = np.searchsorted(np.array([d.toordinal() for d in distinct]), [d.toordinal() for d in untils])
+        until_o = np.array([d.toordinal() for d in distinct])[variant]
+        until_m = np.array([month_number(d) for d in distinct])[variant]
+        bad = (end_o >= _OPEN) | (until_o <= end_o)
         if np.any(bad):
             end = _date_of_ordinal(end_o[np.argmax(bad)])
             raise ch.error(f"subsidie {s.id} loopt al tot {f'{end:%d/%m/%Y}' if end else 'het einde van het plan'}",
@@ -1493,7 +1494,7 @@ class Engine:
         window = st.window(s, idx)
         a = st.per_year(window)
         end_m = st.end_months[s.id][idx]
-        gained = (st.month_axis[None] > end_m[:, None]) & (st.month_axis <= _month(until))
+        gained = (st.month_axis[None] > end_m[:, None]) & (st.month_axis[None] <= until_m[:, None])
         g = st.per_year(gained)
         if np.any(~np.any(a > 0, axis=1)):
             raise ch.error(f"subsidie {s.id} heeft geen maanden in het plan om van te verlengen", "amount",
@@ -1510,7 +1511,7 @@ class Engine:
         klass = s.index_class
         ratio = np.ones((k, n)) if klass == "vast" else st.mult[klass][idx] / st.mult[klass][idx, t0][:, None]
         o_m = np.full((k, n), amount / 12.0) if amount is not None else (o_line[rows_k, t0] / a0)[:, None] * ratio
-        exp = line_exposure(base, u_key, u_line, st.wage_parts(idx))
+        exp = line_exposure(base, u_key, u_line, st.wage_parts(idx, s.action))
         u0 = u_line[rows_k, t0]
         positive = u0 > 0
         safe_u0 = np.where(positive, u0, 1.0)
@@ -1531,9 +1532,12 @@ class Engine:
         present = st.present[_cells(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
         keep = np.any(present > 0, axis=0)
         rows, present = [r for r, kept in zip(rows, keep, strict=True) if kept], present[:, keep]
-        extended = [st.row(dataclasses.replace(st.rows[r], end=until)) for r in rows]
-        gain = np.array([st.cost[e] - st.cost[r] for r, e in zip(rows, extended, strict=True)]).reshape(len(rows), n)
-        staff_gain = (present @ gain) * st.mult["loon"][idx]
+        made = [[dataclasses.replace(st.rows[r], end=until) for r in rows] for until in distinct]
+        st.add_rows([p for ps in made for p in ps])
+        extended = np.array([[st.row_index[p] for p in ps] for ps in made], dtype=np.intp).reshape(len(distinct),
+                                                                                                     len(rows))
+        gain = st.cost[extended] - st.cost[np.asarray(rows, dtype=np.intp)][None]  # (untils, rows, years)
+        staff_gain = np.einsum("kc,kcn->kn", present, gain[variant]) * st.mult["loon"][idx]
         none = ~np.any(present > 0, axis=1)
         staff_gain = np.where(none[:, None], u_m * g * wage_share_t0[:, None], staff_gain)
         overhead = s.overhead_rate * staff_gain
@@ -1562,11 +1566,12 @@ class Engine:
         st.add(LineKey(s.action, EXPLOITATIE, O), idx, receipts)
         st.add(u_key, idx, costs)
         st.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, overhead)
-        for c, (r, e) in enumerate(zip(rows, extended, strict=True)):
+        for c, r in enumerate(rows):
             moved = present[:, c]
             st._present[idx, r] -= moved
-            st._present[idx, e] += moved
-        st.set_end(s.id, idx, until)
+            np.add.at(st._present, (idx, extended[variant, c]), moved)
+        st.ends[s.id][idx] = until_o
+        st.end_months[s.id][idx] = until_m
 
     def _apply_overhead(self, st: _State, idx: np.ndarray, chs: Sequence[OverheadChange]) -> list[Text]:
         """The overhead recharge of the listed subsidies (all when none are listed) becomes
