@@ -291,7 +291,6 @@ class Baseline:
         #: action -> (index class, subsidy id) of a subsidy that is the action's whole receipts line
         self.subsidy_class = {s.action: (s.index_class, s.id) for s in self.subsidies.values() if s.amount is None}
         self._share_cache: dict[LineKey, dict[str, float]] = {}
-        self._vector_cache: dict[LineKey, np.ndarray] = {}
         p = self.params
         #: The parameters of schema M2 per year, computed once for every run.
         self.m2_inputs: dict[str, Any] = {
@@ -333,15 +332,6 @@ class Baseline:
                 k: v for k, v in self.exposure(key).shares(line).items() if k in CLASSES and v > 0}
             self._share_cache[key] = cached
         return cached
-
-    def share_vector(self, key: LineKey) -> np.ndarray:
-        """:meth:`shares` in the order of CLASSES (cached)."""
-        vec = self._vector_cache.get(key)
-        if vec is None:
-            shares = self.shares(key)
-            vec = np.array([shares.get(k, 0.0) for k in CLASSES])
-            self._vector_cache[key] = vec
-        return vec
 
     def wage_parts(self, positions: Iterable[Position], wage_multiplier: np.ndarray) -> dict[str, np.ndarray]:
         """Employer cost per action per year of the positions charged to it (the roster wage part)."""
