@@ -391,6 +391,19 @@ class Position:
                                column=_DUTCH_FIELDS[name])
         if self.start is not None and self.end is not None and self.end < self.start:
             raise RowError(f"positie {pid}: einde {self.end} ligt voor start {self.start}", column="einde")
+        # a position is a key of the engine's roster table: its hash is computed once
+        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f) for f in self.__dataclass_fields__)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined]
+
+    def __getstate__(self) -> dict:
+        # a string's hash differs between processes: an unpickled position hashes afresh
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f) for f in self.__dataclass_fields__)))
 
     @property
     def person_key(self) -> str:

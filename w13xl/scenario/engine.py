@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -290,7 +291,6 @@ class Baseline:
         #: action -> (index class, subsidy id) of a subsidy that is the action's whole receipts line
         self.subsidy_class = {s.action: (s.index_class, s.id) for s in self.subsidies.values() if s.amount is None}
         self._share_cache: dict[LineKey, dict[str, float]] = {}
-        self._vector_cache: dict[LineKey, np.ndarray] = {}
         p = self.params
         #: The parameters of schema M2 per year, computed once for every run.
         self.m2_inputs: dict[str, Any] = {
@@ -310,8 +310,8 @@ class Baseline:
         self.head_share = head_shares(self.positions)
         #: each person's FTE over the roster's positions (the statutory notice's pay basis)
         self.person_fte: dict[str, float] = {}
-        for p in self.positions:
-            self.person_fte[p.person_key] = self.person_fte.get(p.person_key, 0.0) + p.fte
+        for pos in self.positions:
+            self.person_fte[pos.person_key] = self.person_fte.get(pos.person_key, 0.0) + pos.fte
         self.base_roster_cost = self.roster_cost(self.positions, self.base_mult["loon"])
         self.base_wage_parts = self.wage_parts(self.positions, self.base_mult["loon"]) if self.scales else {}
         self.m2 = compute_m2(self.plan, self.params, minimum_reserve=self.minimum_reserve(None))
@@ -332,15 +332,6 @@ class Baseline:
                 k: v for k, v in self.exposure(key).shares(line).items() if k in CLASSES and v > 0}
             self._share_cache[key] = cached
         return cached
-
-    def share_vector(self, key: LineKey) -> np.ndarray:
-        """:meth:`shares` in the order of CLASSES (cached)."""
-        vec = self._vector_cache.get(key)
-        if vec is None:
-            shares = self.shares(key)
-            vec = np.array([shares.get(k, 0.0) for k in CLASSES])
-            self._vector_cache[key] = vec
-        return vec
 
     def wage_parts(self, positions: Iterable[Position], wage_multiplier: np.ndarray) -> dict[str, np.ndarray]:
         """Employer cost per action per year of the positions charged to it (the roster wage part)."""
@@ -641,7 +632,7 @@ class _State:
         self.rows_by_action: dict[str, list[int]] = {}
         self.rows_by_id: dict[str, list[int]] = {}
         self.rows_by_funding: dict[str, list[int]] = {}
-        self._cost = np.zeros((max(8, 2 * len(base.positions)), n))
+        self._cost = np.zeros((max(64, 4 * len(base.positions)), n))
         self._months = np.zeros((self._cost.shape[0], n))
         self._present = np.zeros((size, self._cost.shape[0]))
         for r in self.add_rows(base.positions):
@@ -727,17 +718,19 @@ class _State:
         sel = slice(None) if idx is None else idx
         return (self.present[sel] @ self.cost) * self.mult["loon"][sel]
 
-    def wage_parts(self, idx: np.ndarray) -> dict[str, np.ndarray]:
-        """Per action the roster's employer cost of the scenarios ``idx`` (the wage part of its U line)."""
+    def wage_parts(self, idx: np.ndarray, action: str | None = None) -> dict[str, np.ndarray]:
+        """Per action (or for ``action`` only) the roster's employer cost of the scenarios ``idx``
+        (the wage part of its U line)."""
         if self.base.scales is None:
             return {}
         present, loon, cost = self._present[idx], self.mult["loon"][idx], self._cost
-        return {a: (present[:, rows] @ cost[rows]) * loon for a, rows in self.rows_by_action.items()}
+        actions = self.rows_by_action if action is None else {action: self.rows_by_action.get(action, [])}
+        return {a: (present[:, rows] @ cost[rows]) * loon for a, rows in actions.items() if rows}
 
     def rows_with_id(self, change, pid: str, idx: np.ndarray) -> list[int]:
         """The rows of position ``pid`` that the scenarios ``idx`` have (each must have one)."""
         rows = self.rows_by_id.get(pid, [])
-        present = self._present[np.ix_(idx, rows)]
+        present = self._present[_cells(idx, rows)]
         if not np.all(np.any(present > 0, axis=1)):
             raise change.error(f"onbekende positie '{pid}'", "position",
                                "een positie van het blad 'Personeel' (of een die eerder in het scenario is "
@@ -750,7 +743,7 @@ class _State:
                                                                 for r in self.rows_by_id.get(pid, ()))})
         if not rows:
             return []
-        has = np.any(self._present[np.ix_(idx, rows)] > 0, axis=0)
+        has = np.any(self._present[_cells(idx, rows)] > 0, axis=0)
         return [r for r, h in zip(rows, has, strict=True) if h]
 
     def swap(self, idx: np.ndarray, rows: Sequence[int],
@@ -763,7 +756,7 @@ class _State:
         accounted for it)."""
         fns = [new_rows] if callable(new_rows) else list(new_rows)
         var = np.zeros(len(idx), dtype=np.int64) if variant is None else variant
-        counts = self._present[np.ix_(idx, rows)].copy()
+        counts = self._present[_cells(idx, rows)].copy()
         order = np.argsort(var, kind="stable")
         bounds = np.searchsorted(var[order], np.arange(len(fns) + 1))
         members = [order[bounds[v]:bounds[v + 1]] for v in range(len(fns))]
@@ -775,7 +768,7 @@ class _State:
                     made[v, c] = list(fn(self.rows[r]))
         self.add_rows([q for qs in made.values() for q in qs])
         loon = self.mult["loon"][idx]
-        self._present[np.ix_(idx, rows)] -= counts
+        self._present[_cells(idx, rows)] -= counts
         change = np.zeros((len(fns), len(rows), self.n))
         for (v, c), qs in made.items():
             news = [self.row_index[q] for q in qs]
@@ -817,11 +810,6 @@ class _State:
         hi = self.end_months[s.id][idx][:, None]
         return (self.month_axis >= self.start_months[s.id]) & (self.month_axis <= hi)
 
-    def set_end(self, sid: str, idx: np.ndarray, date: dt.date, where: np.ndarray | bool = True) -> None:
-        """The window of subsidy ``sid`` ends on ``date`` in the scenarios ``idx`` (where ``where``)."""
-        self.ends[sid][idx] = np.where(where, date.toordinal(), self.ends[sid][idx])
-        self.end_months[sid][idx] = np.where(where, month_number(date), self.end_months[sid][idx])
-
     def per_year(self, mask: np.ndarray) -> np.ndarray:
         return mask.reshape(*mask.shape[:-1], self.n, 12).sum(axis=-1)
 
@@ -854,7 +842,7 @@ class _State:
         share = self.base.shares(LineKey(s.action, EXPLOITATIE, U)).get("loon", 0.0)
         staff = u_m * share
         if rows:
-            present = self.present[np.ix_(idx, rows)]
+            present = self.present[_cells(idx, rows)]
             cost = (present @ self.cost[rows]) * self.mult["loon"][idx]
             months = np.max(np.where(present[:, :, None] > 0, self._months[rows][None], 0.0), axis=1)
             staff = np.where(np.any(present > 0, axis=1)[:, None], _per_month(cost, months), staff)
@@ -916,6 +904,11 @@ class RunState:
         return [p for p in self.positions if p.funded_by == s.id or p.id in ids]
 
 
+def _cells(idx: np.ndarray, rows: Sequence[int]) -> tuple[np.ndarray, ...]:
+    """Index of the cells (scenario in ``idx``, roster row in ``rows``)."""
+    return np.ix_(idx, np.asarray(rows, dtype=np.intp))
+
+
 def _per_month(amount: np.ndarray, months: np.ndarray) -> np.ndarray:
     """Per year: ``amount`` per month of ``months`` (0 where there are none)."""
     out = np.zeros(np.broadcast_shapes(np.shape(amount), np.shape(months)))
@@ -956,21 +949,21 @@ def _groups(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarra
 
 def _group_key(ch: Any, vary: str | None = None) -> tuple:
     """A change's fields (but ``vary``) as a hashable key: equal keys, equal changes."""
-    values = tuple(ch.__dict__.values())
-    if vary is not None:
-        at = _field_position(type(ch), vary)
-        values = values[:at] + values[at + 1:]
+    getter = _GETTERS.get((type(ch).__name__, vary))
+    if getter is None:
+        names = [name for name in type(ch).model_fields if name != vary]
+        get = operator.attrgetter(*names)
+        getter = _GETTERS[type(ch).__name__, vary] = get if len(names) > 1 else lambda c: (get(c),)
+    values = getter(ch)
     try:
-        frozen = (type(ch), *values)
-        hash(frozen)
+        hash(values)
     except TypeError:  # a dict or list among the fields
-        frozen = (type(ch), *(_frozen(v) for v in values))
-    return frozen
+        values = tuple(_frozen(v) for v in values)
+    return (type(ch), *values)
 
 
-@functools.cache
-def _field_position(kind: type, name: str) -> int:
-    return list(kind.model_fields).index(name)  # type: ignore[attr-defined]
+#: (change type, varying field) -> the getter of its other fields
+_GETTERS: dict[tuple[str, str | None], Callable[[Any], tuple]] = {}
 
 
 def _frozen(value: Any) -> Any:
@@ -1161,8 +1154,9 @@ class Engine:
                 for y in ch.rates or {}:
                     if y not in years:
                         raise ch.error(f"jaar {y} valt buiten het plan", "rates")
-            growth = np.array([[1.0] + [1.0 + float((ch.rates or {}).get(y, base_rate)) for y in years[1:]]
-                               for ch in chs])
+            later = years[1:]
+            rates = np.array([[(ch.rates or {}).get(y, base_rate) for y in later] for ch in chs], dtype=np.float64)
+            growth = np.concatenate([np.ones((len(chs), 1)), 1.0 + rates], axis=1)
             return dict.fromkeys(classes, np.cumprod(growth, axis=1))
         if form == "crossings":
             out = np.empty((len(chs), n))
@@ -1356,10 +1350,7 @@ class Engine:
             end = st.ends[s.id][sel]
             later = (end < _OPEN) & (day > end)
             if np.any(later):
-                for date, at in by_date.items():
-                    on = later & (day == ordinals[date])
-                    if np.any(on):
-                        self._renew(st, sel[on], at, s, date, None)
+                self._renew(st, sel[later], ch, s, [dates[k] for k in np.flatnonzero(later)], None)
                 renewed.update(int(i) for i in sel[later])
                 sel, members, day = sel[~later], members[~later], day[~later]
             if not len(sel):
@@ -1368,17 +1359,17 @@ class Engine:
                 # the whole project goes on to the end of the plan: the renewal's costs, without its subsidy
                 short = st.ends[s.id][sel] < plan_end.toordinal()
                 if np.any(short):
-                    self._renew(st, sel[short], ch, s, plan_end, None)
+                    self._renew(st, sel[short], ch, s, [plan_end] * int(np.sum(short)), None)
             distinct = sorted(set(day.tolist()))
             variant = np.searchsorted(np.array(distinct), day)
             month = np.array([month_number(dt.date.fromordinal(d)) for d in distinct])[variant]
             rows = st.funded_rows(s, sel)
             funded = [st.rows[r] for r in rows]
-            present = st.present[np.ix_(sel, rows)].copy()
+            present = st.present[_cells(sel, rows)].copy()
             st.end_subsidy(s, sel, st.month_axis[None, :] > month[:, None], other_kept=ch.kept)
             rules = []
             key = _group_key(ch, "date")
-            for v, ordinal in enumerate(distinct):
+            for ordinal in distinct:
                 at = by_date[dt.date.fromordinal(ordinal)]
                 details: dict[str, Notice] = {}
                 notices: dict[str, int] = {}
@@ -1443,8 +1434,10 @@ class Engine:
                 st.lose(s, sel, lost, fraction, ch.kept, None)
             if ch.kept < 1 and ch.policy != "keep_staff":
                 keep_fte = 1.0 - fraction * (1.0 - ch.kept)
-                st.swap(sel, st.funded_rows(s, sel),
-                        lambda p, ch=ch, k=keep_fte: _split(self.base, p, ch.date, fte=p.fte * k), route=False)
+                def smaller(p: Position, ch: SubsidyCutChange = ch, k: float = keep_fte) -> list[Position]:
+                    return _split(self.base, p, ch.date, fte=p.fte * k)
+
+                st.swap(sel, st.funded_rows(s, sel), smaller, route=False)
             falls = {"stop": ": kosten dalen mee", "keep_staff": ": personeel blijft, andere kosten dalen mee",
                      "keep_project": "", "share": f": {(1 - ch.kept) * 100:.0f}% van de kosten daalt mee"}
             for j in members:
@@ -1454,27 +1447,34 @@ class Engine:
 
     def _apply_subsidy_renew(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyRenewChange]) -> list[Text]:
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(chs):
+        for members, ch in _groups(chs, vary="until"):
             s = self._subsidy(ch)
-            self.base.check_date(ch, ch.until, "until")
-            self._renew(st, idx[members], ch, s, ch.until, ch.amount, ch.budget_neutral)
+            untils = [chs[j].until for j in members]
+            for j in members:
+                self.base.check_date(chs[j], chs[j].until, "until")
+            self._renew(st, idx[members], ch, s, untils, ch.amount, ch.budget_neutral)
             amount = "" if ch.amount is None else f" aan {euro(ch.amount, 2)} euro per jaar"
             if ch.budget_neutral:
                 amount = " (budgetneutraal: de subsidie dekt de kosten van het project)"
             for j in members:
-                texts[j] = f"Subsidie {s.name} ({s.id}) verlengd tot {ch.until:%d/%m/%Y}{amount}"
+                texts[j] = f"Subsidie {s.name} ({s.id}) verlengd tot {chs[j].until:%d/%m/%Y}{amount}"
         return texts
 
-    def _renew(self, st: _State, idx: np.ndarray, ch: Any, s: Subsidy, until: dt.date, amount: float | None,
-               budget_neutral: bool = False) -> None:
-        """THE renewal rule: the subsidy runs on to ``until``. Its receipts per month are its last
-        full year's, indexed by its class (or ``amount``); the project's costs come back in the
-        gained months where the baseline's had stopped, each part growing with its own class; the
-        overhead recharge comes back either way. ``budget_neutral``: the subsidy pays the costs."""
+    def _renew(self, st: _State, idx: np.ndarray, ch: Any, s: Subsidy, untils: Sequence[dt.date],
+               amount: float | None, budget_neutral: bool = False) -> None:
+        """THE renewal rule: the subsidy runs on to ``untils`` (one date per scenario of ``idx``).
+        Its receipts per month are its last full year's, indexed by its class (or ``amount``);
+        the project's costs come back in the gained months where the baseline's had stopped, each
+        part growing with its own class; the overhead recharge comes back either way.
+        ``budget_neutral``: the subsidy pays the costs."""
         base = self.base
         n = st.n
         end_o = st.ends[s.id][idx]
-        bad = (end_o >= _OPEN) | (until.toordinal() <= end_o)
+        distinct = sorted(set(untils))
+        variant = np.searchsorted(np.array([d.toordinal() for d in distinct]), [d.toordinal() for d in untils])
+        until_o = np.array([d.toordinal() for d in distinct])[variant]
+        until_m = np.array([month_number(d) for d in distinct])[variant]
+        bad = (end_o >= _OPEN) | (until_o <= end_o)
         if np.any(bad):
             end = _date_of_ordinal(end_o[np.argmax(bad)])
             raise ch.error(f"subsidie {s.id} loopt al tot {f'{end:%d/%m/%Y}' if end else 'het einde van het plan'}",
@@ -1484,7 +1484,7 @@ class Engine:
         window = st.window(s, idx)
         a = st.per_year(window)
         end_m = st.end_months[s.id][idx]
-        gained = (st.month_axis[None] > end_m[:, None]) & (st.month_axis <= _month(until))
+        gained = (st.month_axis[None] > end_m[:, None]) & (st.month_axis[None] <= until_m[:, None])
         g = st.per_year(gained)
         if np.any(~np.any(a > 0, axis=1)):
             raise ch.error(f"subsidie {s.id} heeft geen maanden in het plan om van te verlengen", "amount",
@@ -1501,7 +1501,7 @@ class Engine:
         klass = s.index_class
         ratio = np.ones((k, n)) if klass == "vast" else st.mult[klass][idx] / st.mult[klass][idx, t0][:, None]
         o_m = np.full((k, n), amount / 12.0) if amount is not None else (o_line[rows_k, t0] / a0)[:, None] * ratio
-        exp = line_exposure(base, u_key, u_line, st.wage_parts(idx))
+        exp = line_exposure(base, u_key, u_line, st.wage_parts(idx, s.action))
         u0 = u_line[rows_k, t0]
         positive = u0 > 0
         safe_u0 = np.where(positive, u0, 1.0)
@@ -1519,12 +1519,15 @@ class Engine:
         # funded positions that end with the window go on to ``until``
         rows = [r for r in st.funded_rows(s, idx) if st.rows[r].end is not None]
         ends_at = np.array([st.rows[r].end.toordinal() for r in rows])  # type: ignore[union-attr]
-        present = st.present[np.ix_(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
+        present = st.present[_cells(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
         keep = np.any(present > 0, axis=0)
         rows, present = [r for r, kept in zip(rows, keep, strict=True) if kept], present[:, keep]
-        extended = [st.row(dataclasses.replace(st.rows[r], end=until)) for r in rows]
-        gain = np.array([st.cost[e] - st.cost[r] for r, e in zip(rows, extended, strict=True)]).reshape(len(rows), n)
-        staff_gain = (present @ gain) * st.mult["loon"][idx]
+        made = [[dataclasses.replace(st.rows[r], end=until) for r in rows] for until in distinct]
+        st.add_rows([p for ps in made for p in ps])
+        extended = np.array([[st.row_index[p] for p in ps] for ps in made], dtype=np.intp).reshape(len(distinct),
+                                                                                                     len(rows))
+        gain = st.cost[extended] - st.cost[np.asarray(rows, dtype=np.intp)][None]  # (untils, rows, years)
+        staff_gain = np.einsum("kc,kcn->kn", present, gain[variant]) * st.mult["loon"][idx]
         none = ~np.any(present > 0, axis=1)
         staff_gain = np.where(none[:, None], u_m * g * wage_share_t0[:, None], staff_gain)
         overhead = s.overhead_rate * staff_gain
@@ -1553,11 +1556,12 @@ class Engine:
         st.add(LineKey(s.action, EXPLOITATIE, O), idx, receipts)
         st.add(u_key, idx, costs)
         st.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, overhead)
-        for c, (r, e) in enumerate(zip(rows, extended, strict=True)):
+        for c, r in enumerate(rows):
             moved = present[:, c]
             st._present[idx, r] -= moved
-            st._present[idx, e] += moved
-        st.set_end(s.id, idx, until)
+            np.add.at(st._present, (idx, extended[variant, c]), moved)
+        st.ends[s.id][idx] = until_o
+        st.end_months[s.id][idx] = until_m
 
     def _apply_overhead(self, st: _State, idx: np.ndarray, chs: Sequence[OverheadChange]) -> list[Text]:
         """The overhead recharge of the listed subsidies (all when none are listed) becomes
@@ -1622,13 +1626,14 @@ def _describe_index(_i: int, ch: IndexChange) -> str:
 
 def _index_classes(ch: IndexChange) -> list[str]:
     """The classes an index change moves (its paths; ``volgt_loon`` goes with ``loon``)."""
+    classes: set[str]
     if ch.crossings is not None or ch.extra_crossings is not None:
         classes = {"loon"}
     elif ch.rate is None and ch.rates is None:  # inflation: every class, or the ones named
-        every = {"loon", "prijzen", "bijdrage"}
-        classes = every if list(ch.classes) == ["loon"] else set(ch.classes) & every
+        every: set[str] = {"loon", "prijzen", "bijdrage"}
+        classes = every if list(ch.classes) == ["loon"] else {str(c) for c in ch.classes} & every
     else:
-        classes = set(ch.classes)
+        classes = {str(c) for c in ch.classes}
     return sorted(classes | ({"volgt_loon"} if "loon" in classes else set()))
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..m2 import LINE_KEYS, M2Result, check_norms
+from ..m2 import LINE_KEYS, M2Result, check_norms, norm_breaches
 from ..model import Plan
 
 
@@ -93,6 +93,11 @@ class ScenarioRuns:
         minimum = None if self.minimum_reserve is None else self.minimum_reserve[i].copy()
         bestuur = self.baseline.bestuur
         return M2Result(self.years, lines, minimum, check_norms(self.years, lines, minimum, bestuur), bestuur)
+
+    def norms_ok(self) -> np.ndarray:
+        """Per scenario: is every check of schema M2 met in every year? (S,) bools."""
+        breaches = norm_breaches(self.lines, self.minimum_reserve)
+        return ~np.any([np.any(b, axis=-1) for b in breaches.values()], axis=0)
 
     def run(self, i: int) -> ScenarioRun:
         """Scenario ``i`` in full: plan, M2 with norms, and each change's effect (the audit trail)."""
