@@ -1012,22 +1012,25 @@ class Engine:
             library = ScenarioLibrary(list(scenarios))
         chains = [[s] if not s.extends or s.extends == BASELINE else library.chain(s)  # type: ignore[union-attr]
                   for s in scenarios]
-        changes = [[c for s in chain for c in s.changes] for chain in chains]
+        changes = [chain[0].changes if len(chain) == 1 else [c for s in chain for c in s.changes] for chain in chains]
         size = len(scenarios)
         st = _State(base, size)
-        steps = max((len(c) for c in changes), default=0)
+        # step k of every scenario, by change type: (scenario indexes, their changes)
+        steps: list[dict[str, tuple[list[int], list[Any]]]] = []
+        for i, scenario_changes in enumerate(changes):
+            for k, ch in enumerate(scenario_changes):
+                if k == len(steps):
+                    steps.append({})
+                members, chs = steps[k].setdefault(ch.type, ([], []))
+                members.append(i)
+                chs.append(ch)
         totals_history = [st.totals.copy()] if audit else []
         wage_history = [st.wage_cost()] if audit else []
         texts: list[list[tuple[np.ndarray, Texts]]] = []
-        for j in range(steps):
-            by_type: dict[str, list[int]] = {}
-            for i in range(size):
-                if len(changes[i]) > j:
-                    by_type.setdefault(changes[i][j].type, []).append(i)
+        for step in steps:
             step_texts = []
-            for kind, members in by_type.items():
+            for kind, (members, chs) in step.items():
                 idx = np.array(members)
-                chs = [changes[i][j] for i in members]
                 got = getattr(self, f"_apply_{kind}")(st, idx, chs)
                 step_texts.append((idx, got))
             texts.append(step_texts)
