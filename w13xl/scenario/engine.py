@@ -1012,22 +1012,25 @@ class Engine:
             library = ScenarioLibrary(list(scenarios))
         chains = [[s] if not s.extends or s.extends == BASELINE else library.chain(s)  # type: ignore[union-attr]
                   for s in scenarios]
-        changes = [[c for s in chain for c in s.changes] for chain in chains]
+        changes = [chain[0].changes if len(chain) == 1 else [c for s in chain for c in s.changes] for chain in chains]
         size = len(scenarios)
         st = _State(base, size)
-        steps = max((len(c) for c in changes), default=0)
+        # step k of every scenario, by change type: (scenario indexes, their changes)
+        steps: list[dict[str, tuple[list[int], list[Any]]]] = []
+        for i, scenario_changes in enumerate(changes):
+            for k, ch in enumerate(scenario_changes):
+                if k == len(steps):
+                    steps.append({})
+                members, chs = steps[k].setdefault(ch.type, ([], []))
+                members.append(i)
+                chs.append(ch)
         totals_history = [st.totals.copy()] if audit else []
         wage_history = [st.wage_cost()] if audit else []
         texts: list[list[tuple[np.ndarray, Texts]]] = []
-        for j in range(steps):
-            by_type: dict[str, list[int]] = {}
-            for i in range(size):
-                if len(changes[i]) > j:
-                    by_type.setdefault(changes[i][j].type, []).append(i)
+        for step in steps:
             step_texts = []
-            for kind, members in by_type.items():
+            for kind, (members, chs) in step.items():
                 idx = np.array(members)
-                chs = [changes[i][j] for i in members]
                 got = getattr(self, f"_apply_{kind}")(st, idx, chs)
                 step_texts.append((idx, got))
             texts.append(step_texts)
@@ -1073,49 +1076,41 @@ class Engine:
                            extends=tuple(s.name for s in chain[:-1]))
 
     # -- lines and the member contribution -----------------------------------------------------------
-    def _apply_line(self, st: _State, idx: np.ndarray, chs: Sequence[LineChange]) -> list[Text]:
+    def _apply_line(self, st: _State, idx: np.ndarray, chs: Sequence[LineChange]) -> Texts:
         """A line change adds its amounts to the line, per year."""
         years = self.base.years
-        by_line: dict[LineKey, list[int]] = {}
+        in_plan = set(years)
+        by_line: dict[tuple, list[int]] = {}
         for j, ch in enumerate(chs):
-            self.base.check_action(ch, ch.action)
-            for y in ch.amounts:
-                if y not in years:
-                    raise ch.error(f"jaar {y} valt buiten het plan", "amounts", f"jaren {years[0]}-{years[-1]}")
-            key = LineKey(ch.action, CATEGORIES.index(ch.category), O if ch.direction == "O" else U)
-            by_line.setdefault(key, []).append(j)
-        for key, members in by_line.items():
-            delta = np.array([[float(chs[j].amounts.get(y, 0.0)) for y in years] for j in members])
-            st.add(key, idx[members], delta)
-        return [f"Bijsturing {ch.action} {ch.category} {ch.direction}" for ch in chs]
+            by_line.setdefault((ch.action, ch.category, ch.direction), []).append(j)
+            if not in_plan.issuperset(ch.amounts):
+                y = min(set(ch.amounts) - in_plan)
+                raise ch.error(f"jaar {y} valt buiten het plan", "amounts", f"jaren {years[0]}-{years[-1]}")
+        for (action, category, direction), members in by_line.items():
+            self.base.check_action(chs[members[0]], action)
+            delta = np.array([[chs[j].amounts.get(y, 0.0) for y in years] for j in members], dtype=np.float64)
+            st.add(LineKey(action, CATEGORIES.index(category), O if direction == "O" else U), idx[members], delta)
+        return lambda _i, ch: f"Bijsturing {ch.action} {ch.category} {ch.direction}"
 
-    def _apply_contribution(self, st: _State, idx: np.ndarray, chs: Sequence[ContributionChange]) -> list[Text]:
+    def _apply_contribution(self, st: _State, idx: np.ndarray, chs: Sequence[ContributionChange]) -> Texts:
         """The member contribution times a factor from a year on (``pct``, or a new amount per inhabitant)."""
-        base, years = self.base, self.base.years
+        years = self.base.years
+        in_plan = set(years)
+        has = np.all(np.any(st.contribution[idx], axis=1))
         factor = np.empty(len(chs))
         from_year = np.empty(len(chs))
-        texts: list[Text] = []
-        has = np.any(st.contribution[idx], axis=1)
         for j, ch in enumerate(chs):
-            if ch.from_year not in years:
+            if ch.from_year not in in_plan:
                 raise ch.error(f"jaar {ch.from_year} valt buiten het plan", "from_year",
                                f"een jaar in {years[0]}-{years[-1]}")
-            if not has[j]:
+            if not has:
                 raise ch.error("het plan heeft geen bijdrage van de lokale besturen (parameter 'Bijdrage lokale "
                                "besturen')", None, "een rij 'Bijdrage lokale besturen' op het blad Parameters")
             if ch.pct is not None:
                 factor[j] = 1.0 + ch.pct  # a fraction (w13xl.scenario.spec.as_fraction): 0.05 = +5%
-                texts.append(f"Bijdrage lokale besturen {f'{ch.pct * 100:+.1f}%'.replace('.', ',')} "
-                             f"vanaf {ch.from_year}")
             else:
-                inhabitants = base.params.inhabitants
-                if not inhabitants:
-                    raise ch.error("per_inhabitant vraagt het aantal inwoners (parameter 'Inwoners')",
-                                   "per_inhabitant", "een rij 'Inwoners' op het blad Parameters")
-                current = base.contribution[0] / inhabitants
-                factor[j] = ch.per_inhabitant / current
-                what = f"{ch.per_inhabitant:.4f} euro per inwoner (was {current:.4f})".replace(".", ",")
-                texts.append(f"Bijdrage lokale besturen {what} vanaf {ch.from_year}")
+                current = self._per_inhabitant(ch)
+                factor[j] = (ch.per_inhabitant or 0.0) / current  # one of pct and per_inhabitant (spec)
             from_year[j] = ch.from_year
         mask = (np.asarray(years)[None, :] >= from_year[:, None]).astype(float)
         step = (factor[:, None] - 1.0) * mask
@@ -1123,7 +1118,22 @@ class Engine:
         st.contribution[idx] += delta
         st.contribution_fixed[idx] *= 1.0 + step
         st.add(LineKey(CONTRIBUTION_ACTION, EXPLOITATIE, O), idx, delta)
-        return texts
+        return self._describe_contribution
+
+    def _per_inhabitant(self, ch: ContributionChange) -> float:
+        """The plan's first-year member contribution per inhabitant."""
+        inhabitants = self.base.params.inhabitants
+        if not inhabitants:
+            raise ch.error("per_inhabitant vraagt het aantal inwoners (parameter 'Inwoners')",
+                           "per_inhabitant", "een rij 'Inwoners' op het blad Parameters")
+        return float(self.base.contribution[0] / inhabitants)
+
+    def _describe_contribution(self, _i: int, ch: ContributionChange) -> str:
+        if ch.pct is not None:
+            what = f"{ch.pct * 100:+.1f}%".replace(".", ",")
+        else:
+            what = f"{ch.per_inhabitant:.4f} euro per inwoner (was {self._per_inhabitant(ch):.4f})".replace(".", ",")
+        return f"Bijdrage lokale besturen {what} vanaf {ch.from_year}"
 
     # -- index ----------------------------------------------------------------------------------------
     def _apply_index(self, st: _State, idx: np.ndarray, chs: Sequence[IndexChange]) -> Texts:
@@ -1445,20 +1455,21 @@ class Engine:
                             + falls[ch.policy])
         return texts
 
-    def _apply_subsidy_renew(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyRenewChange]) -> list[Text]:
-        texts: list[Text] = [""] * len(chs)
+    def _apply_subsidy_renew(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyRenewChange]) -> Texts:
         for members, ch in _groups(chs, vary="until"):
             s = self._subsidy(ch)
             untils = [chs[j].until for j in members]
-            for j in members:
-                self.base.check_date(chs[j], chs[j].until, "until")
+            for until in set(untils):
+                self.base.check_date(chs[members[untils.index(until)]], until, "until")
             self._renew(st, idx[members], ch, s, untils, ch.amount, ch.budget_neutral)
-            amount = "" if ch.amount is None else f" aan {euro(ch.amount, 2)} euro per jaar"
-            if ch.budget_neutral:
-                amount = " (budgetneutraal: de subsidie dekt de kosten van het project)"
-            for j in members:
-                texts[j] = f"Subsidie {s.name} ({s.id}) verlengd tot {chs[j].until:%d/%m/%Y}{amount}"
-        return texts
+        return self._describe_renew
+
+    def _describe_renew(self, _i: int, ch: SubsidyRenewChange) -> str:
+        s = self.base.subsidies[ch.subsidy]
+        amount = "" if ch.amount is None else f" aan {euro(ch.amount, 2)} euro per jaar"
+        if ch.budget_neutral:
+            amount = " (budgetneutraal: de subsidie dekt de kosten van het project)"
+        return f"Subsidie {s.name} ({s.id}) verlengd tot {ch.until:%d/%m/%Y}{amount}"
 
     def _renew(self, st: _State, idx: np.ndarray, ch: Any, s: Subsidy, untils: Sequence[dt.date],
                amount: float | None, budget_neutral: bool = False) -> None:
