@@ -170,9 +170,8 @@ def simulate_command(
     from ..montecarlo import CHUNK, prepare, simulate
 
     kind = _out_kind(out)
-    if export_paths is not None and export_paths[0] < 1:
-        raise InputError(f"--export-paths {export_paths[0]}: het aantal paden om te bewaren moet minstens 1 zijn",
-                         expected="bv. --export-paths 5 paden")
+    if export_paths is not None:
+        check_export_folder(*export_paths)
     baseline, library, chosen = _study(workbook, scenario, sheet)
     prepared = prepare(baseline, chosen, library)
     if chosen is None or not chosen.uncertainty:
@@ -203,15 +202,23 @@ def simulate_command(
         write_worst_paths(prepared, sim, *export_paths)
 
 
+def check_export_folder(k: int, folder: Path) -> None:
+    """``--export-paths K MAP`` before anything is computed: K at least 1, MAP not a file."""
+    if k < 1:
+        raise InputError(f"--export-paths {k}: het aantal paden om te bewaren moet minstens 1 zijn",
+                         expected="bv. --export-paths 5 paden")
+    if folder.exists() and not folder.is_dir():
+        raise InputError("--export-paths: dit is een bestand, geen map", file=str(folder),
+                         expected="een (nieuwe) map voor de scenariobestanden")
+
+
 def write_worst_paths(prepared, sim, k: int, folder: Path) -> list[Path]:
     """``--export-paths K MAP``: the K paths with the lowest reserve in the last year as scenario
     files (worst first) with their figures beside them (.json, as ``w13xl scenario -o`` writes a run)."""
     from ..montecarlo import worst_paths
     from ..workbook import safe_write
 
-    if folder.exists() and not folder.is_dir():
-        raise InputError("--export-paths: dit is een bestand, geen map", file=str(folder),
-                         expected="een (nieuwe) map voor de scenariobestanden")
+    check_export_folder(k, folder)
     k = min(k, sim.paths)
     exported = worst_paths(prepared, sim, k)
     try:
