@@ -82,7 +82,7 @@ def test_inflation_model_refuses_an_index_path_it_would_erase(study):
 
 
 def test_renewal_probability_one_is_the_renewal_scenario(study):
-    baseline, library, by = study
+    baseline, _, _ = study
     scenario = with_uncertainty("kw", {"subsidies": {"SUB-KRACHTWONEN": {"renewal": 1.0, "until": "2031-12-31"}}})
     sim = mc.simulate(baseline, scenario, paths=50, seed=3)
     # the Monte Carlo renews at the last full year's monthly amount (not budget-neutral, unlike
@@ -98,8 +98,8 @@ def test_renewal_probability_zero_is_the_policy(study):
     baseline, library, by = study
     stop = mc.simulate(baseline, with_uncertainty("s", {"subsidies": {"SUB-OPEN": {"renewal": 0, "policy": "stop"}}}),
                        paths=20)
-    keep = mc.simulate(baseline, with_uncertainty("k", {"subsidies": {"SUB-OPEN": {"renewal": 0, "policy": "keep_staff"}}}),
-                       paths=20)
+    keep_staff = {"subsidies": {"SUB-OPEN": {"renewal": 0, "policy": "keep_staff"}}}
+    keep = mc.simulate(baseline, with_uncertainty("k", keep_staff), paths=20)
     plan = run_one(baseline, by["baseline"], library)
     staff_stay = run_one(baseline, by["open-personeel-blijft"], library)
     assert_every_percentile_is(stop, plan)
