@@ -293,7 +293,6 @@ class Prepared:
 
     baseline: Baseline
     scenario: Scenario
-    library: ScenarioLibrary
     spec: UncertaintySpec
     changes: tuple[Any, ...]  # the scenario's own changes, its chain flattened (root first)
     run: ScenarioRun  # the scenario itself (the "plan" row of the outputs)
@@ -420,7 +419,7 @@ def prepare(baseline: Baseline, scenario: Scenario | None = None, library: Scena
                              file=scenario.source, key="uncertainty.calibrate",
                              expected=f"een begroting met actie {CALIBRATION_ACTION}")
     run = run_scenarios(baseline, [scenario], library).run(0)
-    return Prepared(baseline, scenario, library, spec, changes, run, tuple(outcomes), from_year, index_classes,
+    return Prepared(baseline, scenario, spec, changes, run, tuple(outcomes), from_year, index_classes,
                     calibration)
 
 
