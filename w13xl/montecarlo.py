@@ -306,23 +306,10 @@ class Prepared:
         return self.baseline.years
 
 
-def subsidy_end_date(baseline: Baseline, changes: Sequence[Any], sid: str) -> dt.date | None:
-    """The subsidy's end after the scenario's changes: the register's end, moved by every
-    ``subsidy_end`` (to its date) and ``subsidy_renew`` (to its until) of that subsidy, in order
-    (the engine's subsidy window; a ``subsidy_cut`` leaves it)."""
-    end = baseline.subsidies[sid].end
-    for ch in changes:
-        if isinstance(ch, SubsidyEndChange) and ch.subsidy == sid:
-            end = ch.date
-        elif isinstance(ch, SubsidyRenewChange) and ch.subsidy == sid:
-            end = ch.until
-    return end
-
-
 def subsidy_outcome_changes(base: Baseline, end: dt.date | None, sid: str, u: SubsidyUncertainty,
                             scenario: Scenario | None = None) -> tuple[SubsidyRenewChange, SubsidyEndChange]:
-    """The two deterministic changes behind a renewal probability (``end``: the subsidy's end in
-    the scenario, :func:`subsidy_end_date`)."""
+    """The two deterministic changes behind a renewal probability (``end``: the subsidy's end as
+    the scenario leaves it, the engine's subsidy window)."""
     key = f"uncertainty.subsidies.{sid}"
     last = dt.date(base.years[-1], 12, 31)
     if end is None or end >= last:
@@ -386,12 +373,15 @@ def prepare(baseline: Baseline, scenario: Scenario | None = None, library: Scena
     spec = spec if spec is not None else uncertainty_spec(scenario)
     library = library or ScenarioLibrary([scenario])
     changes = tuple(library.changes(scenario))
-    outcomes = []
-    for sid, u in spec.subsidies.items():
+    for sid in spec.subsidies:
         if sid not in baseline.subsidies:
             raise InputError(f"onbekende subsidie '{sid}'", file=scenario.source, key=f"uncertainty.subsidies.{sid}",
                              expected=f"een subsidie van het register: {', '.join(baseline.subsidies) or '(geen)'}")
-        renew, fail = subsidy_outcome_changes(baseline, subsidy_end_date(baseline, changes, sid), sid, u, scenario)
+    runs = run_scenarios(baseline, [scenario], library)
+    windows = runs.state(0).windows  # the subsidy windows the scenario leaves
+    outcomes = []
+    for sid, u in spec.subsidies.items():
+        renew, fail = subsidy_outcome_changes(baseline, windows[sid][1], sid, u, scenario)
         outcomes.append(SubsidyOutcome(sid, float(u.renewal), renew, fail))
     years = baseline.years
     from_year = spec.contribution.from_year or (years[1] if len(years) > 1 else years[0])
@@ -418,8 +408,7 @@ def prepare(baseline: Baseline, scenario: Scenario | None = None, library: Scena
                              f"{CALIBRATION_ACTION}, maar het begrotingsblad heeft die actie niet",
                              file=scenario.source, key="uncertainty.calibrate",
                              expected=f"een begroting met actie {CALIBRATION_ACTION}")
-    run = run_scenarios(baseline, [scenario], library).run(0)
-    return Prepared(baseline, scenario, spec, changes, run, tuple(outcomes), from_year, index_classes,
+    return Prepared(baseline, scenario, spec, changes, runs.run(0), tuple(outcomes), from_year, index_classes,
                     calibration)
 
 
