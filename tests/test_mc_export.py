@@ -98,3 +98,21 @@ def test_export_paths_refuses_a_file_as_folder(tmp_path):
     result = invoke("onzekerheid", SAMPLE, SCENARIO, "--paths", 10, "--export-paths", 2, target)
     assert result.exit_code == 2
     assert "Fout:" in result.output and "geen map" in result.output
+
+
+def test_every_shipped_change_survives_the_writer(study):
+    """The exported file holds the scenario's own changes inline: every change of the shipped
+    scenarios written by w13xl.scenario.writer reads back to the same change."""
+    import tomllib
+
+    from w13xl.scenario.spec import scenario_from_dict
+    from w13xl.scenario.writer import scenario_toml
+
+    _, library, by = study
+    kinds = set()
+    for name, scenario in by.items():
+        changes = library.changes(scenario)
+        back = scenario_from_dict(tomllib.loads(scenario_toml(scenario.title, changes)), name=name)
+        assert [c.model_dump() for c in back.changes] == [c.model_dump() for c in changes], name
+        kinds |= {c.type for c in changes}
+    assert len(kinds) >= 6, kinds  # index, subsidy_end, subsidy_renew, contribution, hire, line, ...
