@@ -53,7 +53,7 @@ def test_sheet_scenario_matches_the_engine(values, study):
     run = run_scenario(baseline, scenarios[name], library)
     out = call(values["Synthese"], [[name]], [["M2"]], *extra(values))
     assert out[0] == ["", "Schema M2", *run.years]
-    # W13.SCENARIO runs the batched engine: the same figures as the engine, to the cent
+    # W13.SCENARIO runs run_scenarios: the same figures as the CLI's engine run, to the cent
     assert [r[:2] for r in out[1:]] == [[n, label] for n, label, _k, _v in m2_rows(run.m2)]
     assert [r[2:] for r in out[1:]] == [pytest.approx(v, abs=0.005) for _n, _l, _k, v in m2_rows(run.m2)]
     # the scenario differs from the plan: the function does apply it
@@ -122,10 +122,10 @@ def test_subsidy_scenario_without_the_register_gives_a_message(values):
 def test_scenario_results_are_cached(values, monkeypatch):
     cache.clear()
     runs = []
-    import w13xl.scenario.batch as batch
+    import w13xl.scenario as scenario
 
-    original = batch.batch_engine
-    monkeypatch.setattr(batch, "batch_engine", lambda *a, **k: runs.append(1) or original(*a, **k))
+    original = scenario.run_scenarios
+    monkeypatch.setattr(scenario, "run_scenarios", lambda *a, **k: runs.append(1) or original(*a, **k))
     for lijn in ("M2", "reserve", "afm", "M2"):
         call(values["Synthese"], [["hbdh-stopt-juni-2026"]], [[lijn]], *extra(values))
     assert len(runs) == 1

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from .m2 import HALF_CENT
 from .montecarlo import AFM, GBR, _scenario_or_baseline, extended
-from .scenario.engine import Baseline, Engine
+from .scenario.engine import Baseline, run_scenarios
 from .scenario.result import ScenarioRun
 from .scenario.spec import NOTICE_AFTER_STOP, NOTICE_IN_TIME, Scenario, ScenarioLibrary, SubsidyEndChange
 from .staffing import CONTRACTUAL, ENTRY_STEP, ILLUSTRATIVE_LABEL, Notice, notice
@@ -123,25 +123,20 @@ def _year_earlier(d: dt.date) -> dt.date:
         return d.replace(year=d.year - 1, day=28)
 
 
-def _first_breach(run: ScenarioRun) -> int | None:
-    norm = run.m2.norms.get("reserve_above_minimum")
-    return None if norm is None else norm.first_breach_year
-
-
 def subsidy_cliffs(baseline: Baseline, scenario: Scenario | None = None, library: ScenarioLibrary | None = None,
                    subsidies: Sequence[str] | None = None) -> CliffTable:
     """Cliff effects for every subsidy of the register (or the given ids), worst first."""
     scenario = _scenario_or_baseline(scenario)
     library = library or ScenarioLibrary([scenario])
-    engine = Engine(baseline)
-    ref, state = engine.run_state(scenario, library)
     years = baseline.years
     first_day = dt.date(years[0], 1, 1)
     last_day = dt.date(years[-1], 12, 31)
     assumed = dt.date(years[-2] if len(years) > 1 else years[-1], 12, 31)
-    out = []
-    for sid in subsidies if subsidies is not None else list(baseline.subsidies):
-        s = baseline.subsidies[sid]
+    ids = list(subsidies) if subsidies is not None else list(baseline.subsidies)
+    # the windows the scenario leaves (a scenario may renew or end a subsidy itself)
+    state = run_scenarios(baseline, [scenario], library, audit=False).state(0)
+    plans = []
+    for sid in ids:
         end = state.windows[sid][1]
         open_ended = end is None or end >= last_day
         note = ""
@@ -154,14 +149,24 @@ def subsidy_cliffs(baseline: Baseline, scenario: Scenario | None = None, library
             if early < first_day:
                 early = first_day
                 note = f"loopt minder dan een jaar in het plan: (a) eindigt in januari {years[0]}"
+        plans.append((sid, end, open_ended, early, keep, note))
+    # every variant of every subsidy in one call of the engine, the scenario itself first
+    variants = [extended(scenario, library, [SubsidyEndChange(type="subsidy_end", subsidy=sid, date=date,
+                                                              policy=policy, opzeg=mode)])[0]
+                for sid, _end, _open, early, keep, _note in plans
+                for date, policy, mode in ((early, "stop", NOTICE_AFTER_STOP), (keep, "keep_staff", None),
+                                           (early, "stop", NOTICE_IN_TIME))]
+    runs = run_scenarios(baseline, [scenario, *variants], library, audit=False)
+    ref = runs.run(0)
+    out = []
+    for k, (sid, end, open_ended, early, keep, note) in enumerate(plans):
+        s = baseline.subsidies[sid]
         effects = []
-        for date, policy, mode in ((early, "stop", NOTICE_AFTER_STOP), (keep, "keep_staff", None),
-                                     (early, "stop", NOTICE_IN_TIME)):
-            change = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=date, policy=policy, opzeg=mode)
-            s2, lib2 = extended(scenario, library, [change])
-            run = engine.run(s2, lib2)
-            effects.append((float(run.m2[GBR][-1] - ref.m2[GBR][-1]), float(run.m2[AFM][-1] - ref.m2[AFM][-1]),
-                            _first_breach(run)))
+        for v in range(3):
+            m2 = runs.m2(1 + 3 * k + v)
+            norm = m2.norms.get("reserve_above_minimum")
+            effects.append((float(m2[GBR][-1] - ref.m2[GBR][-1]), float(m2[AFM][-1] - ref.m2[AFM][-1]),
+                            None if norm is None else norm.first_breach_year))
         (r_a, a_a, b_a), (r_b, a_b, b_b), (r_t, a_t, _) = effects
         notices = tuple(notice(p, early, scales=baseline.scales, params=baseline.staff_params,
                                reference_year=baseline.staff_params.reference_year,

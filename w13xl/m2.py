@@ -261,19 +261,21 @@ def check_norms(years: Sequence[int], lines: dict[str, np.ndarray],
                 minimum_reserve: np.ndarray | None, bestuur: str = DEFAULT_BESTUUR) -> dict[str, NormCheck]:
     """The checks of :func:`check_rules` for ``bestuur`` on the M2 lines."""
     rules = check_rules(bestuur, int(years[-1]))
-    bbr = lines["beschikbaar_budgettair_resultaat"]
+    return {key: _norm(rules[key], years, breach) for key, breach in norm_breaches(lines, minimum_reserve).items()}
+
+
+def norm_breaches(lines: dict[str, np.ndarray], minimum_reserve: np.ndarray | None) -> dict[str, np.ndarray]:
+    """THE breach rule of each check, per year (True: not met): BBR below zero; the AFM of the
+    last year below zero; the reserve below the minimum reserve (when there is one). The arrays
+    may carry leading scenario axes (``run_scenarios``' (scenarios, years) lines)."""
     afm = lines["autofinancieringsmarge"]
-    last = np.zeros(len(years), dtype=bool)
-    last[-1] = afm[-1] < -HALF_CENT
-    norms = {
-        "bbr_nonnegative": _norm(rules["bbr_nonnegative"], years, bbr < -HALF_CENT),
-        "afm_last_year_nonnegative": _norm(rules["afm_last_year_nonnegative"], years, last),
-    }
+    last = np.zeros(np.shape(afm), dtype=bool)
+    last[..., -1] = afm[..., -1] < -HALF_CENT
+    out = {"bbr_nonnegative": lines["beschikbaar_budgettair_resultaat"] < -HALF_CENT,
+           "afm_last_year_nonnegative": last}
     if minimum_reserve is not None:
-        gbr = lines["gecumuleerd_budgettair_resultaat"]
-        norms["reserve_above_minimum"] = _norm(
-            rules["reserve_above_minimum"], years, gbr < minimum_reserve - HALF_CENT)
-    return norms
+        out["reserve_above_minimum"] = lines["gecumuleerd_budgettair_resultaat"] < minimum_reserve - HALF_CENT
+    return out
 
 
 @dataclass(frozen=True, eq=False)

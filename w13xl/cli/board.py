@@ -20,7 +20,7 @@ def board_study(workbook: Path, scenarios: list[str], sheet: str | None):
     """Run the scenarios (files, folders, or names on the workbook's "Scenario's" sheet; none: every
     scenario of that sheet) with the scenario engine, as ``w13xl run`` does. Without any scenario
     the pack shows the plan itself (the baseline scenario, no changes)."""
-    from ..scenario.engine import Engine
+    from ..scenario import run_scenarios
     from ..scenario.loader import load_study
     from ..scenario.spec import Scenario
 
@@ -29,13 +29,12 @@ def board_study(workbook: Path, scenarios: list[str], sheet: str | None):
     if not selected:
         selected = [Scenario(name="basis", title=BASELINE_TITLE,
                              description=f"Het meerjarenplan zoals in {workbook.name}, zonder wijzigingen.")]
-    engine = Engine(baseline)
     # A scenario with an [uncertainty] table is shown as a fan chart only, never as a deterministic
     # scenario (its central path is not a forecast).
     deterministic = [s for s in selected if not s.uncertainty] or [
         Scenario(name="basis", title=BASELINE_TITLE,
                  description=f"Het meerjarenplan zoals in {workbook.name}, zonder wijzigingen.")]
-    return baseline, library, selected, [engine.run(s, library) for s in deterministic]
+    return baseline, library, selected, run_scenarios(baseline, deterministic, library).runs()
 
 
 def board_runs(workbook: Path, scenarios: list[str], sheet: str | None) -> list:

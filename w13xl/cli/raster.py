@@ -190,7 +190,7 @@ def write_grid_workbook(path: Path, grid, label: str) -> Path:
             cell.font = Font(bold=True)
         first = ws.max_row + 1
         for b, sid in enumerate(grid.subsidies):
-            name = grid.result.base.subsidies[sid].name
+            name = grid.subsidy_names[b]
             for c, pol in enumerate(grid.policies):
                 ws.append([f"{name} ({sid})", pol.label, *[float(v) for v in grid.values[a, b, c]]])
                 row = ws.max_row

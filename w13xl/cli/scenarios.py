@@ -200,8 +200,8 @@ def _study(workbook: Path, scenarios: list[str] | None, sheet: str | None, roste
 
 
 def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None,
-             batched: bool = False, study=None) -> list[ScenarioRun]:
-    from ..scenario.engine import Engine
+             study=None) -> list[ScenarioRun]:
+    from ..scenario import run_scenarios
 
     baseline, library, selected = study or _study(workbook, scenarios, sheet)
     show_warnings(baseline.warnings)
@@ -213,12 +213,7 @@ def _run_all(workbook: Path, scenarios: list[str] | None, sheet: str | None,
         if s.uncertainty:
             err_console.print(f"[yellow]Waarschuwing:[/] '{s.name}' heeft een \\[uncertainty]-tabel: hier staat alleen "
                               f"het centrale pad; de spreiding en de kansen geeft w13xl onzekerheid.", soft_wrap=True)
-    if batched:  # one array computation for all scenarios (same figures as the engine, tested)
-        from ..scenario.batch import run_batch
-
-        return run_batch(baseline, selected, library).runs()
-    engine = Engine(baseline)
-    return [engine.run(s, library) for s in selected]
+    return run_scenarios(baseline, selected, library).runs()
 
 
 @app.command("scenario")
@@ -281,7 +276,7 @@ def compare_command(
 
     Voorbeeld: w13xl vergelijk workbooks/w13-mjp-2026-2031.xlsx scenarios/
     """
-    runs = _run_all(workbook, scenarios, sheet, batched=True)
+    runs = _run_all(workbook, scenarios, sheet)
     from ..board.summary import is_baseline_run
 
     runs = sorted(runs, key=lambda r: not is_baseline_run(r))  # the plan first (stable: the rest in order)

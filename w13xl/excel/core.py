@@ -515,13 +515,13 @@ def scenario_inputs(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...]):
 
 @cache.cached(maxsize=64)
 def _scenario_run(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...], generation: int = 0):
-    from ..scenario.batch import batch_engine
+    from ..scenario import run_scenarios
 
     try:
         baseline, chosen, library = scenario_inputs(budget, scenario, ranges)
         if chosen is None:
             raise InputError("geen scenario", expected="de naam van een scenario of een .toml-bestand")
-        return batch_engine(baseline).run([chosen], library).run(0)
+        return run_scenarios(baseline, [chosen], library).run(0)
     except Exception as exc:
         if not isinstance(exc, (W13Error, ValueError, KeyError)):
             logger.exception("W13: scenario run failed")

@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,6 +64,7 @@ from ..staffing import (
 from ..subsidies import Subsidy, month_number
 from .result import ChangeEffect, ScenarioRun, ScenarioRuns
 from .spec import (
+    BASELINE,
     DEFAULT_NOTICE,
     NOTICE_IN_TIME,
     ContributionChange,
@@ -307,6 +309,10 @@ class Baseline:
         #: each roster position's share of its person (for the per-head other personnel cost);
         #: positions added by a scenario count as one head
         self.head_share = head_shares(self.positions)
+        #: each person's FTE over the roster's positions (the statutory notice's pay basis)
+        self.person_fte: dict[str, float] = {}
+        for pos in self.positions:
+            self.person_fte[pos.person_key] = self.person_fte.get(pos.person_key, 0.0) + pos.fte
         self.base_roster_cost = self.roster_cost(self.positions, self.base_mult["loon"])
         self.base_wage_parts = self.wage_parts(self.positions, self.base_mult["loon"]) if self.scales else {}
         self.m2 = compute_m2(self.plan, self.params, minimum_reserve=self.minimum_reserve(None))
@@ -348,16 +354,24 @@ class Baseline:
         """Employer cost per year of one position at wage multiplier 1 (cached)."""
         cost = self._cost_cache.get(p)
         if cost is None:
+            cost = self.position_costs([p])[0]
+        return cost
+
+    def position_costs(self, positions: Sequence[Position]) -> np.ndarray:
+        """Employer cost per year of each position at wage multiplier 1, (len, years): the
+        staffing rule (:func:`~w13xl.staffing.cost_breakdown`) once for all that are not cached."""
+        todo = list(dict.fromkeys(p for p in positions if p not in self._cost_cache))
+        if todo:
             if self.scales is None:
                 raise InputError("het werkboek heeft geen weddeschalen (blad 'Weddeschalen')",
                                  file=self.file, expected="een blad 'Weddeschalen' voor personeelswijzigingen")
             try:
-                share = {p.id: self.head_share.get(p.id, 1.0)}
-                cost = cost_breakdown([p], self.scales, self.staff_params, self.years, shares=share).total[0]
+                shares = {p.id: self.head_share.get(p.id, 1.0) for p in todo}
+                costs = cost_breakdown(todo, self.scales, self.staff_params, self.years, shares=shares).total
             except ValueError as exc:
                 raise InputError(str(exc), file=self.file, sheet="Personeel") from None
-            self._cost_cache[p] = cost
-        return cost
+            self._cost_cache.update(zip(todo, costs, strict=True))
+        return np.array([self._cost_cache[p] for p in positions]).reshape(len(positions), len(self.years))
 
     def roster_cost(self, positions: Iterable[Position], wage_multiplier: np.ndarray) -> np.ndarray:
         total = np.zeros(len(self.years))
@@ -475,7 +489,7 @@ def notice_details(base: Baseline, ch, funded: Sequence[Position]) -> dict[str, 
         if p.statute != CONTRACTUAL:
             raise ch.error(f"positie {p.id} is statutair: geen opzeg volgens de Arbeidsovereenkomstenwet",
                            "policy", "keep_staff, of de positie als contractueel in het personeelsbestand")
-        person_fte = sum(q.fte for q in base.positions if q.person_key == p.person_key) or p.fte
+        person_fte = base.person_fte.get(p.person_key) or p.fte
         out[p.id] = notice(p, ch.date, scales=base.scales, params=base.staff_params,
                            reference_year=base.staff_params.reference_year, person_fte=person_fte)
     return out
@@ -597,17 +611,6 @@ def _ordinal(d: dt.date | None, open_value: int) -> int:
     return open_value if d is None else d.toordinal()
 
 
-def _month_of_ordinal(o: np.ndarray) -> np.ndarray:
-    """Month numbers (year * 12 + month - 1) of day ordinals; the open sentinels stay open."""
-    o = np.asarray(o)
-    out = np.where(o >= _OPEN, _OPEN, -_OPEN)
-    real = np.abs(o) < _OPEN
-    if np.any(real):
-        dates = [dt.date.fromordinal(int(v)) for v in o[real]]
-        out[real] = [month_number(d) for d in dates]
-    return out
-
-
 def _date_of_ordinal(o: int) -> dt.date | None:
     return None if abs(int(o)) >= _OPEN else dt.date.fromordinal(int(o))
 
@@ -636,13 +639,20 @@ class _State:
         self.contribution_fixed = np.repeat(base.contribution_fixed[None], size, axis=0)
         self.rows: list[Position] = []
         self.row_index: dict[Position, int] = {}
-        self._cost = np.zeros((max(8, 2 * len(base.positions)), n))
+        self.rows_by_action: dict[str, list[int]] = {}
+        self.rows_by_id: dict[str, list[int]] = {}
+        self.rows_by_funding: dict[str, list[int]] = {}
+        self._cost = np.zeros((max(64, 4 * len(base.positions)), n))
         self._months = np.zeros((self._cost.shape[0], n))
         self._present = np.zeros((size, self._cost.shape[0]))
-        for p in base.positions:
-            self._present[:, self.row(p)] += 1.0
+        for r in self.add_rows(base.positions):
+            self._present[:, r] += 1.0
         self.starts = {s.id: np.full(size, _ordinal(s.start, -_OPEN)) for s in base.subsidies.values()}
         self.ends = {s.id: np.full(size, _ordinal(s.end, _OPEN)) for s in base.subsidies.values()}
+        #: the same days as month numbers (year * 12 + month - 1; open: -/+ _OPEN)
+        self.start_months = {s.id: month_number(s.start) if s.start else -_OPEN for s in base.subsidies.values()}
+        self.end_months = {s.id: np.full(size, month_number(s.end) if s.end else _OPEN)
+                           for s in base.subsidies.values()}
         self.hired = np.zeros(size, dtype=np.int64)
         self.month_axis = base.years[0] * 12 + np.arange(12 * n)
 
@@ -657,8 +667,8 @@ class _State:
 
     def add(self, key: LineKey, idx: np.ndarray, delta: np.ndarray) -> None:
         """Add ``delta`` ((len(idx), years) or broadcastable) to line ``key`` of scenarios ``idx``."""
-        delta = np.broadcast_to(np.asarray(delta, dtype=np.float64), (len(idx), self.n))
-        if not np.any(delta):
+        delta = np.asarray(delta, dtype=np.float64)
+        if not delta.any():
             return
         got = self.lines.get(key)
         if got is None:
@@ -674,6 +684,21 @@ class _State:
     # -- the roster table ------------------------------------------------------------------------
     def row(self, p: Position) -> int:
         """The row of position ``p`` (added, with its cost, the first time it is seen)."""
+        return self.add_rows([p])[0]
+
+    def add_rows(self, positions: Sequence[Position]) -> list[int]:
+        """The rows of ``positions``; new ones are added with their cost and active months."""
+        new = [p for p in dict.fromkeys(positions) if p not in self.row_index]
+        if new:
+            from ..staffing import active_months
+
+            costs = self.base.position_costs(new)
+            months = active_months(new, self.years)
+            for p, cost, active in zip(new, costs, months, strict=True):
+                self._add_row(p, cost, active)
+        return [self.row_index[p] for p in positions]
+
+    def _add_row(self, p: Position, cost: np.ndarray, active: np.ndarray) -> None:
         r = self.row_index.get(p)
         if r is None:
             r = len(self.rows)
@@ -682,13 +707,13 @@ class _State:
                 self._cost = np.vstack([self._cost, np.zeros((grow, self.n))])
                 self._months = np.vstack([self._months, np.zeros((grow, self.n))])
                 self._present = np.hstack([self._present, np.zeros((self.size, grow))])
-            self._cost[r] = self.base.position_cost(p)
-            from ..staffing import active_months
-
-            self._months[r] = active_months([p], self.years)[0]
+            self._cost[r] = cost
+            self._months[r] = active
             self.rows.append(p)
             self.row_index[p] = r
-        return r
+            self.rows_by_action.setdefault(p.action, []).append(r)
+            self.rows_by_id.setdefault(p.id, []).append(r)
+            self.rows_by_funding.setdefault(p.funded_by, []).append(r)
 
     @property
     def present(self) -> np.ndarray:
@@ -703,57 +728,75 @@ class _State:
         sel = slice(None) if idx is None else idx
         return (self.present[sel] @ self.cost) * self.mult["loon"][sel]
 
-    def wage_parts(self, idx: np.ndarray) -> dict[str, np.ndarray]:
-        """Per action the roster's employer cost of the scenarios ``idx`` (the wage part of its U line)."""
+    def wage_parts(self, idx: np.ndarray, action: str | None = None) -> dict[str, np.ndarray]:
+        """Per action (or for ``action`` only) the roster's employer cost of the scenarios ``idx``
+        (the wage part of its U line)."""
         if self.base.scales is None:
             return {}
-        by_action: dict[str, list[int]] = {}
-        for r, p in enumerate(self.rows):
-            by_action.setdefault(p.action, []).append(r)
-        present, loon = self.present[idx], self.mult["loon"][idx]
-        return {a: (present[:, rows] @ self.cost[rows]) * loon for a, rows in by_action.items()}
+        present, loon, cost = self._present[idx], self.mult["loon"][idx], self._cost
+        actions = self.rows_by_action if action is None else {action: self.rows_by_action.get(action, [])}
+        return {a: (present[:, rows] @ cost[rows]) * loon for a, rows in actions.items() if rows}
 
     def rows_with_id(self, change, pid: str, idx: np.ndarray) -> list[int]:
         """The rows of position ``pid`` that the scenarios ``idx`` have (each must have one)."""
-        rows = [r for r, p in enumerate(self.rows) if p.id == pid]
-        has = self.present[np.ix_(idx, rows)].sum(axis=1) > 0 if rows else np.zeros(len(idx), bool)
-        if not np.all(has):
+        rows = self.rows_by_id.get(pid, [])
+        present = self._present[_cells(idx, rows)]
+        if not np.all(np.any(present > 0, axis=1)):
             raise change.error(f"onbekende positie '{pid}'", "position",
                                "een positie van het blad 'Personeel' (of een die eerder in het scenario is "
                                "aangeworven)")
-        return [r for r in rows if np.any(self.present[idx, r])]
+        return [r for r, has in zip(rows, np.any(present > 0, axis=0), strict=True) if has]
 
     def funded_rows(self, s: Subsidy, idx: np.ndarray) -> list[int]:
         """The rows funded by subsidy ``s`` (its id, or listed on the register) that any of ``idx`` has."""
-        ids = set(s.positions)
-        rows = [r for r, p in enumerate(self.rows) if p.funded_by == s.id or p.id in ids]
-        return [r for r in rows if np.any(self.present[idx, r])]
+        rows = sorted({*self.rows_by_funding.get(s.id, ()), *(r for pid in s.positions
+                                                                for r in self.rows_by_id.get(pid, ()))})
+        if not rows:
+            return []
+        has = np.any(self._present[_cells(idx, rows)] > 0, axis=0)
+        return [r for r, h in zip(rows, has, strict=True) if h]
 
-    def swap(self, idx: np.ndarray, rows: Sequence[int], new_rows: Callable[[Position], Sequence[Position]],
-             route: bool = True, on: str | None = None) -> None:
-        """In the scenarios ``idx``, each row of ``rows`` becomes ``new_rows(row)``. ``route``:
-        the cost change goes through :meth:`route_staff_cost` (overhead, funding) per position;
-        else, with ``on``, the bare cost change lands on that action's U line; else nowhere
-        (the caller has accounted for it)."""
+    def swap(self, idx: np.ndarray, rows: Sequence[int],
+             new_rows: Callable[[Position], Sequence[Position]] | Sequence[Callable[[Position], Sequence[Position]]],
+             route: bool = True, on: str | None = None, variant: np.ndarray | None = None) -> None:
+        """In the scenarios ``idx``, each row of ``rows`` becomes ``new_rows(row)`` (with
+        ``variant``, an index per scenario: ``new_rows[variant](row)``). ``route``: the cost
+        change goes through :meth:`route_staff_cost` (overhead, funding) per position; else, with
+        ``on``, the bare cost change lands on that action's U line; else nowhere (the caller has
+        accounted for it)."""
+        fns = [new_rows] if callable(new_rows) else list(new_rows)
+        var = np.zeros(len(idx), dtype=np.int64) if variant is None else variant
+        counts = self._present[_cells(idx, rows)].copy()
+        order = np.argsort(var, kind="stable")
+        bounds = np.searchsorted(var[order], np.arange(len(fns) + 1))
+        members = [order[bounds[v]:bounds[v + 1]] for v in range(len(fns))]
+        made: dict[tuple[int, int], list[Position]] = {}
+        for v, fn in enumerate(fns):
+            used = np.any(counts[members[v]] > 0, axis=0)
+            for c, r in enumerate(rows):
+                if used[c]:
+                    made[v, c] = list(fn(self.rows[r]))
+        self.add_rows([q for qs in made.values() for q in qs])
         loon = self.mult["loon"][idx]
-        bare = np.zeros((len(idx), self.n))
-        for r in rows:
-            count = self.present[idx, r].copy()
-            if not np.any(count):
-                continue
-            old = self.rows[r]
-            news = [self.row(q) for q in new_rows(old)]
-            self._present[idx, r] -= count
+        self._present[_cells(idx, rows)] -= counts
+        change = np.zeros((len(fns), len(rows), self.n))
+        for (v, c), qs in made.items():
+            news = [self.row_index[q] for q in qs]
+            who = members[v]
+            count = counts[who, c]
             for q in news:
-                self._present[idx, q] += count
+                self._present[idx[who], q] += count
             if route:
-                self.route_staff_cost(idx, old.action, old.funded_by, -count[:, None] * self.cost[r] * loon)
+                sub, mult = idx[who], loon[who]
+                old = self.rows[rows[c]]
+                self.route_staff_cost(sub, old.action, old.funded_by, -count[:, None] * self.cost[rows[c]] * mult)
                 for q in news:
                     p = self.rows[q]
-                    self.route_staff_cost(idx, p.action, p.funded_by, count[:, None] * self.cost[q] * loon)
+                    self.route_staff_cost(sub, p.action, p.funded_by, count[:, None] * self.cost[q] * mult)
             else:
-                bare += count[:, None] * (sum((self.cost[q] for q in news), np.zeros(self.n)) - self.cost[r])
+                change[v, c] = sum((self.cost[q] for q in news), np.zeros(self.n)) - self.cost[rows[c]]
         if on is not None and not route:
+            bare = np.einsum("kc,kcn->kn", counts, change[var])
             self.add(LineKey(on, EXPLOITATIE, U), idx, bare * loon)
 
     def hire(self, idx: np.ndarray, p: Position) -> None:
@@ -774,9 +817,8 @@ class _State:
     # -- subsidy windows -------------------------------------------------------------------------
     def window(self, s: Subsidy, idx: np.ndarray) -> np.ndarray:
         """Per scenario and month of the plan: is the subsidy's window active? (len(idx), 12 x years)"""
-        lo = _month_of_ordinal(self.starts[s.id][idx])[:, None]
-        hi = _month_of_ordinal(self.ends[s.id][idx])[:, None]
-        return (self.month_axis >= lo) & (self.month_axis <= hi)
+        hi = self.end_months[s.id][idx][:, None]
+        return (self.month_axis >= self.start_months[s.id]) & (self.month_axis <= hi)
 
     def per_year(self, mask: np.ndarray) -> np.ndarray:
         return mask.reshape(*mask.shape[:-1], self.n, 12).sum(axis=-1)
@@ -810,7 +852,7 @@ class _State:
         share = self.base.shares(LineKey(s.action, EXPLOITATIE, U)).get("loon", 0.0)
         staff = u_m * share
         if rows:
-            present = self.present[np.ix_(idx, rows)]
+            present = self.present[_cells(idx, rows)]
             cost = (present @ self.cost[rows]) * self.mult["loon"][idx]
             months = np.max(np.where(present[:, :, None] > 0, self._months[rows][None], 0.0), axis=1)
             staff = np.where(np.any(present > 0, axis=1)[:, None], _per_month(cost, months), staff)
@@ -847,8 +889,9 @@ class _State:
         positions = [p for r, p in enumerate(self.rows) for _ in range(round(float(self.present[i, r])))]
         windows = {sid: (_date_of_ordinal(self.starts[sid][i]), _date_of_ordinal(self.ends[sid][i]))
                    for sid in self.starts}
+        lines = {k: self.lines[k][i].copy() if k in self.lines else self.base.lines[k] for k in self.line_keys()}
         return RunState(positions, windows, self.contribution[i].copy(),
-                        {k: v[i].copy() for k, v in self.mult.items()})
+                        {k: v[i].copy() for k, v in self.mult.items()}, lines)
 
 
 @dataclass(frozen=True)
@@ -860,10 +903,20 @@ class RunState:
     windows: dict[str, tuple[dt.date | None, dt.date | None]]
     contribution: np.ndarray
     mult: dict[str, np.ndarray]
+    lines: dict[LineKey, np.ndarray]
+
+    def line(self, action: str, direction: int, category: int = EXPLOITATIE) -> np.ndarray:
+        got = self.lines.get(LineKey(action, category, direction))
+        return np.zeros(len(self.contribution)) if got is None else got
 
     def funded(self, s: Subsidy) -> list[Position]:
         ids = set(s.positions)
         return [p for p in self.positions if p.funded_by == s.id or p.id in ids]
+
+
+def _cells(idx: np.ndarray, rows: Sequence[int]) -> tuple[np.ndarray, ...]:
+    """Index of the cells (scenario in ``idx``, roster row in ``rows``)."""
+    return np.ix_(idx, np.asarray(rows, dtype=np.intp))
 
 
 def _per_month(amount: np.ndarray, months: np.ndarray) -> np.ndarray:
@@ -886,25 +939,59 @@ def _split(base: Baseline, p: Position, date: dt.date, **changes: Any) -> list[P
     return [before, after]
 
 
-def _groups(idx: np.ndarray, chs: Sequence[Any]) -> list[tuple[np.ndarray, Any]]:
-    """The scenarios ``idx`` grouped by equal change (the same object first, then equal fields)."""
+def _groups(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarray, Any]]:
+    """Positions in ``chs`` grouped by equal change (the same object first, then equal fields;
+    ``vary``: a field that may differ within a group, the rule takes it per scenario)."""
     by_id: dict[int, list[int]] = {}
     first: dict[int, Any] = {}
     for j, ch in enumerate(chs):
         by_id.setdefault(id(ch), []).append(j)
         first.setdefault(id(ch), ch)
-    merged: dict[str, list[int]] = {}
-    rep: dict[str, Any] = {}
+    merged: dict[tuple, list[int]] = {}
+    rep: dict[tuple, Any] = {}
     for key, members in by_id.items():
         ch = first[key]
-        frozen = ch.model_dump_json()
+        frozen = _group_key(ch, vary)
         merged.setdefault(frozen, []).extend(members)
         rep.setdefault(frozen, ch)
-    return [(idx[np.sort(np.array(m))], rep[k]) for k, m in merged.items()]
+    return [(np.sort(np.array(m)), rep[k]) for k, m in merged.items()]
+
+
+def _group_key(ch: Any, vary: str | None = None) -> tuple:
+    """A change's fields (but ``vary``) as a hashable key: equal keys, equal changes."""
+    getter = _GETTERS.get((type(ch).__name__, vary))
+    if getter is None:
+        names = [name for name in type(ch).model_fields if name != vary]
+        get = operator.attrgetter(*names)
+        getter = _GETTERS[type(ch).__name__, vary] = get if len(names) > 1 else lambda c: (get(c),)
+    values = getter(ch)
+    try:
+        hash(values)
+    except TypeError:  # a dict or list among the fields
+        values = tuple(_frozen(v) for v in values)
+    return (type(ch), *values)
+
+
+#: (change type, varying field) -> the getter of its other fields
+_GETTERS: dict[tuple[str, str | None], Callable[[Any], tuple]] = {}
+
+
+def _frozen(value: Any) -> Any:
+    """A change's fields as a hashable key (equal keys: equal changes)."""
+    if hasattr(value, "__pydantic_fields__"):
+        return (type(value).__name__, *(_frozen(v) for v in value.__dict__.values()))
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
 
 
 #: A change's text for the audit trail: fixed, or made on demand from the scenario index.
 Text = str | Callable[[int], str]
+#: What a change type's rule gives back for the audit trail: a text per scenario it ran on, or
+#: one function of (scenario index, change) for all of them.
+Texts = list[Text] | Callable[[int, Any], str]
 
 
 # -- the engine ------------------------------------------------------------------------------------
@@ -930,15 +1017,18 @@ class Engine:
         """Run S scenarios (each with the chain it extends) as one state with a scenario axis.
         ``audit``: keep what is needed for each change's effect (the audit trail)."""
         base = self.base
-        library = library or ScenarioLibrary(list(scenarios))
-        chains = [library.chain(s) for s in scenarios]
+        plain = all(not s.extends or s.extends == BASELINE for s in scenarios)
+        if library is None and not plain:
+            library = ScenarioLibrary(list(scenarios))
+        chains = [[s] if not s.extends or s.extends == BASELINE else library.chain(s)  # type: ignore[union-attr]
+                  for s in scenarios]
         changes = [[c for s in chain for c in s.changes] for chain in chains]
         size = len(scenarios)
         st = _State(base, size)
         steps = max((len(c) for c in changes), default=0)
         totals_history = [st.totals.copy()] if audit else []
         wage_history = [st.wage_cost()] if audit else []
-        texts: list[list[tuple[np.ndarray, list[Text]]]] = []
+        texts: list[list[tuple[np.ndarray, Texts]]] = []
         for j in range(steps):
             by_type: dict[str, list[int]] = {}
             for i in range(size):
@@ -978,7 +1068,7 @@ class Engine:
                 deltas = {k: steps[k][j] - steps[k][j - 1] for k in LINE_KEYS}
                 now, before = minres[j], minres[j - 1]
                 mr = None if now is None or before is None else now - before
-                text = ch.description or _text_for(texts[j - 1], i)
+                text = ch.description or _text_for(texts[j - 1], i, ch)
                 effects.append(ChangeEffect(j, ch.type, text, deltas, mr))
         keys = [k for k in st.line_keys() if k in base.lines or np.any(st.lines[k][i])]
         amounts = np.vstack([st.lines[k][i] if k in st.lines else base.lines[k] for k in keys])
@@ -1046,7 +1136,7 @@ class Engine:
         return texts
 
     # -- index ----------------------------------------------------------------------------------------
-    def _apply_index(self, st: _State, idx: np.ndarray, chs: Sequence[IndexChange]) -> list[Text]:
+    def _apply_index(self, st: _State, idx: np.ndarray, chs: Sequence[IndexChange]) -> Texts:
         """New multiplier paths for the index classes; every exposed line follows (:meth:`_set_paths`).
         Changes of one form (rate, rates, inflation, crossings) are computed together."""
         forms: dict[tuple, list[int]] = {}
@@ -1054,14 +1144,11 @@ class Engine:
             form = ("rate" if ch.rate is not None else "rates" if ch.rates is not None else
                     "crossings" if ch.crossings is not None or ch.extra_crossings is not None else "inflation")
             forms.setdefault((form, tuple(ch.classes), ch.extra_crossings is not None), []).append(j)
-        texts: list[Text] = [""] * len(chs)
         for (form, _classes, _extra), members in forms.items():
             group = [chs[j] for j in members]
             paths = self._index_paths(st, idx[members], form, group)
             self._set_paths(st, idx[members], paths)
-            for j in members:
-                texts[j] = _describe_index(chs[j], sorted(paths))
-        return texts
+        return _describe_index
 
     def _index_paths(self, st: _State, idx: np.ndarray, form: str, chs: Sequence[IndexChange]) -> dict[str, np.ndarray]:
         """THE index paths of index changes of one form: class -> (len(chs), years) multipliers."""
@@ -1077,8 +1164,9 @@ class Engine:
                 for y in ch.rates or {}:
                     if y not in years:
                         raise ch.error(f"jaar {y} valt buiten het plan", "rates")
-            growth = np.array([[1.0] + [1.0 + float((ch.rates or {}).get(y, base_rate)) for y in years[1:]]
-                               for ch in chs])
+            later = years[1:]
+            rates = np.array([[(ch.rates or {}).get(y, base_rate) for y in later] for ch in chs], dtype=np.float64)
+            growth = np.concatenate([np.ones((len(chs), 1)), 1.0 + rates], axis=1)
             return dict.fromkeys(classes, np.cumprod(growth, axis=1))
         if form == "crossings":
             out = np.empty((len(chs), n))
@@ -1142,7 +1230,7 @@ class Engine:
         """The rule of an indexsprong (see :func:`skip_indexation`)."""
         years = list(self.base.years)
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(np.arange(len(chs)), chs):
+        for members, ch in _groups(chs):
             if ch.year is not None and not years[0] < ch.year <= years[-1]:
                 raise ch.error(f"jaar {ch.year} ligt niet in het plan na het eerste jaar", "year",
                                f"een jaar in {years[1]}-{years[-1]} (het peil van het eerste jaar is de basis van "
@@ -1165,7 +1253,7 @@ class Engine:
     def _apply_hire(self, st: _State, idx: np.ndarray, chs: Sequence[HireChange]) -> list[Text]:
         base = self.base
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(np.arange(len(chs)), chs):
+        for members, ch in _groups(chs):
             base.check_action(ch, ch.action)
             base.check_date(ch, ch.start, "start")
             if ch.end is not None and ch.end < ch.start:
@@ -1195,7 +1283,7 @@ class Engine:
                    text: Callable[[Any], str], check: Callable[[Any], None] | None = None) -> list[Text]:
         """A change of one position from a date: its rows become ``new_rows(change)(row)``."""
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(np.arange(len(chs)), chs):
+        for members, ch in _groups(chs):
             if check is not None:
                 check(ch)
             self.base.check_date(ch, ch.date)
@@ -1247,57 +1335,80 @@ class Engine:
                            f"een subsidie van het blad 'Subsidies': {', '.join(self.base.subsidies) or '(geen)'}")
         return s
 
-    def _apply_subsidy_end(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyEndChange]) -> list[Text]:
+    def _apply_subsidy_end(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyEndChange]) -> Texts:
         """The subsidy ends on ``ch.date``; ``ch.policy`` says what happens to the project
         (see :data:`SUBSIDY_END_POLICIES`). Early and planned ends follow the same rules: the
         lost months (after the date, inside the subsidy's window) lose the subsidy, and the
         staff rule of the policy applies to the funded positions from the date on. A date after
-        the window's end renews the subsidy to that date."""
+        the window's end renews the subsidy to that date. Ends of one subsidy with one policy
+        are computed together, each scenario with its own date."""
         base = self.base
-        texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(np.arange(len(chs)), chs):
+        renewed: set[int] = set()  # scenarios whose end date lies after the window: a renewal
+        describe: dict[tuple, Callable[[int], str]] = {}  # (change but its date, date) -> text
+        plan_end = dt.date(base.years[-1], 12, 31)
+        for members, ch in _groups(chs, vary="date"):
             s = self._subsidy(ch)
-            base.check_date(ch, ch.date)
+            dates = [chs[j].date for j in members]
+            by_date: dict[dt.date, SubsidyEndChange] = {}
+            for j in members:
+                by_date.setdefault(chs[j].date, chs[j])
+            for date, at in by_date.items():
+                base.check_date(at, date)
+            ordinals = {d: d.toordinal() for d in by_date}
+            day = np.array([ordinals[d] for d in dates])
             sel = idx[members]
             end = st.ends[s.id][sel]
-            later = (end < _OPEN) & (ch.date.toordinal() > end)
+            later = (end < _OPEN) & (day > end)
             if np.any(later):
-                self._renew(st, sel[later], ch, s, ch.date, None)
-                text = f"Subsidie {s.name} ({s.id}) loopt door tot {ch.date:%d/%m/%Y}"
-                for j in members[later]:
-                    texts[j] = text
-            sel, members = sel[~later], members[~later]
+                self._renew(st, sel[later], ch, s, [dates[k] for k in np.flatnonzero(later)], None)
+                renewed.update(int(i) for i in sel[later])
+                sel, members, day = sel[~later], members[~later], day[~later]
             if not len(sel):
                 continue
-            plan_end = dt.date(base.years[-1], 12, 31)
             if ch.policy == "keep_project":
                 # the whole project goes on to the end of the plan: the renewal's costs, without its subsidy
                 short = st.ends[s.id][sel] < plan_end.toordinal()
                 if np.any(short):
-                    self._renew(st, sel[short], ch, s, plan_end, None)
-            lost = st.month_axis > _month(ch.date)
+                    self._renew(st, sel[short], ch, s, [plan_end] * int(np.sum(short)), None)
+            distinct = sorted(set(day.tolist()))
+            variant = np.searchsorted(np.array(distinct), day)
+            month = np.array([month_number(dt.date.fromordinal(d)) for d in distinct])[variant]
             rows = st.funded_rows(s, sel)
             funded = [st.rows[r] for r in rows]
-            details: dict[str, Notice] = {}
-            notices: dict[str, int] = {}
-            if ch.policy == "stop":
-                details = notice_details(base, ch, funded)
-                notices = {p.id: notice_months_for(p, ch, details) for p in funded}
-            present = st.present[np.ix_(sel, rows)].copy()
-            st.end_subsidy(s, sel, lost, other_kept=ch.kept)
-            st.swap(sel, rows, lambda p, ch=ch, notices=notices: staff_after_end([p], ch.policy, ch.date, ch.share,
-                                                                                 notices),
-                    route=False, on=s.action)
+            present = st.present[_cells(sel, rows)].copy()
+            st.end_subsidy(s, sel, st.month_axis[None, :] > month[:, None], other_kept=ch.kept)
+            rules = []
+            key = _group_key(ch, "date")
+            for ordinal in distinct:
+                at = by_date[dt.date.fromordinal(ordinal)]
+                details: dict[str, Notice] = {}
+                notices: dict[str, int] = {}
+                if ch.policy == "stop":
+                    details = notice_details(base, at, funded)
+                    notices = {p.id: notice_months_for(p, at, details) for p in funded}
+                rules.append(lambda p, at=at, notices=notices: staff_after_end([p], at.policy, at.date, at.share,
+                                                                               notices))
+                describe[key, at.date] = functools.partial(self._describe_end, s, at, funded, present, sel, details,
+                                                           notices)
+            st.swap(sel, rows, rules, route=False, on=s.action, variant=variant)
             end = st.ends[s.id][sel]
-            st.ends[s.id][sel] = np.where((end >= _OPEN) | (ch.date.toordinal() < end), ch.date.toordinal(), end)
-            for k, j in enumerate(members):
-                mine = [p for p, c in zip(funded, present[k], strict=True) if c > 0]
-                texts[j] = functools.partial(self._describe_end, s, ch, mine, details, notices)
-        return texts
+            shorter = (end >= _OPEN) | (day < end)
+            st.ends[s.id][sel] = np.where(shorter, day, end)
+            st.end_months[s.id][sel] = np.where(shorter, month, st.end_months[s.id][sel])
 
-    def _describe_end(self, s: Subsidy, ch: SubsidyEndChange, funded: list[Position], details: Mapping[str, Notice],
-                      notices: Mapping[str, int], _i: int = 0) -> str:
-        """The audit text of a subsidy end for a scenario whose funded positions were ``funded``."""
+        def text(i: int, ch: SubsidyEndChange) -> str:
+            s = base.subsidies[ch.subsidy]
+            if i in renewed:
+                return f"Subsidie {s.name} ({s.id}) loopt door tot {ch.date:%d/%m/%Y}"
+            return describe[_group_key(ch, "date"), ch.date](i)
+
+        return text
+
+    def _describe_end(self, s: Subsidy, ch: SubsidyEndChange, rows: list[Position], present: np.ndarray,
+                      sel: np.ndarray, details: Mapping[str, Notice], notices: Mapping[str, int], i: int) -> str:
+        """The audit text of a subsidy end for scenario ``i`` (its funded positions: the ``rows``
+        that scenario ``sel[k] = i`` had, ``present[k]``)."""
+        funded = [p for p, c in zip(rows, present[int(np.searchsorted(sel, i))], strict=True) if c > 0]
         mine = {p.id for p in funded}
         details = {k: d for k, d in details.items() if k in mine}
         notices = {k: v for k, v in notices.items() if k in mine}
@@ -1320,7 +1431,7 @@ class Engine:
         (staff FTE included) fall with it, no notice; ``keep_staff``: the staff stay, the other
         costs fall; ``keep_project``: every cost stays; ``share``: that share of the lost part stays."""
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(np.arange(len(chs)), chs):
+        for members, ch in _groups(chs):
             s = self._subsidy(ch)
             self.base.check_date(ch, ch.date)
             sel = idx[members]
@@ -1333,8 +1444,10 @@ class Engine:
                 st.lose(s, sel, lost, fraction, ch.kept, None)
             if ch.kept < 1 and ch.policy != "keep_staff":
                 keep_fte = 1.0 - fraction * (1.0 - ch.kept)
-                st.swap(sel, st.funded_rows(s, sel),
-                        lambda p, ch=ch, k=keep_fte: _split(self.base, p, ch.date, fte=p.fte * k), route=False)
+                def smaller(p: Position, ch: SubsidyCutChange = ch, k: float = keep_fte) -> list[Position]:
+                    return _split(self.base, p, ch.date, fte=p.fte * k)
+
+                st.swap(sel, st.funded_rows(s, sel), smaller, route=False)
             falls = {"stop": ": kosten dalen mee", "keep_staff": ": personeel blijft, andere kosten dalen mee",
                      "keep_project": "", "share": f": {(1 - ch.kept) * 100:.0f}% van de kosten daalt mee"}
             for j in members:
@@ -1344,27 +1457,34 @@ class Engine:
 
     def _apply_subsidy_renew(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyRenewChange]) -> list[Text]:
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(np.arange(len(chs)), chs):
+        for members, ch in _groups(chs, vary="until"):
             s = self._subsidy(ch)
-            self.base.check_date(ch, ch.until, "until")
-            self._renew(st, idx[members], ch, s, ch.until, ch.amount, ch.budget_neutral)
+            untils = [chs[j].until for j in members]
+            for j in members:
+                self.base.check_date(chs[j], chs[j].until, "until")
+            self._renew(st, idx[members], ch, s, untils, ch.amount, ch.budget_neutral)
             amount = "" if ch.amount is None else f" aan {euro(ch.amount, 2)} euro per jaar"
             if ch.budget_neutral:
                 amount = " (budgetneutraal: de subsidie dekt de kosten van het project)"
             for j in members:
-                texts[j] = f"Subsidie {s.name} ({s.id}) verlengd tot {ch.until:%d/%m/%Y}{amount}"
+                texts[j] = f"Subsidie {s.name} ({s.id}) verlengd tot {chs[j].until:%d/%m/%Y}{amount}"
         return texts
 
-    def _renew(self, st: _State, idx: np.ndarray, ch: Any, s: Subsidy, until: dt.date, amount: float | None,
-               budget_neutral: bool = False) -> None:
-        """THE renewal rule: the subsidy runs on to ``until``. Its receipts per month are its last
-        full year's, indexed by its class (or ``amount``); the project's costs come back in the
-        gained months where the baseline's had stopped, each part growing with its own class; the
-        overhead recharge comes back either way. ``budget_neutral``: the subsidy pays the costs."""
+    def _renew(self, st: _State, idx: np.ndarray, ch: Any, s: Subsidy, untils: Sequence[dt.date],
+               amount: float | None, budget_neutral: bool = False) -> None:
+        """THE renewal rule: the subsidy runs on to ``untils`` (one date per scenario of ``idx``).
+        Its receipts per month are its last full year's, indexed by its class (or ``amount``);
+        the project's costs come back in the gained months where the baseline's had stopped, each
+        part growing with its own class; the overhead recharge comes back either way.
+        ``budget_neutral``: the subsidy pays the costs."""
         base = self.base
         n = st.n
         end_o = st.ends[s.id][idx]
-        bad = (end_o >= _OPEN) | (until.toordinal() <= end_o)
+        distinct = sorted(set(untils))
+        variant = np.searchsorted(np.array([d.toordinal() for d in distinct]), [d.toordinal() for d in untils])
+        until_o = np.array([d.toordinal() for d in distinct])[variant]
+        until_m = np.array([month_number(d) for d in distinct])[variant]
+        bad = (end_o >= _OPEN) | (until_o <= end_o)
         if np.any(bad):
             end = _date_of_ordinal(end_o[np.argmax(bad)])
             raise ch.error(f"subsidie {s.id} loopt al tot {f'{end:%d/%m/%Y}' if end else 'het einde van het plan'}",
@@ -1373,8 +1493,8 @@ class Engine:
         rows_k = np.arange(k)
         window = st.window(s, idx)
         a = st.per_year(window)
-        end_m = _month_of_ordinal(end_o)
-        gained = (st.month_axis[None] > end_m[:, None]) & (st.month_axis <= _month(until))
+        end_m = st.end_months[s.id][idx]
+        gained = (st.month_axis[None] > end_m[:, None]) & (st.month_axis[None] <= until_m[:, None])
         g = st.per_year(gained)
         if np.any(~np.any(a > 0, axis=1)):
             raise ch.error(f"subsidie {s.id} heeft geen maanden in het plan om van te verlengen", "amount",
@@ -1391,7 +1511,7 @@ class Engine:
         klass = s.index_class
         ratio = np.ones((k, n)) if klass == "vast" else st.mult[klass][idx] / st.mult[klass][idx, t0][:, None]
         o_m = np.full((k, n), amount / 12.0) if amount is not None else (o_line[rows_k, t0] / a0)[:, None] * ratio
-        exp = line_exposure(base, u_key, u_line, st.wage_parts(idx))
+        exp = line_exposure(base, u_key, u_line, st.wage_parts(idx, s.action))
         u0 = u_line[rows_k, t0]
         positive = u0 > 0
         safe_u0 = np.where(positive, u0, 1.0)
@@ -1409,10 +1529,15 @@ class Engine:
         # funded positions that end with the window go on to ``until``
         rows = [r for r in st.funded_rows(s, idx) if st.rows[r].end is not None]
         ends_at = np.array([st.rows[r].end.toordinal() for r in rows])  # type: ignore[union-attr]
-        present = st.present[np.ix_(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
-        extended = [st.row(dataclasses.replace(st.rows[r], end=until)) for r in rows]
-        gain = np.array([st.cost[e] - st.cost[r] for r, e in zip(rows, extended, strict=True)]).reshape(len(rows), n)
-        staff_gain = (present @ gain) * st.mult["loon"][idx]
+        present = st.present[_cells(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
+        keep = np.any(present > 0, axis=0)
+        rows, present = [r for r, kept in zip(rows, keep, strict=True) if kept], present[:, keep]
+        made = [[dataclasses.replace(st.rows[r], end=until) for r in rows] for until in distinct]
+        st.add_rows([p for ps in made for p in ps])
+        extended = np.array([[st.row_index[p] for p in ps] for ps in made], dtype=np.intp).reshape(len(distinct),
+                                                                                                     len(rows))
+        gain = st.cost[extended] - st.cost[np.asarray(rows, dtype=np.intp)][None]  # (untils, rows, years)
+        staff_gain = np.einsum("kc,kcn->kn", present, gain[variant]) * st.mult["loon"][idx]
         none = ~np.any(present > 0, axis=1)
         staff_gain = np.where(none[:, None], u_m * g * wage_share_t0[:, None], staff_gain)
         overhead = s.overhead_rate * staff_gain
@@ -1441,11 +1566,12 @@ class Engine:
         st.add(LineKey(s.action, EXPLOITATIE, O), idx, receipts)
         st.add(u_key, idx, costs)
         st.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, overhead)
-        for c, (r, e) in enumerate(zip(rows, extended, strict=True)):
+        for c, r in enumerate(rows):
             moved = present[:, c]
             st._present[idx, r] -= moved
-            st._present[idx, e] += moved
-        st.ends[s.id][idx] = until.toordinal()
+            np.add.at(st._present, (idx, extended[variant, c]), moved)
+        st.ends[s.id][idx] = until_o
+        st.end_months[s.id][idx] = until_m
 
     def _apply_overhead(self, st: _State, idx: np.ndarray, chs: Sequence[OverheadChange]) -> list[Text]:
         """The overhead recharge of the listed subsidies (all when none are listed) becomes
@@ -1455,7 +1581,7 @@ class Engine:
         receipts and expenditure fall by the difference, and so do A50111's receipts."""
         base = self.base
         texts: list[Text] = [""] * len(chs)
-        for members, ch in _groups(np.arange(len(chs)), chs):
+        for members, ch in _groups(chs):
             base.check_date(ch, ch.date)
             ids = list(base.subsidies) if ch.subsidies is None else ch.subsidies
             unknown = [i for i in ids if i not in base.subsidies]
@@ -1482,17 +1608,19 @@ class Engine:
         return texts
 
 
-def _text_for(step: Sequence[tuple[np.ndarray, Sequence[Text]]], i: int) -> str:
-    """The audit text of scenario ``i`` in one step's groups."""
+def _text_for(step: Sequence[tuple[np.ndarray, Texts]], i: int, ch: Any) -> str:
+    """The audit text of scenario ``i`` (its change ``ch``) in one step's groups."""
     for idx, texts in step:
         j = int(np.searchsorted(idx, i))
         if j < len(idx) and idx[j] == i:
+            if callable(texts):
+                return texts(i, ch)
             text = texts[j]
             return text if isinstance(text, str) else text(i)
     return ""
 
 
-def _describe_index(ch: IndexChange, classes: Sequence[str]) -> str:
+def _describe_index(_i: int, ch: IndexChange) -> str:
     if ch.rate is not None:
         what = f"{ch.rate * 100:.1f}% per jaar".replace(".", ",")
     elif ch.rates is not None:
@@ -1503,7 +1631,20 @@ def _describe_index(ch: IndexChange, classes: Sequence[str]) -> str:
     else:
         label = "extra spilindexoverschrijdingen" if ch.extra_crossings is not None else "spilindexoverschrijdingen"
         what = f"{label} " + ", ".join(f"{m:02d}/{y}" for y, m in ch.months)
-    return f"Indexering ({', '.join(classes)}): {what}"
+    return f"Indexering ({', '.join(_index_classes(ch))}): {what}"
+
+
+def _index_classes(ch: IndexChange) -> list[str]:
+    """The classes an index change moves (its paths; ``volgt_loon`` goes with ``loon``)."""
+    classes: set[str]
+    if ch.crossings is not None or ch.extra_crossings is not None:
+        classes = {"loon"}
+    elif ch.rate is None and ch.rates is None:  # inflation: every class, or the ones named
+        every: set[str] = {"loon", "prijzen", "bijdrage"}
+        classes = every if list(ch.classes) == ["loon"] else {str(c) for c in ch.classes} & every
+    else:
+        classes = {str(c) for c in ch.classes}
+    return sorted(classes | ({"volgt_loon"} if "loon" in classes else set()))
 
 
 def inflation_paths(rates: np.ndarray, years: Sequence[int]) -> dict[str, np.ndarray]:

@@ -1,5 +1,5 @@
-"""A grid (raster) of scenarios: every subsidy x end year x policy (x index path), run as one
-batch (see :mod:`w13xl.scenario.batch`). Pure core: the CLI writes the sheet."""
+"""A grid (raster) of scenarios: every subsidy x end year x policy (x index path), run in one
+call of the engine (:func:`w13xl.scenario.engine.run_scenarios`). Pure core: the CLI writes the sheet."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
-from .batch import BatchResult, batch_engine
-from .engine import Baseline
-from .spec import Scenario, ScenarioLibrary, scenario_from_dict
+from .engine import Baseline, run_scenarios
+from .result import ScenarioRuns
+from .spec import BASELINE, Scenario, ScenarioLibrary, scenario_from_dict
 
 #: Short Dutch labels of the subsidy-end policies (spec.POLICIES; their meaning:
 #: engine.SUBSIDY_END_POLICIES) for the grid's rows.
@@ -83,7 +83,8 @@ class Grid:
     values: np.ndarray
     norms_ok: np.ndarray
     baseline_value: float
-    result: BatchResult
+    result: ScenarioRuns
+    subsidy_names: tuple[str, ...] = ()
 
     def cells(self):
         """(index rate, subsidy, policy, end year, value, norms ok) per cell."""
@@ -117,18 +118,23 @@ def subsidy_grid(baseline: Baseline, *, subsidies: Sequence[str] | None = None,
         raise InputError(f"jaar {year} valt buiten het plan", key="--year",
                          expected=f"een jaar in {years[0]}-{years[-1]}")
     library = library or ScenarioLibrary([base] if base is not None else [])
+    # one change object per index path and per (subsidy, policy, end year), shared by the cells
+    index = {rate: scenario_from_dict({"changes": [{"type": "index", "classes": ["loon", "prijzen", "bijdrage"],
+                                                     "rate": rate}]}, name="index").changes
+             for rate in index_rates if rate is not None}
+    ends = {(sid, pol, end): scenario_from_dict({"changes": [{"type": "subsidy_end", "subsidy": sid,
+                                                              "date": dt.date(end, 12, 31), **pol.fields()}]},
+                                                name="einde").changes
+            for sid, pol, end in itertools.product(subsidies, policies, end_years)}
+    extends = base.name if base is not None else BASELINE
     scenarios = []
     for rate, sid, pol, end in itertools.product(index_rates, subsidies, policies, end_years):
-        changes: list[dict] = []
-        if rate is not None:
-            changes.append({"type": "index", "classes": ["loon", "prijzen", "bijdrage"], "rate": rate})
-        changes.append({"type": "subsidy_end", "subsidy": sid, "date": dt.date(end, 12, 31), **pol.fields()})
-        s = scenario_from_dict({"changes": changes, "extends": base.name if base is not None else "baseline"},
-                               name=f"{sid} {end} {pol.policy}" + ("" if rate is None else f" {rate:g}"))
-        scenarios.append(s)
-    result = batch_engine(baseline).run(scenarios, library)
+        name = f"{sid} {end} {pol.policy}" + ("" if rate is None else f" {rate:g}")
+        changes = [*(index[rate] if rate is not None else []), *ends[sid, pol, end]]
+        scenarios.append(Scenario(name=name, title=name, extends=extends, changes=changes))
+    result = run_scenarios(baseline, scenarios, library, audit=False)
     t = years.index(year)
     values = result.lines[line][:, t].reshape(len(index_rates), len(subsidies), len(policies), len(end_years))
-    ok = np.array([result.m2(i).all_norms_ok for i in range(len(result))]).reshape(values.shape)
+    ok = result.norms_ok().reshape(values.shape)
     return Grid(subsidies, tuple(policies), end_years, tuple(index_rates), line, year, values, ok,
-                float(baseline.m2[line][t]), result)
+                float(baseline.m2[line][t]), result, tuple(baseline.subsidies[s].name for s in subsidies))

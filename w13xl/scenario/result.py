@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..m2 import LINE_KEYS, M2Result
+from ..m2 import LINE_KEYS, M2Result, check_norms, norm_breaches
 from ..model import Plan
 
 
@@ -87,7 +87,17 @@ class ScenarioRuns:
 
     def m2(self, i: int) -> M2Result:
         """Schema M2 of scenario ``i`` with its norms."""
-        return self.run(i).m2
+        if i in self._cache:
+            return self._cache[i].m2
+        lines = {k: self.lines[k][i].copy() for k in LINE_KEYS}
+        minimum = None if self.minimum_reserve is None else self.minimum_reserve[i].copy()
+        bestuur = self.baseline.bestuur
+        return M2Result(self.years, lines, minimum, check_norms(self.years, lines, minimum, bestuur), bestuur)
+
+    def norms_ok(self) -> np.ndarray:
+        """Per scenario: is every check of schema M2 met in every year? (S,) bools."""
+        breaches = norm_breaches(self.lines, self.minimum_reserve)
+        return ~np.any([np.any(b, axis=-1) for b in breaches.values()], axis=0)
 
     def run(self, i: int) -> ScenarioRun:
         """Scenario ``i`` in full: plan, M2 with norms, and each change's effect (the audit trail)."""
