@@ -8,12 +8,12 @@ Pure core (numpy; pydantic for the input). A scenario's ``[uncertainty]`` table 
     seed = 2026            # same seed, same numbers
 
     [uncertainty.index]    # ONE index model (or none)
-    model = "inflation"    # yearly inflation ~ Normal(mean, sd), AR(1) with `persistence`,
-    mean = 0.02            # fed through the pivot mechanism (wages) and the CPI (prices,
-    sd = 0.01              # member contribution), like an `index` change with `inflation`
-    persistence = 0.5
+    model = "inflation"    # yearly inflation ~ Normal(mean, sd), AR(1) with `persistence`:
+    mean = 0.02            # each path is an `index` change with `inflation` = its drawn rates
+    sd = 0.01              # (wages through the pivot mechanism, prices and the member
+    persistence = 0.5      # contribution through the CPI: the engine's rule)
     # model = "crossings"  # extra pivot crossings per year ~ Poisson(mean_per_year), in
-    # mean_per_year = 0.3  # months drawn uniformly; wages +2% two months later
+    # mean_per_year = 0.3  # months drawn uniformly: an `index` change with `extra_crossings`
 
     [uncertainty.contribution]   # extra yearly growth of the member contribution
     growth_mean = 0.0
@@ -25,78 +25,92 @@ Pure core (numpy; pydantic for the input). A scenario's ``[uncertainty]`` table 
     policy = "keep_staff"              # keep_staff: its staff stay, paid by W13; partners stop)
     until = 2031-12-31
 
-**What one path is.** Exactly the deterministic engine run of the scenario's changes followed by
-(1) per subsidy either ``subsidy_renew`` (until) or ``subsidy_end`` at its end date with the
-policy, (2) one ``contribution`` change per year (pct = that year's drawn growth), (3) an
-``index`` change with the path's index (``extra_crossings``, or ``inflation`` relative to the
-central ``mean``). Every uncertain input is a *deviation* from the scenario: with zero variance
-(sd 0, mean_per_year 0, renewal 0 with policy stop) a path *is* the scenario.
+**A path is a scenario.** Path ``i`` is the scenario's own changes (with the chain it extends)
+followed by its drawn inputs written as ordinary scenario changes (:func:`path_changes`, the one
+definition): (1) per uncertain subsidy ``subsidy_renew`` (until) or ``subsidy_end`` at its end
+date with the policy, (2) one ``contribution`` change per year with that year's drawn growth
+(``pct``; years without growth have none), (3) one ``index`` change: ``inflation`` = the path's
+drawn rates for the drawn classes, or ``extra_crossings`` = its drawn months, (4) with
+``calibrate = "realisatie"`` one ``line`` change: the drawn forecast error of the exploitation
+saldo as an exploitation receipt of the general operation (:data:`CALIBRATION_ACTION`). The
+paths of a chunk are run with one call of :func:`w13xl.scenario.run_scenarios`; a path's figures
+*are* the engine's answer for its changes, and ``w13xl onzekerheid --export-paths`` writes a path
+as a scenario file that ``w13xl scenario`` runs to the same cents. Paths with the same draws
+(e.g. only renewal probabilities: at most 2^K different paths) are run once.
 
-**How it is fast.** Schema M2 is linear in the budget lines, and every change above is linear
-in what it changes, so the engine measures once (:func:`prepare`): the scenario's exploitation
-saldo ES and budget result V, the exposure of ES and V to each index class (the per-year
-effect of doubling that class's multiplier, via the engine's own index rule), the member
-contribution, and for each subsidy outcome its effect on ES, V, the exposures and the minimum
-reserve. A path then costs a few multiply-adds on (paths x years) arrays:
-``ES_p = ES_s + sum_k D_k(b_k) + sum_c E_c(b) (r_c,p - 1) + C_s (g_p r_bijdrage,p - 1)``,
-and the reserve is the cumulated V. This is exact (to float rounding) for the order above,
-provided the subsidies in the table pay different actions and staff (true for the register).
+**What that means (stated):**
 
-**Approximations (stated).** (a) The path's index deviation is applied *after* the subsidy
-outcomes: staff cost a renewal or a ``keep_staff`` policy adds follows the wage deviation only with
-its line's wage share (default 40%), the engine's own rule for index changes after roster
-changes. (b) The central inflation path is recomputed with the same pivot mechanism, so the
-deviation is the *difference in pivot timing*; with a flat-2% scenario the pivot steps of the
-drawn path are applied relative to the flat path (give the scenario an ``index`` change with
-``inflation = mean`` to make the central path itself stepwise: a path then equals the engine
-run with ``inflation`` = the drawn rates exactly). (c) The minimum reserve, when it is a
-percentage of the wage cost, follows the path's wage level (exact: the wage cost is
-proportional to the wage multiplier for a fixed roster).
+* The ``inflation`` model *replaces* the index path of its classes (``index.classes``, default
+  wages, prices and the member contribution): it is the path. With sd 0 a path is the scenario
+  plus an ``index`` change with ``inflation = mean``, which differs from a flat-rate scenario by
+  the timing of the pivot steps (give the scenario that change, as ``scenarios/onzekerheid.toml``
+  does, and a zero-variance path is the scenario to the cent). A scenario that sets or skips the
+  indexation of a drawn class itself (``index`` with rate/rates/crossings/extra_crossings, another
+  ``inflation``, ``indexsprong``) is refused with the model ``inflation``: the draw would erase it.
+  The ``crossings`` model adds its crossings on top of the scenario's wage path (never refused).
+* Every other drawn input is a deviation from the scenario: with zero variance (sd 0, mean 0
+  crossings, growth 0, renewal 0 with the planned end's own policy) a path is the scenario.
+* The drawn changes come after the scenario's: staff a renewal or a ``keep_staff`` policy keeps
+  follow the drawn index through their action's wage share (the engine's rule for an index change
+  after roster changes); the minimum reserve follows each path's wage cost (the engine's rule).
+* Nothing is approximated: every drawn input is expressible as a change. The calibrated error is
+  drawn per class (receipts, staff, other costs, pass-through net: :mod:`w13xl.calibration`) and
+  enters as its net effect on one exploitation line, which is all schema M2 reads of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import indexation as ix
 from .errors import InputError
-from .m2 import HALF_CENT
+from .m2 import HALF_CENT, LINE_KEYS
 from .messages import pydantic_message
-from .model import EXPLOITATIE, O
 from .numbers import parse_date
-from .scenario.engine import PIVOT_AFTER_2025, Baseline, Engine  # interim (issue 20: the Monte Carlo moves onto the engine)
+from .scenario import run_scenarios
+from .scenario.engine import CONTRIBUTION_ACTION, Baseline
 from .scenario.result import ScenarioRun
 from .scenario.spec import (
     BASELINE,
+    MAX_CONTRIBUTION_PCT,
+    MAX_INDEX_RATE,
     ContributionChange,
     IndexChange,
+    IndexsprongChange,
+    LineChange,
     Scenario,
     ScenarioLibrary,
     SubsidyEndChange,
     SubsidyRenewChange,
     refuse_retired_policy,
 )
+from .scenario.writer import scenario_toml
 
 PERCENTILES: tuple[int, ...] = (5, 25, 50, 75, 95)
 GBR = "gecumuleerd_budgettair_resultaat"
 BBR = "beschikbaar_budgettair_resultaat"
 AFM = "autofinancieringsmarge"
 OUTPUT_LINES = (GBR, BBR, AFM)
-#: Paths per chunk: bounds memory and makes the numbers independent of the progress display
-#: (each chunk has its own random stream spawned from the seed).
-CHUNK = 25_000
+#: Paths per chunk, each chunk one :func:`run_scenarios` call with its own random stream spawned
+#: from the seed (so the numbers do not depend on the progress display). The engine holds every
+#: plan line of every scenario of a call: a few hundred lines x 6 years x 8 bytes is about 15 kB a
+#: path, so 4.000 paths keep one chunk's state near 60 MB, well under the 500 MB a run may use
+#: (25.000 paths would be about 360 MB).
+CHUNK = 4_000
 DEFAULT_PATHS = 10_000
 DEFAULT_SEED = 2026
+#: The action whose exploitation receipts carry a path's calibrated forecast error (the general
+#: operation, which also receives the member contribution): schema M2 reads only the totals.
+CALIBRATION_ACTION = CONTRIBUTION_ACTION
 IndexClassName = Literal["loon", "prijzen", "bijdrage"]
 INDEX_CLASSES: tuple[IndexClassName, ...] = ("loon", "prijzen", "bijdrage")
-
-
+_M = TypeVar("_M", bound=BaseModel)
 def _all_index_classes() -> list[IndexClassName]:
     return list(INDEX_CLASSES)
 
@@ -262,73 +276,29 @@ def _scenario_or_baseline(scenario: Scenario | None) -> Scenario:
     return scenario if scenario is not None else Scenario(name=BASELINE, title="Meerjarenplan (basis)")
 
 
-# -- measuring with the engine -----------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class Exposure:
-    """What one engine state gives to the linear path model.
-
-    ``es_v`` (2, years): exploitation saldo and budget result. ``classes[c]`` (2, years): the
-    ES/V change per unit relative change of index class c's multiplier. ``contribution``:
-    member contribution per year. ``minimum``: minimum reserve per year (or None)."""
-
-    es_v: np.ndarray
-    classes: dict[str, np.ndarray]
-    contribution: np.ndarray
-    minimum: np.ndarray | None
-    wage_cost: np.ndarray  # the state's roster wage cost (minimum reserve rule, issue 9)
-
-
-def _exposure(base: Baseline, run: ScenarioRun, state) -> Exposure:
-    n = len(base.years)
-    es_v = np.stack([run.m2["exploitatiesaldo"], run.m2["budgettair_resultaat"]])
-    classes: dict[str, np.ndarray] = {}
-    for klass in INDEX_CLASSES:
-        members = ("loon", "volgt_loon") if klass == "loon" else (klass,)
-        deltas = index_deltas(base, state.lines, {k: np.full(n, 2.0) for k in members}, state.wage_parts())
-        es = np.zeros(n)
-        v = np.zeros(n)
-        for key, delta in deltas.items():
-            signed = delta if key.direction == O else -delta
-            v += signed
-            if key.category == EXPLOITATIE:
-                es += signed
-        classes[klass] = np.stack([es, v])
-    minimum = None if run.m2.minimum_reserve is None else np.asarray(run.m2.minimum_reserve, dtype=float)
-    return Exposure(es_v, classes, np.asarray(state.contribution, dtype=float).copy(), minimum,
-                    np.asarray(state.wage_cost(), dtype=float))
-
-
-@dataclass(frozen=True, eq=False)
-class SubsidyOutcomes:
-    """Effects (outcome minus scenario) of renewing / not renewing one subsidy."""
+# -- what the scenario fixes once --------------------------------------------------------------
+@dataclass(frozen=True)
+class SubsidyOutcome:
+    """The two changes behind a renewal probability: renewed (``renew``) or not (``fail``)."""
 
     subsidy: str
     renewal: float
-    renew: Exposure  # as differences
-    fail: Exposure
-    renew_change: Any
-    fail_change: Any
-
-
-def _diff(a: Exposure, b: Exposure) -> Exposure:
-    minimum = None if a.minimum is None or b.minimum is None else a.minimum - b.minimum
-    return Exposure(a.es_v - b.es_v, {k: a.classes[k] - b.classes[k] for k in a.classes},
-                    a.contribution - b.contribution, minimum, a.wage_cost - b.wage_cost)
+    renew: SubsidyRenewChange
+    fail: SubsidyEndChange
 
 
 @dataclass(frozen=True, eq=False)
 class Prepared:
-    """Everything a path needs, measured once with the engine (see the module doc)."""
+    """The scenario, its validated ``[uncertainty]`` table and its deterministic run."""
 
     baseline: Baseline
     scenario: Scenario
     spec: UncertaintySpec
-    run: ScenarioRun
-    central: Exposure
-    subsidies: tuple[SubsidyOutcomes, ...]
-    wage_based_minimum: bool
+    changes: tuple[Any, ...]  # the scenario's own changes, its chain flattened (root first)
+    run: ScenarioRun  # the scenario itself (the "plan" row of the outputs)
+    subsidies: tuple[SubsidyOutcome, ...]
     contribution_from: int
-    central_index: dict[str, np.ndarray] = field(default_factory=dict)
+    index_classes: tuple[str, ...]  # the `classes` of a path's inflation change
     calibration: Any = None  # w13xl.calibration.Calibration when calibrate = "realisatie"
 
     @property
@@ -336,15 +306,11 @@ class Prepared:
         return self.baseline.years
 
 
-def subsidy_outcome_changes(base: Baseline, windows: Mapping[str, tuple], sid: str, u: SubsidyUncertainty,
+def subsidy_outcome_changes(base: Baseline, end: dt.date | None, sid: str, u: SubsidyUncertainty,
                             scenario: Scenario | None = None) -> tuple[SubsidyRenewChange, SubsidyEndChange]:
-    """The two deterministic changes behind a renewal probability."""
+    """The two deterministic changes behind a renewal probability (``end``: the subsidy's end as
+    the scenario leaves it, the engine's subsidy window)."""
     key = f"uncertainty.subsidies.{sid}"
-    s = base.subsidies.get(sid)
-    if s is None:
-        raise InputError(f"onbekende subsidie '{sid}'", file=scenario.source if scenario else None, key=key,
-                         expected=f"een subsidie van het register: {', '.join(base.subsidies) or '(geen)'}")
-    end = windows[sid][1]
     last = dt.date(base.years[-1], 12, 31)
     if end is None or end >= last:
         raise InputError(f"subsidie {sid} eindigt niet binnen het plan, er valt dus niets te verlengen",
@@ -360,47 +326,93 @@ def subsidy_outcome_changes(base: Baseline, windows: Mapping[str, tuple], sid: s
     return renew, fail
 
 
+def _touched(ch: Any) -> set[str]:
+    """The index classes a scenario change sets or skips (``volgt_loon`` counted as ``loon``)."""
+    classes: set[str]
+    if isinstance(ch, IndexChange):
+        if ch.inflation is not None and ch.classes == ["loon"]:
+            classes = set(INDEX_CLASSES)  # the engine's rule: an inflation change moves every class
+        elif ch.crossings is not None or ch.extra_crossings is not None:
+            classes = {"loon"}
+        else:
+            classes = set(ch.classes)
+    elif isinstance(ch, IndexsprongChange):
+        classes = set(ch.classes)
+    else:
+        return set()
+    return {"loon" if c == "volgt_loon" else c for c in classes}
+
+
+def _refuse_erased_index(baseline: Baseline, changes: Sequence[Any], spec: UncertaintySpec) -> None:
+    """The inflation model replaces the index path of its classes: a scenario change that sets
+    or skips the indexation of one of them (other than the central path itself, ``inflation`` =
+    ``mean`` every year) would not count in any path, so it is refused."""
+    drawn = set(spec.index.classes)
+    central = _central_rates(spec.index, baseline.years)
+    base_rate = float(baseline.params.index_rate)
+    for ch in changes:
+        both = sorted(_touched(ch) & drawn)
+        if not both:
+            continue
+        if isinstance(ch, IndexChange) and ch.inflation is not None and np.allclose(
+                [ch.inflation.get(y, base_rate) for y in baseline.years], central, rtol=0, atol=1e-12):
+            continue  # the central path: each path replaces it with its drawn rates
+        raise ch.error(
+            f"deze {ch.type}-wijziging zet het indexpad van {', '.join(both)}, maar uncertainty.index met "
+            "model 'inflation' vervangt dat pad in elk Monte Carlo-pad door de getrokken inflatie: de "
+            "wijziging zou in geen enkel pad meetellen",
+            None, "voor die klassen geen eigen index- of indexsprongwijziging naast model 'inflation' (een "
+                  "index-wijziging met inflation gelijk aan uncertainty.index.mean mag), model 'crossings' "
+                  "(komt bovenop het pad van het scenario), of uncertainty.index.classes zonder die klassen")
+
+
 def prepare(baseline: Baseline, scenario: Scenario | None = None, library: ScenarioLibrary | None = None,
             spec: UncertaintySpec | None = None) -> Prepared:
-    """Measure the scenario and each subsidy outcome with the engine (a few ms)."""
+    """Validate the ``[uncertainty]`` table against the scenario and run the scenario once."""
     scenario = _scenario_or_baseline(scenario)
     spec = spec if spec is not None else uncertainty_spec(scenario)
     library = library or ScenarioLibrary([scenario])
-    engine = Engine(baseline)
-    run, state = engine.run_state(scenario, library)
-    central = _exposure(baseline, run, state)
+    changes = tuple(library.changes(scenario))
+    for sid in spec.subsidies:
+        if sid not in baseline.subsidies:
+            raise InputError(f"onbekende subsidie '{sid}'", file=scenario.source, key=f"uncertainty.subsidies.{sid}",
+                             expected=f"een subsidie van het register: {', '.join(baseline.subsidies) or '(geen)'}")
+    runs = run_scenarios(baseline, [scenario], library)
+    windows = runs.state(0).windows  # the subsidy windows the scenario leaves
     outcomes = []
     for sid, u in spec.subsidies.items():
-        renew_ch, fail_ch = subsidy_outcome_changes(baseline, state.windows, sid, u, scenario)
-        parts = []
-        for ch in (renew_ch, fail_ch):
-            s2, lib2 = extended(scenario, library, [ch])
-            r2, st2 = engine.run_state(s2, lib2)
-            parts.append(_diff(_exposure(baseline, r2, st2), central))
-        outcomes.append(SubsidyOutcomes(sid, float(u.renewal), parts[0], parts[1], renew_ch, fail_ch))
+        renew, fail = subsidy_outcome_changes(baseline, windows[sid][1], sid, u, scenario)
+        outcomes.append(SubsidyOutcome(sid, float(u.renewal), renew, fail))
     years = baseline.years
     from_year = spec.contribution.from_year or (years[1] if len(years) > 1 else years[0])
     if from_year not in years:
         raise InputError(f"jaar {from_year} valt buiten het plan", file=scenario.source,
                          key="uncertainty.contribution.from_year", expected=f"een jaar in {years[0]}-{years[-1]}")
-    wage_based = baseline.params.minimum_reserve_pct is not None and baseline.wage_cost_base() is not None
-    prepared = Prepared(baseline, scenario, spec, run, central, tuple(outcomes), wage_based, from_year)
     if spec.index.model == "inflation":
-        rates = _central_rates(spec.index, years)[None, :]
-        object.__setattr__(prepared, "central_index", {k: v[0] for k, v in inflation_paths(rates, years).items()})
+        _refuse_erased_index(baseline, changes, spec)
+    # the engine reads an inflation change with classes ["loon"] as "every class": wages alone
+    # are ["loon", "volgt_loon"] (volgt_loon follows the wages anyway)
+    classes = tuple(c for c in INDEX_CLASSES if c in spec.index.classes)
+    index_classes = ("loon", "volgt_loon") if classes == ("loon",) else classes
+    calibration = None
     if spec.calibrate == "realisatie":
         calibrate = getattr(baseline, "calibrate", None)
-        cal = calibrate(sheet=spec.accounts_sheet) if calibrate is not None else None
-        if cal is None:
+        calibration = calibrate(sheet=spec.accounts_sheet) if calibrate is not None else None
+        if calibration is None:
             raise InputError("calibrate = 'realisatie' vraagt een jaarrekening voor minstens één planjaar",
                              file=scenario.source,
                              key="uncertainty.calibrate",
                              expected="een blad 'Rekening ...' (of accounts_sheet) met rekeningen zoals 'JR 2026'")
-        object.__setattr__(prepared, "calibration", cal)
-    return prepared
+        if CALIBRATION_ACTION not in baseline.plan.actions:
+            raise InputError(f"calibrate = 'realisatie' boekt de afwijking op de algemene werking "
+                             f"{CALIBRATION_ACTION}, maar het begrotingsblad heeft die actie niet",
+                             file=scenario.source, key="uncertainty.calibrate",
+                             expected=f"een begroting met actie {CALIBRATION_ACTION}")
+    return Prepared(baseline, scenario, spec, changes, runs.run(0), tuple(outcomes), from_year, index_classes,
+                    calibration)
 
 
-# -- index paths (vectorised over paths) -------------------------------------------------------
+# -- drawing (vectorised over paths) -----------------------------------------------------------
 def _per_year(value: float | Mapping[int, float], years: Sequence[int], default: float) -> np.ndarray:
     if isinstance(value, Mapping):
         return np.array([float(value.get(y, default)) for y in years])
@@ -411,43 +423,11 @@ def _central_rates(u: IndexUncertainty, years: Sequence[int]) -> np.ndarray:
     return _per_year(u.mean, years, 0.02)
 
 
-def inflation_paths(rates: np.ndarray, years: Sequence[int]) -> dict[str, np.ndarray]:
-    """Yearly multipliers (paths, years) of wages (health index through the pivot mechanism),
-    prices and the member contribution for yearly inflation ``rates`` (paths, years), exactly as
-    the engine's ``index`` change with ``inflation`` computes them for one path."""
-    rates = np.atleast_2d(np.asarray(rates, dtype=float))
-    t0 = years[0]
-    monthly = np.repeat((1.0 + rates) ** (1 / 12) - 1.0, 12, axis=-1)
-    health = ix.bundled_health_index().slice((t0 - 1, 10), (t0 - 1, 12))
-    path = ix.health_index_path(health, monthly)
-    result = ix.pivot_mechanism(path.values, start=path.start, pivot=PIVOT_AFTER_2025, coefficient=1.0)
-    level = result.coefficient[..., 3:] / result.coefficient[..., 3:4]
-    wages = ix.yearly_average_multipliers(level, (t0, 1), years)
-    ones = np.ones((*rates.shape[:-1], 1))
-    prices = np.cumprod(np.concatenate([ones, 1.0 + rates[..., 1:]], axis=-1), axis=-1)
-    contribution = np.cumprod(np.concatenate([ones, 1.0 + rates[..., :-1]], axis=-1), axis=-1)
-    return {"loon": wages, "prijzen": prices, "bijdrage": contribution}
-
-
-def crossing_multipliers(crossed: np.ndarray, n_years: int, delay: int = 2, step: float = 0.02) -> np.ndarray:
-    """Yearly average wage multipliers (paths, years) from extra crossings per month
-    (paths, 12 x years, bool), each raising wages by ``step`` ``delay`` months later, like the
-    engine's ``extra_crossings`` (relative to 1 January of the first year)."""
-    n = crossed.shape[0]
-    months = 12 * n_years
-    steps = np.zeros((n, months), dtype=np.int16)
-    if delay < months:
-        steps[:, delay:] = np.cumsum(crossed, axis=-1, dtype=np.int16)[:, : months - delay]
-    table = (1.0 + step) ** np.arange(months + 1)
-    level = table[steps]
-    return level.reshape(n, n_years, 12).mean(axis=-1)
-
-
-def _draw_crossings(rng: np.random.Generator, n: int, u: IndexUncertainty, years: Sequence[int],
-                    want_months: bool = False):
+def _draw_crossings(rng: np.random.Generator, n: int, u: IndexUncertainty, years: Sequence[int]) -> np.ndarray:
+    """Extra crossings per path, year and month (bool): a Poisson count per year (at most
+    ``max_per_year``), in months drawn uniformly without repetition."""
     lam = _per_year(u.mean_per_year, years, 0.0)
     counts = np.minimum(rng.poisson(lam, size=(n, len(years))), u.max_per_year)
-    ratio = np.ones((n, len(years)))
     rows = np.flatnonzero(counts.any(axis=1))
     crossed = np.zeros((n, len(years), 12), dtype=bool)
     if rows.size:
@@ -457,8 +437,7 @@ def _draw_crossings(rng: np.random.Generator, n: int, u: IndexUncertainty, years
         sub = np.zeros((rows.size, len(years), 12), dtype=bool)
         np.put_along_axis(sub, order, take, axis=-1)
         crossed[rows] = sub
-        ratio[rows] = crossing_multipliers(sub.reshape(rows.size, -1), len(years))
-    return (ratio, crossed) if want_months else ratio
+    return crossed
 
 
 def _draw_inflation(rng: np.random.Generator, n: int, u: IndexUncertainty, years: Sequence[int]) -> np.ndarray:
@@ -474,38 +453,39 @@ def _draw_inflation(rng: np.random.Generator, n: int, u: IndexUncertainty, years
     return mean + u.sd * eps
 
 
-# -- the simulation ----------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class Draws:
-    """The random inputs of a batch of paths (for tests and for replaying a path in the engine)."""
+    """The random inputs of a batch of paths; :func:`path_changes` turns path ``i`` into changes."""
 
-    index_ratio: dict[str, np.ndarray]  # class -> (paths, years), 1 = as the scenario
     inflation: np.ndarray | None  # (paths, years) drawn rates (inflation model)
     crossings: np.ndarray | None  # (paths, years, 12) extra crossings (crossings model)
-    growth: np.ndarray  # (paths, years) extra contribution growth
+    growth: np.ndarray  # (paths, years) extra contribution growth (0 before from_year)
     renewed: np.ndarray  # (paths, subsidies) bool
     es_noise: np.ndarray | None = None  # (paths, years) forecast error of ES and V (calibrate)
 
+    def __len__(self) -> int:
+        return int(self.growth.shape[0])
 
-def draw(prepared: Prepared, n: int, seed_seq: np.random.SeedSequence, keep: bool = False) -> Draws:
+    def keys(self) -> np.ndarray:
+        """One row per path holding every drawn number: equal rows are the same path."""
+        parts = [self.renewed.astype(float), self.growth]
+        parts += [a.reshape(len(self), -1).astype(float)
+                  for a in (self.inflation, self.crossings, self.es_noise) if a is not None]
+        return np.concatenate(parts, axis=1)
+
+
+def draw(prepared: Prepared, n: int, seed_seq: np.random.SeedSequence) -> Draws:
+    """The inputs of ``n`` paths from one chunk's stream (three streams spawned from it: index,
+    contribution, subsidies; a fourth for the calibrated error)."""
     spec = prepared.spec
     years = prepared.years
     ny = len(years)
     s_index, s_contr, s_subs = (np.random.default_rng(s) for s in seed_seq.spawn(3))
-    ratios: dict[str, np.ndarray] = {}
     inflation = crossings = None
     if spec.index.model == "crossings":
-        ratio, crossings = _draw_crossings(s_index, n, spec.index, years, want_months=True)
-        ratios["loon"] = ratio
-        if not keep:
-            crossings = None
+        crossings = _draw_crossings(s_index, n, spec.index, years)
     elif spec.index.model == "inflation":
         inflation = _draw_inflation(s_index, n, spec.index, years)
-        drawn = inflation_paths(inflation, years)
-        for klass in spec.index.classes:
-            ratios[klass] = drawn[klass] / prepared.central_index[klass]
-        if not keep:
-            inflation = None
     c = spec.contribution
     growth = np.zeros((n, ny))
     active = np.array([y >= prepared.contribution_from for y in years])
@@ -517,62 +497,84 @@ def draw(prepared: Prepared, n: int, seed_seq: np.random.SeedSequence, keep: boo
     noise = None
     if prepared.calibration is not None:  # a fourth stream: the first three stay as they were
         noise = prepared.calibration.draw_es(np.random.default_rng(seed_seq.spawn(1)[0]), n)
-    return Draws(ratios, inflation, crossings, growth, renewed, noise)
+    return Draws(inflation, crossings, growth, renewed, noise)
 
 
-def evaluate(prepared: Prepared, d: Draws) -> dict[str, np.ndarray]:
-    """ES, V, reserve, BBR, AFM and the minimum reserve per path and year (paths, years)."""
-    central = prepared.central
-    n = d.growth.shape[0]
-    ny = len(prepared.years)
-    es_v = np.broadcast_to(central.es_v, (n, 2, ny)).copy()
-    # only the classes the paths move (an exposure is ES/V per unit change of a class)
-    exposures = {k: np.broadcast_to(v, (n, 2, ny)) for k, v in central.classes.items() if k in d.index_ratio}
-    minimum = None if central.minimum is None else np.broadcast_to(central.minimum, (n, ny)).copy()
-    wage_cost = np.broadcast_to(central.wage_cost, (n, ny)).copy()
-    if prepared.subsidies:
-        b = d.renewed.astype(float)
+# -- a path as changes -------------------------------------------------------------------------
+_DEFAULTS: dict[type, tuple[dict[str, Any], dict[str, Any]]] = {}
 
-        def mix(get) -> np.ndarray:
-            # renewed b: the renewal's effect, else the failure's: sum(fail) + b @ (renew - fail)
-            r = np.stack([get(o.renew) for o in prepared.subsidies])  # (K, ...)
-            f = np.stack([get(o.fail) for o in prepared.subsidies])
-            return f.sum(axis=0) + np.tensordot(b, r - f, axes=1)
 
-        es_v += mix(lambda e: e.es_v)
-        exposures = {k: exposures[k] + mix(lambda e, k=k: e.classes[k]) for k in exposures}
-        if minimum is not None and all(o.renew.minimum is not None for o in prepared.subsidies):
-            minimum += mix(lambda e: e.minimum)
-        wage_cost += mix(lambda e: e.wage_cost)
-    for klass, ratio in d.index_ratio.items():
-        es_v += exposures[klass] * (ratio - 1.0)[:, None, :]
-    growth = np.cumprod(1.0 + d.growth, axis=-1)
-    bijdrage = d.index_ratio.get("bijdrage")
-    factor = growth if bijdrage is None else growth * bijdrage
-    contribution = central.contribution[None, :] * (factor - 1.0)
-    es_v[:, 0, :] += contribution
-    es_v[:, 1, :] += contribution
-    if d.es_noise is not None:
-        es_v[:, 0, :] += d.es_noise
-        es_v[:, 1, :] += d.es_noise
-    params = prepared.baseline.params
+def _built(cls: type[_M], **fields: Any) -> _M:
+    """``cls.model_construct(**fields)`` (no validation: the values come from the validated table)
+    at a fraction of its cost: pydantic resolves every default and deep-copies every private
+    default on each call, and a hundred thousand paths make over half a million changes. A
+    mutable default (list, dict) is copied for each object."""
+    if cls not in _DEFAULTS:
+        _DEFAULTS[cls] = ({k: f.get_default(call_default_factory=True) for k, f in cls.model_fields.items()
+                           if not f.is_required()},
+                          {k: p.get_default() for k, p in (cls.__private_attributes__ or {}).items()})
+    defaults, private = _DEFAULTS[cls]
+    obj = cls.__new__(cls)
+    values = {**defaults, **fields}
+    for k, v in defaults.items():
+        if k not in fields and isinstance(v, (dict, list)):
+            values[k] = v.copy()
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__",
+                       {k: v.copy() if isinstance(v, (dict, list)) else v for k, v in private.items()})
+    return obj
+
+
+def path_changes(prepared: Prepared, d: Draws, i: int) -> list:
+    """THE definition of path ``i`` of ``d``: the changes that follow the scenario's own (see the
+    module doc). Built without re-validation (the values come from the validated table)."""
     years = prepared.years
-    net_repayments = params.per_year("repayments", years) - params.per_year("recoveries", years)
-    reserve = params.opening_reserve + np.cumsum(es_v[:, 1, :], axis=-1)
-    pct = prepared.baseline.params.minimum_reserve_pct
-    if minimum is not None and pct is not None and "loon" in d.index_ratio:
-        # the minimum moves by pct of the change in wage cost (engine.minimum_reserve_rule)
-        minimum = minimum + float(pct) * wage_cost * (d.index_ratio["loon"] - 1.0)
-    return {
-        "exploitatiesaldo": es_v[:, 0, :],
-        "budgettair_resultaat": es_v[:, 1, :],
-        GBR: reserve,
-        BBR: reserve - params.per_year("unavailable", years),
-        AFM: es_v[:, 0, :] - net_repayments,
-        "minimumreserve": minimum,
-    }
+    out: list = [o.renew if b else o.fail for o, b in zip(prepared.subsidies, d.renewed[i], strict=True)]
+    for y, g in zip(years, d.growth[i].tolist(), strict=True):
+        if g != 0:
+            out.append(_built(ContributionChange,
+                type="contribution", from_year=y, pct=g, override_bounds=abs(g) > MAX_CONTRIBUTION_PCT))
+    if d.crossings is not None and d.crossings[i].any():
+        months = [f"{years[yi]}-{m + 1:02d}" for yi, m in zip(*np.nonzero(d.crossings[i]), strict=True)]
+        out.append(_built(IndexChange, type="index", classes=["loon"], extra_crossings=months))
+    elif d.inflation is not None:
+        rates = d.inflation[i].tolist()
+        out.append(_built(IndexChange,
+            type="index", classes=list(prepared.index_classes), inflation=dict(zip(years, rates, strict=True)),
+            override_bounds=any(abs(r) > MAX_INDEX_RATE for r in rates)))
+    if d.es_noise is not None:
+        out.append(_built(LineChange,
+            type="line", action=CALIBRATION_ACTION, category="exploitatie", direction="O",
+            amounts=dict(zip(years, d.es_noise[i].tolist(), strict=True)),
+            description="Afwijking van de realisatie t.o.v. het plan (getrokken, kalibratie op de rekening): "
+                        "netto effect op het exploitatiesaldo"))
+    return out
 
 
+def path_scenario(prepared: Prepared, d: Draws, i: int, name: str, title: str | None = None,
+                  description: str = "") -> Scenario:
+    """Path ``i`` as a scenario on the baseline: the scenario's changes, then :func:`path_changes`."""
+    s = prepared.scenario
+    return _built(Scenario, name=name, title=title or s.title or s.name, description=description,
+                                    extends=BASELINE, changes=[*prepared.changes, *path_changes(prepared, d, i)],
+                                    uncertainty=None)
+
+
+def run_paths(prepared: Prepared, d: Draws) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+    """Every path of ``d`` through the engine in one :func:`run_scenarios` call (equal paths once):
+    the M2 lines (paths x years) by key and the minimum reserve (or None)."""
+    _, first, inverse = np.unique(d.keys(), axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    name = prepared.scenario.name
+    scenarios = [path_scenario(prepared, d, int(i), f"{name}#pad{int(i) + 1}") for i in first]
+    runs = run_scenarios(prepared.baseline, scenarios, ScenarioLibrary(scenarios), audit=False)
+    lines = {k: runs.lines[k][inverse] for k in LINE_KEYS}
+    return lines, None if runs.minimum_reserve is None else runs.minimum_reserve[inverse]
+
+
+# -- the simulation ----------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class Simulation:
     """Percentiles and probabilities of a Monte Carlo run (amounts in euro, unrounded)."""
@@ -630,6 +632,12 @@ class Simulation:
         return out
 
 
+def chunks(n: int, seed: int) -> Iterator[tuple[int, int, np.random.SeedSequence]]:
+    """(first, end, stream) of each chunk of :data:`CHUNK` paths: the same seed, the same paths."""
+    for i, seq in enumerate(np.random.SeedSequence(seed).spawn(-(-n // CHUNK))):
+        yield i * CHUNK, min(n, (i + 1) * CHUNK), seq
+
+
 def simulate(baseline: Baseline, scenario: Scenario | None = None, library: ScenarioLibrary | None = None, *,
              paths: int | None = None, seed: int | None = None, spec: UncertaintySpec | None = None,
              progress: Callable[[int, int], None] | None = None, keep_paths: bool = False,
@@ -644,21 +652,17 @@ def simulate(baseline: Baseline, scenario: Scenario | None = None, library: Scen
     if n < 1:
         raise InputError(f"het aantal paden moet minstens 1 zijn (gegeven: {n})")
     seed = int(spec.seed if seed is None else seed)
-    years = prepared.years
-    ny = len(years)
-    n_chunks = -(-n // CHUNK)
-    seqs = np.random.SeedSequence(seed).spawn(n_chunks)
-    store = {k: np.empty((n, ny)) for k in (GBR, BBR, AFM)}
+    ny = len(prepared.years)
+    store = {k: np.empty((n, ny)) for k in OUTPUT_LINES}
     minimum_paths = None
-    for i, seq in enumerate(seqs):
-        lo, hi = i * CHUNK, min(n, (i + 1) * CHUNK)
-        values = evaluate(prepared, draw(prepared, hi - lo, seq))
+    for lo, hi, seq in chunks(n, seed):
+        lines, minimum = run_paths(prepared, draw(prepared, hi - lo, seq))
         for k in store:
-            store[k][lo:hi] = values[k]
-        if values["minimumreserve"] is not None:
+            store[k][lo:hi] = lines[k]
+        if minimum is not None:
             if minimum_paths is None:
                 minimum_paths = np.empty((n, ny))
-            minimum_paths[lo:hi] = values["minimumreserve"]
+            minimum_paths[lo:hi] = minimum
         if progress is not None:
             progress(hi, n)
     return summarise(prepared, store, minimum_paths, n, seed, keep_paths)
@@ -694,21 +698,66 @@ def summarise(prepared: Prepared, store: dict[str, np.ndarray], minimum_paths: n
                       calibration=None if prepared.calibration is None else prepared.calibration.to_dict())
 
 
-def path_changes(prepared: Prepared, d: Draws, i: int) -> list:
-    """The deterministic changes that path ``i`` of ``d`` stands for (drawn with ``keep=True``),
-    to append to the scenario and check a path against the engine."""
-    years = prepared.years
-    out: list = []
-    for o, b in zip(prepared.subsidies, d.renewed[i], strict=True):
-        out.append(o.renew_change if b else o.fail_change)
-    for y, g in zip(years, d.growth[i], strict=True):
-        if g != 0:
-            out.append(ContributionChange(type="contribution", from_year=y, pct=float(g)))
-    u = prepared.spec.index
-    if u.model == "crossings" and d.crossings is not None and d.crossings[i].any():
-        months = [f"{years[yi]}-{m + 1:02d}" for yi, m in zip(*np.nonzero(d.crossings[i]), strict=True)]
-        out.append(IndexChange(type="index", classes=["loon"], extra_crossings=months))
-    elif u.model == "inflation" and d.inflation is not None:
-        out.append(IndexChange(type="index", classes=["loon"],
-                               inflation={y: float(r) for y, r in zip(years, d.inflation[i], strict=True)}))
-    return out
+# -- the worst paths as scenario files ---------------------------------------------------------
+def ordinal(n: int) -> str:
+    """Dutch ordinal in digits: 1ste, 2de, 8ste, 12de, 20ste, 100ste, 102de."""
+    r = n % 100
+    return f"{n}{'ste' if r in (1, 8) or r >= 20 or (r == 0 and n >= 100) else 'de'}"
+
+
+@dataclass(frozen=True, eq=False)
+class ExportedPath:
+    """One drawn path as a scenario: its file name (stem), the scenario file's text and its
+    engine run (the figures written beside it)."""
+
+    stem: str
+    path: int  # 0-based path number in the simulation
+    rank: int  # 1 = the lowest reserve in the last year
+    scenario: Scenario
+    toml: str
+    run: ScenarioRun
+
+    def figures(self, sim: Simulation) -> dict:
+        """The JSON beside the file: where the path comes from, then the run as ``w13xl scenario``
+        writes it (every M2 line per year, the minimum reserve, the norms, each change's effect)."""
+        return {"pad": self.path + 1, "rang": self.rank, "paden": sim.paths, "seed": sim.seed,
+                "bronscenario": sim.scenario, **self.run.to_dict()}
+
+
+def _file_stem(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "scenario"
+
+
+def worst_paths(prepared: Prepared, sim: Simulation, k: int) -> list[ExportedPath]:
+    """The ``k`` paths with the lowest gecumuleerd budgettair resultaat in the last year (worst
+    first; ties by path number) as scenarios: redrawn from their chunk's stream (the same seed
+    gives the same paths) and run again through the engine. ``sim`` must keep its paths."""
+    gbr = None if sim.values is None else sim.values[GBR]
+    if gbr is None:
+        raise ValueError("worst_paths needs a simulation with keep_paths=True")
+    order = np.argsort(gbr[:, -1], kind="stable")[:k]
+    last = prepared.years[-1]
+    source = prepared.scenario
+    stem = _file_stem(source.name)
+    draws: dict[int, Draws] = {}
+    bounds = {lo: (hi, seq) for lo, hi, seq in chunks(sim.paths, sim.seed)}
+    scenarios, made = [], []
+    for rank, i in enumerate(order.tolist(), start=1):
+        lo = i - i % CHUNK
+        if lo not in draws:
+            hi, seq = bounds[lo]
+            draws[lo] = draw(prepared, hi - lo, seq)
+        which = "slechtste" if rank == 1 else f"{ordinal(rank)} slechtste"
+        title = f"Onzekerheid: pad {i + 1} ({which} reserve {last})"
+        description = (f"Pad {i + 1} van {sim.paths} (seed {sim.seed}) van de Monte Carlo van "
+                       f"'{source.title or source.name}': de wijzigingen van het scenario en daarna de getrokken "
+                       "invoer (verlenging of einde van subsidies, groei van de bijdrage, indexering, afwijking).")
+        scenario = path_scenario(prepared, draws[lo], i - lo, f"{stem}-slechtste-{rank}", title, description)
+        scenarios.append(scenario)
+        comments = (f"Geschreven door w13xl onzekerheid --export-paths: pad {i + 1} van {sim.paths} (seed {sim.seed})",
+                    f"van scenario '{source.name}', gerangschikt op de reserve (GBR) van {last}: {rank} = de laagste.",
+                    "Een gewoon scenario: w13xl scenario WERKBOEK dit-bestand.toml geeft dezelfde cijfers.")
+        made.append((i, rank, scenario, scenario_toml(title, scenario.changes, description=description,
+                                                      comments=comments)))
+    runs = run_scenarios(prepared.baseline, scenarios, ScenarioLibrary(scenarios))
+    return [ExportedPath(s.name, i, rank, s, text, runs.run(j)) for j, (i, rank, s, text) in enumerate(made)]

@@ -155,20 +155,30 @@ def simulate_command(
     csv_style: CsvOpt = "be",
     progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress", help="Voortgangsbalk (standaard: aan bij lange berekeningen).")] = None,
+    export_paths: Annotated[tuple[int, Path] | None, typer.Option(
+        "--export-paths", metavar="AANTAL MAP",
+        help="Schrijf de AANTAL paden met de laagste reserve (GBR) in het laatste jaar als scenariobestand "
+             "MAP/<scenario>-slechtste-<rang>.toml, met ernaast een .json met hun cijfers (schema M2 per jaar, "
+             "minimumreserve): w13xl scenario WERKBOEK MAP/<bestand>.toml geeft dezelfde cijfers.")] = None,
 ) -> None:
     """Monte Carlo van de \\[uncertainty]-tabel van een scenario: percentielen P5-P95 van reserve, BBR en AFM per jaar en de kans dat een controle (norm, engagement of beleid) niet gehaald wordt.
+
+    Elk pad is een gewoon scenario: het scenario zelf, gevolgd door de getrokken wijzigingen (verlenging of einde van subsidies, groei van de bijdrage, indexering). Met --export-paths bewaar je de slechtste paden als scenariobestand.
 
     Voorbeeld: w13xl onzekerheid workbooks/w13-mjp-2026-2031.xlsx scenarios/onzekerheid.toml --paths 2000
     """  # noqa: E501 - command help: typer keeps these lines as they are
     from ..montecarlo import CHUNK, prepare, simulate
 
     kind = _out_kind(out)
+    if export_paths is not None:
+        check_export_folder(*export_paths)
     baseline, library, chosen = _study(workbook, scenario, sheet)
     prepared = prepare(baseline, chosen, library)
     if chosen is None or not chosen.uncertainty:
         err_console.print("[yellow]Waarschuwing:[/] het scenario heeft geen \\[uncertainty]-tabel: "
                           "alle paden zijn gelijk aan het scenario zelf.", soft_wrap=True)
     n = paths or prepared.spec.paths
+    keep = export_paths is not None
     show = progress if progress is not None else n > CHUNK
     if show:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -176,10 +186,10 @@ def simulate_command(
         with Progress(TextColumn("Paden"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as bar:
             task = bar.add_task("paden", total=n)
-            sim = simulate(baseline, paths=n, seed=seed, prepared=prepared,
+            sim = simulate(baseline, paths=n, seed=seed, prepared=prepared, keep_paths=keep,
                            progress=lambda done, total: bar.update(task, completed=done))
     else:
-        sim = simulate(baseline, paths=n, seed=seed, prepared=prepared)
+        sim = simulate(baseline, paths=n, seed=seed, prepared=prepared, keep_paths=keep)
     if chosen is not None and chosen.uncertainty and _nothing_varies(sim):
         err_console.print("[yellow]Waarschuwing:[/] de \\[uncertainty]-tabel laat niets variëren: alle paden zijn "
                           "gelijk, dus elke kans hieronder is 0% of 100%.", soft_wrap=True)
@@ -188,6 +198,46 @@ def simulate_command(
     print_fitted(console, lambda block: simulation_table(sim, block), len(sim.years))
     print_probabilities(sim)
     _write_output(out, kind, {"workbook": str(workbook), **sim.to_dict()}, lambda: simulation_csv_rows(sim), csv_style)
+    if export_paths is not None:
+        write_worst_paths(prepared, sim, *export_paths)
+
+
+def check_export_folder(k: int, folder: Path) -> None:
+    """``--export-paths K MAP`` before anything is computed: K at least 1, MAP not a file."""
+    if k < 1:
+        raise InputError(f"--export-paths {k}: het aantal paden om te bewaren moet minstens 1 zijn",
+                         expected="bv. --export-paths 5 paden")
+    if folder.exists() and not folder.is_dir():
+        raise InputError("--export-paths: dit is een bestand, geen map", file=str(folder),
+                         expected="een (nieuwe) map voor de scenariobestanden")
+
+
+def write_worst_paths(prepared, sim, k: int, folder: Path) -> list[Path]:
+    """``--export-paths K MAP``: the K paths with the lowest reserve in the last year as scenario
+    files (worst first) with their figures beside them (.json, as ``w13xl scenario -o`` writes a run)."""
+    from ..montecarlo import worst_paths
+    from ..workbook import safe_write
+
+    check_export_folder(k, folder)
+    k = min(k, sim.paths)
+    exported = worst_paths(prepared, sim, k)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"de map kon niet gemaakt worden ({exc.strerror or exc})", file=str(folder)) from None
+    written = []
+    def writer(text: str):
+        return lambda tmp: tmp.write_text(text, encoding="utf-8")
+
+    for e in exported:
+        toml = folder / f"{e.stem}.toml"
+        safe_write(toml, writer(e.toml))
+        write_json(folder / f"{e.stem}.json", e.figures(sim))
+        written.append(toml)
+    last = sim.years[-1]
+    console.print(f"Geschreven: {len(written)} slechtste paden (reserve {last}) als scenario in {folder}: "
+                  + ", ".join(p.name for p in written), soft_wrap=True)
+    return written
 
 
 # -- cliffs ------------------------------------------------------------------------------------
