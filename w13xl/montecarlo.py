@@ -29,8 +29,9 @@ Pure core (numpy; pydantic for the input). A scenario's ``[uncertainty]`` table 
 followed by its drawn inputs written as ordinary scenario changes (:func:`path_changes`, the one
 definition): (1) per uncertain subsidy ``subsidy_renew`` (until) or ``subsidy_end`` at its end
 date with the policy, (2) one ``contribution`` change with each year's drawn growth (``pcts``:
-the same as one ``pct`` change per year; years without growth are left out), (3) one ``index`` change: ``inflation`` = the path's
-drawn rates for the drawn classes, or ``extra_crossings`` = its drawn months, (4) with
+the same as one ``pct`` change per year; years without growth are left out), (3) one ``index``
+change: ``inflation`` = the path's drawn rates for the drawn classes, or ``extra_crossings`` = its
+drawn months, (4) with
 ``calibrate = "realisatie"`` one ``line`` change: the drawn forecast error of the exploitation
 saldo as an exploitation receipt of the general operation (:data:`CALIBRATION_ACTION`). The
 paths of a chunk are run with one call of :func:`w13xl.scenario.run_scenarios`; a path's figures
