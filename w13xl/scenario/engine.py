@@ -651,7 +651,7 @@ class _State:
         """Line ``key`` of the scenarios ``idx``: (len(idx), years)."""
         got = self.lines.get(key)
         if got is not None:
-            return got[idx]
+            return got.copy() if len(idx) == self.size else got[idx]
         base = self.base.lines.get(key)
         return np.zeros((len(idx), self.n)) if base is None else np.repeat(base[None], len(idx), axis=0)
 
@@ -665,8 +665,12 @@ class _State:
             base = self.base.lines.get(key)
             got = np.zeros((self.size, self.n)) if base is None else np.repeat(base[None], self.size, axis=0)
             self.lines[key] = got
-        got[idx] += delta
-        self.totals[idx, key.category, key.direction] += delta
+        if len(idx) == self.size:  # every scenario (idx is sorted and unique): no fancy indexing
+            got += delta
+            self.totals[:, key.category, key.direction] += delta
+        else:
+            got[idx] += delta
+            self.totals[idx, key.category, key.direction] += delta
 
     def line_keys(self) -> list[LineKey]:
         return [*self.base.lines, *(k for k in self.lines if k not in self.base.lines)]
