@@ -54,13 +54,14 @@ def test_the_worst_paths_are_written_worst_first(exported):
         assert f["rang"] == rank and f["paden"] == PATHS and f["seed"] == SEED and f["bronscenario"] == "onzekerheid"
         assert scenario.uncertainty is None and scenario.extends == "baseline"
         # the shipped scenario's own change first (its central inflation), then the drawn ones:
-        # five subsidies, the contribution growth 2027-2031, the drawn inflation last
+        # five subsidies, the contribution growth 2027-2031 (one change, a percentage per year), the drawn
+        # inflation last
         types = [c.type for c in scenario.changes]
         assert types[0] == "index" and types[-1] == "index"
         assert {c.subsidy for c in scenario.changes[1:6]} == {"SUB-PACT", "SUB-OPEN", "SUB-ACTIVERING",
                                                               "SUB-KRACHTWONEN", "SUB-REGIEROL"}
         assert set(types[1:6]) <= {"subsidy_end", "subsidy_renew"}
-        assert [c.from_year for c in scenario.changes[6:11]] == [2027, 2028, 2029, 2030, 2031]
+        assert types[6] == "contribution" and sorted(scenario.changes[6].pcts) == [2027, 2028, 2029, 2030, 2031]
         assert re.search(r"pad \d+ van 200 \(seed 5\)", (folder / f"{stem}.toml").read_text(encoding="utf-8"))
 
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from w13xl.errors import InputError
 from w13xl.m2 import LINE_KEYS, compute_m2
 from w13xl.scenario.spec import Scenario, ScenarioLibrary, scenario_from_dict
 
@@ -262,6 +263,20 @@ def test_contribution_per_inhabitant(engine):
     expected = (factor - 1) * contribution
     expected[:3] = 0
     np.testing.assert_allclose(effect, expected, atol=0.01)
+
+
+def test_contribution_per_year_compounds_like_one_change_a_year(engine):
+    """pcts = {2027: +1%, 2029: -2%}: the plan's contribution (801,391 in 2026, +2% CPI a year)
+    x 1.01 from 2027, x 1.01 x 0.98 from 2029 (by hand); the same as two pct changes."""
+    effect = es_effect(engine, {"type": "contribution", "pcts": {2027: 0.01, 2029: -0.02}})
+    contribution = 801_391 * 1.02 ** np.arange(6)
+    factor = np.array([1.0, 1.01, 1.01, 1.01 * 0.98, 1.01 * 0.98, 1.01 * 0.98])
+    np.testing.assert_allclose(effect, (factor - 1) * contribution, atol=0.01)
+    two = es_effect(engine, {"type": "contribution", "from_year": 2027, "pct": 0.01},
+                    {"type": "contribution", "from_year": 2029, "pct": -0.02})
+    np.testing.assert_allclose(effect, two, atol=1e-6)
+    with pytest.raises(InputError, match="precies één van pct, per_inhabitant of pcts"):
+        scenario({"type": "contribution", "from_year": 2027, "pct": 0.01, "pcts": {2027: 0.01}})
 
 
 def test_price_index_shock_rescales_the_price_share_of_expenditure(engine):

@@ -28,9 +28,10 @@ Pure core (numpy; pydantic for the input). A scenario's ``[uncertainty]`` table 
 **A path is a scenario.** Path ``i`` is the scenario's own changes (with the chain it extends)
 followed by its drawn inputs written as ordinary scenario changes (:func:`path_changes`, the one
 definition): (1) per uncertain subsidy ``subsidy_renew`` (until) or ``subsidy_end`` at its end
-date with the policy, (2) one ``contribution`` change per year with that year's drawn growth
-(``pct``; years without growth have none), (3) one ``index`` change: ``inflation`` = the path's
-drawn rates for the drawn classes, or ``extra_crossings`` = its drawn months, (4) with
+date with the policy, (2) one ``contribution`` change with each year's drawn growth (``pcts``:
+the same as one ``pct`` change per year; years without growth are left out), (3) one ``index``
+change: ``inflation`` = the path's drawn rates for the drawn classes, or ``extra_crossings`` = its
+drawn months, (4) with
 ``calibrate = "realisatie"`` one ``line`` change: the drawn forecast error of the exploitation
 saldo as an exploitation receipt of the general operation (:data:`CALIBRATION_ACTION`). The
 paths of a chunk are run with one call of :func:`w13xl.scenario.run_scenarios`; a path's figures
@@ -527,39 +528,66 @@ def _built(cls: type[_M], **fields: Any) -> _M:
     return obj
 
 
-def path_changes(prepared: Prepared, d: Draws, i: int) -> list:
+def _like(template: _M, **fields: Any) -> _M:
+    """A copy of ``template`` (made by :func:`_built`) with other values for ``fields``: what a
+    path's changes cost, one per path and year."""
+    obj = template.__class__.__new__(template.__class__)
+    object.__setattr__(obj, "__dict__", {**template.__dict__, **fields})
+    object.__setattr__(obj, "__pydantic_fields_set__", set(template.__pydantic_fields_set__))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", dict(template.__pydantic_private__ or {}))
+    return obj
+
+
+def _templates(prepared: Prepared) -> dict[str, Any]:
+    """One built object per kind of drawn change (and the path's scenario), which each path copies
+    with its own values (:func:`_like`)."""
+    s = prepared.scenario
+    return {
+        "contribution": _built(ContributionChange, type="contribution", pcts={}, override_bounds=False),
+        "crossings": _built(IndexChange, type="index", classes=["loon"], extra_crossings=[]),
+        "inflation": _built(IndexChange, type="index", classes=list(prepared.index_classes), inflation={},
+                            override_bounds=False),
+        "line": _built(LineChange, type="line", action=CALIBRATION_ACTION, category="exploitatie", direction="O",
+                       amounts={}, description="Afwijking van de realisatie t.o.v. het plan (getrokken, kalibratie "
+                                               "op de rekening): netto effect op het exploitatiesaldo"),
+        "scenario": _built(Scenario, name=s.name, title=s.title or s.name, description="", extends=BASELINE,
+                           changes=[], uncertainty=None),
+    }
+
+
+def path_changes(prepared: Prepared, d: Draws, i: int, templates: Mapping[str, Any] | None = None) -> list:
     """THE definition of path ``i`` of ``d``: the changes that follow the scenario's own (see the
     module doc). Built without re-validation (the values come from the validated table)."""
+    t = templates or _templates(prepared)
     years = prepared.years
     out: list = [o.renew if b else o.fail for o, b in zip(prepared.subsidies, d.renewed[i], strict=True)]
-    for y, g in zip(years, d.growth[i].tolist(), strict=True):
-        if g != 0:
-            out.append(_built(ContributionChange,
-                type="contribution", from_year=y, pct=g, override_bounds=abs(g) > MAX_CONTRIBUTION_PCT))
+    growth = {y: g for y, g in zip(years, d.growth[i].tolist(), strict=True) if g != 0}
+    if growth:
+        out.append(_like(t["contribution"], pcts=growth,
+                         override_bounds=any(abs(g) > MAX_CONTRIBUTION_PCT for g in growth.values())))
     if d.crossings is not None and d.crossings[i].any():
         months = [f"{years[yi]}-{m + 1:02d}" for yi, m in zip(*np.nonzero(d.crossings[i]), strict=True)]
-        out.append(_built(IndexChange, type="index", classes=["loon"], extra_crossings=months))
+        out.append(_like(t["crossings"], extra_crossings=months))
     elif d.inflation is not None:
         rates = d.inflation[i].tolist()
-        out.append(_built(IndexChange,
-            type="index", classes=list(prepared.index_classes), inflation=dict(zip(years, rates, strict=True)),
-            override_bounds=any(abs(r) > MAX_INDEX_RATE for r in rates)))
+        out.append(_like(t["inflation"], inflation=dict(zip(years, rates, strict=True)),
+                         override_bounds=any(abs(r) > MAX_INDEX_RATE for r in rates)))
     if d.es_noise is not None:
-        out.append(_built(LineChange,
-            type="line", action=CALIBRATION_ACTION, category="exploitatie", direction="O",
-            amounts=dict(zip(years, d.es_noise[i].tolist(), strict=True)),
-            description="Afwijking van de realisatie t.o.v. het plan (getrokken, kalibratie op de rekening): "
-                        "netto effect op het exploitatiesaldo"))
+        out.append(_like(t["line"], amounts=dict(zip(years, d.es_noise[i].tolist(), strict=True))))
     return out
 
 
 def path_scenario(prepared: Prepared, d: Draws, i: int, name: str, title: str | None = None,
-                  description: str = "") -> Scenario:
+                  description: str = "", templates: Mapping[str, Any] | None = None) -> Scenario:
     """Path ``i`` as a scenario on the baseline: the scenario's changes, then :func:`path_changes`."""
-    s = prepared.scenario
-    return _built(Scenario, name=name, title=title or s.title or s.name, description=description,
-                                    extends=BASELINE, changes=[*prepared.changes, *path_changes(prepared, d, i)],
-                                    uncertainty=None)
+    t = templates or _templates(prepared)
+    fields: dict[str, Any] = {"name": name, "changes": [*prepared.changes, *path_changes(prepared, d, i, t)]}
+    if title is not None:
+        fields["title"] = title
+    if description:
+        fields["description"] = description
+    return _like(t["scenario"], **fields)
 
 
 def run_paths(prepared: Prepared, d: Draws) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
@@ -568,7 +596,8 @@ def run_paths(prepared: Prepared, d: Draws) -> tuple[dict[str, np.ndarray], np.n
     _, first, inverse = np.unique(d.keys(), axis=0, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
     name = prepared.scenario.name
-    scenarios = [path_scenario(prepared, d, int(i), f"{name}#pad{int(i) + 1}") for i in first]
+    templates = _templates(prepared)
+    scenarios = [path_scenario(prepared, d, int(i), f"{name}#pad{int(i) + 1}", templates=templates) for i in first]
     runs = run_scenarios(prepared.baseline, scenarios, ScenarioLibrary(scenarios), audit=False)
     lines = {k: runs.lines[k][inverse] for k in LINE_KEYS}
     return lines, None if runs.minimum_reserve is None else runs.minimum_reserve[inverse]

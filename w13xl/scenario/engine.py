@@ -651,7 +651,7 @@ class _State:
         """Line ``key`` of the scenarios ``idx``: (len(idx), years)."""
         got = self.lines.get(key)
         if got is not None:
-            return got[idx]
+            return got.copy() if len(idx) == self.size else got[idx]
         base = self.base.lines.get(key)
         return np.zeros((len(idx), self.n)) if base is None else np.repeat(base[None], len(idx), axis=0)
 
@@ -665,8 +665,12 @@ class _State:
             base = self.base.lines.get(key)
             got = np.zeros((self.size, self.n)) if base is None else np.repeat(base[None], self.size, axis=0)
             self.lines[key] = got
-        got[idx] += delta
-        self.totals[idx, key.category, key.direction] += delta
+        if len(idx) == self.size:  # every scenario (idx is sorted and unique): no fancy indexing
+            got += delta
+            self.totals[:, key.category, key.direction] += delta
+        else:
+            got[idx] += delta
+            self.totals[idx, key.category, key.direction] += delta
 
     def line_keys(self) -> list[LineKey]:
         return [*self.base.lines, *(k for k in self.lines if k not in self.base.lines)]
@@ -1099,8 +1103,14 @@ class Engine:
         has = np.all(np.any(st.contribution[idx], axis=1))
         factor = np.empty(len(chs))
         from_year = np.empty(len(chs))
+        yearly: list[int] = []  # changes with a percentage per year (pcts)
         for j, ch in enumerate(chs):
-            if ch.from_year not in in_plan:
+            if ch.pcts is not None:
+                if not in_plan.issuperset(ch.pcts):
+                    raise ch.error(f"jaar {min(set(ch.pcts) - in_plan)} valt buiten het plan", "pcts",
+                                   f"jaren in {years[0]}-{years[-1]}")
+                yearly.append(j)
+            elif ch.from_year not in in_plan:
                 raise ch.error(f"jaar {ch.from_year} valt buiten het plan", "from_year",
                                f"een jaar in {years[0]}-{years[-1]}")
             if not has:
@@ -1108,15 +1118,20 @@ class Engine:
                                "besturen')", None, "een rij 'Bijdrage lokale besturen' op het blad Parameters")
             if ch.pct is not None:
                 factor[j] = 1.0 + ch.pct  # a fraction (w13xl.scenario.spec.as_fraction): 0.05 = +5%
+            elif ch.per_inhabitant is not None:
+                factor[j] = ch.per_inhabitant / self._per_inhabitant(ch)
             else:
-                current = self._per_inhabitant(ch)
-                factor[j] = (ch.per_inhabitant or 0.0) / current  # one of pct and per_inhabitant (spec)
-            from_year[j] = ch.from_year
+                factor[j] = 1.0
+            from_year[j] = years[0] if ch.from_year is None else ch.from_year
         mask = (np.asarray(years)[None, :] >= from_year[:, None]).astype(float)
-        step = (factor[:, None] - 1.0) * mask
+        multiplier = 1.0 + (factor[:, None] - 1.0) * mask
+        if yearly:  # each year's percentage from that year on: the product of the years so far
+            growth = np.array([[chs[j].pcts.get(y, 0.0) for y in years] for j in yearly])  # type: ignore[union-attr]
+            multiplier[yearly] = np.cumprod(1.0 + growth, axis=1)
+        step = multiplier - 1.0
         delta = st.contribution[idx] * step
         st.contribution[idx] += delta
-        st.contribution_fixed[idx] *= 1.0 + step
+        st.contribution_fixed[idx] *= multiplier
         st.add(LineKey(CONTRIBUTION_ACTION, EXPLOITATIE, O), idx, delta)
         return self._describe_contribution
 
@@ -1129,6 +1144,9 @@ class Engine:
         return float(self.base.contribution[0] / inhabitants)
 
     def _describe_contribution(self, _i: int, ch: ContributionChange) -> str:
+        if ch.pcts is not None:
+            parts = ", ".join(f"{y}: {p * 100:+.1f}%".replace(".", ",") for y, p in sorted(ch.pcts.items()))
+            return f"Bijdrage lokale besturen per jaar ({parts}), telkens vanaf dat jaar"
         if ch.pct is not None:
             what = f"{ch.pct * 100:+.1f}%".replace(".", ",")
         else:
@@ -1544,8 +1562,7 @@ class Engine:
         overhead = s.overhead_rate * staff_gain
         # costs that go on after the subsidy's end in the baseline (Kracht.Wonen) stay as they are
         # in every gained month; else the project's costs come back with the renewal
-        end_year = np.array([d.year if d else 10**6 for d in (_date_of_ordinal(o) for o in end_o)])
-        after_end = np.asarray(base.years)[None, :] > end_year[:, None]
+        after_end = np.asarray(base.years)[None, :] > (end_m // 12)[:, None]  # years after the window's end
         goes_on = np.any(after_end & (a == 0) & (u_line > 0.005), axis=1)
         continues = goes_on[:, None] | ((a == 0) & (u_line > 0.005))
         if budget_neutral:

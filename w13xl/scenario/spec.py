@@ -339,31 +339,50 @@ class SubsidyCutChange(_SubsidyPolicy):
 
 class ContributionChange(_Change):
     """Member contribution (bijdrage lokale besturen) from ``from_year``: +``pct`` or a new
-    amount per inhabitant; the CPI rule keeps applying on top."""
+    amount per inhabitant; or ``pcts``, a change per year (``{2027 = 0.01, 2028 = -0.005}``:
+    +1% from 2027, then -0,5% from 2028 on top, compounding, as one ``pct`` change per year).
+    The CPI rule keeps applying on top."""
 
     type: Literal["contribution"]
-    from_year: int
+    from_year: int | None = None
     pct: float | None = None
     per_inhabitant: float | None = Field(None, gt=0)
+    pcts: dict[int, float] | None = None
 
     @field_validator("pct", mode="before")
     @classmethod
     def _pct_fraction(cls, v: Any) -> Any:
         return as_rate(v)
 
-    @field_validator("pct", mode="after")
+    @field_validator("pcts", mode="before")
     @classmethod
-    def _pct_plausible(cls, v: float | None, info: ValidationInfo) -> float | None:
-        if v is not None and abs(v) > MAX_CONTRIBUTION_PCT and not info.data.get("override_bounds"):
-            raise ValueError(f"pct = {v:g} wordt gelezen als {v * 100:+g}%, boven de grens van "
-                             f"{MAX_CONTRIBUTION_PCT:.0%} (percentages zijn breuken: 0.05 = 5%, of schrijf \"5%\"); "
-                             "is dat echt de bedoeling, zet dan override_bounds = true")
+    def _pcts_fraction(cls, v: Any) -> Any:
+        return {k: as_rate(x) for k, x in v.items()} if isinstance(v, dict) else v
+
+    @field_validator("pct", "pcts", mode="after")
+    @classmethod
+    def _pct_plausible(cls, v: Any, info: ValidationInfo) -> Any:
+        values = [] if v is None else [(info.field_name, v)] if isinstance(v, float) else [
+            (f"{info.field_name}.{year}", x) for year, x in v.items()]
+        for where, x in values:
+            if abs(x) > MAX_CONTRIBUTION_PCT and not info.data.get("override_bounds"):
+                raise ValueError(f"{where} = {x:g} wordt gelezen als {x * 100:+g}%, boven de grens van "
+                                 f"{MAX_CONTRIBUTION_PCT:.0%} (percentages zijn breuken: 0.05 = 5%, of schrijf "
+                                 "\"5%\"); is dat echt de bedoeling, zet dan override_bounds = true")
         return v
 
     @model_validator(mode="after")
     def _one(self) -> ContributionChange:
-        if (self.pct is None) == (self.per_inhabitant is None):
-            raise ValueError("geef precies één van pct of per_inhabitant")
+        if sum(x is not None for x in (self.pct, self.per_inhabitant, self.pcts)) != 1:
+            raise ValueError("geef precies één van pct, per_inhabitant of pcts")
+        if self.pcts is not None:
+            if not self.pcts:
+                raise ValueError("pcts is leeg: geef een percentage per jaar, bv. pcts = { 2027 = 0.01 }")
+            if self.from_year is not None:
+                raise ValueError("from_year en pcts samen: met pcts begint de wijziging in het eerste jaar van "
+                                 "pcts (laat from_year weg)")
+        elif self.from_year is None:
+            raise ValueError("from_year ontbreekt: het eerste jaar van de wijziging, bv. from_year = 2027")
         return self
 
 
