@@ -103,7 +103,7 @@ OUTPUT_LINES = (GBR, BBR, AFM)
 #: plan line of every scenario of a call: a few hundred lines x 6 years x 8 bytes is about 15 kB a
 #: path, so 4.000 paths keep one chunk's state near 60 MB, well under the 500 MB a run may use
 #: (25.000 paths would be about 360 MB).
-CHUNK = 4_000
+CHUNK = 10_000
 DEFAULT_PATHS = 10_000
 DEFAULT_SEED = 2026
 #: The action whose exploitation receipts carry a path's calibrated forecast error (the general
@@ -557,24 +557,42 @@ def _templates(prepared: Prepared) -> dict[str, Any]:
 
 
 def path_changes(prepared: Prepared, d: Draws, i: int, templates: Mapping[str, Any] | None = None) -> list:
-    """THE definition of path ``i`` of ``d``: the changes that follow the scenario's own (see the
-    module doc). Built without re-validation (the values come from the validated table)."""
+    """The changes of path ``i`` of ``d`` (see :func:`paths_changes`, the definition)."""
+    return paths_changes(prepared, d, [i], templates)[0]
+
+
+def paths_changes(prepared: Prepared, d: Draws, rows: Sequence[int] | np.ndarray,
+                  templates: Mapping[str, Any] | None = None) -> list[list]:
+    """THE definition of a path: for each path ``i`` of ``rows``, the changes that follow the
+    scenario's own (see the module doc). Built without re-validation (the values come from the
+    validated table); the numbers of all the paths are converted at once."""
     t = templates or _templates(prepared)
     years = prepared.years
-    out: list = [o.renew if b else o.fail for o, b in zip(prepared.subsidies, d.renewed[i], strict=True)]
-    growth = {y: g for y, g in zip(years, d.growth[i].tolist(), strict=True) if g != 0}
-    if growth:
-        out.append(_like(t["contribution"], pcts=growth,
-                         override_bounds=any(abs(g) > MAX_CONTRIBUTION_PCT for g in growth.values())))
-    if d.crossings is not None and d.crossings[i].any():
-        months = [f"{years[yi]}-{m + 1:02d}" for yi, m in zip(*np.nonzero(d.crossings[i]), strict=True)]
-        out.append(_like(t["crossings"], extra_crossings=months))
-    elif d.inflation is not None:
-        rates = d.inflation[i].tolist()
-        out.append(_like(t["inflation"], inflation=dict(zip(years, rates, strict=True)),
-                         override_bounds=any(abs(r) > MAX_INDEX_RATE for r in rates)))
-    if d.es_noise is not None:
-        out.append(_like(t["line"], amounts=dict(zip(years, d.es_noise[i].tolist(), strict=True))))
+    rows = np.asarray(rows, dtype=np.intp)
+    outcomes = [(o.fail, o.renew) for o in prepared.subsidies]
+    renewed = d.renewed[rows].tolist()
+    growth = d.growth[rows]
+    growth_big = np.any(np.abs(growth) > MAX_CONTRIBUTION_PCT, axis=1).tolist()
+    growth_rows = growth.tolist()
+    inflation = None if d.inflation is None else d.inflation[rows]
+    inflation_big = None if inflation is None else np.any(np.abs(inflation) > MAX_INDEX_RATE, axis=1).tolist()
+    inflation_rows = None if inflation is None else inflation.tolist()
+    noise_rows = None if d.es_noise is None else d.es_noise[rows].tolist()
+    out = []
+    for k, i in enumerate(rows.tolist()):
+        changes: list = [pair[b] for pair, b in zip(outcomes, renewed[k], strict=True)]
+        drawn = {y: g for y, g in zip(years, growth_rows[k], strict=True) if g != 0}
+        if drawn:
+            changes.append(_like(t["contribution"], pcts=drawn, override_bounds=growth_big[k]))
+        if d.crossings is not None and d.crossings[i].any():
+            months = [f"{years[yi]}-{m + 1:02d}" for yi, m in zip(*np.nonzero(d.crossings[i]), strict=True)]
+            changes.append(_like(t["crossings"], extra_crossings=months))
+        elif inflation_rows is not None and inflation_big is not None:
+            changes.append(_like(t["inflation"], inflation=dict(zip(years, inflation_rows[k], strict=True)),
+                                 override_bounds=inflation_big[k]))
+        if noise_rows is not None:
+            changes.append(_like(t["line"], amounts=dict(zip(years, noise_rows[k], strict=True))))
+        out.append(changes)
     return out
 
 
@@ -596,8 +614,10 @@ def run_paths(prepared: Prepared, d: Draws) -> tuple[dict[str, np.ndarray], np.n
     _, first, inverse = np.unique(d.keys(), axis=0, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
     name = prepared.scenario.name
-    templates = _templates(prepared)
-    scenarios = [path_scenario(prepared, d, int(i), f"{name}#pad{int(i) + 1}", templates=templates) for i in first]
+    t = _templates(prepared)
+    own = list(prepared.changes)
+    scenarios = [_like(t["scenario"], name=f"{name}#pad{i + 1}", changes=[*own, *changes])
+                 for i, changes in zip(first.tolist(), paths_changes(prepared, d, first, t), strict=True)]
     runs = run_scenarios(prepared.baseline, scenarios, ScenarioLibrary(scenarios), audit=False)
     lines = {k: runs.lines[k][inverse] for k in LINE_KEYS}
     return lines, None if runs.minimum_reserve is None else runs.minimum_reserve[inverse]

@@ -936,19 +936,29 @@ def _split(base: Baseline, p: Position, date: dt.date, **changes: Any) -> list[P
 def _groups(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarray, Any]]:
     """Positions in ``chs`` grouped by equal change (the same object first, then equal fields;
     ``vary``: a field that may differ within a group, the rule takes it per scenario)."""
-    by_id: dict[int, list[int]] = {}
-    first: dict[int, Any] = {}
-    for j, ch in enumerate(chs):
-        by_id.setdefault(id(ch), []).append(j)
-        first.setdefault(id(ch), ch)
-    merged: dict[tuple, list[int]] = {}
+    ids = np.fromiter(map(id, chs), dtype=np.int64, count=len(chs))
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    merged: dict[tuple, list[int]] = {}  # group key -> the distinct objects' numbers
     rep: dict[tuple, Any] = {}
-    for key, members in by_id.items():
-        ch = first[key]
-        frozen = _group_key(ch, vary)
-        merged.setdefault(frozen, []).extend(members)
-        rep.setdefault(frozen, ch)
-    return [(np.sort(np.array(m)), rep[k]) for k, m in merged.items()]
+    for u, j in enumerate(first.tolist()):
+        frozen = _group_key(chs[j], vary)
+        merged.setdefault(frozen, []).append(u)
+        rep.setdefault(frozen, chs[j])
+    inverse = inverse.reshape(-1)
+    if len(merged) == 1:
+        return [(np.arange(len(chs)), next(iter(rep.values())))]
+    group = np.empty(len(first), dtype=np.intp)
+    for g, objects in enumerate(merged.values()):
+        group[objects] = g
+    of = group[inverse]
+    return [(np.flatnonzero(of == g), rep[k]) for g, k in enumerate(merged)]
+
+
+def _distinct(chs: Sequence[Any], members: np.ndarray) -> tuple[list[Any], np.ndarray]:
+    """The distinct change objects among ``chs[members]`` and, per member, which one it is."""
+    ids = np.fromiter((id(chs[j]) for j in members.tolist()), dtype=np.int64, count=len(members))
+    _, first, which = np.unique(ids, return_index=True, return_inverse=True)
+    return [chs[members[j]] for j in first.tolist()], which.reshape(-1)
 
 
 def _group_key(ch: Any, vary: str | None = None) -> tuple:
@@ -1169,7 +1179,19 @@ class Engine:
         return _describe_index
 
     def _index_paths(self, st: _State, idx: np.ndarray, form: str, chs: Sequence[IndexChange]) -> dict[str, np.ndarray]:
-        """THE index paths of index changes of one form: class -> (len(chs), years) multipliers."""
+        """The index paths of index changes of one form: class -> (len(chs), years) multipliers,
+        each distinct change object computed once (:meth:`_paths_of`). Extra crossings move the
+        scenario's own wage path."""
+        ids = np.fromiter(map(id, chs), dtype=np.int64, count=len(chs))
+        _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+        paths = self._paths_of(form, [chs[j] for j in first.tolist()])
+        paths = {k: v[inverse.reshape(-1)] for k, v in paths.items()}
+        if form == "crossings" and chs[0].extra_crossings is not None:
+            paths["loon"] = st.mult["loon"][idx] * paths["loon"]
+        return paths
+
+    def _paths_of(self, form: str, chs: Sequence[IndexChange]) -> dict[str, np.ndarray]:
+        """THE index paths of index changes of one form (without the state)."""
         years = list(self.base.years)
         n, t0 = len(years), years[0]
         base_rate = float(self.base.params.index_rate)
@@ -1199,15 +1221,17 @@ class Engine:
                     steps = ix.wage_steps_from_crossings(ch.months)
                     cache[key] = ix.yearly_average_multipliers(ix.monthly_level(steps, (t0, 1), 12 * n), (t0, 1), years)
                 out[j] = cache[key]
-            if chs[0].extra_crossings is not None:
-                return {"loon": st.mult["loon"][idx] * out}
             return {"loon": out}
         # inflation: a health index path through the pivot mechanism (wages), CPI for the rest
         for ch in chs:
             for y in ch.inflation or {}:
                 if y not in years:
                     raise ch.error(f"jaar {y} valt buiten het plan", "inflation")
-        rates = np.array([[float((ch.inflation or {}).get(y, base_rate)) for y in years] for ch in chs])
+        every = operator.itemgetter(*years)
+        try:  # the usual case (a Monte Carlo path): a rate for every year
+            rates = np.array([every(ch.inflation or {}) for ch in chs], dtype=np.float64).reshape(len(chs), n)
+        except KeyError:
+            rates = np.array([[(ch.inflation or {}).get(y, base_rate) for y in years] for ch in chs], dtype=np.float64)
         paths = inflation_paths(rates, years)
         if list(classes) != ["loon"]:
             return {c: paths[c] for c in classes if c in paths}
@@ -1366,19 +1390,18 @@ class Engine:
         plan_end = dt.date(base.years[-1], 12, 31)
         for members, ch in _groups(chs, vary="date"):
             s = self._subsidy(ch)
-            dates = [chs[j].date for j in members]
+            objects, which = _distinct(chs, members)
             by_date: dict[dt.date, SubsidyEndChange] = {}
-            for j in members:
-                by_date.setdefault(chs[j].date, chs[j])
+            for o in objects:
+                by_date.setdefault(o.date, o)
             for date, at in by_date.items():
                 base.check_date(at, date)
-            ordinals = {d: d.toordinal() for d in by_date}
-            day = np.array([ordinals[d] for d in dates])
+            day = np.array([o.date.toordinal() for o in objects])[which]
             sel = idx[members]
             end = st.ends[s.id][sel]
             later = (end < _OPEN) & (day > end)
             if np.any(later):
-                self._renew(st, sel[later], ch, s, [dates[k] for k in np.flatnonzero(later)], None)
+                self._renew(st, sel[later], ch, s, [objects[k].date for k in which[later].tolist()], None)
                 renewed.update(int(i) for i in sel[later])
                 sel, members, day = sel[~later], members[~later], day[~later]
             if not len(sel):
@@ -1476,10 +1499,11 @@ class Engine:
     def _apply_subsidy_renew(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyRenewChange]) -> Texts:
         for members, ch in _groups(chs, vary="until"):
             s = self._subsidy(ch)
-            untils = [chs[j].until for j in members]
-            for until in set(untils):
-                self.base.check_date(chs[members[untils.index(until)]], until, "until")
-            self._renew(st, idx[members], ch, s, untils, ch.amount, ch.budget_neutral)
+            objects, which = _distinct(chs, members)
+            for o in objects:
+                self.base.check_date(o, o.until, "until")
+            untils = [o.until for o in objects]
+            self._renew(st, idx[members], ch, s, [untils[k] for k in which.tolist()], ch.amount, ch.budget_neutral)
         return self._describe_renew
 
     def _describe_renew(self, _i: int, ch: SubsidyRenewChange) -> str:
@@ -1500,7 +1524,8 @@ class Engine:
         n = st.n
         end_o = st.ends[s.id][idx]
         distinct = sorted(set(untils))
-        variant = np.searchsorted(np.array([d.toordinal() for d in distinct]), [d.toordinal() for d in untils])
+        number = {d: k for k, d in enumerate(distinct)}
+        variant = np.fromiter((number[d] for d in untils), dtype=np.intp, count=len(untils))
         until_o = np.array([d.toordinal() for d in distinct])[variant]
         until_m = np.array([month_number(d) for d in distinct])[variant]
         bad = (end_o >= _OPEN) | (until_o <= end_o)
