@@ -224,3 +224,25 @@ def test_overhead_change_for_one_subsidy_and_a_lower_rate(engine):
                                                     "subsidies": "SUB-PACT"}]}, name="t"))
     cost = staff(engine.base, "A10302")
     np.testing.assert_allclose(r.difference(ES), -0.05 * cost * ((T >= 2) & (T <= 3)), atol=0.01)
+
+
+def test_the_named_scenarios_keep_their_hand_figures_in_one_batch(study, engine):
+    """One engine call for several of the plan's scenarios at once (with the plan itself between
+    them): each row keeps the figures derived by hand above, so a rule that reads another
+    scenario's row would fail here too. GBR / AFM 2031: Food Act 13 toch uitgevoerd 9.275,79 /
+    -15.569,39; Kracht.Wonen verlengd 555.194,04 / 8.850,78; Energiehuis ontvangsten lager
+    130.660,43 / -80.296,14; the plan 454.275,79 / -15.569,39."""
+    from w13xl.scenario import run_scenarios
+    from w13xl.scenario.spec import Scenario
+
+    _, library, scenarios = study
+    names = ["energiehuis-ontvangsten-lager", "foodact13-toch-uitgevoerd", "krachtwonen-verlengd-2031"]
+    batch = [scenarios[names[0]], Scenario(name="plan"), scenarios[names[1]], scenarios[names[2]]]
+    runs = run_scenarios(engine.base, batch, library)
+    expected = [(130_660.43, -80_296.14), (PLAN_GBR_2031, PLAN_AFM_2031), (9_275.79, PLAN_AFM_2031),
+                (555_194.04, 8_850.78)]
+    for i, (gbr, afm) in enumerate(expected):
+        assert runs.lines[GBR][i, -1] == pytest.approx(gbr, abs=0.01), batch[i].name
+        assert runs.lines[AFM][i, -1] == pytest.approx(afm, abs=0.01), batch[i].name
+    np.testing.assert_allclose(runs.lines[ES][0], engine.base.m2[ES] - 0.10 * (A10201_O + A10205_O) * (T >= 1),
+                               atol=0.01)
