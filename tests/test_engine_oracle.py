@@ -31,7 +31,7 @@ from w13xl.m2 import LINE_KEYS
 from w13xl.scenario import run_scenarios
 from w13xl.scenario.loader import load_study
 from w13xl.scenario.result import ScenarioRuns
-from w13xl.scenario.spec import scenario_from_dict
+from w13xl.scenario.spec import Scenario, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
@@ -448,3 +448,25 @@ def test_the_comparison_reads_every_part_of_a_run(sample):
                                            f"{ref.effects[1].deltas['exploitatiesaldo'][0]:.4f}"]
     assert compare(pack(ref, minimum=ref.m2.minimum_reserve + 0.01), [ref])[0].startswith("x minimum reserve (batch)")
     assert compare(pack(ref, wage=ref.wage_cost - 0.01), [ref])[0].startswith("x wage cost (batch)")
+
+
+def test_scenarios_that_share_their_first_changes_equal_the_reference(sample):
+    """Scenarios whose first changes are the very same objects (a scenario they all extend, or a
+    Monte Carlo's own changes) share those steps in the engine (one row computes them, every row
+    gets the state): each still equals the reference run to the cent."""
+    baseline, reference = sample
+    rng = random.Random(2026)
+    head: list = []
+    while len(head) < 2:  # two valid shared changes
+        _, scenario = draw_batch(rng, baseline, 1)[0]
+        try:
+            reference.run(scenario)
+        except InputError:
+            continue
+        head.extend(scenario.changes[:1])
+    drawn = draw_batch(rng, baseline, 30)
+    batch = [(c, Scenario(name=s.name, changes=[*head, *s.changes])) for c, s in drawn]
+    valid, refs, _ = reference_runs(reference, batch)
+    assert len(valid) >= 15
+    runs = run_scenarios(baseline, [s for _, s in valid])
+    assert compare(runs, refs) == []

@@ -878,6 +878,13 @@ class _State:
                  - kept * fraction * ovh_m * lost_y)
         self.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, -fraction * ovh_m * lost_y)
 
+    def copy_row(self, r: int) -> None:
+        """Every scenario's state becomes scenario ``r``'s (after a step all of them shared)."""
+        arrays = [*self.lines.values(), self.totals, *self.mult.values(), self.contribution, self.contribution_fixed,
+                  self._present, *self.ends.values(), *self.end_months.values(), self.hired]
+        for a in arrays:
+            a[:] = a[r]
+
     # -- one scenario's view -----------------------------------------------------------------------
     def view(self, i: int) -> RunState:
         positions = [p for r, p in enumerate(self.rows) for _ in range(round(float(self.present[i, r])))]
@@ -1041,8 +1048,23 @@ class Engine:
         totals_history = [st.totals.copy()] if audit else []
         wage_history = [st.wage_cost()] if audit else []
         texts: list[list[tuple[np.ndarray, Texts]]] = []
+        shared = size > 1  # so far every scenario had the very same changes: their states are equal
         for step in steps:
-            step_texts = []
+            step_texts: list[tuple[np.ndarray, Texts]] = []
+            if shared and len(step) == 1:
+                ((kind, (members, chs)),) = step.items()
+                shared = len(members) == size and all(ch is chs[0] for ch in chs)
+                if shared:  # one row computes the step, every row gets its state
+                    one = np.array([0])
+                    got = getattr(self, f"_apply_{kind}")(st, one, chs[:1])
+                    st.copy_row(0)
+                    step_texts.append((np.arange(size), functools.partial(_text_of_first, [(one, got)])))
+                    texts.append(step_texts)
+                    if audit:
+                        totals_history.append(st.totals.copy())
+                        wage_history.append(st.wage_cost())
+                    continue
+            shared = False
             for kind, (members, chs) in step.items():
                 idx = np.array(members)
                 got = getattr(self, f"_apply_{kind}")(st, idx, chs)
@@ -1057,11 +1079,11 @@ class Engine:
             minimum = np.broadcast_to(minimum, (size, len(base.years))).copy()
         lines = m2_arrays(st.totals, **base.m2_inputs)
 
-        def one(i: int) -> ScenarioRun:
+        def full(i: int) -> ScenarioRun:
             return self._one(st, i, scenarios[i], chains[i], changes[i], lines, minimum, wage,
                              totals_history, wage_history, texts)
 
-        return ScenarioRuns(tuple(s.name for s in scenarios), base.years, lines, minimum, wage, base.m2, one,
+        return ScenarioRuns(tuple(s.name for s in scenarios), base.years, lines, minimum, wage, base.m2, full,
                             _state=st.view)
 
     def _one(self, st: _State, i: int, scenario: Scenario, chain, changes, lines, minimum, wage,
@@ -1649,6 +1671,11 @@ class Engine:
                 texts[j] = (f"Overheadbijdrage {ch.rate * 100:.0f}% van de personeelskost vanaf {ch.date:%d/%m/%Y} "
                             f"({which})")
         return texts
+
+
+def _text_of_first(step: Sequence[tuple[np.ndarray, Texts]], _i: int, ch: Any) -> str:
+    """The audit text of a step that every scenario shared: the text of the row that computed it."""
+    return _text_for(step, 0, ch)
 
 
 def _text_for(step: Sequence[tuple[np.ndarray, Texts]], i: int, ch: Any) -> str:
