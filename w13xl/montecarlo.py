@@ -532,10 +532,11 @@ def _like(template: _M, **fields: Any) -> _M:
     """A copy of ``template`` (made by :func:`_built`) with other values for ``fields``: what a
     path's changes cost, one per path and year."""
     obj = template.__class__.__new__(template.__class__)
-    object.__setattr__(obj, "__dict__", {**template.__dict__, **fields})
-    object.__setattr__(obj, "__pydantic_fields_set__", set(template.__pydantic_fields_set__))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", dict(template.__pydantic_private__ or {}))
+    setattr_ = object.__setattr__
+    setattr_(obj, "__dict__", {**template.__dict__, **fields})
+    setattr_(obj, "__pydantic_fields_set__", set(template.__pydantic_fields_set__))
+    setattr_(obj, "__pydantic_extra__", None)
+    setattr_(obj, "__pydantic_private__", dict(template.__pydantic_private__ or {}))
     return obj
 
 

@@ -1038,13 +1038,30 @@ class Engine:
         st = _State(base, size)
         # step k of every scenario, by change type: (scenario indexes, their changes)
         steps: list[dict[str, tuple[list[int], list[Any]]]] = []
-        for i, scenario_changes in enumerate(changes):
-            for k, ch in enumerate(scenario_changes):
-                if k == len(steps):
-                    steps.append({})
-                members, chs = steps[k].setdefault(ch.type, ([], []))
-                members.append(i)
-                chs.append(ch)
+        type_of = operator.attrgetter("type")
+        if len(set(map(len, changes))) == 1:  # as many changes each (a Monte Carlo): step by step at once
+            for column in zip(*changes, strict=True):
+                if len(set(map(type_of, column))) == 1:
+                    steps.append({column[0].type: (list(range(size)), list(column))})
+                    continue
+                step: dict[str, tuple[list[int], list[Any]]] = {}
+                for i, ch in enumerate(column):
+                    got = step.get(ch.type)
+                    if got is None:
+                        got = step[ch.type] = ([], [])
+                    got[0].append(i)
+                    got[1].append(ch)
+                steps.append(step)
+        else:
+            for i, scenario_changes in enumerate(changes):
+                for k, ch in enumerate(scenario_changes):
+                    if k == len(steps):
+                        steps.append({})
+                    got = steps[k].get(ch.type)
+                    if got is None:
+                        got = steps[k][ch.type] = ([], [])
+                    got[0].append(i)
+                    got[1].append(ch)
         totals_history = [st.totals.copy()] if audit else []
         wage_history = [st.wage_cost()] if audit else []
         texts: list[list[tuple[np.ndarray, Texts]]] = []
@@ -1158,7 +1175,8 @@ class Engine:
         mask = (np.asarray(years)[None, :] >= from_year[:, None]).astype(float)
         multiplier = 1.0 + (factor[:, None] - 1.0) * mask
         if yearly:  # each year's percentage from that year on: the product of the years so far
-            growth = np.array([[chs[j].pcts.get(y, 0.0) for y in years] for j in yearly])  # type: ignore[union-attr]
+            none = [0.0] * len(years)
+            growth = np.array([list(map(chs[j].pcts.get, years, none)) for j in yearly])  # type: ignore[union-attr]
             multiplier[yearly] = np.cumprod(1.0 + growth, axis=1)
         step = multiplier - 1.0
         delta = st.contribution[idx] * step
