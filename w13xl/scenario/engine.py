@@ -1235,7 +1235,7 @@ class Engine:
         years = list(self.base.years)
         n, t0 = len(years), years[0]
         base_rate = float(self.base.params.index_rate)
-        classes = chs[0].classes
+        classes = _index_classes(chs[0])  # the changes of one form group name the same classes
         if form == "rate":
             rate = np.array([ch.rate for ch in chs], dtype=np.float64)
             return dict.fromkeys(classes, (1.0 + rate[:, None]) ** np.arange(n))
@@ -1273,9 +1273,7 @@ class Engine:
         except KeyError:
             rates = np.array([[(ch.inflation or {}).get(y, base_rate) for y in years] for ch in chs], dtype=np.float64)
         paths = inflation_paths(rates, years)
-        if list(classes) != ["loon"]:
-            return {c: paths[c] for c in classes if c in paths}
-        return paths
+        return {c: paths[c] for c in classes if c in paths}
 
     def _set_paths(self, st: _State, idx: np.ndarray, paths: dict[str, np.ndarray]) -> None:
         """THE index rule: the classes move to new multiplier paths; each line moves by its part
@@ -1723,7 +1721,8 @@ def _describe_index(_i: int, ch: IndexChange) -> str:
 
 
 def _index_classes(ch: IndexChange) -> list[str]:
-    """The classes an index change moves (its paths; ``volgt_loon`` goes with ``loon``)."""
+    """THE classes an index change moves (``volgt_loon`` goes with ``loon``; an inflation path
+    named for ``loon`` alone, the default, moves every class): the paths and the audit text."""
     classes: set[str]
     if ch.crossings is not None or ch.extra_crossings is not None:
         classes = {"loon"}
