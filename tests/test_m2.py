@@ -79,7 +79,6 @@ def test_plan_norms(plan_m2):
     assert not afm.ok and afm.first_breach_year == 2031 and afm.breach_years == (2031,)
     assert r.norms["reserve_above_minimum"].ok
     np.testing.assert_allclose(r.minimum_reserve, [PLAN_MINIMUM_RESERVE] * 6, atol=0.005, rtol=0)
-    assert not r.all_norms_ok
     assert loaded.params.opening_reserve == PLAN_OPENING
 
 

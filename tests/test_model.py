@@ -126,8 +126,3 @@ def test_sorted_keeps_totals():
     np.testing.assert_array_equal(s.totals(), plan.totals())
 
 
-def test_to_records_signs_u_negative():
-    recs = {(r["actie"], r["categorie"], r["richting"]): r for r in small_plan().to_records()}
-    assert recs[("A10101", "exploitatie", "U")]["2026"] == -80.0
-    assert recs[("A10101", "exploitatie", "O")]["2027"] == 110.0
-    assert recs[("A50111", "investeringen", "U")]["beleidsdoelstelling"] == "Organisatie"

@@ -17,13 +17,12 @@ pack's "Aannames" sheet (board/aannames.py). Texts are Dutch (board-facing); amo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .model import EXPLOITATIE, O
-from .scenario.engine import CLASSES, CONTRIBUTION_ACTION, LINE_CLASSES, SUBSIDY_END_POLICIES, Baseline
+from .scenario.engine import CONTRIBUTION_ACTION, LINE_CLASSES, SUBSIDY_END_POLICIES, Baseline
 from .scenario.spec import NOTICE_AFTER_STOP, NOTICE_IN_TIME
 from .staffing import ILLUSTRATIVE_LABEL, NOTICE_WEEKS_BY_YEAR
 
@@ -56,10 +55,6 @@ class LineClass:
     share: float
     origin: str
     source: str
-
-    @property
-    def indexed(self) -> bool:
-        return self.klass in CLASSES
 
 
 def line_classes(base: Baseline) -> list[LineClass]:
@@ -324,11 +319,4 @@ def compact_index_lines(base: Baseline, width: int = 100) -> list[tuple[str, str
     for (action, direction), items in parts.items():
         text = "; ".join(items)
         out.append((action, direction, text if len(text) <= room else text[: room - 1] + "…"))
-    return out
-
-
-def shares_by_origin(rows: Sequence[LineClass]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for r in rows:
-        out[r.origin] = out.get(r.origin, 0) + 1
     return out

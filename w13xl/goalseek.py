@@ -43,8 +43,6 @@ TARGET_LABELS = {
     "reserve_minimum": "Reserve ≥ minimumreserve in elk jaar",
     "bbr": "BBR ≥ 0 in elk jaar",
 }
-#: The largest contribution increase tried (+1000%).
-MAX_PCT = 10.0
 
 
 def slacks(m2: M2Result) -> dict[str, tuple[float, int]]:

@@ -296,10 +296,6 @@ class M2Result:
     def __getitem__(self, key: str) -> np.ndarray:
         return self.lines[key]
 
-    @property
-    def all_norms_ok(self) -> bool:
-        return all(n.ok for n in self.norms.values())
-
     def to_dict(self) -> dict:
         """The JSON shape documented in the README (amounts in euro, unrounded)."""
         out: dict = {"years": list(self.years)}

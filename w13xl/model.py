@@ -8,7 +8,6 @@ a *magnitude*: a receipt (O) of 5,750 and an expenditure (U) of 21,000 are store
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -29,8 +28,6 @@ BELEIDSDOELSTELLINGEN: dict[str, str] = {
     "4": "Netwerkanker",
     "5": "Organisatie",
 }
-
-ACTION_CODE = re.compile(r"^A\d{3,}$")
 
 _CATEGORY_ALIASES = {
     "exploitatie": 0, "e": 0, "expl": 0, "exploitatiebudget": 0,
@@ -207,24 +204,6 @@ class Plan:
                        key=lambda i: (self.keys[i].action, self.keys[i].category, self.keys[i].direction))
         return Plan(years=self.years, keys=tuple(self.keys[i] for i in order),
                     amounts=self.amounts[order], actions=self.actions)
-
-    def to_records(self) -> list[dict]:
-        """One dict per line with Dutch column names and signed amounts (U negative)."""
-        out = []
-        for key, row in zip(self.keys, self.amounts, strict=True):
-            act = self.actions[key.action]
-            sign = -1.0 if key.direction == U else 1.0
-            rec: dict[str, object] = {
-                "beleidsdoelstelling": act.beleidsdoelstelling,
-                "actieplan": act.actieplan,
-                "actie": key.action,
-                "naam": act.name,
-                "categorie": CATEGORIES[key.category],
-                "richting": DIRECTIONS[key.direction],
-            }
-            rec.update({str(y): float(sign * v) for y, v in zip(self.years, row, strict=True)})
-            out.append(rec)
-        return out
 
 
 def category_totals(categories: np.ndarray, directions: np.ndarray, amounts: np.ndarray) -> np.ndarray:

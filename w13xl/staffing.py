@@ -475,9 +475,6 @@ class SalaryScales:
                 f"onbekende weddeschaal {scale!r} (bekend: {', '.join(self._names)})"
             ) from None
 
-    def last_step(self, scale: str) -> int:
-        return int(self._last[self.code(scale)])
-
     def amount(self, scale: str, step: int) -> float:
         """Amount at 100% for one scale and step (steps past the last stay at the last)."""
         if step < 0:
@@ -493,14 +490,6 @@ class SalaryScales:
         codes_b, steps_b = np.broadcast_arrays(codes, steps)
         clipped = np.clip(steps_b, 0, self._last[codes_b])
         return self._matrix[codes_b, clipped]
-
-    def lookup(self, scales: Sequence[str], steps: np.ndarray) -> np.ndarray:
-        """Vectorised lookup by scale names: ``scales`` (n,), ``steps`` (n,) or (n, k)."""
-        codes = np.array([self.code(s) for s in scales], dtype=np.int64)
-        steps = np.asarray(steps)
-        if steps.ndim == 2:
-            codes = codes[:, None]
-        return self.amounts_at(codes, steps)
 
 
 @dataclass(frozen=True)
@@ -904,7 +893,6 @@ PERSONNEL_ALIASES: dict[str, str] = {
     "werkgeverskost": "jaarkost", "annual_cost": "jaarkost",
     "brutojaarloon_2013": "jaarloon_2013", "jaarloon_31/12/2013": "jaarloon_2013",
 }
-_PERSONNEL_ALIASES = PERSONNEL_ALIASES
 _PERSONNEL_REQUIRED = ("vte", "actie")
 #: Values of ``statuut`` (lower case) -> STATUTES.
 STATUTE_WORDS = {"contractueel": CONTRACTUAL, "contractuele": CONTRACTUAL, "contract": CONTRACTUAL,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..errors import W13Error
-from ..m2 import M2_LINES, M2Result, first_year_below
+from ..m2 import M2Result, first_year_below
 from ..scenario.result import ScenarioRun
 
 #: Name prefix of every sheet w13xl writes.
@@ -34,7 +34,6 @@ AFM = "autofinancieringsmarge"
 BBR = "beschikbaar_budgettair_resultaat"
 #: M2 lines shown in bold (the ones the board looks at).
 KEY_LINES = {GBR, BBR, AFM, "budgettair_resultaat", "exploitatiesaldo"}
-_SECTIONS = {s.key: s.section for s in M2_LINES}
 
 
 @dataclass

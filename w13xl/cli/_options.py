@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..numbers import implausible_amount, not_an_amount, parse_date, parse_decimal
+from ..numbers import implausible_amount, not_an_amount, parse_decimal
 
 _THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
 
@@ -38,14 +38,6 @@ def parse_nonnegative_amount(text: str) -> float:
     if value < 0:
         raise typer.BadParameter(f"'{text}' is negatief; verwacht een bedrag van 0 of meer")
     return value
-
-
-def parse_day(text: str):
-    """A date as typed: 31/12/2028, 31-12-2028 or 2028-12-31."""
-    try:
-        return parse_date(text)
-    except ValueError:
-        raise typer.BadParameter(f"'{text}' is geen datum (bijvoorbeeld 31/12/2028 of 2028-12-31)") from None
 
 
 RosterOpt = Annotated[Path | None, typer.Option(

@@ -16,30 +16,23 @@ BASELINE_TITLE = "Meerjarenplan (basis)"
 
 
 def board_study(workbook: Path, scenarios: list[str], sheet: str | None):
-    """(baseline, library, scenarios, runs) as ``w13xl run`` makes them."""
-    """Run the scenarios (files, folders, or names on the workbook's "Scenario's" sheet; none: every
-    scenario of that sheet) with the scenario engine, as ``w13xl run`` does. Without any scenario
-    the pack shows the plan itself (the baseline scenario, no changes)."""
+    """(baseline, library, scenarios, runs) as ``w13xl run`` makes them: the scenarios (files,
+    folders, or names on the workbook's "Scenario's" sheet; none: every scenario of that sheet)
+    run with the scenario engine. Without any scenario the pack shows the plan itself (the
+    baseline scenario, no changes)."""
     from ..scenario import run_scenarios
     from ..scenario.loader import load_study
     from ..scenario.spec import Scenario
 
     baseline, library, selected = load_study(workbook, scenarios, sheet=sheet)
     show_warnings(baseline.warnings)
-    if not selected:
-        selected = [Scenario(name="basis", title=BASELINE_TITLE,
-                             description=f"Het meerjarenplan zoals in {workbook.name}, zonder wijzigingen.")]
+    plan = Scenario(name="basis", title=BASELINE_TITLE,
+                    description=f"Het meerjarenplan zoals in {workbook.name}, zonder wijzigingen.")
+    selected = selected or [plan]
     # A scenario with an [uncertainty] table is shown as a fan chart only, never as a deterministic
     # scenario (its central path is not a forecast).
-    deterministic = [s for s in selected if not s.uncertainty] or [
-        Scenario(name="basis", title=BASELINE_TITLE,
-                 description=f"Het meerjarenplan zoals in {workbook.name}, zonder wijzigingen.")]
+    deterministic = [s for s in selected if not s.uncertainty] or [plan]
     return baseline, library, selected, run_scenarios(baseline, deterministic, library).runs()
-
-
-def board_runs(workbook: Path, scenarios: list[str], sheet: str | None) -> list:
-    """The scenario runs of the board pack (see :func:`board_study`)."""
-    return board_study(workbook, scenarios, sheet)[3]
 
 
 def uncertainty_parts(baseline, library, selected) -> dict:

@@ -130,89 +130,88 @@ def _block(doc, b) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, RGBColor
 
-    if True:
-        if b.kind == "title":
-            p = doc.add_paragraph()
-            r = p.add_run(b.text)
-            r.bold, r.font.size = True, _pt(16)
-        elif b.kind == "subtitle":
-            p = doc.add_paragraph()
-            r = p.add_run(b.text)
-            r.italic, r.font.size = True, _pt(9)
-        elif b.kind == "heading":
-            p = doc.add_paragraph()
-            p.paragraph_format.space_before = _pt(8)
-            p.paragraph_format.keep_with_next = True
-            r = p.add_run(b.text)
-            r.bold, r.font.size = True, _pt(13 if b.text.startswith(("Optie", "Bijlage")) else 12)
-            r.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
-        elif b.kind == "subheading":
-            p = doc.add_paragraph()
-            p.paragraph_format.space_before = _pt(4)
-            p.paragraph_format.keep_with_next = True
-            r = p.add_run(b.text)
-            r.bold, r.font.size = True, _pt(10.5)
-        elif b.kind == "para":
-            doc.add_paragraph(b.text)
-        elif b.kind == "note":
-            p = doc.add_paragraph()
-            r = p.add_run(b.text)
-            r.italic, r.font.size = True, _pt(8)
-        elif b.kind == "decision":
-            t = doc.add_table(rows=1, cols=1)
-            t.style = "Table Grid"
-            cell = t.rows[0].cells[0]
-            _shade(cell, "FFF2CC")
-            r = cell.paragraphs[0].add_run(b.text)
-            r.bold = True
-        elif b.kind == "bullets":
-            for item in b.items:
-                p = doc.add_paragraph(item, style="List Bullet")
-                p.paragraph_format.space_after = _pt(2)
-        elif b.kind == "table":
-            cols = len(b.header)
-            t = doc.add_table(rows=1 + len(b.rows), cols=cols)
-            t.style = "Table Grid"
-            t.alignment = WD_TABLE_ALIGNMENT.CENTER
-            small = cols > 5 or len(b.rows) > 8
-            size = _pt(8 if small else 9)
-            for c, text in enumerate(b.header):
-                cell = t.rows[0].cells[c]
-                _shade(cell, "1F3A5F")
-                r = cell.paragraphs[0].add_run(text)
-                r.bold, r.font.size = True, size
-                r.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-            for ri, row in enumerate(b.rows):
-                for c, text in enumerate(row):
-                    cell = t.rows[ri + 1].cells[c]
-                    para = cell.paragraphs[0]
-                    st = b.status.get((ri, c))
-                    if st:
-                        _shade(cell, COLOURS[st])
-                        light = para.add_run(LIGHT[st])
-                        light.font.color.rgb = RGBColor.from_string(TEXT_COLOURS[st])
-                        light.font.size = size
-                    r = para.add_run(str(text))
-                    r.font.size = size
-                    r.bold = ri in b.bold_rows
-                    if c > 0 and _numeric(str(text)):
-                        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                    para.paragraph_format.space_after = _pt(0)
-            for c in range(cols):
-                if c > 0 and all(_numeric(str(r[c])) or not r[c] for r in b.rows):
-                    t.rows[0].cells[c].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            if b.widths:
-                t.autofit = False
-                grid = t._tbl.tblGrid
+    if b.kind == "title":
+        p = doc.add_paragraph()
+        r = p.add_run(b.text)
+        r.bold, r.font.size = True, _pt(16)
+    elif b.kind == "subtitle":
+        p = doc.add_paragraph()
+        r = p.add_run(b.text)
+        r.italic, r.font.size = True, _pt(9)
+    elif b.kind == "heading":
+        p = doc.add_paragraph()
+        p.paragraph_format.space_before = _pt(8)
+        p.paragraph_format.keep_with_next = True
+        r = p.add_run(b.text)
+        r.bold, r.font.size = True, _pt(13 if b.text.startswith(("Optie", "Bijlage")) else 12)
+        r.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
+    elif b.kind == "subheading":
+        p = doc.add_paragraph()
+        p.paragraph_format.space_before = _pt(4)
+        p.paragraph_format.keep_with_next = True
+        r = p.add_run(b.text)
+        r.bold, r.font.size = True, _pt(10.5)
+    elif b.kind == "para":
+        doc.add_paragraph(b.text)
+    elif b.kind == "note":
+        p = doc.add_paragraph()
+        r = p.add_run(b.text)
+        r.italic, r.font.size = True, _pt(8)
+    elif b.kind == "decision":
+        t = doc.add_table(rows=1, cols=1)
+        t.style = "Table Grid"
+        cell = t.rows[0].cells[0]
+        _shade(cell, "FFF2CC")
+        r = cell.paragraphs[0].add_run(b.text)
+        r.bold = True
+    elif b.kind == "bullets":
+        for item in b.items:
+            p = doc.add_paragraph(item, style="List Bullet")
+            p.paragraph_format.space_after = _pt(2)
+    elif b.kind == "table":
+        cols = len(b.header)
+        t = doc.add_table(rows=1 + len(b.rows), cols=cols)
+        t.style = "Table Grid"
+        t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        small = cols > 5 or len(b.rows) > 8
+        size = _pt(8 if small else 9)
+        for c, text in enumerate(b.header):
+            cell = t.rows[0].cells[c]
+            _shade(cell, "1F3A5F")
+            r = cell.paragraphs[0].add_run(text)
+            r.bold, r.font.size = True, size
+            r.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        for ri, row in enumerate(b.rows):
+            for c, text in enumerate(row):
+                cell = t.rows[ri + 1].cells[c]
+                para = cell.paragraphs[0]
+                st = b.status.get((ri, c))
+                if st:
+                    _shade(cell, COLOURS[st])
+                    light = para.add_run(LIGHT[st])
+                    light.font.color.rgb = RGBColor.from_string(TEXT_COLOURS[st])
+                    light.font.size = size
+                r = para.add_run(str(text))
+                r.font.size = size
+                r.bold = ri in b.bold_rows
+                if c > 0 and _numeric(str(text)):
+                    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                para.paragraph_format.space_after = _pt(0)
+        for c in range(cols):
+            if c > 0 and all(_numeric(str(r[c])) or not r[c] for r in b.rows):
+                t.rows[0].cells[c].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if b.widths:
+            t.autofit = False
+            grid = t._tbl.tblGrid
+            for c, w in enumerate(b.widths[:cols]):
+                grid.gridCol_lst[c].w = Cm(w)
+            for row in t.rows:
                 for c, w in enumerate(b.widths[:cols]):
-                    grid.gridCol_lst[c].w = Cm(w)
-                for row in t.rows:
-                    for c, w in enumerate(b.widths[:cols]):
-                        row.cells[c].width = Cm(w)
-            doc.add_paragraph().paragraph_format.space_after = _pt(0)
-        elif b.kind == "chart":
-            assert b.chart is not None
-            doc.add_picture(io.BytesIO(chart_png(b.chart)), width=Cm(16.5))
+                    row.cells[c].width = Cm(w)
+        doc.add_paragraph().paragraph_format.space_after = _pt(0)
+    elif b.kind == "chart":
+        assert b.chart is not None
+        doc.add_picture(io.BytesIO(chart_png(b.chart)), width=Cm(16.5))
 
 
 def _numeric(text: str) -> bool:
