@@ -229,3 +229,71 @@ def stop_process(proc) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def overflowing_cells(ws) -> list[str]:
+    """Cells of a written sheet (openpyxl) whose text is wider than its room, estimated with
+    :func:`w13xl.board.look.text_width`: the column (or merged columns), plus empty cells to the right when the
+    text is not wrapped (it spills there, as in Excel); a wrapped text whose row is not tall
+    enough for its lines; an amount wider than its column (Excel shows ####). Only the printed
+    area is checked. Returns 'A12: reason' strings (empty: nothing cut off)."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    from w13xl.board.look import text_lines, text_width
+    from w13xl.fmt import euro
+
+    area = ws.print_area
+    if isinstance(area, (list, tuple)):
+        area = area[0]
+    min_col, min_row, max_col, max_row = range_boundaries(str(area).split("!")[-1].replace("$", "")) if area else (
+        1, 1, ws.max_column, ws.max_row)
+
+    def col_width(col: int) -> float:
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        return dim.width if dim is not None and dim.width else 8.43
+
+    merged: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    covered: set[tuple[int, int]] = set()
+    for rng in ws.merged_cells.ranges:
+        merged[(rng.min_row, rng.min_col)] = (rng.min_row, rng.min_col, rng.max_row, rng.max_col)
+        covered.update((r, c) for r in range(rng.min_row, rng.max_row + 1) for c in range(rng.min_col, rng.max_col + 1))
+    problems: list[str] = []
+    for row in ws.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col):
+        for cell in row:
+            value = cell.value
+            if value is None or ((cell.row, cell.column) in covered and (cell.row, cell.column) not in merged):
+                continue
+            size = float(cell.font.sz or 11) if cell.font is not None else 11.0
+            bold = bool(cell.font is not None and cell.font.b)
+            last_col = merged.get((cell.row, cell.column), (0, cell.column, 0, cell.column))[3]
+            room = sum(col_width(c) for c in range(cell.column, last_col + 1))
+            where = cell.coordinate
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                fmt_code = cell.number_format or ""
+                text = euro(value) if "#,##0" in fmt_code else f"{value * 100:.1f}%" if "%" in fmt_code else str(value)
+                if text_width(text, size=size, bold=bold) + 1 > room:
+                    problems.append(f"{where}: amount {text} wider than its column ({room:g})")
+                continue
+            text = str(value)
+            if cell.alignment is not None and cell.alignment.wrap_text:
+                long = [w for w in text.split() if text_width(w, size=size, bold=bold) > room - 0.5]
+                if long:
+                    problems.append(f"{where}: the word '{long[0]}' is wider than its column ({room:g})")
+                lines = text_lines(text, room, size=size, bold=bold)
+                height = ws.row_dimensions[cell.row].height or 15
+                if lines * (1.2 * size + 1) > height + 2:
+                    problems.append(f"{where}: {lines} lines of text in a row of {height:g} points: '{text[:40]}'")
+                continue
+            need = text_width(text, size=size, bold=bold) + 0.5
+            if need <= room:
+                continue
+            spill = room
+            c = last_col + 1
+            if (cell.alignment is None or cell.alignment.horizontal in (None, "general", "left")) and \
+                    cell.row not in {r for r, _ in merged}:
+                while spill < need and c <= max_col and ws.cell(row=cell.row, column=c).value is None:
+                    spill += col_width(c)
+                    c += 1
+            if spill < need:
+                problems.append(f"{where}: '{text[:40]}' needs {need:.0f} characters, has {spill:g}")
+    return problems

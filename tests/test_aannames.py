@@ -67,7 +67,7 @@ def test_board_pack_has_an_aannames_sheet(tmp_path):
     assert "Indexklassen per lijn" in texts and "Subsidies" in texts and "Werkgeverskost per component" in texts
     assert any("30 juni 2027" in t for t in texts)  # OPEN's end, quoted from the plan
     # the board's look: nothing cut off, Belgian percentages, printed as wide as the page with page numbers
-    from w13xl.board.look import overflowing_cells
+    from helpers import overflowing_cells
 
     assert overflowing_cells(ws) == []
     percents = [c.number_format for row in ws.iter_rows() for c in row if isinstance(c.value, float)]

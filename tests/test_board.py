@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
+from helpers import overflowing_cells
 
 from w13xl import board
 from w13xl.board import (
@@ -299,14 +300,12 @@ def test_print_setup_protection_and_layout(wb):
 
 def test_no_text_is_wider_than_its_column(wb):
     """Estimated from the text and the column widths (no LibreOffice needed): nothing cut off."""
-    from w13xl.board.look import overflowing_cells
 
     for ws in wb.worksheets:
         assert overflowing_cells(ws) == [], ws.title
 
 
 def test_overflow_check_can_fail(tmp_path):
-    from w13xl.board.look import overflowing_cells
 
     book = openpyxl.Workbook()
     ws = book.active
@@ -575,7 +574,7 @@ def test_cli_board_with_the_shipped_scenarios(tmp_path):
     for i, row in enumerate(change_rows(pact)):
         same([c.value for c in ws[changes + i][:9]], row)
     for sheet in wb.worksheets:
-        assert board.look.overflowing_cells(sheet) == [], sheet.title
+        assert overflowing_cells(sheet) == [], sheet.title
 
 
 @pytest.mark.skipif(board.find_soffice() is None, reason="LibreOffice (soffice) is not installed")

@@ -17,12 +17,31 @@ from helpers import ROOT, SAMPLE
 from w13xl.errors import InputError
 from w13xl.members import read_members
 from w13xl.nota.content import Nota
-from w13xl.nota.plain import code_words, glossary, plain
+from w13xl.nota.plain import glossary, plain
 from w13xl.nota.voorstel import load_voorstel
 
 VOORSTEL = ROOT / "scenarios" / "voorstel.toml"
 needs_office = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
                                   reason="LibreOffice and pdftotext are needed for the PDF")
+
+#: Code words that must never reach a board member (tested on the PDF text).
+CODE_WORDS = (
+    re.compile(r"\bSUB-[A-Z]"),
+    re.compile(r"\bP\d{2}\b"),
+    re.compile(r"\bA\d{5}\b"),
+    re.compile(r"\b[a-z]+_[a-z_]+\b"),  # snake_case identifiers (volgt_loon, keep_staff ...)
+    re.compile(r"Bijsturing .* [OU]\b"),
+    re.compile(r"w13xl-bordpakket"),
+    re.compile(r"\bP5\b|\bP95\b|\bseed\b|\bpaden\b"),
+)
+
+
+def code_words(text: str) -> list[str]:
+    """The code words found in ``text`` (empty: plain Dutch)."""
+    found = []
+    for pattern in CODE_WORDS:
+        found += [m.group(0) for m in pattern.finditer(text)]
+    return found
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

@@ -99,22 +99,3 @@ def plain(text: str, names: Mapping[str, str]) -> str:
         out = re.sub(rf"\b{re.escape(word)}\b", dutch, out)
     return out
 
-
-#: Code words that must never reach a board member (tested on the PDF text).
-CODE_WORDS = (
-    re.compile(r"\bSUB-[A-Z]"),
-    re.compile(r"\bP\d{2}\b"),
-    re.compile(r"\bA\d{5}\b"),
-    re.compile(r"\b[a-z]+_[a-z_]+\b"),  # snake_case identifiers (volgt_loon, keep_staff ...)
-    re.compile(r"Bijsturing .* [OU]\b"),
-    re.compile(r"w13xl-bordpakket"),
-    re.compile(r"\bP5\b|\bP95\b|\bseed\b|\bpaden\b"),
-)
-
-
-def code_words(text: str) -> list[str]:
-    """The code words found in ``text`` (empty: plain Dutch)."""
-    found = []
-    for pattern in CODE_WORDS:
-        found += [m.group(0) for m in pattern.finditer(text)]
-    return found
