@@ -128,12 +128,6 @@ def m2_csv_rows(result: M2Result) -> list[list]:
     return rows
 
 
-def m2_csv(result: M2Result, style: str = "be") -> str:
-    from ..csvout import csv_text
-
-    return csv_text(m2_csv_rows(result), style)
-
-
 def write_result(out: Path, result: M2Result, meta: dict, m1: list[dict] | None = None, csv_style: str = "be") -> None:
     kind = output_kind(out)
     if kind == "json":

@@ -208,13 +208,6 @@ def comparison_csv_rows(c) -> list[list]:
     return rows
 
 
-def comparison_csv(c, style: str = "be") -> str:
-    """The comparison as CSV text (Belgian by default: ``;`` and a decimal comma, see :mod:`w13xl.csvout`)."""
-    from ..csvout import csv_text
-
-    return csv_text(comparison_csv_rows(c), style)
-
-
 def write_comparison(out: Path, c, meta: dict, extra: dict | None = None, csv_style: str = "be") -> None:
     from ..workbook import safe_write
 

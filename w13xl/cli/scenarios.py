@@ -152,12 +152,6 @@ def runs_csv_rows(runs: list[ScenarioRun]) -> list[list]:
     return rows
 
 
-def runs_csv(runs: list[ScenarioRun], style: str = "be") -> str:
-    from ..csvout import csv_text
-
-    return csv_text(runs_csv_rows(runs), style)
-
-
 def write_runs(out: Path, runs: list[ScenarioRun], meta: dict, csv_style: str = "be") -> None:
     kind = output_kind(out)
     if kind == "json":

@@ -48,13 +48,6 @@ def schema_csv_rows(result) -> list[list]:
             *[[section, label, *[f"{v:.2f}" for v in values]] for section, label, values in result.rows]]
 
 
-def schema_csv(result, style: str = "be") -> str:
-    """The schema as CSV text (Belgian by default: ``;`` and a decimal comma, see :mod:`w13xl.csvout`)."""
-    from ..csvout import csv_text
-
-    return csv_text(schema_csv_rows(result), style)
-
-
 def write_schema_xlsx(path: Path, result) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
