@@ -291,7 +291,7 @@ def test_board_pack_gains_the_realisatie_sheet(tmp_path, accounts_files):
     ws = wb["W13 Realisatie vs plan"]
     assert len(ws._charts) == 1 and ws["A2"].value.startswith("w13xl-bordpakket")
     # the look of the other board sheets: nothing cut off, page numbers, the chart data not printed
-    from w13xl.board.look import overflowing_cells
+    from helpers import overflowing_cells
 
     assert overflowing_cells(ws) == []
     assert ws.oddFooter.right.text == "Pagina &P van &N" and ws["A1"].value == "Realisatie vs plan: rekening tegenover plan"

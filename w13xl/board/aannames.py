@@ -76,7 +76,7 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
     from openpyxl.utils import get_column_letter
 
     from ..assumptions import assumption_tables
-    from .look import _HEADER_FILL, CELL_STYLES, _font, _hf
+    from .look import _HEADER_FILL, CELL_STYLES, _font, print_landscape
 
     ws = wb.create_sheet(AANNAMES_SHEET, index)
     ws["A1"] = f"Aannames en bronnen{' — ' + plan_name if plan_name else ''}"
@@ -146,19 +146,7 @@ def add_aannames_sheet(wb, baseline, *, plan_name: str = "", index: int | None =
     heights = [ws.row_dimensions[i].height or 15.0 for i in range(1, r)]
     for break_row in page_breaks(heights, starts):
         ws.row_breaks.append(Break(id=break_row - 1))
-    ws.print_area = f"A1:{get_column_letter(len(WIDTHS))}{r - 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
-    if plan_name:
-        ws.oddHeader.left.text = _hf(plan_name)
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "Pagina &P van &N"
+    print_landscape(ws, f"A1:{get_column_letter(len(WIDTHS))}{r - 1}", plan_name=plan_name)
     return ws
 
 

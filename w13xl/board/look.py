@@ -314,6 +314,19 @@ def _print_setup(ws, content: SheetContent, *, plan_name: str, created_text: str
     last_row = content.print_last or len(content.rows)
     for row in content.breaks:
         ws.row_breaks.append(Break(id=row - 1))
+    print_landscape(ws, f"A1:{get_column_letter(last_col)}{last_row}", plan_name=plan_name,
+                    created_text=created_text, one_page=one_page)
+    if freeze:
+        ws.freeze_panes = freeze
+    ws.sheet_view.zoomScale = 90
+    ws.protection.sheet = True  # against accidental edits: no password, Review > Unprotect Sheet
+
+
+def print_landscape(ws, area: str, *, plan_name: str = "", created_text: str = "", one_page: bool = False) -> None:
+    """Print ``area`` of ``ws`` on A4 landscape, as wide as the page (``one_page``: the whole area on
+    one page), centred; the plan's name and the date it was made in the header, the sheet's name
+    and the page numbers in the footer."""
+    ws.print_area = area
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -322,15 +335,12 @@ def _print_setup(ws, content: SheetContent, *, plan_name: str, created_text: str
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.75
-    ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
-    ws.oddHeader.left.text = _hf(plan_name)
-    ws.oddHeader.right.text = _hf(f"Aangemaakt op {created_text}")
+    if plan_name:
+        ws.oddHeader.left.text = _hf(plan_name)
+    if created_text:
+        ws.oddHeader.right.text = _hf(f"Aangemaakt op {created_text}")
     ws.oddFooter.left.text = "&A"
     ws.oddFooter.right.text = "Pagina &P van &N"
-    if freeze:
-        ws.freeze_panes = freeze
-    ws.sheet_view.zoomScale = 90
-    ws.protection.sheet = True  # against accidental edits: no password, Review > Unprotect Sheet
 
 
 def _hf(text: str) -> str:

@@ -31,7 +31,7 @@ def add_realisatie_sheet(wb, comparison: Comparison, *, title: str = SHEET_TITLE
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    from .look import _HEADER_FILL, AXIS_EURO, CELL_STYLES, _chart_title, _font, _hf
+    from .look import _HEADER_FILL, AXIS_EURO, CELL_STYLES, _chart_title, _font, print_landscape
 
     if title in wb.sheetnames:
         del wb[title]
@@ -142,21 +142,7 @@ def add_realisatie_sheet(wb, comparison: Comparison, *, title: str = SHEET_TITLE
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in WIDTHS.items():
         ws.column_dimensions[letter].width = width
-    ws.print_area = f"A1:L{row - 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToHeight = 0
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
-    if plan_name:
-        ws.oddHeader.left.text = _hf(plan_name)
-    if created_text:
-        ws.oddHeader.right.text = _hf(f"Aangemaakt op {created_text}")
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "Pagina &P van &N"
+    print_landscape(ws, f"A1:L{row - 1}", plan_name=plan_name, created_text=created_text)
     return ws
 
 

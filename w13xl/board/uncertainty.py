@@ -23,6 +23,7 @@ from ..fmt import EXCEL_EURO, EXCEL_PERCENT
 from ..goalseek import TARGET_LABELS, Solution
 from ..montecarlo import GBR, PERCENTILES, Simulation
 from .base import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, MARKER_TEXT, SheetContent, _fmt_created, is_owned
+from .look import _print_setup
 
 AXIS_EURO = "[$-813]#,##0"
 PCT = EXCEL_PERCENT  # Belgian: 54,2%
@@ -223,15 +224,6 @@ def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
-def _print_setup(ws, content: SheetContent, *, plan_name: str, created_text: str, last_col: int,
-                 freeze: str | None = None) -> None:
-    """As the board's other sheets, on one page."""
-    from .look import _print_setup as board_print_setup
-
-    board_print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=last_col,
-                      freeze=freeze, one_page=True)
-
-
 def _axis_title(text: str):
     from .look import _chart_title
 
@@ -289,7 +281,8 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
     area.y_axis.title = _axis_title("Reserve (euro)")
     chart_row = content.ranges["chart_fan"][0]
     ws.add_chart(area, f"A{chart_row}")
-    _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None)
+    _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None,
+                 one_page=True)  # as the board's other sheets, on one page
 
 
 def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str, created_text: str) -> None:
@@ -336,7 +329,8 @@ def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str
     chart.width = 28
     chart_row = content.ranges["chart_tornado"][0]
     ws.add_chart(chart, f"A{chart_row}")
-    _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None)
+    _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None,
+                 one_page=True)  # as the board's other sheets, on one page
 
 
 def _goal_sheet(ws, content: SheetContent, plan_name: str, created_text: str) -> None:
@@ -353,7 +347,8 @@ def _goal_sheet(ws, content: SheetContent, plan_name: str, created_text: str) ->
         ws.cell(row=r, column=5).alignment = Alignment(horizontal="left", wrap_text=True, vertical="top", indent=1)
         ws.row_dimensions[r].height = 45
     ws.cell(row=first, column=5).alignment = Alignment(horizontal="left", vertical="bottom", wrap_text=True, indent=1)
-    _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None)
+    _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None,
+                 one_page=True)  # as the board's other sheets, on one page
 
 
 def add_uncertainty_sheets(wb, *, simulation: Simulation | None = None, cliffs: CliffTable | None = None,
