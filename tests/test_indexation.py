@@ -15,7 +15,6 @@ from w13xl.indexation import (
     bundled_health_index,
     bundled_pivot_history,
     december_ratio_multipliers,
-    flat_multipliers,
     health_index_path,
     index_month,
     load_monthly_csv,
@@ -315,12 +314,12 @@ def test_monthly_level_roundtrip_with_pivot_mechanism():
 PLAN_YEARS = list(range(2026, 2032))
 
 
-def test_flat_multipliers():
-    m = flat_multipliers(0.02, PLAN_YEARS)
+def test_flat_wage_index():
+    from w13xl.staffing import flat_wage_index
+
+    m = flat_wage_index(PLAN_YEARS, 0.02)
     np.testing.assert_allclose(m, [1.0, 1.02, 1.0404, 1.061208, 1.08243216, 1.1040808032])
-    np.testing.assert_allclose(flat_multipliers(0.0, 3), [1.0, 1.0, 1.0])
-    with pytest.raises(ValueError):
-        flat_multipliers(0.02, [2026, 2028])
+    np.testing.assert_allclose(flat_wage_index([2026, 2027, 2028], 0.0), [1.0, 1.0, 1.0])
 
 
 def test_yearly_rate_multipliers():

@@ -40,7 +40,6 @@ __all__ = [
     "bundled_health_index",
     "bundled_pivot_history",
     "december_ratio_multipliers",
-    "flat_multipliers",
     "health_index_path",
     "index_month",
     "load_monthly_csv",
@@ -425,12 +424,6 @@ def monthly_level(
 
 
 # --------------------------------------------------------------------------- yearly multipliers
-
-
-def flat_multipliers(rate: float, years: int | Sequence[int]) -> np.ndarray:
-    """Flat yearly index, as in the budget package: ``(1 + rate) ** i`` for year ``i = 0, 1, ...``."""
-    n = len(_year_list(years))
-    return (1.0 + float(rate)) ** np.arange(n)
 
 
 def yearly_rate_multipliers(rates: dict[int, float], years: Sequence[int]) -> np.ndarray:

@@ -699,10 +699,6 @@ def cost_breakdown(positions: Sequence[Position], scales: SalaryScales,
     months = active_months(positions, y) / 12.0
     weight = fte * months
     gross = amount * params.salary_coefficient * weight
-    holiday = gross * params.holiday_pay
-    bonus = gross * params.end_of_year_bonus
-    social = gross * params.social_security_base * params.employer_social_security
-    pillar = gross * (params.second_pillar_rate * (1.0 + params.second_pillar_levy))
     share = head_shares(positions) if shares is None else shares
     heads = np.array([share.get(p.id, 1.0) for p in positions], dtype=float)[:, None]
     other = params.other_cost_per_head * heads * months
@@ -713,12 +709,11 @@ def cost_breakdown(positions: Sequence[Position], scales: SalaryScales,
         # other cost on top, pro rata the active months; indexed like the rest (below)
         idx = np.array(actual)
         year_cost = np.array([positions[i].annual_cost for i in actual], dtype=float)[:, None] * months[idx]
-        g = year_cost / params.cost_factor
-        gross[idx], holiday[idx], bonus[idx] = g, g * params.holiday_pay, g * params.end_of_year_bonus
-        social[idx] = g * params.social_security_base * params.employer_social_security
-        pillar[idx] = g * (params.second_pillar_rate * (1.0 + params.second_pillar_levy))
+        gross[idx] = year_cost / params.cost_factor
         other[idx] = 0.0
-    out = CostBreakdown(gross, holiday, bonus, social, pillar, other)
+    out = CostBreakdown(gross, gross * params.holiday_pay, gross * params.end_of_year_bonus,
+                        gross * params.social_security_base * params.employer_social_security,
+                        gross * (params.second_pillar_rate * (1.0 + params.second_pillar_levy)), other)
     m = _multiplier(wage_multiplier, y.size)
     return out if m is None else out.scaled(m)
 
@@ -913,14 +908,21 @@ def _blank(v) -> bool:
         isinstance(v, float) and math.isnan(v))
 
 
+def _column(header: object, aliases: Mapping[str, str]) -> str:
+    """A header's column name: lower case, blanks and dashes as '_', through ``aliases``."""
+    name = "_".join(str(header).strip().casefold().replace("-", " ").split())
+    return aliases.get(name, name)
+
+
 def _header_map(header: Sequence, aliases: Mapping[str, str], required: Sequence[str],
                 what: str) -> dict[str, int]:
+    """Column name (:func:`_column`) -> index; a column named twice or a ``required`` one missing
+    is refused."""
     cols: dict[str, int] = {}
     for i, h in enumerate(header):
         if _blank(h):
             continue
-        name = str(h).strip().casefold().replace(" ", "_")
-        name = aliases.get(name, name)
+        name = _column(h, aliases)
         if name in cols:
             raise RowError(f"{what}: kolom {name!r} staat er twee keer", row=1, col=i)
         cols[name] = i
@@ -960,21 +962,10 @@ def _cell(row: Sequence, i: int | None):
 
 
 def _personnel_header(header: Sequence) -> dict[str, int]:
-    cols: dict[str, int] = {}
-    for i, h in enumerate(header):
-        if _blank(h):
-            continue
-        name = "_".join(str(h).strip().casefold().replace("-", " ").split())
-        name = PERSONNEL_ALIASES.get(name, name)
-        if name in cols:
-            raise RowError(f"personeel: kolom {name!r} staat er twee keer", row=1, col=i)
-        cols[name] = i
-    missing = [c for c in _PERSONNEL_REQUIRED if c not in cols]
-    if "positie" not in cols and "naam" not in cols:
-        missing.insert(0, "positie")
-    if missing:
-        raise RowError(f"personeel: ontbrekende kolom(men) {', '.join(missing)}", row=1)
-    return cols
+    """As :func:`_header_map`, with ``positie`` or a name required."""
+    named = any(_column(h, PERSONNEL_ALIASES) == "naam" for h in header if not _blank(h))
+    required = (*(() if named else ("positie",)), *_PERSONNEL_REQUIRED)
+    return _header_map(header, PERSONNEL_ALIASES, required, "personeel")
 
 
 #: Headers whose values are percentages of a full-time job (80 = 0,8 VTE).
