@@ -115,14 +115,3 @@ def test_line_access_and_add():
     new = plan.add("A20101", EXPLOITATIE, O, np.array([1.0, 2.0]))
     assert len(new.keys) == len(plan.keys) + 1
     assert new.actions["A20101"].beleidsdoelstelling == "Lerend netwerk"
-
-
-def test_sorted_keeps_totals():
-    plan = small_plan()
-    s = plan.sorted()
-    assert [str(k) for k in s.keys] == [
-        "A10101 exploitatie O", "A10101 exploitatie U", "A50111 exploitatie O",
-        "A50111 investeringen U", "A50111 financiering O"]
-    np.testing.assert_array_equal(s.totals(), plan.totals())
-
-

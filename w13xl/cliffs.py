@@ -111,10 +111,6 @@ class CliffTable:
                 "personeel": self.roster_label or "personeelsbestand van het werkboek",
                 "kliffen": [c.to_dict() for c in self.cliffs]}
 
-    def tornado_rows(self) -> list[list]:
-        """Label | (a) effect on the reserve | (b) effect on the reserve, worst first."""
-        return [[f"{c.name} ({c.subsidy})", c.reserve_early, c.reserve_keep] for c in self.cliffs]
-
 
 def _year_earlier(d: dt.date) -> dt.date:
     try:

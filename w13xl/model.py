@@ -198,13 +198,6 @@ class Plan:
         amounts[i] += delta
         return self.with_amounts(amounts)
 
-    def sorted(self) -> Plan:
-        """The same plan with lines in canonical order (action, category, direction)."""
-        order = sorted(range(len(self.keys)),
-                       key=lambda i: (self.keys[i].action, self.keys[i].category, self.keys[i].direction))
-        return Plan(years=self.years, keys=tuple(self.keys[i] for i in order),
-                    amounts=self.amounts[order], actions=self.actions)
-
 
 def category_totals(categories: np.ndarray, directions: np.ndarray, amounts: np.ndarray) -> np.ndarray:
     """Sum lines into (..., 3 categories, 2 directions, years); ``amounts`` may carry batch axes

@@ -184,7 +184,7 @@ class CompactTable:
     rich's ``Table`` for what it supports: a title, columns (header, justify left/right, style,
     no_wrap, min_width), rows with a style, sections; cells are text with ``[style]...[/]``
     markup (styles on a terminal: the markup around a whole cell; inner markup is dropped).
-    ``to_rich()`` gives the same table as rich's ``Table(**COMPACT)``."""
+    ``tests/test_startup.py`` builds the same table as rich's ``Table(**COMPACT)`` to compare."""
 
     def __init__(self, title: str | None = None) -> None:
         self.title = title
@@ -304,17 +304,6 @@ class CompactTable:
         height = max(len(b) for b in blocks)
         return [" ".join(b[k] if k < len(b) else " " * w for b, w in zip(blocks, widths, strict=True))
                 for k in range(height)]
-
-    def to_rich(self):
-        """The same table as rich's ``Table(**COMPACT)`` (for the tests that compare the two)."""
-        from rich.table import Table
-
-        table = Table(title=self.title, **_compact())
-        for c in self.columns:
-            table.add_column(c.header, justify=c.justify, style=c.style, no_wrap=c.no_wrap, min_width=c.min_width)
-        for r, row in enumerate(self.rows):
-            table.add_row(*[c.cells[r] for c in self.columns], style=row.style, end_section=row.end_section)
-        return table
 
 
 def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: list[int]) -> list[int]:
