@@ -1,5 +1,5 @@
-"""Plain Dutch for the board: identifiers turned into names (a glossary), the kind of each norm,
-and the check that no code word is left in a printed text. Pure."""
+"""Plain Dutch for the board: identifiers turned into names (a glossary) and the kind of each
+norm. Pure. (``tests/test_nota.py`` checks that no code word is left in the printed text.)"""
 
 from __future__ import annotations
 
