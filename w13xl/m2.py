@@ -57,8 +57,6 @@ M2_LINES: tuple[LineSpec, ...] = (
 )
 LINE_KEYS: tuple[str, ...] = tuple(s.key for s in M2_LINES)
 LINE_LABELS: dict[str, str] = {s.key: s.label for s in M2_LINES}
-#: The main lines (no a/b details), in statutory order.
-MAIN_LINES: tuple[str, ...] = tuple(s.key for s in M2_LINES if not s.detail)
 
 
 def m2_arrays(

@@ -52,10 +52,12 @@ from __future__ import annotations
 import csv
 import functools
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from importlib import resources
+from string import ascii_lowercase
 
 import numpy as np
 
@@ -1135,21 +1137,14 @@ def pseudonyms(positions: Sequence[Position]) -> dict[str, str]:
     """Stable pseudonyms for outputs (``--pseudoniem``): each position id, person key and name ->
     'persoon 01', 'persoon 02', ... in roster order (one person, one pseudonym; a person's
     positions get 'persoon 01a', 'persoon 01b')."""
-    persons: dict[str, str] = {}
-    for p in positions:
-        persons.setdefault(p.person_key, f"persoon {len(persons) + 1:02d}")
-    count: dict[str, int] = {}
-    for p in positions:
-        count[p.person_key] = count.get(p.person_key, 0) + 1
+    count = Counter(p.person_key for p in positions)  # persons in roster order
+    persons = {key: f"persoon {i + 1:02d}" for i, key in enumerate(count)}
     out: dict[str, str] = {}
-    seen: dict[str, int] = {}
+    seen: Counter[str] = Counter()
     for p in positions:
         base = persons[p.person_key]
-        if count[p.person_key] > 1:
-            seen[p.person_key] = seen.get(p.person_key, 0) + 1
-            out[p.id] = base + "abcdefghijklmnopqrstuvwxyz"[(seen[p.person_key] - 1) % 26]
-        else:
-            out[p.id] = base
+        seen[p.person_key] += 1
+        out[p.id] = base + (ascii_lowercase[(seen[p.person_key] - 1) % 26] if count[p.person_key] > 1 else "")
         out.setdefault(p.person_key, base)
         if p.name:
             out.setdefault(p.name, base)
