@@ -124,11 +124,6 @@ class MonthlySeries:
         """Last month of the series (inclusive)."""
         return _add_months(self.start, self.n_months - 1)
 
-    def months(self) -> list[Month]:
-        """All months of the series, in order."""
-        s = month_index(*self.start)
-        return [index_month(s + i) for i in range(self.n_months)]
-
     def _offset(self, year: int, month: int) -> int:
         off = month_index(year, month) - month_index(*self.start)
         if not 0 <= off < self.n_months:
