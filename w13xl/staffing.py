@@ -50,8 +50,10 @@ The bundled roster and salary scales in ``w13xl/data`` are ILLUSTRATIVE (see
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import math
+import operator
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -429,7 +431,7 @@ class Position:
 
     def _rehash(self) -> None:
         # a position is a key of the engine's roster table: its hash is computed once
-        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f) for f in self.__dataclass_fields__)))
+        object.__setattr__(self, "_hash", hash(_position_fields(self)))
 
     def __hash__(self) -> int:
         return self._hash  # type: ignore[attr-defined]
@@ -463,6 +465,10 @@ class Position:
     @property
     def subsidised(self) -> bool:
         return self.funded_by != BASE_FUNDING
+
+
+#: All fields of a position, as one tuple (its hash)
+_position_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(Position)))
 
 
 def _scale_key(name: str) -> str:

@@ -999,7 +999,7 @@ def _groups(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarra
 
 def _distinct(chs: Sequence[Any], members: np.ndarray) -> tuple[list[Any], np.ndarray]:
     """The distinct change objects among ``chs[members]`` and, per member, which one it is."""
-    ids = np.fromiter((id(chs[j]) for j in members.tolist()), dtype=np.int64, count=len(members))
+    ids = np.fromiter(map(id, map(chs.__getitem__, members.tolist())), dtype=np.int64, count=len(members))
     _, first, which = np.unique(ids, return_index=True, return_inverse=True)
     return [chs[members[j]] for j in first.tolist()], which.reshape(-1)
 
@@ -1034,6 +1034,10 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+#: The fields of an index change that decide its form (:meth:`Engine._apply_index`)
+_index_fields = operator.attrgetter("rate", "rates", "crossings", "extra_crossings", "classes")
+
+
 #: A change's text for the audit trail: fixed, or made on demand from the scenario index.
 Text = str | Callable[[int], str]
 #: What a change type's rule gives back for the audit trail: a text per scenario it ran on, or
@@ -1064,12 +1068,17 @@ class Engine:
         """Run S scenarios (each with the chain it extends) as one state with a scenario axis.
         ``audit``: keep what is needed for each change's effect (the audit trail)."""
         base = self.base
-        plain = all(not s.extends or s.extends == BASELINE for s in scenarios)
-        if library is None and not plain:
-            library = ScenarioLibrary(list(scenarios))
-        chains = [[s] if not s.extends or s.extends == BASELINE else library.chain(s)  # type: ignore[union-attr]
-                  for s in scenarios]
-        changes = [chain[0].changes if len(chain) == 1 else [c for s in chain for c in s.changes] for chain in chains]
+        chains: list[list[Scenario]] = []
+        changes: list[list[Any]] = []
+        for s in scenarios:
+            if not s.extends or s.extends == BASELINE:
+                chains.append([s])
+                changes.append(s.changes)
+                continue
+            if library is None:
+                library = ScenarioLibrary(list(scenarios))
+            chains.append(library.chain(s))
+            changes.append([c for t in chains[-1] for c in t.changes])
         size = len(scenarios)
         st = _State(base, size)
         # step k of every scenario, by change type: (scenario indexes, their changes)
@@ -1244,10 +1253,10 @@ class Engine:
         """New multiplier paths for the index classes; every exposed line follows (:meth:`_set_paths`).
         Changes of one form (rate, rates, inflation, crossings) are computed together."""
         forms: dict[tuple, list[int]] = {}
-        for j, ch in enumerate(chs):
-            form = ("rate" if ch.rate is not None else "rates" if ch.rates is not None else
-                    "crossings" if ch.crossings is not None or ch.extra_crossings is not None else "inflation")
-            forms.setdefault((form, tuple(ch.classes), ch.extra_crossings is not None), []).append(j)
+        for j, (rate, rates, crossings, extra, classes) in enumerate(map(_index_fields, chs)):
+            form = ("rate" if rate is not None else "rates" if rates is not None else
+                    "crossings" if crossings is not None or extra is not None else "inflation")
+            forms.setdefault((form, tuple(classes), extra is not None), []).append(j)
         for (form, _classes, _extra), members in forms.items():
             group = [chs[j] for j in members]
             paths = self._index_paths(st, idx[members], form, group)
