@@ -29,10 +29,6 @@ def scenario_rows(run: ScenarioRun, which: str = "scenario") -> list[list]:
     raise ValueError(f"onbekend blok {which!r} (scenario, basis, verschil)")
 
 
-def scenario_row_keys(run: ScenarioRun) -> list[str]:
-    return [key for _n, _label, key, _values in m2_rows(run.m2)]
-
-
 def change_rows(run: ScenarioRun, key: str = GBR) -> list[list]:
     """The audit trail for one M2 line: header, one row per change [nr, description, effect per
     year..., kind], and a total row equal to the scenario's difference with the baseline."""

@@ -23,6 +23,7 @@ from ..fmt import EXCEL_EURO, EXCEL_PERCENT
 from ..goalseek import TARGET_LABELS, Solution
 from ..montecarlo import GBR, PERCENTILES, Simulation
 from .base import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, MARKER_TEXT, SheetContent, _fmt_created, is_owned
+from .charts import axis_title
 from .look import _print_setup
 
 AXIS_EURO = "[$-813]#,##0"
@@ -224,12 +225,6 @@ def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
-def _axis_title(text: str):
-    from .look import _chart_title
-
-    return _chart_title(text, size=900, bold=False)
-
-
 def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, created_text: str) -> None:
     from openpyxl.chart import AreaChart, LineChart, Reference
     from openpyxl.chart.shapes import GraphicalProperties
@@ -277,8 +272,8 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
         s.marker.symbol = "none"
     area += lines
     area.height, area.width = 10.0, 28
-    area.x_axis.title = _axis_title("Jaar")
-    area.y_axis.title = _axis_title("Reserve (euro)")
+    area.x_axis.title = axis_title("Jaar")
+    area.y_axis.title = axis_title("Reserve (euro)")
     chart_row = content.ranges["chart_fan"][0]
     ws.add_chart(area, f"A{chart_row}")
     _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None,
@@ -314,7 +309,7 @@ def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str
     chart.gapWidth = 60
     chart.title = _chart_title(f"Subsidiekliffen: effect op de reserve {cliffs.years[-1]} (euro)")
     chart.y_axis.number_format = AXIS_EURO
-    chart.y_axis.title = _axis_title(f"Reserve {cliffs.years[-1]} t.o.v. het scenario (euro)")
+    chart.y_axis.title = axis_title(f"Reserve {cliffs.years[-1]} t.o.v. het scenario (euro)")
     chart.y_axis.crosses = "max"
     chart.x_axis.scaling.orientation = "maxMin"  # worst on top
     chart.x_axis.tickLblPos = "low"

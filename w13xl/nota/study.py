@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import InputError, InputWarning
 from ..fmt import euro
-from .content import GBR, MAX_OPTION_PAGES, RESULT, NotaInput, Option
+from .content import MAX_OPTION_PAGES, RESULT, NotaInput, Option
 from .plain import glossary, plain
 from .voorstel import Voorstel
 
@@ -99,14 +99,7 @@ def _members(grids, workbook: Path, warnings: list) -> tuple[list | None, str | 
     members = read_members(grids[SHEET], file=str(workbook))
     sources = sorted({m.source for m in members if m.source})
     assumed = any("aanname" in s.lower() for s in sources)
-    note = None
-    for row in grids[SHEET][:2]:
-        for v in row:
-            if isinstance(v, str) and len(v) > 20:
-                note = v
-                break
-        if note:
-            break
+    note = next((v for row in grids[SHEET][:2] for v in row if isinstance(v, str) and len(v) > 20), None)
     text = (f"blad Deelgenoten ({'; '.join(sources)})" if sources else "blad Deelgenoten")
     if note:  # the sheet's own note says what the key rests on
         text = note
@@ -233,7 +226,6 @@ def nota_input(workbook: Path, scenario_args: Sequence[str], voorstel: Voorstel 
     if not options:
         raise InputError("geen opties om te tonen", file=str(workbook),
                          expected="scenario's met wijzigingen of een voorstel met opties")
-    _ = GBR
     return inp, warnings
 
 
