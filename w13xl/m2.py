@@ -57,6 +57,10 @@ M2_LINES: tuple[LineSpec, ...] = (
 )
 LINE_KEYS: tuple[str, ...] = tuple(s.key for s in M2_LINES)
 LINE_LABELS: dict[str, str] = {s.key: s.label for s in M2_LINES}
+#: The lines the board, the note and the targets read most.
+GBR = "gecumuleerd_budgettair_resultaat"
+AFM = "autofinancieringsmarge"
+BBR = "beschikbaar_budgettair_resultaat"
 
 
 def m2_arrays(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..errors import W13Error
-from ..m2 import M2Result, first_year_below
+from ..m2 import AFM, BBR, GBR, M2Result, first_year_below
 from ..scenario.result import ScenarioRun
 
 #: Name prefix of every sheet w13xl writes.
@@ -29,9 +29,6 @@ MARKER_TEXT = f"{MARKER}: dit blad wordt door w13xl geschreven en bij een volgen
 BASELINE_LABEL = "Meerjarenplan (basis)"
 NONE_TEXT = "geen"
 NA_TEXT = "n.v.t."
-GBR = "gecumuleerd_budgettair_resultaat"
-AFM = "autofinancieringsmarge"
-BBR = "beschikbaar_budgettair_resultaat"
 #: M2 lines shown in bold (the ones the board looks at).
 KEY_LINES = {GBR, BBR, AFM, "budgettair_resultaat", "exploitatiesaldo"}
 

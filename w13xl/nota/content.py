@@ -17,14 +17,11 @@ from datetime import date
 import numpy as np
 
 from ..fmt import euro
-from ..m2 import HALF_CENT, M2Result
+from ..m2 import AFM, GBR, HALF_CENT, M2Result
 from ..members import Member
 from .plain import KIND_LABEL, KIND_SOURCE, NORM_ORDER, glossary, norm_kind, norm_title, plain
 from .voorstel import Voorstel
 
-GBR = "gecumuleerd_budgettair_resultaat"
-AFM = "autofinancieringsmarge"
-BBR = "beschikbaar_budgettair_resultaat"
 RESULT = "budgettair_resultaat"
 #: At most this many pages before the first annex (issue 21): page 1, the overview, the options.
 MAX_OPTION_PAGES = 6
