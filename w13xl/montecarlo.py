@@ -62,8 +62,13 @@ as a scenario file that ``w13xl scenario`` runs to the same cents. Paths with th
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import multiprocessing
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -609,18 +614,27 @@ def path_scenario(prepared: Prepared, d: Draws, i: int, name: str, title: str | 
     return _like(t["scenario"], **fields)
 
 
-def run_paths(prepared: Prepared, d: Draws) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+def distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, inverse) of the distinct rows of ``keys``: each row compared as its bytes (one sort
+    of fixed-size byte strings, several times faster than ``np.unique(axis=0)``'s field by field)."""
+    keys = np.ascontiguousarray(keys)
+    rows = keys.view(np.dtype((np.void, keys.dtype.itemsize * keys.shape[1]))).reshape(-1)
+    _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+def run_paths(prepared: Prepared, d: Draws, keys: Sequence[str] = LINE_KEYS
+              ) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
     """Every path of ``d`` through the engine in one :func:`run_scenarios` call (equal paths once):
-    the M2 lines (paths x years) by key and the minimum reserve (or None)."""
-    _, first, inverse = np.unique(d.keys(), axis=0, return_index=True, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    the M2 lines ``keys`` (paths x years) by key and the minimum reserve (or None)."""
+    first, inverse = distinct(d.keys())
     name = prepared.scenario.name
     t = _templates(prepared)
     own = list(prepared.changes)
     scenarios = [_like(t["scenario"], name=f"{name}#pad{i + 1}", changes=[*own, *changes])
                  for i, changes in zip(first.tolist(), paths_changes(prepared, d, first, t), strict=True)]
     runs = run_scenarios(prepared.baseline, scenarios, ScenarioLibrary(scenarios), audit=False)
-    lines = {k: runs.lines[k][inverse] for k in LINE_KEYS}
+    lines = {k: runs.lines[k][inverse] for k in keys}
     return lines, None if runs.minimum_reserve is None else runs.minimum_reserve[inverse]
 
 
@@ -688,13 +702,94 @@ def chunks(n: int, seed: int) -> Iterator[tuple[int, int, np.random.SeedSequence
         yield i * CHUNK, min(n, (i + 1) * CHUNK), seq
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a chunk runs. A chunk makes tens of thousands of
+    short-lived objects (its paths' changes and scenarios, the engine's lists) that reference
+    counting frees; meanwhile the collector would walk them every few hundred allocations, and
+    now and then every object of the process (the baseline, the workbook): a third of a chunk's
+    time, measured. Cycles made meanwhile are collected once it is back on."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+ChunkResult = tuple[int, int, dict[str, np.ndarray], np.ndarray | None]
+
+
+def run_chunk(prepared: Prepared, lo: int, hi: int, seq: np.random.SeedSequence) -> ChunkResult:
+    """Paths ``lo`` to ``hi`` (one chunk of :func:`chunks`): drawn from its stream and run. Only
+    what :func:`simulate` keeps comes back (:data:`OUTPUT_LINES`, the minimum reserve): a worker
+    process sends it to the parent."""
+    with _collector_paused():
+        lines, minimum = run_paths(prepared, draw(prepared, hi - lo, seq), OUTPUT_LINES)
+    return lo, hi, lines, minimum
+
+
+#: The prepared run of a worker process (:func:`_worker_start`), which its chunks read.
+_WORKER: Prepared | None = None
+
+
+def _worker_start(prepared: Prepared) -> None:
+    global _WORKER
+    _WORKER = prepared
+
+
+def _worker_chunk(lo: int, hi: int, seq: np.random.SeedSequence) -> ChunkResult:
+    assert _WORKER is not None, "a worker process starts with _worker_start"
+    return run_chunk(_WORKER, lo, hi, seq)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system says, else all)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no sched_getaffinity (macOS, Windows)
+        return max(1, os.cpu_count() or 1)
+
+
+def _chunk_results(prepared: Prepared, parts: list[tuple[int, int, np.random.SeedSequence]], workers: int,
+                   started: Callable[[], None]) -> Iterator[ChunkResult]:
+    """Each chunk's result, in this process (``workers`` 1) or in ``workers`` worker processes
+    (in the order they finish). Workers are forked where the system can (they share the prepared
+    run, the baseline and the imports with this process, nothing is sent); else spawned, and the
+    prepared run is pickled to each once. ``started()`` is called once the workers run (so that
+    a caller starts its own threads, a progress bar, only after the fork)."""
+    if workers <= 1 or len(parts) <= 1:
+        started()
+        for lo, hi, seq in parts:
+            yield run_chunk(prepared, lo, hi, seq)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=context,
+                             initializer=_worker_start, initargs=(prepared,)) as pool:
+        futures = [pool.submit(_worker_chunk, lo, hi, seq) for lo, hi, seq in parts]
+        started()
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
 def simulate(baseline: Baseline, scenario: Scenario | None = None, library: ScenarioLibrary | None = None, *,
              paths: int | None = None, seed: int | None = None, spec: UncertaintySpec | None = None,
              progress: Callable[[int, int], None] | None = None, keep_paths: bool = False,
-             prepared: Prepared | None = None) -> Simulation:
+             prepared: Prepared | None = None, workers: int = 1) -> Simulation:
     """Run the Monte Carlo for a scenario (default: the baseline plan with its own
     ``[uncertainty]`` table). ``paths``/``seed`` override the table. ``progress(done, total)`` is
-    called after each chunk of paths."""
+    called once with 0 when the work starts and after each chunk of paths.
+
+    ``workers``: how many processes run the chunks (at most one per chunk). 1, the default: all in
+    this process, which a daemonic process (a server's worker) must keep to, as it may not have
+    children. More: each chunk in a worker process; the figures are the same to the bit, for
+    each chunk draws from its own stream and is run alone (:func:`chunks`)."""
     if prepared is None:
         prepared = prepare(baseline, scenario, library, spec)
     spec = prepared.spec
@@ -705,16 +800,22 @@ def simulate(baseline: Baseline, scenario: Scenario | None = None, library: Scen
     ny = len(prepared.years)
     store = {k: np.empty((n, ny)) for k in OUTPUT_LINES}
     minimum_paths = None
-    for lo, hi, seq in chunks(n, seed):
-        lines, minimum = run_paths(prepared, draw(prepared, hi - lo, seq))
+    done = 0
+
+    def started() -> None:
+        if progress is not None:
+            progress(0, n)
+
+    for lo, hi, lines, minimum in _chunk_results(prepared, list(chunks(n, seed)), workers, started):
         for k in store:
             store[k][lo:hi] = lines[k]
         if minimum is not None:
             if minimum_paths is None:
                 minimum_paths = np.empty((n, ny))
             minimum_paths[lo:hi] = minimum
+        done += hi - lo
         if progress is not None:
-            progress(hi, n)
+            progress(done, n)
     return summarise(prepared, store, minimum_paths, n, seed, keep_paths)
 
 
