@@ -103,12 +103,15 @@ GBR = "gecumuleerd_budgettair_resultaat"
 BBR = "beschikbaar_budgettair_resultaat"
 AFM = "autofinancieringsmarge"
 OUTPUT_LINES = (GBR, BBR, AFM)
-#: Paths per chunk, each chunk one :func:`run_scenarios` call with its own random stream spawned
-#: from the seed (so the numbers do not depend on the progress display). The engine holds every
-#: plan line of every scenario of a call: a few hundred lines x 6 years x 8 bytes is about 15 kB a
-#: path, so 4.000 paths keep one chunk's state near 60 MB, well under the 500 MB a run may use
-#: (25.000 paths would be about 360 MB).
+#: Paths per chunk: each chunk draws from its own random stream spawned from the seed (so the
+#: numbers depend neither on the progress display nor on how many processes run the chunks) and
+#: is the unit of work of a worker process (:func:`simulate`).
 CHUNK = 10_000
+#: Distinct paths per :func:`run_scenarios` call within a chunk: what bounds the memory. The engine
+#: holds every plan line of every scenario of a call (a few hundred lines x 6 years x 8 bytes, some
+#: 15 kB a path, with its copies while it computes) and the path's change objects: a call of 5.000
+#: paths takes some 40 MB; the time per path hardly depends on it from a few thousand on.
+BATCH = 5_000
 DEFAULT_PATHS = 10_000
 DEFAULT_SEED = 2026
 #: The action whose exploitation receipts carry a path's calibrated forecast error (the general
@@ -576,7 +579,9 @@ def paths_changes(prepared: Prepared, d: Draws, rows: Sequence[int] | np.ndarray
     years = prepared.years
     rows = np.asarray(rows, dtype=np.intp)
     outcomes = [(o.fail, o.renew) for o in prepared.subsidies]
-    renewed = d.renewed[rows].tolist()
+    renewed = list(map(tuple, d.renewed[rows].tolist()))
+    # the subsidy changes of each pattern of renewals (at most 2^K patterns), made once
+    patterns = {key: [pair[b] for pair, b in zip(outcomes, key, strict=True)] for key in set(renewed)}
     growth = d.growth[rows]
     growth_big = np.any(np.abs(growth) > MAX_CONTRIBUTION_PCT, axis=1).tolist()
     growth_rows = growth.tolist()
@@ -586,7 +591,7 @@ def paths_changes(prepared: Prepared, d: Draws, rows: Sequence[int] | np.ndarray
     noise_rows = None if d.es_noise is None else d.es_noise[rows].tolist()
     out = []
     for k, i in enumerate(rows.tolist()):
-        changes: list = [pair[b] for pair, b in zip(outcomes, renewed[k], strict=True)]
+        changes: list = patterns[renewed[k]].copy()
         drawn = {y: g for y, g in zip(years, growth_rows[k], strict=True) if g != 0}
         if drawn:
             changes.append(_like(t["contribution"], pcts=drawn, override_bounds=growth_big[k]))
@@ -625,17 +630,26 @@ def distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def run_paths(prepared: Prepared, d: Draws, keys: Sequence[str] = LINE_KEYS
               ) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
-    """Every path of ``d`` through the engine in one :func:`run_scenarios` call (equal paths once):
-    the M2 lines ``keys`` (paths x years) by key and the minimum reserve (or None)."""
+    """Every path of ``d`` through the engine (equal paths once), :data:`BATCH` distinct paths per
+    :func:`run_scenarios` call: the M2 lines ``keys`` (paths x years) by key and the minimum
+    reserve (or None)."""
     first, inverse = distinct(d.keys())
     name = prepared.scenario.name
     t = _templates(prepared)
     own = list(prepared.changes)
-    scenarios = [_like(t["scenario"], name=f"{name}#pad{i + 1}", changes=[*own, *changes])
-                 for i, changes in zip(first.tolist(), paths_changes(prepared, d, first, t), strict=True)]
-    runs = run_scenarios(prepared.baseline, scenarios, ScenarioLibrary(scenarios), audit=False)
-    lines = {k: runs.lines[k][inverse] for k in keys}
-    return lines, None if runs.minimum_reserve is None else runs.minimum_reserve[inverse]
+    lines: dict[str, list[np.ndarray]] = {k: [] for k in keys}
+    minimum: list[np.ndarray] | None = []
+    for start in range(0, len(first), BATCH):
+        rows = first[start:start + BATCH]
+        scenarios = [_like(t["scenario"], name=f"{name}#pad{i + 1}", changes=[*own, *changes])
+                     for i, changes in zip(rows.tolist(), paths_changes(prepared, d, rows, t), strict=True)]
+        runs = run_scenarios(prepared.baseline, scenarios, ScenarioLibrary(scenarios), audit=False)
+        for k in keys:
+            lines[k].append(runs.lines[k])
+        minimum = None if runs.minimum_reserve is None or minimum is None else [*minimum, runs.minimum_reserve]
+        del scenarios, runs
+    out = {k: (v[0] if len(v) == 1 else np.concatenate(v))[inverse] for k, v in lines.items()}
+    return out, None if minimum is None else (minimum[0] if len(minimum) == 1 else np.concatenate(minimum))[inverse]
 
 
 # -- the simulation ----------------------------------------------------------------------------
