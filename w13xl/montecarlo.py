@@ -773,7 +773,7 @@ def _chunk_results(prepared: Prepared, parts: list[tuple[int, int, np.random.See
     run, the baseline and the imports with this process, nothing is sent); else spawned, and the
     prepared run is pickled to each once. ``started()`` is called once the workers run (so that
     a caller starts its own threads, a progress bar, only after the fork)."""
-    if workers <= 1 or len(parts) <= 1:
+    if workers <= 1 or len(parts) <= 1 or multiprocessing.current_process().daemon:  # a daemon has no children
         started()
         for lo, hi, seq in parts:
             yield run_chunk(prepared, lo, hi, seq)
@@ -801,9 +801,10 @@ def simulate(baseline: Baseline, scenario: Scenario | None = None, library: Scen
     called once with 0 when the work starts and after each chunk of paths.
 
     ``workers``: how many processes run the chunks (at most one per chunk). 1, the default: all in
-    this process, which a daemonic process (a server's worker) must keep to, as it may not have
-    children. More: each chunk in a worker process; the figures are the same to the bit, for
-    each chunk draws from its own stream and is run alone (:func:`chunks`)."""
+    this process, which a server's worker process keeps to (it is daemonic, and a daemonic process
+    may not have children: there ``workers`` is ignored). More: each chunk in a worker process;
+    the figures are the same to the bit, for each chunk draws from its own stream and is run
+    alone (:func:`chunks`)."""
     if prepared is None:
         prepared = prepare(baseline, scenario, library, spec)
     spec = prepared.spec
