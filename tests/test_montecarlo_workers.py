@@ -108,7 +108,8 @@ def _in_a_daemon(prepared, queue) -> None:
 
 @pytest.mark.skipif(not FORK, reason="a daemonic process started with fork (the test shares its objects)")
 def test_a_daemonic_process_runs_the_chunks_itself(study, prepared, monkeypatch):
-    """In a daemonic process (a server's worker) workers=2 runs in that process, not refused."""
+    """In a daemonic process (a multiprocessing.Pool worker, say) workers=2 runs in that process:
+    a daemonic process may not have children."""
     baseline, _, _ = study
     monkeypatch.setattr(mc, "CHUNK", 100)
     expected = float(mc.simulate(baseline, paths=200, prepared=prepared).percentile(mc.GBR, 50)[-1])

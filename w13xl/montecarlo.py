@@ -801,10 +801,11 @@ def simulate(baseline: Baseline, scenario: Scenario | None = None, library: Scen
     called once with 0 when the work starts and after each chunk of paths.
 
     ``workers``: how many processes run the chunks (at most one per chunk). 1, the default: all in
-    this process, which a server's worker process keeps to (it is daemonic, and a daemonic process
-    may not have children: there ``workers`` is ignored). More: each chunk in a worker process;
-    the figures are the same to the bit, for each chunk draws from its own stream and is run
-    alone (:func:`chunks`)."""
+    this process, as the team server's ``W13.KANS`` needs (it runs in the server's own bounded
+    pool of worker processes, ended at its time limit: processes of its own would escape both).
+    In a daemonic process, which may not have children, ``workers`` is ignored. More: each chunk
+    in a worker process; the figures are the same to the bit, for each chunk draws from its own
+    stream and is run alone (:func:`chunks`)."""
     if prepared is None:
         prepared = prepare(baseline, scenario, library, spec)
     spec = prepared.spec
