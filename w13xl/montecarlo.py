@@ -34,10 +34,13 @@ change: ``inflation`` = the path's drawn rates for the drawn classes, or ``extra
 drawn months, (4) with
 ``calibrate = "realisatie"`` one ``line`` change: the drawn forecast error of the exploitation
 saldo as an exploitation receipt of the general operation (:data:`CALIBRATION_ACTION`). The
-paths of a chunk are run with one call of :func:`w13xl.scenario.run_scenarios`; a path's figures
-*are* the engine's answer for its changes, and ``w13xl onzekerheid --export-paths`` writes a path
-as a scenario file that ``w13xl scenario`` runs to the same cents. Paths with the same draws
-(e.g. only renewal probabilities: at most 2^K different paths) are run once.
+paths are drawn in chunks of :data:`CHUNK` (each from its own stream spawned from the seed; a
+chunk is the unit of work of a worker process, ``simulate(workers=N)``), and the paths of a
+chunk are run :data:`BATCH` at a time, each batch one call of
+:func:`w13xl.scenario.run_scenarios`; a path's figures *are* the engine's answer for its changes
+(whatever the chunk, batch or process it ran in), and ``w13xl onzekerheid --export-paths`` writes
+a path as a scenario file that ``w13xl scenario`` runs to the same cents. Paths with the same
+draws (e.g. only renewal probabilities: at most 2^K different paths) are run once.
 
 **What that means (stated):**
 
