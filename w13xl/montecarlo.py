@@ -785,13 +785,14 @@ def _chunk_results(prepared: Prepared, parts: list[tuple[int, int, np.random.See
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=context,
                              initializer=_worker_start, initargs=(prepared,)) as pool:
-        futures = [pool.submit(_worker_chunk, lo, hi, seq) for lo, hi, seq in parts]
+        pending = {pool.submit(_worker_chunk, lo, hi, seq) for lo, hi, seq in parts}
         started()
         try:
-            for future in as_completed(futures):
+            for future in as_completed(pending):
+                pending.discard(future)  # its result is the caller's now: not kept here as well
                 yield future.result()
         finally:
-            for future in futures:
+            for future in pending:
                 future.cancel()
 
 
