@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from w13xl import montecarlo as mc
 from w13xl.cli import app
+from w13xl.errors import InputError
 from w13xl.scenario.spec import load_scenario_file
 
 ROOT = SAMPLE.parents[1]
@@ -147,3 +148,24 @@ def test_cli_processen_refuses_zero():
     result = runner.invoke(app, ["onzekerheid", str(SAMPLE), str(SCENARIO), "--processen", "0"])
     assert result.exit_code == 2
     assert "--processen" in result.output and "verwacht een geheel getal ≥ 1" in result.output
+
+
+@pytest.mark.skipif(not FORK, reason="the failing chunk is patched in this process (a forked worker inherits it)")
+def test_an_error_in_a_worker_is_the_callers_error(study, prepared, monkeypatch):
+    """A chunk that refuses its input in a worker process: the caller gets the same InputError
+    (message and place), as in one process."""
+    baseline, _, _ = study
+    monkeypatch.setattr(mc, "CHUNK", 100)
+    run_paths = mc.run_paths
+
+    def failing(prep, d, keys=mc.LINE_KEYS):
+        if len(d) == 50:  # the last chunk of 250 paths
+            raise InputError("subsidie X kan niet verlengd worden", file="x.toml", key="uncertainty.subsidies.X")
+        return run_paths(prep, d, keys)
+
+    monkeypatch.setattr(mc, "run_paths", failing)
+    for workers in (1, 2):
+        with pytest.raises(InputError) as caught:
+            mc.simulate(baseline, paths=250, prepared=prepared, workers=workers)
+        assert str(caught.value) == "x.toml, sleutel uncertainty.subsidies.X: subsidie X kan niet verlengd worden"
+        assert caught.value.key == "uncertainty.subsidies.X"
