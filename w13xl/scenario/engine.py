@@ -1177,17 +1177,14 @@ class Engine:
     def _apply_line(self, st: _State, idx: np.ndarray, chs: Sequence[LineChange]) -> Texts:
         """A line change adds its amounts to the line, per year."""
         years = self.base.years
-        in_plan = set(years)
+        amounts = _per_year(chs, "amounts", years, years, 0.0, f"jaren {years[0]}-{years[-1]}")
         by_line: dict[tuple, list[int]] = {}
         for j, ch in enumerate(chs):
             by_line.setdefault((ch.action, ch.category, ch.direction), []).append(j)
-            if not in_plan.issuperset(ch.amounts):
-                y = min(set(ch.amounts) - in_plan)
-                raise ch.error(f"jaar {y} valt buiten het plan", "amounts", f"jaren {years[0]}-{years[-1]}")
         for (action, category, direction), members in by_line.items():
             self.base.check_action(chs[members[0]], action)
-            delta = np.array([[chs[j].amounts.get(y, 0.0) for y in years] for j in members], dtype=np.float64)
-            st.add(LineKey(action, CATEGORIES.index(category), O if direction == "O" else U), idx[members], delta)
+            st.add(LineKey(action, CATEGORIES.index(category), O if direction == "O" else U), idx[members],
+                   amounts[members])
         return lambda _i, ch: f"Bijsturing {ch.action} {ch.category} {ch.direction}"
 
     def _apply_contribution(self, st: _State, idx: np.ndarray, chs: Sequence[ContributionChange]) -> Texts:
@@ -1200,9 +1197,6 @@ class Engine:
         yearly: list[int] = []  # changes with a percentage per year (pcts)
         for j, ch in enumerate(chs):
             if ch.pcts is not None:
-                if not in_plan.issuperset(ch.pcts):
-                    raise ch.error(f"jaar {min(set(ch.pcts) - in_plan)} valt buiten het plan", "pcts",
-                                   f"jaren in {years[0]}-{years[-1]}")
                 yearly.append(j)
             elif ch.from_year not in in_plan:
                 raise ch.error(f"jaar {ch.from_year} valt buiten het plan", "from_year",
@@ -1220,8 +1214,7 @@ class Engine:
         mask = (np.asarray(years)[None, :] >= from_year[:, None]).astype(float)
         multiplier = 1.0 + (factor[:, None] - 1.0) * mask
         if yearly:  # each year's percentage from that year on: the product of the years so far
-            none = [0.0] * len(years)
-            growth = np.array([list(map(chs[j].pcts.get, years, none)) for j in yearly])  # type: ignore[union-attr]
+            growth = _per_year([chs[j] for j in yearly], "pcts", years, years, 0.0, f"jaren in {years[0]}-{years[-1]}")
             multiplier[yearly] = np.cumprod(1.0 + growth, axis=1)
         step = multiplier - 1.0
         delta = st.contribution[idx] * step
@@ -1732,7 +1725,7 @@ def _text_for(step: Sequence[tuple[np.ndarray, Texts]], i: int, ch: Any) -> str:
 
 
 def _per_year(chs: Sequence[Any], name: str, years: Sequence[int], wanted: Sequence[int],
-              default: float) -> np.ndarray:
+              default: float, expected: str | None = None) -> np.ndarray:
     """The changes' field ``name`` (year -> rate) as (len(chs), len(wanted)) rates, ``default``
     for a year a change does not give; a year outside the plan is refused, naming the change."""
     plan = set(years)
@@ -1740,7 +1733,7 @@ def _per_year(chs: Sequence[Any], name: str, years: Sequence[int], wanted: Seque
     for ch, table in zip(chs, tables, strict=True):
         if not table.keys() <= plan:
             y = next(y for y in table if y not in plan)
-            raise ch.error(f"jaar {y} valt buiten het plan", name)
+            raise ch.error(f"jaar {y} valt buiten het plan", name, expected)
     every = operator.itemgetter(*wanted)
     try:  # the usual case (a Monte Carlo path, a wage index per year): a rate for every year
         return np.array([every(t) for t in tables], dtype=np.float64).reshape(len(chs), len(wanted))
