@@ -972,36 +972,34 @@ def _split(base: Baseline, p: Position, date: dt.date, **changes: Any) -> list[P
 
 
 def _groups(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarray, Any]]:
-    """Positions in ``chs`` grouped by equal change (the same object first, then equal fields;
-    ``vary``: a field that may differ within a group, the rule takes it per scenario)."""
+    """Positions in ``chs`` grouped by equal change (see :func:`_grouped`): (positions, first change)."""
+    return [(members, rep) for members, rep, _, _ in _grouped(chs, vary)]
+
+
+def _grouped(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarray, Any, list[Any], np.ndarray]]:
+    """Positions in ``chs`` grouped by equal change: the same object first, then equal fields;
+    ``vary``: a field that may differ within a group (the rule takes it per scenario). Per group:
+    (its positions in ``chs``, its first change, its distinct change objects, per position which
+    of those it has)."""
     ids = np.fromiter(map(id, chs), dtype=np.int64, count=len(chs))
     _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
     if len(first) == 1:
-        return [(np.arange(len(chs)), chs[0])]
-    merged: dict[tuple, tuple[Any, list[int]]] = {}  # group key -> (its first change, the distinct objects' numbers)
-    for u, j in enumerate(first.tolist()):
-        ch = chs[j]
-        key = _group_key(ch, vary)
-        got = merged.get(key)
-        if got is None:
-            merged[key] = (ch, [u])
-        else:
-            got[1].append(u)
-    if len(merged) == 1:
-        return [(np.arange(len(chs)), chs[int(first[0])])]
-    group = np.empty(len(first), dtype=np.intp)
-    for g, (_, objects) in enumerate(merged.values()):
-        group[objects] = g
+        return [(np.arange(len(chs)), chs[0], [chs[0]], np.zeros(len(chs), dtype=np.intp))]
+    objects = [chs[j] for j in first.tolist()]
+    numbers: dict[tuple, int] = {}  # group key -> group number
+    group = np.fromiter((numbers.setdefault(_group_key(o, vary), len(numbers)) for o in objects), dtype=np.intp,
+                        count=len(objects))
+    if len(numbers) == 1:
+        return [(np.arange(len(chs)), objects[0], objects, inverse)]
     of = group[inverse]
-    return [(np.flatnonzero(of == g), rep) for g, (rep, _) in enumerate(merged.values())]
-
-
-def _distinct(chs: Sequence[Any], members: np.ndarray) -> tuple[list[Any], np.ndarray]:
-    """The distinct change objects among ``chs[members]`` and, per member, which one it is."""
-    ids = np.fromiter(map(id, map(chs.__getitem__, members.tolist())), dtype=np.int64, count=len(members))
-    _, first, which = np.unique(ids, return_index=True, return_inverse=True)
-    return [chs[members[j]] for j in first.tolist()], which.reshape(-1)
+    out = []
+    for g in range(len(numbers)):
+        mine = np.flatnonzero(group == g)  # the group's distinct objects (their numbers)
+        members = np.flatnonzero(of == g)
+        out.append((members, objects[mine[0]], [objects[u] for u in mine.tolist()],
+                    np.searchsorted(mine, inverse[members])))
+    return out
 
 
 def _group_key(ch: Any, vary: str | None = None) -> tuple:
@@ -1450,14 +1448,12 @@ class Engine:
         renewed: set[int] = set()  # scenarios whose end date lies after the window: a renewal
         describe: dict[tuple, Callable[[int], str]] = {}  # (change but its date, date) -> text
         plan_end = dt.date(base.years[-1], 12, 31)
-        for members, ch in _groups(chs, vary="date"):
+        for members, ch, objects, which in _grouped(chs, vary="date"):
             s = self._subsidy(ch)
-            objects, which = _distinct(chs, members)
             by_date: dict[dt.date, SubsidyEndChange] = {}
             for o in objects:
-                by_date.setdefault(o.date, o)
-            for date, at in by_date.items():
-                base.check_date(at, date)
+                if by_date.setdefault(o.date, o) is o:
+                    base.check_date(o, o.date)
             day = np.array([o.date.toordinal() for o in objects])[which]
             sel = idx[members]
             end = st.ends[s.id][sel]
@@ -1553,9 +1549,8 @@ class Engine:
         return texts
 
     def _apply_subsidy_renew(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyRenewChange]) -> Texts:
-        for members, ch in _groups(chs, vary="until"):
+        for members, ch, objects, which in _grouped(chs, vary="until"):
             s = self._subsidy(ch)
-            objects, which = _distinct(chs, members)
             for o in objects:
                 self.base.check_date(o, o.until, "until")
             untils = [o.until for o in objects]
