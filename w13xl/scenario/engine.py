@@ -724,10 +724,10 @@ class _State:
         if new:
             r0, r1 = len(self.rows), len(self.rows) + len(new)
             if r1 > self._cost.shape[0]:  # room for at least twice as many rows
-                grow = max(r1, 2 * self._cost.shape[0]) - self._cost.shape[0]
-                self._cost = np.vstack([self._cost, np.zeros((grow, self.n))])
-                self._months = np.vstack([self._months, np.zeros((grow, self.n))])
-                self._present = np.hstack([self._present, np.zeros((self.size, grow))])
+                cap = max(r1, 2 * self._cost.shape[0])
+                cost, months, present = np.zeros((cap, self.n)), np.zeros((cap, self.n)), np.zeros((self.size, cap))
+                cost[:r0], months[:r0], present[:, :r0] = self._cost[:r0], self._months[:r0], self._present[:, :r0]
+                self._cost, self._months, self._present = cost, months, present
             self._months[r0:r1] = active_months(new, self.years)
             self._cost[r0:r1] = self.base.full_year_costs(new) * self._months[r0:r1] / 12.0
             for r, p in enumerate(new, start=r0):
