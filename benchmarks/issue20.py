@@ -493,8 +493,9 @@ def measure(quick: bool = False, libreoffice: dict | None = None, say=print) -> 
     if mc["failed"]:
         say(f"  Monte Carlo command failed: {' '.join(mc['failed'].strip().splitlines()[-1:])}")
     tree = "not measured (no /proc)" if mc["rss"] is None else f"{mc['rss']:.0f} MiB"
-    say(f"{paths:,} Monte Carlo paths end to end ({mc['how']} w13xl {mc['command']}, one worker process per "
-        f"core: {mc['cores']}): {', '.join(f'{s:.2f}' for s in mc['sims'])} s, peak RSS summed over the process "
+    say(f"{paths:,} Monte Carlo paths end to end ({mc['how']} w13xl {mc['command']}; its default: one worker "
+        f"process per core ({mc['cores']}), at most one per chunk of paths): "
+        f"{', '.join(f'{s:.2f}' for s in mc['sims'])} s, peak RSS summed over the process "
         f"tree {tree} (largest single process {mc['rss_single']:.0f} MiB); "
         f"`python -c \"import numpy, scipy, openpyxl\"` {mc['import']:.2f} s (best of 3)")
     res["size"] = size = package_lines()
