@@ -169,3 +169,14 @@ def test_an_error_in_a_worker_is_the_callers_error(study, prepared, monkeypatch)
             mc.simulate(baseline, paths=250, prepared=prepared, workers=workers)
         assert str(caught.value) == "x.toml, sleutel uncertainty.subsidies.X: subsidie X kan niet verlengd worden"
         assert caught.value.key == "uncertainty.subsidies.X"
+
+
+def test_spawned_workers_give_the_same_figures(study, prepared, monkeypatch):
+    """Where workers cannot be forked (Windows, macOS) they are spawned: a fresh interpreter that
+    imports w13xl and receives the prepared run pickled. The same figures to the bit."""
+    baseline, _, _ = study
+    monkeypatch.setattr(mc, "CHUNK", 100)
+    one = mc.simulate(baseline, paths=200, seed=8, prepared=prepared, keep_paths=True)
+    monkeypatch.setattr(mc, "_start_method", lambda: "spawn")
+    two = mc.simulate(baseline, paths=200, seed=8, prepared=prepared, keep_paths=True, workers=2)
+    assert_same(one, two)

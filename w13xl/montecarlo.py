@@ -69,6 +69,7 @@ import gc
 import multiprocessing
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -769,20 +770,25 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _start_method() -> str:
+    """fork on Linux (the workers start at once, sharing what this process has loaded); spawn
+    elsewhere (fork is unsafe on macOS and absent on Windows)."""
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
 def _chunk_results(prepared: Prepared, parts: list[tuple[int, int, np.random.SeedSequence]], workers: int,
                    started: Callable[[], None]) -> Iterator[ChunkResult]:
     """Each chunk's result, in this process (``workers`` 1) or in ``workers`` worker processes
-    (in the order they finish). Workers are forked where the system can (they share the prepared
-    run, the baseline and the imports with this process, nothing is sent); else spawned, and the
-    prepared run is pickled to each once. ``started()`` is called once the workers run (so that
+    (in the order they finish). Workers are forked on Linux (they share the prepared run, the
+    baseline and the imports with this process, nothing is sent); else spawned, and the prepared
+    run is pickled to each once (:func:`_start_method`). ``started()`` is called once the workers run (so that
     a caller starts its own threads, a progress bar, only after the fork)."""
     if workers <= 1 or len(parts) <= 1 or multiprocessing.current_process().daemon:  # a daemon has no children
         started()
         for lo, hi, seq in parts:
             yield run_chunk(prepared, lo, hi, seq)
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    context = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=context,
                              initializer=_worker_start, initargs=(prepared,)) as pool:
         pending = {pool.submit(_worker_chunk, lo, hi, seq) for lo, hi, seq in parts}
