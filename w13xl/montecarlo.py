@@ -781,8 +781,8 @@ def _chunk_results(prepared: Prepared, parts: list[tuple[int, int, np.random.See
     """Each chunk's result, in this process (``workers`` 1) or in ``workers`` worker processes
     (in the order they finish). Workers are forked on Linux (they share the prepared run, the
     baseline and the imports with this process, nothing is sent); else spawned, and the prepared
-    run is pickled to each once (:func:`_start_method`). ``started()`` is called once the workers run (so that
-    a caller starts its own threads, a progress bar, only after the fork)."""
+    run is pickled to each once (:func:`_start_method`). ``started()`` is called once the
+    workers run (so that a caller starts its own threads, a progress bar, only after the fork)."""
     if workers <= 1 or len(parts) <= 1 or multiprocessing.current_process().daemon:  # a daemon has no children
         started()
         for lo, hi, seq in parts:
