@@ -46,7 +46,6 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-WORKSHEET_REL = f"{REL_NS}/worksheet"
 #: Strict Open XML namespace prefixes -> their transitional equivalents.
 STRICT_TO_TRANSITIONAL = (
     (b"http://purl.oclc.org/ooxml/spreadsheetml/main", MAIN_NS.encode()),
@@ -561,7 +560,6 @@ class StyleMerger:
     entries that are already there, and maps the scratch cell-format and dxf indexes to the
     target's."""
 
-    LISTS = ("fonts", "fills", "borders", "cellXfs", "dxfs")
     ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",
              "tableStyles", "colors", "extLst")
 
@@ -740,10 +738,6 @@ def content_type(ct_xml: str, part: str) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Write-back
 # ---------------------------------------------------------------------------------------------
-
-INDEX_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml")
-STYLES_PART = "xl/styles.xml"
-
 
 @dataclass
 class WriteResult:

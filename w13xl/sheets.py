@@ -591,7 +591,6 @@ def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetC
 #: it looks large. A value above the bound is refused (it is almost surely 10 typed for 10%).
 RATE_BOUNDS = {"minimum_reserve_pct": 1.0, "designated_repayment_rate": 1.0, "index_rate": 0.5,
                "contribution_cpi_share": 1.0}
-_RATE_IDS = set(RATE_BOUNDS)
 
 
 def check_rate(key: str, value: float, ctx: SheetContext, row: int | None, col: int | None, label: str) -> None:
@@ -723,7 +722,6 @@ def expand_constants(params: Parameters, years: Sequence[int]) -> Parameters:
 # -- whole workbook -----------------------------------------------------------------------------
 DEFAULT_BUDGET_SHEETS = BUDGET_TABLE.names()
 MAPPING_SHEETS = CATEGORIES_SHEET.names()
-PARAMETER_SHEETS = PARAMETERS_SHEET.names()
 
 
 @dataclass
@@ -734,8 +732,7 @@ class LoadedPlan:
     file: str | None
     sheet: str
     layout: str
-    #: The Parameters sheet read (None: none), and whether an opening reserve was given at all.
-    parameters_sheet: str | None = None
+    #: Whether the Parameters sheet (or a defined name) gives an opening reserve at all.
     opening_given: bool = True
 
 
@@ -868,7 +865,7 @@ def load_plan_from_grids(
     if params_name is None and not opening_given and warn_absent:
         ctx.warnings.append(absent_warning(PARAMETERS_SHEET, file))
     params = assume_bestuur(params, pctx)
-    return LoadedPlan(plan, params, ctx.warnings, file, name, layout, params_name, opening_given)
+    return LoadedPlan(plan, params, ctx.warnings, file, name, layout, opening_given)
 
 
 def _opening_given(grid: Grid | None, named: Mapping[str, object] | None) -> bool:

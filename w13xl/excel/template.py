@@ -38,8 +38,6 @@ CONF_SHEET = "xlwings.conf"
 INACTIVE_CONF_SHEET = "_xlwings.conf"
 START_SHEET = "Start"
 UDF_MODULES = "w13xl.excel.functions"
-#: The macro in xlwings' quickstart VBA project that runs ``import <workbook name>; ....main()``.
-MACRO = "SampleCall"
 RUN_MAIN_TEMPLATE = '''"""Run main for {workbook} (written by `w13xl excel workbook`; do not rename).
 
 xlwings runs main() when you click Run main on the xlwings ribbon tab, or run the workbook's
