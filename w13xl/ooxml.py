@@ -35,7 +35,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from html import escape, unescape
+from html import unescape
 from pathlib import Path
 
 from .errors import InputError
@@ -232,7 +232,6 @@ class Rel:
     type: str
     target: str
     external: bool
-    raw: str  # the element's text
 
 
 def parse_rels(xml: bytes) -> list[Rel]:
@@ -241,7 +240,7 @@ def parse_rels(xml: bytes) -> list[Rel]:
     for m in _REL.finditer(text):
         a = attrs(m.group(1))
         out.append(Rel(a.get("Id", ""), a.get("Type", ""), a.get("Target", ""),
-                       a.get("TargetMode", "").lower() == "external", m.group(0)))
+                       a.get("TargetMode", "").lower() == "external"))
     return out
 
 
@@ -278,8 +277,7 @@ class SheetEntry:
     sheet_id: int
     rid: str
     part: str
-    raw: str
-    span: tuple[int, int]
+    state: str | None
 
 
 def workbook_sheets(parts: Mapping[str, bytes]) -> list[SheetEntry]:
@@ -291,7 +289,7 @@ def workbook_sheets(parts: Mapping[str, bytes]) -> list[SheetEntry]:
         a = attrs(m.group(0))
         rid = next((v for k, v in a.items() if k.endswith(":id") or k == "id"), "")
         out.append(SheetEntry(a.get("name", ""), int(a.get("sheetId", "0")), rid, targets.get(rid, ""),
-                              m.group(0), m.span()))
+                              a.get("state")))
     return out
 
 
@@ -746,8 +744,15 @@ class WriteResult:
     changed_parts: set[str]  # parts whose bytes differ (or that were added or removed)
 
 
-def _xml_name(name: str) -> str:
-    return escape(name, quote=True).replace("&#x27;", "&apos;")
+def _same_ns(element, local: str) -> str:
+    """The qualified tag ``local`` in the namespace of ``element``."""
+    return f"{{{element.tag[1:].split('}')[0]}}}{local}"
+
+
+def _serialise(root) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _styles_part(parts: Mapping[str, bytes]) -> str | None:
@@ -760,15 +765,16 @@ def _styles_part(parts: Mapping[str, bytes]) -> str | None:
 def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[str], *,
                   active: str | None = None) -> tuple[bytes, WriteResult]:
     """The user's package with the ``owned`` sheets removed and the scratch workbook's sheets
-    added (at the position of the first removed one, else at the end). Returns the new zip bytes."""
+    added (at the position of the first removed one, else at the end). Returns the new zip bytes.
+    The index parts are edited as trees (lxml keeps their namespace prefixes and declarations)."""
+    from lxml import etree
+
     parts = dict(pkg.parts)
     file = pkg.file
     owned = set(owned)
     sheets = workbook_sheets(parts)
     new_sheets = workbook_sheets(scratch)
     scratch_names = [s.name for s in new_sheets]
-    book = parts["xl/workbook.xml"].decode("utf-8")
-    wb_rels_xml = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
     ct_xml = parts["[Content_Types].xml"].decode("utf-8")
 
     # 1. what goes: the owned sheets and the parts only they reach
@@ -819,7 +825,7 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
     ct_scratch = scratch["[Content_Types].xml"].decode("utf-8")
 
     new_parts: dict[str, bytes] = {}
-    new_ct: list[str] = []
+    ct = etree.fromstring(parts["[Content_Types].xml"])
     for old in transplant:
         data = scratch[old]
         if old.startswith("xl/worksheets/") and old.endswith(".xml"):
@@ -831,54 +837,37 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
         new_parts[name] = data
         ctype = content_type(ct_scratch, old)
         if ctype and content_type(ct_xml, name) != ctype:
-            new_ct.append(f'<Override PartName="/{_xml_name(name)}" ContentType="{_xml_name(ctype)}"/>')
+            etree.SubElement(ct, _same_ns(ct, "Override"), PartName="/" + name, ContentType=ctype)
         rels = part_rels(scratch, old)
         if rels:
-            body = []
+            root = etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})
             for rel in rels:
                 target = rel.target if rel.external else "/" + rename[resolve(old, rel.target)]
-                mode = ' TargetMode="External"' if rel.external else ""
-                body.append(f'<Relationship Id="{_xml_name(rel.id)}" Type="{_xml_name(rel.type)}" '
-                            f'Target="{_xml_name(target)}"{mode}/>')
-            new_parts[rels_name(name)] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                                          f'<Relationships xmlns="{PKG_REL_NS}">{"".join(body)}</Relationships>'
-                                          ).encode()
+                el = etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship", Id=rel.id, Type=rel.type, Target=target)
+                if rel.external:
+                    el.set("TargetMode", "External")
+            new_parts[rels_name(name)] = _serialise(root)
 
     # 4. workbook.xml.rels: drop the removed sheets' relationships, add the new ones
+    wb_rels = etree.fromstring(parts["xl/_rels/workbook.xml.rels"])
     removed_rids = {s.rid for s in removed_entries}
-    for rel in parse_rels(parts["xl/_rels/workbook.xml.rels"]):
-        if rel.id in removed_rids:
-            wb_rels_xml = wb_rels_xml.replace(rel.raw, "", 1)
-    used_ids = {r.id for r in parse_rels(wb_rels_xml.encode())}
+    for el in list(wb_rels):
+        if el.get("Id") in removed_rids:
+            wb_rels.remove(el)
+    used_ids = {el.get("Id") for el in wb_rels}
+    scratch_types = {r.id: r.type for r in part_rels(scratch, "xl/workbook.xml")}
     new_rids = []
     n = 0
     for s in new_sheets:
-        while True:
+        n += 1
+        while f"rIdW13s{n}" in used_ids:
             n += 1
-            rid = f"rIdW13s{n}"
-            if rid not in used_ids:
-                break
-        new_rids.append(rid)
-        target = "/" + rename[s.part]
-        rel_type = next(r.type for r in part_rels(scratch, "xl/workbook.xml") if r.id == s.rid)
-        close = wb_rels_xml.rindex("</")  # the closing tag of <Relationships>, whatever its prefix
-        closing = re.match(r"</((?:[\w.-]+:)?)", wb_rels_xml[close:])
-        assert closing is not None  # it starts with "</"
-        prefix_rel = closing.group(1)
-        wb_rels_xml = (wb_rels_xml[:close] + f'<{prefix_rel}Relationship Id="{rid}" Type="{_xml_name(rel_type)}" '
-                       f'Target="{_xml_name(target)}"/>' + wb_rels_xml[close:])
+        new_rids.append(f"rIdW13s{n}")
+        etree.SubElement(wb_rels, _same_ns(wb_rels, "Relationship"), Id=new_rids[-1], Type=scratch_types[s.rid],
+                         Target="/" + rename[s.part])
 
     # 5. workbook.xml: the <sheet> list, defined names, active tab
-    wb_tag = re.search(r"<((?:[\w.-]+:)?)workbook\b([^>]*)>", book)
-    assert wb_tag is not None  # workbook_sheets read this workbook.xml above
-    prefix = wb_tag.group(1)
-    r_prefix = next((k.split(":", 1)[1] for k, v in attrs(wb_tag.group(2)).items()
-                     if k.startswith("xmlns:") and v == REL_NS), None)
-    if r_prefix is None:
-        book = book[:wb_tag.end() - 1] + f' xmlns:r="{REL_NS}"' + book[wb_tag.end() - 1:]
-        r_prefix = "r"
-        sheets = workbook_sheets({**parts, "xl/workbook.xml": book.encode()})
-        removed_entries = [s for s in sheets if s.name in owned]
+    book = etree.fromstring(parts["xl/workbook.xml"])
     old_index = {s.name: i for i, s in enumerate(sheets)}
     insert_at = min((old_index[s.name] for s in removed_entries), default=len(sheets))
     insert_at = sum(1 for s in kept_entries if old_index[s.name] < insert_at)
@@ -886,115 +875,73 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
     order[insert_at:insert_at] = scratch_names
     new_index = {name: i for i, name in enumerate(order)}
     next_id = max([s.sheet_id for s in sheets] + [0]) + 1
-    sheet_xml = []
-    for s, rid in zip(new_sheets, new_rids, strict=True):
-        state = attrs(s.raw).get("state")
-        state_attr = f' state="{state}"' if state and state != "visible" else ""
-        sheet_xml.append(f'<{prefix}sheet name="{_xml_name(s.name)}" sheetId="{next_id}"{state_attr} '
-                         f'{r_prefix}:id="{rid}"/>')
-        next_id += 1
-    # rebuild the <sheets> content from the kept raw entries (unchanged text) and the new ones
-    found = find_container(book, "sheets")
-    assert found is not None  # workbook_sheets read the <sheets> above
-    _, a, b, _ = found
-    raw_kept = [s.raw for s in sheets if s.name not in owned]
-    pieces = raw_kept[:insert_at] + sheet_xml + raw_kept[insert_at:]
-    if removed_entries or sheet_xml:
-        book = book[:a] + "".join(pieces) + book[b:]
+    sheets_el = book.find(_same_ns(book, "sheets"))
+    assert sheets_el is not None  # workbook_sheets read the <sheets> above
+    for el in list(sheets_el):
+        if el.get("name") in owned:
+            sheets_el.remove(el)
+    for k, (s, rid) in enumerate(zip(new_sheets, new_rids, strict=True)):
+        el = etree.Element(_same_ns(book, "sheet"), name=s.name, sheetId=str(next_id + k))
+        if s.state and s.state != "visible":
+            el.set("state", s.state)
+        el.set(f"{{{REL_NS}}}id", rid)
+        sheets_el.insert(insert_at + k, el)
 
     # defined names: drop the removed sheets' local names, renumber localSheetId, add the scratch ones
-    def renumber(m: re.Match) -> str:
-        a_ = attrs(m.group(1))
-        if "localSheetId" not in a_:
-            return m.group(0)
-        i = int(a_["localSheetId"])
-        name = sheets[i].name if i < len(sheets) else None
-        if name is None or name in owned:
-            return ""
-        if new_index[name] == i:
-            return m.group(0)
-        return m.group(0).replace(f'localSheetId="{i}"', f'localSheetId="{new_index[name]}"', 1)
-
-    book = _DEFINED.sub(renumber, book)
-    scratch_book = scratch["xl/workbook.xml"].decode("utf-8")
-    added_names = []
-    for m in _DEFINED.finditer(scratch_book):
-        a_ = attrs(m.group(1))
-        if "localSheetId" in a_:
-            i = int(a_["localSheetId"])
-            added_names.append(_prefixed(m.group(0).replace(f'localSheetId="{i}"',
-                                                            f'localSheetId="{new_index[scratch_names[i]]}"', 1),
-                                         prefix))
-    if added_names:
-        found = find_container(book, "definedNames")
-        if found is None:
-            anchor = None
-            for name in ("externalReferences", "functionGroups", "sheets"):
-                f = find_container(book, name)
-                if f is not None:
-                    anchor = f[3]
-                    break
-            book = book[:anchor] + f"<{prefix}definedNames>" + "".join(added_names) + \
-                f"</{prefix}definedNames>" + book[anchor:]
-        else:
-            s_, open_end, b_, e_ = found
-            if open_end == e_:
-                book = book[:s_] + f"<{prefix}definedNames>" + "".join(added_names) + \
-                    f"</{prefix}definedNames>" + book[e_:]
-            else:
-                book = book[:b_] + "".join(added_names) + book[b_:]
-    else:
-        names_box = find_container(book, "definedNames")
-        if names_box and not children(book, *names_box[1:3]):
-            s_, _, _, e_ = names_box
-            book = book[:s_] + book[e_:]  # an empty <definedNames> is not valid
+    names_el = book.find(_same_ns(book, "definedNames"))
+    for el in list(names_el if names_el is not None else ()):
+        if el.get("localSheetId") is None:
+            continue
+        i = int(el.get("localSheetId"))
+        local_to = sheets[i].name if i < len(sheets) else None
+        if local_to is None or local_to in owned:
+            names_el.remove(el)
+        elif new_index[local_to] != i:
+            el.set("localSheetId", str(new_index[local_to]))
+    added_names = [el for el in etree.fromstring(scratch["xl/workbook.xml"]).iter(f"{{{MAIN_NS}}}definedName")
+                   if el.get("localSheetId") is not None]
+    if added_names and names_el is None:
+        names_el = etree.Element(_same_ns(book, "definedNames"))
+        anchor = next(el for el in (book.find(_same_ns(book, name)) for name in
+                                    ("externalReferences", "functionGroups", "sheets")) if el is not None)
+        anchor.addnext(names_el)
+    for el in added_names:
+        el.set("localSheetId", str(new_index[scratch_names[int(el.get("localSheetId"))]]))
+        names_el.append(el)
+    if names_el is not None and len(names_el) == 0:
+        book.remove(names_el)  # an empty <definedNames> is not valid
 
     # active tab and first visible tab: indexes follow the sheets
-    view = re.search(r"<(?:[\w.-]+:)?workbookView\b[^>]*?/?>", book)
-    if view:
-        tag = view.group(0)
-        view_attrs = attrs(tag)
-        new_tag = tag
-        for key in ("activeTab", "firstSheet"):
-            i = int(view_attrs.get(key, "0"))
-            tab_name = sheets[i].name if i < len(sheets) else None
-            if tab_name is None or tab_name in owned:
-                target_name = active if key == "activeTab" and active in new_index else order[0]
-                value = new_index.get(target_name, 0)
-            else:
-                value = new_index[tab_name]
-            if key in view_attrs and value != i:
-                new_tag = re.sub(rf'\b{key}="\d+"', f'{key}="{value}"', new_tag)
-            elif key not in view_attrs and value != 0:
-                new_tag = new_tag.replace(view.group(0)[:len(prefix) + 13], view.group(0)[:len(prefix) + 13]
-                                          + f' {key}="{value}"', 1)
-        book = book.replace(tag, new_tag, 1)
+    view = book.find(f".//{_same_ns(book, 'workbookView')}")
+    for key in ("activeTab", "firstSheet") if view is not None else ():
+        i = int(view.get(key, "0"))
+        tab_name = sheets[i].name if i < len(sheets) else None
+        if tab_name is None or tab_name in owned:
+            target_name = active if key == "activeTab" and active in new_index else order[0]
+            value = new_index.get(target_name, 0)
+        else:
+            value = new_index[tab_name]
+        if value != i:
+            view.set(key, str(value))
 
-    # 6. content types
-    for part in removed_parts:
-        for m in _OVERRIDE.finditer(ct_xml):
-            if attrs(m.group(0)).get("PartName", "").lstrip("/") == part:
-                ct_xml = ct_xml.replace(m.group(0), "", 1)
-    if new_ct:
-        close = ct_xml.rindex("</")
-        ct_xml = ct_xml[:close] + "".join(new_ct) + ct_xml[close:]
-
-    # 7. calcChain: stale entries of removed sheets would make Excel repair the file
+    # 6. calcChain: stale entries of removed sheets would make Excel repair the file
     calc = "xl/calcChain.xml"
     removed_ids = {s.sheet_id for s in removed_entries}
     if calc in parts and removed_ids and _calc_chain_mentions(parts[calc], removed_ids):
         removed_parts.add(calc)
-        for rel in parse_rels(wb_rels_xml.encode()):
-            if resolve("xl/workbook.xml", rel.target) == calc:
-                wb_rels_xml = wb_rels_xml.replace(rel.raw, "", 1)
-        for m in _OVERRIDE.finditer(ct_xml):
-            if attrs(m.group(0)).get("PartName", "").lstrip("/") == calc:
-                ct_xml = ct_xml.replace(m.group(0), "", 1)
+        for el in list(wb_rels):
+            if resolve("xl/workbook.xml", el.get("Target") or "") == calc:
+                wb_rels.remove(el)
+
+    # 7. content types of the parts that went
+    for el in list(ct):
+        if (el.get("PartName") or "").lstrip("/") in removed_parts:
+            ct.remove(el)
 
     changed = {
-        "xl/workbook.xml": book.encode("utf-8"),
-        "xl/_rels/workbook.xml.rels": wb_rels_xml.encode("utf-8"),
-        "[Content_Types].xml": ct_xml.encode("utf-8"),
+        "xl/workbook.xml": _serialise(book),
+        "xl/_rels/workbook.xml.rels": _serialise(wb_rels),
+        "[Content_Types].xml": _serialise(ct),
     }
     if merger.changed:
         changed[styles_name] = merger.xml.encode("utf-8")
