@@ -488,154 +488,83 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
 
 
 # ---------------------------------------------------------------------------------------------
-# Raw XML editing (no re-serialisation: what is not edited keeps its exact bytes)
+# Styles (lxml trees: what is not edited keeps its meaning, the part is written anew)
 # ---------------------------------------------------------------------------------------------
 
-_TAG = re.compile(r"<(/?)((?:[\w.-]+:)?[\w.-]+)([^>]*?)(/?)>")
+def _same_ns(element, local: str) -> str:
+    """The qualified tag ``local`` in the namespace of ``element``."""
+    return element.tag[:element.tag.find("}") + 1] + local
 
 
-def _local(qname: str) -> str:
-    return qname.rsplit(":", 1)[-1]
-
-
-def find_container(xml: str, local: str, start: int = 0) -> tuple[int, int, int, int] | None:
-    """(open start, open end, close start, close end) of the first element ``local`` (any prefix);
-    for an empty element ``<x/>`` open end == close start == close end."""
-    for m in _TAG.finditer(xml, start):
-        if m.group(1) or _local(m.group(2)) != local:
-            continue
-        if m.group(4):
-            return m.start(), m.end(), m.end(), m.end()
-        depth = 1
-        for n in _TAG.finditer(xml, m.end()):
-            if _local(n.group(2)) != local or n.group(4):
-                continue
-            depth += -1 if n.group(1) else 1
-            if depth == 0:
-                return m.start(), m.end(), n.start(), n.end()
-        return None
-    return None
-
-
-def children(xml: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of the top-level elements in ``xml[start:end]``."""
-    spans = []
-    depth = 0
-    first = 0
-    for m in _TAG.finditer(xml, start, end):
-        if m.group(2).startswith(("?", "!")):
-            continue
-        if m.group(1):
-            depth -= 1
-            if depth == 0:
-                spans.append((first, m.end()))
-        elif m.group(4):
-            if depth == 0:
-                spans.append((m.start(), m.end()))
-        else:
-            if depth == 0:
-                first = m.start()
-            depth += 1
-    return spans
-
-
-def _set_count(open_tag: str, n: int) -> str:
-    if re.search(r'\bcount="\d+"', open_tag):
-        return re.sub(r'\bcount="\d+"', f'count="{n}"', open_tag)
-    return open_tag.replace(">", f' count="{n}">', 1) if not open_tag.endswith("/>") else \
-        open_tag[:-2].rstrip() + f' count="{n}"/>'
-
-
-def _prefixed(xml: str, prefix: str) -> str:
-    """Give every element of an unprefixed fragment the target's namespace prefix."""
-    if not prefix:
-        return xml
-    return re.sub(r"<(/?)([A-Za-z_][\w.-]*)(?=[\s/>])", lambda m: f"<{m.group(1)}{prefix}{m.group(2)}", xml)
+def _key(element) -> tuple:
+    """What makes two style entries the same: name, attributes (any order), text and children."""
+    return (element.tag.rsplit("}", 1)[-1], tuple(sorted(element.attrib.items())), (element.text or "").strip(),
+            tuple(_key(c) for c in element if isinstance(c.tag, str)))
 
 
 class StyleMerger:
-    """Appends the scratch workbook's styles to the target's ``styles.xml`` (textually), reusing
-    entries that are already there, and maps the scratch cell-format and dxf indexes to the
-    target's."""
+    """Appends the scratch workbook's styles to the target's ``styles.xml`` (as lxml trees),
+    reusing entries that are already there, and maps the scratch cell-format and dxf indexes to
+    the target's."""
 
     ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",
              "tableStyles", "colors", "extLst")
 
-    def __init__(self, target_xml: str, source_xml: str) -> None:
-        self.xml = target_xml
-        self.source = source_xml
-        root = re.search(r"<((?:[\w.-]+:)?)styleSheet\b", target_xml)
-        self.prefix = root.group(1) if root else ""
+    def __init__(self, target_xml: str | bytes, source_xml: str | bytes) -> None:
+        from lxml import etree
+
+        self.root = etree.fromstring(target_xml.encode() if isinstance(target_xml, str) else target_xml)
+        self.source = etree.fromstring(source_xml.encode() if isinstance(source_xml, str) else source_xml)
         self.changed = False
 
-    def _items(self, xml: str, local: str) -> list[str]:
-        found = find_container(xml, local)
-        if found is None:
-            return []
-        _, a, b, _ = found
-        return [xml[s:e] for s, e in children(xml, a, b)]
+    @staticmethod
+    def _items(root, local: str) -> list:
+        box = root.find(_same_ns(root, local))
+        return [] if box is None else [c for c in box if isinstance(c.tag, str)]
 
-    def _append(self, local: str, new_items: list[str]) -> None:
+    def _append(self, local: str, new_items: list) -> None:
         if not new_items:
             return
-        self.changed = True
-        body = "".join(_prefixed(i, self.prefix) for i in new_items)
-        found = find_container(self.xml, local)
-        if found is None:
-            count = len(new_items)
-            element = f"<{self.prefix}{local} count=\"{count}\">{body}</{self.prefix}{local}>"
-            later = self.ORDER[self.ORDER.index(local) + 1:]
-            pos = None
-            for name in later:
-                f = find_container(self.xml, name)
-                if f is not None:
-                    pos = f[0]
-                    break
-            if pos is None:
-                pos = self.xml.rindex("</")
-            self.xml = self.xml[:pos] + element + self.xml[pos:]
-            return
-        s, a, b, e = found
-        count = len(children(self.xml, a, b)) + len(new_items)
-        open_tag = self.xml[s:a]
-        if a == e:  # <dxfs count="0"/>
-            tag = open_tag[:-2].rstrip() + ">"
-            element = _set_count(tag, count) + body + f"</{self.prefix}{local}>"
-            self.xml = self.xml[:s] + element + self.xml[e:]
-        else:
-            self.xml = self.xml[:s] + _set_count(open_tag, count) + self.xml[a:b] + body + self.xml[b:]
+        from lxml import etree
 
-    def _merge_list(self, local: str, items: list[str]) -> list[int]:
-        existing = self._items(self.xml, local)
-        norm = [_prefixed(i, self.prefix) for i in items]
-        index = {x: n for n, x in reversed(list(enumerate(existing)))}
-        mapping: list[int] = []
-        new: list[str] = []
-        for item, key in zip(items, norm, strict=True):
-            if key in index:
-                mapping.append(index[key])
+        self.changed = True
+        box = self.root.find(_same_ns(self.root, local))
+        if box is None:
+            box = etree.Element(_same_ns(self.root, local))
+            later = (self.root.find(_same_ns(self.root, name)) for name in self.ORDER[self.ORDER.index(local) + 1:])
+            anchor = next((el for el in later if el is not None), None)
+            if anchor is None:
+                self.root.append(box)
             else:
+                anchor.addprevious(box)
+        box.extend(new_items)
+        box.set("count", str(len(self._items(self.root, local))))
+
+    def _merge_list(self, local: str, items: list) -> list[int]:
+        existing = self._items(self.root, local)
+        index = {_key(x): n for n, x in reversed(list(enumerate(existing)))}
+        mapping: list[int] = []
+        new: list = []
+        for item in items:
+            key = _key(item)
+            if key not in index:
                 index[key] = len(existing) + len(new)
-                mapping.append(index[key])
                 new.append(item)
+            mapping.append(index[key])
         self._append(local, new)
         return mapping
 
     def merge(self) -> tuple[list[int], list[int]]:
         """Merge; returns (cell format map, dxf map): scratch index -> target index."""
-        # number formats: same code -> same id; new codes get ids above the target's largest
-        def fmts(xml: str) -> list[tuple[str, str]]:  # (id, raw formatCode), any attribute order
-            out = []
-            for m in re.finditer(r"<(?:[\w.-]+:)?numFmt\b([^>]*)/?>", xml):
-                a = {x.group(1): x.group(3) if x.group(3) is not None else x.group(4)
-                     for x in _ATTR.finditer(m.group(1))}
-                if "numFmtId" in a and "formatCode" in a:
-                    out.append((a["numFmtId"], a["formatCode"]))
-            return out
+        from lxml import etree
 
-        target_fmts = {code: int(i) for i, code in reversed(fmts(self.xml))}
-        used_ids = [int(i) for i, _ in fmts(self.xml)]
-        next_id = max([163, *used_ids]) + 1
+        # number formats: same code -> same id; new codes get ids above the target's largest
+        def fmts(root) -> list[tuple[str, str]]:  # (id, formatCode) of every numFmt, dxfs' too
+            return [(x.get("numFmtId"), x.get("formatCode")) for x in root.iter(_same_ns(root, "numFmt"))
+                    if x.get("numFmtId") is not None and x.get("formatCode") is not None]
+
+        target_fmts = {code: int(i) for i, code in reversed(fmts(self.root))}
+        next_id = max([163, *(int(i) for i, _ in fmts(self.root))]) + 1
         fmt_map: dict[int, int] = {}
         new_fmts = []
         for i, code in fmts(self.source):
@@ -644,23 +573,17 @@ class StyleMerger:
             else:
                 fmt_map[int(i)] = next_id
                 target_fmts[code] = next_id
-                new_fmts.append(f'<numFmt numFmtId="{next_id}" formatCode="{code}"/>')
+                new_fmts.append(etree.Element(_same_ns(self.root, "numFmt"), numFmtId=str(next_id), formatCode=code))
                 next_id += 1
         self._append("numFmts", new_fmts)
         maps = {name: self._merge_list(name, self._items(self.source, name)) for name in ("fonts", "fills", "borders")}
-
-        def remap(xf: str) -> str:
-            def sub(attr, table):
-                nonlocal xf
-                xf = re.sub(rf'\b{attr}="(\d+)"', lambda m: f'{attr}="{table(int(m.group(1)))}"', xf, count=1)
-            sub("numFmtId", lambda i: fmt_map.get(i, i))
-            sub("fontId", lambda i: maps["fonts"][i])
-            sub("fillId", lambda i: maps["fills"][i])
-            sub("borderId", lambda i: maps["borders"][i])
-            sub("xfId", lambda i: 0)
-            return xf
-
-        xfs = [remap(x) for x in self._items(self.source, "cellXfs")]
+        tables = {"numFmtId": lambda i: fmt_map.get(i, i), "fontId": lambda i: maps["fonts"][i],
+                  "fillId": lambda i: maps["fills"][i], "borderId": lambda i: maps["borders"][i], "xfId": lambda i: 0}
+        xfs = self._items(self.source, "cellXfs")
+        for xf in xfs:
+            for attr, table in tables.items():
+                if xf.get(attr) is not None:
+                    xf.set(attr, str(table(int(xf.get(attr)))))
         xf_map = self._merge_list("cellXfs", xfs)
         dxfs = self._items(self.source, "dxfs")
         dxf_map = self._merge_list("dxfs", dxfs) if dxfs else []
@@ -682,20 +605,10 @@ def inline_strings(sheet_xml: str, shared: list[str]) -> str:
 
 
 def _shared_strings(parts: Mapping[str, bytes]) -> list[str]:
+    """The inner XML of each ``<si>`` of the shared string table (an empty ``<si/>`` gives '')."""
     data = parts.get("xl/sharedStrings.xml")
-    if data is None:
-        return []
-    xml = data.decode("utf-8")
-    found = find_container(xml, "sst")
-    if found is None:
-        return []
-    _, a, b, _ = found
-    out = []
-    for s, e in children(xml, a, b):
-        item = xml[s:e]
-        inner = re.match(r"<(?:\w+:)?si\b[^>]*>(.*)</(?:\w+:)?si>\s*$", item, re.S)
-        out.append(inner.group(1) if inner else "")
-    return out
+    return [m.group(1) or "" for m in re.finditer(r"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)",
+                                                   data.decode("utf-8"), re.S)] if data is not None else []
 
 
 def remap_styles(sheet_xml: str, xf_map: list[int], dxf_map: list[int]) -> str:
@@ -742,11 +655,6 @@ class WriteResult:
     written: list[str]
     removed: list[str]
     changed_parts: set[str]  # parts whose bytes differ (or that were added or removed)
-
-
-def _same_ns(element, local: str) -> str:
-    """The qualified tag ``local`` in the namespace of ``element``."""
-    return f"{{{element.tag[1:].split('}')[0]}}}{local}"
 
 
 def _serialise(root) -> bytes:
@@ -819,7 +727,7 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
     if styles_name is None or styles_name not in parts:
         raise InputError("het werkboek heeft geen opmaakonderdeel (xl/styles.xml); w13xl kan er geen bladen aan "
                          "toevoegen", file=file, expected="een werkboek bewaard door Excel of LibreOffice")
-    merger = StyleMerger(parts[styles_name].decode("utf-8"), scratch.get("xl/styles.xml", b"").decode("utf-8"))
+    merger = StyleMerger(parts[styles_name], scratch["xl/styles.xml"])
     xf_map, dxf_map = merger.merge()
     shared = _shared_strings(scratch)
     ct_scratch = scratch["[Content_Types].xml"].decode("utf-8")
@@ -944,7 +852,7 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
         "[Content_Types].xml": _serialise(ct),
     }
     if merger.changed:
-        changed[styles_name] = merger.xml.encode("utf-8")
+        changed[styles_name] = _serialise(merger.root)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info in pkg.infos:
