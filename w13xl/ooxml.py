@@ -65,9 +65,10 @@ _READ_EXPECTED = "een .xlsx- of .xlsm-bestand bewaard door Excel of LibreOffice"
 # The package in memory
 # ---------------------------------------------------------------------------------------------
 
-class Package:
+class Package(Mapping):
     """A workbook file read into memory: its zip entries in order; a part's content is unpacked
-    (and its checksum checked) when first read. ``parts`` unpacks them all (for writing)."""
+    (and its checksum checked) when first read (the package is a read-only mapping of its parts).
+    ``parts`` unpacks them all (for writing)."""
 
     def __init__(self, file: str, data: bytes, zf: zipfile.ZipFile, strict: bool = False) -> None:
         self.file = file
@@ -78,8 +79,19 @@ class Package:
         self.strict = strict
         self._cache: dict[str, bytes] = {}
 
-    def __contains__(self, name: str) -> bool:
+    def __contains__(self, name: object) -> bool:
         return name in self.names
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self.names:
+            raise KeyError(name)
+        return self.read(name)
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
 
     def read(self, name: str) -> bytes:
         data = self._cache.get(name)
@@ -93,33 +105,9 @@ class Package:
             self._cache[name] = data
         return data
 
-    def get(self, name: str, default: bytes | None = None) -> bytes | None:
-        return self.read(name) if name in self.names else default
-
     @property
     def parts(self) -> dict[str, bytes]:
         return {i.filename: self.read(i.filename) for i in self.infos}
-
-
-class _LazyParts(Mapping):
-    """A package's parts as a read-only mapping that unpacks on access."""
-
-    def __init__(self, pkg: Package) -> None:
-        self.pkg = pkg
-
-    def __getitem__(self, name: str) -> bytes:
-        if name not in self.pkg.names:
-            raise KeyError(name)
-        return self.pkg.read(name)
-
-    def __iter__(self):
-        return iter(self.pkg.names)
-
-    def __len__(self) -> int:
-        return len(self.pkg.names)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.pkg.names
 
 
 def _damaged(file: str, detail: str) -> InputError:
@@ -435,8 +423,7 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
 
     from .workbook import Grids
 
-    parts = _LazyParts(pkg)
-    entries = [e for e in workbook_sheets(parts) if e.part.startswith("xl/worksheets/")]
+    entries = [e for e in workbook_sheets(pkg) if e.part.startswith("xl/worksheets/")]
     wanted = set(sheets) if sheets is not None else None
     try:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(transitional(pkg)))
