@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 
 import numpy as np
@@ -225,8 +226,6 @@ def year_columns(grid: Grid, row: int, ctx: SheetContext, start_col: int = 0) ->
 
 def _table_headers() -> dict[str, tuple[str, ...]]:
     """Header key -> normalised names, from the contract (w13xl.contract.BUDGET_TABLE)."""
-    from .contract import BUDGET_TABLE, normalise
-
     return {c.name.lower(): tuple(normalise(n) for n in c.names()) for c in BUDGET_TABLE.columns
             if c.type != "jaar"}
 
@@ -235,8 +234,6 @@ _TABLE_HEADERS = _table_headers()
 
 
 def _header_key(value: object) -> str | None:
-    from .contract import normalise
-
     if not isinstance(value, str):
         return None
     text = normalise(value)
@@ -424,9 +421,7 @@ def read_pivot_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
 TOTAL_TOLERANCE = 0.01 + 1e-9
 
 
-def _euro2(x: float) -> str:
-    text = f"{x:,.2f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+_euro2 = partial(euro, decimals=2)
 
 
 def check_pivot_totals(lines: list[RawLine], nets: Mapping[str, list[tuple[int, np.ndarray]]],

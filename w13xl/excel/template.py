@@ -276,12 +276,10 @@ def _identifier(stem: str) -> str:
     return name if name.isidentifier() else f"W13_{name}"
 
 
-def _quote(sheet: str) -> str:
-    return f"'{sheet}'" if any(not ch.isalnum() and ch != "_" for ch in sheet) else sheet
-
-
 def _ranges(source, budget_sheet: str) -> tuple[str, str]:
     """Example ranges for the formulas on the Start sheet (the used range of each sheet)."""
+    from .layer import _quote
+
     budget = budget_sheet if budget_sheet in source.sheetnames else source.sheetnames[0]
     b = source[budget]
     text = f"{_quote(budget)}!A1:{b.cell(row=b.max_row, column=b.max_column).coordinate}"
