@@ -478,6 +478,7 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
 # Styles (lxml trees: what is not edited keeps its meaning, the part is written anew)
 # ---------------------------------------------------------------------------------------------
 
+
 def _same_ns(element, local: str) -> str:
     """The qualified tag ``local`` in the namespace of ``element``."""
     return element.tag[:element.tag.find("}") + 1] + local
@@ -616,21 +617,14 @@ def remap_styles(sheet_xml: str, xf_map: list[int], dxf_map: list[int]) -> str:
 # Content types
 # ---------------------------------------------------------------------------------------------
 
-_OVERRIDE = re.compile(r"<(?:\w+:)?Override\b[^>]*?/>")
-_DEFAULT = re.compile(r"<(?:\w+:)?Default\b[^>]*?/>")
 
-
-def content_type(ct_xml: str, part: str) -> str | None:
-    for m in _OVERRIDE.finditer(ct_xml):
-        a = attrs(m.group(0))
-        if a.get("PartName", "").lstrip("/") == part:
-            return a.get("ContentType")
+def content_type(ct, part: str) -> str | None:
+    """The content type ``[Content_Types].xml`` (an lxml tree) gives a part: its Override, else
+    the Default for its extension."""
     ext = part.rsplit(".", 1)[-1].lower()
-    for m in _DEFAULT.finditer(ct_xml):
-        a = attrs(m.group(0))
-        if a.get("Extension", "").lower() == ext:
-            return a.get("ContentType")
-    return None
+    overrides = [el for el in ct if (el.get("PartName") or "").lstrip("/") == part]
+    defaults = [el for el in ct if (el.get("Extension") or "").lower() == ext]
+    return next((el.get("ContentType") for el in overrides + defaults), None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -670,7 +664,6 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
     sheets = workbook_sheets(parts)
     new_sheets = workbook_sheets(scratch)
     scratch_names = [s.name for s in new_sheets]
-    ct_xml = parts["[Content_Types].xml"].decode("utf-8")
 
     # 1. what goes: the owned sheets and the parts only they reach
     removed_entries = [s for s in sheets if s.name in owned]
@@ -717,7 +710,7 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
     merger = StyleMerger(parts[styles_name], scratch["xl/styles.xml"])
     xf_map, dxf_map = merger.merge()
     shared = _shared_strings(scratch)
-    ct_scratch = scratch["[Content_Types].xml"].decode("utf-8")
+    ct_scratch = etree.fromstring(scratch["[Content_Types].xml"])
 
     new_parts: dict[str, bytes] = {}
     ct = etree.fromstring(parts["[Content_Types].xml"])
@@ -731,7 +724,7 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
         name = rename[old]
         new_parts[name] = data
         ctype = content_type(ct_scratch, old)
-        if ctype and content_type(ct_xml, name) != ctype:
+        if ctype and content_type(ct, name) != ctype:
             etree.SubElement(ct, _same_ns(ct, "Override"), PartName="/" + name, ContentType=ctype)
         rels = part_rels(scratch, old)
         if rels:
