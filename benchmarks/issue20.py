@@ -130,7 +130,7 @@ class FloorData:
 
 def floor_data(baseline, specs: list[dict]) -> FloorData:
     """What the floor needs from the baseline. The statutory notice per (subsidy, stop month)
-    comes from the roster by the engine's rule (``notice_details`` / ``notice_months_for`` /
+    comes from the roster by the engine's rule (``notice_months`` /
     ``staff_after_end``): a table of data, as the formula model has it."""
     from w13xl.m2 import designated_repayments
     from w13xl.model import EXPLOITATIE, LineKey, O, U
@@ -184,7 +184,7 @@ def after_notice(baseline, funded: list, date: dt.date) -> list:
     :func:`w13xl.staffing.notice` (each position paid to the end of the month of ``date`` plus
     its notice months, never past its planned end; one that would start later is dropped)."""
     try:
-        from w13xl.scenario.engine import notice_details, notice_months_for, staff_after_end
+        from w13xl.scenario.engine import notice_months, staff_after_end
     except ImportError:
         import dataclasses
 
@@ -202,8 +202,7 @@ def after_notice(baseline, funded: list, date: dt.date) -> list:
                 out.append(dataclasses.replace(p, end=last))
         return out
     ch = _NoticeOf(date)
-    details = notice_details(baseline, ch, funded)
-    months = {p.id: notice_months_for(p, ch, details) for p in funded}
+    months = notice_months(baseline, ch, funded)
     return staff_after_end(funded, "stop", date, None, months)
 
 

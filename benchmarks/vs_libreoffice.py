@@ -18,7 +18,7 @@ before its planned end (policy ``stop``), on the engine's rules (issue 9):
 * the stop: in the lost years (after the stop year, up to the planned end) the project's receipts
   go, its U line keeps only its staff cost (``min(staff x index, U)``) and A50111 loses the
   overhead share ``min(rate x staff, U - staff)``; the funded positions end after their statutory
-  notice (``notice_months_for`` / ``staff_after_end``), whose change in staff cost per stop year is
+  notice (``notice_months`` / ``staff_after_end``), whose change in staff cost per stop year is
   data in the workbook, at today's wages, multiplied by the scenario's wage index.
 
 The formula workbook, as a finance officer would build it: sheet ``Invoer`` holds the plan's
@@ -116,11 +116,11 @@ def model_data(baseline) -> dict:
       classes, the rest ``vast``);
     * per subsidy and year, the staff cost of its funded positions at today's wages;
     * per subsidy and stop year, the change in that staff cost when the positions end after their
-      statutory notice (:func:`notice_months_for` / :func:`staff_after_end`, the engine's rule)."""
+      statutory notice (:func:`notice_months` / :func:`staff_after_end`, the engine's rule)."""
     import types
 
     from w13xl.model import CATEGORIES
-    from w13xl.scenario.engine import notice_details, notice_months_for, staff_after_end
+    from w13xl.scenario.engine import notice_months, staff_after_end
 
     years = baseline.years
     ones = np.ones(len(years))
@@ -137,8 +137,7 @@ def model_data(baseline) -> dict:
         stops = {}
         for stop in years:
             ch = types.SimpleNamespace(notice_months=None, date=dt.date(stop, 12, 31))
-            details = notice_details(baseline, ch, funded)  # the statutory notice after the stop (default)
-            notices = {p.id: notice_months_for(p, ch, details) for p in funded}
+            notices = notice_months(baseline, ch, funded)  # the statutory notice after the stop (default)
             new = staff_after_end(funded, "stop", ch.date, None, notices)
             stops[stop] = {"notice": notices,
                            "delta": [float(v) for v in baseline.roster_cost(new, ones) - staff]}

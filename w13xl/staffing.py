@@ -50,8 +50,10 @@ The bundled roster and salary scales in ``w13xl/data`` are ILLUSTRATIVE (see
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import math
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -291,27 +293,59 @@ def _estimated_salary_2013(position: Position, scales: SalaryScales | None, para
             "aanname: schaal x 1,6084 (coëfficiënt 2013) met vakantiegeld en eindejaarstoelage")
 
 
+@dataclass(frozen=True)
+class NoticeBasis:
+    """What a position's statutory notice rests on, whatever the date it is given: the
+    in-service date and its source and, for a contract from before 2014, part 1 (fixed on
+    31/12/2013) with the 2013 salary that decides its rule."""
+
+    position: str
+    entry: date
+    entry_source: str
+    part1_months: int | None = None  # None: a contract from 2014 (one part)
+    salary_2013: float | None = None
+    salary_2013_source: str = ""
+
+    def on(self, on: date) -> Notice:
+        """The notice given on ``on``, with the figures it rests on (:meth:`terms`)."""
+        seniority, weeks, months = self.terms(on)
+        return Notice(self.position, on, self.entry, self.entry_source, seniority, months, weeks, self.part1_months,
+                      self.salary_2013, self.salary_2013_source if self.part1_months is not None else "")
+
+    def terms(self, on: date) -> tuple[int, int, int]:
+        """(seniority in months, art. 37/2 weeks, notice in whole months rounded up) given on
+        ``on``: the weeks for the seniority, or for a contract from before 2014 for the
+        seniority from 1/1/2014, added to part 1."""
+        seniority = _completed_months(self.entry, on)
+        if self.part1_months is None:
+            return seniority, statutory_notice_weeks(seniority), statutory_notice_months(seniority)
+        weeks = statutory_notice_weeks(_completed_months(NEW_REGIME_START, on))
+        return seniority, weeks, math.ceil(self.part1_months + weeks * 7 / DAYS_PER_MONTH - 1e-9)
+
+
+def notice_basis(position: Position, *, scales: SalaryScales | None = None, params: StaffParameters | None = None,
+                 reference_year: int = PLAN_YEARS[0], person_fte: float | None = None) -> NoticeBasis:
+    """The date-independent part of :func:`notice`. The salary of 31/12/2013 decides part 1's
+    rule: the roster's ``jaarloon_2013``, else estimated from the scale at the person's whole
+    fte (``person_fte``: all their positions; aanname; without scales the higher-salary rule,
+    the larger notice, is used)."""
+    entry, source = entry_date(position, reference_year)
+    if entry >= NEW_REGIME_START:
+        return NoticeBasis(position.id, entry, source)
+    old = _completed_months(entry, NEW_REGIME_START - timedelta(days=1))
+    salary, salary_source = _estimated_salary_2013(position, scales, params, reference_year, person_fte)
+    part1 = part1_months(old, SALARY_LIMIT_2013 + 1 if salary is None else salary)
+    return NoticeBasis(position.id, entry, source, part1, salary,
+                       salary_source if salary is not None else "onbekend: regel boven 32.254 (grootste opzeg)")
+
+
 def notice(position: Position, on: date, *, scales: SalaryScales | None = None,
            params: StaffParameters | None = None, reference_year: int = PLAN_YEARS[0],
            person_fte: float | None = None) -> Notice:
     """The employer's statutory notice for ``position`` given on ``on`` (art. 37/2; two parts for
-    a contract from before 1/1/2014, art. 67-69 Wet Eenheidsstatuut). The salary of 31/12/2013
-    decides part 1's rule: the roster's ``jaarloon_2013``, else estimated from the scale at the
-    person's whole fte (``person_fte``: all their positions; aanname; without scales the
-    higher-salary rule, the larger notice, is used)."""
-    entry, source = entry_date(position, reference_year)
-    seniority = _completed_months(entry, on)
-    if entry >= NEW_REGIME_START:
-        weeks = statutory_notice_weeks(seniority)
-        return Notice(position.id, on, entry, source, seniority, statutory_notice_months(seniority), weeks)
-    old = _completed_months(entry, NEW_REGIME_START - timedelta(days=1))
-    new = _completed_months(NEW_REGIME_START, on)
-    salary, salary_source = _estimated_salary_2013(position, scales, params, reference_year, person_fte)
-    part1 = part1_months(old, SALARY_LIMIT_2013 + 1 if salary is None else salary)
-    weeks = statutory_notice_weeks(new)
-    months = math.ceil(part1 + weeks * 7 / DAYS_PER_MONTH - 1e-9)
-    return Notice(position.id, on, entry, source, seniority, months, weeks, part1, salary,
-                  salary_source if salary is not None else "onbekend: regel boven 32.254 (grootste opzeg)")
+    a contract from before 1/1/2014, art. 67-69 Wet Eenheidsstatuut; see :func:`notice_basis`)."""
+    return notice_basis(position, scales=scales, params=params, reference_year=reference_year,
+                        person_fte=person_fte).on(on)
 
 
 # --------------------------------------------------------------------------------------------
@@ -391,8 +425,11 @@ class Position:
                                column=_DUTCH_FIELDS[name])
         if self.start is not None and self.end is not None and self.end < self.start:
             raise RowError(f"positie {pid}: einde {self.end} ligt voor start {self.start}", column="einde")
+        self._rehash()
+
+    def _rehash(self) -> None:
         # a position is a key of the engine's roster table: its hash is computed once
-        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f) for f in self.__dataclass_fields__)))
+        object.__setattr__(self, "_hash", hash(_position_fields(self)))
 
     def __hash__(self) -> int:
         return self._hash  # type: ignore[attr-defined]
@@ -403,7 +440,21 @@ class Position:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f) for f in self.__dataclass_fields__)))
+        self._rehash()
+
+    def until(self, end: date | None, funded_by: str | None = None) -> Position:
+        """This position with another ``end`` (and ``funding``): ``dataclasses.replace`` without
+        checking the fields again, which the engine does for thousands of stop dates. The one
+        field check that can fail is kept: the end may not lie before the start."""
+        if end is not None and self.start is not None and end < self.start:
+            raise RowError(f"positie {self.id}: einde {end} ligt voor start {self.start}", column="einde")
+        out = object.__new__(Position)
+        out.__dict__.update(self.__dict__)
+        out.__dict__["end"] = end
+        if funded_by is not None:
+            out.__dict__["funded_by"] = funded_by
+        out._rehash()
+        return out
 
     @property
     def person_key(self) -> str:
@@ -412,6 +463,10 @@ class Position:
     @property
     def subsidised(self) -> bool:
         return self.funded_by != BASE_FUNDING
+
+
+#: All fields of a position, as one tuple (its hash)
+_position_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(Position)))
 
 
 def _scale_key(name: str) -> str:
@@ -693,10 +748,13 @@ def head_shares(positions: Sequence[Position]) -> dict[str, float]:
 def cost_breakdown(positions: Sequence[Position], scales: SalaryScales,
                    params: StaffParameters | None = None,
                    years: Iterable[int] = PLAN_YEARS,
-                   wage_multiplier=None, shares: Mapping[str, float] | None = None) -> CostBreakdown:
+                   wage_multiplier=None, shares: Mapping[str, float] | None = None,
+                   full_year: bool = False) -> CostBreakdown:
     """Employer cost per component, each (n_positions, n_years), pro rata fte x months/12
     (the per-head other cost pro rata the position's head share x months/12; ``shares``:
-    position id -> head share, default :func:`head_shares` of ``positions``)."""
+    position id -> head share, default :func:`head_shares` of ``positions``). Every component
+    is proportional to the active months: ``full_year`` gives the cost of twelve months in each
+    year whatever the position's dates (the cost of any of its months is that / 12)."""
     params = params or StaffParameters()
     y = _years(years)
     positions = list(positions)
@@ -707,7 +765,7 @@ def cost_breakdown(positions: Sequence[Position], scales: SalaryScales,
     steps = position_steps(positions, y, params)
     amount = scales.amounts_at(codes[:, None], steps)
     fte = np.array([p.fte for p in positions], dtype=float)[:, None]
-    months = active_months(positions, y) / 12.0
+    months = np.ones((len(positions), y.size)) if full_year else active_months(positions, y) / 12.0
     weight = fte * months
     gross = amount * params.salary_coefficient * weight
     holiday = gross * params.holiday_pay

@@ -21,7 +21,7 @@ Rules (see README "Scenarios" for the finance officer's version):
 * **Subsidies.** Month level. Ending (early or at the planned end) loses the subsidy and the
   overhead recharge in the lost months; the policy says what happens to the project
   (:data:`SUBSIDY_END_POLICIES`, :func:`staff_after_end`): ``stop`` (costs stop, staff after
-  their statutory notice, :func:`notice_months_for`), ``keep_staff`` (W13 pays the staff, the
+  their statutory notice, :func:`notice_months`), ``keep_staff`` (W13 pays the staff, the
   other costs stop), ``keep_project`` (everything goes on), ``share``. Renewal adds the subsidy
   (its last full year's monthly amount, indexed by its class, or ``amount``) and, where the
   baseline's costs had stopped, the project's costs; the overhead recharge comes back either way.
@@ -51,13 +51,15 @@ from ..staffing import (
     CONTRACTUAL,
     ILLUSTRATIVE_LABEL,
     Notice,
+    NoticeBasis,
     Position,
     SalaryScales,
     StaffCheck,
     StaffParameters,
+    active_months,
     cost_breakdown,
     head_shares,
-    notice,
+    notice_basis,
     roster_is_illustrative,
     staff_check,
 )
@@ -246,6 +248,10 @@ def line_exposure(base: Baseline, key: LineKey, amount: np.ndarray,
     return LineExposure(key, amounts, origins, sources)
 
 
+#: A position's fields but its end: what its full-year cost depends on (and more).
+_rate_key = operator.attrgetter(*(f.name for f in dataclasses.fields(Position) if f.name != "end"))
+
+
 @dataclass(eq=False)
 class Baseline:
     """The plan as it is, plus everything a scenario needs to change it."""
@@ -301,6 +307,8 @@ class Baseline:
             "designated_repayments": designated_repayments(p, years),
         }
         self._cost_cache: dict[Position, np.ndarray] = {}
+        self._rate_cache: dict[tuple, np.ndarray] = {}
+        self._notice_cache: dict[Position, NoticeBasis] = {}
         by_action: dict[str, list[Subsidy]] = {}
         for sub in self.subsidies.values():
             by_action.setdefault(sub.action, []).append(sub)
@@ -344,24 +352,51 @@ class Baseline:
         """Employer cost per year of one position at wage multiplier 1 (cached)."""
         cost = self._cost_cache.get(p)
         if cost is None:
-            cost = self.position_costs([p])[0]
+            cost = self._cost_cache[p] = self.position_costs([p])[0]
         return cost
 
     def position_costs(self, positions: Sequence[Position]) -> np.ndarray:
-        """Employer cost per year of each position at wage multiplier 1, (len, years): the
-        staffing rule (:func:`~w13xl.staffing.cost_breakdown`) once for all that are not cached."""
-        todo = list(dict.fromkeys(p for p in positions if p not in self._cost_cache))
+        """Employer cost per year of each position at wage multiplier 1, (len, years): its
+        full-year cost x its active months / 12 (:meth:`full_year_costs`)."""
+        return self.full_year_costs(positions) * active_months(positions, self.years) / 12.0
+
+    def full_year_costs(self, positions: Sequence[Position]) -> np.ndarray:
+        """Employer cost of twelve months per year of each position at wage multiplier 1,
+        (len, years): the staffing rule (:func:`~w13xl.staffing.cost_breakdown`) once for all
+        that are not cached. It does not depend on the position's end: a position and the same
+        position ending earlier share it (the engine's stop dates)."""
+        keys = [_rate_key(p) for p in positions]
+        todo = list({k: p for k, p in zip(keys, positions, strict=True) if k not in self._rate_cache}.items())
         if todo:
             if self.scales is None:
                 raise InputError("het werkboek heeft geen weddeschalen (blad 'Weddeschalen')",
                                  file=self.file, expected="een blad 'Weddeschalen' voor personeelswijzigingen")
+            new = [p for _, p in todo]
             try:
-                shares = {p.id: self.head_share.get(p.id, 1.0) for p in todo}
-                costs = cost_breakdown(todo, self.scales, self.staff_params, self.years, shares=shares).total
+                shares = {p.id: self.head_share.get(p.id, 1.0) for p in new}
+                rates = cost_breakdown(new, self.scales, self.staff_params, self.years, shares=shares,
+                                       full_year=True).total
             except ValueError as exc:
                 raise InputError(str(exc), file=self.file, sheet="Personeel") from None
-            self._cost_cache.update(zip(todo, costs, strict=True))
-        return np.array([self._cost_cache[p] for p in positions]).reshape(len(positions), len(self.years))
+            self._rate_cache.update(zip((k for k, _ in todo), rates, strict=True))
+        return np.array([self._rate_cache[k] for k in keys]).reshape(len(positions), len(self.years))
+
+    def notice(self, p: Position, on: dt.date) -> Notice:
+        """The statutory notice of ``p`` given on ``on`` (:func:`~w13xl.staffing.notice`, its
+        date-independent part once per position), paid on the person's whole FTE."""
+        return self._notice_basis(p).on(on)
+
+    def _notice_basis(self, p: Position) -> NoticeBasis:
+        basis = self._notice_cache.get(p)
+        if basis is None:
+            basis = self._notice_cache[p] = notice_basis(
+                p, scales=self.scales, params=self.staff_params, reference_year=self.staff_params.reference_year,
+                person_fte=self.person_fte.get(p.person_key) or p.fte)
+        return basis
+
+    def notice_terms(self, p: Position, on: dt.date) -> tuple[int, int, int]:
+        """(seniority months, weeks, notice months) of :meth:`notice`, without its details."""
+        return self._notice_basis(p).terms(on)
 
     def roster_cost(self, positions: Iterable[Position], wage_multiplier: np.ndarray) -> np.ndarray:
         total = np.zeros(len(self.years))
@@ -469,31 +504,33 @@ def notice_mode(ch) -> tuple[str, bool]:
     return DEFAULT_NOTICE, True
 
 
-def notice_details(base: Baseline, ch, funded: Sequence[Position]) -> dict[str, Notice]:
-    """The statutory notice of each funded position on the stop date (seniority, its source, the
-    two parts for a contract from before 2014): shown whatever the mode, so that the board sees
-    what serving notice in time avoids. A statutory (vast benoemd) position has no notice under
-    the Arbeidsovereenkomstenwet: refused."""
-    out = {}
+def _contractual(ch, funded: Sequence[Position]) -> None:
+    """A statutory (vast benoemd) position has no notice under the Arbeidsovereenkomstenwet: refused."""
     for p in funded:
         if p.statute != CONTRACTUAL:
             raise ch.error(f"positie {p.id} is statutair: geen opzeg volgens de Arbeidsovereenkomstenwet",
                            "policy", "keep_staff, of de positie als contractueel in het personeelsbestand")
-        person_fte = base.person_fte.get(p.person_key) or p.fte
-        out[p.id] = notice(p, ch.date, scales=base.scales, params=base.staff_params,
-                           reference_year=base.staff_params.reference_year, person_fte=person_fte)
-    return out
 
 
-def notice_months_for(p: Position, ch, details: Mapping[str, Notice]) -> int:
-    """Months the position stays paid after the stop date: 0 when notice was served in time, the
-    scenario's ``notice_months`` if given, else the statutory notice (:func:`staffing.notice`)."""
+def notice_details(base: Baseline, ch, funded: Sequence[Position]) -> dict[str, Notice]:
+    """The statutory notice of each funded position on the stop date (seniority, its source, the
+    two parts for a contract from before 2014): shown whatever the mode, so that the board sees
+    what serving notice in time avoids."""
+    _contractual(ch, funded)
+    return {p.id: base.notice(p, ch.date) for p in funded}
+
+
+def notice_months(base: Baseline, ch, funded: Sequence[Position]) -> dict[str, int]:
+    """Months each funded position stays paid after the stop date: 0 when notice was served in
+    time, the scenario's ``notice_months`` if given, else the statutory notice
+    (:func:`staffing.notice`, whole months)."""
+    _contractual(ch, funded)
     mode, _ = notice_mode(ch)
     if mode == NOTICE_IN_TIME:
-        return 0
+        return {p.id: 0 for p in funded}
     if ch.notice_months is not None:
-        return int(ch.notice_months)
-    return details[p.id].months
+        return {p.id: int(ch.notice_months) for p in funded}
+    return {p.id: base.notice_terms(p, ch.date)[2] for p in funded}
 
 
 def staff_after_end(funded: Sequence[Position], policy: str, date: dt.date, share: float | None,
@@ -514,19 +551,19 @@ def staff_after_end(funded: Sequence[Position], policy: str, date: dt.date, shar
             if p.end is not None and p.end <= last:
                 out.append(p)
             elif p.start is None or p.start <= last:
-                out.append(dataclasses.replace(p, end=last))
+                out.append(p.until(last))
         elif policy == "keep_staff":
             if p.end is not None and p.end < date:
                 out.append(p)
             else:
-                out.append(dataclasses.replace(p, end=None, funded_by=BASE_FUNDING))
+                out.append(p.until(None, BASE_FUNDING))
         else:  # share
             if p.end is not None and p.end < date:
                 out.append(p)
                 continue
             kept = float(share or 0.0)
             if p.start is None or p.start <= date:
-                out.append(dataclasses.replace(p, end=date))
+                out.append(p.until(date))
             if kept > 0:
                 after = dataclasses.replace(p, id=p.id, start=max(p.start, date + dt.timedelta(days=1))
                                             if p.start else date + dt.timedelta(days=1), end=None,
@@ -681,33 +718,25 @@ class _State:
         return self.add_rows([p])[0]
 
     def add_rows(self, positions: Sequence[Position]) -> list[int]:
-        """The rows of ``positions``; new ones are added with their cost and active months."""
+        """The rows of ``positions``; new ones are added with their full-year cost, active months
+        and cost (the full-year cost x active months / 12)."""
         new = [p for p in dict.fromkeys(positions) if p not in self.row_index]
         if new:
-            from ..staffing import active_months
-
-            costs = self.base.position_costs(new)
-            months = active_months(new, self.years)
-            for p, cost, active in zip(new, costs, months, strict=True):
-                self._add_row(p, cost, active)
-        return [self.row_index[p] for p in positions]
-
-    def _add_row(self, p: Position, cost: np.ndarray, active: np.ndarray) -> None:
-        r = self.row_index.get(p)
-        if r is None:
-            r = len(self.rows)
-            if r == self._cost.shape[0]:
-                grow = self._cost.shape[0]
+            r0, r1 = len(self.rows), len(self.rows) + len(new)
+            if r1 > self._cost.shape[0]:  # room for at least twice as many rows
+                grow = max(r1, 2 * self._cost.shape[0]) - self._cost.shape[0]
                 self._cost = np.vstack([self._cost, np.zeros((grow, self.n))])
                 self._months = np.vstack([self._months, np.zeros((grow, self.n))])
                 self._present = np.hstack([self._present, np.zeros((self.size, grow))])
-            self._cost[r] = cost
-            self._months[r] = active
-            self.rows.append(p)
-            self.row_index[p] = r
-            self.rows_by_action.setdefault(p.action, []).append(r)
-            self.rows_by_id.setdefault(p.id, []).append(r)
-            self.rows_by_funding.setdefault(p.funded_by, []).append(r)
+            self._months[r0:r1] = active_months(new, self.years)
+            self._cost[r0:r1] = self.base.full_year_costs(new) * self._months[r0:r1] / 12.0
+            for r, p in enumerate(new, start=r0):
+                self.rows.append(p)
+                self.row_index[p] = r
+                self.rows_by_action.setdefault(p.action, []).append(r)
+                self.rows_by_id.setdefault(p.id, []).append(r)
+                self.rows_by_funding.setdefault(p.funded_by, []).append(r)
+        return [self.row_index[p] for p in positions]
 
     @property
     def present(self) -> np.ndarray:
@@ -755,42 +784,44 @@ class _State:
              route: bool = True, on: str | None = None, variant: np.ndarray | None = None) -> None:
         """In the scenarios ``idx``, each row of ``rows`` becomes ``new_rows(row)`` (with
         ``variant``, an index per scenario: ``new_rows[variant](row)``). ``route``: the cost
-        change goes through :meth:`route_staff_cost` (overhead, funding) per position; else, with
-        ``on``, the bare cost change lands on that action's U line; else nowhere (the caller has
-        accounted for it)."""
+        change goes through :meth:`route_staff_cost` (overhead, funding) per action and funding;
+        else, with ``on``, the bare cost change lands on that action's U line; else nowhere (the
+        caller has accounted for it)."""
         fns = [new_rows] if callable(new_rows) else list(new_rows)
-        var = np.zeros(len(idx), dtype=np.int64) if variant is None else variant
-        counts = self._present[_cells(idx, rows)].copy()
-        order = np.argsort(var, kind="stable")
-        bounds = np.searchsorted(var[order], np.arange(len(fns) + 1))
-        members = [order[bounds[v]:bounds[v + 1]] for v in range(len(fns))]
-        made: dict[tuple[int, int], list[Position]] = {}
-        for v, fn in enumerate(fns):
-            used = np.any(counts[members[v]] > 0, axis=0)
-            for c, r in enumerate(rows):
-                if used[c]:
-                    made[v, c] = list(fn(self.rows[r]))
-        self.add_rows([q for qs in made.values() for q in qs])
+        var = np.zeros(len(idx), dtype=np.intp) if variant is None else variant
+        cells = _cells(idx, rows)
+        counts = self._present[cells].copy()  # (scenarios, rows)
+        # which (variant, row) pairs some scenario has: only those are made
+        used = np.zeros((len(fns), len(rows)), dtype=bool)
+        np.logical_or.at(used, var, counts > 0)
+        made = [(v, c, list(fns[v](self.rows[rows[c]]))) for v, c in zip(*np.nonzero(used), strict=True)]
+        new = self.add_rows([q for _, _, qs in made for q in qs])
+        columns = sorted(set(new))
+        at = {r: j for j, r in enumerate(columns)}
+        # become[v, c, j]: how many of new row columns[j] row c becomes in variant v
+        become = np.zeros((len(fns), len(rows), len(columns)))
+        k = 0
+        for v, c, qs in made:
+            for r in new[k:k + len(qs)]:
+                become[v, c, at[r]] += 1.0
+            k += len(qs)
+        added = np.einsum("kc,kcj->kj", counts, become[var])  # (scenarios, new rows)
+        self._present[cells] -= counts
+        self._present[_cells(idx, columns)] += added
         loon = self.mult["loon"][idx]
-        self._present[_cells(idx, rows)] -= counts
-        change = np.zeros((len(fns), len(rows), self.n))
-        for (v, c), qs in made.items():
-            news = [self.row_index[q] for q in qs]
-            who = members[v]
-            count = counts[who, c]
-            for q in news:
-                self._present[idx[who], q] += count
-            if route:
-                sub, mult = idx[who], loon[who]
-                old = self.rows[rows[c]]
-                self.route_staff_cost(sub, old.action, old.funded_by, -count[:, None] * self.cost[rows[c]] * mult)
-                for q in news:
-                    p = self.rows[q]
-                    self.route_staff_cost(sub, p.action, p.funded_by, count[:, None] * self.cost[q] * mult)
-            else:
-                change[v, c] = sum((self.cost[q] for q in news), np.zeros(self.n)) - self.cost[rows[c]]
-        if on is not None and not route:
-            bare = np.einsum("kc,kcn->kn", counts, change[var])
+        if route:  # per (action, funding): the old rows' cost out, the new rows' in
+            old = -counts[:, :, None] * self.cost[list(rows)][None]
+            fresh = added[:, :, None] * self.cost[columns][None]
+            flows: dict[tuple[str, str], np.ndarray] = {}
+            for part, where in ((old, rows), (fresh, columns)):
+                for j, r in enumerate(where):
+                    p = self.rows[r]
+                    got = flows.get((p.action, p.funded_by))
+                    flows[p.action, p.funded_by] = part[:, j] if got is None else got + part[:, j]
+            for (action, funded_by), delta in flows.items():
+                self.route_staff_cost(idx, action, funded_by, delta * loon)
+        elif on is not None:
+            bare = added @ self.cost[columns] - counts @ self.cost[list(rows)]
             self.add(LineKey(on, EXPLOITATIE, U), idx, bare * loon)
 
     def hire(self, idx: np.ndarray, p: Position) -> None:
@@ -945,25 +976,30 @@ def _groups(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarra
     ``vary``: a field that may differ within a group, the rule takes it per scenario)."""
     ids = np.fromiter(map(id, chs), dtype=np.int64, count=len(chs))
     _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
-    merged: dict[tuple, list[int]] = {}  # group key -> the distinct objects' numbers
-    rep: dict[tuple, Any] = {}
-    for u, j in enumerate(first.tolist()):
-        frozen = _group_key(chs[j], vary)
-        merged.setdefault(frozen, []).append(u)
-        rep.setdefault(frozen, chs[j])
     inverse = inverse.reshape(-1)
+    if len(first) == 1:
+        return [(np.arange(len(chs)), chs[0])]
+    merged: dict[tuple, tuple[Any, list[int]]] = {}  # group key -> (its first change, the distinct objects' numbers)
+    for u, j in enumerate(first.tolist()):
+        ch = chs[j]
+        key = _group_key(ch, vary)
+        got = merged.get(key)
+        if got is None:
+            merged[key] = (ch, [u])
+        else:
+            got[1].append(u)
     if len(merged) == 1:
-        return [(np.arange(len(chs)), next(iter(rep.values())))]
+        return [(np.arange(len(chs)), chs[int(first[0])])]
     group = np.empty(len(first), dtype=np.intp)
-    for g, objects in enumerate(merged.values()):
+    for g, (_, objects) in enumerate(merged.values()):
         group[objects] = g
     of = group[inverse]
-    return [(np.flatnonzero(of == g), rep[k]) for g, k in enumerate(merged)]
+    return [(np.flatnonzero(of == g), rep) for g, (rep, _) in enumerate(merged.values())]
 
 
 def _distinct(chs: Sequence[Any], members: np.ndarray) -> tuple[list[Any], np.ndarray]:
     """The distinct change objects among ``chs[members]`` and, per member, which one it is."""
-    ids = np.fromiter((id(chs[j]) for j in members.tolist()), dtype=np.int64, count=len(members))
+    ids = np.fromiter(map(id, map(chs.__getitem__, members.tolist())), dtype=np.int64, count=len(members))
     _, first, which = np.unique(ids, return_index=True, return_inverse=True)
     return [chs[members[j]] for j in first.tolist()], which.reshape(-1)
 
@@ -998,6 +1034,10 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+#: The fields of an index change that decide its form (:meth:`Engine._apply_index`)
+_index_fields = operator.attrgetter("rate", "rates", "crossings", "extra_crossings", "classes")
+
+
 #: A change's text for the audit trail: fixed, or made on demand from the scenario index.
 Text = str | Callable[[int], str]
 #: What a change type's rule gives back for the audit trail: a text per scenario it ran on, or
@@ -1028,12 +1068,17 @@ class Engine:
         """Run S scenarios (each with the chain it extends) as one state with a scenario axis.
         ``audit``: keep what is needed for each change's effect (the audit trail)."""
         base = self.base
-        plain = all(not s.extends or s.extends == BASELINE for s in scenarios)
-        if library is None and not plain:
-            library = ScenarioLibrary(list(scenarios))
-        chains = [[s] if not s.extends or s.extends == BASELINE else library.chain(s)  # type: ignore[union-attr]
-                  for s in scenarios]
-        changes = [chain[0].changes if len(chain) == 1 else [c for s in chain for c in s.changes] for chain in chains]
+        chains: list[list[Scenario]] = []
+        changes: list[list[Any]] = []
+        for s in scenarios:
+            if not s.extends or s.extends == BASELINE:
+                chains.append([s])
+                changes.append(s.changes)
+                continue
+            if library is None:
+                library = ScenarioLibrary(list(scenarios))
+            chains.append(library.chain(s))
+            changes.append([c for t in chains[-1] for c in t.changes])
         size = len(scenarios)
         st = _State(base, size)
         # step k of every scenario, by change type: (scenario indexes, their changes)
@@ -1208,10 +1253,10 @@ class Engine:
         """New multiplier paths for the index classes; every exposed line follows (:meth:`_set_paths`).
         Changes of one form (rate, rates, inflation, crossings) are computed together."""
         forms: dict[tuple, list[int]] = {}
-        for j, ch in enumerate(chs):
-            form = ("rate" if ch.rate is not None else "rates" if ch.rates is not None else
-                    "crossings" if ch.crossings is not None or ch.extra_crossings is not None else "inflation")
-            forms.setdefault((form, tuple(ch.classes), ch.extra_crossings is not None), []).append(j)
+        for j, (rate, rates, crossings, extra, classes) in enumerate(map(_index_fields, chs)):
+            form = ("rate" if rate is not None else "rates" if rates is not None else
+                    "crossings" if crossings is not None or extra is not None else "inflation")
+            forms.setdefault((form, tuple(classes), extra is not None), []).append(j)
         for (form, _classes, _extra), members in forms.items():
             group = [chs[j] for j in members]
             paths = self._index_paths(st, idx[members], form, group)
@@ -1240,12 +1285,7 @@ class Engine:
             rate = np.array([ch.rate for ch in chs], dtype=np.float64)
             return dict.fromkeys(classes, (1.0 + rate[:, None]) ** np.arange(n))
         if form == "rates":
-            for ch in chs:
-                for y in ch.rates or {}:
-                    if y not in years:
-                        raise ch.error(f"jaar {y} valt buiten het plan", "rates")
-            later = years[1:]
-            rates = np.array([[(ch.rates or {}).get(y, base_rate) for y in later] for ch in chs], dtype=np.float64)
+            rates = _per_year(chs, "rates", years, years[1:], base_rate)
             growth = np.concatenate([np.ones((len(chs), 1)), 1.0 + rates], axis=1)
             return dict.fromkeys(classes, np.cumprod(growth, axis=1))
         if form == "crossings":
@@ -1263,16 +1303,7 @@ class Engine:
                 out[j] = cache[key]
             return {"loon": out}
         # inflation: a health index path through the pivot mechanism (wages), CPI for the rest
-        for ch in chs:
-            for y in ch.inflation or {}:
-                if y not in years:
-                    raise ch.error(f"jaar {y} valt buiten het plan", "inflation")
-        every = operator.itemgetter(*years)
-        try:  # the usual case (a Monte Carlo path): a rate for every year
-            rates = np.array([every(ch.inflation or {}) for ch in chs], dtype=np.float64).reshape(len(chs), n)
-        except KeyError:
-            rates = np.array([[(ch.inflation or {}).get(y, base_rate) for y in years] for ch in chs], dtype=np.float64)
-        paths = inflation_paths(rates, years)
+        paths = inflation_paths(_per_year(chs, "inflation", years, years, base_rate), years)
         return {c: paths[c] for c in classes if c in paths}
 
     def _set_paths(self, st: _State, idx: np.ndarray, paths: dict[str, np.ndarray]) -> None:
@@ -1460,15 +1491,10 @@ class Engine:
             key = _group_key(ch, "date")
             for ordinal in distinct:
                 at = by_date[dt.date.fromordinal(ordinal)]
-                details: dict[str, Notice] = {}
-                notices: dict[str, int] = {}
-                if ch.policy == "stop":
-                    details = notice_details(base, at, funded)
-                    notices = {p.id: notice_months_for(p, at, details) for p in funded}
+                notices = notice_months(base, at, funded) if ch.policy == "stop" else {}
                 rules.append(lambda p, at=at, notices=notices: staff_after_end([p], at.policy, at.date, at.share,
                                                                                notices))
-                describe[key, at.date] = functools.partial(self._describe_end, s, at, funded, present, sel, details,
-                                                           notices)
+                describe[key, at.date] = functools.partial(self._describe_end, s, at, funded, present, sel, notices)
             st.swap(sel, rows, rules, route=False, on=s.action, variant=variant)
             end = st.ends[s.id][sel]
             shorter = (end >= _OPEN) | (day < end)
@@ -1484,13 +1510,12 @@ class Engine:
         return text
 
     def _describe_end(self, s: Subsidy, ch: SubsidyEndChange, rows: list[Position], present: np.ndarray,
-                      sel: np.ndarray, details: Mapping[str, Notice], notices: Mapping[str, int], i: int) -> str:
+                      sel: np.ndarray, notices: Mapping[str, int], i: int) -> str:
         """The audit text of a subsidy end for scenario ``i`` (its funded positions: the ``rows``
         that scenario ``sel[k] = i`` had, ``present[k]``)."""
         funded = [p for p, c in zip(rows, present[int(np.searchsorted(sel, i))], strict=True) if c > 0]
-        mine = {p.id for p in funded}
-        details = {k: d for k, d in details.items() if k in mine}
-        notices = {k: v for k, v in notices.items() if k in mine}
+        details = notice_details(self.base, ch, funded) if ch.policy == "stop" else {}
+        notices = {p.id: notices[p.id] for p in funded if p.id in notices}
         desc = describe_subsidy_end(s, ch, notices, details)
         if details:
             # the other notice variant in one figure: the staff cost of the statutory notice
@@ -1614,7 +1639,7 @@ class Engine:
         present = st.present[_cells(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
         keep = np.any(present > 0, axis=0)
         rows, present = [r for r, kept in zip(rows, keep, strict=True) if kept], present[:, keep]
-        made = [[dataclasses.replace(st.rows[r], end=until) for r in rows] for until in distinct]
+        made = [[st.rows[r].until(until) for r in rows] for until in distinct]
         st.add_rows([p for ps in made for p in ps])
         extended = np.array([[st.row_index[p] for p in ps] for ps in made], dtype=np.intp).reshape(len(distinct),
                                                                                                      len(rows))
@@ -1704,6 +1729,23 @@ def _text_for(step: Sequence[tuple[np.ndarray, Texts]], i: int, ch: Any) -> str:
             text = texts[j]
             return text if isinstance(text, str) else text(i)
     return ""
+
+
+def _per_year(chs: Sequence[Any], name: str, years: Sequence[int], wanted: Sequence[int],
+              default: float) -> np.ndarray:
+    """The changes' field ``name`` (year -> rate) as (len(chs), len(wanted)) rates, ``default``
+    for a year a change does not give; a year outside the plan is refused, naming the change."""
+    plan = set(years)
+    tables = [getattr(ch, name) or {} for ch in chs]
+    for ch, table in zip(chs, tables, strict=True):
+        if not table.keys() <= plan:
+            y = next(y for y in table if y not in plan)
+            raise ch.error(f"jaar {y} valt buiten het plan", name)
+    every = operator.itemgetter(*wanted)
+    try:  # the usual case (a Monte Carlo path, a wage index per year): a rate for every year
+        return np.array([every(t) for t in tables], dtype=np.float64).reshape(len(chs), len(wanted))
+    except KeyError:
+        return np.array([[t.get(y, default) for y in wanted] for t in tables], dtype=np.float64)
 
 
 def _describe_index(_i: int, ch: IndexChange) -> str:
