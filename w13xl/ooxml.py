@@ -20,9 +20,10 @@ package as new parts. Every other part is copied byte for byte. Only these parts
   entries appended by an earlier export are reused (a second export leaves the part unchanged);
 * the parts of the board sheets themselves (new, replaced or removed).
 
-Shared strings of the board sheets are written inline (``t="inlineStr"``) so the shared string
-table is not touched. The file list of ``docProps/app.xml`` is left as it is (Excel does not rely
-on it).
+The index parts and ``xl/styles.xml`` are edited as lxml trees (which keep their namespace
+prefixes and declarations). Shared strings of the board sheets are written inline
+(``t="inlineStr"``) so the shared string table is not touched. The file list of
+``docProps/app.xml`` is left as it is (Excel does not rely on it).
 """
 
 from __future__ import annotations
