@@ -702,12 +702,13 @@ class _State:
             base = self.base.lines.get(key)
             got = np.zeros((self.size, self.n)) if base is None else np.repeat(base[None], self.size, axis=0)
             self.lines[key] = got
+        total = self.totals[:, key.category, key.direction]
         if len(idx) == self.size:  # every scenario (idx is sorted and unique): no fancy indexing
             got += delta
-            self.totals[:, key.category, key.direction] += delta
+            total += delta
         else:
             got[idx] += delta
-            self.totals[idx, key.category, key.direction] += delta
+            total[idx] += delta
 
     def line_keys(self) -> list[LineKey]:
         return [*self.base.lines, *(k for k in self.lines if k not in self.base.lines)]
@@ -948,7 +949,7 @@ class RunState:
 
 def _cells(idx: np.ndarray, rows: Sequence[int]) -> tuple[np.ndarray, ...]:
     """Index of the cells (scenario in ``idx``, roster row in ``rows``)."""
-    return np.ix_(idx, np.asarray(rows, dtype=np.intp))
+    return idx[:, None], np.asarray(rows, dtype=np.intp)[None, :]
 
 
 def _per_month(amount: np.ndarray, months: np.ndarray) -> np.ndarray:
@@ -1109,6 +1110,7 @@ class Engine:
         wage_history = [st.wage_cost()] if audit else []
         texts: list[list[tuple[np.ndarray, Texts]]] = []
         shared = size > 1  # so far every scenario had the very same changes: their states are equal
+        everyone = np.arange(size)
         for step in steps:
             step_texts: list[tuple[np.ndarray, Texts]] = []
             if shared and len(step) == 1:
@@ -1126,7 +1128,7 @@ class Engine:
                     continue
             shared = False
             for kind, (members, chs) in step.items():
-                idx = np.array(members)
+                idx = everyone if len(members) == size else np.array(members)
                 got = getattr(self, f"_apply_{kind}")(st, idx, chs)
                 step_texts.append((idx, got))
             texts.append(step_texts)
