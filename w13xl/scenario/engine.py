@@ -702,12 +702,13 @@ class _State:
             base = self.base.lines.get(key)
             got = np.zeros((self.size, self.n)) if base is None else np.repeat(base[None], self.size, axis=0)
             self.lines[key] = got
+        total = self.totals[:, key.category, key.direction]
         if len(idx) == self.size:  # every scenario (idx is sorted and unique): no fancy indexing
             got += delta
-            self.totals[:, key.category, key.direction] += delta
+            total += delta
         else:
             got[idx] += delta
-            self.totals[idx, key.category, key.direction] += delta
+            total[idx] += delta
 
     def line_keys(self) -> list[LineKey]:
         return [*self.base.lines, *(k for k in self.lines if k not in self.base.lines)]
@@ -724,10 +725,10 @@ class _State:
         if new:
             r0, r1 = len(self.rows), len(self.rows) + len(new)
             if r1 > self._cost.shape[0]:  # room for at least twice as many rows
-                grow = max(r1, 2 * self._cost.shape[0]) - self._cost.shape[0]
-                self._cost = np.vstack([self._cost, np.zeros((grow, self.n))])
-                self._months = np.vstack([self._months, np.zeros((grow, self.n))])
-                self._present = np.hstack([self._present, np.zeros((self.size, grow))])
+                cap = max(r1, 2 * self._cost.shape[0])
+                cost, months, present = np.zeros((cap, self.n)), np.zeros((cap, self.n)), np.zeros((self.size, cap))
+                cost[:r0], months[:r0], present[:, :r0] = self._cost[:r0], self._months[:r0], self._present[:, :r0]
+                self._cost, self._months, self._present = cost, months, present
             self._months[r0:r1] = active_months(new, self.years)
             self._cost[r0:r1] = self.base.full_year_costs(new) * self._months[r0:r1] / 12.0
             for r, p in enumerate(new, start=r0):
@@ -948,7 +949,7 @@ class RunState:
 
 def _cells(idx: np.ndarray, rows: Sequence[int]) -> tuple[np.ndarray, ...]:
     """Index of the cells (scenario in ``idx``, roster row in ``rows``)."""
-    return np.ix_(idx, np.asarray(rows, dtype=np.intp))
+    return idx[:, None], np.asarray(rows, dtype=np.intp)[None, :]
 
 
 def _per_month(amount: np.ndarray, months: np.ndarray) -> np.ndarray:
@@ -972,36 +973,34 @@ def _split(base: Baseline, p: Position, date: dt.date, **changes: Any) -> list[P
 
 
 def _groups(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarray, Any]]:
-    """Positions in ``chs`` grouped by equal change (the same object first, then equal fields;
-    ``vary``: a field that may differ within a group, the rule takes it per scenario)."""
+    """Positions in ``chs`` grouped by equal change (see :func:`_grouped`): (positions, first change)."""
+    return [(members, rep) for members, rep, _, _ in _grouped(chs, vary)]
+
+
+def _grouped(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarray, Any, list[Any], np.ndarray]]:
+    """Positions in ``chs`` grouped by equal change: the same object first, then equal fields;
+    ``vary``: a field that may differ within a group (the rule takes it per scenario). Per group:
+    (its positions in ``chs``, its first change, its distinct change objects, per position which
+    of those it has)."""
     ids = np.fromiter(map(id, chs), dtype=np.int64, count=len(chs))
     _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
     if len(first) == 1:
-        return [(np.arange(len(chs)), chs[0])]
-    merged: dict[tuple, tuple[Any, list[int]]] = {}  # group key -> (its first change, the distinct objects' numbers)
-    for u, j in enumerate(first.tolist()):
-        ch = chs[j]
-        key = _group_key(ch, vary)
-        got = merged.get(key)
-        if got is None:
-            merged[key] = (ch, [u])
-        else:
-            got[1].append(u)
-    if len(merged) == 1:
-        return [(np.arange(len(chs)), chs[int(first[0])])]
-    group = np.empty(len(first), dtype=np.intp)
-    for g, (_, objects) in enumerate(merged.values()):
-        group[objects] = g
+        return [(np.arange(len(chs)), chs[0], [chs[0]], np.zeros(len(chs), dtype=np.intp))]
+    objects = [chs[j] for j in first.tolist()]
+    numbers: dict[tuple, int] = {}  # group key -> group number
+    group = np.fromiter((numbers.setdefault(_group_key(o, vary), len(numbers)) for o in objects), dtype=np.intp,
+                        count=len(objects))
+    if len(numbers) == 1:
+        return [(np.arange(len(chs)), objects[0], objects, inverse)]
     of = group[inverse]
-    return [(np.flatnonzero(of == g), rep) for g, (rep, _) in enumerate(merged.values())]
-
-
-def _distinct(chs: Sequence[Any], members: np.ndarray) -> tuple[list[Any], np.ndarray]:
-    """The distinct change objects among ``chs[members]`` and, per member, which one it is."""
-    ids = np.fromiter(map(id, map(chs.__getitem__, members.tolist())), dtype=np.int64, count=len(members))
-    _, first, which = np.unique(ids, return_index=True, return_inverse=True)
-    return [chs[members[j]] for j in first.tolist()], which.reshape(-1)
+    out = []
+    for g in range(len(numbers)):
+        mine = np.flatnonzero(group == g)  # the group's distinct objects (their numbers)
+        members = np.flatnonzero(of == g)
+        out.append((members, objects[mine[0]], [objects[u] for u in mine.tolist()],
+                    np.searchsorted(mine, inverse[members])))
+    return out
 
 
 def _group_key(ch: Any, vary: str | None = None) -> tuple:
@@ -1111,6 +1110,7 @@ class Engine:
         wage_history = [st.wage_cost()] if audit else []
         texts: list[list[tuple[np.ndarray, Texts]]] = []
         shared = size > 1  # so far every scenario had the very same changes: their states are equal
+        everyone = np.arange(size)
         for step in steps:
             step_texts: list[tuple[np.ndarray, Texts]] = []
             if shared and len(step) == 1:
@@ -1128,7 +1128,7 @@ class Engine:
                     continue
             shared = False
             for kind, (members, chs) in step.items():
-                idx = np.array(members)
+                idx = everyone if len(members) == size else np.array(members)
                 got = getattr(self, f"_apply_{kind}")(st, idx, chs)
                 step_texts.append((idx, got))
             texts.append(step_texts)
@@ -1177,17 +1177,14 @@ class Engine:
     def _apply_line(self, st: _State, idx: np.ndarray, chs: Sequence[LineChange]) -> Texts:
         """A line change adds its amounts to the line, per year."""
         years = self.base.years
-        in_plan = set(years)
+        amounts = _per_year(chs, "amounts", years, years, 0.0, f"jaren {years[0]}-{years[-1]}")
         by_line: dict[tuple, list[int]] = {}
         for j, ch in enumerate(chs):
             by_line.setdefault((ch.action, ch.category, ch.direction), []).append(j)
-            if not in_plan.issuperset(ch.amounts):
-                y = min(set(ch.amounts) - in_plan)
-                raise ch.error(f"jaar {y} valt buiten het plan", "amounts", f"jaren {years[0]}-{years[-1]}")
         for (action, category, direction), members in by_line.items():
             self.base.check_action(chs[members[0]], action)
-            delta = np.array([[chs[j].amounts.get(y, 0.0) for y in years] for j in members], dtype=np.float64)
-            st.add(LineKey(action, CATEGORIES.index(category), O if direction == "O" else U), idx[members], delta)
+            st.add(LineKey(action, CATEGORIES.index(category), O if direction == "O" else U), idx[members],
+                   amounts[members])
         return lambda _i, ch: f"Bijsturing {ch.action} {ch.category} {ch.direction}"
 
     def _apply_contribution(self, st: _State, idx: np.ndarray, chs: Sequence[ContributionChange]) -> Texts:
@@ -1200,9 +1197,6 @@ class Engine:
         yearly: list[int] = []  # changes with a percentage per year (pcts)
         for j, ch in enumerate(chs):
             if ch.pcts is not None:
-                if not in_plan.issuperset(ch.pcts):
-                    raise ch.error(f"jaar {min(set(ch.pcts) - in_plan)} valt buiten het plan", "pcts",
-                                   f"jaren in {years[0]}-{years[-1]}")
                 yearly.append(j)
             elif ch.from_year not in in_plan:
                 raise ch.error(f"jaar {ch.from_year} valt buiten het plan", "from_year",
@@ -1220,8 +1214,7 @@ class Engine:
         mask = (np.asarray(years)[None, :] >= from_year[:, None]).astype(float)
         multiplier = 1.0 + (factor[:, None] - 1.0) * mask
         if yearly:  # each year's percentage from that year on: the product of the years so far
-            none = [0.0] * len(years)
-            growth = np.array([list(map(chs[j].pcts.get, years, none)) for j in yearly])  # type: ignore[union-attr]
+            growth = _per_year([chs[j] for j in yearly], "pcts", years, years, 0.0, f"jaren in {years[0]}-{years[-1]}")
             multiplier[yearly] = np.cumprod(1.0 + growth, axis=1)
         step = multiplier - 1.0
         delta = st.contribution[idx] * step
@@ -1457,14 +1450,12 @@ class Engine:
         renewed: set[int] = set()  # scenarios whose end date lies after the window: a renewal
         describe: dict[tuple, Callable[[int], str]] = {}  # (change but its date, date) -> text
         plan_end = dt.date(base.years[-1], 12, 31)
-        for members, ch in _groups(chs, vary="date"):
+        for members, ch, objects, which in _grouped(chs, vary="date"):
             s = self._subsidy(ch)
-            objects, which = _distinct(chs, members)
             by_date: dict[dt.date, SubsidyEndChange] = {}
             for o in objects:
-                by_date.setdefault(o.date, o)
-            for date, at in by_date.items():
-                base.check_date(at, date)
+                if by_date.setdefault(o.date, o) is o:
+                    base.check_date(o, o.date)
             day = np.array([o.date.toordinal() for o in objects])[which]
             sel = idx[members]
             end = st.ends[s.id][sel]
@@ -1560,9 +1551,8 @@ class Engine:
         return texts
 
     def _apply_subsidy_renew(self, st: _State, idx: np.ndarray, chs: Sequence[SubsidyRenewChange]) -> Texts:
-        for members, ch in _groups(chs, vary="until"):
+        for members, ch, objects, which in _grouped(chs, vary="until"):
             s = self._subsidy(ch)
-            objects, which = _distinct(chs, members)
             for o in objects:
                 self.base.check_date(o, o.until, "until")
             untils = [o.until for o in objects]
@@ -1732,7 +1722,7 @@ def _text_for(step: Sequence[tuple[np.ndarray, Texts]], i: int, ch: Any) -> str:
 
 
 def _per_year(chs: Sequence[Any], name: str, years: Sequence[int], wanted: Sequence[int],
-              default: float) -> np.ndarray:
+              default: float, expected: str | None = None) -> np.ndarray:
     """The changes' field ``name`` (year -> rate) as (len(chs), len(wanted)) rates, ``default``
     for a year a change does not give; a year outside the plan is refused, naming the change."""
     plan = set(years)
@@ -1740,7 +1730,7 @@ def _per_year(chs: Sequence[Any], name: str, years: Sequence[int], wanted: Seque
     for ch, table in zip(chs, tables, strict=True):
         if not table.keys() <= plan:
             y = next(y for y in table if y not in plan)
-            raise ch.error(f"jaar {y} valt buiten het plan", name)
+            raise ch.error(f"jaar {y} valt buiten het plan", name, expected)
     every = operator.itemgetter(*wanted)
     try:  # the usual case (a Monte Carlo path, a wage index per year): a rate for every year
         return np.array([every(t) for t in tables], dtype=np.float64).reshape(len(chs), len(wanted))
