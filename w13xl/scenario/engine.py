@@ -782,16 +782,17 @@ class _State:
 
     def swap(self, idx: np.ndarray, rows: Sequence[int],
              new_rows: Callable[[Position], Sequence[Position]] | Sequence[Callable[[Position], Sequence[Position]]],
-             route: bool = True, on: str | None = None, variant: np.ndarray | None = None) -> None:
+             route: bool = True, variant: np.ndarray | None = None, counts: np.ndarray | None = None) -> np.ndarray:
         """In the scenarios ``idx``, each row of ``rows`` becomes ``new_rows(row)`` (with
-        ``variant``, an index per scenario: ``new_rows[variant](row)``). ``route``: the cost
-        change goes through :meth:`route_staff_cost` (overhead, funding) per action and funding;
-        else, with ``on``, the bare cost change lands on that action's U line; else nowhere (the
-        caller has accounted for it)."""
+        ``variant``, an index per scenario: ``new_rows[variant](row)``; ``counts``: how many of
+        each row change, default all that the scenarios have). Returns the bare change in
+        employer cost at the scenarios' wage index, (len(idx), years); with ``route`` it also
+        goes through :meth:`route_staff_cost` (overhead, funding) per action and funding, else
+        the caller books it."""
         fns = [new_rows] if callable(new_rows) else list(new_rows)
         var = np.zeros(len(idx), dtype=np.intp) if variant is None else variant
         cells = _cells(idx, rows)
-        counts = self._present[cells].copy()  # (scenarios, rows)
+        counts = self._present[cells].copy() if counts is None else counts  # (scenarios, rows)
         # which (variant, row) pairs some scenario has: only those are made
         used = np.zeros((len(fns), len(rows)), dtype=bool)
         np.logical_or.at(used, var, counts > 0)
@@ -821,9 +822,7 @@ class _State:
                     flows[p.action, p.funded_by] = part[:, j] if got is None else got + part[:, j]
             for (action, funded_by), delta in flows.items():
                 self.route_staff_cost(idx, action, funded_by, delta * loon)
-        elif on is not None:
-            bare = added @ self.cost[columns] - counts @ self.cost[list(rows)]
-            self.add(LineKey(on, EXPLOITATIE, U), idx, bare * loon)
+        return (added @ self.cost[columns] - counts @ self.cost[list(rows)]) * loon
 
     def hire(self, idx: np.ndarray, p: Position) -> None:
         r = self.row(p)
@@ -945,6 +944,10 @@ class RunState:
     def funded(self, s: Subsidy) -> list[Position]:
         ids = set(s.positions)
         return [p for p in self.positions if p.funded_by == s.id or p.id in ids]
+
+
+def _until(p: Position, end: dt.date) -> list[Position]:
+    return [p.until(end)]
 
 
 def _cells(idx: np.ndarray, rows: Sequence[int]) -> tuple[np.ndarray, ...]:
@@ -1486,7 +1489,7 @@ class Engine:
                 rules.append(lambda p, at=at, notices=notices: staff_after_end([p], at.policy, at.date, at.share,
                                                                                notices))
                 describe[key, at.date] = functools.partial(self._describe_end, s, at, funded, present, sel, notices)
-            st.swap(sel, rows, rules, route=False, on=s.action, variant=variant)
+            st.add(LineKey(s.action, EXPLOITATIE, U), sel, st.swap(sel, rows, rules, route=False, variant=variant))
             end = st.ends[s.id][sel]
             shorter = (end >= _OPEN) | (day < end)
             st.ends[s.id][sel] = np.where(shorter, day, end)
@@ -1629,12 +1632,8 @@ class Engine:
         present = st.present[_cells(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
         keep = np.any(present > 0, axis=0)
         rows, present = [r for r, kept in zip(rows, keep, strict=True) if kept], present[:, keep]
-        made = [[st.rows[r].until(until) for r in rows] for until in distinct]
-        st.add_rows([p for ps in made for p in ps])
-        extended = np.array([[st.row_index[p] for p in ps] for ps in made], dtype=np.intp).reshape(len(distinct),
-                                                                                                     len(rows))
-        gain = st.cost[extended] - st.cost[np.asarray(rows, dtype=np.intp)][None]  # (untils, rows, years)
-        staff_gain = np.einsum("kc,kcn->kn", present, gain[variant]) * st.mult["loon"][idx]
+        staff_gain = st.swap(idx, rows, [functools.partial(_until, end=until) for until in distinct], route=False,
+                             variant=variant, counts=present)
         none = ~np.any(present > 0, axis=1)
         staff_gain = np.where(none[:, None], u_m * g * wage_share_t0[:, None], staff_gain)
         overhead = s.overhead_rate * staff_gain
@@ -1662,10 +1661,6 @@ class Engine:
         st.add(LineKey(s.action, EXPLOITATIE, O), idx, receipts)
         st.add(u_key, idx, costs)
         st.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, overhead)
-        for c, r in enumerate(rows):
-            moved = present[:, c]
-            st._present[idx, r] -= moved
-            np.add.at(st._present, (idx, extended[variant, c]), moved)
         st.ends[s.id][idx] = until_o
         st.end_months[s.id][idx] = until_m
 
