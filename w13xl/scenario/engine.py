@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from .. import indexation as ix
 from ..errors import InputError
@@ -97,6 +98,11 @@ ORIGIN_ROSTER = "personeel"
 ORIGIN_SHEET = "Indexering"
 ORIGIN_REGISTER = "register"
 ORIGIN_DEFAULT = "standaard"
+#: The BLAS library's thread pool. The engine's matrix products are small (scenarios x roster rows
+#: x years): handing each to a pool of threads costs more than it computes, and far more when the
+#: cores are busy (a Monte Carlo runs its chunks in processes), so a run uses one thread.
+_BLAS = ThreadpoolController()
+
 OVERHEAD_ACTION = "A50111"
 CONTRIBUTION_ACTION = "A50111"
 BASE_FUNDING = "basiswerking"
@@ -1069,6 +1075,10 @@ class Engine:
                  audit: bool = True) -> ScenarioRuns:
         """Run S scenarios (each with the chain it extends) as one state with a scenario axis.
         ``audit``: keep what is needed for each change's effect (the audit trail)."""
+        with _BLAS.limit(limits=1, user_api="blas"):
+            return self._run_many(scenarios, library, audit)
+
+    def _run_many(self, scenarios: Sequence[Scenario], library: ScenarioLibrary | None, audit: bool) -> ScenarioRuns:
         base = self.base
         chains: list[list[Scenario]] = []
         changes: list[list[Any]] = []
