@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from .. import indexation as ix
 from ..errors import InputError
@@ -97,6 +98,11 @@ ORIGIN_ROSTER = "personeel"
 ORIGIN_SHEET = "Indexering"
 ORIGIN_REGISTER = "register"
 ORIGIN_DEFAULT = "standaard"
+#: The BLAS library's thread pool. The engine's matrix products are small (scenarios x roster rows
+#: x years): handing each to a pool of threads costs more than it computes, and far more when the
+#: cores are busy (a Monte Carlo runs its chunks in processes), so a run uses one thread.
+_BLAS = ThreadpoolController()
+
 OVERHEAD_ACTION = "A50111"
 CONTRIBUTION_ACTION = "A50111"
 BASE_FUNDING = "basiswerking"
@@ -702,12 +708,13 @@ class _State:
             base = self.base.lines.get(key)
             got = np.zeros((self.size, self.n)) if base is None else np.repeat(base[None], self.size, axis=0)
             self.lines[key] = got
+        total = self.totals[:, key.category, key.direction]
         if len(idx) == self.size:  # every scenario (idx is sorted and unique): no fancy indexing
             got += delta
-            self.totals[:, key.category, key.direction] += delta
+            total += delta
         else:
             got[idx] += delta
-            self.totals[idx, key.category, key.direction] += delta
+            total[idx] += delta
 
     def line_keys(self) -> list[LineKey]:
         return [*self.base.lines, *(k for k in self.lines if k not in self.base.lines)]
@@ -781,16 +788,17 @@ class _State:
 
     def swap(self, idx: np.ndarray, rows: Sequence[int],
              new_rows: Callable[[Position], Sequence[Position]] | Sequence[Callable[[Position], Sequence[Position]]],
-             route: bool = True, on: str | None = None, variant: np.ndarray | None = None) -> None:
+             route: bool = True, variant: np.ndarray | None = None, counts: np.ndarray | None = None) -> np.ndarray:
         """In the scenarios ``idx``, each row of ``rows`` becomes ``new_rows(row)`` (with
-        ``variant``, an index per scenario: ``new_rows[variant](row)``). ``route``: the cost
-        change goes through :meth:`route_staff_cost` (overhead, funding) per action and funding;
-        else, with ``on``, the bare cost change lands on that action's U line; else nowhere (the
-        caller has accounted for it)."""
+        ``variant``, an index per scenario: ``new_rows[variant](row)``; ``counts``: how many of
+        each row change, default all that the scenarios have). Returns the bare change in
+        employer cost at the scenarios' wage index, (len(idx), years); with ``route`` it also
+        goes through :meth:`route_staff_cost` (overhead, funding) per action and funding, else
+        the caller books it."""
         fns = [new_rows] if callable(new_rows) else list(new_rows)
         var = np.zeros(len(idx), dtype=np.intp) if variant is None else variant
         cells = _cells(idx, rows)
-        counts = self._present[cells].copy()  # (scenarios, rows)
+        counts = self._present[cells].copy() if counts is None else counts  # (scenarios, rows)
         # which (variant, row) pairs some scenario has: only those are made
         used = np.zeros((len(fns), len(rows)), dtype=bool)
         np.logical_or.at(used, var, counts > 0)
@@ -820,9 +828,7 @@ class _State:
                     flows[p.action, p.funded_by] = part[:, j] if got is None else got + part[:, j]
             for (action, funded_by), delta in flows.items():
                 self.route_staff_cost(idx, action, funded_by, delta * loon)
-        elif on is not None:
-            bare = added @ self.cost[columns] - counts @ self.cost[list(rows)]
-            self.add(LineKey(on, EXPLOITATIE, U), idx, bare * loon)
+        return (added @ self.cost[columns] - counts @ self.cost[list(rows)]) * loon
 
     def hire(self, idx: np.ndarray, p: Position) -> None:
         r = self.row(p)
@@ -946,9 +952,13 @@ class RunState:
         return [p for p in self.positions if p.funded_by == s.id or p.id in ids]
 
 
+def _until(p: Position, end: dt.date) -> list[Position]:
+    return [p.until(end)]
+
+
 def _cells(idx: np.ndarray, rows: Sequence[int]) -> tuple[np.ndarray, ...]:
     """Index of the cells (scenario in ``idx``, roster row in ``rows``)."""
-    return np.ix_(idx, np.asarray(rows, dtype=np.intp))
+    return idx[:, None], np.asarray(rows, dtype=np.intp)[None, :]
 
 
 def _per_month(amount: np.ndarray, months: np.ndarray) -> np.ndarray:
@@ -1065,6 +1075,10 @@ class Engine:
                  audit: bool = True) -> ScenarioRuns:
         """Run S scenarios (each with the chain it extends) as one state with a scenario axis.
         ``audit``: keep what is needed for each change's effect (the audit trail)."""
+        with _BLAS.limit(limits=1, user_api="blas"):
+            return self._run_many(scenarios, library, audit)
+
+    def _run_many(self, scenarios: Sequence[Scenario], library: ScenarioLibrary | None, audit: bool) -> ScenarioRuns:
         base = self.base
         chains: list[list[Scenario]] = []
         changes: list[list[Any]] = []
@@ -1109,6 +1123,7 @@ class Engine:
         wage_history = [st.wage_cost()] if audit else []
         texts: list[list[tuple[np.ndarray, Texts]]] = []
         shared = size > 1  # so far every scenario had the very same changes: their states are equal
+        everyone = np.arange(size)
         for step in steps:
             step_texts: list[tuple[np.ndarray, Texts]] = []
             if shared and len(step) == 1:
@@ -1126,7 +1141,7 @@ class Engine:
                     continue
             shared = False
             for kind, (members, chs) in step.items():
-                idx = np.array(members)
+                idx = everyone if len(members) == size else np.array(members)
                 got = getattr(self, f"_apply_{kind}")(st, idx, chs)
                 step_texts.append((idx, got))
             texts.append(step_texts)
@@ -1484,7 +1499,7 @@ class Engine:
                 rules.append(lambda p, at=at, notices=notices: staff_after_end([p], at.policy, at.date, at.share,
                                                                                notices))
                 describe[key, at.date] = functools.partial(self._describe_end, s, at, funded, present, sel, notices)
-            st.swap(sel, rows, rules, route=False, on=s.action, variant=variant)
+            st.add(LineKey(s.action, EXPLOITATIE, U), sel, st.swap(sel, rows, rules, route=False, variant=variant))
             end = st.ends[s.id][sel]
             shorter = (end >= _OPEN) | (day < end)
             st.ends[s.id][sel] = np.where(shorter, day, end)
@@ -1627,12 +1642,8 @@ class Engine:
         present = st.present[_cells(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
         keep = np.any(present > 0, axis=0)
         rows, present = [r for r, kept in zip(rows, keep, strict=True) if kept], present[:, keep]
-        made = [[st.rows[r].until(until) for r in rows] for until in distinct]
-        st.add_rows([p for ps in made for p in ps])
-        extended = np.array([[st.row_index[p] for p in ps] for ps in made], dtype=np.intp).reshape(len(distinct),
-                                                                                                     len(rows))
-        gain = st.cost[extended] - st.cost[np.asarray(rows, dtype=np.intp)][None]  # (untils, rows, years)
-        staff_gain = np.einsum("kc,kcn->kn", present, gain[variant]) * st.mult["loon"][idx]
+        staff_gain = st.swap(idx, rows, [functools.partial(_until, end=until) for until in distinct], route=False,
+                             variant=variant, counts=present)
         none = ~np.any(present > 0, axis=1)
         staff_gain = np.where(none[:, None], u_m * g * wage_share_t0[:, None], staff_gain)
         overhead = s.overhead_rate * staff_gain
@@ -1660,10 +1671,6 @@ class Engine:
         st.add(LineKey(s.action, EXPLOITATIE, O), idx, receipts)
         st.add(u_key, idx, costs)
         st.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, overhead)
-        for c, r in enumerate(rows):
-            moved = present[:, c]
-            st._present[idx, r] -= moved
-            np.add.at(st._present, (idx, extended[variant, c]), moved)
         st.ends[s.id][idx] = until_o
         st.end_months[s.id][idx] = until_m
 
