@@ -852,7 +852,7 @@ class _State:
         return (self.month_axis >= self.start_months[s.id]) & (self.month_axis <= hi)
 
     def per_year(self, mask: np.ndarray) -> np.ndarray:
-        return mask.reshape(*mask.shape[:-1], self.n, 12).sum(axis=-1)
+        return np.count_nonzero(mask.reshape(*mask.shape[:-1], self.n, 12), axis=-1)
 
     def subsidised(self, action: str, idx: np.ndarray) -> tuple[np.ndarray, float]:
         """Per scenario and year: is the action paid by a subsidy (any month)? And its overhead rate."""
@@ -1737,10 +1737,8 @@ def _per_year(chs: Sequence[Any], name: str, years: Sequence[int], wanted: Seque
             y = next(y for y in table if y not in plan)
             raise ch.error(f"jaar {y} valt buiten het plan", name, expected)
     every = operator.itemgetter(*wanted)
-    try:  # the usual case (a Monte Carlo path, a wage index per year): a rate for every year
-        return np.array([every(t) for t in tables], dtype=np.float64).reshape(len(chs), len(wanted))
-    except KeyError:
-        return np.array([[t.get(y, default) for y in wanted] for t in tables], dtype=np.float64)
+    filled = dict.fromkeys(wanted, default)  # a year a change leaves out has the default
+    return np.array([every({**filled, **t}) for t in tables], dtype=np.float64).reshape(len(chs), len(wanted))
 
 
 def _describe_index(_i: int, ch: IndexChange) -> str:
