@@ -998,8 +998,16 @@ def _grouped(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarr
         return [(np.arange(len(chs)), chs[0], [chs[0]], np.zeros(len(chs), dtype=np.intp))]
     objects = [chs[j] for j in first.tolist()]
     numbers: dict[tuple, int] = {}  # group key -> group number
-    group = np.fromiter((numbers.setdefault(_group_key(o, vary), len(numbers)) for o in objects), dtype=np.intp,
-                        count=len(objects))
+    cls = type(objects[0])
+    if all(type(o) is cls for o in objects):  # one change type (a step): its fields, read by one getter
+        keys = list(map(_fields_getter(cls, vary), objects))
+        try:
+            group = np.fromiter((numbers.setdefault(k, len(numbers)) for k in keys), dtype=np.intp, count=len(keys))
+        except TypeError:  # a dict or list among the fields
+            numbers.clear()
+    if not numbers:
+        group = np.fromiter((numbers.setdefault(_group_key(o, vary), len(numbers)) for o in objects), dtype=np.intp,
+                            count=len(objects))
     if len(numbers) == 1:
         return [(np.arange(len(chs)), objects[0], objects, inverse)]
     of = group[inverse]
@@ -1012,14 +1020,19 @@ def _grouped(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarr
     return out
 
 
+def _fields_getter(cls: type, vary: str | None) -> Callable[[Any], tuple]:
+    """The getter of a change type's fields but ``vary`` (one tuple)."""
+    getter = _GETTERS.get((cls.__name__, vary))
+    if getter is None:
+        names = [name for name in cls.model_fields if name != vary]  # type: ignore[attr-defined]
+        get = operator.attrgetter(*names)
+        getter = _GETTERS[cls.__name__, vary] = get if len(names) > 1 else lambda c: (get(c),)
+    return getter
+
+
 def _group_key(ch: Any, vary: str | None = None) -> tuple:
     """A change's fields (but ``vary``) as a hashable key: equal keys, equal changes."""
-    getter = _GETTERS.get((type(ch).__name__, vary))
-    if getter is None:
-        names = [name for name in type(ch).model_fields if name != vary]
-        get = operator.attrgetter(*names)
-        getter = _GETTERS[type(ch).__name__, vary] = get if len(names) > 1 else lambda c: (get(c),)
-    values = getter(ch)
+    values = _fields_getter(type(ch), vary)(ch)
     try:
         hash(values)
     except TypeError:  # a dict or list among the fields
