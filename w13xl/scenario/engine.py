@@ -678,8 +678,8 @@ class _State:
         self._cost = np.zeros((max(64, 4 * len(base.positions)), n))
         self._months = np.zeros((self._cost.shape[0], n))
         self._present = np.zeros((size, self._cost.shape[0]))
-        for r in self.add_rows(base.positions):
-            self._present[:, r] += 1.0
+        np.add.at(self._present[0], self.add_rows(base.positions), 1.0)  # a position twice: two rows' worth
+        self._present[1:] = self._present[0]
         self.starts = {s.id: np.full(size, _ordinal(s.start, -_OPEN)) for s in base.subsidies.values()}
         self.ends = {s.id: np.full(size, _ordinal(s.end, _OPEN)) for s in base.subsidies.values()}
         #: the same days as month numbers (year * 12 + month - 1; open: -/+ _OPEN)
@@ -1750,8 +1750,9 @@ def _per_year(chs: Sequence[Any], name: str, years: Sequence[int], wanted: Seque
             y = next(y for y in table if y not in plan)
             raise ch.error(f"jaar {y} valt buiten het plan", name, expected)
     every = operator.itemgetter(*wanted)
-    filled = dict.fromkeys(wanted, default)  # a year a change leaves out has the default
-    return np.array([every({**filled, **t}) for t in tables], dtype=np.float64).reshape(len(chs), len(wanted))
+    want, filled = set(wanted), dict.fromkeys(wanted, default)  # a year a change leaves out has the default
+    return np.array([every(t) if t.keys() >= want else every({**filled, **t}) for t in tables],
+                    dtype=np.float64).reshape(len(chs), len(wanted))
 
 
 def _describe_index(_i: int, ch: IndexChange) -> str:
