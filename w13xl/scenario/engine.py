@@ -687,7 +687,9 @@ class _State:
         self.end_months = {s.id: np.full(size, month_number(s.end) if s.end else _OPEN)
                            for s in base.subsidies.values()}
         self.hired = np.zeros(size, dtype=np.int64)
-        self.month_axis = base.years[0] * 12 + np.arange(12 * n)
+        #: the first and last month number of each plan year
+        self.year_first = np.asarray(base.years) * 12
+        self.year_last = self.year_first + 11
 
     # -- lines ---------------------------------------------------------------------------------
     def line(self, key: LineKey, idx: np.ndarray) -> np.ndarray:
@@ -846,13 +848,18 @@ class _State:
             self.add(LineKey(action, EXPLOITATIE, O), idx, delta + overhead)
 
     # -- subsidy windows -------------------------------------------------------------------------
-    def window(self, s: Subsidy, idx: np.ndarray) -> np.ndarray:
-        """Per scenario and month of the plan: is the subsidy's window active? (len(idx), 12 x years)"""
-        hi = self.end_months[s.id][idx][:, None]
-        return (self.month_axis >= self.start_months[s.id]) & (self.month_axis <= hi)
+    def months(self, first: np.ndarray | int, last: np.ndarray | int) -> np.ndarray:
+        """Per scenario and year: the months from month ``first`` through month ``last`` (month
+        numbers, year x 12 + month - 1; one per scenario or one for all), (scenarios, years)."""
+        lo, hi = np.asarray(first)[..., None], np.asarray(last)[..., None]
+        return np.clip(np.minimum(hi, self.year_last) - np.maximum(lo, self.year_first) + 1, 0, 12)
 
-    def per_year(self, mask: np.ndarray) -> np.ndarray:
-        return np.count_nonzero(mask.reshape(*mask.shape[:-1], self.n, 12), axis=-1)
+    def window(self, s: Subsidy, idx: np.ndarray, first: np.ndarray | int | None = None,
+               last: np.ndarray | int | None = None) -> np.ndarray:
+        """Per scenario and year: the months of the subsidy's window (those from month ``first``
+        and up to month ``last`` only), (len(idx), years)."""
+        lo, hi = self.start_months[s.id], self.end_months[s.id][idx]
+        return self.months(lo if first is None else np.maximum(lo, first), hi if last is None else np.minimum(hi, last))
 
     def subsidised(self, action: str, idx: np.ndarray) -> tuple[np.ndarray, float]:
         """Per scenario and year: is the action paid by a subsidy (any month)? And its overhead rate."""
@@ -861,18 +868,17 @@ class _State:
             return np.zeros((len(idx), self.n)), 0.0
         active = np.zeros((len(idx), self.n))
         for s in subs:
-            active = np.maximum(active, self.per_year(self.window(s, idx)) > 0)
+            active = np.maximum(active, self.window(s, idx) > 0)
         return active, subs[0].overhead_rate
 
-    def lost_months(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray) -> tuple[np.ndarray, ...]:
-        """The subsidy's window (per month) and, per year: the months of ``lost`` inside it, the
-        subsidy and the action's expenditure per month of the window."""
-        window = self.window(s, idx)
-        a = self.per_year(window)
+    def lost_months(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray | int) -> tuple[np.ndarray, ...]:
+        """Per year: the months of the subsidy's window from month ``lost`` on (one per scenario
+        or one for all), the subsidy and the action's expenditure per month of the window."""
+        a = self.window(s, idx)
         o_line = self.line(LineKey(s.action, EXPLOITATIE, O), idx) if s.amount is None else \
             np.full((len(idx), self.n), float(s.amount))
         u_line = self.line(LineKey(s.action, EXPLOITATIE, U), idx)
-        return window, self.per_year(lost & window), _per_month(o_line, a), _per_month(u_line, a)
+        return self.window(s, idx, lost), _per_month(o_line, a), _per_month(u_line, a)
 
     def project_split(self, s: Subsidy, idx: np.ndarray, u_m: np.ndarray) -> tuple[np.ndarray, ...]:
         """The project's expenditure per month (``u_m``) split in staff, overhead recharge and
@@ -891,25 +897,25 @@ class _State:
         ovh_m = np.minimum(s.overhead_rate * staff_m, u_m - staff_m)
         return staff_m, ovh_m, u_m - staff_m - ovh_m
 
-    def end_subsidy(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray, other_kept: float) -> None:
-        """Lose the subsidy in the months ``lost`` of its window, with the overhead recharge
-        (A50111 receives it no more, the action pays it no more). Of the project's other costs
-        ``other_kept`` goes on. The staff cost is left to the roster change (:func:`staff_after_end`)."""
-        _, lost_y, o_m, u_m = self.lost_months(s, idx, lost)
+    def end_subsidy(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray | int, other_kept: float) -> None:
+        """Lose the subsidy in the months of its window from month ``lost`` on, with the overhead
+        recharge (A50111 receives it no more, the action pays it no more). Of the project's other
+        costs ``other_kept`` goes on. The staff cost is left to the roster change (:func:`staff_after_end`)."""
+        lost_y, o_m, u_m = self.lost_months(s, idx, lost)
         _staff_m, ovh_m, other_m = self.project_split(s, idx, u_m)
         self.add(LineKey(s.action, EXPLOITATIE, O), idx, -o_m * lost_y)
         self.add(LineKey(s.action, EXPLOITATIE, U), idx, -((1.0 - other_kept) * other_m + ovh_m) * lost_y)
         self.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, -ovh_m * lost_y)
 
-    def lose(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray, fraction: float, kept: float,
+    def lose(self, s: Subsidy, idx: np.ndarray, lost: int, fraction: float, kept: float,
              notice_end: int | None) -> None:
-        """Lose ``fraction`` of the subsidy in the months ``lost``; the staff stay paid up to the
-        month ``notice_end`` (None: no notice)."""
-        window, lost_y, o_m, u_m = self.lost_months(s, idx, lost)
+        """Lose ``fraction`` of the subsidy in the months of its window from month ``lost`` on;
+        the staff stay paid up to the month ``notice_end`` (None: no notice)."""
+        lost_y, o_m, u_m = self.lost_months(s, idx, lost)
         staff_m, ovh_m, _ = self.project_split(s, idx, u_m)
         notice_y = np.zeros((len(idx), self.n))
         if notice_end is not None:
-            notice_y = self.per_year(lost & window & (self.month_axis <= notice_end))
+            notice_y = self.window(s, idx, lost, notice_end)
         self.add(LineKey(s.action, EXPLOITATIE, O), idx, -fraction * o_m * lost_y)
         self.add(LineKey(s.action, EXPLOITATIE, U), idx, -(1 - kept) * fraction * (u_m * lost_y - staff_m * notice_y)
                  - kept * fraction * ovh_m * lost_y)
@@ -1503,7 +1509,7 @@ class Engine:
             rows = st.funded_rows(s, sel)
             funded = [st.rows[r] for r in rows]
             present = st.present[_cells(sel, rows)].copy()
-            st.end_subsidy(s, sel, st.month_axis[None, :] > month[:, None], other_kept=ch.kept)
+            st.end_subsidy(s, sel, month + 1, other_kept=ch.kept)
             rules = []
             key = _group_key(ch, "date")
             for ordinal in distinct:
@@ -1556,7 +1562,7 @@ class Engine:
             s = self._subsidy(ch)
             self.base.check_date(ch, ch.date)
             sel = idx[members]
-            lost = st.month_axis >= _month(ch.date)
+            lost = _month(ch.date)
             fraction = 1.0 - ch.factor
             if ch.policy == "keep_staff":
                 # staff cost stays: treat the whole window as the staff's "notice"
@@ -1614,11 +1620,9 @@ class Engine:
                            "until", f"een datum na {end:%d/%m/%Y}" if end else "een subsidie met een einddatum")
         k = len(idx)
         rows_k = np.arange(k)
-        window = st.window(s, idx)
-        a = st.per_year(window)
+        a = st.window(s, idx)
         end_m = st.end_months[s.id][idx]
-        gained = (st.month_axis[None] > end_m[:, None]) & (st.month_axis[None] <= until_m[:, None])
-        g = st.per_year(gained)
+        g = st.months(end_m + 1, until_m)  # the months the renewal adds
         if np.any(~np.any(a > 0, axis=1)):
             raise ch.error(f"subsidie {s.id} heeft geen maanden in het plan om van te verlengen", "amount",
                            "een bedrag voor de verlenging")
@@ -1703,12 +1707,12 @@ class Engine:
                 raise ch.error(f"onbekende subsidie '{unknown[0]}'", "subsidies",
                                f"subsidie-id's van het blad 'Subsidies': {', '.join(base.subsidies)}")
             sel = idx[members]
-            after = st.month_axis >= _month(ch.date)
+            after = _month(ch.date)
             for sid in ids:
                 s = base.subsidies[sid]
                 if s.action == OVERHEAD_ACTION:
                     continue
-                _, lost_y, _, u_m = st.lost_months(s, sel, after)
+                lost_y, _, u_m = st.lost_months(s, sel, after)
                 staff_m, ovh_m, _ = st.project_split(s, sel, u_m)
                 new_m = np.minimum(ch.rate * staff_m, u_m - staff_m)
                 diff = (ovh_m - new_m) * lost_y
