@@ -675,11 +675,11 @@ class _State:
         self.rows_by_action: dict[str, list[int]] = {}
         self.rows_by_id: dict[str, list[int]] = {}
         self.rows_by_funding: dict[str, list[int]] = {}
-        self._cost = np.zeros((max(64, 4 * len(base.positions)), n))
+        self._cost = np.zeros((max(256, 4 * len(base.positions)), n))  # room for the rows changes make
         self._months = np.zeros((self._cost.shape[0], n))
         self._present = np.zeros((size, self._cost.shape[0]))
         np.add.at(self._present[0], self.add_rows(base.positions), 1.0)  # a position twice: two rows' worth
-        self._present[1:] = self._present[0]
+        self._present[1:, :len(self.rows)] = self._present[0, :len(self.rows)]
         self.starts = {s.id: np.full(size, _ordinal(s.start, -_OPEN)) for s in base.subsidies.values()}
         self.ends = {s.id: np.full(size, _ordinal(s.end, _OPEN)) for s in base.subsidies.values()}
         #: the same days as month numbers (year * 12 + month - 1; open: -/+ _OPEN)
@@ -765,7 +765,7 @@ class _State:
         (the wage part of its U line)."""
         if self.base.scales is None:
             return {}
-        present, loon, cost = self._present[idx], self.mult["loon"][idx], self._cost
+        present, loon, cost = self._present[idx, :len(self.rows)], self.mult["loon"][idx], self._cost
         actions = self.rows_by_action if action is None else {action: self.rows_by_action.get(action, [])}
         return {a: (present[:, rows] @ cost[rows]) * loon for a, rows in actions.items() if rows}
 
@@ -1749,10 +1749,10 @@ def _per_year(chs: Sequence[Any], name: str, years: Sequence[int], wanted: Seque
     for a year a change does not give; a year outside the plan is refused, naming the change."""
     plan = set(years)
     tables = [getattr(ch, name) or {} for ch in chs]
-    for ch, table in zip(chs, tables, strict=True):
-        if not table.keys() <= plan:
-            y = next(y for y in table if y not in plan)
-            raise ch.error(f"jaar {y} valt buiten het plan", name, expected)
+    if not all(map(plan.issuperset, tables)):
+        ch, table = next((c, t) for c, t in zip(chs, tables, strict=True) if not plan.issuperset(t))
+        y = next(y for y in table if y not in plan)
+        raise ch.error(f"jaar {y} valt buiten het plan", name, expected)
     every = operator.itemgetter(*wanted)
     want, filled = set(wanted), dict.fromkeys(wanted, default)  # a year a change leaves out has the default
     return np.array([every(t) if t.keys() >= want else every({**filled, **t}) for t in tables],
