@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w13xl.workbook import load_plan, read_grids, read_grids_openpyxl  # noqa: E402
+from w13xl.workbook import load_plan, open_workbook, read_grids  # noqa: E402
 
 SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
 
@@ -48,6 +48,25 @@ def bare_calamine(path: Path) -> None:
     for name in book.sheet_names:
         book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     book.close()
+
+
+def read_grids_openpyxl(path: Path) -> tuple[dict, dict]:
+    """The former reader (openpyxl, values only), for the comparison."""
+    wb = open_workbook(path)
+    try:
+        grids = {ws.title: [list(row) for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+                 for ws in wb.worksheets}
+        named: dict[str, object] = {}
+        for name, defn in wb.defined_names.items():
+            try:
+                dests = list(defn.destinations)
+            except Exception:
+                continue
+            if len(dests) == 1 and dests[0][0] in wb.sheetnames and ":" not in dests[0][1]:
+                named[name] = wb[dests[0][0]][dests[0][1].replace("$", "")].value
+        return grids, named
+    finally:
+        wb.close()
 
 
 REPEAT = 5

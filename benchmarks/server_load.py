@@ -1,7 +1,7 @@
 """Load on the team server: 20 clients x 200 mixed requests, sign-in on, 127.0.0.1 only.
 
 Starts `w13xl serve` (HTTPS with a throw-away certificate, Entra ID sign-in checked by xlwings
-Server against a locally generated key: w13xl.server.testing) with W13XL_BENCHMARK=1, which adds
+Server against a locally generated key: tests/issuer.py) with W13XL_BENCHMARK=1, which adds
 one trivial function (W13.ECHO: returns its argument) going through exactly the same path
 (sign-in, body limit, worker pool, xlwings' call). Each client signs in as its own user and
 sends 200 requests in a fixed mix: W13.RESERVE and W13.M2 on the sample's ranges, W13.INDEXEER,
@@ -50,7 +50,8 @@ def main() -> None:
     import trustme
     import xlwings as xw
 
-    from w13xl.server.testing import TestIssuer
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from issuer import TestIssuer
 
     work = Path(tempfile.mkdtemp(prefix="w13-load-"))
     authority = trustme.CA()

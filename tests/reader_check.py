@@ -47,8 +47,6 @@ def compare(pkg: ooxml.Package, grids, named) -> str | None:
             if ours != theirs:
                 row = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
                 return f"{pkg.file} sheet {title!r} row {row + 1}: calamine {ours[row:row + 1]} openpyxl {theirs[row:row + 1]}"
-        from w13xl.workbook import read_grids_openpyxl  # noqa: F401 - same defined-name rule
-
         for name, defn in wb.defined_names.items():
             try:
                 dests = list(defn.destinations)

@@ -311,11 +311,3 @@ def test_the_commands_of_the_page_run(tmp_path):
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0 and "Traceback" not in done.stderr, (command, done.stderr)
     assert (tmp_path / "W13_officejs.xlsx").exists() and (tmp_path / "W13_plan.xlsm").exists()
-
-
-def test_names_follow_the_input_contract():
-    """Once the input contract (w13xl/contract.py, branch contract) is on main, the sheet names and
-    aliases of the names table must be the contract's."""
-    contract = pytest.importorskip("w13xl.contract")
-    for key, (_, sheet_names) in SHEET_NAMES.items():
-        assert sheet_names == contract.BY_KEY[key].names(), key

@@ -14,11 +14,11 @@ import os
 
 import httpx
 import pytest
+from issuer import TestIssuer
 from test_serve import ROOT, free_port, function_body, own_certificate, rng, running, sheets  # noqa: F401
 from typer.testing import CliRunner
 
 from w13xl.cli import app
-from w13xl.server.testing import TestIssuer
 
 PACT = (ROOT / "scenarios" / "pact-stopt-2028.toml").read_text(encoding="utf-8")
 SCHOK = (ROOT / "scenarios" / "indexschok-2027.toml").read_text(encoding="utf-8")

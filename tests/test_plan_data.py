@@ -34,6 +34,23 @@ def test_reconciliation_rows_add_up_to_the_printed_totals():
     assert [float(reserves[c]) for c in COLS] == [732274.21, 404701.76, 486077.05]
 
 
+def test_reconciliation_reproduces_the_plans_reserves_to_the_cent():
+    """The plan's "Verantwoording raming gecumuleerd budgettair resultaat": the reserve of 31/12/2024
+    plus the 2025 result (sum of the action rows) gives the printed reserve of 31/12/2025."""
+    rows = sample.reconciliation_rows()
+    actions = [r for r in rows if r["actie"].startswith("A") and not r["richting"]]
+    jr, est, ini = (round(sum(float(a[col]) for a in actions), 2) for col in COLS)
+    reserves = next(r for r in rows if r["actie"] == "Reserves")
+    r24 = float(reserves["jr_2024"])
+    assert r24 == 732274.21
+    # 732.274,21 - 327.572,45 = 404.701,76 and 732.274,21 - 246.197,16 = 486.077,05, as printed
+    assert round(r24 + est, 2) == 404701.76 == float(reserves["raming_aanpassing_2025"])
+    assert round(r24 + ini, 2) == 486077.05 == float(reserves["initieel_budget_2025"])
+    assert round(r24 - jr, 2) == 975318.00  # 732.274,21 + 243.043,79: the reserve of 31/12/2023
+    # the 2026-2031 plan opens at 404.701,70 (line VI of 2026): 0,06 of rounding against the reconciliation
+    assert round(r24 + est, 2) - 404701.70 == pytest.approx(0.06, abs=1e-9)
+
+
 @pytest.mark.parametrize("code,values", [
     ("A0402", ("-47102.61", "-3973.34", "-3973.34")),   # A0402 Energiehuis, typed from the plan
     ("A1310", ("-4348.69", "-98633.96", "-17258.67")),  # A1310 overhead

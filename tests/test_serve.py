@@ -35,10 +35,10 @@ from typer.testing import CliRunner
 import xlwings.server
 
 from helpers import PLAN_GBR, stop_process
+from issuer import TestIssuer
 from w13xl.cli import app
 from w13xl.excel import functions as F
 from w13xl.server import MANIFEST_ID
-from w13xl.server.testing import TestIssuer
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "w13-mjp-2026-2031.xlsx"
@@ -114,7 +114,7 @@ def own_certificate(folder):
 
 @pytest.fixture(scope="module")
 def issuer():
-    """Signs Entra ID test tokens with a locally generated RSA key (w13xl.server.testing)."""
+    """Signs Entra ID test tokens with a locally generated RSA key (tests/issuer.py)."""
     return TestIssuer()
 
 

@@ -114,6 +114,43 @@ def test_loonkost_indexes_from_the_reference_year():
     assert sf.loonkost("B1-B3", 10, 1.0, 2026) > 0
 
 
+def test_full_year_cost_is_twelve_months_whatever_the_dates():
+    # the engine's rule for a position ending on a thousand dates: cost = full-year cost x months / 12.
+    # Hand figure: B1-B3 step 1 at 0.8 FTE costs 57,276.34 for a whole 2026 (above); from 1 March
+    # to 30 September 2026 (7 months) 57,276.34 x 7 / 12 = 33,411.20; the full-year cost ignores
+    # the dates (12 months in each year), step 2 in 2027: (22,000 x 2.1223 x cost factor) x 0.8 + 3,019.80.
+    p = pos(step=1, fte=0.8, start=date(2026, 3, 1), end=date(2026, 9, 30))
+    years = [2026, 2027]
+    part = sf.cost_breakdown([p], SCALES, PARAMS, years).total[0]
+    full = sf.cost_breakdown([p], SCALES, PARAMS, years, full_year=True).total[0]
+    assert part[0] == pytest.approx(33_411.20, abs=0.01)
+    assert part[1] == 0.0
+    assert full[0] == pytest.approx(57_276.34, abs=0.01)
+    assert full[1] == pytest.approx(22_000 * 2.1223 * PARAMS.cost_factor * 0.8 + 3_019.80, rel=1e-12)
+    assert np.allclose(full * sf.active_months([p], years)[0] / 12, part, rtol=1e-12, atol=0)
+
+
+def test_until_is_replace_of_the_end_and_keeps_the_one_check():
+    p = pos(step=1, fte=0.8, start=date(2026, 3, 1))
+    q = p.until(date(2027, 6, 30), "SUB-X")
+    assert q == dataclasses.replace(p, end=date(2027, 6, 30), funded_by="SUB-X")
+    assert hash(q) == hash(dataclasses.replace(p, end=date(2027, 6, 30), funded_by="SUB-X"))
+    assert p.until(None) == p and p.end is None
+    with pytest.raises(sf.RowError, match="einde 2026-02-28 ligt voor start 2026-03-01"):
+        p.until(date(2026, 2, 28))
+
+
+def test_notice_basis_then_the_date():
+    # in service 1/3/2025, notice given 31/12/2028: 46 completed months = 3 full years; art. 37/2:
+    # from 3 to less than 4 years 13 weeks; 13 x 7 / (365.25 / 12) = 2.99 -> 3 whole months
+    p = pos(step=1, fte=1.0, start=date(2025, 3, 1))
+    p = dataclasses.replace(p, hired=date(2025, 3, 1))
+    basis = sf.notice_basis(p, scales=SCALES, params=PARAMS)
+    assert basis.part1_months is None
+    assert basis.terms(date(2028, 12, 31)) == (46, 13, 3)
+    assert basis.on(date(2028, 12, 31)) == sf.notice(p, date(2028, 12, 31), scales=SCALES, params=PARAMS)
+
+
 # --------------------------------------------------------------------------------------------
 # months, steps, scales
 # --------------------------------------------------------------------------------------------

@@ -20,9 +20,10 @@ package as new parts. Every other part is copied byte for byte. Only these parts
   entries appended by an earlier export are reused (a second export leaves the part unchanged);
 * the parts of the board sheets themselves (new, replaced or removed).
 
-Shared strings of the board sheets are written inline (``t="inlineStr"``) so the shared string
-table is not touched. The file list of ``docProps/app.xml`` is left as it is (Excel does not rely
-on it).
+The index parts and ``xl/styles.xml`` are edited as lxml trees (which keep their namespace
+prefixes and declarations). Shared strings of the board sheets are written inline
+(``t="inlineStr"``) so the shared string table is not touched. The file list of
+``docProps/app.xml`` is left as it is (Excel does not rely on it).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from html import escape, unescape
+from html import unescape
 from pathlib import Path
 
 from .errors import InputError
@@ -46,7 +47,6 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-WORKSHEET_REL = f"{REL_NS}/worksheet"
 #: Strict Open XML namespace prefixes -> their transitional equivalents.
 STRICT_TO_TRANSITIONAL = (
     (b"http://purl.oclc.org/ooxml/spreadsheetml/main", MAIN_NS.encode()),
@@ -66,9 +66,10 @@ _READ_EXPECTED = "een .xlsx- of .xlsm-bestand bewaard door Excel of LibreOffice"
 # The package in memory
 # ---------------------------------------------------------------------------------------------
 
-class Package:
+class Package(Mapping):
     """A workbook file read into memory: its zip entries in order; a part's content is unpacked
-    (and its checksum checked) when first read. ``parts`` unpacks them all (for writing)."""
+    (and its checksum checked) when first read (the package is a read-only mapping of its parts).
+    ``parts`` unpacks them all (for writing)."""
 
     def __init__(self, file: str, data: bytes, zf: zipfile.ZipFile, strict: bool = False) -> None:
         self.file = file
@@ -79,8 +80,19 @@ class Package:
         self.strict = strict
         self._cache: dict[str, bytes] = {}
 
-    def __contains__(self, name: str) -> bool:
+    def __contains__(self, name: object) -> bool:
         return name in self.names
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self.names:
+            raise KeyError(name)
+        return self.read(name)
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
 
     def read(self, name: str) -> bytes:
         data = self._cache.get(name)
@@ -94,33 +106,9 @@ class Package:
             self._cache[name] = data
         return data
 
-    def get(self, name: str, default: bytes | None = None) -> bytes | None:
-        return self.read(name) if name in self.names else default
-
     @property
     def parts(self) -> dict[str, bytes]:
         return {i.filename: self.read(i.filename) for i in self.infos}
-
-
-class _LazyParts(Mapping):
-    """A package's parts as a read-only mapping that unpacks on access."""
-
-    def __init__(self, pkg: Package) -> None:
-        self.pkg = pkg
-
-    def __getitem__(self, name: str) -> bytes:
-        if name not in self.pkg.names:
-            raise KeyError(name)
-        return self.pkg.read(name)
-
-    def __iter__(self):
-        return iter(self.pkg.names)
-
-    def __len__(self) -> int:
-        return len(self.pkg.names)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.pkg.names
 
 
 def _damaged(file: str, detail: str) -> InputError:
@@ -233,7 +221,6 @@ class Rel:
     type: str
     target: str
     external: bool
-    raw: str  # the element's text
 
 
 def parse_rels(xml: bytes) -> list[Rel]:
@@ -242,7 +229,7 @@ def parse_rels(xml: bytes) -> list[Rel]:
     for m in _REL.finditer(text):
         a = attrs(m.group(1))
         out.append(Rel(a.get("Id", ""), a.get("Type", ""), a.get("Target", ""),
-                       a.get("TargetMode", "").lower() == "external", m.group(0)))
+                       a.get("TargetMode", "").lower() == "external"))
     return out
 
 
@@ -279,8 +266,7 @@ class SheetEntry:
     sheet_id: int
     rid: str
     part: str
-    raw: str
-    span: tuple[int, int]
+    state: str | None
 
 
 def workbook_sheets(parts: Mapping[str, bytes]) -> list[SheetEntry]:
@@ -292,7 +278,7 @@ def workbook_sheets(parts: Mapping[str, bytes]) -> list[SheetEntry]:
         a = attrs(m.group(0))
         rid = next((v for k, v in a.items() if k.endswith(":id") or k == "id"), "")
         out.append(SheetEntry(a.get("name", ""), int(a.get("sheetId", "0")), rid, targets.get(rid, ""),
-                              m.group(0), m.span()))
+                              a.get("state")))
     return out
 
 
@@ -438,8 +424,7 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
 
     from .workbook import Grids
 
-    parts = _LazyParts(pkg)
-    entries = [e for e in workbook_sheets(parts) if e.part.startswith("xl/worksheets/")]
+    entries = [e for e in workbook_sheets(pkg) if e.part.startswith("xl/worksheets/")]
     wanted = set(sheets) if sheets is not None else None
     try:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(transitional(pkg)))
@@ -491,155 +476,84 @@ def read_grids(pkg: Package, sheets: Iterable[str] | None = None):
 
 
 # ---------------------------------------------------------------------------------------------
-# Raw XML editing (no re-serialisation: what is not edited keeps its exact bytes)
+# Styles (lxml trees: what is not edited keeps its meaning, the part is written anew)
 # ---------------------------------------------------------------------------------------------
 
-_TAG = re.compile(r"<(/?)((?:[\w.-]+:)?[\w.-]+)([^>]*?)(/?)>")
+
+def _same_ns(element, local: str) -> str:
+    """The qualified tag ``local`` in the namespace of ``element``."""
+    return element.tag[:element.tag.find("}") + 1] + local
 
 
-def _local(qname: str) -> str:
-    return qname.rsplit(":", 1)[-1]
-
-
-def find_container(xml: str, local: str, start: int = 0) -> tuple[int, int, int, int] | None:
-    """(open start, open end, close start, close end) of the first element ``local`` (any prefix);
-    for an empty element ``<x/>`` open end == close start == close end."""
-    for m in _TAG.finditer(xml, start):
-        if m.group(1) or _local(m.group(2)) != local:
-            continue
-        if m.group(4):
-            return m.start(), m.end(), m.end(), m.end()
-        depth = 1
-        for n in _TAG.finditer(xml, m.end()):
-            if _local(n.group(2)) != local or n.group(4):
-                continue
-            depth += -1 if n.group(1) else 1
-            if depth == 0:
-                return m.start(), m.end(), n.start(), n.end()
-        return None
-    return None
-
-
-def children(xml: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of the top-level elements in ``xml[start:end]``."""
-    spans = []
-    depth = 0
-    first = 0
-    for m in _TAG.finditer(xml, start, end):
-        if m.group(2).startswith(("?", "!")):
-            continue
-        if m.group(1):
-            depth -= 1
-            if depth == 0:
-                spans.append((first, m.end()))
-        elif m.group(4):
-            if depth == 0:
-                spans.append((m.start(), m.end()))
-        else:
-            if depth == 0:
-                first = m.start()
-            depth += 1
-    return spans
-
-
-def _set_count(open_tag: str, n: int) -> str:
-    if re.search(r'\bcount="\d+"', open_tag):
-        return re.sub(r'\bcount="\d+"', f'count="{n}"', open_tag)
-    return open_tag.replace(">", f' count="{n}">', 1) if not open_tag.endswith("/>") else \
-        open_tag[:-2].rstrip() + f' count="{n}"/>'
-
-
-def _prefixed(xml: str, prefix: str) -> str:
-    """Give every element of an unprefixed fragment the target's namespace prefix."""
-    if not prefix:
-        return xml
-    return re.sub(r"<(/?)([A-Za-z_][\w.-]*)(?=[\s/>])", lambda m: f"<{m.group(1)}{prefix}{m.group(2)}", xml)
+def _key(element) -> tuple:
+    """What makes two style entries the same: name, attributes (any order), text and children."""
+    return (element.tag.rsplit("}", 1)[-1], tuple(sorted(element.attrib.items())), (element.text or "").strip(),
+            tuple(_key(c) for c in element if isinstance(c.tag, str)))
 
 
 class StyleMerger:
-    """Appends the scratch workbook's styles to the target's ``styles.xml`` (textually), reusing
-    entries that are already there, and maps the scratch cell-format and dxf indexes to the
-    target's."""
+    """Appends the scratch workbook's styles to the target's ``styles.xml`` (as lxml trees),
+    reusing entries that are already there, and maps the scratch cell-format and dxf indexes to
+    the target's."""
 
-    LISTS = ("fonts", "fills", "borders", "cellXfs", "dxfs")
     ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",
              "tableStyles", "colors", "extLst")
 
-    def __init__(self, target_xml: str, source_xml: str) -> None:
-        self.xml = target_xml
-        self.source = source_xml
-        root = re.search(r"<((?:[\w.-]+:)?)styleSheet\b", target_xml)
-        self.prefix = root.group(1) if root else ""
+    def __init__(self, target_xml: str | bytes, source_xml: str | bytes) -> None:
+        from lxml import etree
+
+        self.root = etree.fromstring(target_xml.encode() if isinstance(target_xml, str) else target_xml)
+        self.source = etree.fromstring(source_xml.encode() if isinstance(source_xml, str) else source_xml)
         self.changed = False
 
-    def _items(self, xml: str, local: str) -> list[str]:
-        found = find_container(xml, local)
-        if found is None:
-            return []
-        _, a, b, _ = found
-        return [xml[s:e] for s, e in children(xml, a, b)]
+    @staticmethod
+    def _items(root, local: str) -> list:
+        box = root.find(_same_ns(root, local))
+        return [] if box is None else [c for c in box if isinstance(c.tag, str)]
 
-    def _append(self, local: str, new_items: list[str]) -> None:
+    def _append(self, local: str, new_items: list) -> None:
         if not new_items:
             return
-        self.changed = True
-        body = "".join(_prefixed(i, self.prefix) for i in new_items)
-        found = find_container(self.xml, local)
-        if found is None:
-            count = len(new_items)
-            element = f"<{self.prefix}{local} count=\"{count}\">{body}</{self.prefix}{local}>"
-            later = self.ORDER[self.ORDER.index(local) + 1:]
-            pos = None
-            for name in later:
-                f = find_container(self.xml, name)
-                if f is not None:
-                    pos = f[0]
-                    break
-            if pos is None:
-                pos = self.xml.rindex("</")
-            self.xml = self.xml[:pos] + element + self.xml[pos:]
-            return
-        s, a, b, e = found
-        count = len(children(self.xml, a, b)) + len(new_items)
-        open_tag = self.xml[s:a]
-        if a == e:  # <dxfs count="0"/>
-            tag = open_tag[:-2].rstrip() + ">"
-            element = _set_count(tag, count) + body + f"</{self.prefix}{local}>"
-            self.xml = self.xml[:s] + element + self.xml[e:]
-        else:
-            self.xml = self.xml[:s] + _set_count(open_tag, count) + self.xml[a:b] + body + self.xml[b:]
+        from lxml import etree
 
-    def _merge_list(self, local: str, items: list[str]) -> list[int]:
-        existing = self._items(self.xml, local)
-        norm = [_prefixed(i, self.prefix) for i in items]
-        index = {x: n for n, x in reversed(list(enumerate(existing)))}
-        mapping: list[int] = []
-        new: list[str] = []
-        for item, key in zip(items, norm, strict=True):
-            if key in index:
-                mapping.append(index[key])
+        self.changed = True
+        box = self.root.find(_same_ns(self.root, local))
+        if box is None:
+            box = etree.Element(_same_ns(self.root, local))
+            later = (self.root.find(_same_ns(self.root, name)) for name in self.ORDER[self.ORDER.index(local) + 1:])
+            anchor = next((el for el in later if el is not None), None)
+            if anchor is None:
+                self.root.append(box)
             else:
+                anchor.addprevious(box)
+        box.extend(new_items)
+        box.set("count", str(len(self._items(self.root, local))))
+
+    def _merge_list(self, local: str, items: list) -> list[int]:
+        existing = self._items(self.root, local)
+        index = {_key(x): n for n, x in reversed(list(enumerate(existing)))}
+        mapping: list[int] = []
+        new: list = []
+        for item in items:
+            key = _key(item)
+            if key not in index:
                 index[key] = len(existing) + len(new)
-                mapping.append(index[key])
                 new.append(item)
+            mapping.append(index[key])
         self._append(local, new)
         return mapping
 
     def merge(self) -> tuple[list[int], list[int]]:
         """Merge; returns (cell format map, dxf map): scratch index -> target index."""
-        # number formats: same code -> same id; new codes get ids above the target's largest
-        def fmts(xml: str) -> list[tuple[str, str]]:  # (id, raw formatCode), any attribute order
-            out = []
-            for m in re.finditer(r"<(?:[\w.-]+:)?numFmt\b([^>]*)/?>", xml):
-                a = {x.group(1): x.group(3) if x.group(3) is not None else x.group(4)
-                     for x in _ATTR.finditer(m.group(1))}
-                if "numFmtId" in a and "formatCode" in a:
-                    out.append((a["numFmtId"], a["formatCode"]))
-            return out
+        from lxml import etree
 
-        target_fmts = {code: int(i) for i, code in reversed(fmts(self.xml))}
-        used_ids = [int(i) for i, _ in fmts(self.xml)]
-        next_id = max([163, *used_ids]) + 1
+        # number formats: same code -> same id; new codes get ids above the target's largest
+        def fmts(root) -> list[tuple[str, str]]:  # (id, formatCode) of every numFmt, dxfs' too
+            return [(x.get("numFmtId"), x.get("formatCode")) for x in root.iter(_same_ns(root, "numFmt"))
+                    if x.get("numFmtId") is not None and x.get("formatCode") is not None]
+
+        target_fmts = {code: int(i) for i, code in reversed(fmts(self.root))}
+        next_id = max([163, *(int(i) for i, _ in fmts(self.root))]) + 1
         fmt_map: dict[int, int] = {}
         new_fmts = []
         for i, code in fmts(self.source):
@@ -648,23 +562,17 @@ class StyleMerger:
             else:
                 fmt_map[int(i)] = next_id
                 target_fmts[code] = next_id
-                new_fmts.append(f'<numFmt numFmtId="{next_id}" formatCode="{code}"/>')
+                new_fmts.append(etree.Element(_same_ns(self.root, "numFmt"), numFmtId=str(next_id), formatCode=code))
                 next_id += 1
         self._append("numFmts", new_fmts)
         maps = {name: self._merge_list(name, self._items(self.source, name)) for name in ("fonts", "fills", "borders")}
-
-        def remap(xf: str) -> str:
-            def sub(attr, table):
-                nonlocal xf
-                xf = re.sub(rf'\b{attr}="(\d+)"', lambda m: f'{attr}="{table(int(m.group(1)))}"', xf, count=1)
-            sub("numFmtId", lambda i: fmt_map.get(i, i))
-            sub("fontId", lambda i: maps["fonts"][i])
-            sub("fillId", lambda i: maps["fills"][i])
-            sub("borderId", lambda i: maps["borders"][i])
-            sub("xfId", lambda i: 0)
-            return xf
-
-        xfs = [remap(x) for x in self._items(self.source, "cellXfs")]
+        tables = {"numFmtId": lambda i: fmt_map.get(i, i), "fontId": lambda i: maps["fonts"][i],
+                  "fillId": lambda i: maps["fills"][i], "borderId": lambda i: maps["borders"][i], "xfId": lambda i: 0}
+        xfs = self._items(self.source, "cellXfs")
+        for xf in xfs:
+            for attr, table in tables.items():
+                if xf.get(attr) is not None:
+                    xf.set(attr, str(table(int(xf.get(attr)))))
         xf_map = self._merge_list("cellXfs", xfs)
         dxfs = self._items(self.source, "dxfs")
         dxf_map = self._merge_list("dxfs", dxfs) if dxfs else []
@@ -686,20 +594,10 @@ def inline_strings(sheet_xml: str, shared: list[str]) -> str:
 
 
 def _shared_strings(parts: Mapping[str, bytes]) -> list[str]:
+    """The inner XML of each ``<si>`` of the shared string table (an empty ``<si/>`` gives '')."""
     data = parts.get("xl/sharedStrings.xml")
-    if data is None:
-        return []
-    xml = data.decode("utf-8")
-    found = find_container(xml, "sst")
-    if found is None:
-        return []
-    _, a, b, _ = found
-    out = []
-    for s, e in children(xml, a, b):
-        item = xml[s:e]
-        inner = re.match(r"<(?:\w+:)?si\b[^>]*>(.*)</(?:\w+:)?si>\s*$", item, re.S)
-        out.append(inner.group(1) if inner else "")
-    return out
+    return [m.group(1) or "" for m in re.finditer(r"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)",
+                                                   data.decode("utf-8"), re.S)] if data is not None else []
 
 
 def remap_styles(sheet_xml: str, xf_map: list[int], dxf_map: list[int]) -> str:
@@ -720,30 +618,19 @@ def remap_styles(sheet_xml: str, xf_map: list[int], dxf_map: list[int]) -> str:
 # Content types
 # ---------------------------------------------------------------------------------------------
 
-_OVERRIDE = re.compile(r"<(?:\w+:)?Override\b[^>]*?/>")
-_DEFAULT = re.compile(r"<(?:\w+:)?Default\b[^>]*?/>")
 
-
-def content_type(ct_xml: str, part: str) -> str | None:
-    for m in _OVERRIDE.finditer(ct_xml):
-        a = attrs(m.group(0))
-        if a.get("PartName", "").lstrip("/") == part:
-            return a.get("ContentType")
+def content_type(ct, part: str) -> str | None:
+    """The content type ``[Content_Types].xml`` (an lxml tree) gives a part: its Override, else
+    the Default for its extension."""
     ext = part.rsplit(".", 1)[-1].lower()
-    for m in _DEFAULT.finditer(ct_xml):
-        a = attrs(m.group(0))
-        if a.get("Extension", "").lower() == ext:
-            return a.get("ContentType")
-    return None
+    overrides = [el for el in ct if (el.get("PartName") or "").lstrip("/") == part]
+    defaults = [el for el in ct if (el.get("Extension") or "").lower() == ext]
+    return next((el.get("ContentType") for el in overrides + defaults), None)
 
 
 # ---------------------------------------------------------------------------------------------
 # Write-back
 # ---------------------------------------------------------------------------------------------
-
-INDEX_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml")
-STYLES_PART = "xl/styles.xml"
-
 
 @dataclass
 class WriteResult:
@@ -752,8 +639,10 @@ class WriteResult:
     changed_parts: set[str]  # parts whose bytes differ (or that were added or removed)
 
 
-def _xml_name(name: str) -> str:
-    return escape(name, quote=True).replace("&#x27;", "&apos;")
+def _serialise(root) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _styles_part(parts: Mapping[str, bytes]) -> str | None:
@@ -766,16 +655,16 @@ def _styles_part(parts: Mapping[str, bytes]) -> str | None:
 def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[str], *,
                   active: str | None = None) -> tuple[bytes, WriteResult]:
     """The user's package with the ``owned`` sheets removed and the scratch workbook's sheets
-    added (at the position of the first removed one, else at the end). Returns the new zip bytes."""
+    added (at the position of the first removed one, else at the end). Returns the new zip bytes.
+    The index parts are edited as trees (lxml keeps their namespace prefixes and declarations)."""
+    from lxml import etree
+
     parts = dict(pkg.parts)
     file = pkg.file
     owned = set(owned)
     sheets = workbook_sheets(parts)
     new_sheets = workbook_sheets(scratch)
     scratch_names = [s.name for s in new_sheets]
-    book = parts["xl/workbook.xml"].decode("utf-8")
-    wb_rels_xml = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
-    ct_xml = parts["[Content_Types].xml"].decode("utf-8")
 
     # 1. what goes: the owned sheets and the parts only they reach
     removed_entries = [s for s in sheets if s.name in owned]
@@ -819,13 +708,13 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
     if styles_name is None or styles_name not in parts:
         raise InputError("het werkboek heeft geen opmaakonderdeel (xl/styles.xml); w13xl kan er geen bladen aan "
                          "toevoegen", file=file, expected="een werkboek bewaard door Excel of LibreOffice")
-    merger = StyleMerger(parts[styles_name].decode("utf-8"), scratch.get("xl/styles.xml", b"").decode("utf-8"))
+    merger = StyleMerger(parts[styles_name], scratch["xl/styles.xml"])
     xf_map, dxf_map = merger.merge()
     shared = _shared_strings(scratch)
-    ct_scratch = scratch["[Content_Types].xml"].decode("utf-8")
+    ct_scratch = etree.fromstring(scratch["[Content_Types].xml"])
 
     new_parts: dict[str, bytes] = {}
-    new_ct: list[str] = []
+    ct = etree.fromstring(parts["[Content_Types].xml"])
     for old in transplant:
         data = scratch[old]
         if old.startswith("xl/worksheets/") and old.endswith(".xml"):
@@ -836,55 +725,38 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
         name = rename[old]
         new_parts[name] = data
         ctype = content_type(ct_scratch, old)
-        if ctype and content_type(ct_xml, name) != ctype:
-            new_ct.append(f'<Override PartName="/{_xml_name(name)}" ContentType="{_xml_name(ctype)}"/>')
+        if ctype and content_type(ct, name) != ctype:
+            etree.SubElement(ct, _same_ns(ct, "Override"), PartName="/" + name, ContentType=ctype)
         rels = part_rels(scratch, old)
         if rels:
-            body = []
+            root = etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})
             for rel in rels:
                 target = rel.target if rel.external else "/" + rename[resolve(old, rel.target)]
-                mode = ' TargetMode="External"' if rel.external else ""
-                body.append(f'<Relationship Id="{_xml_name(rel.id)}" Type="{_xml_name(rel.type)}" '
-                            f'Target="{_xml_name(target)}"{mode}/>')
-            new_parts[rels_name(name)] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                                          f'<Relationships xmlns="{PKG_REL_NS}">{"".join(body)}</Relationships>'
-                                          ).encode()
+                el = etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship", Id=rel.id, Type=rel.type, Target=target)
+                if rel.external:
+                    el.set("TargetMode", "External")
+            new_parts[rels_name(name)] = _serialise(root)
 
     # 4. workbook.xml.rels: drop the removed sheets' relationships, add the new ones
+    wb_rels = etree.fromstring(parts["xl/_rels/workbook.xml.rels"])
     removed_rids = {s.rid for s in removed_entries}
-    for rel in parse_rels(parts["xl/_rels/workbook.xml.rels"]):
-        if rel.id in removed_rids:
-            wb_rels_xml = wb_rels_xml.replace(rel.raw, "", 1)
-    used_ids = {r.id for r in parse_rels(wb_rels_xml.encode())}
+    for el in list(wb_rels):
+        if el.get("Id") in removed_rids:
+            wb_rels.remove(el)
+    used_ids = {el.get("Id") for el in wb_rels}
+    scratch_types = {r.id: r.type for r in part_rels(scratch, "xl/workbook.xml")}
     new_rids = []
     n = 0
     for s in new_sheets:
-        while True:
+        n += 1
+        while f"rIdW13s{n}" in used_ids:
             n += 1
-            rid = f"rIdW13s{n}"
-            if rid not in used_ids:
-                break
-        new_rids.append(rid)
-        target = "/" + rename[s.part]
-        rel_type = next(r.type for r in part_rels(scratch, "xl/workbook.xml") if r.id == s.rid)
-        close = wb_rels_xml.rindex("</")  # the closing tag of <Relationships>, whatever its prefix
-        closing = re.match(r"</((?:[\w.-]+:)?)", wb_rels_xml[close:])
-        assert closing is not None  # it starts with "</"
-        prefix_rel = closing.group(1)
-        wb_rels_xml = (wb_rels_xml[:close] + f'<{prefix_rel}Relationship Id="{rid}" Type="{_xml_name(rel_type)}" '
-                       f'Target="{_xml_name(target)}"/>' + wb_rels_xml[close:])
+        new_rids.append(f"rIdW13s{n}")
+        etree.SubElement(wb_rels, _same_ns(wb_rels, "Relationship"), Id=new_rids[-1], Type=scratch_types[s.rid],
+                         Target="/" + rename[s.part])
 
     # 5. workbook.xml: the <sheet> list, defined names, active tab
-    wb_tag = re.search(r"<((?:[\w.-]+:)?)workbook\b([^>]*)>", book)
-    assert wb_tag is not None  # workbook_sheets read this workbook.xml above
-    prefix = wb_tag.group(1)
-    r_prefix = next((k.split(":", 1)[1] for k, v in attrs(wb_tag.group(2)).items()
-                     if k.startswith("xmlns:") and v == REL_NS), None)
-    if r_prefix is None:
-        book = book[:wb_tag.end() - 1] + f' xmlns:r="{REL_NS}"' + book[wb_tag.end() - 1:]
-        r_prefix = "r"
-        sheets = workbook_sheets({**parts, "xl/workbook.xml": book.encode()})
-        removed_entries = [s for s in sheets if s.name in owned]
+    book = etree.fromstring(parts["xl/workbook.xml"])
     old_index = {s.name: i for i, s in enumerate(sheets)}
     insert_at = min((old_index[s.name] for s in removed_entries), default=len(sheets))
     insert_at = sum(1 for s in kept_entries if old_index[s.name] < insert_at)
@@ -892,118 +764,76 @@ def build_package(pkg: Package, scratch: Mapping[str, bytes], owned: Iterable[st
     order[insert_at:insert_at] = scratch_names
     new_index = {name: i for i, name in enumerate(order)}
     next_id = max([s.sheet_id for s in sheets] + [0]) + 1
-    sheet_xml = []
-    for s, rid in zip(new_sheets, new_rids, strict=True):
-        state = attrs(s.raw).get("state")
-        state_attr = f' state="{state}"' if state and state != "visible" else ""
-        sheet_xml.append(f'<{prefix}sheet name="{_xml_name(s.name)}" sheetId="{next_id}"{state_attr} '
-                         f'{r_prefix}:id="{rid}"/>')
-        next_id += 1
-    # rebuild the <sheets> content from the kept raw entries (unchanged text) and the new ones
-    found = find_container(book, "sheets")
-    assert found is not None  # workbook_sheets read the <sheets> above
-    _, a, b, _ = found
-    raw_kept = [s.raw for s in sheets if s.name not in owned]
-    pieces = raw_kept[:insert_at] + sheet_xml + raw_kept[insert_at:]
-    if removed_entries or sheet_xml:
-        book = book[:a] + "".join(pieces) + book[b:]
+    sheets_el = book.find(_same_ns(book, "sheets"))
+    assert sheets_el is not None  # workbook_sheets read the <sheets> above
+    for el in list(sheets_el):
+        if el.get("name") in owned:
+            sheets_el.remove(el)
+    for k, (s, rid) in enumerate(zip(new_sheets, new_rids, strict=True)):
+        el = etree.Element(_same_ns(book, "sheet"), name=s.name, sheetId=str(next_id + k))
+        if s.state and s.state != "visible":
+            el.set("state", s.state)
+        el.set(f"{{{REL_NS}}}id", rid)
+        sheets_el.insert(insert_at + k, el)
 
     # defined names: drop the removed sheets' local names, renumber localSheetId, add the scratch ones
-    def renumber(m: re.Match) -> str:
-        a_ = attrs(m.group(1))
-        if "localSheetId" not in a_:
-            return m.group(0)
-        i = int(a_["localSheetId"])
-        name = sheets[i].name if i < len(sheets) else None
-        if name is None or name in owned:
-            return ""
-        if new_index[name] == i:
-            return m.group(0)
-        return m.group(0).replace(f'localSheetId="{i}"', f'localSheetId="{new_index[name]}"', 1)
-
-    book = _DEFINED.sub(renumber, book)
-    scratch_book = scratch["xl/workbook.xml"].decode("utf-8")
-    added_names = []
-    for m in _DEFINED.finditer(scratch_book):
-        a_ = attrs(m.group(1))
-        if "localSheetId" in a_:
-            i = int(a_["localSheetId"])
-            added_names.append(_prefixed(m.group(0).replace(f'localSheetId="{i}"',
-                                                            f'localSheetId="{new_index[scratch_names[i]]}"', 1),
-                                         prefix))
-    if added_names:
-        found = find_container(book, "definedNames")
-        if found is None:
-            anchor = None
-            for name in ("externalReferences", "functionGroups", "sheets"):
-                f = find_container(book, name)
-                if f is not None:
-                    anchor = f[3]
-                    break
-            book = book[:anchor] + f"<{prefix}definedNames>" + "".join(added_names) + \
-                f"</{prefix}definedNames>" + book[anchor:]
-        else:
-            s_, open_end, b_, e_ = found
-            if open_end == e_:
-                book = book[:s_] + f"<{prefix}definedNames>" + "".join(added_names) + \
-                    f"</{prefix}definedNames>" + book[e_:]
-            else:
-                book = book[:b_] + "".join(added_names) + book[b_:]
-    else:
-        names_box = find_container(book, "definedNames")
-        if names_box and not children(book, *names_box[1:3]):
-            s_, _, _, e_ = names_box
-            book = book[:s_] + book[e_:]  # an empty <definedNames> is not valid
+    names_el = book.find(_same_ns(book, "definedNames"))
+    for el in list(names_el if names_el is not None else ()):
+        if el.get("localSheetId") is None:
+            continue
+        i = int(el.get("localSheetId"))
+        local_to = sheets[i].name if i < len(sheets) else None
+        if local_to is None or local_to in owned:
+            names_el.remove(el)
+        elif new_index[local_to] != i:
+            el.set("localSheetId", str(new_index[local_to]))
+    added_names = [el for el in etree.fromstring(scratch["xl/workbook.xml"]).iter(f"{{{MAIN_NS}}}definedName")
+                   if el.get("localSheetId") is not None]
+    if added_names and names_el is None:
+        names_el = etree.Element(_same_ns(book, "definedNames"))
+        anchor = next(el for el in (book.find(_same_ns(book, name)) for name in
+                                    ("externalReferences", "functionGroups", "sheets")) if el is not None)
+        anchor.addnext(names_el)
+    for el in added_names:
+        el.set("localSheetId", str(new_index[scratch_names[int(el.get("localSheetId"))]]))
+        names_el.append(el)
+    if names_el is not None and len(names_el) == 0:
+        book.remove(names_el)  # an empty <definedNames> is not valid
 
     # active tab and first visible tab: indexes follow the sheets
-    view = re.search(r"<(?:[\w.-]+:)?workbookView\b[^>]*?/?>", book)
-    if view:
-        tag = view.group(0)
-        view_attrs = attrs(tag)
-        new_tag = tag
-        for key in ("activeTab", "firstSheet"):
-            i = int(view_attrs.get(key, "0"))
-            tab_name = sheets[i].name if i < len(sheets) else None
-            if tab_name is None or tab_name in owned:
-                target_name = active if key == "activeTab" and active in new_index else order[0]
-                value = new_index.get(target_name, 0)
-            else:
-                value = new_index[tab_name]
-            if key in view_attrs and value != i:
-                new_tag = re.sub(rf'\b{key}="\d+"', f'{key}="{value}"', new_tag)
-            elif key not in view_attrs and value != 0:
-                new_tag = new_tag.replace(view.group(0)[:len(prefix) + 13], view.group(0)[:len(prefix) + 13]
-                                          + f' {key}="{value}"', 1)
-        book = book.replace(tag, new_tag, 1)
+    view = book.find(f".//{_same_ns(book, 'workbookView')}")
+    for key in ("activeTab", "firstSheet") if view is not None else ():
+        i = int(view.get(key, "0"))
+        tab_name = sheets[i].name if i < len(sheets) else None
+        if tab_name is None or tab_name in owned:
+            target_name = active if key == "activeTab" and active in new_index else order[0]
+            value = new_index.get(target_name, 0)
+        else:
+            value = new_index[tab_name]
+        if value != i:
+            view.set(key, str(value))
 
-    # 6. content types
-    for part in removed_parts:
-        for m in _OVERRIDE.finditer(ct_xml):
-            if attrs(m.group(0)).get("PartName", "").lstrip("/") == part:
-                ct_xml = ct_xml.replace(m.group(0), "", 1)
-    if new_ct:
-        close = ct_xml.rindex("</")
-        ct_xml = ct_xml[:close] + "".join(new_ct) + ct_xml[close:]
-
-    # 7. calcChain: stale entries of removed sheets would make Excel repair the file
+    # 6. calcChain: stale entries of removed sheets would make Excel repair the file
     calc = "xl/calcChain.xml"
     removed_ids = {s.sheet_id for s in removed_entries}
     if calc in parts and removed_ids and _calc_chain_mentions(parts[calc], removed_ids):
         removed_parts.add(calc)
-        for rel in parse_rels(wb_rels_xml.encode()):
-            if resolve("xl/workbook.xml", rel.target) == calc:
-                wb_rels_xml = wb_rels_xml.replace(rel.raw, "", 1)
-        for m in _OVERRIDE.finditer(ct_xml):
-            if attrs(m.group(0)).get("PartName", "").lstrip("/") == calc:
-                ct_xml = ct_xml.replace(m.group(0), "", 1)
+        for el in list(wb_rels):
+            if resolve("xl/workbook.xml", el.get("Target") or "") == calc:
+                wb_rels.remove(el)
+
+    # 7. content types of the parts that went
+    for el in list(ct):
+        if (el.get("PartName") or "").lstrip("/") in removed_parts:
+            ct.remove(el)
 
     changed = {
-        "xl/workbook.xml": book.encode("utf-8"),
-        "xl/_rels/workbook.xml.rels": wb_rels_xml.encode("utf-8"),
-        "[Content_Types].xml": ct_xml.encode("utf-8"),
+        "xl/workbook.xml": _serialise(book),
+        "xl/_rels/workbook.xml.rels": _serialise(wb_rels),
+        "[Content_Types].xml": _serialise(ct),
     }
     if merger.changed:
-        changed[styles_name] = merger.xml.encode("utf-8")
+        changed[styles_name] = _serialise(merger.root)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info in pkg.infos:

@@ -12,8 +12,8 @@ magnitudes per line as in :class:`w13xl.model.Plan`; nothing is rounded.
   naming the cell.
 * :func:`compare` sets two plans side by side for their common years: per M2 line and per
   action (O, U and net), the difference (second - first) and the % realised (second / first).
-* :func:`reconcile_2025` reproduces the plan's own reconciliation 2024/2025 and
-  :func:`reforecast` re-bases a plan on the real reserve of the last closed year.
+* :func:`reforecast` re-bases a plan on the real reserve of the last closed year (the plan's own
+  reconciliation 2024/2025 is checked in tests/test_plan_data.py).
 * :func:`forecast_errors` measures the forecast error per class of line (receipts, staff,
   other costs) where accounts and plan overlap: the input of ``[uncertainty] calibrate``.
 """
@@ -357,48 +357,7 @@ def compare(first: Plan, second: Plan, *, first_label: str = "Plan", second_labe
                       side(acts_a - acts_b, a), side(acts_b - acts_a, b), list(renamed), opening_diff)
 
 
-# -- reconciliation 2024/2025 and the rolling forecast ------------------------------------------
-@dataclass
-class Reconciliation:
-    """The plan's reconciliation of the reserve at 31/12/2025 (amounts to the cent)."""
-
-    result_2024: float          # JR 2024, Eindtotaal
-    result_2025_estimate: float
-    result_2025_initial: float
-    reserve_2024: float         # 31/12/2024, with JR 2024 (printed)
-    reserve_2023: float         # derived: reserve 2024 - result 2024
-    reserve_2025_estimate: float  # derived: reserve 2024 + estimate 2025
-    reserve_2025_initial: float
-    printed_2025_estimate: float
-    printed_2025_initial: float
-    plan_opening: float         # the 2026-2031 plan's line VI of 2026
-
-    @property
-    def rounding_difference(self) -> float:
-        """Opening reserve from the reconciliation minus the plan's opening reserve."""
-        return self.reserve_2025_estimate - self.plan_opening
-
-    def to_dict(self) -> dict:
-        d = dict(self.__dict__)
-        d["rounding_difference"] = self.rounding_difference
-        return d
-
-
-def reconcile_2025(rows: Sequence[Mapping[str, str]], plan_opening: float) -> Reconciliation:
-    """From the rows of ``verantwoording-gbr-2025.csv`` (or a sheet in the same layout): the action
-    rows sum to the results, the reserve of 31/12/2024 plus the 2025 result gives 31/12/2025."""
-    acts = [r for r in rows if str(r["actie"]).startswith("A") and not r["richting"]]
-
-    def total(col: str) -> float:
-        return round(sum(float(r[col]) for r in acts), 2)
-    reserves = next(r for r in rows if r["actie"] == "Reserves")
-    r24 = float(reserves["jr_2024"])
-    est, ini, jr = total("raming_aanpassing_2025"), total("initieel_budget_2025"), total("jr_2024")
-    return Reconciliation(jr, est, ini, r24, round(r24 - jr, 2), round(r24 + est, 2), round(r24 + ini, 2),
-                          float(reserves["raming_aanpassing_2025"]), float(reserves["initieel_budget_2025"]),
-                          float(plan_opening))
-
-
+# -- the rolling forecast ------------------------------------------------------------------------
 @dataclass
 class Reforecast:
     """The plan re-based on the reserve at 31/12 of the last closed year."""

@@ -494,6 +494,8 @@ EXTRA_SHEETS: list[Callable[[Workbook], None]] = []
 
 
 def build_workbook() -> Workbook:
+    from .excel.layer import add_excel_layer
+
     rows = synthesis_rows()
     wb = Workbook()
     add_readme(wb)
@@ -510,19 +512,13 @@ def build_workbook() -> Workbook:
     add_members(wb)
     for extra in EXTRA_SHEETS:
         extra(wb)
-    add_excel_layer(wb)
+    # issue 23 (w13xl.excel.layer): a workbook name per input table, the sheet 'W13 Formules' with live
+    # Office.js formulas on those names, and drop-down lists on Scenario's
+    add_excel_layer(wb, "officejs")
     wb.properties.creator = "w13xl"
     wb.properties.created = FIXED_DATE
     wb.properties.modified = FIXED_DATE
     return wb
-
-
-def add_excel_layer(wb: Workbook) -> list[str]:
-    """Issue 23 (w13xl.excel.layer): a workbook name per input table, the sheet 'W13 Formules' with
-    live Office.js formulas on those names, and drop-down lists on Scenario's. Gives the formula cells."""
-    from .excel.layer import add_excel_layer as layer
-
-    return layer(wb, "officejs")
 
 
 def build_sample_workbook(path: str | Path = SAMPLE_PATH) -> Path:

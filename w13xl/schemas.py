@@ -119,7 +119,6 @@ RUBRICS: tuple[Rubric, ...] = (
     _R("kapitaalsvermeerderingen", "Kapitaalsvermeerderingen", FINANCIERING, O),
     _R("bijdragen_schenkingen", "Bijdragen en schenkingen", FINANCIERING, O),
 )
-RUBRIC_BY_KEY = {r.key: r for r in RUBRICS}
 _RUBRIC_LOOKUP = {**{r.key: r for r in RUBRICS}, **{r.label.lower(): r for r in RUBRICS}}
 
 #: Rubric of the rest of a line when the mapping has no ``*`` row for its category and direction

@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 
 import numpy as np
@@ -225,8 +226,6 @@ def year_columns(grid: Grid, row: int, ctx: SheetContext, start_col: int = 0) ->
 
 def _table_headers() -> dict[str, tuple[str, ...]]:
     """Header key -> normalised names, from the contract (w13xl.contract.BUDGET_TABLE)."""
-    from .contract import BUDGET_TABLE, normalise
-
     return {c.name.lower(): tuple(normalise(n) for n in c.names()) for c in BUDGET_TABLE.columns
             if c.type != "jaar"}
 
@@ -235,8 +234,6 @@ _TABLE_HEADERS = _table_headers()
 
 
 def _header_key(value: object) -> str | None:
-    from .contract import normalise
-
     if not isinstance(value, str):
         return None
     text = normalise(value)
@@ -424,9 +421,7 @@ def read_pivot_lines(grid: Grid, ctx: SheetContext) -> tuple[list[int], list[Raw
 TOTAL_TOLERANCE = 0.01 + 1e-9
 
 
-def _euro2(x: float) -> str:
-    text = f"{x:,.2f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+_euro2 = partial(euro, decimals=2)
 
 
 def check_pivot_totals(lines: list[RawLine], nets: Mapping[str, list[tuple[int, np.ndarray]]],
@@ -591,7 +586,6 @@ def apply_category_mapping(plan: Plan, rules: Sequence[MappingRule], ctx: SheetC
 #: it looks large. A value above the bound is refused (it is almost surely 10 typed for 10%).
 RATE_BOUNDS = {"minimum_reserve_pct": 1.0, "designated_repayment_rate": 1.0, "index_rate": 0.5,
                "contribution_cpi_share": 1.0}
-_RATE_IDS = set(RATE_BOUNDS)
 
 
 def check_rate(key: str, value: float, ctx: SheetContext, row: int | None, col: int | None, label: str) -> None:
@@ -723,7 +717,6 @@ def expand_constants(params: Parameters, years: Sequence[int]) -> Parameters:
 # -- whole workbook -----------------------------------------------------------------------------
 DEFAULT_BUDGET_SHEETS = BUDGET_TABLE.names()
 MAPPING_SHEETS = CATEGORIES_SHEET.names()
-PARAMETER_SHEETS = PARAMETERS_SHEET.names()
 
 
 @dataclass
@@ -734,8 +727,7 @@ class LoadedPlan:
     file: str | None
     sheet: str
     layout: str
-    #: The Parameters sheet read (None: none), and whether an opening reserve was given at all.
-    parameters_sheet: str | None = None
+    #: Whether the Parameters sheet (or a defined name) gives an opening reserve at all.
     opening_given: bool = True
 
 
@@ -868,7 +860,7 @@ def load_plan_from_grids(
     if params_name is None and not opening_given and warn_absent:
         ctx.warnings.append(absent_warning(PARAMETERS_SHEET, file))
     params = assume_bestuur(params, pctx)
-    return LoadedPlan(plan, params, ctx.warnings, file, name, layout, params_name, opening_given)
+    return LoadedPlan(plan, params, ctx.warnings, file, name, layout, opening_given)
 
 
 def _opening_given(grid: Grid | None, named: Mapping[str, object] | None) -> bool:

@@ -37,11 +37,6 @@ def open_workbook(path: str | os.PathLike, *, data_only: bool = True, keep_vba: 
                          expected="een .xlsx- of .xlsm-bestand bewaard door Excel of LibreOffice") from None
 
 
-def sheet_grid(ws) -> Grid:
-    """All cell values of an openpyxl worksheet from A1, as a list of rows."""
-    return [list(row) for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
-
-
 class Grids(dict):
     """Sheet name -> grid, as read from a file; ``uncalculated`` lists per sheet the cells that
     hold a formula without a stored (calculated) result, which are empty in the grid."""
@@ -68,25 +63,6 @@ def read_grids(path: str | os.PathLike, sheets: Iterable[str] | None = None) -> 
 
     package = ooxml.open_package(path)
     return ooxml.read_grids(package, sheets)
-
-
-def read_grids_openpyxl(path: str | os.PathLike) -> tuple[dict[str, Grid], dict[str, object]]:
-    """The former reader (openpyxl, values only): the reference the calamine reader is tested
-    against, and the benchmark's comparison."""
-    wb = open_workbook(path)
-    try:
-        grids = {ws.title: sheet_grid(ws) for ws in wb.worksheets}
-        named: dict[str, object] = {}
-        for name, defn in wb.defined_names.items():
-            try:
-                dests = list(defn.destinations)
-            except Exception:
-                continue
-            if len(dests) == 1 and dests[0][0] in wb.sheetnames and ":" not in dests[0][1]:
-                named[name] = wb[dests[0][0]][dests[0][1].replace("$", "")].value
-        return grids, named
-    finally:
-        wb.close()
 
 
 def check_calculated(grids: Mapping[str, Grid], used: Iterable[str], file: str | None) -> None:
@@ -128,10 +104,6 @@ def used_sheets(grids: Mapping[str, Grid], budget_sheet: str) -> list[str]:
     known = {contract.normalise(n) for s in contract.SHEETS if s.key not in ("budget_table", "budget_pivot",
                                                                              "accounts") for n in s.names()}
     return [budget_sheet] + [n for n in grids if n != budget_sheet and contract.normalise(n) in known]
-
-
-#: Sheets of the scenario engine (w13xl.scenario.loader) read besides the plan.
-AUXILIARY_SHEETS = ("Personeel", "Weddeschalen", "Subsidies", "Indexering", "Scenario's")
 
 
 def file_mode(target: Path) -> int:

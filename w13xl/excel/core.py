@@ -53,9 +53,10 @@ _CELL = re.compile(r"^[A-Z]{1,3}\d+$")
 INTERNAL_ERROR = "interne fout in w13xl; de details staan in het logboek (meld het aan de beheerder)"
 
 
-def error_text(exc: BaseException) -> str:
+def error_text(exc: BaseException, failed: str = "") -> str:
     """A one-line Dutch message for a cell: where (argument and cell in the range) and what. The
-    message itself is the same Dutch text the command line shows (Dutch at source)."""
+    message itself is the same Dutch text the command line shows (Dutch at source). An unexpected
+    error is logged with its traceback as "``failed`` failed" (when ``failed`` is given)."""
     if isinstance(exc, InputError):
         where = []
         if exc.sheet:
@@ -75,7 +76,9 @@ def error_text(exc: BaseException) -> str:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         return PREFIX + str(msg)
     # Never the exception's name, text or a path in a cell: those tell a caller about the server
-    # (the log has the details: every caller logs unexpected errors with logger.exception).
+    # (the log has the details).
+    if failed:
+        logger.error("%s failed", failed, exc_info=exc)
     return PREFIX + INTERNAL_ERROR
 
 
@@ -140,9 +143,7 @@ def _m2(budget: Frozen, parameters: Frozen, categories: Frozen) -> M2Result | st
         loaded = load_from_ranges(budget, parameters, categories)
         return compute_m2(loaded.plan, loaded.params)
     except Exception as exc:
-        if not isinstance(exc, (W13Error, ValueError, KeyError)):
-            logger.exception("W13: computing M2 failed")
-        return error_text(exc)
+        return error_text(exc, "W13: computing M2")
 
 
 # -- tables -----------------------------------------------------------------------------------
@@ -234,8 +235,7 @@ def table(kind: str, budget: object, parameters: object = None, categories: obje
             rows = by_kind[kind] = _table(kind, freeze(budget), freeze(parameters), freeze(categories))
         return _copy(rows)
     except Exception as exc:
-        logger.exception("W13 %s failed", kind)
-        return [[error_text(exc)]]
+        return [[error_text(exc, f"W13 {kind}")]]
 
 
 # -- INDEXEER ---------------------------------------------------------------------------------
@@ -523,9 +523,7 @@ def _scenario_run(budget: Frozen, scenario: str, ranges: tuple[Frozen, ...], gen
             raise InputError("geen scenario", expected="de naam van een scenario of een .toml-bestand")
         return run_scenarios(baseline, [chosen], library).run(0)
     except Exception as exc:
-        if not isinstance(exc, (W13Error, ValueError, KeyError)):
-            logger.exception("W13: scenario run failed")
-        return error_text(exc)
+        return error_text(exc, "W13: scenario run")
 
 
 LINE_ALIASES = {
@@ -603,6 +601,4 @@ def scenario(budget: object, name: object, lijn: object = None, *ranges: object)
         generation = library_generation()
         return memo_rows(_scenarios, ("scenario", generation), (budget, name, lijn, *ranges), compute)
     except Exception as exc:
-        if not isinstance(exc, (W13Error, ValueError, KeyError)):
-            logger.exception("W13 SCENARIO failed")
-        return [[error_text(exc)]]
+        return [[error_text(exc, "W13 SCENARIO")]]

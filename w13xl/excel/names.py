@@ -5,24 +5,20 @@ name that refers to the whole table, header included (``tblPersoneel[[#All]]``),
 formula such as ``=W13.SCENARIO(Begroting;"pact-stopt-2028";;Parameters;Personeel;...)`` always
 sees every row.
 
-The keys are those of the input contract (``w13xl/contract.py`` on branch ``contract``: the
-``SheetSpec.key`` values). Once that module is on main, :data:`SHEET_NAMES` can be derived from
-it: ``{key: (SHORT_NAMES[key], BY_KEY[key].names()) for key in SHORT_NAMES}``.
+The keys, sheet names and aliases are those of the input contract (:mod:`w13xl.contract`).
 """
 
 from __future__ import annotations
 
-#: contract key -> (workbook name, sheet name and aliases as in the contract)
-SHEET_NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "budget_table": ("Begroting", ("Synthese", "Begroting", "Budget")),
-    "parameters": ("Parameters", ("Parameters", "Parameter")),
-    "categories": ("Categorieen", ("Categorieën", "Categorieen", "Categorie")),
-    "roster": ("Personeel", ("Personeel", "Personeelsbestand", "Personeelsleden")),
-    "scales": ("Weddeschalen", ("Weddeschalen", "Weddeschaal", "Loonschalen")),
-    "subsidies": ("Subsidies", ("Subsidies", "Subsidieregister")),
-    "indexation": ("Indexering", ("Indexering",)),
-    "scenarios": ("Scenarios", ("Scenario's", "Scenarios", "Scenario\u2019s")),
-}
+from ..contract import BY_KEY
+
+#: contract key -> the workbook name (Dutch, short) of its input table
+SHORT_NAMES = {"budget_table": "Begroting", "parameters": "Parameters", "categories": "Categorieen",
+               "roster": "Personeel", "scales": "Weddeschalen", "subsidies": "Subsidies",
+               "indexation": "Indexering", "scenarios": "Scenarios"}
+#: contract key -> (workbook name, sheet name and aliases from the contract)
+SHEET_NAMES: dict[str, tuple[str, tuple[str, ...]]] = {key: (short, BY_KEY[key].names())
+                                                       for key, short in SHORT_NAMES.items()}
 
 #: The further ranges of W13.SCENARIO / KANS / DOELZOEKEN, in the order the docs show them.
 SCENARIO_RANGES = ("parameters", "categories", "roster", "scales", "subsidies", "indexation", "scenarios")

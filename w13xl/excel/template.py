@@ -38,8 +38,6 @@ CONF_SHEET = "xlwings.conf"
 INACTIVE_CONF_SHEET = "_xlwings.conf"
 START_SHEET = "Start"
 UDF_MODULES = "w13xl.excel.functions"
-#: The macro in xlwings' quickstart VBA project that runs ``import <workbook name>; ....main()``.
-MACRO = "SampleCall"
 RUN_MAIN_TEMPLATE = '''"""Run main for {workbook} (written by `w13xl excel workbook`; do not rename).
 
 xlwings runs main() when you click Run main on the xlwings ribbon tab, or run the workbook's
@@ -159,21 +157,12 @@ def build_addin_workbook(out: str | os.PathLike, *, plan: str | os.PathLike | No
                          force: bool = False) -> Path:
     """Write ``out`` (.xlsm): xlwings' quickstart template + config + the plan's sheets."""
     out = Path(out)
-    if out.suffix.lower() != ".xlsm":
-        raise InputError(f"'{out.suffix}' kan geen macro's bevatten", file=str(out),
-                         expected="een uitvoernaam die eindigt op .xlsm")
-    if not out.stem.isidentifier():
+    if out.suffix.lower() == ".xlsm" and not out.stem.isidentifier():
         raise InputError("Run main van xlwings importeert de naam van de werkmap als Python-module, dus de naam "
                          "mag alleen letters, cijfers en '_' bevatten", file=str(out),
                          expected=f"een naam zoals {_identifier(out.stem)}.xlsm")
     script = run_main_path(out)
-    for path in (out, script):
-        if path.exists() and not force:
-            raise InputError("het bestand bestaat al; er is niets gewijzigd", file=str(path),
-                             expected="een nieuwe bestandsnaam, of --force om het te vervangen")
-    if plan is not None and Path(plan).resolve() == out.resolve():
-        raise InputError("de uitvoer zou het planwerkboek overschrijven", file=str(out),
-                         expected="een andere uitvoernaam")
+    _check_output(out, ".xlsm", "kan geen macro's bevatten", plan, force, script)
     wb = open_workbook(quickstart_template(), data_only=False, keep_vba=True)
     if plan is None:
         from ..sample import build_workbook
@@ -205,7 +194,7 @@ def build_addin_workbook(out: str | os.PathLike, *, plan: str | os.PathLike | No
     start.title = START_SHEET
     start.delete_rows(1, start.max_row)
     wb.move_sheet(START_SHEET, offset=-wb.sheetnames.index(START_SHEET))
-    from .layer import OWN_SHEETS, add_excel_layer, mark_dynamic_arrays
+    from .layer import OWN_SHEETS, add_excel_layer
 
     for ws in source.worksheets:
         if ws.title not in OWN_SHEETS:  # a plan that has them (the sample) gets them anew, classic
@@ -215,13 +204,7 @@ def build_addin_workbook(out: str | os.PathLike, *, plan: str | os.PathLike | No
     _start_sheet(start, plan_name, budget, params, out.stem)
     wb.move_sheet(CONF_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(CONF_SHEET))
     wb.active = 0
-    def write(tmp: Path) -> None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb.save(tmp)
-        mark_dynamic_arrays(tmp, cells=formula_cells)
-
-    safe_write(out, write)
+    _save(wb, out, formula_cells)
     text = RUN_MAIN_TEMPLATE.format(workbook=out.name)
     safe_write(script, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return out
@@ -235,23 +218,44 @@ def _names_or_ranges(wb, source, budget_sheet: str) -> tuple[str, str]:
     return _ranges(source, budget_sheet)
 
 
+def _check_output(out: Path, suffix: str, wrong_suffix: str, plan: str | os.PathLike | None, force: bool,
+                  *others: Path) -> None:
+    """Refuse an output name with another extension, a file that exists (without --force) and the
+    plan workbook itself."""
+    if out.suffix.lower() != suffix:
+        raise InputError(f"'{out.suffix}' {wrong_suffix}", file=str(out),
+                         expected=f"een uitvoernaam die eindigt op {suffix}")
+    for path in (out, *others):
+        if path.exists() and not force:
+            raise InputError("het bestand bestaat al; er is niets gewijzigd", file=str(path),
+                             expected="een nieuwe bestandsnaam, of --force om het te vervangen")
+    if plan is not None and Path(plan).resolve() == out.resolve():
+        raise InputError("de uitvoer zou het planwerkboek overschrijven", file=str(out),
+                         expected="een andere uitvoernaam")
+
+
+def _save(wb, out: Path, formula_cells: list[str]) -> None:
+    """Save ``wb`` safely as ``out``, with its formula cells marked as dynamic arrays."""
+    from .layer import mark_dynamic_arrays
+
+    def write(tmp: Path) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb.save(tmp)
+        mark_dynamic_arrays(tmp, cells=formula_cells)
+
+    safe_write(out, write)
+
+
 def build_officejs_workbook(out: str | os.PathLike, *, plan: str | os.PathLike | None = None,
                             force: bool = False) -> Path:
     """Write ``out`` (.xlsx) for the Office.js add-in (w13xl serve, xlwings Lite): the plan's
     workbook as it is, plus the names, the sheet 'W13 Formules' (=W13.M2(Begroting;...)) and the
     drop-down lists on Scenario's. Without ``plan``: the sample plan."""
-    from .layer import OWN_SHEETS, add_excel_layer, mark_dynamic_arrays
+    from .layer import OWN_SHEETS, add_excel_layer
 
     out = Path(out)
-    if out.suffix.lower() != ".xlsx":
-        raise InputError(f"'{out.suffix}' is not a workbook for the Office.js add-in", file=str(out),
-                         expected="an output name ending in .xlsx")
-    if out.exists() and not force:
-        raise InputError("the file exists; nothing was changed", file=str(out),
-                         expected="a new file name, or --force to replace it")
-    if plan is not None and Path(plan).resolve() == out.resolve():
-        raise InputError("the output would overwrite the plan workbook", file=str(out),
-                         expected="another output name")
+    _check_output(out, ".xlsx", "is geen werkmap voor de Office.js-invoegtoepassing", plan, force)
     if plan is None:
         from ..sample import build_workbook
 
@@ -262,14 +266,7 @@ def build_officejs_workbook(out: str | os.PathLike, *, plan: str | os.PathLike |
         if title in wb.sheetnames:
             del wb[title]
     formula_cells = add_excel_layer(wb, "officejs")
-
-    def write(tmp: Path) -> None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb.save(tmp)
-        mark_dynamic_arrays(tmp, cells=formula_cells)
-
-    safe_write(out, write)
+    _save(wb, out, formula_cells)
     return out
 
 
@@ -278,12 +275,10 @@ def _identifier(stem: str) -> str:
     return name if name.isidentifier() else f"W13_{name}"
 
 
-def _quote(sheet: str) -> str:
-    return f"'{sheet}'" if any(not ch.isalnum() and ch != "_" for ch in sheet) else sheet
-
-
 def _ranges(source, budget_sheet: str) -> tuple[str, str]:
     """Example ranges for the formulas on the Start sheet (the used range of each sheet)."""
+    from .layer import _quote
+
     budget = budget_sheet if budget_sheet in source.sheetnames else source.sheetnames[0]
     b = source[budget]
     text = f"{_quote(budget)}!A1:{b.cell(row=b.max_row, column=b.max_column).coordinate}"

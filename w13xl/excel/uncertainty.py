@@ -15,19 +15,15 @@ The pure functions :func:`kans` and :func:`doelzoeken` do the work; ``w13_kans``
 
 from __future__ import annotations
 
-import logging
-
 import xlwings as xw
 
-from ..errors import InputError, W13Error
+from ..errors import InputError
 from . import cache
 from .cache import Frozen, freeze
 from .core import PREFIX, _copy, _number, _text, _year, error_text, library_generation, memo_rows, scenario_inputs
 from .limits import check_paths
 
 __xlwings_func_namespace__ = "W13"
-
-logger = logging.getLogger(__name__)
 
 #: Paths when neither the argument nor the scenario's [uncertainty] table says (a recalculation
 #: should stay well under a second).
@@ -54,9 +50,7 @@ def _simulation(budget: Frozen, scenario: str, paths: int | None, seed: int | No
         check_paths(n)
         return simulate(baseline, paths=n, seed=seed, prepared=prepared)
     except Exception as exc:
-        if not isinstance(exc, (W13Error, ValueError, KeyError)):
-            logger.exception("W13: Monte Carlo failed")
-        return error_text(exc)
+        return error_text(exc, "W13: Monte Carlo")
 
 
 def _what(value: object) -> tuple[str, int | None]:
@@ -128,9 +122,7 @@ def _kans(budget: object, scenario: object, wat: object, paden: object, seed: ob
             raise InputError(f"{year} valt buiten het plan", expected=f"een jaar {sim.years[0]}-{sim.years[-1]}")
         return float(sim.p_reserve_below_minimum[sim.years.index(year)])
     except Exception as exc:
-        if not isinstance(exc, (W13Error, ValueError, KeyError)):
-            logger.exception("W13 KANS failed")
-        return error_text(exc)
+        return error_text(exc, "W13 KANS")
 
 
 LEVER_NAMES = {"bijdrage": "contribution", "contribution": "contribution", "%": "contribution",
@@ -147,9 +139,7 @@ def _solve(budget: Frozen, scenario: str, lever: str, year: int | None,
         baseline, chosen, library = _inputs(budget, scenario, ranges)
         s = solve(baseline, chosen, library, lever=lever, from_year=year)
     except Exception as exc:
-        if not isinstance(exc, (W13Error, ValueError, KeyError)):
-            logger.exception("W13: goal seek failed")
-        return ((error_text(exc),),)
+        return ((error_text(exc, "W13: goal seek"),),)
     if lever == "fte":
         answer: list[list[object]] = [["VTE minder (basiswerking)", s.fte_reduction],
                                       ["Aandeel van de basiswerking", s.value],
@@ -186,9 +176,7 @@ def doelzoeken(budget: object, scenario: object = None, hefboom: object = None, 
         generation = library_generation()
         return memo_rows(_solutions, ("doelzoeken", generation), (budget, scenario, hefboom, vanaf, *ranges), compute)
     except Exception as exc:
-        if not isinstance(exc, (W13Error, ValueError, KeyError)):
-            logger.exception("W13 DOELZOEKEN failed")
-        return [[error_text(exc)]]
+        return [[error_text(exc, "W13 DOELZOEKEN")]]
 
 
 _BUDGET_DOC = ("Bereik van het begrotingsblad: tabel met kop Actie/Categorie/Richting/jaren, "

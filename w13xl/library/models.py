@@ -9,7 +9,6 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 CONCEPT, REVIEWED, APPROVED = "concept", "nagezien", "goedgekeurd"
-STATUSES = (CONCEPT, REVIEWED, APPROVED)
 
 
 class Base(DeclarativeBase):

@@ -1,4 +1,5 @@
-"""Locally signed Entra ID test tokens, for the tests and the load benchmark (never production).
+"""Locally signed Entra ID test tokens, for the tests and the load benchmark (never production,
+so not in the package).
 
 A throw-away RSA key signs tokens shaped like Entra ID's v2.0 access tokens (issuer
 ``https://login.microsoftonline.com/<tenant>/v2.0``, audience the client id, ``ver`` 2.0, name,
