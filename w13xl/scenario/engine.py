@@ -628,6 +628,7 @@ def _month(d: dt.date) -> int:
     return month_number(d)
 
 
+@functools.lru_cache(maxsize=4096)
 def _last_day(month: int) -> dt.date:
     """Last day of a month number (year * 12 + month - 1)."""
     y, m = divmod(month + 1, 12)
