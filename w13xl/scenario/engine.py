@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import gc
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1095,8 +1096,14 @@ class Engine:
                  audit: bool = True) -> ScenarioRuns:
         """Run S scenarios (each with the chain it extends) as one state with a scenario axis.
         ``audit``: keep what is needed for each change's effect (the audit trail)."""
-        with _BLAS.limit(limits=1, user_api="blas"):
-            return self._run_many(scenarios, library, audit)
+        paused = gc.isenabled()
+        gc.disable()  # the run's objects (rows, texts) are short-lived: no collector passes over the heap
+        try:
+            with _BLAS.limit(limits=1, user_api="blas"):
+                return self._run_many(scenarios, library, audit)
+        finally:
+            if paused:
+                gc.enable()
 
     def _run_many(self, scenarios: Sequence[Scenario], library: ScenarioLibrary | None, audit: bool) -> ScenarioRuns:
         base = self.base
