@@ -15,7 +15,7 @@ from test_excel_scripts import SAMPLE, sample_sheets
 from w13xl.excel import cache, core
 from w13xl.excel import functions as F
 from w13xl.m2 import m2_rows
-from w13xl.scenario.engine import run_scenario
+from w13xl.scenario.engine import Engine
 from w13xl.scenario.loader import load_study
 from w13xl.scenario.spec import ScenarioLibrary, load_scenario_file
 
@@ -50,7 +50,7 @@ def extra(values, names=EXTRA):
 def test_sheet_scenario_matches_the_engine(values, study):
     baseline, library, scenarios = study
     name = next(iter(scenarios))
-    run = run_scenario(baseline, scenarios[name], library)
+    run = Engine(baseline).run(scenarios[name], library)
     out = call(values["Synthese"], [[name]], [["M2"]], *extra(values))
     assert out[0] == ["", "Schema M2", *run.years]
     # W13.SCENARIO runs run_scenarios: the same figures as the CLI's engine run, to the cent
@@ -87,7 +87,7 @@ def test_toml_scenario_file(values, study, scenario_dir):
     baseline, library, _ = study
     path = scenario_dir / "pact-stopt-2028.toml"
     scenario = load_scenario_file(path)
-    run = run_scenario(baseline, scenario, ScenarioLibrary([scenario]))
+    run = Engine(baseline).run(scenario, ScenarioLibrary([scenario]))
     out = call(values["Synthese"], [["pact-stopt-2028.toml"]], [["afm"]], *extra(values))
     assert [r[1] for r in out[1:]] == pytest.approx([float(v) for v in run.m2["autofinancieringsmarge"]], abs=0.005)
     assert call(values["Synthese"], [[str(path)]], [["afm"]], *extra(values)) == out  # full path inside the folder

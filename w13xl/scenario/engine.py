@@ -46,7 +46,7 @@ from threadpoolctl import ThreadpoolController
 from .. import indexation as ix
 from ..errors import InputError
 from ..fmt import euro
-from ..m2 import LINE_KEYS, M2Result, check_norms, compute_m2, designated_repayments, m2_arrays
+from ..m2 import LINE_KEYS, compute_m2, designated_repayments, m2_arrays
 from ..model import CATEGORIES, EXPLOITATIE, LineKey, O, Plan, U, parse_category, parse_direction
 from ..params import Parameters
 from ..staffing import (
@@ -724,10 +724,6 @@ class _State:
         return [*self.base.lines, *(k for k in self.lines if k not in self.base.lines)]
 
     # -- the roster table ------------------------------------------------------------------------
-    def row(self, p: Position) -> int:
-        """The row of position ``p`` (added, with its cost, the first time it is seen)."""
-        return self.add_rows([p])[0]
-
     def add_rows(self, positions: Sequence[Position]) -> list[int]:
         """The rows of ``positions``; new ones are added with their full-year cost, active months
         and cost (the full-year cost x active months / 12)."""
@@ -835,7 +831,7 @@ class _State:
         return (added @ self.cost[columns] - counts @ self.cost[list(rows)]) * loon
 
     def hire(self, idx: np.ndarray, p: Position) -> None:
-        r = self.row(p)
+        (r,) = self.add_rows([p])
         self._present[idx, r] += 1.0
         self.route_staff_cost(idx, p.action, p.funded_by, self.cost[r] * self.mult["loon"][idx])
 
@@ -1182,13 +1178,13 @@ class Engine:
         lines = m2_arrays(st.totals, **base.m2_inputs)
 
         def full(i: int) -> ScenarioRun:
-            return self._one(st, i, scenarios[i], chains[i], changes[i], lines, minimum, wage,
-                             totals_history, wage_history, texts)
+            return self._one(st, i, scenarios[i], chains[i], changes[i], runs, totals_history, wage_history, texts)
 
-        return ScenarioRuns(tuple(s.name for s in scenarios), base.years, lines, minimum, wage, base.m2, full,
+        runs = ScenarioRuns(tuple(s.name for s in scenarios), base.years, lines, minimum, wage, base.m2, full,
                             _state=st.view)
+        return runs
 
-    def _one(self, st: _State, i: int, scenario: Scenario, chain, changes, lines, minimum, wage,
+    def _one(self, st: _State, i: int, scenario: Scenario, chain, changes, runs: ScenarioRuns,
              totals_history, wage_history, texts) -> ScenarioRun:
         base = self.base
         effects = []
@@ -1204,13 +1200,9 @@ class Engine:
         keys = [k for k in st.line_keys() if k in base.lines or np.any(st.lines[k][i])]
         amounts = np.vstack([st.lines[k][i] if k in st.lines else base.lines[k] for k in keys])
         plan = Plan(years=base.years, keys=tuple(keys), amounts=amounts, actions=base.plan.actions)
-        m2_lines = {k: lines[k][i].copy() for k in LINE_KEYS}
-        mr_i = None if minimum is None else minimum[i].copy()
-        bestuur = base.m2.bestuur
-        m2 = M2Result(base.years, m2_lines, mr_i, check_norms(base.years, m2_lines, mr_i, bestuur), bestuur)
         return ScenarioRun(name=scenario.name, title=scenario.title or scenario.name,
-                           description=scenario.description, plan=plan, m2=m2, baseline=base.m2,
-                           effects=tuple(effects), wage_cost=wage[i].copy(),
+                           description=scenario.description, plan=plan, m2=runs.m2(i), baseline=base.m2,
+                           effects=tuple(effects), wage_cost=runs.wage_cost[i].copy(),
                            extends=tuple(s.name for s in chain[:-1]))
 
     # -- lines and the member contribution -----------------------------------------------------------
@@ -1814,11 +1806,6 @@ def inflation_paths(rates: np.ndarray, years: Sequence[int]) -> dict[str, np.nda
     before = np.concatenate([np.ones((*rates.shape[:-1], 1)), 1.0 + rates[..., :-1]], axis=-1)
     contribution = np.cumprod(before, axis=-1)
     return {"loon": wages, "prijzen": prices, "bijdrage": contribution}
-
-
-def run_scenario(baseline: Baseline, scenario: Scenario, library: ScenarioLibrary | None = None) -> ScenarioRun:
-    """Apply one scenario (with the scenarios it extends) to the baseline."""
-    return Engine(baseline).run(scenario, library)
 
 
 def run_scenarios(baseline: Baseline, scenarios: Sequence[Scenario], library: ScenarioLibrary | None = None, *,
