@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 
@@ -115,6 +116,52 @@ MAX_INDEX_RATE = 0.5      # 50% a year for an index (rate, rates, inflation)
 MAX_CONTRIBUTION_PCT = 1.0  # +/-100% for a change of the member contribution
 
 
+def _plausible(limit: float, per_year: str, example: str) -> AfterValidator:
+    """The plausibility bound of a rate or of a rate per year (``{2027 = 0.02}``), unless
+    ``override_bounds``; ``example`` is the fraction and the text of the same percentage."""
+
+    def check(v: Any, info: ValidationInfo) -> Any:
+        if info.data.get("override_bounds"):
+            return v
+        values = [(info.field_name, v)] if isinstance(v, float) else [
+            (f"{info.field_name}.{year}", x) for year, x in v.items()]
+        for where, x in values:
+            if abs(x) > limit:
+                raise ValueError(f"{where} = {x:g} wordt gelezen als {x * 100:+g}%{per_year}, boven de grens van "
+                                 f"{limit:.0%} (percentages zijn breuken: {example}); "
+                                 "is dat echt de bedoeling, zet dan override_bounds = true")
+        return v
+
+    return AfterValidator(check)
+
+
+def _month(value: str) -> str:
+    match = _MONTH.match(str(value))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"'{value}' is geen maand zoals 2027-03")
+    return value
+
+
+def _notice_word(value: Any) -> Any:
+    """'op tijd', 'na_stop', 'Wettelijk', ... as the notice mode they name (NOTICE_WORDS)."""
+    if isinstance(value, str):
+        return NOTICE_WORDS.get(" ".join(value.strip().lower().replace("_", " ").replace("-", " ").split()), value)
+    return value
+
+
+#: Field types that read a percentage by the one rule (as_fraction, as_rate): a share 0..1 and a
+#: rate of change (per year); a list given as one value; months ("2027-03").
+Share = Annotated[float, Field(ge=0, le=1), BeforeValidator(as_fraction)]
+Rate = Annotated[float, BeforeValidator(as_rate)]
+RatesPerYear = Annotated[dict[int, float], BeforeValidator(
+    lambda v: {k: as_rate(x) for k, x in v.items()} if isinstance(v, dict) else v)]
+OneOrMany = BeforeValidator(lambda v: [v] if isinstance(v, str) else v)
+Month = Annotated[str, AfterValidator(_month)]
+Months = Annotated[list[str], AfterValidator(lambda v: [_month(m) for m in v])]
+IndexRate = _plausible(MAX_INDEX_RATE, " per jaar", '0.08 = 8%, of schrijf "8%"')
+ContributionRate = _plausible(MAX_CONTRIBUTION_PCT, "", '0.05 = 5%, of schrijf "5%"')
+
+
 class _Change(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # nan, inf: refused
     description: str | None = Field(None, description="Optional Dutch description for the audit trail.")
@@ -146,50 +193,12 @@ class IndexChange(_Change):
     ("2027-03"); wages rise 2% two months later."""
 
     type: Literal["index"]
-    classes: list[IndexClass] = Field(default_factory=_wages_only)
-    rate: float | None = None
-    rates: dict[int, float] | None = None
-    crossings: list[str] | None = None
-    extra_crossings: list[str] | None = None
-    inflation: dict[int, float] | None = None
-
-    @field_validator("classes", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: Any) -> Any:
-        return [v] if isinstance(v, str) else v
-
-    @field_validator("rate", mode="before")
-    @classmethod
-    def _rate_fraction(cls, v: Any) -> Any:
-        return as_rate(v)
-
-    @field_validator("rates", "inflation", mode="before")
-    @classmethod
-    def _rates_fraction(cls, v: Any) -> Any:
-        return {k: as_rate(x) for k, x in v.items()} if isinstance(v, dict) else v
-
-    @field_validator("rate", "rates", "inflation", mode="after")
-    @classmethod
-    def _plausible(cls, v: Any, info: ValidationInfo) -> Any:
-        if v is None or info.data.get("override_bounds"):
-            return v
-        values = [(None, v)] if isinstance(v, float) else list(v.items())
-        for year, r in values:
-            if abs(r) > MAX_INDEX_RATE:
-                where = info.field_name if year is None else f"{info.field_name}.{year}"
-                raise ValueError(f"{where} = {r:g} wordt gelezen als {r * 100:+g}% per jaar, boven de grens van "
-                                 f"{MAX_INDEX_RATE:.0%} (percentages zijn breuken: 0.08 = 8%, of schrijf \"8%\"); "
-                                 "is dat echt de bedoeling, zet dan override_bounds = true")
-        return v
-
-    @field_validator("crossings", "extra_crossings")
-    @classmethod
-    def _months(cls, v: list[str] | None) -> list[str] | None:
-        for m in v or []:
-            match = _MONTH.match(str(m))
-            if not match or not 1 <= int(match.group(2)) <= 12:
-                raise ValueError(f"'{m}' is geen maand zoals 2027-03")
-        return v
+    classes: Annotated[list[IndexClass], OneOrMany] = Field(default_factory=_wages_only)
+    rate: Annotated[Rate, IndexRate] | None = None
+    rates: Annotated[RatesPerYear, IndexRate] | None = None
+    crossings: Months | None = None
+    extra_crossings: Months | None = None
+    inflation: Annotated[RatesPerYear, IndexRate] | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> IndexChange:
@@ -251,32 +260,14 @@ class MoveChange(_Change):
 
 
 class _SubsidyPolicy(_Change):
-    policy: Policy = "stop"
-    share: float | None = Field(None, ge=0, le=1, description="Kept share of the costs for policy 'share'.")
+    policy: Annotated[Policy, BeforeValidator(refuse_retired_policy)] = "stop"
+    share: Share | None = Field(None, description="Kept share of the costs for policy 'share'.")
     notice_months: int | None = Field(None, ge=0, le=24, description=(
         "Notice in months for policy 'stop'; empty: the statutory notice by seniority of each position."))
-    opzeg: NoticeMode | None = Field(None, description=(
+    opzeg: Annotated[NoticeMode, BeforeValidator(_notice_word)] | None = Field(None, description=(
         "Policy 'stop': 'tijdig' (notice served so that it ends on the stop date: no notice pay, the plan's "
         "practice at planned ends) or 'na stopzetting' (the statutory notice runs from the stop date, art. 37/2 "
         "Arbeidsovereenkomstenwet). Empty: 'na stopzetting' (DEFAULT_NOTICE), printed as the default."))
-
-    @field_validator("opzeg", mode="before")
-    @classmethod
-    def _notice_words(cls, v: Any) -> Any:
-        if isinstance(v, str):
-            key = " ".join(v.strip().lower().replace("_", " ").replace("-", " ").split())
-            return NOTICE_WORDS.get(key, v)
-        return v
-
-    @field_validator("policy", mode="before")
-    @classmethod
-    def _retired(cls, v: Any) -> Any:
-        return refuse_retired_policy(v)
-
-    @field_validator("share", mode="before")
-    @classmethod
-    def _share_fraction(cls, v: Any) -> Any:
-        return as_fraction(v)
 
     @model_validator(mode="after")
     def _share_given(self) -> _SubsidyPolicy:
@@ -328,13 +319,8 @@ class SubsidyCutChange(_SubsidyPolicy):
 
     type: Literal["subsidy_cut"]
     subsidy: str
-    factor: float = Field(ge=0, le=1)
+    factor: Share
     date: dt.date
-
-    @field_validator("factor", mode="before")
-    @classmethod
-    def _factor_fraction(cls, v: Any) -> Any:
-        return as_fraction(v)
 
 
 class ContributionChange(_Change):
@@ -345,31 +331,9 @@ class ContributionChange(_Change):
 
     type: Literal["contribution"]
     from_year: int | None = None
-    pct: float | None = None
+    pct: Annotated[Rate, ContributionRate] | None = None
     per_inhabitant: float | None = Field(None, gt=0)
-    pcts: dict[int, float] | None = None
-
-    @field_validator("pct", mode="before")
-    @classmethod
-    def _pct_fraction(cls, v: Any) -> Any:
-        return as_rate(v)
-
-    @field_validator("pcts", mode="before")
-    @classmethod
-    def _pcts_fraction(cls, v: Any) -> Any:
-        return {k: as_rate(x) for k, x in v.items()} if isinstance(v, dict) else v
-
-    @field_validator("pct", "pcts", mode="after")
-    @classmethod
-    def _pct_plausible(cls, v: Any, info: ValidationInfo) -> Any:
-        values = [] if v is None else [(info.field_name, v)] if isinstance(v, float) else [
-            (f"{info.field_name}.{year}", x) for year, x in v.items()]
-        for where, x in values:
-            if abs(x) > MAX_CONTRIBUTION_PCT and not info.data.get("override_bounds"):
-                raise ValueError(f"{where} = {x:g} wordt gelezen als {x * 100:+g}%, boven de grens van "
-                                 f"{MAX_CONTRIBUTION_PCT:.0%} (percentages zijn breuken: 0.05 = 5%, of schrijf "
-                                 "\"5%\"); is dat echt de bedoeling, zet dan override_bounds = true")
-        return v
+    pcts: Annotated[RatesPerYear, ContributionRate] | None = None
 
     @model_validator(mode="after")
     def _one(self) -> ContributionChange:
@@ -407,18 +371,8 @@ class OverheadChange(_Change):
 
     type: Literal["overhead"]
     date: dt.date = Field(description="First day of the new rate.")
-    rate: float = Field(0.0, ge=0, le=1)
-    subsidies: list[str] | None = None
-
-    @field_validator("rate", mode="before")
-    @classmethod
-    def _rate_fraction(cls, v: Any) -> Any:
-        return as_fraction(v)
-
-    @field_validator("subsidies", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: Any) -> Any:
-        return [v] if isinstance(v, str) else v
+    rate: Share = 0.0
+    subsidies: Annotated[list[str], OneOrMany] | None = None
 
 
 class IndexsprongChange(_Change):
@@ -428,22 +382,9 @@ class IndexsprongChange(_Change):
     is skipped: wages stay 2% lower from two months after it; only for wages)."""
 
     type: Literal["indexsprong"]
-    classes: list[IndexClass] = Field(default_factory=_wages_only)
+    classes: Annotated[list[IndexClass], OneOrMany] = Field(default_factory=_wages_only)
     year: int | None = None
-    crossing: str | None = None
-
-    @field_validator("classes", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: Any) -> Any:
-        return [v] if isinstance(v, str) else v
-
-    @field_validator("crossing")
-    @classmethod
-    def _month(cls, v: str | None) -> str | None:
-        match = _MONTH.match(str(v)) if v is not None else None
-        if v is not None and (not match or not 1 <= int(match.group(2)) <= 12):
-            raise ValueError(f"'{v}' is geen maand zoals 2027-03")
-        return v
+    crossing: Month | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> IndexsprongChange:
