@@ -58,7 +58,6 @@ STAFF_PARAMETER_LABELS: dict[str, str] = {
     "andere personeelskosten per hoofd": "other_cost_per_head",
     "rsz op vakantiegeld": "social_security_on_holiday_pay",
 }
-STAFF_PARAMETER_NAMES = {v: k for k, v in STAFF_PARAMETER_LABELS.items()}
 
 
 #: First header cells that open a roster (the id or the name, as HR exports name them).
@@ -262,28 +261,34 @@ def roster_grid(path: str | os.PathLike) -> Grid:
     return [list(row) for row in csv.reader(lines, delimiter=delimiter)]
 
 
-def with_roster(grids, roster: str | os.PathLike | None) -> tuple:
+def with_roster(grids, roster: str | os.PathLike | None):
     """``grids`` (a copy of the same kind, its other attributes kept) with the sheet Personeel
     replaced by the roster file, if given."""
     if roster is None:
-        return grids, False
+        return grids
     import copy
 
     out = copy.copy(grids)
     out[ROSTER_SHEET] = roster_grid(roster)
-    return out, True
+    return out
+
+
+def read_workbook(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto",
+                  roster: str | os.PathLike | None = None) -> tuple[Mapping[str, Grid], Baseline]:
+    """A workbook file's sheets (the roster file, if given, as its Personeel sheet) and its Baseline."""
+    from ..workbook import read_grids, refuse_uncalculated
+
+    grids, named = read_grids(path)
+    refuse_uncalculated(grids, sheet, str(path))
+    grids = with_roster(grids, roster)
+    return grids, baseline_from_grids(grids, file=str(path) if roster is None else f"{path} + {roster}",
+                                      sheet=sheet, u_sign=u_sign, named=named)
 
 
 def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto",
                   roster: str | os.PathLike | None = None) -> Baseline:
     """Read a workbook file into a Baseline; ``roster``: an HR export replacing its Personeel sheet."""
-    from ..workbook import read_grids, refuse_uncalculated
-
-    grids, named = read_grids(path)
-    refuse_uncalculated(grids, sheet, str(path))
-    grids, _ = with_roster(grids, roster)
-    return baseline_from_grids(grids, file=str(path) if roster is None else f"{path} + {roster}", sheet=sheet,
-                               u_sign=u_sign, named=named)
+    return read_workbook(path, sheet=sheet, u_sign=u_sign, roster=roster)[1]
 
 
 def workbook_scenarios(grids: Mapping[str, Grid], file: str | None = None):
@@ -304,14 +309,9 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
     Scenario files in the same folder as a selected file are available to ``extends``."""
     from pathlib import Path
 
-    from ..workbook import read_grids, refuse_uncalculated
     from .spec import ScenarioLibrary, is_voorstel_file, load_scenario_file, scenario_files
 
-    grids, named = read_grids(path)
-    refuse_uncalculated(grids, sheet, str(path))
-    grids, _ = with_roster(grids, roster)
-    baseline = baseline_from_grids(grids, file=str(path) if roster is None else f"{path} + {roster}", sheet=sheet,
-                                   u_sign=u_sign, named=named)
+    grids, baseline = read_workbook(path, sheet=sheet, u_sign=u_sign, roster=roster)
     sheet_scenarios = workbook_scenarios(grids, str(path))
     library = ScenarioLibrary(sheet_scenarios.values())
     selected = []

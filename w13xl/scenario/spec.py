@@ -599,8 +599,6 @@ def _cell_value(value: Any, fieldname: str) -> Any:
         return [v for v in re.split(r"[;,\s]+", value) if v]
     if fieldname in _INT_FIELDS and isinstance(value, float) and value.is_integer():
         return int(value)
-    if fieldname in ("share", "factor") and isinstance(value, str) and value.endswith("%"):
-        return as_fraction(value)  # pct and rate: as text to the model, which refuses a bare 1 (as_rate)
     if fieldname in ("override_bounds", "budget_neutral") and isinstance(value, str):
         return value.strip().lower() in ("ja", "yes", "true", "waar", "1", "x")
     if isinstance(value, str) and re.fullmatch(r"-?\d+(,\d+)?", value):
@@ -790,16 +788,6 @@ def _same_file(path: Path, source: str | None) -> bool:
         return path.resolve() == Path(source).resolve()
     except OSError:
         return False
-
-
-def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
-    """Load scenario files; a folder loads every ``*.toml`` in it (sorted)."""
-    out: list[Scenario] = []
-    for p in paths:
-        p = Path(p)
-        files = scenario_files(p) if p.is_dir() else [p]
-        out.extend(load_scenario_file(f) for f in files)
-    return out
 
 
 def is_voorstel_file(path: Path) -> bool:
