@@ -124,10 +124,6 @@ def _row_cell(grid: Grid, first_header: str | frozenset[str], key: str, column: 
     return None
 
 
-def _roster_cell(grid: Grid, position: str, column: str) -> str | None:
-    return _row_cell(grid, ROSTER_FIRST_HEADERS, position, column)
-
-
 def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters:
     values: dict[str, Any] = {}  # floats, and one boolean
     for r, row in enumerate(grid):
@@ -187,8 +183,8 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
         for p in positions:
             if p.scale not in scales:
                 raise InputError(f"positie {p.id} heeft een onbekende weddeschaal '{p.scale}'", file=file,
-                                 sheet=roster_sheet,
-                                 cell=_roster_cell(grids[roster_sheet], p.id, "schaal") if roster_sheet else None,
+                                 sheet=roster_sheet, cell=_row_cell(grids[roster_sheet], ROSTER_FIRST_HEADERS, p.id,
+                                                                    "schaal") if roster_sheet else None,
                                  expected=f"een van de schalen op '{scales_sheet}'")
     baseline = Baseline(plan=loaded.plan, params=loaded.params, positions=tuple(positions), scales=scales,
                         staff_params=staff, subsidies=subsidies, index_shares=shares, file=file,

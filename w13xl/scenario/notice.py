@@ -63,11 +63,6 @@ class NoticeVariant:
         return float(self.run.difference(AFM)[-1])
 
 
-def scenario_modes(scenario: Scenario, library: ScenarioLibrary) -> set[str]:
-    """The notice modes the scenario's stops use (DEFAULT_NOTICE where a stop does not say)."""
-    return {ch.opzeg or DEFAULT_NOTICE for ch in stop_changes(scenario, library)}
-
-
 def notice_variants(engine, scenario: Scenario, library: ScenarioLibrary,
                     run: ScenarioRun | None = None) -> list[NoticeVariant]:
     """Both variants (tijdig, na stopzetting) of a scenario with ``stop`` changes; empty without.
@@ -75,7 +70,7 @@ def notice_variants(engine, scenario: Scenario, library: ScenarioLibrary,
     stops = stop_changes(scenario, library)
     if not stops:
         return []
-    modes = scenario_modes(scenario, library)
+    modes = {ch.opzeg or DEFAULT_NOTICE for ch in stops}  # DEFAULT_NOTICE where a stop does not say
     own = next(iter(modes)) if len(modes) == 1 and not any(ch.notice_months for ch in stops) else None
     out = []
     for mode in MODES:
