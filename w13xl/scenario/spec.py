@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -44,12 +45,6 @@ from ..numbers import ambiguous_rate, parse_date
 
 BASELINE = "baseline"
 IndexClass = Literal["loon", "prijzen", "bijdrage", "volgt_loon"]
-
-
-def _wages_only() -> list[IndexClass]:
-    """The default index classes of an index change: the wages."""
-    return ["loon"]
-
 
 #: What happens when a subsidy ends (see README "Subsidy-end policies"):
 #: ``stop``: the project stops; its staff leave after their notice (statutory by seniority, or
@@ -72,7 +67,7 @@ DEFAULT_NOTICE = NOTICE_AFTER_STOP
 NOTICE_WORDS = {"tijdig": NOTICE_IN_TIME, "op tijd": NOTICE_IN_TIME, "in time": NOTICE_IN_TIME,
                 "na stopzetting": NOTICE_AFTER_STOP, "na stop": NOTICE_AFTER_STOP, "wettelijk": NOTICE_AFTER_STOP,
                 "after stop": NOTICE_AFTER_STOP}
-POLICIES: tuple[str, ...] = ("stop", "keep_staff", "keep_project", "share")
+POLICIES: tuple[str, ...] = get_args(Policy)
 #: Old names refused with a pointer to the new ones (their meaning was ambiguous).
 RETIRED_POLICIES = {"keep": "'keep' bestaat niet meer: gebruik 'keep_staff' (W13 houdt het personeel; het deel "
                             "van de partners stopt) of 'keep_project' (het hele project loopt door, betaald door W13)"}
@@ -156,6 +151,8 @@ Rate = Annotated[float, BeforeValidator(as_rate)]
 RatesPerYear = Annotated[dict[int, float], BeforeValidator(
     lambda v: {k: as_rate(x) for k, x in v.items()} if isinstance(v, dict) else v)]
 OneOrMany = BeforeValidator(lambda v: [v] if isinstance(v, str) else v)
+#: The index classes a change applies to: one or a list; the wages (``loon``) when not given.
+IndexClasses = Annotated[list[IndexClass], OneOrMany]
 Month = Annotated[str, AfterValidator(_month)]
 Months = Annotated[list[str], AfterValidator(lambda v: [_month(m) for m in v])]
 IndexRate = _plausible(MAX_INDEX_RATE, " per jaar", '0.08 = 8%, of schrijf "8%"')
@@ -193,7 +190,7 @@ class IndexChange(_Change):
     ("2027-03"); wages rise 2% two months later."""
 
     type: Literal["index"]
-    classes: Annotated[list[IndexClass], OneOrMany] = Field(default_factory=_wages_only)
+    classes: IndexClasses = ["loon"]
     rate: Annotated[Rate, IndexRate] | None = None
     rates: Annotated[RatesPerYear, IndexRate] | None = None
     crossings: Months | None = None
@@ -382,7 +379,7 @@ class IndexsprongChange(_Change):
     is skipped: wages stay 2% lower from two months after it; only for wages)."""
 
     type: Literal["indexsprong"]
-    classes: Annotated[list[IndexClass], OneOrMany] = Field(default_factory=_wages_only)
+    classes: IndexClasses = ["loon"]
     year: int | None = None
     crossing: Month | None = None
 
@@ -442,20 +439,12 @@ def _show(value: Any) -> str:
 
 def _change_fields() -> dict[str, set[str]]:
     """Change type -> the keys it accepts."""
-    import typing
-
-    union = typing.get_args(Change)[0]
-    out = {}
-    for model in typing.get_args(union):
-        (tag,) = typing.get_args(model.model_fields["type"].annotation)
-        out[tag] = set(model.model_fields)
-    return out
+    return {get_args(model.model_fields["type"].annotation)[0]: set(model.model_fields)
+            for model in get_args(get_args(Change)[0])}
 
 
 def did_you_mean(key: str, known: Iterable[str]) -> str:
     """' (bedoelde u 'subsidy'?)' for a misspelt or Dutch key, else ''."""
-    import difflib
-
     known = sorted(known)
     dutch = SHEET_COLUMNS.get(key.lower())
     if dutch in known:
@@ -470,10 +459,8 @@ def _validation_error(exc: ValidationError, file: str | None, sheet: str | None 
     # an unknown key explains a 'missing' one next to it (a misspelling): report it first
     err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     parts = list(err["loc"])
-    for i in range(len(parts) - 2):  # pydantic puts the change type (the union tag) after the index
-        if parts[i] == "changes" and isinstance(parts[i + 1], int) and parts[i + 2] in CHANGE_TYPES:
-            del parts[i + 2]
-            break
+    if parts[:1] == ["changes"] and len(parts) > 2 and parts[2] in CHANGE_TYPES:
+        del parts[2]  # pydantic puts the change type (the union tag) after the index
     loc = ".".join(str(p) for p in parts)
     loc = re.sub(r"\.(\d+)", r"[\1]", loc)
     msg = pydantic_message(err)
@@ -574,7 +561,6 @@ SHEET_COLUMNS: dict[str, str] = {
 UNCERTAINTY_TYPES = ("onzekerheid", "uncertainty")
 _SCENARIO_LEVEL = {"scenario", "title", "extends"}
 _LIST_FIELDS = {"crossings", "extra_crossings", "classes"}
-_INT_FIELDS = {"step", "notice_months", "from_year"}
 
 
 #: The Dutch labels of the change types, accepted in the column Type of the sheet (lower case).
@@ -597,8 +583,6 @@ def _cell_value(value: Any, fieldname: str) -> Any:
             return value  # pydantic names the cell and what was expected
     if fieldname in _LIST_FIELDS and isinstance(value, str):
         return [v for v in re.split(r"[;,\s]+", value) if v]
-    if fieldname in _INT_FIELDS and isinstance(value, float) and value.is_integer():
-        return int(value)
     if fieldname in ("override_bounds", "budget_neutral") and isinstance(value, str):
         return value.strip().lower() in ("ja", "yes", "true", "waar", "1", "x")
     if isinstance(value, str) and re.fullmatch(r"-?\d+(,\d+)?", value):
@@ -673,8 +657,8 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
             cells[str(key).strip()] = cell_name(r, where.get("uncertainty_value", where["uncertainty_key"]))
             continue
         if change:
-            if "from_year" in change and change.get("type") != "contribution":
-                change.pop("from_year")
+            if change.get("type") != "contribution":
+                change.pop("from_year", None)
             entry["changes"].append(change)
             origins.setdefault(name, []).append((r, where))
     out: dict[str, Scenario] = {}
