@@ -84,10 +84,9 @@ class Grid:
 
     def cells(self):
         """(index rate, subsidy, policy, end year, value, norms ok) per cell."""
-        for (a, r), (b, s), (c, p), (d, y) in itertools.product(
-                enumerate(self.index_rates), enumerate(self.subsidies), enumerate(self.policies),
-                enumerate(self.end_years)):
-            yield r, s, p, y, float(self.values[a, b, c, d]), bool(self.norms_ok[a, b, c, d])
+        for a, b, c, d in np.ndindex(self.values.shape):  # the last axis fastest, as the runs
+            yield (self.index_rates[a], self.subsidies[b], self.policies[c], self.end_years[d],
+                   float(self.values[a, b, c, d]), bool(self.norms_ok[a, b, c, d]))
 
 
 def subsidy_grid(baseline: Baseline, *, subsidies: Sequence[str] | None = None,

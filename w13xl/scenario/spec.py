@@ -446,10 +446,8 @@ def _change_fields() -> dict[str, set[str]]:
 def did_you_mean(key: str, known: Iterable[str]) -> str:
     """' (bedoelde u 'subsidy'?)' for a misspelt or Dutch key, else ''."""
     known = sorted(known)
-    dutch = SHEET_COLUMNS.get(key.lower())
-    if dutch in known:
-        return f" (bedoelde u '{dutch}'?)"
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    dutch = SHEET_COLUMNS.get(key.lower(), "")
+    close = [dutch] if dutch in known else difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     return f" (bedoelde u '{close[0]}'?)" if close else ""
 
 
@@ -725,17 +723,15 @@ class ScenarioLibrary:
         its name is there already (a file beside the extending one wins over it for ``extends``)."""
         key = str(path.resolve())
         cache = self.__dict__.setdefault("_by_path", {})
-        if key in cache:
-            return cache[key]
-        existing = self.scenarios.get(path.stem)
-        if existing is not None and _same_file(path, existing.source):
-            cache[key] = existing
-            return existing
-        scenario = load_scenario_file(path)
-        if existing is None:
-            self.add(scenario)
-        cache[key] = scenario
-        return scenario
+        if key not in cache:
+            existing = self.scenarios.get(path.stem)
+            if existing is not None and _same_file(path, existing.source):
+                cache[key] = existing
+            else:
+                cache[key] = load_scenario_file(path)
+                if existing is None:
+                    self.add(cache[key])
+        return cache[key]
 
     def add(self, scenario: Scenario) -> None:
         if scenario.name in self.scenarios and scenario.name != BASELINE:
