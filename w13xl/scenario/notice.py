@@ -35,16 +35,11 @@ def stop_changes(scenario: Scenario, library: ScenarioLibrary) -> list[SubsidyEn
 
 def with_notice(scenario: Scenario, library: ScenarioLibrary, mode: str) -> tuple[Scenario, ScenarioLibrary]:
     """The scenario with every ``stop`` in ``mode`` (a new scenario on the baseline, same name)."""
-    changes = []
-    for ch in library.changes(scenario):
-        if isinstance(ch, SubsidyEndChange) and ch.policy == "stop":
-            new = ch.model_copy(update={"opzeg": mode, "notice_months": None})
-            new._origin = ch._origin
-            ch = new
-        changes.append(ch)
-    out = Scenario(name=scenario.name, title=scenario.title, description=scenario.description, extends=BASELINE,
-                   changes=changes)
-    out._source = scenario.source
+    # model_copy keeps a change's private _origin (where it was defined) for the error messages
+    changes = [ch.model_copy(update={"opzeg": mode, "notice_months": None})
+               if isinstance(ch, SubsidyEndChange) and ch.policy == "stop" else ch
+               for ch in library.changes(scenario)]
+    out = scenario.model_copy(update={"extends": BASELINE, "changes": changes})  # its name, title, source kept
     return out, ScenarioLibrary([out])
 
 
