@@ -14,10 +14,13 @@ Every sheet is optional: without a roster, staffing changes are refused with a c
 
 from __future__ import annotations
 
+import copy
+import csv
 import dataclasses
 import functools
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,6 +33,7 @@ from ..sheets import (
     Grid,
     SheetContext,
     absent_warning,
+    cell_name,
     find_sheet,
     is_blank,
     load_plan_from_grids,
@@ -81,8 +85,6 @@ def _from_header(grid: Grid, first_header: str | frozenset[str]) -> tuple[int, l
 def _sheet_error(exc: RowError, file: str | None, sheet: str, offset: int) -> InputError:
     """A table reader's error (row counted from the header row, column index in the rows) as an
     InputError naming the sheet and the cell (or the row when no column is known)."""
-    from ..sheets import cell_name
-
     if exc.row is None:
         return exc.at(file=file, sheet=sheet)
     row = exc.row + offset  # 1-based on the sheet
@@ -108,8 +110,6 @@ def _read_sheet(grids: Mapping[str, Grid], name: str | None, first_header: str |
 def _row_cell(grid: Grid, first_header: str | frozenset[str], key: str, column: str) -> str | None:
     """The cell (e.g. 'D7') of ``column`` on the row whose first cell is ``key`` (a sheet whose
     header row starts with ``first_header``), for messages; the row alone if the column is absent."""
-    from ..sheets import cell_name
-
     offset, rows = _from_header(grid, first_header)
     if not rows:
         return None
@@ -227,9 +227,6 @@ def roster_grid(path: str | os.PathLike) -> Grid:
     """The roster of an HR/payroll export given apart from the workbook (``--personeel``): a CSV
     (separator ';', ',' or tab; UTF-8 or Windows-1252) or an .xlsx (its sheet 'Personeel', else its
     first sheet). Columns: docs/personeel.md."""
-    import csv
-    from pathlib import Path
-
     p = Path(path)
     if not p.exists():
         raise InputError("personeelsbestand niet gevonden", file=str(p), expected="een .csv- of .xlsx-bestand")
@@ -245,12 +242,10 @@ def roster_grid(path: str | os.PathLike) -> Grid:
         raise InputError("onbekend bestandstype voor het personeelsbestand", file=str(p),
                          expected="een .csv- of .xlsx-bestand")
     raw = p.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
     lines = text.splitlines()
     sample = "\n".join(lines[:5])
     delimiter = max(";,\t", key=sample.count)
@@ -262,8 +257,6 @@ def with_roster(grids, roster: str | os.PathLike | None):
     replaced by the roster file, if given."""
     if roster is None:
         return grids
-    import copy
-
     out = copy.copy(grids)
     out[ROSTER_SHEET] = roster_grid(roster)
     return out
@@ -289,7 +282,6 @@ def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: 
 
 def workbook_scenarios(grids: Mapping[str, Grid], file: str | None = None):
     """Scenarios defined on the workbook's "Scenario's" sheet (empty if there is none)."""
-    from .. import contract
     from .spec import SCENARIO_SHEET, scenarios_from_grid
 
     name = find_sheet(grids, (SCENARIO_SHEET, *contract.SCENARIOS.aliases), file)
@@ -303,8 +295,6 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
     the sheet (if ``all_if_empty``). Returns (baseline, library, selected scenarios).
 
     Scenario files in the same folder as a selected file are available to ``extends``."""
-    from pathlib import Path
-
     from .spec import ScenarioLibrary, is_voorstel_file, load_scenario_file, scenario_files
 
     grids, baseline = read_workbook(path, sheet=sheet, u_sign=u_sign, roster=roster)
