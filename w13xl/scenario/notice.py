@@ -82,7 +82,5 @@ def variant_rows(variants: Sequence[NoticeVariant]) -> list[list]:
     if not variants:
         return []
     last = variants[0].run.years[-1]
-    rows: list[list] = [["Opzeg", "In dit scenario", f"Effect reserve {last}", f"Effect AFM {last}"]]
-    for v in variants:
-        rows.append([v.mode, "ja" if v.used else "", v.reserve_effect, v.afm_effect])
-    return rows
+    return [["Opzeg", "In dit scenario", f"Effect reserve {last}", f"Effect AFM {last}"],
+            *([v.mode, "ja" if v.used else "", v.reserve_effect, v.afm_effect] for v in variants)]

@@ -42,6 +42,7 @@ from .. import messages
 from ..errors import InputError
 from ..messages import os_reason, pydantic_message, toml_reason
 from ..numbers import ambiguous_rate, parse_date
+from ..sheets import cell_name, is_blank
 
 BASELINE = "baseline"
 IndexClass = Literal["loon", "prijzen", "bijdrage", "volgt_loon"]
@@ -592,8 +593,6 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
                         sheet: str = SCENARIO_SHEET) -> dict[str, Scenario]:
     """Scenarios from the sheet: one row per change, grouped by the 'Scenario' column in order.
     Errors name the sheet and the cell."""
-    from ..sheets import cell_name, is_blank
-
     rows = [list(r) for r in grid]
     header_row = next((r for r, row in enumerate(rows[:30])
                        if any(isinstance(v, str) and v.strip().lower() == "scenario" for v in row)), None)
@@ -742,19 +741,15 @@ class ScenarioLibrary:
     def chain(self, scenario: Scenario) -> list[Scenario]:
         """The scenario and its ancestors, root first (the baseline itself has no changes)."""
         chain = [scenario]
-        seen = {scenario.name}
-        current = scenario
-        while current.extends and current.extends != BASELINE:
+        while (current := chain[-1]).extends and current.extends != BASELINE:
             parent = self.find(current.extends, beside=current.source)
             if parent is None:
                 raise InputError(f"bouwt voort op een onbekend scenario '{current.extends}'", file=current.source,
                                  key="extends", expected=f"'baseline' of een van: {', '.join(self.scenarios)}")
-            if parent.name in seen:
+            if any(s.name == parent.name for s in chain):
                 raise InputError(f"scenario '{scenario.name}' bouwt op zichzelf voort (via '{parent.name}')",
                                  file=current.source, key="extends")
-            seen.add(parent.name)
             chain.append(parent)
-            current = parent
         return chain[::-1]
 
     def changes(self, scenario: Scenario) -> list:
