@@ -62,6 +62,7 @@ STAFF_PARAMETER_LABELS: dict[str, str] = {
     "andere personeelskosten per hoofd": "other_cost_per_head",
     "rsz op vakantiegeld": "social_security_on_holiday_pay",
 }
+_NOT_RATES = ("salary_coefficient", "second_pillar_admin", "other_cost_per_head")  # a coefficient and amounts
 
 
 #: First header cells that open a roster (the id or the name, as HR exports name them).
@@ -135,11 +136,9 @@ def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters
                     if key == "social_security_on_holiday_pay":
                         values[key] = bool(number)
                         continue
-                    if key not in ("salary_coefficient", "second_pillar_admin", "other_cost_per_head") \
-                            and (message := ambiguous_rate(row[c + 1])):
+                    if key not in _NOT_RATES and (message := ambiguous_rate(row[c + 1])):
                         raise ctx.error(f"{v.strip()}: {message}", r, c + 1, "een fractie zoals 0,32 of tekst '32%'")
-                    if key not in ("salary_coefficient", "second_pillar_admin", "other_cost_per_head") \
-                            and abs(number) > 1:
+                    if key not in _NOT_RATES and abs(number) > 1:
                         # one rule for percentages (w13xl.sheets.RATE_BOUNDS): a number is a fraction
                         raise ctx.error(msg("rate.above_100", label=v.strip(), number=f"{number:g}",
                                             percent=f"{number * 100:g}", fraction=f"{number / 100:g}"),

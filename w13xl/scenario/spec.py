@@ -90,10 +90,8 @@ def as_fraction(value: Any) -> Any:
     if isinstance(value, str):
         text = value.strip().replace("\u00a0", "").replace(" ", "")
         if text.endswith("%"):
-            try:
+            with contextlib.suppress(ValueError):  # not a number: left for pydantic to refuse
                 return float(text[:-1].replace(",", ".")) / 100
-            except ValueError:
-                return value
     return value
 
 
@@ -138,6 +136,14 @@ def _month(value: str) -> str:
     return value
 
 
+def _sheet_date(value: Any) -> Any:
+    """Date text as on the sheet (31/12/2028, 31-12-2028, 2028-12-31): one parser for both."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):  # reported by the field's own validation
+            return parse_date(value)
+    return value
+
+
 def _notice_word(value: Any) -> Any:
     """'op tijd', 'na_stop', 'Wettelijk', ... as the notice mode they name (NOTICE_WORDS)."""
     if isinstance(value, str):
@@ -146,7 +152,7 @@ def _notice_word(value: Any) -> Any:
 
 
 #: Field types that read a percentage by the one rule (as_fraction, as_rate): a share 0..1 and a
-#: rate of change (per year); a list given as one value; months ("2027-03").
+#: rate of change (per year); a list given as one value; months ("2027-03"); a date.
 Share = Annotated[float, Field(ge=0, le=1), BeforeValidator(as_fraction)]
 Rate = Annotated[float, BeforeValidator(as_rate)]
 RatesPerYear = Annotated[dict[int, float], BeforeValidator(
@@ -155,6 +161,7 @@ OneOrMany = BeforeValidator(lambda v: [v] if isinstance(v, str) else v)
 #: The index classes a change applies to: one or a list; the wages (``loon``) when not given.
 IndexClasses = Annotated[list[IndexClass], OneOrMany]
 Month = Annotated[str, AfterValidator(_month)]
+Date = Annotated[dt.date, BeforeValidator(_sheet_date)]
 Months = Annotated[list[str], AfterValidator(lambda v: [_month(m) for m in v])]
 IndexRate = _plausible(MAX_INDEX_RATE, " per jaar", '0.08 = 8%, of schrijf "8%"')
 ContributionRate = _plausible(MAX_CONTRIBUTION_PCT, "", '0.05 = 5%, of schrijf "5%"')
@@ -165,17 +172,6 @@ class _Change(BaseModel):
     description: str | None = Field(None, description="Optional Dutch description for the audit trail.")
     override_bounds: bool = Field(False, description="Accept a rate outside the plausibility bounds.")
     _origin: tuple[str | None, str | None, str | None, str | None] = PrivateAttr(default=(None, None, None, None))
-
-    @model_validator(mode="before")
-    @classmethod
-    def _sheet_dates(cls, data: Any) -> Any:
-        """Date text as on the sheet (31/12/2028, 31-12-2028, 2028-12-31): one parser for both."""
-        if isinstance(data, dict):
-            for key in ("date", "until", "start", "end"):
-                if isinstance(data.get(key), str):
-                    with contextlib.suppress(ValueError):  # reported by the field's own validation
-                        data = {**data, key: parse_date(data[key])}
-        return data
 
     def error(self, message: str, field: str | None = None, expected: str | None = None) -> InputError:
         """An InputError pointing at where this change was defined (file + key, or sheet + cell)."""
@@ -225,35 +221,35 @@ class HireChange(_Change):
     fte: float = Field(1.0, gt=0, le=1.5)
     action: str
     funded_by: str = "basiswerking"
-    start: dt.date
-    end: dt.date | None = None
+    start: Date
+    end: Date | None = None
 
 
 class EndPositionChange(_Change):
     type: Literal["end_position"]
     position: str
-    date: dt.date = Field(description="Last day of the position.")
+    date: Date = Field(description="Last day of the position.")
 
 
 class FteChange(_Change):
     type: Literal["fte"]
     position: str
     fte: float = Field(ge=0, le=1.5)
-    date: dt.date = Field(description="First day of the new FTE.")
+    date: Date = Field(description="First day of the new FTE.")
 
 
 class StepChange(_Change):
     type: Literal["step"]
     position: str
     step: int = Field(ge=0)
-    date: dt.date
+    date: Date
 
 
 class MoveChange(_Change):
     type: Literal["move"]
     position: str
     action: str
-    date: dt.date
+    date: Date
     funded_by: str | None = None
 
 
@@ -289,7 +285,7 @@ class SubsidyEndChange(_SubsidyPolicy):
 
     type: Literal["subsidy_end"]
     subsidy: str
-    date: dt.date
+    date: Date
 
 
 class SubsidyRenewChange(_Change):
@@ -301,7 +297,7 @@ class SubsidyRenewChange(_Change):
 
     type: Literal["subsidy_renew"]
     subsidy: str
-    until: dt.date
+    until: Date
     amount: float | None = Field(None, ge=0)
     budget_neutral: bool = Field(False, description="The renewed subsidy equals the project's costs.")
 
@@ -318,7 +314,7 @@ class SubsidyCutChange(_SubsidyPolicy):
     type: Literal["subsidy_cut"]
     subsidy: str
     factor: Share
-    date: dt.date
+    date: Date
 
 
 class ContributionChange(_Change):
@@ -368,7 +364,7 @@ class OverheadChange(_Change):
     fall alike, and the overhead action A50111 receives that much less."""
 
     type: Literal["overhead"]
-    date: dt.date = Field(description="First day of the new rate.")
+    date: Date = Field(description="First day of the new rate.")
     rate: Share = 0.0
     subsidies: Annotated[list[str], OneOrMany] | None = None
 
