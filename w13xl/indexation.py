@@ -20,6 +20,7 @@ Conventions
 from __future__ import annotations
 
 import csv
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -214,6 +215,14 @@ def _parse_monthly_csv(lines: list[str], name: str) -> MonthlySeries:
 
 
 def _bundled(name: str) -> MonthlySeries:
+    """A series shipped with the package, read once per process (every Monte Carlo batch with an
+    inflation model asks for it); each caller gets its own copy of the values."""
+    series = _read_bundled(name)
+    return MonthlySeries(series.start, series.values.copy())
+
+
+@functools.cache
+def _read_bundled(name: str) -> MonthlySeries:
     text = resources.files("w13xl").joinpath("data", name).read_text(encoding="utf-8")
     return _parse_monthly_csv(text.splitlines(), f"w13xl/data/{name}")
 

@@ -34,10 +34,13 @@ change: ``inflation`` = the path's drawn rates for the drawn classes, or ``extra
 drawn months, (4) with
 ``calibrate = "realisatie"`` one ``line`` change: the drawn forecast error of the exploitation
 saldo as an exploitation receipt of the general operation (:data:`CALIBRATION_ACTION`). The
-paths of a chunk are run with one call of :func:`w13xl.scenario.run_scenarios`; a path's figures
-*are* the engine's answer for its changes, and ``w13xl onzekerheid --export-paths`` writes a path
-as a scenario file that ``w13xl scenario`` runs to the same cents. Paths with the same draws
-(e.g. only renewal probabilities: at most 2^K different paths) are run once.
+paths are drawn in chunks of :data:`CHUNK` (each from its own stream spawned from the seed; a
+chunk is the unit of work of a worker process, ``simulate(workers=N)``), and the paths of a
+chunk are run :data:`BATCH` at a time, each batch one call of
+:func:`w13xl.scenario.run_scenarios`; a path's figures *are* the engine's answer for its changes
+(whatever the chunk, batch or process it ran in), and ``w13xl onzekerheid --export-paths`` writes
+a path as a scenario file that ``w13xl scenario`` runs to the same cents. Paths with the same
+draws (e.g. only renewal probabilities: at most 2^K different paths) are run once.
 
 **What that means (stated):**
 
@@ -62,8 +65,14 @@ as a scenario file that ``w13xl scenario`` runs to the same cents. Paths with th
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import multiprocessing
+import os
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -98,12 +107,15 @@ GBR = "gecumuleerd_budgettair_resultaat"
 BBR = "beschikbaar_budgettair_resultaat"
 AFM = "autofinancieringsmarge"
 OUTPUT_LINES = (GBR, BBR, AFM)
-#: Paths per chunk, each chunk one :func:`run_scenarios` call with its own random stream spawned
-#: from the seed (so the numbers do not depend on the progress display). The engine holds every
-#: plan line of every scenario of a call: a few hundred lines x 6 years x 8 bytes is about 15 kB a
-#: path, so 4.000 paths keep one chunk's state near 60 MB, well under the 500 MB a run may use
-#: (25.000 paths would be about 360 MB).
+#: Paths per chunk: each chunk draws from its own random stream spawned from the seed (so the
+#: numbers depend neither on the progress display nor on how many processes run the chunks) and
+#: is the unit of work of a worker process (:func:`simulate`).
 CHUNK = 10_000
+#: Distinct paths per :func:`run_scenarios` call within a chunk: what bounds the memory. The engine
+#: holds every plan line of every scenario of a call (a few hundred lines x 6 years x 8 bytes, some
+#: 15 kB a path, with its copies while it computes) and the path's change objects: a call of 5.000
+#: paths takes some 40 MB; the time per path hardly depends on it from a few thousand on.
+BATCH = 5_000
 DEFAULT_PATHS = 10_000
 DEFAULT_SEED = 2026
 #: The action whose exploitation receipts carry a path's calibrated forecast error (the general
@@ -571,7 +583,9 @@ def paths_changes(prepared: Prepared, d: Draws, rows: Sequence[int] | np.ndarray
     years = prepared.years
     rows = np.asarray(rows, dtype=np.intp)
     outcomes = [(o.fail, o.renew) for o in prepared.subsidies]
-    renewed = d.renewed[rows].tolist()
+    renewed = list(map(tuple, d.renewed[rows].tolist()))
+    # the subsidy changes of each pattern of renewals (at most 2^K patterns), made once
+    patterns = {key: [pair[b] for pair, b in zip(outcomes, key, strict=True)] for key in set(renewed)}
     growth = d.growth[rows]
     growth_big = np.any(np.abs(growth) > MAX_CONTRIBUTION_PCT, axis=1).tolist()
     growth_rows = growth.tolist()
@@ -581,7 +595,7 @@ def paths_changes(prepared: Prepared, d: Draws, rows: Sequence[int] | np.ndarray
     noise_rows = None if d.es_noise is None else d.es_noise[rows].tolist()
     out = []
     for k, i in enumerate(rows.tolist()):
-        changes: list = [pair[b] for pair, b in zip(outcomes, renewed[k], strict=True)]
+        changes: list = patterns[renewed[k]].copy()
         drawn = {y: g for y, g in zip(years, growth_rows[k], strict=True) if g != 0}
         if drawn:
             changes.append(_like(t["contribution"], pcts=drawn, override_bounds=growth_big[k]))
@@ -609,19 +623,37 @@ def path_scenario(prepared: Prepared, d: Draws, i: int, name: str, title: str | 
     return _like(t["scenario"], **fields)
 
 
-def run_paths(prepared: Prepared, d: Draws) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
-    """Every path of ``d`` through the engine in one :func:`run_scenarios` call (equal paths once):
-    the M2 lines (paths x years) by key and the minimum reserve (or None)."""
-    _, first, inverse = np.unique(d.keys(), axis=0, return_index=True, return_inverse=True)
-    inverse = inverse.reshape(-1)
+def distinct(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, inverse) of the distinct rows of ``keys``: each row compared as its bytes (one sort
+    of fixed-size byte strings, several times faster than ``np.unique(axis=0)``'s field by field)."""
+    keys = np.ascontiguousarray(keys)
+    rows = keys.view(np.dtype((np.void, keys.dtype.itemsize * keys.shape[1]))).reshape(-1)
+    _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+def run_paths(prepared: Prepared, d: Draws, keys: Sequence[str] = LINE_KEYS
+              ) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+    """Every path of ``d`` through the engine (equal paths once), :data:`BATCH` distinct paths per
+    :func:`run_scenarios` call: the M2 lines ``keys`` (paths x years) by key and the minimum
+    reserve (or None)."""
+    first, inverse = distinct(d.keys())
     name = prepared.scenario.name
     t = _templates(prepared)
     own = list(prepared.changes)
-    scenarios = [_like(t["scenario"], name=f"{name}#pad{i + 1}", changes=[*own, *changes])
-                 for i, changes in zip(first.tolist(), paths_changes(prepared, d, first, t), strict=True)]
-    runs = run_scenarios(prepared.baseline, scenarios, ScenarioLibrary(scenarios), audit=False)
-    lines = {k: runs.lines[k][inverse] for k in LINE_KEYS}
-    return lines, None if runs.minimum_reserve is None else runs.minimum_reserve[inverse]
+    lines: dict[str, list[np.ndarray]] = {k: [] for k in keys}
+    minimum: list[np.ndarray] | None = []
+    for start in range(0, len(first), BATCH):
+        rows = first[start:start + BATCH]
+        scenarios = [_like(t["scenario"], name=f"{name}#pad{i + 1}", changes=[*own, *changes])
+                     for i, changes in zip(rows.tolist(), paths_changes(prepared, d, rows, t), strict=True)]
+        runs = run_scenarios(prepared.baseline, scenarios, ScenarioLibrary(scenarios), audit=False)
+        for k in keys:
+            lines[k].append(runs.lines[k])
+        minimum = None if runs.minimum_reserve is None or minimum is None else [*minimum, runs.minimum_reserve]
+        del scenarios, runs
+    out = {k: (v[0] if len(v) == 1 else np.concatenate(v))[inverse] for k, v in lines.items()}
+    return out, None if minimum is None else (minimum[0] if len(minimum) == 1 else np.concatenate(minimum))[inverse]
 
 
 # -- the simulation ----------------------------------------------------------------------------
@@ -688,13 +720,102 @@ def chunks(n: int, seed: int) -> Iterator[tuple[int, int, np.random.SeedSequence
         yield i * CHUNK, min(n, (i + 1) * CHUNK), seq
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a chunk runs. A chunk makes tens of thousands of
+    short-lived objects (its paths' changes and scenarios, the engine's lists) that reference
+    counting frees; meanwhile the collector would walk them every few hundred allocations, and
+    now and then every object of the process (the baseline, the workbook): a third of a chunk's
+    time, measured. Cycles made meanwhile are collected once it is back on."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+ChunkResult = tuple[int, int, dict[str, np.ndarray], np.ndarray | None]
+
+
+def run_chunk(prepared: Prepared, lo: int, hi: int, seq: np.random.SeedSequence) -> ChunkResult:
+    """Paths ``lo`` to ``hi`` (one chunk of :func:`chunks`): drawn from its stream and run. Only
+    what :func:`simulate` keeps comes back (:data:`OUTPUT_LINES`, the minimum reserve): a worker
+    process sends it to the parent."""
+    with _collector_paused():
+        lines, minimum = run_paths(prepared, draw(prepared, hi - lo, seq), OUTPUT_LINES)
+    return lo, hi, lines, minimum
+
+
+#: The prepared run of a worker process (:func:`_worker_start`), which its chunks read.
+_WORKER: Prepared | None = None
+
+
+def _worker_start(prepared: Prepared) -> None:
+    global _WORKER
+    _WORKER = prepared
+
+
+def _worker_chunk(lo: int, hi: int, seq: np.random.SeedSequence) -> ChunkResult:
+    assert _WORKER is not None, "a worker process starts with _worker_start"
+    return run_chunk(_WORKER, lo, hi, seq)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system says, else all)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no sched_getaffinity (macOS, Windows)
+        return max(1, os.cpu_count() or 1)
+
+
+def _start_method() -> str:
+    """fork on Linux (the workers start at once, sharing what this process has loaded); spawn
+    elsewhere (fork is unsafe on macOS and absent on Windows)."""
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+def _chunk_results(prepared: Prepared, parts: list[tuple[int, int, np.random.SeedSequence]], workers: int,
+                   started: Callable[[], None]) -> Iterator[ChunkResult]:
+    """Each chunk's result, in this process (``workers`` 1) or in ``workers`` worker processes
+    (in the order they finish). Workers are forked on Linux (they share the prepared run, the
+    baseline and the imports with this process, nothing is sent); else spawned, and the prepared
+    run is pickled to each once (:func:`_start_method`). ``started()`` is called once the
+    workers run (so that a caller starts its own threads, a progress bar, only after the fork)."""
+    if workers <= 1 or len(parts) <= 1 or multiprocessing.current_process().daemon:  # a daemon has no children
+        started()
+        for lo, hi, seq in parts:
+            yield run_chunk(prepared, lo, hi, seq)
+        return
+    context = multiprocessing.get_context(_start_method())
+    with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=context,
+                             initializer=_worker_start, initargs=(prepared,)) as pool:
+        pending = {pool.submit(_worker_chunk, lo, hi, seq) for lo, hi, seq in parts}
+        started()
+        try:
+            for future in as_completed(pending):
+                pending.discard(future)  # its result is the caller's now: not kept here as well
+                yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
 def simulate(baseline: Baseline, scenario: Scenario | None = None, library: ScenarioLibrary | None = None, *,
              paths: int | None = None, seed: int | None = None, spec: UncertaintySpec | None = None,
              progress: Callable[[int, int], None] | None = None, keep_paths: bool = False,
-             prepared: Prepared | None = None) -> Simulation:
+             prepared: Prepared | None = None, workers: int = 1) -> Simulation:
     """Run the Monte Carlo for a scenario (default: the baseline plan with its own
     ``[uncertainty]`` table). ``paths``/``seed`` override the table. ``progress(done, total)`` is
-    called after each chunk of paths."""
+    called once with 0 when the work starts and after each chunk of paths.
+
+    ``workers``: how many processes run the chunks (at most one per chunk). 1, the default: all in
+    this process, as the team server's ``W13.KANS`` needs (it runs in the server's own bounded
+    pool of worker processes, ended at its time limit: processes of its own would escape both).
+    In a daemonic process, which may not have children, ``workers`` is ignored. More: each chunk
+    in a worker process; the figures are the same to the bit, for each chunk draws from its own
+    stream and is run alone (:func:`chunks`)."""
     if prepared is None:
         prepared = prepare(baseline, scenario, library, spec)
     spec = prepared.spec
@@ -705,16 +826,22 @@ def simulate(baseline: Baseline, scenario: Scenario | None = None, library: Scen
     ny = len(prepared.years)
     store = {k: np.empty((n, ny)) for k in OUTPUT_LINES}
     minimum_paths = None
-    for lo, hi, seq in chunks(n, seed):
-        lines, minimum = run_paths(prepared, draw(prepared, hi - lo, seq))
+    done = 0
+
+    def started() -> None:
+        if progress is not None:
+            progress(0, n)
+
+    for lo, hi, lines, minimum in _chunk_results(prepared, list(chunks(n, seed)), workers, started):
         for k in store:
             store[k][lo:hi] = lines[k]
         if minimum is not None:
             if minimum_paths is None:
                 minimum_paths = np.empty((n, ny))
             minimum_paths[lo:hi] = minimum
+        done += hi - lo
         if progress is not None:
-            progress(hi, n)
+            progress(done, n)
     return summarise(prepared, store, minimum_paths, n, seed, keep_paths)
 
 

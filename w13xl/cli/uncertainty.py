@@ -160,6 +160,10 @@ def simulate_command(
         help="Schrijf de AANTAL paden met de laagste reserve (GBR) in het laatste jaar als scenariobestand "
              "MAP/<scenario>-slechtste-<rang>.toml, met ernaast een .json met hun cijfers (schema M2 per jaar, "
              "minimumreserve): w13xl scenario WERKBOEK MAP/<bestand>.toml geeft dezelfde cijfers.")] = None,
+    processes: Annotated[int | None, typer.Option(
+        "--processen", min=1, metavar="AANTAL",
+        help="Aantal processen die de paden rekenen, elk een deel ervan (standaard: één per processorkern; "
+             "1 = alles in dit proces). Het aantal verandert geen enkel cijfer, alleen de rekentijd.")] = None,
 ) -> None:
     """Monte Carlo van de \\[uncertainty]-tabel van een scenario: percentielen P5-P95 van reserve, BBR en AFM per jaar en de kans dat een controle (norm, engagement of beleid) niet gehaald wordt.
 
@@ -167,7 +171,7 @@ def simulate_command(
 
     Voorbeeld: w13xl onzekerheid workbooks/w13-mjp-2026-2031.xlsx scenarios/onzekerheid.toml --paths 2000
     """  # noqa: E501 - command help: typer keeps these lines as they are
-    from ..montecarlo import CHUNK, prepare, simulate
+    from ..montecarlo import CHUNK, available_cores, prepare, simulate
 
     kind = _out_kind(out)
     if export_paths is not None:
@@ -179,17 +183,31 @@ def simulate_command(
                           "alle paden zijn gelijk aan het scenario zelf.", soft_wrap=True)
     n = paths or prepared.spec.paths
     keep = export_paths is not None
+    workers = processes or available_cores()
     show = progress if progress is not None else n > CHUNK
     if show:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(TextColumn("Paden"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err_console, transient=True) as bar:
-            task = bar.add_task("paden", total=n)
-            sim = simulate(baseline, paths=n, seed=seed, prepared=prepared, keep_paths=keep,
-                           progress=lambda done, total: bar.update(task, completed=done))
+        # the bar (and its refresh thread) starts at simulate's first call, once the worker
+        # processes are forked: never fork a process while another thread runs
+        bar = Progress(TextColumn("Paden"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       console=err_console, transient=True)
+        task = None
+
+        def update(done: int, total: int) -> None:
+            nonlocal task
+            if task is None:
+                bar.start()
+                task = bar.add_task("paden", total=total)
+            bar.update(task, completed=done)
+
+        try:
+            sim = simulate(baseline, paths=n, seed=seed, prepared=prepared, keep_paths=keep, progress=update,
+                           workers=workers)
+        finally:
+            bar.stop()
     else:
-        sim = simulate(baseline, paths=n, seed=seed, prepared=prepared, keep_paths=keep)
+        sim = simulate(baseline, paths=n, seed=seed, prepared=prepared, keep_paths=keep, workers=workers)
     if chosen is not None and chosen.uncertainty and _nothing_varies(sim):
         err_console.print("[yellow]Waarschuwing:[/] de \\[uncertainty]-tabel laat niets variëren: alle paden zijn "
                           "gelijk, dus elke kans hieronder is 0% of 100%.", soft_wrap=True)

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from .. import indexation as ix
 from ..errors import InputError
@@ -97,6 +98,11 @@ ORIGIN_ROSTER = "personeel"
 ORIGIN_SHEET = "Indexering"
 ORIGIN_REGISTER = "register"
 ORIGIN_DEFAULT = "standaard"
+#: The BLAS library's thread pool. The engine's matrix products are small (scenarios x roster rows
+#: x years): handing each to a pool of threads costs more than it computes, and far more when the
+#: cores are busy (a Monte Carlo runs its chunks in processes), so a run uses one thread.
+_BLAS = ThreadpoolController()
+
 OVERHEAD_ACTION = "A50111"
 CONTRIBUTION_ACTION = "A50111"
 BASE_FUNDING = "basiswerking"
@@ -672,8 +678,8 @@ class _State:
         self._cost = np.zeros((max(64, 4 * len(base.positions)), n))
         self._months = np.zeros((self._cost.shape[0], n))
         self._present = np.zeros((size, self._cost.shape[0]))
-        for r in self.add_rows(base.positions):
-            self._present[:, r] += 1.0
+        np.add.at(self._present[0], self.add_rows(base.positions), 1.0)  # a position twice: two rows' worth
+        self._present[1:] = self._present[0]
         self.starts = {s.id: np.full(size, _ordinal(s.start, -_OPEN)) for s in base.subsidies.values()}
         self.ends = {s.id: np.full(size, _ordinal(s.end, _OPEN)) for s in base.subsidies.values()}
         #: the same days as month numbers (year * 12 + month - 1; open: -/+ _OPEN)
@@ -681,7 +687,9 @@ class _State:
         self.end_months = {s.id: np.full(size, month_number(s.end) if s.end else _OPEN)
                            for s in base.subsidies.values()}
         self.hired = np.zeros(size, dtype=np.int64)
-        self.month_axis = base.years[0] * 12 + np.arange(12 * n)
+        #: the first and last month number of each plan year
+        self.year_first = np.asarray(base.years) * 12
+        self.year_last = self.year_first + 11
 
     # -- lines ---------------------------------------------------------------------------------
     def line(self, key: LineKey, idx: np.ndarray) -> np.ndarray:
@@ -782,16 +790,17 @@ class _State:
 
     def swap(self, idx: np.ndarray, rows: Sequence[int],
              new_rows: Callable[[Position], Sequence[Position]] | Sequence[Callable[[Position], Sequence[Position]]],
-             route: bool = True, on: str | None = None, variant: np.ndarray | None = None) -> None:
+             route: bool = True, variant: np.ndarray | None = None, counts: np.ndarray | None = None) -> np.ndarray:
         """In the scenarios ``idx``, each row of ``rows`` becomes ``new_rows(row)`` (with
-        ``variant``, an index per scenario: ``new_rows[variant](row)``). ``route``: the cost
-        change goes through :meth:`route_staff_cost` (overhead, funding) per action and funding;
-        else, with ``on``, the bare cost change lands on that action's U line; else nowhere (the
-        caller has accounted for it)."""
+        ``variant``, an index per scenario: ``new_rows[variant](row)``; ``counts``: how many of
+        each row change, default all that the scenarios have). Returns the bare change in
+        employer cost at the scenarios' wage index, (len(idx), years); with ``route`` it also
+        goes through :meth:`route_staff_cost` (overhead, funding) per action and funding, else
+        the caller books it."""
         fns = [new_rows] if callable(new_rows) else list(new_rows)
         var = np.zeros(len(idx), dtype=np.intp) if variant is None else variant
         cells = _cells(idx, rows)
-        counts = self._present[cells].copy()  # (scenarios, rows)
+        counts = self._present[cells].copy() if counts is None else counts  # (scenarios, rows)
         # which (variant, row) pairs some scenario has: only those are made
         used = np.zeros((len(fns), len(rows)), dtype=bool)
         np.logical_or.at(used, var, counts > 0)
@@ -821,9 +830,7 @@ class _State:
                     flows[p.action, p.funded_by] = part[:, j] if got is None else got + part[:, j]
             for (action, funded_by), delta in flows.items():
                 self.route_staff_cost(idx, action, funded_by, delta * loon)
-        elif on is not None:
-            bare = added @ self.cost[columns] - counts @ self.cost[list(rows)]
-            self.add(LineKey(on, EXPLOITATIE, U), idx, bare * loon)
+        return (added @ self.cost[columns] - counts @ self.cost[list(rows)]) * loon
 
     def hire(self, idx: np.ndarray, p: Position) -> None:
         r = self.row(p)
@@ -841,13 +848,18 @@ class _State:
             self.add(LineKey(action, EXPLOITATIE, O), idx, delta + overhead)
 
     # -- subsidy windows -------------------------------------------------------------------------
-    def window(self, s: Subsidy, idx: np.ndarray) -> np.ndarray:
-        """Per scenario and month of the plan: is the subsidy's window active? (len(idx), 12 x years)"""
-        hi = self.end_months[s.id][idx][:, None]
-        return (self.month_axis >= self.start_months[s.id]) & (self.month_axis <= hi)
+    def months(self, first: np.ndarray | int, last: np.ndarray | int) -> np.ndarray:
+        """Per scenario and year: the months from month ``first`` through month ``last`` (month
+        numbers, year x 12 + month - 1; one per scenario or one for all), (scenarios, years)."""
+        lo, hi = np.asarray(first)[..., None], np.asarray(last)[..., None]
+        return np.clip(np.minimum(hi, self.year_last) - np.maximum(lo, self.year_first) + 1, 0, 12)
 
-    def per_year(self, mask: np.ndarray) -> np.ndarray:
-        return mask.reshape(*mask.shape[:-1], self.n, 12).sum(axis=-1)
+    def window(self, s: Subsidy, idx: np.ndarray, first: np.ndarray | int | None = None,
+               last: np.ndarray | int | None = None) -> np.ndarray:
+        """Per scenario and year: the months of the subsidy's window (those from month ``first``
+        and up to month ``last`` only), (len(idx), years)."""
+        lo, hi = self.start_months[s.id], self.end_months[s.id][idx]
+        return self.months(lo if first is None else np.maximum(lo, first), hi if last is None else np.minimum(hi, last))
 
     def subsidised(self, action: str, idx: np.ndarray) -> tuple[np.ndarray, float]:
         """Per scenario and year: is the action paid by a subsidy (any month)? And its overhead rate."""
@@ -856,18 +868,17 @@ class _State:
             return np.zeros((len(idx), self.n)), 0.0
         active = np.zeros((len(idx), self.n))
         for s in subs:
-            active = np.maximum(active, self.per_year(self.window(s, idx)) > 0)
+            active = np.maximum(active, self.window(s, idx) > 0)
         return active, subs[0].overhead_rate
 
-    def lost_months(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray) -> tuple[np.ndarray, ...]:
-        """The subsidy's window (per month) and, per year: the months of ``lost`` inside it, the
-        subsidy and the action's expenditure per month of the window."""
-        window = self.window(s, idx)
-        a = self.per_year(window)
+    def lost_months(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray | int) -> tuple[np.ndarray, ...]:
+        """Per year: the months of the subsidy's window from month ``lost`` on (one per scenario
+        or one for all), the subsidy and the action's expenditure per month of the window."""
+        a = self.window(s, idx)
         o_line = self.line(LineKey(s.action, EXPLOITATIE, O), idx) if s.amount is None else \
             np.full((len(idx), self.n), float(s.amount))
         u_line = self.line(LineKey(s.action, EXPLOITATIE, U), idx)
-        return window, self.per_year(lost & window), _per_month(o_line, a), _per_month(u_line, a)
+        return self.window(s, idx, lost), _per_month(o_line, a), _per_month(u_line, a)
 
     def project_split(self, s: Subsidy, idx: np.ndarray, u_m: np.ndarray) -> tuple[np.ndarray, ...]:
         """The project's expenditure per month (``u_m``) split in staff, overhead recharge and
@@ -886,25 +897,25 @@ class _State:
         ovh_m = np.minimum(s.overhead_rate * staff_m, u_m - staff_m)
         return staff_m, ovh_m, u_m - staff_m - ovh_m
 
-    def end_subsidy(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray, other_kept: float) -> None:
-        """Lose the subsidy in the months ``lost`` of its window, with the overhead recharge
-        (A50111 receives it no more, the action pays it no more). Of the project's other costs
-        ``other_kept`` goes on. The staff cost is left to the roster change (:func:`staff_after_end`)."""
-        _, lost_y, o_m, u_m = self.lost_months(s, idx, lost)
+    def end_subsidy(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray | int, other_kept: float) -> None:
+        """Lose the subsidy in the months of its window from month ``lost`` on, with the overhead
+        recharge (A50111 receives it no more, the action pays it no more). Of the project's other
+        costs ``other_kept`` goes on. The staff cost is left to the roster change (:func:`staff_after_end`)."""
+        lost_y, o_m, u_m = self.lost_months(s, idx, lost)
         _staff_m, ovh_m, other_m = self.project_split(s, idx, u_m)
         self.add(LineKey(s.action, EXPLOITATIE, O), idx, -o_m * lost_y)
         self.add(LineKey(s.action, EXPLOITATIE, U), idx, -((1.0 - other_kept) * other_m + ovh_m) * lost_y)
         self.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, -ovh_m * lost_y)
 
-    def lose(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray, fraction: float, kept: float,
+    def lose(self, s: Subsidy, idx: np.ndarray, lost: int, fraction: float, kept: float,
              notice_end: int | None) -> None:
-        """Lose ``fraction`` of the subsidy in the months ``lost``; the staff stay paid up to the
-        month ``notice_end`` (None: no notice)."""
-        window, lost_y, o_m, u_m = self.lost_months(s, idx, lost)
+        """Lose ``fraction`` of the subsidy in the months of its window from month ``lost`` on;
+        the staff stay paid up to the month ``notice_end`` (None: no notice)."""
+        lost_y, o_m, u_m = self.lost_months(s, idx, lost)
         staff_m, ovh_m, _ = self.project_split(s, idx, u_m)
         notice_y = np.zeros((len(idx), self.n))
         if notice_end is not None:
-            notice_y = self.per_year(lost & window & (self.month_axis <= notice_end))
+            notice_y = self.window(s, idx, lost, notice_end)
         self.add(LineKey(s.action, EXPLOITATIE, O), idx, -fraction * o_m * lost_y)
         self.add(LineKey(s.action, EXPLOITATIE, U), idx, -(1 - kept) * fraction * (u_m * lost_y - staff_m * notice_y)
                  - kept * fraction * ovh_m * lost_y)
@@ -945,6 +956,10 @@ class RunState:
     def funded(self, s: Subsidy) -> list[Position]:
         ids = set(s.positions)
         return [p for p in self.positions if p.funded_by == s.id or p.id in ids]
+
+
+def _until(p: Position, end: dt.date) -> list[Position]:
+    return [p.until(end)]
 
 
 def _cells(idx: np.ndarray, rows: Sequence[int]) -> tuple[np.ndarray, ...]:
@@ -989,8 +1004,16 @@ def _grouped(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarr
         return [(np.arange(len(chs)), chs[0], [chs[0]], np.zeros(len(chs), dtype=np.intp))]
     objects = [chs[j] for j in first.tolist()]
     numbers: dict[tuple, int] = {}  # group key -> group number
-    group = np.fromiter((numbers.setdefault(_group_key(o, vary), len(numbers)) for o in objects), dtype=np.intp,
-                        count=len(objects))
+    cls = type(objects[0])
+    if all(type(o) is cls for o in objects):  # one change type (a step): its fields, read by one getter
+        keys = list(map(_fields_getter(cls, vary), objects))
+        try:
+            group = np.fromiter((numbers.setdefault(k, len(numbers)) for k in keys), dtype=np.intp, count=len(keys))
+        except TypeError:  # a dict or list among the fields
+            numbers.clear()
+    if not numbers:
+        group = np.fromiter((numbers.setdefault(_group_key(o, vary), len(numbers)) for o in objects), dtype=np.intp,
+                            count=len(objects))
     if len(numbers) == 1:
         return [(np.arange(len(chs)), objects[0], objects, inverse)]
     of = group[inverse]
@@ -1003,14 +1026,19 @@ def _grouped(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarr
     return out
 
 
+def _fields_getter(cls: type, vary: str | None) -> Callable[[Any], tuple]:
+    """The getter of a change type's fields but ``vary`` (one tuple)."""
+    getter = _GETTERS.get((cls.__name__, vary))
+    if getter is None:
+        names = [name for name in cls.model_fields if name != vary]  # type: ignore[attr-defined]
+        get = operator.attrgetter(*names)
+        getter = _GETTERS[cls.__name__, vary] = get if len(names) > 1 else lambda c: (get(c),)
+    return getter
+
+
 def _group_key(ch: Any, vary: str | None = None) -> tuple:
     """A change's fields (but ``vary``) as a hashable key: equal keys, equal changes."""
-    getter = _GETTERS.get((type(ch).__name__, vary))
-    if getter is None:
-        names = [name for name in type(ch).model_fields if name != vary]
-        get = operator.attrgetter(*names)
-        getter = _GETTERS[type(ch).__name__, vary] = get if len(names) > 1 else lambda c: (get(c),)
-    values = getter(ch)
+    values = _fields_getter(type(ch), vary)(ch)
     try:
         hash(values)
     except TypeError:  # a dict or list among the fields
@@ -1066,6 +1094,10 @@ class Engine:
                  audit: bool = True) -> ScenarioRuns:
         """Run S scenarios (each with the chain it extends) as one state with a scenario axis.
         ``audit``: keep what is needed for each change's effect (the audit trail)."""
+        with _BLAS.limit(limits=1, user_api="blas"):
+            return self._run_many(scenarios, library, audit)
+
+    def _run_many(self, scenarios: Sequence[Scenario], library: ScenarioLibrary | None, audit: bool) -> ScenarioRuns:
         base = self.base
         chains: list[list[Scenario]] = []
         changes: list[list[Any]] = []
@@ -1477,7 +1509,7 @@ class Engine:
             rows = st.funded_rows(s, sel)
             funded = [st.rows[r] for r in rows]
             present = st.present[_cells(sel, rows)].copy()
-            st.end_subsidy(s, sel, st.month_axis[None, :] > month[:, None], other_kept=ch.kept)
+            st.end_subsidy(s, sel, month + 1, other_kept=ch.kept)
             rules = []
             key = _group_key(ch, "date")
             for ordinal in distinct:
@@ -1486,7 +1518,7 @@ class Engine:
                 rules.append(lambda p, at=at, notices=notices: staff_after_end([p], at.policy, at.date, at.share,
                                                                                notices))
                 describe[key, at.date] = functools.partial(self._describe_end, s, at, funded, present, sel, notices)
-            st.swap(sel, rows, rules, route=False, on=s.action, variant=variant)
+            st.add(LineKey(s.action, EXPLOITATIE, U), sel, st.swap(sel, rows, rules, route=False, variant=variant))
             end = st.ends[s.id][sel]
             shorter = (end >= _OPEN) | (day < end)
             st.ends[s.id][sel] = np.where(shorter, day, end)
@@ -1530,7 +1562,7 @@ class Engine:
             s = self._subsidy(ch)
             self.base.check_date(ch, ch.date)
             sel = idx[members]
-            lost = st.month_axis >= _month(ch.date)
+            lost = _month(ch.date)
             fraction = 1.0 - ch.factor
             if ch.policy == "keep_staff":
                 # staff cost stays: treat the whole window as the staff's "notice"
@@ -1588,11 +1620,9 @@ class Engine:
                            "until", f"een datum na {end:%d/%m/%Y}" if end else "een subsidie met een einddatum")
         k = len(idx)
         rows_k = np.arange(k)
-        window = st.window(s, idx)
-        a = st.per_year(window)
+        a = st.window(s, idx)
         end_m = st.end_months[s.id][idx]
-        gained = (st.month_axis[None] > end_m[:, None]) & (st.month_axis[None] <= until_m[:, None])
-        g = st.per_year(gained)
+        g = st.months(end_m + 1, until_m)  # the months the renewal adds
         if np.any(~np.any(a > 0, axis=1)):
             raise ch.error(f"subsidie {s.id} heeft geen maanden in het plan om van te verlengen", "amount",
                            "een bedrag voor de verlenging")
@@ -1629,12 +1659,8 @@ class Engine:
         present = st.present[_cells(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
         keep = np.any(present > 0, axis=0)
         rows, present = [r for r, kept in zip(rows, keep, strict=True) if kept], present[:, keep]
-        made = [[st.rows[r].until(until) for r in rows] for until in distinct]
-        st.add_rows([p for ps in made for p in ps])
-        extended = np.array([[st.row_index[p] for p in ps] for ps in made], dtype=np.intp).reshape(len(distinct),
-                                                                                                     len(rows))
-        gain = st.cost[extended] - st.cost[np.asarray(rows, dtype=np.intp)][None]  # (untils, rows, years)
-        staff_gain = np.einsum("kc,kcn->kn", present, gain[variant]) * st.mult["loon"][idx]
+        staff_gain = st.swap(idx, rows, [functools.partial(_until, end=until) for until in distinct], route=False,
+                             variant=variant, counts=present)
         none = ~np.any(present > 0, axis=1)
         staff_gain = np.where(none[:, None], u_m * g * wage_share_t0[:, None], staff_gain)
         overhead = s.overhead_rate * staff_gain
@@ -1662,10 +1688,6 @@ class Engine:
         st.add(LineKey(s.action, EXPLOITATIE, O), idx, receipts)
         st.add(u_key, idx, costs)
         st.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, overhead)
-        for c, r in enumerate(rows):
-            moved = present[:, c]
-            st._present[idx, r] -= moved
-            np.add.at(st._present, (idx, extended[variant, c]), moved)
         st.ends[s.id][idx] = until_o
         st.end_months[s.id][idx] = until_m
 
@@ -1685,12 +1707,12 @@ class Engine:
                 raise ch.error(f"onbekende subsidie '{unknown[0]}'", "subsidies",
                                f"subsidie-id's van het blad 'Subsidies': {', '.join(base.subsidies)}")
             sel = idx[members]
-            after = st.month_axis >= _month(ch.date)
+            after = _month(ch.date)
             for sid in ids:
                 s = base.subsidies[sid]
                 if s.action == OVERHEAD_ACTION:
                     continue
-                _, lost_y, _, u_m = st.lost_months(s, sel, after)
+                lost_y, _, u_m = st.lost_months(s, sel, after)
                 staff_m, ovh_m, _ = st.project_split(s, sel, u_m)
                 new_m = np.minimum(ch.rate * staff_m, u_m - staff_m)
                 diff = (ovh_m - new_m) * lost_y
@@ -1732,10 +1754,9 @@ def _per_year(chs: Sequence[Any], name: str, years: Sequence[int], wanted: Seque
             y = next(y for y in table if y not in plan)
             raise ch.error(f"jaar {y} valt buiten het plan", name, expected)
     every = operator.itemgetter(*wanted)
-    try:  # the usual case (a Monte Carlo path, a wage index per year): a rate for every year
-        return np.array([every(t) for t in tables], dtype=np.float64).reshape(len(chs), len(wanted))
-    except KeyError:
-        return np.array([[t.get(y, default) for y in wanted] for t in tables], dtype=np.float64)
+    want, filled = set(wanted), dict.fromkeys(wanted, default)  # a year a change leaves out has the default
+    return np.array([every(t) if t.keys() >= want else every({**filled, **t}) for t in tables],
+                    dtype=np.float64).reshape(len(chs), len(wanted))
 
 
 def _describe_index(_i: int, ch: IndexChange) -> str:
