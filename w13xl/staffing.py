@@ -318,7 +318,8 @@ class NoticeBasis:
         seniority from 1/1/2014, added to part 1."""
         seniority = _completed_months(self.entry, on)
         if self.part1_months is None:
-            return seniority, statutory_notice_weeks(seniority), statutory_notice_months(seniority)
+            weeks = statutory_notice_weeks(seniority)
+            return seniority, weeks, math.ceil(weeks * 7 / DAYS_PER_MONTH - 1e-9)  # statutory_notice_months
         weeks = statutory_notice_weeks(_completed_months(NEW_REGIME_START, on))
         return seniority, weeks, math.ceil(self.part1_months + weeks * 7 / DAYS_PER_MONTH - 1e-9)
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import gc
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -628,6 +629,7 @@ def _month(d: dt.date) -> int:
     return month_number(d)
 
 
+@functools.lru_cache(maxsize=4096)
 def _last_day(month: int) -> dt.date:
     """Last day of a month number (year * 12 + month - 1)."""
     y, m = divmod(month + 1, 12)
@@ -675,11 +677,11 @@ class _State:
         self.rows_by_action: dict[str, list[int]] = {}
         self.rows_by_id: dict[str, list[int]] = {}
         self.rows_by_funding: dict[str, list[int]] = {}
-        self._cost = np.zeros((max(64, 4 * len(base.positions)), n))
+        self._cost = np.zeros((max(256, 4 * len(base.positions)), n))  # room for the rows changes make
         self._months = np.zeros((self._cost.shape[0], n))
         self._present = np.zeros((size, self._cost.shape[0]))
         np.add.at(self._present[0], self.add_rows(base.positions), 1.0)  # a position twice: two rows' worth
-        self._present[1:] = self._present[0]
+        self._present[1:, :len(self.rows)] = self._present[0, :len(self.rows)]
         self.starts = {s.id: np.full(size, _ordinal(s.start, -_OPEN)) for s in base.subsidies.values()}
         self.ends = {s.id: np.full(size, _ordinal(s.end, _OPEN)) for s in base.subsidies.values()}
         #: the same days as month numbers (year * 12 + month - 1; open: -/+ _OPEN)
@@ -765,7 +767,7 @@ class _State:
         (the wage part of its U line)."""
         if self.base.scales is None:
             return {}
-        present, loon, cost = self._present[idx], self.mult["loon"][idx], self._cost
+        present, loon, cost = self._present[idx, :len(self.rows)], self.mult["loon"][idx], self._cost
         actions = self.rows_by_action if action is None else {action: self.rows_by_action.get(action, [])}
         return {a: (present[:, rows] @ cost[rows]) * loon for a, rows in actions.items() if rows}
 
@@ -1094,8 +1096,14 @@ class Engine:
                  audit: bool = True) -> ScenarioRuns:
         """Run S scenarios (each with the chain it extends) as one state with a scenario axis.
         ``audit``: keep what is needed for each change's effect (the audit trail)."""
-        with _BLAS.limit(limits=1, user_api="blas"):
-            return self._run_many(scenarios, library, audit)
+        paused = gc.isenabled()
+        gc.disable()  # the run's objects (rows, texts) are short-lived: no collector passes over the heap
+        try:
+            with _BLAS.limit(limits=1, user_api="blas"):
+                return self._run_many(scenarios, library, audit)
+        finally:
+            if paused:
+                gc.enable()
 
     def _run_many(self, scenarios: Sequence[Scenario], library: ScenarioLibrary | None, audit: bool) -> ScenarioRuns:
         base = self.base
@@ -1749,10 +1757,10 @@ def _per_year(chs: Sequence[Any], name: str, years: Sequence[int], wanted: Seque
     for a year a change does not give; a year outside the plan is refused, naming the change."""
     plan = set(years)
     tables = [getattr(ch, name) or {} for ch in chs]
-    for ch, table in zip(chs, tables, strict=True):
-        if not table.keys() <= plan:
-            y = next(y for y in table if y not in plan)
-            raise ch.error(f"jaar {y} valt buiten het plan", name, expected)
+    if not all(map(plan.issuperset, tables)):
+        ch, table = next((c, t) for c, t in zip(chs, tables, strict=True) if not plan.issuperset(t))
+        y = next(y for y in table if y not in plan)
+        raise ch.error(f"jaar {y} valt buiten het plan", name, expected)
     every = operator.itemgetter(*wanted)
     want, filled = set(wanted), dict.fromkeys(wanted, default)  # a year a change leaves out has the default
     return np.array([every(t) if t.keys() >= want else every({**filled, **t}) for t in tables],
