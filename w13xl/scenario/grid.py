@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
+from ..numbers import parse_fraction
 from .engine import Baseline, run_scenarios
 from .result import ScenarioRuns
-from .spec import BASELINE, Scenario, ScenarioLibrary, scenario_from_dict
+from .spec import BASELINE, RETIRED_POLICIES, Scenario, ScenarioLibrary, scenario_from_dict
 
 #: Short Dutch labels of the subsidy-end policies (spec.POLICIES; their meaning:
 #: engine.SUBSIDY_END_POLICIES) for the grid's rows.
@@ -47,17 +48,12 @@ class Policy:
 def parse_policy(text: str) -> Policy:
     """'stop', 'keep_staff' (or 'personeel'), 'keep_project' (or 'project') or a kept share by the
     one percentage rule ('50%' or 0,5) for policy 'share'. The retired 'keep' is refused with what to use instead."""
-    from .spec import RETIRED_POLICIES
-
     t = text.strip().lower()
+    expected = "stop, keep_staff, keep_project of een behouden deel zoals 50% of 0,5"
     if t in POLICY_WORDS:
         return Policy(POLICY_WORDS[t])
     if t in RETIRED_POLICIES:
-        raise InputError(RETIRED_POLICIES[t], key="--policy",
-                         expected="stop, keep_staff, keep_project of een behouden deel zoals 50% of 0,5")
-    from ..numbers import parse_fraction
-
-    expected = "stop, keep_staff, keep_project of een behouden deel zoals 50% of 0,5"
+        raise InputError(RETIRED_POLICIES[t], key="--policy", expected=expected)
     try:
         share = parse_fraction(text, whole_one=True)  # a kept share: 1 is the whole
     except ValueError as exc:
@@ -88,10 +84,9 @@ class Grid:
 
     def cells(self):
         """(index rate, subsidy, policy, end year, value, norms ok) per cell."""
-        for (a, r), (b, s), (c, p), (d, y) in itertools.product(
-                enumerate(self.index_rates), enumerate(self.subsidies), enumerate(self.policies),
-                enumerate(self.end_years)):
-            yield r, s, p, y, float(self.values[a, b, c, d]), bool(self.norms_ok[a, b, c, d])
+        for a, b, c, d in np.ndindex(self.values.shape):  # the last axis fastest, as the runs
+            yield (self.index_rates[a], self.subsidies[b], self.policies[c], self.end_years[d],
+                   float(self.values[a, b, c, d]), bool(self.norms_ok[a, b, c, d]))
 
 
 def subsidy_grid(baseline: Baseline, *, subsidies: Sequence[str] | None = None,

@@ -14,10 +14,13 @@ Every sheet is optional: without a roster, staffing changes are refused with a c
 
 from __future__ import annotations
 
+import copy
+import csv
 import dataclasses
 import functools
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,6 +33,7 @@ from ..sheets import (
     Grid,
     SheetContext,
     absent_warning,
+    cell_name,
     find_sheet,
     is_blank,
     load_plan_from_grids,
@@ -58,7 +62,7 @@ STAFF_PARAMETER_LABELS: dict[str, str] = {
     "andere personeelskosten per hoofd": "other_cost_per_head",
     "rsz op vakantiegeld": "social_security_on_holiday_pay",
 }
-STAFF_PARAMETER_NAMES = {v: k for k, v in STAFF_PARAMETER_LABELS.items()}
+_NOT_RATES = ("salary_coefficient", "second_pillar_admin", "other_cost_per_head")  # a coefficient and amounts
 
 
 #: First header cells that open a roster (the id or the name, as HR exports name them).
@@ -82,8 +86,6 @@ def _from_header(grid: Grid, first_header: str | frozenset[str]) -> tuple[int, l
 def _sheet_error(exc: RowError, file: str | None, sheet: str, offset: int) -> InputError:
     """A table reader's error (row counted from the header row, column index in the rows) as an
     InputError naming the sheet and the cell (or the row when no column is known)."""
-    from ..sheets import cell_name
-
     if exc.row is None:
         return exc.at(file=file, sheet=sheet)
     row = exc.row + offset  # 1-based on the sheet
@@ -109,8 +111,6 @@ def _read_sheet(grids: Mapping[str, Grid], name: str | None, first_header: str |
 def _row_cell(grid: Grid, first_header: str | frozenset[str], key: str, column: str) -> str | None:
     """The cell (e.g. 'D7') of ``column`` on the row whose first cell is ``key`` (a sheet whose
     header row starts with ``first_header``), for messages; the row alone if the column is absent."""
-    from ..sheets import cell_name
-
     offset, rows = _from_header(grid, first_header)
     if not rows:
         return None
@@ -125,10 +125,6 @@ def _row_cell(grid: Grid, first_header: str | frozenset[str], key: str, column: 
     return None
 
 
-def _roster_cell(grid: Grid, position: str, column: str) -> str | None:
-    return _row_cell(grid, ROSTER_FIRST_HEADERS, position, column)
-
-
 def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters:
     values: dict[str, Any] = {}  # floats, and one boolean
     for r, row in enumerate(grid):
@@ -140,11 +136,9 @@ def staff_parameters_from_grid(grid: Grid, ctx: SheetContext) -> StaffParameters
                     if key == "social_security_on_holiday_pay":
                         values[key] = bool(number)
                         continue
-                    if key not in ("salary_coefficient", "second_pillar_admin", "other_cost_per_head") \
-                            and (message := ambiguous_rate(row[c + 1])):
+                    if key not in _NOT_RATES and (message := ambiguous_rate(row[c + 1])):
                         raise ctx.error(f"{v.strip()}: {message}", r, c + 1, "een fractie zoals 0,32 of tekst '32%'")
-                    if key not in ("salary_coefficient", "second_pillar_admin", "other_cost_per_head") \
-                            and abs(number) > 1:
+                    if key not in _NOT_RATES and abs(number) > 1:
                         # one rule for percentages (w13xl.sheets.RATE_BOUNDS): a number is a fraction
                         raise ctx.error(msg("rate.above_100", label=v.strip(), number=f"{number:g}",
                                             percent=f"{number * 100:g}", fraction=f"{number / 100:g}"),
@@ -188,8 +182,8 @@ def baseline_from_grids(grids: Mapping[str, Grid], *, file: str | None = None, s
         for p in positions:
             if p.scale not in scales:
                 raise InputError(f"positie {p.id} heeft een onbekende weddeschaal '{p.scale}'", file=file,
-                                 sheet=roster_sheet,
-                                 cell=_roster_cell(grids[roster_sheet], p.id, "schaal") if roster_sheet else None,
+                                 sheet=roster_sheet, cell=_row_cell(grids[roster_sheet], ROSTER_FIRST_HEADERS, p.id,
+                                                                    "schaal") if roster_sheet else None,
                                  expected=f"een van de schalen op '{scales_sheet}'")
     baseline = Baseline(plan=loaded.plan, params=loaded.params, positions=tuple(positions), scales=scales,
                         staff_params=staff, subsidies=subsidies, index_shares=shares, file=file,
@@ -232,9 +226,6 @@ def roster_grid(path: str | os.PathLike) -> Grid:
     """The roster of an HR/payroll export given apart from the workbook (``--personeel``): a CSV
     (separator ';', ',' or tab; UTF-8 or Windows-1252) or an .xlsx (its sheet 'Personeel', else its
     first sheet). Columns: docs/personeel.md."""
-    import csv
-    from pathlib import Path
-
     p = Path(path)
     if not p.exists():
         raise InputError("personeelsbestand niet gevonden", file=str(p), expected="een .csv- of .xlsx-bestand")
@@ -250,45 +241,46 @@ def roster_grid(path: str | os.PathLike) -> Grid:
         raise InputError("onbekend bestandstype voor het personeelsbestand", file=str(p),
                          expected="een .csv- of .xlsx-bestand")
     raw = p.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
     lines = text.splitlines()
     sample = "\n".join(lines[:5])
     delimiter = max(";,\t", key=sample.count)
     return [list(row) for row in csv.reader(lines, delimiter=delimiter)]
 
 
-def with_roster(grids, roster: str | os.PathLike | None) -> tuple:
+def with_roster(grids, roster: str | os.PathLike | None):
     """``grids`` (a copy of the same kind, its other attributes kept) with the sheet Personeel
     replaced by the roster file, if given."""
     if roster is None:
-        return grids, False
-    import copy
-
+        return grids
     out = copy.copy(grids)
     out[ROSTER_SHEET] = roster_grid(roster)
-    return out, True
+    return out
+
+
+def read_workbook(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto",
+                  roster: str | os.PathLike | None = None) -> tuple[Mapping[str, Grid], Baseline]:
+    """A workbook file's sheets (the roster file, if given, as its Personeel sheet) and its Baseline."""
+    from ..workbook import read_grids, refuse_uncalculated
+
+    grids, named = read_grids(path)
+    refuse_uncalculated(grids, sheet, str(path))
+    grids = with_roster(grids, roster)
+    return grids, baseline_from_grids(grids, file=str(path) if roster is None else f"{path} + {roster}",
+                                      sheet=sheet, u_sign=u_sign, named=named)
 
 
 def load_baseline(path: str | os.PathLike, *, sheet: str | None = None, u_sign: str = "auto",
                   roster: str | os.PathLike | None = None) -> Baseline:
     """Read a workbook file into a Baseline; ``roster``: an HR export replacing its Personeel sheet."""
-    from ..workbook import read_grids, refuse_uncalculated
-
-    grids, named = read_grids(path)
-    refuse_uncalculated(grids, sheet, str(path))
-    grids, _ = with_roster(grids, roster)
-    return baseline_from_grids(grids, file=str(path) if roster is None else f"{path} + {roster}", sheet=sheet,
-                               u_sign=u_sign, named=named)
+    return read_workbook(path, sheet=sheet, u_sign=u_sign, roster=roster)[1]
 
 
 def workbook_scenarios(grids: Mapping[str, Grid], file: str | None = None):
     """Scenarios defined on the workbook's "Scenario's" sheet (empty if there is none)."""
-    from .. import contract
     from .spec import SCENARIO_SHEET, scenarios_from_grid
 
     name = find_sheet(grids, (SCENARIO_SHEET, *contract.SCENARIOS.aliases), file)
@@ -302,16 +294,9 @@ def load_study(path: str | os.PathLike, scenario_args: Sequence[str] = (), *, sh
     the sheet (if ``all_if_empty``). Returns (baseline, library, selected scenarios).
 
     Scenario files in the same folder as a selected file are available to ``extends``."""
-    from pathlib import Path
-
-    from ..workbook import read_grids, refuse_uncalculated
     from .spec import ScenarioLibrary, is_voorstel_file, load_scenario_file, scenario_files
 
-    grids, named = read_grids(path)
-    refuse_uncalculated(grids, sheet, str(path))
-    grids, _ = with_roster(grids, roster)
-    baseline = baseline_from_grids(grids, file=str(path) if roster is None else f"{path} + {roster}", sheet=sheet,
-                                   u_sign=u_sign, named=named)
+    grids, baseline = read_workbook(path, sheet=sheet, u_sign=u_sign, roster=roster)
     sheet_scenarios = workbook_scenarios(grids, str(path))
     library = ScenarioLibrary(sheet_scenarios.values())
     selected = []

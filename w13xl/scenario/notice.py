@@ -35,16 +35,11 @@ def stop_changes(scenario: Scenario, library: ScenarioLibrary) -> list[SubsidyEn
 
 def with_notice(scenario: Scenario, library: ScenarioLibrary, mode: str) -> tuple[Scenario, ScenarioLibrary]:
     """The scenario with every ``stop`` in ``mode`` (a new scenario on the baseline, same name)."""
-    changes = []
-    for ch in library.changes(scenario):
-        if isinstance(ch, SubsidyEndChange) and ch.policy == "stop":
-            new = ch.model_copy(update={"opzeg": mode, "notice_months": None})
-            new._origin = ch._origin
-            ch = new
-        changes.append(ch)
-    out = Scenario(name=scenario.name, title=scenario.title, description=scenario.description, extends=BASELINE,
-                   changes=changes)
-    out._source = scenario.source
+    # model_copy keeps a change's private _origin (where it was defined) for the error messages
+    changes = [ch.model_copy(update={"opzeg": mode, "notice_months": None})
+               if isinstance(ch, SubsidyEndChange) and ch.policy == "stop" else ch
+               for ch in library.changes(scenario)]
+    out = scenario.model_copy(update={"extends": BASELINE, "changes": changes})  # its name, title, source kept
     return out, ScenarioLibrary([out])
 
 
@@ -63,11 +58,6 @@ class NoticeVariant:
         return float(self.run.difference(AFM)[-1])
 
 
-def scenario_modes(scenario: Scenario, library: ScenarioLibrary) -> set[str]:
-    """The notice modes the scenario's stops use (DEFAULT_NOTICE where a stop does not say)."""
-    return {ch.opzeg or DEFAULT_NOTICE for ch in stop_changes(scenario, library)}
-
-
 def notice_variants(engine, scenario: Scenario, library: ScenarioLibrary,
                     run: ScenarioRun | None = None) -> list[NoticeVariant]:
     """Both variants (tijdig, na stopzetting) of a scenario with ``stop`` changes; empty without.
@@ -75,7 +65,7 @@ def notice_variants(engine, scenario: Scenario, library: ScenarioLibrary,
     stops = stop_changes(scenario, library)
     if not stops:
         return []
-    modes = scenario_modes(scenario, library)
+    modes = {ch.opzeg or DEFAULT_NOTICE for ch in stops}  # DEFAULT_NOTICE where a stop does not say
     own = next(iter(modes)) if len(modes) == 1 and not any(ch.notice_months for ch in stops) else None
     out = []
     for mode in MODES:
@@ -92,7 +82,5 @@ def variant_rows(variants: Sequence[NoticeVariant]) -> list[list]:
     if not variants:
         return []
     last = variants[0].run.years[-1]
-    rows: list[list] = [["Opzeg", "In dit scenario", f"Effect reserve {last}", f"Effect AFM {last}"]]
-    for v in variants:
-        rows.append([v.mode, "ja" if v.used else "", v.reserve_effect, v.afm_effect])
-    return rows
+    return [["Opzeg", "In dit scenario", f"Effect reserve {last}", f"Effect AFM {last}"],
+            *([v.mode, "ja" if v.used else "", v.reserve_effect, v.afm_effect] for v in variants)]

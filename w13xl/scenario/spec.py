@@ -19,20 +19,22 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 
@@ -40,15 +42,10 @@ from .. import messages
 from ..errors import InputError
 from ..messages import os_reason, pydantic_message, toml_reason
 from ..numbers import ambiguous_rate, parse_date
+from ..sheets import cell_name, is_blank
 
 BASELINE = "baseline"
 IndexClass = Literal["loon", "prijzen", "bijdrage", "volgt_loon"]
-
-
-def _wages_only() -> list[IndexClass]:
-    """The default index classes of an index change: the wages."""
-    return ["loon"]
-
 
 #: What happens when a subsidy ends (see README "Subsidy-end policies"):
 #: ``stop``: the project stops; its staff leave after their notice (statutory by seniority, or
@@ -71,7 +68,7 @@ DEFAULT_NOTICE = NOTICE_AFTER_STOP
 NOTICE_WORDS = {"tijdig": NOTICE_IN_TIME, "op tijd": NOTICE_IN_TIME, "in time": NOTICE_IN_TIME,
                 "na stopzetting": NOTICE_AFTER_STOP, "na stop": NOTICE_AFTER_STOP, "wettelijk": NOTICE_AFTER_STOP,
                 "after stop": NOTICE_AFTER_STOP}
-POLICIES: tuple[str, ...] = ("stop", "keep_staff", "keep_project", "share")
+POLICIES: tuple[str, ...] = get_args(Policy)
 #: Old names refused with a pointer to the new ones (their meaning was ambiguous).
 RETIRED_POLICIES = {"keep": "'keep' bestaat niet meer: gebruik 'keep_staff' (W13 houdt het personeel; het deel "
                             "van de partners stopt) of 'keep_project' (het hele project loopt door, betaald door W13)"}
@@ -93,10 +90,8 @@ def as_fraction(value: Any) -> Any:
     if isinstance(value, str):
         text = value.strip().replace("\u00a0", "").replace(" ", "")
         if text.endswith("%"):
-            try:
+            with contextlib.suppress(ValueError):  # not a number: left for pydantic to refuse
                 return float(text[:-1].replace(",", ".")) / 100
-            except ValueError:
-                return value
     return value
 
 
@@ -115,22 +110,68 @@ MAX_INDEX_RATE = 0.5      # 50% a year for an index (rate, rates, inflation)
 MAX_CONTRIBUTION_PCT = 1.0  # +/-100% for a change of the member contribution
 
 
+def _plausible(limit: float, per_year: str, example: str) -> AfterValidator:
+    """The plausibility bound of a rate or of a rate per year (``{2027 = 0.02}``), unless
+    ``override_bounds``; ``example`` is the fraction and the text of the same percentage."""
+
+    def check(v: Any, info: ValidationInfo) -> Any:
+        if info.data.get("override_bounds"):
+            return v
+        values = [(info.field_name, v)] if isinstance(v, float) else [
+            (f"{info.field_name}.{year}", x) for year, x in v.items()]
+        for where, x in values:
+            if abs(x) > limit:
+                raise ValueError(f"{where} = {x:g} wordt gelezen als {x * 100:+g}%{per_year}, boven de grens van "
+                                 f"{limit:.0%} (percentages zijn breuken: {example}); "
+                                 "is dat echt de bedoeling, zet dan override_bounds = true")
+        return v
+
+    return AfterValidator(check)
+
+
+def _month(value: str) -> str:
+    match = _MONTH.match(str(value))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"'{value}' is geen maand zoals 2027-03")
+    return value
+
+
+def _sheet_date(value: Any) -> Any:
+    """Date text as on the sheet (31/12/2028, 31-12-2028, 2028-12-31): one parser for both."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):  # reported by the field's own validation
+            return parse_date(value)
+    return value
+
+
+def _notice_word(value: Any) -> Any:
+    """'op tijd', 'na_stop', 'Wettelijk', ... as the notice mode they name (NOTICE_WORDS)."""
+    if isinstance(value, str):
+        return NOTICE_WORDS.get(" ".join(value.strip().lower().replace("_", " ").replace("-", " ").split()), value)
+    return value
+
+
+#: Field types that read a percentage by the one rule (as_fraction, as_rate): a share 0..1 and a
+#: rate of change (per year); a list given as one value; months ("2027-03"); a date.
+Share = Annotated[float, Field(ge=0, le=1), BeforeValidator(as_fraction)]
+Rate = Annotated[float, BeforeValidator(as_rate)]
+RatesPerYear = Annotated[dict[int, float], BeforeValidator(
+    lambda v: {k: as_rate(x) for k, x in v.items()} if isinstance(v, dict) else v)]
+OneOrMany = BeforeValidator(lambda v: [v] if isinstance(v, str) else v)
+#: The index classes a change applies to: one or a list; the wages (``loon``) when not given.
+IndexClasses = Annotated[list[IndexClass], OneOrMany]
+Month = Annotated[str, AfterValidator(_month)]
+Date = Annotated[dt.date, BeforeValidator(_sheet_date)]
+Months = Annotated[list[str], AfterValidator(lambda v: [_month(m) for m in v])]
+IndexRate = _plausible(MAX_INDEX_RATE, " per jaar", '0.08 = 8%, of schrijf "8%"')
+ContributionRate = _plausible(MAX_CONTRIBUTION_PCT, "", '0.05 = 5%, of schrijf "5%"')
+
+
 class _Change(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # nan, inf: refused
     description: str | None = Field(None, description="Optional Dutch description for the audit trail.")
     override_bounds: bool = Field(False, description="Accept a rate outside the plausibility bounds.")
     _origin: tuple[str | None, str | None, str | None, str | None] = PrivateAttr(default=(None, None, None, None))
-
-    @model_validator(mode="before")
-    @classmethod
-    def _sheet_dates(cls, data: Any) -> Any:
-        """Date text as on the sheet (31/12/2028, 31-12-2028, 2028-12-31): one parser for both."""
-        if isinstance(data, dict):
-            for key in ("date", "until", "start", "end"):
-                if isinstance(data.get(key), str):
-                    with contextlib.suppress(ValueError):  # reported by the field's own validation
-                        data = {**data, key: parse_date(data[key])}
-        return data
 
     def error(self, message: str, field: str | None = None, expected: str | None = None) -> InputError:
         """An InputError pointing at where this change was defined (file + key, or sheet + cell)."""
@@ -146,50 +187,12 @@ class IndexChange(_Change):
     ("2027-03"); wages rise 2% two months later."""
 
     type: Literal["index"]
-    classes: list[IndexClass] = Field(default_factory=_wages_only)
-    rate: float | None = None
-    rates: dict[int, float] | None = None
-    crossings: list[str] | None = None
-    extra_crossings: list[str] | None = None
-    inflation: dict[int, float] | None = None
-
-    @field_validator("classes", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: Any) -> Any:
-        return [v] if isinstance(v, str) else v
-
-    @field_validator("rate", mode="before")
-    @classmethod
-    def _rate_fraction(cls, v: Any) -> Any:
-        return as_rate(v)
-
-    @field_validator("rates", "inflation", mode="before")
-    @classmethod
-    def _rates_fraction(cls, v: Any) -> Any:
-        return {k: as_rate(x) for k, x in v.items()} if isinstance(v, dict) else v
-
-    @field_validator("rate", "rates", "inflation", mode="after")
-    @classmethod
-    def _plausible(cls, v: Any, info: ValidationInfo) -> Any:
-        if v is None or info.data.get("override_bounds"):
-            return v
-        values = [(None, v)] if isinstance(v, float) else list(v.items())
-        for year, r in values:
-            if abs(r) > MAX_INDEX_RATE:
-                where = info.field_name if year is None else f"{info.field_name}.{year}"
-                raise ValueError(f"{where} = {r:g} wordt gelezen als {r * 100:+g}% per jaar, boven de grens van "
-                                 f"{MAX_INDEX_RATE:.0%} (percentages zijn breuken: 0.08 = 8%, of schrijf \"8%\"); "
-                                 "is dat echt de bedoeling, zet dan override_bounds = true")
-        return v
-
-    @field_validator("crossings", "extra_crossings")
-    @classmethod
-    def _months(cls, v: list[str] | None) -> list[str] | None:
-        for m in v or []:
-            match = _MONTH.match(str(m))
-            if not match or not 1 <= int(match.group(2)) <= 12:
-                raise ValueError(f"'{m}' is geen maand zoals 2027-03")
-        return v
+    classes: IndexClasses = ["loon"]
+    rate: Annotated[Rate, IndexRate] | None = None
+    rates: Annotated[RatesPerYear, IndexRate] | None = None
+    crossings: Months | None = None
+    extra_crossings: Months | None = None
+    inflation: Annotated[RatesPerYear, IndexRate] | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> IndexChange:
@@ -218,65 +221,47 @@ class HireChange(_Change):
     fte: float = Field(1.0, gt=0, le=1.5)
     action: str
     funded_by: str = "basiswerking"
-    start: dt.date
-    end: dt.date | None = None
+    start: Date
+    end: Date | None = None
 
 
 class EndPositionChange(_Change):
     type: Literal["end_position"]
     position: str
-    date: dt.date = Field(description="Last day of the position.")
+    date: Date = Field(description="Last day of the position.")
 
 
 class FteChange(_Change):
     type: Literal["fte"]
     position: str
     fte: float = Field(ge=0, le=1.5)
-    date: dt.date = Field(description="First day of the new FTE.")
+    date: Date = Field(description="First day of the new FTE.")
 
 
 class StepChange(_Change):
     type: Literal["step"]
     position: str
     step: int = Field(ge=0)
-    date: dt.date
+    date: Date
 
 
 class MoveChange(_Change):
     type: Literal["move"]
     position: str
     action: str
-    date: dt.date
+    date: Date
     funded_by: str | None = None
 
 
 class _SubsidyPolicy(_Change):
-    policy: Policy = "stop"
-    share: float | None = Field(None, ge=0, le=1, description="Kept share of the costs for policy 'share'.")
+    policy: Annotated[Policy, BeforeValidator(refuse_retired_policy)] = "stop"
+    share: Share | None = Field(None, description="Kept share of the costs for policy 'share'.")
     notice_months: int | None = Field(None, ge=0, le=24, description=(
         "Notice in months for policy 'stop'; empty: the statutory notice by seniority of each position."))
-    opzeg: NoticeMode | None = Field(None, description=(
+    opzeg: Annotated[NoticeMode, BeforeValidator(_notice_word)] | None = Field(None, description=(
         "Policy 'stop': 'tijdig' (notice served so that it ends on the stop date: no notice pay, the plan's "
         "practice at planned ends) or 'na stopzetting' (the statutory notice runs from the stop date, art. 37/2 "
         "Arbeidsovereenkomstenwet). Empty: 'na stopzetting' (DEFAULT_NOTICE), printed as the default."))
-
-    @field_validator("opzeg", mode="before")
-    @classmethod
-    def _notice_words(cls, v: Any) -> Any:
-        if isinstance(v, str):
-            key = " ".join(v.strip().lower().replace("_", " ").replace("-", " ").split())
-            return NOTICE_WORDS.get(key, v)
-        return v
-
-    @field_validator("policy", mode="before")
-    @classmethod
-    def _retired(cls, v: Any) -> Any:
-        return refuse_retired_policy(v)
-
-    @field_validator("share", mode="before")
-    @classmethod
-    def _share_fraction(cls, v: Any) -> Any:
-        return as_fraction(v)
 
     @model_validator(mode="after")
     def _share_given(self) -> _SubsidyPolicy:
@@ -300,7 +285,7 @@ class SubsidyEndChange(_SubsidyPolicy):
 
     type: Literal["subsidy_end"]
     subsidy: str
-    date: dt.date
+    date: Date
 
 
 class SubsidyRenewChange(_Change):
@@ -312,7 +297,7 @@ class SubsidyRenewChange(_Change):
 
     type: Literal["subsidy_renew"]
     subsidy: str
-    until: dt.date
+    until: Date
     amount: float | None = Field(None, ge=0)
     budget_neutral: bool = Field(False, description="The renewed subsidy equals the project's costs.")
 
@@ -328,13 +313,8 @@ class SubsidyCutChange(_SubsidyPolicy):
 
     type: Literal["subsidy_cut"]
     subsidy: str
-    factor: float = Field(ge=0, le=1)
-    date: dt.date
-
-    @field_validator("factor", mode="before")
-    @classmethod
-    def _factor_fraction(cls, v: Any) -> Any:
-        return as_fraction(v)
+    factor: Share
+    date: Date
 
 
 class ContributionChange(_Change):
@@ -345,31 +325,9 @@ class ContributionChange(_Change):
 
     type: Literal["contribution"]
     from_year: int | None = None
-    pct: float | None = None
+    pct: Annotated[Rate, ContributionRate] | None = None
     per_inhabitant: float | None = Field(None, gt=0)
-    pcts: dict[int, float] | None = None
-
-    @field_validator("pct", mode="before")
-    @classmethod
-    def _pct_fraction(cls, v: Any) -> Any:
-        return as_rate(v)
-
-    @field_validator("pcts", mode="before")
-    @classmethod
-    def _pcts_fraction(cls, v: Any) -> Any:
-        return {k: as_rate(x) for k, x in v.items()} if isinstance(v, dict) else v
-
-    @field_validator("pct", "pcts", mode="after")
-    @classmethod
-    def _pct_plausible(cls, v: Any, info: ValidationInfo) -> Any:
-        values = [] if v is None else [(info.field_name, v)] if isinstance(v, float) else [
-            (f"{info.field_name}.{year}", x) for year, x in v.items()]
-        for where, x in values:
-            if abs(x) > MAX_CONTRIBUTION_PCT and not info.data.get("override_bounds"):
-                raise ValueError(f"{where} = {x:g} wordt gelezen als {x * 100:+g}%, boven de grens van "
-                                 f"{MAX_CONTRIBUTION_PCT:.0%} (percentages zijn breuken: 0.05 = 5%, of schrijf "
-                                 "\"5%\"); is dat echt de bedoeling, zet dan override_bounds = true")
-        return v
+    pcts: Annotated[RatesPerYear, ContributionRate] | None = None
 
     @model_validator(mode="after")
     def _one(self) -> ContributionChange:
@@ -406,19 +364,9 @@ class OverheadChange(_Change):
     fall alike, and the overhead action A50111 receives that much less."""
 
     type: Literal["overhead"]
-    date: dt.date = Field(description="First day of the new rate.")
-    rate: float = Field(0.0, ge=0, le=1)
-    subsidies: list[str] | None = None
-
-    @field_validator("rate", mode="before")
-    @classmethod
-    def _rate_fraction(cls, v: Any) -> Any:
-        return as_fraction(v)
-
-    @field_validator("subsidies", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: Any) -> Any:
-        return [v] if isinstance(v, str) else v
+    date: Date = Field(description="First day of the new rate.")
+    rate: Share = 0.0
+    subsidies: Annotated[list[str], OneOrMany] | None = None
 
 
 class IndexsprongChange(_Change):
@@ -428,22 +376,9 @@ class IndexsprongChange(_Change):
     is skipped: wages stay 2% lower from two months after it; only for wages)."""
 
     type: Literal["indexsprong"]
-    classes: list[IndexClass] = Field(default_factory=_wages_only)
+    classes: IndexClasses = ["loon"]
     year: int | None = None
-    crossing: str | None = None
-
-    @field_validator("classes", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: Any) -> Any:
-        return [v] if isinstance(v, str) else v
-
-    @field_validator("crossing")
-    @classmethod
-    def _month(cls, v: str | None) -> str | None:
-        match = _MONTH.match(str(v)) if v is not None else None
-        if v is not None and (not match or not 1 <= int(match.group(2)) <= 12):
-            raise ValueError(f"'{v}' is geen maand zoals 2027-03")
-        return v
+    crossing: Month | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> IndexsprongChange:
@@ -501,25 +436,15 @@ def _show(value: Any) -> str:
 
 def _change_fields() -> dict[str, set[str]]:
     """Change type -> the keys it accepts."""
-    import typing
-
-    union = typing.get_args(Change)[0]
-    out = {}
-    for model in typing.get_args(union):
-        (tag,) = typing.get_args(model.model_fields["type"].annotation)
-        out[tag] = set(model.model_fields)
-    return out
+    return {get_args(model.model_fields["type"].annotation)[0]: set(model.model_fields)
+            for model in get_args(get_args(Change)[0])}
 
 
 def did_you_mean(key: str, known: Iterable[str]) -> str:
     """' (bedoelde u 'subsidy'?)' for a misspelt or Dutch key, else ''."""
-    import difflib
-
     known = sorted(known)
-    dutch = SHEET_COLUMNS.get(key.lower())
-    if dutch in known:
-        return f" (bedoelde u '{dutch}'?)"
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    dutch = SHEET_COLUMNS.get(key.lower(), "")
+    close = [dutch] if dutch in known else difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     return f" (bedoelde u '{close[0]}'?)" if close else ""
 
 
@@ -529,10 +454,8 @@ def _validation_error(exc: ValidationError, file: str | None, sheet: str | None 
     # an unknown key explains a 'missing' one next to it (a misspelling): report it first
     err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     parts = list(err["loc"])
-    for i in range(len(parts) - 2):  # pydantic puts the change type (the union tag) after the index
-        if parts[i] == "changes" and isinstance(parts[i + 1], int) and parts[i + 2] in CHANGE_TYPES:
-            del parts[i + 2]
-            break
+    if parts[:1] == ["changes"] and len(parts) > 2 and parts[2] in CHANGE_TYPES:
+        del parts[2]  # pydantic puts the change type (the union tag) after the index
     loc = ".".join(str(p) for p in parts)
     loc = re.sub(r"\.(\d+)", r"[\1]", loc)
     msg = pydantic_message(err)
@@ -633,7 +556,6 @@ SHEET_COLUMNS: dict[str, str] = {
 UNCERTAINTY_TYPES = ("onzekerheid", "uncertainty")
 _SCENARIO_LEVEL = {"scenario", "title", "extends"}
 _LIST_FIELDS = {"crossings", "extra_crossings", "classes"}
-_INT_FIELDS = {"step", "notice_months", "from_year"}
 
 
 #: The Dutch labels of the change types, accepted in the column Type of the sheet (lower case).
@@ -656,10 +578,6 @@ def _cell_value(value: Any, fieldname: str) -> Any:
             return value  # pydantic names the cell and what was expected
     if fieldname in _LIST_FIELDS and isinstance(value, str):
         return [v for v in re.split(r"[;,\s]+", value) if v]
-    if fieldname in _INT_FIELDS and isinstance(value, float) and value.is_integer():
-        return int(value)
-    if fieldname in ("share", "factor") and isinstance(value, str) and value.endswith("%"):
-        return as_fraction(value)  # pct and rate: as text to the model, which refuses a bare 1 (as_rate)
     if fieldname in ("override_bounds", "budget_neutral") and isinstance(value, str):
         return value.strip().lower() in ("ja", "yes", "true", "waar", "1", "x")
     if isinstance(value, str) and re.fullmatch(r"-?\d+(,\d+)?", value):
@@ -671,8 +589,6 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
                         sheet: str = SCENARIO_SHEET) -> dict[str, Scenario]:
     """Scenarios from the sheet: one row per change, grouped by the 'Scenario' column in order.
     Errors name the sheet and the cell."""
-    from ..sheets import cell_name, is_blank
-
     rows = [list(r) for r in grid]
     header_row = next((r for r, row in enumerate(rows[:30])
                        if any(isinstance(v, str) and v.strip().lower() == "scenario" for v in row)), None)
@@ -734,8 +650,8 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
             cells[str(key).strip()] = cell_name(r, where.get("uncertainty_value", where["uncertainty_key"]))
             continue
         if change:
-            if "from_year" in change and change.get("type") != "contribution":
-                change.pop("from_year")
+            if change.get("type") != "contribution":
+                change.pop("from_year", None)
             entry["changes"].append(change)
             origins.setdefault(name, []).append((r, where))
     out: dict[str, Scenario] = {}
@@ -802,17 +718,15 @@ class ScenarioLibrary:
         its name is there already (a file beside the extending one wins over it for ``extends``)."""
         key = str(path.resolve())
         cache = self.__dict__.setdefault("_by_path", {})
-        if key in cache:
-            return cache[key]
-        existing = self.scenarios.get(path.stem)
-        if existing is not None and _same_file(path, existing.source):
-            cache[key] = existing
-            return existing
-        scenario = load_scenario_file(path)
-        if existing is None:
-            self.add(scenario)
-        cache[key] = scenario
-        return scenario
+        if key not in cache:
+            existing = self.scenarios.get(path.stem)
+            if existing is not None and _same_file(path, existing.source):
+                cache[key] = existing
+            else:
+                cache[key] = load_scenario_file(path)
+                if existing is None:
+                    self.add(cache[key])
+        return cache[key]
 
     def add(self, scenario: Scenario) -> None:
         if scenario.name in self.scenarios and scenario.name != BASELINE:
@@ -823,19 +737,15 @@ class ScenarioLibrary:
     def chain(self, scenario: Scenario) -> list[Scenario]:
         """The scenario and its ancestors, root first (the baseline itself has no changes)."""
         chain = [scenario]
-        seen = {scenario.name}
-        current = scenario
-        while current.extends and current.extends != BASELINE:
+        while (current := chain[-1]).extends and current.extends != BASELINE:
             parent = self.find(current.extends, beside=current.source)
             if parent is None:
                 raise InputError(f"bouwt voort op een onbekend scenario '{current.extends}'", file=current.source,
                                  key="extends", expected=f"'baseline' of een van: {', '.join(self.scenarios)}")
-            if parent.name in seen:
+            if any(s.name == parent.name for s in chain):
                 raise InputError(f"scenario '{scenario.name}' bouwt op zichzelf voort (via '{parent.name}')",
                                  file=current.source, key="extends")
-            seen.add(parent.name)
             chain.append(parent)
-            current = parent
         return chain[::-1]
 
     def changes(self, scenario: Scenario) -> list:
@@ -849,16 +759,6 @@ def _same_file(path: Path, source: str | None) -> bool:
         return path.resolve() == Path(source).resolve()
     except OSError:
         return False
-
-
-def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
-    """Load scenario files; a folder loads every ``*.toml`` in it (sorted)."""
-    out: list[Scenario] = []
-    for p in paths:
-        p = Path(p)
-        files = scenario_files(p) if p.is_dir() else [p]
-        out.extend(load_scenario_file(f) for f in files)
-    return out
 
 
 def is_voorstel_file(path: Path) -> bool:

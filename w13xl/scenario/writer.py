@@ -52,8 +52,7 @@ def toml_value(value: Any) -> str:
 def change_fields(change: BaseModel) -> dict[str, Any]:
     """A change's fields as the file gives them: ``type`` first, defaults and empty fields left out."""
     data = change.model_dump(mode="python", exclude_defaults=True, exclude_none=True)
-    data.pop("type", None)
-    return {"type": change.type, **data}  # type: ignore[attr-defined]
+    return {"type": data.pop("type"), **data}
 
 
 def scenario_toml(title: str, changes: Iterable[BaseModel], *, description: str = "",
