@@ -139,7 +139,7 @@ def floor_data(baseline, specs: list[dict]) -> FloorData:
     from w13xl.m2 import designated_repayments
     from w13xl.model import EXPLOITATIE, LineKey, O, U
     from w13xl.staffing import active_months
-    from w13xl.subsidies import months_per_year, window_mask
+    from w13xl.subsidies import month_number
 
     years = baseline.years
     keys = list(baseline.lines)
@@ -155,7 +155,9 @@ def floor_data(baseline, specs: list[dict]) -> FloorData:
     subs = stoppable(baseline)
     ones = np.ones(len(years))
     funded = {s.id: [p for p in baseline.positions if p.funded_by == s.id or p.id in s.positions] for s in subs}
-    window = np.array([window_mask(s.start, s.end, years) for s in subs])
+    months = years[0] * 12 + np.arange(12 * len(years))  # the plan's months; a window is [start, end] by month
+    window = np.array([(months >= (month_number(s.start) if s.start else -10**9))
+                       & (months <= month_number(s.end)) for s in subs])
     pairs = sorted({(sp["subsidy"], sp["stop"]) for sp in specs})
     notice = []
     t = time.perf_counter()
@@ -171,7 +173,7 @@ def floor_data(baseline, specs: list[dict]) -> FloorData:
         sub_index={s.id: k for k, s in enumerate(subs)},
         o_row=np.array([row[LineKey(s.action, EXPLOITATIE, O)] for s in subs]),
         u_row=np.array([row[LineKey(s.action, EXPLOITATIE, U)] for s in subs]),
-        window=window, window_y=np.array([months_per_year(w) for w in window]),
+        window=window, window_y=window.reshape(len(subs), -1, 12).sum(axis=2),
         staff=np.array([baseline.roster_cost(funded[s.id], ones) for s in subs]),
         staff_months=np.array([active_months(funded[s.id], years).max(axis=0) for s in subs]),
         rate=np.array([float(s.overhead_rate) for s in subs]),

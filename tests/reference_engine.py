@@ -98,7 +98,22 @@ from w13xl.staffing import (
     notice,
     roster_is_illustrative,
 )
-from w13xl.subsidies import Subsidy, month_number, months_per_year, window_mask
+from w13xl.subsidies import Subsidy, month_number
+
+
+def window_mask(start: dt.date | None, end: dt.date | None, years: Sequence[int]) -> np.ndarray:
+    """Boolean per month of the plan years: is the window [start month, end month] active?"""
+    first = years[0] * 12
+    months = first + np.arange(12 * len(years))
+    lo = month_number(start) if start else -10**9
+    hi = month_number(end) if end else 10**9
+    return (months >= lo) & (months <= hi)
+
+
+def months_per_year(mask: np.ndarray) -> np.ndarray:
+    """Sum a per-month array into per-year totals."""
+    return mask.reshape(-1, 12).sum(axis=1)
+
 
 CLASSES = ("loon", "prijzen", "bijdrage", "volgt_loon")
 #: Classes a line (part) can be declared in: the indexed CLASSES plus two that no index moves:

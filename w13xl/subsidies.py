@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
-import numpy as np
-
 from .errors import RowError
 from .numbers import parse_date, parse_decimal
 
@@ -65,20 +63,6 @@ class Subsidy:
 
 def month_number(d: dt.date) -> int:
     return d.year * 12 + d.month - 1
-
-
-def window_mask(start: dt.date | None, end: dt.date | None, years: Sequence[int]) -> np.ndarray:
-    """Boolean per month of the plan years: is the window [start month, end month] active?"""
-    first = years[0] * 12
-    months = first + np.arange(12 * len(years))
-    lo = month_number(start) if start else -10**9
-    hi = month_number(end) if end else 10**9
-    return (months >= lo) & (months <= hi)
-
-
-def months_per_year(mask: np.ndarray) -> np.ndarray:
-    """Sum a per-month array into per-year totals."""
-    return mask.reshape(-1, 12).sum(axis=1)
 
 
 def _parse_date(value: object, what: str) -> dt.date | None:

@@ -554,7 +554,7 @@ def staff_after_end(funded: Sequence[Position], policy: str, date: dt.date, shar
     out: list[Position] = []
     for p in funded:
         if policy == "stop":
-            last = _last_day(_month(date) + notices.get(p.id, 0))
+            last = _last_day(month_number(date) + notices.get(p.id, 0))
             if p.end is not None and p.end <= last:
                 out.append(p)
             elif p.start is None or p.start <= last:
@@ -623,10 +623,6 @@ def _may_move(base: Baseline, key: LineKey, classes: tuple[str, ...]) -> bool:
             hit = False
         cache[(key, classes)] = hit
     return hit
-
-
-def _month(d: dt.date) -> int:
-    return month_number(d)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1562,7 +1558,7 @@ class Engine:
             s = self._subsidy(ch)
             self.base.check_date(ch, ch.date)
             sel = idx[members]
-            lost = _month(ch.date)
+            lost = month_number(ch.date)
             fraction = 1.0 - ch.factor
             if ch.policy == "keep_staff":
                 # staff cost stays: treat the whole window as the staff's "notice"
@@ -1707,7 +1703,7 @@ class Engine:
                 raise ch.error(f"onbekende subsidie '{unknown[0]}'", "subsidies",
                                f"subsidie-id's van het blad 'Subsidies': {', '.join(base.subsidies)}")
             sel = idx[members]
-            after = _month(ch.date)
+            after = month_number(ch.date)
             for sid in ids:
                 s = base.subsidies[sid]
                 if s.action == OVERHEAD_ACTION:
