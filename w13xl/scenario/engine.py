@@ -313,7 +313,6 @@ class Baseline:
             "recoveries": p.per_year("recoveries", years),
             "designated_repayments": designated_repayments(p, years),
         }
-        self._cost_cache: dict[Position, np.ndarray] = {}
         self._rate_cache: dict[tuple, np.ndarray] = {}
         self._notice_cache: dict[Position, NoticeBasis] = {}
         by_action: dict[str, list[Subsidy]] = {}
@@ -350,17 +349,15 @@ class Baseline:
 
     def wage_parts(self, positions: Iterable[Position], wage_multiplier: np.ndarray) -> dict[str, np.ndarray]:
         """Employer cost per action per year of the positions charged to it (the roster wage part)."""
+        positions = list(positions)
         out: dict[str, np.ndarray] = {}
-        for p in positions:
-            out[p.action] = out.get(p.action, 0.0) + self.position_cost(p)
+        for p, cost in zip(positions, self.position_costs(positions), strict=True):
+            out[p.action] = out.get(p.action, 0.0) + cost
         return {a: v * wage_multiplier for a, v in out.items()}
 
     def position_cost(self, p: Position) -> np.ndarray:
-        """Employer cost per year of one position at wage multiplier 1 (cached)."""
-        cost = self._cost_cache.get(p)
-        if cost is None:
-            cost = self._cost_cache[p] = self.position_costs([p])[0]
-        return cost
+        """Employer cost per year of one position at wage multiplier 1."""
+        return self.position_costs([p])[0]
 
     def position_costs(self, positions: Sequence[Position]) -> np.ndarray:
         """Employer cost per year of each position at wage multiplier 1, (len, years): its
@@ -388,12 +385,9 @@ class Baseline:
             self._rate_cache.update(zip((k for k, _ in todo), rates, strict=True))
         return np.array([self._rate_cache[k] for k in keys]).reshape(len(positions), len(self.years))
 
-    def notice(self, p: Position, on: dt.date) -> Notice:
-        """The statutory notice of ``p`` given on ``on`` (:func:`~w13xl.staffing.notice`, its
-        date-independent part once per position), paid on the person's whole FTE."""
-        return self._notice_basis(p).on(on)
-
-    def _notice_basis(self, p: Position) -> NoticeBasis:
+    def notice_basis(self, p: Position) -> NoticeBasis:
+        """What the statutory notice of ``p`` rests on (:func:`~w13xl.staffing.notice_basis`, once
+        per position; ``.on(date)`` gives the notice), paid on the person's whole FTE."""
         basis = self._notice_cache.get(p)
         if basis is None:
             basis = self._notice_cache[p] = notice_basis(
@@ -401,15 +395,8 @@ class Baseline:
                 person_fte=self.person_fte.get(p.person_key) or p.fte)
         return basis
 
-    def notice_terms(self, p: Position, on: dt.date) -> tuple[int, int, int]:
-        """(seniority months, weeks, notice months) of :meth:`notice`, without its details."""
-        return self._notice_basis(p).terms(on)
-
     def roster_cost(self, positions: Iterable[Position], wage_multiplier: np.ndarray) -> np.ndarray:
-        total = np.zeros(len(self.years))
-        for p in positions:
-            total = total + self.position_cost(p)
-        return total * wage_multiplier
+        return self.position_costs(list(positions)).sum(axis=0) * wage_multiplier
 
     @property
     def roster_illustrative(self) -> bool:
@@ -524,7 +511,7 @@ def notice_details(base: Baseline, ch, funded: Sequence[Position]) -> dict[str, 
     two parts for a contract from before 2014): shown whatever the mode, so that the board sees
     what serving notice in time avoids."""
     _contractual(ch, funded)
-    return {p.id: base.notice(p, ch.date) for p in funded}
+    return {p.id: base.notice_basis(p).on(ch.date) for p in funded}
 
 
 def notice_months(base: Baseline, ch, funded: Sequence[Position]) -> dict[str, int]:
@@ -537,7 +524,7 @@ def notice_months(base: Baseline, ch, funded: Sequence[Position]) -> dict[str, i
         return {p.id: 0 for p in funded}
     if ch.notice_months is not None:
         return {p.id: int(ch.notice_months) for p in funded}
-    return {p.id: base.notice_terms(p, ch.date)[2] for p in funded}
+    return {p.id: base.notice_basis(p).terms(ch.date)[2] for p in funded}
 
 
 def staff_after_end(funded: Sequence[Position], policy: str, date: dt.date, share: float | None,
