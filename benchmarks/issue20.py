@@ -138,8 +138,7 @@ def floor_data(baseline, specs: list[dict]) -> FloorData:
     ``staff_after_end``): a table of data, as the formula model has it."""
     from w13xl.m2 import designated_repayments
     from w13xl.model import EXPLOITATIE, LineKey, O, U
-    from w13xl.staffing import active_months
-    from w13xl.subsidies import month_number
+    from w13xl.staffing import active_months, month_number
 
     years = baseline.years
     keys = list(baseline.lines)

@@ -95,10 +95,11 @@ from w13xl.staffing import (
     active_months,
     cost_breakdown,
     head_shares,
+    month_number,
     notice,
     roster_is_illustrative,
 )
-from w13xl.subsidies import Subsidy, month_number
+from w13xl.subsidies import Subsidy
 
 
 def window_mask(start: dt.date | None, end: dt.date | None, years: Sequence[int]) -> np.ndarray:

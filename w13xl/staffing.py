@@ -671,22 +671,26 @@ def flat_wage_index(years: Iterable[int], rate: float = PLAN_INDEX_RATE,
     return (1.0 + rate) ** (y - base).astype(float)
 
 
-def _month_no(d: date) -> int:
+def month_number(d: date) -> int:
+    """A date's month as one number (year x 12 + month - 1)."""
     return d.year * 12 + d.month - 1
+
+
+def months_in_years(first: np.ndarray | int, last: np.ndarray | int, years: Iterable[int]) -> np.ndarray:
+    """THE month count: per year, the whole months from month number ``first`` through ``last``
+    (each an array, one per row, or one number), ints 0..12, (rows, years)."""
+    y = _years(years) * 12
+    return np.clip(np.minimum(np.asarray(last)[..., None], y + 11) - np.maximum(np.asarray(first)[..., None], y) + 1,
+                   0, 12)
 
 
 def active_months(positions: Sequence[Position], years: Iterable[int]) -> np.ndarray:
     """Whole active months per position and year, shape (n_positions, n_years), ints 0..12.
 
     Active from the month of ``start`` through the month of ``end`` (None = open)."""
-    y = _years(years)
-    lo = np.array([_month_no(p.start) if p.start else -(10**9) for p in positions],
-                  dtype=np.int64)[:, None]
-    hi = np.array([_month_no(p.end) if p.end else 10**9 for p in positions],
-                  dtype=np.int64)[:, None]
-    first = (y * 12)[None, :]
-    last = first + 11
-    return np.clip(np.minimum(hi, last) - np.maximum(lo, first) + 1, 0, 12)
+    lo = np.array([month_number(p.start) if p.start else -(10**9) for p in positions], dtype=np.int64)
+    hi = np.array([month_number(p.end) if p.end else 10**9 for p in positions], dtype=np.int64)
+    return months_in_years(lo, hi, years).reshape(len(positions), -1)
 
 
 def position_steps(positions: Sequence[Position], years: Iterable[int],

@@ -61,10 +61,6 @@ class Subsidy:
             raise RowError(f"subsidie {self.id}: einde {self.end} ligt voor start {self.start}", column="einde")
 
 
-def month_number(d: dt.date) -> int:
-    return d.year * 12 + d.month - 1
-
-
 def _parse_date(value: object, what: str) -> dt.date | None:
     try:
         return parse_date(value)

@@ -61,11 +61,13 @@ from ..staffing import (
     active_months,
     cost_breakdown,
     head_shares,
+    month_number,
+    months_in_years,
     notice_basis,
     roster_is_illustrative,
     staff_check,
 )
-from ..subsidies import Subsidy, month_number
+from ..subsidies import Subsidy
 from .result import ChangeEffect, ScenarioRun, ScenarioRuns
 from .spec import (
     BASELINE,
@@ -672,9 +674,6 @@ class _State:
         self.end_months = {s.id: np.full(size, month_number(s.end) if s.end else _OPEN)
                            for s in base.subsidies.values()}
         self.hired = np.zeros(size, dtype=np.int64)
-        #: the first and last month number of each plan year
-        self.year_first = np.asarray(base.years) * 12
-        self.year_last = self.year_first + 11
 
     # -- lines ---------------------------------------------------------------------------------
     def line(self, key: LineKey, idx: np.ndarray) -> np.ndarray:
@@ -832,8 +831,7 @@ class _State:
     def months(self, first: np.ndarray | int, last: np.ndarray | int) -> np.ndarray:
         """Per scenario and year: the months from month ``first`` through month ``last`` (month
         numbers, year x 12 + month - 1; one per scenario or one for all), (scenarios, years)."""
-        lo, hi = np.asarray(first)[..., None], np.asarray(last)[..., None]
-        return np.clip(np.minimum(hi, self.year_last) - np.maximum(lo, self.year_first) + 1, 0, 12)
+        return months_in_years(first, last, self.years)
 
     def window(self, s: Subsidy, idx: np.ndarray, first: np.ndarray | int | None = None,
                last: np.ndarray | int | None = None) -> np.ndarray:
