@@ -39,9 +39,9 @@ def test_wheel_requires_no_cli_packages(wheel):
     required = [r.split(";")[0].strip() for r in requires if "extra ==" not in r]
     base = {r.split(">")[0].split("=")[0].split("<")[0].strip().lower() for r in required}
     # lxml: w13xl.ooxml edits the index and styles parts of a workbook as trees (board --into);
-    # threadpoolctl: the engine runs with one BLAS thread
+    # threadpoolctl: the engine runs with one BLAS thread; tomli-w: scenario files w13xl writes
     assert base == {"xlwings", "openpyxl", "numpy", "scipy", "pandas", "pydantic", "python-calamine", "lxml",
-                    "threadpoolctl"}, required
+                    "threadpoolctl", "tomli-w"}, required
     assert "xlwings<0.38,>=0.37.8" in required or "xlwings>=0.37.8,<0.38" in required, required
     extras = {r.split("extra ==")[1].strip().strip("'\"") for r in requires if "extra ==" in r}
     assert extras == {"cli", "server"}
