@@ -26,7 +26,7 @@ Pure core (numpy; pydantic for the input). A scenario's ``[uncertainty]`` table 
     until = 2031-12-31
 
 **A path is a scenario.** Path ``i`` is the scenario's own changes (with the chain it extends)
-followed by its drawn inputs written as ordinary scenario changes (:func:`path_changes`, the one
+followed by its drawn inputs written as ordinary scenario changes (:func:`paths_changes`, the one
 definition): (1) per uncertain subsidy ``subsidy_renew`` (until) or ``subsidy_end`` at its end
 date with the policy, (2) one ``contribution`` change with each year's drawn growth (``pcts``:
 the same as one ``pct`` change per year; years without growth are left out), (3) one ``index``
@@ -65,14 +65,12 @@ draws (e.g. only renewal probabilities: at most 2^K different paths) are run onc
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import multiprocessing
 import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -84,7 +82,7 @@ from .m2 import HALF_CENT, LINE_KEYS
 from .messages import pydantic_message
 from .numbers import parse_date
 from .scenario import run_scenarios
-from .scenario.engine import CONTRIBUTION_ACTION, Baseline
+from .scenario.engine import CONTRIBUTION_ACTION, Baseline, collector_paused
 from .scenario.result import ScenarioRun
 from .scenario.spec import (
     BASELINE,
@@ -468,7 +466,7 @@ def _draw_inflation(rng: np.random.Generator, n: int, u: IndexUncertainty, years
 
 @dataclass(frozen=True, eq=False)
 class Draws:
-    """The random inputs of a batch of paths; :func:`path_changes` turns path ``i`` into changes."""
+    """The random inputs of a batch of paths; :func:`paths_changes` turns paths into changes."""
 
     inflation: np.ndarray | None  # (paths, years) drawn rates (inflation model)
     crossings: np.ndarray | None  # (paths, years, 12) extra crossings (crossings model)
@@ -569,11 +567,6 @@ def _templates(prepared: Prepared) -> dict[str, Any]:
     }
 
 
-def path_changes(prepared: Prepared, d: Draws, i: int, templates: Mapping[str, Any] | None = None) -> list:
-    """The changes of path ``i`` of ``d`` (see :func:`paths_changes`, the definition)."""
-    return paths_changes(prepared, d, [i], templates)[0]
-
-
 def paths_changes(prepared: Prepared, d: Draws, rows: Sequence[int] | np.ndarray,
                   templates: Mapping[str, Any] | None = None) -> list[list]:
     """THE definition of a path: for each path ``i`` of ``rows``, the changes that follow the
@@ -613,9 +606,9 @@ def paths_changes(prepared: Prepared, d: Draws, rows: Sequence[int] | np.ndarray
 
 def path_scenario(prepared: Prepared, d: Draws, i: int, name: str, title: str | None = None,
                   description: str = "", templates: Mapping[str, Any] | None = None) -> Scenario:
-    """Path ``i`` as a scenario on the baseline: the scenario's changes, then :func:`path_changes`."""
+    """Path ``i`` as a scenario on the baseline: the scenario's changes, then :func:`paths_changes`."""
     t = templates or _templates(prepared)
-    fields: dict[str, Any] = {"name": name, "changes": [*prepared.changes, *path_changes(prepared, d, i, t)]}
+    fields: dict[str, Any] = {"name": name, "changes": [*prepared.changes, *paths_changes(prepared, d, [i], t)[0]]}
     if title is not None:
         fields["title"] = title
     if description:
@@ -720,22 +713,6 @@ def chunks(n: int, seed: int) -> Iterator[tuple[int, int, np.random.SeedSequence
         yield i * CHUNK, min(n, (i + 1) * CHUNK), seq
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a chunk runs. A chunk makes tens of thousands of
-    short-lived objects (its paths' changes and scenarios, the engine's lists) that reference
-    counting frees; meanwhile the collector would walk them every few hundred allocations, and
-    now and then every object of the process (the baseline, the workbook): a third of a chunk's
-    time, measured. Cycles made meanwhile are collected once it is back on."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 ChunkResult = tuple[int, int, dict[str, np.ndarray], np.ndarray | None]
 
 
@@ -743,7 +720,7 @@ def run_chunk(prepared: Prepared, lo: int, hi: int, seq: np.random.SeedSequence)
     """Paths ``lo`` to ``hi`` (one chunk of :func:`chunks`): drawn from its stream and run. Only
     what :func:`simulate` keeps comes back (:data:`OUTPUT_LINES`, the minimum reserve): a worker
     process sends it to the parent."""
-    with _collector_paused():
+    with collector_paused():
         lines, minimum = run_paths(prepared, draw(prepared, hi - lo, seq), OUTPUT_LINES)
     return lo, hi, lines, minimum
 

@@ -47,12 +47,6 @@ def _out_kind(out: Path | None) -> str | None:
     return kind
 
 
-def _write_csv(out: Path, rows: list[list], style: str = "be") -> None:
-    from ..csvout import write_csv
-
-    write_csv(out, rows, check_csv_style(style))
-
-
 def _write_output(out: Path | None, kind: str | None, data: dict, csv_rows, csv_style: str = "be") -> None:
     """Write ``--out``: the JSON ``data``, or the CSV rows (``csv_rows()`` is only built for CSV)."""
     if out is None:
@@ -60,7 +54,9 @@ def _write_output(out: Path | None, kind: str | None, data: dict, csv_rows, csv_
     if kind == "json":
         write_json(out, data)
     elif kind == "csv":
-        _write_csv(out, csv_rows(), csv_style)
+        from ..csvout import write_csv
+
+        write_csv(out, csv_rows(), check_csv_style(csv_style))
     else:
         return
     console.print(f"Geschreven: {out}")
