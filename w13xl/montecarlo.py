@@ -122,8 +122,6 @@ CALIBRATION_ACTION = CONTRIBUTION_ACTION
 IndexClassName = Literal["loon", "prijzen", "bijdrage"]
 INDEX_CLASSES: tuple[IndexClassName, ...] = ("loon", "prijzen", "bijdrage")
 _M = TypeVar("_M", bound=BaseModel)
-def _all_index_classes() -> list[IndexClassName]:
-    return list(INDEX_CLASSES)
 
 
 # -- the [uncertainty] table -------------------------------------------------------------------
@@ -167,7 +165,7 @@ class IndexUncertainty(_Model):
     mean: Num | dict[int, Num] = 0.02
     sd: Num = Field(0.0, ge=0, le=0.5)
     persistence: Num = Field(0.0, ge=0, lt=1)
-    classes: list[IndexClassName] = Field(default_factory=_all_index_classes)
+    classes: list[IndexClassName] = Field(default_factory=lambda: list(INDEX_CLASSES))
 
     @field_validator("classes", mode="before")
     @classmethod
@@ -878,10 +876,6 @@ class ExportedPath:
                 "bronscenario": sim.scenario, **self.run.to_dict()}
 
 
-def _file_stem(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "scenario"
-
-
 def worst_paths(prepared: Prepared, sim: Simulation, k: int) -> list[ExportedPath]:
     """The ``k`` paths with the lowest gecumuleerd budgettair resultaat in the last year (worst
     first; ties by path number) as scenarios: redrawn from their chunk's stream (the same seed
@@ -892,7 +886,7 @@ def worst_paths(prepared: Prepared, sim: Simulation, k: int) -> list[ExportedPat
     order = np.argsort(gbr[:, -1], kind="stable")[:k]
     last = prepared.years[-1]
     source = prepared.scenario
-    stem = _file_stem(source.name)
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", source.name).strip("-") or "scenario"  # its name as a file name
     draws: dict[int, Draws] = {}
     bounds = {lo: (hi, seq) for lo, hi, seq in chunks(sim.paths, sim.seed)}
     scenarios, made = [], []

@@ -954,10 +954,6 @@ class RunState:
         return [p for p in self.positions if p.funded_by == s.id or p.id in ids]
 
 
-def _until(p: Position, end: dt.date) -> list[Position]:
-    return [p.until(end)]
-
-
 def _cells(idx: np.ndarray, rows: Sequence[int]) -> tuple[np.ndarray, ...]:
     """Index of the cells (scenario in ``idx``, roster row in ``rows``)."""
     return idx[:, None], np.asarray(rows, dtype=np.intp)[None, :]
@@ -1651,8 +1647,10 @@ class Engine:
         present = st.present[_cells(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
         keep = np.any(present > 0, axis=0)
         rows, present = [r for r, kept in zip(rows, keep, strict=True) if kept], present[:, keep]
-        staff_gain = st.swap(idx, rows, [functools.partial(_until, end=until) for until in distinct], route=False,
-                             variant=variant, counts=present)
+        def extended(until: dt.date) -> Callable[[Position], list[Position]]:
+            return lambda p: [p.until(until)]
+
+        staff_gain = st.swap(idx, rows, [extended(u) for u in distinct], route=False, variant=variant, counts=present)
         none = ~np.any(present > 0, axis=1)
         staff_gain = np.where(none[:, None], u_m * g * wage_share_t0[:, None], staff_gain)
         overhead = s.overhead_rate * staff_gain
