@@ -8,11 +8,13 @@ Called by ``run_all.py`` (its last table, ``issue 20 targets``); BENCHMARKS.md e
    planned end) of a subsidy of the register that ends before the last plan year. A fresh
    process loads the baseline (timed apart), builds the 1,000 scenario objects (timed apart),
    then times the first call of ``run_scenarios(baseline, scenarios)``: nothing measured or
-   cached before. Against
+   cached before. One fresh process varies by about a half here, so each cold time is the
+   median of five fresh processes (their times are printed). Against
 
    (a) the numpy floor (:func:`floor`): the same figures by hand in plain numpy, also timed cold
        (first call in its own fresh process, after its imports and after preparing the plan's
-       arrays). Its reserve 2031 is compared with the engine's per scenario;
+       arrays; median of five), with the BLAS library's threads and with one thread (as the
+       engine runs): the faster counts. Its reserve 2031 is compared with the engine's per scenario;
    (b) the LibreOffice formula model of ``vs_libreoffice.py``: ``calculateAll`` for its own
        1,000 scenarios of the same shape (a wage index per year + one stop on 31 December of a
        subsidy with whole-year windows; the formula model works per year, so it cannot take a
@@ -60,6 +62,7 @@ MC_SCENARIO = ROOT / "scenarios" / "onzekerheid.toml"
 BEFORE = "c3a9922"  # the last commit before issue 20
 RESERVE = "gecumuleerd_budgettair_resultaat"
 SEED = 20
+COLD_RUNS = 5  # fresh processes per cold time (the median counts)
 
 
 def quick_default() -> bool:
@@ -468,19 +471,29 @@ def measure(quick: bool = False, libreoffice: dict | None = None, say=print) -> 
     say(f"\n-- issue 20: {n:,} scenarios, raster, {paths:,} Monte Carlo paths, package size "
         f"({'QUICK: not the targets sizes' if quick else 'fresh processes'}) --")
     res: dict = {"quick": quick, "n": n}
-    res["engine"] = engine = in_fresh_process("engine", str(n))
-    # the floor twice, with the BLAS library's threads and with one (as the engine runs): the faster counts
-    floors = {"standaard": in_fresh_process("floor", str(n)),
-              "1 BLAS-thread": in_fresh_process("floor", str(n), env={"OPENBLAS_NUM_THREADS": "1"})}
-    blas = min(floors, key=lambda k: floors[k]["cold"])
-    other = min(f["cold"] for k, f in floors.items() if k != blas)
-    res["floor"] = fl = {**floors[blas], "blas": blas, "other": other}
+    # Each cold time is the median of COLD_RUNS fresh processes (one fresh process varies by a
+    # half on this machine); the floor with the BLAS library's threads and with one (as the
+    # engine runs), interleaved with the engine's runs: the faster of the two counts.
+    runs: dict[str, list[dict]] = {"engine": [], "standaard": [], "1 BLAS-thread": []}
+    for _ in range(1 if quick else COLD_RUNS):
+        runs["engine"].append(in_fresh_process("engine", str(n)))
+        runs["standaard"].append(in_fresh_process("floor", str(n)))
+        runs["1 BLAS-thread"].append(in_fresh_process("floor", str(n), env={"OPENBLAS_NUM_THREADS": "1"}))
+    median = {k: float(np.median([r["cold"] for r in v])) for k, v in runs.items()}
+    res["engine"] = engine = {**runs["engine"][0], "cold": median["engine"],
+                              "colds": [r["cold"] for r in runs["engine"]]}
+    blas = min(("standaard", "1 BLAS-thread"), key=median.__getitem__)
+    other = median["1 BLAS-thread" if blas == "standaard" else "standaard"]
+    res["floor"] = fl = {**runs[blas][0], "cold": median[blas], "colds": [r["cold"] for r in runs[blas]],
+                         "blas": blas, "other": other}
     diff = np.abs(np.array(engine["reserve_last"]) - np.array(fl["reserve_last"]))
     res["floor_diff_max"], res["floor_diff_mean"] = float(diff.max()), float(diff.mean())
     say(f"{n:,} scenarios (wage index per year + a subsidy stop), fresh process: baseline loaded in "
         f"{1e3 * engine['load']:.0f} ms, scenarios built in {1e3 * engine['build']:.0f} ms (both not timed); "
-        f"run_scenarios cold {1e3 * engine['cold']:.1f} ms")
-    say(f"  numpy floor, fresh process: cold {1e3 * fl['cold']:.1f} ms (BLAS: {fl['blas']}) "
+        f"run_scenarios cold {1e3 * engine['cold']:.1f} ms (median of "
+        f"{', '.join(f'{1e3 * c:.1f}' for c in engine['colds'])})")
+    say(f"  numpy floor, fresh process: cold {1e3 * fl['cold']:.1f} ms (BLAS: {fl['blas']}; median of "
+        f"{', '.join(f'{1e3 * c:.1f}' for c in fl['colds'])}) "
         f"({1e3 * fl['other']:.1f} ms the other way), warm {1e3 * fl['warm']:.1f} ms "
         f"(its arrays prepared in {1e3 * fl['prepare']:.0f} ms, of which the notice table of {fl['pairs']} "
         f"(subsidy, stop month) pairs {1e3 * fl['notice']:.0f} ms; not timed); reserve {engine['year']} vs the engine: "
