@@ -681,7 +681,8 @@ class _State:
         self.rows_by_funding: dict[str, list[int]] = {}
         self._cost = np.zeros((max(256, 4 * len(base.positions)), n))  # room for the rows changes make
         self._months = np.zeros((self._cost.shape[0], n))
-        self._present = np.zeros((size, self._cost.shape[0]))
+        # row-major by roster row (a transposed view): rows not made yet are never touched
+        self._present = np.zeros((self._cost.shape[0], size)).T
         np.add.at(self._present[0], self.add_rows(base.positions), 1.0)  # a position twice: two rows' worth
         self._present[1:, :len(self.rows)] = self._present[0, :len(self.rows)]
         self.starts = {s.id: np.full(size, _ordinal(s.start, -_OPEN)) for s in base.subsidies.values()}
@@ -731,7 +732,7 @@ class _State:
             r0, r1 = len(self.rows), len(self.rows) + len(new)
             if r1 > self._cost.shape[0]:  # room for at least twice as many rows
                 cap = max(r1, 2 * self._cost.shape[0])
-                cost, months, present = np.zeros((cap, self.n)), np.zeros((cap, self.n)), np.zeros((self.size, cap))
+                cost, months, present = np.zeros((cap, self.n)), np.zeros((cap, self.n)), np.zeros((cap, self.size)).T
                 cost[:r0], months[:r0], present[:, :r0] = self._cost[:r0], self._months[:r0], self._present[:, :r0]
                 self._cost, self._months, self._present = cost, months, present
             self._months[r0:r1] = active_months(new, self.years)
