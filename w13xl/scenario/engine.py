@@ -644,10 +644,6 @@ def collector_paused() -> Iterator[None]:
 _OPEN = 10**9
 
 
-def _ordinal(d: dt.date | None, open_value: int) -> int:
-    return open_value if d is None else d.toordinal()
-
-
 def _date_of_ordinal(o: int) -> dt.date | None:
     return None if abs(int(o)) >= _OPEN else dt.date.fromordinal(int(o))
 
@@ -662,7 +658,8 @@ class _State:
       dates, FTE, action and funding) with ``present[s, r]``: how many times scenario s has
       row r. A change that alters a position replaces its row by new rows in the scenarios
       that have it; ``cost[r]``: the row's employer cost per year at wage multiplier 1.
-    * Subsidy windows: first and last day (ordinals) per subsidy and scenario."""
+    * Subsidy windows: the last day (ordinal) and month per subsidy and scenario (a change moves
+      the end, never the start)."""
 
     def __init__(self, base: Baseline, size: int) -> None:
         self.base = base
@@ -685,8 +682,7 @@ class _State:
         self._present = np.zeros((self._cost.shape[0], size)).T
         np.add.at(self._present[0], self.add_rows(base.positions), 1.0)  # a position twice: two rows' worth
         self._present[1:, :len(self.rows)] = self._present[0, :len(self.rows)]
-        self.starts = {s.id: np.full(size, _ordinal(s.start, -_OPEN)) for s in base.subsidies.values()}
-        self.ends = {s.id: np.full(size, _ordinal(s.end, _OPEN)) for s in base.subsidies.values()}
+        self.ends = {s.id: np.full(size, s.end.toordinal() if s.end else _OPEN) for s in base.subsidies.values()}
         #: the same days as month numbers (year * 12 + month - 1; open: -/+ _OPEN)
         self.start_months = {s.id: month_number(s.start) if s.start else -_OPEN for s in base.subsidies.values()}
         self.end_months = {s.id: np.full(size, month_number(s.end) if s.end else _OPEN)
@@ -763,7 +759,8 @@ class _State:
         (the wage part of its U line)."""
         if self.base.scales is None:
             return {}
-        present, loon, cost = self._present[idx, :len(self.rows)], self.mult["loon"][idx], self._cost
+        sel = slice(None) if len(idx) == self.size else idx  # every scenario: a view, not a copy
+        present, loon, cost = self._present[sel, :len(self.rows)], self.mult["loon"][sel], self._cost
         actions = self.rows_by_action if action is None else {action: self.rows_by_action.get(action, [])}
         return {a: (present[:, rows] @ cost[rows]) * loon for a, rows in actions.items() if rows}
 
@@ -928,8 +925,7 @@ class _State:
     # -- one scenario's view -----------------------------------------------------------------------
     def view(self, i: int) -> RunState:
         positions = [p for r, p in enumerate(self.rows) for _ in range(round(float(self.present[i, r])))]
-        windows = {sid: (_date_of_ordinal(self.starts[sid][i]), _date_of_ordinal(self.ends[sid][i]))
-                   for sid in self.starts}
+        windows = {sid: (s.start, _date_of_ordinal(self.ends[sid][i])) for sid, s in self.base.subsidies.items()}
         lines = {k: self.lines[k][i].copy() if k in self.lines else self.base.lines[k] for k in self.line_keys()}
         return RunState(positions, windows, self.contribution[i].copy(),
                         {k: v[i].copy() for k, v in self.mult.items()}, lines)
