@@ -799,17 +799,14 @@ class _State:
         # which (variant, row) pairs some scenario has: only those are made
         used = np.zeros((len(fns), len(rows)), dtype=bool)
         np.logical_or.at(used, var, counts > 0)
-        made = [(v, c, list(fns[v](self.rows[rows[c]]))) for v, c in zip(*np.nonzero(used), strict=True)]
-        new = self.add_rows([q for _, _, qs in made for q in qs])
-        columns = sorted(set(new))
-        at = {r: j for j, r in enumerate(columns)}
+        pairs = np.nonzero(used)
+        made = [list(fns[v](self.rows[rows[c]])) for v, c in zip(*map(np.ndarray.tolist, pairs), strict=True)]
+        sizes = np.fromiter(map(len, made), dtype=np.intp, count=len(made))
+        new = self.add_rows([q for qs in made for q in qs])
+        columns, at = np.unique(np.asarray(new, dtype=np.intp), return_inverse=True)
         # become[v, c, j]: how many of new row columns[j] row c becomes in variant v
         become = np.zeros((len(fns), len(rows), len(columns)))
-        k = 0
-        for v, c, qs in made:
-            for r in new[k:k + len(qs)]:
-                become[v, c, at[r]] += 1.0
-            k += len(qs)
+        np.add.at(become, (np.repeat(pairs[0], sizes), np.repeat(pairs[1], sizes), at.reshape(-1)), 1.0)
         added = np.einsum("kc,kcj->kj", counts, become[var])  # (scenarios, new rows)
         self._present[cells] -= counts
         self._present[_cells(idx, columns)] += added
@@ -951,7 +948,7 @@ class RunState:
         return [p for p in self.positions if p.funded_by == s.id or p.id in ids]
 
 
-def _cells(idx: np.ndarray, rows: Sequence[int]) -> tuple[np.ndarray, ...]:
+def _cells(idx: np.ndarray, rows: Sequence[int] | np.ndarray) -> tuple[np.ndarray, ...]:
     """Index of the cells (scenario in ``idx``, roster row in ``rows``)."""
     return idx[:, None], np.asarray(rows, dtype=np.intp)[None, :]
 
