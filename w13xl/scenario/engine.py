@@ -217,11 +217,12 @@ def line_exposure(base: Baseline, key: LineKey, amount: np.ndarray,
     sources: dict[str, str] = {}
 
     def put(klass: str, value: np.ndarray, origin: str, source: str) -> None:
-        amounts[klass] = amounts.get(klass, np.zeros(n)) + value
+        got = amounts.get(klass)
+        amounts[klass] = value if got is None else got + value
         origins.setdefault(klass, origin)
         sources.setdefault(klass, source)
 
-    rest = np.asarray(amount, dtype=np.float64)
+    rest = np.array(amount, dtype=np.float64)  # a copy: every part put is an array of its own
     if key.category == EXPLOITATIE and key.direction == U:
         if "loon" in declared:
             wage = rest * declared["loon"]
