@@ -179,6 +179,7 @@ def test_active_months_pro_rata():
     ]
     c = sf.position_costs(ps[:2], SCALES, PARAMS, [2026])
     assert c[1, 0] == pytest.approx(c[0, 0] * 9 / 12, rel=1e-12)
+    assert sf.active_months([], years).shape == (0, 3)  # no positions: no months (an empty roster)
 
 
 def test_step_progression_and_last_step_cap():

@@ -690,7 +690,7 @@ def active_months(positions: Sequence[Position], years: Iterable[int]) -> np.nda
     Active from the month of ``start`` through the month of ``end`` (None = open)."""
     lo = np.array([month_number(p.start) if p.start else -(10**9) for p in positions], dtype=np.int64)
     hi = np.array([month_number(p.end) if p.end else 10**9 for p in positions], dtype=np.int64)
-    return months_in_years(lo, hi, years).reshape(len(positions), -1)
+    return months_in_years(lo, hi, years)
 
 
 def position_steps(positions: Sequence[Position], years: Iterable[int],
