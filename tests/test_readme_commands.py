@@ -325,6 +325,9 @@ def _fresh_copy(tmp_path: Path) -> Path:
     work.mkdir()
     for name in COPIED:
         shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+    # benchmarks/server_load.py signs its tokens with the tests' issuer (tests/issuer.py), as in a checkout
+    (work / "tests").mkdir()
+    shutil.copy(ROOT / "tests" / "issuer.py", work / "tests" / "issuer.py")
     return work
 
 
