@@ -183,7 +183,12 @@ def statutory_notice_weeks(seniority_months: int) -> int:
 
 def statutory_notice_months(seniority_months: int) -> int:
     """:func:`statutory_notice_weeks` in whole months (rounded up: the engine counts months)."""
-    return math.ceil(statutory_notice_weeks(seniority_months) * 7 / DAYS_PER_MONTH - 1e-9)
+    return whole_months(statutory_notice_weeks(seniority_months))
+
+
+def whole_months(weeks: int, part1_months: int = 0) -> int:
+    """A notice of ``weeks`` (after ``part1_months``) in whole months, rounded up."""
+    return math.ceil(part1_months + weeks * 7 / DAYS_PER_MONTH - 1e-9)
 
 
 def _completed_months(begin: date, on: date) -> int:
@@ -321,9 +326,9 @@ class NoticeBasis:
         seniority = _completed_months(self.entry, on)
         if self.part1_months is None:
             weeks = statutory_notice_weeks(seniority)
-            return seniority, weeks, math.ceil(weeks * 7 / DAYS_PER_MONTH - 1e-9)  # statutory_notice_months
+            return seniority, weeks, whole_months(weeks)
         weeks = statutory_notice_weeks(_completed_months(NEW_REGIME_START, on))
-        return seniority, weeks, math.ceil(self.part1_months + weeks * 7 / DAYS_PER_MONTH - 1e-9)
+        return seniority, weeks, whole_months(weeks, self.part1_months)
 
 
 def notice_basis(position: Position, *, scales: SalaryScales | None = None, params: StaffParameters | None = None,
