@@ -35,6 +35,7 @@ import dataclasses
 import datetime as dt
 import functools
 import gc
+import itertools
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -597,19 +598,27 @@ def describe_subsidy_end(s: Subsidy, ch, notices: Mapping[str, int],
     return desc
 
 
-def _may_move(base: Baseline, key: LineKey, classes: tuple[str, ...]) -> bool:
+#: What :func:`_may_move` says of a line that moves only through its action's roster wage part
+BY_ROSTER = "roster"
+
+
+def _may_move(base: Baseline, key: LineKey, classes: tuple[str, ...]) -> bool | str:
     """Can an index change of ``classes`` reach this line at all under :func:`line_exposure`?
-    (A cached shortcut; the rule itself stays in line_exposure.)"""
+    :data:`BY_ROSTER`: only through the roster's employer cost on its action (not at all when
+    the action has no positions). (A cached shortcut; the rule itself stays in line_exposure.)"""
     cache = base.__dict__.setdefault("_move_cache", {})
     hit = cache.get((key, classes))
     if hit is None:
         declared = set(base.declared.get((key.action, key.category, key.direction), {}))
-        if key.category == EXPLOITATIE and key.direction == U:
-            hit = "loon" in classes or bool(declared & set(classes))
+        if declared & set(classes):
+            hit = True
+        elif key.category == EXPLOITATIE and key.direction == U:
+            hit = BY_ROSTER if "loon" in classes else False
         elif declared:
-            hit = bool(declared & set(classes))
+            hit = False
         elif key.category == EXPLOITATIE and key.direction == O and key.action in base.subsidy_class:
-            hit = base.subsidy_class[key.action][0] in classes
+            klass = base.subsidy_class[key.action][0]
+            hit = (BY_ROSTER if klass == "volgt_loon" else True) if klass in classes else False
         else:
             hit = False
         cache[(key, classes)] = hit
@@ -649,6 +658,26 @@ def _date_of_ordinal(o: int) -> dt.date | None:
     return None if abs(int(o)) >= _OPEN else dt.date.fromordinal(int(o))
 
 
+@dataclass(frozen=True)
+class _Subs:
+    """The subsidy each of some scenarios concerns: ``items[ks[i]]`` for the i-th, whose number
+    on the state's subsidy axis is ``numbers[i]``."""
+
+    items: list[Subsidy]
+    ks: np.ndarray
+    numbers: np.ndarray
+
+    def per(self, values: Sequence[float]) -> np.ndarray:
+        """A value per subsidy of ``items``: per scenario."""
+        return np.asarray(values, dtype=np.float64)[self.ks]
+
+    def parts(self) -> list[tuple[Subsidy, slice | np.ndarray]]:
+        """Per subsidy: which of the scenarios concern it."""
+        if len(self.items) == 1:
+            return [(self.items[0], slice(None))]
+        return [(x, np.flatnonzero(self.ks == j)) for j, x in enumerate(self.items)]
+
+
 class _State:
     """The state of S scenario runs; every quantity carries the leading scenario axis.
 
@@ -679,15 +708,26 @@ class _State:
         self.rows_by_funding: dict[str, list[int]] = {}
         self._cost = np.zeros((max(256, 4 * len(base.positions)), n))  # room for the rows changes make
         self._months = np.zeros((self._cost.shape[0], n))
-        # row-major by roster row (a transposed view): rows not made yet are never touched
-        self._present = np.zeros((self._cost.shape[0], size)).T
+        # stored row-major by roster row (``_present`` is its transposed view): rows not made yet
+        # are never touched
+        self._by_row = np.zeros((self._cost.shape[0], size))
+        self._present = self._by_row.T
         np.add.at(self._present[0], self.add_rows(base.positions), 1.0)  # a position twice: two rows' worth
         self._present[1:, :len(self.rows)] = self._present[0, :len(self.rows)]
-        self.ends = {s.id: np.full(size, s.end.toordinal() if s.end else _OPEN) for s in base.subsidies.values()}
-        #: the same days as month numbers (year * 12 + month - 1; open: -/+ _OPEN)
-        self.start_months = {s.id: month_number(s.start) if s.start else -_OPEN for s in base.subsidies.values()}
-        self.end_months = {s.id: np.full(size, month_number(s.end) if s.end else _OPEN)
-                           for s in base.subsidies.values()}
+        subs = list(base.subsidies.values())
+        #: subsidy id -> its number on the subsidy axis of the window arrays
+        self.sub_number = {s.id: k for k, s in enumerate(subs)}
+        #: per subsidy and scenario the window's last day (ordinal) and month number (year * 12 +
+        #: month - 1; open: _OPEN); its first month per subsidy (open: -_OPEN)
+        self.end_days = np.repeat(np.array([s.end.toordinal() if s.end else _OPEN for s in subs],
+                                           dtype=np.int64)[:, None], size, axis=1)
+        self.end_month_numbers = np.repeat(np.array([month_number(s.end) if s.end else _OPEN for s in subs],
+                                                    dtype=np.int64)[:, None], size, axis=1)
+        self.start_month_numbers = np.array([month_number(s.start) if s.start else -_OPEN for s in subs], dtype=np.int64)
+        # the same per subsidy id (rows of those arrays: views)
+        self.ends = {s.id: self.end_days[k] for k, s in enumerate(subs)}
+        self.start_months = {s.id: int(self.start_month_numbers[k]) for k, s in enumerate(subs)}
+        self.end_months = {s.id: self.end_month_numbers[k] for k, s in enumerate(subs)}
         self.hired = np.zeros(size, dtype=np.int64)
 
     # -- lines ---------------------------------------------------------------------------------
@@ -729,9 +769,9 @@ class _State:
             r0, r1 = len(self.rows), len(self.rows) + len(new)
             if r1 > self._cost.shape[0]:  # room for at least twice as many rows
                 cap = max(r1, 2 * self._cost.shape[0])
-                cost, months, present = np.zeros((cap, self.n)), np.zeros((cap, self.n)), np.zeros((cap, self.size)).T
-                cost[:r0], months[:r0], present[:, :r0] = self._cost[:r0], self._months[:r0], self._present[:, :r0]
-                self._cost, self._months, self._present = cost, months, present
+                cost, months, by_row = np.zeros((cap, self.n)), np.zeros((cap, self.n)), np.zeros((cap, self.size))
+                cost[:r0], months[:r0], by_row[:r0] = self._cost[:r0], self._months[:r0], self._by_row[:r0]
+                self._cost, self._months, self._by_row, self._present = cost, months, by_row, by_row.T
             self._months[r0:r1] = active_months(new, self.years)
             self._cost[r0:r1] = self.base.full_year_costs(new) * self._months[r0:r1] / 12.0
             for r, p in enumerate(new, start=r0):
@@ -776,13 +816,27 @@ class _State:
         return [r for r, has in zip(rows, np.any(present > 0, axis=0), strict=True) if has]
 
     def funded_rows(self, s: Subsidy, idx: np.ndarray) -> list[int]:
-        """The rows funded by subsidy ``s`` (its id, or listed on the register) that any of ``idx`` has."""
-        rows = sorted({*self.rows_by_funding.get(s.id, ()), *(r for pid in s.positions
-                                                                for r in self.rows_by_id.get(pid, ()))})
+        """The rows funded by subsidy ``s`` that any of ``idx`` has."""
+        return self.funded(s, idx)[0]
+
+    def funded(self, s: Subsidy | _Subs, idx: np.ndarray) -> tuple[list[int], np.ndarray]:
+        """THE rule of the positions a subsidy funds (its id as ``funded_by``, or listed on the
+        register): the rows funded by each scenario's subsidy that any of ``idx`` has, and per
+        scenario how many of each it has (0 for a row another scenario's subsidy funds)."""
+        subs = self.subs(s, len(idx))
+        own = [{*self.rows_by_funding.get(x.id, ()), *(r for pid in x.positions for r in self.rows_by_id.get(pid, ()))}
+               for x in subs.items]
+        rows = sorted(set().union(*own))
         if not rows:
-            return []
-        has = np.any(self._present[_cells(idx, rows)] > 0, axis=0)
-        return [r for r, h in zip(rows, has, strict=True) if h]
+            return [], np.zeros((len(idx), 0))
+        counts = self._present[_cells(idx, rows)]
+        if len(own) > 1:
+            mine = np.array([[r in o for r in rows] for o in own])  # (subsidies, rows)
+            counts = counts * mine[subs.ks]
+        has = np.any(counts > 0, axis=0)
+        if np.all(has):
+            return rows, counts
+        return [r for r, h in zip(rows, has, strict=True) if h], counts[:, has]
 
     def swap(self, idx: np.ndarray, rows: Sequence[int],
              new_rows: Callable[[Position], Sequence[Position]] | Sequence[Callable[[Position], Sequence[Position]]],
@@ -797,33 +851,37 @@ class _State:
         var = np.zeros(len(idx), dtype=np.intp) if variant is None else variant
         cells = _cells(idx, rows)
         counts = self._present[cells].copy() if counts is None else counts  # (scenarios, rows)
-        # which (variant, row) pairs some scenario has: only those are made
-        used = np.zeros((len(fns), len(rows)), dtype=bool)
-        np.logical_or.at(used, var, counts > 0)
-        pairs = np.nonzero(used)
-        made = [list(fns[v](self.rows[rows[c]])) for v, c in zip(*map(np.ndarray.tolist, pairs), strict=True)]
+        # the cells (scenario, row) that change, and the (variant, row) pairs among them: only
+        # those are made
+        cell_s, cell_r = np.nonzero(counts > 0)
+        codes, pair = np.unique(var[cell_s] * len(rows) + cell_r, return_inverse=True)
+        made = [list(fns[v](self.rows[rows[c]])) for v, c in (divmod(code, len(rows)) for code in codes.tolist())]
         sizes = np.fromiter(map(len, made), dtype=np.intp, count=len(made))
-        new = self.add_rows([q for qs in made for q in qs])
-        columns, at = np.unique(np.asarray(new, dtype=np.intp), return_inverse=True)
-        # become[v, c, j]: how many of new row columns[j] row c becomes in variant v
-        become = np.zeros((len(fns), len(rows), len(columns)))
-        np.add.at(become, (np.repeat(pairs[0], sizes), np.repeat(pairs[1], sizes), at.reshape(-1)), 1.0)
-        added = np.einsum("kc,kcj->kj", counts, become[var])  # (scenarios, new rows)
+        new = np.asarray(self.add_rows([q for qs in made for q in qs]), dtype=np.intp)
+        # each changing cell gives its count to every new row of its pair: entries (scenario e_s,
+        # new row e_r, count e_w)
+        pair = pair.reshape(-1)
+        per_cell = sizes[pair]
+        cell = np.repeat(np.arange(len(pair)), per_cell)
+        first = np.cumsum(sizes) - sizes  # where each pair's new rows start in ``new``
+        e_s, e_w = cell_s[cell], counts[cell_s, cell_r][cell]
+        e_r = new[np.arange(len(cell)) - np.repeat(np.cumsum(per_cell) - per_cell, per_cell) + first[pair][cell]]
         self._present[cells] -= counts
-        self._present[_cells(idx, columns)] += added
+        np.add.at(self._by_row.reshape(-1), e_r * self.size + idx[e_s], e_w)
         loon = self.mult["loon"][idx]
+        gained = e_w[:, None] * self.cost[e_r]  # per entry: the new row's cost at multiplier 1
         if route:  # per (action, funding): the old rows' cost out, the new rows' in
-            old = -counts[:, :, None] * self.cost[list(rows)][None]
-            fresh = added[:, :, None] * self.cost[columns][None]
             flows: dict[tuple[str, str], np.ndarray] = {}
-            for part, where in ((old, rows), (fresh, columns)):
-                for j, r in enumerate(where):
-                    p = self.rows[r]
-                    got = flows.get((p.action, p.funded_by))
-                    flows[p.action, p.funded_by] = part[:, j] if got is None else got + part[:, j]
+            for j, r in enumerate(rows):
+                p = self.rows[r]
+                flows[p.action, p.funded_by] = flows.get((p.action, p.funded_by), 0.0) - counts[:, j, None] * self.cost[r]
+            keys = [(p.action, p.funded_by) for p in map(self.rows.__getitem__, e_r.tolist())]
+            for flow in dict.fromkeys(keys):
+                mine = np.array([k == flow for k in keys])
+                flows[flow] = flows.get(flow, 0.0) + _sum_by(e_s[mine], gained[mine], len(idx))
             for (action, funded_by), delta in flows.items():
                 self.route_staff_cost(idx, action, funded_by, delta * loon)
-        return (added @ self.cost[columns] - counts @ self.cost[list(rows)]) * loon
+        return (_sum_by(e_s, gained, len(idx)) - counts @ self.cost[list(rows)]) * loon
 
     def hire(self, idx: np.ndarray, p: Position) -> None:
         (r,) = self.add_rows([p])
@@ -841,16 +899,25 @@ class _State:
             self.add(LineKey(action, EXPLOITATIE, O), idx, delta + overhead)
 
     # -- subsidy windows -------------------------------------------------------------------------
+    def subs(self, s: Subsidy | _Subs, size: int) -> _Subs:
+        """``s`` for ``size`` scenarios: one subsidy for all of them, or one each already."""
+        if isinstance(s, _Subs):
+            return s
+        return _Subs([s], np.zeros(size, dtype=np.intp), np.full(size, self.sub_number[s.id]))
+
     def months(self, first: np.ndarray | int, last: np.ndarray | int) -> np.ndarray:
         """Per scenario and year: the months from month ``first`` through month ``last`` (month
         numbers, year x 12 + month - 1; one per scenario or one for all), (scenarios, years)."""
         return months_in_years(first, last, self.years)
 
-    def window(self, s: Subsidy, idx: np.ndarray, first: np.ndarray | int | None = None,
+    def window(self, s: Subsidy | _Subs, idx: np.ndarray, first: np.ndarray | int | None = None,
                last: np.ndarray | int | None = None) -> np.ndarray:
         """Per scenario and year: the months of the subsidy's window (those from month ``first``
         and up to month ``last`` only), (len(idx), years)."""
-        lo, hi = self.start_months[s.id], self.end_months[s.id][idx]
+        if isinstance(s, _Subs):
+            lo, hi = self.start_month_numbers[s.numbers], self.end_month_numbers[s.numbers, idx]
+        else:
+            lo, hi = self.start_months[s.id], self.end_months[s.id][idx]
         return self.months(lo if first is None else np.maximum(lo, first), hi if last is None else np.minimum(hi, last))
 
     def subsidised(self, action: str, idx: np.ndarray) -> tuple[np.ndarray, float]:
@@ -863,41 +930,52 @@ class _State:
             active = np.maximum(active, self.window(s, idx) > 0)
         return active, subs[0].overhead_rate
 
-    def lost_months(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray | int) -> tuple[np.ndarray, ...]:
+    def lost_months(self, s: Subsidy | _Subs, idx: np.ndarray, lost: np.ndarray | int) -> tuple[np.ndarray, ...]:
         """Per year: the months of the subsidy's window from month ``lost`` on (one per scenario
         or one for all), the subsidy and the action's expenditure per month of the window."""
-        a = self.window(s, idx)
-        o_line = self.line(LineKey(s.action, EXPLOITATIE, O), idx) if s.amount is None else \
-            np.full((len(idx), self.n), float(s.amount))
-        u_line = self.line(LineKey(s.action, EXPLOITATIE, U), idx)
-        return self.window(s, idx, lost), _per_month(o_line, a), _per_month(u_line, a)
+        subs = self.subs(s, len(idx))
+        a = self.window(subs, idx)
+        o_line, u_line = np.empty((len(idx), self.n)), np.empty((len(idx), self.n))
+        for x, at in subs.parts():
+            o_line[at] = self.line(LineKey(x.action, EXPLOITATIE, O), idx[at]) if x.amount is None else float(x.amount)
+            u_line[at] = self.line(LineKey(x.action, EXPLOITATIE, U), idx[at])
+        return self.window(subs, idx, lost), _per_month(o_line, a), _per_month(u_line, a)
 
-    def project_split(self, s: Subsidy, idx: np.ndarray, u_m: np.ndarray) -> tuple[np.ndarray, ...]:
+    def project_split(self, s: Subsidy | _Subs, idx: np.ndarray, u_m: np.ndarray,
+                      funded: tuple[list[int], np.ndarray] | None = None) -> tuple[np.ndarray, ...]:
         """The project's expenditure per month (``u_m``) split in staff, overhead recharge and
         other costs. Plan 3.7: the recharge is at least 15% of the staff cost, or what the
         subsidy's rules allow: here what the action's line holds after its staff (the cap).
-        The staff cost is the roster's funded positions; without any, the U line's wage share."""
-        rows = self.funded_rows(s, idx)
-        share = self.base.shares(LineKey(s.action, EXPLOITATIE, U)).get("loon", 0.0)
-        staff = u_m * share
+        The staff cost is the roster's funded positions (``funded``: :meth:`funded`, if known);
+        without any, the U line's wage share."""
+        subs = self.subs(s, len(idx))
+        rows, counts = self.funded(subs, idx) if funded is None else funded
+        share = subs.per([self.base.shares(LineKey(x.action, EXPLOITATIE, U)).get("loon", 0.0) for x in subs.items])
+        staff = u_m * share[:, None]
         if rows:
-            present = self.present[_cells(idx, rows)]
-            cost = (present @ self.cost[rows]) * self.mult["loon"][idx]
-            months = np.max(np.where(present[:, :, None] > 0, self._months[rows][None], 0.0), axis=1)
-            staff = np.where(np.any(present > 0, axis=1)[:, None], _per_month(cost, months), staff)
+            cost = (counts @ self.cost[rows]) * self.mult["loon"][idx]
+            months = np.max(np.where(counts[:, :, None] > 0, self._months[rows][None], 0.0), axis=1)
+            staff = np.where(np.any(counts > 0, axis=1)[:, None], _per_month(cost, months), staff)
         staff_m = np.minimum(staff, u_m)
-        ovh_m = np.minimum(s.overhead_rate * staff_m, u_m - staff_m)
+        ovh_m = np.minimum(subs.per([x.overhead_rate for x in subs.items])[:, None] * staff_m, u_m - staff_m)
         return staff_m, ovh_m, u_m - staff_m - ovh_m
 
-    def end_subsidy(self, s: Subsidy, idx: np.ndarray, lost: np.ndarray | int, other_kept: float) -> None:
+    def end_subsidy(self, s: Subsidy | _Subs, idx: np.ndarray, lost: np.ndarray | int, other_kept: float,
+                    funded: tuple[list[int], np.ndarray] | None = None) -> None:
         """Lose the subsidy in the months of its window from month ``lost`` on, with the overhead
         recharge (A50111 receives it no more, the action pays it no more). Of the project's other
         costs ``other_kept`` goes on. The staff cost is left to the roster change (:func:`staff_after_end`)."""
-        lost_y, o_m, u_m = self.lost_months(s, idx, lost)
-        _staff_m, ovh_m, other_m = self.project_split(s, idx, u_m)
-        self.add(LineKey(s.action, EXPLOITATIE, O), idx, -o_m * lost_y)
-        self.add(LineKey(s.action, EXPLOITATIE, U), idx, -((1.0 - other_kept) * other_m + ovh_m) * lost_y)
+        subs = self.subs(s, len(idx))
+        lost_y, o_m, u_m = self.lost_months(subs, idx, lost)
+        _staff_m, ovh_m, other_m = self.project_split(subs, idx, u_m, funded)
+        self.add_each(subs, O, idx, -o_m * lost_y)
+        self.add_each(subs, U, idx, -((1.0 - other_kept) * other_m + ovh_m) * lost_y)
         self.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, -ovh_m * lost_y)
+
+    def add_each(self, subs: _Subs, direction: int, idx: np.ndarray, delta: np.ndarray) -> None:
+        """Add ``delta`` to the exploitation line (``direction``) of each scenario's subsidy's action."""
+        for x, at in subs.parts():
+            self.add(LineKey(x.action, EXPLOITATIE, direction), idx[at], delta[at])
 
     def lose(self, s: Subsidy, idx: np.ndarray, lost: int, fraction: float, kept: float,
              notice_end: int | None) -> None:
@@ -954,6 +1032,13 @@ def _cells(idx: np.ndarray, rows: Sequence[int] | np.ndarray) -> tuple[np.ndarra
     return idx[:, None], np.asarray(rows, dtype=np.intp)[None, :]
 
 
+def _sum_by(at: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """The rows of ``values`` summed per ``at`` (a row number in 0..size-1 each), (size, years)."""
+    n = values.shape[1]
+    return np.bincount((at[:, None] * n + np.arange(n)).reshape(-1), weights=values.reshape(-1),
+                       minlength=size * n).reshape(size, n)
+
+
 def _per_month(amount: np.ndarray, months: np.ndarray) -> np.ndarray:
     """Per year: ``amount`` per month of ``months`` (0 where there are none)."""
     out = np.zeros(np.broadcast_shapes(np.shape(amount), np.shape(months)))
@@ -974,14 +1059,18 @@ def _split(base: Baseline, p: Position, date: dt.date, **changes: Any) -> list[P
     return [before, after]
 
 
-def _groups(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarray, Any]]:
+#: The fields of a change that may differ within a group of equal changes (one name or several)
+Vary = str | tuple[str, ...] | None
+
+
+def _groups(chs: Sequence[Any], vary: Vary = None) -> list[tuple[np.ndarray, Any]]:
     """Positions in ``chs`` grouped by equal change (see :func:`_grouped`): (positions, first change)."""
     return [(members, rep) for members, rep, _, _ in _grouped(chs, vary)]
 
 
-def _grouped(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarray, Any, list[Any], np.ndarray]]:
+def _grouped(chs: Sequence[Any], vary: Vary = None) -> list[tuple[np.ndarray, Any, list[Any], np.ndarray]]:
     """Positions in ``chs`` grouped by equal change: the same object first, then equal fields;
-    ``vary``: a field that may differ within a group (the rule takes it per scenario). Per group:
+    ``vary``: fields that may differ within a group (the rule takes them per scenario). Per group:
     (its positions in ``chs``, its first change, its distinct change objects, per position which
     of those it has)."""
     ids = np.fromiter(map(id, chs), dtype=np.int64, count=len(chs))
@@ -990,19 +1079,20 @@ def _grouped(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarr
     if len(first) == 1:
         return [(np.arange(len(chs)), chs[0], [chs[0]], np.zeros(len(chs), dtype=np.intp))]
     objects = [chs[j] for j in first.tolist()]
-    numbers: dict[tuple, int] = {}  # group key -> group number
-    cls = type(objects[0])
-    if all(type(o) is cls for o in objects):  # one change type (a step): its fields, read by one getter
-        keys = list(map(_fields_getter(cls, vary), objects))
+    keys: list[tuple] = []
+    if len(set(map(type, objects))) == 1:  # one change type (a step): its fields, read by one getter
+        keys = list(map(_fields_getter(type(objects[0]), vary), map(vars, objects)))
         try:
-            group = np.fromiter((numbers.setdefault(k, len(numbers)) for k in keys), dtype=np.intp, count=len(keys))
+            distinct = dict.fromkeys(keys)
         except TypeError:  # a dict or list among the fields
-            numbers.clear()
-    if not numbers:
-        group = np.fromiter((numbers.setdefault(_group_key(o, vary), len(numbers)) for o in objects), dtype=np.intp,
-                            count=len(objects))
-    if len(numbers) == 1:
+            keys = []
+    if not keys:
+        keys = [_group_key(o, vary) for o in objects]
+        distinct = dict.fromkeys(keys)
+    if len(distinct) == 1:
         return [(np.arange(len(chs)), objects[0], objects, inverse)]
+    numbers = {k: g for g, k in enumerate(distinct)}  # group key -> group number
+    group = np.fromiter(map(numbers.__getitem__, keys), dtype=np.intp, count=len(keys))
     of = group[inverse]
     out = []
     for g in range(len(numbers)):
@@ -1013,19 +1103,21 @@ def _grouped(chs: Sequence[Any], vary: str | None = None) -> list[tuple[np.ndarr
     return out
 
 
-def _fields_getter(cls: type, vary: str | None) -> Callable[[Any], tuple]:
-    """The getter of a change type's fields but ``vary`` (one tuple)."""
+def _fields_getter(cls: type, vary: Vary) -> Callable[[dict[str, Any]], tuple]:
+    """The getter of a change type's fields but ``vary`` (one tuple) from a change's ``vars()``
+    (a pydantic model keeps its fields there; read in C, without the model's attribute hooks)."""
     getter = _GETTERS.get((cls.__name__, vary))
     if getter is None:
-        names = [name for name in cls.model_fields if name != vary]  # type: ignore[attr-defined]
-        get = operator.attrgetter(*names)
+        varied = (vary,) if isinstance(vary, str) else vary or ()
+        names = [name for name in cls.model_fields if name not in varied]  # type: ignore[attr-defined]
+        get = operator.itemgetter(*names)
         getter = _GETTERS[cls.__name__, vary] = get if len(names) > 1 else lambda c: (get(c),)
     return getter
 
 
-def _group_key(ch: Any, vary: str | None = None) -> tuple:
+def _group_key(ch: Any, vary: Vary = None) -> tuple:
     """A change's fields (but ``vary``) as a hashable key: equal keys, equal changes."""
-    values = _fields_getter(type(ch), vary)(ch)
+    values = _fields_getter(type(ch), vary)(vars(ch))
     try:
         hash(values)
     except TypeError:  # a dict or list among the fields
@@ -1034,7 +1126,7 @@ def _group_key(ch: Any, vary: str | None = None) -> tuple:
 
 
 #: (change type, varying field) -> the getter of its other fields
-_GETTERS: dict[tuple[str, str | None], Callable[[Any], tuple]] = {}
+_GETTERS: dict[tuple[str, Vary], Callable[[dict[str, Any]], tuple]] = {}
 
 
 def _frozen(value: Any) -> Any:
@@ -1048,8 +1140,11 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+_SUBSIDY, _DATE = operator.itemgetter("subsidy"), operator.itemgetter("date")  # of a change's vars()
+_EXTENDS, _CHANGES = operator.itemgetter("extends"), operator.itemgetter("changes")  # of a scenario's vars()
+
 #: The fields of an index change that decide its form (:meth:`Engine._apply_index`)
-_index_fields = operator.attrgetter("rate", "rates", "crossings", "extra_crossings", "classes")
+_index_fields = operator.itemgetter("rate", "rates", "crossings", "extra_crossings", "classes")  # of vars()
 
 
 #: A change's text for the audit trail: fixed, or made on demand from the scenario index.
@@ -1086,25 +1181,28 @@ class Engine:
 
     def _run_many(self, scenarios: Sequence[Scenario], library: ScenarioLibrary | None, audit: bool) -> ScenarioRuns:
         base = self.base
-        chains: list[list[Scenario]] = []
-        changes: list[list[Any]] = []
-        for s in scenarios:
-            if not s.extends or s.extends == BASELINE:
-                chains.append([s])
-                changes.append(s.changes)
-                continue
-            if library is None:
-                library = ScenarioLibrary(list(scenarios))
-            chains.append(library.chain(s))
-            changes.append([c for t in chains[-1] for c in t.changes])
+        # (fields read from the models' __dict__ in C: a batch reads thousands of them)
+        if all(e in (None, "", BASELINE) for e in map(_EXTENDS, map(vars, scenarios))):
+            chains: list[list[Scenario]] = [[s] for s in scenarios]
+            changes: list[list[Any]] = list(map(_CHANGES, map(vars, scenarios)))
+        else:
+            chains, changes = [], []
+            for s in scenarios:
+                if not s.extends or s.extends == BASELINE:
+                    chains.append([s])
+                    changes.append(s.changes)
+                    continue
+                if library is None:
+                    library = ScenarioLibrary(list(scenarios))
+                chains.append(library.chain(s))
+                changes.append([c for t in chains[-1] for c in t.changes])
         size = len(scenarios)
         st = _State(base, size)
         # step k of every scenario, by change type: (scenario indexes, their changes)
         steps: list[dict[str, tuple[list[int], list[Any]]]] = []
-        type_of = operator.attrgetter("type")
         if len(set(map(len, changes))) == 1:  # as many changes each (a Monte Carlo): step by step at once
             for column in zip(*changes, strict=True):
-                if len(set(map(type_of, column))) == 1:
+                if len(set(map(type, column))) == 1:  # one change class: one change type
                     steps.append({column[0].type: (list(range(size)), list(column))})
                     continue
                 step: dict[str, tuple[list[int], list[Any]]] = {}
@@ -1260,13 +1358,15 @@ class Engine:
     def _apply_index(self, st: _State, idx: np.ndarray, chs: Sequence[IndexChange]) -> Texts:
         """New multiplier paths for the index classes; every exposed line follows (:meth:`_set_paths`).
         Changes of one form (rate, rates, inflation, crossings) are computed together."""
-        forms: dict[tuple, list[int]] = {}
-        for j, (rate, rates, crossings, extra, classes) in enumerate(map(_index_fields, chs)):
-            form = ("rate" if rate is not None else "rates" if rates is not None else
-                    "crossings" if crossings is not None or extra is not None else "inflation")
-            forms.setdefault((form, tuple(classes), extra is not None), []).append(j)
+        keys = [("rate" if rate is not None else "rates" if rates is not None else
+                 "crossings" if crossings is not None or extra is not None else "inflation", tuple(classes),
+                 extra is not None) for rate, rates, crossings, extra, classes in map(_index_fields, map(vars, chs))]
+        if len(set(keys)) == 1:
+            forms = {keys[0]: np.arange(len(chs))}
+        else:
+            forms = {k: np.flatnonzero([key == k for key in keys]) for k in dict.fromkeys(keys)}
         for (form, _classes, _extra), members in forms.items():
-            group = [chs[j] for j in members]
+            group = list(chs) if len(members) == len(chs) else [chs[j] for j in members.tolist()]
             paths = self._index_paths(st, idx[members], form, group)
             self._set_paths(st, idx[members], paths)
         return _describe_index
@@ -1325,7 +1425,8 @@ class Engine:
         wage = st.wage_parts(idx)
         deltas = []
         for key in st.line_keys():
-            if not _may_move(self.base, key, moving):
+            hit = _may_move(self.base, key, moving)
+            if not hit or (hit == BY_ROSTER and key.action not in wage):
                 continue
             exp = line_exposure(self.base, key, st.line(key, idx), wage)
             delta = None
@@ -1459,59 +1560,76 @@ class Engine:
         (see :data:`SUBSIDY_END_POLICIES`). Early and planned ends follow the same rules: the
         lost months (after the date, inside the subsidy's window) lose the subsidy, and the
         staff rule of the policy applies to the funded positions from the date on. A date after
-        the window's end renews the subsidy to that date. Ends of one subsidy with one policy
-        are computed together, each scenario with its own date."""
+        the window's end renews the subsidy to that date. Ends with one policy are computed
+        together, each scenario with its own subsidy and date."""
         base = self.base
         renewed: set[int] = set()  # scenarios whose end date lies after the window: a renewal
-        describe: dict[tuple, Callable[[int], str]] = {}  # (change but its date, date) -> text
-        plan_end = dt.date(base.years[-1], 12, 31)
-        for members, ch, objects, which in _grouped(chs, vary="date"):
-            s = self._subsidy(ch)
-            by_date: dict[dt.date, SubsidyEndChange] = {}
-            for o in objects:
-                if by_date.setdefault(o.date, o) is o:
-                    base.check_date(o, o.date)
-            day = np.array([o.date.toordinal() for o in objects])[which]
+        describe: dict[tuple, Callable[[int], str]] = {}  # (change but subsidy and date, subsidy, date) -> text
+        plan_end = dt.date(base.years[-1], 12, 31).toordinal()
+        vary = ("subsidy", "date")
+        for members, ch, objects, which in _grouped(chs, vary=vary):
+            sids, dates = list(map(_SUBSIDY, map(vars, objects))), list(map(_DATE, map(vars, objects)))
+            items = {sid: self._subsidy(objects[sids.index(sid)]) for sid in dict.fromkeys(sids)}
+            for d, o in dict(zip(reversed(dates), reversed(objects), strict=True)).items():
+                base.check_date(o, d)
+            number = {sid: j for j, sid in enumerate(items)}
+            ks = np.fromiter(map(number.__getitem__, sids), dtype=np.intp, count=len(sids))[which]
+            day = np.fromiter(map(dt.date.toordinal, dates), dtype=np.int64, count=len(dates))[which]
             sel = idx[members]
-            end = st.ends[s.id][sel]
+            subs = _Subs(list(items.values()), ks, np.array([st.sub_number[sid] for sid in items])[ks])
+            end = st.end_days[subs.numbers, sel]
             later = (end < _OPEN) & (day > end)
-            if np.any(later):
-                self._renew(st, sel[later], ch, s, [objects[k].date for k in which[later].tolist()], None)
-                renewed.update(int(i) for i in sel[later])
-                sel, members, day = sel[~later], members[~later], day[~later]
-            if not len(sel):
-                continue
             if ch.policy == "keep_project":
                 # the whole project goes on to the end of the plan: the renewal's costs, without its subsidy
-                short = st.ends[s.id][sel] < plan_end.toordinal()
-                if np.any(short):
-                    self._renew(st, sel[short], ch, s, [plan_end] * int(np.sum(short)), None)
-            distinct = sorted(set(day.tolist()))
-            variant = np.searchsorted(np.array(distinct), day)
-            month = np.array([month_number(dt.date.fromordinal(d)) for d in distinct])[variant]
-            rows = st.funded_rows(s, sel)
-            funded = [st.rows[r] for r in rows]
-            present = st.present[_cells(sel, rows)].copy()
-            st.end_subsidy(s, sel, month + 1, other_kept=ch.kept)
+                later |= end < plan_end
+            if np.any(later):
+                for j, x in enumerate(subs.items):
+                    renew = later & (ks == j)
+                    if np.any(renew):  # a date after the window: renewed to it (keep_project: to the plan's end)
+                        beyond = renew & (day > end)
+                        until = [dt.date.fromordinal(d) for d in np.where(beyond, day, plan_end)[renew].tolist()]
+                        self._renew(st, sel[renew], objects[sids.index(x.id)], x, until, None)
+                        renewed.update(sel[beyond].tolist())
+                go = ~((end < _OPEN) & (day > end))
+                sel, members, day, which = sel[go], members[go], day[go], which[go]
+                subs = _Subs(subs.items, subs.ks[go], subs.numbers[go])
+            if not len(sel):
+                continue
+            # per (subsidy, date) pair: its rule; each scenario has one pair (its variant)
+            codes, first, variant = np.unique(subs.ks.astype(np.int64) * _OPEN + day, return_index=True,
+                                              return_inverse=True)
+            variant = variant.reshape(-1)
+            pairs = [(int(c // _OPEN), dt.date.fromordinal(int(c % _OPEN)), objects[w])
+                     for c, w in zip(codes.tolist(), which[first].tolist(), strict=True)]
+            month = np.array([month_number(d) for _, d, _ in pairs], dtype=np.int64)[variant]
+            funded = st.funded(subs, sel)
+            rows, counts = funded
+            positions = [st.rows[r] for r in rows]
+            st.end_subsidy(subs, sel, month + 1, ch.kept, funded)
+            # each subsidy's funded positions any of its scenarios has
+            has = np.zeros((len(subs.items), len(rows)), dtype=bool)
+            np.logical_or.at(has, subs.ks, counts > 0)
+            mine = [[p for p, h in zip(positions, has_j.tolist(), strict=True) if h] for has_j in has]
+            key = _group_key(ch, vary)
             rules = []
-            key = _group_key(ch, "date")
-            for ordinal in distinct:
-                at = by_date[dt.date.fromordinal(ordinal)]
-                notices = notice_months(base, at, funded) if ch.policy == "stop" else {}
+            for j, date, at in pairs:  # (subsidy, date, its first change)
+                x = subs.items[j]
+                notices = notice_months(base, at, mine[j]) if ch.policy == "stop" else {}
                 rules.append(lambda p, at=at, notices=notices: staff_after_end([p], at.policy, at.date, at.share,
                                                                                notices))
-                describe[key, at.date] = functools.partial(self._describe_end, s, at, funded, present, sel, notices)
-            st.add(LineKey(s.action, EXPLOITATIE, U), sel, st.swap(sel, rows, rules, route=False, variant=variant))
-            end = st.ends[s.id][sel]
+                describe[key, x.id, date] = functools.partial(self._describe_end, x, at, positions, counts, sel,
+                                                              notices)
+            st.add_each(subs, U, sel, st.swap(sel, rows, rules, route=False, variant=variant, counts=counts))
+            end = st.end_days[subs.numbers, sel]
             shorter = (end >= _OPEN) | (day < end)
-            st.ends[s.id][sel] = np.where(shorter, day, end)
-            st.end_months[s.id][sel] = np.where(shorter, month, st.end_months[s.id][sel])
+            st.end_days[subs.numbers, sel] = np.where(shorter, day, end)
+            st.end_month_numbers[subs.numbers, sel] = np.where(shorter, month, st.end_month_numbers[subs.numbers, sel])
 
         def text(i: int, ch: SubsidyEndChange) -> str:
             s = base.subsidies[ch.subsidy]
             if i in renewed:
                 return f"Subsidie {s.name} ({s.id}) loopt door tot {ch.date:%d/%m/%Y}"
-            return describe[_group_key(ch, "date"), ch.date](i)
+            return describe[_group_key(ch, vary), s.id, ch.date](i)
 
         return text
 
@@ -1732,14 +1850,18 @@ def _per_year(chs: Sequence[Any], name: str, years: Sequence[int], wanted: Seque
               default: float, expected: str | None = None) -> np.ndarray:
     """The changes' field ``name`` (year -> rate) as (len(chs), len(wanted)) rates, ``default``
     for a year a change does not give; a year outside the plan is refused, naming the change."""
+    tables = [t or {} for t in map(operator.itemgetter(name), map(vars, chs))]
+    every = operator.itemgetter(*wanted)
+    want = set(wanted)
+    if set(map(len, tables)) == {len(want)} and all(map(want.issubset, tables)):  # each gives exactly the years wanted
+        return np.fromiter(itertools.chain.from_iterable(map(every, tables)), dtype=np.float64,
+                           count=len(tables) * len(wanted)).reshape(len(chs), len(wanted))
     plan = set(years)
-    tables = [getattr(ch, name) or {} for ch in chs]
     if not all(map(plan.issuperset, tables)):
         ch, table = next((c, t) for c, t in zip(chs, tables, strict=True) if not plan.issuperset(t))
         y = next(y for y in table if y not in plan)
         raise ch.error(f"jaar {y} valt buiten het plan", name, expected)
-    every = operator.itemgetter(*wanted)
-    want, filled = set(wanted), dict.fromkeys(wanted, default)  # a year a change leaves out has the default
+    filled = dict.fromkeys(wanted, default)  # a year a change leaves out has the default
     return np.array([every(t) if t.keys() >= want else every({**filled, **t}) for t in tables],
                     dtype=np.float64).reshape(len(chs), len(wanted))
 
