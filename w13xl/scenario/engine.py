@@ -723,7 +723,8 @@ class _State:
                                            dtype=np.int64)[:, None], size, axis=1)
         self.end_month_numbers = np.repeat(np.array([month_number(s.end) if s.end else _OPEN for s in subs],
                                                     dtype=np.int64)[:, None], size, axis=1)
-        self.start_month_numbers = np.array([month_number(s.start) if s.start else -_OPEN for s in subs], dtype=np.int64)
+        self.start_month_numbers = np.array([month_number(s.start) if s.start else -_OPEN for s in subs],
+                                            dtype=np.int64)
         # the same per subsidy id (rows of those arrays: views)
         self.ends = {s.id: self.end_days[k] for k, s in enumerate(subs)}
         self.start_months = {s.id: int(self.start_month_numbers[k]) for k, s in enumerate(subs)}
@@ -873,8 +874,8 @@ class _State:
         if route:  # per (action, funding): the old rows' cost out, the new rows' in
             flows: dict[tuple[str, str], np.ndarray] = {}
             for j, r in enumerate(rows):
-                p = self.rows[r]
-                flows[p.action, p.funded_by] = flows.get((p.action, p.funded_by), 0.0) - counts[:, j, None] * self.cost[r]
+                flow = (self.rows[r].action, self.rows[r].funded_by)
+                flows[flow] = flows.get(flow, 0.0) - counts[:, j, None] * self.cost[r]
             keys = [(p.action, p.funded_by) for p in map(self.rows.__getitem__, e_r.tolist())]
             for flow in dict.fromkeys(keys):
                 mine = np.array([k == flow for k in keys])
@@ -1103,7 +1104,7 @@ def _grouped(chs: Sequence[Any], vary: Vary = None) -> list[tuple[np.ndarray, An
     return out
 
 
-def _fields_getter(cls: type, vary: Vary) -> Callable[[dict[str, Any]], tuple]:
+def _fields_getter(cls: type, vary: Vary) -> Callable[[Mapping[str, Any]], tuple]:
     """The getter of a change type's fields but ``vary`` (one tuple) from a change's ``vars()``
     (a pydantic model keeps its fields there; read in C, without the model's attribute hooks)."""
     getter = _GETTERS.get((cls.__name__, vary))
@@ -1126,7 +1127,7 @@ def _group_key(ch: Any, vary: Vary = None) -> tuple:
 
 
 #: (change type, varying field) -> the getter of its other fields
-_GETTERS: dict[tuple[str, Vary], Callable[[dict[str, Any]], tuple]] = {}
+_GETTERS: dict[tuple[str, Vary], Callable[[Mapping[str, Any]], tuple]] = {}
 
 
 def _frozen(value: Any) -> Any:
