@@ -523,13 +523,19 @@ def notice_months(base: Baseline, ch, funded: Sequence[Position]) -> dict[str, i
     """Months each funded position stays paid after the stop date: 0 when notice was served in
     time, the scenario's ``notice_months`` if given, else the statutory notice
     (:func:`staffing.notice`, whole months)."""
+    return notice_months_on(base, ch, funded, [ch.date])[0]
+
+
+def notice_months_on(base: Baseline, ch, funded: Sequence[Position], dates: Sequence[dt.date]) -> list[dict[str, int]]:
+    """:func:`notice_months` of a stop with the fields of ``ch`` on each of ``dates``."""
     _contractual(ch, funded)
     mode, _ = notice_mode(ch)
     if mode == NOTICE_IN_TIME:
-        return {p.id: 0 for p in funded}
+        return [dict.fromkeys((p.id for p in funded), 0) for _ in dates]
     if ch.notice_months is not None:
-        return {p.id: int(ch.notice_months) for p in funded}
-    return {p.id: base.notice_basis(p).terms(ch.date)[2] for p in funded}
+        return [dict.fromkeys((p.id for p in funded), int(ch.notice_months)) for _ in dates]
+    bases = [(p.id, base.notice_basis(p)) for p in funded]
+    return [{pid: b.terms(d)[2] for pid, b in bases} for d in dates]
 
 
 def staff_after_end(funded: Sequence[Position], policy: str, date: dt.date, share: float | None,
@@ -671,6 +677,7 @@ class _Subs:
         """A value per subsidy of ``items``: per scenario."""
         return np.asarray(values, dtype=np.float64)[self.ks]
 
+    @functools.cached_property
     def parts(self) -> list[tuple[Subsidy, slice | np.ndarray]]:
         """Per subsidy: which of the scenarios concern it."""
         if len(self.items) == 1:
@@ -730,6 +737,9 @@ class _State:
         self.start_months = {s.id: int(self.start_month_numbers[k]) for k, s in enumerate(subs)}
         self.end_months = {s.id: self.end_month_numbers[k] for k, s in enumerate(subs)}
         self.hired = np.zeros(size, dtype=np.int64)
+        #: every scenario's state is the same (set by the engine at a step's start, cleared by any
+        #: change): a rule may then compute what depends on the state alone on one row
+        self.uniform = False
 
     # -- lines ---------------------------------------------------------------------------------
     def line(self, key: LineKey, idx: np.ndarray) -> np.ndarray:
@@ -740,8 +750,10 @@ class _State:
         base = self.base.lines.get(key)
         return np.zeros((len(idx), self.n)) if base is None else np.repeat(base[None], len(idx), axis=0)
 
-    def add(self, key: LineKey, idx: np.ndarray, delta: np.ndarray) -> None:
-        """Add ``delta`` ((len(idx), years) or broadcastable) to line ``key`` of scenarios ``idx``."""
+    def add(self, key: LineKey, idx: np.ndarray, delta: np.ndarray, total: bool = True) -> None:
+        """Add ``delta`` ((len(idx), years) or broadcastable) to line ``key`` of scenarios ``idx``
+        (``total``: and to its category's total; else the caller adds it there)."""
+        self.uniform = False
         delta = np.asarray(delta, dtype=np.float64)
         if not delta.any():
             return
@@ -750,12 +762,18 @@ class _State:
             base = self.base.lines.get(key)
             got = np.zeros((self.size, self.n)) if base is None else np.repeat(base[None], self.size, axis=0)
             self.lines[key] = got
-        total = self.totals[:, key.category, key.direction]
         if len(idx) == self.size:  # every scenario (idx is sorted and unique): no fancy indexing
             got += delta
-            total += delta
         else:
             got[idx] += delta
+        if total:
+            self.add_total(key.category, key.direction, idx, delta)
+
+    def add_total(self, category: int, direction: int, idx: np.ndarray, delta: np.ndarray) -> None:
+        total = self.totals[:, category, direction]
+        if len(idx) == self.size:
+            total += delta
+        else:
             total[idx] += delta
 
     def line_keys(self) -> list[LineKey]:
@@ -848,6 +866,7 @@ class _State:
         employer cost at the scenarios' wage index, (len(idx), years); with ``route`` it also
         goes through :meth:`route_staff_cost` (overhead, funding) per action and funding, else
         the caller books it."""
+        self.uniform = False
         fns = [new_rows] if callable(new_rows) else list(new_rows)
         var = np.zeros(len(idx), dtype=np.intp) if variant is None else variant
         cells = _cells(idx, rows)
@@ -885,6 +904,7 @@ class _State:
         return (_sum_by(e_s, gained, len(idx)) - counts @ self.cost[list(rows)]) * loon
 
     def hire(self, idx: np.ndarray, p: Position) -> None:
+        self.uniform = False
         (r,) = self.add_rows([p])
         self._present[idx, r] += 1.0
         self.route_staff_cost(idx, p.action, p.funded_by, self.cost[r] * self.mult["loon"][idx])
@@ -937,7 +957,7 @@ class _State:
         subs = self.subs(s, len(idx))
         a = self.window(subs, idx)
         o_line, u_line = np.empty((len(idx), self.n)), np.empty((len(idx), self.n))
-        for x, at in subs.parts():
+        for x, at in subs.parts:
             o_line[at] = self.line(LineKey(x.action, EXPLOITATIE, O), idx[at]) if x.amount is None else float(x.amount)
             u_line[at] = self.line(LineKey(x.action, EXPLOITATIE, U), idx[at])
         return self.window(subs, idx, lost), _per_month(o_line, a), _per_month(u_line, a)
@@ -975,8 +995,12 @@ class _State:
 
     def add_each(self, subs: _Subs, direction: int, idx: np.ndarray, delta: np.ndarray) -> None:
         """Add ``delta`` to the exploitation line (``direction``) of each scenario's subsidy's action."""
-        for x, at in subs.parts():
-            self.add(LineKey(x.action, EXPLOITATIE, direction), idx[at], delta[at])
+        if len(subs.items) == 1:
+            self.add(LineKey(subs.items[0].action, EXPLOITATIE, direction), idx, delta)
+            return
+        for x, at in subs.parts:
+            self.add(LineKey(x.action, EXPLOITATIE, direction), idx[at], delta[at], total=False)
+        self.add_total(EXPLOITATIE, direction, idx, delta)
 
     def lose(self, s: Subsidy, idx: np.ndarray, lost: int, fraction: float, kept: float,
              notice_end: int | None) -> None:
@@ -1141,11 +1165,12 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-_SUBSIDY, _DATE = operator.itemgetter("subsidy"), operator.itemgetter("date")  # of a change's vars()
-_EXTENDS, _CHANGES = operator.itemgetter("extends"), operator.itemgetter("changes")  # of a scenario's vars()
+_SUBSIDY_DATE = operator.itemgetter("subsidy", "date")  # of a change's vars()
+_EXTENDS_CHANGES = operator.itemgetter("extends", "changes")  # of a scenario's vars()
 
 #: The fields of an index change that decide its form (:meth:`Engine._apply_index`)
 _index_fields = operator.itemgetter("rate", "rates", "crossings", "extra_crossings", "classes")  # of vars()
+
 
 
 #: A change's text for the audit trail: fixed, or made on demand from the scenario index.
@@ -1183,9 +1208,10 @@ class Engine:
     def _run_many(self, scenarios: Sequence[Scenario], library: ScenarioLibrary | None, audit: bool) -> ScenarioRuns:
         base = self.base
         # (fields read from the models' __dict__ in C: a batch reads thousands of them)
-        if all(e in (None, "", BASELINE) for e in map(_EXTENDS, map(vars, scenarios))):
+        fields = list(map(_EXTENDS_CHANGES, map(vars, scenarios)))
+        if {e for e, _ in fields} <= {None, "", BASELINE}:
             chains: list[list[Scenario]] = [[s] for s in scenarios]
-            changes: list[list[Any]] = list(map(_CHANGES, map(vars, scenarios)))
+            changes: list[list[Any]] = [c for _, c in fields]
         else:
             chains, changes = [], []
             for s in scenarios:
@@ -1231,6 +1257,7 @@ class Engine:
         everyone = np.arange(size)
         for step in steps:
             step_texts: list[tuple[np.ndarray, Texts]] = []
+            uniform = shared  # every scenario's state is still the same
             if shared and len(step) == 1:
                 ((kind, (members, chs)),) = step.items()
                 shared = len(members) == size and all(ch is chs[0] for ch in chs)
@@ -1247,7 +1274,9 @@ class Engine:
             shared = False
             for kind, (members, chs) in step.items():
                 idx = everyone if len(members) == size else np.array(members)
+                st.uniform, uniform = uniform, False
                 got = getattr(self, f"_apply_{kind}")(st, idx, chs)
+                st.uniform = False
                 step_texts.append((idx, got))
             texts.append(step_texts)
             if audit:
@@ -1423,13 +1452,14 @@ class Engine:
             paths["volgt_loon"] = paths["loon"]
         change = {k: paths[k] / st.mult[k][idx] - 1.0 for k in paths if k in CLASSES}
         moving = tuple(sorted(change))
-        wage = st.wage_parts(idx)
+        rows = idx[:1] if st.uniform else idx  # every state the same: the exposures of one hold for all
+        wage = st.wage_parts(rows)
         deltas = []
         for key in st.line_keys():
             hit = _may_move(self.base, key, moving)
             if not hit or (hit == BY_ROSTER and key.action not in wage):
                 continue
-            exp = line_exposure(self.base, key, st.line(key, idx), wage)
+            exp = line_exposure(self.base, key, st.line(key, rows), wage)
             delta = None
             for klass, r in change.items():
                 part = exp.amounts.get(klass)
@@ -1569,7 +1599,7 @@ class Engine:
         plan_end = dt.date(base.years[-1], 12, 31).toordinal()
         vary = ("subsidy", "date")
         for members, ch, objects, which in _grouped(chs, vary=vary):
-            sids, dates = list(map(_SUBSIDY, map(vars, objects))), list(map(_DATE, map(vars, objects)))
+            sids, dates = map(list, zip(*map(_SUBSIDY_DATE, map(vars, objects)), strict=True))
             items = {sid: self._subsidy(objects[sids.index(sid)]) for sid in dict.fromkeys(sids)}
             for d, o in dict(zip(reversed(dates), reversed(objects), strict=True)).items():
                 base.check_date(o, d)
@@ -1612,10 +1642,18 @@ class Engine:
             np.logical_or.at(has, subs.ks, counts > 0)
             mine = [[p for p, h in zip(positions, has_j.tolist(), strict=True) if h] for has_j in has]
             key = _group_key(ch, vary)
+            # the notice of each pair (the fields but the date are the group's: one call per subsidy,
+            # on its first change, which a message names)
+            notices_of: list[dict[str, int]] = [{}] * len(pairs)
+            if ch.policy == "stop":
+                notices_of = []
+                for j in range(len(subs.items)):
+                    mine_pairs = [(d, at) for k, d, at in pairs if k == j]
+                    if mine_pairs:
+                        notices_of += notice_months_on(base, mine_pairs[0][1], mine[j], [d for d, _ in mine_pairs])
             rules = []
-            for j, date, at in pairs:  # (subsidy, date, its first change)
+            for (j, date, at), notices in zip(pairs, notices_of, strict=True):  # (subsidy, date, its first change)
                 x = subs.items[j]
-                notices = notice_months(base, at, mine[j]) if ch.policy == "stop" else {}
                 rules.append(lambda p, at=at, notices=notices: staff_after_end([p], at.policy, at.date, at.share,
                                                                                notices))
                 describe[key, x.id, date] = functools.partial(self._describe_end, x, at, positions, counts, sel,
