@@ -171,6 +171,44 @@ def output_kind(path: Path) -> str:
     return suffix[1:]
 
 
+def check_out(out: Path | None, *inputs: Path | None) -> None:
+    """Refuse an --out of an unknown kind, or one that is an input workbook (never overwritten)."""
+    if out is None:
+        return
+    output_kind(out)
+    for path in inputs:
+        if path is not None and out.resolve() == path.resolve():
+            article = "het" if len(inputs) == 1 else "een"
+            raise W13Error(f"--out {out}: dat is {article} invoerwerkboek, dat w13xl nooit overschrijft")
+
+
+def write_output(out: Path, data: Callable[[], object], csv_rows: Callable[[], list[list]], csv_style: str,
+                 xlsx: Callable[[Path], object]) -> None:
+    """Write ``out`` as its suffix says: .json (``data()``), .csv (``csv_rows()`` in ``csv_style``)
+    or .xlsx (``xlsx(out)``), and say so."""
+    kind = output_kind(out)
+    if kind == "json":
+        write_json(out, data())
+    elif kind == "csv":
+        from ..csvout import write_csv
+        from ._options import check_csv_style
+
+        write_csv(out, csv_rows(), check_csv_style(csv_style))
+    else:
+        xlsx(out)
+    _rich_console("console").print(f"Geschreven: {out}")
+
+
+def print_pdf(render: Callable[[Path], Path], path: Path) -> None:
+    """Print ``path`` as PDF with ``render`` and say where; a PDF that cannot be made: why, and exit 1."""
+    try:
+        target = render(path)
+    except W13Error as exc:
+        _rich_console("err_console").print(f"[bold red]PDF niet gemaakt:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    _rich_console("console").print(f"Geschreven: {target}")
+
+
 def main() -> None:  # pragma: no cover - console entry point helper
     app(sys.argv[1:])
 

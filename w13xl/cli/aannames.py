@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
-from ._options import CsvOpt, RosterOpt, check_csv_style
+from ._app import app, console, handles_input_errors, show_warnings, write_output
+from ._options import CsvOpt, RosterOpt
 from ._tables import COMPACT
 from .m2 import SheetOpt
 
@@ -94,16 +94,10 @@ def aannames_command(
         console.print(assumption_table(t))
         console.print()
     if out is not None:
-        kind = output_kind(out)
-        if kind == "json":
-            write_json(out, {"workbook": str(workbook), "aannames": [t.to_dict() for t in tables]})
-        elif kind == "csv":
-            from ..csvout import write_csv
-
-            rows: list[list] = []
-            for t in tables:
-                rows += [[t.title], list(t.header), *[["" if v is None else v for v in r] for r in t.rows], []]
-            write_csv(out, rows, check_csv_style(csv_style))
-        else:
+        def no_xlsx(path: Path) -> None:
             raise typer.BadParameter("--out moet .json of .csv zijn voor w13xl aannames")
-        console.print(f"Geschreven: {out}")
+
+        write_output(out, lambda: {"workbook": str(workbook), "aannames": [t.to_dict() for t in tables]},
+                     lambda: [row for t in tables for row in (
+                         [t.title], list(t.header), *[["" if v is None else v for v in r] for r in t.rows], [])],
+                     csv_style, no_xlsx)

@@ -8,11 +8,9 @@ from typing import Annotated
 
 import typer
 
-from ..errors import InputError, W13Error
-from ._app import app, console, err_console, handles_input_errors, show_warnings
+from ..errors import InputError
+from ._app import app, console, handles_input_errors, print_pdf, show_warnings
 from .m2 import SheetOpt
-
-BASELINE_TITLE = "Meerjarenplan (basis)"
 
 
 def board_study(workbook: Path, scenarios: list[str], sheet: str | None):
@@ -20,13 +18,14 @@ def board_study(workbook: Path, scenarios: list[str], sheet: str | None):
     folders, or names on the workbook's "Scenario's" sheet; none: every scenario of that sheet)
     run with the scenario engine. Without any scenario the pack shows the plan itself (the
     baseline scenario, no changes)."""
+    from ..board.base import BASELINE_LABEL
     from ..scenario import run_scenarios
     from ..scenario.loader import load_study
     from ..scenario.spec import Scenario
 
     baseline, library, selected = load_study(workbook, scenarios, sheet=sheet)
     show_warnings(baseline.warnings)
-    plan = Scenario(name="basis", title=BASELINE_TITLE,
+    plan = Scenario(name="basis", title=BASELINE_LABEL,
                     description=f"Het meerjarenplan zoals in {workbook.name}, zonder wijzigingen.")
     selected = selected or [plan]
     # A scenario with an [uncertainty] table is shown as a fan chart only, never as a deterministic
@@ -148,9 +147,4 @@ def board_command(
         console.print(f"Bijgewerkt: {into}: bladen {', '.join(written)}"
                       + (f"; verwijderd: {', '.join(removed)}" if removed else ""))
     if pdf and out is not None:  # --pdf without --out is refused above
-        try:
-            target = render_pdf(out)
-        except W13Error as exc:
-            err_console.print(f"[bold red]PDF niet gemaakt:[/] {exc}", soft_wrap=True)
-            raise typer.Exit(1) from None
-        console.print(f"Geschreven: {target}")
+        print_pdf(render_pdf, out)

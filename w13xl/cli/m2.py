@@ -14,8 +14,7 @@ from ..fmt import euro
 from ..m2 import M2Result, compute_m1, compute_m2, m2_rows
 from ..sheets import LoadedPlan
 from ..workbook import load_plan
-from . import _app
-from ._app import app, handles_input_errors, output_kind, show_warnings, write_json
+from ._app import app, check_out, handles_input_errors, show_warnings, write_output
 from ._options import CsvOpt, check_csv_style, parse_amount, parse_nonnegative_amount
 from ._tables import CompactTable, print_fitted, print_markup
 
@@ -128,21 +127,6 @@ def m2_csv_rows(result: M2Result) -> list[list]:
     return rows
 
 
-def write_result(out: Path, result: M2Result, meta: dict, m1: list[dict] | None = None, csv_style: str = "be") -> None:
-    kind = output_kind(out)
-    if kind == "json":
-        write_json(out, {**meta, **result.to_dict(), **({"m1": m1} if m1 is not None else {})})
-    elif kind == "csv":
-        from ..csvout import write_csv
-
-        write_csv(out, m2_csv_rows(result), csv_style)
-    else:
-        from ..report import write_m2_workbook
-
-        write_m2_workbook(out, {meta.get("scenario", "Meerjarenplan"): result})
-    _app.console.print(f"Geschreven: {out}")
-
-
 @app.command("m2")
 @handles_input_errors
 def m2_command(
@@ -159,14 +143,15 @@ def m2_command(
 
     Voorbeeld: w13xl m2 workbooks/w13-mjp-2026-2031.xlsx --opening-reserve 404.701,70 -o m2.csv
     """
-    if out is not None:
-        output_kind(out)
-        if out.resolve() == workbook.resolve():
-            raise W13Error(f"--out {out}: dat is het invoerwerkboek, dat w13xl nooit overschrijft")
+    check_out(out, workbook)
     loaded = load(workbook, sheet, opening_reserve, minimum_reserve, u_sign)
     result = compute_m2(loaded.plan, loaded.params)
     print_m2(result, f"Schema M2 — {workbook.name}, blad '{loaded.sheet}' ({loaded.layout})")
     print_norms(result)
     if out is not None:
-        write_result(out, result, {"workbook": str(workbook), "sheet": loaded.sheet},
-                     m1=compute_m1(loaded.plan), csv_style=check_csv_style(csv_style))
+        from ..report import write_m2_workbook
+
+        m1 = compute_m1(loaded.plan)
+        write_output(out, lambda: {"workbook": str(workbook), "sheet": loaded.sheet, **result.to_dict(), "m1": m1},
+                     lambda: m2_csv_rows(result), check_csv_style(csv_style),
+                     lambda path: write_m2_workbook(path, {"Meerjarenplan": result}))

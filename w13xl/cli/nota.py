@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..errors import InputError, W13Error
-from ._app import app, console, err_console, handles_input_errors, show_warnings
+from ..errors import InputError
+from ._app import app, console, err_console, handles_input_errors, print_pdf, show_warnings
 from .board import _parse_created
 from .m2 import SheetOpt
 
@@ -61,9 +61,4 @@ def nota_command(
         err_console.print("Let op: geen --voorstel: de gevraagde beslissing staat als IN TE VULLEN op pagina 1.",
                           soft_wrap=True)
     if pdf:
-        try:
-            target = docx_to_pdf(out)
-        except W13Error as exc:
-            err_console.print(f"[bold red]PDF niet gemaakt:[/] {exc}", soft_wrap=True)
-            raise typer.Exit(1) from None
-        console.print(f"Geschreven: {target}")
+        print_pdf(docx_to_pdf, out)

@@ -9,15 +9,12 @@ from typing import Annotated
 
 import typer
 
-from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
-from ._options import CsvOpt, check_csv_style
+from ..m2 import AFM, BBR, GBR, LINE_LABELS
+from ._app import app, check_out, console, handles_input_errors, show_warnings, write_output
+from ._options import CsvOpt
 
-LINES = {
-    "reserve": ("gecumuleerd_budgettair_resultaat", "Gecumuleerd budgettair resultaat"),
-    "bbr": ("beschikbaar_budgettair_resultaat", "Beschikbaar budgettair resultaat"),
-    "afm": ("autofinancieringsmarge", "Autofinancieringsmarge"),
-    "es": ("exploitatiesaldo", "Exploitatiesaldo"),
-}
+#: --line: the M2 line (its label from w13xl.m2.LINE_LABELS).
+LINES = {"reserve": GBR, "bbr": BBR, "afm": AFM, "es": "exploitatiesaldo"}
 
 
 def _years(text: str | None):
@@ -83,26 +80,19 @@ def raster_command(
 
     if line not in LINES:
         raise W13Error(f"--line {line}: verwacht een van: {', '.join(LINES)}")
-    kind = output_kind(out) if out is not None else None
+    check_out(out)
     baseline, library, selected = load_study(workbook, [base] if base else [], all_if_empty=False)
     show_warnings(baseline.warnings)
     grid = subsidy_grid(baseline, subsidies=subsidy, end_years=_years(years),
                         policies=[parse_policy(p) for p in (policy or ["stop"])], index_rates=_rates(index),
-                        line=LINES[line][0], year=year, base=selected[0] if selected else None, library=library)
+                        line=LINES[line], year=year, base=selected[0] if selected else None, library=library)
     from ._tables import print_fitted
 
-    print_fitted(console, lambda block: _table(grid, LINES[line][1], block), len(grid.end_years))
-    if out is None:
-        return
-    if kind == "json":
-        write_json(out, grid_json(grid, str(workbook)))
-    elif kind == "csv":
-        from ..csvout import write_csv
-
-        write_csv(out, grid_csv_rows(grid), check_csv_style(csv_style))
-    else:
-        write_grid_workbook(out, grid, LINES[line][1])
-    console.print(f"Geschreven: {out}")
+    label = LINE_LABELS[LINES[line]]
+    print_fitted(console, lambda block: _table(grid, label, block), len(grid.end_years))
+    if out is not None:
+        write_output(out, lambda: grid_json(grid, str(workbook)), lambda: grid_csv_rows(grid), csv_style,
+                     lambda path: write_grid_workbook(path, grid, label))
 
 
 def _rate_label(rate: float | None) -> str:

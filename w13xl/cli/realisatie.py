@@ -12,20 +12,11 @@ from rich.table import Table
 from ..contract import normalise
 from ..errors import InputError, W13Error
 from ..fmt import euro, percent, year_span
-from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
-from ._options import CsvOpt, check_csv_style, parse_amount
+from ._app import app, check_out, console, handles_input_errors, output_kind, show_warnings, write_json, write_output
+from ._options import CsvOpt, parse_amount
 from ._tables import COMPACT
 
 ACCOUNT_SHEET_PREFIXES = ("rekening", "jaarrekening", "jr ", "realisatie")
-
-
-def _check_out(out: Path | None, *inputs: Path | None) -> None:
-    if out is None:
-        return
-    output_kind(out)
-    for path in inputs:
-        if path is not None and out.resolve() == path.resolve():
-            raise W13Error(f"--out {out}: dat is een invoerwerkboek, dat w13xl nooit overschrijft")
 
 
 def _grids(path: Path, cache: dict):
@@ -208,25 +199,18 @@ def comparison_csv_rows(c) -> list[list]:
     return rows
 
 
-def write_comparison(out: Path, c, meta: dict, extra: dict | None = None, csv_style: str = "be") -> None:
-    from ..workbook import safe_write
-
-    kind = output_kind(out)
-    if kind == "json":
-        write_json(out, {**meta, **c.to_dict(), **(extra or {})})
-    elif kind == "csv":
-        from ..csvout import write_csv
-
-        write_csv(out, comparison_csv_rows(c), check_csv_style(csv_style))
-    else:
+def write_comparison(out: Path, c, meta: dict, csv_style: str = "be") -> None:
+    def xlsx(path: Path) -> None:
         from openpyxl import Workbook
 
         from ..board.realisatie import add_realisatie_sheet
+        from ..workbook import safe_write
         wb = Workbook()
         wb.remove(wb.worksheets[0])  # the new workbook's empty sheet
         add_realisatie_sheet(wb, c, title="Realisatie vs plan" if c.first_label == "Plan" else "Versies")
-        safe_write(out, lambda tmp: wb.save(tmp))
-    console.print(f"Geschreven: {out}")
+        safe_write(path, lambda tmp: wb.save(tmp))
+
+    write_output(out, lambda: {**meta, **c.to_dict()}, lambda: comparison_csv_rows(c), csv_style, xlsx)
 
 
 PlanSheetOpt = Annotated[str | None, typer.Option(
@@ -255,7 +239,7 @@ def realisatie_command(
 
     Voorbeeld: w13xl realisatie workbooks/w13-mjp-2026-2031.xlsx rekening-2026.xlsx --out realisatie.xlsx
     """  # noqa: E501 - command help: typer keeps these lines as they are
-    _check_out(out, plan, accounts)
+    check_out(out, plan, accounts)
     c, p, a = load_comparison(plan, accounts, plan_sheet, accounts_sheet)
     print_comparison(c, f"Realisatie: {a.sheet} tegenover {p.sheet}", top)
     if out is not None:
@@ -279,7 +263,7 @@ def versies_command(
 
     Voorbeeld: w13xl versies workbooks/w13-mjp-2026-2031.xlsx workbooks/w13-mjp-2026-2031.xlsx --old-sheet "Budget 2025" --new-sheet "Raming 2025"
     """  # noqa: E501 - command help: typer keeps these lines as they are
-    _check_out(out, old, new)
+    check_out(out, old, new)
     if old.resolve() == new.resolve() and (new_sheet is None or new_sheet == old_sheet):
         raise InputError("OUD en NIEUW zijn hetzelfde blad", file=str(new), expected="--new-sheet met een ander blad")
     c, p, a = load_comparison(old, new, old_sheet, new_sheet, versions=True)
@@ -323,7 +307,7 @@ def herraming_command(
 
     if out is not None and output_kind(out) != "json":
         raise W13Error(f"--out {out}: herraming schrijft .json")
-    _check_out(out, plan, accounts)
+    check_out(out, plan, accounts)
     cache: dict = {}
     accounts_path = accounts or plan
     pgrids, pnamed = _grids(plan, cache)

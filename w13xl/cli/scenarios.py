@@ -12,8 +12,8 @@ from rich.table import Table
 from ..errors import InputError
 from ..fmt import euro
 from ..staffing import pseudonymise
-from ._app import app, console, err_console, handles_input_errors, output_kind, show_warnings, write_json
-from ._options import CsvOpt, PseudoOpt, RosterOpt, check_csv_style
+from ._app import app, console, err_console, handles_input_errors, show_warnings, write_output
+from ._options import CsvOpt, PseudoOpt, RosterOpt
 from ._tables import COMPACT, print_fitted
 from .m2 import SheetOpt, print_m2, print_norms
 
@@ -153,18 +153,10 @@ def runs_csv_rows(runs: list[ScenarioRun]) -> list[list]:
 
 
 def write_runs(out: Path, runs: list[ScenarioRun], meta: dict, csv_style: str = "be") -> None:
-    kind = output_kind(out)
-    if kind == "json":
-        write_json(out, runs_json(runs, meta))
-    elif kind == "csv":
-        from ..csvout import write_csv
+    from ..report import write_m2_workbook
 
-        write_csv(out, runs_csv_rows(runs), check_csv_style(csv_style))
-    else:
-        from ..report import write_m2_workbook
-
-        write_m2_workbook(out, {r.title: r.m2 for r in runs})
-    console.print(f"Geschreven: {out}")
+    write_output(out, lambda: runs_json(runs, meta), lambda: runs_csv_rows(runs), csv_style,
+                 lambda path: write_m2_workbook(path, {r.title: r.m2 for r in runs}))
 
 
 def staff_lines(baseline) -> list[str]:

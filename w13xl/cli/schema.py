@@ -13,8 +13,8 @@ from rich.table import Table
 
 from ..errors import W13Error
 from ..fmt import euro
-from ._app import app, console, handles_input_errors, output_kind, show_warnings, write_json
-from ._options import CsvOpt, check_csv_style
+from ._app import app, check_out, console, handles_input_errors, show_warnings, write_output
+from ._options import CsvOpt
 from ._tables import COMPACT, print_fitted
 
 
@@ -106,20 +106,9 @@ def schema_command(
 
     Voorbeeld: w13xl schema T2 workbooks/w13-mjp-2026-2031.xlsx --out t2.xlsx
     """
-    if out is not None:
-        output_kind(out)
-        if out.resolve() == workbook.resolve():
-            raise W13Error(f"--out {out}: dat is het invoerwerkboek, dat w13xl nooit overschrijft")
+    check_out(out, workbook)
     loaded, result = compute_from_workbook(workbook, name, sheet, year)
     print_schema(result, f"{result.title} — {workbook.name}, blad '{loaded.sheet}'")
     if out is not None:
-        kind = output_kind(out)
-        if kind == "json":
-            write_json(out, {"workbook": str(workbook), "sheet": loaded.sheet, **result.to_dict()})
-        elif kind == "csv":
-            from ..csvout import write_csv
-
-            write_csv(out, schema_csv_rows(result), check_csv_style(csv_style))
-        else:
-            write_schema_xlsx(out, result)
-        console.print(f"Geschreven: {out}")
+        write_output(out, lambda: {"workbook": str(workbook), "sheet": loaded.sheet, **result.to_dict()},
+                     lambda: schema_csv_rows(result), csv_style, lambda path: write_schema_xlsx(path, result))
