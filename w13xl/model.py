@@ -42,15 +42,11 @@ _DIRECTION_ALIASES = {
 
 def parse_category(text: object) -> int | None:
     """Category index for a label such as 'Exploitatie', 'I' or 'financiering'; None if unknown."""
-    if text is None:
-        return None
     return _CATEGORY_ALIASES.get(str(text).strip().lower())
 
 
 def parse_direction(text: object) -> int | None:
     """Direction index (0 = O, 1 = U) for 'O', 'U', 'Ontvangsten', 'uitgaven'; None if unknown."""
-    if text is None:
-        return None
     return _DIRECTION_ALIASES.get(str(text).strip().lower())
 
 
@@ -117,11 +113,8 @@ class Plan:
         amounts.flags.writeable = False
         object.__setattr__(self, "amounts", amounts)
         if len(set(self.keys)) != len(self.keys):
-            seen: set[LineKey] = set()
-            for dup in self.keys:
-                if dup in seen:
-                    raise ValueError(f"dubbele begrotingslijn {dup}")
-                seen.add(dup)
+            dup = next(k for i, k in enumerate(self.keys) if k in self.keys[:i])
+            raise ValueError(f"dubbele begrotingslijn {dup}")
         actions = dict(self.actions)
         for key in self.keys:
             if key.action not in actions:

@@ -68,31 +68,18 @@ PARAM_SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("index_rate", "Standaardindex", False, ("standaard index", "index", "index rate"),
               "The plan's flat yearly index assumption (the budget package uses 2%)."),
 )
-SPECS_BY_ID = {s.id: s for s in PARAM_SPECS}
-
-
-def _lookup() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for spec in PARAM_SPECS:
-        for name in (spec.id, spec.label, *spec.aliases):
-            table[normalise_label(name)] = spec.id
-    return table
 
 
 def normalise_label(text: str) -> str:
     return " ".join(str(text).replace("_", " ").strip().lower().split())
 
 
-_LOOKUP: dict[str, str] = {}
+#: Every name of a parameter (id, label, aliases), normalised, to its spec.
+_BY_NAME = {normalise_label(name): spec for spec in PARAM_SPECS for name in (spec.id, spec.label, *spec.aliases)}
 
 
 def spec_for_label(label: object) -> ParamSpec | None:
-    if not _LOOKUP:
-        _LOOKUP.update(_lookup())
-    if label is None:
-        return None
-    key = _LOOKUP.get(normalise_label(str(label)))
-    return SPECS_BY_ID[key] if key else None
+    return _BY_NAME.get(normalise_label(str(label)))
 
 
 YearValues = Mapping[int, float]

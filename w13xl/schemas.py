@@ -135,8 +135,6 @@ DEFAULT_BELEIDSVELD = "Niet toegewezen"
 
 
 def rubric_for(text: object) -> Rubric | None:
-    if text is None:
-        return None
     return _RUBRIC_LOOKUP.get(str(text).strip().lower())
 
 
