@@ -38,8 +38,7 @@ def annex_content(runs: Sequence[ScenarioRun]) -> SheetContent:
     c.add("title", "Bijlage: schema M2 van het meerjarenplan")
     c.add("marker", MARKER_TEXT)
     c.add("section", "Schema M2: meerjarenplan (basis), in euro")
-    header = c.add("header", "Nr", "Omschrijving", *years)
-    c.ranges["basis_header"] = (header, header)
+    c.ranges["basis_header"] = (c.add("header", "Nr", "Omschrijving", *years),) * 2
     first = len(c.rows) + 1
     for n, label, key, values in m2_rows(base):
         c.add("detail" if n in ("a", "b") else "key" if key in KEY_LINES else "data", n, label, *values)

@@ -61,10 +61,7 @@ class SheetContent:
 
     def blank_rows(self, name: str, count: int) -> None:
         """Reserve ``count`` empty rows (named ``name``) where a chart is placed."""
-        first = len(self.rows) + 1
-        for _ in range(count):
-            self.add("chart")
-        self.ranges[name] = (first, len(self.rows))
+        self.ranges[name] = self.extend("chart", [()] * count)
 
     def page_break(self) -> None:
         """The next row starts a new printed page."""

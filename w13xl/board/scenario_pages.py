@@ -141,8 +141,7 @@ def scenario_content(run: ScenarioRun, sheet_name: str | None = None) -> SheetCo
         c.add("wrap", "Omschrijving", run.description)
     c.add("wrap", "Conclusie", outcome_sentence(run))
     c.add("section", "Kerncijfers van het scenario en verschil met het meerjarenplan")
-    header = c.add("header", "Nr", "", *years)
-    c.ranges["key_header"] = (header, header)
+    c.ranges["key_header"] = (c.add("header", "Nr", "", *years),) * 2
     first = len(c.rows) + 1
     minimum = run.m2.minimum_reserve
     for kind, row in key_figure_rows(run):
@@ -162,8 +161,7 @@ def scenario_content(run: ScenarioRun, sheet_name: str | None = None) -> SheetCo
             f"{NORM_MET} (") else "breach"
     c.add("section", "Wat elke wijziging doet met de reserve (gecumuleerd effect per jaar)")
     rows = change_rows(run, GBR)
-    header = c.add("header", *rows[0])
-    c.ranges[f"changes_{GBR}_header"] = (header, header)
+    c.ranges[f"changes_{GBR}_header"] = (c.add("header", *rows[0]),) * 2
     if run.effects:
         c.ranges[f"changes_{GBR}"] = c.extend("change", rows[1:-1])
     else:

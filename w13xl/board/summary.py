@@ -196,10 +196,8 @@ def overview_content(runs: Sequence[ScenarioRun], *, plan_name: str, created: da
         c.add("sentence", simulation_sentence(simulation))
     c.add("blank")
     c.add("section", "Conclusie per scenario")
-    first = len(c.rows) + 1
-    for label, m2, run in overview_entries(runs):
-        c.add("sentence", f"{label}: {outcome_sentence(m2 if run is None else run)}")
-    c.ranges["sentences"] = (first, len(c.rows))
+    c.ranges["sentences"] = c.extend("sentence", [[f"{label}: {outcome_sentence(m2 if run is None else run)}"]
+                                                  for label, m2, run in overview_entries(runs)])
     c.page_break()
     c.add("section", "Reserve per jaar (euro), met de minimumreserve van het plan")
     c.blank_rows("chart_overview", OVERVIEW_CHART_ROWS)

@@ -54,16 +54,11 @@ def mo_bytes(catalogue: dict[str, str]) -> bytes:
     strs_table = ids_table + 8 * n
     data_start = strs_table + 8 * n
     offsets, data = [], b""
-    for s in ids:
+    for s in ids + strs:  # the ids' table, then the translations' table right after it
         offsets.append((len(s), data_start + len(data)))
-        data += s + b"\0"
-    str_offsets = []
-    for s in strs:
-        str_offsets.append((len(s), data_start + len(data)))
         data += s + b"\0"
     out = struct.pack("<7I", 0x950412DE, 0, n, ids_table, strs_table, 0, 0)
     out += b"".join(struct.pack("<2I", *o) for o in offsets)
-    out += b"".join(struct.pack("<2I", *o) for o in str_offsets)
     return out + data
 
 

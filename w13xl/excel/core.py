@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import messages
 from ..errors import InputError, W13Error
-from ..m2 import M2Result, compute_m2, m2_rows
+from ..m2 import AFM, BBR, GBR, LINE_LABELS, M2Result, compute_m2, m2_rows
 from ..numbers import implausible_amount, parse_decimal
 from ..sheets import (
     LoadedPlan,
@@ -159,11 +159,7 @@ def m2_table_rows(result: M2Result) -> Rows:
     return rows
 
 
-SERIES: dict[str, tuple[str, str]] = {
-    "reserve": ("gecumuleerd_budgettair_resultaat", "Gecumuleerd budgettair resultaat"),
-    "afm": ("autofinancieringsmarge", "Autofinancieringsmarge"),
-    "bbr": ("beschikbaar_budgettair_resultaat", "Beschikbaar budgettair resultaat"),
-}
+SERIES = {"reserve": GBR, "afm": AFM, "bbr": BBR}
 
 
 def series_rows(result: M2Result, key: str, label: str) -> Rows:
@@ -199,8 +195,7 @@ def _table(kind: str, budget: Frozen, parameters: Frozen, categories: Frozen) ->
     elif kind == "normen":
         rows = norm_rows(result)
     else:
-        key, label = SERIES[kind]
-        rows = series_rows(result, key, label)
+        rows = series_rows(result, SERIES[kind], LINE_LABELS[SERIES[kind]])
     return tuple(map(tuple, rows))
 
 

@@ -222,15 +222,15 @@ SCENARIO_HELP = {
 }
 
 
-def add_list_sheet(wb) -> dict[str, str]:
-    """The hidden sheet 'W13 Lijsten' with the fixed lists; gives list -> workbook name."""
+def add_list_sheet(wb) -> None:
+    """The hidden sheet 'W13 Lijsten' with the fixed lists, each a workbook name (LijstType,
+    LijstBeleid, LijstKlasse)."""
     if LIST_SHEET in wb.sheetnames:
         del wb[LIST_SHEET]
     ws = wb.create_sheet(LIST_SHEET)
     columns = {"LijstType": ("Type", "Betekenis", list(CHANGE_TYPES.items())),
                "LijstBeleid": ("Beleid", "Betekenis", list(POLICY_LIST.items())),
                "LijstKlasse": ("Klasse", "", [(k, "") for k in INDEX_CLASSES])}
-    out = {}
     col = 1
     for name, (head, meaning, rows) in columns.items():
         ws.cell(row=1, column=col, value=head).font = Font(bold=True)
@@ -243,12 +243,10 @@ def add_list_sheet(wb) -> dict[str, str]:
         letter = get_column_letter(col)
         ref = f"{_quote(LIST_SHEET)}!${letter}$2:${letter}${len(rows) + 1}"
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
-        out[name] = name
         ws.column_dimensions[letter].width = 16
         ws.column_dimensions[get_column_letter(col + 1)].width = 38
         col += 3
     ws.sheet_state = "hidden"
-    return out
 
 
 def _id_list(wb, key: str, column: str, list_name: str) -> str | None:
@@ -277,7 +275,7 @@ def _replace_validation(ws, dv: DataValidation) -> None:
 def add_scenario_validation(wb) -> list[DataValidation]:
     """Drop-down lists and an input message per column on Scenario's (rows below the header up to
     :data:`VALIDATION_ROWS`), dates and percentages formatted; the index class on Indexering."""
-    lists = add_list_sheet(wb)
+    add_list_sheet(wb)
     subsidies = _id_list(wb, "subsidies", "id", "LijstSubsidie")
     positions = _id_list(wb, "roster", "positie", "LijstPositie")
     added: list[DataValidation] = []
@@ -291,8 +289,8 @@ def add_scenario_validation(wb) -> list[DataValidation]:
                 key = " ".join(str(head).casefold().split()) if head else ""
                 letter = get_column_letter(c)
                 cells = f"{letter}{top + 1}:{letter}{VALIDATION_ROWS}"
-                source = {"type": lists["LijstType"], "beleid": lists["LijstBeleid"],
-                          "klasse": lists["LijstKlasse"], "subsidie": subsidies, "positie": positions}.get(key)
+                source = {"type": "LijstType", "beleid": "LijstBeleid", "klasse": "LijstKlasse",
+                          "subsidie": subsidies, "positie": positions}.get(key)
                 if key == "datum":
                     dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
                     fmt = "DD/MM/YYYY"
@@ -331,7 +329,7 @@ def add_scenario_validation(wb) -> list[DataValidation]:
             for c in range(1, right + 1):
                 if str(index.cell(row=top, column=c).value or "").strip().lower() == "klasse":
                     letter = get_column_letter(c)
-                    dv = DataValidation(type="list", formula1=lists["LijstKlasse"], allow_blank=True)
+                    dv = DataValidation(type="list", formula1="LijstKlasse", allow_blank=True)
                     dv.promptTitle, dv.prompt = SCENARIO_HELP["klasse"]
                     dv.showInputMessage = dv.showErrorMessage = True
                     dv.add(f"{letter}{top + 1}:{letter}{VALIDATION_ROWS}")
