@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .m2 import HALF_CENT
-from .montecarlo import AFM, GBR, _scenario_or_baseline, extended
+from .montecarlo import AFM, GBR, extended, scenario_and_library
 from .scenario.engine import Baseline, run_scenarios
 from .scenario.result import ScenarioRun
 from .scenario.spec import NOTICE_AFTER_STOP, NOTICE_IN_TIME, Scenario, ScenarioLibrary, SubsidyEndChange
@@ -122,8 +122,7 @@ def _year_earlier(d: dt.date) -> dt.date:
 def subsidy_cliffs(baseline: Baseline, scenario: Scenario | None = None, library: ScenarioLibrary | None = None,
                    subsidies: Sequence[str] | None = None) -> CliffTable:
     """Cliff effects for every subsidy of the register (or the given ids), worst first."""
-    scenario = _scenario_or_baseline(scenario)
-    library = library or ScenarioLibrary([scenario])
+    scenario, library = scenario_and_library(scenario, library)
     years = baseline.years
     first_day = dt.date(years[0], 1, 1)
     last_day = dt.date(years[-1], 12, 31)

@@ -75,7 +75,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .errors import InputError
 from .m2 import HALF_CENT, LINE_KEYS
@@ -140,6 +140,28 @@ def _number(value: Any) -> Any:
 
 
 Num = Annotated[float, BeforeValidator(_number)]
+#: One number, or one per year (``{2027 = 0.3}``).
+PerYear = Num | dict[int, Num]
+
+
+def _whole(value: Any) -> Any:
+    """A count as a cell may hold it (10000.0, '10 000', '1e4'); anything else is left for pydantic to refuse."""
+    v = _number(value)
+    return int(v) if isinstance(v, float) and v.is_integer() else value
+
+
+Count = Annotated[int, BeforeValidator(_whole)]
+
+
+def _each(ok: Callable[[float], bool], message: str) -> AfterValidator:
+    """A check of one number, or of each number of a per-year table."""
+
+    def check(v: Any) -> Any:
+        if not all(ok(x) for x in (v.values() if isinstance(v, dict) else [v])):
+            raise ValueError(message)
+        return v
+
+    return AfterValidator(check)
 
 
 def _date(value: Any) -> Any:
@@ -159,34 +181,17 @@ class IndexUncertainty(_Model):
 
     model: Literal["none", "crossings", "inflation"] = "none"
     #: crossings: mean number of extra pivot crossings per year (Poisson), one number or per year.
-    mean_per_year: Num | dict[int, Num] = 0.0
+    mean_per_year: Annotated[PerYear, _each(lambda x: 0 <= x <= 12, "een gemiddeld aantal overschrijdingen per "
+                                            "jaar moet tussen 0 en 12 liggen")] = 0.0
     max_per_year: int = Field(6, ge=0, le=12)
     #: inflation: central yearly inflation (one rate or per year), its sd and AR(1) persistence.
-    mean: Num | dict[int, Num] = 0.02
+    mean: Annotated[PerYear, _each(lambda x: -0.5 < x < 1, "inflatie is een breuk per jaar zoals 0.02 (2%)")] = 0.02
     sd: Num = Field(0.0, ge=0, le=0.5)
     persistence: Num = Field(0.0, ge=0, lt=1)
-    classes: list[IndexClassName] = Field(default_factory=lambda: list(INDEX_CLASSES))
-
-    @field_validator("classes", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: Any) -> Any:
-        return [x for x in v.replace(";", ",").replace(" ", ",").split(",") if x] if isinstance(v, str) else v
-
-    @field_validator("mean_per_year")
-    @classmethod
-    def _nonnegative(cls, v: Any) -> Any:
-        values = v.values() if isinstance(v, dict) else [v]
-        if any(x < 0 or x > 12 for x in values):
-            raise ValueError("een gemiddeld aantal overschrijdingen per jaar moet tussen 0 en 12 liggen")
-        return v
-
-    @field_validator("mean")
-    @classmethod
-    def _rates(cls, v: Any) -> Any:
-        values = v.values() if isinstance(v, dict) else [v]
-        if any(not -0.5 < x < 1 for x in values):
-            raise ValueError("inflatie is een breuk per jaar zoals 0.02 (2%)")
-        return v
+    #: one class or several: a list, or text separated by commas, semicolons or spaces
+    classes: Annotated[list[IndexClassName], BeforeValidator(
+        lambda v: [x for x in v.replace(";", ",").replace(" ", ",").split(",") if x] if isinstance(v, str) else v)
+    ] = Field(default_factory=lambda: list(INDEX_CLASSES))
 
 
 class ContributionUncertainty(_Model):
@@ -201,21 +206,17 @@ class SubsidyUncertainty(_Model):
     """Renewal at the subsidy's end date with probability ``renewal``; otherwise ``policy``."""
 
     renewal: Num = Field(ge=0, le=1)
-    policy: Literal["stop", "keep_staff"] = "stop"  # the scenario engine's policies (one meaning per word)
+    #: the scenario engine's policies (one meaning per word; the retired 'keep' refused as there)
+    policy: Annotated[Literal["stop", "keep_staff"], BeforeValidator(refuse_retired_policy)] = "stop"
     until: Annotated[dt.date | None, BeforeValidator(_date)] = None
     notice_months: int | None = Field(None, ge=0, le=24)  # None: statutory notice
-
-    @field_validator("policy", mode="before")
-    @classmethod
-    def _retired(cls, v: Any) -> Any:
-        return refuse_retired_policy(v)
 
 
 class UncertaintySpec(_Model):
     """The ``[uncertainty]`` table of a scenario."""
 
-    paths: int = Field(DEFAULT_PATHS, ge=1, le=10_000_000)
-    seed: int = Field(DEFAULT_SEED, ge=0)
+    paths: Count = Field(DEFAULT_PATHS, ge=1, le=10_000_000)
+    seed: Count = Field(DEFAULT_SEED, ge=0)
     index: IndexUncertainty = Field(default_factory=IndexUncertainty)
     contribution: ContributionUncertainty = Field(default_factory=ContributionUncertainty)
     subsidies: dict[str, SubsidyUncertainty] = Field(default_factory=dict)
@@ -223,17 +224,6 @@ class UncertaintySpec(_Model):
     #: "realisatie": add the forecast error measured on the workbook's accounts (w13xl.calibration)
     calibrate: Literal["none", "realisatie"] = "none"
     accounts_sheet: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _ints(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            data = dict(data)
-            for k in ("paths", "seed"):
-                v = _number(data.get(k))
-                if isinstance(v, float) and v.is_integer():
-                    data[k] = int(v)
-        return data
 
 
 def _error(exc: ValidationError, scenario: Scenario | None) -> InputError:
@@ -281,8 +271,11 @@ def extended(scenario: Scenario | None, library: ScenarioLibrary | None, extra: 
     return new, ScenarioLibrary([new])
 
 
-def _scenario_or_baseline(scenario: Scenario | None) -> Scenario:
-    return scenario if scenario is not None else Scenario(name=BASELINE, title="Meerjarenplan (basis)")
+def scenario_and_library(scenario: Scenario | None,
+                         library: ScenarioLibrary | None) -> tuple[Scenario, ScenarioLibrary]:
+    """The scenario (None: the plan as it is) and its library (None: the scenario alone)."""
+    scenario = scenario if scenario is not None else Scenario(name=BASELINE, title="Meerjarenplan (basis)")
+    return scenario, library or ScenarioLibrary([scenario])
 
 
 # -- what the scenario fixes once --------------------------------------------------------------
@@ -357,7 +350,7 @@ def _refuse_erased_index(baseline: Baseline, changes: Sequence[Any], spec: Uncer
     or skips the indexation of one of them (other than the central path itself, ``inflation`` =
     ``mean`` every year) would not count in any path, so it is refused."""
     drawn = set(spec.index.classes)
-    central = _central_rates(spec.index, baseline.years)
+    central = _per_year(spec.index.mean, baseline.years, 0.02)
     base_rate = float(baseline.params.index_rate)
     for ch in changes:
         both = sorted(_touched(ch) & drawn)
@@ -378,9 +371,8 @@ def _refuse_erased_index(baseline: Baseline, changes: Sequence[Any], spec: Uncer
 def prepare(baseline: Baseline, scenario: Scenario | None = None, library: ScenarioLibrary | None = None,
             spec: UncertaintySpec | None = None) -> Prepared:
     """Validate the ``[uncertainty]`` table against the scenario and run the scenario once."""
-    scenario = _scenario_or_baseline(scenario)
+    scenario, library = scenario_and_library(scenario, library)
     spec = spec if spec is not None else uncertainty_spec(scenario)
-    library = library or ScenarioLibrary([scenario])
     changes = tuple(library.changes(scenario))
     for sid in spec.subsidies:
         if sid not in baseline.subsidies:
@@ -428,10 +420,6 @@ def _per_year(value: float | Mapping[int, float], years: Sequence[int], default:
     return np.full(len(years), float(value))
 
 
-def _central_rates(u: IndexUncertainty, years: Sequence[int]) -> np.ndarray:
-    return _per_year(u.mean, years, 0.02)
-
-
 def _draw_crossings(rng: np.random.Generator, n: int, u: IndexUncertainty, years: Sequence[int]) -> np.ndarray:
     """Extra crossings per path, year and month (bool): a Poisson count per year (at most
     ``max_per_year``), in months drawn uniformly without repetition."""
@@ -450,7 +438,7 @@ def _draw_crossings(rng: np.random.Generator, n: int, u: IndexUncertainty, years
 
 
 def _draw_inflation(rng: np.random.Generator, n: int, u: IndexUncertainty, years: Sequence[int]) -> np.ndarray:
-    mean = _central_rates(u, years)
+    mean = _per_year(u.mean, years, 0.02)
     z = rng.standard_normal((n, len(years)))
     if u.sd == 0:
         return np.broadcast_to(mean, (n, len(years))).copy()
