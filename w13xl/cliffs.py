@@ -29,16 +29,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .fmt import euro
 from .m2 import HALF_CENT
 from .montecarlo import AFM, GBR, extended, scenario_and_library
 from .scenario.engine import Baseline, run_scenarios
 from .scenario.result import ScenarioRun
 from .scenario.spec import NOTICE_AFTER_STOP, NOTICE_IN_TIME, Scenario, ScenarioLibrary, SubsidyEndChange
 from .staffing import CONTRACTUAL, ENTRY_STEP, ILLUSTRATIVE_LABEL, Notice, notice
-
-
-def _euro(x: float) -> str:
-    return f"{x:,.0f}".replace(",", ".")
 
 
 @dataclass(frozen=True)
@@ -71,8 +68,8 @@ class Cliff:
 
     def notice_note(self) -> str:
         """The in-time variant of (a) in words, for the board's remark column."""
-        return (f"(a) met tijdige opzeg: reserve {_euro(self.reserve_early_in_time)}, AFM "
-                f"{_euro(self.afm_early_in_time)}")
+        return (f"(a) met tijdige opzeg: reserve {euro(self.reserve_early_in_time)}, AFM "
+                f"{euro(self.afm_early_in_time)}")
 
     @property
     def worst_reserve(self) -> float:

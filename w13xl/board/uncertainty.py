@@ -24,9 +24,9 @@ from ..goalseek import TARGET_LABELS, Solution
 from ..montecarlo import GBR, PERCENTILES, Simulation
 from .base import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, MARKER_TEXT, SheetContent, _fmt_created, is_owned
 from .charts import axis_title
-from .look import _print_setup
+from .look import AXIS_EURO, CELL_STYLES, _chart_title, _font, _print_setup
+from .look import _styles as look_styles
 
-AXIS_EURO = "[$-813]#,##0"
 PCT = EXCEL_PERCENT  # Belgian: 54,2%
 #: Column widths of each sheet (the fan sheet's 8 columns, the tornado's 6, the goal seek's 5).
 WIDTHS = {FAN_SHEET: [44, 14, 14, 14, 14, 14, 16, 18], CLIFF_SHEET: [46, 20, 20, 14, 14, 40],
@@ -156,33 +156,13 @@ def uncertainty_contents(simulation: Simulation | None = None, cliffs: CliffTabl
 
 
 # -- presentation (openpyxl) -------------------------------------------------------------------
-# Own small helpers (the board's look: blue titles, grey marker, light-blue headers), so that this
-# module depends only on the board's public names (PREFIX, MARKER_TEXT, SheetContent, is_owned).
 def _styles():
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    """The board's look (:mod:`w13xl.board.look`): its borders and alignments, the fonts of its
+    named cell styles (blue titles, grey marker) and the light-blue header fill."""
+    from openpyxl.styles import PatternFill
 
-    return {
-        "title": Font(bold=True, size=14, color="1F4E79"),
-        "section": Font(bold=True, size=11, color="1F4E79"),
-        "bold": Font(bold=True),
-        "marker": Font(italic=True, size=8, color="808080"),
-        "note": Font(italic=True, size=9, color="595959"),
-        "header_fill": PatternFill("solid", fgColor="D9E1F2"),
-        "bottom": Border(bottom=Side(style="thin", color="808080")),
-        "wrap": Alignment(wrap_text=True, vertical="top"),
-        "header": Alignment(horizontal="right", vertical="bottom", wrap_text=True),
-        "header_left": Alignment(horizontal="left", vertical="bottom", wrap_text=True),
-    }
-
-
-def _chart_title(text: str, size: int = 1100):
-    from openpyxl.chart.text import RichText, Text
-    from openpyxl.chart.title import Title
-    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
-
-    props = CharacterProperties(sz=size, b=True)
-    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
-    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+    fonts = {name: _font(CELL_STYLES[name]) for name in ("title", "section", "bold", "marker", "note")}
+    return {**look_styles(), **fonts, "header_fill": PatternFill("solid", fgColor=CELL_STYLES["header"].fill)}
 
 
 def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
@@ -200,7 +180,7 @@ def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
                 cell.font, cell.fill, cell.border = st["bold"], st["header_fill"], st["bottom"]
                 below = content.rows[r][col - 1] if r < len(content.rows) else None
                 if col > 1 and not isinstance(below, str):  # over numbers: right, over text: left
-                    cell.alignment = st["header"]
+                    cell.alignment = st["header_right"]
                 else:
                     cell.alignment = st["header_left"]
             elif kind == "detail":
