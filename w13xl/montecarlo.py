@@ -308,26 +308,6 @@ class Prepared:
         return self.baseline.years
 
 
-def subsidy_outcome_changes(base: Baseline, end: dt.date | None, sid: str, u: SubsidyUncertainty,
-                            scenario: Scenario | None = None) -> tuple[SubsidyRenewChange, SubsidyEndChange]:
-    """The two deterministic changes behind a renewal probability (``end``: the subsidy's end as
-    the scenario leaves it, the engine's subsidy window)."""
-    key = f"uncertainty.subsidies.{sid}"
-    last = dt.date(base.years[-1], 12, 31)
-    if end is None or end >= last:
-        raise InputError(f"subsidie {sid} eindigt niet binnen het plan, er valt dus niets te verlengen",
-                         file=scenario.source if scenario else None, key=key,
-                         expected="een subsidie met een einddatum voor de laatste dag van het plan")
-    until = u.until or last
-    if until <= end:
-        raise InputError(f"until {until:%d/%m/%Y} ligt niet na het einde van de subsidie {end:%d/%m/%Y}",
-                         file=scenario.source if scenario else None, key=f"{key}.until")
-    renew = SubsidyRenewChange(type="subsidy_renew", subsidy=sid, until=until)
-    fail = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=end, policy=u.policy,
-                            notice_months=u.notice_months)
-    return renew, fail
-
-
 def _touched(ch: Any) -> set[str]:
     """The index classes a scenario change sets or skips (``volgt_loon`` counted as ``loon``)."""
     classes: set[str]
@@ -380,10 +360,23 @@ def prepare(baseline: Baseline, scenario: Scenario | None = None, library: Scena
                              expected=f"een subsidie van het register: {', '.join(baseline.subsidies) or '(geen)'}")
     runs = run_scenarios(baseline, [scenario], library)
     windows = runs.state(0).windows  # the subsidy windows the scenario leaves
+    last = dt.date(baseline.years[-1], 12, 31)
     outcomes = []
-    for sid, u in spec.subsidies.items():
-        renew, fail = subsidy_outcome_changes(baseline, windows[sid][1], sid, u, scenario)
-        outcomes.append(SubsidyOutcome(sid, float(u.renewal), renew, fail))
+    for sid, u in spec.subsidies.items():  # renewed until `until` (default: the plan's end), or ended at its end
+        end = windows[sid][1]  # its end as the scenario leaves it
+        key = f"uncertainty.subsidies.{sid}"
+        if end is None or end >= last:
+            raise InputError(f"subsidie {sid} eindigt niet binnen het plan, er valt dus niets te verlengen",
+                             file=scenario.source, key=key,
+                             expected="een subsidie met een einddatum voor de laatste dag van het plan")
+        until = u.until or last
+        if until <= end:
+            raise InputError(f"until {until:%d/%m/%Y} ligt niet na het einde van de subsidie {end:%d/%m/%Y}",
+                             file=scenario.source, key=f"{key}.until")
+        outcomes.append(SubsidyOutcome(sid, float(u.renewal),
+                                       SubsidyRenewChange(type="subsidy_renew", subsidy=sid, until=until),
+                                       SubsidyEndChange(type="subsidy_end", subsidy=sid, date=end, policy=u.policy,
+                                                        notice_months=u.notice_months)))
     years = baseline.years
     from_year = spec.contribution.from_year or (years[1] if len(years) > 1 else years[0])
     if from_year not in years:

@@ -259,11 +259,8 @@ def cliff_table(table) -> Table:
               caption_justify="left", **COMPACT)
     t.add_column("Subsidie", overflow="fold", min_width=22)
     t.add_column("Einde", no_wrap=True)
-    t.add_column("(a) reserve", justify="right", min_width=8, max_width=10)
-    t.add_column("(a) AFM", justify="right", min_width=8, max_width=10)
-    t.add_column("(a) tijdig reserve", justify="right", min_width=8, max_width=10)
-    t.add_column("(b) reserve", justify="right", min_width=8, max_width=10)
-    t.add_column("(b) AFM", justify="right", min_width=8, max_width=10)
+    for amount in ("(a) reserve", "(a) AFM", "(a) tijdig reserve", "(b) reserve", "(b) AFM"):
+        t.add_column(amount, justify="right", min_width=8, max_width=10)
     t.add_column("Opmerking", overflow="fold", min_width=16)
 
     def red(v: float) -> str:
