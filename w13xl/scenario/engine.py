@@ -827,9 +827,9 @@ class _State:
         return [r for r, has in zip(rows, np.any(present > 0, axis=0), strict=True) if has]
 
     def funded(self, s: Subsidy | _Subs, idx: np.ndarray) -> tuple[list[int], np.ndarray]:
-        """THE rule of the positions a subsidy funds (its id as ``funded_by``, or listed on the
-        register): the rows funded by each scenario's subsidy that any of ``idx`` has, and per
-        scenario how many of each it has (0 for a row another scenario's subsidy funds)."""
+        """The rows funded by each scenario's subsidy (:meth:`Subsidy.funds`, looked up in the
+        row indexes by funding and by id) that any of ``idx`` has, and per scenario how many of
+        each it has (0 for a row another scenario's subsidy funds)."""
         subs = self.subs(s, len(idx))
         own = [{*self.rows_by_funding.get(x.id, ()), *(r for pid in x.positions for r in self.rows_by_id.get(pid, ()))}
                for x in subs.items]
@@ -1033,8 +1033,7 @@ class RunState:
         return np.zeros(len(self.contribution)) if got is None else got
 
     def funded(self, s: Subsidy) -> list[Position]:
-        ids = set(s.positions)
-        return [p for p in self.positions if p.funded_by == s.id or p.id in ids]
+        return [p for p in self.positions if s.funds(p)]
 
 
 def _cells(idx: np.ndarray, rows: Sequence[int] | np.ndarray) -> tuple[np.ndarray, ...]:
