@@ -9,11 +9,11 @@ Called by ``run_all.py`` (its last table, ``issue 20 targets``); BENCHMARKS.md e
    process loads the baseline (timed apart), builds the 1,000 scenario objects (timed apart),
    then times the first call of ``run_scenarios(baseline, scenarios)``: nothing measured or
    cached before. One fresh process varies by about a half here, so each cold time is the
-   median of five fresh processes (their times are printed). Against
+   median of seven fresh processes (their times are printed). Against
 
    (a) the numpy floor (:func:`floor`): the same figures by hand in plain numpy, also timed cold
        (first call in its own fresh process, after its imports and after preparing the plan's
-       arrays; median of five), with the BLAS library's threads and with one thread (as the
+       arrays; median of seven), with the BLAS library's threads and with one thread (as the
        engine runs): the faster counts. Its reserve 2031 is compared with the engine's per scenario;
    (b) the LibreOffice formula model of ``vs_libreoffice.py``: ``calculateAll`` for its own
        1,000 scenarios of the same shape (a wage index per year + one stop on 31 December of a
@@ -62,7 +62,7 @@ MC_SCENARIO = ROOT / "scenarios" / "onzekerheid.toml"
 BEFORE = "c3a9922"  # the last commit before issue 20
 RESERVE = "gecumuleerd_budgettair_resultaat"
 SEED = 20
-COLD_RUNS = 5  # fresh processes per cold time (the median counts)
+COLD_RUNS = 7  # fresh processes per cold time (the median counts)
 
 
 def quick_default() -> bool:
