@@ -9,11 +9,11 @@ Called by ``run_all.py`` (its last table, ``issue 20 targets``); BENCHMARKS.md e
    process loads the baseline (timed apart), builds the 1,000 scenario objects (timed apart),
    then times the first call of ``run_scenarios(baseline, scenarios)``: nothing measured or
    cached before. One fresh process varies by about a half here, so each cold time is the
-   median of five fresh processes (their times are printed). Against
+   median of seven fresh processes (their times are printed). Against
 
    (a) the numpy floor (:func:`floor`): the same figures by hand in plain numpy, also timed cold
        (first call in its own fresh process, after its imports and after preparing the plan's
-       arrays; median of five), with the BLAS library's threads and with one thread (as the
+       arrays; median of seven), with the BLAS library's threads and with one thread (as the
        engine runs): the faster counts. Its reserve 2031 is compared with the engine's per scenario;
    (b) the LibreOffice formula model of ``vs_libreoffice.py``: ``calculateAll`` for its own
        1,000 scenarios of the same shape (a wage index per year + one stop on 31 December of a
@@ -30,7 +30,10 @@ Called by ``run_all.py`` (its last table, ``issue 20 targets``); BENCHMARKS.md e
    the Python process and its worker processes alive at the same moment), sampled every 20 ms
    from /proc (:data:`LAUNCHER`; pages a forked worker shares with its parent are counted
    twice, so it is an upper bound); the largest single process (``os.wait4``'s ru_maxrss) is
-   printed beside it.
+   printed beside it. Beside the row, not a target: both commands again with a bytecode cache
+   (.pyc in a directory of its own, filled by a first run of each), what a usual install has
+   after its first start; this machine sets PYTHONDONTWRITEBYTECODE=1, so the row itself
+   compiles every module at every start, on both sides.
 4. **Package size**: lines of ``w13xl/**/*.py`` now against commit c3a9922 (before issue 20).
 
 ``--quick`` (or ``W13XL_BENCH_QUICK=1``): 100 scenarios instead of 1,000 and 10,000 paths (the
@@ -62,7 +65,7 @@ MC_SCENARIO = ROOT / "scenarios" / "onzekerheid.toml"
 BEFORE = "c3a9922"  # the last commit before issue 20
 RESERVE = "gecumuleerd_budgettair_resultaat"
 SEED = 20
-COLD_RUNS = 5  # fresh processes per cold time (the median counts)
+COLD_RUNS = 7  # fresh processes per cold time (the median counts)
 
 
 def quick_default() -> bool:
@@ -400,13 +403,13 @@ print(json.dumps({"sec": sec, "rss_kib": usage.ru_maxrss, "tree_bytes": peak if 
 """
 
 
-def wall(cmd: list[str]) -> tuple[float, float | None, float, int, str]:
+def wall(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float | None, float, int, str]:
     """(wall seconds, peak summed RSS MiB of the process tree (None without /proc), largest single
-    process's peak RSS MiB, exit code, output tail)."""
+    process's peak RSS MiB, exit code, output tail); ``env``: the command's environment."""
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "out.txt"
         done = subprocess.run([sys.executable, "-c", LAUNCHER, str(log), *cmd], cwd=ROOT, capture_output=True,
-                              text=True, check=True)
+                              text=True, check=True, env=env)
         got = json.loads(done.stdout.strip().splitlines()[-1])
         text = log.read_text(encoding="utf-8", errors="replace")
     tree = None if got["tree_bytes"] is None else got["tree_bytes"] / 2**20
@@ -428,10 +431,18 @@ def monte_carlo(paths: int, runs: int = 2) -> dict:
     sims = [first] + [wall([*w13xl, command, *args]) for _ in range(runs - 1 if first[3] == 0 else 0)]
     failed = [s for s in sims if s[3] != 0]
     trees = [s[1] for s in sims if s[1] is not None]
+    cached = None
+    if not failed and paths >= 100_000:  # the same two commands with a bytecode cache, filled first
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "w13xl-issue20-pyc")
+        wall([*py, "-c", "import numpy, scipy, openpyxl"], env)
+        wall([*w13xl, command, *args[:2], "--paths", "1000", "--no-progress"], env)
+        cached = {"import": min(wall([*py, "-c", "import numpy, scipy, openpyxl"], env)[0] for _ in range(3)),
+                  "sim": wall([*w13xl, command, *args], env)[0]}
     return {"how": how, "command": command, "import": min(i[0] for i in imports), "sim": min(s[0] for s in sims),
             "sims": [s[0] for s in sims], "rss": max(trees) if trees else None,
             "rss_single": max(s[2] for s in sims), "paths": paths, "cores": _cores(),
-            "failed": failed[0][4] if failed else None}
+            "failed": failed[0][4] if failed else None, "cached": cached}
 
 
 def _cores() -> int:
@@ -519,6 +530,11 @@ def measure(quick: bool = False, libreoffice: dict | None = None, say=print) -> 
         f"{', '.join(f'{s:.2f}' for s in mc['sims'])} s, peak RSS summed over the process "
         f"tree {tree} (largest single process {mc['rss_single']:.0f} MiB); "
         f"`python -c \"import numpy, scipy, openpyxl\"` {mc['import']:.2f} s (best of 3)")
+    if mc.get("cached"):
+        c = mc["cached"]
+        say(f"  the same with a bytecode cache (.pyc, filled by a first run; this machine writes none: "
+            f"PYTHONDONTWRITEBYTECODE=1, as in the row of the table): the command {c['sim']:.2f} s, the import "
+            f"{c['import']:.2f} s (best of 3): {c['sim'] / c['import']:.1f}x")
     res["size"] = size = package_lines()
     if size["before"] is None:
         say(f"package: {size['now']:,} lines of w13xl/**/*.py (no git history here for {BEFORE})")

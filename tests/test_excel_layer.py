@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import subprocess
+import typing
 from pathlib import Path
 
 import openpyxl
@@ -28,6 +29,7 @@ from w13xl.excel import functions as F
 from w13xl.excel.layer import FORMULA_SHEET, LIST_SHEET, POLICIES
 from w13xl.excel.names import SHEET_NAMES
 from w13xl.m2 import compute_m2
+from w13xl.errors import InputError
 from w13xl.scenario.spec import CHANGE_LABELS, CHANGE_TYPES, scenarios_from_grid
 from w13xl.workbook import load_plan
 
@@ -239,7 +241,25 @@ def test_the_engine_reads_the_dutch_type_labels():
             ["s", "einde subsidie", "SUB-PACT", "31/12/2028", "stop"]]
     scenario = scenarios_from_grid(grid)["s"]
     assert scenario.changes[0].type == "subsidy_end"
-    assert set(CHANGE_LABELS) <= set(CHANGE_TYPES) | {"indexsprong"}
+    # every change type the scenario model knows has a Dutch label and is a CHANGE_TYPE
+    from w13xl.scenario.spec import Change
+    known = {t for member in typing.get_args(typing.get_args(Change)[0]) for t in
+             typing.get_args(member.model_fields["type"].annotation)}
+    assert set(CHANGE_LABELS) == set(CHANGE_TYPES) == known
+    assert "indexsprong" in CHANGE_TYPES
+
+
+def test_a_sheet_error_names_the_cell_of_the_error_it_reports():
+    """Two bad rows: row 2 lacks its date (a missing field), row 3 has a position on a subsidy
+    end (a key that change does not take). The message reports the unknown key (it explains
+    more), so the cell must be row 3's Positie cell (E3), not a cell of row 2."""
+    grid = [["Scenario", "Type", "Subsidie", "Datum", "Positie", "Beleid"],
+            ["s", "einde subsidie", "SUB-PACT", None, None, "stop"],
+            ["s", "einde subsidie", "SUB-PACT", "31/12/2028", "P01", "stop"]]
+    with pytest.raises(InputError) as err:
+        scenarios_from_grid(grid, file="plan.xlsx")
+    assert err.value.cell == "E3"
+    assert "onbekende sleutel" in str(err.value)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")

@@ -485,3 +485,15 @@ def test_bundled_roster_fits_inside_the_plan_actions():
                 funded |= (years >= (s.start.year if s.start else 0)) & (years <= (s.end.year if s.end else 9999))
         assert np.all(staff * np.where(funded, 1.15, 1.0) <= u + 0.01), (action, staff, u)
         assert np.all(staff[u == 0] == 0), action
+
+
+def test_a_subsidy_funds_its_own_positions_and_those_the_register_lists():
+    """Subsidy.funds, the one rule: a position funded by the subsidy's id, or listed in its
+    register row's 'posities', is paid by it; another position is not."""
+    from w13xl.subsidies import Subsidy
+
+    s = Subsidy(id="SUB-X", name="x", action="A10302", positions=("P9",))
+    assert s.funds(pos("P1", funded_by="SUB-X"))
+    assert s.funds(pos("P9", funded_by="basiswerking"))  # listed on the register
+    assert not s.funds(pos("P2", funded_by="basiswerking"))
+    assert not s.funds(pos("P3", funded_by="SUB-Y"))

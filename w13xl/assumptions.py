@@ -108,7 +108,7 @@ def index_rows(base: Baseline) -> list[tuple]:
 def subsidy_rows(base: Baseline) -> list[tuple]:
     rows = []
     for s in base.subsidies.values():
-        funded = sorted(p.id for p in base.positions if p.funded_by == s.id or p.id in s.positions)
+        funded = sorted(p.id for p in base.positions if s.funds(p))
         rows.append((s.id, s.name, s.action, s.source, _date(s.start), _date(s.end) or "open",
                      s.index_class, s.overhead_rate, " ".join(funded), s.reference))
     return rows

@@ -29,16 +29,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .fmt import euro
 from .m2 import HALF_CENT
-from .montecarlo import AFM, GBR, _scenario_or_baseline, extended
+from .montecarlo import AFM, GBR, extended, scenario_and_library
 from .scenario.engine import Baseline, run_scenarios
 from .scenario.result import ScenarioRun
 from .scenario.spec import NOTICE_AFTER_STOP, NOTICE_IN_TIME, Scenario, ScenarioLibrary, SubsidyEndChange
 from .staffing import CONTRACTUAL, ENTRY_STEP, ILLUSTRATIVE_LABEL, Notice, notice
-
-
-def _euro(x: float) -> str:
-    return f"{x:,.0f}".replace(",", ".")
 
 
 @dataclass(frozen=True)
@@ -71,8 +68,8 @@ class Cliff:
 
     def notice_note(self) -> str:
         """The in-time variant of (a) in words, for the board's remark column."""
-        return (f"(a) met tijdige opzeg: reserve {_euro(self.reserve_early_in_time)}, AFM "
-                f"{_euro(self.afm_early_in_time)}")
+        return (f"(a) met tijdige opzeg: reserve {euro(self.reserve_early_in_time)}, AFM "
+                f"{euro(self.afm_early_in_time)}")
 
     @property
     def worst_reserve(self) -> float:
@@ -122,8 +119,7 @@ def _year_earlier(d: dt.date) -> dt.date:
 def subsidy_cliffs(baseline: Baseline, scenario: Scenario | None = None, library: ScenarioLibrary | None = None,
                    subsidies: Sequence[str] | None = None) -> CliffTable:
     """Cliff effects for every subsidy of the register (or the given ids), worst first."""
-    scenario = _scenario_or_baseline(scenario)
-    library = library or ScenarioLibrary([scenario])
+    scenario, library = scenario_and_library(scenario, library)
     years = baseline.years
     first_day = dt.date(years[0], 1, 1)
     last_day = dt.date(years[-1], 12, 31)

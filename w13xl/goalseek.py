@@ -32,7 +32,7 @@ from scipy.optimize import brentq
 
 from .errors import InputError
 from .m2 import M2Result
-from .montecarlo import AFM, BBR, GBR, _scenario_or_baseline, extended
+from .montecarlo import AFM, BBR, GBR, extended, scenario_and_library
 from .scenario.engine import BASE_FUNDING, Baseline, Engine
 from .scenario.result import ScenarioRun
 from .scenario.spec import ContributionChange, FteChange, Scenario, ScenarioLibrary
@@ -57,10 +57,6 @@ def slacks(m2: M2Result) -> dict[str, tuple[float, int]]:
     i = int(np.argmin(bbr))
     out["bbr"] = (float(bbr[i]), years[i])
     return out
-
-
-def _binding(s: dict[str, tuple[float, int]]) -> str:
-    return min(s, key=lambda k: s[k][0])
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,14 +116,15 @@ class Solution:
         }
 
 
-def _seek(f: Callable[[float], float], hi: float, max_hi: float, xtol: float) -> tuple[float, bool, int]:
-    """Smallest x in [0, max_hi] with f(x) >= 0 for an increasing f; (x, feasible, evaluations)."""
+def _seek(run: Callable[[float], ScenarioRun], hi: float, max_hi: float, xtol: float) -> tuple[float, bool, int]:
+    """Smallest x in [0, max_hi] whose ``run(x)`` meets every target (its smallest slack, which
+    grows with x, >= 0); (x, feasible, evaluations)."""
     count = 0
 
     def g(x: float) -> float:
         nonlocal count
         count += 1
-        return f(x)
+        return min(v for v, _ in slacks(run(x).m2).values())
 
     f0 = g(0.0)
     if f0 >= 0:
@@ -148,7 +145,7 @@ def _seek(f: Callable[[float], float], hi: float, max_hi: float, xtol: float) ->
 
 def _solution(lever, scenario, proof: ScenarioRun, feasible: bool, value: float, evaluations: int, **kw) -> Solution:
     s = slacks(proof.m2)
-    binding = _binding(s)
+    binding = min(s, key=lambda k: s[k][0])  # the target with the smallest slack
     return Solution(lever=lever, scenario=scenario.name, title=scenario.title or scenario.name, feasible=feasible,
                     needed=value > 0, value=value, binding=binding, binding_year=s[binding][1], slacks=s,
                     proof=proof, evaluations=evaluations, **kw)
@@ -160,8 +157,7 @@ def solve_contribution(baseline: Baseline, scenario: Scenario | None = None, lib
     """The smallest member-contribution increase (from ``from_year``, default the second plan
     year) that meets every target, proved by a re-run (with ``per_inhabitant``: re-run as a
     per-inhabitant amount)."""
-    scenario = _scenario_or_baseline(scenario)
-    library = library or ScenarioLibrary([scenario])
+    scenario, library = scenario_and_library(scenario, library)
     years = baseline.years
     from_year = int(from_year if from_year is not None else (years[1] if len(years) > 1 else years[0]))
     if from_year not in years:
@@ -177,20 +173,15 @@ def solve_contribution(baseline: Baseline, scenario: Scenario | None = None, lib
 
     def run(pct: float) -> ScenarioRun:
         extra = [] if pct == 0 else [ContributionChange(type="contribution", from_year=from_year, pct=pct)]
-        s2, lib2 = extended(scenario, library, extra)
-        return engine.run(s2, lib2)
-
-    def f(pct: float) -> float:
-        return min(v for v, _ in slacks(run(pct).m2).values())
+        return engine.run(*extended(scenario, library, extra))
 
     # pct is a fraction (0.05 = +5%): search up to just under +100%, then per inhabitant
-    x, feasible, n = _seek(f, 0.01, 0.999, xtol)
+    x, feasible, n = _seek(run, 0.01, 0.999, xtol)
     current = None if not inhabitants else float(baseline.contribution[0] / inhabitants)
     amount = None if current is None else current * (1.0 + x)
     if per_inhabitant and x > 0:
         change = ContributionChange(type="contribution", from_year=from_year, per_inhabitant=amount)
-        s2, lib2 = extended(scenario, library, [change])
-        proof = engine.run(s2, lib2)
+        proof = engine.run(*extended(scenario, library, [change]))
     else:
         proof = run(x)
     return _solution("per_inhabitant" if per_inhabitant else "contribution", scenario, proof, feasible, x, n,
@@ -200,8 +191,7 @@ def solve_contribution(baseline: Baseline, scenario: Scenario | None = None, lib
 def basiswerking_positions(baseline: Baseline, date: dt.date, scenario: Scenario | None = None,
                            library: ScenarioLibrary | None = None) -> list[tuple[str, float]]:
     """(position id, FTE) of the basiswerking positions in force on ``date`` (after the scenario)."""
-    scenario = _scenario_or_baseline(scenario)
-    _, state = Engine(baseline).run_state(scenario, library or ScenarioLibrary([scenario]))
+    _, state = Engine(baseline).run_state(*scenario_and_library(scenario, library))
     out: dict[str, float] = {}
     for p in state.positions:
         if p.funded_by != BASE_FUNDING or p.fte <= 0:
@@ -215,8 +205,7 @@ def solve_fte(baseline: Baseline, scenario: Scenario | None = None, library: Sce
               *, date: dt.date | None = None, xtol: float = 1e-10) -> Solution:
     """The smallest cut of the basiswerking FTE from ``date`` (default 1 January of the second
     plan year), the same fraction of every basiswerking position, that meets every target."""
-    scenario = _scenario_or_baseline(scenario)
-    library = library or ScenarioLibrary([scenario])
+    scenario, library = scenario_and_library(scenario, library)
     years = baseline.years
     date = date or dt.date(years[1] if len(years) > 1 else years[0], 1, 1)
     if not years[0] <= date.year <= years[-1]:
@@ -232,13 +221,9 @@ def solve_fte(baseline: Baseline, scenario: Scenario | None = None, library: Sce
     def run(frac: float) -> ScenarioRun:
         extra = [] if frac == 0 else [FteChange(type="fte", position=pid, fte=fte * (1.0 - frac), date=date)
                                       for pid, fte in positions]
-        s2, lib2 = extended(scenario, library, extra)
-        return engine.run(s2, lib2)
+        return engine.run(*extended(scenario, library, extra))
 
-    def f(frac: float) -> float:
-        return min(v for v, _ in slacks(run(frac).m2).values())
-
-    x, feasible, n = _seek(f, 0.05, 1.0, xtol)
+    x, feasible, n = _seek(run, 0.05, 1.0, xtol)
     return _solution("fte", scenario, run(x), feasible, x, n, from_year=None, date=date, fte_total=total,
                      fte_reduction=x * total, details={"posities": positions})
 

@@ -75,7 +75,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .errors import InputError
 from .m2 import HALF_CENT, LINE_KEYS
@@ -140,6 +140,28 @@ def _number(value: Any) -> Any:
 
 
 Num = Annotated[float, BeforeValidator(_number)]
+#: One number, or one per year (``{2027 = 0.3}``).
+PerYear = Num | dict[int, Num]
+
+
+def _whole(value: Any) -> Any:
+    """A count as a cell may hold it (10000.0, '10 000', '1e4'); anything else is left for pydantic to refuse."""
+    v = _number(value)
+    return int(v) if isinstance(v, float) and v.is_integer() else value
+
+
+Count = Annotated[int, BeforeValidator(_whole)]
+
+
+def _each(ok: Callable[[float], bool], message: str) -> AfterValidator:
+    """A check of one number, or of each number of a per-year table."""
+
+    def check(v: Any) -> Any:
+        if not all(ok(x) for x in (v.values() if isinstance(v, dict) else [v])):
+            raise ValueError(message)
+        return v
+
+    return AfterValidator(check)
 
 
 def _date(value: Any) -> Any:
@@ -159,34 +181,17 @@ class IndexUncertainty(_Model):
 
     model: Literal["none", "crossings", "inflation"] = "none"
     #: crossings: mean number of extra pivot crossings per year (Poisson), one number or per year.
-    mean_per_year: Num | dict[int, Num] = 0.0
+    mean_per_year: Annotated[PerYear, _each(lambda x: 0 <= x <= 12, "een gemiddeld aantal overschrijdingen per "
+                                            "jaar moet tussen 0 en 12 liggen")] = 0.0
     max_per_year: int = Field(6, ge=0, le=12)
     #: inflation: central yearly inflation (one rate or per year), its sd and AR(1) persistence.
-    mean: Num | dict[int, Num] = 0.02
+    mean: Annotated[PerYear, _each(lambda x: -0.5 < x < 1, "inflatie is een breuk per jaar zoals 0.02 (2%)")] = 0.02
     sd: Num = Field(0.0, ge=0, le=0.5)
     persistence: Num = Field(0.0, ge=0, lt=1)
-    classes: list[IndexClassName] = Field(default_factory=lambda: list(INDEX_CLASSES))
-
-    @field_validator("classes", mode="before")
-    @classmethod
-    def _one_or_many(cls, v: Any) -> Any:
-        return [x for x in v.replace(";", ",").replace(" ", ",").split(",") if x] if isinstance(v, str) else v
-
-    @field_validator("mean_per_year")
-    @classmethod
-    def _nonnegative(cls, v: Any) -> Any:
-        values = v.values() if isinstance(v, dict) else [v]
-        if any(x < 0 or x > 12 for x in values):
-            raise ValueError("een gemiddeld aantal overschrijdingen per jaar moet tussen 0 en 12 liggen")
-        return v
-
-    @field_validator("mean")
-    @classmethod
-    def _rates(cls, v: Any) -> Any:
-        values = v.values() if isinstance(v, dict) else [v]
-        if any(not -0.5 < x < 1 for x in values):
-            raise ValueError("inflatie is een breuk per jaar zoals 0.02 (2%)")
-        return v
+    #: one class or several: a list, or text separated by commas, semicolons or spaces
+    classes: Annotated[list[IndexClassName], BeforeValidator(
+        lambda v: [x for x in v.replace(";", ",").replace(" ", ",").split(",") if x] if isinstance(v, str) else v)
+    ] = Field(default_factory=lambda: list(INDEX_CLASSES))
 
 
 class ContributionUncertainty(_Model):
@@ -201,21 +206,17 @@ class SubsidyUncertainty(_Model):
     """Renewal at the subsidy's end date with probability ``renewal``; otherwise ``policy``."""
 
     renewal: Num = Field(ge=0, le=1)
-    policy: Literal["stop", "keep_staff"] = "stop"  # the scenario engine's policies (one meaning per word)
+    #: the scenario engine's policies (one meaning per word; the retired 'keep' refused as there)
+    policy: Annotated[Literal["stop", "keep_staff"], BeforeValidator(refuse_retired_policy)] = "stop"
     until: Annotated[dt.date | None, BeforeValidator(_date)] = None
     notice_months: int | None = Field(None, ge=0, le=24)  # None: statutory notice
-
-    @field_validator("policy", mode="before")
-    @classmethod
-    def _retired(cls, v: Any) -> Any:
-        return refuse_retired_policy(v)
 
 
 class UncertaintySpec(_Model):
     """The ``[uncertainty]`` table of a scenario."""
 
-    paths: int = Field(DEFAULT_PATHS, ge=1, le=10_000_000)
-    seed: int = Field(DEFAULT_SEED, ge=0)
+    paths: Count = Field(DEFAULT_PATHS, ge=1, le=10_000_000)
+    seed: Count = Field(DEFAULT_SEED, ge=0)
     index: IndexUncertainty = Field(default_factory=IndexUncertainty)
     contribution: ContributionUncertainty = Field(default_factory=ContributionUncertainty)
     subsidies: dict[str, SubsidyUncertainty] = Field(default_factory=dict)
@@ -223,17 +224,6 @@ class UncertaintySpec(_Model):
     #: "realisatie": add the forecast error measured on the workbook's accounts (w13xl.calibration)
     calibrate: Literal["none", "realisatie"] = "none"
     accounts_sheet: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _ints(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            data = dict(data)
-            for k in ("paths", "seed"):
-                v = _number(data.get(k))
-                if isinstance(v, float) and v.is_integer():
-                    data[k] = int(v)
-        return data
 
 
 def _error(exc: ValidationError, scenario: Scenario | None) -> InputError:
@@ -281,8 +271,11 @@ def extended(scenario: Scenario | None, library: ScenarioLibrary | None, extra: 
     return new, ScenarioLibrary([new])
 
 
-def _scenario_or_baseline(scenario: Scenario | None) -> Scenario:
-    return scenario if scenario is not None else Scenario(name=BASELINE, title="Meerjarenplan (basis)")
+def scenario_and_library(scenario: Scenario | None,
+                         library: ScenarioLibrary | None) -> tuple[Scenario, ScenarioLibrary]:
+    """The scenario (None: the plan as it is) and its library (None: the scenario alone)."""
+    scenario = scenario if scenario is not None else Scenario(name=BASELINE, title="Meerjarenplan (basis)")
+    return scenario, library or ScenarioLibrary([scenario])
 
 
 # -- what the scenario fixes once --------------------------------------------------------------
@@ -315,26 +308,6 @@ class Prepared:
         return self.baseline.years
 
 
-def subsidy_outcome_changes(base: Baseline, end: dt.date | None, sid: str, u: SubsidyUncertainty,
-                            scenario: Scenario | None = None) -> tuple[SubsidyRenewChange, SubsidyEndChange]:
-    """The two deterministic changes behind a renewal probability (``end``: the subsidy's end as
-    the scenario leaves it, the engine's subsidy window)."""
-    key = f"uncertainty.subsidies.{sid}"
-    last = dt.date(base.years[-1], 12, 31)
-    if end is None or end >= last:
-        raise InputError(f"subsidie {sid} eindigt niet binnen het plan, er valt dus niets te verlengen",
-                         file=scenario.source if scenario else None, key=key,
-                         expected="een subsidie met een einddatum voor de laatste dag van het plan")
-    until = u.until or last
-    if until <= end:
-        raise InputError(f"until {until:%d/%m/%Y} ligt niet na het einde van de subsidie {end:%d/%m/%Y}",
-                         file=scenario.source if scenario else None, key=f"{key}.until")
-    renew = SubsidyRenewChange(type="subsidy_renew", subsidy=sid, until=until)
-    fail = SubsidyEndChange(type="subsidy_end", subsidy=sid, date=end, policy=u.policy,
-                            notice_months=u.notice_months)
-    return renew, fail
-
-
 def _touched(ch: Any) -> set[str]:
     """The index classes a scenario change sets or skips (``volgt_loon`` counted as ``loon``)."""
     classes: set[str]
@@ -357,7 +330,7 @@ def _refuse_erased_index(baseline: Baseline, changes: Sequence[Any], spec: Uncer
     or skips the indexation of one of them (other than the central path itself, ``inflation`` =
     ``mean`` every year) would not count in any path, so it is refused."""
     drawn = set(spec.index.classes)
-    central = _central_rates(spec.index, baseline.years)
+    central = _per_year(spec.index.mean, baseline.years, 0.02)
     base_rate = float(baseline.params.index_rate)
     for ch in changes:
         both = sorted(_touched(ch) & drawn)
@@ -378,9 +351,8 @@ def _refuse_erased_index(baseline: Baseline, changes: Sequence[Any], spec: Uncer
 def prepare(baseline: Baseline, scenario: Scenario | None = None, library: ScenarioLibrary | None = None,
             spec: UncertaintySpec | None = None) -> Prepared:
     """Validate the ``[uncertainty]`` table against the scenario and run the scenario once."""
-    scenario = _scenario_or_baseline(scenario)
+    scenario, library = scenario_and_library(scenario, library)
     spec = spec if spec is not None else uncertainty_spec(scenario)
-    library = library or ScenarioLibrary([scenario])
     changes = tuple(library.changes(scenario))
     for sid in spec.subsidies:
         if sid not in baseline.subsidies:
@@ -388,10 +360,23 @@ def prepare(baseline: Baseline, scenario: Scenario | None = None, library: Scena
                              expected=f"een subsidie van het register: {', '.join(baseline.subsidies) or '(geen)'}")
     runs = run_scenarios(baseline, [scenario], library)
     windows = runs.state(0).windows  # the subsidy windows the scenario leaves
+    last = dt.date(baseline.years[-1], 12, 31)
     outcomes = []
-    for sid, u in spec.subsidies.items():
-        renew, fail = subsidy_outcome_changes(baseline, windows[sid][1], sid, u, scenario)
-        outcomes.append(SubsidyOutcome(sid, float(u.renewal), renew, fail))
+    for sid, u in spec.subsidies.items():  # renewed until `until` (default: the plan's end), or ended at its end
+        end = windows[sid][1]  # its end as the scenario leaves it
+        key = f"uncertainty.subsidies.{sid}"
+        if end is None or end >= last:
+            raise InputError(f"subsidie {sid} eindigt niet binnen het plan, er valt dus niets te verlengen",
+                             file=scenario.source, key=key,
+                             expected="een subsidie met een einddatum voor de laatste dag van het plan")
+        until = u.until or last
+        if until <= end:
+            raise InputError(f"until {until:%d/%m/%Y} ligt niet na het einde van de subsidie {end:%d/%m/%Y}",
+                             file=scenario.source, key=f"{key}.until")
+        outcomes.append(SubsidyOutcome(sid, float(u.renewal),
+                                       SubsidyRenewChange(type="subsidy_renew", subsidy=sid, until=until),
+                                       SubsidyEndChange(type="subsidy_end", subsidy=sid, date=end, policy=u.policy,
+                                                        notice_months=u.notice_months)))
     years = baseline.years
     from_year = spec.contribution.from_year or (years[1] if len(years) > 1 else years[0])
     if from_year not in years:
@@ -428,10 +413,6 @@ def _per_year(value: float | Mapping[int, float], years: Sequence[int], default:
     return np.full(len(years), float(value))
 
 
-def _central_rates(u: IndexUncertainty, years: Sequence[int]) -> np.ndarray:
-    return _per_year(u.mean, years, 0.02)
-
-
 def _draw_crossings(rng: np.random.Generator, n: int, u: IndexUncertainty, years: Sequence[int]) -> np.ndarray:
     """Extra crossings per path, year and month (bool): a Poisson count per year (at most
     ``max_per_year``), in months drawn uniformly without repetition."""
@@ -450,7 +431,7 @@ def _draw_crossings(rng: np.random.Generator, n: int, u: IndexUncertainty, years
 
 
 def _draw_inflation(rng: np.random.Generator, n: int, u: IndexUncertainty, years: Sequence[int]) -> np.ndarray:
-    mean = _central_rates(u, years)
+    mean = _per_year(u.mean, years, 0.02)
     z = rng.standard_normal((n, len(years)))
     if u.sd == 0:
         return np.broadcast_to(mean, (n, len(years))).copy()

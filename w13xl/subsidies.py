@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from .errors import RowError
 from .numbers import parse_date, parse_decimal
@@ -59,6 +60,11 @@ class Subsidy:
                            column="overhead")
         if self.start and self.end and self.end < self.start:
             raise RowError(f"subsidie {self.id}: einde {self.end} ligt voor start {self.start}", column="einde")
+
+    def funds(self, p: Any) -> bool:
+        """THE rule of the positions a subsidy pays (a :class:`~w13xl.staffing.Position`): its id
+        as their funding, or listed on the register (column 'posities')."""
+        return bool(p.funded_by == self.id or p.id in self.positions)
 
 
 def _parse_date(value: object, what: str) -> dt.date | None:

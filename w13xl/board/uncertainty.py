@@ -24,10 +24,13 @@ from ..goalseek import TARGET_LABELS, Solution
 from ..montecarlo import GBR, PERCENTILES, Simulation
 from .base import CLIFF_SHEET, FAN_SHEET, GOAL_SHEET, MARKER_TEXT, SheetContent, _fmt_created, is_owned
 from .charts import axis_title
-from .look import _print_setup
+from .look import AXIS_EURO, CELL_STYLES, _chart_title, _font, _print_setup
+from .look import _styles as look_styles
 
-AXIS_EURO = "[$-813]#,##0"
 PCT = EXCEL_PERCENT  # Belgian: 54,2%
+#: Column widths of each sheet (the fan sheet's 8 columns, the tornado's 6, the goal seek's 5).
+WIDTHS = {FAN_SHEET: [44, 14, 14, 14, 14, 14, 16, 18], CLIFF_SHEET: [46, 20, 20, 14, 14, 40],
+          GOAL_SHEET: [30, 80, 20, 22, 40]}
 
 
 # -- content (pure) ---------------------------------------------------------------------------
@@ -153,33 +156,13 @@ def uncertainty_contents(simulation: Simulation | None = None, cliffs: CliffTabl
 
 
 # -- presentation (openpyxl) -------------------------------------------------------------------
-# Own small helpers (the board's look: blue titles, grey marker, light-blue headers), so that this
-# module depends only on the board's public names (PREFIX, MARKER_TEXT, SheetContent, is_owned).
 def _styles():
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    """The board's look (:mod:`w13xl.board.look`): its borders and alignments, the fonts of its
+    named cell styles (blue titles, grey marker) and the light-blue header fill."""
+    from openpyxl.styles import PatternFill
 
-    return {
-        "title": Font(bold=True, size=14, color="1F4E79"),
-        "section": Font(bold=True, size=11, color="1F4E79"),
-        "bold": Font(bold=True),
-        "marker": Font(italic=True, size=8, color="808080"),
-        "note": Font(italic=True, size=9, color="595959"),
-        "header_fill": PatternFill("solid", fgColor="D9E1F2"),
-        "bottom": Border(bottom=Side(style="thin", color="808080")),
-        "wrap": Alignment(wrap_text=True, vertical="top"),
-        "header": Alignment(horizontal="right", vertical="bottom", wrap_text=True),
-        "header_left": Alignment(horizontal="left", vertical="bottom", wrap_text=True),
-    }
-
-
-def _chart_title(text: str, size: int = 1100):
-    from openpyxl.chart.text import RichText, Text
-    from openpyxl.chart.title import Title
-    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
-
-    props = CharacterProperties(sz=size, b=True)
-    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
-    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+    fonts = {name: _font(CELL_STYLES[name]) for name in ("title", "section", "bold", "marker", "note")}
+    return {**look_styles(), **fonts, "header_fill": PatternFill("solid", fgColor=CELL_STYLES["header"].fill)}
 
 
 def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
@@ -197,7 +180,7 @@ def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
                 cell.font, cell.fill, cell.border = st["bold"], st["header_fill"], st["bottom"]
                 below = content.rows[r][col - 1] if r < len(content.rows) else None
                 if col > 1 and not isinstance(below, str):  # over numbers: right, over text: left
-                    cell.alignment = st["header"]
+                    cell.alignment = st["header_right"]
                 else:
                     cell.alignment = st["header_left"]
             elif kind == "detail":
@@ -225,14 +208,12 @@ def _fill_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = width
 
 
-def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, created_text: str) -> None:
+def _fan_sheet(ws, content: SheetContent, sim: Simulation) -> None:
     from openpyxl.chart import AreaChart, LineChart, Reference
     from openpyxl.chart.shapes import GraphicalProperties
     from openpyxl.drawing.line import LineProperties
     from openpyxl.styles import Alignment
 
-    widths = [44, 14, 14, 14, 14, 14, 16, 18]
-    _fill_sheet(ws, content, widths)
     first, last = content.ranges["prob"]
     for r in range(first + 1, last + 1):
         ws.cell(row=r, column=2).number_format = PCT
@@ -250,12 +231,9 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
     area.set_categories(Reference(ws, min_col=1, min_row=bfirst + 1, max_row=blast))
     fills = (None, "DEEBF7", "9DC3E6", "9DC3E6", "DEEBF7")
     for s, fill in zip(area.series, fills, strict=True):
-        if fill is None:
-            s.graphicalProperties = GraphicalProperties(noFill=True)
-            s.graphicalProperties.line.noFill = True
-        else:
-            s.graphicalProperties = GraphicalProperties(solidFill=fill)
-            s.graphicalProperties.line.noFill = True
+        s.graphicalProperties = (GraphicalProperties(noFill=True) if fill is None
+                                 else GraphicalProperties(solidFill=fill))
+        s.graphicalProperties.line.noFill = True
     ffirst, flast = content.ranges["fan"]
     for r in range(ffirst + 1, flast + 1):  # the years next to their label, not at the far right
         ws.cell(row=r, column=1).alignment = Alignment(horizontal="left")
@@ -276,19 +254,15 @@ def _fan_sheet(ws, content: SheetContent, sim: Simulation, plan_name: str, creat
     area.y_axis.title = axis_title("Reserve (euro)")
     chart_row = content.ranges["chart_fan"][0]
     ws.add_chart(area, f"A{chart_row}")
-    _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None,
-                 one_page=True)  # as the board's other sheets, on one page
 
 
-def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str, created_text: str) -> None:
+def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, widths: Sequence[float]) -> None:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.shapes import GraphicalProperties
     from openpyxl.styles import Alignment
 
     from .look import text_lines
 
-    widths = [46, 20, 20, 14, 14, 40]
-    _fill_sheet(ws, content, widths)
     first, last = content.ranges["tornado"]
     for r in range(first + 1, last + 1):  # every cell of a row top-aligned, names and remarks wrapped
         lines = 1
@@ -324,13 +298,9 @@ def _tornado_sheet(ws, content: SheetContent, cliffs: CliffTable, plan_name: str
     chart.width = 28
     chart_row = content.ranges["chart_tornado"][0]
     ws.add_chart(chart, f"A{chart_row}")
-    _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None,
-                 one_page=True)  # as the board's other sheets, on one page
 
 
-def _goal_sheet(ws, content: SheetContent, plan_name: str, created_text: str) -> None:
-    widths = [30, 80, 20, 22, 40]
-    _fill_sheet(ws, content, widths)
+def _goal_sheet(ws, content: SheetContent, widths: Sequence[float]) -> None:
     from openpyxl.styles import Alignment
 
     st = _styles()
@@ -342,8 +312,6 @@ def _goal_sheet(ws, content: SheetContent, plan_name: str, created_text: str) ->
         ws.cell(row=r, column=5).alignment = Alignment(horizontal="left", wrap_text=True, vertical="top", indent=1)
         ws.row_dimensions[r].height = 45
     ws.cell(row=first, column=5).alignment = Alignment(horizontal="left", vertical="bottom", wrap_text=True, indent=1)
-    _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None,
-                 one_page=True)  # as the board's other sheets, on one page
 
 
 def add_uncertainty_sheets(wb, *, simulation: Simulation | None = None, cliffs: CliffTable | None = None,
@@ -365,13 +333,17 @@ def add_uncertainty_sheets(wb, *, simulation: Simulation | None = None, cliffs: 
                                "eerst een andere naam")
             wb.remove(old)
         ws = wb.create_sheet(content.name, None if index is None else index + i)
+        widths = WIDTHS[content.name]
+        _fill_sheet(ws, content, widths)
         if content.name == FAN_SHEET:
             assert simulation is not None  # uncertainty_contents makes this sheet only for a simulation
-            _fan_sheet(ws, content, simulation, plan_name, created_text)
+            _fan_sheet(ws, content, simulation)
         elif content.name == CLIFF_SHEET:
             assert cliffs is not None  # and this one only for cliffs
-            _tornado_sheet(ws, content, cliffs, plan_name, created_text)
+            _tornado_sheet(ws, content, cliffs, widths)
         else:
-            _goal_sheet(ws, content, plan_name, created_text)
+            _goal_sheet(ws, content, widths)
+        _print_setup(ws, content, plan_name=plan_name, created_text=created_text, last_col=len(widths), freeze=None,
+                     one_page=True)  # as the board's other sheets, on one page
         sheets.append(ws)
     return sheets

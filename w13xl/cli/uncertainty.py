@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -48,17 +49,16 @@ def _out_kind(out: Path | None) -> str | None:
 
 
 def _write_output(out: Path | None, kind: str | None, data: dict, csv_rows, csv_style: str = "be") -> None:
-    """Write ``--out``: the JSON ``data``, or the CSV rows (``csv_rows()`` is only built for CSV)."""
+    """Write ``--out`` (its ``kind`` from :func:`_out_kind`: json or csv): the JSON ``data``, or the
+    CSV rows (``csv_rows()`` is only built for CSV)."""
     if out is None:
         return
     if kind == "json":
         write_json(out, data)
-    elif kind == "csv":
+    else:
         from ..csvout import write_csv
 
         write_csv(out, csv_rows(), check_csv_style(csv_style))
-    else:
-        return
     console.print(f"Geschreven: {out}")
 
 
@@ -73,7 +73,6 @@ def _nothing_varies(sim) -> bool:
 
     return all(np.allclose(sim.percentiles[key][0], sim.percentiles[key][-1], atol=0.005, rtol=0)
                for key, _label in LINES)
-
 
 
 def simulation_table(sim, block=None) -> Table:
@@ -240,12 +239,9 @@ def write_worst_paths(prepared, sim, k: int, folder: Path) -> list[Path]:
     except OSError as exc:
         raise InputError(f"de map kon niet gemaakt worden ({exc.strerror or exc})", file=str(folder)) from None
     written = []
-    def writer(text: str):
-        return lambda tmp: tmp.write_text(text, encoding="utf-8")
-
     for e in exported:
         toml = folder / f"{e.stem}.toml"
-        safe_write(toml, writer(e.toml))
+        safe_write(toml, partial(Path.write_text, data=e.toml, encoding="utf-8"))
         write_json(folder / f"{e.stem}.json", e.figures(sim))
         written.append(toml)
     last = sim.years[-1]
@@ -263,11 +259,8 @@ def cliff_table(table) -> Table:
               caption_justify="left", **COMPACT)
     t.add_column("Subsidie", overflow="fold", min_width=22)
     t.add_column("Einde", no_wrap=True)
-    t.add_column("(a) reserve", justify="right", min_width=8, max_width=10)
-    t.add_column("(a) AFM", justify="right", min_width=8, max_width=10)
-    t.add_column("(a) tijdig reserve", justify="right", min_width=8, max_width=10)
-    t.add_column("(b) reserve", justify="right", min_width=8, max_width=10)
-    t.add_column("(b) AFM", justify="right", min_width=8, max_width=10)
+    for amount in ("(a) reserve", "(a) AFM", "(a) tijdig reserve", "(b) reserve", "(b) AFM"):
+        t.add_column(amount, justify="right", min_width=8, max_width=10)
     t.add_column("Opmerking", overflow="fold", min_width=16)
 
     def red(v: float) -> str:

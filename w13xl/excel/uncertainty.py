@@ -34,16 +34,13 @@ WHAT = {
 }
 
 
-_inputs = scenario_inputs  # (baseline, chosen scenario or None = the plan, library)
-
-
 @cache.cached(maxsize=32)
 def _simulation(budget: Frozen, scenario: str, paths: int | None, seed: int | None, ranges: tuple[Frozen, ...],
                 generation: int = 0):
     from ..montecarlo import prepare, simulate
 
     try:
-        baseline, chosen, library = _inputs(budget, scenario, ranges)
+        baseline, chosen, library = scenario_inputs(budget, scenario, ranges)
         prepared = prepare(baseline, chosen, library)
         n = paths or (prepared.spec.paths if chosen is not None and chosen.uncertainty and
                       "paths" in chosen.uncertainty else EXCEL_DEFAULT_PATHS)
@@ -136,7 +133,7 @@ def _solve(budget: Frozen, scenario: str, lever: str, year: int | None,
     from ..goalseek import TARGET_LABELS, solve
 
     try:
-        baseline, chosen, library = _inputs(budget, scenario, ranges)
+        baseline, chosen, library = scenario_inputs(budget, scenario, ranges)
         s = solve(baseline, chosen, library, lever=lever, from_year=year)
     except Exception as exc:
         return ((error_text(exc, "W13: goal seek"),),)

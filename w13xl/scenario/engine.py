@@ -673,10 +673,6 @@ class _Subs:
     ks: np.ndarray
     numbers: np.ndarray
 
-    def per(self, values: Sequence[float]) -> np.ndarray:
-        """A value per subsidy of ``items``: per scenario."""
-        return np.asarray(values, dtype=np.float64)[self.ks]
-
     @functools.cached_property
     def parts(self) -> list[tuple[Subsidy, slice | np.ndarray]]:
         """Per subsidy: which of the scenarios concern it."""
@@ -732,10 +728,6 @@ class _State:
                                                     dtype=np.int64)[:, None], size, axis=1)
         self.start_month_numbers = np.array([month_number(s.start) if s.start else -_OPEN for s in subs],
                                             dtype=np.int64)
-        # the same per subsidy id (rows of those arrays: views)
-        self.ends = {s.id: self.end_days[k] for k, s in enumerate(subs)}
-        self.start_months = {s.id: int(self.start_month_numbers[k]) for k, s in enumerate(subs)}
-        self.end_months = {s.id: self.end_month_numbers[k] for k, s in enumerate(subs)}
         self.hired = np.zeros(size, dtype=np.int64)
         #: every scenario's state is the same (set by the engine at a step's start, cleared by any
         #: change): a rule may then compute what depends on the state alone on one row
@@ -834,14 +826,10 @@ class _State:
                                "aangeworven)")
         return [r for r, has in zip(rows, np.any(present > 0, axis=0), strict=True) if has]
 
-    def funded_rows(self, s: Subsidy, idx: np.ndarray) -> list[int]:
-        """The rows funded by subsidy ``s`` that any of ``idx`` has."""
-        return self.funded(s, idx)[0]
-
     def funded(self, s: Subsidy | _Subs, idx: np.ndarray) -> tuple[list[int], np.ndarray]:
-        """THE rule of the positions a subsidy funds (its id as ``funded_by``, or listed on the
-        register): the rows funded by each scenario's subsidy that any of ``idx`` has, and per
-        scenario how many of each it has (0 for a row another scenario's subsidy funds)."""
+        """The rows funded by each scenario's subsidy (:meth:`Subsidy.funds`, looked up in the
+        row indexes by funding and by id) that any of ``idx`` has, and per scenario how many of
+        each it has (0 for a row another scenario's subsidy funds)."""
         subs = self.subs(s, len(idx))
         own = [{*self.rows_by_funding.get(x.id, ()), *(r for pid in x.positions for r in self.rows_by_id.get(pid, ()))}
                for x in subs.items]
@@ -926,20 +914,14 @@ class _State:
             return s
         return _Subs([s], np.zeros(size, dtype=np.intp), np.full(size, self.sub_number[s.id]))
 
-    def months(self, first: np.ndarray | int, last: np.ndarray | int) -> np.ndarray:
-        """Per scenario and year: the months from month ``first`` through month ``last`` (month
-        numbers, year x 12 + month - 1; one per scenario or one for all), (scenarios, years)."""
-        return months_in_years(first, last, self.years)
-
     def window(self, s: Subsidy | _Subs, idx: np.ndarray, first: np.ndarray | int | None = None,
                last: np.ndarray | int | None = None) -> np.ndarray:
         """Per scenario and year: the months of the subsidy's window (those from month ``first``
         and up to month ``last`` only), (len(idx), years)."""
-        if isinstance(s, _Subs):
-            lo, hi = self.start_month_numbers[s.numbers], self.end_month_numbers[s.numbers, idx]
-        else:
-            lo, hi = self.start_months[s.id], self.end_months[s.id][idx]
-        return self.months(lo if first is None else np.maximum(lo, first), hi if last is None else np.minimum(hi, last))
+        k = s.numbers if isinstance(s, _Subs) else self.sub_number[s.id]
+        lo, hi = self.start_month_numbers[k], self.end_month_numbers[k, idx]
+        lo, hi = lo if first is None else np.maximum(lo, first), hi if last is None else np.minimum(hi, last)
+        return months_in_years(lo, hi, self.years)
 
     def subsidised(self, action: str, idx: np.ndarray) -> tuple[np.ndarray, float]:
         """Per scenario and year: is the action paid by a subsidy (any month)? And its overhead rate."""
@@ -971,14 +953,14 @@ class _State:
         without any, the U line's wage share."""
         subs = self.subs(s, len(idx))
         rows, counts = self.funded(subs, idx) if funded is None else funded
-        share = subs.per([self.base.shares(LineKey(x.action, EXPLOITATIE, U)).get("loon", 0.0) for x in subs.items])
-        staff = u_m * share[:, None]
+        share = np.array([self.base.shares(LineKey(x.action, EXPLOITATIE, U)).get("loon", 0.0) for x in subs.items])
+        staff = u_m * share[subs.ks, None]
         if rows:
             cost = (counts @ self.cost[rows]) * self.mult["loon"][idx]
             months = np.max(np.where(counts[:, :, None] > 0, self._months[rows][None], 0.0), axis=1)
             staff = np.where(np.any(counts > 0, axis=1)[:, None], _per_month(cost, months), staff)
         staff_m = np.minimum(staff, u_m)
-        ovh_m = np.minimum(subs.per([x.overhead_rate for x in subs.items])[:, None] * staff_m, u_m - staff_m)
+        ovh_m = np.minimum(np.array([x.overhead_rate for x in subs.items])[subs.ks, None] * staff_m, u_m - staff_m)
         return staff_m, ovh_m, u_m - staff_m - ovh_m
 
     def end_subsidy(self, s: Subsidy | _Subs, idx: np.ndarray, lost: np.ndarray | int, other_kept: float,
@@ -1019,14 +1001,17 @@ class _State:
     def copy_row(self, r: int) -> None:
         """Every scenario's state becomes scenario ``r``'s (after a step all of them shared)."""
         arrays = [*self.lines.values(), self.totals, *self.mult.values(), self.contribution, self.contribution_fixed,
-                  self._present, *self.ends.values(), *self.end_months.values(), self.hired]
+                  self._present, self.hired]
         for a in arrays:
             a[:] = a[r]
+        for a in (self.end_days, self.end_month_numbers):  # (subsidies, scenarios)
+            a[:] = a[:, r, None]
 
     # -- one scenario's view -----------------------------------------------------------------------
     def view(self, i: int) -> RunState:
         positions = [p for r, p in enumerate(self.rows) for _ in range(round(float(self.present[i, r])))]
-        windows = {sid: (s.start, _date_of_ordinal(self.ends[sid][i])) for sid, s in self.base.subsidies.items()}
+        windows = {s.id: (s.start, _date_of_ordinal(self.end_days[k, i]))
+                   for k, s in enumerate(self.base.subsidies.values())}
         lines = {k: self.lines[k][i].copy() if k in self.lines else self.base.lines[k] for k in self.line_keys()}
         return RunState(positions, windows, self.contribution[i].copy(),
                         {k: v[i].copy() for k, v in self.mult.items()}, lines)
@@ -1048,8 +1033,7 @@ class RunState:
         return np.zeros(len(self.contribution)) if got is None else got
 
     def funded(self, s: Subsidy) -> list[Position]:
-        ids = set(s.positions)
-        return [p for p in self.positions if p.funded_by == s.id or p.id in ids]
+        return [p for p in self.positions if s.funds(p)]
 
 
 def _cells(idx: np.ndarray, rows: Sequence[int] | np.ndarray) -> tuple[np.ndarray, ...]:
@@ -1208,21 +1192,17 @@ class Engine:
     def _run_many(self, scenarios: Sequence[Scenario], library: ScenarioLibrary | None, audit: bool) -> ScenarioRuns:
         base = self.base
         # (fields read from the models' __dict__ in C: a batch reads thousands of them)
-        fields = list(map(_EXTENDS_CHANGES, map(vars, scenarios)))
-        if {e for e, _ in fields} <= {None, "", BASELINE}:
-            chains: list[list[Scenario]] = [[s] for s in scenarios]
-            changes: list[list[Any]] = [c for _, c in fields]
-        else:
-            chains, changes = [], []
-            for s in scenarios:
-                if not s.extends or s.extends == BASELINE:
-                    chains.append([s])
-                    changes.append(s.changes)
-                    continue
-                if library is None:
-                    library = ScenarioLibrary(list(scenarios))
-                chains.append(library.chain(s))
-                changes.append([c for t in chains[-1] for c in t.changes])
+        chains: list[list[Scenario]] = []
+        changes: list[list[Any]] = []
+        for s, (extends, own) in zip(scenarios, map(_EXTENDS_CHANGES, map(vars, scenarios)), strict=True):
+            if not extends or extends == BASELINE:
+                chains.append([s])
+                changes.append(own)
+                continue
+            if library is None:
+                library = ScenarioLibrary(list(scenarios))
+            chains.append(library.chain(s))
+            changes.append([c for t in chains[-1] for c in t.changes])
         size = len(scenarios)
         st = _State(base, size)
         # step k of every scenario, by change type: (scenario indexes, their changes)
@@ -1637,20 +1617,17 @@ class Engine:
             rows, counts = funded
             positions = [st.rows[r] for r in rows]
             st.end_subsidy(subs, sel, month + 1, ch.kept, funded)
-            # each subsidy's funded positions any of its scenarios has
-            has = np.zeros((len(subs.items), len(rows)), dtype=bool)
-            np.logical_or.at(has, subs.ks, counts > 0)
-            mine = [[p for p, h in zip(positions, has_j.tolist(), strict=True) if h] for has_j in has]
-            key = _group_key(ch, vary)
-            # the notice of each pair (the fields but the date are the group's: one call per subsidy,
-            # on its first change, which a message names)
+            # the notice of each pair: one call per subsidy for all its dates, on its first change
+            # (which a message names), with the funded positions any of its scenarios has
             notices_of: list[dict[str, int]] = [{}] * len(pairs)
             if ch.policy == "stop":
                 notices_of = []
-                for j in range(len(subs.items)):
-                    mine_pairs = [(d, at) for k, d, at in pairs if k == j]
-                    if mine_pairs:
-                        notices_of += notice_months_on(base, mine_pairs[0][1], mine[j], [d for d, _ in mine_pairs])
+                for j in dict.fromkeys(k for k, _, _ in pairs):
+                    has = np.any(counts[subs.ks == j] > 0, axis=0).tolist()
+                    dated = [(d, at) for k, d, at in pairs if k == j]
+                    notices_of += notice_months_on(base, dated[0][1], [p for p, h in zip(positions, has, strict=True)
+                                                                       if h], [d for d, _ in dated])
+            key = _group_key(ch, vary)
             rules = []
             for (j, date, at), notices in zip(pairs, notices_of, strict=True):  # (subsidy, date, its first change)
                 x = subs.items[j]
@@ -1714,7 +1691,7 @@ class Engine:
                 def smaller(p: Position, ch: SubsidyCutChange = ch, k: float = keep_fte) -> list[Position]:
                     return _split(self.base, p, ch.date, fte=p.fte * k)
 
-                st.swap(sel, st.funded_rows(s, sel), smaller, route=False)
+                st.swap(sel, st.funded(s, sel)[0], smaller, route=False)
             falls = {"stop": ": kosten dalen mee", "keep_staff": ": personeel blijft, andere kosten dalen mee",
                      "keep_project": "", "share": f": {(1 - ch.kept) * 100:.0f}% van de kosten daalt mee"}
             for j in members:
@@ -1747,7 +1724,8 @@ class Engine:
         ``budget_neutral``: the subsidy pays the costs."""
         base = self.base
         n = st.n
-        end_o = st.ends[s.id][idx]
+        k_s = st.sub_number[s.id]
+        end_o = st.end_days[k_s, idx]
         distinct = sorted(set(untils))
         number = {d: k for k, d in enumerate(distinct)}
         variant = np.fromiter((number[d] for d in untils), dtype=np.intp, count=len(untils))
@@ -1761,8 +1739,8 @@ class Engine:
         k = len(idx)
         rows_k = np.arange(k)
         a = st.window(s, idx)
-        end_m = st.end_months[s.id][idx]
-        g = st.months(end_m + 1, until_m)  # the months the renewal adds
+        end_m = st.end_month_numbers[k_s, idx]
+        g = months_in_years(end_m + 1, until_m, st.years)  # the months the renewal adds
         if np.any(~np.any(a > 0, axis=1)):
             raise ch.error(f"subsidie {s.id} heeft geen maanden in het plan om van te verlengen", "amount",
                            "een bedrag voor de verlenging")
@@ -1794,7 +1772,7 @@ class Engine:
         wage_share_t0 = np.where(positive, wage_part / safe_u0, 0.0)
         u_m = (u0 / a0)[:, None] * u_ratio
         # funded positions that end with the window go on to ``until``
-        rows = [r for r in st.funded_rows(s, idx) if st.rows[r].end is not None]
+        rows = [r for r in st.funded(s, idx)[0] if st.rows[r].end is not None]
         ends_at = np.array([st.rows[r].end.toordinal() for r in rows])  # type: ignore[union-attr]
         present = st.present[_cells(idx, rows)] * (ends_at[None, :] <= end_o[:, None]) if rows else np.zeros((k, 0))
         keep = np.any(present > 0, axis=0)
@@ -1830,8 +1808,8 @@ class Engine:
         st.add(LineKey(s.action, EXPLOITATIE, O), idx, receipts)
         st.add(u_key, idx, costs)
         st.add(LineKey(OVERHEAD_ACTION, EXPLOITATIE, O), idx, overhead)
-        st.ends[s.id][idx] = until_o
-        st.end_months[s.id][idx] = until_m
+        st.end_days[k_s, idx] = until_o
+        st.end_month_numbers[k_s, idx] = until_m
 
     def _apply_overhead(self, st: _State, idx: np.ndarray, chs: Sequence[OverheadChange]) -> list[Text]:
         """The overhead recharge of the listed subsidies (all when none are listed) becomes

@@ -403,8 +403,7 @@ CHANGE_LABELS = {
     "subsidy_renew": "verlenging subsidie", "subsidy_cut": "vermindering subsidie",
     "contribution": "bijdrage lokale besturen", "line": "bijsturing", "overhead": "overheadbijdrage",
 }
-CHANGE_TYPES = ("index", "hire", "end_position", "fte", "step", "move", "subsidy_end", "subsidy_renew",
-                "subsidy_cut", "contribution", "line", "overhead")
+CHANGE_TYPES = tuple(CHANGE_LABELS)  # every change type (the `type` of a change)
 
 
 class Scenario(BaseModel):
@@ -448,11 +447,16 @@ def did_you_mean(key: str, known: Iterable[str]) -> str:
     return f" (bedoelde u '{close[0]}'?)" if close else ""
 
 
+def _reported(exc: ValidationError) -> Any:
+    """The error of ``exc`` a message reports: an unknown key explains a 'missing' one next to
+    it (a misspelling), so it comes first."""
+    errors = exc.errors()
+    return next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+
+
 def _validation_error(exc: ValidationError, file: str | None, sheet: str | None = None,
                       cell: str | None = None) -> InputError:
-    errors = exc.errors()
-    # an unknown key explains a 'missing' one next to it (a misspelling): report it first
-    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    err = _reported(exc)
     parts = list(err["loc"])
     if parts[:1] == ["changes"] and len(parts) > 2 and parts[2] in CHANGE_TYPES:
         del parts[2]  # pydantic puts the change type (the union tag) after the index
@@ -659,8 +663,7 @@ def scenarios_from_grid(grid: Sequence[Sequence[Any]], *, file: str | None = Non
         try:
             scenario = Scenario.model_validate(entry)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            loc = err["loc"]
+            loc = _reported(exc)["loc"]  # the cell of the error the message reports
             bad_cell = None
             if len(loc) >= 2 and loc[0] == "changes" and isinstance(loc[1], int):
                 r, where = origins[name][loc[1]]

@@ -29,15 +29,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def change_fields(change: BaseModel) -> dict[str, Any]:
-    """A change's fields as the file gives them: ``type`` first, defaults and empty fields left out."""
-    data = change.model_dump(mode="python", exclude_defaults=True, exclude_none=True)
-    return {"type": data.pop("type"), **data}
-
-
 def scenario_toml(title: str, changes: Iterable[BaseModel], *, description: str = "",
                   comments: Sequence[str] = (), extends: str = BASELINE) -> str:
     """The text of a scenario file with these changes (in this order) on ``extends``."""
+    # each change's fields as the file gives them: `type` first, defaults and empty fields left out
+    fields = [c.model_dump(mode="python", exclude_defaults=True, exclude_none=True) for c in changes]
     doc = {"title": title, **({"description": description} if description else {}), "extends": extends,
-           "changes": [_plain(change_fields(c)) for c in changes]}
+           "changes": [_plain({"type": f.pop("type"), **f}) for f in fields]}
     return "".join(f"# {c}\n" for c in comments) + tomli_w.dumps(doc)
