@@ -53,6 +53,24 @@ def test_subsidies_lists_every_subsidy_with_its_fte_and_end(tmp_path):
     assert "keep:" not in result.output
 
 
+def test_a_subsidy_lists_the_positions_its_register_row_names():
+    """The register's 'posities' count too (Subsidy.funds): with P01 (basiswerking, 1 FTE on the
+    roster) listed on 't PACT's row, its row shows P06 and P01, 2 FTE, and P01 runs on past
+    31/12/2029 (no end on the roster)."""
+    import dataclasses
+
+    from w13xl.cli.subsidies import subsidy_rows
+    from w13xl.scenario.loader import load_study
+
+    base = load_study(SAMPLE, [])[0]
+    pact = dataclasses.replace(base.subsidies["SUB-PACT"], positions=("P01",))
+    base = dataclasses.replace(base, subsidies={**base.subsidies, "SUB-PACT": pact})
+    header, *rows = subsidy_rows(base)
+    row = dict(zip(header, next(r for r in rows if r[0] == "SUB-PACT"), strict=True))
+    assert row["Posities"] == "P01, P06" and row["VTE"] == 2.0
+    assert row["Na het einde"] == "loopt door: P01"
+
+
 def test_personeel_lists_the_roster_with_fte_per_funding():
     result = runner.invoke(app, ["personeel", str(SAMPLE)])
     assert result.exit_code == 0, result.output

@@ -33,10 +33,6 @@ def _fte(x: float) -> str:
     return euro(x, 2)
 
 
-def funded_positions(baseline, subsidy_id: str) -> list:
-    return [p for p in baseline.positions if p.funded_by == subsidy_id]
-
-
 def staff_after_end(subsidy, positions: Sequence) -> str:
     """'stopt mee' when every position funded by the subsidy ends by the subsidy's end, else which
     positions run on (a scenario's policy then decides who pays)."""
@@ -54,7 +50,7 @@ def subsidy_rows(baseline) -> list[list]:
     rows: list[list] = [["Subsidie", "Naam", "Actie", "Bron", "Start", "Einde", "VTE", "Posities",
                          "Na het einde"]]
     for sid, s in sorted(baseline.subsidies.items(), key=lambda kv: (kv[1].end or dt.date.max, kv[0])):
-        positions = funded_positions(baseline, sid)
+        positions = [p for p in baseline.positions if s.funds(p)]
         rows.append([sid, s.name, s.action, s.source, _day(s.start), _day(s.end),
                      sum((p.fte for p in positions), 0.0), ", ".join(p.id for p in positions) or "-",
                      staff_after_end(s, positions)])
