@@ -193,6 +193,10 @@ class IndexUncertainty(_Model):
         lambda v: [x for x in v.replace(";", ",").replace(" ", ",").split(",") if x] if isinstance(v, str) else v)
     ] = Field(default_factory=lambda: list(INDEX_CLASSES))
 
+    def central(self, years: Sequence[int]) -> np.ndarray:
+        """The central inflation per year (``mean``; a year its table leaves out: 2%)."""
+        return _per_year(self.mean, years, 0.02)
+
 
 class ContributionUncertainty(_Model):
     """Extra yearly growth of the member contribution on top of the scenario (and the CPI rule)."""
@@ -330,7 +334,7 @@ def _refuse_erased_index(baseline: Baseline, changes: Sequence[Any], spec: Uncer
     or skips the indexation of one of them (other than the central path itself, ``inflation`` =
     ``mean`` every year) would not count in any path, so it is refused."""
     drawn = set(spec.index.classes)
-    central = _per_year(spec.index.mean, baseline.years, 0.02)
+    central = spec.index.central(baseline.years)
     base_rate = float(baseline.params.index_rate)
     for ch in changes:
         both = sorted(_touched(ch) & drawn)
@@ -431,7 +435,7 @@ def _draw_crossings(rng: np.random.Generator, n: int, u: IndexUncertainty, years
 
 
 def _draw_inflation(rng: np.random.Generator, n: int, u: IndexUncertainty, years: Sequence[int]) -> np.ndarray:
-    mean = _per_year(u.mean, years, 0.02)
+    mean = u.central(years)
     z = rng.standard_normal((n, len(years)))
     if u.sd == 0:
         return np.broadcast_to(mean, (n, len(years))).copy()

@@ -1156,7 +1156,6 @@ _EXTENDS_CHANGES = operator.itemgetter("extends", "changes")  # of a scenario's 
 _index_fields = operator.itemgetter("rate", "rates", "crossings", "extra_crossings", "classes")  # of vars()
 
 
-
 #: A change's text for the audit trail: fixed, or made on demand from the scenario index.
 Text = str | Callable[[int], str]
 #: What a change type's rule gives back for the audit trail: a text per scenario it ran on, or
